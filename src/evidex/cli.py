@@ -1,0 +1,194 @@
+"""The ``evidex`` command: a thin adapter over the library (parse args, call, render).
+
+Exit codes: 0 ok, 1 usage error, 2 bad input (some records could not be read).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .store import SearchFilter, Store, default_db_path
+
+DB_HELP = "SQLite store to use (default: $EVIDEX_DB, else ~/.local/share/evidex/evidex.db)."
+DEMO_QUESTION = "Is low-dose naltrexone effective for complex regional pain syndrome?"
+
+
+def _store(db: Path | None) -> Store:
+    return Store(db or default_db_path())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="evidex")
+def cli() -> None:
+    """Evidex: answer clinical questions from indexed literature, with every claim cited.
+
+    \b
+    Typical session:
+      evidex ingest --starter                 # load the bundled LDN evidence pack
+      evidex ingest pubmed.xml.gz notes/      # MEDLINE XML/text, JSONL, HTML, Markdown
+      evidex ask "Is low-dose naltrexone effective for fibromyalgia?"
+      evidex search "naltrexone fibromyalgia" --design rct --since 2010
+      evidex show pmid:34213865
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--starter", is_flag=True, help="Load the bundled LDN-for-chronic-pain evidence pack.")
+@click.option("--pubmed", "pubmed_query", metavar="QUERY", help="Fetch records from PubMed (E-utilities).")
+@click.option("--max", "max_results", default=100, show_default=True, help="Most records to fetch with --pubmed.")
+@click.option("--force", is_flag=True, help="Re-read files even if their checksum was loaded before.")
+@click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def ingest(paths: tuple[Path, ...], starter: bool, pubmed_query: str | None, max_results: int,
+           force: bool, db: Path | None, quiet: bool) -> None:
+    """Load literature into the store (idempotent: re-running changes nothing).
+
+    PATHS may be files or folders of MEDLINE/PubMed XML (.xml, .xml.gz), MEDLINE text
+    (.nbib, .medline, .txt starting with 'PMID-'), Evidex JSONL, HTML pages, or plain
+    text / Markdown. Bad records are reported with file and line; the rest still load,
+    and the exit code is 2.
+    """
+    from .load import IngestReport, ingest_items, ingest_paths, ingest_starter
+    if not paths and not starter and not pubmed_query:
+        raise click.UsageError("give PATHS, --starter or --pubmed QUERY (see evidex ingest --help)")
+    progress = not quiet and sys.stderr.isatty()
+    reports: list[IngestReport] = []
+    with _store(db) as store:
+        if starter:
+            reports.append(ingest_starter(store, progress=progress))
+        if paths:
+            reports.append(ingest_paths(store, paths, progress=progress, force=force))
+        if pubmed_query:
+            import httpx
+
+            from .ingest.pubmed_online import EUtils, PubMedError, search_and_fetch
+            report = IngestReport()
+            try:
+                with httpx.Client(headers={"User-Agent": f"evidex/{__version__}"}) as client:
+                    items = search_and_fetch(EUtils.from_env(client), pubmed_query, max_results, known=store.has)
+                    ingest_items(store, items, report)
+            except PubMedError as exc:
+                raise click.ClickException(f"PubMed: {exc}") from exc
+            reports.append(report)
+        total = store.count()
+    bad = False
+    for rep in reports:
+        for problem in rep.problems:
+            click.echo(f"error: {problem}", err=True)
+        click.echo(rep.summary(), err=True)
+        bad = bad or not rep.ok
+    click.echo(f"store: {total} record(s) in {db or default_db_path()}", err=True)
+    if bad:
+        sys.exit(2)
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "html"]), default="md", show_default=True)
+@click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
+def ask(question: str, fmt: str, db: Path | None) -> None:
+    """Answer a clinical QUESTION with cited sections, a verdict and an evidence table."""
+    from .render import to_html, to_json, to_markdown
+    from .synthesis import ask as answer_question
+    with _store(db) as store:
+        if store.count() == 0:
+            raise click.ClickException("the store is empty: run 'evidex ingest --starter' or ingest some files first")
+        answer = answer_question(store, question)
+    click.echo({"md": to_markdown, "json": to_json, "html": to_html}[fmt](answer), nl=fmt != "md")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", "-k", default=10, show_default=True, help="Number of records to show.")
+@click.option("--design", help="Comma-separated design labels, e.g. rct,systematic_review.")
+@click.option("--since", type=int, help="Only records published in or after this year.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
+def search(query: str, limit: int, design: str | None, since: int | None, fmt: str, db: Path | None) -> None:
+    """Search the index (BM25 over titles and abstracts, synonyms expanded)."""
+    from .records import DESIGN_LABELS
+    from .retrieve import search as run_search
+    designs = tuple(d.strip() for d in design.split(",")) if design else ()
+    unknown = [d for d in designs if d not in DESIGN_LABELS]
+    if unknown:
+        raise click.UsageError(f"unknown design(s) {unknown}; choose from {', '.join(DESIGN_LABELS)}")
+    with _store(db) as store:
+        found = run_search(store, query, limit, SearchFilter(designs=designs, since=since))
+    if fmt == "json":
+        click.echo(json.dumps([{"id": c.stored.record.id, "score": round(c.score, 4), "title": c.stored.record.title,
+                                "year": c.stored.record.year, "design": c.stored.appraisal.design}
+                               for c in found], indent=2))
+        return
+    if not found:
+        click.echo("no matching records", err=True)
+    for i, c in enumerate(found, 1):
+        r, a = c.stored.record, c.stored.appraisal
+        click.echo(f"{i:>2}. [{a.design}] {r.title} ({r.year or 'n.d.'})\n    {r.id}  score {c.score:.2f}")
+
+
+@cli.command()
+@click.argument("record_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
+def show(record_id: str, fmt: str, db: Path | None) -> None:
+    """Show one stored record and its appraisal (design, level, n, doses, numbers)."""
+    from .citation import vancouver
+    with _store(db) as store:
+        found = store.get(record_id)
+    if found is None:
+        raise click.ClickException(f"no record with id {record_id!r} in the store")
+    r, a = found.record, found.appraisal
+    if fmt == "json":
+        click.echo(json.dumps({"record": r.to_json(), "appraisal": a.to_json()}, indent=2, ensure_ascii=False))
+        return
+    click.echo(vancouver(r))
+    click.echo(f"design: {a.design} (from {a.design_source}, score {a.design_score:.2f}); level {a.level}"
+               + ("; RETRACTED" if a.retracted else ""))
+    click.echo(f"n: {a.n if a.n is not None else 'not stated'}" + (f"  ({a.n_span!r})" if a.n_span else ""))
+    click.echo(f"conditions: {', '.join(a.conditions) or '—'}; interventions: {', '.join(a.interventions) or '—'}")
+    if a.doses:
+        click.echo("doses: " + "; ".join(d.span + (f" {d.frequency}" if d.frequency else "") for d in a.doses))
+    if a.numbers:
+        click.echo("numbers: " + "; ".join(f"{n.kind} {n.span!r}" for n in a.numbers[:12]))
+    for s in r.sections:
+        click.echo(f"\n{s.label or 'TEXT'}: {s.text}")
+    if r.comments:
+        click.echo(f"\n{len(r.comments)} reader comment(s) kept apart (not evidence).")
+
+
+@cli.command()
+@click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
+@click.option("--question", default=DEMO_QUESTION, show_default=True)
+def demo(db: Path | None, question: str) -> None:
+    """Load the starter evidence pack (if needed) and answer the CRPS question."""
+    from .load import ingest_starter
+    from .render import to_markdown
+    from .synthesis import ask as answer_question
+    with _store(db) as store:
+        rep = ingest_starter(store, progress=False)
+        click.echo(f"starter pack: {rep.summary()}", err=True)
+        click.echo(to_markdown(answer_question(store, question)), nl=False)
+
+
+def main() -> None:
+    try:
+        rv = cli.main(standalone_mode=False)
+    except click.UsageError as exc:
+        exc.show()
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(1)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    sys.exit(rv if isinstance(rv, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

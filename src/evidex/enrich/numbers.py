@@ -1,0 +1,121 @@
+"""Numbers with their exact source span: sample size, doses with schedule, effect figures.
+
+Pure regex extraction; every value carries the text it was read from so that a
+statement built from it can be checked against the cited passage.
+"""
+from __future__ import annotations
+
+import re
+
+from ..records import Dose, Number
+
+_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+               "eighty": 80, "ninety": 90, "hundred": 100})
+_NUMWORD = r"(?:\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")"
+_PEOPLE = (r"(?:patients|participants|subjects|women|men|adults|children|individuals|"
+           r"volunteers|veterans|cases|people|persons|respondents|infants|girls|boys|"
+           r"outpatients|inpatients)")
+_N_EXPLICIT = re.compile(r"\b[nN]\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)(?![\d,])(?!\s*(?:per|in each|/))")
+_N_ACTION = re.compile(
+    r"\b(?:randomi[sz]ed|enrolled|recruited|included|assigned|allocated)\s+(?:a total of\s+)?"
+    + r"(" + _NUMWORD + r")\b(?!\s*:)", re.I)
+_N_PEOPLE = re.compile(r"\b(?:a total of\s+|total of\s+)?(" + _NUMWORD + r")\s+(?:[\w-]+\s+){0,3}?" + _PEOPLE + r"\b", re.I)
+
+_EPIDEMIOLOGY = re.compile(r"(?:fewer than|more than|over|approximately|estimated|affects|affecting|"
+                           r"millions? of|up to)\s*$", re.I)
+_UNIT = r"(?:mg|mcg|µg|μg|ug|g|ml|mL|IU|units?|mg/kg|µg/kg|mg/day|mg/d)"
+_AMOUNT = r"\d+(?:[.\u00b7]\d+)?"
+_DOSE = re.compile(
+    r"(?<![\w.])(" + _AMOUNT + r")(?:\s*(?:-|–|to)\s*(" + _AMOUNT + r"))?\s?(" + _UNIT + r")\b"
+    r"(?:\s*(?:/|per)\s*(day|d|night|week|kg))?", re.I)
+_FREQ = re.compile(r"\b(once daily|twice daily|daily|nightly|at bedtime|at night|per day|a day|"
+                   r"each evening|every night|weekly|twice a day|once a day)\b", re.I)
+_TITRATION = re.compile(r"\b(titrat\w*|increas\w* by|escalat\w*|starting (?:dose|at)|"
+                        r"start(?:ed|ing)? (?:at|with)|up to|maximum(?: dose)? of|gradual\w*)\b", re.I)
+
+_EFFECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("p_value", re.compile(r"\b[pP]\s*(?:[<>=≤≥]|&lt;)\s*0?[.\u00b7]\d+")),
+    ("nnt", re.compile(r"\b(?:NNT|number needed to treat)\b[^.;]{0,40}?\d+(?:[.\u00b7]\d+)?", re.I)),
+    ("ratio", re.compile(r"\b(?:RR|OR|HR|relative risk|odds ratio|hazard ratio)\b[^.;]{0,20}?\d+(?:[.\u00b7]\d+)?", re.I)),
+    ("ci", re.compile(r"\b95\s*%\s*(?:CI|confidence interval)[,:\s]*[-\u2212]?\d+(?:[.\u00b7]\d+)?"
+                      r"\s*(?:-|–|to|,)\s*[-\u2212]?\d+(?:[.\u00b7]\d+)?", re.I)),
+    ("percent", re.compile(r"[-\u2212]?\d+(?:[.\u00b7]\d+)?\s?%(?!\s*(?:CI|confidence))")),
+    ("score_change", re.compile(r"\bfrom\s+(?:an? \w+ of\s+)?\d+(?:[.\u00b7]\d+)?(?:\s*(?:-|–|to)\s*\d+(?:[.\u00b7]\d+)?)?\s+(?:to|down to)\s+\d+(?:[.\u00b7]\d+)?(?:\s*(?:-|–|to)\s*\d+(?:[.\u00b7]\d+)?)?", re.I)),
+    ("mean_difference", re.compile(r"\b(?:mean (?:difference|change)|change of|average change)\b[^.;]{0,30}?[-\u2212]?\d+(?:[.\u00b7]\d+)?", re.I)),
+    ("duration", re.compile(r"\b\d+(?:[.\u00b7]\d+)?\s*(?:-|–|to)?\s*\d*\s*(?:weeks?|months?|days?|years?)\b", re.I)),
+)
+
+
+def word_to_int(token: str) -> int | None:
+    token = token.lower().replace(",", "")
+    if token.isdigit():
+        return int(token)
+    return _WORDS.get(token)
+
+
+def sample_size(text: str) -> tuple[int | None, str]:
+    """Best guess at the number of people studied, and the span it came from.
+
+    Preference: an explicit action ("randomised 99") or "n = 31", else the largest
+    "N patients/women/..." mention (per-group counts are smaller than the total).
+    """
+    for rx in (_N_ACTION, _N_EXPLICIT):
+        best = None
+        for m in rx.finditer(text):
+            value = word_to_int(m.group(1))
+            if value and 1 <= value <= 10_000_000 and (best is None or value > best[0]):
+                best = (value, m.group(0))
+        if best:
+            return best
+    best = None
+    for m in _N_PEOPLE.finditer(text):
+        value = word_to_int(m.group(1))
+        if value is None or not 1 <= value <= 10_000_000:
+            continue
+        if 1900 <= value <= 2100 and m.group(1).isdigit():
+            continue  # a year, not a count
+        if _EPIDEMIOLOGY.search(text[max(0, m.start() - 30):m.start()]):
+            continue  # "affects fewer than 200,000 people": prevalence, not the sample
+        if best is None or value > best[0]:
+            best = (value, m.group(0))
+    return best if best else (None, "")
+
+
+def doses(text: str) -> list[Dose]:
+    """Doses with unit, and the schedule/titration words of the same sentence."""
+    out: list[Dose] = []
+    seen: set[str] = set()
+    for m in _DOSE.finditer(text):
+        amount = float(m.group(1).replace("\u00b7", "."))
+        unit = m.group(3) + (f"/{m.group(4)}" if m.group(4) else "")
+        sent_start = max(text.rfind(". ", 0, m.start()) + 2, 0)
+        sent_end = text.find(". ", m.end())
+        sentence = text[sent_start: sent_end if sent_end != -1 else len(text)]
+        freq = _FREQ.search(sentence)
+        titr = _TITRATION.search(sentence)
+        span = m.group(0).strip()
+        if span in seen:
+            continue
+        seen.add(span)
+        out.append(Dose(amount, unit, span, freq.group(1).lower() if freq else "",
+                        titr.group(1).lower() if titr else ""))
+    return out
+
+
+def effect_numbers(text: str, passage_seq: int = -1) -> list[Number]:
+    """Effect-size figures (p, NNT, ratios, CIs, %, score changes, durations) with spans."""
+    out: list[Number] = []
+    taken: list[tuple[int, int]] = []
+    for kind, rx in _EFFECTS:
+        for m in rx.finditer(text):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            nums = re.findall(r"\d+(?:[.\u00b7]\d+)?", m.group(0))
+            if not nums:
+                continue
+            taken.append((m.start(), m.end()))
+            out.append(Number(kind, float(nums[-1].replace("\u00b7", ".")), m.group(0).strip(), passage_seq))
+    return out

@@ -1,0 +1,119 @@
+"""Ingest orchestration: sources -> records -> appraisals -> store, in batches.
+
+Each batch is one transaction. A file whose checksum was already loaded cleanly is
+skipped whole; records whose content hash is unchanged are skipped one by one, so a
+re-run after a crash picks up where it stopped and a repeated run writes nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib.resources import as_file, files
+from pathlib import Path
+
+from .enrich import appraise
+from .ingest import Deletion, expand_paths, iter_file
+from .records import Appraisal, Problem, Record
+from .store import Store, WriteStats
+
+BATCH_SIZE = 2000
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    files_skipped: int = 0
+    records_read: int = 0
+    stats: WriteStats = field(default_factory=WriteStats)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        s = self.stats
+        return (f"{self.files} file(s) ({self.files_skipped} unchanged, skipped); "
+                f"{self.records_read} record(s) read: {s.added} added, {s.updated} updated, "
+                f"{s.unchanged} unchanged, {s.deleted} deleted; {len(self.problems)} problem(s)")
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def ingest_items(store: Store, items: Iterable[Record | Problem | Deletion], report: IngestReport,
+                 on_record: Callable[[int], None] = lambda n: None) -> None:
+    """Appraise and write records in batches; problems are collected, never raised."""
+    batch: list[tuple[Record, Appraisal]] = []
+    deletions: list[str] = []
+    for item in items:
+        if isinstance(item, Problem):
+            report.problems.append(item)
+            continue
+        if isinstance(item, Deletion):
+            deletions.append(item.id)
+            continue
+        report.records_read += 1
+        batch.append((item, appraise(item)))
+        if len(batch) >= BATCH_SIZE:
+            report.stats += store.write_batch(_dedupe(batch), deletions)
+            on_record(len(batch))
+            batch, deletions = [], []
+    if batch or deletions:
+        report.stats += store.write_batch(_dedupe(batch), deletions)
+        on_record(len(batch))
+
+
+def _dedupe(batch: list[tuple[Record, Appraisal]]) -> list[tuple[Record, Appraisal]]:
+    """The last version of a record within one batch wins (update files repeat PMIDs)."""
+    return list({r.id: (r, a) for r, a in batch}.values())
+
+
+def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = False,
+                 force: bool = False) -> IngestReport:
+    report = IngestReport()
+    bar = _progress(progress)
+    try:
+        for path in expand_paths(paths):
+            report.files += 1
+            if not path.exists():
+                report.problems.append(Problem(str(path), "", "no such file or directory"))
+                continue
+            digest = file_sha256(path)
+            if not force and store.file_done(digest):
+                report.files_skipped += 1
+                continue
+            before = len(report.problems)
+            read_before = report.records_read
+            bar.set_postfix_str(path.name[-40:], refresh=False)
+            try:
+                ingest_items(store, iter_file(path), report, on_record=bar.update)
+            except (OSError, UnicodeDecodeError, EOFError) as exc:
+                report.problems.append(Problem(str(path), "", f"cannot read: {exc}"))
+            if len(report.problems) == before:
+                store.mark_file_done(str(path), digest, report.records_read - read_before)
+    finally:
+        bar.close()
+    return report
+
+
+def starter_path() -> Iterator[Path]:
+    """The bundled LDN-for-chronic-pain evidence pack (a context manager's path)."""
+    return as_file(files("evidex.starter").joinpath("ldn_pain.jsonl"))
+
+
+def ingest_starter(store: Store, progress: bool = False) -> IngestReport:
+    with starter_path() as path:
+        return ingest_paths(store, [path], progress=progress)
+
+
+def _progress(enabled: bool):
+    from tqdm import tqdm
+    return tqdm(total=None, unit=" rec", desc="ingest", disable=not enabled, mininterval=0.5,
+                dynamic_ncols=True)

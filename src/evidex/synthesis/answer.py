@@ -1,0 +1,307 @@
+"""Evidence -> Answer: the sections of DESIGN.md, the verdict, the table and references.
+
+Statements are source sentences quoted whole, prefixed with words derived from the
+study's appraisal (design, population); generated key points state no number that is
+not in the passages they cite. Every statement is checked with the faithfulness
+property before it is kept.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import re
+
+from ..citation import link, vancouver
+from ..enrich.direction import sentence_direction
+from ..text import numbers_in
+from ..query import Query
+from ..records import Passage
+from ..retrieve import Candidate
+from .evidence import DESIGN_NAMES, Study, build_studies
+from .faithfulness import unsupported_numbers
+from .verdict import Verdict, body_of_evidence, grade
+
+MAX_PER_SUBSECTION = 5
+_DESIGN_RANK = {"guideline": 0, "meta_analysis": 1, "systematic_review": 1, "rct": 2,
+                "non_randomised_trial": 3, "cohort": 3, "case_control": 3, "case_series": 4,
+                "case_report": 4, "cross_sectional": 4, "narrative_review": 5, "preclinical": 6}
+
+
+@dataclass(frozen=True)
+class Statement:
+    text: str
+    citations: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Subsection:
+    heading: str
+    statements: tuple[Statement, ...]
+
+
+@dataclass(frozen=True)
+class AnswerSection:
+    heading: str
+    statements: tuple[Statement, ...] = ()
+    key_points: tuple[Statement, ...] = ()
+    subsections: tuple[Subsection, ...] = ()
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    ref: int
+    design: str
+    n: int | None
+    population: str
+    intervention: str
+    comparator: str
+    outcome: str
+    effect: str
+    direction: str
+
+
+@dataclass(frozen=True)
+class Reference:
+    n: int
+    id: str
+    citation: str
+    design: str
+    url: str
+    passages: tuple[Passage, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    query: Query
+    verdict: Verdict
+    sections: tuple[AnswerSection, ...]
+    evidence_table: tuple[EvidenceRow, ...]
+    references: tuple[Reference, ...]
+    warnings: tuple[str, ...]
+
+
+@dataclass
+class _Citer:
+    """Numbers references in order of first citation and records the passages used."""
+
+    order: list[Study] = field(default_factory=list)
+    used: dict[str, dict[int, Passage]] = field(default_factory=dict)
+
+    def cite(self, study: Study, *passages: Passage | None) -> int:
+        rid = study.record.id
+        if rid not in self.used:
+            self.order.append(study)
+            self.used[rid] = {}
+        for p in passages:
+            if p is not None:
+                self.used[rid][p.seq] = p
+        return [s.record.id for s in self.order].index(rid) + 1
+
+    def references(self) -> tuple[Reference, ...]:
+        return tuple(
+            Reference(i + 1, s.record.id, vancouver(s.record), s.design, link(s.record),
+                      tuple(sorted(self.used[s.record.id].values(), key=lambda p: p.seq)))
+            for i, s in enumerate(self.order))
+
+
+def _label(study: Study, asked: str) -> str:
+    design = DESIGN_NAMES[study.design]
+    pops = [c for c in study.appraisal.conditions][:2]
+    if study.direct or not asked:
+        return f"{design}{' in ' + ' and '.join(pops) if pops else ''}"
+    return f"Indirect evidence ({' and '.join(pops) or 'another population'}), {design.lower()}"
+
+
+def _quote(study: Study, p: Passage, asked: str) -> str:
+    text = p.text.strip()
+    labelled = f"{_label(study, asked)}: {text}"
+    return labelled if not unsupported_numbers(labelled, [text]) else text
+
+
+def _mentions(p: Passage, words: list[str]) -> bool:
+    low = p.text.lower()
+    return not words or any(w in low for w in words)
+
+
+def compose(query: Query, candidates: list[Candidate]) -> Answer:
+    studies = [s for s in build_studies(query, candidates) if s.relevant]
+    asked = query.conditions[0] if query.conditions else ""
+    verdict = grade(studies, asked)
+    citer = _Citer()
+    seen: set[str] = set()
+    words = _intervention_words(query)
+
+    def take(study: Study, role: str, limit: int = 1, need_words: bool = True,
+             prefer_sections: tuple[str, ...] = ()) -> list[Statement]:
+        out = []
+        pool = [p for p in study.with_role(role) if _fits(role, p.text)]
+        pool.sort(key=lambda p: (not any(k in p.section for k in prefer_sections) if prefer_sections else 0,
+                                 -_strength(role, p.text), p.seq))
+        for p in pool:
+            if p.id in seen or (need_words and not _mentions(p, words) and not _mentions_title(study, words)):
+                continue
+            seen.add(p.id)
+            out.append(Statement(_quote(study, p, asked), (citer.cite(study, p),)))
+            if len(out) >= limit:
+                break
+        return out
+
+    ranked = sorted(studies, key=lambda s: (not s.direct, _DESIGN_RANK.get(s.design, 7), -s.candidate.score))
+    clinical = [s for s in ranked if s.clinical]
+    guidelines = [s for s in ranked if s.design == "guideline"]
+    sections = [_guidelines(query, asked, guidelines, ranked, verdict, take, citer),
+                _research(query, asked, ranked, clinical, take)]
+    table = _table(query, ranked, citer)
+    warnings = _warnings(query, studies, verdict)
+    return Answer(query.question, query, verdict, tuple(sections), tuple(table), citer.references(),
+                  tuple(warnings))
+
+
+_DOSE_AMOUNT = re.compile(r"\d+(?:[.\u00b7]\d+)?\s?(?:mg|mcg|µg|μg)\b", re.I)
+_STRONG_MECHANISM = re.compile(r"toll-like|tlr-?4|microglia|glia|cytokine|endorphin|opioid growth factor|"
+                               r"receptor", re.I)
+
+
+def _fits(role: str, text: str) -> bool:
+    """Role-specific minimum: an efficacy claim states a direction, a dosing claim a dose."""
+    if role == "efficacy":
+        return sentence_direction(text) != "unclear"
+    if role == "clinical_use":
+        return bool(_DOSE_AMOUNT.search(text))
+    return True
+
+
+def _strength(role: str, text: str) -> int:
+    if role == "mechanism":
+        return len(_STRONG_MECHANISM.findall(text))
+    if role == "efficacy":
+        return len(numbers_in(text))
+    return 0
+
+
+def _intervention_words(query: Query) -> list[str]:
+    words = []
+    for c in query.interventions:
+        words.append(c.split()[-1].lower())
+        if c == "low-dose naltrexone":
+            words.append("ldn")
+    return words
+
+
+def _mentions_title(study: Study, words: list[str]) -> bool:
+    title = study.record.title.lower()
+    return not words or any(w in title for w in words)
+
+
+def _guidelines(query, asked, guidelines, ranked, verdict, take, citer) -> AnswerSection:
+    inter = " and ".join(query.interventions) or "the asked treatment"
+    topic = f"{inter} for {asked}" if asked else inter
+    statements: list[Statement] = []
+    direct = [g for g in guidelines if g.direct]
+    for g in direct[:3]:
+        statements += take(g, "efficacy", 1, prefer_sections=("CONCLUSION", "RECOMMEND"))
+    if not direct:
+        statements.append(Statement(
+            f"No guideline, consensus or Delphi statement in the indexed corpus addresses {topic}; "
+            "the points below are drawn from the research that follows."))
+        for g in guidelines[:2]:
+            statements += take(g, "efficacy", 1, prefer_sections=("CONCLUSION",))
+    key_points: list[Statement] = []
+    sources = direct or ranked
+    for role in ("clinical_use", "efficacy", "safety"):
+        for s in sources:
+            got = take(s, role, 1, prefer_sections=("CONCLUSION", "RESULT", "DOS", "INTERVENTION"))
+            if got:
+                key_points += got
+                break
+    body, indirect = body_of_evidence(ranked)
+    favours = sorted({citer.cite(s) for s in body if s.direction == "favours"})
+    null = sorted({citer.cite(s) for s in body if s.direction in ("no_difference", "against")})
+    scope = f"in {asked}" if asked and not indirect else "in the populations studied"
+    if favours:
+        key_points.append(Statement(f"Studies reporting benefit {scope}.", tuple(favours)))
+    if null:
+        key_points.append(Statement(f"Studies reporting no difference or no benefit {scope}.", tuple(null)))
+    caution = {"high": "", "moderate": "",
+               "low": "The certainty of this evidence is low; treat these findings with caution.",
+               "very_low": "The certainty of this evidence is very low; it rests on small or uncontrolled "
+                           "studies and should not guide first-line treatment on its own."}[verdict.certainty]
+    if caution:
+        key_points.append(Statement(caution))
+    return AnswerSection("From the Guidelines", tuple(statements), tuple(key_points), ())
+
+
+def _research(query, asked, ranked, clinical, take) -> AnswerSection:
+    subs: list[Subsection] = []
+    inter = " and ".join(query.interventions) or "the treatment"
+    overview: list[Statement] = []
+    for s in [s for s in clinical if s.direct][:MAX_PER_SUBSECTION]:
+        overview += take(s, "efficacy", 1, prefer_sections=("CONCLUSION", "RESULT"))
+    if overview:
+        heading = f"Evidence for {inter}" + (f" in {asked}" if asked else "")
+        subs.append(Subsection(heading[0].upper() + heading[1:], tuple(overview)))
+    plan = (("Mechanism of Action", "mechanism", ranked, 3),
+            ("Clinical Use", "clinical_use", ranked, 4),
+            ("Efficacy", "efficacy", clinical, MAX_PER_SUBSECTION),
+            ("Safety", "safety", ranked, 4),
+            ("Comparison to Other Treatments", "comparison", clinical, 3),
+            ("Limitations", "limitations", ranked, 3))
+    for heading, role, pool, cap in plan:
+        got: list[Statement] = []
+        # Contradicting studies are shown, not hidden: null results go first in Efficacy.
+        if role == "efficacy":
+            pool = sorted(pool, key=lambda s: (s.direction not in ("no_difference", "against"), not s.direct))
+        for s in pool:
+            if role == "comparison" and query.comparators:
+                got += [st for st in take(s, role, 1) if any(c in st.text.lower() for c in query.comparators)]
+            else:
+                got += take(s, role, 1, prefer_sections=("RESULT", "CONCLUSION") if role == "efficacy" else ())
+            if len(got) >= cap:
+                break
+        if got:
+            subs.append(Subsection(heading, tuple(got)))
+    return AnswerSection("From the Research", (), (), tuple(subs))
+
+
+def _table(query, ranked, citer: _Citer) -> list[EvidenceRow]:
+    rows: list[EvidenceRow] = []
+    for s in [s for s in ranked if s.clinical][:15]:
+        n, n_p = s.n_fact()
+        dose, dose_p = s.dose_fact()
+        effect, eff_p = s.effect_fact()
+        ref = citer.cite(s, n_p, dose_p, eff_p)
+        inter = ", ".join(s.appraisal.interventions[:2]) or ", ".join(query.interventions)
+        rows.append(EvidenceRow(
+            ref=ref, design=s.design, n=n,
+            population=", ".join(s.appraisal.conditions[:3]) + ("" if s.direct else " (indirect)"),
+            intervention=f"{inter} {dose}".strip(), comparator=s.comparator(), outcome=s.outcome(),
+            effect=effect, direction=s.direction))
+    rows.sort(key=lambda r: r.ref)
+    return rows
+
+
+def _warnings(query: Query, studies: list[Study], verdict: Verdict) -> list[str]:
+    out = []
+    if not query.interventions:
+        out.append("No intervention was recognised in the question; results follow the words used.")
+    if not studies:
+        out.append("No indexed record matches this question; ingest more literature (evidex ingest).")
+    for s in studies:
+        if s.appraisal.retracted:
+            out.append(f"{s.record.id} is a retracted publication and is not used as evidence.")
+    body, indirect = body_of_evidence(studies)
+    if body and indirect and query.conditions:
+        out.append(f"No study in the corpus addresses {query.conditions[0]} directly; "
+                   "all evidence shown is indirect.")
+    return out
+
+
+def ask(store, question: str, limit: int = 40) -> Answer:
+    """Parse, retrieve and compose: the one function the CLI and the web call."""
+    from ..query import parse_question
+    from ..retrieve import retrieve
+    query = parse_question(question)
+    return compose(query, retrieve(store, query, limit))
+
+

@@ -1,0 +1,101 @@
+"""Text helpers shared by every stage: sentence splitting with offsets, tokens, numbers."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from .records import Passage, Record
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREV = {
+    "e.g", "i.e", "al", "vs", "dr", "fig", "figs", "approx", "no", "nos", "ca", "cf",
+    "resp", "mr", "mrs", "ms", "st", "vol", "ref", "refs", "mg", "min", "max", "sp",
+    "spp", "inc", "ltd", "co", "jr", "sr", "u.s", "p", "etc",
+}
+_BOUNDARY = re.compile(r"[.!?]['\")\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+
+
+def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of each sentence in ``text``; whitespace trimmed, abbreviations kept."""
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        head = text[start:m.start() + 1]
+        word = _WORD_BEFORE.search(head[:-1])
+        if word and word.group(1).lower().rstrip(".") in _ABBREV:
+            continue
+        if word and len(word.group(1)) == 1 and word.group(1).isupper():
+            continue  # an initial: "Younger J. Mackey"
+        end = m.start() + len(m.group(0).rstrip())
+        yield from _trim(text, start, end)
+        start = m.end()
+    yield from _trim(text, start, len(text))
+
+
+def _trim(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        yield start, end
+
+
+def passages_of(record: Record) -> list[Passage]:
+    """Split a record into citable passages (sentences), offsets into ``record.text()``.
+
+    Deterministic: a passage's ``seq`` is stable for a given record text, so ids like
+    ``pmid:1#p3`` can be linked to without storing the passages.
+    """
+    out: list[Passage] = []
+    offset = 0
+    parts = [("TITLE", record.title), *((s.label, s.text) for s in record.sections)]
+    for label, body in parts:
+        for s, e in sentence_spans(body):
+            out.append(Passage(record.id, len(out), label, offset + s, offset + e, body[s:e]))
+        offset += len(body) + 2
+    return out
+
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
+
+
+def normalise(text: str) -> str:
+    """Lower-case, unify unicode dashes/minus and middle-dot decimals, collapse spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\u2212", "-").replace("\u2013", "-").replace("\u2014", "-")
+    text = re.sub(r"(?<=\d)\u00b7(?=\d)", ".", text)
+    return " ".join(text.lower().split())
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(normalise(text))
+
+
+# A number as it can appear in text: 4.5, 4·5, 1,200, −0.83, 37.8
+_NUMBER = re.compile(r"(?<![\w.])[-\u2212]?\d+(?:[.,\u00b7]\d+)*")
+
+
+def numbers_in(text: str) -> set[str]:
+    """Canonical forms of the numbers written in ``text`` (for faithfulness checks).
+
+    "4·5" and "4.5" are the same number; "1,200" is 1200; a leading minus is dropped so
+    that "-0.83" in a statement matches "0.83" written as "a decrease of 0.83".
+    """
+    found: set[str] = set()
+    for m in _NUMBER.finditer(text):
+        raw = m.group(0).lstrip("-\u2212").replace("\u00b7", ".")
+        if re.fullmatch(r"\d{1,3}(,\d{3})+", raw):
+            raw = raw.replace(",", "")
+        for piece in raw.split(","):
+            if piece:
+                found.add(_canon(piece))
+    return found
+
+
+def _canon(num: str) -> str:
+    whole, _, frac = num.partition(".")
+    whole = whole.lstrip("0") or "0"
+    frac = frac.rstrip("0")
+    return f"{whole}.{frac}" if frac else whole

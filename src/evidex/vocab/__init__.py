@@ -1,0 +1,98 @@
+"""Synonym tables: condition and intervention names mapped to one canonical name.
+
+Conditions come from MeSH entry terms (``mesh_conditions.tsv.gz``, built by
+``scripts/build_vocab.py``); ``curated.tsv`` adds intervention names and overrides
+MeSH where clinicians group terms differently (CRPS = reflex sympathetic dystrophy).
+"""
+from __future__ import annotations
+
+import gzip
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+_WORD = re.compile(r"[a-z0-9]+(?:['/-][a-z0-9]+)*", re.I)
+_MAX_NGRAM = 7
+# MeSH terms too generic to name a condition on their own.
+_TOO_GENERIC = {"pain", "disease", "syndrome", "disorder", "injury", "infection", "fatigue",
+                "inflammation", "death", "recurrence", "obesity", "weight loss", "sleep",
+                "depression", "anxiety", "tumor", "cancer", "ms", "rsd", "fms", "pdn", "ibd"}
+
+
+@dataclass(frozen=True)
+class Term:
+    canonical: str
+    kind: str          # condition | intervention | comparator
+    source: str        # curated | mesh
+
+
+@dataclass(frozen=True)
+class Match:
+    canonical: str
+    kind: str
+    text: str
+    start: int         # token index
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower().replace("\u2019", "'")))
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, Term]:
+    table: dict[str, Term] = {}
+    base = files("evidex.vocab")
+    with gzip.open(base.joinpath("mesh_conditions.tsv.gz").open("rb"), "rt", encoding="utf-8") as fh:
+        for line in fh:
+            term, canonical, _mesh = line.rstrip("\n").split("\t")
+            table[_key(term)] = Term(canonical, "condition", "mesh")
+    remap: dict[str, str] = {}
+    for line in base.joinpath("curated.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            term, canonical, kind = line.split("\t")
+            old = table.get(_key(term))
+            if old is not None and old.source == "mesh":
+                # A curated name also covers every MeSH term of the same concept.
+                remap.setdefault(old.canonical, canonical)
+            table[_key(term)] = Term(canonical, kind, "curated")
+    for k, t in list(table.items()):
+        if t.source == "mesh" and t.canonical in remap:
+            table[k] = Term(remap[t.canonical], t.kind, "mesh")
+    return table
+
+
+def find_terms(text: str, kinds: tuple[str, ...] = ("condition", "intervention", "comparator"),
+               allow_generic: bool = False) -> list[Match]:
+    """Longest-match lookup of vocabulary terms in ``text`` (left to right, no overlaps).
+
+    Short acronyms (MS, RSD) only count when written in capitals in the original text.
+    """
+    lex = lexicon()
+    raw_words = _WORD.findall(text.replace("\u2019", "'"))
+    words = [w.lower() for w in raw_words]
+    out: list[Match] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(_MAX_NGRAM, len(words) - i), 0, -1):
+            key = " ".join(words[i:i + n])
+            term = lex.get(key)
+            if term is None or term.kind not in kinds:
+                continue
+            if not allow_generic and key in _TOO_GENERIC:
+                if not (n == 1 and len(key) <= 4 and raw_words[i].isupper()):
+                    continue
+            out.append(Match(term.canonical, term.kind, " ".join(raw_words[i:i + n]), i))
+            i += n
+            break
+        else:
+            i += 1
+    return out
+
+
+def expansions(canonical: str) -> list[str]:
+    """Every surface form mapping to ``canonical`` (for query expansion), longest first."""
+    lex = lexicon()
+    forms = {k for k, t in lex.items() if t.canonical == canonical}
+    forms.add(canonical)
+    return sorted(forms, key=lambda f: (-len(f), f))
