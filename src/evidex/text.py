@@ -77,13 +77,22 @@ def tokens(text: str) -> list[str]:
 _NUMBER = re.compile(r"(?<![\w.])[-\u2212]?\d+(?:[.,\u00b7]\d+)*")
 
 
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty".split())}
+_NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70",
+                      "eighty": "80", "ninety": "90", "hundred": "100", "single": "1", "both": "2",
+                      "twice": "2", "half": "0.5"})
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
+
+
 def numbers_in(text: str) -> set[str]:
     """Canonical forms of the numbers written in ``text`` (for faithfulness checks).
 
-    "4·5" and "4.5" are the same number; "1,200" is 1200; a leading minus is dropped so
-    that "-0.83" in a statement matches "0.83" written as "a decrease of 0.83".
+    "4·5" and "4.5" are the same number; "1,200" is 1200; "two" is 2; a leading minus is
+    dropped so that "-0.83" in a statement matches "0.83" written as "a decrease of 0.83".
     """
-    found: set[str] = set()
+    found: set[str] = {_NUMBER_WORDS[m.group(1).lower()] for m in _NUMBER_WORD.finditer(text)}
     for m in _NUMBER.finditer(text):
         raw = m.group(0).lstrip("-\u2212").replace("\u00b7", ".")
         if re.fullmatch(r"\d{1,3}(,\d{3})+", raw):

@@ -24,8 +24,8 @@ _N_ACTION = re.compile(
     + r"(" + _NUMWORD + r")\b(?!\s*:)", re.I)
 _N_PEOPLE = re.compile(r"\b(?:a total of\s+|total of\s+)?(" + _NUMWORD + r")\s+(?:[\w-]+\s+){0,3}?" + _PEOPLE + r"\b", re.I)
 
-_EPIDEMIOLOGY = re.compile(r"(?:fewer than|more than|over|approximately|estimated|affects|affecting|"
-                           r"millions? of|up to)\s*$", re.I)
+_EPIDEMIOLOGY = re.compile(r"(?:fewer than|less than|more than|over|under|about|around|nearly|almost|some|"
+                           r"approximately|estimated|affects|affecting|millions? of|up to)\s*$", re.I)
 _UNIT = r"(?:mg|mcg|µg|μg|ug|g|ml|mL|IU|units?|mg/kg|µg/kg|mg/day|mg/d)"
 _AMOUNT = r"\d+(?:[.\u00b7]\d+)?"
 _DOSE = re.compile(
@@ -39,7 +39,7 @@ _TITRATION = re.compile(r"\b(titrat\w*|increas\w* by|escalat\w*|starting (?:dose
 _EFFECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("p_value", re.compile(r"\b[pP]\s*(?:[<>=≤≥]|&lt;)\s*0?[.\u00b7]\d+")),
     ("nnt", re.compile(r"\b(?:NNT|number needed to treat)\b[^.;]{0,40}?\d+(?:[.\u00b7]\d+)?", re.I)),
-    ("ratio", re.compile(r"\b(?:RR|OR|HR|relative risk|odds ratio|hazard ratio)\b[^.;]{0,20}?\d+(?:[.\u00b7]\d+)?", re.I)),
+    ("ratio", re.compile(r"\b(?:RR|OR|HR|(?i:relative risk|odds ratio|hazard ratio))\b[^.;]{0,20}?\d+(?:[.\u00b7]\d+)?")),
     ("ci", re.compile(r"\b95\s*%\s*(?:CI|confidence interval)[,:\s]*[-\u2212]?\d+(?:[.\u00b7]\d+)?"
                       r"\s*(?:-|–|to|,)\s*[-\u2212]?\d+(?:[.\u00b7]\d+)?", re.I)),
     ("percent", re.compile(r"[-\u2212]?\d+(?:[.\u00b7]\d+)?\s?%(?!\s*(?:CI|confidence))")),

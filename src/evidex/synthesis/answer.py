@@ -99,10 +99,13 @@ class _Citer:
         return [s.record.id for s in self.order].index(rid) + 1
 
     def references(self) -> tuple[Reference, ...]:
-        return tuple(
-            Reference(i + 1, s.record.id, vancouver(s.record), s.design, link(s.record),
-                      tuple(sorted(self.used[s.record.id].values(), key=lambda p: p.seq)))
-            for i, s in enumerate(self.order))
+        """A reference cited only as a whole (e.g. in a tally) shows its key finding."""
+        out = []
+        for i, s in enumerate(self.order):
+            used = self.used[s.record.id] or {s.key_passage().seq: s.key_passage()}
+            out.append(Reference(i + 1, s.record.id, vancouver(s.record), s.design, link(s.record),
+                                 tuple(sorted(used.values(), key=lambda p: p.seq))))
+        return tuple(out)
 
 
 def _label(study: Study, asked: str) -> str:
@@ -172,7 +175,12 @@ def _fits(role: str, text: str) -> bool:
     return True
 
 
+_SCHEDULE = re.compile(r"bedtime|at night|nightly|daily|titrat|increase|start|maximum|mg/d", re.I)
+
+
 def _strength(role: str, text: str) -> int:
+    if role == "clinical_use":
+        return len(_SCHEDULE.findall(text)) + 2 * len(_DOSE_AMOUNT.findall(text)) - 3 * ("μg" in text or "µg" in text)
     if role == "mechanism":
         return len(_STRONG_MECHANISM.findall(text))
     if role == "efficacy":
@@ -202,6 +210,8 @@ def _guidelines(query, asked, guidelines, ranked, verdict, take, citer) -> Answe
     for g in direct[:3]:
         statements += take(g, "efficacy", 1, prefer_sections=("CONCLUSION", "RECOMMEND"))
     if not direct:
+        if numbers_in(topic):
+            topic = "this question"   # an uncited statement may state no number at all
         statements.append(Statement(
             f"No guideline, consensus or Delphi statement in the indexed corpus addresses {topic}; "
             "the points below are drawn from the research that follows."))
@@ -218,7 +228,7 @@ def _guidelines(query, asked, guidelines, ranked, verdict, take, citer) -> Answe
     body, indirect = body_of_evidence(ranked)
     favours = sorted({citer.cite(s) for s in body if s.direction == "favours"})
     null = sorted({citer.cite(s) for s in body if s.direction in ("no_difference", "against")})
-    scope = f"in {asked}" if asked and not indirect else "in the populations studied"
+    scope = f"in {asked}" if asked and not indirect and not numbers_in(asked) else "in the populations studied"
     if favours:
         key_points.append(Statement(f"Studies reporting benefit {scope}.", tuple(favours)))
     if null:
@@ -272,9 +282,13 @@ def _table(query, ranked, citer: _Citer) -> list[EvidenceRow]:
         effect, eff_p = s.effect_fact()
         ref = citer.cite(s, n_p, dose_p, eff_p)
         inter = ", ".join(s.appraisal.interventions[:2]) or ", ".join(query.interventions)
+        conditions = list(s.appraisal.conditions[:3])
+        if s.direct:
+            # Matched on the asked condition somewhere in its text: say so in the row.
+            conditions = [c for c in query.conditions[:1] if c not in conditions] + conditions
         rows.append(EvidenceRow(
             ref=ref, design=s.design, n=n,
-            population=", ".join(s.appraisal.conditions[:3]) + ("" if s.direct else " (indirect)"),
+            population=", ".join(conditions) + ("" if s.direct else " (indirect)"),
             intervention=f"{inter} {dose}".strip(), comparator=s.comparator(), outcome=s.outcome(),
             effect=effect, direction=s.direction))
     rows.sort(key=lambda r: r.ref)

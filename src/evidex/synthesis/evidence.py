@@ -14,7 +14,7 @@ from ..query import Query
 from ..records import Passage
 from ..retrieve import Candidate
 from ..vocab import find_terms
-from .roles import roles_of
+from .roles import is_context, roles_of
 
 # Designs that report outcomes in patients (GRADE's body of evidence).
 CLINICAL = {"guideline", "systematic_review", "meta_analysis", "rct", "non_randomised_trial", "cohort",
@@ -65,6 +65,14 @@ class Study:
     def with_role(self, role: str) -> list[Passage]:
         return [p for p in self.passages if role in self.roles.get(p.seq, ()) and p.section != "TITLE"]
 
+    def key_passage(self) -> Passage:
+        """The sentence that best states the study's finding (for citing the study whole)."""
+        findings = [p for p in self.passages if not is_context(p.section) and sentence_direction(p.text) != "unclear"]
+        if findings:
+            return findings[-1]
+        body = [p for p in self.passages if p.section != "TITLE"]
+        return body[-1] if body else self.passages[0]
+
     def passage_containing(self, span: str) -> Passage | None:
         if not span:
             return None
@@ -112,8 +120,9 @@ def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
     for c in candidates:
         roles = {p.seq: frozenset(roles_of(p.text, p.section)) for p in c.passages}
         decisive = [p.text for p in c.passages
-                    if p.section.upper() in ("RESULTS", "CONCLUSIONS", "CONCLUSION", "FINDINGS", "")
-                    or "efficacy" in roles[p.seq]]
+                    if not is_context(p.section) and (
+                        p.section.upper() in ("RESULTS", "CONCLUSIONS", "CONCLUSION", "FINDINGS", "")
+                        or "efficacy" in roles[p.seq])]
         direction = study_direction([s for s in decisive if sentence_direction(s) != "unclear"])
         appr = c.stored.appraisal
         text_terms = {m.canonical for m in find_terms(c.stored.record.title + " " + " ".join(p.text for p in c.passages[:12]),

@@ -25,7 +25,7 @@ _CUES: dict[str, re.Pattern[str]] = {
         r"duloxetine|opioids?|nsaids?)|amitriptyline|gabapentin|pregabalin|duloxetine|alternative to)\b", re.I),
     "limitations": re.compile(
         r"\b(?:limitation\w*|limited|small (?:sample|number|studies|trials?)|pilot|further (?:research|"
-        r"studies|trials)|more research|larger (?:trials|studies)|need for|needed|lack of|"
+        r"studies|trials)|more research|larger (?:trials|studies)|need for|(?:are|is|were) needed|lack of|"
         r"low[- ]quality|bias|uncontrolled|anecdotal|caution)\b", re.I),
 }
 _SECTION_HINTS = {
@@ -35,8 +35,20 @@ _SECTION_HINTS = {
 }
 
 
+_CONTEXT_SECTIONS = ("BACKGROUND", "INTRODUCTION", "OBJECTIVE", "AIM", "PURPOSE", "CONTEXT", "IMPORTANCE",
+                     "RATIONALE", "TITLE")
+
+
+def is_context(section: str) -> bool:
+    """Background and aims describe the question, not the study's findings."""
+    s = section.upper()
+    return any(s.startswith(k) for k in _CONTEXT_SECTIONS)
+
+
 def roles_of(sentence: str, section: str = "") -> set[str]:
     found = {role for role, rx in _CUES.items() if rx.search(sentence)}
+    if is_context(section):
+        found -= {"efficacy", "safety", "comparison", "limitations"}
     hint = _SECTION_HINTS.get(section.upper())
     if hint and (hint != "efficacy" or found & {"efficacy"} or not found):
         found.add(hint)
