@@ -12,15 +12,12 @@ def appraise(record: Record) -> Appraisal:
     n, n_span = numbers.sample_size(body) if call.label not in ("preclinical",) else (None, "")
     if call.label == "case_report" and n is None:
         n, n_span = 1, ""
-    # Conditions and interventions: declared fields, MeSH headings and the title are
-    # the reliable places; the body is only searched for interventions when nothing else
-    # names one (keeps ingest fast and avoids background-sentence noise).
+    # Conditions and interventions: declared fields, MeSH headings and the title are the
+    # reliable places (the body would add background-sentence noise and cost ingest time).
     topic = " | ".join([record.title, *record.conditions, *record.mesh_terms])
     conditions = _unique(m.canonical for m in find_terms(topic, ("condition",)))
-    declared = " | ".join([record.title, *record.interventions])
+    declared = " | ".join([record.title, *record.interventions, *record.mesh_terms])
     interventions = _unique(m.canonical for m in find_terms(declared, ("intervention",)))
-    if not interventions and body:
-        interventions = _unique(m.canonical for m in find_terms(body[:1500], ("intervention",)))
     return Appraisal(
         record_id=record.id,
         design=call.label,

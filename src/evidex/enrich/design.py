@@ -43,28 +43,32 @@ _MESH_RULES: tuple[tuple[str, str], ...] = (
     ("cohort studies", "cohort"), ("prospective studies", "cohort"),
     ("retrospective studies", "cohort"), ("longitudinal studies", "cohort"),
 )
-_TEXT_RULES: tuple[tuple[str, str, float], ...] = (
+# (pattern, label, score, cheap substrings: the regex runs only if one is in the text)
+_TEXT_RULES: tuple[tuple[str, str, float, tuple[str, ...]], ...] = (
     (r"\b(clinical practice guideline|practice guideline|consensus statement|delphi|"
-     r"recommendations? (?:of|from) the)\b", "guideline", 0.7),
-    (r"\bmeta-?analys[ie]s\b", "meta_analysis", 0.8),
-    (r"\bsystematic (?:literature )?review\b|\bscoping review\b", "systematic_review", 0.8),
-    (r"\b(?:study )?protocol\b.{0,60}\b(?:trial|study)\b|\btrial registration\b.{0,40}\bprotocol", "protocol", 0.6),
+     r"recommendations? (?:of|from) the)\b", "guideline", 0.7, ("guideline", "consensus", "delphi", "recommendation")),
+    (r"\bmeta-?analys[ie]s\b", "meta_analysis", 0.8, ("analys",)),
+    (r"\bsystematic (?:literature )?review\b|\bscoping review\b", "systematic_review", 0.8, ("review",)),
+    (r"\b(?:study )?protocol\b.{0,60}\b(?:trial|study)\b|\btrial registration\b.{0,40}\bprotocol", "protocol", 0.6,
+     ("protocol",)),
     (r"\brandomi[sz]ed\b.{0,80}\b(?:trial|controlled|placebo|assigned|allocated)\b|"
      r"\b(?:were|was) randomi[sz]ed\b|\brandomly (?:assigned|allocated)\b|\brandomi[sz]ation\b",
-     "rct", 0.8),
-    (r"\bcase[- ]control\b", "case_control", 0.75),
-    (r"\bcross-sectional\b|\bsurvey\b", "cross_sectional", 0.6),
-    (r"\bcase series\b|\bseries of \d+ (?:patients|cases)\b", "case_series", 0.75),
+     "rct", 0.8, ("randomi", "randomly")),
+    (r"\bcase[- ]control\b", "case_control", 0.75, ("control",)),
+    (r"\bcross-sectional\b|\bsurvey\b", "cross_sectional", 0.6, ("sectional", "survey")),
+    (r"\bcase series\b|\bseries of \d+ (?:patients|cases)\b", "case_series", 0.75, ("series",)),
     (r"\bcase reports?\b|\bwe (?:report|describe|present) (?:a|an|the|two|three) (?:case|patient)|"
-     r"\ba \d+[- ]year[- ]old (?:man|woman|male|female|boy|girl|patient)\b", "case_report", 0.75),
+     r"\ba \d+[- ]year[- ]old (?:man|woman|male|female|boy|girl|patient)\b", "case_report", 0.75,
+     ("case", "patient", "year-old", "year old")),
     (r"\bcohort\b|\bretrospective(?:ly)?\b|\bprospective(?:ly)?\b|\bchart review\b|\bregistry\b",
-     "cohort", 0.6),
+     "cohort", 0.6, ("cohort", "spective", "chart review", "registry")),
     (r"\b(?:open-label|single-arm|pilot) (?:trial|study)\b|\bnon-?randomi[sz]ed\b|\bcrossover\b",
-     "non_randomised_trial", 0.6),
-    (r"\b(?:mice|mouse|rats?|murine|in vitro|cell lines?|animal model)\b", "preclinical", 0.6),
-    (r"\breview\b", "narrative_review", 0.5),
+     "non_randomised_trial", 0.6, ("open-label", "single-arm", "pilot", "randomi", "crossover")),
+    (r"\b(?:mice|mouse|rats?|murine|in vitro|cell lines?|animal model)\b", "preclinical", 0.6,
+     ("mice", "mouse", "rat", "murine", "in vitro", "cell line", "animal model")),
+    (r"\breview\b", "narrative_review", 0.5, ("review",)),
 )
-_COMPILED = tuple((re.compile(p, re.I), label, score) for p, label, score in _TEXT_RULES)
+_COMPILED = tuple((re.compile(p, re.I), label, score, cues) for p, label, score, cues in _TEXT_RULES)
 
 
 @dataclass(frozen=True)
@@ -116,7 +120,8 @@ def _head(record: Record) -> str:
 
 def classify_text(text: str) -> DesignCall:
     """Design from cue phrases; the first (strongest) matching rule wins."""
-    for rx, label, score in _COMPILED:
-        if rx.search(text):
+    low = text.lower()
+    for rx, label, score, cues in _COMPILED:
+        if any(c in low for c in cues) and rx.search(text):
             return DesignCall(label, "text_cues", score)
     return DesignCall("other", "default", 0.3)

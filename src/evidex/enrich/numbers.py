@@ -22,7 +22,10 @@ _N_EXPLICIT = re.compile(r"\b[nN]\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)(?![\d,])(?!\s*(
 _N_ACTION = re.compile(
     r"\b(?:randomi[sz]ed|enrolled|recruited|included|assigned|allocated)\s+(?:a total of\s+)?"
     + r"(" + _NUMWORD + r")\b(?!\s*:)", re.I)
-_N_PEOPLE = re.compile(r"\b(?:a total of\s+|total of\s+)?(" + _NUMWORD + r")\s+(?:[\w-]+\s+){0,3}?" + _PEOPLE + r"\b", re.I)
+_PEOPLE_WORD = re.compile(r"\b" + _PEOPLE + r"\b", re.I)
+# Looked for only in the few words before a people-word (fast: no scan of the whole text).
+_COUNT_BEFORE = re.compile(r"(?<![\w.,])(" + _NUMWORD + r")\s+(?:[\w-]+\s+){0,3}$", re.I)
+_ACTION_CUES = ("randomi", "enrolled", "recruited", "included", "assigned", "allocated")
 
 _EPIDEMIOLOGY = re.compile(r"(?:fewer than|less than|more than|over|under|about|around|nearly|almost|some|"
                            r"approximately|estimated|affects|affecting|millions? of|up to)\s*$", re.I)
@@ -49,6 +52,14 @@ _EFFECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# Cheap substrings: a pattern is only run when one of its cues is in the text.
+_EFFECT_CUES = {
+    "p_value": ("p",), "nnt": ("nnt", "number needed"), "ratio": ("rr", "or", "hr", "ratio", "relative risk"),
+    "ci": ("95",), "percent": ("%",), "score_change": ("from ",), "mean_difference": ("mean", "change"),
+    "duration": ("week", "month", "day", "year"),
+}
+
+
 def word_to_int(token: str) -> int | None:
     token = token.lower().replace(",", "")
     if token.isdigit():
@@ -62,7 +73,10 @@ def sample_size(text: str) -> tuple[int | None, str]:
     Preference: an explicit action ("randomised 99") or "n = 31", else the largest
     "N patients/women/..." mention (per-group counts are smaller than the total).
     """
+    low = text.lower()
     for rx in (_N_ACTION, _N_EXPLICIT):
+        if rx is _N_ACTION and not any(c in low for c in _ACTION_CUES):
+            continue
         best = None
         for m in rx.finditer(text):
             value = word_to_int(m.group(1))
@@ -71,16 +85,21 @@ def sample_size(text: str) -> tuple[int | None, str]:
         if best:
             return best
     best = None
-    for m in _N_PEOPLE.finditer(text):
+    for people in _PEOPLE_WORD.finditer(text):
+        window = text[max(0, people.start() - 60):people.start()]
+        m = _COUNT_BEFORE.search(window)
+        if m is None:
+            continue
         value = word_to_int(m.group(1))
         if value is None or not 1 <= value <= 10_000_000:
             continue
         if 1900 <= value <= 2100 and m.group(1).isdigit():
             continue  # a year, not a count
-        if _EPIDEMIOLOGY.search(text[max(0, m.start() - 30):m.start()]):
+        start = people.start() - len(window) + m.start()
+        if _EPIDEMIOLOGY.search(text[max(0, start - 30):start]):
             continue  # "affects fewer than 200,000 people": prevalence, not the sample
         if best is None or value > best[0]:
-            best = (value, m.group(0))
+            best = (value, text[start:people.end()])
     return best if best else (None, "")
 
 
@@ -109,7 +128,10 @@ def effect_numbers(text: str, passage_seq: int = -1) -> list[Number]:
     """Effect-size figures (p, NNT, ratios, CIs, %, score changes, durations) with spans."""
     out: list[Number] = []
     taken: list[tuple[int, int]] = []
+    low = text.lower()
     for kind, rx in _EFFECTS:
+        if not any(c in low for c in _EFFECT_CUES[kind]):
+            continue
         for m in rx.finditer(text):
             if any(s <= m.start() < e for s, e in taken):
                 continue

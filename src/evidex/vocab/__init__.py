@@ -62,6 +62,17 @@ def lexicon() -> dict[str, Term]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _longest_by_first_word() -> dict[str, int]:
+    """First word of each term -> the most words a term starting with it has."""
+    out: dict[str, int] = {}
+    for key in lexicon():
+        words = key.split(" ")
+        if len(words) > out.get(words[0], 0):
+            out[words[0]] = min(len(words), _MAX_NGRAM)
+    return out
+
+
 def find_terms(text: str, kinds: tuple[str, ...] = ("condition", "intervention", "comparator"),
                allow_generic: bool = False) -> list[Match]:
     """Longest-match lookup of vocabulary terms in ``text`` (left to right, no overlaps).
@@ -69,12 +80,14 @@ def find_terms(text: str, kinds: tuple[str, ...] = ("condition", "intervention",
     Short acronyms (MS, RSD) only count when written in capitals in the original text.
     """
     lex = lexicon()
+    longest = _longest_by_first_word()
     raw_words = _WORD.findall(text.replace("\u2019", "'"))
     words = [w.lower() for w in raw_words]
     out: list[Match] = []
     i = 0
     while i < len(words):
-        for n in range(min(_MAX_NGRAM, len(words) - i), 0, -1):
+        span = longest.get(words[i], 0)
+        for n in range(min(span, len(words) - i), 0, -1):
             key = " ".join(words[i:i + n])
             term = lex.get(key)
             if term is None or term.kind not in kinds:
