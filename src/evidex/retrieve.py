@@ -24,6 +24,7 @@ class Candidate:
     score: float
     direct: bool              # matched the asked condition (or no condition was asked)
     passages: tuple[Passage, ...]
+    related: bool = True      # direct, or shares words with the asked condition ("pain")
 
 
 def _phrase(text: str) -> str | None:
@@ -45,6 +46,17 @@ def intervention_forms(canonical: str) -> list[str]:
         if term is not None and term.kind == "intervention" and word != canonical:
             forms.append(word)
     return forms
+
+
+_GENERIC_WORDS = {"syndrome", "syndromes", "disease", "disorder", "disorders", "complex", "chronic", "type"}
+
+
+def related_expression(query: Query) -> str:
+    """Intervention AND any content word of the asked condition: the same drug in a
+    neighbouring condition ("pain" links CRPS to neuropathic pain and fibromyalgia)."""
+    inter = _any(f for c in query.interventions for f in intervention_forms(c))
+    words = [w for c in query.conditions for w in tokens(c) if w not in _GENERIC_WORDS and len(w) > 3]
+    return f"{inter} AND {_any(words)}" if inter and words else ""
 
 
 def match_expressions(query: Query) -> tuple[str, str]:
@@ -70,16 +82,22 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
     for hit in store.search(strict, limit, filt):
         scores[hit.record_id] = hit.score
         direct.add(hit.record_id)
+    related = set(direct)
+    near = related_expression(query)
+    if near:
+        for hit in store.search(near, limit, filt):
+            scores.setdefault(hit.record_id, hit.score)
+            related.add(hit.record_id)
     if broad and broad != strict:
         for hit in store.search(broad, limit, filt):
             scores.setdefault(hit.record_id, hit.score)
     stored = store.get_many(list(scores))
     if not query.conditions:
-        direct = set(scores)
-    out = [Candidate(stored[rid], score, rid in direct, tuple(passages_of(stored[rid].record)))
+        direct = related = set(scores)
+    out = [Candidate(stored[rid], score, rid in direct, tuple(passages_of(stored[rid].record)), rid in related)
            for rid, score in scores.items() if rid in stored]
-    # Direct evidence first, then by BM25 score.
-    out.sort(key=lambda c: (not c.direct, -c.score))
+    # Direct evidence first, then evidence from related conditions, then by BM25 score.
+    out.sort(key=lambda c: (not c.direct, not c.related, -c.score))
     return out[:limit]
 
 
@@ -89,7 +107,7 @@ def search(store: Store, text: str, limit: int = 10, filt: SearchFilter = Search
     found = retrieve(store, query, limit, filt) if (query.interventions or query.conditions or query.keywords) else []
     if not found:
         words = _any(tokens(text))
-        hits = store.search(words.replace('" OR "', '" OR "'), limit, filt) if words else []
+        hits = store.search(words, limit, filt) if words else []
         stored = store.get_many([h.record_id for h in hits])
         found = [Candidate(stored[h.record_id], h.score, True, tuple(passages_of(stored[h.record_id].record)))
                  for h in hits if h.record_id in stored]

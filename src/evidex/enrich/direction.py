@@ -22,6 +22,7 @@ _FAVOURS = re.compile(
     r"\b(?:significant(?:ly)? (?:reduc|improv|decreas|lower|better|relie|fewer|less)\w*|"
     r"effective|efficacious|beneficial|improve[sd]?|improvement|reduc(?:ed|tion|es)|decreas(?:ed|e)|"
     r"relie(?:f|ved)|remission|resolved|positively associated|lessened|benefit(?:ed|s)?|"
+    r"went from|fell|dropped|declined|ceased|subsided|disappeared|"
     r"favou?r(?:s|ed)? (?:the )?(?:\w+ )?(?:treatment|drug|naltrexone|intervention)|superior to)\b", re.I)
 _HEDGE = re.compile(r"\b(?:may|might|could|warrant|further (?:research|studies|trials)|"
                     r"more research|larger (?:trials|studies)|pilot)\b", re.I)

@@ -150,7 +150,8 @@ def compose(query: Query, candidates: list[Candidate]) -> Answer:
                 break
         return out
 
-    ranked = sorted(studies, key=lambda s: (not s.direct, _DESIGN_RANK.get(s.design, 7), -s.candidate.score))
+    ranked = sorted(studies, key=lambda s: (not s.direct, not s.candidate.related, _DESIGN_RANK.get(s.design, 7),
+                                            -s.candidate.score))
     clinical = [s for s in ranked if s.clinical]
     guidelines = [s for s in ranked if s.design == "guideline"]
     sections = [_guidelines(query, asked, guidelines, ranked, verdict, take, citer),
@@ -166,12 +167,24 @@ _STRONG_MECHANISM = re.compile(r"toll-like|tlr-?4|microglia|glia|cytokine|endorp
                                r"receptor", re.I)
 
 
+_ACTIVE_COMPARATOR = re.compile(r"amitriptyline|gabapentin|pregabalin|duloxetine|nortriptyline|opioids?|"
+                                r"nsaids?|ketamine|standard (?:treatment|therapy|care)|other (?:agents|drugs|treatments)|"
+                                r"conventional|first-line|usual care|morphine", re.I)
+_STRONG_SAFETY = re.compile(r"adverse|side[- ]effects?|tolerat|vivid dreams|insomnia|headache|nausea|"
+                            r"withdrawal|contraindicat|interaction", re.I)
+
+
 def _fits(role: str, text: str) -> bool:
-    """Role-specific minimum: an efficacy claim states a direction, a dosing claim a dose."""
+    """Role-specific minimum: an efficacy claim states a direction, a dosing claim a dose,
+    a comparison names an active alternative (placebo-controlled results are efficacy)."""
     if role == "efficacy":
         return sentence_direction(text) != "unclear"
     if role == "clinical_use":
         return bool(_DOSE_AMOUNT.search(text))
+    if role == "comparison":
+        return bool(_ACTIVE_COMPARATOR.search(text))
+    if role == "safety":
+        return bool(_STRONG_SAFETY.search(text))
     return True
 
 
@@ -184,7 +197,11 @@ def _strength(role: str, text: str) -> int:
     if role == "mechanism":
         return len(_STRONG_MECHANISM.findall(text))
     if role == "efficacy":
-        return len(numbers_in(text))
+        return (len(numbers_in(text)) + 2 * bool(re.search(r"significant|placebo|compared", text, re.I))
+                + 3 * bool(re.search(r"\bNRS\b|pain (?:score|intensity|relief)|remission|reduc", text, re.I))
+                - 4 * bool(re.match(r"before\b", text, re.I)))
+    if role == "safety":
+        return len(_STRONG_SAFETY.findall(text))
     return 0
 
 
@@ -253,7 +270,7 @@ def _research(query, asked, ranked, clinical, take) -> AnswerSection:
         subs.append(Subsection(heading[0].upper() + heading[1:], tuple(overview)))
     plan = (("Mechanism of Action", "mechanism", ranked, 3),
             ("Clinical Use", "clinical_use", ranked, 4),
-            ("Efficacy", "efficacy", clinical, MAX_PER_SUBSECTION),
+            ("Efficacy", "efficacy", clinical, MAX_PER_SUBSECTION + 2),
             ("Safety", "safety", ranked, 4),
             ("Comparison to Other Treatments", "comparison", clinical, 3),
             ("Limitations", "limitations", ranked, 3))
@@ -261,7 +278,9 @@ def _research(query, asked, ranked, clinical, take) -> AnswerSection:
         got: list[Statement] = []
         # Contradicting studies are shown, not hidden: null results go first in Efficacy.
         if role == "efficacy":
-            pool = sorted(pool, key=lambda s: (s.direction not in ("no_difference", "against"), not s.direct))
+            pool = sorted(pool, key=lambda s: (not s.direct, not s.candidate.related,
+                                               _DESIGN_RANK.get(s.design, 7) if not s.direct else 0,
+                                               s.direction not in ("no_difference", "against")))
         for s in pool:
             if role == "comparison" and query.comparators:
                 got += [st for st in take(s, role, 1) if any(c in st.text.lower() for c in query.comparators)]

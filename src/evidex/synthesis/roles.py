@@ -16,7 +16,7 @@ _CUES: dict[str, re.Pattern[str]] = {
     "efficacy": re.compile(
         r"\b(?:reduc\w*|improv\w*|decreas\w*|effective\w*|efficacy|relie\w*|remission|"
         r"benefit\w*|responders?|significant\w*|placebo|pain scores?|symptoms?|"
-        r"outcomes?|no difference|did not)\b", re.I),
+        r"outcomes?|no difference|did not|ceased|lessen\w*|went from|fell|numeric rating|NRS|resolved)\b", re.I),
     "safety": re.compile(
         r"\b(?:adverse|side[- ]effects?|tolerat\w*|safety|safe|vivid dreams|insomnia|headache|"
         r"nausea|withdrawal|contraindicat\w*|interactions?|discontinu\w*|tachycardia)\b", re.I),
