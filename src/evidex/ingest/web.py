@@ -10,8 +10,6 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import trafilatura
-
 from ..records import Comment, Problem, Record, Section, content_id
 
 _COMMENTS_HEADING = re.compile(
@@ -37,6 +35,7 @@ def parse_file(path: Path) -> Iterator[Record | Problem]:
 
 
 def parse_html(html: str, source: str, url: str = "") -> Record | Problem:
+    import trafilatura  # imported here: only HTML ingest pays its start-up cost
     doc = trafilatura.bare_extraction(html, url=url or None, include_comments=True,
                                       with_metadata=True, include_tables=False)
     if doc is None or not (doc.text or "").strip():
