@@ -17,8 +17,12 @@ DB_HELP = "SQLite store to use (default: $EVIDEX_DB, else ~/.local/share/evidex/
 DEMO_QUESTION = "Is low-dose naltrexone effective for complex regional pain syndrome?"
 
 
-def _store(db: Path | None) -> Store:
-    return Store(db or default_db_path())
+def _store(db: Path | None, must_exist: bool = False) -> Store:
+    path = db or default_db_path()
+    if must_exist and not Path(path).exists():
+        raise click.ClickException(f"no store at {path}: run 'evidex ingest --starter' (or ingest files) first, "
+                                   "or point --db / $EVIDEX_DB at an existing store")
+    return Store(path)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -95,7 +99,7 @@ def ask(question: str, fmt: str, db: Path | None) -> None:
     """Answer a clinical QUESTION with cited sections, a verdict and an evidence table."""
     from .render import to_html, to_json, to_markdown
     from .synthesis import ask as answer_question
-    with _store(db) as store:
+    with _store(db, must_exist=True) as store:
         if store.count() == 0:
             raise click.ClickException("the store is empty: run 'evidex ingest --starter' or ingest some files first")
         answer = answer_question(store, question)
@@ -117,7 +121,7 @@ def search(query: str, limit: int, design: str | None, since: int | None, fmt: s
     unknown = [d for d in designs if d not in DESIGN_LABELS]
     if unknown:
         raise click.UsageError(f"unknown design(s) {unknown}; choose from {', '.join(DESIGN_LABELS)}")
-    with _store(db) as store:
+    with _store(db, must_exist=True) as store:
         found = run_search(store, query, limit, SearchFilter(designs=designs, since=since))
     if fmt == "json":
         click.echo(json.dumps([{"id": c.stored.record.id, "score": round(c.score, 4), "title": c.stored.record.title,
@@ -138,7 +142,7 @@ def search(query: str, limit: int, design: str | None, since: int | None, fmt: s
 def show(record_id: str, fmt: str, db: Path | None) -> None:
     """Show one stored record and its appraisal (design, level, n, doses, numbers)."""
     from .citation import vancouver
-    with _store(db) as store:
+    with _store(db, must_exist=True) as store:
         found = store.get(record_id)
     if found is None:
         raise click.ClickException(f"no record with id {record_id!r} in the store")

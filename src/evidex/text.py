@@ -83,6 +83,8 @@ _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
 _NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70",
                       "eighty": "80", "ninety": "90", "hundred": "100", "single": "1", "both": "2",
                       "twice": "2", "half": "0.5"})
+_COMPOUND_WORD = re.compile(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ]"
+                            r"(one|two|three|four|five|six|seven|eight|nine)\b", re.I)
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
 
 
@@ -93,9 +95,11 @@ def numbers_in(text: str) -> set[str]:
     dropped so that "-0.83" in a statement matches "0.83" written as "a decrease of 0.83".
     """
     found: set[str] = {_NUMBER_WORDS[m.group(1).lower()] for m in _NUMBER_WORD.finditer(text)}
+    for m in _COMPOUND_WORD.finditer(text):   # "thirty-one" is 31
+        found.add(str(int(_NUMBER_WORDS[m.group(1).lower()]) + int(_NUMBER_WORDS[m.group(2).lower()])))
     for m in _NUMBER.finditer(text):
         raw = m.group(0).lstrip("-\u2212").replace("\u00b7", ".")
-        if re.fullmatch(r"\d{1,3}(,\d{3})+", raw):
+        if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", raw):
             raw = raw.replace(",", "")
         for piece in raw.split(","):
             if piece:

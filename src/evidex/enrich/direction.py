@@ -12,6 +12,8 @@ DIRECTIONS = ("favours", "no_difference", "against", "unclear")
 
 _NULL = re.compile(
     r"\b(?:no (?:statistically )?significant (?:difference|benefit|effect|improvement|change|reduction)s?|"
+    r"no (?:meaningful |clinically (?:meaningful|relevant|important) )?(?:statistical )?differences?|"
+    r"(?:did|does|do) not (?:alter|affect|modify|influence)|"
     r"(?:did|does|was|were) not (?:significantly )?(?:differ|improve|reduce|decrease|change|lessen|show|outperform|superior)\w*|"
     r"not (?:statistically )?(?:significant(?:ly)?|superior|better|more effective)|"
     r"no (?:better|more effective) than|failed to (?:show|demonstrate|reduce|improve)|no (?:clear |clinically meaningful )?(?:benefit|effect|advantage)|"

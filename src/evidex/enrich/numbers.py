@@ -14,17 +14,23 @@ _WORDS = {w: i for i, w in enumerate(
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}
 _WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
                "eighty": 80, "ninety": 90, "hundred": 100})
-_NUMWORD = r"(?:\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")"
+_WORDALT = "|".join(sorted(_WORDS, key=len, reverse=True))
+# "Thirty-one", "twenty one", "1,200", "56"
+_NUMWORD = (r"(?:\d{1,3}(?:,\d{3})+|\d+|(?:" + _WORDALT + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|"
+            r"nine))?)")
 _PEOPLE = (r"(?:patients|participants|subjects|women|men|adults|children|individuals|"
            r"volunteers|veterans|cases|people|persons|respondents|infants|girls|boys|"
-           r"outpatients|inpatients)")
+           r"outpatients|inpatients|users)")
 _N_EXPLICIT = re.compile(r"\b[nN]\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)(?![\d,])(?!\s*(?:per|in each|/))")
 _N_ACTION = re.compile(
     r"\b(?:randomi[sz]ed|enrolled|recruited|included|assigned|allocated)\s+(?:a total of\s+)?"
-    + r"(" + _NUMWORD + r")\b(?!\s*:)", re.I)
+    + r"(" + _NUMWORD + r")\b(?!\s*:)(?!\s+(?:dose|doses|time|times|week|weeks|day|days|month|months|year|years|"
+    r"study|studies|trial|trials|article|articles|paper|papers|prescriptions?|drugs?|mg)\b)", re.I)
 _PEOPLE_WORD = re.compile(r"\b" + _PEOPLE + r"\b", re.I)
 # Looked for only in the few words before a people-word (fast: no scan of the whole text).
-_COUNT_BEFORE = re.compile(r"(?<![\w.,])(" + _NUMWORD + r")\s+(?:[\w-]+\s+){0,3}$", re.I)
+# Gap words between the count and the people-word may not start with a digit (so the
+# nearest count wins: "417 prescriptions for 762 patients" -> 762); "(31)" may repeat it.
+_COUNT_BEFORE = re.compile(r"(?<![\w.,])(" + _NUMWORD + r")\s+(?:\(\d+\)\s+|[^\W\d][\w-]*\s+){0,3}$", re.I)
 _ACTION_CUES = ("randomi", "enrolled", "recruited", "included", "assigned", "allocated")
 
 _EPIDEMIOLOGY = re.compile(r"(?:fewer than|less than|more than|over|under|about|around|nearly|almost|some|"
@@ -40,10 +46,10 @@ _TITRATION = re.compile(r"\b(titrat\w*|increas\w* by|escalat\w*|starting (?:dose
                         r"start(?:ed|ing)? (?:at|with)|up to|maximum(?: dose)? of|gradual\w*)\b", re.I)
 
 _EFFECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("p_value", re.compile(r"\b[pP]\s*(?:[<>=≤≥]|&lt;)\s*0?[.\u00b7]\d+")),
+    ("p_value", re.compile(r"\b[pP]\s*(?:[<>=≤≥]|&lt;)\s*(?:0?[.\u00b7]\d+|1(?:\.0+)?\b)")),
     ("nnt", re.compile(r"\b(?:NNT|number needed to treat)\b[^.;]{0,40}?\d+(?:[.\u00b7]\d+)?", re.I)),
     ("ratio", re.compile(r"\b(?:RR|OR|HR|(?i:relative risk|odds ratio|hazard ratio))\b[^.;]{0,20}?\d+(?:[.\u00b7]\d+)?")),
-    ("ci", re.compile(r"\b95\s*%\s*(?:CI|confidence interval)[,:\s]*[-\u2212]?\d+(?:[.\u00b7]\d+)?"
+    ("ci", re.compile(r"\b95\s*%\s*(?:CI|confidence (?:interval|limits?))[,:\s]*[-\u2212]?\d+(?:[.\u00b7]\d+)?"
                       r"\s*(?:-|–|to|,)\s*[-\u2212]?\d+(?:[.\u00b7]\d+)?", re.I)),
     ("percent", re.compile(r"[-\u2212]?\d+(?:[.\u00b7]\d+)?\s?%(?!\s*(?:CI|confidence))")),
     ("score_change", re.compile(r"\bfrom\s+(?:an? \w+ of\s+)?\d+(?:[.\u00b7]\d+)?(?:\s*(?:-|–|to)\s*\d+(?:[.\u00b7]\d+)?)?\s+(?:to|down to)\s+\d+(?:[.\u00b7]\d+)?(?:\s*(?:-|–|to)\s*\d+(?:[.\u00b7]\d+)?)?", re.I)),
@@ -60,10 +66,16 @@ _EFFECT_CUES = {
 }
 
 
+_YEARS = re.compile(r"\b(?:19|20)\d\d\b")
+
+
 def word_to_int(token: str) -> int | None:
     token = token.lower().replace(",", "")
     if token.isdigit():
         return int(token)
+    parts = re.split(r"[- ]", token)
+    if len(parts) == 2 and parts[0] in _WORDS and parts[1] in _WORDS and _WORDS[parts[0]] >= 20:
+        return _WORDS[parts[0]] + _WORDS[parts[1]]
     return _WORDS.get(token)
 
 
@@ -110,7 +122,8 @@ def doses(text: str) -> list[Dose]:
     for m in _DOSE.finditer(text):
         amount = float(m.group(1).replace("\u00b7", "."))
         unit = m.group(3) + (f"/{m.group(4)}" if m.group(4) else "")
-        sent_start = max(text.rfind(". ", 0, m.start()) + 2, 0)
+        dot = text.rfind(". ", 0, m.start())
+        sent_start = dot + 2 if dot != -1 else 0
         sent_end = text.find(". ", m.end())
         sentence = text[sent_start: sent_end if sent_end != -1 else len(text)]
         freq = _FREQ.search(sentence)
@@ -135,9 +148,11 @@ def effect_numbers(text: str, passage_seq: int = -1) -> list[Number]:
         for m in rx.finditer(text):
             if any(s <= m.start() < e for s, e in taken):
                 continue
-            nums = re.findall(r"\d+(?:[.\u00b7]\d+)?", m.group(0))
+            nums = re.findall(r"\d*[.\u00b7]\d+|\d+", m.group(0))
             if not nums:
                 continue
             taken.append((m.start(), m.end()))
+            if kind == "score_change" and _YEARS.search(m.group(0)):
+                continue  # "from 2018 to 2020" is a period, not a change in a score
             out.append(Number(kind, float(nums[-1].replace("\u00b7", ".")), m.group(0).strip(), passage_seq))
     return out

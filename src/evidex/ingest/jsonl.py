@@ -14,8 +14,13 @@ _KNOWN = {"id", "pmid", "doi", "title", "authors", "journal", "year", "volume", 
 
 
 def parse_file(path: Path) -> Iterator[Record | Problem]:
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
+    with open(path, "rb") as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield Problem(str(path), f"line {lineno}", f"not valid UTF-8 (byte {exc.start})")
+                continue
             if line.strip():
                 yield parse_line(line, str(path), lineno)
 

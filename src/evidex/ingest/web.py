@@ -41,7 +41,8 @@ def parse_html(html: str, source: str, url: str = "") -> Record | Problem:
     if doc is None or not (doc.text or "").strip():
         return Problem(source, "", "no article text found in the HTML page")
     body = _strip_boilerplate(doc.text).replace("\n", "\n\n")
-    comments = tuple(Comment(c) for c in _split_comments(doc.comments or ""))
+    # Trafilatura puts one comment paragraph per line.
+    comments = tuple(Comment(c) for c in _split_comments((doc.comments or "").replace("\n", "\n\n")))
     title = (doc.title or "").strip() or body.split("\n", 1)[0][:200]
     year = int(doc.date[:4]) if doc.date and doc.date[:4].isdigit() else None
     sections = tuple(s for s in _sections(body) if s.text.strip() != title)
