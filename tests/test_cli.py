@@ -217,6 +217,17 @@ def test_show_unknown_id_exits_1(home, ingested):
 
 
 def test_ask_on_empty_store_exits_1(home, tmp_path):
+    from evidex.store import Store
+    Store(tmp_path / "empty.db").close()
     proc = run(home, "ask", "Is naltrexone effective for fibromyalgia?", "--db", tmp_path / "empty.db")
     assert proc.returncode == 1
     assert "store is empty" in proc.stderr and "evidex ingest" in proc.stderr
+
+
+def test_read_commands_on_missing_store_exit_1_without_creating_it(home, tmp_path):
+    missing = tmp_path / "missing.db"
+    for args in (("ask", "Is naltrexone effective?"), ("search", "naltrexone"), ("show", "pmid:1")):
+        proc = run(home, *args, "--db", missing)
+        assert proc.returncode == 1
+        assert "no store at" in proc.stderr and "evidex ingest" in proc.stderr
+    assert not missing.exists()
