@@ -193,7 +193,8 @@ _SCHEDULE = re.compile(r"bedtime|at night|nightly|daily|titrat|increase|start|ma
 
 def _strength(role: str, text: str) -> int:
     if role == "clinical_use":
-        return len(_SCHEDULE.findall(text)) + 2 * len(_DOSE_AMOUNT.findall(text)) - 3 * ("μg" in text or "µg" in text)
+        off_topic = len(re.findall(r"μg|µg|methadone|weaning|ultra|very low|detox", text, re.I))
+        return len(_SCHEDULE.findall(text)) + 2 * len(_DOSE_AMOUNT.findall(text)) - 4 * off_topic
     if role == "mechanism":
         return len(_STRONG_MECHANISM.findall(text))
     if role == "efficacy":
@@ -235,13 +236,13 @@ def _guidelines(query, asked, guidelines, ranked, verdict, take, citer) -> Answe
         for g in guidelines[:2]:
             statements += take(g, "efficacy", 1, prefer_sections=("CONCLUSION",))
     key_points: list[Statement] = []
-    sources = direct or ranked
+    sources = (direct or ranked)[:8]
     for role in ("clinical_use", "efficacy", "safety"):
-        for s in sources:
-            got = take(s, role, 1, prefer_sections=("CONCLUSION", "RESULT", "DOS", "INTERVENTION"))
-            if got:
-                key_points += got
-                break
+        # The strongest sentence for the role among the leading studies, not the first found.
+        best = max(((_strength(role, p.text), -i, st) for i, st in enumerate(sources)
+                    for p in st.with_role(role) if _fits(role, p.text)), default=None, key=lambda t: t[:2])
+        if best is not None:
+            key_points += take(best[2], role, 1)
     body, indirect = body_of_evidence(ranked)
     favours = sorted({citer.cite(s) for s in body if s.direction == "favours"})
     null = sorted({citer.cite(s) for s in body if s.direction in ("no_difference", "against")})
