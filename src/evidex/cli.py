@@ -179,6 +179,16 @@ def demo(db: Path | None, question: str) -> None:
         click.echo(to_markdown(answer_question(store, question)), nl=False)
 
 
+def _register() -> None:
+    """Commands that live beside their feature (imported lazily: no start-up cost)."""
+    from .web import serve_command, users_command
+    cli.add_command(serve_command)
+    cli.add_command(users_command)
+
+
+_register()
+
+
 def main() -> None:
     try:
         rv = cli.main(standalone_mode=False)

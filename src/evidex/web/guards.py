@@ -1,0 +1,70 @@
+"""Request guards shared by pages and API: who is asking, CSRF, content types, roles."""
+from __future__ import annotations
+
+from fastapi import HTTPException, Request
+
+from . import auth
+from .db import User
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def resources(request: Request):
+    return request.app.state.res
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def current_user(request: Request) -> User | None:
+    try:
+        return request.state.user
+    except AttributeError:
+        token = request.cookies.get(auth.SESSION_COOKIE)
+        request.state.user = auth.session_user(resources(request).conn(), token) if token else None
+        return request.state.user
+
+
+def _media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+async def form_with_csrf(request: Request):
+    """Dependency for HTML form posts: a form body whose csrf_token matches the client cookie."""
+    if _media_type(request) not in FORM_TYPES:
+        raise HTTPException(415, "This form expects application/x-www-form-urlencoded data.")
+    form = await request.form()
+    token = form.get("csrf_token")
+    if not auth.csrf_ok(resources(request).secret, request.cookies.get(auth.CLIENT_COOKIE),
+                        token if isinstance(token, str) else None):
+        raise HTTPException(403, "The form's security token is missing or expired. Reload the page and try again.")
+    return form
+
+
+async def json_with_csrf(request: Request) -> None:
+    """Dependency for API writes: JSON body and an X-CSRF-Token header matching the client cookie."""
+    if _media_type(request) != "application/json":
+        raise HTTPException(415, "Send the body as application/json.")
+    if not auth.csrf_ok(resources(request).secret, request.cookies.get(auth.CLIENT_COOKIE),
+                        request.headers.get("x-csrf-token")):
+        raise HTTPException(403, "CSRF token missing or invalid: send X-CSRF-Token from GET /api/csrf.")
+
+
+def require_role(request: Request, role: str) -> User:
+    user = current_user(request)
+    if user is None:
+        raise HTTPException(401, "Sign in first.")
+    if user.role != role:
+        raise HTTPException(403, f"Only {role}s may do this.")
+    return user
+
+
+def form_text(form, name: str, limit: int) -> str:
+    value = form.get(name, "")
+    if not isinstance(value, str):
+        raise HTTPException(400, f"{name}: expected text")
+    value = value.replace("\r\n", "\n").strip()
+    if len(value) > limit:
+        raise HTTPException(400, f"{name}: at most {limit} characters")
+    return value
