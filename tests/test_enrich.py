@@ -57,7 +57,7 @@ def test_text_only_rct_classification_accuracy(rct_records):
     for r in rct_records:
         truth = RCT_PT in r.publication_types
         call = classify(replace(r, publication_types=(), mesh_terms=()))
-        assert call.source in ("text_cues", "default")
+        assert call.source in ("text_model", "text_cues", "default")
         pred = call.label == "rct"
         tp += pred and truth
         fp += pred and not truth
@@ -66,10 +66,13 @@ def test_text_only_rct_classification_accuracy(rct_records):
     accuracy = (tp + tn) / len(rct_records)
     precision = tp / (tp + fp)
     recall = tp / (tp + fn)
-    # Measured: accuracy 0.866, precision 0.968, recall 0.729 on these 463 records.
-    assert accuracy >= 0.84, f"accuracy {accuracy:.3f}"
-    assert precision >= 0.93, f"precision {precision:.3f}"
-    assert recall >= 0.70, f"recall {recall:.3f}"
+    specificity = tn / (tn + fp)
+    # Rules alone: sensitivity 0.729, specificity 0.980. With the design_rct text model
+    # (trained without this set): sensitivity 0.938, specificity 0.937, accuracy 0.937.
+    assert accuracy >= 0.92, f"accuracy {accuracy:.3f}"
+    assert recall >= 0.92, f"sensitivity {recall:.3f}"
+    assert specificity >= 0.92, f"specificity {specificity:.3f}"
+    assert precision >= 0.90, f"precision {precision:.3f}"
 
 
 @pytest.mark.parametrize("pt_fragment, label", [

@@ -146,7 +146,9 @@ def show(record_id: str, fmt: str, db: Path | None) -> None:
         found = store.get(record_id)
     if found is None:
         raise click.ClickException(f"no record with id {record_id!r} in the store")
-    r, a = found.record, found.appraisal
+    from .enrich import appraise
+    r = found.record
+    a = appraise(r, detail=True)   # stored appraisal + what is computed on read (numbers, PICO)
     if fmt == "json":
         click.echo(json.dumps({"record": r.to_json(), "appraisal": a.to_json()}, indent=2, ensure_ascii=False))
         return
@@ -181,7 +183,9 @@ def demo(db: Path | None, question: str) -> None:
 
 def _register() -> None:
     """Commands that live beside their feature (imported lazily: no start-up cost)."""
+    from .enrich.cli import enrich_command
     from .web import serve_command, users_command
+    cli.add_command(enrich_command)
     cli.add_command(serve_command)
     cli.add_command(users_command)
 

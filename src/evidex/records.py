@@ -130,6 +130,8 @@ class Number:
     value: float
     span: str
     passage_seq: int = -1
+    start: int = -1           # character offsets of ``span`` in ``Record.text()`` (-1: unknown)
+    end: int = -1
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,14 @@ class Appraisal:
     doses: tuple[Dose, ...] = ()
     numbers: tuple[Number, ...] = ()
     retracted: bool = False
+    # Added by the evidence-understanding work (issue 3); all optional, so stored rows written
+    # before them still load. See enrich/appraise.py for how each is derived.
+    rct_probability: float | None = None  # text model's calibrated P(rct); None when it did not run
+    design_model: str = ""                # e.g. "design_rct@1" when the text model ran
+    sentence_roles: tuple[str, ...] = ()  # one role per abstract sentence (passages_of order, no title)
+    pico: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    direction: str = "unclear"            # favours | no_difference | against | unclear
+    case_facts: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -159,6 +169,7 @@ class Appraisal:
         data["numbers"] = tuple(Number(**n) for n in data.get("numbers", ()))
         data["conditions"] = tuple(data.get("conditions", ()))
         data["interventions"] = tuple(data.get("interventions", ()))
+        data["sentence_roles"] = tuple(data.get("sentence_roles", ()))
         return cls(**data)
 
 

@@ -1,12 +1,29 @@
 """Record -> Appraisal: one pure function run at ingest for every record."""
 from __future__ import annotations
 
+import re
+
 from ..records import Appraisal, Record
+from ..text import sentence_spans
 from ..vocab import find_terms
-from . import design, numbers
+from . import design, numbers, pico
+from .case import case_facts
+from .direction import study_direction
+from .roles import role_of_label, sentence_roles
+
+_DECISIVE = ("results", "conclusions")
+_DIGIT = re.compile(r"\d")
 
 
-def appraise(record: Record) -> Appraisal:
+def appraise(record: Record, detail: bool = False) -> Appraisal:
+    """Design (metadata, else the text model), level, n, doses, number mentions with offsets,
+    direction, and case facts for case reports; sentence roles of labelled sections.
+
+    ``detail=True`` adds what costs more than ingest can afford on every record: number
+    mentions with offsets, model sentence roles for unlabelled abstracts and PICO. Pages that
+    show one record (``evidex show``, ``evidex enrich``, the web record page) compute it on
+    read from the stored record; ingest stores the cheap part.
+    """
     call = design.classify(record)
     body = " ".join(s.text for s in record.sections)
     n, n_span = numbers.sample_size(body) if call.label not in ("preclinical",) else (None, "")
@@ -18,6 +35,29 @@ def appraise(record: Record) -> Appraisal:
     conditions = _unique(m.canonical for m in find_terms(topic, ("condition",)))
     declared = " | ".join([record.title, *record.interventions, *record.mesh_terms])
     interventions = _unique(m.canonical for m in find_terms(declared, ("intervention",)))
+
+    # Sentences in passages_of order (title excluded), their roles, and number mentions with
+    # offsets into Record.text().
+    sentences: list[str] = []
+    mentions = []
+    offset = len(record.title) + 2
+    seq = 1 if record.title else 0
+    seq += sum(1 for _ in sentence_spans(record.title)) - (1 if record.title else 0)
+    for sec in record.sections:
+        for s, e in sentence_spans(sec.text):
+            sentence = sec.text[s:e]
+            sentences.append(sentence)
+            if detail and _DIGIT.search(sentence):
+                mentions.extend(numbers.mentions(sentence, seq, offset + s))
+            seq += 1
+        offset += len(sec.text) + 2
+    roles = sentence_roles(record, use_model=detail) if record.sections else ()
+    if len(roles) != len(sentences) or "" in roles:   # partly unknown without the model: store none
+        roles = ()
+    decisive = [s for s, r in zip(sentences, roles) if r in _DECISIVE] or sentences[-3:]
+    facts = case_facts(record).to_json() if call.label in ("case_report", "case_series") else {}
+    p = pico.extract(record.title, [s for s, r in zip(sentences, roles) if r in ("objective", "methods")]
+                     or sentences[:4]).to_json() if detail else {}
     return Appraisal(
         record_id=record.id,
         design=call.label,
@@ -29,10 +69,19 @@ def appraise(record: Record) -> Appraisal:
         conditions=conditions,
         interventions=interventions,
         doses=tuple(numbers.doses(body)),
-        numbers=tuple(numbers.effect_numbers(body)),
+        numbers=tuple(mentions),
         retracted=design.is_retracted(record),
+        rct_probability=call.rct_probability,
+        design_model=call.model,
+        sentence_roles=roles,
+        pico=p,
+        direction=study_direction(decisive),
+        case_facts=facts,
     )
 
 
 def _unique(items) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
+
+
+__all__ = ["appraise", "role_of_label"]

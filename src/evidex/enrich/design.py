@@ -10,9 +10,12 @@ designs, 4 case series/reports and cross-sectional, 5 mechanism, opinion and oth
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..records import Record
+from . import models
+from .features import LinearModel, design_features
 
 LEVELS = {
     "guideline": 1, "systematic_review": 1, "meta_analysis": 1, "rct": 2,
@@ -49,6 +52,14 @@ _TEXT_RULES: tuple[tuple[str, str, float, tuple[str, ...]], ...] = (
      r"recommendations? (?:of|from) the)\b", "guideline", 0.7, ("guideline", "consensus", "delphi", "recommendation")),
     (r"\bmeta-?analys[ie]s\b", "meta_analysis", 0.8, ("analys",)),
     (r"\bsystematic (?:literature )?review\b|\bscoping review\b", "systematic_review", 0.8, ("review",)),
+    # Cochrane/PRISMA abstract headings and search statements (Cochrane Handbook ch. III,
+    # "Structured abstract"): a review of trials, not a trial.
+    (r"\b(?:search (?:strategy|methods)|selection criteria|data collection and analysis|authors'? conclusions|"
+     r"data sources)\b.{0,400}\b(?:selection criteria|main results|data extraction|study selection|"
+     r"data collection and analysis|authors'? conclusions)\b|"
+     r"\bwe searched\b.{0,200}\b(?:medline|embase|pubmed|cochrane|cinahl|databases?|registers?)\b|"
+     r"\b(?:medline|embase|pubmed|cochrane (?:library|central|register)|cinahl)\b.{0,120}\bwere searched\b",
+     "systematic_review", 0.75, ("search", "selection criteria", "data sources", "conclusions")),
     (r"\b(?:study )?protocol\b.{0,60}\b(?:trial|study)\b|\btrial registration\b.{0,40}\bprotocol", "protocol", 0.6,
      ("protocol",)),
     (r"\brandomi[sz]ed\b.{0,80}\b(?:trial|controlled|placebo|assigned|allocated)\b|"
@@ -74,8 +85,10 @@ _COMPILED = tuple((re.compile(p, re.I), label, score, cues) for p, label, score,
 @dataclass(frozen=True)
 class DesignCall:
     label: str
-    source: str
+    source: str                  # publication_type | mesh | text_model | text_cues | default
     score: float
+    rct_probability: float | None = None   # the text model's calibrated P(rct), when it ran
+    model: str = ""                         # "design_rct@<version>" when the model ran
 
     @property
     def level(self) -> int:
@@ -88,13 +101,18 @@ def is_retracted(record: Record) -> bool:
 
 
 def classify(record: Record) -> DesignCall:
+    """Publication type first (indexed by NLM), then the MeSH animal check tag, then text.
+
+    MeSH design headings (Prospective/Cohort Studies...) are indexed on trials too, so they
+    only decide when the text model does not find a randomised trial.
+    """
     pts = " | ".join(p.lower() for p in record.publication_types)
     for needle, label in _PT_RULES:
         if needle in pts:
             # A "Review" tag on a paper whose text says systematic review: trust the text.
             if label == "narrative_review":
-                text_call = classify_text(record.title + " " + _head(record))
-                if text_call.label in ("systematic_review", "meta_analysis"):
+                text_call = _pre_rules(record.title + " " + abstract_text(record)[:4000])
+                if text_call is not None and text_call.label in ("systematic_review", "meta_analysis"):
                     return text_call
             if label == "patient_information":
                 if re.search(r"\b(?:guideline|consensus statement|recommendations)\b", record.title, re.I):
@@ -104,24 +122,64 @@ def classify(record: Record) -> DesignCall:
     mesh = {m.lower() for m in record.mesh_terms}
     if "animals" in mesh and "humans" not in mesh:
         return DesignCall("preclinical", "mesh", 0.9)
-    for needle, label in _MESH_RULES:
-        if needle in mesh:
-            return DesignCall(label, "mesh", 0.85)
-    return classify_text(record.title + " " + _head(record))
+    abstract = abstract_text(record)
+    call = classify_text(record.title + " " + abstract[:4000], title=record.title, abstract=abstract)
+    if call.label != "rct":
+        for needle, label in _MESH_RULES:
+            if needle in mesh:
+                return DesignCall(label, "mesh", 0.85, call.rct_probability, call.model)
+    return call
 
 
-def _head(record: Record) -> str:
-    """Title-adjacent text where design is stated: methods-like sections first."""
-    methods = [s.text for s in record.sections
-               if any(k in s.label for k in ("DESIGN", "METHOD", "SETTING", "PATIENT", "PARTICIPANT"))]
-    rest = [s.text for s in record.sections][:3]
-    return " ".join(methods + rest)[:3000]
+def abstract_text(record: Record) -> str:
+    """The abstract as the design model reads it: each section as "LABEL: text"."""
+    return " ".join(f"{s.label}: {s.text}" if s.label else s.text for s in record.sections)
 
 
-def classify_text(text: str) -> DesignCall:
-    """Design from cue phrases; the first (strongest) matching rule wins."""
+@lru_cache(maxsize=1)
+def _rct_model() -> tuple[LinearModel, str]:
+    data = models.load("design_rct")
+    return LinearModel.from_params(data["params"]), f"design_rct@{data['manifest'].get('version', 0)}"
+
+
+def rct_probability(title: str, abstract: str) -> float:
+    """Calibrated P(randomised controlled trial) from title and abstract alone (50/50 prior)."""
+    model, _ = _rct_model()
+    return model.prob(design_features(title, abstract))
+
+
+_PRE_LABELS = ("guideline", "meta_analysis", "systematic_review", "protocol")
+
+
+def _pre_rules(text: str) -> DesignCall | None:
+    """Reviews, guidelines and protocols: designs that talk about trials without being one."""
     low = text.lower()
     for rx, label, score, cues in _COMPILED:
+        if label not in _PRE_LABELS:
+            break
         if any(c in low for c in cues) and rx.search(text):
             return DesignCall(label, "text_cues", score)
-    return DesignCall("other", "default", 0.3)
+    return None
+
+
+def classify_text(text: str, title: str = "", abstract: str | None = None) -> DesignCall:
+    """Design from text: review/guideline/protocol cues, then the RCT model, then cue rules.
+
+    ``text`` is what the cue rules read (title + abstract); the RCT model reads ``title``
+    and ``abstract`` (``text`` itself when no abstract is given).
+    """
+    model, name = _rct_model()
+    p = model.prob(design_features(title, text if abstract is None else abstract))
+    pre = _pre_rules(text)
+    # A trial *of* a guideline is a trial: guideline cues yield to a confident RCT call.
+    if pre is not None and not (pre.label == "guideline" and p >= 0.9):
+        return replace(pre, rct_probability=round(p, 4), model=name)
+    if p >= model.threshold:
+        return DesignCall("rct", "text_model", round(p, 4), round(p, 4), name)
+    low = text.lower()
+    for rx, label, score, cues in _COMPILED:
+        if label in _PRE_LABELS or label == "rct":
+            continue
+        if any(c in low for c in cues) and rx.search(text):
+            return DesignCall(label, "text_cues", score, round(p, 4), name)
+    return DesignCall("other", "default", 0.3, round(p, 4), name)

@@ -54,3 +54,61 @@ def study_direction(sentences: list[str]) -> str:
         if votes[d] == best:
             return d
     return "unclear"
+
+
+# -- effect present or absent (PubMedQA-style yes/no questions, claim checking) -------------
+# A result either reports an effect/association (the question's "yes") or a null finding
+# ("no"); hedged or descriptive sentences say neither. Cues follow the reporting language
+# of CONSORT/STROBE results sections.
+_NULL_EXTRA = re.compile(
+    r"\b(?:not (?:significantly |independently |statistically )?(?:associated|related|correlated|predictive|linked)|"
+    r"(?:no|neither|nor) (?:significant |statistically significant |clear |independent |apparent )?"
+    r"(?:correlation|relationship|relation|impact|influence|role|evidence|increase|decrease|change|predictor)s?|"
+    r"(?:did|does|do|could|was|were) not (?:have|find|reveal|detect|predict|increase|decrease|correlate|"
+    r"contribute|appear|seem|differ|lead|result|affect|influence|improve)|"
+    r"(?:were|was|are|is|remained) (?:similar|comparable|unchanged|equivalent|not different)|"
+    r"independent of|unrelated to|no longer|insufficient evidence|unable to)\b", re.I)
+_EFFECT = re.compile(
+    r"\b(?:significant(?:ly)?|associated with|correlated with|correlation between|related to|predict(?:s|ed|ive|or|ors)?|"
+    r"risk factors?|more likely|less likely|higher|lower|greater|increased?|decreased?|reduc(?:ed|es|tion)|"
+    r"improv(?:ed|es|ement)|effective|efficacious|beneficial|benefit(?:s|ed)?|superior|useful|feasible|safe|"
+    r"(?:odds|hazard) ratio|OR|RR|HR|accurate|sensitive|specific|valuable|important|should be|can be|"
+    r"resulted in|led to|contribut\w+|influenc\w+|affect(?:s|ed)?)\b", re.I)
+
+
+def effect_polarity(sentence: str) -> str:
+    """"effect" (an effect or association is reported), "null" (none found) or "none"."""
+    if _NULL.search(sentence) or _NULL_EXTRA.search(sentence):
+        return "null"
+    if _EFFECT.search(sentence):
+        return "effect"
+    return "none"
+
+
+def yes_no(sentences: list[str]) -> str:
+    """PubMedQA-style answer from a study's results/conclusion sentences: yes | no | maybe.
+
+    Later sentences (conclusions) weigh more; a tie between effect and null reads "maybe".
+    """
+    score = 0.0
+    seen = False
+    n = len(sentences)
+    for i, s in enumerate(sentences):
+        pol = effect_polarity(s)
+        if pol == "none":
+            continue
+        seen = True
+        weight = 1.0 + (i + 1) / max(n, 1)
+        score += weight if pol == "effect" else -1.5 * weight
+    if not seen:
+        return "yes"          # the prior: most clinical questions studied are answered yes
+    return "yes" if score > 0 else "no" if score < 0 else "maybe"
+
+
+def claim_relation(claim: str, sentences: list[str]) -> str:
+    """SUPPORT or CONTRADICT: a claim agrees with evidence when both report an effect or both
+    report none."""
+    claim_pol = "null" if (_NULL.search(claim) or _NULL_EXTRA.search(claim)) else "effect"
+    votes = [effect_polarity(s) for s in sentences]
+    ev = "null" if votes.count("null") > votes.count("effect") else "effect"
+    return "SUPPORT" if claim_pol == ev else "CONTRADICT"

@@ -156,3 +156,9 @@ def effect_numbers(text: str, passage_seq: int = -1) -> list[Number]:
                 continue  # "from 2018 to 2020" is a period, not a change in a score
             out.append(Number(kind, float(nums[-1].replace("\u00b7", ".")), m.group(0).strip(), passage_seq))
     return out
+
+
+def mentions(text: str, passage_seq: int = -1, offset: int = 0) -> list[Number]:
+    """Every number mention with kind and offsets (see ``enrich.mentions``)."""
+    from .mentions import mentions as _mentions
+    return _mentions(text, passage_seq, offset)

@@ -320,7 +320,9 @@ def record_view(stored: StoredRecord, highlight: int | None) -> RecordView:
     for d in appraisal.doses:
         sched = ", ".join(x for x in (d.frequency, d.titration) if x)
         add("Dose", d.span + (f" ({sched})" if sched else ""), d.span)
-    for n in appraisal.numbers:
+    # Number mentions are computed on read (too costly to store for every record at ingest).
+    from ..enrich import appraise
+    for n in (appraisal.numbers or appraise(record, detail=True).numbers):
         add(NUMBER_KINDS.get(n.kind, n.kind.replace("_", " ")), n.span, n.span)
     is_case = appraisal.design == "case_report" or any(re.match(r"CASE\b", p.section) for p in passages)
     cases = casefacts.extract(passages, appraisal) if is_case else ()

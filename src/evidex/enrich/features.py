@@ -1,0 +1,76 @@
+"""Cheap text features shared by training scripts and inference, and a linear model over them.
+
+The same functions run in ``scripts/train_*.py`` and at ingest, so a feature can never mean
+one thing in training and another in use. Pure Python: no numpy at inference.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+_TOK = re.compile(r"[a-z]+|\d+")
+# British -> American spellings of design words, so "randomised" and "randomized" are one feature.
+_SPELL = re.compile(r"(randomi|blind|ris|organi|utili|anaestheti|minimi)s(ed|ation|e|ing)")
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word tokens; every number becomes "0" (values are not design cues)."""
+    low = _SPELL.sub(r"\1z\2", text.lower()).replace("anaesth", "anesth")
+    return ["0" if t[0].isdigit() else t for t in _TOK.findall(low)]
+
+
+def ngrams(toks: list[str], prefix: str = "") -> set[str]:
+    bigrams = map("_".join, zip(toks, toks[1:]))
+    if not prefix:
+        out = set(toks)
+        out.update(bigrams)
+        return out
+    out = {prefix + t for t in toks}
+    out.update(prefix + b for b in bigrams)
+    return out
+
+
+def length_bin(n_tokens: int) -> str:
+    if n_tokens == 0:
+        return "len:0"
+    return "len:s" if n_tokens < 80 else "len:m" if n_tokens < 250 else "len:l"
+
+
+def design_features(title: str, abstract: str) -> set[str]:
+    """Title n-grams (``t:``), abstract n-grams, and the abstract's length bin."""
+    tt = tokens(title)
+    at = tokens(abstract)
+    feats = ngrams(tt, "t:")
+    feats.update(ngrams(at))
+    feats.add(length_bin(len(at)))
+    if not any(t.startswith("random") for t in tt) and not any(t.startswith("random") for t in at):
+        feats.add("no:random")      # absence cue: a linear model cannot see absence otherwise
+    return feats
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Logistic model over binary features, with Platt calibration of the raw margin."""
+
+    weights: dict[str, float]
+    bias: float
+    platt_a: float = 1.0
+    platt_b: float = 0.0
+    threshold: float = 0.5
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> "LinearModel":
+        return cls(dict(params["weights"]), float(params["bias"]), float(params.get("platt_a", 1.0)),
+                   float(params.get("platt_b", 0.0)), float(params.get("threshold", 0.5)))
+
+    def margin(self, feats: Iterable[str]) -> float:
+        # Iterate over the (few hundred) features, not the (many thousand) weights.
+        get = self.weights.get
+        return self.bias + sum(get(f, 0.0) for f in (feats if isinstance(feats, set) else set(feats)))
+
+    def prob(self, feats: Iterable[str]) -> float:
+        z = self.platt_a * self.margin(feats) + self.platt_b
+        return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0

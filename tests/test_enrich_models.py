@@ -1,0 +1,190 @@
+"""Design model, number mentions with offsets, roles, PICO, case facts and `evidex enrich`."""
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from evidex.enrich import appraise
+from evidex.enrich.case import case_facts
+from evidex.enrich.cli import enrich_command
+from evidex.enrich.design import classify_text, rct_probability
+from evidex.enrich.models import MODEL_DIR, load, params_sha
+from evidex.enrich.numbers import mentions
+from evidex.enrich.pico import intervention_spans
+from evidex.enrich.roles import ROLES, classify_sentences, role_of_label, sentence_roles
+from evidex.ingest import iter_file
+from evidex.records import Appraisal, Record
+from evidex.text import passages_of
+
+from .conftest import need_data
+
+STARTER = Path(str(resources.files("evidex") / "starter" / "ldn_pain.jsonl"))
+LABELS = Path(__file__).resolve().parent.parent / "docs" / "labels" / "numbers.jsonl"
+
+
+@pytest.fixture(scope="module")
+def starter() -> dict[str, Record]:
+    return {r.id: r for r in iter_file(STARTER) if isinstance(r, Record)}
+
+
+# -- models are self-describing, small, and match their manifests ------------------------------
+@pytest.mark.parametrize("name", ["design_rct", "roles", "pico_interventions"])
+def test_model_files_describe_themselves(name):
+    data = load(name)
+    m = data["manifest"]
+    assert m["name"] == name and m["trained_by"].startswith("scripts/train_") and m["version"] >= 1
+    assert m["params_sha"] == params_sha(data["params"])
+
+
+def test_models_are_small_and_json_only():
+    files = [p for p in MODEL_DIR.iterdir() if p.is_file() and p.suffix != ".py"]
+    assert {p.suffix for p in files} <= {".json"}
+    assert sum(p.stat().st_size for p in files) < 25_000_000
+
+
+# -- design ------------------------------------------------------------------------------------
+def test_rct_probability_is_calibrated_direction():
+    trial = ("Naltrexone for fibromyalgia: a randomised, double-blind, placebo-controlled trial",
+             "Sixty women were randomly assigned to naltrexone 4.5 mg or placebo for 12 weeks.")
+    cohort = ("Outcomes of low-dose naltrexone: a retrospective chart review",
+              "We retrospectively reviewed the records of 385 patients seen in a pain clinic.")
+    p_trial, p_cohort = rct_probability(*trial), rct_probability(*cohort)
+    assert 0.8 < p_trial <= 1 and 0 <= p_cohort < 0.2
+
+
+def test_text_call_keeps_provenance():
+    call = classify_text("Patients were randomly assigned to naltrexone or placebo.")
+    assert (call.label, call.source) == ("rct", "text_model") and call.model.startswith("design_rct@")
+    assert call.score == call.rct_probability
+    review = classify_text("We searched MEDLINE and Embase for randomised trials of naltrexone.")
+    assert review.label == "systematic_review" and review.rct_probability is not None
+
+
+def test_metadata_keeps_precedence(starter):
+    a = appraise(starter["doi:10.1007/s11481-013-9451-y"])
+    assert (a.design, a.design_source) == ("case_report", "publication_type")
+
+
+# -- numbers: messy real forms, offsets, labelled set ------------------------------------------
+@pytest.mark.parametrize("text, kind, span", [
+    ("Patients took naltrexone 4\u00b75 mg at bedtime.", "dose", "4\u00b75 mg"),
+    ("LDN was approved at 50-150 mg/d for alcohol use disorders.", "dose", "50-150 mg/d"),
+    ("given at 4.5 mg/day with NAD+ patches", "dose", "4.5 mg/day"),
+    ("with placebo it possibly fell by 0.8 kPa (\u22121.9 to 0.4 kPa, 95% CI).", "ci", "\u22121.9 to 0.4 kPa, 95% CI"),
+    ("Thirty-one (31) women with fibromyalgia took part.", "sample_size", "Thirty-one (31) women"),
+    ("treated for at least four weeks with LDN", "duration", "four weeks"),
+    ("the mean pain score went from 6.13 \u00b1 1.93 down to 3.23 \u00b1 2.60.", "score_change",
+     "from 6.13 \u00b1 1.93 down to 3.23 \u00b1 2.60"),
+    ("improved (p \u2264 0.001)", "p_value", "p \u2264 0.001"),
+    ("Pain fell among cases (\u221237.8%).", "percent", "\u221237.8%"),
+    ("Fourteen subjects, aged 8 to 17 y, were enrolled.", "age", "aged 8 to 17 y"),
+])
+def test_mentions_messy_forms(text, kind, span):
+    assert (kind, span) in [(n.kind, n.span) for n in mentions(text)]
+
+
+def test_mentions_ignore_years_and_dose_ranges_are_not_score_changes():
+    got = [(n.kind, n.span) for n in mentions("Across the studies, doses ranged from 2 to 4.5 mg taken once a day.")]
+    assert got == [("dose", "2 to 4.5 mg")]
+    assert mentions("Patients were enrolled from 2018 to 2020.") == []
+
+
+def test_labelled_set_size_and_recall():
+    gold = [json.loads(line) for line in LABELS.open(encoding="utf-8")]
+    assert sum(len(g["mentions"]) for g in gold) >= 150
+    tp = total = 0
+    for g in gold:
+        for m in g["mentions"]:
+            assert g["text"][m["start"]:m["end"]] == m["span"]
+            total += 1
+            tp += any(n.kind == m["kind"] and n.start < m["end"] and m["start"] < n.end for n in mentions(g["text"]))
+    assert tp / total >= 0.9
+
+
+def test_appraisal_number_offsets_point_into_record_text(starter):
+    for record in starter.values():
+        a = appraise(record)
+        text = record.text()
+        passages = passages_of(record)
+        for n in a.numbers:
+            assert text[n.start:n.end] == n.span
+            assert n.span in passages[n.passage_seq].text
+
+
+# -- roles, PICO ---------------------------------------------------------------------------------
+def test_role_of_label():
+    assert [role_of_label(x) for x in ("BACKGROUND AND AIMS", "MATERIALS AND METHODS", "RESULT(S)",
+                                       "CONCLUSIONS", "OBJECTIVE", "FUNDING")] == \
+        ["background", "methods", "results", "conclusions", "objective", None]
+
+
+def test_roles_model_orders_an_unlabelled_abstract():
+    sents = ["Chronic pain is common and poorly treated.",
+             "We aimed to assess whether low-dose naltrexone reduces pain.",
+             "Sixty patients were randomised to naltrexone or placebo for 12 weeks.",
+             "Pain fell by 30% with naltrexone versus 10% with placebo (p = 0.01).",
+             "Low-dose naltrexone may be an effective treatment for chronic pain."]
+    roles = [r for r, _ in classify_sentences(sents)]
+    assert set(roles) <= set(ROLES)
+    assert roles[2] == "methods" and roles[3] == "results" and roles[-1] == "conclusions"
+
+
+def test_sentence_roles_align_with_passages(starter):
+    for record in starter.values():
+        roles = sentence_roles(record)
+        assert len(roles) == len([p for p in passages_of(record) if p.section != "TITLE"])
+
+
+def test_intervention_tagger_on_a_real_title():
+    spans = intervention_spans("Switching patients with asthma from chlorofluorocarbon (CFC) albuterol to "
+                               "hydrofluoroalkane-134a (HFA) albuterol.")
+    assert any("albuterol" in s for s in spans)
+
+
+# -- case facts (seed 004) -----------------------------------------------------------------------
+def test_case_facts_on_starter_case_report(starter):
+    p1, p2 = case_facts(starter["doi:10.1007/s11481-013-9451-y"]).patients
+    assert (p1.label, p1.age.value, p1.sex.value) == ("Case 1", "48", "male")
+    assert "complex regional pain syndrome" in p1.conditions
+    assert [f.value for f in p1.prior_treatments][:3] == ["opioids", "anticonvulsants", "antidepressants"]
+    assert "low-dose naltrexone" in p1.interventions
+    assert any("from 8 to 10" in f.value and "5 to 6" in f.value for f in p1.scores)
+    assert p1.time_to_effect.value.lower().startswith("within 4 weeks")
+    assert [f.value for f in p1.adverse_effects] == ["none reported"]
+    assert (p2.sex.value, p2.age.value) == ("female", "7")
+    for f in (p1.age, p1.sex, p1.time_to_effect, *p1.scores):
+        assert f.value.split(" (")[0].lower() in f.span.lower() or f.value in ("male", "female")
+
+
+# -- Appraisal compatibility and the CLI ---------------------------------------------------------
+def test_old_stored_appraisal_rows_still_load():
+    old = {"record_id": "x", "design": "rct", "design_source": "publication_type", "design_score": 0.95,
+           "level": 2, "n": 10, "n_span": "10 women", "conditions": [], "interventions": [], "doses": [],
+           "numbers": [{"kind": "percent", "value": 5.0, "span": "5%", "passage_seq": 2}], "retracted": False}
+    a = Appraisal.from_json(old)
+    assert a.numbers[0].start == -1 and a.direction == "unclear" and a.pico == {} and a.sentence_roles == ()
+    new = appraise(Record(id="y", title="A randomised trial of naltrexone"), detail=True)
+    assert Appraisal.from_json(json.loads(json.dumps(new.to_json()))) == new
+
+
+def test_enrich_command_jsonl_and_text(starter):
+    runner = CliRunner()
+    res = runner.invoke(enrich_command, [str(STARTER), "--format", "jsonl"])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in res.output.splitlines()]
+    assert len(rows) == len(starter)
+    row = next(r for r in rows if r["record_id"] == "doi:10.1007/s11481-013-9451-y")
+    assert row["design"] == "case_report" and row["case_facts"]["patients"][0]["age"]["value"] == "48"
+    assert set(row) >= {"rct_probability", "sentence_roles", "pico", "numbers", "direction", "case_facts"}
+    res = runner.invoke(enrich_command, [str(STARTER), "--format", "text"])
+    assert res.exit_code == 0 and "design: case_report" in res.output
+
+
+def test_enrich_command_bad_input_exit_2():
+    res = CliRunner().invoke(enrich_command, [str(need_data("pubmed_xml", "iAmGiG_pubmed_sample_TRUNCATED.xml"))])
+    assert res.exit_code == 2
+    assert res.output.strip()       # the good records are still printed
