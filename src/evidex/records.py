@@ -8,8 +8,27 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from typing import Any
+
+
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def plain(value: Any) -> Any:
+    """Dataclasses -> dicts, tuples -> lists, recursively: JSON-ready.
+
+    A hand-written ``dataclasses.asdict``: that one deep-copies every value and was a tenth
+    of ingest time on MEDLINE-sized input.
+    """
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: plain(getattr(value, name)) for name in _field_names(type(value))}
+    if isinstance(value, (tuple, list)):
+        return [plain(v) for v in value]
+    return value
 
 DESIGN_LABELS: tuple[str, ...] = (
     "guideline", "systematic_review", "meta_analysis", "rct", "non_randomised_trial",
@@ -69,7 +88,7 @@ class Record:
         return "\n\n".join([self.title, *(s.text for s in self.sections)])
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return plain(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Record":
@@ -160,7 +179,7 @@ class Appraisal:
     case_facts: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return plain(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Appraisal":
