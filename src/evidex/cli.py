@@ -48,8 +48,10 @@ def cli() -> None:
 @click.option("--force", is_flag=True, help="Re-read files even if their checksum was loaded before.")
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--no-embed", is_flag=True,
+              help="Skip embedding for semantic search (it then happens at the first hybrid query).")
 def ingest(paths: tuple[Path, ...], starter: bool, pubmed_query: str | None, max_results: int,
-           force: bool, db: Path | None, quiet: bool) -> None:
+           force: bool, db: Path | None, quiet: bool, no_embed: bool) -> None:
     """Load literature into the store (idempotent: re-running changes nothing).
 
     PATHS may be files or folders of MEDLINE/PubMed XML (.xml, .xml.gz), MEDLINE text
@@ -61,12 +63,13 @@ def ingest(paths: tuple[Path, ...], starter: bool, pubmed_query: str | None, max
     if not paths and not starter and not pubmed_query:
         raise click.UsageError("give PATHS, --starter or --pubmed QUERY (see evidex ingest --help)")
     progress = not quiet and sys.stderr.isatty()
+    embed = False if no_embed else None
     reports: list[IngestReport] = []
     with _store(db) as store:
         if starter:
-            reports.append(ingest_starter(store, progress=progress))
+            reports.append(ingest_starter(store, progress=progress, embed=embed))
         if paths:
-            reports.append(ingest_paths(store, paths, progress=progress, force=force))
+            reports.append(ingest_paths(store, paths, progress=progress, force=force, embed=embed))
         if pubmed_query:
             import httpx
 
@@ -95,14 +98,18 @@ def ingest(paths: tuple[Path, ...], starter: bool, pubmed_query: str | None, max
 @click.argument("question")
 @click.option("--format", "fmt", type=click.Choice(["md", "json", "html"]), default="md", show_default=True)
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
-def ask(question: str, fmt: str, db: Path | None) -> None:
-    """Answer a clinical QUESTION with cited sections, a verdict and an evidence table."""
+@click.option("--lexical", is_flag=True, help="BM25 only: no semantic retrieval, no ranking priors.")
+def ask(question: str, fmt: str, db: Path | None, lexical: bool) -> None:
+    """Answer a clinical QUESTION with cited sections, a verdict and an evidence table.
+
+    Retrieval is hybrid by default (BM25 fused with semantic similarity, synonyms
+    expanded, evidence-level and recency priors); --lexical uses BM25 alone."""
     from .render import to_html, to_json, to_markdown
     from .synthesis import ask as answer_question
     with _store(db, must_exist=True) as store:
         if store.count() == 0:
             raise click.ClickException("the store is empty: run 'evidex ingest --starter' or ingest some files first")
-        answer = answer_question(store, question)
+        answer = answer_question(store, question, mode="lexical" if lexical else "hybrid")
     click.echo({"md": to_markdown, "json": to_json, "html": to_html}[fmt](answer), nl=fmt != "md")
 
 
@@ -113,8 +120,10 @@ def ask(question: str, fmt: str, db: Path | None) -> None:
 @click.option("--since", type=int, help="Only records published in or after this year.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
-def search(query: str, limit: int, design: str | None, since: int | None, fmt: str, db: Path | None) -> None:
-    """Search the index (BM25 over titles and abstracts, synonyms expanded)."""
+@click.option("--lexical", is_flag=True, help="BM25 only (no semantic search).")
+def search(query: str, limit: int, design: str | None, since: int | None, fmt: str, db: Path | None,
+           lexical: bool) -> None:
+    """Search the index: BM25 over titles and abstracts fused with semantic similarity."""
     from .records import DESIGN_LABELS
     from .retrieve import search as run_search
     designs = tuple(d.strip() for d in design.split(",")) if design else ()
@@ -122,7 +131,8 @@ def search(query: str, limit: int, design: str | None, since: int | None, fmt: s
     if unknown:
         raise click.UsageError(f"unknown design(s) {unknown}; choose from {', '.join(DESIGN_LABELS)}")
     with _store(db, must_exist=True) as store:
-        found = run_search(store, query, limit, SearchFilter(designs=designs, since=since))
+        found = run_search(store, query, limit, SearchFilter(designs=designs, since=since),
+                           mode="lexical" if lexical else "hybrid")
     if fmt == "json":
         click.echo(json.dumps([{"id": c.stored.record.id, "score": round(c.score, 4), "title": c.stored.record.title,
                                 "year": c.stored.record.year, "design": c.stored.appraisal.design}
@@ -184,8 +194,10 @@ def demo(db: Path | None, question: str) -> None:
 def _register() -> None:
     """Commands that live beside their feature (imported lazily: no start-up cost)."""
     from .enrich.cli import enrich_command
+    from .eval import eval_command
     from .web import serve_command, users_command
     cli.add_command(enrich_command)
+    cli.add_command(eval_command)
     cli.add_command(serve_command)
     cli.add_command(users_command)
 

@@ -3,10 +3,16 @@
 Each batch is one transaction. A file whose checksum was already loaded cleanly is
 skipped whole; records whose content hash is unchanged are skipped one by one, so a
 re-run after a crash picks up where it stopped and a repeated run writes nothing.
+
+After the records are stored, new and changed records are embedded into the vector index
+(``evidex.index``; batched, with a progress bar, idempotent). ``embed=False`` or
+``EVIDEX_EMBED=0`` skips that step — hybrid retrieval then embeds what is missing at the
+first query.
 """
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.resources import as_file, files
@@ -27,6 +33,7 @@ class IngestReport:
     records_read: int = 0
     stats: WriteStats = field(default_factory=WriteStats)
     problems: list[Problem] = field(default_factory=list)
+    embedded: int = 0          # records (re-)embedded into the vector index
 
     @property
     def ok(self) -> bool:
@@ -75,8 +82,24 @@ def _dedupe(batch: list[tuple[Record, Appraisal]]) -> list[tuple[Record, Apprais
     return list({r.id: (r, a) for r, a in batch}.values())
 
 
+def embed_enabled(embed: bool | None = None) -> bool:
+    if embed is not None:
+        return embed
+    return os.environ.get("EVIDEX_EMBED", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def sync_vectors(store: Store, progress: bool = False) -> int:
+    """Embed new and changed records into the store's vector index; returns how many.
+    Does nothing (0) when no embedding model is installed."""
+    from .index import embedding_available, get_embedder, open_index
+    if not embedding_available():
+        return 0
+    index = open_index(store, get_embedder(), sync=False)
+    return index.sync(progress=progress).embedded
+
+
 def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = False,
-                 force: bool = False) -> IngestReport:
+                 force: bool = False, embed: bool | None = None) -> IngestReport:
     report = IngestReport()
     bar = _progress(progress)
     try:
@@ -100,6 +123,8 @@ def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = False,
                 store.mark_file_done(str(path), digest, report.records_read - read_before)
     finally:
         bar.close()
+    if embed_enabled(embed):
+        report.embedded = sync_vectors(store, progress=progress)
     return report
 
 
@@ -108,9 +133,9 @@ def starter_path() -> Iterator[Path]:
     return as_file(files("evidex.starter").joinpath("ldn_pain.jsonl"))
 
 
-def ingest_starter(store: Store, progress: bool = False) -> IngestReport:
+def ingest_starter(store: Store, progress: bool = False, embed: bool | None = None) -> IngestReport:
     with starter_path() as path:
-        return ingest_paths(store, [path], progress=progress)
+        return ingest_paths(store, [path], progress=progress, embed=embed)
 
 
 def _progress(enabled: bool):

@@ -1,8 +1,16 @@
-"""Query -> ranked candidate records with their passages (BM25 via the store's FTS5 index).
+"""Query -> ranked candidate records with their passages: hybrid BM25 + semantic search.
 
-Two passes: a strict one (intervention AND condition, synonyms expanded) for direct
-evidence, then a broad one (intervention alone) so that indirect evidence — the same
-drug in another condition — is found and can be labelled as such, never passed off.
+Lexical side: the store's FTS5 BM25 index. Two passes for ``ask``: a strict one
+(intervention AND condition, synonyms expanded) for direct evidence, then a broad one
+(intervention alone) so that indirect evidence — the same drug in another condition — is
+found and can be labelled as such, never passed off.
+
+Semantic side (``mode="hybrid"``, the default): record embeddings in the vector index
+(``evidex.index``); scores are fused with a convex combination (``index.fusion``). For
+``ask``, records found only semantically join the candidates only when they name the
+intervention, and priors for evidence level, recency and population match order the
+candidates within each tier (direct, related, indirect). ``mode="lexical"`` is the
+BM25-only path, unchanged.
 """
 from __future__ import annotations
 
@@ -13,9 +21,19 @@ from .query import Query, parse_question
 from .records import Passage
 from .store import SearchFilter, Store, StoredRecord
 from .text import passages_of, tokens
-from .vocab import expansions, lexicon
+from .vocab import expansions, find_terms, lexicon
 
 _MAX_FORMS = 24
+MODES = ("hybrid", "lexical")
+# A user's search shows a record sharing no word with the query only above this cosine
+# (wordllama: nonsense strings reach 0.18, paraphrases of a starter-pack topic 0.5).
+MIN_SEMANTIC_ONLY = 0.3
+LEXICAL_DEPTH = 100       # BM25 hits fused per query
+SEMANTIC_DEPTH = 100      # nearest records fused per query
+# Function words dropped from free-text BM25 queries (as Lucene's English analyzer does).
+STOPWORDS = frozenset("""a an and are as at be been but by for from has have in into is it its
+no not of on or such that the their then there these they this those to was were which will with
+we our what does do did can""".split())
 
 
 @dataclass(frozen=True)
@@ -73,7 +91,20 @@ def match_expressions(query: Query) -> tuple[str, str]:
     return keys, keys
 
 
-def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = SearchFilter()) -> list[Candidate]:
+def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = SearchFilter(),
+             mode: str = "hybrid") -> list[Candidate]:
+    """Candidates for ``ask``: direct evidence first, then related, then indirect."""
+    _check_mode(mode)
+    lexical = _retrieve_lexical(store, query, limit, filt)
+    if mode == "lexical" or not query.interventions and not query.conditions:
+        return lexical
+    vectors = _vectors(store)
+    if vectors is None:
+        return lexical
+    return _hybrid_candidates(store, vectors, query, lexical, limit, filt)
+
+
+def _retrieve_lexical(store: Store, query: Query, limit: int, filt: SearchFilter) -> list[Candidate]:
     strict, broad = match_expressions(query)
     if not strict:
         return []
@@ -101,8 +132,19 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
     return out[:limit]
 
 
-def search(store: Store, text: str, limit: int = 10, filt: SearchFilter = SearchFilter()) -> list[Candidate]:
-    """Free-text search: vocabulary-aware when terms are recognised, plain words otherwise."""
+def search(store: Store, text: str, limit: int = 10, filt: SearchFilter = SearchFilter(),
+           mode: str = "hybrid") -> list[Candidate]:
+    """Free-text search. Hybrid: BM25 (synonyms expanded) fused with semantic similarity.
+    Lexical: vocabulary-aware when terms are recognised, plain words otherwise."""
+    _check_mode(mode)
+    if mode == "hybrid":
+        vectors = _vectors(store)
+        if vectors is not None:
+            hits = rank(store, text, limit, filt, mode="hybrid", vectors=vectors,
+                        min_similarity=MIN_SEMANTIC_ONLY)
+            stored = store.get_many([rid for rid, _ in hits])
+            return [Candidate(stored[rid], score, True, tuple(passages_of(stored[rid].record)))
+                    for rid, score in hits if rid in stored]
     query = parse_question(text)
     found = retrieve(store, query, limit, filt) if (query.interventions or query.conditions or query.keywords) else []
     if not found:
@@ -112,3 +154,117 @@ def search(store: Store, text: str, limit: int = 10, filt: SearchFilter = Search
         found = [Candidate(stored[h.record_id], h.score, True, tuple(passages_of(stored[h.record_id].record)))
                  for h in hits if h.record_id in stored]
     return found[:limit]
+
+
+# -- hybrid ---------------------------------------------------------------------------
+def _check_mode(mode: str) -> None:
+    if mode not in MODES:
+        raise ValueError(f"unknown retrieval mode {mode!r}; choose from {', '.join(MODES)}")
+
+
+def _vectors(store: Store):
+    """The store's vector index (synced if records were added), or None without an embedder."""
+    from .index import embedding_available, get_embedder, open_index
+    if not embedding_available():
+        return None
+    return open_index(store, get_embedder(), sync=True)
+
+
+def bm25_match(text: str) -> str:
+    """Plain BM25 query: every content word of ``text``, OR-ed (pure). The baseline."""
+    words = [t for t in dict.fromkeys(tokens(text)) if t not in STOPWORDS]
+    return " OR ".join(f'"{w}"' for w in words)
+
+
+def expanded_match(text: str, max_forms: int = 6) -> str:
+    """``bm25_match`` plus synonym phrases of the conditions and interventions named in
+    ``text`` (MeSH entry terms and the curated table: CRPS -> reflex sympathetic dystrophy)."""
+    base = bm25_match(text)
+    seen = set(base.split(" OR "))
+    extra: list[str] = []
+    for m in find_terms(text):
+        forms = intervention_forms(m.canonical) if m.kind == "intervention" else expansions(m.canonical)
+        # The canonical name, then the shortest other forms (the long ones are variants of them).
+        for form in [m.canonical, *sorted(forms, key=lambda f: (len(f), f))][:max_forms + 1]:
+            phrase = _phrase(form)
+            if phrase and phrase not in seen and len(form) >= 3:
+                seen.add(phrase)
+                extra.append(phrase)
+    return " OR ".join([p for p in [base, *extra] if p])
+
+
+def rank(store: Store, text: str, k: int = 100, filt: SearchFilter = SearchFilter(), mode: str = "hybrid",
+         alpha: float | None = None, expand: bool = False, vectors=None,
+         min_similarity: float = 0.0) -> list[tuple[str, float]]:
+    """Free text -> [(record id, score)], best first. The function the evaluation measures.
+
+    A record found only semantically (no query word in it) is kept only when its cosine is
+    at least ``min_similarity``."""
+    from .index.fusion import DEFAULT_ALPHA, convex, ranked
+    _check_mode(mode)
+    match = expanded_match(text) if expand else bm25_match(text)
+    lexical = {h.record_id: h.score for h in store.search(match, max(k, LEXICAL_DEPTH), filt)} if match else {}
+    if mode == "lexical":
+        return ranked(lexical, k)
+    vectors = vectors if vectors is not None else _vectors(store)
+    if vectors is None:
+        return ranked(lexical, k)
+    qv = vectors.query_vector(text)
+    semantic = {d: s for d, s in vectors.search(qv, max(k, SEMANTIC_DEPTH), filt).items()
+                if d in lexical or s >= min_similarity}
+    missing = vectors.similarity(qv, [d for d in lexical if d not in semantic])
+    return ranked(convex(lexical, semantic, DEFAULT_ALPHA if alpha is None else alpha, missing), k)
+
+
+# Priors for ask (hybrid only), added to the fused score in [0, 1]. Evidence level follows
+# the design hierarchy of enrich/design.py (OCEBM 2011 levels of evidence); recency favours
+# the last 15 years; population match is the asked condition among the record's conditions.
+LEVEL_PRIOR, RECENCY_PRIOR, POPULATION_PRIOR = 0.06, 0.03, 0.05
+RECENCY_YEARS = 15
+
+
+def prior(stored: StoredRecord, query: Query, this_year: int) -> float:
+    a, r = stored.appraisal, stored.record
+    level = LEVEL_PRIOR * max(0, 5 - a.level) / 4
+    recency = RECENCY_PRIOR * max(0.0, 1 - (this_year - r.year) / RECENCY_YEARS) if r.year else 0.0
+    population = POPULATION_PRIOR if set(a.conditions) & set(query.conditions) else 0.0
+    return level + recency + population
+
+
+def _hybrid_candidates(store: Store, vectors, query: Query, lexical: list[Candidate], limit: int,
+                       filt: SearchFilter) -> list[Candidate]:
+    import datetime
+
+    from .index.fusion import DEFAULT_ALPHA
+    qv = vectors.query_vector(query.question)
+    semantic = vectors.search(qv, max(limit, SEMANTIC_DEPTH), filt)
+    have = {c.stored.record.id for c in lexical}
+    out = list(lexical)
+    new_ids = [rid for rid in semantic if rid not in have]
+    if new_ids and query.interventions:
+        inter_forms = [f for c in query.interventions for f in intervention_forms(c) if len(f) >= 3]
+        cond_forms = [f for c in query.conditions for f in expansions(c) if len(f) >= 3]
+        cond_words = [w for c in query.conditions for w in tokens(c) if w not in _GENERIC_WORDS and len(w) > 3]
+        stored = store.get_many(new_ids)
+        for rid in new_ids:
+            if rid not in stored:
+                continue
+            text = " " + " ".join(tokens(stored[rid].record.text())) + " "
+            if not any(f" {' '.join(tokens(f))} " in text for f in inter_forms):
+                continue      # semantically near but about another treatment: not evidence here
+            direct = not query.conditions or any(f" {' '.join(tokens(f))} " in text for f in cond_forms)
+            related = direct or any(f" {w} " in text for w in cond_words)
+            out.append(Candidate(stored[rid], 0.0, direct, tuple(passages_of(stored[rid].record)), related))
+    sims = {**vectors.similarity(qv, [c.stored.record.id for c in out if c.stored.record.id not in semantic]),
+            **semantic}
+    top = max((c.score for c in out), default=0.0)
+    year = datetime.date.today().year
+
+    def final(c: Candidate) -> float:
+        lex = c.score / top if top > 0 else 0.0
+        fused = (1 - DEFAULT_ALPHA) * lex + DEFAULT_ALPHA * sims.get(c.stored.record.id, 0.0)
+        return fused + prior(c.stored, query, year)
+
+    scored = [Candidate(c.stored, final(c), c.direct, c.passages, c.related) for c in out]
+    scored.sort(key=lambda c: (not c.direct, not c.related, -c.score))
+    return scored[:limit]

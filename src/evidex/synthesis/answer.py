@@ -331,11 +331,14 @@ def _warnings(query: Query, studies: list[Study], verdict: Verdict) -> list[str]
     return out
 
 
-def ask(store, question: str, limit: int = 40) -> Answer:
-    """Parse, retrieve and compose: the one function the CLI and the web call."""
+def ask(store, question: str, limit: int = 40, mode: str = "hybrid") -> Answer:
+    """Parse, retrieve and compose: the one function the CLI and the web call.
+
+    ``mode`` is "hybrid" (BM25 fused with semantic similarity, with evidence priors) or
+    "lexical" (BM25 only)."""
     from ..query import parse_question
     from ..retrieve import retrieve
     query = parse_question(question)
-    return compose(query, retrieve(store, query, limit))
+    return compose(query, retrieve(store, query, limit, mode=mode))
 
 

@@ -1,0 +1,161 @@
+"""Hybrid retrieval: fusion, the vector index beside the store, and ask/search in both modes.
+
+The starter-pack answers must not get worse with hybrid retrieval: the same fixed questions
+are answered in lexical and hybrid mode, and the hybrid answer must keep the key references,
+the verdict and the faithfulness property.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from evidex.index import convex, get_embedder, open_index, ranked, rrf
+from evidex.index.vectors import VectorIndex
+from evidex.enrich import appraise
+from evidex.load import IngestReport, ingest_items, ingest_starter
+from evidex.query import parse_question
+from evidex.records import Record, Section
+from evidex.retrieve import MODES, bm25_match, expanded_match, rank, retrieve, search
+from evidex.store import SearchFilter, Store
+from evidex.synthesis import compose, violations
+
+CRPS = "Is low-dose naltrexone effective for complex regional pain syndrome?"
+FIXED = [
+    CRPS,
+    "Is low-dose naltrexone effective for fibromyalgia?",
+    "What dose of LDN is used for chronic pain?",
+    "What are the side effects of low dose naltrexone?",
+    "Does naltrexone help reflex sympathetic dystrophy?",
+    "Is low-dose naltrexone safe in multiple sclerosis?",
+    "LDN versus amitriptyline for painful diabetic neuropathy",
+]
+
+
+@pytest.fixture(scope="module")
+def starter(tmp_path_factory) -> Store:
+    store = Store(tmp_path_factory.mktemp("hybrid") / "s.db")
+    report = ingest_starter(store)
+    assert report.ok and report.embedded == store.count()      # embedded at ingest
+    yield store
+    store.close()
+
+
+# -- fusion (pure) ----------------------------------------------------------------------
+def test_convex_normalises_bm25_and_weights_cosine():
+    fused = convex({"a": 10.0, "b": 5.0}, {"b": 0.9, "c": 0.8}, alpha=0.5, missing_semantic={"a": 0.2})
+    assert fused == pytest.approx({"a": 0.5 * 1.0 + 0.5 * 0.2, "b": 0.5 * 0.5 + 0.5 * 0.9, "c": 0.5 * 0.8})
+    assert [d for d, _ in ranked(fused)] == ["b", "a", "c"]
+    assert convex({"a": 3.0}, {}, alpha=0.0) == {"a": 1.0}
+
+
+def test_rrf_and_ranked_ties_are_deterministic():
+    scores = rrf([["x", "y"], ["y", "x"]])
+    assert scores["x"] == pytest.approx(scores["y"])
+    assert ranked(scores) == ranked(dict(reversed(list(scores.items()))))     # ties broken by id
+    assert ranked(rrf([["x", "y"], ["y"]]))[0][0] == "y"
+
+
+def test_bm25_match_drops_function_words_and_expansion_adds_synonyms():
+    assert bm25_match("Is the drug effective for pain?") == '"drug" OR "effective" OR "pain"'
+    expanded = expanded_match("naltrexone for CRPS")
+    assert '"complex regional pain syndrome"' in expanded and expanded.startswith('"naltrexone" OR "crps"')
+    with pytest.raises(ValueError):
+        rank(Store.__new__(Store), "x", mode="semantic")
+
+
+# -- the vector index ---------------------------------------------------------------------
+def _rec(rid: str, title: str, body: str = "", year: int = 2020) -> Record:
+    return Record(id=rid, title=title, sections=(Section("", body),) if body else (), year=year)
+
+
+def test_vector_index_syncs_incrementally_and_describes_itself(db_path):
+    emb = get_embedder()
+    with Store(db_path) as store:
+        rep = IngestReport()
+        ingest_items(store, [_rec(f"t:{i}", f"Trial {i} of naltrexone for pain", "Pain fell.") for i in range(5)], rep)
+        ix = VectorIndex(store, emb)
+        assert ix.stale() and ix.sync().embedded == 5 and len(ix) == 5
+        assert not ix.stale() and ix.sync().embedded == 0                       # idempotent
+        manifest = json.loads((ix.folder / "manifest.json").read_text())
+        assert manifest["settings_hash"] == ix.key and manifest["count"] == 5
+        assert manifest["embedder"]["model"].startswith("wordllama") and ix.key in str(ix.folder)
+        # A changed record is re-embedded; a deleted one leaves the index.
+        changed = _rec("t:1", "Trial 1 of naltrexone for fibromyalgia", "Pain fell a lot.")
+        store.write_batch([(changed, appraise(changed))],
+                          deletions=["t:4"])
+        rep2 = ix.sync()
+        assert (rep2.embedded, rep2.removed, len(ix)) == (1, 1, 4)
+    with Store(db_path) as again:                                               # reopened from disk
+        ix2 = VectorIndex(again, emb)
+        assert len(ix2) == 4 and not ix2.stale()
+        found = ix2.search(emb.embed(["naltrexone fibromyalgia trial"])[0], 3)
+        assert len(found) == 3 and "t:4" not in found and all(-1.0 <= s <= 1.0001 for s in found.values())
+
+
+def test_semantic_search_honours_filters(starter):
+    ix = open_index(starter, get_embedder())
+    qv = ix.query_vector("randomised trial of low dose naltrexone in fibromyalgia")
+    found = ix.search(qv, 5, SearchFilter(designs=("rct",)))
+    assert found and all(starter.get(rid).appraisal.design == "rct" for rid in found)
+    old = ix.search(qv, 5, SearchFilter(until=2012))
+    assert all((starter.get(rid).record.year or 0) <= 2012 for rid in old)
+
+
+# -- ask and search in both modes ---------------------------------------------------------
+def test_hybrid_is_default_and_lexical_is_unchanged(starter):
+    assert MODES == ("hybrid", "lexical")
+    q = parse_question(CRPS)
+    lexical = retrieve(starter, q, 40, mode="lexical")
+    assert [c.stored.record.id for c in lexical] == [c.stored.record.id for c in retrieve(starter, q, 40, mode="lexical")]
+    hybrid = retrieve(starter, q, 40)
+    # Hybrid keeps every lexical candidate and the direct/related/indirect tiers.
+    assert {c.stored.record.id for c in lexical} <= {c.stored.record.id for c in hybrid}
+    tiers = [(not c.direct, not c.related) for c in hybrid]
+    assert tiers == sorted(tiers)
+
+
+@pytest.mark.parametrize("question", FIXED)
+def test_starter_answers_do_not_get_worse_in_hybrid_mode(starter, question):
+    query = parse_question(question)
+    lex = compose(query, retrieve(starter, query, 40, mode="lexical"))
+    hyb = compose(query, retrieve(starter, query, 40, mode="hybrid"))
+    assert violations(hyb) == [] and violations(lex) == []
+    assert hyb.verdict.direction == lex.verdict.direction and hyb.verdict.certainty == lex.verdict.certainty
+    lex_ids, hyb_ids = [r.id for r in lex.references], [r.id for r in hyb.references]
+    assert len(hyb_ids) >= len(lex_ids) - 1
+    # The references that carry the verdict (first five) survive.
+    assert len(set(lex_ids[:5]) & set(hyb_ids)) >= 4
+
+
+def test_crps_answer_cites_key_evidence_in_both_modes(starter):
+    query = parse_question(CRPS)
+    for mode in MODES:
+        answer = compose(query, retrieve(starter, query, 40, mode=mode))
+        ids = {r.id for r in answer.references}
+        assert {"doi:10.1007/s11481-013-9451-y", "pmid:34213865"} <= ids, mode
+        assert violations(answer) == []
+        assert answer.verdict.certainty in ("low", "very_low")
+
+
+def test_search_modes(starter):
+    hyb = search(starter, "naltrexone fibromyalgia", 5)
+    lex = search(starter, "naltrexone fibromyalgia", 5, mode="lexical")
+    assert len(hyb) == 5 and len(lex) == 5
+    for found in (hyb, lex):
+        assert sum("fibromyalgia" in c.stored.record.text().lower() for c in found) >= 4
+    # Filters apply to the semantic side too.
+    rcts = search(starter, "naltrexone fibromyalgia", 5, SearchFilter(designs=("rct",)))
+    assert rcts and all(c.stored.appraisal.design == "rct" for c in rcts)
+    # A paraphrase with no shared content word still finds something semantically.
+    assert rank(starter, "opioid antagonist at tiny doses for widespread muscle aches", 5)
+
+
+def test_ingest_can_skip_embedding(tmp_path, monkeypatch):
+    monkeypatch.setenv("EVIDEX_EMBED", "0")
+    with Store(tmp_path / "n.db") as store:
+        rep = ingest_starter(store)
+        assert rep.ok and rep.embedded == 0
+        # Retrieval embeds what is missing at the first hybrid query.
+        assert search(store, "naltrexone fibromyalgia", 3)
+        assert not open_index(store, get_embedder(), sync=False).stale()
