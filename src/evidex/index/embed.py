@@ -43,8 +43,15 @@ class WordLlamaEmbedder:
     batch = 256
 
     def __init__(self) -> None:
+        import logging
+        root = logging.getLogger()
+        level, handlers = root.level, list(root.handlers)
         import wordllama
         from wordllama import WordLlama
+        # wordllama calls logging.basicConfig(INFO) on import; a library must not reconfigure
+        # its host's logging (it made httpx print every request), so undo it.
+        root.setLevel(level)
+        root.handlers[:] = handlers
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         # The weights are inside the wheel; point the loader there so it never tries a download.
         self._version = getattr(wordllama, "__version__", "unknown")
