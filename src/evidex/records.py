@@ -36,6 +36,15 @@ DESIGN_LABELS: tuple[str, ...] = (
     "narrative_review", "protocol", "preclinical", "expert_opinion",
     "patient_information", "other",
 )
+# How each design label reads in an answer or on a page.
+DESIGN_NAMES: dict[str, str] = {
+    "guideline": "Guideline", "systematic_review": "Systematic review", "meta_analysis": "Meta-analysis",
+    "rct": "Randomised controlled trial", "non_randomised_trial": "Non-randomised trial",
+    "cohort": "Cohort study", "case_control": "Case-control study", "cross_sectional": "Cross-sectional study",
+    "case_series": "Case series", "case_report": "Case report", "narrative_review": "Narrative review",
+    "protocol": "Trial protocol", "preclinical": "Preclinical study", "expert_opinion": "Expert opinion",
+    "patient_information": "Patient information", "other": "Study",
+}
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from ..text import numbers_in
 from ..query import Query
 from ..records import Passage
 from ..retrieve import Candidate
-from .evidence import DESIGN_NAMES, Study, build_studies
+from ..records import DESIGN_NAMES
+from .evidence import Study, build_studies
 from .faithfulness import unsupported_numbers
 from .verdict import Verdict, body_of_evidence, grade
 

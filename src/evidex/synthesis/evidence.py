@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ..enrich.direction import sentence_direction, study_direction
 from ..enrich.numbers import effect_numbers
 from ..query import Query
-from ..records import Passage
+from ..records import DESIGN_NAMES, Passage
 from ..retrieve import Candidate
 from ..vocab import find_terms
 from .roles import is_context, roles_of
@@ -19,14 +19,6 @@ from .roles import is_context, roles_of
 # Designs that report outcomes in patients (GRADE's body of evidence).
 CLINICAL = {"guideline", "systematic_review", "meta_analysis", "rct", "non_randomised_trial", "cohort",
             "case_control", "cross_sectional", "case_series", "case_report"}
-DESIGN_NAMES = {
-    "guideline": "Guideline", "systematic_review": "Systematic review", "meta_analysis": "Meta-analysis",
-    "rct": "Randomised controlled trial", "non_randomised_trial": "Non-randomised trial",
-    "cohort": "Cohort study", "case_control": "Case-control study", "cross_sectional": "Cross-sectional study",
-    "case_series": "Case series", "case_report": "Case report", "narrative_review": "Narrative review",
-    "protocol": "Trial protocol", "preclinical": "Preclinical study", "expert_opinion": "Expert opinion",
-    "patient_information": "Patient information", "other": "Study",
-}
 _OUTCOMES = (("pain", r"\bpain\b"), ("symptom severity", r"\bsymptoms?\b"), ("quality of life", r"quality of life"),
              ("fatigue", r"\bfatigue\b"), ("function", r"\bfunction\w*\b"), ("disease activity", r"\bremission|disease activity\b"),
              ("mood", r"\bmood|depress\w*\b"), ("sleep", r"\bsleep\b"), ("adverse effects", r"\badverse|side effect"))

@@ -13,24 +13,13 @@ from urllib.parse import quote
 
 from ..citation import link, vancouver
 from ..enrich.direction import sentence_direction
-from ..records import Passage
+from ..enrich.design import LEVELS  # Oxford CEBM 2011, simplified
+from ..records import DESIGN_NAMES, Passage
 from ..store import StoredRecord
 from ..synthesis.answer import Answer, Reference, Statement
 from ..text import passages_of
 from . import casefacts, spam
 
-# Display names and evidence levels of the DESIGN.md labels (levels as in enrich/design.py:
-# Oxford CEBM 2011, simplified). Kept here so page wording does not depend on synthesis internals.
-DESIGN_NAMES = {
-    "guideline": "Guideline", "systematic_review": "Systematic review", "meta_analysis": "Meta-analysis",
-    "rct": "Randomised controlled trial", "non_randomised_trial": "Non-randomised trial",
-    "cohort": "Cohort study", "case_control": "Case-control study", "cross_sectional": "Cross-sectional study",
-    "case_series": "Case series", "case_report": "Case report", "narrative_review": "Narrative review",
-    "protocol": "Trial protocol", "preclinical": "Preclinical study", "expert_opinion": "Expert opinion",
-    "patient_information": "Patient information", "other": "Other",
-}
-LEVELS = {"guideline": 1, "systematic_review": 1, "meta_analysis": 1, "rct": 2, "non_randomised_trial": 3,
-          "cohort": 3, "case_control": 3, "cross_sectional": 4, "case_series": 4, "case_report": 4}
 LEVEL_NOTES = {
     1: "Level 1 — systematic review, meta-analysis or guideline",
     2: "Level 2 — randomised controlled trial",
