@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from evidex.enrich import appraise
-from evidex.enrich.case import case_facts
+from evidex.enrich.case import CaseFacts, case_facts
 from evidex.enrich.cli import enrich_command
 from evidex.enrich.design import classify_text, rct_probability
 from evidex.enrich.models import MODEL_DIR, load, params_sha
@@ -17,7 +17,7 @@ from evidex.enrich.numbers import mentions
 from evidex.enrich.pico import intervention_spans
 from evidex.enrich.roles import ROLES, classify_sentences, role_of_label, sentence_roles
 from evidex.ingest import iter_file
-from evidex.records import Appraisal, Record
+from evidex.records import Appraisal, Record, Section
 from evidex.text import passages_of
 
 from .conftest import need_data
@@ -147,17 +147,47 @@ def test_intervention_tagger_on_a_real_title():
 
 # -- case facts (seed 004) -----------------------------------------------------------------------
 def test_case_facts_on_starter_case_report(starter):
-    p1, p2 = case_facts(starter["doi:10.1007/s11481-013-9451-y"]).patients
+    record = starter["doi:10.1007/s11481-013-9451-y"]
+    facts = case_facts(record)
+    p1, p2 = facts.patients
     assert (p1.label, p1.age.value, p1.sex.value) == ("Case 1", "48", "male")
-    assert "complex regional pain syndrome" in p1.conditions
-    assert [f.value for f in p1.prior_treatments][:3] == ["opioids", "anticonvulsants", "antidepressants"]
+    assert [f.value for f in p1.conditions] == ["complex regional pain syndrome", "dystonia"]
+    assert [f.value for f in p1.prior_treatments] == ["opioids", "anticonvulsants", "antidepressants", "psychotherapy",
+                                                      "physical therapy"]
     assert "low-dose naltrexone" in p1.interventions
-    assert any("from 8 to 10" in f.value and "5 to 6" in f.value for f in p1.scores)
-    assert p1.time_to_effect.value.lower().startswith("within 4 weeks")
-    assert [f.value for f in p1.adverse_effects] == ["none reported"]
-    assert (p2.sex.value, p2.age.value) == ("female", "7")
-    for f in (p1.age, p1.sex, p1.time_to_effect, *p1.scores):
-        assert f.value.split(" (")[0].lower() in f.span.lower() or f.value in ("male", "female")
+    assert [f.value for f in p1.scores] == ["NRS 8–10 → 5–6"]
+    assert p1.time_to_effect[0].value.lower().startswith("within 4 weeks")
+    assert any("dystonic spasms ceased" in f.value for f in p1.outcomes)
+    assert (p2.sex.value, p2.age.value, p2.time_on_treatment.value) == ("female", "about 7", "18 months")
+    assert facts.report.label == "Whole report" and [f.value for f in facts.report.adverse_effects] == ["none reported"]
+    assert [f.value for f in facts.report.doses] == ["low-dose naltrexone (no dose stated in the report)"]
+    assert not (facts.report.age or facts.report.sex or facts.report.outcomes)   # not about one patient
+    # Every value keeps its sentence and that sentence's passage number.
+    passages = {p.seq: p.text for p in passages_of(record)}
+    for group in facts.groups():
+        for name in ("age", "sex", "conditions", "prior_treatments", "doses", "scores", "time_to_effect",
+                     "time_on_treatment", "outcomes", "adverse_effects"):
+            value = getattr(group, name)
+            for f in value if isinstance(value, tuple) else (value,) if value else ():
+                assert passages[f.seq] == f.span, (name, f)
+    assert CaseFacts.from_json(json.loads(json.dumps(facts.to_json()))) == facts
+    assert CaseFacts.from_json({"patients": []}) is None          # stored by an older version
+
+
+def test_case_facts_single_patient_and_guards():
+    rec = Record(id="t:1", title="Low-dose naltrexone for burning mouth syndrome: a case report", sections=(
+        Section("BACKGROUND", "Side effects limit tricyclics for many patients."),
+        Section("CASE", "A woman in her 60s had treatment-refractory burning mouth syndrome. Pain scored from 0 to "
+                        "10 on a VAS fell after 3 weeks on LDN 4.5 mg at bedtime; the dose went from 1.5 to 4.5 mg."),
+    ))
+    (p,), report = case_facts(rec).patients, case_facts(rec).report
+    assert p.label == "Patient" and p.age.value == "60s" and p.sex.value == "female"
+    assert [f.value for f in p.prior_treatments] == ["treatment-refractory (as stated)"]
+    assert p.scores == ()                                  # a scale's range and a titration are not changes
+    assert p.doses[0].value == "4.5 mg at bedtime"
+    assert [f.value for f in p.time_to_effect] == ["after 3 weeks"]
+    assert p.adverse_effects == ()                         # background is about other patients
+    assert report is None                                  # nothing outside the case section
 
 
 # -- Appraisal compatibility and the CLI ---------------------------------------------------------

@@ -76,6 +76,19 @@ def _record(sections, design="case_report") -> tuple[Record, Appraisal]:
     return rec, appr
 
 
+def _shown(panel: casefacts.CasePanel) -> dict[str, casefacts.SentenceFacts]:
+    """label -> the sentence group that shows it (first one)."""
+    out: dict[str, casefacts.SentenceFacts] = {}
+    for g in panel.groups:
+        for label, _ in g.items:
+            out.setdefault(label, g)
+    return out
+
+
+def _value(group: casefacts.SentenceFacts, label: str) -> str:
+    return dict(group.items)[label]
+
+
 def test_case_facts_each_with_its_sentence():
     rec, appr = _record([
         ("CASE 1", "A 52-year-old woman with CRPS had previously received gabapentin, amitriptyline and "
@@ -83,21 +96,37 @@ def test_case_facts_each_with_its_sentence():
         ("CASE 2", "A man in his 30s had refractory burning mouth syndrome."),
         ("ADVERSE EFFECTS", "Vivid dreams were the only side effect reported."),
     ])
-    cases = {c.heading: c for c in casefacts.extract(passages_of(rec), appr)}
-    one = {f.label: f for f in cases["Case 1"].facts}
-    assert one["Age"].value == "52 years" and one["Sex"].value == "female"
-    assert one["Prior treatments"].value == "gabapentin, amitriptyline and sympathetic blocks"
-    assert one["Score before → after"].value == "NRS 9 → 4"
-    assert one["Time to effect"].value.startswith("within 6 weeks")
+    cases = {c.heading: c for c in casefacts.panels(rec, appr)}
+    assert list(cases) == ["Case 1", "Case 2", "Whole report"]
+    one = _shown(cases["Case 1"])
+    assert _value(one["Age"], "Age") == "52 years" and _value(one["Sex"], "Sex") == "female"
+    assert _value(one["Prior treatments"], "Prior treatments") == "gabapentin, amitriptyline and sympathetic blocks"
+    assert _value(one["Score before → after"], "Score before → after") == "NRS 9 → 4"
+    assert _value(one["Time to effect"], "Time to effect").startswith("within 6 weeks")
     passages = {p.seq: p.text for p in passages_of(rec)}
     for case in cases.values():
-        for f in case.facts:
-            assert passages[f.seq] == f.sentence      # every value carries the exact sentence it came from
-    two = {f.label: f.value for f in cases["Case 2"].facts}
-    assert two["Age"] == "30s" and two["Sex"] == "male"
-    assert any(f.label == "Adverse effects" and "Vivid dreams" in f.sentence for f in cases["Whole report"].facts)
-    groups = casefacts.by_sentence(cases["Case 1"])
+        for g in case.groups:
+            assert passages[g.seq] == g.sentence      # every value carries the exact sentence it came from
+    two = _shown(cases["Case 2"])
+    assert _value(two["Age"], "Age") == "30s" and _value(two["Sex"], "Sex") == "male"
+    assert "Vivid dreams" in _shown(cases["Whole report"])["Adverse effects"].sentence
+    groups = cases["Case 1"].groups
     assert len(groups) == 2 and groups[0].items[0][0] == "Age"
+
+
+def test_case_panel_renders_the_stored_facts(monkeypatch):
+    """One-way flow: the page shows what enrich stored; it recomputes only facts stored by an older version."""
+    from dataclasses import replace
+
+    from evidex.enrich.case import case_facts
+    rec, appr = _record([("CASE 1", "A 52-year-old woman had previously received gabapentin and opioids.")])
+    fresh = casefacts.panels(rec, appr)
+    stored = replace(appr, case_facts=case_facts(rec).to_json())
+    monkeypatch.setattr(casefacts, "case_facts", lambda record: pytest.fail("stored facts were re-extracted"))
+    assert casefacts.panels(rec, stored) == fresh
+    monkeypatch.undo()
+    old = replace(appr, case_facts={"patients": [{"label": "Case 1", "age": {"value": "52", "span": "x"}}]})
+    assert casefacts.panels(rec, old) == fresh
 
 
 def test_case_facts_on_the_starter_crps_report(tmp_path):
@@ -105,13 +134,20 @@ def test_case_facts_on_the_starter_crps_report(tmp_path):
     db = make_store(tmp_path)
     with Store(db) as store:
         found = store.get("doi:10.1007/s11481-013-9451-y")
-    cases = {c.heading: {f.label: f for f in c.facts} for c in casefacts.extract(passages_of(found.record),
-                                                                                 found.appraisal)}
-    assert cases["Case 1"]["Age"].value == "48 years"
-    assert cases["Case 1"]["Score before → after"].value == "NRS 8–10 → 5–6"
-    assert "from 8 to 10" in cases["Case 1"]["Score before → after"].sentence
-    assert cases["Case 2"]["Sex"].value == "female"
-    assert cases["Whole report"]["Adverse effects"].value == "none reported"
+    assert found.appraisal.case_facts["version"] == 2          # stored at ingest
+    cases = {c.heading: _shown(c) for c in casefacts.panels(found.record, found.appraisal)}
+    assert list(cases) == ["Case 1", "Case 2", "Whole report"]
+    one, two, report = cases["Case 1"], cases["Case 2"], cases["Whole report"]
+    assert _value(one["Age"], "Age") == "48 years" and _value(two["Age"], "Age") == "about 7 years"
+    assert _value(one["Prior treatments"], "Prior treatments") == (
+        "opioids, anticonvulsants, antidepressants, psychotherapy and physical therapy")
+    assert _value(one["Score before → after"], "Score before → after") == "NRS 8–10 → 5–6"
+    assert "from 8 to 10" in one["Score before → after"].sentence
+    assert _value(two["Sex"], "Sex") == "female"
+    assert _value(two["Time on treatment"], "Time on treatment") == "18 months"
+    assert _value(report["Adverse effects"], "Adverse effects") == "none reported"
+    assert _value(report["Intervention and dose"], "Intervention and dose") == (
+        "low-dose naltrexone (no dose stated in the report)")
 
 
 def test_citation_links_point_at_the_quoted_passage(tmp_path):

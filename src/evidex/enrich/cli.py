@@ -36,10 +36,14 @@ def render_text(record: Record, data: dict) -> str:
         lines.append(f"  dose: {d['span']}" + (f" ({d['frequency']})" if d["frequency"] else ""))
     for n in data["numbers"]:
         lines.append(f"  {n['kind']:<15} {n['span']}  @{n['start']}:{n['end']}")
-    for p in (data.get("case_facts") or {}).get("patients", []):
+    case = data.get("case_facts") or {}
+    groups = list(case.get("patients", []))
+    if case.get("report"):
+        groups.append({**case["report"], "label": "whole report"})
+    for p in groups:
         facts = {k: (v["value"] if isinstance(v, dict) else [x["value"] if isinstance(x, dict) else x for x in v])
-                 for k, v in p.items() if v and k != "label"}
-        lines.append(f"  case {p['label'] or ''}: {json.dumps(facts, ensure_ascii=False)}")
+                 for k, v in p.items() if v and k not in ("label", "version")}
+        lines.append(f"  case {p.get('label') or ''}: {json.dumps(facts, ensure_ascii=False)}")
     return "\n".join(lines)
 
 

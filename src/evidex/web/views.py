@@ -242,7 +242,7 @@ class RecordView:
     citation: str
     external: str
     numbers: tuple[Sourced, ...]
-    cases: tuple[casefacts.CaseFacts, ...]
+    cases: tuple[casefacts.CasePanel, ...]
     source_comments: tuple[str, ...]
     source_comments_hidden: int
     topic_words: frozenset[str]
@@ -272,10 +272,6 @@ class RecordView:
 
     def passage_href(self, seq: int) -> str:
         return record_href(self.record.id, seq)
-
-    @staticmethod
-    def case_groups(case: casefacts.CaseFacts) -> tuple[casefacts.SentenceFacts, ...]:
-        return casefacts.by_sentence(case)
 
 
 def _source_of(span: str, passages: tuple[Passage, ...]) -> Passage | None:
@@ -314,7 +310,7 @@ def record_view(stored: StoredRecord, highlight: int | None) -> RecordView:
     for n in (appraisal.numbers or appraise(record, detail=True).numbers):
         add(NUMBER_KINDS.get(n.kind, n.kind.replace("_", " ")), n.span, n.span)
     is_case = appraisal.design == "case_report" or any(re.match(r"CASE\b", p.section) for p in passages)
-    cases = casefacts.extract(passages, appraisal) if is_case else ()
+    cases = casefacts.panels(record, appraisal) if is_case else ()
     topic = spam.content_words(record.text() + " " + " ".join(appraisal.conditions + appraisal.interventions))
     shown, hidden = [], 0
     for c in record.comments:
