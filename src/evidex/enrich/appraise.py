@@ -5,7 +5,7 @@ import re
 
 from ..records import Appraisal, Record
 from ..text import sentence_spans
-from ..vocab import find_terms
+from ..vocab import find_terms, lookup
 from . import design, numbers, pico
 from .case import case_facts
 from .direction import study_direction
@@ -31,10 +31,14 @@ def appraise(record: Record, detail: bool = False) -> Appraisal:
         n, n_span = 1, ""
     # Conditions and interventions: declared fields, MeSH headings and the title are the
     # reliable places (the body would add background-sentence noise and cost ingest time).
-    topic = " | ".join([record.title, *record.conditions, *record.mesh_terms])
-    conditions = _unique(m.canonical for m in find_terms(topic, ("condition",)))
-    declared = " | ".join([record.title, *record.interventions, *record.mesh_terms])
-    interventions = _unique(m.canonical for m in find_terms(declared, ("intervention",)))
+    # MeSH headings are vocabulary entries already: looked up whole, not scanned word by word.
+    found = find_terms(" | ".join([record.title, *record.conditions, *record.interventions]),
+                       ("condition", "intervention"))
+    mesh = [t for t in (lookup(m) for m in record.mesh_terms) if t is not None]
+    conditions = _unique([m.canonical for m in found if m.kind == "condition"]
+                         + [t.canonical for t in mesh if t.kind == "condition"])
+    interventions = _unique([m.canonical for m in found if m.kind == "intervention"]
+                            + [t.canonical for t in mesh if t.kind == "intervention"])
 
     # Sentences in passages_of order (title excluded), their roles, and number mentions with
     # offsets into Record.text().

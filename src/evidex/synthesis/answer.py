@@ -303,7 +303,17 @@ def _table(query, ranked, citer: _Citer) -> list[EvidenceRow]:
         effect, eff_p = s.effect_fact()
         ref = citer.cite(s, n_p, dose_p, eff_p)
         inter = ", ".join(s.appraisal.interventions[:2]) or ", ".join(query.interventions)
-        conditions = list(s.appraisal.conditions[:3])
+        conditions = []
+        for c in s.appraisal.conditions[:3]:
+            # A name with a number ("diabetes mellitus, type 2") is a stated number too: keep it
+            # only with a cited passage that writes it.
+            need = numbers_in(c)
+            source = next((p for p in s.passages if need <= numbers_in(p.text)), None) if need else None
+            if need and source is None:
+                continue
+            if source is not None:
+                citer.cite(s, source)
+            conditions.append(c)
         if s.direct:
             # Matched on the asked condition somewhere in its text: say so in the row.
             conditions = [c for c in query.conditions[:1] if c not in conditions] + conditions

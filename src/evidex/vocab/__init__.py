@@ -103,6 +103,18 @@ def find_terms(text: str, kinds: tuple[str, ...] = ("condition", "intervention",
     return out
 
 
+def lookup(term: str) -> Term | None:
+    """The vocabulary entry for a whole term (e.g. a MeSH heading), or None.
+
+    MeSH writes some headings inverted ("Pain, Postoperative"): both orders are tried."""
+    lex = lexicon()
+    found = lex.get(_key(term))
+    if found is None and ", " in term:
+        head, _, tail = term.partition(", ")
+        found = lex.get(_key(f"{tail} {head}"))
+    return found
+
+
 def expansions(canonical: str) -> list[str]:
     """Every surface form mapping to ``canonical`` (for query expansion), longest first."""
     lex = lexicon()
