@@ -1,8 +1,9 @@
 """Ingest orchestration: sources -> records -> appraisals -> store, in batches.
 
-Each batch is one transaction. A file whose checksum was already loaded cleanly is
-skipped whole; records whose content hash is unchanged are skipped one by one, so a
-re-run after a crash picks up where it stopped and a repeated run writes nothing.
+Each batch is one transaction. A file whose checksum was already read to its end is
+skipped whole (its problems, if any, are reported again from the store); records whose
+content hash is unchanged are neither appraised nor written, so a re-run after a crash
+picks up where it stopped and a repeated run writes nothing.
 
 After the records are stored, new and changed records are embedded into the vector index
 (``evidex.index``; batched, with a progress bar, idempotent). ``embed=False`` or
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from .enrich import appraise
 from .ingest import Deletion, expand_paths, iter_file
-from .records import Appraisal, Problem, Record
+from .records import Problem, Record
 from .store import Store, WriteStats
 
 BATCH_SIZE = 2000
@@ -57,7 +58,7 @@ def file_sha256(path: Path) -> str:
 def ingest_items(store: Store, items: Iterable[Record | Problem | Deletion], report: IngestReport,
                  on_record: Callable[[int], None] = lambda n: None) -> None:
     """Appraise and write records in batches; problems are collected, never raised."""
-    batch: list[tuple[Record, Appraisal]] = []
+    batch: list[Record] = []
     deletions: list[str] = []
     for item in items:
         if isinstance(item, Problem):
@@ -67,19 +68,23 @@ def ingest_items(store: Store, items: Iterable[Record | Problem | Deletion], rep
             deletions.append(item.id)
             continue
         report.records_read += 1
-        batch.append((item, appraise(item)))
+        batch.append(item)
         if len(batch) >= BATCH_SIZE:
-            report.stats += store.write_batch(_dedupe(batch), deletions)
+            _flush(store, batch, deletions, report)
             on_record(len(batch))
             batch, deletions = [], []
     if batch or deletions:
-        report.stats += store.write_batch(_dedupe(batch), deletions)
+        _flush(store, batch, deletions, report)
         on_record(len(batch))
 
 
-def _dedupe(batch: list[tuple[Record, Appraisal]]) -> list[tuple[Record, Appraisal]]:
-    """The last version of a record within one batch wins (update files repeat PMIDs)."""
-    return list({r.id: (r, a) for r, a in batch}.values())
+def _flush(store: Store, batch: list[Record], deletions: list[str], report: IngestReport) -> None:
+    """Records already stored with the same content are not appraised again (re-runs are cheap)."""
+    latest = list({r.id: r for r in batch}.values())   # update files may repeat a PMID
+    stored = store.hashes([r.id for r in latest])
+    todo = [r for r in latest if stored.get(r.id) != r.content_hash()]
+    report.stats.unchanged += len(batch) - len(todo)
+    report.stats += store.write_batch([(r, appraise(r)) for r in todo], deletions)
 
 
 def embed_enabled(embed: bool | None = None) -> bool:
@@ -109,8 +114,10 @@ def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = False,
                 report.problems.append(Problem(str(path), "", "no such file or directory"))
                 continue
             digest = file_sha256(path)
-            if not force and store.file_done(digest):
+            done = None if force else store.file_done(digest)
+            if done is not None:
                 report.files_skipped += 1
+                report.problems.extend(done)      # the same bad input is reported again
                 continue
             before = len(report.problems)
             read_before = report.records_read
@@ -119,8 +126,9 @@ def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = False,
                 ingest_items(store, iter_file(path), report, on_record=bar.update)
             except (OSError, UnicodeDecodeError, EOFError) as exc:
                 report.problems.append(Problem(str(path), "", f"cannot read: {exc}"))
-            if len(report.problems) == before:
-                store.mark_file_done(str(path), digest, report.records_read - read_before)
+                continue   # not marked done: the next run reads it again
+            store.mark_file_done(str(path), digest, report.records_read - read_before,
+                                 report.problems[before:])
     finally:
         bar.close()
     if embed_enabled(embed):

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .records import Appraisal, Record
+from .records import Appraisal, Problem, Record
 
 SCHEMA_VERSION = "1"
 _SCHEMA = """
@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS files (
     path TEXT NOT NULL,
     sha256 TEXT NOT NULL PRIMARY KEY,
     records INTEGER NOT NULL,
+    problems TEXT NOT NULL DEFAULT '[]',
     finished_at TEXT NOT NULL DEFAULT (datetime('now'))
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS record_fts USING fts5(
@@ -102,6 +103,9 @@ class Store:
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA busy_timeout=10000")
         self.conn.executescript(_SCHEMA)
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(files)")}
+        if "problems" not in columns:   # stores made before problems were kept per file
+            self.conn.execute("ALTER TABLE files ADD COLUMN problems TEXT NOT NULL DEFAULT '[]'")
         self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
 
     def close(self) -> None:
@@ -168,12 +172,20 @@ class Store:
                 out[rid] = (rowid, digest)
         return out
 
-    def file_done(self, sha256: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM files WHERE sha256=?", (sha256,)).fetchone() is not None
+    def file_done(self, sha256: str) -> list[Problem] | None:
+        """None if a file with this checksum was never read to its end; else the problems it
+        had then (re-reported on a re-run, so bad input keeps exit code 2 without re-reading)."""
+        row = self.conn.execute("SELECT problems FROM files WHERE sha256=?", (sha256,)).fetchone()
+        return None if row is None else [Problem(*p) for p in json.loads(row[0])]
 
-    def mark_file_done(self, path: str, sha256: str, records: int) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO files (path, sha256, records) VALUES (?,?,?)",
-                          (path, sha256, records))
+    def mark_file_done(self, path: str, sha256: str, records: int, problems: Sequence[Problem] = ()) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO files (path, sha256, records, problems) VALUES (?,?,?,?)",
+                          (path, sha256, records, json.dumps([[p.source, p.where, p.message] for p in problems])))
+
+    def hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        """Stored content hash of each of ``ids`` that is stored."""
+        cur = self.conn.cursor()
+        return {rid: digest for rid, (_rowid, digest) in self._hashes(cur, list(ids)).items()}
 
     # -- reading ------------------------------------------------------------------
     def has(self, record_id: str) -> bool:
