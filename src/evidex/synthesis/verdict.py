@@ -7,6 +7,7 @@ information size rule of thumb (a few hundred participants) marks imprecision.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from .evidence import Study
@@ -60,8 +61,10 @@ def grade(studies: list[Study], condition: str = "") -> Verdict:
     if not known_n or sum(known_n) < _OIS:
         level += 1
         reasons.append("Imprecision: the studies are small, so the size of any effect is uncertain.")
-    other_conditions = sorted({c for s in studies if s.clinical and s.relevant and not s.direct
-                               for c in s.appraisal.conditions if c != condition})
+    # The other conditions the evidence comes from, the most studied first.
+    counts = Counter(c for s in studies if s.clinical and s.relevant and not s.direct
+                     for c in s.appraisal.conditions if c != condition)
+    other_conditions = [c for c, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     direct_controlled = any(s.design in _CONTROLLED for s in body) and not indirect
     if indirect or (condition and not direct_controlled and other_conditions):
         level += 1
