@@ -94,8 +94,15 @@ class VectorIndex:
         """Cheap check (two counts) that records were added or deleted since the last sync;
         ingest syncs explicitly, so changed records are caught there."""
         conn = self.store.conn
+        # Nothing was written by anyone since the last check: skip the counts (they grow with
+        # the store: 6 ms per ask at 200k records).
+        version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+        if version == getattr(self, "_fresh_at", None):
+            return False
         records = conn.execute("SELECT count(*) FROM records").fetchone()[0]
         done = conn.execute("SELECT count(*) FROM vector_state WHERE index_key = ?", (self.key,)).fetchone()[0]
+        if records == done:
+            self._fresh_at = version
         return records != done
 
     def sync(self, progress: bool = False, batch: int = SYNC_BATCH) -> SyncReport:
