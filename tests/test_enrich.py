@@ -345,3 +345,11 @@ def test_appraise_is_pure_and_serialisable(dev_corpus):
     assert type(a1).from_json(a1.to_json()) == a1
     assert r == dev_corpus["doi:10.1002/art.37734"]     # the record was not changed
     assert "fibromyalgia" in a1.conditions
+
+
+def test_neither_nor_is_a_null_finding_but_neither_group_is_not():
+    from evidex.enrich.direction import sentence_direction
+    assert sentence_direction("Rassi-Mariani and colleagues found that low-dose naltrexone neither controlled "
+                              "chronic pain effectively nor improved quality of life.") == "no_difference"
+    assert sentence_direction("Neither group had serious adverse events and pain improved significantly "
+                              "on LDN.") == "favours"

@@ -17,7 +17,8 @@ _NULL = re.compile(
     r"(?:did|does|was|were) not (?:significantly )?(?:differ|improve|reduce|decrease|change|lessen|show|outperform|superior)\w*|"
     r"not (?:statistically )?(?:significant(?:ly)?|superior|better|more effective)|"
     r"no (?:better|more effective) than|failed to (?:show|demonstrate|reduce|improve)|no (?:clear |clinically meaningful )?(?:benefit|effect|advantage)|"
-    r"not associated with|no association|comparable to placebo|similar to placebo|no difference)\b", re.I)
+    r"not associated with|no association|comparable to placebo|similar to placebo|no difference|"
+    r"neither (?:\w+ ){0,3}(?:controlled|improved|reduced|relieved|helped|changed|affected)\w*)\b", re.I)
 _AGAINST = re.compile(r"\b(?:worsen\w*|increased pain|more adverse|harm(?:ful)?|deteriorat\w*|"
                       r"inferior to)\b", re.I)
 _FAVOURS = re.compile(
