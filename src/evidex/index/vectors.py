@@ -54,7 +54,6 @@ class VectorIndex:
     """Vectors for every record of one store, made by one embedder."""
 
     def __init__(self, store: Store, embedder: Embedder) -> None:
-        from usearch.index import Index
         self.store = store
         self.embedder = embedder
         settings = {"embedder": embedder.settings(), "index": {"kind": "usearch-hnsw", **HNSW},
@@ -64,9 +63,17 @@ class VectorIndex:
         self.folder = Path(str(store.path) + ".vectors") / self.key
         self.path = self.folder / "index.usearch"
         store.conn.execute(_STATE)
-        self._index = Index(ndim=embedder.dim, **HNSW)
+        self._open(writable=False)
+
+    def _open(self, writable: bool) -> None:
+        """Queries memory-map the saved index (read-only, pages loaded on demand, so memory
+        stays bounded whatever the store's size); a sync with work to do loads it writable."""
+        from usearch.index import Index
+        index = Index(ndim=self.embedder.dim, **HNSW)
         if self.path.exists():
-            self._index.load(str(self.path))
+            (index.load if writable else index.view)(str(self.path))
+        self._index = index
+        self._writable = writable or not self.path.exists()
 
     def __len__(self) -> int:
         return len(self._index)
@@ -109,6 +116,8 @@ class VectorIndex:
         """Embed new and changed records, drop deleted ones; idempotent."""
         todo, gone = self.pending()
         report = SyncReport()
+        if (todo or gone) and not self._writable:
+            self._open(writable=True)
         if gone:
             self._remove(gone)
             self._save()
@@ -136,6 +145,8 @@ class VectorIndex:
             finally:
                 bar.close()
         report.total = len(self._index)
+        if (todo or gone) and self.path.exists():
+            self._open(writable=False)      # back to the memory-mapped view for queries
         return report
 
     def _remove(self, keys: Sequence[int]) -> None:
