@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from .test_web_support import ADMIN, ARTIFACTS, RATER, RATER2, make_store, start_server
+from .test_web_support import ADMIN, ARTIFACTS, RATER, RATER2, SEED_004_SPAM, make_store, start_server
 
 CHROMIUM = "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():
@@ -18,13 +18,6 @@ if not Path(CHROMIUM).exists():
 playwright_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright (pip install playwright)")
 
 CRPS_Q = "Is low-dose naltrexone effective for complex regional pain syndrome?"
-SEED_004_SPAM = (
-    "I actually wanted to type a quick note so as to say thanks to you for those magnificent tricks you are "
-    "writing on this website. My time consuming internet search has finally been honored with reasonable "
-    "know-how to share with my partners. I would suppose that most of us site visitors actually are undoubtedly "
-    "blessed to dwell in a fantastic community with so many marvellous professionals with useful tactics. I feel "
-    "very privileged to have seen your web page and look forward to so many more cool minutes reading here. "
-    "Thanks once more for a lot of things.")
 REVIEW_ID = "pmid:34213865"
 CASE_ID = "doi:10.1007/s11481-013-9451-y"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

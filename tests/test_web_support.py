@@ -96,3 +96,13 @@ def api_login(server: Server, username: str, password: str) -> tuple[httpx.Clien
                     headers={"X-CSRF-Token": token})
     assert r.status_code == 200, r.text
     return client, token
+
+
+# The reader comment under seed 004: generic, off-topic praise of "this website" (spam).
+SEED_004_SPAM = (
+    "I actually wanted to type a quick note so as to say thanks to you for those magnificent tricks you are "
+    "writing on this website. My time consuming internet search has finally been honored with reasonable "
+    "know-how to share with my partners. I would suppose that most of us site visitors actually are undoubtedly "
+    "blessed to dwell in a fantastic community with so many marvellous professionals with useful tactics. I feel "
+    "very privileged to have seen your web page and look forward to so many more cool minutes reading here. "
+    "Thanks once more for a lot of things.")

@@ -9,15 +9,9 @@ from evidex.records import Appraisal, Record, Section  # noqa: E402
 from evidex.text import passages_of  # noqa: E402
 from evidex.web import auth, casefacts, spam  # noqa: E402
 
-from .test_web_support import make_store  # noqa: E402
+from .test_web_support import SEED_004_SPAM, make_store  # noqa: E402
 
-SEED_004_COMMENT = (
-    "I actually wanted to type a quick note so as to say thanks to you for those magnificent tricks you are "
-    "writing on this website. My time consuming internet search has finally been honored with reasonable "
-    "know-how to share with my partners. I would suppose that most of us site visitors actually are undoubtedly "
-    "blessed to dwell in a fantastic community with so many marvellous professionals with useful tactics. I feel "
-    "very privileged to have seen your web page and look forward to so many more cool minutes reading here. "
-    "Thanks once more for a lot of things.")
+SEED_004_COMMENT = SEED_004_SPAM
 TOPIC = spam.content_words(
     "Treatment of complex regional pain syndrome (CRPS) using low dose naltrexone (LDN). A 48-year-old man with "
     "CRPS and dystonia; pain on the numeric rating scale fell from 8 to 10 to 5 to 6 after starting naltrexone; "

@@ -226,19 +226,28 @@ class Store:
         return [Hit(rid, -score) for rid, score in self.conn.execute(sql, params)]
 
 
-def search_sql(match: str, limit: int, filt: SearchFilter) -> tuple[str, list[object]]:
-    """SQL for a BM25-ranked FTS5 query with design and year filters (pure)."""
-    where = ["record_fts MATCH ?"]
-    params: list[object] = [match]
+def filter_sql(filt: SearchFilter, table: str = "") -> tuple[list[str], list[object]]:
+    """WHERE clauses and parameters for design and year filters on ``records`` (pure)."""
+    col = f"{table}." if table else ""
+    where: list[str] = []
+    params: list[object] = []
     if filt.designs:
-        where.append(f"r.design IN ({','.join('?' * len(filt.designs))})")
+        where.append(f"{col}design IN ({','.join('?' * len(filt.designs))})")
         params.extend(filt.designs)
     if filt.since is not None:
-        where.append("r.year >= ?")
+        where.append(f"{col}year >= ?")
         params.append(filt.since)
     if filt.until is not None:
-        where.append("r.year <= ?")
+        where.append(f"{col}year <= ?")
         params.append(filt.until)
+    return where, params
+
+
+def search_sql(match: str, limit: int, filt: SearchFilter) -> tuple[str, list[object]]:
+    """SQL for a BM25-ranked FTS5 query with design and year filters (pure)."""
+    extra, extra_params = filter_sql(filt, "r")
+    where = ["record_fts MATCH ?", *extra]
+    params: list[object] = [match, *extra_params]
     sql = (f"SELECT r.id, bm25(record_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score "
            f"FROM record_fts JOIN records r ON r.rowid = record_fts.rowid "
            f"WHERE {' AND '.join(where)} ORDER BY score LIMIT ?")

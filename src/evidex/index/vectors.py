@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..store import SearchFilter, Store
+from ..store import SearchFilter, Store, filter_sql
 from .embed import Embedder, settings_hash
 
 FORMAT = 1
@@ -215,16 +215,9 @@ def _ids_for(store: Store, rowids: list[int], filt: SearchFilter) -> dict[int, s
     out: dict[int, str] = {}
     for i in range(0, len(rowids), 500):
         chunk = rowids[i:i + 500]
-        where, params = [f"rowid IN ({','.join('?' * len(chunk))})"], list(chunk)
-        if filt.designs:
-            where.append(f"design IN ({','.join('?' * len(filt.designs))})")
-            params.extend(filt.designs)
-        if filt.since is not None:
-            where.append("year >= ?")
-            params.append(filt.since)
-        if filt.until is not None:
-            where.append("year <= ?")
-            params.append(filt.until)
+        extra, extra_params = filter_sql(filt)
+        where = [f"rowid IN ({','.join('?' * len(chunk))})", *extra]
+        params = [*chunk, *extra_params]
         out.update(store.conn.execute(f"SELECT rowid, id FROM records WHERE {' AND '.join(where)}", params))
     return out
 
