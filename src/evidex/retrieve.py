@@ -25,9 +25,6 @@ from .vocab import expansions, find_terms, lexicon
 
 _MAX_FORMS = 24
 MODES = ("hybrid", "lexical")
-# A user's search shows a record sharing no word with the query only above this cosine
-# (wordllama: nonsense strings reach 0.18, paraphrases of a starter-pack topic 0.5).
-MIN_SEMANTIC_ONLY = 0.3
 LEXICAL_DEPTH = 100       # BM25 hits fused per query
 SEMANTIC_DEPTH = 100      # nearest records fused per query
 # Function words dropped from free-text BM25 queries (as Lucene's English analyzer does).
@@ -140,8 +137,9 @@ def search(store: Store, text: str, limit: int = 10, filt: SearchFilter = Search
     if mode == "hybrid":
         vectors = _vectors(store)
         if vectors is not None:
+            # A record sharing no word with the query is shown only above the embedder's floor.
             hits = rank(store, text, limit, filt, mode="hybrid", vectors=vectors,
-                        min_similarity=MIN_SEMANTIC_ONLY)
+                        min_similarity=vectors.embedder.min_semantic)
             stored = store.get_many([rid for rid, _ in hits])
             return [Candidate(stored[rid], score, True, tuple(passages_of(stored[rid].record)))
                     for rid, score in hits if rid in stored]
@@ -164,10 +162,8 @@ def _check_mode(mode: str) -> None:
 
 def _vectors(store: Store):
     """The store's vector index (synced if records were added), or None without an embedder."""
-    from .index import embedding_available, get_embedder, open_index
-    if not embedding_available():
-        return None
-    return open_index(store, get_embedder(), sync=True)
+    from .index import store_index
+    return store_index(store, sync=True)
 
 
 def bm25_match(text: str) -> str:
@@ -200,7 +196,7 @@ def rank(store: Store, text: str, k: int = 100, filt: SearchFilter = SearchFilte
 
     A record found only semantically (no query word in it) is kept only when its cosine is
     at least ``min_similarity``."""
-    from .index.fusion import DEFAULT_ALPHA, convex, ranked
+    from .index.fusion import convex, ranked
     _check_mode(mode)
     match = expanded_match(text) if expand else bm25_match(text)
     lexical = {h.record_id: h.score for h in store.search(match, max(k, LEXICAL_DEPTH), filt)} if match else {}
@@ -213,7 +209,7 @@ def rank(store: Store, text: str, k: int = 100, filt: SearchFilter = SearchFilte
     semantic = {d: s for d, s in vectors.search(qv, max(k, SEMANTIC_DEPTH), filt).items()
                 if d in lexical or s >= min_similarity}
     missing = vectors.similarity(qv, [d for d in lexical if d not in semantic])
-    return ranked(convex(lexical, semantic, DEFAULT_ALPHA if alpha is None else alpha, missing), k)
+    return ranked(convex(lexical, semantic, vectors.embedder.alpha if alpha is None else alpha, missing), k)
 
 
 # Priors for ask (hybrid only), added to the fused score in [0, 1]. Evidence level follows
@@ -234,8 +230,7 @@ def prior(stored: StoredRecord, query: Query, this_year: int) -> float:
 def _hybrid_candidates(store: Store, vectors, query: Query, lexical: list[Candidate], limit: int,
                        filt: SearchFilter) -> list[Candidate]:
     import datetime
-
-    from .index.fusion import DEFAULT_ALPHA
+    alpha = vectors.embedder.alpha
     qv = vectors.query_vector(query.question)
     semantic = vectors.search(qv, max(limit, SEMANTIC_DEPTH), filt)
     have = {c.stored.record.id for c in lexical}
@@ -262,7 +257,7 @@ def _hybrid_candidates(store: Store, vectors, query: Query, lexical: list[Candid
 
     def final(c: Candidate) -> float:
         lex = c.score / top if top > 0 else 0.0
-        fused = (1 - DEFAULT_ALPHA) * lex + DEFAULT_ALPHA * sims.get(c.stored.record.id, 0.0)
+        fused = (1 - alpha) * lex + alpha * sims.get(c.stored.record.id, 0.0)
         return fused + prior(c.stored, query, year)
 
     scored = [Candidate(c.stored, final(c), c.direct, c.passages, c.related) for c in out]

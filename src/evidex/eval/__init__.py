@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..index.embed import EMBEDDERS, embedding_available
 from .datasets import PRESETS, Collection, load, load_preset, preset_paths, subset
 from .run import METRICS, evaluate
 
@@ -32,11 +33,13 @@ def eval_command() -> None:
 @click.option("--alpha", type=float, help="Weight of the semantic score in the fusion (default: tuned value).")
 @click.option("--expand/--no-expand", default=False, show_default=True,
               help="Add synonym phrases (MeSH entry terms) to the BM25 query.")
+@click.option("--embedder", type=click.Choice(list(EMBEDDERS)),
+              help="Embedding model for the semantic side (default: $EVIDEX_EMBEDDER or wordllama).")
 @click.option("--db", type=click.Path(path_type=Path), help="Keep the evaluation store in this file.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def retrieval(dataset: str | None, corpus: Path | None, queries: Path | None, qrels: Path | None,
               run_baseline: bool, limit_queries: int | None, limit_docs: int | None, alpha: float | None,
-              expand: bool, db: Path | None, fmt: str) -> None:
+              expand: bool, embedder: str | None, db: Path | None, fmt: str) -> None:
     """nDCG@10, Recall@100, Recall@10 and MRR@10 for Evidex (hybrid) and plain BM25."""
     if dataset:
         # A preset names the three shared files; any of them given explicitly replaces it.
@@ -52,8 +55,10 @@ def retrieval(dataset: str | None, corpus: Path | None, queries: Path | None, qr
     col = subset(col, limit_queries, limit_docs)
     if not col.queries:
         raise click.ClickException("no query has a relevant document in the corpus: check the files")
+    if embedder and not embedding_available(embedder):
+        raise click.ClickException(f"embedder {embedder!r} is not installed: pip install 'evidex[{embedder}]'")
     result = evaluate(col, db=db, run_baseline=run_baseline, alpha=alpha, expand=expand,
-                      progress=fmt == "text")
+                      embedder=embedder, progress=fmt == "text")
     if fmt == "json":
         click.echo(json.dumps(result, indent=2))
         return

@@ -22,10 +22,14 @@ DEPTH = 100
 METRICS = {"ndcg@10": "nDCG@10", "recall@100": "R@100", "recall@10": "R@10", "mrr@10": "RR@10"}
 
 
-def build_store(col: Collection, db: Path, progress: bool = False) -> tuple[Store, dict[str, float]]:
+def build_store(col: Collection, db: Path, progress: bool = False,
+                embedder: str | None = None) -> tuple[Store, dict[str, float]]:
     """Ingest the collection (records + enrichment + FTS5 + vectors) into ``db``; timings."""
+    from ..index import set_embedder_name
     from ..load import IngestReport, ingest_items, sync_vectors
     store = Store(db)
+    if embedder:
+        set_embedder_name(store, embedder)
     t0 = time.perf_counter()
     records = (Record(id=DOC_PREFIX + d.id, title=d.title, sections=(Section("", d.text),) if d.text else (),
                       source=col.name) for d in col.docs)
@@ -58,14 +62,14 @@ def _run(col: Collection, search: Callable[[str], list[tuple[str, float]]]) -> t
 
 
 def evaluate(col: Collection, db: Path | None = None, run_baseline: bool = True, alpha: float | None = None,
-             expand: bool = False, progress: bool = False) -> dict[str, object]:
+             expand: bool = False, embedder: str | None = None, progress: bool = False) -> dict[str, object]:
     """Build the store, run the queries, score. Returns the JSON the CLI prints."""
+    from ..index import store_index
     from ..retrieve import bm25_match, rank
-    from ..index import embedding_available, get_embedder, open_index
     with tempfile.TemporaryDirectory(prefix="evidex-eval-") as tmp:
-        store, timings = build_store(col, db or Path(tmp) / "eval.db", progress=progress)
+        store, timings = build_store(col, db or Path(tmp) / "eval.db", progress=progress, embedder=embedder)
         try:
-            vectors = open_index(store, get_embedder(), sync=False) if embedding_available() else None
+            vectors = store_index(store, sync=False)
             ev_run, ev_t = _run(col, lambda q: rank(store, q, DEPTH, mode="hybrid" if vectors else "lexical",
                                                     alpha=alpha, expand=expand, vectors=vectors))
             out: dict[str, object] = {"evidex": _score(ev_run, col)}
@@ -79,7 +83,8 @@ def evaluate(col: Collection, db: Path | None = None, run_baseline: bool = True,
             out["timing"] = {**timings, "evidex_query_ms_p50": round(_p(ev_t, 50) * 1000, 2),
                              **({"bm25_query_ms_p50": round(_p(bm_t, 50) * 1000, 2)} if run_baseline else {})}
             out["settings"] = {"mode": "hybrid" if vectors else "lexical", "expand": expand,
-                               "alpha": alpha, "embedder": vectors.embedder.settings() if vectors else None}
+                               "alpha": alpha if alpha is not None else (vectors.embedder.alpha if vectors else None),
+                               "embedder": vectors.embedder.settings() if vectors else None}
         finally:
             store.close()
     return out

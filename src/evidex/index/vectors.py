@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from ..store import SearchFilter, Store, filter_sql
-from .embed import Embedder, settings_hash
+from .embed import DEFAULT_EMBEDDER, EMBEDDERS, Embedder, embedding_available, get_embedder, settings_hash
 
 FORMAT = 1
 HNSW = {"metric": "cos", "dtype": "f16", "connectivity": 16, "expansion_add": 128, "expansion_search": 128}
@@ -232,6 +232,41 @@ def _rowids_for(store: Store, ids: Sequence[str]) -> dict[str, int]:
 
 
 _OPEN: dict[tuple[str, str], VectorIndex] = {}
+_META_KEY = "embedder"
+
+
+def embedder_name(store: Store) -> str:
+    """The embedder a store's vectors are made with: the one recorded in the store (named at
+    ingest with ``--embedder``), else ``$EVIDEX_EMBEDDER``, else the default."""
+    row = store.conn.execute("SELECT value FROM meta WHERE key = ?", (_META_KEY,)).fetchone()
+    return row[0] if row else (os.environ.get("EVIDEX_EMBEDDER") or DEFAULT_EMBEDDER)
+
+
+def set_embedder_name(store: Store, name: str) -> None:
+    """Record the store's embedder; the next sync builds its index (the old one stays on disk
+    under its own settings hash, so switching back costs nothing)."""
+    if name not in EMBEDDERS:
+        raise ValueError(f"unknown embedder {name!r}; choose from {', '.join(EMBEDDERS)}")
+    with store.conn:
+        store.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (_META_KEY, name))
+
+
+def store_index(store: Store, sync: bool = True, progress: bool = False) -> VectorIndex | None:
+    """The vector index of the store's embedder, or None when that embedder is not installed
+    (retrieval is then lexical; ``missing_embedder`` says why)."""
+    name = embedder_name(store)
+    if not embedding_available(name):
+        return None
+    return open_index(store, get_embedder(name), sync=sync, progress=progress)
+
+
+def missing_embedder(store: Store) -> str | None:
+    """A one-line explanation when the store's embedder cannot be loaded here, else None."""
+    name = embedder_name(store)
+    if embedding_available(name):
+        return None
+    hint = f" (pip install 'evidex[{name}]')" if name != DEFAULT_EMBEDDER else ""
+    return f"the store's embedder {name!r} is not installed{hint}: searching lexically"
 
 
 def open_index(store: Store, embedder: Embedder, sync: bool = True, progress: bool = False) -> VectorIndex:
