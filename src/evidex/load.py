@@ -96,9 +96,13 @@ def embed_enabled(embed: bool | None = None) -> bool:
 def sync_vectors(store: Store, progress: bool = False) -> int:
     """Embed new and changed records into the store's vector index; returns how many.
     Does nothing (0) when the store's embedding model is not installed."""
-    from .index import store_index
+    from .index import embedder_name, set_embedder_name, store_index
     index = store_index(store, sync=False)
-    return index.sync(progress=progress).embedded if index is not None else 0
+    if index is None:
+        return 0
+    # The first embedding fixes the store's model, so a later $EVIDEX_EMBEDDER cannot switch it silently.
+    set_embedder_name(store, embedder_name(store))
+    return index.sync(progress=progress).embedded
 
 
 def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = False,

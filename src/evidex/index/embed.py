@@ -139,6 +139,6 @@ def get_embedder(name: str | None = None) -> Embedder:
 def embedding_available(name: str | None = None) -> bool:
     try:
         get_embedder(name)
-    except (ImportError, RuntimeError, OSError):
+    except (ImportError, RuntimeError, OSError, ValueError):     # ValueError: a name this version lacks
         return False
     return True

@@ -6,9 +6,11 @@ retrieval", ACM TOIS: convex combination beats RRF once its one weight is set on
 held-in data). ``rrf`` is reciprocal rank fusion (Cormack, Clarke & Buettcher 2009,
 SIGIR), kept as the parameter-free alternative.
 
-Weights were chosen on the shared dev splits only (see benchmarks/RESULTS.md): on SciFact
-(train claims) nDCG@10 went 0.704 -> 0.722 with alpha 0.5, while RRF with equal weights
-lost 0.05 because the static embedding is much weaker than BM25 alone.
+Each embedder carries its own weight (``Embedder.alpha``), chosen on the shared dev splits
+only (see benchmarks/RESULTS.md): wordllama 0.5 (SciFact train claims nDCG@10 0.704 ->
+0.721), minilm 0.6 (-> 0.742). RRF with equal weights lost 0.05 with wordllama because the
+static embedding is much weaker than BM25 alone; min-max or z-score normalisation instead of
+max-normalised BM25 + raw cosine lost 0.004-0.03 with minilm.
 """
 from __future__ import annotations
 

@@ -247,6 +247,9 @@ def set_embedder_name(store: Store, name: str) -> None:
     under its own settings hash, so switching back costs nothing)."""
     if name not in EMBEDDERS:
         raise ValueError(f"unknown embedder {name!r}; choose from {', '.join(EMBEDDERS)}")
+    row = store.conn.execute("SELECT value FROM meta WHERE key = ?", (_META_KEY,)).fetchone()
+    if row and row[0] == name:
+        return                      # already so: a re-run writes nothing
     with store.conn:
         store.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (_META_KEY, name))
 
