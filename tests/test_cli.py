@@ -146,6 +146,15 @@ def test_ingest_embedder_choice_is_kept_by_the_store(home, tmp_path):
     assert ask.returncode == 0 and "note:" not in ask.stderr
 
 
+def test_deferred_embedding_happens_at_the_first_query_and_says_so(home, tmp_path):
+    db = tmp_path / "d.db"
+    assert run(home, "ingest", "--starter", "--no-embed", "--db", db, "-q").returncode == 0
+    first = run(home, "search", "naltrexone fibromyalgia", "--db", db, "-k", "2")
+    assert first.returncode == 0 and "embedding new records" in first.stderr
+    again = run(home, "search", "naltrexone fibromyalgia", "--db", db, "-k", "2")
+    assert again.returncode == 0 and "embedding" not in again.stderr and again.stdout == first.stdout
+
+
 def test_ingest_bad_jsonl_names_the_line(home, tmp_path, db_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "ok1", "title": "Naltrexone trial"}\n{"id": "x", "title": \n', encoding="utf-8")

@@ -26,11 +26,18 @@ def _store(db: Path | None, must_exist: bool = False) -> Store:
     return Store(path)
 
 
-def _note_missing_embedder(store: Store) -> None:
-    from .index import missing_embedder
+def _prepare_semantic(store: Store) -> None:
+    """Before a hybrid query: say when the store's embedder is missing, and embed records
+    left unembedded (``ingest --no-embed``) with a progress bar rather than in silence."""
+    from .index import missing_embedder, store_index
     note = missing_embedder(store)
     if note:
         click.echo(f"note: {note}", err=True)
+        return
+    index = store_index(store, sync=False)
+    if index is not None and index.stale():
+        click.echo(f"note: embedding new records for semantic search ({index.embedder.name}; once)", err=True)
+        index.sync(progress=sys.stderr.isatty())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -129,7 +136,7 @@ def ask(question: str, fmt: str, db: Path | None, lexical: bool) -> None:
         if store.count() == 0:
             raise click.ClickException("the store is empty: run 'evidex ingest --starter' or ingest some files first")
         if not lexical:
-            _note_missing_embedder(store)
+            _prepare_semantic(store)
         answer = answer_question(store, question, mode="lexical" if lexical else "hybrid")
     click.echo({"md": to_markdown, "json": to_json, "html": to_html}[fmt](answer), nl=fmt != "md")
 
@@ -153,7 +160,7 @@ def search(query: str, limit: int, design: str | None, since: int | None, fmt: s
         raise click.UsageError(f"unknown design(s) {unknown}; choose from {', '.join(DESIGN_LABELS)}")
     with _store(db, must_exist=True) as store:
         if not lexical:
-            _note_missing_embedder(store)
+            _prepare_semantic(store)
         found = run_search(store, query, limit, SearchFilter(designs=designs, since=since),
                            mode="lexical" if lexical else "hybrid")
     if fmt == "json":
