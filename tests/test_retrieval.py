@@ -12,7 +12,7 @@ import pytest
 
 from evidex.index import (EMBEDDERS, convex, embedder_name, embedding_available, get_embedder, missing_embedder,
                           open_index, ranked, rrf, set_embedder_name, store_index)
-from evidex.index.vectors import VectorIndex
+from evidex.index.vectors import VectorIndex, record_texts
 from evidex.enrich import appraise
 from evidex.load import IngestReport, ingest_items, ingest_starter
 from evidex.query import parse_question
@@ -198,3 +198,36 @@ def test_store_keeps_its_embedder_and_falls_back_to_lexical_without_it(tmp_path,
 
 def _not_installed():
     raise ImportError("No module named 'sentence_transformers'")
+
+
+def test_record_texts_split_into_passages_led_by_the_title():
+    rec = json.dumps({"sections": [{"label": "", "text": "One. Two two. Three. Four four. Five."}]})
+    assert record_texts("T", rec) == ["T One. Two two. Three. Four four. Five."]
+    assert record_texts("T", rec, 2) == ["T. One. Two two.", "Three. Four four.", "Five."]
+    assert record_texts("T", json.dumps({"sections": []}), 3) == ["T"]
+
+
+def test_passage_vectors_score_a_record_by_its_best_passage(db_path):
+    from evidex.index.embed import WordLlamaEmbedder
+
+    class Passages(WordLlamaEmbedder):
+        chunk_sentences = 1
+
+    emb = Passages()
+    body = "Vitamin D levels were measured in older women. Low dose naltrexone reduced fibromyalgia pain."
+    with Store(db_path) as store:
+        ingest_items(store, [_rec("p:1", "A cohort", body), _rec("p:2", "Bone density", "Calcium was given."),
+                             _rec("p:3", "Statins", "Statins lowered cholesterol.")], IngestReport())
+        ix = VectorIndex(store, emb)
+        assert ix.multi and ix.settings["sentences_per_chunk"] == 1 and ix.sync().embedded == 3
+        assert len(ix) == 2 + 1 + 1                       # passage vectors (title leads the first)
+        qv = emb.embed(["naltrexone for fibromyalgia pain"])[0]
+        found = ix.search(qv, 3)
+        assert list(found)[0] == "p:1" and len(found) == 3       # one entry per record, best first
+        passages = emb.embed(record_texts("A cohort", store.conn.execute(
+            "SELECT record FROM records WHERE id = 'p:1'").fetchone()[0], 1))
+        assert ix.similarity(qv, ["p:1"])["p:1"] == pytest.approx(float((passages @ qv).max()), abs=2e-3)
+        assert found["p:1"] == pytest.approx(ix.similarity(qv, ["p:1"])["p:1"], abs=2e-3)
+        store.write_batch([], deletions=["p:1"])
+        rep = ix.sync()
+        assert rep.removed == 1 and len(ix) == 2 and "p:1" not in ix.search(qv, 3)

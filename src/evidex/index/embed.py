@@ -2,8 +2,8 @@
 
 ``wordllama`` (the default) keeps its 256-d token table inside its wheel (16 MB, no torch)
 and embeds ~4,800 sentences or ~340 abstracts/s on two busy cores. ``minilm``
-(all-MiniLM-L6-v2 on CPU torch, an optional extra) matches meaning better and embeds ~25
-abstracts/s: the choice a store keeps (``evidex ingest --embedder``). Int8 dynamic
+(all-MiniLM-L6-v2 on CPU torch, an optional extra) matches meaning better and embeds ~13
+abstracts/s (as passages): the choice a store keeps (``evidex ingest --embedder``). Int8 dynamic
 quantisation made it 2.4x faster but moved vectors too far (mean cosine to fp32 0.92).
 
 Each embedder describes itself (``settings()``); the vector index is named by the hash of
@@ -29,6 +29,7 @@ class Embedder(Protocol):
     name: str
     dim: int
     alpha: float          # weight of its cosine when fused with BM25 (index.fusion.convex)
+    chunk_sentences: int  # 0: one vector per record; n: one per passage of n sentences (max taken)
     min_semantic: float   # cosine below which a record sharing no query word is not shown
 
     def settings(self) -> dict[str, object]: ...
@@ -44,6 +45,7 @@ class WordLlamaEmbedder:
     name = "wordllama"
     dim = 256
     alpha = 0.5            # tuned on the shared dev splits (index/fusion.py)
+    chunk_sentences = 0    # passages bought nothing for a static model (+0.003 on SciFact)
     min_semantic = 0.3     # nonsense strings reach 0.18, paraphrases of a starter topic 0.5
     # Small batches: wordllama pads each batch to its longest text, so large batches of
     # abstracts cost memory and time (measured on 2,048 cohen2006 abstracts, one core:
@@ -86,13 +88,16 @@ class MiniLMEmbedder:
 
     Installed with ``pip install 'evidex[minilm]'``. Better than wordllama where words differ
     between question and abstract (measured on the shared dev splits, fused with BM25: SciFact
-    nDCG@10 0.721 -> 0.742, NFCorpus +8.1% over BM25 instead of +1.4%), but ~15x slower to embed:
-    ~25 abstracts/s on two cores, so it suits libraries of thousands to tens of thousands of
-    records, not a PubMed-sized store (see benchmarks/RESULTS.md).
+    nDCG@10 0.721 -> 0.750, NFCorpus +7.8% over BM25 instead of +1.4%), but far slower to embed:
+    ~13 abstracts/s on two cores as 3-sentence passages (~25/s as whole abstracts, which scored
+    0.742), so it suits libraries of thousands to tens of thousands of records, not a
+    PubMed-sized store (see benchmarks/RESULTS.md).
     """
     name = "minilm"
     dim = 384
-    alpha = 0.6            # BM25 : cosine = 1 : 1.5, tuned on the shared dev splits (RESULTS.md)
+    alpha = 2 / 3          # BM25 : cosine = 1 : 2, tuned on the shared dev splits (RESULTS.md)
+    # The best-matching 3-sentence passage, not the whole abstract cut at 256 word pieces.
+    chunk_sentences = 3
     min_semantic = 0.35
     batch = 32
     max_tokens = 256      # the model was trained at 128-256 word pieces; longer input is cut

@@ -8,7 +8,8 @@ SIGIR), kept as the parameter-free alternative.
 
 Each embedder carries its own weight (``Embedder.alpha``), chosen on the shared dev splits
 only (see benchmarks/RESULTS.md): wordllama 0.5 (SciFact train claims nDCG@10 0.704 ->
-0.721), minilm 0.6 (-> 0.742). RRF with equal weights lost 0.05 with wordllama because the
+0.721), minilm 2/3 over its best 3-sentence passage (-> 0.750; 0.6 over whole abstracts gave
+0.742). RRF with equal weights lost 0.05 with wordllama because the
 static embedding is much weaker than BM25 alone; min-max or z-score normalisation instead of
 max-normalised BM25 + raw cosine lost 0.004-0.03 with minilm.
 """

@@ -3,6 +3,7 @@
 Layout, for a store at ``evidex.db``::
 
     evidex.db.vectors/<settings-hash>/index.usearch   # HNSW graph + f16 vectors, key = records.rowid
+                                                      # (a passage embedder files several per key)
     evidex.db.vectors/<settings-hash>/manifest.json   # embedder settings, index settings, versions, count
 
 The folder is named by the hash of everything that shaped the vectors (embedder, model
@@ -26,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from ..store import SearchFilter, Store, filter_sql
+from ..text import sentence_spans
 from .embed import DEFAULT_EMBEDDER, EMBEDDERS, Embedder, embedding_available, get_embedder, settings_hash
 
 FORMAT = 1
@@ -43,6 +45,22 @@ def embed_text(title: str, record_json: str) -> str:
     return " ".join([title, *(s.get("text", "") for s in data.get("sections", ()))])
 
 
+def record_texts(title: str, record_json: str, sentences_per_chunk: int = 0) -> list[str]:
+    """The texts embedded for one record: the whole record (0), or passages of a few
+    sentences, the title leading the first, so that a claim matching one passage of a long
+    abstract is not diluted by the rest (or cut off by a contextual model's length limit)."""
+    if sentences_per_chunk <= 0:
+        return [embed_text(title, record_json)]
+    data = json.loads(record_json)
+    body = " ".join(s.get("text", "") for s in data.get("sections", ()) if s.get("text"))
+    sentences = [body[a:b] for a, b in sentence_spans(body)]
+    if not sentences:
+        return [" ".join(p for p in (title, body) if p) or " "]
+    chunks = [" ".join(sentences[i:i + sentences_per_chunk]) for i in range(0, len(sentences), sentences_per_chunk)]
+    chunks[0] = f"{title}. {chunks[0]}" if title else chunks[0]
+    return chunks
+
+
 @dataclass
 class SyncReport:
     embedded: int = 0
@@ -56,8 +74,10 @@ class VectorIndex:
     def __init__(self, store: Store, embedder: Embedder) -> None:
         self.store = store
         self.embedder = embedder
-        settings = {"embedder": embedder.settings(), "index": {"kind": "usearch-hnsw", **HNSW},
-                    "format": FORMAT}
+        self.chunk = int(getattr(embedder, "chunk_sentences", 0))
+        self.multi = self.chunk > 0           # several passage vectors under one record key
+        settings = {"embedder": embedder.settings(), "index": {"kind": "usearch-hnsw", **HNSW, "multi": self.multi},
+                    "format": FORMAT, "sentences_per_chunk": self.chunk}
         self.settings = settings
         self.key = settings_hash(settings)
         self.folder = Path(str(store.path) + ".vectors") / self.key
@@ -69,7 +89,7 @@ class VectorIndex:
         """Queries memory-map the saved index (read-only, pages loaded on demand, so memory
         stays bounded whatever the store's size); a sync with work to do loads it writable."""
         from usearch.index import Index
-        index = Index(ndim=self.embedder.dim, **HNSW)
+        index = Index(ndim=self.embedder.dim, multi=self.multi, **HNSW)
         if self.path.exists():
             (index.load if writable else index.view)(str(self.path))
         self._index = index
@@ -92,9 +112,9 @@ class VectorIndex:
             "WHERE v.index_key = ? AND r.rowid IS NULL", (self.key,))]
         return todo, gone
 
-    def _texts(self, rowids: list[int]) -> dict[int, str]:
+    def _texts(self, rowids: list[int]) -> dict[int, list[str]]:
         marks = ",".join("?" * len(rowids))
-        return {r: embed_text(t, rec) for r, t, rec in self.store.conn.execute(
+        return {r: record_texts(t, rec, self.chunk) for r, t, rec in self.store.conn.execute(
             f"SELECT rowid, title, record FROM records WHERE rowid IN ({marks})", rowids)}
 
     def stale(self) -> bool:
@@ -131,9 +151,11 @@ class VectorIndex:
                     chunk = todo[i:i + batch]
                     texts = self._texts([r for r, _ in chunk])
                     chunk = [(r, h) for r, h in chunk if r in texts]
-                    vecs = self.embedder.embed([texts[r] for r, _ in chunk], on_batch=bar.update)
-                    keys = np.array([r for r, _ in chunk], dtype=np.uint64)
-                    self._remove(keys.tolist())
+                    flat = [t for r, _ in chunk for t in texts[r]]
+                    per_text = len(chunk) / max(len(flat), 1)       # the bar counts records
+                    vecs = self.embedder.embed(flat, on_batch=lambda n: bar.update(n * per_text))
+                    keys = np.array([r for r, _ in chunk for _ in texts[r]], dtype=np.uint64)
+                    self._remove([r for r, _ in chunk])
                     self._index.add(keys, vecs, threads=os.cpu_count() or 1)
                     done += chunk
                     report.embedded += len(chunk)
@@ -188,10 +210,12 @@ class VectorIndex:
         if len(self._index) == 0 or k <= 0:
             return {}
         filtered = bool(filt.designs) or filt.since is not None or filt.until is not None
-        want = min(len(self._index), k * (4 if filtered else 1))
+        want = min(len(self._index), k * (4 if filtered else 1) * (4 if self.multi else 1))
         found = self._index.search(vector.astype(np.float32), want)
-        rowids = [int(x) for x in found.keys]
-        sims = {r: 1.0 - float(d) for r, d in zip(rowids, found.distances)}
+        sims: dict[int, float] = {}
+        for key, dist in zip(found.keys, found.distances):
+            sims.setdefault(int(key), 1.0 - float(dist))        # best passage first: a record's max
+        rowids = list(sims)
         ids = _ids_for(self.store, rowids, filt)
         out = {ids[r]: sims[r] for r in rowids if r in ids}
         return dict(list(out.items())[:k])
@@ -204,10 +228,20 @@ class VectorIndex:
         keys = [r for r in rows.values() if r in self._index]
         if not keys:
             return {}
-        vecs = np.asarray(self._index.get(np.array(keys, dtype=np.uint64)), dtype=np.float32).reshape(len(keys), -1)
-        norms = np.linalg.norm(vecs, axis=1) * max(float(np.linalg.norm(vector)), 1e-12)
-        sims = (vecs @ vector.astype(np.float32)) / np.maximum(norms, 1e-12)
-        by_row = dict(zip(keys, sims.tolist()))
+        got = self._index.get(np.array(keys, dtype=np.uint64))
+        q = vector.astype(np.float32)
+        qn = max(float(np.linalg.norm(q)), 1e-12)
+        blocks = got if self.multi else [got]              # multi: one (passages, dim) array per key
+        by_row: dict[int, float] = {}
+        if self.multi:
+            for key, block in zip(keys, blocks):
+                vecs = np.asarray(block, dtype=np.float32).reshape(-1, self.embedder.dim)
+                sims = (vecs @ q) / np.maximum(np.linalg.norm(vecs, axis=1) * qn, 1e-12)
+                by_row[key] = float(sims.max())
+        else:
+            vecs = np.asarray(got, dtype=np.float32).reshape(len(keys), -1)
+            sims = (vecs @ q) / np.maximum(np.linalg.norm(vecs, axis=1) * qn, 1e-12)
+            by_row = dict(zip(keys, sims.tolist()))
         return {rid: by_row[r] for rid, r in rows.items() if r in by_row}
 
 
