@@ -34,7 +34,7 @@ RESULTS = BENCH / "RESULTS.md"
 # Expected nDCG@10 on the shared dev splits per (dataset, embedder) (measured; the
 # tolerance absorbs HNSW/tie noise).
 EXPECTED = {("scifact", "wordllama"): 0.7210, ("nfcorpus", "wordllama"): 0.3545, ("bioasq", "wordllama"): 0.8229,
-            ("scifact", "minilm"): 0.7500, ("nfcorpus", "minilm"): 0.3767, ("bioasq", "minilm"): 0.8640}
+            ("scifact", "minilm"): 0.7500, ("nfcorpus", "minilm"): 0.3767, ("bioasq", "minilm"): 0.8698}
 TOLERANCE = 0.01
 TARGETS = {"scifact": ("nDCG@10 >= 0.76", lambda ev, bm: ev >= 0.76),
            "nfcorpus": ("nDCG@10 >= 1.10 x BM25", lambda ev, bm: ev >= 1.10 * bm),
