@@ -86,6 +86,8 @@ def test_vector_index_syncs_incrementally_and_describes_itself(db_path):
         manifest = json.loads((ix.folder / "manifest.json").read_text())
         assert manifest["settings_hash"] == ix.key and manifest["count"] == 5
         assert manifest["embedder"]["model"].startswith("wordllama") and ix.key in str(ix.folder)
+        # One vector per record: settings (and so the folder hash) are as before passage indexes existed.
+        assert "multi" not in manifest["index"] and "sentences_per_chunk" not in manifest
         # A changed record is re-embedded; a deleted one leaves the index.
         changed = _rec("t:1", "Trial 1 of naltrexone for fibromyalgia", "Pain fell a lot.")
         store.write_batch([(changed, appraise(changed))],

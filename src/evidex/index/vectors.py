@@ -74,10 +74,15 @@ class VectorIndex:
     def __init__(self, store: Store, embedder: Embedder) -> None:
         self.store = store
         self.embedder = embedder
-        self.chunk = int(getattr(embedder, "chunk_sentences", 0))
+        self.chunk = embedder.chunk_sentences
         self.multi = self.chunk > 0           # several passage vectors under one record key
-        settings = {"embedder": embedder.settings(), "index": {"kind": "usearch-hnsw", **HNSW, "multi": self.multi},
-                    "format": FORMAT, "sentences_per_chunk": self.chunk}
+        settings = {"embedder": embedder.settings(), "index": {"kind": "usearch-hnsw", **HNSW},
+                    "format": FORMAT}
+        if self.multi:
+            # Only passage indexes name these, so one-vector indexes keep the hash (and the
+            # vectors) they had before passages existed.
+            settings["index"]["multi"] = True
+            settings["sentences_per_chunk"] = self.chunk
         self.settings = settings
         self.key = settings_hash(settings)
         self.folder = Path(str(store.path) + ".vectors") / self.key
@@ -229,19 +234,16 @@ class VectorIndex:
         if not keys:
             return {}
         got = self._index.get(np.array(keys, dtype=np.uint64))
-        q = vector.astype(np.float32)
-        qn = max(float(np.linalg.norm(q)), 1e-12)
-        blocks = got if self.multi else [got]              # multi: one (passages, dim) array per key
-        by_row: dict[int, float] = {}
-        if self.multi:
-            for key, block in zip(keys, blocks):
-                vecs = np.asarray(block, dtype=np.float32).reshape(-1, self.embedder.dim)
-                sims = (vecs @ q) / np.maximum(np.linalg.norm(vecs, axis=1) * qn, 1e-12)
-                by_row[key] = float(sims.max())
+        if self.multi:          # one (passages, dim) block per key: score each key by its best row
+            parts = [np.asarray(b, dtype=np.float32).reshape(-1, self.embedder.dim) for b in got]
+            vecs = np.concatenate(parts)
+            starts = np.cumsum([0] + [len(p) for p in parts[:-1]])
         else:
             vecs = np.asarray(got, dtype=np.float32).reshape(len(keys), -1)
-            sims = (vecs @ q) / np.maximum(np.linalg.norm(vecs, axis=1) * qn, 1e-12)
-            by_row = dict(zip(keys, sims.tolist()))
+            starts = np.arange(len(keys))
+        q = vector.astype(np.float32)
+        sims = (vecs @ q) / np.maximum(np.linalg.norm(vecs, axis=1) * max(float(np.linalg.norm(q)), 1e-12), 1e-12)
+        by_row = dict(zip(keys, np.maximum.reduceat(sims, starts).tolist()))
         return {rid: by_row[r] for rid, r in rows.items() if r in by_row}
 
 
