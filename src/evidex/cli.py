@@ -48,7 +48,7 @@ def cli() -> None:
     \b
     Typical session:
       evidex ingest --starter                 # load the bundled LDN evidence pack
-      evidex ingest pubmed.xml.gz notes/      # MEDLINE XML/text, JSONL, HTML, Markdown
+      evidex ingest pubmed.xml.gz notes/      # MEDLINE XML/text, JSONL, CSV, HTML, Markdown
       evidex ask "Is low-dose naltrexone effective for fibromyalgia?"
       evidex search "naltrexone fibromyalgia" --design rct --since 2010
       evidex show pmid:34213865
@@ -74,9 +74,11 @@ def ingest(paths: tuple[Path, ...], starter: bool, pubmed_query: str | None, max
     """Load literature into the store (idempotent: re-running changes nothing).
 
     PATHS may be files or folders of MEDLINE/PubMed XML (.xml, .xml.gz), MEDLINE text
-    (.nbib, .medline, .txt starting with 'PMID-'), Evidex JSONL, HTML pages, or plain
-    text / Markdown. Bad records are reported with file and line; the rest still load,
-    and the exit code is 2.
+    (.nbib, .medline, .txt starting with 'PMID-'), Evidex JSONL, CSV/TSV tables with
+    PMID/title/abstract columns (PubMed's CSV export, screening sets), HTML pages, or plain
+    text / Markdown. A file in no recognised format (binary, or a table without those
+    columns) is refused by name. Bad records are reported with file and line; the rest
+    still load, and the exit code is 2.
     """
     from .load import IngestReport, ingest_items, ingest_paths, ingest_starter
     if not paths and not starter and not pubmed_query:
