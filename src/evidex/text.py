@@ -86,6 +86,28 @@ _NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60
 _COMPOUND_WORD = re.compile(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ]"
                             r"(one|two|three|four|five|six|seven|eight|nine)\b", re.I)
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
+_SMALL = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|" \
+         "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+# "four hundred five", "one thousand four hundred and five", "Three hundred fifty-three"
+_SCALED = re.compile(rf"\b(?:{_SMALL})(?:[- ](?:{_SMALL}|hundred|thousand|and))*[- ](?:hundred|thousand)"
+                     rf"(?:[- ](?:{_SMALL}|hundred|thousand|and))*\b", re.I)
+# "12 649" and "53 228": a space as the thousands separator (SI style)
+_SPACED = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u2009\u202f\u00a0]\d{3})+(?![\d.,]\d)")
+
+
+def _scaled_value(phrase: str) -> int:
+    total, current = 0, 0
+    for w in re.split(r"[- ]+", phrase.lower()):
+        if w == "and":
+            continue
+        if w == "hundred":
+            current = max(current, 1) * 100
+        elif w == "thousand":
+            total += max(current, 1) * 1000
+            current = 0
+        else:
+            current += int(_NUMBER_WORDS[w])
+    return total + current
 
 
 def numbers_in(text: str) -> set[str]:
@@ -97,6 +119,10 @@ def numbers_in(text: str) -> set[str]:
     found: set[str] = {_NUMBER_WORDS[m.group(1).lower()] for m in _NUMBER_WORD.finditer(text)}
     for m in _COMPOUND_WORD.finditer(text):   # "thirty-one" is 31
         found.add(str(int(_NUMBER_WORDS[m.group(1).lower()]) + int(_NUMBER_WORDS[m.group(2).lower()])))
+    for m in _SCALED.finditer(text):          # "four hundred five" is 405
+        found.add(str(_scaled_value(m.group(0))))
+    for m in _SPACED.finditer(text):          # "12 649" is 12649 (its parts stay numbers too)
+        found.add(_canon(re.sub(r"\D", "", m.group(0))))
     for m in _NUMBER.finditer(text):
         raw = m.group(0).lstrip("-\u2212").replace("\u00b7", ".")
         if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", raw):

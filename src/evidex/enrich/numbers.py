@@ -6,8 +6,10 @@ statement built from it can be checked against the cited passage.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..records import Dose, Number
+from ..text import sentence_spans
 
 _WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -69,50 +71,152 @@ _EFFECT_CUES = {
 _YEARS = re.compile(r"\b(?:19|20)\d\d\b")
 
 
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_WORD_SEQ = re.compile(r"[a-z]+", re.I)
+
+
 def word_to_int(token: str) -> int | None:
-    token = token.lower().replace(",", "")
-    if token.isdigit():
-        return int(token)
-    parts = re.split(r"[- ]", token)
-    if len(parts) == 2 and parts[0] in _WORDS and parts[1] in _WORDS and _WORDS[parts[0]] >= 20:
-        return _WORDS[parts[0]] + _WORDS[parts[1]]
-    return _WORDS.get(token)
+    """"Ten" -> 10, "1,200" / "12 649" -> 1200 / 12649, "one thousand four hundred five" -> 1405."""
+    token = token.lower().replace(",", "").replace("\u2009", " ").replace("\u202f", " ").replace("\u00a0", " ")
+    if token.replace(" ", "").isdigit():
+        return int(token.replace(" ", ""))
+    words = [w for w in _WORD_SEQ.findall(token) if w != "and"]
+    if not words or any(w not in _WORDS and w not in _SCALES for w in words):
+        return None
+    total = current = 0
+    for w in words:
+        if w in _SCALES and w != "hundred":
+            total += max(current, 1) * _SCALES[w]
+            current = 0
+        elif w == "hundred":
+            current = max(current, 1) * 100
+        else:
+            current += _WORDS[w]
+    return total + current
+
+
+# -- how many people were studied ----------------------------------------------------
+# CONSORT 2010 item 13a asks for "the numbers of participants who were randomly assigned";
+# PRISMA 2020 item 16 the number of studies and participants included. Those totals are
+# what the evidence table's n shows; per-arm counts ("(n = 975)"), subgroups ("of whom
+# 44", "340 [35%]") and background prevalence ("affects 200,000 people") are not.
+_SMALL = r"(?:" + _WORDALT + r")"
+_WORD_COUNT = (r"(?:" + _SMALL + r"|thousand)(?:(?:[- ]|\s+and\s+)(?:" + _SMALL + r"|thousand))*")
+_DIGIT_COUNT = r"(?:\d{1,3}(?:[,\u2009\u202f\u00a0 ]\d{3})+(?![\d.,\u00b7]\d)|\d+(?![\d.,\u00b7]\d))"
+_COUNT = r"(?:" + _DIGIT_COUNT + r"|" + _WORD_COUNT + r")"
+_NOT_PEOPLE = (r"(?!\s*(?:%|:|[-\u2013]|/|(?:" + _UNIT + r"|dose|doses|times?|weeks?|days?|months?|years?|hours?|"
+               r"minutes?|study|studies|trials?|RCTs?|articles?|papers?|reports?|centres?|centers?|sites?|"
+               r"hospitals?|countries|practices|prescriptions?|drugs?|groups?|arms?|cycles?|visits?)\b))")
+_ACTION_RX = re.compile(
+    r"\b(randomi[sz]ed|randomly (?:assigned|allocated)|enrolled|enrolling|recruited|recruiting|included|including|"
+    r"involving|involved|comprising|comprised|studied|assigned|allocated)\s+(?:a total of\s+|totally\s+|"
+    r"altogether\s+|overall\s+)?(" + _COUNT + r")\b" + _NOT_PEOPLE, re.I)
+_PASSIVE_RX = re.compile(r"(?<![\w.,])(" + _COUNT + r")\s+(?!(?:thirds?|half|quarters?|fifths?|of|per)\b)(?:[^\W\d][\w-]*,?\s+){0,8}?(?:were\s+|was\s+|and\s+)?"
+                         r"(?:then\s+)?(?:randomi[sz]ed|randomly)\b", re.I)
+_STRONG_ACTION = ("randomi", "randomly", "enrol", "recruit")
+_EXPLICIT_RX = re.compile(r"\b([nN])\s*=\s*(" + _DIGIT_COUNT + r")(?!\s*(?:per|in each|/))")
+_COUNT_BEFORE_PEOPLE = re.compile(
+    r"(?<![\w.,\u00b7])(" + _COUNT + r")\s+(?:\(\d[\d,]*\)\s+|[^\W\d][\w-]*\s+){0,3}$", re.I)
+_TOTAL_CUE = re.compile(r"\b(?:a total of|total(?:ly)?|overall|in all|altogether|all)\s*(?:of\s*)?$", re.I)
+_SUBGROUP_BEFORE = re.compile(r"(?:\b(?:of whom|of these|of them|among(?: the| these| them)?|including|except|"
+                              r"excluding|remaining|other|only|in the \w+ group|while|whereas)|\d\s*(?:and|or|vs\.?|"
+                              r"versus))\s*$", re.I)
+_SUBGROUP_AFTER = re.compile(r"^\s*(?:[(\[]\s*\d+(?:[.\u00b7]\d+)?\s*%|;\s*\d+(?:[.\u00b7]\d+)?\s*%|"
+                             r"(?:\w+\s+){0,3}?(?:per|in each|each) (?:group|arm)|(?:patients?\s+)?to (?:the )?\w+ (?:group|arm))",
+                             re.I)
+
+
+@dataclass(frozen=True)
+class Count:
+    """One stated count of people: its value, the text it is read from and how it is phrased."""
+
+    value: int
+    span: str          # exact text of the sentence ("randomised 120", "12,649 patients", "n = 31")
+    score: int         # higher = more likely the study's total (see ``counts``)
+    sentence: int = 0  # index of the sentence in the list given to ``total_count``
+
+
+def counts(sentence: str) -> list[Count]:
+    """Every count of people stated in one sentence, scored as a candidate total.
+
+    Randomised ("randomised 120", "134 were randomised") scores 4 (CONSORT's n), enrolled /
+    recruited 3 (enrolment precedes randomisation), included / studied 2, "N patients" 2, "n = N" 1; "a total of"
+    adds 2; a subgroup or per-arm phrasing ("of whom 44", "340 (35%)", "60 per group")
+    takes 2 off. Years and prevalence figures are not counts of the people studied.
+    """
+    out: list[Count] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(value: int | None, s: int, e: int, score: int, num_start: int, num_end: int) -> None:
+        if value is None or not 1 <= value <= 10_000_000:
+            return
+        raw = sentence[num_start:num_end]
+        if raw.isdigit() and 1900 <= value <= 2100 and not (
+                _PEOPLE_NEXT.match(sentence, num_end) and not _YEAR_BEFORE.search(sentence, 0, num_start)):
+            return  # a year, not a count ("1959 patients with" is a count; "between 2010 and 2015 patients" is not)
+        if _EPIDEMIOLOGY.search(sentence[max(0, num_start - 30):num_start]):
+            return  # "affects fewer than 200,000 people": prevalence, not the sample
+        before, after = sentence[max(0, num_start - 25):num_start], sentence[num_end:num_end + 40]
+        if _TOTAL_CUE.search(before):
+            score += 2
+        elif _SUBGROUP_BEFORE.search(before) or _SUBGROUP_AFTER.search(after):
+            score -= 2
+        if _PERCENT_NEXT.match(sentence, num_end) or any(ts <= num_start < te for ts, te in taken):
+            return
+        taken.append((num_start, num_end))
+        out.append(Count(value, sentence[s:e], score))
+
+    low = sentence.lower()
+    for m in _ACTION_RX.finditer(sentence):
+        verb = m.group(1).lower()
+        add(word_to_int(m.group(2)), m.start(), m.end(2),
+            4 if verb.startswith("random") else 3 if verb.startswith(_STRONG_ACTION) else 2, m.start(2), m.end(2))
+    if "random" in low:   # "134 ... were randomised", "Thirty participants ... were then randomly assigned"
+        for m in _PASSIVE_RX.finditer(sentence):
+            add(word_to_int(m.group(1)), m.start(), m.end(), 4, m.start(1), m.end(1))
+    if "=" in sentence:
+        for m in _EXPLICIT_RX.finditer(sentence):
+            add(word_to_int(m.group(2)), m.start(), m.end(), 1, m.start(2), m.end(2))
+    for people in _PEOPLE_WORD.finditer(low):
+        window = sentence[max(0, people.start() - 60):people.start()]
+        m = _COUNT_BEFORE_PEOPLE.search(window)
+        if m is None:
+            continue
+        s = people.start() - len(window) + m.start(1)
+        add(word_to_int(m.group(1)), s, people.end(), 2, s, s + len(m.group(1)))
+    return out
+
+
+def total_count(sentences) -> Count | None:
+    """The study's total n over a record's sentences: the best-scored count, the larger on a tie.
+
+    Totals outrank subgroups by score, and among equals the larger is the total (a subgroup
+    or arm is never bigger than the whole). This is the one place n is decided: ingest
+    (``sample_size``) and the evidence table (``enrich.trial``) both call it.
+    """
+    best: Count | None = None
+    for i, sentence in enumerate(sentences):
+        if not _HAS_DIGIT_OR_WORD.search(sentence):
+            continue
+        for c in counts(sentence):
+            if best is None or (c.score, c.value) > (best.score, best.value):
+                best = Count(c.value, c.span, c.score, i)
+    return best
+
+
+_PERCENT_NEXT = re.compile(r"\s*(?:per ?cent|percent|%)", re.I)
+_PEOPLE_NEXT = re.compile(r"\s+" + _PEOPLE + r"\b", re.I)
+_YEAR_BEFORE = re.compile(r"\b(?:between|since|from|until|during|to|and|before|after)\s*$", re.I)
+_HAS_DIGIT_OR_WORD = re.compile(r"\d|\b(?:" + _WORDALT + r")\b", re.I)
 
 
 def sample_size(text: str) -> tuple[int | None, str]:
-    """Best guess at the number of people studied, and the span it came from.
+    """Best guess at the number of people studied, and the exact span it came from.
 
-    Preference: an explicit action ("randomised 99") or "n = 31", else the largest
-    "N patients/women/..." mention (per-group counts are smaller than the total).
+    Sentences of ``text`` go to ``total_count`` (see there for the rules).
     """
-    low = text.lower()
-    for rx in (_N_ACTION, _N_EXPLICIT):
-        if rx is _N_ACTION and not any(c in low for c in _ACTION_CUES):
-            continue
-        best = None
-        for m in rx.finditer(text):
-            value = word_to_int(m.group(1))
-            if value and 1 <= value <= 10_000_000 and (best is None or value > best[0]):
-                best = (value, m.group(0))
-        if best:
-            return best
-    best = None
-    for people in _PEOPLE_WORD.finditer(text):
-        window = text[max(0, people.start() - 60):people.start()]
-        m = _COUNT_BEFORE.search(window)
-        if m is None:
-            continue
-        value = word_to_int(m.group(1))
-        if value is None or not 1 <= value <= 10_000_000:
-            continue
-        if 1900 <= value <= 2100 and m.group(1).isdigit():
-            continue  # a year, not a count
-        start = people.start() - len(window) + m.start()
-        if _EPIDEMIOLOGY.search(text[max(0, start - 30):start]):
-            continue  # "affects fewer than 200,000 people": prevalence, not the sample
-        if best is None or value > best[0]:
-            best = (value, text[start:people.end()])
-    return best if best else (None, "")
+    best = total_count([text[s:e] for s, e in sentence_spans(text)])
+    return (best.value, best.span) if best else (None, "")
 
 
 def doses(text: str) -> list[Dose]:

@@ -1,0 +1,159 @@
+"""Evidence-table facts (enrich/trial.py) on real abstract text: n, arms, comparator, outcome, effect.
+
+Sentences are quoted from cohen2006 abstracts (PMIDs given), the LDN dev corpus and seed 004.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from evidex.enrich.numbers import sample_size, word_to_int
+from evidex.enrich.trial import Fact, TrialFacts, trial_facts
+from evidex.ingest import iter_file
+from evidex.records import Record, Section
+from evidex.synthesis.faithfulness import unsupported_numbers
+from evidex.text import passages_of
+
+from .conftest import need_data
+
+# pmid:11356434 (CAPRICORN), methods and results as cohen2006 gives them
+CAPRICORN = Record("pmid:11356434", "Effect of carvedilol on outcome after myocardial infarction in patients with "
+                   "left-ventricular dysfunction: the CAPRICORN randomised trial.", (
+    Section("METHODS", "In a multicentre, randomised, placebo-controlled trial, 1959 patients with a proven acute "
+            "myocardial infarction and a left-ventricular ejection fraction of </=40% were randomly assigned 6.25 mg "
+            "carvedilol (n=975) or placebo (n=984). The primary endpoint was all-cause mortality or hospital "
+            "admission for cardiovascular problems."),
+    Section("FINDINGS", "Although there was no difference between the carvedilol and placebo groups in the number "
+            "of patients with the primary endpoint (340 [35%] vs 367 [37%], hazard ratio 0.92 [95% CI 0.80-1.07]), "
+            "all-cause mortality alone was lower in the carvedilol group than in the placebo group (116 [12%] vs 151 "
+            "[15%], 0.77 [0.60-0.98], p=0.03)."),
+))
+
+
+def facts(record: Record, hint: str = "") -> TrialFacts:
+    return trial_facts(record, passages_of(record), hint)
+
+
+def stated(n: int, text: str) -> bool:
+    """n is written in text, in digits (with or without thousands separators) or in words."""
+    for m in re.finditer(r"\d{1,3}(?:[, \u2009]\d{3})+|\d+|[A-Za-z]+(?:[- ](?:and[- ])?[A-Za-z]+)*", text):
+        if word_to_int(m.group(0)) == n:
+            return True
+        words = m.group(0).split()
+        for i in range(len(words)):
+            for j in range(i + 1, len(words) + 1):
+                if word_to_int(" ".join(words[i:j])) == n:
+                    return True
+    return False
+
+
+def assert_faithful(record: Record, t: TrialFacts) -> None:
+    by_seq = {p.seq: p.text for p in passages_of(record)}
+    for f in (*t.arms, t.comparator, t.outcome, t.effect):
+        if f is not None:
+            assert not unsupported_numbers(f.text, [by_seq[f.seq]]), (f, by_seq[f.seq])
+    if t.n is not None:
+        assert stated(t.n, by_seq[t.n_seq]), (t.n, by_seq[t.n_seq])
+
+
+# -- n ---------------------------------------------------------------------------------
+
+def test_capricorn_n_is_the_randomised_total_not_the_dose():
+    t = facts(CAPRICORN)
+    assert t.n == 1959                      # not 6 from "assigned 6.25 mg"
+    assert sample_size(" ".join(s.text for s in CAPRICORN.sections)) == (1959, "1959 patients")
+    assert_faithful(CAPRICORN, t)
+
+
+@pytest.mark.parametrize("sentence, n", [
+    # pmid:(cohen2006 SkeletalMuscleRelaxants) cyclobenzaprine combination trials
+    ("One thousand four hundred five patients (737 study 1; 668 study 2), two thirds with low back pain and one "
+     "third with neck pain, were randomized to treatment.", 1405),
+    ("Four hundred five patients were randomized to treatment.", 405),
+    ("Two hundred sixty-eight patients with GERD were recruited and randomly assigned to omeprazole sodium, 20 mg "
+     "once daily, or ranitidine hydrochloride, 150 mg twice daily.", 268),
+    ("We identified 52 RCTs, 12,649 patients, that compared the drugs.", 12649),
+    ("Fifty-two trials (12 649 participants) met the inclusion criteria.", 12649),
+    ("In 1959 patients with a mean LVEF of 33%, treatment with carvedilol reduced total mortality.", 1959),
+    ("Ninety-five per cent of patients consumed more than 95% of prescribed medications.", None),
+])
+def test_n_words_separators_and_years(sentence, n):
+    assert sample_size(sentence)[0] == n
+
+
+def test_total_beats_a_subgroup_stated_first():
+    record = Record("t:1", "", (Section("RESULTS", "Of these, 44 patients had positive biopsy findings. A total of "
+                                        "120 patients were randomised to naltrexone or placebo."),))
+    t = facts(record)
+    assert t.n == 120 and passages_of(record)[t.n_seq].text.startswith("A total of 120")
+    assert sample_size(record.sections[0].text)[0] == 120
+
+
+def test_sample_size_and_trial_facts_agree_on_the_ldn_corpus():
+    path = need_data("ldn", "dev_corpus.jsonl")
+    for rec in (r for r in iter_file(path) if isinstance(r, Record) and r.sections):
+        t = facts(rec)
+        assert t.n == sample_size(" ".join(s.text for s in rec.sections))[0], rec.id
+        assert_faithful(rec, t)
+
+
+# -- arms and comparator ----------------------------------------------------------------
+
+def test_comparator_not_in_any_list_haloperidol():
+    # pmid:10435771 (cohen2006 AtypicalAntipsychotics)
+    rec = Record("pmid:10435771", "", (Section("", "In this study, 30 patients meeting DSM-IV criteria for cannabis "
+                 "induced psychotic disorder were randomly allocated to receive either olanzapine or haloperidol in a "
+                 "4-week double-blind clinical trial."),))
+    t = facts(rec, "atypical antipsychotics")
+    assert [a.text for a in t.arms] == ["olanzapine"] and t.comparator.text == "haloperidol"
+    assert t.n == 30
+    assert_faithful(rec, t)
+
+
+def test_comparator_not_in_any_list_oxybutynin_with_doses():
+    # pmid:10543335 (cohen2006 UrinaryIncontinence)
+    rec = Record("pmid:10543335", "", (Section("", "This study compared the clinical efficacy (determined from "
+                 "micturition diaries) and safety of 12 weeks' treatment with either tolterodine 2 mg twice daily, "
+                 "oxybutynin 5 mg three times daily or placebo in patients with an overactive bladder."),))
+    t = facts(rec)
+    arms = [a.text for a in t.arms]
+    assert "tolterodine 2 mg" in arms and "oxybutynin 5 mg" in arms
+    assert t.comparator.text == "placebo"
+    assert_faithful(rec, t)
+
+
+def test_active_comparator_with_dose_and_hint():
+    rec = Record("t:2", "Pantoprazole 40 mg/day versus omeprazole 20 mg/day in reflux esophagitis", ())
+    t = facts(rec, "proton pump inhibitors")
+    assert t.comparator is not None and t.comparator.text.startswith("omeprazole 20 mg")
+    assert t.arms and t.arms[0].text.startswith("Pantoprazole 40 mg")
+    assert_faithful(rec, t)
+
+
+# -- outcome and effect ---------------------------------------------------------------
+
+def test_primary_outcome_and_effect_with_ci_not_a_lone_bound():
+    t = facts(CAPRICORN)
+    assert t.outcome.text.startswith("all-cause mortality or hospital admission")
+    assert t.effect.text == "HR 0.92 (95% CI 0.80\u20131.07)"
+    rec = Record("t:3", "", (Section("RESULTS", "The relative risk reduction was 45% (95% CI -93.6% to -12.1%), "
+                                     "odds ratio 0.55 (95% CI 0.30 to 0.92)."),))
+    eff = facts(rec).effect.text
+    assert eff.startswith("OR 0.55") and "-93.6" not in eff.split("(")[0]
+
+
+def test_before_after_scores_become_an_arrow():
+    # seed 004's case, the NRS change written in one sentence
+    rec = Record("t:4", "", (Section("CASE", "After LDN was started his pain fell from 8-10 to 5-6 on the Numeric "
+                                     "Rating Scale (NRS)."),))
+    t = facts(rec)
+    assert t.effect.text == "8\u201310 \u2192 5\u20136"
+    assert_faithful(rec, t)
+
+
+def test_every_fact_is_a_fact():
+    t = facts(CAPRICORN)
+    assert all(isinstance(f, Fact) for f in (*t.arms, t.comparator, t.outcome, t.effect) if f is not None)
+    assert t.comparator.text == "placebo"
