@@ -1,0 +1,103 @@
+"""Stance model: manifest, obvious cases, negated questions, probabilities, 3-way answers."""
+from __future__ import annotations
+
+import math
+import time
+
+import pytest
+
+from evidex.enrich.models import load, params_sha
+from evidex.enrich.stance import (Stance, answer_probability, passage_stance, passage_stances, question_form,
+                                  yes_no_maybe)
+
+from .conftest import need_data
+
+Q = "Is aspirin effective for migraine?"
+POSITIVE = "Aspirin significantly reduced migraine pain compared with placebo (p<0.001)."
+NULL = "Aspirin did not differ from placebo in migraine pain at two hours (no significant difference)."
+BACKGROUND = "Migraine is a common headache disorder that affects about one in seven adults worldwide."
+
+
+def test_model_describes_itself():
+    data = load("stance")
+    m = data["manifest"]
+    assert m["name"] == "stance" and m["trained_by"] == "scripts/train_stance.py" and m["version"] >= 1
+    assert m["params_sha"] == params_sha(data["params"])
+    cv = m["cv"]
+    for key in ("bioasq_loeo", "pqa_rr_3way", "pqa_rf_3way", "scifact_yesno"):
+        assert 0 < cv[key]["accuracy"] <= 1 and 0 < cv[key]["majority_accuracy"] <= 1
+
+
+def test_obvious_positive_and_null_findings():
+    pos, null = passage_stance(Q, POSITIVE), passage_stance(Q, NULL)
+    assert pos.yes > pos.no
+    assert null.no > null.yes
+    assert answer_probability(Q, [POSITIVE]) > 0.5 > answer_probability(Q, [NULL])
+
+
+def test_negated_question_flips():
+    neg = "Is aspirin not effective for migraine?"
+    assert question_form(neg).negated and not question_form(Q).negated
+    assert not question_form("Is colistin an antibiotic, yes or no?").negated
+    for passage in (POSITIVE, NULL):
+        s, n = passage_stance(Q, passage), passage_stance(neg, passage)
+        assert (s.yes > s.no) == (n.no > n.yes)
+    assert answer_probability(neg, [POSITIVE]) < 0.5 < answer_probability(neg, [NULL])
+
+
+def test_background_is_less_of_an_answer_than_a_finding():
+    assert passage_stance(Q, BACKGROUND).neither > passage_stance(Q, POSITIVE).neither
+
+
+def test_probabilities_sum_to_one_and_batch_matches_single():
+    passages = [POSITIVE, NULL, BACKGROUND, "", "x" * 50]
+    batch = passage_stances(Q, passages)
+    assert all(isinstance(s, Stance) for s in batch)
+    for s, p in zip(batch, passages):
+        assert math.isclose(s.yes + s.no + s.neither, 1.0, abs_tol=1e-3)
+        assert min(s.yes, s.no, s.neither) >= 0
+        assert s == passage_stance(Q, p)
+
+
+def test_weights_and_empty_input():
+    p0 = answer_probability(Q, [])
+    assert 0 < p0 < 1                          # the prior, not an error
+    heavy_null = answer_probability(Q, [POSITIVE, NULL], weights=[0.1, 10.0])
+    heavy_pos = answer_probability(Q, [POSITIVE, NULL], weights=[10.0, 0.1])
+    assert heavy_null < heavy_pos
+    with pytest.raises(ValueError):
+        answer_probability(Q, [POSITIVE], weights=[1.0, 2.0])
+
+
+def test_yes_no_maybe():
+    for passages in ([POSITIVE], [NULL], [BACKGROUND], []):
+        label, probs = yes_no_maybe(Q, passages)
+        assert label in ("yes", "no", "maybe") and set(probs) == {"yes", "no", "maybe"}
+        assert math.isclose(sum(probs.values()), 1.0, abs_tol=1e-3)
+        assert probs[label] == max(probs.values())
+    assert yes_no_maybe(Q, [POSITIVE] * 3)[0] == "yes"
+    assert yes_no_maybe(Q, [NULL] * 3)[0] == "no"
+
+
+def test_fast_enough_for_an_answer():
+    passages = [POSITIVE, NULL, BACKGROUND] * 67          # ~200 passages
+    passage_stances(Q, passages[:3])                       # model load
+    t0 = time.perf_counter()
+    answer_probability(Q, passages)
+    passage_stances(Q, passages)
+    assert time.perf_counter() - t0 < 0.5
+
+
+def test_rerun_a_slice_of_training():
+    """The training loaders read the shared data and the model separates a few real questions."""
+    need_data("bioasq")
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    train_stance = pytest.importorskip("train_stance", reason="training needs numpy and scipy")
+    units = train_stance.bioasq_units()
+    assert len(units) > 500 and {u.label for u in units} == {"yes", "no"}
+    assert {u.group for u in units} == {"7b", "8b", "9b", "10b", "training13b"}
+    sample = units[:60]
+    hits = sum((answer_probability(u.question, u.passages) > 0.5) == (u.label == "yes") for u in sample)
+    assert hits / len(sample) > 0.7          # in-sample for the shipped model: a smoke check
