@@ -88,10 +88,17 @@ def assert_faithful(answer) -> None:
     for st in _all_statements(answer):
         if not st.citations:
             assert not numbers_in(st.text), f"uncited statement states a number: {st.text!r}"
-        # A quoted sentence must be present verbatim in a cited passage.
-        quoted = st.text.split(": ", 1)[-1]
-        if st.citations and not quoted.startswith(("Studies reporting", "The certainty")):
-            assert any(quoted in p.text for n in st.citations for p in refs[n].passages), st.text
+        cited = [p.text for n in st.citations for p in refs[n].passages]
+        # A quoted sentence must be present verbatim in a cited passage (after its label, if any);
+        # each item of a list in one; a summary of our own states no unsupported number (above).
+        if st.kind == "quote":
+            assert st.citations, f"a quote without a source: {st.text!r}"
+            quoted = st.text.split(": ", 1)[-1] if re.match(r"^[A-Z][^:]{0,80}\): ", st.text) else st.text
+            assert any(quoted in t for t in cited), st.text
+        elif st.kind == "list":
+            assert st.items and all(any(i.lower() in t.lower() for t in cited) for i in st.items), st.text
+        else:
+            assert st.kind == "summary", st.kind
 
 
 def test_crps_answer_has_both_seed_sections_and_an_honest_verdict(starter_store):

@@ -1,4 +1,12 @@
-"""Question -> Query: conditions, interventions, comparators and intent, in canonical names."""
+"""Question -> Query: question type, clinical intent and PICO phrases, open vocabulary.
+
+The vocabulary (MeSH entry terms + curated names) normalises what it knows, but a phrase it
+lacks is never discarded: the grammar of the question says which slot a phrase fills
+("Is casimersen effective for the treatment of Duchenne muscular dystrophy?" -> intervention
+"casimersen", population "duchenne muscular dystrophy"). Slots follow PICO (Richardson et al.,
+ACP J Club 1995): intervention/exposure, comparator, population, outcome. Question types
+are BioASQ's four (Tsatsaronis et al., BMC Bioinformatics 2015).
+"""
 from __future__ import annotations
 
 import re
@@ -7,74 +15,221 @@ from dataclasses import dataclass
 from .text import tokens
 from .vocab import find_terms
 
-INTENTS = ("efficacy", "safety", "dosing", "mechanism", "comparison")
+QUESTION_TYPES = ("yesno", "factoid", "list", "summary")
+INTENTS = ("efficacy", "comparison", "safety", "dosing", "contraindications", "mechanism", "diagnosis",
+           "prognosis", "epidemiology")
 
+# Cue phrases for the intent: the words clinicians use to ask each kind of question.
 _INTENT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("comparison", re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|better than|or)\b", re.I)),
-    ("safety", re.compile(r"\b(?:safe|safety|side[- ]effects?|adverse|risks?|harm\w*|interactions?|"
-                          r"contraindicat\w*|tolera\w*)\b", re.I)),
-    ("dosing", re.compile(r"\b(?:dose|doses|dosing|dosage|how much|titrat\w*|mg)\b", re.I)),
-    ("mechanism", re.compile(r"\b(?:how does|mechanism|work(?:s)? how|pathway|why does)\b", re.I)),
+    ("contraindications", re.compile(r"\b(?:pregnan\w*|breast-?feed\w*|lactat\w*|contraindicat\w*|interact\w*|"
+                                     r"together with|combined with|at the same time as|"
+                                     r"(?:used|taken|given|safe|combined) (?:\w+ )?with)\b", re.I)),
+    ("dosing", re.compile(r"\b(?:doses?|dosing|dosage|how much|titrat\w*|how (?:do|should|can) (?:i|you|we) "
+                          r"(?:start|take|use|prescribe|give)|starting|start(?:ed)? (?:on|at)|regimen|mg)\b", re.I)),
+    ("safety", re.compile(r"\b(?:safe|safety|side[- ]effects?|adverse|harms?|harmful|risks? of|toxicit\w*|"
+                          r"tolera\w*|complications?)\b", re.I)),
+    ("mechanism", re.compile(r"\b(?:how does|how do \w+ work|mechanism\w*|mode of action|pathway\w*|why does|"
+                             r"act on|acts? by|role of)\b", re.I)),
+    ("diagnosis", re.compile(r"\b(?:diagnos\w*|sensitivity|specificity|accuracy of|biomarkers?|markers? (?:of|for)|"
+                             r"screening|detect\w*|test for)\b", re.I)),
+    ("prognosis", re.compile(r"\b(?:prognos\w*|predict\w*|risk factors?|survival|mortality|outcome of|"
+                             r"associated with|linked to|cause[sd]?)\b", re.I)),
+    ("epidemiology", re.compile(r"\b(?:prevalence|incidence|how common|how many people|frequency of)\b", re.I)),
 )
-_COMPARATOR_AFTER = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|better than|rather than)\s+(.+?)(?:\s+(?:for|in|among)\b|[?.]|$)", re.I)
-_SUBJECT = re.compile(r"^(?:is|are|does|do|can|could|should|will|would|what is|what are)\s+(?:the\s+)?"
-                      r"(.+?)\s+(?:effective|useful|safe|helpful|work|help|beneficial|better|"
-                      r"recommended|indicated|an option|used|good|reduce|improve|prevent|lower|"
-                      r"relieve|treat|decrease|increase|cause|shorten)\b", re.I)
-_STOP = set("""a an the is are was were be been does do did can could should would will of for in on at to
+_AUX = {"is", "are", "does", "do", "did", "can", "could", "should", "has", "have", "had", "was", "were", "will",
+        "would", "may", "might", "must", "shall"}
+# Words that end the subject of a yes/no question: the predicate (general English).
+_PIVOT = re.compile(
+    r"\b(?:effective|efficacious|ineffective|safe|safer|unsafe|useful|helpful|beneficial|better|worse|superior|"
+    r"inferior|equivalent|comparable|associated|linked|related|correlated|used|indicated|recommended|approved|"
+    r"needed|required|necessary|available|appropriate|an? (?:option|alternative|treatment|cause|risk factor)|"
+    r"work|works|help|helps|reduce|reduces|lower|lowers|improve|improves|prevent|prevents|cause|causes|"
+    r"increase|increases|decrease|decreases|heal|heals|treat|treats|relieve|relieves|affect|affects|protect|"
+    r"protects|induce|induces|inhibit|inhibits|shorten|shortens|delay|delays|slow|slows|extend|extends|"
+    r"prolong|prolongs|alter|alters|change|changes|lead|leads|result|results|promote|promotes|elevate|"
+    r"elevated|expressed|involved|present|found|have|has|show|shows|act|acts|interact|interacts|bind|binds|"
+    r"regulate|regulates|mediate|mediates|contribute|contributes|predict|predicts)\b", re.I)
+_COMPARATOR_CUE = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|than|rather than|over|or)\s+", re.I)
+_POPULATION_CUE = re.compile(r"\b(?:for|in|among|of)\s+", re.I)
+_BOUNDARY = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|as|versus|vs\.?|"
+                       r"compared (?:to|with)|with|or|and)\s+|[?.;,]|$", re.I)
+_LEAD = re.compile(r"^(?:only |also |just |with |without |the |a |an |any |some |patients (?:with|who have) |people (?:with|who have) |"
+                   r"adults (?:with|who have) |children (?:with|who have) |women (?:with|who have) |"
+                   r"men (?:with|who have) |the (?:treatment|prevention|management|use) of |"
+                   r"(?:treatment|prevention|management|use|administration|therapy) (?:of|with) |"
+                   r"treating |preventing |managing |using |taking |fewer |less |more |lower |higher |"
+                   r"the risk of |risk of |rates? of )+", re.I)
+_COMPARATIVE = re.compile(r"\b(?:better|worse|more|less|fewer|superior|inferior|safer|than|vs\.?|versus|"
+                          r"compared (?:to|with))\b", re.I)
+QUESTION_STOPWORDS = set("""only also just even ever still really a an the is are was were be been does do did can could should would will of for in on at to
 with and or not no than that this these those what which who whom how why when whose effective effect
 effects useful safe helpful work works help beneficial better recommended treat treating treatment
 treatments therapy patients patient people use used using evidence there any it its as by from into
 about between""".split())
+_NEG = re.compile(r"\b(?:not|no|never|without|n't)\b", re.I)
 
 
 @dataclass(frozen=True)
 class Query:
     question: str
-    conditions: tuple[str, ...]
+    conditions: tuple[str, ...]           # populations: vocabulary names, else the question's phrases
     interventions: tuple[str, ...]
     comparators: tuple[str, ...]
     intent: str
     keywords: tuple[str, ...]
+    question_type: str = "summary"        # yesno | factoid | list | summary
+    outcomes: tuple[str, ...] = ()
+    facets: tuple[str, ...] = ()          # every asked phrase an answer must address or say it cannot
+    negated: bool = False                 # "Is X not associated with Y?"
+    # Names the library writes for an asked drug class (its members), set by retrieve.resolve.
+    members: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def to_contract(self) -> dict[str, object]:
         return {"conditions": list(self.conditions), "interventions": list(self.interventions),
                 "comparators": list(self.comparators), "intent": self.intent}
 
 
+def question_type(question: str) -> str:
+    """BioASQ's four types from the question's form: yes/no questions open with an auxiliary."""
+    words = re.findall(r"[a-z']+", question.lower())
+    if not words:
+        return "summary"
+    first = words[0]
+    if first in _AUX:
+        return "yesno"
+    head = " ".join(words[:4])
+    if first in ("list", "name", "enumerate") or re.match(r"(?:which|what) (?:\w+ ){0,3}(?:are|were)\b", head) \
+            or re.match(r"what (?:are|were) the\b", head):
+        return "list"
+    if first in ("describe", "explain", "summarize", "summarise", "why", "how") and not head.startswith("how many") \
+            or re.match(r"what (?:is|are) (?:the )?(?:role|function|mechanism|effect|impact|evidence|"
+                        r"relationship|association|difference|purpose|use)\b", head):
+        return "summary"
+    if first in ("what", "which", "who", "when", "where", "how"):
+        return "factoid"
+    return "summary"
+
+
+_TRAIL = re.compile(r"(?:\s+(?:more|less|as|so|any|at all|also|still|really|the|a|an))+$", re.I)
+
+
+def _clean(phrase: str) -> str:
+    phrase = _LEAD.sub("", phrase.strip(" ,.?;:").lower()).strip(" ,.?;:")
+    phrase = _TRAIL.sub("", phrase).strip(" ,.?;:")
+    return "" if phrase in QUESTION_STOPWORDS or not tokens(phrase) else phrase
+
+
+def _slot_phrases(rest: str) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(outcome, population, comparator, other) phrases after the predicate of a question."""
+    outcome, population, comparator, other = [], [], [], []
+    first = _BOUNDARY.search(rest)
+    head = rest[:first.start()] if first else rest
+    if head.strip():
+        outcome.append(head)
+    for m in re.finditer(r"\b(vs\.?|versus|compared (?:to|with)|rather than|than|as|for|in|among|with|or|during|"
+                         r"after)\s+", rest, re.I):
+        tail = rest[m.end():]
+        end = _BOUNDARY.search(tail)
+        phrase = tail[:end.start()] if end else tail
+        cue = m.group(1).lower()
+        if cue in ("vs", "vs.", "versus", "than", "rather than", "as") or cue.startswith("compared"):
+            comparator.append(phrase)
+        elif cue in ("for", "in", "among"):
+            population.append(phrase)
+        else:
+            other.append(phrase)
+    clean = lambda xs: [c for c in (_clean(x) for x in xs) if c]  # noqa: E731
+    return clean(outcome), clean(population), clean(comparator), clean(other)
+
+
 def parse_question(question: str) -> Query:
     question = " ".join(question.split())
+    qtype = question_type(question)
     matches = find_terms(question)
-    conditions = _unique(m.canonical for m in matches if m.kind == "condition")
+    conditions = list(_unique(m.canonical for m in matches if m.kind == "condition"))
     named = [m for m in matches if m.kind in ("intervention", "comparator")]
-    comp_text = " ".join(m.group(1) for m in _COMPARATOR_AFTER.finditer(question))
+    comp_text = " ".join(m.group(0) for m in re.finditer(
+        r"\b(?:vs\.?|versus|compared (?:to|with)|better than|rather than|than|over|as \w+ as)\s+(.+?)(?=\s+(?:for|in|among)\b|"
+        r"[?.]|$)", question, re.I))
     comp_terms = {m.canonical for m in find_terms(comp_text, ("intervention", "comparator"))}
-    interventions = _unique(m.canonical for m in named if m.canonical not in comp_terms and m.kind == "intervention")
-    comparators = _unique(m.canonical for m in named if m.canonical in comp_terms or m.kind == "comparator")
+    interventions = list(_unique(m.canonical for m in named
+                                 if m.canonical not in comp_terms and m.kind == "intervention"))
+    comparators = list(_unique(m.canonical for m in named if m.canonical in comp_terms or m.kind == "comparator"))
+
+    # The question's own phrases, by grammatical slot (kept even when the vocabulary lacks them).
+    body = re.sub(r"^\s*(?:" + "|".join(_AUX) + r")\s+", "", question, flags=re.I) if qtype == "yesno" else question
+    # The predicate is the first pivot word after a subject with content ("Do only changes in
+    # X cause Y?": "changes" is part of the subject, "cause" the predicate).
+    pivot = next((m for m in _PIVOT.finditer(body) if _clean(body[:m.start()])), None)
+    subject = body[:pivot.start()] if pivot else ""
+    rest = body[pivot.end():] if pivot else body
+    outcome, population, comparator, other = _slot_phrases(rest)
+    if qtype != "yesno":
+        outcome = []          # a wh-question's head ("what are the side effects of") is not a facet
+        if intent_hint(question) != "contraindications":
+            other = []
+    if pivot and re.match(r"(?:better|worse|superior|inferior|safer|more|less)", pivot.group(0), re.I):
+        outcome = []
+    vocab_forms = {m.text.lower(): m for m in matches}
+
+    def known(phrase: str) -> bool:
+        return any(f in phrase or phrase in f for f in vocab_forms)
+
     if not interventions:
-        subj = _SUBJECT.search(question)
-        if subj:
-            phrase = subj.group(1)
-            for cond in (m.text for m in matches if m.kind == "condition"):
-                phrase = phrase.replace(cond, "")
-            phrase = re.sub(r"\s+(?:for|in)\s*$", "", phrase.strip(" ,")).strip()
-            if phrase and phrase.lower() not in _STOP:
-                interventions = (phrase.lower(),)
-    intent = "efficacy"
-    unnamed = question
-    for m in matches:
-        unnamed = unnamed.replace(m.text, " ")
-    for name, rx in _INTENT_CUES:
-        if name == "comparison" and not comparators:
-            continue
-        if rx.search(unnamed):
-            intent = name
-            break
+        # "A or B" as the subject of a comparison: both are asked about.
+        parts = [p for p in (_clean(x) for x in re.split(r"\s+(?:or|versus|vs\.?)\s+", subject)) if p]
+        for i, p in enumerate(parts):
+            cond_here = [m for m in matches if m.kind == "condition" and m.text.lower() in p]
+            for m in cond_here:
+                p = _clean(p.replace(m.text.lower(), " "))
+            if p:
+                (interventions if i == 0 else comparators).append(p)
+    for phrase in comparator:
+        if not known(phrase) and phrase not in comparators:
+            comparators.append(phrase)
+    for phrase in population:
+        if not known(phrase) and phrase not in conditions and phrase not in interventions:
+            conditions.append(phrase)
+    # A co-treatment asked "with X" is a facet to check, not the intervention studied.
+    with_terms = {m.canonical for o in other for m in find_terms(o, ("intervention", "comparator"))}
+    if len(interventions) > 1:
+        interventions = [i for i in interventions if i not in with_terms] or interventions
+    outcomes = [o for o in outcome if o not in vocab_forms and not any(_same(o, c) for c in conditions)]
+    intent = _intent(question, matches, comparators)
+    facets: list[str] = []
+    for f in [*conditions, *comparators, *outcomes, *other]:
+        if not any(_same(f, g) for g in facets):
+            facets.append(f)
     covered = set()
     for m in matches:
         covered.update(tokens(m.text))
-    keywords = _unique(t for t in tokens(question) if t not in _STOP and t not in covered and len(t) > 2)
-    return Query(question, conditions, interventions, comparators, intent, keywords)
+    keywords = _unique(t for t in tokens(question) if t not in QUESTION_STOPWORDS and t not in covered and len(t) > 2)
+    negated = qtype == "yesno" and bool(_NEG.search(question))
+    return Query(question, _unique(conditions), _unique(interventions), _unique(comparators), intent, keywords,
+                 qtype, _unique(outcomes), tuple(facets), negated)
+
+
+def intent_hint(question: str) -> str | None:
+    """The first intent whose cue words the question uses, or None."""
+    return next((name for name, rx in _INTENT_CUES if rx.search(question)), None)
+
+
+def _intent(question: str, matches, comparators: list[str]) -> str:
+    unnamed = question
+    for m in matches:
+        unnamed = unnamed.replace(m.text, " ")
+    if comparators and _COMPARATIVE.search(question):
+        return "comparison"
+    for name, rx in _INTENT_CUES:
+        if rx.search(unnamed):
+            return name
+    return "comparison" if comparators else "efficacy"
+
+
+def _same(a: str, b: str) -> bool:
+    """One phrase up to plural endings ("ulcers" = "ulcer")."""
+    stem = lambda t: " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in tokens(t))  # noqa: E731
+    return stem(a) == stem(b)
 
 
 def _unique(items) -> tuple[str, ...]:

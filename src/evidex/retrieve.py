@@ -21,9 +21,9 @@ from .query import Query, parse_question
 from .records import Passage
 from .store import SearchFilter, Store, StoredRecord
 from .text import passages_of, tokens
-from .vocab import expansions, find_terms, lexicon
+from .vocab import drug_classes, expansions, find_terms, lexicon
 
-_MAX_FORMS = 24
+_MAX_FORMS = 48
 MODES = ("hybrid", "lexical")
 LEXICAL_DEPTH = 100       # BM25 hits fused per query
 SEMANTIC_DEPTH = 100      # nearest records fused per query
@@ -63,20 +63,26 @@ def intervention_forms(canonical: str) -> list[str]:
     return forms
 
 
+def query_forms(query: Query, name: str) -> list[str]:
+    """Every form of an asked intervention: synonyms, and the class members the library writes."""
+    extra = next((m for n, m in query.members if n == name), ())
+    return intervention_forms(name) + [m for m in extra if m not in intervention_forms(name)]
+
+
 _GENERIC_WORDS = {"syndrome", "syndromes", "disease", "disorder", "disorders", "complex", "chronic", "type"}
 
 
 def related_expression(query: Query) -> str:
     """Intervention AND any content word of the asked condition: the same drug in a
     neighbouring condition ("pain" links CRPS to neuropathic pain and fibromyalgia)."""
-    inter = _any(f for c in query.interventions for f in intervention_forms(c))
+    inter = _any(f for c in query.interventions for f in query_forms(query, c))
     words = [w for c in query.conditions for w in tokens(c) if w not in _GENERIC_WORDS and len(w) > 3]
     return f"{inter} AND {_any(words)}" if inter and words else ""
 
 
 def match_expressions(query: Query) -> tuple[str, str]:
     """(strict, broad) FTS5 MATCH strings for a parsed query (pure)."""
-    inter = _any(f for c in query.interventions for f in intervention_forms(c))
+    inter = _any(f for c in query.interventions for f in query_forms(query, c))
     cond = _any(f for c in query.conditions for f in expansions(c))
     keys = _any(query.keywords)
     if inter and cond:
@@ -88,17 +94,125 @@ def match_expressions(query: Query) -> tuple[str, str]:
     return keys, keys
 
 
+FREE_TEXT_DEPTH = 20      # records found by the question's own words, whatever its parse
+
+
+def resolve(store: Store, query: Query) -> Query:
+    """Narrow open-vocabulary phrases to what the library writes.
+
+    A phrase taken from the question's grammar ("changes in coding regions of mef2c") that no
+    record contains is replaced by its longest part that some record does ("mef2c"); a phrase
+    with no such part is dropped from the search (it stays a facet, so the answer can say that
+    no record addresses it). Vocabulary names are kept as they are."""
+    lex = lexicon()
+
+    def narrowed(phrases: tuple[str, ...]) -> tuple[str, ...]:
+        out: list[str] = []
+        for phrase in phrases:
+            if lex.get(" ".join(tokens(phrase))) is not None or _found(store, phrase):
+                out.append(phrase)
+                continue
+            words = [t for t in tokens(phrase)]
+            best = None
+            for size in range(len(words) - 1, 0, -1):
+                for i in range(len(words) - size + 1):
+                    part = words[i:i + size]
+                    if part[0] in STOPWORDS or part[-1] in STOPWORDS or len("".join(part)) < 3:
+                        continue
+                    if _found(store, " ".join(part)):
+                        best = " ".join(part)
+                        break
+                if best:
+                    break
+            if best and best not in out:
+                out.append(best)
+        return tuple(out)
+
+    from dataclasses import replace
+    interventions = narrowed(query.interventions)
+    members = tuple((name, class_members(store, name)) for name in (*interventions, *query.comparators)
+                    if name in drug_classes())
+    return replace(query, interventions=interventions, conditions=narrowed(query.conditions),
+                   members=tuple((n, m) for n, m in members if m))
+
+
+MAX_MEMBERS = 30
+
+
+def class_members(store: Store, name: str) -> tuple[str, ...]:
+    """Members of a drug class that the library writes: the listed ones it contains, and its
+    indexed words that end with one of the class's INN stems (the index stems words, so
+    "lansoprazole" is the term "lansoprazol")."""
+    cls = drug_classes()[name]
+    found = [m for m in cls.members if _found(store, m)]
+    trim = lambda st: st[:-1] if st.endswith("e") else st  # noqa: E731  (as the porter stemmer does)
+    stems = [trim(st) for st in cls.stems]
+    # A longer stem of another class claims its words ("-piprazole" antipsychotics, not "-prazole").
+    longer = [trim(st) for other in drug_classes().values() if other.name != name for st in other.stems
+              if any(trim(st).endswith(own) and len(st) > len(own) for own in stems)]
+    for term in store.terms_ending(stems) if stems else ():
+        if (len(term) > max(len(st) for st in stems) + 2 and term.isalpha() and not term.startswith("non")
+                and not any(term.endswith(x) for x in longer) and term not in found):
+            found.append(term)
+    return tuple(found[:MAX_MEMBERS])
+
+
+def _found(store: Store, phrase: str) -> bool:
+    match = _phrase(phrase)
+    return bool(match and store.search(match, 1))
+
+
 def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = SearchFilter(),
              mode: str = "hybrid") -> list[Candidate]:
-    """Candidates for ``ask``: direct evidence first, then related, then indirect."""
+    """Candidates for ``ask``: direct evidence first, then related, then indirect.
+
+    The parsed pools (intervention AND condition, then wider) are joined by the records the
+    question's own words find (``rank``), so a question whose terms the vocabulary lacks,
+    or one with no intervention at all, still reaches its evidence."""
     _check_mode(mode)
     lexical = _retrieve_lexical(store, query, limit, filt)
-    if mode == "lexical" or not query.interventions and not query.conditions:
-        return lexical
-    vectors = _vectors(store)
-    if vectors is None:
-        return lexical
-    return _hybrid_candidates(store, vectors, query, lexical, limit, filt)
+    vectors = _vectors(store) if mode == "hybrid" else None
+    if vectors is not None and (query.interventions or query.conditions):
+        found = _hybrid_candidates(store, vectors, query, lexical, limit, filt)
+    else:
+        found = lexical
+    have = {c.stored.record.id for c in found}
+    free = [rid for rid, _ in rank(store, query.question, FREE_TEXT_DEPTH, filt,
+                                   mode="hybrid" if vectors is not None else "lexical", vectors=vectors)
+            if rid not in have]
+    stored = store.get_many(free)
+    inter = [f for c in query.interventions for f in query_forms(query, c) if len(f) >= 3]
+    cond = [f for c in query.conditions for f in expansions(c) if len(f) >= 3]
+    cond_words = [w for c in query.conditions for w in tokens(c) if w not in _GENERIC_WORDS and len(w) > 3]
+    extra = []
+    for i, rid in enumerate(free):
+        if rid not in stored:
+            continue
+        text = " " + " ".join(tokens(stored[rid].record.text())) + " "
+        if inter and not contains_any(text, inter):
+            continue      # about another treatment: not evidence for the asked one
+        direct = not cond or contains_any(text, cond)
+        related = direct or any(f" {w} " in text for w in cond_words)
+        extra.append(Candidate(stored[rid], -float(i), direct, tuple(passages_of(stored[rid].record)), related))
+    out = found + extra
+    out.sort(key=lambda c: (not c.direct, not c.related))     # stable: each pool keeps its order
+    return out[:limit]
+
+
+def contains_any(padded_tokens: str, forms: list[str]) -> bool:
+    """Whether a space-padded token string holds any form as a whole phrase, blind to the
+    endings a stemmer drops ("statin" finds "statins", the indexed term "lansoprazol" finds
+    "lansoprazole")."""
+    for f in forms:
+        toks = tokens(f)
+        if not toks:
+            continue
+        phrase = " ".join(toks)
+        if f" {phrase} " in padded_tokens:
+            return True
+        if len(phrase) > 3 and re.search(rf" {re.escape(phrase.rstrip('se'))}(?:e|s|es)? ", padded_tokens):
+            return True
+    return False
 
 
 def _retrieve_lexical(store: Store, query: Query, limit: int, filt: SearchFilter) -> list[Candidate]:
@@ -237,7 +351,7 @@ def _hybrid_candidates(store: Store, vectors, query: Query, lexical: list[Candid
     out = list(lexical)
     new_ids = [rid for rid in semantic if rid not in have]
     if new_ids and query.interventions:
-        inter_forms = [f for c in query.interventions for f in intervention_forms(c) if len(f) >= 3]
+        inter_forms = [f for c in query.interventions for f in query_forms(query, c) if len(f) >= 3]
         cond_forms = [f for c in query.conditions for f in expansions(c) if len(f) >= 3]
         cond_words = [w for c in query.conditions for w in tokens(c) if w not in _GENERIC_WORDS and len(w) > 3]
         stored = store.get_many(new_ids)
@@ -245,9 +359,9 @@ def _hybrid_candidates(store: Store, vectors, query: Query, lexical: list[Candid
             if rid not in stored:
                 continue
             text = " " + " ".join(tokens(stored[rid].record.text())) + " "
-            if not any(f" {' '.join(tokens(f))} " in text for f in inter_forms):
+            if not contains_any(text, inter_forms):
                 continue      # semantically near but about another treatment: not evidence here
-            direct = not query.conditions or any(f" {' '.join(tokens(f))} " in text for f in cond_forms)
+            direct = not query.conditions or contains_any(text, cond_forms)
             related = direct or any(f" {w} " in text for w in cond_words)
             out.append(Candidate(stored[rid], 0.0, direct, tuple(passages_of(stored[rid].record)), related))
     sims = {**vectors.similarity(qv, [c.stored.record.id for c in out if c.stored.record.id not in semantic]),

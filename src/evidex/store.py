@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE VIRTUAL TABLE IF NOT EXISTS record_fts USING fts5(
     title, body, tokenize = 'porter unicode61 remove_diacritics 2'
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS record_fts_terms USING fts5vocab(record_fts, row);
 """
 # BM25 field weights: a term in the title counts twice as much as one in the abstract.
 TITLE_WEIGHT, BODY_WEIGHT = 2.0, 1.0
@@ -218,6 +219,15 @@ class Store:
         for rid, digest in self.conn.execute("SELECT id, hash FROM records ORDER BY id"):
             h.update(f"{rid}\t{digest}\n".encode())
         return h.hexdigest()
+
+    def terms_ending(self, suffixes: Sequence[str], limit: int = 200) -> list[str]:
+        """Indexed (porter-stemmed) terms that end with any suffix, the most widespread first."""
+        if not suffixes:
+            return []
+        where = " OR ".join("term LIKE ?" for _ in suffixes)
+        rows = self.conn.execute(f"SELECT term FROM record_fts_terms WHERE {where} ORDER BY doc DESC LIMIT ?",
+                                 [f"%{s}" for s in suffixes] + [limit])
+        return [r[0] for r in rows]
 
     def search(self, match: str, limit: int = 50, filt: SearchFilter = SearchFilter()) -> list[Hit]:
         if not match:

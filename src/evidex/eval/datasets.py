@@ -88,20 +88,32 @@ def _pmid(url: str) -> str:
     return url.rstrip("/").rsplit("/", 1)[-1]
 
 
+def _offset(snippet: dict) -> int:
+    try:
+        return int(snippet.get("offsetInBeginSection") or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 def load_bioasq(path: Path) -> Collection:
     questions: dict[str, dict] = {}
     for f in _bioasq_files(path):
         for q in json.loads(f.read_text(encoding="utf-8")).get("questions", []):
             questions.setdefault(q["id"], q)
-    snippets: dict[str, dict[str, list[str]]] = {}
+    snippets: dict[str, dict[str, list[tuple[int, str]]]] = {}
     for q in questions.values():
         for s in q.get("snippets") or []:
             doc = snippets.setdefault(_pmid(s["document"]), {"title": [], "abstract": []})
             part = "title" if str(s.get("beginSection", "")).lower() == "title" else "abstract"
             text = " ".join(str(s.get("text", "")).split())
-            if text and text not in doc[part]:
-                doc[part].append(text)
-    docs = [Doc(pmid, " ".join(v["title"]), " ".join(v["abstract"])) for pmid, v in sorted(snippets.items())]
+            if text and text not in (t for _, t in doc[part]):
+                doc[part].append((_offset(s), text))
+
+    def joined(parts: list[tuple[int, str]]) -> str:
+        # In the order of the source text (each snippet's offset), as the abstract reads.
+        return " ".join(t for _, t in sorted(parts, key=lambda ot: ot[0]))
+
+    docs = [Doc(pmid, joined(v["title"]), joined(v["abstract"])) for pmid, v in sorted(snippets.items())]
     queries = {qid: q["body"] for qid, q in questions.items()}
     qrels = {qid: {_pmid(u): 1 for u in q.get("documents") or [] if _pmid(u) in snippets}
              for qid, q in questions.items()}

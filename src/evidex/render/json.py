@@ -34,11 +34,12 @@ class QueryOut(_Strict):
     conditions: list[str]
     interventions: list[str]
     comparators: list[str]
-    intent: Literal["efficacy", "safety", "dosing", "mechanism", "comparison"]
+    intent: Literal["efficacy", "comparison", "safety", "dosing", "contraindications", "mechanism", "diagnosis",
+                    "prognosis", "epidemiology"]
 
 
 class VerdictOut(_Strict):
-    direction: Literal["favours", "mixed", "against", "insufficient"]
+    direction: Literal["favours", "no_difference", "against", "mixed", "insufficient"]
     certainty: Literal["high", "moderate", "low", "very_low"]
     reasons: list[str]
 

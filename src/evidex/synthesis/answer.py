@@ -1,64 +1,30 @@
 """Evidence -> Answer: the sections of DESIGN.md, the verdict, the table and references.
 
-Statements are source sentences quoted whole, prefixed with words derived from the
-study's appraisal (design, population); generated key points state no number that is
-not in the passages they cite. Every statement is checked with the faithfulness
-property before it is kept.
+``compose`` is pure given the candidates: studies (relevance, stance, duplicates) -> verdict
+-> sections chosen by intent -> evidence table -> references numbered in order of first
+citation. Every statement quotes a source sentence or states nothing its cited passages do
+not write (checked by ``faithfulness.violations`` in the tests).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import re
-
 from ..citation import link, vancouver
-from ..enrich.direction import sentence_direction
-from ..text import numbers_in
 from ..query import Query
 from ..records import Passage
 from ..retrieve import Candidate
-from ..records import DESIGN_NAMES
 from .evidence import Study, build_studies
-from .faithfulness import unsupported_numbers
+from .sections import AnswerSection, Statement, Subsection, Writer, research, safe, unaddressed
+from .select import score_studies
+from .table import EvidenceRow, table
 from .verdict import Verdict, body_of_evidence, grade
 
-MAX_PER_SUBSECTION = 5
+__all__ = ["Answer", "AnswerSection", "EvidenceRow", "Reference", "Statement", "Subsection", "ask", "compose"]
+
 _DESIGN_RANK = {"guideline": 0, "meta_analysis": 1, "systematic_review": 1, "rct": 2,
                 "non_randomised_trial": 3, "cohort": 3, "case_control": 3, "case_series": 4,
                 "case_report": 4, "cross_sectional": 4, "narrative_review": 5, "preclinical": 6}
-
-
-@dataclass(frozen=True)
-class Statement:
-    text: str
-    citations: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class Subsection:
-    heading: str
-    statements: tuple[Statement, ...]
-
-
-@dataclass(frozen=True)
-class AnswerSection:
-    heading: str
-    statements: tuple[Statement, ...] = ()
-    key_points: tuple[Statement, ...] = ()
-    subsections: tuple[Subsection, ...] = ()
-
-
-@dataclass(frozen=True)
-class EvidenceRow:
-    ref: int
-    design: str
-    n: int | None
-    population: str
-    intervention: str
-    comparator: str
-    outcome: str
-    effect: str
-    direction: str
+_RELEVANCE_RANK = {"direct": 0, "indirect": 1, "background": 2}
 
 
 @dataclass(frozen=True)
@@ -99,8 +65,14 @@ class _Citer:
                 self.used[rid][p.seq] = p
         return [s.record.id for s in self.order].index(rid) + 1
 
+    def whole(self, study: Study) -> int:
+        """Cite a study as a whole (in a tally): its key finding is the passage shown."""
+        return self.cite(study, study.key_passage())
+
+    def passages(self, refs) -> list[Passage]:
+        return [p for n in refs for p in self.used[self.order[n - 1].record.id].values()]
+
     def references(self) -> tuple[Reference, ...]:
-        """A reference cited only as a whole (e.g. in a tally) shows its key finding."""
         out = []
         for i, s in enumerate(self.order):
             used = self.used[s.record.id] or {s.key_passage().seq: s.key_passage()}
@@ -109,232 +81,128 @@ class _Citer:
         return tuple(out)
 
 
-def _label(study: Study, asked: str) -> str:
-    design = DESIGN_NAMES[study.design]
-    pops = [c for c in study.appraisal.conditions][:2]
-    if study.direct or not asked:
-        return f"{design}{' in ' + ' and '.join(pops) if pops else ''}"
-    return f"Indirect evidence ({' and '.join(pops) or 'another population'}), {design.lower()}"
-
-
-def _quote(study: Study, p: Passage, asked: str) -> str:
-    text = p.text.strip()
-    labelled = f"{_label(study, asked)}: {text}"
-    return labelled if not unsupported_numbers(labelled, [text]) else text
-
-
-def _mentions(p: Passage, words: list[str]) -> bool:
-    low = p.text.lower()
-    return not words or any(w in low for w in words)
-
-
 def compose(query: Query, candidates: list[Candidate]) -> Answer:
-    studies = [s for s in build_studies(query, candidates) if s.relevant]
-    asked = query.conditions[0] if query.conditions else ""
-    verdict = grade(studies, asked)
+    studies = build_studies(query, candidates)
+    verdict = grade(studies, query)
+    ranked = sorted([s for s in studies if s.relevant],
+                    key=lambda s: (_RELEVANCE_RANK[s.relevance], not s.candidate.related,
+                                   _DESIGN_RANK.get(s.design, 7), -s.candidate.score))
     citer = _Citer()
-    seen: set[str] = set()
-    words = _intervention_words(query)
-
-    def take(study: Study, role: str, limit: int = 1, need_words: bool = True,
-             prefer_sections: tuple[str, ...] = ()) -> list[Statement]:
-        out = []
-        pool = [p for p in study.with_role(role) if _fits(role, p.text)]
-        pool.sort(key=lambda p: (not any(k in p.section for k in prefer_sections) if prefer_sections else 0,
-                                 -_strength(role, p.text), p.seq))
-        for p in pool:
-            if p.id in seen or (need_words and not _mentions(p, words) and not _mentions_title(study, words)):
-                continue
-            seen.add(p.id)
-            out.append(Statement(_quote(study, p, asked), (citer.cite(study, p),)))
-            if len(out) >= limit:
-                break
-        return out
-
-    ranked = sorted(studies, key=lambda s: (not s.direct, not s.candidate.related, _DESIGN_RANK.get(s.design, 7),
-                                            -s.candidate.score))
-    clinical = [s for s in ranked if s.clinical]
-    guidelines = [s for s in ranked if s.design == "guideline"]
-    sections = [_guidelines(query, asked, guidelines, ranked, verdict, take, citer),
-                _research(query, asked, ranked, clinical, take)]
-    table = _table(query, ranked, citer)
-    warnings = _warnings(query, studies, verdict)
-    return Answer(query.question, query, verdict, tuple(sections), tuple(table), citer.references(),
-                  tuple(warnings))
+    writer = Writer(query, score_studies(query, ranked), citer.cite)
+    sections = [_guidelines(writer, query, ranked, verdict, citer), research(writer, query, ranked, verdict)]
+    rows = table(query, ranked, citer.cite)
+    return Answer(query.question, query, verdict, tuple(sections), tuple(rows), citer.references(),
+                  tuple(_warnings(query, studies, verdict)))
 
 
-_DOSE_AMOUNT = re.compile(r"\d+(?:[.\u00b7]\d+)?\s?(?:mg|mcg|µg|μg)\b", re.I)
-_STRONG_MECHANISM = re.compile(r"toll-like|tlr-?4|microglia|glia|cytokine|endorphin|opioid growth factor|"
-                               r"receptor", re.I)
-
-
-_ACTIVE_COMPARATOR = re.compile(r"amitriptyline|gabapentin|pregabalin|duloxetine|nortriptyline|opioids?|"
-                                r"nsaids?|ketamine|standard (?:treatment|therapy|care)|other (?:agents|drugs|treatments)|"
-                                r"conventional|first-line|usual care|morphine", re.I)
-_STRONG_SAFETY = re.compile(r"adverse|side[- ]effects?|tolerat|vivid dreams|insomnia|headache|nausea|"
-                            r"withdrawal|contraindicat|interaction", re.I)
-
-
-def _fits(role: str, text: str) -> bool:
-    """Role-specific minimum: an efficacy claim states a direction, a dosing claim a dose,
-    a comparison names an active alternative (placebo-controlled results are efficacy)."""
-    if role == "efficacy":
-        return sentence_direction(text) != "unclear"
-    if role == "clinical_use":
-        return bool(_DOSE_AMOUNT.search(text))
-    if role == "comparison":
-        return bool(_ACTIVE_COMPARATOR.search(text))
-    if role == "safety":
-        return bool(_STRONG_SAFETY.search(text))
-    return True
-
-
-_SCHEDULE = re.compile(r"bedtime|at night|nightly|daily|titrat|increase|start|maximum|mg/d", re.I)
-
-
-def _strength(role: str, text: str) -> int:
-    if role == "clinical_use":
-        off_topic = len(re.findall(r"μg|µg|methadone|weaning|ultra|very low|detox", text, re.I))
-        return len(_SCHEDULE.findall(text)) + 2 * len(_DOSE_AMOUNT.findall(text)) - 4 * off_topic
-    if role == "mechanism":
-        return len(_STRONG_MECHANISM.findall(text))
-    if role == "efficacy":
-        return (len(numbers_in(text)) + 2 * bool(re.search(r"significant|placebo|compared", text, re.I))
-                + 3 * bool(re.search(r"\bNRS\b|pain (?:score|intensity|relief)|remission|reduc", text, re.I))
-                - 4 * bool(re.match(r"before\b", text, re.I)))
-    if role == "safety":
-        return len(_STRONG_SAFETY.findall(text))
-    return 0
-
-
-def _intervention_words(query: Query) -> list[str]:
-    words = []
-    for c in query.interventions:
-        words.append(c.split()[-1].lower())
-        if c == "low-dose naltrexone":
-            words.append("ldn")
-    return words
-
-
-def _mentions_title(study: Study, words: list[str]) -> bool:
-    title = study.record.title.lower()
-    return not words or any(w in title for w in words)
-
-
-def _guidelines(query, asked, guidelines, ranked, verdict, take, citer) -> AnswerSection:
+def _topic(query: Query) -> str:
     inter = " and ".join(query.interventions) or "the asked treatment"
-    topic = f"{inter} for {asked}" if asked else inter
+    asked = query.conditions[0] if query.conditions else ""
+    return f"{inter} for {asked}" if asked else inter
+
+
+def _direct_answer(query: Query, verdict: Verdict, body: list[Study], citer: _Citer) -> Statement | None:
+    """A yes/no question opens with its answer: "Yes — …", "No — …" or "Uncertain — …"."""
+    if query.question_type != "yesno":
+        return None
+    inter = " and ".join(query.interventions)
+    pro = [s for s in body if s.direction == "favours"]
+    con = [s for s in body if s.direction in ("no_difference", "against")]
+    word = {"yes": "Yes", "no": "No", "uncertain": "Uncertain"}[verdict.answer]
+    if verdict.direction in ("mixed", "insufficient") and verdict.answer != "uncertain":
+        word = f"Probably {verdict.answer}"
+    if verdict.answer == "yes":
+        cited = pro or body
+        where = f" in {query.conditions[0]}" if query.conditions and all(s.relevance == "direct" for s in cited) else ""
+        what = (f"the studies found report benefit of {inter}{where}" if inter and query.intent == "efficacy"
+                else "the studies found support it")
+    elif verdict.answer == "no":
+        cited = con or body
+        comp = " or ".join(query.comparators) or "the comparison"
+        what = (f"the studies found report no benefit of {inter} over {comp}"
+                if inter and verdict.direction == "no_difference" else "the studies found do not support it")
+    else:
+        cited = body
+        what = ("the studies found disagree" if pro and con else
+                "too few studies address the question to answer it")
+    if verdict.direction in ("mixed", "insufficient") and verdict.answer != "uncertain":
+        what += ", though the evidence is limited or inconsistent"
+    refs = tuple(sorted({citer.whole(s) for s in cited[:8]}))
+    text = safe(f"{word} — {what}.", citer.passages(refs), f"{word} — see the studies cited.")
+    return Statement(text, refs, "summary")
+
+
+def _guidelines(w: Writer, query: Query, ranked: list[Study], verdict: Verdict, citer: _Citer) -> AnswerSection:
     statements: list[Statement] = []
-    direct = [g for g in guidelines if g.direct]
-    for g in direct[:3]:
-        statements += take(g, "efficacy", 1, prefer_sections=("CONCLUSION", "RECOMMEND"))
+    guidelines = [s for s in ranked if s.design == "guideline"]
+    direct = [g for g in guidelines if g.relevance == "direct"]
+    w.take(statements, direct[:3], "efficacy", ("results", "conclusions", "methods", ""), 3)
     if not direct:
-        if numbers_in(topic):
-            topic = "this question"   # an uncited statement may state no number at all
-        statements.append(Statement(
+        topic = _topic(query)
+        statements.append(Statement(safe(
             f"No guideline, consensus or Delphi statement in the indexed corpus addresses {topic}; "
-            "the points below are drawn from the research that follows."))
-        for g in guidelines[:2]:
-            statements += take(g, "efficacy", 1, prefer_sections=("CONCLUSION",))
-    key_points: list[Statement] = []
-    sources = (direct or ranked)[:8]
-    for role in ("clinical_use", "efficacy", "safety"):
-        # The strongest sentence for the role among the leading studies, not the first found.
-        best = max(((_strength(role, p.text), -i, st) for i, st in enumerate(sources)
-                    for p in st.with_role(role) if _fits(role, p.text)), default=None, key=lambda t: t[:2])
-        if best is not None:
-            key_points += take(best[2], role, 1)
+            "the points below are drawn from the research that follows.", [],
+            "No guideline, consensus or Delphi statement in the indexed corpus addresses this question; "
+            "the points below are drawn from the research that follows."), kind="summary"))
+        w.take(statements, guidelines[:2], "efficacy", ("results", "conclusions", ""), len(statements) + 2)
     body, indirect = body_of_evidence(ranked)
-    favours = sorted({citer.cite(s) for s in body if s.direction == "favours"})
-    null = sorted({citer.cite(s) for s in body if s.direction in ("no_difference", "against")})
-    scope = f"in {asked}" if asked and not indirect and not numbers_in(asked) else "in the populations studied"
-    if favours:
-        key_points.append(Statement(f"Studies reporting benefit {scope}.", tuple(favours)))
-    if null:
-        key_points.append(Statement(f"Studies reporting no difference or no benefit {scope}.", tuple(null)))
-    caution = {"high": "", "moderate": "",
-               "low": "The certainty of this evidence is low; treat these findings with caution.",
-               "very_low": "The certainty of this evidence is very low; it rests on small or uncontrolled "
-                           "studies and should not guide first-line treatment on its own."}[verdict.certainty]
+    key_points: list[Statement] = []
+    opening = _direct_answer(query, verdict, body or ranked, citer)
+    if opening:
+        key_points.append(opening)
+    sources = (body or ranked)[:8]
+    lead_roles = {"dosing": ("clinical_use", "efficacy", "safety"), "safety": ("safety", "efficacy"),
+                  "contraindications": ("safety", "clinical_use"), "mechanism": ("mechanism", "efficacy"),
+                  "comparison": ("comparison", "efficacy", "safety")}.get(
+        query.intent, ("efficacy", "clinical_use", "safety") if query.interventions else ("any",))
+    for role in lead_roles:
+        best = max(((sc.relevance, -i, st, sc) for i, st in enumerate(sources)
+                    for sc in w.best(st, role, ("results", "conclusions", "") if role != "clinical_use"
+                                     else ("methods", "results", "conclusions", ""))),
+                   default=None, key=lambda t: t[:2])
+        if best is not None:
+            w.add(key_points, best[2], best[3].passage)
+    favours = sorted({citer.whole(s) for s in body if s.direction == "favours"})
+    null = sorted({citer.whole(s) for s in body if s.direction in ("no_difference", "against")})
+    asked = query.conditions[0] if query.conditions and not indirect else ""
+    inter = " and ".join(query.interventions)
+    if inter and favours:
+        key_points.append(Statement(safe(f"Benefit of {inter}{' in ' + asked if asked else ''} is reported by "
+                                         "the studies cited here.", citer.passages(favours),
+                                         "Benefit is reported by the studies cited here."), tuple(favours), "summary"))
+    if inter and null:
+        key_points.append(Statement(safe(f"No difference or no benefit of {inter} is reported by the studies "
+                                         "cited here.", citer.passages(null),
+                                         "No difference or no benefit is reported by the studies cited here."),
+                                    tuple(null), "summary"))
+    for facet in unaddressed(query, ranked):
+        key_points.append(Statement(safe(f"No record in the library addresses {facet}.", [],
+                                         "No record in the library addresses part of the question."),
+                                    kind="summary"))
+    caution = {"low": "The certainty of this evidence is low; treat these findings with caution.",
+               "very_low": "The certainty of this evidence is very low; it rests on small, uncontrolled or "
+                           "indirect studies and should not guide treatment on its own."}.get(verdict.certainty)
     if caution:
-        key_points.append(Statement(caution))
+        key_points.append(Statement(caution, kind="summary"))
     return AnswerSection("From the Guidelines", tuple(statements), tuple(key_points), ())
-
-
-def _research(query, asked, ranked, clinical, take) -> AnswerSection:
-    subs: list[Subsection] = []
-    inter = " and ".join(query.interventions) or "the treatment"
-    overview: list[Statement] = []
-    for s in [s for s in clinical if s.direct][:MAX_PER_SUBSECTION]:
-        overview += take(s, "efficacy", 1, prefer_sections=("CONCLUSION", "RESULT"))
-    if overview:
-        heading = f"Evidence for {inter}" + (f" in {asked}" if asked else "")
-        subs.append(Subsection(heading[0].upper() + heading[1:], tuple(overview)))
-    plan = (("Mechanism of Action", "mechanism", ranked, 3),
-            ("Clinical Use", "clinical_use", ranked, 4),
-            ("Efficacy", "efficacy", clinical, MAX_PER_SUBSECTION + 2),
-            ("Safety", "safety", ranked, 4),
-            ("Comparison to Other Treatments", "comparison", clinical, 3),
-            ("Limitations", "limitations", ranked, 3))
-    for heading, role, pool, cap in plan:
-        got: list[Statement] = []
-        # Contradicting studies are shown, not hidden: null results go first in Efficacy.
-        if role == "efficacy":
-            pool = sorted(pool, key=lambda s: (not s.direct, not s.candidate.related,
-                                               _DESIGN_RANK.get(s.design, 7) if not s.direct else 0,
-                                               s.direction not in ("no_difference", "against")))
-        for s in pool:
-            if role == "comparison" and query.comparators:
-                got += [st for st in take(s, role, 1) if any(c in st.text.lower() for c in query.comparators)]
-            else:
-                got += take(s, role, 1, prefer_sections=("RESULT", "CONCLUSION") if role == "efficacy" else ())
-            if len(got) >= cap:
-                break
-        if got:
-            subs.append(Subsection(heading, tuple(got)))
-    return AnswerSection("From the Research", (), (), tuple(subs))
-
-
-def _table(query, ranked, citer: _Citer) -> list[EvidenceRow]:
-    rows: list[EvidenceRow] = []
-    for s in [s for s in ranked if s.clinical][:15]:
-        n, n_p = s.n_fact()
-        dose, dose_p = s.dose_fact()
-        effect, eff_p = s.effect_fact()
-        ref = citer.cite(s, n_p, dose_p, eff_p)
-        inter = ", ".join(s.appraisal.interventions[:2]) or ", ".join(query.interventions)
-        conditions = []
-        for c in s.appraisal.conditions[:3]:
-            # A name with a number ("diabetes mellitus, type 2") is a stated number too: keep it
-            # only with a cited passage that writes it.
-            need = numbers_in(c)
-            source = next((p for p in s.passages if need <= numbers_in(p.text)), None) if need else None
-            if need and source is None:
-                continue
-            if source is not None:
-                citer.cite(s, source)
-            conditions.append(c)
-        if s.direct:
-            # Matched on the asked condition somewhere in its text: say so in the row.
-            conditions = [c for c in query.conditions[:1] if c not in conditions] + conditions
-        rows.append(EvidenceRow(
-            ref=ref, design=s.design, n=n,
-            population=", ".join(conditions) + ("" if s.direct else " (indirect)"),
-            intervention=f"{inter} {dose}".strip(), comparator=s.comparator(), outcome=s.outcome(),
-            effect=effect, direction=s.direction))
-    rows.sort(key=lambda r: r.ref)
-    return rows
 
 
 def _warnings(query: Query, studies: list[Study], verdict: Verdict) -> list[str]:
     out = []
-    if not query.interventions:
+    if not query.interventions and query.intent in ("efficacy", "comparison", "dosing", "safety"):
         out.append("No intervention was recognised in the question; results follow the words used.")
     if not studies:
         out.append("No indexed record matches this question; ingest more literature (evidex ingest).")
     for s in studies:
         if s.appraisal.retracted:
             out.append(f"{s.record.id} is a retracted publication and is not used as evidence.")
+    background = [s for s in studies if s.relevance == "background"]
+    if background and not any(s.relevant for s in studies if s.clinical):
+        out.append(f"{len(background)} record(s) only mention the asked treatment in passing; "
+                   "they are not counted as evidence.")
+    dups = [s for s in studies if s.duplicate_of]
+    for s in dups:
+        out.append(f"{s.record.id} reports the same trial as {s.duplicate_of}; it is counted once.")
     body, indirect = body_of_evidence(studies)
     if body and indirect and query.conditions:
         out.append(f"No study in the corpus addresses {query.conditions[0]} directly; "
@@ -348,8 +216,6 @@ def ask(store, question: str, limit: int = 40, mode: str = "hybrid") -> Answer:
     ``mode`` is "hybrid" (BM25 fused with semantic similarity, with evidence priors) or
     "lexical" (BM25 only)."""
     from ..query import parse_question
-    from ..retrieve import retrieve
-    query = parse_question(question)
+    from ..retrieve import resolve, retrieve
+    query = resolve(store, parse_question(question))
     return compose(query, retrieve(store, query, limit, mode=mode))
-
-

@@ -42,7 +42,7 @@ def violations(answer) -> list[str]:
             for i, st in enumerate(sub.statements):
                 check(f"{sub.heading} statement {i + 1}", st.text, st.citations)
     for row in answer.evidence_table:
-        cells = " ".join(str(x) for x in (row.n if row.n is not None else "", row.intervention, row.effect,
+        cells = " | ".join(str(x) for x in (row.n if row.n is not None else "", row.intervention, row.effect,
                                           row.population, row.comparator, row.outcome))
         check(f"evidence table row {row.ref}", cells, [row.ref])
     return out

@@ -5,32 +5,39 @@ import re
 
 ROLES = ("mechanism", "clinical_use", "efficacy", "safety", "comparison", "limitations")
 
+# General clinical-reporting words for each answer section (CONSORT items 6, 17 and 19 name
+# outcomes, results and harms; pharmacology texts name mechanisms this way). No drug or
+# condition names: those come from the question.
+_DOSE = r"\d+(?:[.\u00b7]\d+)?\s?(?:mg|mcg|µg|μg|g|ml|iu|units?)(?:/(?:kg|day|d|m2))?\b"
 _CUES: dict[str, re.Pattern[str]] = {
     "mechanism": re.compile(
-        r"\b(?:toll-like receptor|tlr-?4|microglia\w*|glia\w*|cytokines?|mechanism\w*|"
-        r"receptor\w*|endorphins?|enkephalin\w*|opioid (?:rebound|signal\w*|growth factor)|"
-        r"anti-inflammatory|neuroinflammation|antagonis\w*|pathway\w*|filamin)\b", re.I),
+        r"\b(?:mechanism\w*|mode of action|receptors?|pathways?|antagonis\w*|agonis\w*|inhibit\w*|"
+        r"block(?:s|ed|ade|ing)?|modulat\w*|bind(?:s|ing)?|signal\w*|mediat\w*|activat\w*|cytokines?|"
+        r"enzymes?|neurotransmit\w*|anti-inflammatory|inflammat\w*|express\w*)\b", re.I),
     "clinical_use": re.compile(
-        r"\b(?:\d+(?:[.\u00b7]\d+)?\s?(?:mg|mcg|µg|μg)\b|(?<!low-)(?<!low )dos(?:e|es|ing|age)\b|titrat\w*|bedtime|"
-        r"at night|nightly|once daily|compounded|off-label|prescri\w*|started at|starting)\b", re.I),
+        r"(?:" + _DOSE + r"|\b(?:dos(?:e|es|ing|age)|titrat\w*|bedtime|at night|nightly|once daily|twice daily|"
+        r"daily|weekly|regimen|started at|starting|initial(?:ly)?|increased (?:to|by)|maximum|up to|"
+        r"prescri\w*|off-label|compounded|administered|orally|intravenous\w*|subcutaneous\w*)\b)", re.I),
     "efficacy": re.compile(
-        r"\b(?:reduc\w*|improv\w*|decreas\w*|effective\w*|efficacy|relie\w*|remission|"
-        r"benefit\w*|responders?|significant\w*|placebo|pain scores?|symptoms?|"
-        r"outcomes?|no difference|did not|ceased|lessen\w*|went from|fell|numeric rating|NRS|resolved)\b", re.I),
+        r"\b(?:reduc\w*|improv\w*|decreas\w*|increas\w*|effective\w*|efficacy|relie\w*|remission|"
+        r"benefit\w*|responders?|response|significant\w*|placebo|scores?|symptoms?|heal\w*|cure\w*|"
+        r"outcomes?|no difference|did not|ceased|lessen\w*|went from|fell|rate|risk|mortality|resolved)\b", re.I),
     "safety": re.compile(
-        r"\b(?:adverse|side[- ]effects?|tolerat\w*|safety|safe|vivid dreams|insomnia|headache|"
-        r"nausea|withdrawal|contraindicat\w*|interactions?|discontinu\w*|tachycardia)\b", re.I),
+        r"\b(?:adverse|side[- ]effects?|tolerat\w*|safety|safe|toxicit\w*|harms?|complications?|"
+        r"withdr[ae]w\w* (?:due|because)|discontinu\w*|contraindicat\w*|interactions?|"
+        r"pregnan\w*|overdose|dependence)\b", re.I),
     "comparison": re.compile(
-        r"\b(?:compared (?:with|to)|versus|vs\.?|than (?:\w+ ){0,3}(?:gabapentin|pregabalin|amitriptyline|"
-        r"duloxetine|opioids?|nsaids?)|amitriptyline|gabapentin|pregabalin|duloxetine|alternative to)\b", re.I),
+        r"\b(?:compared (?:with|to)|versus|vs\.?|than|superior|inferior|non-?inferior\w*|equivalen\w*|"
+        r"head-to-head|alternative to|as effective as)\b", re.I),
     "limitations": re.compile(
         r"\b(?:limitation\w*|limited|small (?:sample|number|studies|trials?)|pilot|further (?:research|"
         r"studies|trials)|more research|larger (?:trials|studies)|need for|(?:are|is|were) needed|lack of|"
-        r"low[- ]quality|bias|uncontrolled|anecdotal|caution)\b", re.I),
+        r"low[- ]quality|bias|uncontrolled|anecdotal|caution|insufficient evidence)\b", re.I),
 }
 _SECTION_HINTS = {
     "RESULTS": "efficacy", "FINDINGS": "efficacy", "CONCLUSIONS": "efficacy", "CONCLUSION": "efficacy",
-    "LIMITATIONS": "limitations", "SAFETY": "safety", "ADVERSE EVENTS": "safety",
+    "LIMITATIONS": "limitations", "SAFETY": "safety", "ADVERSE EVENTS": "safety", "ADVERSE EFFECTS": "safety",
+    "HARMS": "safety", "SIDE EFFECTS": "safety",
     "INTERVENTIONS": "clinical_use", "DOSING": "clinical_use", "MECHANISM": "mechanism",
 }
 

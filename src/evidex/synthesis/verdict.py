@@ -1,87 +1,205 @@
 """Direction and certainty of a body of evidence, with a methodologist's reasons.
 
-Follows the GRADE handbook (Schünemann et al., 2013, sections 5.1-5.2): randomised
-evidence starts at high certainty, observational evidence at low; certainty is rated
-down for risk of bias, inconsistency, indirectness and imprecision. The optimal
-information size rule of thumb (a few hundred participants) marks imprecision.
+Follows the GRADE handbook (Schünemann et al., eds., 2013; gdt.gradepro.org/app/handbook):
+randomised evidence starts at high certainty and observational evidence at low (5.1);
+certainty is rated down one level per serious concern (5.2): risk of bias (5.2.1),
+inconsistency among the direct studies of the same comparison (5.2.2), indirectness (5.2.4),
+imprecision (5.2.3: total participants below the optimal information size, about 400 for a
+continuous outcome) and publication bias (5.2.5: a body of small studies that all report
+benefit). A systematic review or meta-analysis weighs more than any single trial it pools.
+
+Direction is always relative to the asked comparison: for "A vs B", favours means A beats B;
+for a placebo question, favours means the intervention beats its control.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ..enrich import stance as stance_model
+from ..query import Query
 from .evidence import Study
 
 CERTAINTY = ("high", "moderate", "low", "very_low")
-_OIS = 400   # GRADE's rule-of-thumb optimal information size for continuous outcomes
-_CONTROLLED = {"rct", "meta_analysis"}
+DIRECTIONS = ("favours", "no_difference", "against", "mixed", "insufficient")
+_OIS = 400                 # GRADE's rule-of-thumb optimal information size (handbook 5.2.3)
+_RANDOMISED = {"rct", "meta_analysis"}   # a systematic review may pool any design
 _UNCONTROLLED = {"case_report", "case_series"}
+_POOLED = {"meta_analysis", "systematic_review"}
+_BLINDED = re.compile(r"\b(?:double|triple|single|participant|observer|assessor)[- ]?(?:blind\w*|mask\w*)|"
+                      r"\bblinded\b|\bplacebo[- ]controlled\b", re.I)
+# How much one study weighs in the direction: pooled evidence above single trials, trials above
+# observational studies, uncontrolled reports least (the evidence hierarchy of OCEBM 2011).
+DESIGN_WEIGHT = {"meta_analysis": 3.0, "systematic_review": 3.0, "rct": 2.0, "non_randomised_trial": 1.0,
+                 "cohort": 1.0, "case_control": 1.0, "cross_sectional": 0.7, "case_series": 0.5,
+                 "case_report": 0.5}
+AGREEMENT = 0.7            # share of the weighted votes one side needs; below it the body is mixed
+YES_BAND = (0.45, 0.55)    # P(yes) inside this band leaves a yes/no question uncertain
 
 
 @dataclass(frozen=True)
 class Verdict:
-    direction: str       # favours | mixed | against | insufficient
+    direction: str       # favours | no_difference | against | mixed | insufficient
     certainty: str       # high | moderate | low | very_low
     reasons: tuple[str, ...]
+    answer: str = "uncertain"      # a yes/no question's direct answer: yes | no | uncertain
+    p_yes: float | None = None     # the stance model's P(yes) over the decisive passages
 
     def to_contract(self) -> dict[str, object]:
         return {"direction": self.direction, "certainty": self.certainty, "reasons": list(self.reasons)}
 
 
 def body_of_evidence(studies: list[Study]) -> tuple[list[Study], bool]:
-    """Clinical studies of the asked intervention; direct ones if any exist. Returns (body, indirect)."""
+    """Clinical studies of the asked question; direct ones if any exist. Returns (body, indirect)."""
     clinical = [s for s in studies if s.clinical and s.relevant and s.design != "guideline"]
-    direct = [s for s in clinical if s.direct]
+    direct = [s for s in clinical if s.relevance == "direct"]
     return (direct, False) if direct else (clinical, True)
 
 
-def grade(studies: list[Study], condition: str = "") -> Verdict:
+def best_tier(body: list[Study]) -> list[Study]:
+    """The randomised part of a body when it holds at least two studies with a finding: GRADE
+    rates a body by its best evidence, and observational studies beside trials add little."""
+    tier = [s for s in body if s.design in _RANDOMISED | _POOLED]
+    decided = [s for s in tier if s.direction in ("favours", "no_difference", "against")]
+    return tier if len(decided) >= 2 else body
+
+
+def total_participants(body: list[Study]) -> int:
+    """Participants behind the body: the primary studies' sum, or the largest review's pooled
+    total when that is larger (a review's n already counts its trials: never add both)."""
+    primary = sum(s.appraisal.n or 0 for s in body if s.design not in _POOLED)
+    pooled = max((s.appraisal.n or 0 for s in body if s.design in _POOLED), default=0)
+    return max(primary, pooled)
+
+
+def weight(s: Study) -> float:
+    return DESIGN_WEIGHT.get(s.design, 0.5)
+
+
+def direction_of(body: list[Study]) -> str:
+    votes = Counter()
+    for s in body:
+        if s.direction in ("favours", "no_difference", "against"):
+            votes[s.direction] += weight(s)
+    total = sum(votes.values())
+    if not total:
+        return "insufficient"
+    if votes["favours"] >= AGREEMENT * total:
+        return "favours"
+    null = votes["no_difference"] + votes["against"]
+    if null >= AGREEMENT * total:
+        return "against" if votes["against"] > votes["no_difference"] else "no_difference"
+    return "mixed"
+
+
+def yes_probability(query: Query, studies: list[Study]) -> float | None:
+    """P(yes) for the question from the decisive sentences of the studies, each weighted by its
+    design (the stance model, ``enrich.stance``)."""
+    texts, weights = [], []
+    for s in studies[:20]:
+        for f in s.findings:
+            texts.append(f.passage.text)
+            weights.append(weight(s))
+    if not texts:
+        return None
+    return stance_model.answer_probability(query.question, texts, weights)
+
+
+def grade(studies: list[Study], query: Query) -> Verdict:
+    condition = query.conditions[0] if query.conditions else ""
     body, indirect = body_of_evidence(studies)
+    relevant = [s for s in studies if s.relevant and not s.appraisal.retracted]
     if not body:
+        # No clinical study: a yes/no question may still be answered by laboratory or review
+        # evidence, at very low certainty (GRADE rates only clinical evidence).
+        p_yes = yes_probability(query, relevant) if query.question_type == "yesno" else None
+        if not relevant or p_yes is None:
+            return Verdict("insufficient", "very_low",
+                           ("No study in the indexed corpus addresses the asked question.",), "uncertain", p_yes)
+        direction = direction_of(relevant)
+        return Verdict(direction, "very_low",
+                       ("Design: no clinical study addresses the question; the evidence is laboratory, "
+                        "review-level or unclassified.",), _answer(direction, p_yes), p_yes)
+    if query.intent == "contraindications" and indirect:
+        # A question about use in a population or with a co-treatment is answered only by studies
+        # of that population or combination, never by efficacy evidence from elsewhere.
         return Verdict("insufficient", "very_low",
-                       ("No clinical study of the asked intervention was found in the indexed corpus.",))
+                       (f"No study in the indexed corpus addresses {' or '.join(query.facets) or 'the asked use'}.",),
+                       "uncertain", None)
+    body = best_tier(body)
     reasons: list[str] = []
     designs = {s.design for s in body}
-    randomised = bool(designs & _CONTROLLED)
+    randomised = bool(designs & _RANDOMISED)
     level = 0 if randomised else 2
     reasons.append("Design: the body of evidence includes randomised trials."
                    if randomised else
-                   "Design: no randomised trial addresses the question directly; the evidence is observational, "
-                   "case-based or review-level.")
-    if designs <= _UNCONTROLLED | {"systematic_review", "cross_sectional"} and designs & _UNCONTROLLED:
+                   "Design: no randomised trial addresses the question directly; the evidence is observational "
+                   "or case-based.")
+    if designs <= _UNCONTROLLED | {"cross_sectional"} and designs & _UNCONTROLLED:
         level += 1
-        reasons.append("Risk of bias: the direct evidence rests on uncontrolled case reports or case series.")
-    directions = [s.direction for s in body if s.direction != "unclear"]
-    pos = directions.count("favours")
-    neg = directions.count("no_difference") + directions.count("against")
-    if pos and neg:
+        reasons.append("Risk of bias: the evidence rests on uncontrolled case reports or case series.")
+    trials = [s for s in body if s.design == "rct"]
+    unblinded = [s for s in trials if not _BLINDED.search(s.record.text())]
+    if randomised and trials and len(unblinded) * 2 > len(trials) and "meta_analysis" not in designs:
+        # Cochrane risk-of-bias tool (Higgins et al., BMJ 2011): unblinded participants and
+        # assessors bias subjective outcomes; GRADE 5.2.1 rates such a body down.
         level += 1
-        reasons.append("Inconsistency: some studies report benefit while others report no difference.")
-    known_n = [s.appraisal.n for s in body if s.appraisal.n]
-    if not known_n or sum(known_n) < _OIS:
+        reasons.append("Risk of bias: most trials do not report blinding of participants or assessors.")
+    direction = direction_of(body)
+    decided = [s for s in body if s.direction in ("favours", "no_difference", "against")]
+    # Inconsistency is judged among the primary studies of the comparison (a review's own
+    # pooled result already summarises its trials).
+    primary = [s for s in decided if s.design not in _POOLED] or decided
+    fav_w = sum(weight(s) for s in primary if s.direction == "favours")
+    null_w = sum(weight(s) for s in primary if s.direction != "favours")
+    if direction == "mixed" or min(fav_w, null_w) >= 0.2 * (fav_w + null_w) > 0:
+        level += 1
+        reasons.append("Inconsistency: among the studies of this comparison, some report benefit while "
+                       "others report no difference or harm.")
+    if total_participants(body) < _OIS:
         level += 1
         reasons.append("Imprecision: the studies are small, so the size of any effect is uncertain.")
-    # The other conditions the evidence comes from, the most studied first.
-    counts = Counter(c for s in studies if s.clinical and s.relevant and not s.direct
-                     for c in s.appraisal.conditions if c != condition)
-    other_conditions = [c for c, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
-    direct_controlled = any(s.design in _CONTROLLED for s in body) and not indirect
-    if indirect or (condition and not direct_controlled and other_conditions):
+    # Direct evidence that is only uncontrolled, beside trials in other populations, is still
+    # judged partly on indirect evidence (the answer shows those trials).
+    others = [s for s in studies if s.clinical and s.relevance == "indirect" and s.relevant]
+    if indirect or (condition and not randomised and any(s.design in _RANDOMISED for s in others)):
         level += 1
-        where = ", ".join(other_conditions[:4]) or "other conditions"
-        reasons.append(f"Indirectness: much of the evidence concerns {where} rather than "
-                       f"{condition or 'the asked population'}"
-                       + ("; no study addresses the asked condition directly." if indirect else
-                          "; the direct evidence is limited to uncontrolled reports and reviews."))
-    certainty = CERTAINTY[min(level, 3)]
-    if not directions:
-        direction = "insufficient"
-    elif pos and neg:
-        direction = "mixed" if pos >= neg / 2 else "against"
-    elif pos:
-        direction = "favours"
-    else:
-        direction = "against"
+        reasons.append(_indirectness(studies, body if indirect else others, condition, query, indirect))
+    small_positive = [s for s in decided if s.direction == "favours" and (s.appraisal.n or 0) < 100]
+    if len(decided) >= 3 and len(small_positive) == len(decided):
+        level += 1
+        reasons.append("Publication bias: every study is small and reports benefit; small negative studies "
+                       "may be missing.")
+    certainty = CERTAINTY[min(level, 3)] if direction != "insufficient" else "very_low"
+    if direction == "insufficient":
+        reasons.append("No study of the asked question reports a finding either way.")
     if any(s.appraisal.retracted for s in studies):
         reasons.append("A retracted publication was found and excluded from the verdict.")
-    return Verdict(direction, certainty, tuple(reasons))
+    p_yes = yes_probability(query, body) if query.question_type == "yesno" else None
+    return Verdict(direction, certainty, tuple(reasons), _answer(direction, p_yes), p_yes)
+
+
+def _indirectness(studies: list[Study], body: list[Study], condition: str, query: Query, indirect: bool) -> str:
+    facets = Counter(f for s in body for f in s.differs)
+    counts = Counter(c for s in body for c in s.appraisal.conditions if c != condition)
+    where = ", ".join(c for c, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:4])
+    parts = []
+    if facets.get("population") or not facets:
+        parts.append(f"much of the evidence concerns {where or 'other populations'} rather than "
+                     f"{condition or 'the asked population'}")
+    if facets.get("comparator") and query.comparators:
+        parts.append(f"no study compares against {' or '.join(query.comparators)} directly")
+    tail = ("no study addresses the question directly." if indirect else
+            "the direct evidence is limited to uncontrolled reports and reviews.")
+    return "Indirectness: " + "; ".join(parts) + "; " + tail
+
+
+def _answer(direction: str, p_yes: float | None) -> str:
+    if direction == "favours":
+        return "yes"
+    if direction in ("no_difference", "against"):
+        return "no"
+    if p_yes is None or YES_BAND[0] < p_yes < YES_BAND[1]:
+        return "uncertain"
+    return "yes" if p_yes >= YES_BAND[1] else "no"

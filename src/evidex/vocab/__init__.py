@@ -59,7 +59,34 @@ def lexicon() -> dict[str, Term]:
     for k, t in list(table.items()):
         if t.source == "mesh" and t.canonical in remap:
             table[k] = Term(remap[t.canonical], t.kind, "mesh")
+    for cls in drug_classes().values():
+        for name in (cls.name, *cls.synonyms):
+            table.setdefault(_key(name), Term(cls.name, "intervention", "classes"))
+        for member in cls.members:
+            table.setdefault(_key(member), Term(member, "intervention", "classes"))
     return table
+
+
+@dataclass(frozen=True)
+class DrugClass:
+    name: str
+    synonyms: tuple[str, ...]
+    stems: tuple[str, ...]      # WHO INN stems: a drug whose name ends so belongs to the class
+    members: tuple[str, ...]    # members whose names carry no class stem
+
+
+@lru_cache(maxsize=1)
+def drug_classes() -> dict[str, DrugClass]:
+    """``drug_classes.tsv``: classes a question may name, with what marks their members."""
+    out: dict[str, DrugClass] = {}
+    text = files("evidex.vocab").joinpath("drug_classes.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, synonyms, stems, members = (line.split("\t") + ["", "", ""])[:4]
+        split = lambda v: tuple(x.strip() for x in v.split("|") if x.strip())  # noqa: E731
+        out[name] = DrugClass(name, split(synonyms), split(stems), split(members))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -117,7 +144,14 @@ def lookup(term: str) -> Term | None:
 
 def expansions(canonical: str) -> list[str]:
     """Every surface form mapping to ``canonical`` (for query expansion), longest first."""
-    lex = lexicon()
-    forms = {k for k, t in lex.items() if t.canonical == canonical}
+    forms = set(_forms_by_canonical().get(canonical, ()))
     forms.add(canonical)
     return sorted(forms, key=lambda f: (-len(f), f))
+
+
+@lru_cache(maxsize=1)
+def _forms_by_canonical() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for key, term in lexicon().items():
+        out.setdefault(term.canonical, []).append(key)
+    return {k: tuple(v) for k, v in out.items()}

@@ -1,0 +1,66 @@
+"""Adverse effects named in harms sentences, for one aggregated list across studies.
+
+CONSORT's harms extension (Ioannidis et al., Ann Intern Med 2004) asks trials to name each
+adverse event with its frequency; abstracts do so as a list after a cue ("the most common
+adverse events were A, B and C"). The items are read from that list, verbatim, so the
+aggregated statement quotes only words its cited sentences contain.
+"""
+from __future__ import annotations
+
+import re
+
+_HARMS = re.compile(r"\b(?:adverse (?:events?|effects?|reactions?)|side[- ]effects?|complications?|"
+                    r"toxicit(?:y|ies))\b", re.I)
+_LIST_CUE = re.compile(r"\b(?:such as|including|included|include|namely|consisted of|comprised)\s+|:\s*", re.I)
+_VERB_CUE = re.compile(r"\b(?:were|was)\s+", re.I)
+_NEGATED = re.compile(r"\b(?:no|none|without|nor|free of|absence of)\b(?:\s+\w+){0,3}\s*$", re.I)
+_SPLIT = re.compile(r",\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|;\s*")
+_NOT_AN_EFFECT = re.compile(r"\b(?:no|none|patients?|participants?|group|groups|treatment|study|studies|trial|"
+                            r"placebo|similar|common|frequent|reported|observed|significant|serious|rates?|"
+                            r"incidence|mild|moderate|severe|transient|well|both|all|most|there)\b", re.I)
+_LIST_FIRST = re.compile(r"^\s*([^.;:]{3,160}?)\s+(?:were|was|are|is)\s+(?:the\s+)?(?:most\s+)?"
+                         r"(?:common(?:ly reported)?|frequent|usual|main|only|reported)?\s*$", re.I)
+_END = re.compile(r"[.;](?:\s|$)|\bin (?:the|both|all)\b|\bcompared\b|\bwhich\b|\bwhereas\b|\bwhile\b|"
+                  r",?\s+(?:were|was|are|is|occurred|appeared|resolved)\b", re.I)
+MAX_WORDS = 4
+
+
+def adverse_effects(sentence: str, exclude: tuple[str, ...] = ()) -> list[str]:
+    """The adverse effects a harms sentence lists (verbatim items), or []."""
+    m = _HARMS.search(sentence)
+    if not m:
+        return []
+    if _NEGATED.search(sentence[:m.start()]):
+        return []             # "no adverse effects of moderate severity": nothing is listed
+    before = _LIST_FIRST.search(sentence[:m.start()])
+    if before:                # "Vivid dreams, headaches and stomach ache were frequent side effects"
+        return _items(before.group(1), exclude)
+    tail = sentence[m.end():]
+    cue = _LIST_CUE.search(tail)
+    if not cue:
+        cue = _VERB_CUE.search(tail)
+        if not cue or cue.start() > 40:
+            return []
+    listed = _END.split(tail[cue.end():])[0]
+    return _items(listed, exclude)
+
+
+def _items(listed: str, exclude: tuple[str, ...]) -> list[str]:
+    out = []
+    for raw in _SPLIT.split(listed):
+        item = raw.strip(" ,.")
+        if item.count("(") < item.count(")"):
+            item = item.rstrip(")")
+        if item.count("(") > item.count(")"):
+            item += ")"           # "nausea (12%" -> "nausea (12%)": the frequency is kept
+        item = re.sub(r"^(?:the most common |most commonly |mainly |mostly |mild |moderate |transient )+", "",
+                      item, flags=re.I)
+        words = item.split()
+        if not words or len(words) > MAX_WORDS or _NOT_AN_EFFECT.fullmatch(item.lower()):
+            continue
+        if all(_NOT_AN_EFFECT.fullmatch(w.lower()) for w in words) or not re.search(r"[a-z]{3}", item):
+            continue
+        if any(x and x in item.lower() for x in exclude):
+            continue          # the treatment itself, or its comparator, is not an adverse effect
+        out.append(item)
+    return out if len(out) >= 1 and len(out) <= 12 else []

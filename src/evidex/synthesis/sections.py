@@ -1,0 +1,267 @@
+"""The answer's sections, chosen and ordered by the question's intent (the shape of the seed
+answers: guidelines with Key Points first, then the research sub-sections).
+
+Every statement is a source sentence quoted whole, or a short sentence of our own that
+states no number, dose or name its cited passages do not write. Sentences are chosen by
+relevance to the question (``select``) within the role each sub-section needs; aims and
+methods are never filed as findings. Sentences that say the same thing become one statement
+citing every source.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..query import Query
+from ..records import Passage
+from ..retrieve import query_forms
+from ..vocab import find_terms
+from ..text import numbers_in, tokens
+from .dosing import PARTS, doses_in, part_of
+from .evidence import Study
+from .faithfulness import unsupported_numbers
+from .harms import adverse_effects
+from .select import Scored, same_statement
+from .verdict import Verdict
+
+MAX_PER_SUBSECTION = 5
+FINDINGS = ("results", "conclusions", "")
+USE = ("methods", "results", "conclusions", "")
+# Which sub-sections lead, by intent; the rest follow in the default order.
+ORDER = {
+    "efficacy": ("Evidence", "Efficacy", "Comparison to Other Treatments", "Clinical Use", "Safety",
+                 "Mechanism of Action", "Limitations"),
+    "comparison": ("Comparison to Other Treatments", "Evidence", "Efficacy", "Safety", "Clinical Use",
+                   "Mechanism of Action", "Limitations"),
+    "dosing": ("Clinical Use", "Safety", "Evidence", "Efficacy", "Mechanism of Action", "Limitations"),
+    "safety": ("Safety", "Contraindications and Interactions", "Evidence", "Efficacy", "Clinical Use",
+               "Mechanism of Action", "Limitations"),
+    "contraindications": ("Contraindications and Interactions", "Safety", "Clinical Use", "Evidence",
+                          "Efficacy", "Mechanism of Action", "Limitations"),
+    "mechanism": ("Mechanism of Action", "Evidence", "Efficacy", "Clinical Use", "Safety", "Limitations"),
+}
+
+
+@dataclass(frozen=True)
+class Statement:
+    """``kind`` says how a statement rests on its sources: "quote" (a source sentence, whole,
+    perhaps after a label ending in ": "), "list" (``items`` each written verbatim in a cited
+    passage) or "summary" (our own short sentence, stating no number its sources do not)."""
+
+    text: str
+    citations: tuple[int, ...] = ()
+    kind: str = "quote"
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Subsection:
+    heading: str
+    statements: tuple[Statement, ...]
+
+
+@dataclass(frozen=True)
+class AnswerSection:
+    heading: str
+    statements: tuple[Statement, ...] = ()
+    key_points: tuple[Statement, ...] = ()
+    subsections: tuple[Subsection, ...] = ()
+
+
+@dataclass
+class Writer:
+    """Picks sentences once each, merges those that say the same thing, cites their sources."""
+
+    query: Query
+    scored: dict[str, list[Scored]]
+    cite: object                                     # (study, *passages) -> reference number
+    seen: set[str] = field(default_factory=set)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The asked treatments' names and their last words (never listed as harms)."""
+        out = [*self.query.interventions, *self.query.comparators]
+        return tuple({n.lower() for n in out} | {n.split()[-1].lower() for n in out if n.split()})
+
+    def best(self, study: Study, role: str, abstract_roles: tuple[str, ...], fits=None) -> list[Scored]:
+        """The study's unused sentences for an answer role, most relevant first. Efficacy draws
+        only on the findings that answer the question (``Study.findings``), the more decisive
+        (by the stance model) the better."""
+        decisive = {f.passage.seq: 1.0 - f.neither for f in study.findings}
+        out = [s for s in self.scored.get(study.record.id, [])
+               if s.passage.id not in self.seen and s.role in abstract_roles
+               and (role == "any" or role in study.roles.get(s.passage.seq, ()))
+               and (role != "efficacy" or s.passage.seq in decisive)
+               and (fits is None or fits(s.passage.text))]
+        weight = (lambda s: 0.5 + 0.5 * decisive.get(s.passage.seq, 0.0)) if role in ("efficacy", "any") \
+            else (lambda s: 1.0)
+        return sorted(out, key=lambda s: (-s.relevance * weight(s), s.passage.seq))
+
+    def add(self, into: list[Statement], study: Study, p: Passage, prefix: str = "") -> None:
+        self.seen.add(p.id)
+        ref = self.cite(study, p)
+        for i, st in enumerate(into):
+            if same_statement(st.text, p.text):
+                into[i] = Statement(st.text, tuple(sorted(set(st.citations) | {ref})), st.kind, st.items)
+                return
+        into.append(Statement(f"{prefix}{p.text.strip()}", (ref,)))
+
+    def take(self, into: list[Statement], studies: list[Study], role: str, abstract_roles, cap: int,
+             fits=None, prefix=lambda s: "") -> None:
+        for s in studies:
+            if len(into) >= cap:
+                return
+            got = self.best(s, role, abstract_roles, fits)
+            if got:
+                self.add(into, s, got[0].passage, prefix(s))
+
+
+def _indirect_prefix(study: Study) -> str:
+    if study.relevance != "indirect" or "population" not in study.differs:
+        return ""
+    pops = [c for c in study.appraisal.conditions[:2] if not numbers_in(c)]
+    return f"Indirect evidence ({' and '.join(pops) or 'another population'}): "
+
+
+def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> AnswerSection:
+    clinical = [s for s in ranked if s.clinical and s.relevant]
+    direct = [s for s in clinical if s.relevance == "direct"]
+    indirect = [s for s in clinical if s.relevance != "direct"]
+    relevant = [s for s in ranked if s.relevant]
+    # Null and harmful findings first among the direct ones: contradicting studies are shown.
+    direct_nulls_first = sorted(direct, key=lambda s: s.direction not in ("no_difference", "against"))
+    inter = " and ".join(query.interventions) or ""
+    asked = query.conditions[0] if query.conditions else ""
+    built: dict[str, list[Statement]] = {}
+
+    def sub(name: str, studies: list[Study], role: str, roles, cap: int, fits=None, prefix=lambda s: "") -> None:
+        got = built.setdefault(name, [])
+        w.take(got, studies, role, roles, cap, fits, prefix)
+
+    evidence_heading = (f"Evidence for {inter}" + (f" in {asked}" if asked else "")) if inter else "Evidence"
+    evidence_heading = evidence_heading[0].upper() + evidence_heading[1:]
+    for name in ORDER.get(query.intent, ORDER["efficacy"]):
+        if name == "Evidence":
+            pool = direct_nulls_first if query.interventions else relevant
+            sub(name, pool, "efficacy" if query.interventions else "any", FINDINGS, MAX_PER_SUBSECTION)
+        elif name == "Efficacy":
+            sub(name, direct_nulls_first + indirect, "efficacy", FINDINGS, MAX_PER_SUBSECTION + 2,
+                prefix=_indirect_prefix)
+        elif name == "Comparison to Other Treatments":
+            comp_forms = [t for c in query.comparators for t in [c, *tokens(c)] if len(t) > 3]
+            head_to_head = [s for s in clinical if not comp_forms or any(f in s.record.text().lower() for f in comp_forms)]
+            fits = (lambda t: any(f in t.lower() for f in comp_forms)) if comp_forms else \
+                (lambda t: names_another_treatment(query, t))
+            sub(name, head_to_head, "comparison", FINDINGS, 3, fits)
+        elif name == "Clinical Use":
+            built[name] = _clinical_use(w, relevant)
+        elif name == "Safety":
+            built[name] = _safety(w, relevant)
+        elif name == "Contraindications and Interactions":
+            built[name] = _facets(w, query, relevant)
+        elif name == "Mechanism of Action":
+            mech = sorted(relevant, key=lambda s: s.clinical)   # laboratory and review records first
+            sub(name, mech, "mechanism", USE + ("background",), 3)
+        elif name == "Limitations":
+            sub(name, relevant, "limitations", FINDINGS, 3)
+    subs = []
+    for name, statements in built.items():
+        if statements:
+            heading = evidence_heading if name == "Evidence" else name
+            subs.append(Subsection(heading, tuple(statements)))
+    return AnswerSection("From the Research", (), (), tuple(subs))
+
+
+def _clinical_use(w: Writer, studies: list[Study]) -> list[Statement]:
+    """Regimen parts in prescribing order, each from the most relevant sentences stating it;
+    sentences giving the same dose become one statement with several sources."""
+    by_part: dict[str, list[tuple[float, Study, Scored]]] = {}
+    for s in studies:
+        for sc in w.best(s, "clinical_use", USE):
+            part = part_of(sc.passage.text)
+            if part:
+                # What was given is told in methods; results sentences report what it did.
+                boost = 1.3 if sc.role == "methods" else 1.0
+                by_part.setdefault(part, []).append((sc.relevance * boost, s, sc))
+    out: list[Statement] = []
+    for name, _rx in PARTS:
+        group = sorted(by_part.get(name, []), key=lambda t: -t[0])[:2]
+        for _, s, sc in group:
+            if sc.passage.id in w.seen:
+                continue
+            same = [st for st in out if doses_in(st.text) and doses_in(st.text) == doses_in(sc.passage.text)]
+            if same:
+                i = out.index(same[0])
+                out[i] = Statement(same[0].text, tuple(sorted(set(same[0].citations) | {w.cite(s, sc.passage)})),
+                                   same[0].kind, same[0].items)
+                w.seen.add(sc.passage.id)
+            else:
+                w.add(out, s, sc.passage)
+    return out[:6]
+
+
+def _safety(w: Writer, studies: list[Study]) -> list[Statement]:
+    """One aggregated list of the adverse effects named, then the most relevant harms sentences."""
+    effects: dict[str, set[int]] = {}
+    sources: list[tuple[Study, Passage]] = []
+    for s in studies:
+        for sc in w.best(s, "safety", FINDINGS + ("methods",)):
+            items = adverse_effects(sc.passage.text, w.names)
+            if items:
+                sources.append((s, sc.passage))
+                for item in items:
+                    effects.setdefault(item.lower(), set()).add(w.cite(s, sc.passage))
+    out: list[Statement] = []
+    if len(effects) >= 2:
+        ranked = sorted(effects.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:10]
+        refs = tuple(sorted(set().union(*(r for _, r in ranked))))
+        out.append(Statement("Adverse effects reported: " + ", ".join(k for k, _ in ranked) + ".", refs, "list",
+                             tuple(k for k, _ in ranked)))
+    for s, p in sources[:2]:
+        w.add(out, s, p)
+    w.take(out, studies, "safety", FINDINGS, 4)
+    return out
+
+
+def _facets(w: Writer, query: Query, studies: list[Study]) -> list[Statement]:
+    """Each asked facet (pregnancy, a co-medication) with the sentences that address it, or a
+    plain statement that no record does."""
+    out: list[Statement] = []
+    for facet in query.facets:
+        words = [t for t in tokens(facet) if len(t) > 3]
+        fits = (lambda t, ws=words: any(x in t.lower() for x in ws)) if words else None
+        before = len(out)
+        for s in studies:
+            got = [sc for sc in w.best(s, "safety", USE, fits)] or \
+                  [sc for role in ("clinical_use", "efficacy") for sc in w.best(s, role, USE, fits)]
+            if got:
+                w.add(out, s, got[0].passage)
+            if len(out) - before >= 2:
+                break
+        if len(out) == before:
+            out.append(Statement(f"No record in the library addresses {facet}." if not numbers_in(facet)
+                                 else "No record in the library addresses this part of the question.",
+                                 kind="summary"))
+    return out
+
+
+def names_another_treatment(query: Query, text: str) -> bool:
+    """A sentence that names a treatment other than the asked one (a head-to-head finding)."""
+    asked = {f.lower() for i in query.interventions for f in query_forms(query, i)}
+    return any(m.canonical not in query.interventions and m.text.lower() not in asked
+               for m in find_terms(text, ("intervention",)))
+
+
+def unaddressed(query: Query, studies: list[Study]) -> list[str]:
+    """Asked facets that no relevant record mentions at all."""
+    text = " ".join(s.record.text().lower() for s in studies if s.relevant)
+    missing = []
+    for facet in query.facets:
+        words = [t for t in tokens(facet) if len(t) > 3]
+        if words and not any(x in text for x in words):
+            missing.append(facet)
+    return missing
+
+
+def safe(text: str, cited: list[Passage], fallback: str) -> str:
+    """``text`` if every number in it is written in a cited passage, else ``fallback``."""
+    return text if not unsupported_numbers(text, [p.text for p in cited]) else fallback

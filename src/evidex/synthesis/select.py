@@ -1,0 +1,70 @@
+"""Which sentences answer the question: a relevance score for every candidate passage.
+
+Relevance is semantic similarity between the question and the sentence (the wordllama
+static embedder that ships inside its wheel: fast enough to score every sentence of every
+candidate in one batch), plus the share of the question's content words the sentence
+contains, and the sentence's role in its abstract: findings (results, conclusions) answer a
+question, aims and methods only describe it (roles from ``enrich.roles``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from ..query import Query
+from ..records import Passage
+from ..retrieve import STOPWORDS
+from ..text import tokens
+from .evidence import Study
+
+# Role of a sentence in its abstract -> how much it can answer a question.
+ROLE_WEIGHT = {"results": 1.0, "conclusions": 1.0, "methods": 0.55, "objective": 0.25, "background": 0.3}
+SEMANTIC, LEXICAL = 0.6, 0.4
+
+
+@lru_cache(maxsize=1)
+def _embedder():
+    from ..index.embed import WordLlamaEmbedder
+    return WordLlamaEmbedder()
+
+
+@dataclass(frozen=True)
+class Scored:
+    passage: Passage
+    role: str            # abstract role: background | objective | methods | results | conclusions | ""
+    relevance: float     # 0..1: how well the sentence matches the question
+
+
+def question_words(query: Query) -> set[str]:
+    return {t for t in tokens(query.question) if t not in STOPWORDS and len(t) > 2}
+
+
+def score_studies(query: Query, studies: list[Study]) -> dict[str, list[Scored]]:
+    """record id -> its non-title passages, each with role and relevance (one embedding batch)."""
+    items: list[tuple[str, Passage, str]] = []
+    for s in studies:
+        roles = s.sentence_roles
+        for p in s.passages:
+            if p.section != "TITLE":
+                items.append((s.record.id, p, roles.get(p.seq, "")))
+    out: dict[str, list[Scored]] = {s.record.id: [] for s in studies}
+    if not items:
+        return out
+    vecs = _embedder().embed([query.question] + [p.text for _, p, _ in items])
+    vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
+    sims = vecs[1:] @ vecs[0]
+    words = question_words(query)
+    for (rid, p, role), sim in zip(items, sims):
+        have = set(tokens(p.text))
+        overlap = len(words & have) / len(words) if words else 0.0
+        base = SEMANTIC * max(0.0, float(sim)) + LEXICAL * overlap
+        out[rid].append(Scored(p, role, base * ROLE_WEIGHT.get(role, 0.7)))
+    return out
+
+
+def same_statement(a: str, b: str) -> bool:
+    """Two sentences that say the same thing (most of their words shared): one statement."""
+    ta, tb = set(tokens(a)), set(tokens(b))
+    return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= 0.6
