@@ -53,7 +53,8 @@ _COMPARATOR_CUE = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|than|rathe
 _POPULATION_CUE = re.compile(r"\b(?:for|in|among|of)\s+", re.I)
 _BOUNDARY = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|as|versus|vs\.?|"
                        r"compared (?:to|with)|with|or|and)\s+|[?.;,]|$", re.I)
-_LEAD = re.compile(r"^(?:only |also |just |with |without |the |a |an |any |some |patients (?:with|who have) |people (?:with|who have) |"
+_LEAD = re.compile(r"^(?:only |also |just |with |without |the |a |an |any |some |(?:human )?(?:protein|gene|enzyme|"
+                   r"drug|compound|molecule|receptor|transcription factor|mutation|variant)s? (?=\S+)|patients (?:with|who have) |people (?:with|who have) |"
                    r"adults (?:with|who have) |children (?:with|who have) |women (?:with|who have) |"
                    r"men (?:with|who have) |the (?:treatment|prevention|management|use) of |"
                    r"(?:treatment|prevention|management|use|administration|therapy) (?:of|with) |"
@@ -95,7 +96,9 @@ def question_type(question: str) -> str:
     if not words:
         return "summary"
     first = words[0]
-    if first in _AUX:
+    # "X, yes or no?" and "As of 2019, are ...?" are yes/no questions too.
+    if first in _AUX or re.search(r"\byes or no\W*$", question.lower()) or \
+            re.search(r"(?:^[^,?]{0,60},|[:;.\u2014]|\s-|--)\s*(?:" + "|".join(_AUX) + r")\b", question.lower()):
         return "yesno"
     head = " ".join(words[:4])
     if first in ("list", "name", "enumerate") or re.match(r"(?:which|what) (?:\w+ ){0,3}(?:are|were)\b", head) \
@@ -107,6 +110,9 @@ def question_type(question: str) -> str:
         return "summary"
     if first in ("what", "which", "who", "when", "where", "how"):
         return "factoid"
+    if question.rstrip().endswith("?") and not re.search(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b",
+                                                          question.lower()):
+        return "yesno"        # a title-style question: "Aripiprazole: a new risk factor for gambling?"
     return "summary"
 
 

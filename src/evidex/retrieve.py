@@ -63,6 +63,14 @@ def intervention_forms(canonical: str) -> list[str]:
     return forms
 
 
+def anchored(query: Query) -> bool:
+    """Whether an asked intervention is a vocabulary name (a drug, a class): only then can a
+    record be required to name it. An open phrase from the question's grammar ("METTL1
+    overexpression") is matched by the question's words instead."""
+    lex = lexicon()
+    return any(lex.get(" ".join(tokens(i))) is not None for i in query.interventions)
+
+
 def query_forms(query: Query, name: str) -> list[str]:
     """Every form of an asked intervention: synonyms, and the class members the library writes."""
     extra = next((m for n, m in query.members if n == name), ())
@@ -170,14 +178,17 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
     question's own words find (``rank``), so a question whose terms the vocabulary lacks,
     or one with no intervention at all, still reaches its evidence."""
     _check_mode(mode)
-    lexical = _retrieve_lexical(store, query, limit, filt)
     vectors = _vectors(store) if mode == "hybrid" else None
-    if vectors is not None and (query.interventions or query.conditions):
-        found = _hybrid_candidates(store, vectors, query, lexical, limit, filt)
+    if not anchored(query):
+        # An open question (no drug or class the vocabulary knows): the question's own words
+        # rank the library, as a search engine would; the parsed phrases only label directness.
+        found, depth = [], limit
     else:
-        found = lexical
+        lexical = _retrieve_lexical(store, query, limit, filt)
+        found = _hybrid_candidates(store, vectors, query, lexical, limit, filt) if vectors is not None else lexical
+        depth = FREE_TEXT_DEPTH
     have = {c.stored.record.id for c in found}
-    free = [rid for rid, _ in rank(store, query.question, FREE_TEXT_DEPTH, filt,
+    free = [rid for rid, _ in rank(store, query.question, depth, filt,
                                    mode="hybrid" if vectors is not None else "lexical", vectors=vectors)
             if rid not in have]
     stored = store.get_many(free)
@@ -189,13 +200,14 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
         if rid not in stored:
             continue
         text = " " + " ".join(tokens(stored[rid].record.text())) + " "
-        if inter and not contains_any(text, inter):
+        if inter and anchored(query) and not contains_any(text, inter):
             continue      # about another treatment: not evidence for the asked one
         direct = not cond or contains_any(text, cond)
         related = direct or any(f" {w} " in text for w in cond_words)
         extra.append(Candidate(stored[rid], -float(i), direct, tuple(passages_of(stored[rid].record)), related))
     out = found + extra
-    out.sort(key=lambda c: (not c.direct, not c.related))     # stable: each pool keeps its order
+    if anchored(query):
+        out.sort(key=lambda c: (not c.direct, not c.related))     # stable: each pool keeps its order
     return out[:limit]
 
 

@@ -26,10 +26,12 @@ about 35 ms for the 200 passages of an answer.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from . import models
@@ -37,7 +39,7 @@ from .direction import _HEDGE, effect_polarity, sentence_direction
 from .features import tokens
 
 __all__ = ["QuestionForm", "Stance", "answer_probability", "pair_features", "passage_stance", "passage_stances",
-           "question_form", "yes_no_maybe"]
+           "question_form", "use_model_file", "yes_no_maybe"]
 
 _YES_OR_NO = re.compile(r",?\s*\(?\s*yes\s*(?:,|or|/)\s*no\s*\)?\s*\??\s*$", re.I)
 _QNEG = re.compile(r"\b(?:not|never|no)\b|n't\b", re.I)
@@ -219,9 +221,38 @@ class _Model:
     relevance_floor: float
 
 
+_MODEL_FILE: Path | None = None     # None: the shipped model (models/stance.json)
+
+
+def use_model_file(path: Path | str | None) -> None:
+    """For evaluation only: answer with the stance model in ``path`` (a file written by
+    ``scripts/train_stance.py --out``, e.g. one trained without the questions being scored)
+    instead of the shipped one, for every later call in this process; ``None`` restores the
+    shipped model. The file is read and checked (manifest name "stance") at once, so a bad
+    path fails here rather than at the first question."""
+    global _MODEL_FILE
+    if path is not None:
+        path = Path(path)
+        _read(path)
+    _MODEL_FILE = path
+    _model.cache_clear()
+
+
+def model_manifest() -> dict[str, Any]:
+    """The manifest of the model in use (the shipped one unless ``use_model_file`` chose another)."""
+    return dict(_read(_MODEL_FILE)["manifest"]) if _MODEL_FILE is not None else dict(models.load("stance")["manifest"])
+
+
+def _read(path: Path) -> dict[str, Any]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("manifest", {}).get("name") != "stance":
+        raise models.ModelMissing(f"{path}: not a stance model (manifest name {data.get('manifest', {}).get('name')!r})")
+    return data
+
+
 @lru_cache(maxsize=1)
 def _model() -> _Model:
-    p: dict[str, Any] = models.load("stance")["params"]
+    p: dict[str, Any] = (_read(_MODEL_FILE) if _MODEL_FILE is not None else models.load("stance"))["params"]
     return _Model(_Linear(p["polarity"]["weights"], p["polarity"]["bias"]),
                   _Linear(p["relevance"]["weights"], p["relevance"]["bias"]),
                   p["answer"]["platt_a"], p["answer"]["platt_b"],

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from ..citation import link, vancouver
 from ..query import Query
 from ..records import Passage
-from ..retrieve import Candidate
+from ..retrieve import Candidate, anchored
 from .evidence import Study, build_studies
 from .sections import AnswerSection, Statement, Subsection, Writer, research, safe, unaddressed
 from .select import score_studies
 from .table import EvidenceRow, table
-from .verdict import Verdict, body_of_evidence, grade
+from .verdict import HEDGE_BAND, Verdict, body_of_evidence, grade
 
 __all__ = ["Answer", "AnswerSection", "EvidenceRow", "Reference", "Statement", "Subsection", "ask", "compose"]
 
@@ -83,12 +83,15 @@ class _Citer:
 
 def compose(query: Query, candidates: list[Candidate]) -> Answer:
     studies = build_studies(query, candidates)
-    verdict = grade(studies, query)
+    # Evidence level orders studies of a named treatment; an open question keeps the ranking.
+    design_rank = (lambda s: _DESIGN_RANK.get(s.design, 7)) if anchored(query) else (lambda s: 0)
     ranked = sorted([s for s in studies if s.relevant],
-                    key=lambda s: (_RELEVANCE_RANK[s.relevance], not s.candidate.related,
-                                   _DESIGN_RANK.get(s.design, 7), -s.candidate.score))
+                    key=lambda s: (_RELEVANCE_RANK[s.relevance], not s.candidate.related, design_rank(s),
+                                   -s.candidate.score))
+    scored = score_studies(query, ranked)
+    verdict = grade(studies, query, scored)
     citer = _Citer()
-    writer = Writer(query, score_studies(query, ranked), citer.cite)
+    writer = Writer(query, scored, citer.cite)
     sections = [_guidelines(writer, query, ranked, verdict, citer), research(writer, query, ranked, verdict)]
     rows = table(query, ranked, citer.cite)
     return Answer(query.question, query, verdict, tuple(sections), tuple(rows), citer.references(),
@@ -109,18 +112,22 @@ def _direct_answer(query: Query, verdict: Verdict, body: list[Study], citer: _Ci
     pro = [s for s in body if s.direction == "favours"]
     con = [s for s in body if s.direction in ("no_difference", "against")]
     word = {"yes": "Yes", "no": "No", "uncertain": "Uncertain"}[verdict.answer]
-    if verdict.direction in ("mixed", "insufficient") and verdict.answer != "uncertain":
+    hedged = verdict.p_yes is not None and HEDGE_BAND[0] < verdict.p_yes < HEDGE_BAND[1]
+    if (verdict.direction in ("mixed", "insufficient") or hedged) and verdict.answer != "uncertain":
         word = f"Probably {verdict.answer}"
+    by_id = {s.record.id: s for s in body}
+    stance_based = [by_id[i] for i in verdict.basis if i in by_id]
     if verdict.answer == "yes":
-        cited = pro or body
+        cited = (pro if verdict.direction == "favours" else []) or stance_based or pro or body
         where = f" in {query.conditions[0]}" if query.conditions and all(s.relevance == "direct" for s in cited) else ""
         what = (f"the studies found report benefit of {inter}{where}" if inter and query.intent == "efficacy"
                 else "the studies found support it")
     elif verdict.answer == "no":
-        cited = con or body
+        cited = (con if verdict.direction in ("no_difference", "against") else []) or stance_based or con or body
         comp = " or ".join(query.comparators) or "the comparison"
         what = (f"the studies found report no benefit of {inter} over {comp}"
-                if inter and verdict.direction == "no_difference" else "the studies found do not support it")
+                if inter and verdict.direction == "no_difference" and query.intent in ("efficacy", "comparison")
+                else "the studies found do not support it")
     else:
         cited = body
         what = ("the studies found disagree" if pro and con else
@@ -147,7 +154,8 @@ def _guidelines(w: Writer, query: Query, ranked: list[Study], verdict: Verdict, 
         w.take(statements, guidelines[:2], "efficacy", ("results", "conclusions", ""), len(statements) + 2)
     body, indirect = body_of_evidence(ranked)
     key_points: list[Statement] = []
-    opening = _direct_answer(query, verdict, body or ranked, citer)
+    opening = _direct_answer(query, verdict, (body + [s for s in ranked if s not in body]) if body else ranked,
+                             citer)
     if opening:
         key_points.append(opening)
     sources = (body or ranked)[:8]

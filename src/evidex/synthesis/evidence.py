@@ -23,7 +23,7 @@ from ..enrich.roles import sentence_roles
 from ..query import QUESTION_STOPWORDS
 from ..query import Query
 from ..records import Passage
-from ..retrieve import STOPWORDS, Candidate, contains_any, query_forms
+from ..retrieve import STOPWORDS, Candidate, anchored, contains_any, query_forms
 from ..text import tokens
 from ..vocab import expansions, find_terms
 from .roles import is_context, roles_of
@@ -116,7 +116,7 @@ def _padded(text: str) -> str:
 
 def _relevance(query: Query, c: Candidate, sroles: dict[int, str]) -> tuple[str, tuple[str, ...]]:
     """direct | indirect | background, and the facets an indirect study differs in."""
-    if not query.interventions:
+    if not anchored(query):
         return ("direct" if c.direct else "indirect"), (() if c.direct else ("population",))
     forms = [f for i in query.interventions for f in query_forms(query, i) if len(f) >= 3]
     record = c.stored.record
@@ -153,9 +153,14 @@ def _answers_the_question(query: Query, text: str) -> bool:
     if len({(d.unit, d.amount) for d in amounts}) >= 2:
         return False          # "the 15-mg and 30-mg doses did not differ": no placebo comparison
     asked = {f for i in query.interventions for f in query_forms(query, i)}
-    others = {m.canonical for m in find_terms(text, ("intervention",)) if m.canonical not in query.interventions
-              and m.text.lower() not in asked}
-    return not others
+    named = find_terms(text, ("intervention",))
+    others = {m.canonical for m in named if m.canonical not in query.interventions and m.text.lower() not in asked}
+    # Two members of the asked class against each other ("carvedilol versus metoprolol") is a
+    # head-to-head within the class: it says nothing about the class against its control.
+    padded = _padded(text)
+    members = {f for i in query.interventions for f in next((m for n, m in query.members if n == i), ())
+               if contains_any(padded, [f])}
+    return not others and len(members) < 2
 
 
 def _findings(query: Query, c: Candidate, sroles: dict[int, str]) -> list[Passage]:
@@ -163,6 +168,10 @@ def _findings(query: Query, c: Candidate, sroles: dict[int, str]) -> list[Passag
         # Use in a population or with a co-treatment: only sentences that speak of it decide.
         forms = [f for facet in query.facets for f in [facet, *expansions(facet)]]
         return [p for p in c.passages if p.section != "TITLE" and contains_any(_padded(p.text), forms)]
+    if query.intent not in CUE_INTENTS or not anchored(query):
+        # Questions other than treatment effects are answered by any sentence the stance
+        # model finds relevant (a fact stated as background answers "Is X transported by Y?").
+        return [p for p in c.passages if p.section != "TITLE" and sroles.get(p.seq) not in ("objective", "methods")]
     out = []
     for p in c.passages:
         if p.section == "TITLE" or is_context(p.section):
@@ -200,7 +209,7 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
     return "favours" if p >= 1 - STANCE_BAND else "no_difference" if p <= STANCE_BAND else "unclear"
 
 
-TOPICAL_SHARE, TOPICAL_MAX = 0.6, 8
+TOPICAL_SHARE, TOPICAL_MAX = 0.6, 10
 
 
 def _topical(query: Query, studies: list[Study]) -> list[Study]:
@@ -212,8 +221,8 @@ def _topical(query: Query, studies: list[Study]) -> list[Study]:
         return studies
     cover = [len(words & set(tokens(s.record.text()))) / len(words) for s in studies]
     top = max(cover, default=0.0)
-    order = sorted(range(len(studies)), key=lambda i: -cover[i])
-    keep = {i for i in order[:TOPICAL_MAX] if cover[i] >= TOPICAL_SHARE * top and cover[i] > 0}
+    # In retrieval order (the ranking already weighs rare words), the well-covering ones.
+    keep = set([i for i in range(len(studies)) if cover[i] >= TOPICAL_SHARE * top and cover[i] > 0][:TOPICAL_MAX])
     return [s if i in keep else replace(s, relevance="background") for i, s in enumerate(studies)]
 
 
@@ -250,7 +259,7 @@ def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
         findings = tuple(Finding(p, s.yes, s.no, s.neither) for p, s in zip(passages, stances))
         out.append(Study(c, c.direct, _direction(query, findings), roles, relevance, differs, findings,
                          sentence_roles=sroles))
-    if not query.interventions:
+    if not anchored(query):
         out = _topical(query, out)
     dup = _duplicates([s for s in out if s.relevance != "background"])
     return [replace(s, duplicate_of=dup.get(s.record.id, "")) for s in out]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..query import Query
 from ..records import Passage
-from ..retrieve import query_forms
+from ..retrieve import anchored, query_forms
 from ..vocab import find_terms
 from ..text import numbers_in, tokens
 from .dosing import PARTS, doses_in, part_of
@@ -51,6 +51,12 @@ class Statement:
     citations: tuple[int, ...] = ()
     kind: str = "quote"
     items: tuple[str, ...] = ()
+    support: tuple[tuple[int, int], ...] = ()    # (citation, passage seq): the sentence each source gave
+
+    def also(self, ref: int, seq: int) -> "Statement":
+        """The same statement, with one more source that says the same thing."""
+        return Statement(self.text, tuple(sorted(set(self.citations) | {ref})), self.kind, self.items,
+                         tuple(dict.fromkeys((*self.support, (ref, seq)))))
 
 
 @dataclass(frozen=True)
@@ -101,9 +107,9 @@ class Writer:
         ref = self.cite(study, p)
         for i, st in enumerate(into):
             if same_statement(st.text, p.text):
-                into[i] = Statement(st.text, tuple(sorted(set(st.citations) | {ref})), st.kind, st.items)
+                into[i] = st.also(ref, p.seq)
                 return
-        into.append(Statement(f"{prefix}{p.text.strip()}", (ref,)))
+        into.append(Statement(f"{prefix}{p.text.strip()}", (ref,), support=((ref, p.seq),)))
 
     def take(self, into: list[Statement], studies: list[Study], role: str, abstract_roles, cap: int,
              fits=None, prefix=lambda s: "") -> None:
@@ -141,8 +147,12 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
     evidence_heading = evidence_heading[0].upper() + evidence_heading[1:]
     for name in ORDER.get(query.intent, ORDER["efficacy"]):
         if name == "Evidence":
-            pool = direct_nulls_first if query.interventions else relevant
-            sub(name, pool, "efficacy" if query.interventions else "any", FINDINGS, MAX_PER_SUBSECTION)
+            if anchored(query):
+                sub(name, direct_nulls_first, "efficacy", FINDINGS, MAX_PER_SUBSECTION)
+            else:
+                # An open question: the most relevant statement of each leading record, whatever
+                # its place in the abstract (a stated fact answers it), aims excepted.
+                sub(name, relevant, "any", FINDINGS + ("background", "methods"), MAX_PER_SUBSECTION)
         elif name == "Efficacy":
             sub(name, direct_nulls_first + indirect, "efficacy", FINDINGS, MAX_PER_SUBSECTION + 2,
                 prefix=_indirect_prefix)
@@ -191,8 +201,7 @@ def _clinical_use(w: Writer, studies: list[Study]) -> list[Statement]:
             same = [st for st in out if doses_in(st.text) and doses_in(st.text) == doses_in(sc.passage.text)]
             if same:
                 i = out.index(same[0])
-                out[i] = Statement(same[0].text, tuple(sorted(set(same[0].citations) | {w.cite(s, sc.passage)})),
-                                   same[0].kind, same[0].items)
+                out[i] = same[0].also(w.cite(s, sc.passage), sc.passage.seq)
                 w.seen.add(sc.passage.id)
             else:
                 w.add(out, s, sc.passage)
@@ -203,6 +212,7 @@ def _safety(w: Writer, studies: list[Study]) -> list[Statement]:
     """One aggregated list of the adverse effects named, then the most relevant harms sentences."""
     effects: dict[str, set[int]] = {}
     sources: list[tuple[Study, Passage]] = []
+    support: list[tuple[int, int]] = []
     for s in studies:
         for sc in w.best(s, "safety", FINDINGS + ("methods",)):
             items = adverse_effects(sc.passage.text, w.names)
@@ -210,12 +220,13 @@ def _safety(w: Writer, studies: list[Study]) -> list[Statement]:
                 sources.append((s, sc.passage))
                 for item in items:
                     effects.setdefault(item.lower(), set()).add(w.cite(s, sc.passage))
+                    support.append((w.cite(s, sc.passage), sc.passage.seq))
     out: list[Statement] = []
     if len(effects) >= 2:
         ranked = sorted(effects.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:10]
         refs = tuple(sorted(set().union(*(r for _, r in ranked))))
         out.append(Statement("Adverse effects reported: " + ", ".join(k for k, _ in ranked) + ".", refs, "list",
-                             tuple(k for k, _ in ranked)))
+                             tuple(k for k, _ in ranked), tuple(x for x in dict.fromkeys(support) if x[0] in refs)))
     for s, p in sources[:2]:
         w.add(out, s, p)
     w.take(out, studies, "safety", FINDINGS, 4)

@@ -20,7 +20,8 @@ from ..text import tokens
 from .evidence import Study
 
 # Role of a sentence in its abstract -> how much it can answer a question.
-ROLE_WEIGHT = {"results": 1.0, "conclusions": 1.0, "methods": 0.55, "objective": 0.25, "background": 0.3}
+ROLE_WEIGHT = {"results": 1.0, "conclusions": 1.0, "methods": 0.55, "objective": 0.25, "background": 0.3,
+               "title": 0.6}
 SEMANTIC, LEXICAL = 0.6, 0.4
 
 
@@ -42,13 +43,14 @@ def question_words(query: Query) -> set[str]:
 
 
 def score_studies(query: Query, studies: list[Study]) -> dict[str, list[Scored]]:
-    """record id -> its non-title passages, each with role and relevance (one embedding batch)."""
+    """record id -> its passages, each with role and relevance (one embedding batch)."""
     items: list[tuple[str, Passage, str]] = []
     for s in studies:
         roles = s.sentence_roles
         for p in s.passages:
-            if p.section != "TITLE":
-                items.append((s.record.id, p, roles.get(p.seq, "")))
+            # A title can answer a yes/no question but is never quoted as a finding ("title"
+            # is in no section's roles).
+            items.append((s.record.id, p, "title" if p.section == "TITLE" else roles.get(p.seq, "")))
     out: dict[str, list[Scored]] = {s.record.id: [] for s in studies}
     if not items:
         return out

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from ..enrich import stance as stance_model
 from ..query import Query
+from ..retrieve import anchored
 from .evidence import Study
 
 CERTAINTY = ("high", "moderate", "low", "very_low")
@@ -35,7 +36,7 @@ DESIGN_WEIGHT = {"meta_analysis": 3.0, "systematic_review": 3.0, "rct": 2.0, "no
                  "cohort": 1.0, "case_control": 1.0, "cross_sectional": 0.7, "case_series": 0.5,
                  "case_report": 0.5}
 AGREEMENT = 0.7            # share of the weighted votes one side needs; below it the body is mixed
-YES_BAND = (0.45, 0.55)    # P(yes) inside this band leaves a yes/no question uncertain
+HEDGE_BAND = (0.4, 0.6)    # P(yes) inside this band: the answer is hedged ("Probably yes")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Verdict:
     reasons: tuple[str, ...]
     answer: str = "uncertain"      # a yes/no question's direct answer: yes | no | uncertain
     p_yes: float | None = None     # the stance model's P(yes) over the decisive passages
+    basis: tuple[str, ...] = ()    # ids of the records whose sentences gave p_yes
 
     def to_contract(self) -> dict[str, object]:
         return {"direction": self.direction, "certainty": self.certainty, "reasons": list(self.reasons)}
@@ -93,34 +95,53 @@ def direction_of(body: list[Study]) -> str:
     return "mixed"
 
 
-def yes_probability(query: Query, studies: list[Study]) -> float | None:
-    """P(yes) for the question from the decisive sentences of the studies, each weighted by its
-    design (the stance model, ``enrich.stance``)."""
+MAX_BASIS = 10             # leading studies whose most relevant sentences answer a yes/no question
+RANK_DECAY = 1.0           # a study's weight in P(yes) falls as 1 / (1 + RANK_DECAY * its rank)
+
+
+def yes_probability(query: Query, studies: list[Study], scored=None, per_study: int = 3,
+                    max_studies: int = MAX_BASIS) -> float | None:
+    """P(yes) for the question from the stance model (``enrich.stance``) over the sentences
+    most relevant to it (``scored``: record id -> relevance-scored passages, from ``select``)
+    of the leading studies, each weighted by its relevance and its study's design; without
+    scores, over the studies' decisive sentences."""
     texts, weights = [], []
-    for s in studies[:20]:
-        for f in s.findings:
-            texts.append(f.passage.text)
-            weights.append(weight(s))
+    for rank_, s in enumerate(studies[:max_studies]):
+        if scored is not None:
+            best = sorted(scored.get(s.record.id, []), key=lambda x: -x.relevance)[:per_study]
+            for sc in best:
+                texts.append(sc.passage.text)
+                # Lower-ranked records count less: the ranking already says how on-topic they are.
+                weights.append(max(sc.relevance, 1e-3) * weight(s) / (1 + RANK_DECAY * rank_))
+        else:
+            for f in s.findings:
+                texts.append(f.passage.text)
+                weights.append(weight(s))
     if not texts:
         return None
     return stance_model.answer_probability(query.question, texts, weights)
 
 
-def grade(studies: list[Study], query: Query) -> Verdict:
+def grade(studies: list[Study], query: Query, scored=None) -> Verdict:
+    """The verdict on ``studies`` for ``query``; ``scored`` (select.score_studies) lets a yes/no
+    answer read the sentences most relevant to the question."""
     condition = query.conditions[0] if query.conditions else ""
+    treatment = anchored(query) and query.intent in ("efficacy", "comparison")
     body, indirect = body_of_evidence(studies)
     relevant = [s for s in studies if s.relevant and not s.appraisal.retracted]
     if not body:
         # No clinical study: a yes/no question may still be answered by laboratory or review
         # evidence, at very low certainty (GRADE rates only clinical evidence).
-        p_yes = yes_probability(query, relevant) if query.question_type == "yesno" else None
+        basis = tuple(s.record.id for s in relevant[:MAX_BASIS])
+        p_yes = yes_probability(query, relevant, scored) if query.question_type == "yesno" else None
         if not relevant or p_yes is None:
             return Verdict("insufficient", "very_low",
-                           ("No study in the indexed corpus addresses the asked question.",), "uncertain", p_yes)
+                           ("No study in the indexed corpus addresses the asked question.",), "uncertain", p_yes,
+                           basis)
         direction = direction_of(relevant)
         return Verdict(direction, "very_low",
                        ("Design: no clinical study addresses the question; the evidence is laboratory, "
-                        "review-level or unclassified.",), _answer(direction, p_yes), p_yes)
+                        "review-level or unclassified.",), _answer(direction, p_yes, treatment), p_yes, basis)
     if query.intent == "contraindications" and indirect:
         # A question about use in a population or with a co-treatment is answered only by studies
         # of that population or combination, never by efficacy evidence from elsewhere.
@@ -176,8 +197,9 @@ def grade(studies: list[Study], query: Query) -> Verdict:
         reasons.append("No study of the asked question reports a finding either way.")
     if any(s.appraisal.retracted for s in studies):
         reasons.append("A retracted publication was found and excluded from the verdict.")
-    p_yes = yes_probability(query, body) if query.question_type == "yesno" else None
-    return Verdict(direction, certainty, tuple(reasons), _answer(direction, p_yes), p_yes)
+    p_yes = yes_probability(query, body, scored) if query.question_type == "yesno" else None
+    return Verdict(direction, certainty, tuple(reasons), _answer(direction, p_yes, treatment), p_yes,
+                   tuple(s.record.id for s in body[:MAX_BASIS]))
 
 
 def _indirectness(studies: list[Study], body: list[Study], condition: str, query: Query, indirect: bool) -> str:
@@ -195,11 +217,14 @@ def _indirectness(studies: list[Study], body: list[Study], condition: str, query
     return "Indirectness: " + "; ".join(parts) + "; " + tail
 
 
-def _answer(direction: str, p_yes: float | None) -> str:
-    if direction == "favours":
+def _answer(direction: str, p_yes: float | None, by_direction: bool = True) -> str:
+    """yes | no | uncertain. A treatment question reads its verdict's direction; any other
+    yes/no question (and a treatment question the studies leave mixed) reads the stance
+    model's P(yes): on the shared BioASQ questions that is the more accurate of the two."""
+    if by_direction and direction == "favours":
         return "yes"
-    if direction in ("no_difference", "against"):
+    if by_direction and direction in ("no_difference", "against"):
         return "no"
-    if p_yes is None or YES_BAND[0] < p_yes < YES_BAND[1]:
+    if p_yes is None:
         return "uncertain"
-    return "yes" if p_yes >= YES_BAND[1] else "no"
+    return "yes" if p_yes >= 0.5 else "no"

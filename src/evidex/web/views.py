@@ -73,7 +73,12 @@ class CiteLink:
 
 
 def _cited_passage(statement: Statement, ref: Reference) -> Passage | None:
-    """The reference passage this statement quotes, else the reference's first passage."""
+    """The reference passage this statement quotes (or that this source gave to it, when
+    several sources say the same thing), else the reference's first passage."""
+    given = {seq for n, seq in statement.support if n == ref.n}
+    for p in ref.passages:
+        if p.seq in given:
+            return p
     for p in ref.passages:
         if p.text.strip() and p.text.strip() in statement.text:
             return p
