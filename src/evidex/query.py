@@ -32,8 +32,8 @@ _INTENT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                              r"act on|acts? by|role of)\b", re.I)),
     ("diagnosis", re.compile(r"\b(?:diagnos\w*|sensitivity|specificity|accuracy of|biomarkers?|markers? (?:of|for)|"
                              r"screening|detect\w*|test for)\b", re.I)),
-    ("prognosis", re.compile(r"\b(?:prognos\w*|predict\w*|risk factors?|survival|mortality|outcome of|"
-                             r"associated with|linked to|cause[sd]?)\b", re.I)),
+    ("prognosis", re.compile(r"\b(?:prognos\w*|predict\w*|risk factors?|natural history|"
+                             r"associated with|linked to|correlat\w* with)\b", re.I)),
     ("epidemiology", re.compile(r"\b(?:prevalence|incidence|how common|how many people|frequency of)\b", re.I)),
 )
 _AUX = {"is", "are", "does", "do", "did", "can", "could", "should", "has", "have", "had", "was", "were", "will",
@@ -60,6 +60,10 @@ _LEAD = re.compile(r"^(?:only |also |just |with |without |the |a |an |any |some 
                    r"(?:treatment|prevention|management|use|administration|therapy) (?:of|with) |"
                    r"treating |preventing |managing |using |taking |fewer |less |more |lower |higher |"
                    r"the risk of |risk of |rates? of )+", re.I)
+# "Does <treatment> reduce / improve / prevent ...": a question about its effect, whatever the outcome.
+_EFFECT_VERB = re.compile(r"\b(?:reduce|reduces|lower|lowers|improve|improves|prevent|prevents|increase|"
+                          r"increases|decrease|decreases|heal|heals|relieve|relieves|treat|treats|shorten|delay|"
+                          r"protect|protects|effective|efficacious|benefit|help|helps|work|works)\b", re.I)
 _COMPARATIVE = re.compile(r"\b(?:better|worse|more|less|fewer|superior|inferior|safer|than|vs\.?|versus|"
                           r"compared (?:to|with))\b", re.I)
 QUESTION_STOPWORDS = set("""only also just even ever still really a an the is are was were be been does do did can could should would will of for in on at to
@@ -226,8 +230,9 @@ def _intent(question: str, matches, comparators: list[str]) -> str:
         unnamed = unnamed.replace(m.text, " ")
     if comparators and _COMPARATIVE.search(question):
         return "comparison"
+    treatment = any(m.kind == "intervention" for m in matches)
     for name, rx in _INTENT_CUES:
-        if rx.search(unnamed):
+        if rx.search(unnamed) and not (name in ("prognosis", "diagnosis") and treatment and _EFFECT_VERB.search(unnamed)):
             return name
     return "comparison" if comparators else "efficacy"
 

@@ -50,8 +50,10 @@ _MESH_RULES: tuple[tuple[str, str], ...] = (
 _TEXT_RULES: tuple[tuple[str, str, float, tuple[str, ...]], ...] = (
     (r"\b(clinical practice guideline|practice guideline|consensus statement|delphi|"
      r"recommendations? (?:of|from) the)\b", "guideline", 0.7, ("guideline", "consensus", "delphi", "recommendation")),
-    (r"\bmeta-?analys[ie]s\b", "meta_analysis", 0.8, ("analys",)),
-    (r"\bsystematic (?:literature )?review\b|\bscoping review\b", "systematic_review", 0.8, ("review",)),
+    (r"\bmeta-?(?:analys[ie]s|regression)\b|\bpooled analysis of (?:\w+ ){0,3}trials\b", "meta_analysis", 0.8,
+     ("analys", "regression")),
+    (r"\bsystematic (?:literature )?(?:review|overview)\b|\bscoping review\b", "systematic_review", 0.8,
+     ("review", "overview")),
     # Cochrane/PRISMA abstract headings and search statements (Cochrane Handbook ch. III,
     # "Structured abstract"): a review of trials, not a trial.
     (r"\b(?:search (?:strategy|methods)|selection criteria|data collection and analysis|authors'? conclusions|"

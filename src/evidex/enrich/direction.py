@@ -20,6 +20,7 @@ _NULL = re.compile(
     r"not associated with|no association|comparable to placebo|similar to placebo|no difference|"
     r"(?:comparable|similar|equivalent) (?:efficacy|effectiveness|effects?|results|outcomes)|"
     r"(?:as|equally) effective as|equally effective|non-?inferior(?:ity)?|"
+    r"no (?:clear |convincing |consistent )?evidence (?:that|of)|"
     r"neither (?:\w+ ){0,3}(?:controlled|improved|reduced|relieved|helped|changed|affected)\w*)\b", re.I)
 _AGAINST = re.compile(r"\b(?:worsen\w*|increased pain|more adverse|harm(?:ful)?|deteriorat\w*|"
                       r"inferior to)\b", re.I)

@@ -112,7 +112,10 @@ _ACTION_RX = re.compile(
     r"involving|involved|comprising|comprised|studied|assigned|allocated)\s+(?:a total of\s+|totally\s+|"
     r"altogether\s+|overall\s+)?(" + _COUNT + r")\b" + _NOT_PEOPLE, re.I)
 _PASSIVE_RX = re.compile(r"(?<![\w.,])(" + _COUNT + r")\s+(?!(?:thirds?|half|quarters?|fifths?|of|per)\b)(?:[^\W\d][\w-]*,?\s+){0,8}?(?:were\s+|was\s+|and\s+)?"
-                         r"(?:then\s+)?(?:randomi[sz]ed|randomly)\b", re.I)
+                         r"(?:then\s+)?(?:randomi[sz]ed|randomly)\b"
+                         # "52 randomised trials" counts trials, not people
+                         r"(?!\s+(?:(?:controlled|clinical|placebo-controlled|double-blind)\s+)*(?:trials?|studies|RCTs?)\b)",
+                         re.I)
 _STRONG_ACTION = ("randomi", "randomly", "enrol", "recruit")
 _EXPLICIT_RX = re.compile(r"\b([nN])\s*=\s*(" + _DIGIT_COUNT + r")(?!\s*(?:per|in each|/))")
 _COUNT_BEFORE_PEOPLE = re.compile(

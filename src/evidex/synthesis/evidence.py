@@ -61,6 +61,11 @@ class Study:
     findings: tuple[Finding, ...] = ()     # the decisive sentences, with their stance
     duplicate_of: str = ""                 # record id of the report this one repeats
     sentence_roles: dict[int, str] = field(default_factory=dict, compare=False)   # seq -> abstract role
+    size: int | None = None                # participants, when another report of the trial states them
+
+    @property
+    def n(self) -> int | None:
+        return self.appraisal.n if self.size is None else self.size
 
     @property
     def relevant(self) -> bool:
@@ -135,6 +140,8 @@ def _relevance(query: Query, c: Candidate, sroles: dict[int, str]) -> tuple[str,
     differs = []
     if not c.direct:
         differs.append("population")
+    if query.outcomes and not _measures(query, c, sroles):
+        differs.append("outcome")     # a surrogate or another outcome (GRADE 5.2.4)
     if query.intent == "contraindications" and query.facets and not any(
             contains_any(_padded(record.text()), [f]) for f in query.facets):
         differs.append("population" if "population" not in differs else "intervention")
@@ -143,6 +150,20 @@ def _relevance(query: Query, c: Candidate, sroles: dict[int, str]) -> tuple[str,
         if not contains_any(_padded(record.text()), comp):
             differs.append("comparator")
     return ("indirect" if differs else "direct"), tuple(differs)
+
+
+def _measures(query: Query, c: Candidate, sroles: dict[int, str]) -> bool:
+    """Whether the study reports the asked outcome: in its title or a findings sentence, the
+    outcome's phrase, or all its content words within one sentence."""
+    sentences = [p.text for p in c.passages if p.section == "TITLE" or sroles.get(p.seq) in _FINDING_ROLES
+                 or p.section.upper().startswith(("RESULT", "CONCLUSION", "FINDING"))]
+    for outcome in query.outcomes:
+        words = [w for w in tokens(outcome) if len(w) > 3]
+        for text in sentences:
+            padded = _padded(text)
+            if contains_any(padded, [outcome]) or (words and all(contains_any(padded, [w]) for w in words)):
+                return True
+    return False
 
 
 def _answers_the_question(query: Query, text: str) -> bool:
@@ -226,25 +247,46 @@ def _topical(query: Query, studies: list[Study]) -> list[Study]:
     return [s if i in keep else replace(s, relevance="background") for i, s in enumerate(studies)]
 
 
+_SECONDARY = re.compile(r"\b(?:secondary|exploratory|post[- ]hoc|ancillary|sub-?group|long-term follow-up|"
+                        r"extension)\s+(?:analys[ie]s|outcomes?|results|report|study)\b", re.I)
+
+
+def _same_trial(s: Study, t: Study, regs: set[str], t_regs: set[str]) -> bool:
+    """Two reports of one trial: a shared registration id; or the same n with a shared author
+    and a similar title; or the same first author and two more, within three years, one of
+    them a secondary, exploratory or post-hoc report (CONSORT: report each trial once)."""
+    if regs & t_regs:
+        return True
+    a, b = s.record, t.record
+    authors = set(a.authors) & set(b.authors)
+    title, t_title = set(tokens(a.title)), set(tokens(b.title))
+    similar = len(title & t_title) / max(1, len(title | t_title)) >= 0.5
+    if s.appraisal.n and s.appraisal.n == t.appraisal.n and s.appraisal.n > 1 and authors and similar:
+        return True
+    same_team = bool(a.authors and b.authors and a.authors[0] == b.authors[0] and len(authors) >= 3)
+    close = a.year is not None and b.year is not None and abs(a.year - b.year) <= 3
+    return same_team and close and s.design == t.design and bool(_SECONDARY.search(a.text()) or
+                                                                  _SECONDARY.search(b.text()))
+
+
 def _duplicates(studies: list[Study]) -> dict[str, str]:
-    """Later reports of one trial -> the first (registration id, or same n and similar title
-    with a shared author): several reports of one trial count once."""
+    """Further reports of one trial -> its main report: several reports of one trial count once.
+    The main report is the one that is not a secondary analysis, else the earlier."""
     out: dict[str, str] = {}
-    seen: list[tuple[Study, set[str], set[str]]] = []
+    seen: list[tuple[Study, set[str]]] = []
     for s in studies:
-        text = s.record.text()
-        regs = {m.upper() for m in _REGISTRATION.findall(text)}
-        title = set(tokens(s.record.title))
-        for t, t_regs, t_title in seen:
-            same_reg = bool(regs & t_regs)
-            same_n = s.appraisal.n and s.appraisal.n == t.appraisal.n and s.appraisal.n > 1
-            authors = set(s.record.authors) & set(t.record.authors)
-            similar = len(title & t_title) / max(1, len(title | t_title)) >= 0.5
-            if same_reg or (same_n and authors and similar):
-                out[s.record.id] = t.record.id
+        regs = {m.upper() for m in _REGISTRATION.findall(s.record.text())}
+        for i, (t, t_regs) in enumerate(seen):
+            if _same_trial(s, t, regs, t_regs):
+                if _SECONDARY.search(t.record.text()) and not _SECONDARY.search(s.record.text()):
+                    out[t.record.id] = s.record.id      # the later-found one is the main report
+                    out.update({k: s.record.id for k, v in out.items() if v == t.record.id})
+                    seen[i] = (s, regs | t_regs)
+                else:
+                    out[s.record.id] = t.record.id
                 break
         else:
-            seen.append((s, regs, title))
+            seen.append((s, regs))
     return out
 
 
@@ -262,4 +304,20 @@ def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
     if not anchored(query):
         out = _topical(query, out)
     dup = _duplicates([s for s in out if s.relevance != "background"])
-    return [replace(s, duplicate_of=dup.get(s.record.id, "")) for s in out]
+    by_id = {s.record.id: s for s in out}
+    merged = []
+    for s in out:
+        if s.record.id in dup:
+            merged.append(replace(s, duplicate_of=dup[s.record.id]))
+            continue
+        # A trial counted once carries what all its reports found (a title-only main report
+        # takes its direction from the secondary report that states results).
+        others = [by_id[k] for k, v in dup.items() if v == s.record.id]
+        if others and s.direction == "unclear":
+            known = next((o for o in others if o.direction != "unclear"), None)
+            if known is not None:
+                s = replace(s, direction=known.direction, findings=s.findings + known.findings)
+            if s.appraisal.n is None:
+                s = replace(s, size=next((o.n for o in others if o.n), None))
+        merged.append(s)
+    return merged

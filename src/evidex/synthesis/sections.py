@@ -214,7 +214,10 @@ def _safety(w: Writer, studies: list[Study]) -> list[Statement]:
     sources: list[tuple[Study, Passage]] = []
     support: list[tuple[int, int]] = []
     for s in studies:
-        for sc in w.best(s, "safety", FINDINGS + ("methods",)):
+        # Every harms sentence counts for the list, quoted elsewhere or not, wherever it stands.
+        for sc in w.scored.get(s.record.id, []):
+            if sc.role in ("objective", "title") or "safety" not in s.roles.get(sc.passage.seq, ()):
+                continue
             items = adverse_effects(sc.passage.text, w.names)
             if items:
                 sources.append((s, sc.passage))
@@ -228,7 +231,8 @@ def _safety(w: Writer, studies: list[Study]) -> list[Statement]:
         out.append(Statement("Adverse effects reported: " + ", ".join(k for k, _ in ranked) + ".", refs, "list",
                              tuple(k for k, _ in ranked), tuple(x for x in dict.fromkeys(support) if x[0] in refs)))
     for s, p in sources[:2]:
-        w.add(out, s, p)
+        if p.id not in w.seen:
+            w.add(out, s, p)
     w.take(out, studies, "safety", FINDINGS, 4)
     return out
 

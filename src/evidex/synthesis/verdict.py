@@ -25,6 +25,7 @@ from .evidence import Study
 CERTAINTY = ("high", "moderate", "low", "very_low")
 DIRECTIONS = ("favours", "no_difference", "against", "mixed", "insufficient")
 _OIS = 400                 # GRADE's rule-of-thumb optimal information size (handbook 5.2.3)
+_FEW = 50                 # participants below which one or two studies decide nothing
 _RANDOMISED = {"rct", "meta_analysis"}   # a systematic review may pool any design
 _UNCONTROLLED = {"case_report", "case_series"}
 _POOLED = {"meta_analysis", "systematic_review"}
@@ -35,7 +36,7 @@ _BLINDED = re.compile(r"\b(?:double|triple|single|participant|observer|assessor)
 DESIGN_WEIGHT = {"meta_analysis": 3.0, "systematic_review": 3.0, "rct": 2.0, "non_randomised_trial": 1.0,
                  "cohort": 1.0, "case_control": 1.0, "cross_sectional": 0.7, "case_series": 0.5,
                  "case_report": 0.5}
-AGREEMENT = 0.7            # share of the weighted votes one side needs; below it the body is mixed
+AGREEMENT = 0.6            # share of the weighted votes one side needs; below it the body is mixed
 HEDGE_BAND = (0.4, 0.6)    # P(yes) inside this band: the answer is hedged ("Probably yes")
 
 
@@ -70,8 +71,8 @@ def best_tier(body: list[Study]) -> list[Study]:
 def total_participants(body: list[Study]) -> int:
     """Participants behind the body: the primary studies' sum, or the largest review's pooled
     total when that is larger (a review's n already counts its trials: never add both)."""
-    primary = sum(s.appraisal.n or 0 for s in body if s.design not in _POOLED)
-    pooled = max((s.appraisal.n or 0 for s in body if s.design in _POOLED), default=0)
+    primary = sum(s.n or 0 for s in body if s.design not in _POOLED)
+    pooled = max((s.n or 0 for s in body if s.design in _POOLED), default=0)
     return max(primary, pooled)
 
 
@@ -169,6 +170,13 @@ def grade(studies: list[Study], query: Query, scored=None) -> Verdict:
         reasons.append("Risk of bias: most trials do not report blinding of participants or assessors.")
     direction = direction_of(body)
     decided = [s for s in body if s.direction in ("favours", "no_difference", "against")]
+    thin = decided and len(decided) < 3 and total_participants(decided) < _FEW \
+        and not any(s.design in _POOLED for s in decided)
+    if thin:
+        # AHRQ EPC strength of evidence (Berkman et al., J Clin Epidemiol 2015): "insufficient"
+        # when the evidence does not permit a conclusion, here one or two small studies.
+        direction = "insufficient"
+        reasons.append("Insufficient: one or two small studies cannot support a conclusion either way.")
     # Inconsistency is judged among the primary studies of the comparison (a review's own
     # pooled result already summarises its trials).
     primary = [s for s in decided if s.design not in _POOLED] or decided
@@ -179,22 +187,26 @@ def grade(studies: list[Study], query: Query, scored=None) -> Verdict:
         reasons.append("Inconsistency: among the studies of this comparison, some report benefit while "
                        "others report no difference or harm.")
     if total_participants(body) < _OIS:
-        level += 1
-        reasons.append("Imprecision: the studies are small, so the size of any effect is uncertain.")
+        # Very serious imprecision (two levels) far below the optimal information size.
+        level += 2 if total_participants(body) < _OIS // 4 else 1
+        reasons.append("Imprecision: the studies are small, so the size of any effect is uncertain"
+                       + (" (very serious: fewer than 100 participants in all)." if total_participants(body) < _OIS // 4
+                          else "."))
     # Direct evidence that is only uncontrolled, beside trials in other populations, is still
     # judged partly on indirect evidence (the answer shows those trials).
     others = [s for s in studies if s.clinical and s.relevance == "indirect" and s.relevant]
     if indirect or (condition and not randomised and any(s.design in _RANDOMISED for s in others)):
         level += 1
         reasons.append(_indirectness(studies, body if indirect else others, condition, query, indirect))
-    small_positive = [s for s in decided if s.direction == "favours" and (s.appraisal.n or 0) < 100]
+    small_positive = [s for s in decided if s.direction == "favours" and (s.n or 0) < 100]
     if len(decided) >= 3 and len(small_positive) == len(decided):
         level += 1
         reasons.append("Publication bias: every study is small and reports benefit; small negative studies "
                        "may be missing.")
     certainty = CERTAINTY[min(level, 3)] if direction != "insufficient" else "very_low"
     if direction == "insufficient":
-        reasons.append("No study of the asked question reports a finding either way.")
+        if not thin:
+            reasons.append("No study of the asked question reports a finding either way.")
     if any(s.appraisal.retracted for s in studies):
         reasons.append("A retracted publication was found and excluded from the verdict.")
     p_yes = yes_probability(query, body, scored) if query.question_type == "yesno" else None
@@ -225,6 +237,8 @@ def _answer(direction: str, p_yes: float | None, by_direction: bool = True) -> s
         return "yes"
     if by_direction and direction in ("no_difference", "against"):
         return "no"
+    if by_direction and direction == "insufficient":
+        return "uncertain"     # too little evidence on the treatment: no lean is offered
     if p_yes is None:
         return "uncertain"
     return "yes" if p_yes >= 0.5 else "no"

@@ -1,0 +1,157 @@
+"""The failures a clinician found on questions beyond the flagship corpus, each pinned.
+
+Over real drug-class abstracts (cohen2006 screening sets, ingested from their CSV files) and
+the LDN dev corpus: a study that merely mentions a drug must not drive the verdict, a
+dose-versus-dose trial is not a null placebo trial, comparators are kept, reviews are typed
+and sized as reviews, several reports of one trial count once, an unaddressed facet is said
+plainly, and dosing and harms questions get dosing and harms answers.
+"""
+from __future__ import annotations
+
+import pytest
+
+from evidex.load import ingest_paths, ingest_starter
+from evidex.query import parse_question
+from evidex.render import to_contract
+from evidex.render.json import AnswerOut
+from evidex.store import Store
+from evidex.synthesis import ask, violations
+
+from .conftest import DATA
+
+COHEN_SETS = ("ProtonPumpInhibitors.csv", "AtypicalAntipsychotics.csv", "Estrogens.csv", "BetaBlockers.csv",
+              "UrinaryIncontinence.csv")
+
+
+@pytest.fixture(scope="module")
+def cohen(tmp_path_factory) -> Store:
+    if not (DATA / "cohen2006").exists():
+        pytest.skip(f"shared data not available: {DATA / 'cohen2006'}")
+    store = Store(tmp_path_factory.mktemp("cohen") / "c.db")
+    ingest_paths(store, [DATA / "cohen2006" / name for name in COHEN_SETS])
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def ldn(tmp_path_factory) -> Store:
+    if not (DATA / "ldn").exists():
+        pytest.skip(f"shared data not available: {DATA / 'ldn'}")
+    store = Store(tmp_path_factory.mktemp("ldn") / "l.db")
+    ingest_paths(store, [DATA / "ldn" / "dev_corpus.jsonl"])
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def starter(tmp_path_factory) -> Store:
+    store = Store(tmp_path_factory.mktemp("starter") / "s.db")
+    ingest_starter(store)
+    yield store
+    store.close()
+
+
+def _text(answer) -> str:
+    parts = []
+    for sec in answer.sections:
+        parts += [s.text for s in sec.statements] + [s.text for s in sec.key_points]
+        for sub in sec.subsections:
+            parts += [s.text for s in sub.statements]
+    return " ".join(parts).lower()
+
+
+def _checked(answer):
+    assert violations(answer) == []
+    AnswerOut.model_validate(to_contract(answer))
+    return answer
+
+
+def test_statins_without_statin_trials_is_insufficient(cohen):
+    answer = _checked(ask(cohen, "Do statins reduce cardiovascular events?"))
+    assert answer.verdict.direction == "insufficient" and answer.verdict.certainty == "very_low"
+    # HERS II (a hormone-therapy trial that mentions statins) drives neither verdict nor table.
+    cited_rows = {r.n: r.id for r in answer.references}
+    assert "pmid:12090862" not in {cited_rows[row.ref] for row in answer.evidence_table}
+    assert answer.verdict.answer == "uncertain"
+    opening = answer.sections[0].key_points[0].text
+    assert opening.startswith("Uncertain —")
+
+
+def test_dose_versus_dose_finding_is_not_a_null_placebo_trial(cohen):
+    answer = _checked(ask(cohen, "Do proton pump inhibitors heal erosive esophagitis?"))
+    assert answer.verdict.direction == "favours"
+    assert answer.sections[0].key_points[0].text.startswith("Yes —")
+    from evidex.retrieve import resolve, retrieve
+    from evidex.synthesis.evidence import build_studies
+    query = resolve(cohen, parse_question("Do proton pump inhibitors heal erosive esophagitis?"))
+    assert any("lansoprazol" in m for _, members in query.members for m in members)
+    for study in build_studies(query, retrieve(cohen, query)):
+        for f in study.findings:
+            assert "doses did not differ" not in f.passage.text.lower()
+
+
+def test_a_meta_regression_is_a_review_sized_by_its_patients(cohen):
+    stored = cohen.get("pmid:11099280")      # Geddes 2000: 52 RCTs, 12 649 patients
+    assert stored.appraisal.design in ("meta_analysis", "systematic_review")
+    assert stored.appraisal.n == 12649
+
+
+@pytest.mark.parametrize("question,comparator", [
+    ("Are atypical antipsychotics more effective than haloperidol for schizophrenia?", "haloperidol"),
+    ("Is tolterodine better tolerated than oxybutynin for overactive bladder?", "oxybutynin"),
+    ("Are ARBs as effective as ACE inhibitors for hypertension?", "ace inhibitors"),
+])
+def test_comparators_are_kept(question, comparator):
+    query = parse_question(question)
+    assert comparator in query.comparators and query.intent == "comparison"
+
+
+def test_head_to_head_rct_is_seen_as_randomised_and_direct(ldn):
+    answer = _checked(ask(ldn, "Is LDN better than amitriptyline for painful diabetic neuropathy?"))
+    assert answer.query.comparators == ("amitriptyline",)
+    assert not any("no randomised trial addresses" in r for r in answer.verdict.reasons)
+    assert "slug:2021-j-diabetes-ldn-painful-diabetic-neuropathy-crossover" in {r.id for r in answer.references}
+    assert answer.verdict.direction == "no_difference"
+
+
+def test_two_reports_of_one_trial_count_once(ldn):
+    from evidex.retrieve import resolve, retrieve
+    from evidex.synthesis.evidence import build_studies
+    query = resolve(ldn, parse_question("Is low-dose naltrexone effective for fibromyalgia?"))
+    studies = {s.record.id: s for s in build_studies(query, retrieve(ldn, query))}
+    final_2025 = studies["pmid:40214857"]         # the FINAL trial's exploratory report
+    assert final_2025.duplicate_of == "doi:10.1016/s2665-9913(23)00278-3"
+    main = studies[final_2025.duplicate_of]
+    assert main.n == 99 and main.direction == "no_difference"
+
+
+def test_an_unaddressed_facet_is_said_plainly(ldn):
+    answer = _checked(ask(ldn, "Can LDN be used in pregnancy or with opioids?"))
+    assert answer.query.intent == "contraindications"
+    assert "pregnancy" in answer.query.facets
+    assert "no record in the library addresses pregnancy" in _text(answer)
+
+
+def test_how_to_start_is_a_dosing_answer(starter):
+    answer = _checked(ask(starter, "How do I start LDN?"))
+    assert answer.query.intent == "dosing"
+    research = answer.sections[1]
+    assert research.subsections[0].heading == "Clinical Use"
+    assert any(" mg" in s.text for s in research.subsections[0].statements)
+
+
+def test_side_effects_are_one_aggregated_list(starter):
+    answer = _checked(ask(starter, "What are the side effects of LDN?"))
+    assert answer.query.intent == "safety"
+    safety = next(s for s in answer.sections[1].subsections if s.heading == "Safety")
+    listed = safety.statements[0]
+    assert listed.kind == "list" and listed.text.startswith("Adverse effects reported:")
+    assert {"vivid dreams", "headaches", "stomachache"} <= set(listed.items)
+
+
+def test_statements_carry_no_design_or_population_prefix(cohen):
+    answer = _checked(ask(cohen, "Is oxybutynin effective for overactive bladder?"))
+    for sec in answer.sections:
+        for sub in sec.subsections:
+            for s in sub.statements:
+                assert not s.text.startswith(("Randomised controlled trial in", "Systematic review in"))
