@@ -214,6 +214,12 @@ def _outcome(body: Sequence[Passage]) -> Fact | None:
     return None
 
 
+_NOT_OUTCOME = re.compile(r"^(?:there|it|this|these|both|all|more|fewer|most|patients?|participants?|subjects?|"
+                          r"women|men|children|the (?:\w+ )?(?:group|arm)s?)\b", re.I)
+_MEASURE_WORD = re.compile(r"\b(?:mortality|death|survival|rate|rates|score|scores|pain|healing|remission|"
+                           r"response|relapse|recurrence|incidence|events?|pressure|level|levels)\b", re.I)
+
+
 def _outcome_of_effect(body: Sequence[Passage], effect: Fact | None) -> Fact | None:
     """No stated primary outcome: what the main-effect sentence measures ("improvement in X",
     or the sentence's subject: "All-cause mortality was lower ...")."""
@@ -224,7 +230,12 @@ def _outcome_of_effect(body: Sequence[Passage], effect: Fact | None) -> Fact | N
     if m is None:
         return None
     words = _OUTCOME_CUT.sub("", m.group(1)).strip(" ,.").split()[:8]
-    return Fact(" ".join(words), p.seq) if words else None
+    # A sentence's subject is an outcome only when it names a measure ("All-cause mortality"),
+    # not a group, a drug or a dummy subject ("More patients", "Olanzapine", "There").
+    if not words or _NOT_OUTCOME.match(" ".join(words)) or (len(words) <= 2 and words[0][:1].isupper()
+                                                          and not _MEASURE_WORD.search(" ".join(words))):
+        return None
+    return Fact(" ".join(words), p.seq)
 
 
 def _outcome_section(body: Sequence[Passage]) -> Fact | None:
