@@ -155,3 +155,12 @@ def test_statements_carry_no_design_or_population_prefix(cohen):
         for sub in sec.subsections:
             for s in sub.statements:
                 assert not s.text.startswith(("Randomised controlled trial in", "Systematic review in"))
+
+
+def test_an_efficacy_question_is_against_placebo_or_no_treatment():
+    plain = parse_question("Do beta-blockers reduce mortality in chronic heart failure?")
+    assert plain.comparators == () and plain.to_contract()["comparators"] == ["placebo or no treatment"]
+    named = parse_question("Is LDN better than amitriptyline for painful diabetic neuropathy?")
+    assert named.to_contract()["comparators"] == ["amitriptyline"]
+    harms = parse_question("What are the side effects of LDN?")
+    assert harms.to_contract()["comparators"] == []

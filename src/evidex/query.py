@@ -16,6 +16,7 @@ from .text import tokens
 from .vocab import find_terms
 
 QUESTION_TYPES = ("yesno", "factoid", "list", "summary")
+IMPLIED_CONTROL = "placebo or no treatment"
 INTENTS = ("efficacy", "comparison", "safety", "dosing", "contraindications", "mechanism", "diagnosis",
            "prognosis", "epidemiology")
 
@@ -89,9 +90,17 @@ class Query:
     # Names the library writes for an asked drug class (its members), set by retrieve.resolve.
     members: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
+    @property
+    def implied_comparators(self) -> tuple[str, ...]:
+        """What the question compares against: the named comparators, or for "does X work?"
+        the control every efficacy trial of X uses (placebo or no treatment)."""
+        if self.comparators or self.intent != "efficacy" or not self.interventions:
+            return self.comparators
+        return (IMPLIED_CONTROL,)
+
     def to_contract(self) -> dict[str, object]:
         return {"conditions": list(self.conditions), "interventions": list(self.interventions),
-                "comparators": list(self.comparators), "intent": self.intent}
+                "comparators": list(self.implied_comparators), "intent": self.intent}
 
 
 def question_type(question: str) -> str:
