@@ -146,12 +146,14 @@ def sparse_matrix(feature_sets: list[set[str]], vocab: dict[str, int]):
     return csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(feature_sets), len(vocab)))
 
 
-def write_model(name: str, params: dict, manifest: dict) -> Path:
+def write_model(name: str, params: dict, manifest: dict, path: Path | None = None) -> Path:
+    """Write ``{manifest, params}`` to ``path`` (default: the shipped ``models/<name>.json``)."""
     from evidex.enrich.models import params_sha
 
     manifest = {"name": name, "created": _dt.date.today().isoformat(), **manifest,
                 "params_sha": params_sha(params)}
-    path = MODEL_DIR / f"{name}.json"
+    path = path or MODEL_DIR / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"manifest": manifest, "params": params}, separators=(",", ":"),
                                sort_keys=True), encoding="utf-8")
     return path

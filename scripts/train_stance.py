@@ -1,6 +1,18 @@
 """Train the stance model -> src/evidex/enrich/models/stance.json.
 
     .venv/bin/python scripts/train_stance.py [--seed 13] [--variants]
+    .venv/bin/python scripts/train_stance.py --holdout-bioasq 8b --no-cv --out /tmp/stance-8b.json
+    .venv/bin/python scripts/train_stance.py --holdout-pubmedqa-fold 2 --no-cv --out /tmp/stance-pqa2.json
+
+Fold models (``--holdout-bioasq EDITION``, ``--holdout-pubmedqa-fold K``; they need ``--out``, never
+the shipped path): the questions of one CV fold below are left out of everything the model is
+fitted on (polarity and relevance examples, the vocabulary, Platt scaling and the maybe table),
+so ``evidex eval qa --stance-model FILE --bioasq-edition EDITION`` / ``--pubmedqa-fold K`` scores
+the whole answer pipeline held out (``benchmarks/qa_folds.py``). The folds are the ones
+``evidex.eval.qa_data`` defines for trainer and evaluator alike; a BioASQ fold also drops
+training questions whose body equals a held-out one up to punctuation (one pair, an apostrophe).
+``--no-cv`` skips the CV figures: calibration then comes from a quicker inner CV whose folds
+share one relevance model fitted on all the training data (polarity refitted per fold).
 
 Data (../shared/data): BioASQ golden yes/no questions with their gold snippets (7b-10b and the
 training13b subset; identical bodies merged into one question), PubMedQA PQA-L (question +
@@ -31,19 +43,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import re
 import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
 
-from train_common import fit_logistic, fit_platt, need, pqal, write_model
+from train_common import MODEL_DIR, fit_logistic, fit_platt, need, pqal, write_model
 
 from evidex.enrich.stance import pair_features, question_form
+from evidex.eval.qa_data import BIOASQ_EDITIONS, PUBMEDQA_FOLDS, bioasq_body_key, bioasq_edition, kfold_split
 from evidex.text import sentence_spans
 
 _BACKGROUND = ("BACKGROUND", "OBJECTIVE", "AIM", "PURPOSE", "INTRODUCTION", "METHOD", "DESIGN", "SETTING",
@@ -71,8 +84,7 @@ def sentences(text: str) -> list[str]:
 def bioasq_units() -> list[Unit]:
     by_body: dict[str, Unit] = {}
     for path in sorted(need("bioasq").glob("*.json")):
-        stem = path.stem.lower()
-        edition = "training13b" if stem.startswith("training13b") else re.match(r"(\d+b)", stem).group(1)
+        edition = bioasq_edition(path)          # the folds evidex.eval.qa_data defines for the evaluator
         for q in json.loads(path.read_text(encoding="utf-8"))["questions"]:
             if q.get("type") != "yesno":
                 continue
@@ -80,7 +92,7 @@ def bioasq_units() -> list[Unit]:
             ans = (ans[0] if isinstance(ans, list) else ans or "").strip().lower()
             if ans not in ("yes", "no"):
                 continue
-            key = " ".join(q["body"].lower().split())
+            key = bioasq_body_key(q["body"])
             snippets = list(dict.fromkeys(s["text"].strip() for s in q.get("snippets", []) if s.get("text", "").strip()))
             if key in by_body:          # the same question in a later edition: one fold, snippets merged
                 u = by_body[key]
@@ -299,9 +311,8 @@ def yn_metrics(gold, pred) -> dict:
 
 
 def kfold(ids: list[str], k: int, seed: int) -> dict[str, int]:
-    ids = sorted(set(ids))
-    random.Random(seed).shuffle(ids)
-    return {q: i % k for i, q in enumerate(ids)}
+    """The seeded split of evidex.eval.qa_data.kfold_split (the evaluator's PubMedQA folds)."""
+    return kfold_split(ids, k, seed)
 
 
 N_BINS = 10
@@ -326,7 +337,10 @@ def three_way(p: np.ndarray, table) -> list[str]:
 
 # -- cross-validation ------------------------------------------------------------------------
 
-def crossval(cfg: Config, fz: Featurizer, units: list[Unit], rel, seed: int, verbose=True) -> dict:
+def crossval(cfg: Config, fz: Featurizer, units: list[Unit], rel, seed: int, verbose=True,
+             rel_key: str = "") -> dict:
+    """Out-of-fold margins and figures. ``rel_key``: every fold reuses the relevance model cached
+    under that key (the quick CV of ``--no-cv``) instead of fitting its own."""
     bio = [u for u in units if u.source == "bioasq"]
     pqa_ids = [u.group for u in units if u.source.startswith("pqa")]
     pfold = kfold(pqa_ids, 5, seed)
@@ -344,7 +358,7 @@ def crossval(cfg: Config, fz: Featurizer, units: list[Unit], rel, seed: int, ver
         tr = [u for u in units if not (u.source == "bioasq" and u.group == ed)]
         te = [u for u in bio if u.group == ed]
         trel = [r for r in rel if not (r[3] == "bioasq" and r[4] == ed)]
-        model = Fold(cfg, fz, tr, trel, key=f"bio-{ed}")
+        model = Fold(cfg, fz, tr, trel, key=rel_key or f"bio-{ed}")
         z = signed(te, model.pooled(te))
         for u, zi in zip(te, z):
             oof[id(u)] = zi
@@ -360,7 +374,7 @@ def crossval(cfg: Config, fz: Featurizer, units: list[Unit], rel, seed: int, ver
         test = test_p | test_s
         tr = [u for u in units if u.group not in test]
         te = [u for u in units if u.group in test]
-        model = Fold(cfg, fz, tr, [r for r in rel if r[4] not in test], key=f"k{k}")
+        model = Fold(cfg, fz, tr, [r for r in rel if r[4] not in test], key=rel_key or f"k{k}")
         z = signed(te, model.pooled(te))
         for u, zi in zip(te, z):
             oof[id(u)] = zi
@@ -441,6 +455,43 @@ def prepare(seed: int, embed: bool = False):
     return units, rel
 
 
+def _loose(body: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", body.lower())
+
+
+def holdout(units: list[Unit], rel: list[tuple], seed: int, edition: str | None, pqa_fold: int | None):
+    """(training units, training relevance pairs, manifest entry): without the held-out fold's
+    questions. BioASQ: the units of ``edition`` (train_stance's grouping) and any other unit whose
+    body equals one of them up to punctuation; PubMedQA: fold ``pqa_fold`` of the seeded split,
+    both views and their relevance sentences."""
+    info: dict = {}
+    drop: set[int] = set()
+    drop_q: set[str] = set()
+    if edition:
+        ed_units = [u for u in units if u.source == "bioasq" and u.group == edition]
+        loose = {_loose(u.question) for u in ed_units}
+        near = [u for u in units if u.source == "bioasq" and u.group != edition and _loose(u.question) in loose]
+        for u in ed_units + near:
+            drop.add(id(u))
+            drop_q.add(u.question)
+        info.update(bioasq_edition=edition, bioasq_questions=len(ed_units),
+                    bioasq_near_duplicates_dropped=[f"{u.group}: {u.question}" for u in near])
+    test_p: set[str] = set()
+    if pqa_fold is not None:
+        fold = kfold([u.group for u in units if u.source.startswith("pqa")], PUBMEDQA_FOLDS, seed)
+        test_p = {q for q, f in fold.items() if f == pqa_fold}
+        drop.update(id(u) for u in units if u.source.startswith("pqa") and u.group in test_p)
+        info.update(pubmedqa_fold=pqa_fold, pubmedqa_k=PUBMEDQA_FOLDS, pubmedqa_seed=seed,
+                    pubmedqa_questions=len(test_p))
+    tr = [u for u in units if id(u) not in drop]
+    trel = [r for r in rel if not ((r[3] == "bioasq" and r[6] in drop_q) or (r[3] == "pqa" and r[4] in test_p))]
+    if info:
+        info["excluded_from"] = ("polarity and relevance training examples, the vocabulary, Platt scaling "
+                                 "and the yes/no/maybe table")
+        info["relevance_pairs_dropped"] = len(rel) - len(trel)
+    return tr, trel, info
+
+
 def show(name, res):
     parts = []
     for k, m in res.items():
@@ -479,9 +530,27 @@ def main() -> None:
     ap.add_argument("--variants", nargs="*", default=None, help="compare these variants by CV (no file written)")
     ap.add_argument("--variant", default="pqa03", help="the variant to ship (chosen by --variants CV)")
     ap.add_argument("--prune", type=float, default=0.01, help="drop weights smaller than this")
+    ap.add_argument("--holdout-bioasq", choices=BIOASQ_EDITIONS, metavar="EDITION",
+                    help=f"leave this BioASQ edition's questions out of training ({', '.join(BIOASQ_EDITIONS)})")
+    ap.add_argument("--holdout-pubmedqa-fold", type=int, choices=range(PUBMEDQA_FOLDS), metavar="K",
+                    help=f"leave PubMedQA fold K (0-{PUBMEDQA_FOLDS - 1}, the --seed split) out of training")
+    ap.add_argument("--out", type=Path, help="write the model here (default: the shipped "
+                                             "src/evidex/enrich/models/stance.json)")
+    ap.add_argument("--no-cv", action="store_true", help="skip the CV figures (calibration from a quick inner CV)")
     args = ap.parse_args()
+    held = args.holdout_bioasq is not None or args.holdout_pubmedqa_fold is not None
+    shipped = (MODEL_DIR / "stance.json").resolve()
+    if (held or args.no_cv) and (args.out is None or args.out.resolve() == shipped):
+        ap.error("a fold model or a --no-cv model must not replace the shipped model: give --out PATH")
+    if args.variants is not None and (held or args.no_cv):
+        ap.error("--variants compares variants by CV on all the data; it takes no --holdout/--no-cv")
+    t_start = time.time()
     names = args.variants or (list(VARIANTS) if args.variants is not None else [args.variant])
     units, rel = prepare(args.seed, embed=any(VARIANTS[n].dense for n in names))
+    units, rel, held_info = holdout(units, rel, args.seed, args.holdout_bioasq, args.holdout_pubmedqa_fold)
+    if held_info:
+        print(f"held out: {json.dumps({k: v for k, v in held_info.items() if k != 'excluded_from'})}; "
+              f"training on {len(units)} units, {len(rel)} relevance pairs")
     fz = Featurizer(args.min_df)
     fz.fit([f for u in units for f in u.feats])
     print(f"vocabulary {len(fz.vocab)}")
@@ -492,18 +561,30 @@ def main() -> None:
             show(f"{name} {time.time() - t0:.0f}s", res)
         return
     cfg = VARIANTS[args.variant]
-    res = crossval(cfg, fz, units, rel, args.seed)
+    final = None
+    if args.no_cv:
+        t0 = time.time()
+        final = Fold(cfg, fz, units, rel, key="all")     # its relevance model is shared by the quick CV
+        res = crossval(cfg, fz, units, rel, args.seed, verbose=False, rel_key="all")
+        print(f"final fit and quick CV (calibration only) in {time.time() - t0:.0f}s")
+    else:
+        res = crossval(cfg, fz, units, rel, args.seed)
     oof = res.pop("_oof")
     cal = [u for u in units if u.source in ("bioasq", "pqa_rr", "pqa_rf") and u.label != "maybe"]
     a, b = fit_platt(np.array([oof[id(u)] for u in cal]), np.array([u.label == "yes" for u in cal], float),
                      np.ones(len(cal)))
     res.update(pubmedqa_three_way(args.seed, units, oof, a, b))
-    show(args.variant, res)
+    if not args.no_cv:
+        show(args.variant, res)
     pq = [u for u in units if u.source in ("pqa_rr", "pqa_rf")]
     table = maybe_table(sigmoid(a * np.array([oof[id(u)] for u in pq]) + b), [u.label for u in pq])
     t0 = time.time()
-    final = Fold(cfg, fz, units, rel)
-    print(f"final fit on all data in {time.time() - t0:.0f}s; platt a={a:.3f} b={b:.3f}")
+    if final is None:
+        final = Fold(cfg, fz, units, rel)
+        print(f"final fit on {'the training' if held else 'all'} data in {time.time() - t0:.0f}s; "
+              f"platt a={a:.3f} b={b:.3f}")
+    else:
+        print(f"platt a={a:.3f} b={b:.3f}")
     inv = sorted(fz.vocab, key=fz.vocab.get)
 
     def sparse_weights(w, cut):
@@ -520,6 +601,20 @@ def main() -> None:
         params["polarity"]["dense"] = [round(float(v), 4) for v in final.wp[len(inv):]]
         params["relevance"]["dense"] = [round(float(v), 4) for v in final.wr[len(inv):]]
         params["dense"] = {"embedder": "wordllama", "features": cfg.dense}
+    extra: dict = {}
+    cv_protocol = ("bioasq leave-one-edition-out; pubmedqa and scifact 5-fold by question (seeded); "
+                   "other datasets always in training; decision at margin 0 (2-way), "
+                   "yes/no/maybe table from the other folds (3-way)")
+    cv: dict = {"protocol": cv_protocol, **res}
+    if held_info:
+        extra["holdout"] = held_info
+        extra["note"] = ("a fold model for held-out evaluation (benchmarks/qa_folds.py), trained WITHOUT the "
+                         "held-out questions; not the shipped model")
+        cv["protocol"] = "inner CV over the training data only (held-out questions excluded); " + cv_protocol
+    if args.no_cv:
+        cv = {"skipped": "--no-cv: no CV figures; Platt scaling and the maybe table come from a quick inner CV "
+                         "(folds as below, one relevance model fitted on all the training data shared by "
+                         "the folds, polarity refitted per fold)", "protocol": cv["protocol"]}
     path = write_model("stance", params, {
         "version": 1, "trained_by": "scripts/train_stance.py", "seed": args.seed, "min_df": args.min_df,
         "prune": args.prune, "variant": args.variant, "config": cfg.__dict__,
@@ -529,14 +624,12 @@ def main() -> None:
                            f"({sum(u.source == 'bioasq' for u in units)} after merging identical bodies)",
                  "pubmedqa": "../shared/data/pubmedqa/pqal_dev.json (CONTEXTS and LONG_ANSWER views)",
                  "scifact": "../shared/data/scifact/claims_train.jsonl + corpus.jsonl rationales"},
-        "cv": {"protocol": "bioasq leave-one-edition-out; pubmedqa and scifact 5-fold by question (seeded); "
-                           "other datasets always in training; decision at margin 0 (2-way), "
-                           "yes/no/maybe table from the other folds (3-way)",
-               **res},
+        "cv": cv,
         "note": "the shipped model is refitted on all data; the cv figures are held-out folds only",
-    })
+        **extra,
+    }, path=args.out)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB, polarity {len(params['polarity']['weights'])} "
-          f"and relevance {len(params['relevance']['weights'])} weights)")
+          f"and relevance {len(params['relevance']['weights'])} weights) in {time.time() - t_start:.0f}s")
 
 
 if __name__ == "__main__":
