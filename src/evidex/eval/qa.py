@@ -112,7 +112,6 @@ purpose introduction method results conclusion conclusions discussion findings""
 _WORD = re.compile(r"[A-Za-z0-9\u0370-\u03ff][A-Za-z0-9\u0370-\u03ff'+/-]*")
 _DESIGN_PREFIX = re.compile(r"^(?:Indirect evidence \([^)]*\), [^:]{0,60}|(?:%s)(?: in [^:]{1,120})?): "
                             % "|".join(re.escape(v) for v in DESIGN_NAMES.values()))
-_TEMPLATE = re.compile(r"^(?:No guideline|Studies reporting|The certainty of this evidence)")
 
 
 def statements(answer) -> list:
@@ -167,7 +166,7 @@ def candidates(texts: list[tuple[str, int]], question: str) -> list[str]:
 def evidex_texts(answer) -> list[tuple[str, int]]:
     """The answer's cited, non-template statements as (source sentence, citation count)."""
     return [(source_text(s.text), len(s.citations)) for s in statements(answer)
-            if s.citations and not _TEMPLATE.match(s.text)]
+            if s.citations and s.kind != "summary"]
 
 
 def evidex_yes_no(answer) -> tuple[str, str]:
