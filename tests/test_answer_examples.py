@@ -164,3 +164,9 @@ def test_an_efficacy_question_is_against_placebo_or_no_treatment():
     assert named.to_contract()["comparators"] == ["amitriptyline"]
     harms = parse_question("What are the side effects of LDN?")
     assert harms.to_contract()["comparators"] == []
+
+
+def test_a_harms_question_leads_with_the_list(starter):
+    answer = _checked(ask(starter, "What are the side effects of LDN?"))
+    first = answer.sections[0].key_points[0]
+    assert first.kind == "list" and "vivid dreams" in first.items

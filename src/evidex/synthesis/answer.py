@@ -7,7 +7,7 @@ not write (checked by ``faithfulness.violations`` in the tests).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..citation import link, vancouver
 from ..query import Query
@@ -92,7 +92,14 @@ def compose(query: Query, candidates: list[Candidate]) -> Answer:
     verdict = grade(studies, query, scored)
     citer = _Citer()
     writer = Writer(query, scored, citer.cite)
-    sections = [_guidelines(writer, query, ranked, verdict, citer), research(writer, query, ranked, verdict)]
+    guidelines, found = _guidelines(writer, query, ranked, verdict, citer), research(writer, query, ranked, verdict)
+    if query.intent == "safety":
+        # A harms question's key point is the aggregated list of adverse effects, when there is one.
+        listed = next((st for sub in found.subsections if sub.heading == "Safety" for st in sub.statements
+                       if st.kind == "list"), None)
+        if listed is not None:
+            guidelines = replace(guidelines, key_points=(listed, *guidelines.key_points))
+    sections = [guidelines, found]
     rows = table(query, ranked, citer.cite)
     return Answer(query.question, query, verdict, tuple(sections), tuple(rows), citer.references(),
                   tuple(_warnings(query, studies, verdict)))
