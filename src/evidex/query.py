@@ -50,8 +50,6 @@ _PIVOT = re.compile(
     r"prolong|prolongs|alter|alters|change|changes|lead|leads|result|results|promote|promotes|elevate|"
     r"elevated|expressed|involved|present|found|have|has|show|shows|act|acts|interact|interacts|bind|binds|"
     r"regulate|regulates|mediate|mediates|contribute|contributes|predict|predicts)\b", re.I)
-_COMPARATOR_CUE = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|than|rather than|over|or)\s+", re.I)
-_POPULATION_CUE = re.compile(r"\b(?:for|in|among|of)\s+", re.I)
 _BOUNDARY = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|as|versus|vs\.?|"
                        r"compared (?:to|with)|with|or|and)\s+|[?.;,]|$", re.I)
 _LEAD = re.compile(r"^(?:only |also |just |with |without |the |a |an |any |some |(?:human )?(?:protein|gene|enzyme|"

@@ -179,7 +179,8 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
     or one with no intervention at all, still reaches its evidence."""
     _check_mode(mode)
     vectors = _vectors(store) if mode == "hybrid" else None
-    if not anchored(query):
+    open_question = not anchored(query)
+    if open_question:
         # An open question (no drug or class the vocabulary knows): the question's own words
         # rank the library, as a search engine would; the parsed phrases only label directness.
         found, depth = [], limit
@@ -195,18 +196,19 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
     inter = [f for c in query.interventions for f in query_forms(query, c) if len(f) >= 3]
     cond = [f for c in query.conditions for f in expansions(c) if len(f) >= 3]
     cond_words = [w for c in query.conditions for w in tokens(c) if w not in _GENERIC_WORDS and len(w) > 3]
+    required = [] if open_question else inter
     extra = []
     for i, rid in enumerate(free):
         if rid not in stored:
             continue
         text = " " + " ".join(tokens(stored[rid].record.text())) + " "
-        if inter and anchored(query) and not contains_any(text, inter):
+        if required and not contains_any(text, required):
             continue      # about another treatment: not evidence for the asked one
         direct = not cond or contains_any(text, cond)
         related = direct or any(f" {w} " in text for w in cond_words)
         extra.append(Candidate(stored[rid], -float(i), direct, tuple(passages_of(stored[rid].record)), related))
     out = found + extra
-    if anchored(query):
+    if not open_question:
         out.sort(key=lambda c: (not c.direct, not c.related))     # stable: each pool keeps its order
     return out[:limit]
 

@@ -39,7 +39,7 @@ _EPIDEMIOLOGY = re.compile(r"(?:fewer than|less than|more than|over|under|about|
                            r"approximately|estimated|affects|affecting|millions? of|up to)\s*$", re.I)
 _UNIT = r"(?:mg|mcg|µg|μg|ug|g|ml|mL|IU|units?|mg/kg|µg/kg|mg/day|mg/d)"
 _AMOUNT = r"\d+(?:[.\u00b7]\d+)?"
-_DOSE = re.compile(
+DOSE = re.compile(   # an amount with its unit ("4.5 mg", "1-5 mg/d", "20 mg/kg"): the one dose pattern
     r"(?<![\w.])(" + _AMOUNT + r")(?:\s*(?:-|–|to)\s*(" + _AMOUNT + r"))?\s?(" + _UNIT + r")\b"
     r"(?:\s*(?:/|per)\s*(day|d|night|week|kg))?", re.I)
 _FREQ = re.compile(r"\b(once daily|twice daily|daily|nightly|at bedtime|at night|per day|a day|"
@@ -226,7 +226,7 @@ def doses(text: str) -> list[Dose]:
     """Doses with unit, and the schedule/titration words of the same sentence."""
     out: list[Dose] = []
     seen: set[str] = set()
-    for m in _DOSE.finditer(text):
+    for m in DOSE.finditer(text):
         amount = float(m.group(1).replace("\u00b7", "."))
         unit = m.group(3) + (f"/{m.group(4)}" if m.group(4) else "")
         dot = text.rfind(". ", 0, m.start())

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..records import Passage, Record
-from .numbers import mentions, total_count
+from ..vocab import drug_classes
+from .numbers import DOSE, mentions, total_count
 from .pico import intervention_spans
 from .roles import sentence_roles
 
@@ -60,25 +61,13 @@ _STOP = re.compile(r"\s+(?:for|in|during|over|at|after|before|among|who|which|un
                    r"intravenously|was|were|is|are|had|has|but|that|than|because|if|when|whereas|while|groups?|arms?|regimens?|patients|subjects|treatment "
                    r"groups?)\b.*$|[(\[;:].*$", re.I)
 _DOSE_ONLY = re.compile(r"^\d+(?:[.\u00b7]\d+)?\s*(?:mg|mcg|µg|g|ml|iu|units?)\b", re.I)
-_DOSE_IN = re.compile(r"\d+(?:[.\u00b7]\d+)?\s*(?:mg|mcg|µg|g|ml|iu|units?)(?:/(?:kg|day|d|m2))?\b", re.I)
 _LEADING = re.compile(r"(?:whether|that|if|to|receive|received|receiving|either|both|the|a|an|of|with|and|or|"
                       r"colleagues|we|they|who|tested|assessed|compared|versus|vs\.?)", re.I)
 _ARTICLE = re.compile(r"^(?:the|a|an|either|both|to|receive|with|of)\s+", re.I)
 
-# Drug-class names in a question mapped to WHO INN stems ("The use of stems in the
-# selection of International Nonproprietary Names", WHO 2018), so "proton pump
-# inhibitors" matches "lansoprazole" without a drug list.
-_CLASS_STEMS = (("proton pump", ("prazole",)), ("beta", ("olol", "alol", "ilol")), ("ace inhibitor", ("pril",)),
-                ("angiotensin", ("sartan", "pril")), ("arb", ("sartan",)), ("calcium channel", ("dipine", "pamil",
-                "tiazem")), ("triptan", ("triptan",)), ("statin", ("statin",)), ("antipsychotic", ("apine", "idone",
-                "piprazole")), ("antihistamine", ("tadine", "astine", "izine")), ("nsaid", ("profen", "coxib", "fenac",
-                "oxicam")), ("anti-inflammatory", ("profen", "coxib", "fenac", "oxicam")), ("opioid", ("orphine",
-                "codone", "adol", "fentanil", "entanyl")), ("muscle relaxant", ("benzaprine", "carbamol", "zoxazone")),
-                ("hypoglycemic", ("glitazone", "gliptin", "formin", "ide")), ("estrogen", ("estradiol", "estrogen")),
-                ("antimuscarinic", ("terodine", "butynin", "fenacin", "trospium")))
-
-
 def _matches_hint(phrase: str, hint: str) -> bool:
+    """Whether an arm is the hinted treatment: a shared word, or a member of the hinted drug
+    class (its WHO INN stem or a listed member, from ``vocab/drug_classes.tsv``)."""
     if not hint:
         return False
     low, h = phrase.lower(), hint.lower()
@@ -87,14 +76,19 @@ def _matches_hint(phrase: str, hint: str) -> bool:
     if hint_words & set(re.findall(r"[a-z]{4,}", low)):
         return True
     words = re.findall(r"[a-z]+", low)
-    return any(key in h and any(w.endswith(stem) for w in words for stem in stems) for key, stems in _CLASS_STEMS)
+    for cls in drug_classes().values():
+        if any(re.search(rf"\b{re.escape(n)}\b", h) for n in (cls.name, *cls.synonyms)):
+            if any(w.endswith(stem) for w in words for stem in cls.stems) or \
+                    any(m in low for m in cls.members):
+                return True
+    return False
 
 
 def _arm_phrase(raw: str) -> str:
     """"lansoprazole 30 mg once daily for 8 weeks" -> "lansoprazole 30 mg" (drug and dose)."""
     text = _ARTICLE.sub("", raw.strip(" ,.")).strip()
     text = _STOP.sub("", " " + text).strip(" ,.")
-    dose = _DOSE_IN.search(text)
+    dose = DOSE.search(text)
     if dose:
         # The drug is named just before its dose: keep up to three words and the dose itself.
         left = text[:dose.start()].split()[-3:]

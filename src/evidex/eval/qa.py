@@ -110,8 +110,10 @@ data analysis method methods here we our new novel recent recently known present
 respectively mainly mostly often type types level levels background objective objectives aim aims
 purpose introduction method results conclusion conclusions discussion findings""".split())
 _WORD = re.compile(r"[A-Za-z0-9\u0370-\u03ff][A-Za-z0-9\u0370-\u03ff'+/-]*")
-_DESIGN_PREFIX = re.compile(r"^(?:Indirect evidence \([^)]*\), [^:]{0,60}|(?:%s)(?: in [^:]{1,120})?): "
-                            % "|".join(re.escape(v) for v in DESIGN_NAMES.values()))
+# The label before an indirect quote ("Indirect evidence (fibromyalgia): "), and the design
+# labels answers wrote before (still read, for answers saved by earlier versions).
+_LABEL_PREFIX = re.compile(r"^(?:Indirect evidence \([^)]*\)(?:, [^:]{0,60})?|(?:%s)(?: in [^:]{1,120})?): "
+                           % "|".join(re.escape(v) for v in DESIGN_NAMES.values()))
 
 
 def statements(answer) -> list:
@@ -125,8 +127,8 @@ def statements(answer) -> list:
 
 
 def source_text(text: str) -> str:
-    """A statement without the design label ``answer.py`` puts before a quoted sentence."""
-    return _DESIGN_PREFIX.sub("", text, count=1)
+    """A statement without the label put before its quoted sentence."""
+    return _LABEL_PREFIX.sub("", text, count=1)
 
 
 def _entity_like(w: str) -> bool:

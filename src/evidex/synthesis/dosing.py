@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .roles import _DOSE
-
-DOSE = re.compile(_DOSE, re.I)
+from ..enrich.numbers import DOSE
 # Part of a regimen -> the words that say a sentence states it.
 PARTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Starting dose", re.compile(r"\b(?:start(?:ed|ing)?|initial(?:ly)?|begin|began|first dose|commenc\w*|"

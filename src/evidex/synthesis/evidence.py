@@ -53,7 +53,6 @@ class Finding:
 @dataclass(frozen=True)
 class Study:
     candidate: Candidate
-    direct: bool                           # matched the asked condition
     direction: str                         # favours | no_difference | against | unclear
     roles: dict[int, frozenset[str]]       # passage seq -> answer-section roles
     relevance: str = "direct"              # direct | indirect | background
@@ -66,6 +65,11 @@ class Study:
     @property
     def n(self) -> int | None:
         return self.appraisal.n if self.size is None else self.size
+
+    @property
+    def direct(self) -> bool:
+        """Matched the asked condition (or none was asked)."""
+        return self.candidate.direct
 
     @property
     def relevant(self) -> bool:
@@ -299,7 +303,7 @@ def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
         passages = _findings(query, c, sroles)
         stances = stance_model.passage_stances(query.question, [p.text for p in passages]) if passages else []
         findings = tuple(Finding(p, s.yes, s.no, s.neither) for p, s in zip(passages, stances))
-        out.append(Study(c, c.direct, _direction(query, findings), roles, relevance, differs, findings,
+        out.append(Study(c, _direction(query, findings), roles, relevance, differs, findings,
                          sentence_roles=sroles))
     if not anchored(query):
         out = _topical(query, out)

@@ -3,19 +3,20 @@ from __future__ import annotations
 
 import re
 
+from ..enrich.numbers import DOSE
+
 ROLES = ("mechanism", "clinical_use", "efficacy", "safety", "comparison", "limitations")
 
 # General clinical-reporting words for each answer section (CONSORT items 6, 17 and 19 name
 # outcomes, results and harms; pharmacology texts name mechanisms this way). No drug or
 # condition names: those come from the question.
-_DOSE = r"\d+(?:[.\u00b7]\d+)?\s?(?:mg|mcg|µg|μg|g|ml|iu|units?)(?:/(?:kg|day|d|m2))?\b"
 _CUES: dict[str, re.Pattern[str]] = {
     "mechanism": re.compile(
         r"\b(?:mechanism\w*|mode of action|receptors?|pathways?|antagonis\w*|agonis\w*|inhibit\w*|"
         r"block(?:s|ed|ade|ing)?|modulat\w*|bind(?:s|ing)?|signal\w*|mediat\w*|activat\w*|cytokines?|"
         r"enzymes?|neurotransmit\w*|anti-inflammatory|inflammat\w*|express\w*)\b", re.I),
     "clinical_use": re.compile(
-        r"(?:" + _DOSE + r"|\b(?:dos(?:e|es|ing|age)|titrat\w*|bedtime|at night|nightly|once daily|twice daily|"
+        r"(?:" + DOSE.pattern + r"|\b(?:dos(?:e|es|ing|age)|titrat\w*|bedtime|at night|nightly|once daily|twice daily|"
         r"daily|weekly|regimen|started at|starting|initial(?:ly)?|increased (?:to|by)|maximum|up to|"
         r"prescri\w*|off-label|compounded|administered|orally|intravenous\w*|subcutaneous\w*)\b)", re.I),
     "efficacy": re.compile(

@@ -9,7 +9,6 @@ question, aims and methods only describe it (roles from ``enrich.roles``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -25,10 +24,9 @@ ROLE_WEIGHT = {"results": 1.0, "conclusions": 1.0, "methods": 0.55, "objective":
 SEMANTIC, LEXICAL = 0.6, 0.4
 
 
-@lru_cache(maxsize=1)
 def _embedder():
-    from ..index.embed import WordLlamaEmbedder
-    return WordLlamaEmbedder()
+    from ..index.embed import get_embedder
+    return get_embedder("wordllama")      # loaded once per process, shared with the vector index
 
 
 @dataclass(frozen=True)

@@ -100,30 +100,24 @@ MAX_BASIS = 10             # leading studies whose most relevant sentences answe
 RANK_DECAY = 1.0           # a study's weight in P(yes) falls as 1 / (1 + RANK_DECAY * its rank)
 
 
-def yes_probability(query: Query, studies: list[Study], scored=None, per_study: int = 3,
+def yes_probability(query: Query, studies: list[Study], scored, per_study: int = 3,
                     max_studies: int = MAX_BASIS) -> float | None:
     """P(yes) for the question from the stance model (``enrich.stance``) over the sentences
     most relevant to it (``scored``: record id -> relevance-scored passages, from ``select``)
-    of the leading studies, each weighted by its relevance and its study's design; without
-    scores, over the studies' decisive sentences."""
+    of the leading studies, each weighted by its relevance, its study's design and its rank."""
     texts, weights = [], []
     for rank_, s in enumerate(studies[:max_studies]):
-        if scored is not None:
-            best = sorted(scored.get(s.record.id, []), key=lambda x: -x.relevance)[:per_study]
-            for sc in best:
-                texts.append(sc.passage.text)
-                # Lower-ranked records count less: the ranking already says how on-topic they are.
-                weights.append(max(sc.relevance, 1e-3) * weight(s) / (1 + RANK_DECAY * rank_))
-        else:
-            for f in s.findings:
-                texts.append(f.passage.text)
-                weights.append(weight(s))
+        best = sorted(scored.get(s.record.id, []), key=lambda x: -x.relevance)[:per_study]
+        for sc in best:
+            texts.append(sc.passage.text)
+            # Lower-ranked records count less: the ranking already says how on-topic they are.
+            weights.append(max(sc.relevance, 1e-3) * weight(s) / (1 + RANK_DECAY * rank_))
     if not texts:
         return None
     return stance_model.answer_probability(query.question, texts, weights)
 
 
-def grade(studies: list[Study], query: Query, scored=None) -> Verdict:
+def grade(studies: list[Study], query: Query, scored) -> Verdict:
     """The verdict on ``studies`` for ``query``; ``scored`` (select.score_studies) lets a yes/no
     answer read the sentences most relevant to the question."""
     condition = query.conditions[0] if query.conditions else ""
