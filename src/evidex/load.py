@@ -20,6 +20,7 @@ from importlib.resources import as_file, files
 from pathlib import Path
 
 from .enrich import appraise
+from .faults import checkpoint
 from .ingest import Deletion, expand_paths, iter_file
 from .records import Problem, Record
 from .store import Store, WriteStats
@@ -68,6 +69,7 @@ def ingest_items(store: Store, items: Iterable[Record | Problem | Deletion], rep
             deletions.append(item.id)
             continue
         report.records_read += 1
+        checkpoint("parse")
         batch.append(item)
         if len(batch) >= BATCH_SIZE:
             _flush(store, batch, deletions, report)
@@ -84,7 +86,9 @@ def _flush(store: Store, batch: list[Record], deletions: list[str], report: Inge
     stored = store.hashes([r.id for r in latest])
     todo = [r for r in latest if stored.get(r.id) != r.content_hash()]
     report.stats.unchanged += len(batch) - len(todo)
-    report.stats += store.write_batch([(r, appraise(r)) for r in todo], deletions)
+    items = [(r, appraise(r)) for r in todo]
+    checkpoint("enrich")
+    report.stats += store.write_batch(items, deletions)
 
 
 def embed_enabled(embed: bool | None = None) -> bool:

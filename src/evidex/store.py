@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .faults import checkpoint
 from .records import Appraisal, Problem, Record
 
 SCHEMA_VERSION = "1"
@@ -156,10 +157,12 @@ class Store:
                     cur.execute("DELETE FROM record_fts WHERE rowid=?", found)
                     cur.execute("DELETE FROM records WHERE rowid=?", found)
                     stats.deleted += 1
+            checkpoint("lexical")           # records and FTS5 rows written, not committed
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
             raise
+        checkpoint("commit")
         return stats
 
     @staticmethod
