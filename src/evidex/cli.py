@@ -14,6 +14,7 @@ from . import __version__
 from .index.embed import EMBEDDERS as EMBEDDER_NAMES
 from .store import SearchFilter, Store, default_db_path
 
+EXPORT_FORMATS = ("ris", "bibtex", "csljson", "csv")    # evidex.render.export.FORMATS (kept import-free)
 DB_HELP = "SQLite store to use (default: $EVIDEX_DB, else ~/.local/share/evidex/evidex.db)."
 DEMO_QUESTION = "Is low-dose naltrexone effective for complex regional pain syndrome?"
 
@@ -124,7 +125,9 @@ def ingest(paths: tuple[Path, ...], starter: bool, pubmed_query: str | None, max
 
 @cli.command()
 @click.argument("question")
-@click.option("--format", "fmt", type=click.Choice(["md", "json", "html"]), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "html", *EXPORT_FORMATS]), default="md",
+              show_default=True, help="md/json/html: the answer; ris/bibtex/csljson/csv: its references "
+                                      "(with design, n and evidence-table fields) for a reference manager.")
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
 @click.option("--lexical", is_flag=True, help="BM25 only: no semantic retrieval, no ranking priors.")
 def ask(question: str, fmt: str, db: Path | None, lexical: bool) -> None:
@@ -140,6 +143,11 @@ def ask(question: str, fmt: str, db: Path | None, lexical: bool) -> None:
         if not lexical:
             _prepare_semantic(store)
         answer = answer_question(store, question, mode="lexical" if lexical else "hybrid")
+        if fmt in EXPORT_FORMATS:
+            from .render.export import export, items_from_answer
+            stored = store.get_many([r.id for r in answer.references])
+            click.echo(export(items_from_answer(answer, stored), fmt), nl=False)
+            return
     click.echo({"md": to_markdown, "json": to_json, "html": to_html}[fmt](answer), nl=fmt != "md")
 
 
@@ -148,7 +156,8 @@ def ask(question: str, fmt: str, db: Path | None, lexical: bool) -> None:
 @click.option("--limit", "-k", default=10, show_default=True, help="Number of records to show.")
 @click.option("--design", help="Comma-separated design labels, e.g. rct,systematic_review.")
 @click.option("--since", type=int, help="Only records published in or after this year.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", *EXPORT_FORMATS]), default="text",
+              show_default=True, help="ris/bibtex/csljson/csv: the found records for a reference manager.")
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
 @click.option("--lexical", is_flag=True, help="BM25 only (no semantic search).")
 def search(query: str, limit: int, design: str | None, since: int | None, fmt: str, db: Path | None,
@@ -165,6 +174,10 @@ def search(query: str, limit: int, design: str | None, since: int | None, fmt: s
             _prepare_semantic(store)
         found = run_search(store, query, limit, SearchFilter(designs=designs, since=since),
                            mode="lexical" if lexical else "hybrid")
+    if fmt in EXPORT_FORMATS:
+        from .render.export import export, items_from_search
+        click.echo(export(items_from_search(found), fmt), nl=False)
+        return
     if fmt == "json":
         click.echo(json.dumps([{"id": c.stored.record.id, "score": round(c.score, 4), "title": c.stored.record.title,
                                 "year": c.stored.record.year, "design": c.stored.appraisal.design}
