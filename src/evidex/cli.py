@@ -12,10 +12,11 @@ import click
 
 from . import __version__
 from .index.embed import EMBEDDERS as EMBEDDER_NAMES
+from .settings import SettingsError
 from .store import SearchFilter, Store, default_db_path
 
 EXPORT_FORMATS = ("ris", "bibtex", "csljson", "csv")    # evidex.render.export.FORMATS (kept import-free)
-DB_HELP = "SQLite store to use (default: $EVIDEX_DB, else ~/.local/share/evidex/evidex.db)."
+DB_HELP = "SQLite store to use (default: the db setting, $EVIDEX_DB, else ~/.local/share/evidex/evidex.db)."
 DEMO_QUESTION = "Is low-dose naltrexone effective for complex regional pain syndrome?"
 
 
@@ -43,7 +44,10 @@ def _prepare_semantic(store: Store) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="evidex")
-def cli() -> None:
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Settings file (TOML) instead of ~/.config/evidex/config.toml; also $EVIDEX_CONFIG. "
+                   "Environment variables override it (evidex config show).")
+def cli(config_file: Path | None) -> None:
     """Evidex: answer clinical questions from indexed literature, with every claim cited.
 
     \b
@@ -54,6 +58,35 @@ def cli() -> None:
       evidex search "naltrexone fibromyalgia" --design rct --since 2010
       evidex show pmid:34213865
     """
+    if config_file is not None:
+        import os
+
+        from .settings import CONFIG_ENV
+        os.environ[CONFIG_ENV] = str(config_file.resolve())     # worker processes read the same file
+
+
+@cli.group("config")
+def config_group() -> None:
+    """Settings: ~/.config/evidex/config.toml (or --config), overridden by environment variables.
+
+    Every setting is described in docs/config.md."""
+
+
+@config_group.command("show")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def config_show(fmt: str) -> None:
+    """Print the effective settings and where each came from: default, the file, or a variable."""
+    from .settings import ENV_NAMES, load
+    loaded = load()
+    if fmt == "json":
+        click.echo(json.dumps({"config_file": str(loaded.config_file), "config_found": loaded.config_found,
+                               "settings": {name: {"value": shown or None, "from": origin, "env": ENV_NAMES[name]}
+                                            for name, shown, origin in loaded.rows()}}, indent=2))
+        return
+    state = "read" if loaded.config_found else "not found: defaults and environment only"
+    click.echo(f"config file: {loaded.config_file} ({state})")
+    for name, shown, origin in loaded.rows():
+        click.echo(f"{name:<13} = {shown or '(unset)':<40} from {origin}")
 
 
 @cli.command()
@@ -262,6 +295,9 @@ def main() -> None:
     except click.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
+    except SettingsError as exc:     # a bad config file or variable is bad input
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
     sys.exit(rv if isinstance(rv, int) else 0)
 
 

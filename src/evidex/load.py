@@ -13,7 +13,6 @@ first query.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.resources import as_file, files
@@ -94,7 +93,8 @@ def _flush(store: Store, batch: list[Record], deletions: list[str], report: Inge
 def embed_enabled(embed: bool | None = None) -> bool:
     if embed is not None:
         return embed
-    return os.environ.get("EVIDEX_EMBED", "1").strip().lower() not in ("0", "false", "no", "off")
+    from .settings import current     # the embed setting ($EVIDEX_EMBED, config file)
+    return current().embed
 
 
 def sync_vectors(store: Store, progress: bool = False) -> int:

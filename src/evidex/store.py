@@ -8,7 +8,6 @@ skipped, which makes re-ingest a no-op. SQL text is built by pure functions
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -51,11 +50,8 @@ TITLE_WEIGHT, BODY_WEIGHT = 2.0, 1.0
 
 
 def default_db_path() -> Path:
-    env = os.environ.get("EVIDEX_DB")
-    if env:
-        return Path(env)
-    base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
-    return base / "evidex" / "evidex.db"
+    from .settings import db_path     # the db setting ($EVIDEX_DB, config file), else the XDG data folder
+    return db_path()
 
 
 @dataclass

@@ -19,7 +19,6 @@ are dropped from the qrels.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,7 +53,8 @@ class Collection:
 
 def shared_data_dir() -> Path | None:
     """``$EVIDEX_SHARED_DATA``, else ``../shared/data`` beside the working directory or the repo."""
-    env = os.environ.get("EVIDEX_SHARED_DATA")
+    from ..settings import current    # the shared_data setting ($EVIDEX_SHARED_DATA, config file)
+    env = current().shared_data
     candidates = [Path(env)] if env else []
     candidates += [Path.cwd().parent / "shared" / "data", Path(__file__).resolve().parents[3].parent / "shared" / "data"]
     return next((c for c in candidates if c.is_dir()), None)

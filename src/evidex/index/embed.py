@@ -135,7 +135,8 @@ EMBEDDERS: dict[str, Callable[[], Embedder]] = {"wordllama": WordLlamaEmbedder, 
 @lru_cache(maxsize=4)
 def get_embedder(name: str | None = None) -> Embedder:
     """The named embedder (default ``$EVIDEX_EMBEDDER`` or wordllama), loaded once per process."""
-    key = name or os.environ.get("EVIDEX_EMBEDDER") or DEFAULT_EMBEDDER
+    from ..settings import current    # the embedder setting ($EVIDEX_EMBEDDER, config file)
+    key = name or current().embedder or DEFAULT_EMBEDDER
     if key not in EMBEDDERS:
         raise ValueError(f"unknown embedder {key!r}; choose from {', '.join(EMBEDDERS)}")
     return EMBEDDERS[key]()

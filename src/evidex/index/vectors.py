@@ -275,7 +275,8 @@ def embedder_name(store: Store) -> str:
     """The embedder a store's vectors are made with: the one recorded in the store (named at
     ingest with ``--embedder``), else ``$EVIDEX_EMBEDDER``, else the default."""
     row = store.conn.execute("SELECT value FROM meta WHERE key = ?", (_META_KEY,)).fetchone()
-    return row[0] if row else (os.environ.get("EVIDEX_EMBEDDER") or DEFAULT_EMBEDDER)
+    from ..settings import current    # the embedder setting ($EVIDEX_EMBEDDER, config file)
+    return row[0] if row else (current().embedder or DEFAULT_EMBEDDER)
 
 
 def set_embedder_name(store: Store, name: str) -> None:

@@ -7,7 +7,6 @@ recorded efetch XML. NCBI asks for at most 3 requests/s without an API key, 10 w
 from __future__ import annotations
 
 import io
-import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -37,8 +36,10 @@ class EUtils:
 
     @classmethod
     def from_env(cls, client: httpx.Client) -> "EUtils":
-        return cls(client, base_url=os.environ.get("EVIDEX_EUTILS_URL", EUTILS),
-                   api_key=os.environ.get("NCBI_API_KEY") or None)
+        from ..settings import current    # $EVIDEX_EUTILS_URL / $NCBI_API_KEY or the config file
+        s = current()
+        return cls(client, base_url=s.eutils_url or EUTILS,
+                   api_key=s.ncbi_api_key.get_secret_value() if s.ncbi_api_key else None)
 
     @property
     def min_interval(self) -> float:
