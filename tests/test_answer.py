@@ -161,7 +161,9 @@ def test_faithfulness_on_shared_corpora(shared_store, question):
 
 def test_json_matches_the_contract_exactly(starter_store):
     data = to_contract(ask(starter_store, CRPS))
-    assert set(data) == {"question", "query", "verdict", "sections", "evidence_table", "references", "warnings"}
+    assert set(data) == {"question", "query", "verdict", "sections", "evidence_table", "references", "warnings",
+                         "writer", "replaced"}
+    assert data["writer"] == "extractive" and data["replaced"] == 0
     assert set(data["query"]) == {"conditions", "interventions", "comparators", "intent"}
     assert set(data["verdict"]) == {"direction", "certainty", "reasons"}
     for row in data["evidence_table"]:

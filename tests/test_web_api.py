@@ -38,7 +38,7 @@ def test_api_ask_is_exactly_the_design_contract(server):
             assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
             assert r.json() == to_contract(ask(store, q))
             assert set(r.json()) == {"question", "query", "verdict", "sections", "evidence_table", "references",
-                                     "warnings"}
+                                     "warnings", "writer", "replaced"}
 
 
 def test_api_search_record_and_openapi(server):

@@ -78,6 +78,8 @@ class AnswerOut(_Strict):
     evidence_table: list[RowOut]
     references: list[ReferenceOut]
     warnings: list[str]
+    writer: Literal["extractive", "llm"] = "extractive"   # who wrote the statements (issue 12)
+    replaced: int = 0            # language-model sentences refused by the citation guard
 
 
 def _st(s: Statement) -> dict:
@@ -98,6 +100,8 @@ def to_contract(answer: Answer) -> dict:
                         "passages": [{"section": p.section, "text": p.text} for p in r.passages]}
                        for r in answer.references],
         "warnings": list(answer.warnings),
+        "writer": answer.writer,
+        "replaced": answer.replaced,
     }
     return AnswerOut.model_validate(data).model_dump()
 

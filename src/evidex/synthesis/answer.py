@@ -46,6 +46,8 @@ class Answer:
     evidence_table: tuple[EvidenceRow, ...]
     references: tuple[Reference, ...]
     warnings: tuple[str, ...]
+    writer: str = "extractive"      # who wrote the statements: extractive | llm (synthesis/prose.py)
+    replaced: int = 0               # model sentences the citation guard refused (extractive shown instead)
 
 
 @dataclass
