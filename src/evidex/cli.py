@@ -42,6 +42,18 @@ def _prepare_semantic(store: Store) -> None:
         index.sync(progress=sys.stderr.isatty())
 
 
+def _writing(writer: str | None, base_url: str | None, model: str | None):
+    """The ask command's writer settings (options over $EVIDEX_WRITER / $EVIDEX_LLM_*), checked."""
+    from .llm import writer_settings
+    try:
+        chosen = writer_settings(writer=writer, base_url=base_url, model=model)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if chosen.writer == "llm" and chosen.llm is None:
+        raise click.UsageError("--writer llm needs an endpoint: --llm-base-url URL or $EVIDEX_LLM_BASE_URL")
+    return chosen
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="evidex")
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -163,19 +175,28 @@ def ingest(paths: tuple[Path, ...], starter: bool, pubmed_query: str | None, max
                                       "(with design, n and evidence-table fields) for a reference manager.")
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
 @click.option("--lexical", is_flag=True, help="BM25 only: no semantic retrieval, no ranking priors.")
-def ask(question: str, fmt: str, db: Path | None, lexical: bool) -> None:
+@click.option("--writer", type=click.Choice(["extractive", "llm"]), default=None,
+              help="Who writes the statements: quotes (extractive, the default; $EVIDEX_WRITER) or a language "
+                   "model behind the citation guard (llm).")
+@click.option("--llm-base-url", metavar="URL", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 "
+                                                    "($EVIDEX_LLM_BASE_URL; key: $EVIDEX_LLM_API_KEY).")
+@click.option("--llm-model", metavar="NAME", help="Model name sent to the endpoint ($EVIDEX_LLM_MODEL).")
+def ask(question: str, fmt: str, db: Path | None, lexical: bool, writer: str | None, llm_base_url: str | None,
+        llm_model: str | None) -> None:
     """Answer a clinical QUESTION with cited sections, a verdict and an evidence table.
 
     Retrieval is hybrid by default (BM25 fused with semantic similarity, synonyms
     expanded, evidence-level and recency priors); --lexical uses BM25 alone."""
     from .render import to_html, to_json, to_markdown
     from .synthesis import ask as answer_question
+    from .synthesis.prose import with_writer
+    writing = _writing(writer, llm_base_url, llm_model)
     with _store(db, must_exist=True) as store:
         if store.count() == 0:
             raise click.ClickException("the store is empty: run 'evidex ingest --starter' or ingest some files first")
         if not lexical:
             _prepare_semantic(store)
-        answer = answer_question(store, question, mode="lexical" if lexical else "hybrid")
+        answer = with_writer(answer_question(store, question, mode="lexical" if lexical else "hybrid"), writing)
         if fmt in EXPORT_FORMATS:
             from .render.export import export, items_from_answer
             stored = store.get_many([r.id for r in answer.references])
