@@ -20,6 +20,7 @@ import pytest
 
 from evidex.llm import ChatClient, LLMSettings, LLMUnavailable, writer_settings
 from evidex.load import ingest_starter
+from evidex.render import to_contract
 from evidex.store import Store
 from evidex.synthesis import ask, violations
 from evidex.synthesis.guard import Sentence, guard
@@ -132,9 +133,9 @@ def test_ask_falls_back_to_the_extractive_writer_when_the_endpoint_is_down(start
     data = json.loads(r.stdout)
     assert data["writer"] == "extractive" and data["replaced"] == 0
     assert any("could not be reached" in w and "extractive writer" in w for w in data["warnings"])
-    plain = subprocess.run([*CLI, "ask", QUESTION, "--db", str(starter), "--format", "json"], capture_output=True,
-                           text=True, env=_env(), timeout=180)
-    assert json.loads(plain.stdout)["sections"] == data["sections"]
+    with Store(starter) as store:
+        plain = to_contract(ask(store, QUESTION))
+    assert plain["sections"] == data["sections"] and plain["writer"] == "extractive"
 
 
 # -- a real llama.cpp server -------------------------------------------------------------------
@@ -213,3 +214,16 @@ def test_no_unguarded_sentence_reaches_the_answer_with_a_real_model(llama_server
                 assert (s.text, s.citations) in original
     assert (out.writer == "llm") == (generated > 0)
     assert out.replaced >= 0
+
+
+def test_the_web_api_uses_the_writer_its_settings_name(starter, monkeypatch):
+    from .test_web_support import start_server
+    monkeypatch.setenv("EVIDEX_WRITER", "llm")
+    monkeypatch.setenv("EVIDEX_LLM_BASE_URL", f"http://127.0.0.1:{_free_port()}/v1")
+    srv = start_server(starter)
+    try:
+        data = httpx.get(srv.url + "/api/ask", params={"q": QUESTION}, timeout=120).json()
+    finally:
+        srv.stop()
+    assert data["writer"] == "extractive"
+    assert any("could not be reached" in w for w in data["warnings"]), data["warnings"]

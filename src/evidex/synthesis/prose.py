@@ -231,3 +231,15 @@ def with_writer(answer: Answer, settings: WriterSettings) -> Answer:
         return _extractive(answer, "The language-model writer was asked for but no endpoint is configured "
                                    "(EVIDEX_LLM_BASE_URL); the extractive writer wrote this answer.")
     return write(answer, settings.llm)
+
+
+def configured(answer: Answer) -> Answer:
+    """The answer as this process's settings ask ($EVIDEX_WRITER and $EVIDEX_LLM_*): the web
+    app's hook. A bad setting leaves the extractive answer with a warning naming it."""
+    from ..llm import writer_settings
+    try:
+        settings = writer_settings()
+    except ValueError as exc:
+        return _extractive(answer, f"The language-model writer is misconfigured ({exc}); "
+                                   "the extractive writer wrote this answer.")
+    return with_writer(answer, settings)

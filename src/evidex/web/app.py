@@ -109,7 +109,8 @@ class Resources:
 
     def _answer_here(self, question: str) -> Answer:
         from ..synthesis import ask
-        return ask(self.store(), question)
+        from ..synthesis.prose import configured      # the LLM writer when $EVIDEX_WRITER=llm (issue 12)
+        return configured(ask(self.store(), question))
 
 
 class GuardMiddleware:

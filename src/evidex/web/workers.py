@@ -37,7 +37,8 @@ def _exit_with_parent(parent: int) -> None:
 
 def _answer(question: str) -> Answer:
     from ..synthesis import ask
-    return ask(_store, question)
+    from ..synthesis.prose import configured      # the LLM writer when $EVIDEX_WRITER=llm (issue 12)
+    return configured(ask(_store, question))
 
 
 def _ping() -> bool:
