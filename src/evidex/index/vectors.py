@@ -4,14 +4,17 @@ Layout, for a store at ``evidex.db``::
 
     evidex.db.vectors/<settings-hash>/index.usearch   # HNSW graph + f16 vectors, key = records.rowid
                                                       # (a passage embedder files several per key)
-    evidex.db.vectors/<settings-hash>/manifest.json   # embedder settings, index settings, versions, count
+    evidex.db.vectors/<settings-hash>/manifest.json   # embedder and index settings, versions, and
+                                                      # the generation, count and size it describes
 
 The folder is named by the hash of everything that shaped the vectors (embedder, model
 version, index parameters), so a stale index is never reused (paper-qa's convention). Which
 records are embedded, and at which content hash, is kept in the store in a table of this
 module's own (``vector_state``), so that ``sync`` embeds only new or changed records and
-drops deleted ones. The index file is written (atomically) before the state is committed:
-a crash in between only makes the next ``sync`` redo that batch.
+drops deleted ones. The file and that state are switched together by one SQLite commit
+(``index.files``), so a kill at any point leaves the last committed index or heals to it.
+Writers hold the store's writer lock (``evidex.lock``); a reader process reopens the index
+when a writer commits a newer generation.
 
 usearch HNSW was chosen over an exact NumPy scan by measurement (benchmarks/retrieval.py):
 at 1M vectors an exact float32 scan reads 1 GB per query, far above the 50 ms goal.
@@ -19,22 +22,21 @@ at 1M vectors an exact float32 scan reads 1 GB per query, far above the 50 ms go
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from ..faults import checkpoint
+from ..lock import StoreBusy, store_lock
 from ..store import SearchFilter, Store, filter_sql
 from ..text import sentence_spans
 from .embed import DEFAULT_EMBEDDER, EMBEDDERS, Embedder, embedding_available, get_embedder, settings_hash
+from .files import Generation, IndexFiles
 
 FORMAT = 1
 HNSW = {"metric": "cos", "dtype": "f16", "connectivity": 16, "expansion_add": 128, "expansion_search": 128}
-_STATE = """CREATE TABLE IF NOT EXISTS vector_state (
-    index_key TEXT NOT NULL, rowid INTEGER NOT NULL, hash TEXT NOT NULL,
-    PRIMARY KEY (index_key, rowid))"""
 SYNC_BATCH = 2048
 SAVE_EVERY = 16      # batches between index saves (a crash redoes at most these)
 
@@ -86,19 +88,62 @@ class VectorIndex:
         self.settings = settings
         self.key = settings_hash(settings)
         self.folder = Path(str(store.path) + ".vectors") / self.key
-        self.path = self.folder / "index.usearch"
-        store.conn.execute(_STATE)
+        self.files = IndexFiles(store.conn, self.folder, self.key)
+        self.path = self.files.path
+        self._pending: Generation | None = None
+        self._heal_if_free()
         self._open(writable=False)
 
-    def _open(self, writable: bool) -> None:
-        """Queries memory-map the saved index (read-only, pages loaded on demand, so memory
-        stays bounded whatever the store's size); a sync with work to do loads it writable."""
+    def _new(self):
         from usearch.index import Index
-        index = Index(ndim=self.embedder.dim, multi=self.multi, **HNSW)
+        return Index(ndim=self.embedder.dim, multi=self.multi, **HNSW)
+
+    def _view(self, path: Path):
+        """The index file at ``path`` memory-mapped read-only, or None if it cannot be read."""
+        index = self._new()
+        try:
+            index.view(str(path))
+        except (RuntimeError, ValueError, OSError):
+            return None
+        return index
+
+    def _open(self, writable: bool) -> None:
+        """Queries memory-map the committed index (read-only, pages loaded on demand, so memory
+        stays bounded whatever the store's size); a sync with work to do loads it writable.
+        An unreadable file gives queries no vectors; a writer forgets it and re-embeds."""
+        gen = self.files.committed()
+        index = self._new()
         if self.path.exists():
-            (index.load if writable else index.view)(str(self.path))
+            try:
+                (index.load if writable else index.view)(str(self.path))
+            except (RuntimeError, ValueError, OSError):
+                index = self._new()
+                if writable:
+                    self.files.reset()
         self._index = index
+        self._generation = gen.number if gen else None
         self._writable = writable or not self.path.exists()
+
+    def _manifest(self) -> dict[str, object]:
+        import usearch
+        return {**self.settings, "settings_hash": self.key, "usearch_version": usearch.__version__,
+                "key": "records.rowid"}
+
+    def _heal_if_free(self) -> None:
+        """Repair the files after a crash (``IndexFiles.heal``) unless someone is writing now."""
+        try:
+            with store_lock(self.store.path):
+                self.files.heal(self._manifest(), self._view)
+        except StoreBusy:
+            pass
+
+    def refresh(self) -> None:
+        """Reopen the index if another process committed a newer one since it was opened (a
+        server answering while an ingest embeds); one indexed read when nothing changed."""
+        gen = self.files.committed()
+        if (gen.number if gen else None) != self._generation:
+            self._heal_if_free()
+            self._open(writable=False)
 
     def __len__(self) -> int:
         return len(self._index)
@@ -138,7 +183,19 @@ class VectorIndex:
         return records != done
 
     def sync(self, progress: bool = False, batch: int = SYNC_BATCH) -> SyncReport:
-        """Embed new and changed records, drop deleted ones; idempotent."""
+        """Embed new and changed records, drop deleted ones; idempotent. Holds the store's writer
+        lock; while another process holds it (an ingest, which embeds them itself) does nothing."""
+        try:
+            with store_lock(self.store.path):
+                return self._sync(progress, batch)
+        except StoreBusy:
+            return SyncReport(total=len(self._index))
+
+    def _sync(self, progress: bool, batch: int) -> SyncReport:
+        self.files.heal(self._manifest(), self._view)
+        gen = self.files.committed()
+        if (gen.number if gen else None) != self._generation:
+            self._open(writable=False)        # healed, or saved by another process since: start from it
         todo, gone = self.pending()
         report = SyncReport()
         if (todo or gone) and not self._writable:
@@ -148,6 +205,8 @@ class VectorIndex:
             self._save()
             self._commit([], gone)
             report.removed = len(gone)
+            if todo:
+                self._open(writable=True)
         if todo:
             bar = _progress(progress, len(todo))
             done: list[tuple[int, str]] = []
@@ -159,9 +218,14 @@ class VectorIndex:
                     flat = [t for r, _ in chunk for t in texts[r]]
                     per_text = len(chunk) / max(len(flat), 1)       # the bar counts records
                     vecs = self.embedder.embed(flat, on_batch=lambda n: bar.update(n * per_text))
+                    checkpoint("embed")
                     keys = np.array([r for r, _ in chunk for _ in texts[r]], dtype=np.uint64)
                     self._remove([r for r, _ in chunk])
-                    self._index.add(keys, vecs, threads=os.cpu_count() or 1)
+                    # One thread: the same adds then make the same graph, byte for byte, so an
+                    # index resumed after a crash equals a clean run's (two threads made even two
+                    # clean runs differ). Embedding, not adding, is what takes the time.
+                    self._index.add(keys, vecs, threads=1)
+                    checkpoint("vector_add")
                     done += chunk
                     report.embedded += len(chunk)
                     # Saving rewrites the whole file: do it every few batches, not every one.
@@ -169,6 +233,10 @@ class VectorIndex:
                         self._save()
                         self._commit(done, [])
                         done = []
+                        if i + batch < len(todo):
+                            # Go on from the saved file, as a run resumed after a crash would
+                            # (usearch's in-memory state after a save differs from a reload).
+                            self._open(writable=True)
             finally:
                 bar.close()
         report.total = len(self._index)
@@ -182,18 +250,12 @@ class VectorIndex:
             self._index.remove(np.array(present, dtype=np.uint64))
 
     def _save(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        self._index.save(str(tmp))
-        os.replace(tmp, self.path)
-        import usearch
-        manifest = {**self.settings, "settings_hash": self.key, "count": len(self._index),
-                    "usearch_version": usearch.__version__, "key": "records.rowid"}
-        mtmp = self.folder / "manifest.json.tmp"
-        mtmp.write_text(json.dumps(manifest, indent=2, sort_keys=True))
-        os.replace(mtmp, self.folder / "manifest.json")
+        """Write the index as the next generation's file; ``_commit`` makes it the index."""
+        self._pending = self.files.write_next(self._index.save, len(self._index))
 
     def _commit(self, done: list[tuple[int, str]], gone: list[int]) -> None:
+        """Commit which records the saved file holds, with its generation; then install it."""
+        pending, self._pending = self._pending, None
         cur = self.store.conn.cursor()
         cur.execute("BEGIN IMMEDIATE")
         try:
@@ -201,10 +263,16 @@ class VectorIndex:
                             [(self.key, r, h) for r, h in done])
             cur.executemany("DELETE FROM vector_state WHERE index_key = ? AND rowid = ?",
                             [(self.key, r) for r in gone])
+            if pending is not None:
+                self.files.record(cur, pending)
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
             raise
+        checkpoint("vector_commit")
+        if pending is not None:
+            self._generation = pending.number
+            self.files.install(pending, self._manifest())
 
     # -- reading ------------------------------------------------------------------------
     def query_vector(self, text: str) -> np.ndarray:
@@ -316,6 +384,8 @@ def open_index(store: Store, embedder: Embedder, sync: bool = True, progress: bo
     if ix is None or ix.store is not store:
         ix = VectorIndex(store, embedder)
         _OPEN[key] = ix
+    else:
+        ix.refresh()
     if sync and ix.stale():
         ix.sync(progress=progress)
     return ix
