@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from ..citation import link
 from ..records import DESIGN_NAMES, Record
 from ..store import StoredRecord
+from .links import web_link
 
 FORMATS = ("ris", "bibtex", "csljson", "csv")
 MEDIA_TYPES = {"ris": "application/x-research-info-systems", "bibtex": "application/x-bibtex",
@@ -262,7 +263,8 @@ def _defuse(cell: str) -> str:
 
 
 def _link(record: Record) -> str:
-    return link(record) or ""
+    """The record's http(s) address, else "": reference managers make this field clickable."""
+    return web_link(link(record))
 
 
 __all__ = ["CSV_COLUMNS", "EXTENSIONS", "ExportItem", "FORMATS", "MEDIA_TYPES", "ROW_FIELDS", "abstract",

@@ -4,9 +4,11 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..synthesis.answer import Answer
+from .links import web_link
 
 _ENV = Environment(loader=PackageLoader("evidex.render", "templates"),
                    autoescape=select_autoescape(default=True, default_for_string=True))
+_ENV.filters["web_link"] = web_link
 
 
 def to_html(answer: Answer) -> str:

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from ..synthesis.answer import Answer, Statement
+from .links import web_link
 
 
 class _Strict(BaseModel):
@@ -96,7 +97,7 @@ def to_contract(answer: Answer) -> dict:
                       "subsections": [{"heading": sub.heading, "statements": [_st(x) for x in sub.statements]}
                                       for sub in s.subsections]} for s in answer.sections],
         "evidence_table": [vars(r).copy() for r in answer.evidence_table],
-        "references": [{"n": r.n, "id": r.id, "citation": r.citation, "design": r.design, "url": r.url,
+        "references": [{"n": r.n, "id": r.id, "citation": r.citation, "design": r.design, "url": web_link(r.url),
                         "passages": [{"section": p.section, "text": p.text} for p in r.passages]}
                        for r in answer.references],
         "warnings": list(answer.warnings),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..synthesis.answer import Answer, Statement
+from .links import web_link
 
 _CERTAINTY = {"very_low": "very low"}
 
@@ -41,6 +42,7 @@ def to_markdown(answer: Answer) -> str:
     if answer.warnings:
         lines += ["## Warnings", ""] + [f"- {w}" for w in answer.warnings] + [""]
     lines += ["## References", ""]
-    lines += [f"{r.n}. {r.citation} ({r.design.replace('_', ' ')}) <{r.url}>" if r.url else
-              f"{r.n}. {r.citation} ({r.design.replace('_', ' ')})" for r in answer.references]
+    for r in answer.references:
+        url = web_link(r.url)
+        lines.append(f"{r.n}. {r.citation} ({r.design.replace('_', ' ')})" + (f" <{url}>" if url else ""))
     return "\n".join(lines).rstrip() + "\n"

@@ -18,13 +18,14 @@ from ..render.json import AnswerOut, to_contract
 from ..store import SearchFilter
 from . import auth, db, service
 from .app import MAX_QUESTION
-from .guards import client_address, current_user, json_with_csrf, require_role, resources
+from .guards import CommentId, client_address, current_user, json_with_csrf, require_role, resources, sign_in
 
 router = APIRouter(prefix="/api", tags=["api"])
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Request bodies: no unknown keys, and no coercion (``true`` is not the rating 1, ``"5"`` not 5)."""
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class RatingIn(_In):
@@ -142,7 +143,7 @@ def api_csrf(request: Request) -> dict:
     return {"csrf_token": auth.csrf_token(resources(request).secret, request.state.client_id)}
 
 
-@router.post("/login", dependencies=[Depends(json_with_csrf)], summary="Sign in (sets the session cookie)")
+@router.post("/login", dependencies=[Depends(json_with_csrf)], summary="Sign in (sets the session cookie; ends the account's other sessions)")
 async def api_login(request: Request, body: LoginIn):
     res = resources(request)
     address = client_address(request)
@@ -150,10 +151,8 @@ async def api_login(request: Request, body: LoginIn):
     if result.user is None:
         raise HTTPException(429 if result.limited else 401,
                             "too many failed attempts; wait 15 minutes" if result.limited else "wrong user name or password")
-    token = auth.start_session(res.conn(), result.user)
     response = JSONResponse({"username": result.user.username, "role": result.user.role})
-    response.set_cookie(auth.SESSION_COOKIE, token, max_age=auth.SESSION_TTL_S, httponly=True, samesite="lax",
-                        secure=res.secure_cookies, path="/")
+    sign_in(request, response, result.user)
     return response
 
 
@@ -167,7 +166,7 @@ def api_held(request: Request):
 
 @router.post("/comments/{comment_id}/moderation", dependencies=[Depends(json_with_csrf)],
              response_model=CommentOut, summary="Approve, reject or hold a comment (admins)")
-def api_moderate(request: Request, comment_id: int, body: ModerationIn):
+def api_moderate(request: Request, comment_id: CommentId, body: ModerationIn):
     admin = require_role(request, "admin")
     c = service.moderate(resources(request), admin, comment_id, body.action)
     return CommentOut(id=c.id, author=c.author, body=c.body, status=c.status, created=c.created)

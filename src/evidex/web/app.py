@@ -36,6 +36,7 @@ MAX_QUESTION = 500                 # characters
 ANSWER_CACHE = 128
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+HSTS = "max-age=31536000"           # one year (RFC 6797); sent only with secure cookies (behind TLS)
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -148,6 +149,8 @@ class GuardMiddleware:
             if message["type"] == "http.response.start":
                 extra = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
                          (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY")]
+                if self.res.secure_cookies:    # served over HTTPS: browsers should never fall back to HTTP
+                    extra.append((b"strict-transport-security", HSTS.encode()))
                 if new_client:
                     extra.append((b"set-cookie", f"{auth.CLIENT_COOKIE}={client_id}; Path=/; HttpOnly; "
                                                  f"SameSite=Lax; Max-Age=31536000{secure}".encode()))

@@ -4,7 +4,9 @@
   hashes are re-computed on login when the parameters change.
 - Sessions: a random 256-bit token in an HttpOnly, SameSite=Lax cookie; only its
   SHA-256 is stored, so a copy of the database does not hand out live sessions. The
-  token is replaced at login (no session fixation) and deleted at logout.
+  token is replaced at login (no session fixation), a login ends every earlier session
+  of the account (one live session per account), and logout deletes it. Lifetime:
+  ``SESSION_TTL_S`` from sign-in, not extended by use.
 - CSRF: every visitor, signed in or not, carries a random client id cookie; the form
   token is HMAC-SHA256(secret, client id) — the "HMAC-based token" pattern of the OWASP
   CSRF cheat sheet — checked with a constant-time comparison on every unsafe request.
@@ -132,9 +134,13 @@ def attempt_login(conn: sqlite3.Connection, username: str, password: str, addres
     return LoginResult(user)
 
 
-def start_session(conn: sqlite3.Connection, user: db.User) -> str:
+def start_session(conn: sqlite3.Connection, user: db.User, previous: str | None = None) -> str:
+    """A new session token for ``user``. Signing in ends every earlier session of that account
+    (one live session per account: a copied or forgotten token dies at the next sign-in) and
+    the session the client presented as ``previous`` (no session fixation)."""
     token = new_token()
-    db.insert_session(conn, token_digest(token), user.id, SESSION_TTL_S)
+    db.replace_sessions(conn, token_digest(token), user.id, SESSION_TTL_S,
+                        token_digest(previous) if previous and len(previous) <= 100 else None)
     return token
 
 

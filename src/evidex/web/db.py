@@ -17,6 +17,7 @@ WEB_SCHEMA_VERSION = "1"
 ROLES = ("rater", "admin")
 DISCIPLINES = ("Physician", "Pharmacist", "Nurse", "Physiotherapist", "Psychologist", "Dentist", "Other")
 COMMENT_STATES = ("published", "held", "rejected")
+MAX_ROWID = 2**63 - 1      # SQLite INTEGER is 64-bit signed: a larger id cannot exist (and cannot be bound)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS web_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -158,10 +159,20 @@ def list_users(conn: sqlite3.Connection) -> list[User]:
 
 
 # -- sessions -------------------------------------------------------------------------
-def insert_session(conn: sqlite3.Connection, token_hash: str, user_id: int, ttl_s: float) -> None:
+def replace_sessions(conn: sqlite3.Connection, token_hash: str, user_id: int, ttl_s: float,
+                     previous_hash: str | None = None) -> None:
+    """In one transaction: drop expired sessions, every session of ``user_id`` and the session
+    ``previous_hash`` (whoever held it), then add the new one."""
     now = time.time()
-    conn.execute("DELETE FROM web_sessions WHERE expires < ?", (now,))
-    conn.execute("INSERT INTO web_sessions VALUES (?,?,?,?)", (token_hash, user_id, now, now + ttl_s))
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("DELETE FROM web_sessions WHERE expires < ? OR user_id = ? OR token_hash = ?",
+                     (now, user_id, previous_hash or ""))
+        conn.execute("INSERT INTO web_sessions VALUES (?,?,?,?)", (token_hash, user_id, now, now + ttl_s))
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def session_user(conn: sqlite3.Connection, token_hash: str) -> User | None:

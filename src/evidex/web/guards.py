@@ -1,10 +1,16 @@
 """Request guards shared by pages and API: who is asking, CSRF, content types, roles."""
 from __future__ import annotations
 
-from fastapi import HTTPException, Request
+from typing import Annotated
+
+from fastapi import HTTPException, Path, Request, Response
 
 from . import auth
-from .db import User
+from .db import MAX_ROWID, User
+
+# A comment id in a path: a positive 64-bit integer, else 422 before any SQL runs
+# (a larger Python int cannot be bound to SQLite and used to end in a 500).
+CommentId = Annotated[int, Path(ge=1, le=MAX_ROWID, description="comment id (positive 64-bit integer)")]
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -24,6 +30,22 @@ def current_user(request: Request) -> User | None:
         token = request.cookies.get(auth.SESSION_COOKIE)
         request.state.user = auth.session_user(resources(request).conn(), token) if token else None
         return request.state.user
+
+
+def sign_in(request: Request, response: Response, user: User) -> None:
+    """Start ``user``'s session (ending the one this client held and the account's earlier
+    ones) and set its cookie: HttpOnly, SameSite=Lax, Path=/, Secure with --secure-cookies."""
+    res = resources(request)
+    token = auth.start_session(res.conn(), user, request.cookies.get(auth.SESSION_COOKIE))
+    response.set_cookie(auth.SESSION_COOKIE, token, max_age=auth.SESSION_TTL_S, httponly=True, samesite="lax",
+                        secure=res.secure_cookies, path="/")
+
+
+def sign_out(request: Request, response: Response) -> None:
+    """End this client's session and expire its cookie (with the same flags it was set with)."""
+    res = resources(request)
+    auth.end_session(res.conn(), request.cookies.get(auth.SESSION_COOKIE))
+    response.delete_cookie(auth.SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=res.secure_cookies)
 
 
 def _media_type(request: Request) -> str:

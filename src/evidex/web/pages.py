@@ -15,7 +15,8 @@ from starlette.concurrency import run_in_threadpool
 from ..records import DESIGN_LABELS
 from . import auth, db, service, views
 from .app import MAX_QUESTION, html
-from .guards import client_address, current_user, form_text, form_with_csrf, require_role, resources
+from .guards import (CommentId, client_address, current_user, form_text, form_with_csrf, require_role,
+                     resources, sign_in, sign_out)
 
 router = APIRouter(include_in_schema=False)
 EXAMPLES = (
@@ -168,19 +169,15 @@ async def login(request: Request, form=Depends(form_with_csrf)):
             return html(request, "login.html", status=429, next=target,
                         error="Too many failed sign-in attempts. Wait 15 minutes and try again.")
         return html(request, "login.html", status=401, next=target, error="Wrong user name or password.")
-    auth.end_session(res.conn(), request.cookies.get(auth.SESSION_COOKIE))
-    token = auth.start_session(res.conn(), result.user)
     response = _redirect(target)
-    response.set_cookie(auth.SESSION_COOKIE, token, max_age=auth.SESSION_TTL_S, httponly=True, samesite="lax",
-                        secure=res.secure_cookies, path="/")
+    sign_in(request, response, result.user)
     return response
 
 
 @router.post("/logout")
 async def logout(request: Request, form=Depends(form_with_csrf)):
-    auth.end_session(resources(request).conn(), request.cookies.get(auth.SESSION_COOKIE))
     response = _redirect("/")
-    response.delete_cookie(auth.SESSION_COOKIE, path="/")
+    sign_out(request, response)
     return response
 
 
@@ -196,7 +193,7 @@ def moderation(request: Request):
 
 
 @router.post("/moderation/{comment_id}")
-async def moderate(request: Request, comment_id: int, form=Depends(form_with_csrf)):
+async def moderate(request: Request, comment_id: CommentId, form=Depends(form_with_csrf)):
     admin = require_role(request, "admin")
     service.moderate(resources(request), admin, comment_id, form_text(form, "action", 20))
     return _redirect("/moderation")

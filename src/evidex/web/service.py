@@ -34,7 +34,7 @@ def rate(res, user: User, record_id: str, relevance: int, newsworthiness: int, c
     if not user.can_rate:
         raise HTTPException(403, "Only raters may rate articles.")
     for name, value in (("relevance", relevance), ("newsworthiness", newsworthiness)):
-        if not isinstance(value, int) or not 1 <= value <= 7:
+        if type(value) is not int or not 1 <= value <= 7:          # bool is an int subclass: refused
             raise HTTPException(400, f"{name}: a whole number from 1 to 7")
     if len(comment) > MAX_RATER_COMMENT:
         raise HTTPException(400, f"comment: at most {MAX_RATER_COMMENT} characters")

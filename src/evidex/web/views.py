@@ -15,6 +15,7 @@ from ..citation import link, vancouver
 from ..enrich.direction import sentence_direction
 from ..enrich.design import LEVELS  # Oxford CEBM 2011, simplified
 from ..records import DESIGN_NAMES, Passage
+from ..render.links import web_link
 from ..store import StoredRecord
 from ..synthesis.answer import Answer, Reference, Statement
 from ..text import passages_of
@@ -127,6 +128,10 @@ class AnswerView:
 
     def passage_href(self, ref: Reference, p: Passage) -> str:
         return record_href(ref.id, p.seq)
+
+    def source_href(self, ref: Reference) -> str:
+        """The reference's own web address, or "" when it is not an http(s) URL."""
+        return web_link(ref.url)
 
 
 # -- browse ---------------------------------------------------------------------------------
@@ -245,7 +250,7 @@ class RecordView:
     sections: tuple[tuple[str, tuple[Passage, ...]], ...]
     highlight: int | None
     citation: str
-    external: str
+    external: str                  # an http(s) link to the source, or "" (render.links.web_link)
     numbers: tuple[Sourced, ...]
     cases: tuple[casefacts.CasePanel, ...]
     source_comments: tuple[str, ...]
@@ -325,5 +330,5 @@ def record_view(stored: StoredRecord, highlight: int | None) -> RecordView:
             shown.append(c.text)
     hl = highlight if highlight is not None and 0 <= highlight < len(passages) else None
     return RecordView(stored, passages, tuple((label, tuple(ps)) for label, ps in groups), hl,
-                      vancouver(record), link(record), tuple(numbers), cases, tuple(shown), hidden,
+                      vancouver(record), web_link(link(record)), tuple(numbers), cases, tuple(shown), hidden,
                       frozenset(topic))
