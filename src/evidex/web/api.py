@@ -18,7 +18,7 @@ from ..render.json import AnswerOut, to_contract
 from ..store import SearchFilter
 from . import auth, db, service
 from .app import MAX_QUESTION
-from .guards import CommentId, client_address, current_user, json_with_csrf, require_role, resources, sign_in
+from .guards import RowId, client_address, current_user, json_with_csrf, require_role, resources, sign_in
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -166,7 +166,7 @@ def api_held(request: Request):
 
 @router.post("/comments/{comment_id}/moderation", dependencies=[Depends(json_with_csrf)],
              response_model=CommentOut, summary="Approve, reject or hold a comment (admins)")
-def api_moderate(request: Request, comment_id: CommentId, body: ModerationIn):
+def api_moderate(request: Request, comment_id: RowId, body: ModerationIn):
     admin = require_role(request, "admin")
     c = service.moderate(resources(request), admin, comment_id, body.action)
     return CommentOut(id=c.id, author=c.author, body=c.body, status=c.status, created=c.created)

@@ -8,9 +8,9 @@ from fastapi import HTTPException, Path, Request, Response
 from . import auth
 from .db import MAX_ROWID, User
 
-# A comment id in a path: a positive 64-bit integer, else 422 before any SQL runs
-# (a larger Python int cannot be bound to SQLite and used to end in a 500).
-CommentId = Annotated[int, Path(ge=1, le=MAX_ROWID, description="comment id (positive 64-bit integer)")]
+# A row id in a path (comment, watch, ...): a positive 64-bit integer, else 422 before any
+# SQL runs (a larger Python int cannot be bound to SQLite and used to end in a 500).
+RowId = Annotated[int, Path(ge=1, le=MAX_ROWID, description="row id (positive 64-bit integer)")]
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 

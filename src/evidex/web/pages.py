@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from ..records import DESIGN_LABELS
 from . import auth, db, service, views
 from .app import MAX_QUESTION, html
-from .guards import (CommentId, client_address, current_user, form_text, form_with_csrf, require_role,
+from .guards import (RowId, client_address, current_user, form_text, form_with_csrf, require_role,
                      resources, sign_in, sign_out)
 
 router = APIRouter(include_in_schema=False)
@@ -193,7 +193,7 @@ def moderation(request: Request):
 
 
 @router.post("/moderation/{comment_id}")
-async def moderate(request: Request, comment_id: CommentId, form=Depends(form_with_csrf)):
+async def moderate(request: Request, comment_id: RowId, form=Depends(form_with_csrf)):
     admin = require_role(request, "admin")
     service.moderate(resources(request), admin, comment_id, form_text(form, "action", 20))
     return _redirect("/moderation")
