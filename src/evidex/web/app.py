@@ -186,7 +186,7 @@ def create_app(db_path: str | Path, *, secure_cookies: bool = False, comments_pe
     minutes (flood control; the spam check is separate). ``ask_workers``: processes that
     compute answers (0 = in the web process's threads).
     """
-    from . import api, downloads, pages
+    from . import api, downloads, feeds, pages
     res = Resources(db_path, secure_cookies=secure_cookies, comments_per_window=comments_per_window,
                     ask_workers=ask_workers)
 
@@ -205,6 +205,7 @@ def create_app(db_path: str | Path, *, secure_cookies: bool = False, comments_pe
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(downloads.router)       # RIS/BibTeX/CSL-JSON/CSV of answers, searches, browse pages
+    app.include_router(feeds.router)           # saved searches: Atom feeds, new since the last visit
     app.state.templates.globals["export_links"] = downloads.export_links
     app.add_middleware(GuardMiddleware, resources=res)
 
