@@ -23,6 +23,8 @@ from .answer import Answer, AnswerSection, Statement, Subsection
 from .faithfulness import violations
 from .guard import Checked, Sentence, guard, instruction_like
 
+# Tokens a block's reply may take: about two sentences per point, within one bound.
+TOKENS_PER_POINT, MAX_TOKENS = 60, 300
 Chat = Callable[[list[dict[str, str]], float, int], str]   # (messages, timeout s, max tokens) -> reply
 
 _MARK = re.compile(r"\[\s*(?:passages?\s*)?(\d{1,3}(?:\s*(?:[,;]|-|\u2013|and)\s*\d{1,3})*)\s*\]", re.I)
@@ -172,9 +174,11 @@ def _put(answer: Answer, block: Block, points: tuple[Statement, ...]) -> Answer:
     return replace(answer, sections=tuple(sections))
 
 
-def rewrite(answer: Answer, chat: Chat, budget: float, clock: Callable[[], float] = time.monotonic) -> Answer:
+def rewrite(answer: Answer, chat: Chat, budget: float, clock: Callable[[], float] = time.monotonic,
+            seen: list[Checked] | None = None) -> Answer:
     """The answer with its blocks written by ``chat`` behind the guard, or the extractive answer
-    (with a warning) when the model fails; ``budget`` seconds bound all calls together."""
+    (with a warning) when the model fails; ``budget`` seconds bound all calls together. Every
+    guarded sentence is appended to ``seen`` when given (the benchmark's refusal reasons)."""
     start = clock()
     out, generated, refused = answer, 0, 0
     try:
@@ -183,8 +187,10 @@ def rewrite(answer: Answer, chat: Chat, budget: float, clock: Callable[[], float
             if not passages:
                 continue
             msgs = prompt(answer, block, passages)
-            reply = chat(msgs, budget - (clock() - start), min(400, 80 * len(block.points)))
+            reply = chat(msgs, budget - (clock() - start), min(MAX_TOKENS, TOKENS_PER_POINT * len(block.points)))
             result = rewrite_block(block, passages, reply)
+            if seen is not None:
+                seen.extend(result.checked)
             generated += len(result.checked)
             refused += sum(not c.kept for c in result.checked)
             out = _put(out, block, result.points)
@@ -212,12 +218,14 @@ def _extractive(answer: Answer, note: str, refused: int = 0) -> Answer:
     return replace(answer, warnings=(*answer.warnings, note), writer="extractive", replaced=refused)
 
 
-def write(answer: Answer, settings: LLMSettings, client: ChatClient | None = None) -> Answer:
+def write(answer: Answer, settings: LLMSettings, client: ChatClient | None = None,
+          seen: list[Checked] | None = None) -> Answer:
     """Rewrite ``answer`` with the configured endpoint (a ``client`` may be passed, e.g. for tests)."""
     own = client is None
     client = client or ChatClient(settings)
     try:
-        return rewrite(answer, lambda msgs, left, most: client.complete(msgs, left, most), settings.timeout)
+        return rewrite(answer, lambda msgs, left, most: client.complete(msgs, left, most), settings.timeout,
+                       seen=seen)
     finally:
         if own:
             client.close()
