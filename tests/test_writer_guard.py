@@ -176,6 +176,10 @@ def test_rewrite_keeps_guarded_prose_and_says_which_writer_wrote(answer):
                                                    *(x for sub in sec.subsections for x in sub.statements))
                if s.kind == "generated"]
     assert written and all("40%" not in s.text for s in written)
+    refs = {r.n: r for r in out.references}
+    for s in written:       # each citation points at the passage the sentence rests on (web links)
+        assert [n for n, _ in s.support] == list(s.citations)
+        assert all(seq in {p.seq for p in refs[n].passages} for n, seq in s.support)
     assert f"replaced {out.replaced}" in out.warnings[-1]
 
 

@@ -158,6 +158,22 @@ def rewrite_block(block: Block, passages: dict[int, list[str]], reply: str) -> B
     return BlockResult(tuple(points), checked)
 
 
+def _sourced(point: Statement, answer: Answer, passages: dict[int, list[str]]) -> Statement:
+    """A generated statement with ``support``: for each reference it cites, the given passage
+    sharing most words with it (the web page links each citation to that sentence)."""
+    if point.kind != "generated":
+        return point
+    words = set(tokens(point.text))
+    refs = {r.n: r for r in answer.references}
+    support = []
+    for n in point.citations:
+        given = [p for p in refs[n].passages if p.text in passages.get(n, ())]
+        if given:
+            best = max(given, key=lambda p: (len(words & set(tokens(p.text))), -p.seq))
+            support.append((n, best.seq))
+    return replace(point, support=tuple(support))
+
+
 def _put(answer: Answer, block: Block, points: tuple[Statement, ...]) -> Answer:
     i, part, j = block.where
     sections = list(answer.sections)
@@ -193,7 +209,7 @@ def rewrite(answer: Answer, chat: Chat, budget: float, clock: Callable[[], float
                 seen.extend(result.checked)
             generated += len(result.checked)
             refused += sum(not c.kept for c in result.checked)
-            out = _put(out, block, result.points)
+            out = _put(out, block, tuple(_sourced(p, answer, passages) for p in result.points))
     except LLMUnavailable as exc:
         return _extractive(answer, f"The language-model writer was not used ({exc}); "
                                    "the extractive writer wrote this answer.")
