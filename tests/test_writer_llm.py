@@ -122,6 +122,10 @@ def test_nothing_is_called_unless_configured(starter):
     r = subprocess.run([*CLI, "ask", QUESTION, "--db", str(starter), "--writer", "llm"], capture_output=True,
                        text=True, env=_env(), timeout=120)
     assert r.returncode == 1 and "--llm-base-url" in r.stderr and "Traceback" not in r.stderr
+    bad = subprocess.run([*CLI, "ask", QUESTION, "--db", str(starter), "--writer", "llm"], capture_output=True,
+                         text=True, env=_env(EVIDEX_LLM_BASE_URL="http://127.0.0.1:9/v1", EVIDEX_LLM_TIMEOUT="soon"),
+                         timeout=120)
+    assert bad.returncode == 2 and "EVIDEX_LLM_TIMEOUT" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_ask_falls_back_to_the_extractive_writer_when_the_endpoint_is_down(starter):

@@ -58,12 +58,10 @@ def _prepare_semantic(store: Store) -> None:
 
 
 def _writing(writer: str | None, base_url: str | None, model: str | None):
-    """The ask command's writer settings (options over $EVIDEX_WRITER / $EVIDEX_LLM_*), checked."""
+    """The ask command's writer settings (options over $EVIDEX_WRITER / $EVIDEX_LLM_*), checked
+    (a value that cannot be used is a SettingsError: exit 2, naming it)."""
     from .llm import writer_settings
-    try:
-        chosen = writer_settings(writer=writer, base_url=base_url, model=model)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+    chosen = writer_settings(writer=writer, base_url=base_url, model=model)
     if chosen.writer == "llm" and chosen.llm is None:
         raise click.UsageError("--writer llm needs an endpoint: --llm-base-url URL or $EVIDEX_LLM_BASE_URL")
     return chosen

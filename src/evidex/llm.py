@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .settings import SettingsError
+
 WRITERS = ("extractive", "llm")
 DEFAULT_TIMEOUT = 60.0
 
@@ -39,21 +41,22 @@ class WriterSettings:
 def writer_settings(environ: Mapping[str, str] | None = None, *, writer: str | None = None,
                     base_url: str | None = None, model: str | None = None) -> WriterSettings:
     """The one place that reads the writer's environment (explicit arguments win):
-    EVIDEX_WRITER, EVIDEX_LLM_BASE_URL, EVIDEX_LLM_MODEL, EVIDEX_LLM_API_KEY, EVIDEX_LLM_TIMEOUT."""
+    EVIDEX_WRITER, EVIDEX_LLM_BASE_URL, EVIDEX_LLM_MODEL, EVIDEX_LLM_API_KEY, EVIDEX_LLM_TIMEOUT.
+    A value that cannot be used raises ``SettingsError`` naming it (the CLI: exit 2)."""
     env = os.environ if environ is None else environ
     chosen = (writer or env.get("EVIDEX_WRITER") or "extractive").strip().lower()
     if chosen not in WRITERS:
-        raise ValueError(f"EVIDEX_WRITER must be one of {', '.join(WRITERS)}, not {chosen!r}")
+        raise SettingsError(f"EVIDEX_WRITER must be one of {', '.join(WRITERS)}, not {chosen!r}")
     url = (base_url or env.get("EVIDEX_LLM_BASE_URL") or "").strip()
     raw_timeout = env.get("EVIDEX_LLM_TIMEOUT") or str(DEFAULT_TIMEOUT)
     try:
         timeout = float(raw_timeout)
     except ValueError:
-        raise ValueError(f"EVIDEX_LLM_TIMEOUT must be a number of seconds, not {raw_timeout!r}") from None
+        raise SettingsError(f"EVIDEX_LLM_TIMEOUT must be a number of seconds, not {raw_timeout!r}") from None
     if timeout <= 0:
-        raise ValueError(f"EVIDEX_LLM_TIMEOUT must be positive, not {raw_timeout!r}")
+        raise SettingsError(f"EVIDEX_LLM_TIMEOUT must be positive, not {raw_timeout!r}")
     if url and not url.startswith(("http://", "https://")):
-        raise ValueError(f"the LLM base URL must start with http:// or https://, not {url!r}")
+        raise SettingsError(f"the LLM base URL must start with http:// or https://, not {url!r}")
     llm = LLMSettings(url.rstrip("/"), (model or env.get("EVIDEX_LLM_MODEL") or "local").strip(),
                       env.get("EVIDEX_LLM_API_KEY") or None, timeout) if url else None
     return WriterSettings(chosen, llm)
