@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .enrich import appraise
 from .faults import checkpoint
-from .ingest import Deletion, expand_paths, iter_file
+from .ingest import Deletion, expand_paths, iter_file, unreadable
 from .records import Problem, Record
 from .store import Store, WriteStats
 
@@ -116,10 +116,15 @@ def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = False,
     try:
         for path in expand_paths(paths):
             report.files += 1
-            if not path.exists():
-                report.problems.append(Problem(str(path), "", "no such file or directory"))
+            problem = unreadable(path)     # missing, no permission, a FIFO, an unlistable folder
+            if problem is None:
+                try:
+                    digest = file_sha256(path)
+                except OSError as exc:
+                    problem = Problem(str(path), "", f"cannot read: {exc.strerror or exc}")
+            if problem is not None:
+                report.problems.append(problem)
                 continue
-            digest = file_sha256(path)
             done = None if force else store.file_done(digest)
             if done is not None:
                 report.files_skipped += 1
@@ -128,10 +133,9 @@ def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = False,
             before = len(report.problems)
             read_before = report.records_read
             bar.set_postfix_str(path.name[-40:], refresh=False)
-            try:
-                ingest_items(store, iter_file(path), report, on_record=bar.update)
-            except (OSError, UnicodeDecodeError, EOFError) as exc:
-                report.problems.append(Problem(str(path), "", f"cannot read: {exc}"))
+            failed: list[Problem] = []
+            ingest_items(store, _until_read_error(iter_file(path), path, failed), report, on_record=bar.update)
+            if failed:
                 continue   # not marked done: the next run reads it again
             store.mark_file_done(str(path), digest, report.records_read - read_before,
                                  report.problems[before:])
@@ -140,6 +144,17 @@ def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = False,
     if embed_enabled(embed):
         report.embedded = sync_vectors(store, progress=progress)
     return report
+
+
+def _until_read_error(items: Iterator[Record | Problem | Deletion], path: Path,
+                      failed: list[Problem]) -> Iterator[Record | Problem | Deletion]:
+    """The items of a file; a read error ends them with a Problem (kept in ``failed``), so
+    the complete records read before it are still written (they are in the open batch)."""
+    try:
+        yield from items
+    except (OSError, UnicodeDecodeError, EOFError) as exc:
+        failed.append(Problem(str(path), "", f"cannot read: {exc}"))
+        yield failed[-1]
 
 
 def starter_path() -> Iterator[Path]:

@@ -1,14 +1,17 @@
 """Sources -> Records. One module per format; ``iter_sources`` picks by name and content."""
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..records import Problem, Record
 from . import csv_table, jsonl, medline_text, medline_xml, web
 from .medline_xml import Deletion
+from .streams import open_source
 
-__all__ = ["FORMATS", "Deletion", "detect_format", "expand_paths", "iter_file", "iter_sources"]
+__all__ = ["FORMATS", "Deletion", "detect_format", "expand_paths", "iter_file", "iter_sources", "unreadable"]
 
 FORMATS = "MEDLINE/PubMed XML, MEDLINE text (.nbib), Evidex JSONL, CSV, HTML, or plain text / Markdown"
 _TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -17,13 +20,46 @@ _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff
                  b"SQLite format 3", b"\x1f\x8b", b"\x7fELF")
 
 
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:         # no permission to look (/proc/1/fd/0): ``unreadable`` says so
+        return False
+
+
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named, and every file under folders named, in a stable order."""
+    """Files named, and every file under folders named, in a stable order. A folder that
+    cannot be listed is yielded itself, so that ``unreadable`` reports it, never skipped."""
     for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-        else:
+        if not _is_dir(path):
             yield path
+            continue
+        found: list[Path] = []
+        for folder, _dirs, names in os.walk(path, onerror=lambda exc: found.append(Path(exc.filename))):
+            found.extend(Path(folder, n) for n in names
+                         if not n.startswith(".") and os.path.isfile(os.path.join(folder, n)))
+        yield from sorted(found)
+
+
+def unreadable(path: Path) -> Problem | None:
+    """Why ``path`` cannot be read as a source, found before any parser opens it (opening a
+    FIFO would wait for a writer forever); None when it is a readable regular file."""
+    try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            with os.scandir(path) as entries:
+                next(entries, None)         # listing, not opening, is what permission can refuse
+            return Problem(str(path), "", "is a folder")
+        if not stat.S_ISREG(mode):
+            return Problem(str(path), "", "not a regular file (a pipe, device or socket); "
+                                          "Evidex reads files and folders of files")
+        open(path, "rb").close()
+    except FileNotFoundError:
+        return Problem(str(path), "", "no such file or directory")
+    except OSError as exc:
+        what = "cannot list the folder" if _is_dir(path) else "cannot read"
+        return Problem(str(path), "", f"{what}: {exc.strerror or exc}")
+    return None
 
 
 def _is_binary(head: bytes) -> bool:
@@ -53,7 +89,7 @@ def detect_format(path: Path) -> str:
         return "html"
     if name.endswith((".csv", ".tsv")):
         return "csv"
-    with medline_xml.open_maybe_gzip(path) as fh:
+    with open_source(path) as fh:
         raw = fh.read(2048)
     if _is_binary(raw):
         return "unknown"
@@ -73,8 +109,9 @@ def detect_format(path: Path) -> str:
 
 
 def iter_file(path: Path) -> Iterator[Record | Problem | Deletion]:
-    if not path.exists():
-        yield Problem(str(path), "", "no such file")
+    problem = unreadable(path)
+    if problem is not None:
+        yield problem
         return
     fmt = detect_format(path)
     if fmt == "medline_xml":

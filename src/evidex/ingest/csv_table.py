@@ -35,7 +35,8 @@ from pathlib import Path
 
 from ..records import Problem, Record, content_id
 from .medline_text import split_inline_labels
-from .medline_xml import open_maybe_gzip
+from .schema import build
+from .streams import open_source
 
 __all__ = ["EXPECTED", "header_fields", "looks_like_header", "parse_file", "parse_rows"]
 
@@ -128,16 +129,18 @@ def parse_file(path: Path) -> Iterator[Record | Problem]:
     source = str(path)
     tab = path.name.lower().endswith((".tsv", ".tsv.gz"))
     _raise_field_limit()
-    with open_maybe_gzip(path) as fh:
+    with open_source(path) as fh:
         if fh.peek(2)[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
             # Excel's "Unicode text": decoded as a stream; a decoding error ends the file.
             try:
                 yield from parse_rows(io.TextIOWrapper(fh, encoding="utf-16", newline=""), source, tab=tab)
             except UnicodeDecodeError as exc:
                 yield Problem(source, "", f"not valid UTF-16 ({exc.reason}); save the file as UTF-8")
-            return
-        lines = _Lines(fh)
-        yield from parse_rows(lines, source, bad=lines.bad, tab=tab)
+        else:
+            lines = _Lines(fh)
+            yield from parse_rows(lines, source, bad=lines.bad, tab=tab)
+        if fh.error is not None:
+            yield fh.problem(source, "at its end")
 
 
 def _raise_field_limit() -> None:
@@ -277,11 +280,12 @@ def _record(cells: dict[str, str], source: str, line: int) -> Record | Problem:
     rid = f"pmid:{pmid}" if pmid else content_id(title + "\n" + abstract)
     url = get("url", "") or (f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid
                              else f"https://doi.org/{doi}" if doi else "")
-    return Record(
+    return build(
+        source, where,
         id=rid, pmid=pmid or None, doi=doi, title=title, sections=sections,
         authors=_authors(get("authors", "")), journal=get("journal", ""), year=year,
         volume=volume, issue=issue, pages=pages,
         publication_types=_split(get("publication_types", "")),
         mesh_terms=_split(get("mesh_terms", "")), keywords=_split(get("keywords", "")),
-        language=get("language", ""), url=url, source=source,
+        language=get("language", ""), url=url,
     )

@@ -6,22 +6,27 @@ split into sections.
 """
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..records import Problem, Record, Section
+from .schema import build
+from .streams import open_source
 
 _TAG = re.compile(r"^([A-Z]{2,4})\s*-\s?(.*)$")
 _INLINE_LABEL = re.compile(r"(?:(?<=^)|(?<=[.?!]\s))([A-Z][A-Z /&,-]{2,40}):\s")
 
 
 def parse_file(path: Path) -> Iterator[Record | Problem]:
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        yield from parse_lines(fh, str(path))
+    with open_source(path) as fh:
+        yield from parse_lines(io.TextIOWrapper(fh, encoding="utf-8", errors="replace"), str(path))
+        if fh.error is not None:
+            yield fh.problem(str(path), "at its end")
 
 
-def parse_lines(lines, source: str) -> Iterator[Record | Problem]:
+def parse_lines(lines: Iterable[str], source: str) -> Iterator[Record | Problem]:
     fields: list[tuple[str, str]] = []
     start_line = 1
     for lineno, raw in enumerate(lines, start=1):
@@ -72,14 +77,15 @@ def _record(fields: list[tuple[str, str]], source: str, line: int) -> Record | P
         if aid.endswith("[doi]"):
             doi = aid[:-5].strip().lower()
     dp = (get("DP") or [""])[0]
-    return Record(
+    return build(
+        source, f"line {line} (PMID {pmid[:40]})",
         id=f"pmid:{pmid}", pmid=pmid, doi=doi, title=title,
         sections=split_inline_labels(abstract),
         authors=tuple(get("AU")), journal=(get("TA") or get("JT") or [""])[0],
-        year=int(dp[:4]) if dp[:4].isdigit() else None,
+        year=int(dp[:4]) if dp[:4].isascii() and dp[:4].isdigit() else None,
         volume=(get("VI") or [""])[0], issue=(get("IP") or [""])[0], pages=(get("PG") or [""])[0],
         publication_types=tuple(get("PT")),
         mesh_terms=tuple(v.split("/")[0].lstrip("*") for v in get("MH")),
         keywords=tuple(get("OT")), language=(get("LA") or [""])[0],
-        url=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/", source=source,
+        url=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/",
     )

@@ -5,7 +5,7 @@ files of any size. ``DeleteCitation`` elements yield ``Deletion`` markers.
 """
 from __future__ import annotations
 
-import gzip
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +14,8 @@ from typing import IO
 from lxml import etree
 
 from ..records import Problem, Record, Section
+from .schema import build
+from .streams import open_source
 
 _MONTHS = {m: i for i, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
@@ -26,20 +28,14 @@ class Deletion:
     id: str
 
 
-def open_maybe_gzip(path: Path) -> IO[bytes]:
-    fh = open(path, "rb")
-    magic = fh.read(2)
-    fh.seek(0)
-    return gzip.GzipFile(fileobj=fh) if magic == b"\x1f\x8b" else fh
-
-
 def parse_file(path: Path) -> Iterator[Record | Problem | Deletion]:
-    with open_maybe_gzip(path) as fh:
+    with open_source(path) as fh:
         yield from parse_stream(fh, str(path))
 
 
 def parse_stream(fh: IO[bytes], source: str) -> Iterator[Record | Problem | Deletion]:
-    """Yield records as each article closes; a syntax error ends the file with a Problem."""
+    """Yield records as each article closes; a syntax error ends the file with a Problem, and
+    so does a read error of a ``streams.Source`` (a truncated .gz), after the records before it."""
     context = etree.iterparse(fh, events=("end",), tag=("PubmedArticle", "MedlineCitation",
                                                         "PubmedBookArticle", "DeleteCitation"),
                               huge_tree=True, resolve_entities=False, no_network=True)
@@ -65,8 +61,14 @@ def parse_stream(fh: IO[bytes], source: str) -> Iterator[Record | Problem | Dele
                     del parent[0]
     except etree.XMLSyntaxError as exc:
         line = getattr(exc, "lineno", None) or (exc.position[0] if exc.position else "?")
-        yield Problem(source, f"line {line}",
-                      f"malformed XML after {seen} complete citation(s): {exc.msg}")
+        if getattr(fh, "error", None) is None:
+            yield Problem(source, f"line {line}",
+                          f"malformed XML after {seen} complete citation(s): {exc.msg}")
+            return
+        yield fh.problem(source, f"line {line}, after {seen} complete citation(s)")
+        return
+    if getattr(fh, "error", None) is not None:
+        yield fh.problem(source, f"after {seen} complete citation(s)")
 
 
 def _text(elem: etree._Element | None) -> str:
@@ -85,6 +87,7 @@ def _article(elem: etree._Element, source: str, index: int) -> Record | Problem:
         return Problem(source, f"article {index}", "citation without a PMID")
     if art is None:
         return Problem(source, f"PMID {pmid}", "citation without an Article element")
+    where = f"line {elem.sourceline} (PMID {pmid[:40]})" if elem.sourceline else f"PMID {pmid[:40]}"
     title = _text(art.find("ArticleTitle")) or _text(art.find("VernacularTitle"))
     sections = tuple(
         Section((a.get("Label") or a.get("NlmCategory") or "").upper(), _text(a))
@@ -107,7 +110,8 @@ def _article(elem: etree._Element, source: str, index: int) -> Record | Problem:
         name = f"{last} {initials}".strip() or _text(au.find("CollectiveName"))
         if name:
             authors.append(name)
-    return Record(
+    return build(
+        source, where,
         id=f"pmid:{pmid}",
         pmid=pmid,
         doi=doi.lower() or None,
@@ -126,15 +130,19 @@ def _article(elem: etree._Element, source: str, index: int) -> Record | Problem:
         keywords=tuple(_text(k) for k in cit.findall("KeywordList/Keyword")),
         language=_text(art.find("Language")),
         url=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/",
-        source=source,
     )
 
 
+_DIGITS = re.compile(r"[0-9]{1,100}")   # any length the schema can name; int() reads 4300 digits
+
+
 def _year(issue: etree._Element | None) -> int | None:
+    """PubDate's Year, else MedlineDate's first four characters ('1998 Dec-1999 Jan');
+    a year that is not ASCII digits is none, one out of range is the schema's to refuse."""
     if issue is None:
         return None
     year = _text(issue.find("PubDate/Year"))
     if not year:
         medline_date = _text(issue.find("PubDate/MedlineDate"))
         year = medline_date[:4]
-    return int(year) if year.isdigit() else None
+    return int(year) if _DIGITS.fullmatch(year) else None

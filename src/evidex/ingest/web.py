@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..records import Comment, Problem, Record, Section, content_id
+from .schema import build
+from .streams import open_source
 
 _COMMENTS_HEADING = re.compile(
     r"^\s*(?:#+\s*)?(?:\d+\s+)?(?:comments?|responses?|replies|reader comments|"
@@ -23,9 +25,14 @@ _HEADING_MD = re.compile(r"^\s*#{1,6}\s+(.*?)\s*#*\s*$")
 
 def parse_file(path: Path) -> Iterator[Record | Problem]:
     try:
-        raw = path.read_bytes()
+        with open_source(path) as fh:
+            raw = fh.read()
+            error = fh.problem(str(path), "") if fh.error is not None else None
     except OSError as exc:
         yield Problem(str(path), "", f"cannot read file: {exc.strerror}")
+        return
+    if error is not None:       # half a page is not the page: nothing is stored
+        yield error
         return
     text = raw.decode("utf-8", errors="replace")
     if path.suffix.lower() in {".html", ".htm", ".xhtml"} or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
@@ -44,7 +51,7 @@ def parse_html(html: str, source: str, url: str = "") -> Record | Problem:
     # Trafilatura puts one comment paragraph per line.
     comments = tuple(Comment(c) for c in _split_comments((doc.comments or "").replace("\n", "\n\n")))
     title = (doc.title or "").strip() or body.split("\n", 1)[0][:200]
-    year = int(doc.date[:4]) if doc.date and doc.date[:4].isdigit() else None
+    year = int(doc.date[:4]) if doc.date and doc.date[:4].isascii() and doc.date[:4].isdigit() else None
     sections = tuple(s for s in _sections(body) if s.text.strip() != title)
     return _build(title, sections, comments, source, url or (doc.url or ""),
                   year=year, authors=tuple(a.strip() for a in (doc.author or "").split(";") if a.strip()),
@@ -123,7 +130,7 @@ def _sections(body: str) -> tuple[Section, ...]:
 
 
 def _build(title: str, sections: tuple[Section, ...], comments: tuple[Comment, ...], source: str,
-           url: str, year: int | None = None, authors: tuple[str, ...] = (), site: str = "") -> Record:
+           url: str, year: int | None = None, authors: tuple[str, ...] = (), site: str = "") -> Record | Problem:
     rid = content_id(title + "\n" + "\n".join(s.text for s in sections))
-    return Record(id=rid, title=title, sections=sections, authors=authors, journal=site, year=year,
-                  url=url, source=source, comments=comments, publication_types=("Web Page",))
+    return build(source, "", id=rid, title=title, sections=sections, authors=authors, journal=site,
+                 year=year, url=url, comments=comments, publication_types=("Web Page",))

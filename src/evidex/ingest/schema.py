@@ -1,0 +1,196 @@
+"""The border every parsed record crosses before it becomes a ``Record``: a pydantic schema.
+
+Parsers hand their fields to ``build``, which checks each one for type and range and
+returns a frozen ``Record`` or a ``Problem`` naming the file, the place (line, PMID) and the
+field. What passes can be hashed, serialised and stored: no integer SQLite cannot hold, no
+text that is not encodable UTF-8 (a lone surrogate from a JSON ``\\ud800`` escape), no
+metadata nested deeper than JSON encoders recurse. One bad record is one ``Problem``; the
+others of its batch still load.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from ..records import Comment, Problem, Record, Section
+
+__all__ = ["METADATA_DEPTH", "YEAR_MAX", "YEAR_MIN", "Id", "Pmid", "Short", "Text", "Year",
+           "build", "describe_errors", "printable"]
+
+# MEDLINE's oldest citations (OLDMEDLINE, historical articles) are from the 1600s; 2100 leaves
+# room for "epub ahead of print" years and catches typed-in nonsense such as 20023 or 10**23.
+YEAR_MIN, YEAR_MAX = 1600, 2100
+METADATA_DEPTH = 32          # far above any real export; far below the JSON encoders' recursion limit
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _utf8(value: str) -> str:
+    m = _SURROGATE.search(value)
+    if m:
+        raise ValueError(f"contains a lone UTF-16 surrogate (\\u{ord(m.group()):04x} at character "
+                         f"{m.start()}), which is not text")
+    return value
+
+
+def printable(text: str) -> str:
+    """``text`` with lone surrogates written as ``\\udxxx``, safe to print and to encode."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8") if _SURROGATE.search(text) else text
+
+
+def _nonblank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_utf8)]
+Short = Annotated[str, Field(max_length=2000), AfterValidator(_utf8)]
+Id = Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(_utf8), AfterValidator(_nonblank)]
+Pmid = Annotated[str, Field(pattern=r"^[0-9]{1,12}$")]
+Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
+
+
+def _json_safe(value: dict[str, Any]) -> dict[str, Any]:
+    """Metadata is kept as given, so it must survive ``json.dumps`` and UTF-8: plain JSON
+    types, finite numbers, bounded depth (checked without recursion, whatever the depth)."""
+    stack: list[tuple[Any, int, str]] = [(value, 1, "")]
+    while stack:
+        item, depth, path = stack.pop()
+        if isinstance(item, dict):
+            if depth > METADATA_DEPTH:
+                raise ValueError(f"nested deeper than {METADATA_DEPTH} levels at {path or 'top'}")
+            for key, sub in item.items():
+                if not isinstance(key, str):
+                    raise ValueError(f"key {key!r} at {path or 'top'} is not a string")
+                try:
+                    _utf8(key)
+                except ValueError as exc:
+                    raise ValueError(f"key {printable(key)!r}: {exc}") from None
+                stack.append((sub, depth + 1, f"{path}.{key}" if path else key))
+        elif isinstance(item, list):
+            if depth > METADATA_DEPTH:
+                raise ValueError(f"nested deeper than {METADATA_DEPTH} levels at {path or 'top'}")
+            stack.extend((sub, depth + 1, f"{path}[{i}]") for i, sub in enumerate(item))
+        elif isinstance(item, str):
+            try:
+                _utf8(item)
+            except ValueError as exc:
+                raise ValueError(f"{printable(path)}: {exc}") from None
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise ValueError(f"{printable(path)}: {item} is not a finite number")
+        elif item is not None and not isinstance(item, (bool, int, float)):
+            raise ValueError(f"{printable(path)}: a {type(item).__name__} is not a JSON value")
+    return value
+
+
+class _SectionIn(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+    label: Short
+    text: Text
+
+
+class _CommentIn(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+    text: Text
+    author: Short = ""
+
+
+class _RecordIn(BaseModel):
+    """``Record``'s fields with the types and ranges the store and every renderer rely on."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    id: Id
+    title: Text
+    sections: list[_SectionIn] = []
+    pmid: Pmid | None = None
+    doi: Short | None = None
+    authors: list[Short] = []
+    journal: Short = ""
+    year: Year | None = None
+    volume: Short = ""
+    issue: Short = ""
+    pages: Short = ""
+    publication_types: list[Short] = []
+    mesh_terms: list[Short] = []
+    keywords: list[Short] = []
+    conditions: list[Short] = []
+    interventions: list[Short] = []
+    language: Short = ""
+    url: Short = ""
+    source: str = ""
+    comments: list[_CommentIn] = []
+    metadata: Annotated[dict, AfterValidator(_json_safe)] = {}     # keys checked by _json_safe
+
+
+def _plain_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Tuples -> lists and sections/comments -> dicts, so the strict schema sees plain values."""
+    out = {}
+    for key, value in fields.items():
+        if isinstance(value, tuple):
+            value = [{"label": v.label, "text": v.text} if isinstance(v, Section)
+                     else {"text": v.text, "author": v.author} if isinstance(v, Comment) else v
+                     for v in value]
+        out[key] = value
+    return out
+
+
+def _loc(loc: tuple[int | str, ...], rename: Mapping[str, str]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif not out:
+            out = rename.get(part, part)
+        elif part not in ("function-after", "constrained-str", "str", "int", "none"):
+            out += f".{part}"
+    return printable(out)
+
+
+def describe_errors(exc: ValidationError, rename: Mapping[str, str] = {}) -> str:
+    """pydantic's errors as one line: ``field 'year': must be <= 2100 (got 100000000000000000000000)``."""
+    parts = []
+    seen = set()
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+        name = _loc(loc, rename)
+        if name in seen:        # a union reports each branch; the first says enough
+            continue
+        seen.add(name)
+        msg = err["msg"].removeprefix("Value error, ")
+        parts.append(f"field '{name}': {msg} (got {_shown(err.get('input'))})" if err["type"] != "missing"
+                     else f"field '{name}': required")
+    return "; ".join(parts)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, (str, bytes, list, dict)) and len(value) > 60:
+        value = value[:60] if isinstance(value, (str, bytes)) else f"<{type(value).__name__} of {len(value)}>"
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):      # an int too long to print, a value nested too deep
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def build(source: str, where: str, rename: Mapping[str, str] = {}, **fields: Any) -> Record | Problem:
+    """A checked ``Record`` from a parser's fields, or a ``Problem`` at ``source: where``
+    naming each bad field (``rename`` maps Record field names to the format's own)."""
+    try:
+        checked = _RecordIn.model_validate(_plain_fields({**fields, "source": source}))
+    except ValidationError as exc:
+        return Problem(source, where, describe_errors(exc, rename))
+    return _record(checked, fields)
+
+
+def _record(checked: _RecordIn, fields: Mapping[str, Any]) -> Record:
+    tuples = ("authors", "publication_types", "mesh_terms", "keywords", "conditions", "interventions")
+    data = {k: (tuple(v) if k in tuples else v) for k, v in checked.__dict__.items()
+            if k not in ("sections", "comments", "metadata")}
+    return Record(**data,
+                  sections=tuple(Section(s.label, s.text) for s in checked.sections),
+                  comments=tuple(Comment(c.text, c.author) for c in checked.comments),
+                  metadata=dict(fields.get("metadata") or {}))
