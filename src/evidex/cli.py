@@ -115,7 +115,8 @@ def config_show(fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+# readable=False: ingest itself reports an unreadable path by name, with exit 2, not click (exit 1).
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @click.option("--starter", is_flag=True, help="Load the bundled LDN-for-chronic-pain evidence pack.")
 @click.option("--pubmed", "pubmed_query", metavar="QUERY", help="Fetch records from PubMed (E-utilities).")
 @click.option("--max", "max_results", default=100, show_default=True, help="Most records to fetch with --pubmed.")
