@@ -127,7 +127,7 @@ def test_the_guard_keeps_what_the_extractive_writer_quotes(starter):
 
 
 def test_parse_takes_marks_after_the_full_stop_ranges_and_bullets():
-    got = parse("Key Points:\n- LDN reduced pain [1]. It was well tolerated. [2, 3]\n"
+    got = parse("## **Key Points**\nKey Points:\n- LDN reduced pain [1]. It was well tolerated. [2, 3]\n"
                 "2. Doses ranged from 1.5 to 4.5 mg [1-3].\nNo marks here.")
     assert [(s.text, s.citations) for s in got] == [
         ("LDN reduced pain.", (1,)), ("It was well tolerated.", (2, 3)),

@@ -109,8 +109,9 @@ def parse(reply: str) -> list[Sentence]:
     stop belong to the sentence before them)."""
     out = []
     for line in reply.splitlines():
-        line = _BULLET.sub("", line).strip()
-        if not line or line.endswith(":") and not _MARK.search(line):
+        line = _BULLET.sub("", line.replace("**", "").replace("__", "")).strip().lstrip("#").strip()
+        if not line or not _MARK.search(line) and (line.endswith(":") or
+                                                    len(line.split()) <= 5 and line[-1] not in ".!?"):
             continue                                   # a heading the model added
         line = _MARKS_AFTER_STOP.sub(lambda m: f" {m.group(2).strip()}{m.group(1)}", line)
         for s, e in sentence_spans(line):
