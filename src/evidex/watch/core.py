@@ -222,8 +222,8 @@ def ratings(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, Rating]:
 
 
 def run(store: Store, watch: Watch, found: Sequence, verdict: str, now: str | None = None) -> Alert:
-    """Record what is new for ``watch`` among ``found`` (its search's candidates, best first:
-    ``retrieve.search`` over ``SEARCH_DEPTH``) and the verdict of this run; return the alert.
+    """Record what is new for ``watch`` among ``found`` (its candidates, best first:
+    ``retrieve.retrieve`` over ``SEARCH_DEPTH``) and the verdict of this run; return the alert.
 
     New: stored after the watch was saved, passing its filters, never reported before."""
     ran = now or now_utc()
@@ -256,10 +256,13 @@ def run(store: Store, watch: Watch, found: Sequence, verdict: str, now: str | No
 
 
 def check(store: Store, watch: Watch, mode: str = "hybrid", answer=None, now: str | None = None) -> Alert:
-    """Search for the watch's query, answer it (or take ``answer``, e.g. the web's cached one)
+    """Retrieve for the watch's query, answer it (or take ``answer``, e.g. the web's cached one)
     and ``run``: the one path both the command line and the feed use."""
-    from ..retrieve import search
-    found = search(store, watch.query, SEARCH_DEPTH, SearchFilter(designs=watch.designs), mode=mode)
+    from ..query import parse_question
+    from ..retrieve import resolve, retrieve
+    # The retrieval ``ask`` uses (in either mode), which marks each candidate direct or not.
+    query = resolve(store, parse_question(watch.query))
+    found = retrieve(store, query, SEARCH_DEPTH, SearchFilter(designs=watch.designs), mode=mode)
     return run(store, watch, found, answer_verdict(answer if answer is not None else _ask(store, watch.query, mode)),
                now)
 
