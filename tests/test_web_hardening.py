@@ -409,6 +409,21 @@ def test_sign_in_never_redirects_off_site(server):
         assert f'name="next" value="{expected}"' in page.text.replace("&amp;", "&"), target
 
 
+# -- record views are cached per content (benchmarks/web.py), the highlight per request ------------
+def test_record_view_cache_keys_on_content_and_highlights_per_request(tmp_path):
+    from dataclasses import replace
+
+    from evidex.web.app import Resources
+    res = Resources(hostile_store(tmp_path), ask_workers=0)
+    stored = res.store().get(GOOD_ID)
+    marked, plain = res.record_view(stored, 1), res.record_view(stored, None)
+    assert marked.highlight == 1 and plain.highlight is None and res.record_view(stored, 99).highlight is None
+    assert marked.numbers is plain.numbers                      # derived once
+    changed = replace(stored, record=replace(stored.record, title="A corrected title"))
+    assert res.record_view(changed, None).record.title == "A corrected title"
+    assert res.record_view(stored, None).record.title == stored.record.title
+
+
 # -- docs/security.md cannot drift from the tests ----------------------------------------------
 def test_every_test_named_in_security_doc_exists():
     doc = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")

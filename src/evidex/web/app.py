@@ -25,7 +25,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
-from ..store import Store
+from ..store import Store, StoredRecord
 from ..synthesis.answer import Answer
 from . import auth, db, views
 
@@ -34,6 +34,7 @@ log = logging.getLogger("evidex.web")
 MAX_BODY = 64 * 1024              # bytes: a comment is at most a few kB
 MAX_QUESTION = 500                 # characters
 ANSWER_CACHE = 128
+RECORD_VIEW_CACHE = 512            # record pages: ~5 ms of appraisal detail each to derive
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 HSTS = "max-age=31536000"           # one year (RFC 6797); sent only with secure cookies (behind TLS)
@@ -54,6 +55,7 @@ class Resources:
         self._lock = threading.Lock()
         self._topics: views.TopicIndex | None = None
         self._answers: OrderedDict[tuple, Answer] = OrderedDict()
+        self._views: OrderedDict[tuple[str, str], views.RecordView] = OrderedDict()
         self._pending: dict[tuple, asyncio.Future] = {}     # in-flight answers, shared by equal questions
         store = Store(self.db_path)          # creates the literature tables if new
         store.close()
@@ -84,6 +86,22 @@ class Resources:
             current = views.build_topic_index(self.store().conn, version)
             self._topics = current
         return current
+
+    def record_view(self, stored: StoredRecord, highlight: int | None) -> views.RecordView:
+        """The record page's view model, cached per record content: the stored appraisal is
+        derived from the content alone, so equal content hashes give equal views."""
+        key = (stored.record.id, stored.record.content_hash())
+        with self._lock:
+            view = self._views.get(key)
+            if view is not None:
+                self._views.move_to_end(key)
+        if view is None:
+            view = views.record_view(stored, None)
+            with self._lock:
+                self._views[key] = view
+                while len(self._views) > RECORD_VIEW_CACHE:
+                    self._views.popitem(last=False)
+        return views.with_highlight(view, highlight)
 
     async def answer(self, question: str) -> Answer:
         """The answer to ``question`` (cached per store version; computed off the event loop)."""

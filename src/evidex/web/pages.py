@@ -111,7 +111,7 @@ def browse_topic(request: Request, kind: str, name: str, design: str = "", page:
 def _record_context(request: Request, record_id: str, hl: int | None) -> dict:
     res = resources(request)
     stored = service.require_record(res, record_id)
-    view = views.record_view(stored, hl)
+    view = res.record_view(stored, hl)
     conn = res.conn()
     ratings = db.ratings_for(conn, record_id)
     user = current_user(request)

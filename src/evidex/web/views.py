@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 from ..citation import link, vancouver
@@ -290,6 +290,12 @@ def _source_of(span: str, passages: tuple[Passage, ...]) -> Passage | None:
     return next((p for p in passages if span in p.text), None)
 
 
+def with_highlight(view: RecordView, highlight: int | None) -> RecordView:
+    """``view`` with passage ``highlight`` marked (ignored unless it is one of the record's passages)."""
+    hl = highlight if highlight is not None and 0 <= highlight < len(view.passages) else None
+    return view if hl == view.highlight else replace(view, highlight=hl)
+
+
 def record_view(stored: StoredRecord, highlight: int | None) -> RecordView:
     record, appraisal = stored.record, stored.appraisal
     passages = tuple(passages_of(record))
@@ -328,7 +334,7 @@ def record_view(stored: StoredRecord, highlight: int | None) -> RecordView:
             hidden += 1
         else:
             shown.append(c.text)
-    hl = highlight if highlight is not None and 0 <= highlight < len(passages) else None
-    return RecordView(stored, passages, tuple((label, tuple(ps)) for label, ps in groups), hl,
+    view = RecordView(stored, passages, tuple((label, tuple(ps)) for label, ps in groups), None,
                       vancouver(record), web_link(link(record)), tuple(numbers), cases, tuple(shown), hidden,
                       frozenset(topic))
+    return with_highlight(view, highlight)
