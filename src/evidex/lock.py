@@ -22,12 +22,13 @@ from pathlib import Path
 
 
 class StoreBusy(RuntimeError):
-    """Another process (or thread) is writing this store."""
+    """Another process (or thread) is writing this store, or it cannot be locked for writing
+    (a read-only folder): either way this process must not write it now."""
 
-    def __init__(self, db: Path, holder: str) -> None:
+    def __init__(self, db: Path, holder: str, reason: str = "") -> None:
         who = f"pid {holder}" if holder else "another process"
-        super().__init__(f"the store {db} is being written by another evidex process ({who}); "
-                         "wait for it to finish, then run again")
+        super().__init__(reason or f"the store {db} is being written by another evidex process ({who}); "
+                                   "wait for it to finish, then run again")
         self.db = db
         self.holder = holder
 
@@ -61,8 +62,11 @@ def store_lock(db: str | Path, wait: bool = False) -> Iterator[None]:
                 fd, owner, depth = _held[key]
                 _held[key] = (fd, owner, depth - 1)
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:      # a read-only store: readers go on without writing
+        raise StoreBusy(Path(db), "", f"cannot lock the store {db} for writing ({path}: {exc.strerror})") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
