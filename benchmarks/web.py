@@ -210,6 +210,8 @@ def measure(code: Path, args, tmp: Path, label: str) -> dict:
     load = os.getloadavg()[0]
     try:
         paths = targets(url)
+        for kind in ("browse", "record", "api"):        # first use imports the page's modules: not measured
+            httpx.get(url + paths[kind][-1], timeout=120)
         latencies, errors, wall = asyncio.run(run_load(url, paths, args.clients, args.requests, args.duration,
                                                        args.seed, args.unique_asks))
     finally:
@@ -276,7 +278,7 @@ def main() -> int:
     if args.results:
         body = [f"Loopback only (127.0.0.1), one uvicorn worker plus one answer process, store = starter pack "
                 f"(39 records) with {RATERS} rater accounts; {args.clients} clients in a closed loop (no think "
-                f"time) for {args.duration:g} s after all had connected{', every ask a new question' if args.unique_asks else ''}; mix "
+                f"time) for {args.duration:g} s after all had connected and one page of each kind had been served{', every ask a new question' if args.unique_asks else ''}; mix "
                 + ", ".join(f"{int(w * 100)}% {k}" for k, w in MIX)
                 + " (api = GET search/record/ratings/comments/browse/ask JSON; api-write = POST a comment, or a "
                   "rating by the signed-in raters). The load generator runs on the same cores."]
