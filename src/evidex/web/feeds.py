@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from .. import watch as core
 from ..records import DESIGN_LABELS, DESIGN_NAMES
 from .app import MAX_QUESTION, html
-from .guards import current_user, form_text, form_with_csrf, resources
+from .guards import RowId, current_user, form_text, form_with_csrf, resources
 
 router = APIRouter(include_in_schema=False)
 ATOM = "http://www.w3.org/2005/Atom"
@@ -142,7 +142,7 @@ async def add_watch(request: Request, form=Depends(form_with_csrf)):
 
 
 @router.post("/watches/{watch_id}/delete")
-async def delete_watch(request: Request, watch_id: int, form=Depends(form_with_csrf)):
+async def delete_watch(request: Request, watch_id: RowId, form=Depends(form_with_csrf)):
     user = current_user(request)
     if user is None:
         raise HTTPException(401, "Sign in first.")
