@@ -160,6 +160,9 @@ def test_feed_and_new_since_last_visit(tmp_path_factory):
         assert rec.title.startswith("[Non-randomised trial] Safety and efficacy of low dose naltrexone")
         page = client.get("/watches").text
         assert "New since your last visit" in page and "long covid cohort" in page and "Verdict changed" in page
+        with Store(db) as store:       # the feed recorded them; the command line's first run still reports them
+            alert = watch.check(store, watch.get(store.conn, w.id), mode="lexical")
+        assert LONG_COVID_RECORD in [n.id for n in alert.new] and alert.verdict_changed
         page = client.get("/watches").text
         assert "Nothing new since your last visit" in page and "long covid cohort" not in page
         assert httpx.get(server.url + "/feeds/not-a-token.atom").status_code == 404

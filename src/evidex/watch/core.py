@@ -115,7 +115,7 @@ class Alert:
 
 
 def now_utc() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(timezone.utc).isoformat()     # microseconds: runs in one second stay ordered
 
 
 def verdict_text(direction: str, certainty: str) -> str:
@@ -221,11 +221,15 @@ def ratings(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, Rating]:
     return out
 
 
-def run(store: Store, watch: Watch, found: Sequence, verdict: str, now: str | None = None) -> Alert:
+def run(store: Store, watch: Watch, found: Sequence, verdict: str, now: str | None = None,
+        advance: bool = True) -> Alert:
     """Record what is new for ``watch`` among ``found`` (its candidates, best first:
     ``retrieve.retrieve`` over ``SEARCH_DEPTH``) and the verdict of this run; return the alert.
 
-    New: stored after the watch was saved, passing its filters, never reported before."""
+    A record is recorded once: stored after the watch was saved, a direct match, passing its
+    filters. The alert holds what was recorded since the previous ``advance``-ing run (the
+    command line's), including records a feed read recorded meanwhile, and any verdict change
+    in that time; a feed read (``advance=False``) records without moving that mark."""
     ran = now or now_utc()
     conn = store.conn
     init_schema(conn)
@@ -251,11 +255,19 @@ def run(store: Store, watch: Watch, found: Sequence, verdict: str, now: str | No
         if before and verdict and before != verdict:
             conn.execute("INSERT INTO watch_events (watch_id, at, before, after) VALUES (?,?,?,?)",
                          (watch.id, ran, before, verdict))
-        conn.execute("UPDATE watches SET last_run=?, verdict=? WHERE id=?", (ran, verdict or before, watch.id))
-    return Alert(get(conn, watch.id), tuple(new), before, verdict or before, ran)
+        conn.execute("UPDATE watches SET last_run=?, verdict=? WHERE id=?",
+                     (ran if advance else watch.last_run, verdict or before, watch.id))
+    current = get(conn, watch.id)
+    hits, events = history(conn, current, limit=10_000)
+    mark = watch.last_run
+    since = sorted((h for h in hits if mark is None or h.found > mark), key=lambda h: (h.found, -h.score))
+    changes = sorted(e for e in events if mark is None or e[0] > mark)
+    was = changes[0][1] if changes else current.verdict
+    return Alert(current, tuple(since), was, current.verdict, ran)
 
 
-def check(store: Store, watch: Watch, mode: str = "hybrid", answer=None, now: str | None = None) -> Alert:
+def check(store: Store, watch: Watch, mode: str = "hybrid", answer=None, now: str | None = None,
+          advance: bool = True) -> Alert:
     """Retrieve for the watch's query, answer it (or take ``answer``, e.g. the web's cached one)
     and ``run``: the one path both the command line and the feed use."""
     from ..query import parse_question
@@ -264,7 +276,7 @@ def check(store: Store, watch: Watch, mode: str = "hybrid", answer=None, now: st
     query = resolve(store, parse_question(watch.query))
     found = retrieve(store, query, SEARCH_DEPTH, SearchFilter(designs=watch.designs), mode=mode)
     return run(store, watch, found, answer_verdict(answer if answer is not None else _ask(store, watch.query, mode)),
-               now)
+               now, advance)
 
 
 def answer_verdict(answer) -> str:

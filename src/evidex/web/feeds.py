@@ -30,11 +30,14 @@ async def _refresh(request: Request, watch: core.Watch) -> core.Watch:
     """Run ``watch`` when the store changed since it last ran in this process (answers are cached)."""
     res = resources(request)
     version = await run_in_threadpool(res.version)
-    checked = request.app.state.__dict__.setdefault("watch_checked", {})
-    if checked.get(watch.id) == version and watch.last_run:
+    checked = getattr(request.app.state, "watch_checked", None)
+    if checked is None:
+        checked = request.app.state.watch_checked = {}      # watch id -> store version it last ran on
+    if checked.get(watch.id) == version:
         return watch
     answer = await res.answer(watch.query)
-    alert = await run_in_threadpool(lambda: core.check(res.store(), watch, answer=answer))
+    # A feed read records what is new but leaves ``evidex watch run``'s own mark where it was.
+    alert = await run_in_threadpool(lambda: core.check(res.store(), watch, answer=answer, advance=False))
     checked[watch.id] = version
     return alert.watch
 
