@@ -51,7 +51,8 @@ _PIVOT = re.compile(
     r"elevated|expressed|involved|present|found|have|has|show|shows|act|acts|interact|interacts|bind|binds|"
     r"regulate|regulates|mediate|mediates|contribute|contributes|predict|predicts)\b", re.I)
 _BOUNDARY = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|as|versus|vs\.?|"
-                       r"compared (?:to|with)|with|or|and)\s+|[?.;,]|$", re.I)
+                       r"compared (?:to|with)|with (?:respect|regard) to|regarding|in terms of|with|or|and)\s+|"
+                       r"[?.;,]|$", re.I)
 _LEAD = re.compile(r"^(?:only |also |just |with |without |the |a |an |any |some |(?:human )?(?:protein|gene|enzyme|"
                    r"drug|compound|molecule|receptor|transcription factor|mutation|variant)s? (?=\S+)|patients (?:with|who have) |people (?:with|who have) |"
                    r"adults (?:with|who have) |children (?:with|who have) |women (?:with|who have) |"
@@ -71,6 +72,16 @@ effects useful safe helpful work works help beneficial better recommended treat 
 treatments therapy patients patient people use used using evidence there any it its as by from into
 about between""".split())
 _NEG = re.compile(r"\b(?:not|no|never|without|n't)\b", re.I)
+# What a comparison asks (CONSORT 2010 extension for non-inferiority and equivalence trials,
+# Piaggio et al., JAMA 2012): whether A is as good as B, rather than better than B.
+_EQUIVALENCE = re.compile(r"\b(?:as (?!well as\b)(?:\w+ ){1,2}as|equivalent|equally|comparable|"
+                          r"non-?inferior|no worse than|similar(?:ly)? (?:\w+ )?(?:to|as))\b", re.I)
+CLAIMS = ("superiority", "equivalence")
+# A comparison of harms: the asked arm wins with fewer of the outcome ("Is A safer than B with
+# respect to myocardial infarction?", "Does A cause fewer ulcers than B?").
+_HARM_ASK = re.compile(r"\b(?:safer|safe as|less harmful|more harmful|fewer|risks? of|cause[sd]?|adverse|"
+                       r"side[- ]effects?|toxicit\w*|complications?)\b", re.I)
+_RESPECT = re.compile(r"\b(?:with (?:respect|regard) to|regarding|in terms of|as regards)\s+(.+?)\s*(?:[?.;]|$)", re.I)
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,10 @@ class Query:
     negated: bool = False                 # "Is X not associated with Y?"
     # Names the library writes for an asked drug class (its members), set by retrieve.resolve.
     members: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # "superiority" (does A beat B / its control?) or "equivalence" ("Is A as effective as B?"):
+    # an equivalence question is answered yes by a finding of no difference.
+    claim: str = "superiority"
+    harm: bool = False                    # a comparison of harms: fewer of the outcome wins
 
     @property
     def implied_comparators(self) -> tuple[str, ...]:
@@ -166,7 +181,9 @@ def parse_question(question: str) -> Query:
     conditions = list(_unique(m.canonical for m in matches if m.kind == "condition"))
     named = [m for m in matches if m.kind in ("intervention", "comparator")]
     comp_text = " ".join(m.group(0) for m in re.finditer(
-        r"\b(?:vs\.?|versus|compared (?:to|with)|better than|rather than|than|over|as \w+ as)\s+(.+?)(?=\s+(?:for|in|among)\b|"
+        r"\b(?:vs\.?|versus|compared (?:to|with)|better than|rather than|than|over|as \w+ as|"
+        r"(?:equivalent|comparable|similar|non-?inferior|equal) to)\s+(.+?)(?=\s+(?:for|in|among|regarding|"
+        r"with (?:respect|regard) to|in terms of)\b|"
         r"[?.]|$)", question, re.I))
     comp_terms = {m.canonical for m in find_terms(comp_text, ("intervention", "comparator"))}
     interventions = list(_unique(m.canonical for m in named
@@ -212,9 +229,18 @@ def parse_question(question: str) -> Query:
     if len(interventions) > 1:
         interventions = [i for i in interventions if i not in with_terms] or interventions
     outcomes = [o for o in outcome if o not in vocab_forms and not any(_same(o, c) for c in conditions)]
+    harm = bool(comparators) and bool(_HARM_ASK.search(question))
+    if harm:
+        # The harm compared is the outcome, even when the vocabulary knows it as a condition.
+        asked = [_clean(m.group(1)) for m in _RESPECT.finditer(question)] + outcome
+        outcomes = list(_unique([o for o in asked if o] + outcomes))
+        conditions = [c for c in conditions if not any(c in o or _same(c, o) or any(
+            m.canonical == c and m.text.lower() in o for m in matches) for o in outcomes)]
     intent = _intent(question, matches, comparators)
     facets: list[str] = []
     for f in [*conditions, *comparators, *outcomes, *other]:
+        if f not in outcomes and any(o in f for o in outcomes):
+            continue              # "respect to myocardial infarction": the outcome, already a facet
         if not any(_same(f, g) for g in facets):
             facets.append(f)
     covered = set()
@@ -222,8 +248,9 @@ def parse_question(question: str) -> Query:
         covered.update(tokens(m.text))
     keywords = _unique(t for t in tokens(question) if t not in QUESTION_STOPWORDS and t not in covered and len(t) > 2)
     negated = qtype == "yesno" and bool(_NEG.search(question))
+    claim = "equivalence" if comparators and _EQUIVALENCE.search(question) else "superiority"
     return Query(question, _unique(conditions), _unique(interventions), _unique(comparators), intent, keywords,
-                 qtype, _unique(outcomes), tuple(facets), negated)
+                 qtype, _unique(outcomes), tuple(facets), negated, claim=claim, harm=harm)
 
 
 def intent_hint(question: str) -> str | None:

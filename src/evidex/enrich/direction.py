@@ -116,3 +116,58 @@ def claim_relation(claim: str, sentences: list[str]) -> str:
     votes = [effect_polarity(s) for s in sentences]
     ev = "null" if votes.count("null") > votes.count("effect") else "effect"
     return "SUPPORT" if claim_pol == ev else "CONTRADICT"
+
+
+# -- which arm had more of a harm (a head-to-head safety comparison) ---------------------------
+_MORE = re.compile(r"\b(?:higher|more|greater|increased|excess|elevated|raised|larger)\b", re.I)
+_LESS = re.compile(r"\b(?:lower|fewer|less|reduced|decreased|smaller)\b", re.I)
+
+
+def _first(padded: str, forms: list[str]) -> int:
+    at = [padded.find(f" {f} ") for f in forms]
+    at = [i for i in at if i >= 0]
+    return min(at) if at else -1
+
+
+# "9% with celecoxib and 41% with naproxen", "in 0.4% of the rofecoxib group": a rate said of an arm.
+_RATE_OF_ARM = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent|per cent)\s+(?:of\s+)?(?:(?:with|in|on|for|among|receiving|"
+                          r"taking|given|the|patients|subjects|participants)\s+){1,4}([\w-]+)", re.I)
+
+
+def _arm_rates(sentence: str, asked: list[str], other: list[str]) -> tuple[float, float] | None:
+    """(rate of the asked arm, rate of the other) when the sentence gives a rate for each."""
+    found: dict[str, float] = {}
+    for m in _RATE_OF_ARM.finditer(sentence):
+        word = m.group(2).lower()
+        for arm, forms in (("asked", asked), ("other", other)):
+            if any(word == f or (f.startswith(word) and len(word) > 4) for f in forms):
+                found.setdefault(arm, float(m.group(1)))
+    return (found["asked"], found["other"]) if len(found) == 2 else None
+
+
+def harm_direction(sentence: str, asked: list[str], other: list[str]) -> str:
+    """For "Does A cause fewer harms than B?": favours (A had less of the harm), against (A had
+    more), no_difference, or unclear, from one results sentence naming the harm.
+
+    The arm the comparative word is said of is the one named before it ("rofecoxib increased
+    the risk"), or, with both arms after it, the first of them ("higher in the rofecoxib group
+    than in the naproxen group"). ``asked`` and ``other``: lower-cased forms of A and B."""
+    if _NULL.search(sentence):
+        return "no_difference"
+    rates = _arm_rates(sentence, asked, other)
+    if rates is not None and rates[0] != rates[1]:
+        return "against" if rates[0] > rates[1] else "favours"
+    more, less = _MORE.search(sentence), _LESS.search(sentence)
+    if not (more or less):
+        return "unclear"
+    comp = min((m for m in (more, less) if m), key=lambda m: m.start())
+    padded = " " + re.sub(r"[^\w%-]+", " ", sentence.lower()) + " "
+    cut = len(" " + re.sub(r"[^\w%-]+", " ", sentence[:comp.start()].lower()))
+    a, b = _first(padded, asked), _first(padded, other)
+    if a < 0 and b < 0:
+        return "unclear"
+    before = [(i, arm) for i, arm in ((a, "asked"), (b, "other")) if 0 <= i < cut]
+    named = sorted((i, arm) for i, arm in ((a, "asked"), (b, "other")) if i >= 0)
+    subject = before[0][1] if len(before) == 1 else named[0][1]
+    asked_more = (comp is more) == (subject == "asked")
+    return "against" if asked_more else "favours"

@@ -126,7 +126,18 @@ def _direct_answer(query: Query, verdict: Verdict, body: list[Study], citer: _Ci
         word = f"Probably {verdict.answer}"
     by_id = {s.record.id: s for s in body}
     stance_based = [by_id[i] for i in verdict.basis if i in by_id]
-    if verdict.answer == "yes":
+    # A question other than a treatment effect is answered by the stance model over the leading
+    # records (verdict.basis): the answer cites the records it rests on.
+    by_stance = not (anchored(query) and query.intent in ("efficacy", "comparison")) and not query.harm
+    if verdict.answer == "yes" and query.claim == "equivalence" and verdict.direction == "no_difference":
+        cited = con or stance_based or body
+        comp = " or ".join(query.comparators) or "the comparison"
+        what = f"the studies found report no difference between {inter} and {comp}" if inter else \
+            "the studies found report no difference"
+    elif verdict.answer in ("yes", "no") and by_stance and stance_based:
+        cited = stance_based
+        what = "the studies found support it" if verdict.answer == "yes" else "the studies found do not support it"
+    elif verdict.answer == "yes":
         cited = (pro if verdict.direction == "favours" else []) or stance_based or pro or body
         where = f" in {query.conditions[0]}" if query.conditions and all(s.relevance == "direct" for s in cited) else ""
         what = (f"the studies found report benefit of {inter}{where}" if inter and query.intent == "efficacy"

@@ -13,11 +13,13 @@ aside there (they belong to the comparison, not the efficacy verdict).
 """
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from ..enrich import stance as stance_model
-from ..enrich.direction import sentence_direction, study_direction
+from ..enrich.direction import harm_direction, sentence_direction, study_direction
 from ..enrich.numbers import doses
 from ..enrich.roles import sentence_roles
 from ..query import QUESTION_STOPWORDS
@@ -126,7 +128,10 @@ def _padded(text: str) -> str:
 def _relevance(query: Query, c: Candidate, sroles: dict[int, str]) -> tuple[str, tuple[str, ...]]:
     """direct | indirect | background, and the facets an indirect study differs in."""
     if not anchored(query):
-        return ("direct" if c.direct else "indirect"), (() if c.direct else ("population",))
+        differs = () if c.direct else ("population",)
+        if query.harm and query.outcomes and not _measures(query, c, sroles):
+            differs += ("outcome",)      # a comparison of harms is answered only where the harm is reported
+        return ("indirect" if differs else "direct"), differs
     forms = [f for i in query.interventions for f in query_forms(query, i) if len(f) >= 3]
     record = c.stored.record
     studied_text = record.title + " " + " ".join(
@@ -161,6 +166,8 @@ def _measures(query: Query, c: Candidate, sroles: dict[int, str]) -> bool:
     outcome's phrase, or all its content words within one sentence."""
     sentences = [p.text for p in c.passages if p.section == "TITLE" or sroles.get(p.seq) in _FINDING_ROLES
                  or p.section.upper().startswith(("RESULT", "CONCLUSION", "FINDING"))]
+    if query.harm and any(contains_any(_padded(text), harm_forms(query)) for text in sentences):
+        return True
     for outcome in query.outcomes:
         words = [w for w in tokens(outcome) if len(w) > 3]
         for text in sentences:
@@ -220,34 +227,94 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
     if not findings:
         return "unclear"
     texts = [f.passage.text for f in findings]
+    if query.harm and query.comparators and query.outcomes:
+        harm = _harm_direction(query, texts)
+        if harm != "unclear":
+            return harm
     pools = [texts]
     if query.comparators:
         # A head-to-head question is answered first by the sentences that name the comparator.
         forms = [f for c in query.comparators for f in query_forms(query, c) or [c]]
         pools.insert(0, [t for t in texts if contains_any(_padded(t), forms)])
+        if query.claim == "equivalence":
+            # "Is A as effective as B?" is answered only by findings that name both A and B (a
+            # review of B alone, or A against placebo, says nothing of their equivalence).
+            asked = [f for i in query.interventions for f in query_forms(query, i) or [i]]
+            texts = [t for t in pools[0] if contains_any(_padded(t), asked)]
+            if not texts:
+                return "unclear"
+            pools = [texts]
     # Reporting cues describe treatment effects; other questions are read by the stance model.
     for pool in pools if query.intent in CUE_INTENTS else ():
         cue = study_direction([t for t in pool if sentence_direction(t) != "unclear"])
         if cue != "unclear":
             return cue
     p = stance_model.answer_probability(query.question, texts)
+    if query.claim == "equivalence":
+        # "Is A as effective as B?": the model reads a reported difference as its yes and a
+        # finding of no difference as its no (its training questions ask about effects); a
+        # difference does not say which of the two is better, so only the cues above can.
+        return "no_difference" if p <= STANCE_BAND else "unclear"
     return "favours" if p >= 1 - STANCE_BAND else "no_difference" if p <= STANCE_BAND else "unclear"
 
 
-TOPICAL_SHARE, TOPICAL_MAX = 0.6, 10
+def harm_forms(query: Query) -> list[str]:
+    """The asked harm as a sentence may write it: the phrase, its synonyms and its head noun (the
+    last word of an English noun phrase: "ulcers" for "gastroduodenal ulcers")."""
+    out = []
+    for o in query.outcomes:
+        words = [w for w in tokens(o) if len(w) > 3]
+        out += [o, *expansions(o), *words[-1:]]
+    return out
+
+
+def _harm_direction(query: Query, texts: list[str]) -> str:
+    """A comparison of harms is read from the sentences naming the harm: which arm had more of
+    it (``enrich.direction.harm_direction``), the majority of those that say, a null finding
+    winning a tie."""
+    harms = harm_forms(query)
+    asked = [f.lower() for i in query.interventions for f in query_forms(query, i) or [i]]
+    other = [f.lower() for c in query.comparators for f in query_forms(query, c) or [c]]
+    votes = Counter(harm_direction(t, asked, other) for t in texts if contains_any(_padded(t), harms))
+    votes.pop("unclear", None)
+    if not votes:
+        return "unclear"
+    best = max(votes.values())
+    return next(d for d in ("no_difference", "against", "favours") if votes[d] == best)
+
+
+TOPICAL_SHARE, TOPICAL_MAX, TOPICAL_LEAD = 0.6, 10, 3
+
+
+def _word_key(word: str) -> str:
+    """A word blind to a plural ending ("mucin" and "mucins" are one word)."""
+    return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def _topical(query: Query, studies: list[Study]) -> list[Study]:
-    """With no intervention to anchor on, a record is evidence when it covers the question's
-    content words nearly as well as the best record does (at most TOPICAL_MAX of them);
-    the rest are background."""
-    words = {t for t in tokens(query.question) if t not in STOPWORDS and t not in QUESTION_STOPWORDS and len(t) > 2}
+    """With no intervention to anchor on, the records the hybrid ranking puts first
+    (TOPICAL_LEAD of them) are evidence, and so is any record that covers the question's
+    content words nearly as well as the best record does, or that names every word of an
+    asked intervention (an open phrase: "trimetazidine"), at most TOPICAL_MAX in all; the rest
+    are background. Coverage weighs each word by its rarity among the retrieved records
+    (inverse document frequency within the set, Sparck Jones 1972), so the record naming the
+    asked entity outweighs one that only shares "effective" and "treatment"."""
+    words = {_word_key(t) for t in tokens(query.question)
+             if t not in STOPWORDS and t not in QUESTION_STOPWORDS and len(t) > 2}
     if not words:
         return studies
-    cover = [len(words & set(tokens(s.record.text()))) / len(words) for s in studies]
+    held = [{_word_key(t) for t in tokens(s.record.text())} & words for s in studies]
+    n = len(studies)
+    idf = {w: math.log((n + 1) / (1 + sum(w in h for h in held))) + 1.0 for w in words}
+    total = sum(idf.values())
+    cover = [sum(idf[w] for w in h) / total for h in held]
     top = max(cover, default=0.0)
-    # In retrieval order (the ranking already weighs rare words), the well-covering ones.
-    keep = set([i for i in range(len(studies)) if cover[i] >= TOPICAL_SHARE * top and cover[i] > 0][:TOPICAL_MAX])
+    asked = [ws for ws in ({_word_key(t) for t in tokens(i)} & words for i in query.interventions) if ws]
+    names = [any(ws <= h for ws in asked) for h in held]
+    # In retrieval order (the ranking already weighs rare words), the leading, the well-covering
+    # and the ones naming the asked intervention.
+    keep = set([i for i in range(n) if cover[i] > 0 and (i < TOPICAL_LEAD or names[i] or cover[i] >= TOPICAL_SHARE * top)]
+               [:TOPICAL_MAX])
     return [s if i in keep else replace(s, relevance="background") for i, s in enumerate(studies)]
 
 

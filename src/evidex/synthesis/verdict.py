@@ -121,7 +121,10 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
     """The verdict on ``studies`` for ``query``; ``scored`` (select.score_studies) lets a yes/no
     answer read the sentences most relevant to the question."""
     condition = query.conditions[0] if query.conditions else ""
-    treatment = anchored(query) and query.intent in ("efficacy", "comparison")
+    # A treatment effect, or a comparison of harms (read arm by arm, evidence._harm_direction), is
+    # answered by its direction; the stance model answers other questions.
+    treatment = (anchored(query) and query.intent in ("efficacy", "comparison")) or query.harm
+    equiv = query.claim == "equivalence"
     body, indirect = body_of_evidence(studies)
     relevant = [s for s in studies if s.relevant and not s.appraisal.retracted]
     if not body:
@@ -136,7 +139,7 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         direction = direction_of(relevant)
         return Verdict(direction, "very_low",
                        ("Design: no clinical study addresses the question; the evidence is laboratory, "
-                        "review-level or unclassified.",), _answer(direction, p_yes, treatment), p_yes, basis)
+                        "review-level or unclassified.",), _answer(direction, p_yes, treatment, equiv), p_yes, basis)
     if query.intent == "contraindications" and indirect:
         # A question about use in a population or with a co-treatment is answered only by studies
         # of that population or combination, never by efficacy evidence from elsewhere.
@@ -204,7 +207,7 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
     if any(s.appraisal.retracted for s in studies):
         reasons.append("A retracted publication was found and excluded from the verdict.")
     p_yes = yes_probability(query, body, scored) if query.question_type == "yesno" else None
-    return Verdict(direction, certainty, tuple(reasons), _answer(direction, p_yes, treatment), p_yes,
+    return Verdict(direction, certainty, tuple(reasons), _answer(direction, p_yes, treatment, equiv), p_yes,
                    tuple(s.record.id for s in body[:MAX_BASIS]))
 
 
@@ -223,10 +226,19 @@ def _indirectness(studies: list[Study], body: list[Study], condition: str, query
     return "Indirectness: " + "; ".join(parts) + "; " + tail
 
 
-def _answer(direction: str, p_yes: float | None, by_direction: bool = True) -> str:
+def _answer(direction: str, p_yes: float | None, by_direction: bool = True, equivalence: bool = False) -> str:
     """yes | no | uncertain. A treatment question reads its verdict's direction; any other
     yes/no question (and a treatment question the studies leave mixed) reads the stance
     model's P(yes): on the shared BioASQ questions that is the more accurate of the two."""
+    if equivalence:
+        # "Is A as effective as B?": no difference (or A better) answers yes, A worse answers no,
+        # whether or not A is a vocabulary name; otherwise the stance model, whose yes is a
+        # reported difference (see evidence._direction), is read the other way round.
+        if direction in ("favours", "no_difference"):
+            return "yes"
+        if direction == "against":
+            return "no"
+        return "uncertain" if p_yes is None else "yes" if p_yes < 0.5 else "no"
     if by_direction and direction == "favours":
         return "yes"
     if by_direction and direction in ("no_difference", "against"):

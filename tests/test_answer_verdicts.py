@@ -1,0 +1,155 @@
+"""Verdicts relative to what the question asks, and which records an open question cites.
+
+- An equivalence question ("Is A as effective as B?") is answered *yes* by trials that find no
+  difference between A and B: its direction is ``no_difference``, never ``mixed`` because the
+  stance model read "as effective as" as a yes.
+- An open question (no vocabulary treatment) keeps the records the hybrid ranking puts first
+  and the record naming the asked entity, even when other records share more common words.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evidex.enrich.direction import harm_direction
+from evidex.eval.qa import build_store
+from evidex.query import parse_question
+from evidex.records import Record, Section
+from evidex.synthesis import ask, violations
+
+
+def _rct(i: int, title: str, *sentences: str) -> Record:
+    return Record(id=f"pmid:9{i:06d}", title=title, pmid=f"9{i:06d}", year=2001, authors=(f"Author{i} A",),
+                  publication_types=("Randomized Controlled Trial",),
+                  sections=(Section("METHODS", sentences[0]), Section("RESULTS", " ".join(sentences[1:-1])),
+                            Section("CONCLUSIONS", sentences[-1])))
+
+
+EQUIVALENT_TRIALS = [
+    _rct(1, "Lansoprazole versus omeprazole in reflux oesophagitis: a randomised double-blind trial",
+         "In this double-blind trial 412 patients with reflux oesophagitis were randomised to lansoprazole "
+         "30 mg or omeprazole 20 mg daily for eight weeks.",
+         "Healing rates at eight weeks were 89% with lansoprazole and 87% with omeprazole.",
+         "There was no significant difference in healing between lansoprazole and omeprazole.",
+         "Lansoprazole was as effective as omeprazole in healing reflux oesophagitis."),
+    _rct(2, "Lansoprazole compared with omeprazole for duodenal ulcer healing",
+         "A total of 280 patients with active duodenal ulcer were randomised, double-blind, to lansoprazole "
+         "or omeprazole for four weeks.",
+         "Ulcer healing did not differ between the lansoprazole and omeprazole groups.",
+         "Lansoprazole and omeprazole were equally effective for healing duodenal ulcer."),
+    _rct(3, "Maintenance lansoprazole versus omeprazole after healed oesophagitis: a double-blind trial",
+         "We randomised 336 patients with healed oesophagitis to double-blind maintenance with lansoprazole "
+         "or omeprazole for twelve months.",
+         "Relapse rates at twelve months were similar in the two groups, with no statistically significant "
+         "difference between lansoprazole and omeprazole.",
+         "Lansoprazole is comparable to omeprazole in preventing relapse of oesophagitis."),
+]
+
+
+@pytest.fixture(scope="module")
+def equivalence_store(tmp_path_factory):
+    store, _ = build_store(EQUIVALENT_TRIALS, Path(tmp_path_factory.mktemp("equiv")) / "e.db")
+    yield store
+    store.close()
+
+
+def test_equivalence_questions_are_parsed_as_such():
+    assert parse_question("Is lansoprazole as effective as omeprazole for oesophagitis?").claim == "equivalence"
+    assert parse_question("Is celecoxib equivalent to naproxen for arthritis pain?").claim == "equivalence"
+    assert parse_question("Is lansoprazole better than omeprazole for oesophagitis?").claim == "superiority"
+    assert parse_question("Is lansoprazole effective for oesophagitis?").claim == "superiority"
+    # "as well as" joins two things; it asks no equivalence
+    assert parse_question("Is omeprazole used as well as ranitidine?").claim == "superiority"
+
+
+def test_an_equivalence_question_with_trials_finding_no_difference_is_no_difference_and_yes(equivalence_store):
+    answer = ask(equivalence_store, "Is lansoprazole as effective as omeprazole for healing oesophagitis?")
+    assert answer.query.claim == "equivalence"
+    assert answer.verdict.direction == "no_difference"
+    assert answer.verdict.answer == "yes"
+    opening = answer.sections[0].key_points[0]
+    assert opening.text.startswith("Yes") and "no difference" in opening.text
+    assert violations(answer) == []
+
+
+def test_the_same_trials_answer_a_superiority_question_no(equivalence_store):
+    answer = ask(equivalence_store, "Is lansoprazole better than omeprazole for healing oesophagitis?")
+    assert answer.query.claim == "superiority"
+    assert answer.verdict.direction == "no_difference"
+    assert answer.verdict.answer == "no"
+
+
+def _note(i: int, text: str) -> Record:
+    return Record(id=f"pmid:8{i:06d}", title="", pmid=f"8{i:06d}", sections=(Section("", text),))
+
+
+# Many records share the common words of the question; one names the asked (open-vocabulary) drug.
+TOPICAL_RECORDS = [_note(i, f"Percutaneous coronary intervention after myocardial injury: cohort {i} of patients "
+                            f"treated with stent type {i} had coronary events after intervention.") for i in range(8)]
+TOPICAL_RECORDS.append(_note(99, "After a median follow-up of four years, routine oral trimetazidine did not "
+                                 "influence the recurrence of angina or the outcome."))
+
+
+@pytest.fixture(scope="module")
+def topical_store(tmp_path_factory):
+    store, _ = build_store(TOPICAL_RECORDS, Path(tmp_path_factory.mktemp("topical")) / "t.db")
+    yield store
+    store.close()
+
+
+def test_an_open_question_cites_the_record_naming_the_asked_entity(topical_store):
+    q = "Does trimetazidine protect from myocardial injury after percutaneous coronary intervention?"
+    answer = ask(topical_store, q)
+    assert "pmid:8000099" in [r.id for r in answer.references]
+    assert violations(answer) == []
+
+
+def test_a_harm_comparison_is_parsed_with_the_harm_as_its_outcome():
+    q = parse_question("Is rofecoxib safer than naproxen with respect to myocardial infarction?")
+    assert q.harm and q.outcomes == ("myocardial infarction",) and q.comparators == ("naproxen",)
+    assert q.conditions == ()          # the harm compared is not the population
+    fewer = parse_question("Do COX-2 inhibitors cause fewer gastroduodenal ulcers than ibuprofen?")
+    assert fewer.harm and fewer.outcomes == ("gastroduodenal ulcers",)
+    assert not parse_question("Is naproxen better than placebo for arthritis pain?").harm
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The incidence of myocardial infarction was lower in the naproxen group than in the rofecoxib group.",
+     "against"),
+    ("Rofecoxib increased the risk of myocardial infarction compared with naproxen.", "against"),
+    ("Myocardial infarction was less frequent with rofecoxib than with naproxen.", "favours"),
+    ("Rates of myocardial infarction did not differ significantly between rofecoxib and naproxen.",
+     "no_difference"),
+    ("Myocardial infarction was reported in both groups.", "unclear"),
+])
+def test_which_arm_had_more_of_the_harm(sentence, expected):
+    assert harm_direction(sentence, ["rofecoxib"], ["naproxen"]) == expected
+
+
+HARM_TRIALS = [
+    _rct(11, "Gastrointestinal and cardiovascular outcomes of rofecoxib versus naproxen: a randomised trial",
+         "We randomly assigned 8076 patients with rheumatoid arthritis to double-blind rofecoxib or naproxen.",
+         "Confirmed upper gastrointestinal events were fewer with rofecoxib than with naproxen.",
+         "The incidence of myocardial infarction was lower in the naproxen group than in the rofecoxib group.",
+         "Myocardial infarction was more frequent with rofecoxib than with naproxen."),
+    _rct(12, "Rofecoxib compared with naproxen in osteoarthritis: cardiovascular safety of a double-blind trial",
+         "A total of 5557 patients with osteoarthritis were randomised, double-blind, to rofecoxib or naproxen.",
+         "Rofecoxib increased the risk of myocardial infarction compared with naproxen.",
+         "Pain relief was similar with rofecoxib and naproxen.",
+         "Rofecoxib carried a higher rate of myocardial infarction than naproxen."),
+]
+
+
+@pytest.fixture(scope="module")
+def harm_store(tmp_path_factory):
+    store, _ = build_store(HARM_TRIALS, Path(tmp_path_factory.mktemp("harm")) / "h.db")
+    yield store
+    store.close()
+
+
+def test_more_harm_with_the_asked_drug_is_against_it(harm_store):
+    answer = ask(harm_store, "Is rofecoxib safer than naproxen with respect to myocardial infarction?")
+    assert answer.verdict.direction == "against"
+    assert answer.verdict.answer == "no"
+    assert violations(answer) == []
