@@ -191,9 +191,14 @@ def test_ratings_refuse_booleans_floats_and_numeric_strings(server):
             r = rater.post(path, json=body, headers={"X-CSRF-Token": token})
             assert r.status_code == 422, (body, r.status_code, r.text)
     assert rater.get(path).json()["ratings"] == []          # nothing was stored as 1 or 0
-    form = rater.post(f"/records/{GOOD_ID}/rate", data={"csrf_token": token, "relevance": "true",
-                                                        "newsworthiness": "4"})
-    assert form.status_code == 400
+    for bad in ("true", "\u00b2", "4.0", "", str(2**64)):
+        form = rater.post(f"/records/{GOOD_ID}/rate", data={"csrf_token": token, "relevance": bad,
+                                                            "newsworthiness": "4"})
+        assert form.status_code == 400, bad
+    upload = rater.post(f"/records/{GOOD_ID}/rate", data={"csrf_token": token, "newsworthiness": "4"},
+                        files={"relevance": ("r.txt", b"5")})                # a file where a number belongs
+    assert upload.status_code == 400
+    assert rater.get(f"/records/{GOOD_ID}", params={"hl": "\u00b2"}).status_code == 200
     ok = rater.post(path, json={"relevance": 5, "newsworthiness": 4}, headers={"X-CSRF-Token": token})
     assert ok.status_code == 200 and ok.json()["ratings"][0]["relevance"] == 5
 
@@ -239,7 +244,7 @@ def test_every_route_answers_hostile_path_and_query_values_without_500(server):
     from evidex.web import create_app
     app = create_app(server.db, ask_workers=0)
     values = (*BIG_IDS, "%00", "..%2F..%2Fetc%2Fpasswd", "%ED%A0%80", "\u202e", "a" * 2000, "condition")
-    query = {name: str(2**64) for name in ("page", "hl", "since", "limit")}
+    odd_numbers = (str(2**64), "\u00b2", "-1", "1e9", "NaN", "")       # "²" passes str.isdigit, not int()
     checked = 0
     with TestClient(app, raise_server_exceptions=False) as client:
         token = client.get("/api/csrf").json()["csrf_token"]
@@ -252,6 +257,8 @@ def test_every_route_answers_hostile_path_and_query_values_without_500(server):
                 path = route.path_format
                 for name in route.param_convertors:
                     path = path.replace("{" + name + "}", value)
+                odd = odd_numbers[checked % len(odd_numbers)]
+                query = {name: odd for name in ("page", "hl", "since", "limit")}
                 for method in route.methods:
                     if method == "GET":
                         r = client.get(path, params=query)
@@ -260,7 +267,7 @@ def test_every_route_answers_hostile_path_and_query_values_without_500(server):
                                                     "newsworthiness": 3}, headers={"X-CSRF-Token": token})
                     else:
                         r = client.post(path, data={"csrf_token": token, "action": "approve", "body": "LDN note",
-                                                    "relevance": str(2**64), "newsworthiness": "3"})
+                                                    "relevance": odd, "newsworthiness": "3"})
                     assert r.status_code < 500, (method, path[:80], r.status_code, r.text[:200])
                     checked += 1
     assert checked >= 100

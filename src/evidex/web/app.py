@@ -147,7 +147,7 @@ class GuardMiddleware:
             length = headers.get("content-length")
             if length is None and headers.get("transfer-encoding"):
                 return await _plain(send, 411, "Length Required: send a Content-Length header.")
-            if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+            if length is not None and (not (length.isascii() and length.isdigit()) or int(length) > MAX_BODY):
                 return await _plain(send, 413, f"Request body too large (limit {MAX_BODY // 1024} kB).")
         cookies = SimpleCookie()
         try:

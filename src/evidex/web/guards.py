@@ -82,6 +82,20 @@ def require_role(request: Request, role: str) -> User:
     return user
 
 
+def ascii_int(text: str, max_digits: int) -> int | None:
+    """``text`` as a non-negative integer when it is 1..max_digits ASCII digits, else None
+    (``str.isdigit`` also accepts "²", which ``int`` then refuses)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= max_digits else None
+
+
+def form_int(form, name: str, low: int, high: int) -> int:
+    """A whole-number form field within [low, high], else 400 naming the field."""
+    value = ascii_int(form_text(form, name, 20), 19)
+    if value is None or not low <= value <= high:
+        raise HTTPException(400, f"{name}: a whole number from {low} to {high}")
+    return value
+
+
 def form_text(form, name: str, limit: int) -> str:
     value = form.get(name, "")
     if not isinstance(value, str):

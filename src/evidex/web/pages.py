@@ -15,8 +15,8 @@ from starlette.concurrency import run_in_threadpool
 from ..records import DESIGN_LABELS
 from . import auth, db, service, views
 from .app import MAX_QUESTION, html
-from .guards import (RowId, client_address, current_user, form_text, form_with_csrf, require_role,
-                     resources, sign_in, sign_out)
+from .guards import (RowId, ascii_int, client_address, current_user, form_int, form_text, form_with_csrf,
+                     require_role, resources, sign_in, sign_out)
 
 router = APIRouter(include_in_schema=False)
 EXAMPLES = (
@@ -122,7 +122,7 @@ def _record_context(request: Request, record_id: str, hl: int | None) -> dict:
 
 @router.get("/records/{record_id:path}", response_class=HTMLResponse)
 def record_page(request: Request, record_id: str, hl: str = "", posted: str = "", rated: str = ""):
-    ctx = _record_context(request, record_id, int(hl) if hl.isdigit() and len(hl) < 7 else None)
+    ctx = _record_context(request, record_id, ascii_int(hl, 6))
     notice = {"held": "Thank you. Your comment is waiting for a moderator, because our spam check flagged it.",
               "published": "Thank you. Your comment is published below."}.get(posted, "")
     if rated == "1":
@@ -133,11 +133,7 @@ def record_page(request: Request, record_id: str, hl: str = "", posted: str = ""
 @router.post("/records/{record_id:path}/rate")
 async def rate_form(request: Request, record_id: str, form=Depends(form_with_csrf)):
     user = require_role(request, "rater")
-    try:
-        relevance = int(form.get("relevance", ""))
-        news = int(form.get("newsworthiness", ""))
-    except ValueError:
-        raise HTTPException(400, "Choose a relevance and a newsworthiness score from 1 to 7.") from None
+    relevance, news = form_int(form, "relevance", 1, 7), form_int(form, "newsworthiness", 1, 7)
     service.rate(resources(request), user, record_id, relevance, news,
                  form_text(form, "comment", service.MAX_RATER_COMMENT))
     return _redirect(views.record_href(record_id) + "?rated=1#ratings")
