@@ -112,8 +112,9 @@ class VectorIndex:
         stays bounded whatever the store's size); a sync with work to do loads it writable.
         An unreadable file gives queries no vectors; a writer forgets it and re-embeds."""
         gen = self.files.committed()
+        size = self.path.stat().st_size if self.path.exists() else None
         index = self._new()
-        if self.path.exists():
+        if size is not None:
             try:
                 (index.load if writable else index.view)(str(self.path))
             except (RuntimeError, ValueError, OSError):
@@ -121,7 +122,9 @@ class VectorIndex:
                 if writable:
                     self.files.reset()
         self._index = index
-        self._generation = gen.number if gen else None
+        # A file not yet renamed into place by its writer (committed, size differs) counts as no
+        # generation, so the next ``refresh`` looks again.
+        self._generation = None if gen is None else gen.number if size == gen.bytes else -1
         self._writable = writable or not self.path.exists()
 
     def _manifest(self) -> dict[str, object]:
@@ -200,6 +203,7 @@ class VectorIndex:
         report = SyncReport()
         if (todo or gone) and not self._writable:
             self._open(writable=True)
+            todo, gone = self.pending()       # an unreadable file was forgotten: all of it is due
         if gone:
             self._remove(gone)
             self._save()
