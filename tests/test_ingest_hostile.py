@@ -242,7 +242,10 @@ def test_fifo_device_and_read_error_are_problems_not_hangs(tmp_path, db_path):
     fifo = tmp_path / "pipe.jsonl"
     os.mkfifo(fifo)                      # opening it would wait for a writer forever
     good = _jsonl(tmp_path / "good.jsonl", _good("ok2"))
-    paths: list[Path] = [fifo, Path("/dev/zero"), good]
+    # A file name that is not UTF-8 (surrogate-escaped by Python) is still a fine source.
+    odd = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9.jsonl"))
+    _jsonl(odd, _good("ok3"))
+    paths: list[Path] = [fifo, Path("/dev/zero"), good, odd]
     mem = Path("/proc/self/mem")         # a regular file whose first page cannot be read (EIO)
     if mem.exists():
         paths.insert(2, mem)
@@ -252,7 +255,7 @@ def test_fifo_device_and_read_error_are_problems_not_hangs(tmp_path, db_path):
     assert "error: /dev/zero: not a regular file" in proc.stderr
     if mem.exists():
         assert f"error: {mem}: cannot read: Input/output error" in proc.stderr
-    assert _ids(db_path) == {"ok2"}
+    assert _ids(db_path) == {"ok2", "ok3"}
 
 
 def test_missing_and_unreadable_paths_give_problems_in_the_library(tmp_path):

@@ -21,6 +21,7 @@ from pathlib import Path
 from .enrich import appraise
 from .faults import checkpoint
 from .ingest import Deletion, expand_paths, iter_file, unreadable
+from .ingest.schema import printable
 from .records import Problem, Record
 from .store import Store, WriteStats
 
@@ -137,7 +138,7 @@ def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = False,
             ingest_items(store, _until_read_error(iter_file(path), path, failed), report, on_record=bar.update)
             if failed:
                 continue   # not marked done: the next run reads it again
-            store.mark_file_done(str(path), digest, report.records_read - read_before,
+            store.mark_file_done(printable(str(path)), digest, report.records_read - read_before,
                                  report.problems[before:])
     finally:
         bar.close()
