@@ -203,6 +203,21 @@ def test_ratings_refuse_booleans_floats_and_numeric_strings(server):
     assert ok.status_code == 200 and ok.json()["ratings"][0]["relevance"] == 5
 
 
+def test_api_bodies_with_lone_surrogates_or_deep_nesting_are_client_errors(server):
+    """JSON may spell text no UTF-8 can hold ("\\ud800"); the 422 that reports it must not crash."""
+    rater, token = api_login(server, RATER[0], RATER[1])
+    bodies = {"/api/login": ('{"username": "a\\ud800", "password": "x"}', '{"username": "a", "\\udfff": 1}'),
+              f"/api/records/{GOOD_ID}/comments": ('{"body": "LDN \\ud800"}', "[" * 20000 + "]" * 20000),
+              f"/api/records/{GOOD_ID}/ratings": ('{"relevance": 3, "newsworthiness": 3, "comment": "\\udc00"}',)}
+    for path, variants in bodies.items():
+        for body in variants:
+            r = rater.post(path, content=body.encode(), headers={"content-type": "application/json",
+                                                                  "X-CSRF-Token": token})
+            assert r.status_code in (400, 422), (path, body[:60], r.status_code)
+            assert r.headers["content-type"].startswith("application/json")
+    assert _rate(rater, token) == 200                                   # the session is still good
+
+
 def test_rating_service_refuses_bool():
     from fastapi import HTTPException
 

@@ -250,11 +250,15 @@ def create_app(db_path: str | Path, *, secure_cookies: bool = False, comments_pe
 
 
 def _jsonable(errors) -> list:
-    out = []
-    for e in errors:
-        out.append({k: (v if isinstance(v, (str, int, float, list, type(None))) else str(v))
-                    for k, v in e.items() if k != "ctx"})
-    return out
+    """Validation errors without the rejected input (it may be huge), every text made encodable:
+    a key spelled with a lone surrogate escape comes back in ``loc``."""
+    def clean(v):
+        if isinstance(v, list | tuple):
+            return [clean(x) for x in v]
+        if isinstance(v, int | float | type(None)):
+            return v
+        return str(v).encode("utf-8", "replace").decode("utf-8")
+    return [{k: clean(v) for k, v in e.items() if k not in ("ctx", "input")} for e in errors]
 
 
 def html(request: Request, template: str, /, *, status: int = 200, **ctx) -> HTMLResponse:
