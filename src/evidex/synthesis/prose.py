@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ..llm import ChatClient, LLMSettings, LLMUnavailable, WriterSettings
 from ..text import sentence_spans, tokens
@@ -24,7 +24,7 @@ from .faithfulness import violations
 from .guard import Checked, Sentence, guard, instruction_like
 
 # Tokens a block's reply may take: about two sentences per point, within one bound.
-TOKENS_PER_POINT, MAX_TOKENS = 60, 300
+TOKENS_PER_POINT, MAX_TOKENS = 45, 240
 Chat = Callable[[list[dict[str, str]], float, int], str]   # (messages, timeout s, max tokens) -> reply
 
 _MARK = re.compile(r"\[\s*(?:passages?\s*)?(\d{1,3}(?:\s*(?:[,;]|-|\u2013|and)\s*\d{1,3})*)\s*\]", re.I)
@@ -191,43 +191,55 @@ def _put(answer: Answer, block: Block, points: tuple[Statement, ...]) -> Answer:
     return replace(answer, sections=tuple(sections))
 
 
+@dataclass
+class WriteLog:
+    """What one rewrite did (for the benchmark): every guarded sentence, parts written of all."""
+
+    checked: list[Checked] = field(default_factory=list)
+    parts: int = 0
+    written: int = 0
+
+
 def rewrite(answer: Answer, chat: Chat, budget: float, clock: Callable[[], float] = time.monotonic,
-            seen: list[Checked] | None = None) -> Answer:
-    """The answer with its blocks written by ``chat`` behind the guard, or the extractive answer
-    (with a warning) when the model fails; ``budget`` seconds bound all calls together. Every
-    guarded sentence is appended to ``seen`` when given (the benchmark's refusal reasons)."""
+            log: WriteLog | None = None) -> Answer:
+    """The answer with its blocks written by ``chat`` behind the guard; ``budget`` seconds bound
+    all calls together. When the model fails (down, out of time, garbage) the parts it has not
+    written keep their extractive statements, and a warning says why; if it wrote nothing usable
+    the answer is the extractive one."""
     start = clock()
-    out, generated, refused = answer, 0, 0
-    try:
-        for block in blocks(answer):
-            passages = block_passages(answer, block)
-            if not passages:
-                continue
-            msgs = prompt(answer, block, passages)
-            reply = chat(msgs, budget - (clock() - start), min(MAX_TOKENS, TOKENS_PER_POINT * len(block.points)))
-            result = rewrite_block(block, passages, reply)
-            if seen is not None:
-                seen.extend(result.checked)
-            generated += len(result.checked)
-            refused += sum(not c.kept for c in result.checked)
-            out = _put(out, block, tuple(_sourced(p, answer, passages) for p in result.points))
-    except LLMUnavailable as exc:
-        return _extractive(answer, f"The language-model writer was not used ({exc}); "
-                                   "the extractive writer wrote this answer.")
-    if generated == 0:
-        return _extractive(answer, "The language model wrote no sentence with passage numbers; "
-                                   "the extractive writer wrote this answer.")
+    log = log if log is not None else WriteLog()
+    todo = [(b, p) for b in blocks(answer) if (p := block_passages(answer, b))]
+    log.parts = len(todo)
+    out, generated, refused, stopped = answer, 0, 0, ""
+    for block, passages in todo:
+        try:
+            reply = chat(prompt(answer, block, passages), budget - (clock() - start),
+                         min(MAX_TOKENS, TOKENS_PER_POINT * len(block.points)))
+        except LLMUnavailable as exc:
+            stopped = str(exc)
+            break
+        result = rewrite_block(block, passages, reply)
+        log.checked.extend(result.checked)
+        log.written += 1
+        generated += len(result.checked)
+        refused += sum(not c.kept for c in result.checked)
+        out = _put(out, block, tuple(_sourced(p, answer, passages) for p in result.points))
+    kept = generated - refused
+    if kept == 0:
+        why = (f"the language-model writer was not used ({stopped})" if stopped and not log.written else
+               f"the citation guard refused all {generated} sentence(s) the language model wrote" if generated else
+               "the language model wrote no sentence with passage numbers")
+        return _extractive(answer, f"{why[0].upper()}{why[1:]}; the extractive writer wrote this answer.", refused)
     bad = violations(out)
     if bad:   # the guard should make this unreachable: never show an unguarded sentence
         return _extractive(answer, f"The language model's text failed the faithfulness check ({bad[0]}); "
                                    "the extractive writer wrote this answer.", refused)
-    kept = generated - refused
-    if kept == 0:
-        return _extractive(answer, f"The citation guard refused all {generated} sentence(s) the language model "
-                                   "wrote; the extractive statements are shown.", refused)
     note = (f"Statements were written by a language model from the cited passages; the citation guard kept "
             f"{kept} of its {generated} sentence(s) and replaced {refused} with the extractive statement for "
             f"the same point.")
+    if stopped:
+        note += (f" The model stopped answering after {log.written} of {log.parts} part(s) ({stopped}); "
+                 "the other parts are extractive.")
     return replace(out, warnings=(*out.warnings, note), writer="llm", replaced=refused)
 
 
@@ -236,13 +248,13 @@ def _extractive(answer: Answer, note: str, refused: int = 0) -> Answer:
 
 
 def write(answer: Answer, settings: LLMSettings, client: ChatClient | None = None,
-          seen: list[Checked] | None = None) -> Answer:
+          log: WriteLog | None = None) -> Answer:
     """Rewrite ``answer`` with the configured endpoint (a ``client`` may be passed, e.g. for tests)."""
     own = client is None
     client = client or ChatClient(settings)
     try:
         return rewrite(answer, lambda msgs, left, most: client.complete(msgs, left, most), settings.timeout,
-                       seen=seen)
+                       log=log)
     finally:
         if own:
             client.close()
