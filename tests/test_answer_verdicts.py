@@ -108,7 +108,7 @@ def test_an_open_question_cites_the_record_naming_the_asked_entity(topical_store
 def test_a_harm_comparison_is_parsed_with_the_harm_as_its_outcome():
     q = parse_question("Is rofecoxib safer than naproxen with respect to myocardial infarction?")
     assert q.harm and q.outcomes == ("myocardial infarction",) and q.comparators == ("naproxen",)
-    assert q.conditions == ()          # the harm compared is not the population
+    assert "myocardial infarction" in q.facets
     fewer = parse_question("Do COX-2 inhibitors cause fewer gastroduodenal ulcers than ibuprofen?")
     assert fewer.harm and fewer.outcomes == ("gastroduodenal ulcers",)
     assert not parse_question("Is naproxen better than placebo for arthritis pain?").harm
@@ -122,9 +122,15 @@ def test_a_harm_comparison_is_parsed_with_the_harm_as_its_outcome():
     ("Rates of myocardial infarction did not differ significantly between rofecoxib and naproxen.",
      "no_difference"),
     ("Myocardial infarction was reported in both groups.", "unclear"),
+    ("Myocardial infarction was not significantly more frequent with rofecoxib than with naproxen.",
+     "no_difference"),
+    ("Compared with naproxen, rofecoxib was associated with fewer myocardial infarctions but comparable "
+     "efficacy.", "favours"),
+    ("Myocardial infarction occurred in 0.4% of the rofecoxib group and 0.1% of the naproxen group.", "against"),
+    ("Myocardial infarction was rarer with rofecoxib, with rates comparable to placebo.", "unclear"),
 ])
 def test_which_arm_had_more_of_the_harm(sentence, expected):
-    assert harm_direction(sentence, ["rofecoxib"], ["naproxen"]) == expected
+    assert harm_direction(sentence, ["rofecoxib"], ["naproxen"], ["myocardial infarction"]) == expected
 
 
 HARM_TRIALS = [
@@ -152,4 +158,31 @@ def test_more_harm_with_the_asked_drug_is_against_it(harm_store):
     answer = ask(harm_store, "Is rofecoxib safer than naproxen with respect to myocardial infarction?")
     assert answer.verdict.direction == "against"
     assert answer.verdict.answer == "no"
+    assert violations(answer) == []
+
+
+# Untitled excerpts (as BioASQ's gold snippets are): no aims or methods to tell a study of the
+# drug from a mention, so naming it is what counts; a titled abstract still has to study it.
+EXCERPTS = [
+    _note(201, "Metformin exerts antitumor effects in several cancers through AMPK activation."),
+    _note(202, "Tumour growth was reduced in mice given the biguanide metformin."),
+    Record(id="pmid:8000203", title="Exercise training after breast cancer: a randomised trial", pmid="8000203",
+           sections=(Section("METHODS", "Women were randomised to supervised exercise or usual care."),
+                     Section("RESULTS", "Exercise improved fatigue; most participants also took metformin "
+                                        "for diabetes."))),
+]
+
+
+@pytest.fixture(scope="module")
+def excerpt_store(tmp_path_factory):
+    store, _ = build_store(EXCERPTS, Path(tmp_path_factory.mktemp("excerpts")) / "x.db")
+    yield store
+    store.close()
+
+
+def test_an_untitled_excerpt_naming_the_drug_is_evidence_a_passing_mention_is_not(excerpt_store):
+    answer = ask(excerpt_store, "Does metformin have an antitumor effect?")
+    refs = [r.id for r in answer.references]
+    assert "pmid:8000201" in refs
+    assert "pmid:8000203" not in refs
     assert violations(answer) == []

@@ -231,11 +231,10 @@ def parse_question(question: str) -> Query:
     outcomes = [o for o in outcome if o not in vocab_forms and not any(_same(o, c) for c in conditions)]
     harm = bool(comparators) and bool(_HARM_ASK.search(question))
     if harm:
-        # The harm compared is the outcome, even when the vocabulary knows it as a condition.
+        # The harm compared is the outcome, even when the vocabulary knows it as a condition (it
+        # stays a condition too: retrieval looks for records that report it).
         asked = [_clean(m.group(1)) for m in _RESPECT.finditer(question)] + outcome
         outcomes = list(_unique([o for o in asked if o] + outcomes))
-        conditions = [c for c in conditions if not any(c in o or _same(c, o) or any(
-            m.canonical == c and m.text.lower() in o for m in matches) for o in outcomes)]
     intent = _intent(question, matches, comparators)
     facets: list[str] = []
     for f in [*conditions, *comparators, *outcomes, *other]:

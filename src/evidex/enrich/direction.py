@@ -29,7 +29,7 @@ _FAVOURS = re.compile(
     r"effective|efficacious|beneficial|improve[sd]?|improvement|reduc(?:ed|tion|es)|decreas(?:ed|e)|"
     r"relie(?:f|ved)|remission|resolved|positively associated|lessened|benefit(?:ed|s)?|"
     r"went from|fell|dropped|declined|ceased|subsided|disappeared|"
-    r"favou?r(?:s|ed)? (?:the )?(?:\w+ )?(?:treatment|drug|naltrexone|intervention)|superior to)\b", re.I)
+    r"favou?r(?:s|ed)? (?:the )?(?:\w+ )?(?:treatment|drug|intervention)|superior to)\b", re.I)
 _HEDGE = re.compile(r"\b(?:may|might|could|warrant|further (?:research|studies|trials)|"
                     r"more research|larger (?:trials|studies)|pilot)\b", re.I)
 
@@ -145,29 +145,41 @@ def _arm_rates(sentence: str, asked: list[str], other: list[str]) -> tuple[float
     return (found["asked"], found["other"]) if len(found) == 2 else None
 
 
-def harm_direction(sentence: str, asked: list[str], other: list[str]) -> str:
+_REFERENCE = re.compile(r"(?:compared (?:to|with)|than|versus|vs|relative to|over)(?: (?:the|that|those|of|with|in|on))* $")
+_NEGATED = re.compile(r"\b(?:not|no|nor|without)(?:\s+\w+){0,2}\s*$", re.I)
+_BUT = re.compile(r"\b(?:but|whereas|while|although|though)\b|;", re.I)
+
+
+def harm_direction(sentence: str, asked: list[str], other: list[str], harms: list[str] = ()) -> str:
     """For "Does A cause fewer harms than B?": favours (A had less of the harm), against (A had
     more), no_difference, or unclear, from one results sentence naming the harm.
 
-    The arm the comparative word is said of is the one named before it ("rofecoxib increased
-    the risk"), or, with both arms after it, the first of them ("higher in the rofecoxib group
-    than in the naproxen group"). ``asked`` and ``other``: lower-cased forms of A and B."""
-    if _NULL.search(sentence):
-        return "no_difference"
+    A rate given for each arm decides ("9% with celecoxib and 41% with naproxen"). Otherwise the
+    comparative word is said of the arm named before it that is not the reference ("rofecoxib
+    increased the risk compared with naproxen"; "compared to naproxen, celecoxib had lower
+    rates"), or, with both arms after it, of the first ("higher in the rofecoxib group than in
+    the naproxen group"); "not significantly higher" is a null. Without a comparative, a null
+    finding counts only in a clause naming the harm (``harms``). ``asked`` and ``other``: lower-cased
+    forms of A and B; a sentence that does not name B is unclear."""
+    padded = " " + re.sub(r"[^\w%-]+", " ", sentence.lower()) + " "
+    a, b = _first(padded, asked), _first(padded, other)
+    if b < 0:
+        return "unclear"      # a finding that does not name B says nothing of A against B
     rates = _arm_rates(sentence, asked, other)
     if rates is not None and rates[0] != rates[1]:
         return "against" if rates[0] > rates[1] else "favours"
     more, less = _MORE.search(sentence), _LESS.search(sentence)
     if not (more or less):
-        return "unclear"
+        clauses = [c for c in _BUT.split(sentence) if not harms or _first(
+            " " + re.sub(r"[^\w%-]+", " ", c.lower()) + " ", [h.lower() for h in harms]) >= 0]
+        return "no_difference" if any(_NULL.search(c) for c in clauses or [sentence]) else "unclear"
     comp = min((m for m in (more, less) if m), key=lambda m: m.start())
-    padded = " " + re.sub(r"[^\w%-]+", " ", sentence.lower()) + " "
+    if _NEGATED.search(sentence[:comp.start()]):
+        return "no_difference"          # "not significantly higher"
     cut = len(" " + re.sub(r"[^\w%-]+", " ", sentence[:comp.start()].lower()))
-    a, b = _first(padded, asked), _first(padded, other)
-    if a < 0 and b < 0:
-        return "unclear"
-    before = [(i, arm) for i, arm in ((a, "asked"), (b, "other")) if 0 <= i < cut]
-    named = sorted((i, arm) for i, arm in ((a, "asked"), (b, "other")) if i >= 0)
-    subject = before[0][1] if len(before) == 1 else named[0][1]
+    arms = [(i, arm) for i, arm in ((a, "asked"), (b, "other")) if i >= 0]
+    subjects = [(i, arm) for i, arm in arms if not _REFERENCE.search(padded[:i + 1])]
+    before = [x for x in subjects if x[0] < cut]
+    subject = (before or sorted(subjects) or sorted(arms))[0][1]
     asked_more = (comp is more) == (subject == "asked")
     return "against" if asked_more else "favours"

@@ -144,6 +144,9 @@ def _relevance(query: Query, c: Candidate, sroles: dict[int, str]) -> tuple[str,
         findings = " ".join(p.text for p in c.passages if sroles.get(p.seq) in _FINDING_ROLES)
         studied = not any(v in ("objective", "methods") for v in sroles.values()) and \
             contains_any(_padded(findings), forms)
+    if not studied and not record.title.strip():
+        # An untitled excerpt holds no aims to tell a study from a mention: naming it is all it can say.
+        studied = contains_any(_padded(record.text()), forms)
     if not studied:
         return "background", ()
     differs = []
@@ -275,7 +278,7 @@ def _harm_direction(query: Query, texts: list[str]) -> str:
     harms = harm_forms(query)
     asked = [f.lower() for i in query.interventions for f in query_forms(query, i) or [i]]
     other = [f.lower() for c in query.comparators for f in query_forms(query, c) or [c]]
-    votes = Counter(harm_direction(t, asked, other) for t in texts if contains_any(_padded(t), harms))
+    votes = Counter(harm_direction(t, asked, other, harms) for t in texts if contains_any(_padded(t), harms))
     votes.pop("unclear", None)
     if not votes:
         return "unclear"
