@@ -266,3 +266,20 @@ def test_missing_and_unreadable_paths_give_problems_in_the_library(tmp_path):
     assert unreadable(tmp_path / "nope").message == "no such file or directory"
     (prob,) = list(iter_file(tmp_path / "nope"))
     assert isinstance(prob, Problem) and prob.source == str(tmp_path / "nope")
+
+
+def test_a_utf8_bom_is_not_data_in_any_text_format(tmp_path):
+    from evidex.ingest import iter_file
+    bom = b"\xef\xbb\xbf"
+    files = {"notepad.jsonl": bom + _good("b1").encode() + b"\n" + _good("b2").encode() + b"\n",
+             "export.nbib": bom + b"PMID- 11\nTI  - First\n\nPMID- 12\nTI  - Second\n",
+             "note.md": bom + b"# A heading\n\nSome text about naltrexone.\n"}
+    got = {}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+        items = list(iter_file(tmp_path / name))
+        assert all(isinstance(i, Record) for i in items), items
+        got[name] = items
+    assert [r.id for r in got["notepad.jsonl"]] == ["b1", "b2"]
+    assert [r.id for r in got["export.nbib"]] == ["pmid:11", "pmid:12"]
+    assert got["note.md"][0].title == "A heading"

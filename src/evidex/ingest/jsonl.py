@@ -90,7 +90,7 @@ def parse_file(path: Path) -> Iterator[Record | Problem]:
     with open_source(path) as fh:
         for lineno, raw in enumerate(fh, start=1):
             try:
-                line = raw.decode("utf-8")
+                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")   # a BOM (Notepad) is no data
             except UnicodeDecodeError as exc:
                 yield Problem(str(path), f"line {lineno}", f"not valid UTF-8 (byte {exc.start})")
                 continue

@@ -21,7 +21,7 @@ _INLINE_LABEL = re.compile(r"(?:(?<=^)|(?<=[.?!]\s))([A-Z][A-Z /&,-]{2,40}):\s")
 
 def parse_file(path: Path) -> Iterator[Record | Problem]:
     with open_source(path) as fh:
-        yield from parse_lines(io.TextIOWrapper(fh, encoding="utf-8", errors="replace"), str(path))
+        yield from parse_lines(io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace"), str(path))
         if fh.error is not None:
             yield fh.problem(str(path), "at its end")
 

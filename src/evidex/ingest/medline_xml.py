@@ -60,7 +60,7 @@ def parse_stream(fh: IO[bytes], source: str) -> Iterator[Record | Problem | Dele
                 while elem.getprevious() is not None:
                     del parent[0]
     except etree.XMLSyntaxError as exc:
-        line = getattr(exc, "lineno", None) or (exc.position[0] if exc.position else "?")
+        line = getattr(exc, "lineno", None) or (exc.position[0] if exc.position else 0) or 1   # 0: empty
         if getattr(fh, "error", None) is None:
             yield Problem(source, f"line {line}",
                           f"malformed XML after {seen} complete citation(s): {exc.msg}")

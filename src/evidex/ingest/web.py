@@ -34,7 +34,7 @@ def parse_file(path: Path) -> Iterator[Record | Problem]:
     if error is not None:       # half a page is not the page: nothing is stored
         yield error
         return
-    text = raw.decode("utf-8", errors="replace")
+    text = raw.decode("utf-8-sig", errors="replace")
     if path.suffix.lower() in {".html", ".htm", ".xhtml"} or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
         yield parse_html(text, str(path))
     else:
