@@ -1,7 +1,7 @@
 """Test-only fault injection: SIGKILL this process at a named stage of ingest.
 
 The crash tests (tests/test_crash.py, benchmarks/crash.py) must stop ``evidex ingest`` at a
-precise point, the way a power cut or the OOM killer would: no ``finally``, no atexit, no
+precise point, the way ``kill -9`` or the OOM killer would: no ``finally``, no atexit, no
 flush. Setting ``EVIDEX_CRASH_AT=<stage>[:<n>]`` (read once, here and nowhere else) makes
 the n-th call (default: the first) of ``checkpoint(<stage>)`` in this process send itself
 SIGKILL. Unset, as always outside those tests, ``checkpoint`` is one comparison.
@@ -11,11 +11,12 @@ Stages, in pipeline order (``STAGES``):
   enrich         a batch has been appraised, not yet written      (load._flush)
   lexical        a batch's records and FTS5 rows written, transaction still open (store.write_batch)
   commit         a batch's transaction committed                  (store.write_batch)
-  embed          a batch of records embedded, not yet in the index (index.vectors)
-  vector_add     vectors added to the in-memory index, not saved
-  vector_save    the next index file written and synced, not yet committed
+  embed          a batch of records embedded, not yet in the index (index.vectors.sync)
+  vector_add     vectors added to the in-memory index, not saved      (index.vectors.sync)
+  vector_save    the next index file written and synced, not yet committed (index.files)
   vector_commit  vector_state and the index generation committed, file not yet in place
-  manifest       index file in place and manifest written: the last step of a save
+                                                                  (index.vectors._commit)
+  manifest       index file in place and manifest written: the last step of a save (index.files)
 """
 from __future__ import annotations
 

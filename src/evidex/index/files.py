@@ -12,7 +12,9 @@ So a save is a small two-phase commit in which the SQLite transaction decides:
 
 A kill before 2 leaves the old file, matching the old state (the next file is a leftover);
 a kill after 2 leaves a committed next file that ``heal`` renames into place. ``heal`` runs
-whenever a writer opens the index: it finishes or discards a save, rewrites a manifest that
+when the index is opened or synced by a process holding the store's writer lock (a reader
+that finds it taken leaves the repair to that writer): it finishes or discards a save,
+rewrites a manifest that
 does not match the commit, and rebuilds (drops the state, so everything is re-embedded) an
 index whose file is missing or of the wrong size. Stores made before generations existed
 are adopted: state rows for keys missing from the file are dropped and re-embedded.
