@@ -4,8 +4,8 @@
 #
 #   scripts/llama_wheel.sh            # into $EVIDEX_WHEELS, default ~/.cache/evidex-wheels
 #
-# llama-cpp-python ships no binary wheel: this compiles llama.cpp (~12 min on 2 idle cores, more
-# on a busy machine). The build is kept small: CPU only, no native-CPU tuning (the wheel runs on
+# llama-cpp-python ships no binary wheel: this compiles llama.cpp (~12 min on 2 idle cores; 36 min
+# measured on a shared 2-core machine under a load of ~8). The build is kept small: CPU only, no native-CPU tuning (the wheel runs on
 # any x86-64), no BLAS/OpenMP/CURL, no llama.cpp tests, examples, tools or server binaries (the
 # Python package brings its own server, llama_cpp.server).
 set -euo pipefail
