@@ -280,7 +280,10 @@ class VectorIndex:
 
     # -- reading ------------------------------------------------------------------------
     def query_vector(self, text: str) -> np.ndarray:
-        return self.embedder.embed([text])[0]
+        """Embed a query; embedders with asymmetric prompts (E5's "query:") say so by
+        offering ``embed_query``."""
+        embed = getattr(self.embedder, "embed_query", self.embedder.embed)
+        return embed([text])[0]
 
     def search(self, vector: np.ndarray, k: int, filt: SearchFilter = SearchFilter()) -> dict[str, float]:
         """Record id -> cosine similarity for the ``k`` nearest records passing ``filt``."""
