@@ -146,6 +146,8 @@ def _plain_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _loc(loc: tuple[int | str, ...], rename: Mapping[str, str]) -> str:
+    """('abstract_sections', 0, 'text') -> 'abstract_sections[0].text', leaving out the tags
+    pydantic puts in a location to say which branch of a union failed ('str', 'int', ...)."""
     out = ""
     for part in loc:
         if isinstance(part, int):
