@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/writer.py                    # starts llama_cpp.server with SmolLM2-135M
     .venv/bin/python benchmarks/writer.py --record           # ... and appends the report to RESULTS.md
     .venv/bin/python benchmarks/writer.py --llm-base-url http://127.0.0.1:8080/v1 --llm-model NAME
-    .venv/bin/python benchmarks/writer.py --limit 3          # smoke run
+    .venv/bin/python benchmarks/writer.py --limit 3          # smoke run: 3 dev-set + 3 questions.txt questions
 
 Questions: the clinician dev set (``data/clinician_dev.jsonl``) questions of the ``ldn`` corpus
 and the ``ldn`` lines of ``questions.txt``, asked of one store holding the bundled starter pack
@@ -49,21 +49,15 @@ GOAL_VIOLATIONS = common.Goal("faithfulness violations in final answers (LLM wri
 
 
 def questions(cohen: bool, limit: int | None) -> list[tuple[str, str]]:
-    """(corpus, question): the dev set's LDN questions, then questions.txt's ldn lines."""
+    """(corpus, question): the dev set's LDN questions, then questions.txt's ldn lines (then the
+    dev set's cohen2006 questions); ``limit`` takes the first N of each of these sources."""
     dev = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
-    out = [("ldn", d["question"]) for d in dev if d["corpus"] == "ldn"]
-    for line in QUESTIONS.read_text(encoding="utf-8").splitlines():
-        if line.startswith("ldn\t"):
-            out.append(("ldn", line.split("\t", 1)[1].strip()))
+    sources = [[("ldn", d["question"]) for d in dev if d["corpus"] == "ldn"],
+               [("ldn", line.split("\t", 1)[1].strip())
+                for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.startswith("ldn\t")]]
     if cohen:
-        out += [("cohen2006", d["question"]) for d in dev if d["corpus"] == "cohen2006"]
-    out = list(dict.fromkeys(out))
-    if limit:
-        by: dict[str, list] = {}
-        for c, q in out:
-            by.setdefault(c, []).append((c, q))
-        out = [x for v in by.values() for x in v[:limit]]
-    return out
+        sources.append([("cohen2006", d["question"]) for d in dev if d["corpus"] == "cohen2006"])
+    return list(dict.fromkeys(x for src in sources for x in src[:limit]))
 
 
 def _free_port() -> int:
@@ -121,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--llm-model", default="smollm2")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds one answer may wait for the model")
     ap.add_argument("--cohen", action="store_true", help="also the dev set's cohen2006 questions")
-    ap.add_argument("--limit", type=int, help="at most N questions per corpus")
+    ap.add_argument("--limit", type=int, help="the first N questions of each source (dev set, questions.txt)")
     ap.add_argument("--db-dir", type=Path, help="keep the stores here (default: a temporary folder)")
     ap.add_argument("--details", type=Path, default=common.DEFAULT_OUT / "writer.jsonl")
     ap.add_argument("--out", type=Path, default=common.DEFAULT_OUT)
@@ -138,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     from evidex.synthesis.prose import WriteLog, write
 
     qs = questions(a.cohen, a.limit)
+    a.details.parent.mkdir(parents=True, exist_ok=True)
+    a.details.write_text("", encoding="utf-8")
     tmp = tempfile.TemporaryDirectory(prefix="evidex-writer-")
     db_dir = a.db_dir or Path(tmp.name)
     db_dir.mkdir(parents=True, exist_ok=True)
@@ -164,21 +160,27 @@ def main(argv: list[str] | None = None) -> int:
                          "violations_extractive": violations(extractive), "violations_llm": violations(written),
                          "fallback": [w for w in written.warnings if "was not used" in w], "warning": written.warnings[-1]})
             print(f"{corpus} {rows[-1]['writer']:10} kept {rows[-1]['kept']:3}/{rows[-1]['generated']:3} "
+                  f"parts {log.written}/{log.parts} violations {len(rows[-1]['violations_llm'])} "
                   f"{rows[-1]['writer_ms'] / 1000:6.1f} s  {q}", file=sys.stderr)
+            with a.details.open("a", encoding="utf-8") as fh:     # kept as it goes: a killed run loses nothing
+                fh.write(json.dumps(rows[-1], ensure_ascii=False) + "\n")
         for s in stores.values():
             s.close()
     finally:
         if proc is not None:
-            proc.terminate()
-            proc.wait(10)
+            proc.terminate()            # a request the client gave up on may still be decoding
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
         tmp.cleanup()
     wall = time.perf_counter() - t_run
-    a.details.parent.mkdir(parents=True, exist_ok=True)
-    a.details.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     body = report(rows, model_name, wall, a)
     print(body)
     if a.record:
-        cmd = "python benchmarks/writer.py" + (" --cohen" if a.cohen else "") + (f" --limit {a.limit}" if a.limit else "")
+        cmd = "python benchmarks/writer.py" + (f" --timeout {a.timeout:g}" if a.timeout != 120 else "") + \
+            (" --cohen" if a.cohen else "") + (f" --limit {a.limit}" if a.limit else "")
         common.append_results("Writer: language model behind the citation guard vs extractive (benchmarks/writer.py)",
                               cmd, body, start)
     return 0
