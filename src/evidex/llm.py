@@ -7,14 +7,13 @@ exception, ``LLMUnavailable``, so that the caller can fall back to the extractiv
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .settings import SettingsError
+from .settings import SettingsError, current, load
 
 WRITERS = ("extractive", "llm")
 DEFAULT_TIMEOUT = 60.0
@@ -40,25 +39,20 @@ class WriterSettings:
 
 def writer_settings(environ: Mapping[str, str] | None = None, *, writer: str | None = None,
                     base_url: str | None = None, model: str | None = None) -> WriterSettings:
-    """The one place that reads the writer's environment (explicit arguments win):
-    EVIDEX_WRITER, EVIDEX_LLM_BASE_URL, EVIDEX_LLM_MODEL, EVIDEX_LLM_API_KEY, EVIDEX_LLM_TIMEOUT.
+    """The writer's settings from the one settings object (explicit arguments win):
+    ``writer``, ``llm_base_url``, ``llm_model``, ``llm_api_key``, ``llm_timeout`` (config file, or
+    EVIDEX_WRITER, EVIDEX_LLM_BASE_URL, EVIDEX_LLM_MODEL, EVIDEX_LLM_API_KEY, EVIDEX_LLM_TIMEOUT).
     A value that cannot be used raises ``SettingsError`` naming it (the CLI: exit 2)."""
-    env = os.environ if environ is None else environ
-    chosen = (writer or env.get("EVIDEX_WRITER") or "extractive").strip().lower()
+    conf = current() if environ is None else load(environ).settings
+    chosen = (writer or conf.writer or "extractive").strip().lower()
     if chosen not in WRITERS:
         raise SettingsError(f"EVIDEX_WRITER must be one of {', '.join(WRITERS)}, not {chosen!r}")
-    url = (base_url or env.get("EVIDEX_LLM_BASE_URL") or "").strip()
-    raw_timeout = env.get("EVIDEX_LLM_TIMEOUT") or str(DEFAULT_TIMEOUT)
-    try:
-        timeout = float(raw_timeout)
-    except ValueError:
-        raise SettingsError(f"EVIDEX_LLM_TIMEOUT must be a number of seconds, not {raw_timeout!r}") from None
-    if timeout <= 0:
-        raise SettingsError(f"EVIDEX_LLM_TIMEOUT must be positive, not {raw_timeout!r}")
+    url = (base_url or conf.llm_base_url or "").strip()
     if url and not url.startswith(("http://", "https://")):
         raise SettingsError(f"the LLM base URL must start with http:// or https://, not {url!r}")
-    llm = LLMSettings(url.rstrip("/"), (model or env.get("EVIDEX_LLM_MODEL") or "local").strip(),
-                      env.get("EVIDEX_LLM_API_KEY") or None, timeout) if url else None
+    key = conf.llm_api_key.get_secret_value() if conf.llm_api_key else None
+    llm = LLMSettings(url.rstrip("/"), (model or conf.llm_model or "local").strip(), key or None,
+                      conf.llm_timeout) if url else None
     return WriterSettings(chosen, llm)
 
 

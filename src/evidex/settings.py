@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 CONFIG_ENV = "EVIDEX_CONFIG"
@@ -50,6 +50,31 @@ class Settings(BaseSettings):
     shared_data: Path | None = Field(None, json_schema_extra={"env": "EVIDEX_SHARED_DATA"},
                                      description="Folder of evaluation data sets (evidex eval). "
                                                  "Default: ../shared/data beside the working directory.")
+
+    writer: str = Field("extractive", json_schema_extra={"env": "EVIDEX_WRITER"},
+                        description="Who writes answer statements: extractive (quotes, the default) or llm "
+                                    "(an OpenAI-compatible endpoint behind the citation guard); ask --writer wins.")
+    llm_base_url: str | None = Field(None, json_schema_extra={"env": "EVIDEX_LLM_BASE_URL"},
+                                     description="Base URL of the OpenAI-compatible chat endpoint for the llm writer "
+                                                 "(e.g. http://127.0.0.1:8080/v1). Unset: no model is ever called.")
+    llm_model: str = Field("local", json_schema_extra={"env": "EVIDEX_LLM_MODEL"},
+                           description="Model name sent to the endpoint.")
+    llm_api_key: SecretStr | None = Field(None, json_schema_extra={"env": "EVIDEX_LLM_API_KEY"},
+                                          description="Bearer token sent to the endpoint when set. Shown masked.")
+    llm_timeout: float = Field(60.0, json_schema_extra={"env": "EVIDEX_LLM_TIMEOUT"},
+                               description="Seconds one answer may wait for the model, all calls together; "
+                                           "past it the extractive statements stay.")
+
+    @field_validator("llm_timeout", mode="before")
+    @classmethod
+    def _seconds(cls, value: object) -> float:
+        try:
+            seconds = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ValueError(f"must be a number of seconds, not {value!r}") from None
+        if not seconds > 0:
+            raise ValueError(f"must be positive, not {value!r}")
+        return seconds
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
