@@ -13,20 +13,14 @@ import click
 
 from . import __version__
 from .index.embed import EMBEDDERS as EMBEDDER_NAMES
+from .cli_stores import open_store as _store
+from .cli_stores import prepare_semantic as _prepare_semantic
 from .settings import SettingsError
 from .store import SearchFilter, Store, default_db_path
 
 EXPORT_FORMATS = ("ris", "bibtex", "csljson", "csv")    # evidex.render.export.FORMATS (kept import-free)
 DB_HELP = "SQLite store to use (default: the db setting, $EVIDEX_DB, else ~/.local/share/evidex/evidex.db)."
 DEMO_QUESTION = "Is low-dose naltrexone effective for complex regional pain syndrome?"
-
-
-def _store(db: Path | None, must_exist: bool = False) -> Store:
-    path = db or default_db_path()
-    if must_exist and not Path(path).exists():
-        raise click.ClickException(f"no store at {path}: run 'evidex ingest --starter' (or ingest files) first, "
-                                   "or point --db / $EVIDEX_DB at an existing store")
-    return Store(path)
 
 
 @contextmanager
@@ -41,20 +35,6 @@ def _sole_writer(db: Path | None):
         except StoreBusy as exc:
             raise click.ClickException(str(exc)) from None
         yield stack.enter_context(Store(path))
-
-
-def _prepare_semantic(store: Store) -> None:
-    """Before a hybrid query: say when the store's embedder is missing, and embed records
-    left unembedded (``ingest --no-embed``) with a progress bar rather than in silence."""
-    from .index import missing_embedder, store_index
-    note = missing_embedder(store)
-    if note:
-        click.echo(f"note: {note}", err=True)
-        return
-    index = store_index(store, sync=False)
-    if index is not None and index.stale():
-        click.echo(f"note: embedding new records for semantic search ({index.embedder.name}; once)", err=True)
-        index.sync(progress=sys.stderr.isatty())
 
 
 def _writing(writer: str | None, base_url: str | None, model: str | None):

@@ -12,16 +12,16 @@ from pathlib import Path
 import click
 
 from ..records import DESIGN_NAMES
+from ..cli_stores import open_store, prepare_semantic
 from . import core
 
 DB_HELP = "SQLite store (default: the db setting, $EVIDEX_DB, else ~/.local/share/evidex/evidex.db)."
 
 
 def _open(db: Path | None, lexical: bool):
-    from ..cli import _prepare_semantic, _store
-    store = _store(db, must_exist=True)
+    store = open_store(db, must_exist=True)
     if not lexical:
-        _prepare_semantic(store)
+        prepare_semantic(store)
     return store
 
 
@@ -69,8 +69,7 @@ def add_command(query: str, design: str | None, min_rating: float | None, db: Pa
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
 def list_command(fmt: str, db: Path | None) -> None:
     """The saved searches, with their filters, last run and verdict."""
-    from ..cli import _store
-    with _store(db, must_exist=True) as store:
+    with open_store(db, must_exist=True) as store:
         watches = core.list_watches(store.conn)
     if fmt == "json":
         click.echo(json.dumps([core.watch_json(w) for w in watches], indent=2, ensure_ascii=False))
@@ -127,8 +126,7 @@ def run_command(ids: tuple[int, ...], fmt: str, db: Path | None, lexical: bool) 
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
 def remove_command(watch_id: int, db: Path | None) -> None:
     """Delete saved search WATCH_ID and what it reported."""
-    from ..cli import _store
-    with _store(db, must_exist=True) as store:
+    with open_store(db, must_exist=True) as store:
         try:
             core.remove(store.conn, watch_id)
         except core.WatchError as exc:
