@@ -17,7 +17,7 @@ from .evidence import Study, build_studies
 from .sections import AnswerSection, Statement, Subsection, Writer, research, safe, unaddressed
 from .select import score_studies
 from .table import EvidenceRow, table
-from .verdict import HEDGE_BAND, Verdict, body_of_evidence, grade
+from .verdict import HEDGE_BAND, Verdict, body_of_evidence, grade, read_by_direction
 
 __all__ = ["Answer", "AnswerSection", "EvidenceRow", "Reference", "Statement", "Subsection", "ask", "compose"]
 
@@ -128,7 +128,7 @@ def _direct_answer(query: Query, verdict: Verdict, body: list[Study], citer: _Ci
     stance_based = [by_id[i] for i in verdict.basis if i in by_id]
     # A question other than a treatment effect is answered by the stance model over the leading
     # records (verdict.basis): the answer cites the records it rests on.
-    by_stance = not (anchored(query) and query.intent in ("efficacy", "comparison")) and not query.harm
+    by_stance = not read_by_direction(query)
     if verdict.answer == "yes" and query.claim == "equivalence" and verdict.direction == "no_difference":
         cited = con or stance_based or body
         comp = " or ".join(query.comparators) or "the comparison"

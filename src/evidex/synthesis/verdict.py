@@ -117,13 +117,17 @@ def yes_probability(query: Query, studies: list[Study], scored, per_study: int =
     return stance_model.answer_probability(query.question, texts, weights)
 
 
+def read_by_direction(query: Query) -> bool:
+    """A treatment effect, or a comparison of harms (read arm by arm, evidence._harm_direction),
+    is answered by the verdict's direction; the stance model answers every other question."""
+    return bool((anchored(query) and query.intent in ("efficacy", "comparison")) or query.harm)
+
+
 def grade(studies: list[Study], query: Query, scored) -> Verdict:
     """The verdict on ``studies`` for ``query``; ``scored`` (select.score_studies) lets a yes/no
     answer read the sentences most relevant to the question."""
     condition = query.conditions[0] if query.conditions else ""
-    # A treatment effect, or a comparison of harms (read arm by arm, evidence._harm_direction), is
-    # answered by its direction; the stance model answers other questions.
-    treatment = (anchored(query) and query.intent in ("efficacy", "comparison")) or query.harm
+    treatment = read_by_direction(query)
     equiv = query.claim == "equivalence"
     body, indirect = body_of_evidence(studies)
     relevant = [s for s in studies if s.relevant and not s.appraisal.retracted]
