@@ -310,10 +310,16 @@ def worker_cmd(kind: str, *args: str) -> list[str]:
     return [sys.executable, str(Path(__file__).resolve()), "--worker", kind, *args]
 
 
+_HELP: dict[str, str | None] = {}
+
+
 def cli_has(command: str, option: str | None = None) -> bool:
     """Whether ``evidex COMMAND --help`` (of the measured code) exists and lists ``option``."""
-    proc = subprocess.run([sys.executable, "-m", "evidex", command, "--help"], capture_output=True, text=True)
-    return proc.returncode == 0 and (option is None or option in proc.stdout)
+    if command not in _HELP:
+        proc = subprocess.run([sys.executable, "-m", "evidex", command, "--help"], capture_output=True, text=True)
+        _HELP[command] = proc.stdout if proc.returncode == 0 else None
+    text = _HELP[command]
+    return text is not None and (option is None or option in text)
 
 
 def sizes(db: Path) -> dict[str, int]:
@@ -406,8 +412,7 @@ class Timers:
 # that do not exist in the measured code are skipped (and said so in the report).
 WRITER_CALLS = {
     "store": ["evidex.store:Store.write_batch"],
-    "lexical": ["evidex.index.lexical:LexicalIndex.apply", "evidex.index.lexical:LexicalIndex.sync",
-                "evidex.index.lexical:apply_outbox", "evidex.index.lexical:sync", "evidex.index.lexical:catch_up"],
+    "lexical": ["evidex.store:Store._sync_lexical"],    # the outbox applied to tantivy and committed
 }
 
 
@@ -450,13 +455,32 @@ def worker_embed(db: Path) -> dict:
         return {"embedded": sync_vectors(store)}
 
 
-def lexical_engines(store):
+def lexical_engines(store, ref_path: Path) -> tuple[list, dict]:
     """[(name, context manager that makes retrieval use it)] for the lexical engines the
-    measured code offers: the default one, and FTS5 beside it when it can still be asked."""
+    measured code offers: its own, and FTS5 beside it when ``evidex.fts5_reference`` exists
+    (FTS5 rebuilt from the store's records in a separate SQLite file; inside its context the
+    store's ``search`` and ``terms_ending`` are that file's, so search, rank and ask run their
+    own code over FTS5). Also returns the reference's build time and size."""
+    own = "tantivy" if hasattr(store, "lexical") else "fts5"
+    try:
+        from evidex.fts5_reference import fts5_reference
+    except ImportError:
+        return [(own, contextlib.nullcontext)], {}
+    if own == "fts5":
+        return [(own, contextlib.nullcontext)], {}
+    t0, c0 = time.perf_counter(), time.process_time()
+    ref = fts5_reference(store, ref_path)
+    build = {"wall_s": time.perf_counter() - t0, "cpu_s": time.process_time() - c0, "bytes": ref_path.stat().st_size}
+
     @contextlib.contextmanager
-    def default():
-        yield
-    return [("fts5", default)]
+    def fts5():
+        store.search, store.terms_ending = ref.search, ref.terms_ending
+        try:
+            yield
+        finally:
+            del store.search, store.terms_ending      # the class's methods again
+
+    return [(own, contextlib.nullcontext), ("fts5", fts5)], build
 
 
 def _rss_mb() -> float:
@@ -467,9 +491,9 @@ def worker_queries(db: Path, questions: list[str]) -> dict:
     from evidex import retrieve
     from evidex.store import Store
     from evidex.synthesis import ask
-    t0 = time.perf_counter()
     store = Store(db)
-    engines = lexical_engines(store)
+    engines, fts5_build = lexical_engines(store, db.with_name(f"fts5-reference-{db.stem}.sqlite"))
+    t0 = time.perf_counter()
     ops = {"search": lambda q: retrieve.search(store, q), "bm25": lambda q: retrieve.rank(store, q, 100, mode="lexical"),
            "rank": lambda q: retrieve.rank(store, q, 100), "ask": lambda q: ask(store, q)}
     for _name, engine in engines:            # warm-up: model, vector index, page cache
@@ -489,7 +513,7 @@ def worker_queries(db: Path, questions: list[str]) -> dict:
                     lat[name][op].append((time.perf_counter() - t) * 1000)
                     if op == "bm25":
                         hits[name]["bm25"].append([rid for rid, _ in got[:10]])
-    return {"latency_ms": lat, "top10": hits, "warmup_s": warm_s, "rss_after_warmup_mb": base,
+    return {"latency_ms": lat, "top10": hits, "warmup_s": warm_s, "fts5_reference": fts5_build, "rss_after_warmup_mb": base,
             "rss_end_mb": _rss_mb(), "records": store.count(), "engines": [n for n, _ in engines]}
 
 
@@ -678,6 +702,15 @@ def figures(r: dict) -> dict:
     lat = {eng: {op: (common.percentile(v, 50), common.percentile(v, 95)) for op, v in ops.items()}
            for eng, ops in r["queries"]["latency_ms"].items()}
     main_engine = r["queries"]["engines"][0]
+    tops = r["queries"].get("top10", {})
+    overlap = None
+    if len(tops) == 2:
+        a, b = (tops[e]["bm25"] for e in tops)
+        pairs = [(set(x), set(y)) for x, y in zip(a, b) if x or y]
+        overlap = sum(len(x & y) / max(len(x | y), 1) for x, y in pairs) / len(pairs) if pairs else None
+    ref = r["queries"].get("fts5_reference") or {}
+    if ref:
+        per_rec_fts5 = ref["bytes"] / n
 
     def hours(k: int) -> float:
         """The single writer is the serial part: k cores cannot go below it (Amdahl)."""
@@ -704,6 +737,8 @@ def figures(r: dict) -> dict:
         targets.append({"name": "re-run changes nothing", "target": "no change", "measured": "no change",
                         "status": "OK"})
     return {"stages": {k: {"cpu_s": v, "per_core": per_core(n, v)} for k, v in stages.items()}, "runs": runs,
+            "bm25_top10_jaccard": overlap, "fts5_reference_bytes_per_record": per_rec_fts5 if ref else None,
+            "fts5_reference_build": ref or None,
             "bytes_per_record": per_rec, "latency": lat, "projection": proj, "targets": targets,
             "writer_split": "timed" if split else "by difference", "main_engine": main_engine}
 
@@ -752,6 +787,14 @@ def markdown(r: dict, f: dict) -> str:
             goal = TARGETS.get(op)
             rows.append([eng, op, fmt(p50, 1), fmt(p95, 1), goal.text() if goal and eng == f["main_engine"] else ""])
     out.append(common.table(["lexical engine", "operation", "p50 ms", "p95 ms", "target (p95)"], rows))
+    out += ["", "search = `retrieve.search(store, q)` (hybrid, 10 results); bm25 = `retrieve.rank(store, q, 100, "
+            "mode=\"lexical\")`; rank = `retrieve.rank(store, q, 100)` (hybrid); ask = `synthesis.ask(store, q)`."]
+    if f["fts5_reference_build"]:
+        b = f["fts5_reference_build"]
+        out += ["", f"FTS5 beside tantivy: `evidex.fts5_reference` rebuilt the FTS5 index of the same records in "
+                f"{b['wall_s']:.1f} s ({b['cpu_s']:.1f} CPU s), {f['fts5_reference_bytes_per_record']:,.0f} bytes per "
+                f"record against tantivy's {f['bytes_per_record']['lexical']:,.0f}; the two engines' BM25 top-10s "
+                f"agree with a mean Jaccard of {common.fmt(f['bm25_top10_jaccard'], 2)}."]
     p = f["projection"]
     out += ["", f"**Projection to {FULL / 1e6:.0f}M citations** (per-record figures above times {FULL:,}; ingest "
             "hours = max(all ingest CPU / cores, the single writer's CPU) — the writer is the serial part)", ""]
