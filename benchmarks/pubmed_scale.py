@@ -351,8 +351,10 @@ def sizes(db: Path) -> dict[str, int]:
 def fingerprint(db: Path) -> dict[str, object]:
     """What a re-run must leave as it was: record ids and hashes, row counts, file bytes."""
     with contextlib.closing(sqlite3.connect(db)) as conn:
+        tables = {t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        data = "record_data" if "record_data" in tables else "records"     # the slim store keeps a view
         h = hashlib.sha256()
-        for rid, digest in conn.execute("SELECT id, hash FROM records ORDER BY id"):
+        for rid, digest in conn.execute(f"SELECT id, hash FROM {data} ORDER BY id"):
             h.update(f"{rid}\t{digest}\n".encode())
         counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
                   for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' "
