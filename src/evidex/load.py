@@ -19,10 +19,12 @@ from importlib.resources import as_file, files
 from pathlib import Path
 
 from .enrich import appraise
-from .faults import checkpoint
-from .ingest import Deletion, expand_paths, iter_file, unreadable
+from .ingest import Deletion, expand_paths, unreadable
+from .ingest.pubmed_files import Ledger, SeriesFile, expected_md5, split_series
 from .ingest.schema import printable
-from .records import Problem, Record
+from .parallel import Job, serial_shards
+from .records import Appraisal, Problem, Record
+from .shards import Shard, file_md5, item_shards
 from .store import Store, WriteStats
 
 BATCH_SIZE = 2000
@@ -59,36 +61,33 @@ def file_sha256(path: Path) -> str:
 def ingest_items(store: Store, items: Iterable[Record | Problem | Deletion], report: IngestReport,
                  on_record: Callable[[int], None] = lambda n: None) -> None:
     """Appraise and write records in batches; problems are collected, never raised."""
-    batch: list[Record] = []
-    deletions: list[str] = []
-    for item in items:
-        if isinstance(item, Problem):
-            report.problems.append(item)
-            continue
-        if isinstance(item, Deletion):
-            deletions.append(item.id)
-            continue
-        report.records_read += 1
-        checkpoint("parse")
-        batch.append(item)
-        if len(batch) >= BATCH_SIZE:
-            _flush(store, batch, deletions, report)
-            on_record(len(batch))
-            batch, deletions = [], []
-    if batch or deletions:
-        _flush(store, batch, deletions, report)
-        on_record(len(batch))
+    for shard in item_shards(items, "", BATCH_SIZE, store.hashes, appraise):
+        _apply(store, shard, report, on_record)
 
 
-def _flush(store: Store, batch: list[Record], deletions: list[str], report: IngestReport) -> None:
-    """Records already stored with the same content are not appraised again (re-runs are cheap)."""
-    latest = list({r.id: r for r in batch}.values())   # update files may repeat a PMID
-    stored = store.hashes([r.id for r in latest])
-    todo = [r for r in latest if stored.get(r.id) != r.content_hash()]
-    report.stats.unchanged += len(batch) - len(todo)
-    items = [(r, appraise(r)) for r in todo]
-    checkpoint("enrich")
-    report.stats += store.write_batch(items, deletions)
+def _apply(store: Store, shard: Shard, report: IngestReport,
+           on_record: Callable[[int], None] = lambda n: None) -> WriteStats:
+    """Write one shard (one transaction). Records a worker found unchanged are checked again
+    against the store as it is now: an earlier file of this run may have changed them."""
+    report.problems.extend(shard.problems)
+    report.records_read += shard.read
+    report.stats.unchanged += shard.read - len(shard.items)       # repeats of one id in the shard
+    looked = [r.id for r, a in shard.items if a is None]
+    current = store.hashes(looked) if looked else {}
+    items: list[tuple[Record, Appraisal]] = []
+    for record, appraisal in shard.items:
+        if appraisal is None:
+            if current.get(record.id) == record.content_hash():
+                report.stats.unchanged += 1
+                continue
+            appraisal = appraise(record)
+        items.append((record, appraisal))
+    stats = WriteStats()
+    if items or shard.deletions:
+        stats = store.write_batch(items, shard.deletions)
+        report.stats += stats
+    on_record(shard.read)
+    return stats
 
 
 def embed_enabled(embed: bool | None = None) -> bool:
@@ -110,36 +109,42 @@ def sync_vectors(store: Store, progress: bool = False) -> int:
     return index.sync(progress=progress).embedded
 
 
-def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = False,
-                 force: bool = False, embed: bool | None = None) -> IngestReport:
+def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = False, force: bool = False,
+                 embed: bool | None = None, workers: int = 1, ray: str | None = None) -> IngestReport:
+    """Read ``paths`` into ``store``. ``workers`` > 1 parses and appraises files in that many
+    processes (``evidex.parallel``); ``ray`` (an address, or "" for a local Ray) runs the same
+    per-file function as Ray tasks. Either way this process alone writes, in input order.
+    PubMed baseline/update files are applied in series order under a ledger
+    (``ingest.pubmed_files``)."""
     report = IngestReport()
     bar = _progress(progress)
+    others, series = split_series(expand_paths(paths))
+    ledger = Ledger(store.conn) if series else None
+    jobs = _jobs(store, others, series, ledger, force, report)
+    if ray is not None:
+        from .ray_ingest import ray_shards
+        stream = ray_shards(jobs, ray or None, BATCH_SIZE, db=store.path, num_cpus=workers if workers > 1 else None)
+    elif workers > 1:
+        from .parallel import pool_shards
+        stream = pool_shards(jobs, workers, BATCH_SIZE, db=store.path)
+    else:
+        stream = serial_shards(jobs, BATCH_SIZE, store.hashes, appraise)
+    totals, problems, read = WriteStats(), [], 0
     try:
-        for path in expand_paths(paths):
-            report.files += 1
-            problem = unreadable(path)     # missing, no permission, a FIFO, an unlistable folder
-            if problem is None:
-                try:
-                    digest = file_sha256(path)
-                except OSError as exc:
-                    problem = Problem(str(path), "", f"cannot read: {exc.strerror or exc}")
-            if problem is not None:
-                report.problems.append(problem)
-                continue
-            done = None if force else store.file_done(digest)
-            if done is not None:
-                report.files_skipped += 1
-                report.problems.extend(done)      # the same bad input is reported again
-                continue
-            before = len(report.problems)
-            read_before = report.records_read
-            bar.set_postfix_str(path.name[-40:], refresh=False)
-            failed: list[Problem] = []
-            ingest_items(store, _until_read_error(iter_file(path), path, failed), report, on_record=bar.update)
-            if failed:
-                continue   # not marked done: the next run reads it again
-            store.mark_file_done(printable(str(path)), digest, report.records_read - read_before,
-                                 report.problems[before:])
+        for job, shard in stream:
+            if shard.seq == 0:
+                totals, problems, read = WriteStats(), [], 0
+                bar.set_postfix_str(job.path.name[-40:], refresh=False)
+            totals += _apply(store, shard, report, on_record=bar.update)
+            problems.extend(shard.problems)
+            read += shard.read
+            if not shard.last or shard.failed:
+                continue      # a file that failed to read is not marked done: the next run reads it again
+            if isinstance(job.tag, tuple):          # (PubMed series file, its md5)
+                assert ledger is not None
+                ledger.record(job.tag[0], job.tag[1], read, totals.added, totals.updated, totals.deleted, problems)
+            else:
+                store.mark_file_done(printable(str(job.path)), str(job.tag), read, problems)
     finally:
         bar.close()
     if embed_enabled(embed):
@@ -147,15 +152,54 @@ def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = False,
     return report
 
 
-def _until_read_error(items: Iterator[Record | Problem | Deletion], path: Path,
-                      failed: list[Problem]) -> Iterator[Record | Problem | Deletion]:
-    """The items of a file; a read error ends them with a Problem (kept in ``failed``), so
-    the complete records read before it are still written (they are in the open batch)."""
-    try:
-        yield from items
-    except (OSError, UnicodeDecodeError, EOFError) as exc:
-        failed.append(Problem(str(path), "", f"cannot read: {exc}"))
-        yield failed[-1]
+def _jobs(store: Store, others: list[Path], series: list[SeriesFile], ledger: Ledger | None,
+          force: bool, report: IngestReport) -> Iterator[Job]:
+    """The files to read, decided before each is opened: a file whose checksum was read to its
+    end before is skipped (its problems reported again), and so is a PubMed series file the
+    ledger holds with the same md5 -- unless an earlier series file was applied in this run,
+    which makes every later one apply again (the last version of a record must win)."""
+    for path in others:
+        report.files += 1
+        problem = unreadable(path)     # missing, no permission, a FIFO, an unlistable folder
+        if problem is None:
+            try:
+                digest = file_sha256(path)
+            except OSError as exc:
+                problem = Problem(str(path), "", f"cannot read: {exc.strerror or exc}")
+        if problem is not None:
+            report.problems.append(problem)
+            continue
+        done = None if force else store.file_done(digest)
+        if done is not None:
+            report.files_skipped += 1
+            report.problems.extend(done)      # the same bad input is reported again
+            continue
+        yield Job(path, digest)
+    done_series = ledger.done() if ledger is not None else {}
+    replay = force
+    for f in series:
+        report.files += 1
+        problem = unreadable(f.path)
+        want = have = None
+        if problem is None:
+            try:
+                want = expected_md5(f.path)     # the sidecar: the ledger is checked before the file is read
+                prior = done_series.get(f.name)
+                if prior is not None and not replay and prior.md5 == (want or (have := file_md5(f.path))):
+                    report.files_skipped += 1
+                    report.problems.extend(prior.problems)
+                    continue
+                have = have or file_md5(f.path)
+            except (OSError, ValueError) as exc:
+                problem = Problem(str(f.path), "", f"cannot read: {getattr(exc, 'strerror', None) or exc}")
+        if problem is None and want is not None and have != want:
+            problem = Problem(str(f.path), "", f"MD5 mismatch: the file's MD5 is {have} but {f.name}.md5 says "
+                                               f"{want} (a broken download?); not applied, download it again")
+        if problem is not None:
+            report.problems.append(problem)
+            continue
+        replay = True
+        yield Job(f.path, (f, have))
 
 
 def starter_path() -> Iterator[Path]:

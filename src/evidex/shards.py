@@ -1,0 +1,127 @@
+"""The unit of (parallel) ingest: one source file -> shards of records with their appraisals.
+
+``file_shards`` reads and appraises one file and touches nothing else, so the same function
+runs in this process (``--workers 1``), in a process pool (``evidex.parallel``) or as a Ray
+task (``evidex.ray_ingest``); exactly one writer (``evidex.load``) applies the shards, in
+input order. A file becomes several shards of at most ``chunk`` records, so a 30,000-citation
+PubMed file never sits in memory whole.
+
+Records whose content hash equals the stored one (``lookup``) are not appraised: they travel
+with ``None`` for an appraisal, and the writer checks again against the store as it is when
+the shard is applied (a worker may have looked before an earlier file changed the record).
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .enrich import appraise as _appraise
+from .faults import checkpoint
+from .ingest import Deletion, iter_file
+from .records import Appraisal, Problem, Record
+
+CHUNK = 2000
+Lookup = Callable[[Sequence[str]], dict[str, str]]     # ids -> stored content hash
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Part of one file, in file order: upserts, then deletions, then the problems met."""
+
+    path: str
+    seq: int
+    items: tuple[tuple[Record, Appraisal | None], ...] = ()   # None: unchanged when looked up
+    deletions: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    read: int = 0            # records read into this shard, repeats of one id included
+    last: bool = False       # the file's final shard
+    failed: bool = False     # a read error ended the file early: it must be read again next run
+
+
+def file_md5(path: Path) -> str:
+    h = hashlib.md5()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def file_shards(path: Path, chunk: int = CHUNK, lookup: Lookup | None = None,
+                appraise: Callable[[Record], Appraisal] = _appraise) -> Iterator[Shard]:
+    """Shards of ``path``: parsed, deduplicated within a shard (the last version wins) and
+    appraised; the last shard has ``last=True`` (and ``failed=True`` after a read error)."""
+    failed: list[Problem] = []
+    items = _until_read_error(iter_file(path), path, failed)
+    yield from item_shards(items, str(path), chunk, lookup, appraise, failed)
+
+
+def item_shards(items: Iterable[Record | Problem | Deletion], path: str = "", chunk: int = CHUNK,
+                lookup: Lookup | None = None, appraise: Callable[[Record], Appraisal] = _appraise,
+                failed: Sequence[Problem] = ()) -> Iterator[Shard]:
+    """Cut a stream of items into shards. A record after a deletion starts a new shard, so a
+    deletion is never applied after a later version of the same record."""
+    seq = 0
+    batch: list[Record] = []
+    deletions: list[str] = []
+    problems: list[Problem] = []
+    for item in items:
+        if isinstance(item, Problem):
+            problems.append(item)
+            continue
+        if isinstance(item, Deletion):
+            deletions.append(item.id)
+            continue
+        if deletions or len(batch) >= chunk:
+            yield _shard(path, seq, batch, deletions, problems, lookup, appraise)
+            seq += 1
+            batch, deletions, problems = [], [], []
+        checkpoint("parse")
+        batch.append(item)
+    yield _shard(path, seq, batch, deletions, problems, lookup, appraise, last=True, failed=bool(failed))
+
+
+def _shard(path: str, seq: int, batch: list[Record], deletions: list[str], problems: list[Problem],
+           lookup: Lookup | None, appraise: Callable[[Record], Appraisal],
+           last: bool = False, failed: bool = False) -> Shard:
+    latest = list({r.id: r for r in batch}.values())      # update files may repeat a PMID
+    stored = lookup([r.id for r in latest]) if lookup is not None and latest else {}
+    items = tuple((r, None if stored.get(r.id) == r.content_hash() else appraise(r)) for r in latest)
+    checkpoint("enrich")
+    return Shard(path, seq, items, tuple(deletions), tuple(problems), len(batch), last, failed)
+
+
+def _until_read_error(items: Iterator[Record | Problem | Deletion], path: Path,
+                      failed: list[Problem]) -> Iterator[Record | Problem | Deletion]:
+    """The items of a file; a read error ends them with a Problem (kept in ``failed``), so
+    the complete records read before it are still written."""
+    try:
+        yield from items
+    except (OSError, UnicodeDecodeError, EOFError) as exc:
+        failed.append(Problem(str(path), "", f"cannot read: {exc}"))
+        yield failed[-1]
+
+
+def readonly_lookup(db: str | Path | None) -> Lookup | None:
+    """Stored content hashes read from the store file over a read-only connection (for a
+    worker process); None where the store cannot be read (a Ray node without the file):
+    then every record is appraised and the writer still skips unchanged ones."""
+    if db is None:
+        return None
+    import sqlite3
+    try:
+        conn = sqlite3.connect(f"file:{Path(db).resolve()}?mode=ro", uri=True, check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout=10000")
+        conn.execute("SELECT id, hash FROM records LIMIT 1").fetchall()
+    except sqlite3.Error:
+        return None
+
+    def lookup(ids: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            part = list(ids[i:i + 500])
+            marks = ",".join("?" * len(part))
+            out.update(conn.execute(f"SELECT id, hash FROM records WHERE id IN ({marks})", part))
+        return out
+    return lookup
