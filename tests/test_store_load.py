@@ -14,7 +14,8 @@ from evidex.enrich import appraise
 from evidex.ingest import iter_file
 from evidex.load import IngestReport, ingest_items, ingest_paths, ingest_starter
 from evidex.records import Problem, Record, Section
-from evidex.store import SearchFilter, Store, default_db_path, search_sql
+from evidex.fts5_reference import search_sql
+from evidex.store import SCHEMA_VERSION, SearchFilter, Store, default_db_path
 
 from .conftest import need_data
 
@@ -139,7 +140,8 @@ def test_write_batch_is_all_or_nothing(db_path):
             store.write_batch(items, deletions=["t:0"])
         assert store.count() == before_count and store.checksum() == before_sum
         assert store.has("t:0") and not store.has("t:10")
-        assert store.search('"another"') == []          # FTS rows were rolled back too
+        assert store.search('"another"') == []          # outbox rows were rolled back too
+        assert store.conn.execute("SELECT count(*) FROM index_log").fetchone()[0] == 0
         # The connection is still usable after the rollback.
         stats = store.write_batch([items[0]])
         assert stats.added == 1 and store.count() == before_count + 1
@@ -147,7 +149,7 @@ def test_write_batch_is_all_or_nothing(db_path):
         assert other.count() == before_count + 1
 
 
-def test_update_replaces_fts_row_and_unchanged_is_skipped(db_path):
+def test_update_replaces_lexical_doc_and_unchanged_is_skipped(db_path):
     rec = _rec("doi:10.1/x", "Naltrexone for quokkaphobia", "Symptoms improved.")
     with Store(db_path) as store:
         assert store.write_batch([(rec, appraise(rec))]).added == 1
@@ -160,7 +162,7 @@ def test_update_replaces_fts_row_and_unchanged_is_skipped(db_path):
         assert store.search('"quokkaphobia"') == []
         assert store.get("doi:10.1/x").record.title == "Naltrexone for wombatitis"
         assert store.count() == 1
-        assert store.conn.execute("SELECT count(*) FROM record_fts").fetchone()[0] == 1
+        assert store.lexical.ids() == ["doi:10.1/x"]            # replaced, not added beside
 
 
 def test_delete_citation_removes_stored_record(tmp_path, db_path):
@@ -304,11 +306,12 @@ def test_default_db_path(monkeypatch, tmp_path):
 def test_store_uses_wal_and_schema_version(db_path):
     with Store(db_path) as store:
         assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert store.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "1"
+        assert store.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == SCHEMA_VERSION == "2"
 
 
-def test_unfiltered_search_ranks_inside_fts_and_agrees_with_the_filtered_path(corpus_store):
-    """The two SQL shapes (rank in FTS5 then join; join then rank) return the same hits."""
+def test_unfiltered_search_agrees_with_the_filtered_path(corpus_store):
+    """A vacuous filter changes nothing (tantivy), and the FTS5 reference's two SQL shapes
+    (rank in FTS5 then join; join then rank) are what it says."""
     match = '"naltrexone" OR "pain" OR "patients" OR "trial"'
     fast = corpus_store.search(match, 15)
     joined = corpus_store.search(match, 15, SearchFilter(since=0))        # vacuous filter: the join path

@@ -1,25 +1,37 @@
-"""The embedded store: one SQLite file (WAL) holding records, appraisals and the BM25 index.
+"""The embedded store: one SQLite file (WAL) holding records and appraisals, the source of
+truth, and beside it the BM25 index (``<db>.lexical/``, tantivy: ``evidex.lexical``).
 
-Records and their FTS5 rows are written in the same transaction, one batch at a time,
-so a crash leaves whole batches or nothing; unchanged records (same content hash) are
-skipped, which makes re-ingest a no-op. SQL text is built by pure functions
-(``search_sql``) and executed here, at the edge.
+Records are written one batch per transaction; unchanged records (same content hash) are
+skipped, which makes re-ingest a no-op. Record and appraisal JSON are zstd-compressed
+(``evidex.packing``) in ``record_data``; the ``records`` view shows them as text, so readers
+query ``records`` as before (on this module's connection, which defines the two functions).
+
+The lexical index is kept in step without two-phase commit: each batch also writes one row
+per changed or deleted record into an outbox (``index_log``) in the same transaction; the
+one process that holds the index's writer applies the outbox (delete by id, add the current
+version), commits the index, then records the last applied seq (``meta.lexical_seq``) and
+clears those rows. A crash anywhere leaves rows to replay, and replay is idempotent, so the
+next open (or write, or search) heals the index.
 """
 from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .faults import checkpoint
+from .lexical import BODY_WEIGHT, TITLE_WEIGHT, Doc, LexicalBusy, LexicalIndex
+from .packing import SCHEMA as PACKING_SCHEMA
+from .packing import TRAIN_MIN, Packer
 from .records import Appraisal, Problem, Record
 
-SCHEMA_VERSION = "1"
-_SCHEMA = """
+SCHEMA_VERSION = "2"
+_SCHEMA = PACKING_SCHEMA + """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS records (
+CREATE TABLE IF NOT EXISTS record_data (
     rowid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
     hash TEXT NOT NULL,
@@ -27,12 +39,15 @@ CREATE TABLE IF NOT EXISTS records (
     design TEXT NOT NULL,
     level INTEGER NOT NULL,
     year INTEGER,
-    record TEXT NOT NULL,
-    appraisal TEXT NOT NULL,
+    record BLOB NOT NULL,          -- zstd(record JSON without its title, which is the column)
+    appraisal BLOB NOT NULL,       -- zstd(appraisal JSON)
     source TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX IF NOT EXISTS records_design ON records(design);
-CREATE INDEX IF NOT EXISTS records_year ON records(year);
+CREATE INDEX IF NOT EXISTS record_data_design ON record_data(design);
+CREATE INDEX IF NOT EXISTS record_data_year ON record_data(year);
+CREATE VIEW IF NOT EXISTS records AS
+    SELECT rowid AS rowid, id, hash, title, design, level, year, evidex_record(record, title) AS record,
+           evidex_unpack(appraisal) AS appraisal, source FROM record_data;
 CREATE TABLE IF NOT EXISTS files (
     path TEXT NOT NULL,
     sha256 TEXT NOT NULL PRIMARY KEY,
@@ -40,13 +55,13 @@ CREATE TABLE IF NOT EXISTS files (
     problems TEXT NOT NULL DEFAULT '[]',
     finished_at TEXT NOT NULL DEFAULT (datetime('now'))
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS record_fts USING fts5(
-    title, body, tokenize = 'porter unicode61 remove_diacritics 2'
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS record_fts_terms USING fts5vocab(record_fts, row);
+CREATE TABLE IF NOT EXISTS index_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, op TEXT NOT NULL);
 """
-# BM25 field weights: a term in the title counts twice as much as one in the abstract.
-TITLE_WEIGHT, BODY_WEIGHT = 2.0, 1.0
+__all__ = ["BODY_WEIGHT", "TITLE_WEIGHT", "SCHEMA_VERSION", "Hit", "SearchFilter", "Store", "StoredRecord",
+           "WriteStats", "default_db_path", "filter_sql"]
+COMMIT_DOCS = 50_000      # documents applied to the index per commit when replaying a long outbox
+LOG_CHUNK = 20_000        # outbox rows read per step of a replay
+WRITER_WAIT_S = 30.0      # how long a writing process waits for another to finish applying
 
 
 def default_db_path() -> Path:
@@ -100,14 +115,32 @@ class Store:
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA busy_timeout=10000")
+        self.packer = Packer.__new__(Packer)           # functions first: the view needs them
+        self.conn.create_function("evidex_unpack", 1, lambda b: self.packer.unpack(b), deterministic=True)
+        self.conn.create_function("evidex_record", 2, lambda b, t: _with_title(self.packer.unpack(b), t),
+                                  deterministic=True)
+        from .store_upgrade import upgrade_v1
+        upgraded = upgrade_v1(self)
         self.conn.executescript(_SCHEMA)
+        self.packer = Packer(self.conn)
         columns = {row[1] for row in self.conn.execute("PRAGMA table_info(files)")}
         if "problems" not in columns:   # stores made before problems were kept per file
             self.conn.execute("ALTER TABLE files ADD COLUMN problems TEXT NOT NULL DEFAULT '[]'")
         self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        self.lexical = LexicalIndex(Path(str(self.path) + ".lexical"))
+        self._seen_seq = self._lexical_seq()
+        self._applied_upto = 0          # outbox rows applied to the open writer, not yet committed
+        self._uncommitted = 0
+        if self.lexical.created and self.count() and not self._log_pending():
+            self._log_everything()      # the folder was lost or made for other fields: rebuild it
+        self._sync_lexical(wait=upgraded, progress=upgraded)
 
     def close(self) -> None:
-        self.conn.close()
+        try:
+            self._sync_lexical(wait=True)
+        finally:
+            self.lexical.release()
+            self.conn.close()
 
     def __enter__(self) -> "Store":
         return self
@@ -117,49 +150,147 @@ class Store:
 
     # -- writing ------------------------------------------------------------------
     def write_batch(self, items: Sequence[tuple[Record, Appraisal]], deletions: Iterable[str] = ()) -> WriteStats:
-        """Upsert records and apply deletions in one transaction (all or nothing)."""
+        """Upsert records and apply deletions in one transaction (all or nothing), with their
+        outbox rows; then apply the outbox to the lexical index and commit it (so that every
+        reader sees the batch; the index's writer is held only meanwhile)."""
         stats = WriteStats()
+        fresh: dict[str, Doc] = {}
         cur = self.conn.cursor()
         cur.execute("BEGIN IMMEDIATE")
         try:
             existing = self._hashes(cur, [r.id for r, _ in items])
+            todo: dict[str, tuple] = {}
             for record, appraisal in items:
                 digest = record.content_hash()
                 old = existing.get(record.id)
-                if old is not None and old[1] == digest:
+                if record.id in todo:           # an id twice in one batch: the later version wins
+                    if todo[record.id][2] == digest:
+                        stats.unchanged += 1
+                        continue
+                    old = todo[record.id][3]
+                    stats.updated += 1
+                elif old is not None and old[1] == digest:
                     stats.unchanged += 1
                     continue
+                data = record.to_json()
+                data.pop("title", None)
+                todo[record.id] = (record, appraisal, digest, old, json.dumps(data, ensure_ascii=False),
+                                   json.dumps(appraisal.to_json(), ensure_ascii=False))
+            if not self.packer.trained and len(todo) >= TRAIN_MIN:
+                texts = [t[4] for t in todo.values()] + [t[5] for t in todo.values()]
+                self.packer.train(cur, [t.encode() for t in texts])
+            for record, appraisal, digest, old, rec_json, appr_json in todo.values():
                 row = (record.id, digest, record.title, appraisal.design, appraisal.level, record.year,
-                       json.dumps(record.to_json(), ensure_ascii=False),
-                       json.dumps(appraisal.to_json(), ensure_ascii=False), record.source)
-                body = "\n".join(s.text for s in record.sections)
+                       self.packer.pack(rec_json), self.packer.pack(appr_json), record.source)
                 if old is None:
-                    cur.execute("INSERT INTO records (id, hash, title, design, level, year, record, appraisal, source)"
-                                " VALUES (?,?,?,?,?,?,?,?,?)", row)
+                    cur.execute("INSERT INTO record_data (id, hash, title, design, level, year, record, appraisal,"
+                                " source) VALUES (?,?,?,?,?,?,?,?,?)", row)
                     rowid = cur.lastrowid
                     stats.added += 1
                 else:
                     rowid = old[0]
-                    cur.execute("UPDATE records SET id=?, hash=?, title=?, design=?, level=?, year=?, record=?,"
+                    cur.execute("UPDATE record_data SET id=?, hash=?, title=?, design=?, level=?, year=?, record=?,"
                                 " appraisal=?, source=? WHERE rowid=?", (*row, rowid))
-                    cur.execute("DELETE FROM record_fts WHERE rowid=?", (rowid,))
                     stats.updated += 1
-                existing[record.id] = (rowid, digest)
-                cur.execute("INSERT INTO record_fts (rowid, title, body) VALUES (?,?,?)",
-                            (rowid, record.title, body))
+                cur.execute("INSERT INTO index_log (id, op) VALUES (?, 'put')", (record.id,))
+                fresh[record.id] = Doc(record.id, rowid, record.title, _body(record.sections),
+                                       appraisal.design, record.year)
             for rid in deletions:
-                found = cur.execute("SELECT rowid FROM records WHERE id=?", (rid,)).fetchone()
+                found = cur.execute("SELECT rowid FROM record_data WHERE id=?", (rid,)).fetchone()
                 if found:
-                    cur.execute("DELETE FROM record_fts WHERE rowid=?", found)
-                    cur.execute("DELETE FROM records WHERE rowid=?", found)
+                    cur.execute("DELETE FROM record_data WHERE rowid=?", found)
+                    cur.execute("INSERT INTO index_log (id, op) VALUES (?, 'delete')", (rid,))
+                    fresh.pop(rid, None)
                     stats.deleted += 1
-            checkpoint("lexical")           # records and FTS5 rows written, not committed
+            last = cur.execute("SELECT max(seq) FROM index_log").fetchone()[0] or 0
+            checkpoint("lexical")           # records and outbox rows written, not committed
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
+            self.packer.forget_uncommitted()
             raise
         checkpoint("commit")
+        if fresh or stats.deleted:
+            self._sync_lexical(wait=True, fresh=fresh, fresh_upto=last)
         return stats
+
+    # -- the outbox -----------------------------------------------------------------
+    def _lexical_seq(self) -> int:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'lexical_seq'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _log_pending(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM index_log WHERE seq > ? LIMIT 1",
+                                 (self._applied_upto,)).fetchone() is not None
+
+    def _log_everything(self) -> None:
+        with self.conn:
+            self.conn.execute("INSERT INTO index_log (id, op) SELECT id, 'put' FROM record_data ORDER BY rowid")
+
+    def _sync_lexical(self, wait: bool, fresh: dict[str, Doc] | None = None, fresh_upto: int = 0,
+                      commit: bool = True, progress: bool = False) -> None:
+        """Apply the outbox to the lexical index and (with ``commit``, or once ``COMMIT_DOCS``
+        are waiting) commit it. Another process applying it: wait for it (``wait``) or leave
+        the rows to it. Safe to repeat at any point: a row is cleared only after the index
+        commit that holds it."""
+        if not self._log_pending():
+            if commit and self._uncommitted:
+                self._commit_lexical()
+            return
+        deadline = time.monotonic() + (WRITER_WAIT_S if wait else 0.0)
+        while True:
+            try:
+                self.lexical.writer()
+                break
+            except LexicalBusy:
+                if time.monotonic() >= deadline:
+                    return              # the process applying it will clear these rows too
+                time.sleep(0.05)
+        total = self.conn.execute("SELECT count(*) FROM index_log WHERE seq > ?", (self._applied_upto,)).fetchone()[0]
+        bar = _progress(total, progress)
+        try:
+            while True:
+                rows = self.conn.execute("SELECT seq, id FROM index_log WHERE seq > ? ORDER BY seq LIMIT ?",
+                                         (self._applied_upto, LOG_CHUNK)).fetchall()
+                if not rows:
+                    break
+                latest = {rid: seq for seq, rid in rows}
+                use = fresh if fresh is not None else {}
+                docs = [use[rid] for rid, seq in latest.items() if rid in use and seq <= fresh_upto]
+                need = [rid for rid, seq in latest.items() if not (rid in use and seq <= fresh_upto)]
+                docs += self._docs(need)
+                self.lexical.apply(list(latest), docs)
+                self._applied_upto = rows[-1][0]
+                self._uncommitted += len(latest)
+                bar.update(len(rows))
+                if self._uncommitted >= COMMIT_DOCS:
+                    self._commit_lexical()
+        finally:
+            bar.close()
+        if commit:
+            self._commit_lexical()
+
+    def _commit_lexical(self) -> None:
+        checkpoint("index")                 # SQLite committed, the lexical index not yet
+        self.lexical.commit()
+        with self.conn:
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('lexical_seq', ?)", (str(self._applied_upto),))
+            self.conn.execute("DELETE FROM index_log WHERE seq <= ?", (self._applied_upto,))
+        self._seen_seq = self._applied_upto
+        self._uncommitted = 0
+        self.lexical.release()
+
+    def _docs(self, ids: list[str]) -> list[Doc]:
+        """The index documents of those ``ids`` still stored, read from SQLite."""
+        out: list[Doc] = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for rowid, rid, title, rec, design, year in self.conn.execute(
+                    f"SELECT rowid, id, title, record, design, year FROM record_data WHERE id IN ({marks})", chunk):
+                sections = json.loads(self.packer.unpack(rec)).get("sections", ())
+                out.append(Doc(rid, rowid, title, "\n".join(s.get("text", "") for s in sections), design, year))
+        return out
 
     @staticmethod
     def _hashes(cur: sqlite3.Cursor, ids: list[str]) -> dict[str, tuple[int, str]]:
@@ -168,7 +299,7 @@ class Store:
             chunk = ids[i:i + 500]
             marks = ",".join("?" * len(chunk))
             for rowid, rid, digest in cur.execute(
-                    f"SELECT rowid, id, hash FROM records WHERE id IN ({marks})", chunk):
+                    f"SELECT rowid, id, hash FROM record_data WHERE id IN ({marks})", chunk):
                 out[rid] = (rowid, digest)
         return out
 
@@ -189,50 +320,76 @@ class Store:
 
     # -- reading ------------------------------------------------------------------
     def has(self, record_id: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM records WHERE id=?", (record_id,)).fetchone() is not None
+        return self.conn.execute("SELECT 1 FROM record_data WHERE id=?", (record_id,)).fetchone() is not None
 
     def get(self, record_id: str) -> StoredRecord | None:
-        row = self.conn.execute("SELECT record, appraisal FROM records WHERE id=?", (record_id,)).fetchone()
-        return _decode(row) if row else None
+        row = self.conn.execute("SELECT title, record, appraisal FROM record_data WHERE id=?",
+                                (record_id,)).fetchone()
+        return self._decode(row) if row else None
 
     def get_many(self, ids: Sequence[str]) -> dict[str, StoredRecord]:
         out: dict[str, StoredRecord] = {}
         for i in range(0, len(ids), 500):
             chunk = list(ids[i:i + 500])
             marks = ",".join("?" * len(chunk))
-            for rid, rec, appr in self.conn.execute(
-                    f"SELECT id, record, appraisal FROM records WHERE id IN ({marks})", chunk):
-                out[rid] = _decode((rec, appr))
+            for rid, title, rec, appr in self.conn.execute(
+                    f"SELECT id, title, record, appraisal FROM record_data WHERE id IN ({marks})", chunk):
+                out[rid] = self._decode((title, rec, appr))
         return out
 
+    def _decode(self, row: tuple[str, bytes, bytes]) -> StoredRecord:
+        data = json.loads(self.packer.unpack(row[1]))
+        data["title"] = row[0]
+        return StoredRecord(Record.from_json(data), Appraisal.from_json(json.loads(self.packer.unpack(row[2]))))
+
     def count(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM records").fetchone()[0]
+        return self.conn.execute("SELECT count(*) FROM record_data").fetchone()[0]
 
     def counts_by_design(self) -> dict[str, int]:
-        return dict(self.conn.execute("SELECT design, count(*) FROM records GROUP BY design ORDER BY 2 DESC"))
+        return dict(self.conn.execute("SELECT design, count(*) FROM record_data GROUP BY design ORDER BY 2 DESC"))
 
     def checksum(self) -> str:
         """A digest of every stored record hash: equal before and after means nothing changed."""
         import hashlib
         h = hashlib.sha256()
-        for rid, digest in self.conn.execute("SELECT id, hash FROM records ORDER BY id"):
+        for rid, digest in self.conn.execute("SELECT id, hash FROM record_data ORDER BY id"):
             h.update(f"{rid}\t{digest}\n".encode())
         return h.hexdigest()
 
     def terms_ending(self, suffixes: Sequence[str], limit: int = 200) -> list[str]:
-        """Indexed (porter-stemmed) terms that end with any suffix, the most widespread first."""
+        """Indexed (stemmed) words that end with any suffix, the most widespread first."""
         if not suffixes:
             return []
-        where = " OR ".join("term LIKE ?" for _ in suffixes)
-        rows = self.conn.execute(f"SELECT term FROM record_fts_terms WHERE {where} ORDER BY doc DESC LIMIT ?",
-                                 [f"%{s}" for s in suffixes] + [limit])
-        return [r[0] for r in rows]
+        self._fresh_searcher()
+        key = (self._seen_seq, tuple(suffixes), limit)
+        if getattr(self, "_terms_cache", (None,))[0] != key:
+            self._terms_cache = (key, self.lexical.terms_ending(tuple(suffixes), limit))
+        return list(self._terms_cache[1])
 
     def search(self, match: str, limit: int = 50, filt: SearchFilter = SearchFilter()) -> list[Hit]:
+        """BM25 hits for an FTS5-style MATCH string (``evidex.lexical``), best first."""
         if not match:
             return []
-        sql, params = search_sql(match, limit, filt)
-        return [Hit(rid, -score) for rid, score in self.conn.execute(sql, params)]
+        self._fresh_searcher()
+        query = self.lexical.compile(match, filt.designs, filt.since, filt.until)
+        if query is None:
+            return []
+        found = self.lexical.search(query, limit)
+        if not found:
+            return []
+        marks = ",".join("?" * len(found))
+        ids = dict(self.conn.execute(f"SELECT rowid, id FROM record_data WHERE rowid IN ({marks})",
+                                     [r for r, _ in found]))
+        return [Hit(ids[r], s) for r, s in found if r in ids]
+
+    def _fresh_searcher(self) -> None:
+        """Apply what the outbox holds (when no other process is applying it) and see the
+        index's latest commit, whoever made it."""
+        self._sync_lexical(wait=False)
+        seq = self._lexical_seq()
+        if seq != self._seen_seq:
+            self.lexical.reload()
+            self._seen_seq = seq
 
 
 def filter_sql(filt: SearchFilter, table: str = "") -> tuple[list[str], list[object]]:
@@ -252,28 +409,21 @@ def filter_sql(filt: SearchFilter, table: str = "") -> tuple[list[str], list[obj
     return where, params
 
 
-def search_sql(match: str, limit: int, filt: SearchFilter) -> tuple[str, list[object]]:
-    """SQL for a BM25-ranked FTS5 query with design and year filters (pure).
-
-    Without filters, FTS5 ranks on its own and only the top ``limit`` rows are joined to
-    ``records``: a free-text query OR-ing common words matches half the store, and joining
-    every match to the wide records table first doubled the query time (100k records:
-    p50 ~110 ms -> ~50 ms, benchmarks/hybrid_scale.py)."""
-    score = f"bm25(record_fts, {TITLE_WEIGHT}, {BODY_WEIGHT})"
-    extra, extra_params = filter_sql(filt, "r")
-    if not extra:
-        sql = (f"SELECT r.id, s.score FROM (SELECT rowid, {score} AS score FROM record_fts "
-               f"WHERE record_fts MATCH ? ORDER BY score LIMIT ?) s "
-               f"JOIN records r ON r.rowid = s.rowid ORDER BY s.score")
-        return sql, [match, limit]
-    where = ["record_fts MATCH ?", *extra]
-    params: list[object] = [match, *extra_params]
-    sql = (f"SELECT r.id, {score} AS score "
-           f"FROM record_fts JOIN records r ON r.rowid = record_fts.rowid "
-           f"WHERE {' AND '.join(where)} ORDER BY score LIMIT ?")
-    params.append(limit)
-    return sql, params
+def _body(sections) -> str:
+    return "\n".join(s.text for s in sections)
 
 
-def _decode(row: tuple[str, str]) -> StoredRecord:
-    return StoredRecord(Record.from_json(json.loads(row[0])), Appraisal.from_json(json.loads(row[1])))
+def _with_title(text: str | None, title: str | None) -> str | None:
+    """Record JSON as stored without its title (the ``title`` column), with it put back."""
+    if text is None or title is None or not text.startswith("{") or text.startswith('{"title"'):
+        return text
+    head = '{"title": ' + json.dumps(title, ensure_ascii=False)
+    return head + ("}" if text.strip() == "{}" else ", " + text[1:])
+
+
+def _progress(total: int, enabled: bool):
+    import sys
+
+    from tqdm import tqdm
+    return tqdm(total=total, unit=" rec", desc="lexical index", disable=not (enabled and sys.stderr.isatty()),
+                mininterval=0.5)

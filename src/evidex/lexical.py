@@ -1,0 +1,265 @@
+"""The lexical (BM25) index: tantivy, in a folder beside the store (``<db>.lexical/``).
+
+SQLite stays the source of truth. The index holds, per record, its id, SQLite rowid, title,
+abstract, design and year, and nothing else (no stored text: ``show`` reads SQLite). It is
+kept in step by the store's outbox (``index_log``, see ``store.py``); this module only knows
+how to open the folder, apply documents and deletions, and answer queries.
+
+Queries are the small FTS5 MATCH language that retrieval already writes: ``"a phrase"``,
+bare words, ``AND``, ``OR``, ``NOT`` and parentheses (``compile_match``). Each phrase is
+scored in the title (weight ``TITLE_WEIGHT``) and in the abstract, as FTS5's
+``bm25(record_fts, 2, 1)`` did. Words are analysed the way the FTS5 table did: split on
+anything not a letter or digit, lower-cased, diacritics folded, English-stemmed (tantivy's
+Snowball stemmer where FTS5 had Porter's: "naltrexone" -> "naltrexon" in both).
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import tantivy
+
+TITLE_WEIGHT, BODY_WEIGHT = 2.0, 1.0
+ANALYZER = "evidex_en"
+WRITER_HEAP = 64_000_000        # bytes; tantivy flushes a segment when the heap is full
+SCHEMA_TAG = "1"                # bump when the fields change: the folder is then rebuilt
+
+
+def analyzer() -> tantivy.TextAnalyzer:
+    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.lowercase())
+            .filter(tantivy.Filter.ascii_fold()).filter(tantivy.Filter.stemmer("english")).build())
+
+
+def schema() -> tantivy.Schema:
+    b = tantivy.SchemaBuilder()
+    b.add_text_field("id", tokenizer_name="raw", index_option="basic")
+    b.add_unsigned_field("rowid", fast=True)
+    b.add_text_field("title", tokenizer_name=ANALYZER, index_option="position")
+    b.add_text_field("body", tokenizer_name=ANALYZER, index_option="position")
+    b.add_text_field("design", tokenizer_name="raw", index_option="basic")
+    b.add_integer_field("year", indexed=True, fast=True)
+    return b.build()
+
+
+@dataclass(frozen=True)
+class Doc:
+    """What the index holds of one record."""
+    id: str
+    rowid: int
+    title: str
+    body: str
+    design: str
+    year: int | None
+
+
+class LexicalBusy(RuntimeError):
+    """Another process holds the index's writer (tantivy allows one per folder)."""
+
+
+class LexicalIndex:
+    """One tantivy index folder: a reader always, a writer only while applying the outbox."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        tag = self.folder / "evidex-schema"
+        if self.folder.exists() and (not tag.exists() or tag.read_text().strip() != SCHEMA_TAG):
+            shutil.rmtree(self.folder)          # an index of other fields: rebuilt from SQLite
+        self.created = not self.folder.exists()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.schema = schema()
+        self.index = tantivy.Index(self.schema, path=str(self.folder), reuse=True)
+        self.index.register_tokenizer(ANALYZER, analyzer())
+        tag.write_text(SCHEMA_TAG)
+        self._analyzer = analyzer()
+        self._writer: tantivy.IndexWriter | None = None
+        self.searcher = self.index.searcher()
+
+    # -- writing --------------------------------------------------------------------------
+    def writer(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            try:
+                self._writer = self.index.writer(WRITER_HEAP, 1)
+            except ValueError as exc:            # tantivy's lock: another process is applying
+                raise LexicalBusy(f"the lexical index {self.folder} is being written by another process "
+                                  f"({exc})") from None
+        return self._writer
+
+    def apply(self, removed: list[str], docs: list[Doc]) -> None:
+        """Delete every id in ``removed`` (each changed or deleted record), then add ``docs``
+        (the current version of those still stored). Not visible until ``commit``."""
+        w = self.writer()
+        for rid in removed:
+            w.delete_documents_by_term("id", rid)
+        for d in docs:
+            doc = tantivy.Document()
+            doc.add_text("id", d.id)
+            doc.add_unsigned("rowid", d.rowid)
+            doc.add_text("title", d.title)
+            doc.add_text("body", d.body)
+            doc.add_text("design", d.design)
+            if d.year is not None:
+                doc.add_integer("year", d.year)
+            w.add_document(doc)
+
+    def commit(self) -> None:
+        if self._writer is not None:
+            self._writer.commit()
+            self.reload()
+
+    def release(self) -> None:
+        """Drop the writer (and its folder lock) so that another process may write."""
+        if self._writer is not None:
+            self._writer.rollback()          # nothing uncommitted is left by callers; frees the heap
+            self._writer = None
+
+    def clear(self) -> None:
+        self.writer().delete_all_documents()
+
+    def reload(self) -> None:
+        self.index.reload()
+        self.searcher = self.index.searcher()
+
+    # -- reading --------------------------------------------------------------------------
+    def search(self, query: tantivy.Query, limit: int) -> list[tuple[int, float]]:
+        """[(rowid, score)], best first; equal scores in rowid order, whatever the segments."""
+        if limit <= 0:
+            return []
+        found = self.searcher.search(query, limit + 16, count=False).hits
+        rowids = self.searcher.fast_field_values("rowid", [addr for _, addr in found])
+        hits = sorted(((r, float(s)) for (s, _), r in zip(found, rowids) if r is not None),
+                      key=lambda h: (-round(h[1], 5), h[0]))
+        return hits[:limit]
+
+    def num_docs(self) -> int:
+        return self.searcher.num_docs
+
+    def ids(self) -> list[str]:
+        """Every indexed record id (with repeats, if an id were indexed twice): for checks."""
+        out: list[str] = []
+        for term, count in self.searcher.terms_with_prefix("id", ""):
+            out.extend([term] * count)
+        return out
+
+    def terms_ending(self, suffixes: tuple[str, ...], limit: int) -> list[str]:
+        """Indexed words (stemmed) ending with any suffix, in the most documents first."""
+        found: dict[str, int] = {}
+        for field in ("title", "body"):
+            for term, count in self.searcher.terms_with_prefix(field, ""):
+                if term.endswith(suffixes):
+                    found[term] = max(found.get(term, 0), count)
+        return [t for t, _ in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+
+    # -- queries --------------------------------------------------------------------------
+    def words(self, text: str) -> list[str]:
+        return [w for w in self._analyzer.analyze(text) if w]
+
+    def phrase(self, text: str) -> tantivy.Query | None:
+        """A phrase in the title (boosted) or the abstract; None if it has no word."""
+        words = self.words(text)
+        if not words:
+            return None
+        parts = []
+        for field, weight in (("title", TITLE_WEIGHT), ("body", BODY_WEIGHT)):
+            q = (tantivy.Query.term_query(self.schema, field, words[0]) if len(words) == 1
+                 else tantivy.Query.phrase_query(self.schema, field, words))
+            parts.append(tantivy.Query.boost_query(q, weight) if weight != 1.0 else q)
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, p) for p in parts])
+
+    def compile(self, match: str, designs: tuple[str, ...] = (), since: int | None = None,
+                until: int | None = None) -> tantivy.Query | None:
+        """A tantivy query for an FTS5-style MATCH string and the design/year filters."""
+        q = _Parser(_lex(match), self.phrase).parse()
+        if q is None:
+            return None
+        must = [(tantivy.Occur.Must, q)]
+        if designs:
+            must.append((tantivy.Occur.Must, tantivy.Query.const_score_query(
+                tantivy.Query.term_set_query(self.schema, "design", list(designs)), 0.0)))
+        if since is not None or until is not None:
+            must.append((tantivy.Occur.Must, tantivy.Query.const_score_query(tantivy.Query.range_query(
+                self.schema, "year", tantivy.FieldType.Integer, since, until), 0.0)))
+        return q if len(must) == 1 else tantivy.Query.boolean_query(must)
+
+
+_TOKEN = re.compile(r'"([^"]*)"|(\()|(\))|([^\s()"]+)')
+
+
+def _lex(match: str) -> list[tuple[str, str]]:
+    """MATCH text -> [(kind, text)]: ("phrase", words), ("op", AND/OR/NOT), ("(", ), (")", )."""
+    out: list[tuple[str, str]] = []
+    for m in _TOKEN.finditer(match):
+        phrase, lpar, rpar, word = m.groups()
+        if phrase is not None:
+            out.append(("phrase", phrase))
+        elif lpar:
+            out.append(("(", "("))
+        elif rpar:
+            out.append((")", ")"))
+        elif word in ("AND", "OR", "NOT"):
+            out.append(("op", word))
+        else:
+            out.append(("phrase", word))
+    return out
+
+
+class _Parser:
+    """FTS5 precedence, loosest first: OR, then AND (also implicit between neighbours), then NOT."""
+
+    def __init__(self, toks: list[tuple[str, str]], phrase) -> None:
+        self.toks, self.i, self.phrase = toks, 0, phrase
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def parse(self):
+        q = self.or_()
+        if self.peek() is not None:
+            raise ValueError(f"unexpected {self.peek()[1]!r} in the search expression")
+        return q
+
+    def or_(self):
+        parts = [self.and_()]
+        while self.peek() == ("op", "OR"):
+            self.i += 1
+            parts.append(self.and_())
+        parts = [p for p in parts if p is not None]
+        if len(parts) <= 1:
+            return parts[0] if parts else None
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, p) for p in parts])
+
+    def and_(self):
+        parts = [self.not_()]
+        while (t := self.peek()) is not None and (t == ("op", "AND") or t[0] in ("phrase", "(")):
+            if t == ("op", "AND"):
+                self.i += 1
+            parts.append(self.not_())
+        if any(p is None for p in parts):
+            return None                 # a part that matches nothing: so does the conjunction
+        return parts[0] if len(parts) == 1 else tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, p) for p in parts])
+
+    def not_(self):
+        q = self.atom()
+        while self.peek() == ("op", "NOT"):
+            self.i += 1
+            rhs = self.atom()
+            if q is not None and rhs is not None:
+                q = tantivy.Query.boolean_query([(tantivy.Occur.Must, q), (tantivy.Occur.MustNot, rhs)])
+        return q
+
+    def atom(self):
+        t = self.peek()
+        if t is None:
+            raise ValueError("the search expression ends too early")
+        self.i += 1
+        if t[0] == "phrase":
+            return self.phrase(t[1])
+        if t[0] == "(":
+            q = self.or_()
+            if self.peek() != (")", ")"):
+                raise ValueError("a '(' in the search expression is never closed")
+            self.i += 1
+            return q
+        raise ValueError(f"unexpected {t[1]!r} in the search expression")
