@@ -109,8 +109,16 @@ def config_show(fmt: str) -> None:
               help="Embedding model for semantic search, kept by the store from then on (switching "
                    "re-embeds the whole store). wordllama (default): ~340 abstracts/s. minilm: better "
                    "matches, ~13 abstracts/s; needs pip install 'evidex[minilm]'.")
+@click.option("--workers", "-j", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Processes that parse and appraise files side by side (0: one per CPU core); one "
+                   "writer still applies them in input order, so the store is the same as with 1.")
+@click.option("--ray", "ray_address", is_flag=False, flag_value="", default=None, metavar="[ADDRESS]",
+              help="Read files as Ray tasks: --ray alone starts a local Ray (with --workers CPUs); "
+                   "--ray auto or --ray ray://head:10001 joins a cluster (docs/scale.md). "
+                   "Needs pip install 'evidex[ray]'.")
 def ingest(paths: tuple[Path, ...], starter: bool, pubmed_query: str | None, max_results: int,
-           force: bool, db: Path | None, quiet: bool, no_embed: bool, embedder: str | None) -> None:
+           force: bool, db: Path | None, quiet: bool, no_embed: bool, embedder: str | None,
+           workers: int, ray_address: str | None) -> None:
     """Load literature into the store (idempotent: re-running changes nothing).
 
     PATHS may be files or folders of MEDLINE/PubMed XML (.xml, .xml.gz), MEDLINE text
@@ -119,8 +127,16 @@ def ingest(paths: tuple[Path, ...], starter: bool, pubmed_query: str | None, max
     text / Markdown. A file in no recognised format (binary, or a table without those
     columns) is refused by name. Bad records are reported with file and line; the rest
     still load, and the exit code is 2.
+
+    PubMed baseline and update files (pubmed26n0001.xml.gz ... with their .md5 files, e.g.
+    the baseline/ and updatefiles/ folders) are applied baseline first, then updates, in
+    number order, whatever order they are given in; DeleteCitation removes. A ledger in the
+    store remembers each file's md5, so a re-run reads nothing already applied and a stopped
+    run resumes. A file that fails its .md5 is reported by name (exit 2) and skipped.
     """
     from .load import IngestReport, ingest_items, ingest_paths, ingest_starter
+    if ray_address and Path(ray_address).exists():     # "--ray FOLDER": the folder is a path, Ray is local
+        paths, ray_address = (Path(ray_address), *paths), ""
     if not paths and not starter and not pubmed_query:
         raise click.UsageError("give PATHS, --starter or --pubmed QUERY (see evidex ingest --help)")
     progress = not quiet and sys.stderr.isatty()
@@ -137,7 +153,9 @@ def ingest(paths: tuple[Path, ...], starter: bool, pubmed_query: str | None, max
         if starter:
             reports.append(ingest_starter(store, progress=progress, embed=embed))
         if paths:
-            reports.append(ingest_paths(store, paths, progress=progress, force=force, embed=embed))
+            from .parallel import default_workers
+            reports.append(ingest_paths(store, paths, progress=progress, force=force, embed=embed,
+                                        workers=workers or default_workers(), ray=ray_address))
         if pubmed_query:
             import httpx
 
