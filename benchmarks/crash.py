@@ -6,10 +6,11 @@ subprocess that is killed with SIGKILL (at a stage chosen with ``EVIDEX_CRASH_AT
 compares the store with one made by a clean run:
 
 - content checksum: SHA-256 over every ``records`` row (id, hash, title, design, level,
-  year, record JSON, appraisal JSON, source, ordered by id), over the FTS5 rows joined to
-  their record ids (the lexical index), and over the ``files`` ledger (path, sha256, records,
-  problems): equal means the same data, whatever the rowids or timestamps;
-- ``PRAGMA integrity_check`` and FTS5's own ``integrity-check``: ok;
+  year, record JSON, appraisal JSON, source, ordered by id) and over the ``files`` ledger
+  (path, sha256, records, problems): equal means the same data, whatever the rowids or
+  timestamps;
+- ``PRAGMA integrity_check``: ok; the lexical index (tantivy, ``<db>.lexical/``) holds each
+  stored record exactly once and nothing else, and no outbox row is left unapplied;
 - vector index: count, committed generation named by the manifest, no leftover files, and
   the index file's SHA-256 (single-thread adds make it reproducible byte for byte);
 - hybrid top-10 (ids, scores to 4 decimals) for fixed queries.
@@ -42,9 +43,9 @@ QUERIES = ("low dose naltrexone fibromyalgia pain", "complex regional pain syndr
            "opioid antagonist microglia inflammation", "re-analysis of chronic pain trials")
 # Every stage of evidex.faults at its first hit, and again later in the run where the stage
 # recurs (the second file's batch, the second vector sync, a record deep in a file).
-STAGE_CASES = ("parse", "enrich", "lexical", "commit", "embed", "vector_add", "vector_save", "vector_commit",
+STAGE_CASES = ("parse", "enrich", "lexical", "commit", "index", "embed", "vector_add", "vector_save", "vector_commit",
                "manifest")
-LATER_CASES = ("parse:30", "parse:50", "enrich:2", "lexical:2", "commit:2", "embed:2", "vector_add:2",
+LATER_CASES = ("parse:30", "parse:50", "enrich:2", "lexical:2", "commit:2", "index:2", "embed:2", "vector_add:2",
                "vector_save:2", "vector_commit:2", "manifest:2")
 
 
@@ -101,13 +102,28 @@ def _digest(rows) -> str:
 
 
 def content_checksum(conn) -> str:
-    """Records, their lexical (FTS5) rows and the files ledger, without rowids or timestamps."""
+    """Records (their JSON as the ``records`` view shows it) and the files ledger, without
+    rowids or timestamps. ``conn`` is a store's connection (it defines the view's functions)."""
     records = _digest(conn.execute("SELECT id, hash, title, design, level, year, record, appraisal, source "
                                    "FROM records ORDER BY id"))
-    lexical = _digest(conn.execute("SELECT r.id, f.title, f.body FROM record_fts f JOIN records r "
-                                   "ON r.rowid = f.rowid ORDER BY r.id"))
     files = _digest(conn.execute("SELECT path, sha256, records, problems FROM files ORDER BY sha256"))
-    return hashlib.sha256(f"{records}{lexical}{files}".encode()).hexdigest()
+    return hashlib.sha256(f"{records}{files}".encode()).hexdigest()
+
+
+def lexical_state(db: Path) -> dict[str, object]:
+    """The lexical index as the re-run left it (read before any store opens it, which could
+    heal it): outbox rows not applied, and whether it holds every stored id exactly once."""
+    import sqlite3
+
+    from evidex.lexical import LexicalIndex
+    conn = sqlite3.connect(db)
+    try:
+        pending = conn.execute("SELECT count(*) FROM index_log").fetchone()[0]
+        stored = [r[0] for r in conn.execute("SELECT rowid FROM record_data ORDER BY rowid")]
+    finally:
+        conn.close()
+    indexed = LexicalIndex(Path(str(db) + ".lexical")).rowids()
+    return {"outbox_pending": pending, "lexical_docs": len(indexed), "lexical_matches": indexed == stored}
 
 
 def fingerprint(db: Path) -> dict[str, object]:
@@ -118,28 +134,26 @@ def fingerprint(db: Path) -> dict[str, object]:
     from evidex.retrieve import search
     from evidex.store import Store
     # The files first, as the re-run left them (opening the index below may heal).
+    out: dict[str, object] = lexical_state(db)
     conn = sqlite3.connect(db)
     try:
         gen = conn.execute("SELECT index_key, generation, count FROM vector_files").fetchall() \
             if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'vector_files'").fetchone() else []
-        out: dict[str, object] = {
-            "checksum": content_checksum(conn),
-            "integrity": conn.execute("PRAGMA integrity_check").fetchone()[0],
-            "records": conn.execute("SELECT count(*) FROM records").fetchone()[0],
-            "fts_rows": conn.execute("SELECT count(*) FROM record_fts").fetchone()[0],
-        }
-        conn.execute("INSERT INTO record_fts(record_fts) VALUES ('integrity-check')")   # raises if corrupt
-        out["fts_integrity"] = "ok"
+        out["integrity"] = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        out["records"] = conn.execute("SELECT count(*) FROM record_data").fetchone()[0]
     finally:
         conn.close()
     folder = Path(str(db) + ".vectors")
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
     out["vector_files"] = [f.split("/", 1)[-1] for f in files]
-    manifests = [json.loads(p.read_text()) for p in folder.glob("*/manifest.json")]
-    out["manifest_matches"] = [(m.get("settings_hash"), m.get("generation"), m.get("count")) for m in manifests] \
-        == [tuple(g) for g in gen]
-    out["index_sha256"] = [hashlib.sha256(p.read_bytes()).hexdigest()[:16] for p in folder.glob("*/index.usearch")]
+    # One manifest per shard (``<hash>/shard-NNNNN/``), each naming its row of vector_files.
+    manifests = [json.loads(p.read_text()) for p in sorted(folder.rglob("manifest.json"))]
+    out["manifest_matches"] = sorted((m.get("file_key", m.get("settings_hash")), m.get("generation"), m.get("count"))
+                                     for m in manifests) \
+        == sorted(tuple(g) for g in gen)
+    out["index_sha256"] = [hashlib.sha256(p.read_bytes()).hexdigest()[:16] for p in sorted(folder.rglob("index.usearch"))]
     with Store(db) as store:
+        out["checksum"] = content_checksum(store.conn)
         ix = store_index(store, sync=False)
         out["vectors"] = len(ix) if ix is not None else None
         out["stale"] = ix.stale() if ix is not None else None
@@ -249,7 +263,8 @@ def main() -> None:
             for o in outcomes]
     body = (f"Store: `evidex ingest --starter extra.jsonl` (39 + 20 new + 5 changed records, two files, two "
             f"vector syncs); a clean ingest took {took:.1f} s. Compared after each kill and re-run: content "
-            f"checksum (records, FTS5 rows, files ledger), PRAGMA integrity_check and FTS5 integrity-check, "
+            f"checksum (records, files ledger), PRAGMA integrity_check, lexical index = stored ids once each "
+            f"with no outbox row left, "
             f"vector count, manifest = committed generation, no leftover files, index file SHA-256, and hybrid "
             f"top-10 (ids and scores) for {len(QUERIES)} fixed queries.\n\n"
             + common.table(["case", "first run", "re-run exit", "result", "s"], rows)

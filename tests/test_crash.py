@@ -1,6 +1,6 @@
 """Crash matrix, fast subset: a real ``evidex ingest`` subprocess is SIGKILLed at each stage
-(parse, enrichment, lexical index, store commit, vector add, vector save, manifest; vector
-commit in its own test) and at a random time, re-run, and its store compared with a clean run's
+(parse, enrichment, outbox write, store commit, lexical index commit, vector add, vector save,
+manifest; vector commit in its own test) and at a random time, re-run, and its store compared with a clean run's
 (content checksum, integrity checks, vector count and file, hybrid top-10). The cases and the
 comparison are benchmarks/crash.py's, which runs the full matrix (>= 20 kills)."""
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 from .conftest import ROOT
 
 SCRIPT = ROOT / "benchmarks" / "crash.py"
-CI_CASES = ["parse:30", "enrich", "lexical", "commit:2", "vector_add", "vector_save", "manifest"]
+CI_CASES = ["parse:30", "enrich", "lexical", "commit:2", "index:2", "vector_add", "vector_save", "manifest"]
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +50,7 @@ def test_clean_runs_agree_and_fingerprint_sees_damage(crash, clean, tmp_path):
     import sqlite3
     work, extra, reference, _ = clean
     assert reference["integrity"] == "ok" and reference["records"] == 59 and reference["vectors"] == 59
+    assert reference["lexical_matches"] and reference["lexical_docs"] == 59 and reference["outbox_pending"] == 0
     assert all(len(hits) == 10 for hits in reference["top10"].values())
     db = tmp_path / "again" / "evidex.db"
     db.parent.mkdir()
@@ -58,10 +59,16 @@ def test_clean_runs_agree_and_fingerprint_sees_damage(crash, clean, tmp_path):
     damaged = tmp_path / "damaged"
     shutil.copytree(db.parent, damaged)
     conn = sqlite3.connect(damaged / "evidex.db")
-    conn.execute("UPDATE records SET title = title || '!' WHERE id = 'crash:3'")
+    conn.execute("UPDATE record_data SET title = title || '!' WHERE id = 'crash:3'")
     conn.commit()
     conn.close()
     assert any(d.startswith("checksum") for d in crash.differences(reference, crash.fingerprint(damaged / "evidex.db")))
+    lost = tmp_path / "lost"                   # the lexical index folder lost: seen, then rebuilt on open
+    shutil.copytree(db.parent, lost)
+    shutil.rmtree(lost / "evidex.db.lexical")
+    seen = crash.differences(reference, crash.fingerprint(lost / "evidex.db"))
+    assert [d.split(":")[0] for d in seen] == ["lexical_docs", "lexical_matches"], seen
+    assert crash.differences(reference, crash.fingerprint(lost / "evidex.db")) == []
 
 
 def test_sigkill_at_every_stage_then_rerun_equals_a_clean_run(crash, clean):
@@ -80,7 +87,7 @@ def test_a_committed_save_killed_before_its_rename_is_finished_on_open(crash, cl
     db = tmp_path / "evidex.db"
     done = crash.run_ingest(db, extra, crash="vector_commit:2")
     assert done.returncode == -9
-    folder = next((tmp_path / "evidex.db.vectors").iterdir())
+    folder = next((tmp_path / "evidex.db.vectors").iterdir()) / "shard-00000"     # the one shard
     assert [p.name for p in folder.glob("index.next-*.usearch")] == ["index.next-2.usearch"]
     query = subprocess.run([sys.executable, "-m", "evidex", "search", "naltrexone", "--db", str(db), "-k", "3"],
                            capture_output=True, text=True, timeout=120, env=crash._env(None))

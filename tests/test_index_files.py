@@ -1,6 +1,7 @@
 """The vector index's files after each kind of damage a crash (or a person) can leave, healed
-on open; readers picking up a newer generation; the one-writer lock. In-process and fast; the
-real-SIGKILL matrix is tests/test_crash.py."""
+on open (each shard on its own: here the starter's one shard); readers picking up a newer
+generation; the one-writer lock. In-process and fast; the real-SIGKILL matrix is
+tests/test_crash.py, several shards tests/test_vectors_sharded.py."""
 from __future__ import annotations
 
 import hashlib
@@ -45,34 +46,42 @@ def _index(store: Store) -> VectorIndex:
     return VectorIndex(store, get_embedder())
 
 
+def _shard_folder(db: Path) -> Path:
+    """The one shard of the starter's index (rowids 0..262,143)."""
+    return next(Path(str(db) + ".vectors").iterdir()) / "shard-00000"
+
+
 def test_a_save_is_committed_by_sqlite_and_described_by_its_manifest(built, tmp_path):
     db = _copy(built, tmp_path)
     with Store(db) as store:
         ix = _index(store)
-        gen = ix.files.committed()
-        manifest = json.loads(ix.files.manifest_path.read_text())
-        assert gen is not None and gen.number == 1 and gen.count == len(ix) == 39
+        shard = ix.shards[0]
+        gen = shard.files.committed()
+        manifest = json.loads(shard.files.manifest_path.read_text())
+        assert list(ix.shards) == [0] and gen is not None and gen.number == 1 and gen.count == len(ix) == 39
         assert (manifest["generation"], manifest["count"], manifest["bytes"], manifest["records"]) == \
-            (1, 39, ix.path.stat().st_size, 39)
-        assert sorted(p.name for p in ix.folder.iterdir()) == ["index.usearch", "manifest.json"]
+            (1, 39, shard.path.stat().st_size, 39)
+        assert (manifest["shard"], manifest["rows"], manifest["settings_hash"]) == (0, [0, 262144], ix.key)
+        assert sorted(p.name for p in ix.folder.iterdir()) == ["shard-00000"]
+        assert sorted(p.name for p in shard.files.folder.iterdir()) == ["index.usearch", "manifest.json"]
 
 
 def test_an_uncommitted_next_file_is_discarded(built, tmp_path):
     db = _copy(built, tmp_path)
-    folder = next(Path(str(db) + ".vectors").iterdir())
+    folder = _shard_folder(db)
     before = _sha(folder / "index.usearch")
     (folder / "index.next-2.usearch").write_bytes(b"half a save")
     (folder / "index.next-2.usearch.tmp").write_bytes(b"a quarter")
     with Store(db) as store:
         ix = _index(store)
         assert sorted(p.name for p in folder.iterdir()) == ["index.usearch", "manifest.json"]
-        assert _sha(ix.path) == before and len(ix) == 39 and not ix.stale()
+        assert _sha(ix.shards[0].path) == before and len(ix) == 39 and not ix.stale()
 
 
 @pytest.mark.parametrize("damage", ["missing", "stale", "garbage"])
 def test_a_manifest_that_does_not_match_the_commit_is_rewritten(built, tmp_path, damage):
     db = _copy(built, tmp_path)
-    path = next(Path(str(db) + ".vectors").iterdir()) / "manifest.json"
+    path = _shard_folder(db) / "manifest.json"
     good = json.loads(path.read_text())
     if damage == "missing":
         path.unlink()
@@ -90,7 +99,7 @@ def test_a_missing_or_truncated_index_is_rebuilt_by_the_next_sync(built, tmp_pat
         sub = tmp_path / damage
         sub.mkdir()
         db = _copy(built, sub)
-        path = next(Path(str(db) + ".vectors").iterdir()) / "index.usearch"
+        path = _shard_folder(db) / "index.usearch"
         reference = _sha(path)
         if damage == "missing":
             path.unlink()
@@ -100,25 +109,25 @@ def test_a_missing_or_truncated_index_is_rebuilt_by_the_next_sync(built, tmp_pat
             ix = _index(store)
             assert ix.stale() and len(ix) == 0              # detected: nothing counts as embedded
             assert ix.sync().embedded == 39 and len(ix) == 39 and not ix.stale()
-            assert _sha(ix.path) == reference               # the same index a clean run made
+            assert _sha(ix.shards[0].path) == reference     # the same index a clean run made
 
 
 def test_a_store_from_before_generations_is_adopted_without_re_embedding(built, tmp_path):
     db = _copy(built, tmp_path)
     with Store(db) as store:
         store.conn.execute("DROP TABLE vector_files")
-        folder = next(Path(str(db) + ".vectors").iterdir())
+        folder = _shard_folder(db)
         old = json.loads((folder / "manifest.json").read_text())
         for k in ("generation", "bytes", "records", "file"):
             old.pop(k)
         (folder / "manifest.json").write_text(json.dumps(old))
         ix = _index(store)
-        assert ix.files.committed().number == 0 and len(ix) == 39
+        assert ix.shards[0].files.committed().number == 0 and len(ix) == 39
         assert ix.sync().embedded == 0
 
 
 def test_a_reader_picks_up_the_generation_another_connection_commits(built, tmp_path):
-    from evidex.index.vectors import open_index
+    from evidex.index import open_index
     from evidex.load import ingest_items, IngestReport
     from evidex.records import Record, Section
     db = _copy(built, tmp_path)

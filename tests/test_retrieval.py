@@ -83,7 +83,7 @@ def test_vector_index_syncs_incrementally_and_describes_itself(db_path):
         ix = VectorIndex(store, emb)
         assert ix.stale() and ix.sync().embedded == 5 and len(ix) == 5
         assert not ix.stale() and ix.sync().embedded == 0                       # idempotent
-        manifest = json.loads((ix.folder / "manifest.json").read_text())
+        manifest = json.loads((ix.folder / "shard-00000" / "manifest.json").read_text())
         assert manifest["settings_hash"] == ix.key and manifest["count"] == 5
         assert manifest["embedder"]["model"].startswith("wordllama") and ix.key in str(ix.folder)
         # One vector per record: settings (and so the folder hash) are as before passage indexes existed.

@@ -304,10 +304,12 @@ def demo(db: Path | None, question: str) -> None:
 
 def _register() -> None:
     """Commands that live beside their feature (imported lazily: no start-up cost)."""
+    from .cli_embed import embed_command
     from .enrich.cli import enrich_command
     from .eval import eval_command
     from .watch.cli import watch_command
     from .web import serve_command, users_command
+    cli.add_command(embed_command)
     cli.add_command(enrich_command)
     cli.add_command(eval_command)
     cli.add_command(serve_command)

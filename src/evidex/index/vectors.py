@@ -1,28 +1,31 @@
-"""The vector index beside the SQLite store: one HNSW file (usearch) and a manifest.
+"""The vector index beside the SQLite store: usearch HNSW shards of int8 vectors, and manifests.
 
 Layout, for a store at ``evidex.db``::
 
-    evidex.db.vectors/<settings-hash>/index.usearch   # HNSW graph + f16 vectors, key = records.rowid
-                                                      # (a passage embedder files several per key)
-    evidex.db.vectors/<settings-hash>/manifest.json   # embedder and index settings, versions, and
-                                                      # the generation, count and size it describes
+    evidex.db.vectors/<settings-hash>/shard-00000/index.usearch   # HNSW graph + int8 vectors of rowids
+                                                                  # 0..262,143 (key = records.rowid; a
+                                                                  # passage embedder files several per key)
+    evidex.db.vectors/<settings-hash>/shard-00000/manifest.json   # settings, versions, and the
+                                                                  # generation, count and size it describes
+    evidex.db.vectors/<settings-hash>/shard-00001/...             # the next rowid range (``shards``)
 
 The folder is named by the hash of everything that shaped the vectors (embedder, model
-version, index parameters), so a stale index is never reused (paper-qa's convention). Which
-records are embedded, and at which content hash, is kept in the store in a table of this
-module's own (``vector_state``), so that ``sync`` embeds only new or changed records and
-drops deleted ones. The file and that state are switched together by one SQLite commit
-(``index.files``), so a kill at any point leaves the last committed index or heals to it.
-Writers hold the store's writer lock (``evidex.lock``); a reader process reopens the index
-when a writer commits a newer generation.
+version, quantisation, index parameters), so a stale index is never reused (paper-qa's
+convention). Which records are embedded, and at which content hash, is kept in the store in
+a table of this module's own (``vector_state``), so that ``sync`` embeds only new or changed
+records and drops deleted ones. The shard files and that state are switched together by one
+SQLite commit (``index.files``), so a kill at any point leaves the last committed index or
+heals to it; a sync killed part way resumes from its last commit (``evidex embed``). Writers
+hold the store's writer lock (``evidex.lock``); a reader process reopens the shards a writer
+committed since. An index of the single-file layout before shards (f16) is upgraded in place
+by ``upgrade``, without re-embedding.
 
 usearch HNSW was chosen over an exact NumPy scan by measurement (benchmarks/retrieval.py):
 at 1M vectors an exact float32 scan reads 1 GB per query, far above the 50 ms goal.
 """
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,36 +34,17 @@ import numpy as np
 from ..faults import checkpoint
 from ..lock import StoreBusy, store_lock
 from ..store import SearchFilter, Store, filter_sql
-from ..text import sentence_spans
-from .embed import DEFAULT_EMBEDDER, EMBEDDERS, Embedder, embedding_available, get_embedder, settings_hash
-from .files import Generation, IndexFiles
+from .embed import Embedder, settings_hash
+from .files import Generation, ensure_tables
+from .shards import HNSW, QUANTISATION, SHARD_ROWS, Shard, quantise_i8
+from .texts import embed_text, record_texts
+from .upgrade import upgrade
 
-FORMAT = 1
-HNSW = {"metric": "cos", "dtype": "f16", "connectivity": 16, "expansion_add": 128, "expansion_search": 128}
+__all__ = ["HNSW", "SyncReport", "VectorIndex", "embed_text", "record_texts"]
+
+FORMAT = 2
 SYNC_BATCH = 2048
-SAVE_EVERY = 16      # batches between index saves (a crash redoes at most these)
-
-
-def embed_text(title: str, record_json: str) -> str:
-    """What is embedded for a record: its title and abstract sections."""
-    data = json.loads(record_json)
-    return " ".join([title, *(s.get("text", "") for s in data.get("sections", ()))])
-
-
-def record_texts(title: str, record_json: str, sentences_per_chunk: int = 0) -> list[str]:
-    """The texts embedded for one record: the whole record (0), or passages of a few
-    sentences, the title leading the first, so that a claim matching one passage of a long
-    abstract is not diluted by the rest (or cut off by a contextual model's length limit)."""
-    if sentences_per_chunk <= 0:
-        return [embed_text(title, record_json)]
-    data = json.loads(record_json)
-    body = " ".join(s.get("text", "") for s in data.get("sections", ()) if s.get("text"))
-    sentences = [body[a:b] for a, b in sentence_spans(body)]
-    if not sentences:
-        return [" ".join(p for p in (title, body) if p) or " "]
-    chunks = [" ".join(sentences[i:i + sentences_per_chunk]) for i in range(0, len(sentences), sentences_per_chunk)]
-    chunks[0] = f"{title}. {chunks[0]}" if title else chunks[0]
-    return chunks
+SAVE_EVERY = 16      # batches between saves (a crash redoes at most these); slow embedders say fewer
 
 
 @dataclass
@@ -71,85 +55,95 @@ class SyncReport:
 
 
 class VectorIndex:
-    """Vectors for every record of one store, made by one embedder."""
+    """Vectors for every record of one store, made by one embedder, in rowid-range shards."""
 
-    def __init__(self, store: Store, embedder: Embedder) -> None:
+    def __init__(self, store: Store, embedder: Embedder, shard_rows: int = SHARD_ROWS) -> None:
         self.store = store
         self.embedder = embedder
         self.chunk = embedder.chunk_sentences
         self.multi = self.chunk > 0           # several passage vectors under one record key
-        settings = {"embedder": embedder.settings(), "index": {"kind": "usearch-hnsw", **HNSW},
-                    "format": FORMAT}
+        self.shard_rows = shard_rows
+        settings = {"embedder": embedder.settings(), "format": FORMAT,
+                    "index": {"kind": "usearch-hnsw", **HNSW, "quantisation": QUANTISATION,
+                              "shard_rows": shard_rows}}
         if self.multi:
-            # Only passage indexes name these, so one-vector indexes keep the hash (and the
-            # vectors) they had before passages existed.
             settings["index"]["multi"] = True
             settings["sentences_per_chunk"] = self.chunk
         self.settings = settings
         self.key = settings_hash(settings)
         self.folder = Path(str(store.path) + ".vectors") / self.key
-        self.files = IndexFiles(store.conn, self.folder, self.key)
-        self.path = self.files.path
-        self._pending: Generation | None = None
+        self.shards: dict[int, Shard] = {}
+        self._dirty: set[int] = set()
+        ensure_tables(store.conn)
         self._heal_if_free()
-        self._open(writable=False)
+        self._open_all()
 
     def _new(self):
         from usearch.index import Index
         return Index(ndim=self.embedder.dim, multi=self.multi, **HNSW)
 
-    def _view(self, path: Path):
-        """The index file at ``path`` memory-mapped read-only, or None if it cannot be read."""
-        index = self._new()
-        try:
-            index.view(str(path))
-        except (RuntimeError, ValueError, OSError):
-            return None
-        return index
+    def shard(self, number: int) -> Shard:
+        if number not in self.shards:
+            self.shards[number] = Shard(self.store.conn, self.folder, self.key, number, self.shard_rows, self._new)
+        return self.shards[number]
 
-    def _open(self, writable: bool) -> None:
-        """Queries memory-map the committed index (read-only, pages loaded on demand, so memory
-        stays bounded whatever the store's size); a sync with work to do loads it writable.
-        An unreadable file gives queries no vectors; a writer forgets it and re-embeds."""
-        gen = self.files.committed()
-        size = self.path.stat().st_size if self.path.exists() else None
-        index = self._new()
-        if size is not None:
-            try:
-                (index.load if writable else index.view)(str(self.path))
-            except (RuntimeError, ValueError, OSError):
-                index = self._new()
-                if writable:
-                    self.files.reset()
-        self._index = index
-        # A file not yet renamed into place by its writer (committed, size differs) counts as no
-        # generation, so the next ``refresh`` looks again.
-        self._generation = None if gen is None else gen.number if size == gen.bytes else -1
-        self._writable = writable or not self.path.exists()
+    def _committed(self) -> dict[int, Generation]:
+        """Shard number -> committed generation, in one indexed read."""
+        rows = self.store.conn.execute(
+            "SELECT index_key, generation, count, bytes FROM vector_files WHERE index_key > ? AND index_key < ?",
+            (self.key + "/", self.key + "0")).fetchall()
+        return {int(k.rsplit("/", 1)[1]): Generation(g, c, b) for k, g, c, b in rows}
 
-    def _manifest(self) -> dict[str, object]:
+    def _known(self) -> set[int]:
+        """Shards committed, or with a folder on disk (leftovers of a save to finish or drop)."""
+        found = set(self._committed())
+        if self.folder.is_dir():
+            found |= {int(p.name[6:]) for p in self.folder.glob("shard-*") if p.name[6:].isdigit()}
+        return found
+
+    def _open_all(self, writable: bool = False) -> None:
+        committed = self._committed()
+        for n in sorted(self._known() | set(self.shards)):
+            self.shard(n).open(writable, committed.get(n))
+
+    def _manifest(self, shard: int | None = None) -> dict[str, object]:
         import usearch
-        return {**self.settings, "settings_hash": self.key, "usearch_version": usearch.__version__,
-                "key": "records.rowid"}
+        out = {**self.settings, "settings_hash": self.key, "usearch_version": usearch.__version__,
+               "key": "records.rowid"}
+        if shard is not None:
+            lo = shard * self.shard_rows
+            out.update(shard=shard, rows=[lo, lo + self.shard_rows])
+        return out
+
+    def _heal(self) -> None:
+        """Repair every shard after a crash (``IndexFiles.heal``) and upgrade an index of the
+        layout before shards; the caller holds the writer lock."""
+        upgrade(self)
+        for n in sorted(self._known()):
+            s = self.shard(n)
+            s.files.heal(self._manifest(n), s.view)
 
     def _heal_if_free(self) -> None:
-        """Repair the files after a crash (``IndexFiles.heal``) unless someone is writing now."""
         try:
             with store_lock(self.store.path):
-                self.files.heal(self._manifest(), self._view)
+                self._heal()
         except StoreBusy:
             pass
 
     def refresh(self) -> None:
-        """Reopen the index if another process committed a newer one since it was opened (a
-        server answering while an ingest embeds); one indexed read when nothing changed."""
-        gen = self.files.committed()
-        if (gen.number if gen else None) != self._generation:
+        """Reopen the shards another process committed since they were opened (a server
+        answering while an ingest embeds); one indexed read when nothing changed."""
+        committed = self._committed()
+        if any(self.shard(n).generation != (g.number if g else None)
+               for n, g in {**{n: None for n in self.shards}, **committed}.items()):
             self._heal_if_free()
-            self._open(writable=False)
+            self._open_all()
 
     def __len__(self) -> int:
-        return len(self._index)
+        return sum(len(s.index) for s in self.shards.values())
+
+    def tombstones(self) -> int:
+        return sum(s.tombstones() for s in self.shards.values())
 
     # -- writing ------------------------------------------------------------------------
     def pending(self) -> tuple[list[tuple[int, str]], list[int]]:
@@ -185,34 +179,36 @@ class VectorIndex:
             self._fresh_at = version
         return records != done
 
-    def sync(self, progress: bool = False, batch: int = SYNC_BATCH) -> SyncReport:
-        """Embed new and changed records, drop deleted ones; idempotent. Holds the store's writer
-        lock; while another process holds it (an ingest, which embeds them itself) does nothing."""
+    def sync(self, progress: bool = False, batch: int = SYNC_BATCH, embed=None,
+             save_every: int | None = None) -> SyncReport:
+        """Embed new and changed records, drop deleted ones; idempotent, and resumable: what
+        was committed before a kill is kept (a commit every ``save_every`` records: the
+        embedder's own figure for slow models). ``embed`` replaces ``embedder.embed`` (a
+        process pool). Holds the store's writer lock; while another process holds it (an
+        ingest, which embeds them itself) does nothing."""
         try:
             with store_lock(self.store.path):
-                return self._sync(progress, batch)
+                return self._sync(progress, batch, embed or self.embedder.embed, save_every)
         except StoreBusy:
-            return SyncReport(total=len(self._index))
+            return SyncReport(total=len(self))
 
-    def _sync(self, progress: bool, batch: int) -> SyncReport:
-        self.files.heal(self._manifest(), self._view)
-        gen = self.files.committed()
-        if (gen.number if gen else None) != self._generation:
-            self._open(writable=False)        # healed, or saved by another process since: start from it
+    def _sync(self, progress: bool, batch: int, embed, save_every: int | None) -> SyncReport:
+        self._heal()
+        self._open_all()
+        for s in list(self.shards.values()):
+            if not s.open(False, self._committed().get(s.number)):
+                s.files.reset()                # unreadable: forget it, its records are embedded again
+                s.open(False, None)
         todo, gone = self.pending()
         report = SyncReport()
-        if (todo or gone) and not self._writable:
-            self._open(writable=True)
-            todo, gone = self.pending()       # an unreadable file was forgotten: all of it is due
         if gone:
             self._remove(gone)
-            self._save()
-            self._commit([], gone)
+            self._save_commit([], gone)
             report.removed = len(gone)
-            if todo:
-                self._open(writable=True)
         if todo:
-            bar = _progress(progress, len(todo))
+            save_every = max(1, save_every or getattr(self.embedder, "save_every", batch * SAVE_EVERY))
+            batch = min(batch, save_every)
+            bar = _progress(progress, len(todo), self.embedder.name)
             done: list[tuple[int, str]] = []
             try:
                 for i in range(0, len(todo), batch):
@@ -221,45 +217,71 @@ class VectorIndex:
                     chunk = [(r, h) for r, h in chunk if r in texts]
                     flat = [t for r, _ in chunk for t in texts[r]]
                     per_text = len(chunk) / max(len(flat), 1)       # the bar counts records
-                    vecs = self.embedder.embed(flat, on_batch=lambda n: bar.update(n * per_text))
+                    vecs = embed(flat, on_batch=lambda n: bar.update(n * per_text))
                     checkpoint("embed")
                     keys = np.array([r for r, _ in chunk for _ in texts[r]], dtype=np.uint64)
                     self._remove([r for r, _ in chunk])
-                    # One thread: the same adds then make the same graph, byte for byte, so an
-                    # index resumed after a crash equals a clean run's (two threads made even two
-                    # clean runs differ). Embedding, not adding, is what takes the time.
-                    self._index.add(keys, vecs, threads=1)
+                    self._add(keys, quantise_i8(vecs))
                     checkpoint("vector_add")
                     done += chunk
                     report.embedded += len(chunk)
-                    # Saving rewrites the whole file: do it every few batches, not every one.
-                    if len(done) >= batch * SAVE_EVERY or i + batch >= len(todo):
-                        self._save()
-                        self._commit(done, [])
+                    # A save rewrites the changed shards: every few batches, not every one.
+                    if len(done) >= save_every or i + batch >= len(todo):
+                        self._save_commit(done, [])
                         done = []
-                        if i + batch < len(todo):
-                            # Go on from the saved file, as a run resumed after a crash would
-                            # (usearch's in-memory state after a save differs from a reload).
-                            self._open(writable=True)
             finally:
                 bar.close()
-        report.total = len(self._index)
-        if (todo or gone) and self.path.exists():
-            self._open(writable=False)      # back to the memory-mapped view for queries
+        report.total = len(self)
         return report
 
-    def _remove(self, keys: Sequence[int]) -> None:
-        present = [k for k in keys if k in self._index]
-        if present:
-            self._index.remove(np.array(present, dtype=np.uint64))
+    def add_embedded(self, rows: Sequence[tuple[int, str]], vectors: np.ndarray, threads: int = 1) -> None:
+        """Add vectors embedded elsewhere (one per record, in ``rows`` order: rowid, content
+        hash) and commit them, as ``sync`` would: for bulk loads and benchmarks. Holds the
+        writer lock. ``threads`` > 1 builds faster but not byte-for-byte reproducibly."""
+        with store_lock(self.store.path):
+            keys = np.array([r for r, _ in rows], dtype=np.uint64)
+            self._remove(keys.tolist())
+            shard = keys // self.shard_rows
+            q = quantise_i8(vectors)
+            for n in np.unique(shard).tolist():
+                pick = shard == n
+                self._writable(int(n)).index.add(keys[pick], q[pick], threads=threads)
+            self._save_commit(list(rows), [])
 
-    def _save(self) -> None:
-        """Write the index as the next generation's file; ``_commit`` makes it the index."""
-        self._pending = self.files.write_next(self._index.save, len(self._index))
+    def _writable(self, number: int) -> Shard:
+        s = self.shard(number)
+        if not s.writable:
+            if not s.open(True, self._committed().get(number)):
+                raise RuntimeError(f"vector index shard {s.path} cannot be read; run 'evidex embed --rebuild'")
+        self._dirty.add(number)
+        return s
 
-    def _commit(self, done: list[tuple[int, str]], gone: list[int]) -> None:
-        """Commit which records the saved file holds, with its generation; then install it."""
-        pending, self._pending = self._pending, None
+    def _add(self, keys: np.ndarray, vecs: np.ndarray) -> None:
+        shard = keys // self.shard_rows
+        for n in np.unique(shard).tolist():
+            pick = shard == n
+            # One thread: the same adds then make the same graph, byte for byte, so an index
+            # resumed after a crash equals a clean run's. Embedding, not adding, takes the time.
+            self._writable(int(n)).index.add(keys[pick], vecs[pick], threads=1)
+
+    def _remove(self, rowids: Sequence[int]) -> None:
+        by_shard: dict[int, list[int]] = {}
+        for r in rowids:
+            by_shard.setdefault(int(r) // self.shard_rows, []).append(int(r))
+        for n, keys in by_shard.items():
+            s = self.shard(n)
+            held = np.atleast_1d(s.index.contains(np.array(keys, dtype=np.uint64))) if len(s.index) else []
+            present = [k for k, ok in zip(keys, held) if ok]
+            if present:                    # a tombstone: the slot stays in the file until a rebuild
+                self._writable(n).index.remove(np.array(present, dtype=np.uint64))
+
+    def _save_commit(self, done: list[tuple[int, str]], gone: list[int], also=None) -> None:
+        """Write each changed shard as its next generation's file, then commit which records
+        the files hold with their generations in one transaction (with ``also(cursor)``'s
+        statements), then install them."""
+        saved = {n: self.shards[n].files.write_next(self.shards[n].index.save, len(self.shards[n].index))
+                 for n in sorted(self._dirty)}
+        self._dirty = set()
         cur = self.store.conn.cursor()
         cur.execute("BEGIN IMMEDIATE")
         try:
@@ -267,16 +289,51 @@ class VectorIndex:
                             [(self.key, r, h) for r, h in done])
             cur.executemany("DELETE FROM vector_state WHERE index_key = ? AND rowid = ?",
                             [(self.key, r) for r in gone])
-            if pending is not None:
-                self.files.record(cur, pending)
+            for n, gen in saved.items():
+                self.shards[n].files.record(cur, gen)
+            if also is not None:
+                also(cur)
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
             raise
         checkpoint("vector_commit")
-        if pending is not None:
-            self._generation = pending.number
-            self.files.install(pending, self._manifest())
+        for n, gen in saved.items():
+            s = self.shards[n]
+            s.files.install(gen, self._manifest(n))
+            # Back to the memory-mapped file: the next add loads it again, as a run resumed
+            # after a crash would (usearch's in-memory state after a save differs from a reload).
+            s.open(False, gen)
+
+    def rebuild(self, force: bool = False) -> int:
+        """Write again every shard holding removed vectors (``force``: every shard) from its
+        live vectors, without re-embedding; returns the shards rewritten. Holds the writer lock."""
+        with store_lock(self.store.path):
+            self._heal()
+            self._open_all()
+            done = 0
+            for n, s in sorted(self.shards.items()):
+                if not (force or s.tombstones()) or not s.path.exists():
+                    continue
+                lo, hi = s.files.rows
+                keys = [r for (r,) in self.store.conn.execute(
+                    "SELECT rowid FROM vector_state WHERE index_key = ? AND rowid >= ? AND rowid < ? ORDER BY rowid",
+                    (self.key, lo, hi))]
+                fresh = self._new()
+                if keys:
+                    got = s.index.get(np.array(keys, dtype=np.uint64))
+                    blocks = [np.asarray(b, dtype=np.int8).reshape(-1, self.embedder.dim)
+                              for b in (got if self.multi else [got])]
+                    if self.multi:
+                        ks = np.concatenate([np.full(len(b), k, dtype=np.uint64) for k, b in zip(keys, blocks)])
+                    else:
+                        ks = np.array(keys, dtype=np.uint64)
+                    fresh.add(ks, np.concatenate(blocks), threads=1)
+                s.index, s.writable = fresh, True
+                self._dirty.add(n)
+                self._save_commit([], [])
+                done += 1
+            return done
 
     # -- reading ------------------------------------------------------------------------
     def query_vector(self, text: str) -> np.ndarray:
@@ -287,13 +344,20 @@ class VectorIndex:
 
     def search(self, vector: np.ndarray, k: int, filt: SearchFilter = SearchFilter()) -> dict[str, float]:
         """Record id -> cosine similarity for the ``k`` nearest records passing ``filt``."""
-        if len(self._index) == 0 or k <= 0:
+        total = len(self)
+        if total == 0 or k <= 0:
             return {}
         filtered = bool(filt.designs) or filt.since is not None or filt.until is not None
-        want = min(len(self._index), k * (4 if filtered else 1) * (4 if self.multi else 1))
-        found = self._index.search(vector.astype(np.float32), want)
+        want = min(total, k * (4 if filtered else 1) * (4 if self.multi else 1))
+        q = quantise_i8(vector)
+        found: list[tuple[float, int]] = []
+        for s in self.shards.values():
+            if len(s.index):
+                got = s.index.search(q, min(want, len(s.index)))
+                found += zip(np.asarray(got.distances, dtype=float).tolist(), np.asarray(got.keys).tolist())
+        found.sort()
         sims: dict[int, float] = {}
-        for key, dist in zip(found.keys, found.distances):
+        for dist, key in found[:want]:
             sims.setdefault(int(key), 1.0 - float(dist))        # best passage first: a record's max
         rowids = list(sims)
         ids = _ids_for(self.store, rowids, filt)
@@ -305,20 +369,26 @@ class VectorIndex:
         if not record_ids:
             return {}
         rows = _rowids_for(self.store, record_ids)
-        keys = [r for r in rows.values() if r in self._index]
-        if not keys:
-            return {}
-        got = self._index.get(np.array(keys, dtype=np.uint64))
-        if self.multi:          # one (passages, dim) block per key: score each key by its best row
-            parts = [np.asarray(b, dtype=np.float32).reshape(-1, self.embedder.dim) for b in got]
-            vecs = np.concatenate(parts)
-            starts = np.cumsum([0] + [len(p) for p in parts[:-1]])
-        else:
-            vecs = np.asarray(got, dtype=np.float32).reshape(len(keys), -1)
-            starts = np.arange(len(keys))
         q = vector.astype(np.float32)
-        sims = (vecs @ q) / np.maximum(np.linalg.norm(vecs, axis=1) * max(float(np.linalg.norm(q)), 1e-12), 1e-12)
-        by_row = dict(zip(keys, np.maximum.reduceat(sims, starts).tolist()))
+        qn = max(float(np.linalg.norm(q)), 1e-12)
+        by_row: dict[int, float] = {}
+        for n, s in self.shards.items():
+            lo, hi = s.files.rows
+            keys = [r for r in rows.values() if lo <= r < hi]
+            held = np.atleast_1d(s.index.contains(np.array(keys, dtype=np.uint64))) if keys and len(s.index) else []
+            keys = [k for k, ok in zip(keys, held) if ok]
+            if not keys:
+                continue
+            got = s.index.get(np.array(keys, dtype=np.uint64))
+            if self.multi:      # one (passages, dim) block per key: score each key by its best row
+                parts = [np.asarray(b, dtype=np.float32).reshape(-1, self.embedder.dim) for b in got]
+                vecs = np.concatenate(parts)
+                starts = np.cumsum([0] + [len(p) for p in parts[:-1]])
+            else:
+                vecs = np.asarray(got, dtype=np.float32).reshape(len(keys), -1)
+                starts = np.arange(len(keys))
+            sims = (vecs @ q) / np.maximum(np.linalg.norm(vecs, axis=1) * qn, 1e-12)
+            by_row.update(zip(keys, np.maximum.reduceat(sims, starts).tolist()))
         return {rid: by_row[r] for rid, r in rows.items() if r in by_row}
 
 
@@ -342,62 +412,7 @@ def _rowids_for(store: Store, ids: Sequence[str]) -> dict[str, int]:
     return out
 
 
-_OPEN: dict[tuple[str, str], VectorIndex] = {}
-_META_KEY = "embedder"
-
-
-def embedder_name(store: Store) -> str:
-    """The embedder a store's vectors are made with: the one recorded in the store (named at
-    ingest with ``--embedder``), else ``$EVIDEX_EMBEDDER``, else the default."""
-    row = store.conn.execute("SELECT value FROM meta WHERE key = ?", (_META_KEY,)).fetchone()
-    from ..settings import current    # the embedder setting ($EVIDEX_EMBEDDER, config file)
-    return row[0] if row else (current().embedder or DEFAULT_EMBEDDER)
-
-
-def set_embedder_name(store: Store, name: str) -> None:
-    """Record the store's embedder; the next sync builds its index (the old one stays on disk
-    under its own settings hash, so switching back costs nothing)."""
-    if name not in EMBEDDERS:
-        raise ValueError(f"unknown embedder {name!r}; choose from {', '.join(EMBEDDERS)}")
-    row = store.conn.execute("SELECT value FROM meta WHERE key = ?", (_META_KEY,)).fetchone()
-    if row and row[0] == name:
-        return                      # already so: a re-run writes nothing
-    with store.conn:
-        store.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (_META_KEY, name))
-
-
-def store_index(store: Store, sync: bool = True, progress: bool = False) -> VectorIndex | None:
-    """The vector index of the store's embedder, or None when that embedder is not installed
-    (retrieval is then lexical; ``missing_embedder`` says why)."""
-    name = embedder_name(store)
-    if not embedding_available(name):
-        return None
-    return open_index(store, get_embedder(name), sync=sync, progress=progress)
-
-
-def missing_embedder(store: Store) -> str | None:
-    """A one-line explanation when the store's embedder cannot be loaded here, else None."""
-    name = embedder_name(store)
-    if embedding_available(name):
-        return None
-    hint = f" (pip install 'evidex[{name}]')" if name != DEFAULT_EMBEDDER else ""
-    return f"the store's embedder {name!r} is not installed{hint}: searching lexically"
-
-
-def open_index(store: Store, embedder: Embedder, sync: bool = True, progress: bool = False) -> VectorIndex:
-    """The store's vector index for ``embedder`` (cached per process), synced unless told not to."""
-    key = (str(Path(store.path).resolve()), embedder.name)
-    ix = _OPEN.get(key)
-    if ix is None or ix.store is not store:
-        ix = VectorIndex(store, embedder)
-        _OPEN[key] = ix
-    else:
-        ix.refresh()
-    if sync and ix.stale():
-        ix.sync(progress=progress)
-    return ix
-
-
-def _progress(enabled: bool, total: int):
+def _progress(enabled: bool, total: int, name: str = "embed"):
     from tqdm import tqdm
-    return tqdm(total=total, unit=" rec", desc="embed", disable=not enabled, mininterval=0.5, dynamic_ncols=True)
+    return tqdm(total=total, unit=" rec", desc=f"embed {name}", disable=not enabled, mininterval=0.5,
+                dynamic_ncols=True)
