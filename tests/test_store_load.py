@@ -162,7 +162,8 @@ def test_update_replaces_lexical_doc_and_unchanged_is_skipped(db_path):
         assert store.search('"quokkaphobia"') == []
         assert store.get("doi:10.1/x").record.title == "Naltrexone for wombatitis"
         assert store.count() == 1
-        assert store.lexical.ids() == ["doi:10.1/x"]            # replaced, not added beside
+        rowid = store.conn.execute("SELECT rowid FROM records WHERE id = 'doi:10.1/x'").fetchone()[0]
+        assert store.lexical.rowids() == [rowid]                 # replaced, not added beside
 
 
 def test_delete_citation_removes_stored_record(tmp_path, db_path):

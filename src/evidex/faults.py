@@ -9,8 +9,10 @@ SIGKILL. Unset, as always outside those tests, ``checkpoint`` is one comparison.
 Stages, in pipeline order (``STAGES``):
   parse          a record has been read from a source file        (load.ingest_items)
   enrich         a batch has been appraised, not yet written      (load._flush)
-  lexical        a batch's records and FTS5 rows written, transaction still open (store.write_batch)
+  lexical        a batch's records and outbox rows written, transaction still open (store.write_batch)
   commit         a batch's transaction committed                  (store.write_batch)
+  index          outbox applied to the lexical index (tantivy), not yet committed there
+                                                                  (store._commit_lexical)
   embed          a batch of records embedded, not yet in the index (index.vectors.sync)
   vector_add     vectors added to the in-memory index, not saved      (index.vectors.sync)
   vector_save    the next index file written and synced, not yet committed (index.files)
@@ -24,7 +26,7 @@ import os
 import signal
 
 ENV = "EVIDEX_CRASH_AT"
-STAGES = ("parse", "enrich", "lexical", "commit", "embed", "vector_add", "vector_save", "vector_commit",
+STAGES = ("parse", "enrich", "lexical", "commit", "index", "embed", "vector_add", "vector_save", "vector_commit",
           "manifest")
 
 

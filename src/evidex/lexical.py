@@ -135,12 +135,14 @@ class LexicalIndex:
     def num_docs(self) -> int:
         return self.searcher.num_docs
 
-    def ids(self) -> list[str]:
-        """Every indexed record id (with repeats, if an id were indexed twice): for checks."""
-        out: list[str] = []
-        for term, count in self.searcher.terms_with_prefix("id", ""):
-            out.extend([term] * count)
-        return out
+    def rowids(self) -> list[int]:
+        """The SQLite rowid of every live document, sorted (a record indexed twice shows twice):
+        for checks that the index holds each stored record exactly once."""
+        n = self.searcher.num_docs
+        if not n:
+            return []
+        hits = self.searcher.search(tantivy.Query.all_query(), n, count=False).hits
+        return sorted(self.searcher.fast_field_values("rowid", [addr for _, addr in hits]))
 
     def terms_ending(self, suffixes: tuple[str, ...], limit: int) -> list[str]:
         """Indexed words (stemmed) ending with any suffix, in the most documents first."""

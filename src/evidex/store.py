@@ -131,7 +131,7 @@ class Store:
         self._seen_seq = self._lexical_seq()
         self._applied_upto = 0          # outbox rows applied to the open writer, not yet committed
         self._uncommitted = 0
-        if self.lexical.created and self.count() and not self._log_pending():
+        if not self._log_pending() and (self.lexical.created or not self.lexical.num_docs()) and self.count():
             self._log_everything()      # the folder was lost or made for other fields: rebuild it
         self._sync_lexical(wait=upgraded, progress=upgraded)
 
