@@ -13,6 +13,7 @@ cannot open it simply appraises every record, and the writer still skips unchang
 """
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,9 +24,14 @@ from .shards import CHUNK, Shard
 MAX_RETRIES = 3
 
 
-def _read_file(path: str, chunk: int, db: str | None) -> Iterator[Shard]:
-    """Runs on a Ray worker: the shards of one file."""
+def _read_file(path: str, cwd: str, chunk: int, db: str | None) -> Iterator[Shard]:
+    """Runs on a Ray worker: the shards of one file. The path is read as the writer wrote it,
+    from the writer's folder, so records name their source exactly as in one process."""
+    import os
+
     from evidex.shards import file_shards, readonly_lookup
+    if os.path.isdir(cwd):
+        os.chdir(cwd)
     yield from file_shards(Path(path), chunk, readonly_lookup(db))
 
 
@@ -52,12 +58,13 @@ def ray_shards(jobs: Iterable[Job], address: str | None = None, chunk: int = CHU
         jobs = iter(jobs)
         queue: deque[tuple[Job, object]] = deque()
         db_arg = str(Path(db).resolve()) if db else None
+        cwd = os.getcwd()
 
         def submit() -> bool:
             job = next(jobs, None)
             if job is None:
                 return False
-            queue.append((job, task.remote(str(Path(job.path).resolve()), chunk, db_arg)))
+            queue.append((job, task.remote(str(job.path), cwd, chunk, db_arg)))
             return True
 
         while len(queue) < ahead and submit():

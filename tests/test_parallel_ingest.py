@@ -1,0 +1,111 @@
+"""Parallel ingest (issue 10): the per-file function, its shards, and a process pool whose
+single writer leaves exactly the store one process leaves."""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from evidex.enrich import appraise
+from evidex.ingest import Deletion
+from evidex.load import IngestReport, _apply, ingest_paths
+from evidex.records import Problem, Record, Section
+from evidex.shards import Shard, file_shards, item_shards
+from evidex.store import Store
+
+from .conftest import need_data
+
+
+def _rec(rid: str, title: str) -> Record:
+    return Record(id=rid, title=title, sections=(Section("", "Fifty adults were randomised. Pain fell."),))
+
+
+def _full_digest(store: Store) -> str:
+    """Every stored record and appraisal, not only the content hashes ``checksum`` covers."""
+    h = hashlib.sha256()
+    ids = [r[0] for r in store.conn.execute("SELECT id FROM records ORDER BY id")]
+    got = store.get_many(ids)
+    for rid in ids:
+        h.update(repr((got[rid].record, got[rid].appraisal)).encode())
+    return h.hexdigest()
+
+
+def test_shards_are_bounded_and_keep_deletion_order():
+    items = [_rec(f"t:{i}", f"Trial {i}") for i in range(5)] + [Deletion("t:1"), _rec("t:1", "Back again"),
+                                                                 Problem("f", "line 9", "bad"), _rec("t:1", "Last")]
+    shards = list(item_shards(items, "f", chunk=2))
+    assert [len(s.items) for s in shards] == [2, 2, 1, 1]
+    assert shards[2].deletions == ("t:1",)               # applied before the record read after it
+    assert shards[3].items[0][0].title == "Last" and shards[3].read == 2   # last version of the shard wins
+    assert shards[3].problems == (Problem("f", "line 9", "bad"),)
+    assert [s.last for s in shards] == [False, False, False, True]
+    assert all(a == appraise(r) for s in shards for r, a in s.items)
+
+
+def test_unchanged_records_are_not_appraised_but_rechecked_by_the_writer(db_path):
+    """A worker may look up a record before an earlier file of the run changes it: the writer
+    compares again and appraises what is no longer the same."""
+    v1, v2 = _rec("pmid:7", "Version one"), _rec("pmid:7", "Version two")
+    with Store(db_path) as store:
+        store.write_batch([(v1, appraise(v1))])
+        (stale,) = item_shards([v1], chunk=10, lookup=store.hashes)
+        assert stale.items == ((v1, None),)                        # unchanged when the worker looked
+        store.write_batch([(v2, appraise(v2))])                    # an earlier file in the run
+        report = IngestReport()
+        _apply(store, stale, report)
+        assert store.get("pmid:7").record.title == "Version one"
+        assert store.get("pmid:7").appraisal == appraise(v1)
+        assert report.stats.updated == 1
+        _apply(store, stale, report)                               # now truly unchanged
+        assert report.stats.unchanged == 1
+
+
+def test_file_shards_of_a_real_file(tmp_path):
+    path = need_data("pubmed_xml", "titipata_medline16n0902_sample.xml")
+    shards = list(file_shards(path, chunk=250))
+    assert [s.seq for s in shards] == [0, 1, 2] and shards[-1].last and not shards[-1].failed
+    assert sum(s.read for s in shards) == 604
+    assert shards[-1].deletions                                  # the sample's DeleteCitation
+
+
+def test_pool_store_equals_single_process_store(tmp_path):
+    paths = [need_data("pubmed_xml"), need_data("medline_text")]
+    spills = set(os.listdir(tempfile.gettempdir()))
+    stores = {}
+    for workers in (1, 2):
+        with Store(tmp_path / f"w{workers}.db") as store:
+            report = ingest_paths(store, paths, embed=False, workers=workers)
+            stores[workers] = (store.checksum(), _full_digest(store), report.summary(),
+                               sorted(map(str, report.problems)))
+            if workers == 2:    # records compared by hash in the workers, then again by the writer
+                again = ingest_paths(store, paths, embed=False, workers=workers, force=True)
+                assert again.stats.added == again.stats.updated == 0 and again.records_read == report.records_read
+                assert _full_digest(store) == stores[workers][1]
+    assert stores[1] == stores[2]
+    assert not [n for n in set(os.listdir(tempfile.gettempdir())) - spills if n.startswith("evidex-shards-")]
+
+
+def test_pool_marks_files_done_and_skips_them(tmp_path):
+    src = need_data("pubmed_xml", "titipata_medline16n0902_sample.xml")
+    copies = []
+    for i in range(3):
+        dst = tmp_path / f"part{i}.xml"
+        text = src.read_text(encoding="utf-8").replace("<PMID Version=\"1\">", f"<PMID Version=\"1\">{i + 1}00")
+        dst.write_text(text, encoding="utf-8")
+        copies.append(dst)
+    with Store(tmp_path / "p.db") as store:
+        first = ingest_paths(store, copies, embed=False, workers=2)
+        assert first.ok and first.records_read == 3 * 604
+        again = ingest_paths(store, copies, embed=False, workers=2)
+        assert again.files_skipped == 3 and again.records_read == 0
+
+
+def test_shard_round_trips_through_pickle():
+    import pickle
+    rec = replace(_rec("x:1", "A trial"), metadata={"k": [1, 2]})
+    shard = Shard("f", 0, ((rec, appraise(rec)),), ("x:2",), (Problem("f", "", "m"),), 1, True)
+    back = pickle.loads(pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == shard and back.items[0][0].metadata == {"k": [1, 2]}
+    assert isinstance(Path(back.path), Path)
