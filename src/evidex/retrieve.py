@@ -1,6 +1,7 @@
 """Query -> ranked candidate records with their passages: hybrid BM25 + semantic search.
 
-Lexical side: the store's FTS5 BM25 index. Two passes for ``ask``: a strict one
+Lexical side: the store's BM25 index (tantivy, ``evidex.lexical``), queried with FTS5-style
+MATCH strings (quoted phrases, AND, OR, parentheses). Two passes for ``ask``: a strict one
 (intervention AND condition, synonyms expanded) for direct evidence, then a broad one
 (intervention alone) so that indirect evidence — the same drug in another condition — is
 found and can be labelled as such, never passed off.
@@ -89,7 +90,7 @@ def related_expression(query: Query) -> str:
 
 
 def match_expressions(query: Query) -> tuple[str, str]:
-    """(strict, broad) FTS5 MATCH strings for a parsed query (pure)."""
+    """(strict, broad) MATCH strings (FTS5 syntax, run by ``evidex.lexical``) for a parsed query (pure)."""
     inter = _any(f for c in query.interventions for f in query_forms(query, c))
     cond = _any(f for c in query.conditions for f in expansions(c))
     keys = _any(query.keywords)

@@ -100,7 +100,7 @@ class SearchFilter:
 @dataclass(frozen=True)
 class Hit:
     record_id: str
-    score: float          # higher is better (negated FTS5 bm25)
+    score: float          # BM25, higher is better
 
 
 @dataclass
