@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-import evidex.store as store_mod
+import evidex.outbox as outbox_mod
 from evidex.enrich import appraise
 from evidex.lexical import LexicalIndex
 from evidex.records import Record, Section
@@ -86,7 +86,7 @@ def test_a_busy_writer_leaves_the_outbox_to_be_applied_later(db_path, monkeypatc
         store.write_batch([(DOCS[0], appraise(DOCS[0]))])
         other = LexicalIndex(store.lexical.folder)
         other.writer()                                  # another writer holds the folder
-        monkeypatch.setattr(store_mod, "WRITER_WAIT_S", 0.2)
+        monkeypatch.setattr(outbox_mod, "WRITER_WAIT_S", 0.2)
         store.write_batch([(DOCS[2], appraise(DOCS[2]))])
         assert store.has("c") and _ids(store, '"cholesterol"') == []        # not yet indexed
         assert store.conn.execute("SELECT id, op FROM index_log").fetchall() == [("c", "put")]
@@ -162,8 +162,8 @@ def test_killed_between_the_sqlite_and_the_index_commit_heals_to_identical_hits(
 
 def test_replaying_the_whole_outbox_again_changes_no_hit(small):
     before = {q: small.search(q, 10) for q in QUERIES + ['"naltrexone" OR "dose"']}
-    small._log_everything()
-    small._sync_lexical(wait=True)
+    small.outbox.log_everything()
+    small.outbox.sync(wait=True)
     assert {q: small.search(q, 10) for q in before} == before
     assert len(small.lexical.rowids()) == small.count() == 5
 

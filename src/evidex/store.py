@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .faults import checkpoint
-from .lexical import BODY_WEIGHT, TITLE_WEIGHT, Doc, LexicalBusy, LexicalIndex
+from .lexical import BODY_WEIGHT, TITLE_WEIGHT, Doc, LexicalIndex
+from .outbox import Outbox
 from .packing import SCHEMA as PACKING_SCHEMA
 from .packing import TRAIN_MIN, Packer
 from .records import Appraisal, Problem, Record
@@ -59,9 +59,6 @@ CREATE TABLE IF NOT EXISTS index_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, id 
 """
 __all__ = ["BODY_WEIGHT", "TITLE_WEIGHT", "SCHEMA_VERSION", "Hit", "SearchFilter", "Store", "StoredRecord",
            "WriteStats", "default_db_path", "filter_sql"]
-COMMIT_DOCS = 50_000      # documents applied to the index per commit when replaying a long outbox
-LOG_CHUNK = 20_000        # outbox rows read per step of a replay
-WRITER_WAIT_S = 30.0      # how long a writing process waits for another to finish applying
 
 
 def default_db_path() -> Path:
@@ -128,11 +125,9 @@ class Store:
             self.conn.execute("ALTER TABLE files ADD COLUMN problems TEXT NOT NULL DEFAULT '[]'")
         self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
         self.lexical = LexicalIndex(Path(str(self.path) + ".lexical"))
-        self._seen_seq = self._lexical_seq()
-        self._applied_upto = 0          # outbox rows applied to the open writer, not yet committed
-        self._uncommitted = 0
-        if not self._log_pending() and (self.lexical.created or not self.lexical.num_docs()) and self.count():
-            self._log_everything()      # the folder was lost or made for other fields: rebuild it
+        self.outbox = Outbox(self.conn, self.lexical, self.packer.unpack)
+        if not self.outbox.pending() and (self.lexical.created or not self.lexical.num_docs()) and self.count():
+            self.outbox.log_everything()      # the folder was lost or made for other fields: rebuild it
         self._sync_lexical(wait=upgraded, progress=upgraded)
 
     def close(self) -> None:
@@ -214,83 +209,10 @@ class Store:
             self._sync_lexical(wait=True, fresh=fresh, fresh_upto=last)
         return stats
 
-    # -- the outbox -----------------------------------------------------------------
-    def _lexical_seq(self) -> int:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'lexical_seq'").fetchone()
-        return int(row[0]) if row else 0
-
-    def _log_pending(self) -> bool:
-        return self.conn.execute("SELECT 1 FROM index_log WHERE seq > ? LIMIT 1",
-                                 (self._applied_upto,)).fetchone() is not None
-
-    def _log_everything(self) -> None:
-        with self.conn:
-            self.conn.execute("INSERT INTO index_log (id, op) SELECT id, 'put' FROM record_data ORDER BY rowid")
-
     def _sync_lexical(self, wait: bool, fresh: dict[str, Doc] | None = None, fresh_upto: int = 0,
-                      commit: bool = True, progress: bool = False) -> None:
-        """Apply the outbox to the lexical index and (with ``commit``, or once ``COMMIT_DOCS``
-        are waiting) commit it. Another process applying it: wait for it (``wait``) or leave
-        the rows to it. Safe to repeat at any point: a row is cleared only after the index
-        commit that holds it."""
-        if not self._log_pending():
-            if commit and self._uncommitted:
-                self._commit_lexical()
-            return
-        deadline = time.monotonic() + (WRITER_WAIT_S if wait else 0.0)
-        while True:
-            try:
-                self.lexical.writer()
-                break
-            except LexicalBusy:
-                if time.monotonic() >= deadline:
-                    return              # the process applying it will clear these rows too
-                time.sleep(0.05)
-        total = self.conn.execute("SELECT count(*) FROM index_log WHERE seq > ?", (self._applied_upto,)).fetchone()[0]
-        bar = _progress(total, progress)
-        try:
-            while True:
-                rows = self.conn.execute("SELECT seq, id FROM index_log WHERE seq > ? ORDER BY seq LIMIT ?",
-                                         (self._applied_upto, LOG_CHUNK)).fetchall()
-                if not rows:
-                    break
-                latest = {rid: seq for seq, rid in rows}
-                use = fresh if fresh is not None else {}
-                docs = [use[rid] for rid, seq in latest.items() if rid in use and seq <= fresh_upto]
-                need = [rid for rid, seq in latest.items() if not (rid in use and seq <= fresh_upto)]
-                docs += self._docs(need)
-                self.lexical.apply(list(latest), docs)
-                self._applied_upto = rows[-1][0]
-                self._uncommitted += len(latest)
-                bar.update(len(rows))
-                if self._uncommitted >= COMMIT_DOCS:
-                    self._commit_lexical()
-        finally:
-            bar.close()
-        if commit:
-            self._commit_lexical()
-
-    def _commit_lexical(self) -> None:
-        checkpoint("index")                 # SQLite committed, the lexical index not yet
-        self.lexical.commit()
-        with self.conn:
-            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('lexical_seq', ?)", (str(self._applied_upto),))
-            self.conn.execute("DELETE FROM index_log WHERE seq <= ?", (self._applied_upto,))
-        self._seen_seq = self._applied_upto
-        self._uncommitted = 0
-        self.lexical.release()
-
-    def _docs(self, ids: list[str]) -> list[Doc]:
-        """The index documents of those ``ids`` still stored, read from SQLite."""
-        out: list[Doc] = []
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            marks = ",".join("?" * len(chunk))
-            for rowid, rid, title, rec, design, year in self.conn.execute(
-                    f"SELECT rowid, id, title, record, design, year FROM record_data WHERE id IN ({marks})", chunk):
-                sections = json.loads(self.packer.unpack(rec)).get("sections", ())
-                out.append(Doc(rid, rowid, title, "\n".join(s.get("text", "") for s in sections), design, year))
-        return out
+                      progress: bool = False) -> None:
+        """Apply the outbox to the lexical index (``evidex.outbox``)."""
+        self.outbox.sync(wait, fresh, fresh_upto, progress)
 
     @staticmethod
     def _hashes(cur: sqlite3.Cursor, ids: list[str]) -> dict[str, tuple[int, str]]:
@@ -361,7 +283,7 @@ class Store:
         if not suffixes:
             return []
         self._fresh_searcher()
-        key = (self._seen_seq, tuple(suffixes), limit)
+        key = (self.outbox.seen, tuple(suffixes), limit)
         if getattr(self, "_terms_cache", (None,))[0] != key:
             self._terms_cache = (key, self.lexical.terms_ending(tuple(suffixes), limit))
         return list(self._terms_cache[1])
@@ -386,10 +308,7 @@ class Store:
         """Apply what the outbox holds (when no other process is applying it) and see the
         index's latest commit, whoever made it."""
         self._sync_lexical(wait=False)
-        seq = self._lexical_seq()
-        if seq != self._seen_seq:
-            self.lexical.reload()
-            self._seen_seq = seq
+        self.outbox.refresh()
 
 
 def filter_sql(filt: SearchFilter, table: str = "") -> tuple[list[str], list[object]]:
@@ -419,11 +338,3 @@ def _with_title(text: str | None, title: str | None) -> str | None:
         return text
     head = '{"title": ' + json.dumps(title, ensure_ascii=False)
     return head + ("}" if text.strip() == "{}" else ", " + text[1:])
-
-
-def _progress(total: int, enabled: bool):
-    import sys
-
-    from tqdm import tqdm
-    return tqdm(total=total, unit=" rec", desc="lexical index", disable=not (enabled and sys.stderr.isatty()),
-                mininterval=0.5)
