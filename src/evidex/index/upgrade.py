@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .embed import settings_hash
+from .embed import Embedder, settings_hash
 from .files import IndexFiles
 
 if TYPE_CHECKING:
@@ -24,20 +24,20 @@ LEGACY_HNSW = {"metric": "cos", "dtype": "f16", "connectivity": 16, "expansion_a
 BATCH = 8192
 
 
-def legacy_settings(ix: VectorIndex) -> dict[str, object]:
+def legacy_settings(embedder: Embedder) -> dict[str, object]:
     """The settings (hence the folder name) the same embedder's index had in format 1."""
-    settings: dict[str, object] = {"embedder": ix.embedder.settings(), "index": {"kind": "usearch-hnsw", **LEGACY_HNSW},
+    settings: dict[str, object] = {"embedder": embedder.settings(), "index": {"kind": "usearch-hnsw", **LEGACY_HNSW},
                                    "format": 1}
-    if ix.multi:
+    if embedder.chunk_sentences > 0:
         settings["index"]["multi"] = True           # type: ignore[index]
-        settings["sentences_per_chunk"] = ix.chunk
+        settings["sentences_per_chunk"] = embedder.chunk_sentences
     return settings
 
 
 def upgrade(ix: VectorIndex) -> str:
     """Move a format-1 index of ``ix``'s embedder into ``ix``'s shards (the caller holds the
     writer lock). Returns what was done: none, upgraded, dropped or leftover."""
-    key = settings_hash(legacy_settings(ix))
+    key = settings_hash(legacy_settings(ix.embedder))
     folder = ix.folder.parent / key
     conn = ix.store.conn
     if not folder.is_dir():
