@@ -33,10 +33,11 @@ import numpy as np
 
 from ..faults import checkpoint
 from ..lock import StoreBusy, store_lock
-from ..store import SearchFilter, Store, filter_sql
+from ..store import SearchFilter, Store
 from .embed import Embedder, settings_hash
 from .files import Generation, ensure_tables
 from .shards import HNSW, QUANTISATION, SHARD_ROWS, Shard, quantise_i8
+from .rows import ids_for, progress_bar, rowids_for
 from .texts import embed_text, record_texts
 from .upgrade import upgrade
 
@@ -208,7 +209,7 @@ class VectorIndex:
         if todo:
             save_every = max(1, save_every or getattr(self.embedder, "save_every", batch * SAVE_EVERY))
             batch = min(batch, save_every)
-            bar = _progress(progress, len(todo), self.embedder.name)
+            bar = progress_bar(progress, len(todo), self.embedder.name)
             done: list[tuple[int, str]] = []
             try:
                 for i in range(0, len(todo), batch):
@@ -360,7 +361,7 @@ class VectorIndex:
         for dist, key in found[:want]:
             sims.setdefault(int(key), 1.0 - float(dist))        # best passage first: a record's max
         rowids = list(sims)
-        ids = _ids_for(self.store, rowids, filt)
+        ids = ids_for(self.store, rowids, filt)
         out = {ids[r]: sims[r] for r in rowids if r in ids}
         return dict(list(out.items())[:k])
 
@@ -368,7 +369,7 @@ class VectorIndex:
         """Exact cosine of ``vector`` with the stored vectors of ``record_ids``."""
         if not record_ids:
             return {}
-        rows = _rowids_for(self.store, record_ids)
+        rows = rowids_for(self.store, record_ids)
         q = vector.astype(np.float32)
         qn = max(float(np.linalg.norm(q)), 1e-12)
         by_row: dict[int, float] = {}
@@ -390,29 +391,3 @@ class VectorIndex:
             sims = (vecs @ q) / np.maximum(np.linalg.norm(vecs, axis=1) * qn, 1e-12)
             by_row.update(zip(keys, np.maximum.reduceat(sims, starts).tolist()))
         return {rid: by_row[r] for rid, r in rows.items() if r in by_row}
-
-
-def _ids_for(store: Store, rowids: list[int], filt: SearchFilter) -> dict[int, str]:
-    out: dict[int, str] = {}
-    for i in range(0, len(rowids), 500):
-        chunk = rowids[i:i + 500]
-        extra, extra_params = filter_sql(filt)
-        where = [f"rowid IN ({','.join('?' * len(chunk))})", *extra]
-        params = [*chunk, *extra_params]
-        out.update(store.conn.execute(f"SELECT rowid, id FROM records WHERE {' AND '.join(where)}", params))
-    return out
-
-
-def _rowids_for(store: Store, ids: Sequence[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for i in range(0, len(ids), 500):
-        chunk = list(ids[i:i + 500])
-        out.update(store.conn.execute(
-            f"SELECT id, rowid FROM records WHERE id IN ({','.join('?' * len(chunk))})", chunk))
-    return out
-
-
-def _progress(enabled: bool, total: int, name: str = "embed"):
-    from tqdm import tqdm
-    return tqdm(total=total, unit=" rec", desc=f"embed {name}", disable=not enabled, mininterval=0.5,
-                dynamic_ncols=True)
