@@ -505,7 +505,7 @@ def worker_queries(db: Path, questions: list[str]) -> dict:
     warm_s = time.perf_counter() - t0
     base = _rss_mb()
     lat: dict[str, dict[str, list[float]]] = {name: {op: [] for op in ops} for name, _ in engines}
-    hits: dict[str, dict[str, list[list[str]]]] = {name: {"bm25": []} for name, _ in engines}
+    hits: dict[str, dict[str, list]] = {name: {"bm25": []} for name, _ in engines}
     for q in questions:
         for name, engine in engines:
             with engine():
@@ -514,7 +514,7 @@ def worker_queries(db: Path, questions: list[str]) -> dict:
                     got = fn(q)
                     lat[name][op].append((time.perf_counter() - t) * 1000)
                     if op == "bm25":
-                        hits[name]["bm25"].append([rid for rid, _ in got[:10]])
+                        hits[name]["bm25"].append([[rid, float(score)] for rid, score in got])
     return {"latency_ms": lat, "top10": hits, "warmup_s": warm_s, "fts5_reference": fts5_build, "rss_after_warmup_mb": base,
             "rss_end_mb": _rss_mb(), "records": store.count(), "engines": [n for n, _ in engines]}
 
@@ -539,7 +539,9 @@ def run_worker(args: argparse.Namespace, rest: list[str]) -> None:
     _preload()
     cpu0, wall0 = _cpu(), time.perf_counter()
     if args.worker in ("parse", "enrich"):
-        out = worker_parse(sorted(Path(args.files).glob("*.xml.gz")), args.worker == "enrich")
+        folder = Path(args.files)
+        files = [folder / name for name in rest] if rest else sorted(folder.glob("*.xml.gz"))
+        out = worker_parse(files, args.worker == "enrich")
     elif args.worker == "cli":
         out = worker_cli(rest)
     elif args.worker == "embed":
@@ -567,7 +569,9 @@ def stage(name: str, cmd: list[str], run_dir: Path) -> tuple[dict, dict]:
     out = run_dir / f"{name}.json"
     out.unlink(missing_ok=True)
     print(f"[{time.strftime('%H:%M:%S')}] {name} ...", file=sys.stderr, flush=True)
-    m = measure(cmd + (["--out", str(out)] if "--" not in cmd else []), run_dir / f"{name}.log")
+    if "--out" not in cmd:
+        cmd = [*cmd[:4], "--out", str(out), *cmd[4:]]       # after "python script --worker KIND"
+    m = measure(cmd, run_dir / f"{name}.log")
     got = json.loads(out.read_text()) if out.is_file() else {}
     m["work_cpu_s"], m["work_wall_s"] = got.get("work_cpu_s"), got.get("work_wall_s")
     print(f"    {m['wall_s']:.1f} s wall, {m['cpu_s']:.1f} s CPU, tree RSS {m['tree_rss_mb']:.0f} MB",
@@ -621,10 +625,13 @@ def run(args: argparse.Namespace) -> dict:
     folder_ok = cli_has("ingest", "md5") or cli_has("ingest", "baseline")
     inputs = [str(folder)] if folder_ok else [str(f) for f in files]
     report["cli"] = {"workers_option": has_workers, "ingest_folder": folder_ok, "embed_command": cli_has("embed")}
-    m_parse, w_parse = stage("parse", worker_cmd("parse", "--files", str(folder)), run_dir)
-    m_enrich, w_enrich = stage("enrich", worker_cmd("enrich", "--files", str(folder)), run_dir)
-    if w_parse.get("records") != n:
-        raise SystemExit(f"parse read {w_parse.get('records')} records, expected {n}")
+    sample = files[:args.stage_files] if args.stage_files else files
+    report["stage_records"] = expect = sum(min(PER_FILE, n - PER_FILE * i) for i in range(len(sample)))
+    names = [f.name for f in sample]
+    m_parse, w_parse = stage("parse", worker_cmd("parse", "--files", str(folder), "--", *names), run_dir)
+    m_enrich, w_enrich = stage("enrich", worker_cmd("enrich", "--files", str(folder), "--", *names), run_dir)
+    if w_parse.get("records") != expect or w_enrich.get("records") != expect:
+        raise SystemExit(f"parse read {w_parse.get('records')} records, expected {expect}")
     report["parse"], report["enrich"] = m_parse, m_enrich
     runs = {}
     keep: Path | None = None
@@ -647,13 +654,14 @@ def run(args: argparse.Namespace) -> dict:
     changed = [k for k in ("records", "counts", "files") if before[k] != after[k]]
     report["rerun"] = {**m_rerun, "changed": changed, "ratio_pct": 100 * m_rerun["wall_s"] / first["wall_s"],
                        "work_ratio_pct": 100 * wall(m_rerun) / wall(first)}
+    extra: list[str] = []
     if report["cli"]["embed_command"]:
-        extra = ["--workers", "2"] if cli_has("embed", "--workers") else []
+        extra = ["--workers", str(args.embed_workers)] if cli_has("embed", "--workers") else []
         m_embed, w_embed = stage("embed", [*worker_cmd("cli", "--out", str(run_dir / "embed.json")), "--",
                                            "embed", "--db", str(keep), "-q", *extra], run_dir)
     else:
         m_embed, w_embed = stage("embed", worker_cmd("embed", "--db", str(keep)), run_dir)
-    report["embed"] = {**m_embed, "worker": w_embed}
+    report["embed"] = {**m_embed, "worker": w_embed, "workers": args.embed_workers if extra else 1}
     report["bytes"] = sizes(keep)
     m_q, w_q = stage("queries", worker_cmd("queries", "--db", str(keep), "--questions", str(args.questions),
                                            *(["--queries", str(args.queries)] if args.queries else [])), run_dir)
@@ -682,17 +690,19 @@ def figures(r: dict) -> dict:
     first = next(iter(r["ingest"].values()))
     timed = first["worker"].get("timed_cpu_s", {})
     cpu_ingest = cpu(first)
-    cpu_enrich = max(cpu(r["enrich"]) - cpu(r["parse"]), 1e-9)
+    sampled = r.get("stage_records", n)          # parse and enrich read the first file(s) only
+    stages = {"parse": (sampled, cpu(r["parse"])),
+              "enrich": (sampled, max(cpu(r["enrich"]) - cpu(r["parse"]), 1e-9))}
     split = "store" in timed
-    stages = {"parse": cpu(r["parse"]), "enrich": cpu_enrich}
     if split and timed.get("lexical"):
-        stages["store"], stages["lexical index"] = timed["store"], timed["lexical"]
+        stages["store"], stages["lexical index"] = (n, timed["store"]), (n, timed["lexical"])
     elif split:
-        stages["store + lexical index"] = timed["store"]
+        stages["store + lexical index"] = (n, timed["store"])
     else:
-        stages["store + lexical index"] = max(cpu_ingest - cpu(r["enrich"]), 1e-9)
-    stages["embed"] = cpu(r["embed"])
-    serial = (timed.get("store", 0) + timed.get("lexical", 0)) if split else stages["store + lexical index"]
+        rest = cpu_ingest - n * cpu(r["enrich"]) / sampled
+        stages["store + lexical index"] = (n, max(rest, 1e-9))
+    stages["embed"] = (n, cpu(r["embed"]))
+    serial = sum(c for k, (_, c) in stages.items() if k in ("store", "lexical index", "store + lexical index"))
     runs = {}
     for name, m in r["ingest"].items():
         runs[name] = {"workers": m["workers"], "command_wall_s": m["wall_s"], "wall_s": wall(m), "cpu_s": cpu(m),
@@ -708,8 +718,8 @@ def figures(r: dict) -> dict:
     overlap = None
     if len(tops) == 2:
         a, b = (tops[e]["bm25"] for e in tops)
-        pairs = [(set(x), set(y)) for x, y in zip(a, b) if x or y]
-        overlap = sum(len(x & y) / max(len(x | y), 1) for x, y in pairs) / len(pairs) if pairs else None
+        pairs = [(x, y) for x, y in zip(a, b) if x or y]
+        overlap = sum(tie_overlap(x, y) for x, y in pairs) / len(pairs) if pairs else None
     ref = r["queries"].get("fts5_reference") or {}
     if ref:
         per_rec_fts5 = ref["bytes"] / n
@@ -723,7 +733,7 @@ def figures(r: dict) -> dict:
             "input_gb": r["input_bytes"] / n * FULL / 1e9,
             "ingest_h": {2: hours(2), 16: hours(16)},
             "ingest_h_measured_2": FULL / (n / wall(w2)) / 3600 if w2 else None,
-            "embed_h": {2: FULL * stages["embed"] / n / 2 / 3600, 16: FULL * stages["embed"] / n / 16 / 3600},
+            "embed_h": {k: FULL * stages["embed"][1] / n / k / 3600 for k in (2, 16)},
             "ram_ingest_mb": max(m["tree_rss_mb"] for m in r["ingest"].values()),
             "ram_query_mb": r["queries"]["tree_rss_mb"]}
     peak = max(m["tree_rss_mb"] for m in [*r["ingest"].values(), r["rerun"]])
@@ -738,11 +748,26 @@ def figures(r: dict) -> dict:
     else:
         targets.append({"name": "re-run changes nothing", "target": "no change", "measured": "no change",
                         "status": "OK"})
-    return {"stages": {k: {"cpu_s": v, "per_core": per_core(n, v)} for k, v in stages.items()}, "runs": runs,
-            "bm25_top10_jaccard": overlap, "fts5_reference_bytes_per_record": per_rec_fts5 if ref else None,
+    return {"stages": {k: {"records": c, "cpu_s": v, "per_core": per_core(c, v)} for k, (c, v) in stages.items()},
+            "runs": runs,
+            "bm25_top10_agreement": overlap, "fts5_reference_bytes_per_record": per_rec_fts5 if ref else None,
             "fts5_reference_build": ref or None,
             "bytes_per_record": per_rec, "latency": lat, "projection": proj, "targets": targets,
             "writer_split": "timed" if split else "by difference", "main_engine": main_engine}
+
+
+def tie_overlap(a: list, b: list, k: int = 10) -> float:
+    """Share of each engine's top k found in the other's top k, counting a record tied with
+    the other's k-th score as found (resampled texts tie often, and engines break ties
+    differently); the mean of the two directions. ``a``, ``b``: [[id, score]], best first."""
+    def found(x: list, y: list) -> float:
+        top = [rid for rid, _ in x[:k]]
+        if not top:
+            return 1.0 if not y else 0.0
+        floor = y[min(k, len(y)) - 1][1] if y else float("inf")
+        within = {rid for rid, score in y if score >= floor - 1e-6 * abs(floor)}
+        return sum(rid in within for rid in top) / len(top)
+    return (found(a, b) + found(b, a)) / 2
 
 
 def markdown(r: dict, f: dict) -> str:
@@ -753,8 +778,9 @@ def markdown(r: dict, f: dict) -> str:
            f"`evidex ingest --workers`: {'yes' if r['cli']['workers_option'] else 'not offered'}; "
            f"`evidex embed`: {'yes' if r['cli']['embed_command'] else 'not offered (load.sync_vectors)'}.", "",
            "**Stages** (records per CPU-second = records/s per core; CPU includes child processes)", ""]
-    out.append(common.table(["stage", "CPU s", "records/s per core"],
-                            [[k, fmt(v["cpu_s"], 1), fmt(v["per_core"])] for k, v in f["stages"].items()]))
+    out.append(common.table(["stage", "records", "CPU s", "records/s per core"],
+                            [[k, fmt(v["records"]), fmt(v["cpu_s"], 1), fmt(v["per_core"])]
+                             for k, v in f["stages"].items()]))
     out += ["", f"Store / lexical split: {f['writer_split']} (writer calls wrapped in the 1-worker run: "
             f"{next(iter(r['ingest'].values()))['worker'].get('wrapped')}).", "", "**Ingest runs** (parse + enrich + "
             "store + lexical index, no embedding; tree RSS = sum over the process and its children)", ""]
@@ -796,7 +822,8 @@ def markdown(r: dict, f: dict) -> str:
         out += ["", f"FTS5 beside tantivy: `evidex.fts5_reference` rebuilt the FTS5 index of the same records in "
                 f"{b['wall_s']:.1f} s ({b['cpu_s']:.1f} CPU s), {f['fts5_reference_bytes_per_record']:,.0f} bytes per "
                 f"record against tantivy's {f['bytes_per_record']['lexical']:,.0f}; the two engines' BM25 top-10s "
-                f"agree with a mean Jaccard of {common.fmt(f['bm25_top10_jaccard'], 2)}."]
+                f"agree at {common.fmt(f['bm25_top10_agreement'], 2)} (share of one's top 10 in the other's, ties at the "
+                f"10th score counted: resampled texts tie often and the engines break ties differently)."]
     p = f["projection"]
     out += ["", f"**Projection to {FULL / 1e6:.0f}M citations** (per-record figures above times {FULL:,}; ingest "
             "hours = max(all ingest CPU / cores, the single writer's CPU) — the writer is the serial part)", ""]
@@ -832,6 +859,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", default=str(DEFAULT_WORK), help="work folder (generated files, stores, reports)")
     ap.add_argument("--questions", default=str(QUESTIONS), help="questions file (category<TAB>question)")
     ap.add_argument("--queries", type=int, default=0, help="ask only the first N questions (0: all)")
+    ap.add_argument("--embed-workers", type=int, default=2, help="evidex embed --workers, when offered (default 2)")
+    ap.add_argument("--stage-files", type=int, default=1,
+                    help="files read by the parse and enrich stages (default 1: up to 30,000 citations; 0: all)")
     ap.add_argument("--commit", default="HEAD", help="measure src/evidex as committed at this revision (default HEAD)")
     ap.add_argument("--working-tree", action="store_true", help="measure the working tree's src/evidex instead")
     ap.add_argument("--code", help="measure an earlier snapshot of src/evidex (out/code-<sha>)")

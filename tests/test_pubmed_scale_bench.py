@@ -1,6 +1,6 @@
 """Smoke test of benchmarks/pubmed_scale.py: the baseline-style generator (file layout, md5
 files, new PMIDs, texts mixed from the real citations), the report's figures on a hand-made
-run, then the whole benchmark at 200 citations (~15-30 s) and the structure of its report."""
+run, then the whole benchmark at 100 citations (~13 CPU-s, 15-40 s) and the structure of its report."""
 from __future__ import annotations
 
 import gzip
@@ -99,12 +99,13 @@ def test_figures_projection_and_targets(bench):
 
 def test_whole_benchmark_small(bench, tmp_path):
     need_data("pubmed_xml")
-    proc = subprocess.run([sys.executable, str(SCRIPT), "--records", "200", "--work", str(tmp_path), "--queries", "2"],
+    proc = subprocess.run([sys.executable, str(SCRIPT), "--records", "100", "--work", str(tmp_path), "--queries", "2",
+                           "--embed-workers", "1"],
                           capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    data = json.loads((tmp_path / "report-200.json").read_text())
+    data = json.loads((tmp_path / "report-100.json").read_text())
     report, fig = data["report"], data["figures"]
-    assert report["records"] == 200 and report["files"] == 1
+    assert report["records"] == 100 and report["files"] == 1
     assert {"parse", "enrich", "embed"} <= set(fig["stages"])
     assert all(v["per_core"] > 0 for v in fig["stages"].values())
     assert report["rerun"]["changed"] == []
@@ -114,9 +115,16 @@ def test_whole_benchmark_small(bench, tmp_path):
         assert all(len(v) == 2 and min(v) > 0 for v in ops.values()), engine
     names = [t["name"] for t in fig["targets"]]
     assert len(names) == len(bench.TARGETS) + 1 and all(t["status"] in ("OK", "FAIL") for t in fig["targets"])
-    md = (tmp_path / "report-200.md").read_text()
+    md = (tmp_path / "report-100.md").read_text()
     assert md in proc.stdout
-    for heading in ("**Stages**", "**Ingest runs**", "**Bytes per record**", "**Query latency at 200 records**",
+    for heading in ("**Stages**", "**Ingest runs**", "**Bytes per record**", "**Query latency at 100 records**",
                     "**Projection to 37M citations**", "**Targets**"):
         assert heading in md
     assert re.search(r"\| full baseline < 15 min on 16 cores\? +\| (yes|no) ", md)
+
+
+def test_top10_agreement_counts_ties(bench):
+    assert bench.tie_overlap([["a", 3.0], ["b", 2.0], ["c", 2.0]], [["a", 9.0], ["c", 5.0], ["b", 5.0]], k=2) == 1.0
+    assert bench.tie_overlap([["a", 3.0], ["b", 2.0]], [["x", 3.0], ["y", 2.0]], k=2) == 0.0
+    assert bench.tie_overlap([["a", 3.0], ["b", 2.0]], [["a", 3.0], ["y", 2.0]], k=2) == 0.5
+    assert bench.tie_overlap([], [], k=10) == 1.0
