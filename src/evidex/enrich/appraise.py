@@ -4,12 +4,12 @@ from __future__ import annotations
 import re
 
 from ..records import Appraisal, Record
-from ..text import sentence_spans
 from ..vocab import find_terms, lookup
 from . import design, numbers, pico
 from .case import case_facts
 from .direction import study_direction
 from .roles import role_of_label, sentence_roles
+from .split import spans
 
 _DECISIVE = ("results", "conclusions")
 _DIGIT = re.compile(r"\d")
@@ -46,9 +46,9 @@ def appraise(record: Record, detail: bool = False) -> Appraisal:
     mentions = []
     offset = len(record.title) + 2
     seq = 1 if record.title else 0
-    seq += sum(1 for _ in sentence_spans(record.title)) - (1 if record.title else 0)
+    seq += len(spans(record.title)) - (1 if record.title else 0)
     for sec in record.sections:
-        for s, e in sentence_spans(sec.text):
+        for s, e in spans(sec.text):
             sentence = sec.text[s:e]
             sentences.append(sentence)
             if detail and _DIGIT.search(sentence):

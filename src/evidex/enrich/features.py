@@ -8,18 +8,26 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from itertools import repeat
 from dataclasses import dataclass
 from typing import Any
 
 _TOK = re.compile(r"[a-z]+|\d+")
+_SPELL_STEMS = ("randomis", "blinds", "riss", "organis", "utilis", "anaesthetis", "minimis")   # each _SPELL match has one
+_DIGITS = re.compile(r"\d+")
 # British -> American spellings of design words, so "randomised" and "randomized" are one feature.
 _SPELL = re.compile(r"(randomi|blind|ris|organi|utili|anaestheti|minimi)s(ed|ation|e|ing)")
 
 
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens; every number becomes "0" (values are not design cues)."""
-    low = _SPELL.sub(r"\1z\2", text.lower()).replace("anaesth", "anesth")
-    return ["0" if t[0].isdigit() else t for t in _TOK.findall(low)]
+    low = text.lower()
+    if any(stem in low for stem in _SPELL_STEMS):        # the substitution scans every position
+        low = _SPELL.sub(r"\1z\2", low)
+    low = low.replace("anaesth", "anesth")
+    # A run of digits is one token either way: write it as "0" before tokenising (a pass in C)
+    # rather than testing every token after.
+    return _TOK.findall(_DIGITS.sub("0", low))
 
 
 def ngrams(toks: list[str], prefix: str = "") -> set[str]:
@@ -68,8 +76,9 @@ class LinearModel:
 
     def margin(self, feats: Iterable[str]) -> float:
         # Iterate over the (few hundred) features, not the (many thousand) weights.
-        get = self.weights.get
-        return self.bias + sum(get(f, 0.0) for f in (feats if isinstance(feats, set) else set(feats)))
+        # map() in C, in the same order as a generator would: the same float sum.
+        feats = feats if isinstance(feats, set) else set(feats)
+        return self.bias + sum(map(self.weights.get, feats, repeat(0.0, len(feats))))
 
     def prob(self, feats: Iterable[str]) -> float:
         z = self.platt_a * self.margin(feats) + self.platt_b

@@ -12,9 +12,9 @@ import re
 from functools import lru_cache
 
 from ..records import Record
-from ..text import sentence_spans
 from . import models
 from .features import tokens
+from .split import sentences
 
 ROLES = ("background", "objective", "methods", "results", "conclusions")
 _LABEL_RULES = (
@@ -95,7 +95,7 @@ def sentence_roles(record: Record, use_model: bool = True) -> tuple[str, ...]:
             pending.clear()
 
     for sec in record.sections:
-        sents = [sec.text[s:e] for s, e in sentence_spans(sec.text)]
+        sents = sentences(sec.text)
         role = role_of_label(sec.label) if sec.label else None
         if role is None:
             pending.extend(sents)
