@@ -151,7 +151,8 @@ def fingerprint(db: Path) -> dict[str, object]:
     out["manifest_matches"] = sorted((m.get("file_key", m.get("settings_hash")), m.get("generation"), m.get("count"))
                                      for m in manifests) \
         == sorted(tuple(g) for g in gen)
-    out["index_sha256"] = [hashlib.sha256(p.read_bytes()).hexdigest()[:16] for p in sorted(folder.rglob("index.usearch"))]
+    out["index_sha256"] = [hashlib.sha256(p.read_bytes()).hexdigest()[:16]
+                           for p in sorted(folder.rglob("index.usearch"))]
     with Store(db) as store:
         out["checksum"] = content_checksum(store.conn)
         ix = store_index(store, sync=False)

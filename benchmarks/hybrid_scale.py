@@ -363,7 +363,7 @@ def build(size: int, seed: int, data_dir: Path, threads: int, rebuild: bool, cod
     store = Store(db)
     ix = VectorIndex(store, emb)
     vec = stages.get("vectors")
-    if vec is None or vec.get("key") != ix.key or not ix.path.is_file():
+    if vec is None or vec.get("key") != ix.key or not ix.paths():
         t1, c1 = time.perf_counter(), cpu_s()
         shutil.rmtree(ix.folder, ignore_errors=True)
         store.conn.execute("DELETE FROM vector_state WHERE index_key = ?", (ix.key,))
@@ -379,7 +379,7 @@ def build(size: int, seed: int, data_dir: Path, threads: int, rebuild: bool, cod
                 return
             t = time.perf_counter()
             keys = np.concatenate(keys_buf)
-            ix._index.add(keys, np.concatenate(vecs_buf), threads=threads)
+            ix.add_vectors(keys, np.concatenate(vecs_buf), threads=threads)     # int8 shards, in memory
             add_s += time.perf_counter() - t
             added += len(keys)
             keys_buf.clear()
@@ -411,9 +411,9 @@ def build(size: int, seed: int, data_dir: Path, threads: int, rebuild: bool, cod
                         f"RSS peak {common.vm_hwm_mb():,.0f} MB")
         flush()
         t = time.perf_counter()
-        ix._save()                                   # index.usearch + manifest.json, atomically
+        ix.commit_records([])                        # every shard's file + manifest, atomically
         save_s = time.perf_counter() - t
-        # vector_state: every record at its stored content hash (VectorIndex._commit, in chunks).
+        # vector_state: every record at its stored content hash (VectorIndex.commit_records, in chunks).
         t = time.perf_counter()
         after = 0
         while True:
@@ -421,7 +421,7 @@ def build(size: int, seed: int, data_dir: Path, threads: int, rebuild: bool, cod
                                       (after,)).fetchall()
             if not rows:
                 break
-            ix._commit(rows, [])
+            ix.commit_records(rows)
             after = rows[-1][0]
         state_s = time.perf_counter() - t
         wall, cpu = time.perf_counter() - t1, cpu_s() - c1
@@ -450,7 +450,7 @@ def build(size: int, seed: int, data_dir: Path, threads: int, rebuild: bool, cod
         log(f"vectors: {len(ix):,} in {wall:.0f} s (HNSW add {add_s:.0f} s, {added / max(add_s, 1e-9):,.0f}/s; "
             f"save {save_s:.1f} s); mixture vs real embedding cosine mean {cos.mean():.3f}, min {cos.min():.3f}")
     else:
-        log(f"vectors: reusing {ix.path} ({len(ix):,} vectors)")
+        log(f"vectors: reusing {ix.folder} ({len(ix):,} vectors)")
 
     # -- sizes -------------------------------------------------------------------------------
     if "sizes" not in stages:
@@ -462,12 +462,13 @@ def build(size: int, seed: int, data_dir: Path, threads: int, rebuild: bool, cod
             tables = {"(dbstat unavailable)": 0}
             log(f"dbstat: {exc}")
         stages["sizes"] = {"db_mb": file_mb(db), "wal_mb": file_mb(Path(str(db) + "-wal")),
-                           "index_mb": file_mb(ix.path), "tables_mb": {k: v / 2**20 for k, v in tables.items()},
+                           "index_mb": sum(file_mb(p) for p in ix.paths()),
+                           "tables_mb": {k: v / 2**20 for k, v in tables.items()},
                            "seconds": time.perf_counter() - t}
         meta_path.write_text(json.dumps(meta, indent=1))
     store.close()
     total_wall = time.perf_counter() - t0
-    return {"db": str(db), "index": str(ix.path), "key": ix.key, "params": params, "stages": stages,
+    return {"db": str(db), "index": str(ix.folder), "key": ix.key, "params": params, "stages": stages,
             "pool": {"documents": len(pool.titles), "cohen": pool.n_cohen, "sentences": len(pool.sentences),
                      "read_s": pool_s, "embed_s": pool_embed_s, "embed_cached": cached},
             "build_process_wall_s": total_wall, "build_process_cpu_s": cpu_s() - c0,

@@ -15,8 +15,8 @@ What it measures, for each embedder (the vectors a store would hold):
    error, no quantisation), f16 (Evidex's format before issue 10), i8 as usearch casts it
    (x127: a unit vector of 256 dims has components near 0.06, so most fall on a handful of
    the 255 levels), i8-scaled (each vector quantised by Evidex with its largest component at
-   127, which cosine does not see, and queries alike: what Evidex stores), and b1 (sign bits, Tanimoto) alone and re-scored: b1's top
-   ``--rescore`` re-ranked by exact cosine against i8 copies kept beside it (bytes counted);
+   127, which cosine does not see, and queries alike: what Evidex stores), and b1 (sign
+   bits, Tanimoto) alone and re-scored: b1's top ``--rescore`` re-ranked by exact cosine against i8 copies kept beside it (bytes counted);
 5. recall@10 = |HNSW top-10 ∩ exact top-10| / 10, averaged; bytes per vector = the saved
    file's size / vectors (graph included), so the figures are what a store pays on disk;
 6. ``--mix N`` adds N synthetic vectors, each a normalised mixture of two real ones (fixed

