@@ -140,6 +140,7 @@ def measure_dtype(dtype: str, data: np.ndarray, queries: np.ndarray, truth: np.n
     size = path.stat().st_size
     del ix
     view = Index.restore(str(path), view=True)       # memory-mapped, as queries open it
+    view.expansion_search = HNSW_GRAPH["expansion_search"]      # not kept in the file: restore says 64
     want = rescore if dtype == "b1" else k
     lat, found = [], []
     for q in qs:
