@@ -189,6 +189,27 @@ def measure(names: list[str], n_docs: int, n_queries: int, mix: int, rescore: in
     return out
 
 
+def workers_speed(name: str, n_docs: int, workers: int = 2) -> dict:
+    """Embedding ``n_docs`` abstracts in this process against ``workers`` processes
+    (``evidex embed --workers``, index.pool.EmbedPool), wall clock, side by side."""
+    from evidex.index.embed import get_embedder
+    from evidex.index.pool import EmbedPool
+    docs, _ = corpus(n_docs)
+    emb = get_embedder(name)
+    emb.embed(docs[:32])                                  # loaded and warm, as the pool below
+    t, c = time.perf_counter(), time.process_time()
+    emb.embed(docs)
+    one, one_cpu = time.perf_counter() - t, time.process_time() - c
+    with EmbedPool(name, workers) as pool:
+        pool.embed(docs[:64])
+        t = time.perf_counter()
+        pool.embed(docs)
+        many = time.perf_counter() - t
+    return {"embedder": name, "docs": len(docs), "workers": workers, "one_process_s": round(one, 2),
+            "one_process_cpu_s": round(one_cpu, 2), "workers_s": round(many, 2), "speedup": round(one / many, 2),
+            "load_average": os.getloadavg()[0]}
+
+
 def append(out: dict, command: str) -> None:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                             cwd=BENCH).stdout.strip()
@@ -224,7 +245,13 @@ def main() -> None:
     ap.add_argument("--mix", type=int, default=0, help="synthetic mixtures added to the real vectors")
     ap.add_argument("--rescore", type=int, default=100, help="b1 candidates re-scored exactly")
     ap.add_argument("--append", action="store_true", help="append the table to benchmarks/RESULTS.md")
+    ap.add_argument("--workers-check", type=int, metavar="N",
+                    help="instead: embedding N abstracts in one process vs two (evidex embed --workers 2)")
     a = ap.parse_args()
+    if a.workers_check:
+        for name in a.embedders.split(","):
+            print(json.dumps(workers_speed(name, a.workers_check)), flush=True)
+        return
     out = measure(a.embedders.split(","), a.docs, a.queries, a.mix, a.rescore)
     print(json.dumps(out, indent=2))
     if a.append:
