@@ -72,8 +72,11 @@ def parse_stream(fh: IO[bytes], source: str) -> Iterator[Record | Problem | Dele
 
 
 def _text(elem: etree._Element | None) -> str:
+    """The element's text with its children's, whitespace collapsed."""
     if elem is None:
         return ""
+    if not len(elem):                  # most elements have no children: no itertext walk
+        return " ".join(elem.text.split()) if elem.text else ""
     return " ".join("".join(elem.itertext()).split())
 
 
