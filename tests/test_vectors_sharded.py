@@ -218,5 +218,7 @@ def test_a_second_index_is_fused_with_the_first(bare, tmp_path):
         assert all(found[d] == pytest.approx(exact[d], abs=2e-3) for d in found)    # HNSW vs exact int8 cosine
         hits = rank(store, QUERIES[0], 5, vectors=fused)
         assert len(hits) == 5 and hits[0][1] > 0
+        near = list(m.search(qv[1], 5))              # a passage index (several vectors per key) rebuilt
+        assert m.rebuild(force=True) == 1 and len(m) > 39 and list(m.search(qv[1], 5)) == near
         assert drop_embedder(store, "minilm") and type(store_index(store, sync=False)).__name__ == "VectorIndex"
         assert add_embedder(store, "minilm") and isinstance(store_index(store, sync=False), FusedIndex)
