@@ -113,8 +113,16 @@ def readonly_lookup(db: str | Path | None) -> Lookup | None:
     try:
         conn = sqlite3.connect(f"file:{Path(db).resolve()}?mode=ro", uri=True, check_same_thread=False)
         conn.execute("PRAGMA busy_timeout=10000")
-        conn.execute("SELECT id, hash FROM records LIMIT 1").fetchall()
     except sqlite3.Error:
+        return None
+    for table in ("record_data", "records"):     # the slim store's table; the view of older stores
+        try:
+            conn.execute(f"SELECT id, hash FROM {table} LIMIT 1").fetchall()
+            break
+        except sqlite3.Error:
+            continue
+    else:
+        conn.close()
         return None
 
     def lookup(ids: Sequence[str]) -> dict[str, str]:
@@ -122,6 +130,6 @@ def readonly_lookup(db: str | Path | None) -> Lookup | None:
         for i in range(0, len(ids), 500):
             part = list(ids[i:i + 500])
             marks = ",".join("?" * len(part))
-            out.update(conn.execute(f"SELECT id, hash FROM records WHERE id IN ({marks})", part))
+            out.update(conn.execute(f"SELECT id, hash FROM {table} WHERE id IN ({marks})", part))
         return out
     return lookup
