@@ -3,19 +3,19 @@
     .venv/bin/python benchmarks/lexical.py                      # nfcorpus (3.2k docs), 300 queries
     .venv/bin/python benchmarks/lexical.py --corpus scifact     # 5.2k docs
     .venv/bin/python benchmarks/lexical.py --record             # and append to RESULTS.md
+    .venv/bin/python benchmarks/lexical.py --store out/answers/cohen2006.db   # an existing store vs FTS5
 
 One store is built from the corpus (records with a fixed appraisal: this measures the
 index, not enrichment); the FTS5 index the store used to keep is rebuilt beside it
 (``evidex.fts5_reference``), and ``bm25s`` (method "lucene", k1 1.2, b 0.75) indexes the
-title and the abstract separately over the same analysed words (``LexicalIndex.words``),
-scored ``2 * title + abstract`` as the store does. Each query is the plain BM25 OR-query of
+same analysed words (``LexicalIndex.words``), the title counted twice, with Robertson's IDF,
+as the store scores (see ``evidex.lexical``). Each query is the plain BM25 OR-query of
 its words (``retrieve.bm25_match``). Reported, in the same run:
 
 - agreement: mean overlap of the top 10 (|A ∩ B| / 10) and the share of queries with the same
-  top hit, tantivy vs bm25s (the reference BM25: same formula, so differences come from
-  tantivy's 1-byte field-length norms) and tantivy vs FTS5 (FTS5's IDF is
-  log((N - n + 0.5) / (n + 0.5)), near 0 for words in half the documents, where Lucene's
-  is log(1 + ...)); the same figures for phrase queries (the two-word phrases of each query);
+  top hit, tantivy vs bm25s and tantivy vs FTS5 (differences: tantivy's 1-byte field-length
+  norms, Snowball against Porter stemming, FTS5 not counting the title twice in the
+  length); the same against FTS5 for phrase queries (the two-word phrases of each query);
 - query latency p50/p95 (ms, warm, 1 thread) for tantivy and FTS5;
 - bytes: the store file per record (after VACUUM), the tantivy folder, the FTS5 file.
 """
@@ -54,23 +54,25 @@ def build_store(docs, db: Path):
 
 
 class BM25SReference:
-    """Field-weighted BM25 with bm25s: one index per field, scores summed with the weights."""
+    """The store's BM25 with bm25s: the title's words ``TITLE_WEIGHT`` times then the
+    abstract's, one document each; Robertson's IDF (0 below 0: FTS5 floors it at 1e-6)."""
 
     def __init__(self, store) -> None:
-        import bm25s
         import json
 
-        from evidex.lexical import BODY_WEIGHT, TITLE_WEIGHT
+        import bm25s
+
+        from evidex.lexical import TITLE_WEIGHT
         rows = store.conn.execute("SELECT id, title, record FROM record_data ORDER BY rowid").fetchall()
         self.ids = [r[0] for r in rows]
         words = store.lexical.words
-        bodies = ["\n".join(s.get("text", "") for s in json.loads(store.packer.unpack(r[2])).get("sections", ()))
-                  for r in rows]
-        self.fields = []
-        for texts, weight in (([r[1] for r in rows], TITLE_WEIGHT), (bodies, BODY_WEIGHT)):
-            ix = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
-            ix.index([words(t) or [""] for t in texts], show_progress=False)
-            self.fields.append((ix, weight))
+        corpus = []
+        for _, title, rec in rows:
+            body = "\n".join(s.get("text", "") for s in json.loads(store.packer.unpack(rec)).get("sections", ()))
+            corpus.append(words(title) * int(TITLE_WEIGHT) + words(body) or [""])
+        ix = bm25s.BM25(k1=1.2, b=0.75, method="robertson")
+        ix.index(corpus, show_progress=False)
+        self.fields = [(ix, 1.0)]
         self.words = words
 
     def search(self, text: str, k: int) -> list[str]:
@@ -173,21 +175,67 @@ def run(corpus: str, n_queries: int, work: Path, with_bm25s: bool = True) -> dic
     return out
 
 
+def run_store(db: Path, questions: Path, work: Path) -> dict[str, object]:
+    """An existing store (e.g. the cohen2006 store of benchmarks/answers.py): agreement with
+    FTS5 and query latency, the two engines timed query by query in turn (so both see the
+    same machine load), over the questions' plain and synonym-expanded BM25 queries."""
+    from evidex.fts5_reference import fts5_reference
+    from evidex.retrieve import bm25_match, expanded_match
+    from evidex.store import Store
+    texts = [line.split("\t", 1)[-1].strip() for line in questions.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    store = Store(db)
+    t0 = time.perf_counter()
+    ref = fts5_reference(store, work / "ref.fts5.db")
+    out: dict[str, object] = {"store": db.name, "records": store.count(), "fts5_build_s": round(time.perf_counter() - t0, 1)}
+    for name, make in (("plain", bm25_match), ("expanded", expanded_match)):
+        t_tan, t_fts, over, top1, n = [], [], 0.0, 0, 0
+        for q in texts:
+            match = make(q)
+            if not match:
+                continue
+            for _ in range(2):              # the second round is timed (warm)
+                t1 = time.perf_counter()
+                mine = [h.record_id for h in store.search(match, 10)]
+                t2 = time.perf_counter()
+                theirs = [h.record_id for h in ref.search(match, 10)]
+                t3 = time.perf_counter()
+            t_tan.append((t2 - t1) * 1000)
+            t_fts.append((t3 - t2) * 1000)
+            over += overlap(mine, theirs, 10)
+            top1 += mine[:1] == theirs[:1]
+            n += 1
+        out[f"{name}_queries"] = n
+        out[f"{name}_fts5_overlap@10"] = round(over / max(1, n), 3)
+        out[f"{name}_fts5_top1"] = round(top1 / max(1, n), 3)
+        for label, times in (("tantivy", t_tan), ("fts5", t_fts)):
+            out[f"{name}_{label}_p50_ms"] = round(common.percentile(times, 50), 2)
+            out[f"{name}_{label}_p95_ms"] = round(common.percentile(times, 95), 2)
+    ref.close()
+    store.close()
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     ap.add_argument("--corpus", choices=sorted(CORPORA), default="nfcorpus")
     ap.add_argument("--queries", type=int, default=300)
+    ap.add_argument("--store", type=Path, help="measure this existing store against FTS5 instead (its queries: "
+                                               "--questions, plain and synonym-expanded)")
+    ap.add_argument("--questions", type=Path, default=common.BENCH_DIR / "questions.txt")
     ap.add_argument("--record", action="store_true", help="append the table to RESULTS.md")
     a = ap.parse_args()
     start = common.machine_info()
+    start["code"], start["code_commit"] = "(working tree)", start["commit"]
     with tempfile.TemporaryDirectory() as tmp:
-        res = run(a.corpus, a.queries, Path(tmp))
+        res = run_store(a.store, a.questions, Path(tmp)) if a.store else run(a.corpus, a.queries, Path(tmp))
     body = common.table(["measure", "value"], [[k, v] for k, v in res.items()])
     print(body)
     if a.record:
-        common.append_results(f"Lexical engine: tantivy vs FTS5 vs bm25s ({a.corpus})",
-                              f"python benchmarks/lexical.py --corpus {a.corpus} --queries {a.queries}", body, start)
+        what = f"--store {a.store.name}" if a.store else f"--corpus {a.corpus} --queries {a.queries}"
+        common.append_results(f"Lexical engine: tantivy vs FTS5 ({what})", f"python benchmarks/lexical.py {what}",
+                              body, start)
 
 
 if __name__ == "__main__":

@@ -187,13 +187,13 @@ def _bench():
 
 def test_top10_agrees_with_bm25s_and_fts5_on_nfcorpus(tmp_path):
     """Stated tolerance, on nfcorpus (3,162 docs, its 162 dev queries with content words):
-    mean top-10 overlap >= 0.97 with bm25s (the same BM25 formula; tantivy stores field
-    lengths in one byte) and >= 0.93 with FTS5 (whose IDF differs for common words), for
-    OR-queries and for phrase queries. Measured: 0.99 and 0.97."""
+    mean top-10 overlap >= 0.97 with bm25s and with FTS5 for OR-queries, >= 0.93 with FTS5
+    for phrase queries (measured: 0.992, 0.991, 0.972; tantivy stores field lengths in one
+    byte and stems with Snowball where FTS5 used Porter)."""
     need_data("nfcorpus", "docs.tsv")
     res = _bench().run("nfcorpus", 300, tmp_path)
     assert res["queries"] >= 150 and res["phrase_queries"] >= 40
     assert res["bm25s_overlap"] >= 0.97 and res["bm25s_top1"] >= 0.93, res
-    assert res["fts5_overlap"] >= 0.93 and res["fts5_top1"] >= 0.85, res
+    assert res["fts5_overlap"] >= 0.97 and res["fts5_top1"] >= 0.93, res
     assert res["fts5_phrase_overlap"] >= 0.93, res
     assert res["tantivy_bytes_per_record"] < res["fts5_bytes_per_record"], res
