@@ -620,7 +620,8 @@ def run(args: argparse.Namespace) -> dict:
     folder, files = file_set(work, n)
     run_dir = work / f"run-{n}"
     run_dir.mkdir(exist_ok=True)
-    report: dict = {"records": n, "files": len(files), "start": start, "input_bytes": sum(f.stat().st_size for f in files)}
+    command = "python benchmarks/pubmed_scale.py " + " ".join(a for a in sys.argv[1:] if a != "--write")
+    report: dict = {"records": n, "files": len(files), "start": start, "command": command, "input_bytes": sum(f.stat().st_size for f in files)}
     has_workers = cli_has("ingest", "--workers")
     folder_ok = cli_has("ingest", "md5") or cli_has("ingest", "baseline")
     inputs = [str(folder)] if folder_ok else [str(f) for f in files]
@@ -830,7 +831,8 @@ def markdown(r: dict, f: dict) -> str:
     rows = [["disk: " + k, f"{v:,.1f} GB"] for k, v in p["disk_gb"].items() if v]
     rows += [["disk: total (store + lexical + vectors)", f"{sum(p['disk_gb'].values()):,.1f} GB"],
              ["input baseline files (gzipped, this generator)", f"{p['input_gb']:,.1f} GB"],
-             ["RAM: ingest peak (tree RSS, flat in the number of files)", f"{p['ram_ingest_mb']:,.0f} MB"],
+             ["RAM: ingest peak (tree RSS measured at N, not scaled: compare runs at several N)",
+              f"{p['ram_ingest_mb']:,.0f} MB"],
              ["RAM: query process at N (grows with the index pages it touches)", f"{p['ram_query_mb']:,.0f} MB"],
              ["ingest hours, 2 cores (from CPU per record)", f"{p['ingest_h'][2]:,.2f} h"],
              ["ingest hours, 16 cores (from CPU per record)", f"{p['ingest_h'][16]:,.2f} h"]]
@@ -866,6 +868,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--working-tree", action="store_true", help="measure the working tree's src/evidex instead")
     ap.add_argument("--code", help="measure an earlier snapshot of src/evidex (out/code-<sha>)")
     ap.add_argument("--write", action="store_true", help="append the section to benchmarks/RESULTS.md")
+    ap.add_argument("--from-report", metavar="JSON",
+                    help="rebuild the Markdown (and with --write the RESULTS.md section) from a saved report-<N>.json")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--files", help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
@@ -876,16 +880,22 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.records < 1:
         ap.error("--records must be at least 1")
-    report = run(args)
+    if args.from_report:
+        report = json.loads(Path(args.from_report).read_text())["report"]
+        args.records = report["records"]
+    else:
+        report = run(args)
     f = figures(report)
     md = markdown(report, f)
     work = Path(args.work).resolve()
-    (work / f"report-{args.records}.md").write_text(md, encoding="utf-8")
-    (work / f"report-{args.records}.json").write_text(json.dumps({"report": report, "figures": f}, indent=1,
-                                                                 default=str))
+    if not args.from_report:
+        (work / f"report-{args.records}.md").write_text(md, encoding="utf-8")
+        (work / f"report-{args.records}.json").write_text(json.dumps({"report": report, "figures": f}, indent=1,
+                                                                     default=str))
     print(md)
     if args.write:
-        command = "python benchmarks/pubmed_scale.py " + " ".join(a for a in argv if a != "--write")
+        command = report.get("command") or "python benchmarks/pubmed_scale.py " + " ".join(
+            a for a in argv if a != "--write")
         common.append_results(f"PubMed scale (benchmarks/pubmed_scale.py, {args.records:,} citations)",
                               command.strip(), md, report["start"])
     return 0

@@ -121,6 +121,9 @@ def test_whole_benchmark_small(bench, tmp_path):
                     "**Projection to 37M citations**", "**Targets**"):
         assert heading in md
     assert re.search(r"\| full baseline < 15 min on 16 cores\? +\| (yes|no) ", md)
+    again = subprocess.run([sys.executable, str(SCRIPT), "--from-report", str(tmp_path / "report-100.json"),
+                            "--work", str(tmp_path)], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert again.returncode == 0 and again.stdout.strip() == md.strip()       # the table is reproducible
 
 
 def test_top10_agreement_counts_ties(bench):
