@@ -279,14 +279,20 @@ class Store:
         return h.hexdigest()
 
     def terms_ending(self, suffixes: Sequence[str], limit: int = 200) -> list[str]:
-        """Indexed (stemmed) words that end with any suffix, the most widespread first."""
+        """Indexed (stemmed) words that end with any suffix, the most widespread first.
+
+        It walks the whole term dictionary (0.1 s at 14k records, 25k terms), so an answer is
+        kept until the index has grown or shrunk by 1% (a word new to so few records is not
+        yet a class member worth searching for)."""
         if not suffixes:
             return []
         self._fresh_searcher()
-        key = (self.outbox.seen, tuple(suffixes), limit)
-        if getattr(self, "_terms_cache", (None,))[0] != key:
-            self._terms_cache = (key, self.lexical.terms_ending(tuple(suffixes), limit))
-        return list(self._terms_cache[1])
+        key, size = (tuple(suffixes), limit), self.lexical.num_docs()
+        cache = self.__dict__.setdefault("_terms_cache", {})
+        hit = cache.get(key)
+        if hit is None or abs(size - hit[0]) > 0.01 * max(hit[0], 1):
+            cache[key] = hit = (size, self.lexical.terms_ending(tuple(suffixes), limit))
+        return list(hit[1])
 
     def search(self, match: str, limit: int = 50, filt: SearchFilter = SearchFilter()) -> list[Hit]:
         """BM25 hits for an FTS5-style MATCH string (``evidex.lexical``), best first."""
