@@ -132,7 +132,7 @@ class Store:
 
     def close(self) -> None:
         try:
-            self._sync_lexical(wait=True)
+            self._sync_lexical(wait=False)     # a reader never waits here: the writer applies its own
         finally:
             self.lexical.release()
             self.conn.close()
