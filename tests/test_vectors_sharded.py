@@ -98,8 +98,7 @@ def test_deletes_leave_tombstones_until_a_rebuild(bare, tmp_path):
         ix = VectorIndex(store, get_embedder(), shard_rows=16)
         ix.sync()
         gone = [r for (r,) in store.conn.execute("SELECT id FROM records ORDER BY rowid LIMIT 5")]
-        with store.conn:
-            store.conn.executemany("DELETE FROM records WHERE id = ?", [(g,) for g in gone])
+        assert store.write_batch([], deletions=gone).deleted == 5
         rep = ix.sync()
         assert rep.removed == 5 and rep.embedded == 0 and len(ix) == 34 and ix.tombstones() == 5
         top = _top(ix)
