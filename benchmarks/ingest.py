@@ -24,6 +24,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -54,18 +57,25 @@ KEY_FUNCS = (
 # -- workers (each runs in its own interpreter) -----------------------------------------
 def _worker(argv: list[str]) -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["lxml", "parse", "enrich", "ingest", "profile"])
+    ap.add_argument("mode", choices=["lxml", "parse", "enrich", "ingest", "profile", "files"])
     ap.add_argument("file", type=Path)
     ap.add_argument("--db", type=Path)
     ap.add_argument("--force", action="store_true")
     ap.add_argument("--prof", type=Path)
+    ap.add_argument("--workers", type=int, default=1)
     a = ap.parse_args(argv)
+    if a.mode == "files":          # parallel ingest of a folder of files: not pinned to one core
+        _files_worker(a)
+        return
     common.pin_to_one_core()
     out: dict[str, object] = {"mode": a.mode}
     if a.mode == "lxml":
         from lxml import etree
 
-        from evidex.ingest.medline_xml import open_maybe_gzip
+        try:
+            from evidex.ingest.streams import open_source as open_maybe_gzip
+        except ImportError:          # code from before streams.py
+            from evidex.ingest.medline_xml import open_maybe_gzip
         cpu0, t0 = common.cpu_seconds(), time.perf_counter()
         n = 0
         with open_maybe_gzip(a.file) as fh:
@@ -143,6 +153,27 @@ def _worker(argv: list[str]) -> None:
     out["peak_rss_mb"] = common.peak_rss_mb()
     out["vm_hwm_mb"] = common.vm_hwm_mb()
     print(json.dumps(out))
+
+
+def _files_worker(a: argparse.Namespace) -> None:
+    """Ingest a folder of files with ``--workers`` processes (1: this process, the old way)."""
+    import inspect
+
+    from evidex import load
+    from evidex.store import Store
+    kwargs = {"embed": False} if "embed" in inspect.signature(load.ingest_paths).parameters else {}
+    if a.workers > 1:
+        kwargs["workers"] = a.workers
+    cpu0, t0 = common.cpu_seconds(), time.perf_counter()
+    with Store(a.db) as store:
+        rep = load.ingest_paths(store, [a.file], **kwargs)
+        stored = store.count()
+    wall = time.perf_counter() - t0
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({"mode": "files", "workers": a.workers, "records": rep.records_read, "wall_s": wall,
+                      "cpu_s": common.cpu_seconds() - cpu0 + children.ru_utime + children.ru_stime,
+                      "stored": stored, "summary": rep.summary(), "peak_rss_mb": common.peak_rss_mb(),
+                      "children_peak_rss_mb": children.ru_maxrss / 1024, "db_mb": common.store_mb(a.db)}))
 
 
 # -- driver ---------------------------------------------------------------------------
@@ -311,6 +342,103 @@ def profile(size: str, out: Path, data_dir: Path) -> str:
     return text
 
 
+# -- old code against new code, and parallel ingest ------------------------------------------
+def split_dataset(path: Path, per_file: int, data_dir: Path) -> Path:
+    """The citations of ``path`` re-cut into PubMed-style baseline files of ``per_file`` each
+    (``pubmed26n0001.xml.gz`` ...), for ingest across files; cached beside the input."""
+    import gzip
+    folder = data_dir / f"{path.name.split('.')[0]}-files-{per_file}"
+    if (folder / ".done").is_file():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    head = b'<?xml version="1.0" encoding="UTF-8"?>\n<PubmedArticleSet>\n'
+    with gzip.open(path, "rb") as fh:
+        text = fh.read()
+    body = text[text.index(b"<PubmedArticle>"):text.rindex(b"</PubmedArticleSet>")]
+    articles = [a + b"</PubmedArticle>\n" for a in body.split(b"</PubmedArticle>\n") if a.strip()]
+    for i in range(0, len(articles), per_file):
+        name = folder / f"pubmed26n{i // per_file + 1:04d}.xml.gz"
+        name.write_bytes(gzip.compress(head + b"".join(articles[i:i + per_file]) + b"</PubmedArticleSet>\n",
+                                       compresslevel=6, mtime=0))
+    (folder / ".done").write_text(str(len(articles)))
+    return folder
+
+
+def run_code(code_dir: Path, args: list[str]) -> dict:
+    """A worker of this script importing evidex from ``code_dir``."""
+    env = dict(os.environ, PYTHONPATH=str(code_dir))
+    proc = subprocess.run([sys.executable, str(SCRIPT), "--worker", *args], capture_output=True, text=True,
+                          env=env, timeout=3600)
+    if proc.returncode != 0:
+        raise RuntimeError(f"worker failed ({proc.returncode}): {args}\n{proc.stderr[-4000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def compare(size: str, old: Path, new: Path, workers: list[int], per_file: int, out: Path, data_dir: Path,
+            repeat: int) -> tuple[str, dict]:
+    """Stages of the old and the new code on the same input, interleaved, then the new code's
+    parallel ingest of the same citations cut into files. Returns Markdown and the raw runs."""
+    path, n = common.build_dataset(size, data_dir)
+    folder = split_dataset(path, per_file, data_dir)
+    files = len(list(folder.glob("*.xml.gz")))
+    print(f"[{size}] {n:,} citations; {files} files of <= {per_file:,} in {folder}", flush=True)
+    runs: dict[str, list[dict]] = {}
+
+    def go(key: str, code: Path, args: list[str]) -> None:
+        r = run_code(code, args)
+        runs.setdefault(key, []).append(r)
+        print(f"  {key:<14} {r['records']:>8,} rec {r['wall_s']:8.2f} s (cpu {r['cpu_s']:7.2f} s) "
+              f"{r['records'] / r['wall_s']:8.0f} rec/s", flush=True)
+
+    for rep in range(repeat):
+        for tag, code in (("old", old), ("new", new)):
+            db = out / f"cmp-{tag}.db"
+            go(f"{tag} parse", code, ["parse", str(path)])
+            go(f"{tag} enrich", code, ["enrich", str(path)])
+            common.remove_store(db)
+            go(f"{tag} ingest", code, ["ingest", str(path), "--db", str(db)])
+            for w in ([1] if tag == "old" else workers):
+                common.remove_store(db)
+                go(f"{tag} files w{w}", code, ["files", str(folder), "--db", str(db), "--workers", str(w)])
+    med = {k: sorted(v, key=lambda r: r["wall_s"])[(len(v) - 1) // 2] for k, v in runs.items()}
+
+    def stage_rates(tag: str) -> dict[str, float]:
+        # CPU seconds: on a machine shared with other work, wall time measures the neighbours too.
+        p, e, i = med[f"{tag} parse"], med[f"{tag} enrich"], med[f"{tag} ingest"]
+        store_cpu = i["store_cpu_s"]
+        return {"parse": p["records"] / p["cpu_s"],
+                "enrich": e["records"] / max(e["cpu_s"] - p["cpu_s"], 1e-9),
+                "store + lexical": i["records"] / max(store_cpu - e["cpu_s"], 1e-9),
+                "end to end, one file (parse+enrich+store+lexical)": i["records"] / store_cpu}
+    o, nw = stage_rates("old"), stage_rates("new")
+    rows = [[stage, common.fmt(o[stage]), common.fmt(nw[stage]), f"{nw[stage] / o[stage]:.2f}x"] for stage in o]
+    load = os.getloadavg()[0]
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    base = med["old files w1"]
+    base_rate = base["records"] / base["wall_s"]
+    frows = [["old, 1 process", f"{base['records']:,}", f"{base['wall_s']:.1f}", f"{base['cpu_s']:.1f}",
+              common.fmt(base_rate), "1.00x", common.fmt(base["records"] / base["cpu_s"]),
+              f"{base['peak_rss_mb']:.0f}"]]
+    for w in workers:
+        r = med[f"new files w{w}"]
+        rate = r["records"] / r["wall_s"]
+        frows.append([f"new, --workers {w}", f"{r['records']:,}", f"{r['wall_s']:.1f}", f"{r['cpu_s']:.1f}",
+                      common.fmt(rate), f"{rate / base_rate:.2f}x", common.fmt(r["records"] / r["cpu_s"]),
+                      f"{r['peak_rss_mb']:.0f} + {r['children_peak_rss_mb']:.0f}"])
+    text = (f"Input: {n:,} citations ({size}); old code = `{old.name}`, new = `{new.name}`; each stage a fresh "
+            f"process pinned to one core (median of {repeat}); rates in records per CPU-second (load average "
+            f"{load:.1f} on {cores} cores at the end: wall time here measures the neighbours too); enrich = "
+            f"enrich run - parse run, store + lexical = ingest run (before the vector step) - enrich run; "
+            f"each run includes its start-up (imports, vocabulary).\n\n"
+            + common.table(["stage (one core)", "old records/CPU-s", "new records/CPU-s", "new / old"], rows)
+            + f"\n\nThe same citations as {files} PubMed-style files of <= {per_file:,}, ingested whole "
+              f"(`ingest_paths(embed=False)`, fresh store; CPU s = writer + workers; records/CPU-s is the "
+              f"per-core rate; peak RSS MB = writer + largest worker):\n\n"
+            + common.table(["run", "records", "wall s", "CPU s", "records/s (wall)", "vs old (wall)",
+                            "records/CPU-s", "peak RSS MB"], frows) + "\n")
+    return text, runs
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
         _worker(sys.argv[2:])
@@ -328,6 +456,11 @@ def main() -> None:
     ap.add_argument("--code", type=Path, help="measure this earlier snapshot (out/code-<sha>) "
                     "instead of a new snapshot of src/evidex, so runs can describe the same code")
     ap.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
+    ap.add_argument("--against", metavar="REV", help="instead of the goal run: the stages of the code at git "
+                    "REV beside the current code in the same run, then parallel ingest (--workers) of the "
+                    "same citations cut into files")
+    ap.add_argument("--workers", default="1,2", help="with --against: worker counts for the files run (default 1,2)")
+    ap.add_argument("--per-file", type=int, default=2000, help="with --against: citations per file (default 2000)")
     a = ap.parse_args()
     sizes = ["3k"] if a.quick else [s.strip() for s in a.sizes.split(",") if s.strip()]
     for s in sizes:
@@ -339,6 +472,24 @@ def main() -> None:
     common.use_snapshot(code_dir)
     print(f"measuring the code in {code_dir} (snapshot of src/evidex, sha256 {start['code']}), "
           f"commit {start['commit']}", flush=True)
+    if a.against:
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("bench_web", Path(__file__).with_name("web.py"))
+        web = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(web)
+        old_dir, old_sha = web.code_of(a.against, a.out)
+        parts = []
+        for s in sizes:
+            text, runs = compare(s, old_dir, code_dir, [int(w) for w in a.workers.split(",")], a.per_file,
+                                 a.out, a.data_dir, a.repeat or 1)
+            (a.out / f"ingest-compare-{s}.json").write_text(json.dumps(runs, indent=2), encoding="utf-8")
+            parts.append(f"#### {s}\n\n{text}")
+        body = "\n".join(parts)
+        print("\n" + body)
+        if not a.no_record and not a.quick:
+            cmd = "python benchmarks/ingest.py " + " ".join(sys.argv[1:])
+            common.append_results(f"Ingest: code at {old_sha} vs now, and --workers", cmd, body, start)
+        return
     all_res = {}
     for s in sizes:
         all_res[s] = measure(s, a.out, a.data_dir, a.repeat or (1 if s == "200k" else 3))
