@@ -34,12 +34,29 @@ _HEDGE = re.compile(r"\b(?:may|might|could|warrant|further (?:research|studies|t
                     r"more research|larger (?:trials|studies)|pilot)\b", re.I)
 
 
+# Lower-case substrings, one of which every match of the pattern beside it contains: a pattern
+# whose cues are all absent cannot match, so its search (a scan of every position) is skipped.
+# Only for ASCII sentences: with re.I, "\u017f" matches "s" and the Kelvin sign "k".
+_NULL_CUES = ("no", "failed", "comparable", "similar", "equivalent", "effective as", "equally", "neither")
+_AGAINST_CUES = ("worsen", "increased pain", "more adverse", "harm", "deteriorat", "inferior to")
+_FAVOURS_CUES = ("significant", "effective", "efficacious", "beneficial", "improve", "reduc", "decreas", "relie",
+                 "remission", "resolved", "positively associated", "lessened", "benefit", "went from", "fell",
+                 "dropped", "declined", "ceased", "subsided", "disappeared", "favo", "superior to")
+
+
+def _may(rx: re.Pattern[str], cues: tuple[str, ...], sentence: str, low: str | None) -> bool:
+    if low is not None and not any(c in low for c in cues):
+        return False
+    return rx.search(sentence) is not None
+
+
 def sentence_direction(sentence: str) -> str:
-    if _NULL.search(sentence):
+    low = sentence.lower() if sentence.isascii() else None
+    if _may(_NULL, _NULL_CUES, sentence, low):
         return "no_difference"
-    if _AGAINST.search(sentence):
+    if _may(_AGAINST, _AGAINST_CUES, sentence, low):
         return "against"
-    if _FAVOURS.search(sentence):
+    if _may(_FAVOURS, _FAVOURS_CUES, sentence, low):
         return "favours"
     return "unclear"
 
