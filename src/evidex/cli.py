@@ -143,6 +143,10 @@ def ingest(paths: tuple[Path, ...], starter: bool, pubmed_query: str | None, max
     progress = not quiet and sys.stderr.isatty()
     embed = False if no_embed else None
     reports: list[IngestReport] = []
+    if ray_address is not None:
+        import importlib.util
+        if importlib.util.find_spec("ray") is None:
+            raise click.ClickException("--ray needs Ray, which is not installed: pip install 'evidex[ray]'")
     if embedder:
         from .index import embedding_available
         if not embedding_available(embedder):
@@ -154,9 +158,12 @@ def ingest(paths: tuple[Path, ...], starter: bool, pubmed_query: str | None, max
         if starter:
             reports.append(ingest_starter(store, progress=progress, embed=embed))
         if paths:
-            from .parallel import default_workers
-            reports.append(ingest_paths(store, paths, progress=progress, force=force, embed=embed,
-                                        workers=workers or default_workers(), ray=ray_address))
+            from .parallel import WorkerLost, default_workers
+            try:
+                reports.append(ingest_paths(store, paths, progress=progress, force=force, embed=embed,
+                                            workers=workers or default_workers(), ray=ray_address))
+            except WorkerLost as exc:         # finished files are in the store and will be skipped
+                raise click.ClickException(str(exc)) from exc
         if pubmed_query:
             import httpx
 
