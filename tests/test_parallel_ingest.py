@@ -109,3 +109,26 @@ def test_shard_round_trips_through_pickle():
     back = pickle.loads(pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL))
     assert back == shard and back.items[0][0].metadata == {"k": [1, 2]}
     assert isinstance(Path(back.path), Path)
+
+
+def test_a_killed_worker_stops_the_run_and_a_rerun_finishes_it(tmp_path, monkeypatch):
+    """SIGKILL a worker process at its first shard: the writer stops with WorkerLost, keeps
+    what it wrote, and the next run leaves the same store as an uninterrupted one."""
+    from evidex import faults
+    from evidex.parallel import WorkerLost
+    paths = [need_data("medline_text"), *(need_data("pubmed_xml", f"biopython_pubmed{i}.xml") for i in (1, 2, 4, 5))]
+    with Store(tmp_path / "whole.db") as store:
+        ingest_paths(store, paths, embed=False)
+        want = _full_digest(store)
+    monkeypatch.setattr(faults, "_TARGET", ("enrich", 3))       # only the workers appraise
+    with Store(tmp_path / "killed.db") as store:
+        try:
+            ingest_paths(store, paths, embed=False, workers=2)
+            raised = False
+        except WorkerLost:
+            raised = True
+        assert raised
+        monkeypatch.setattr(faults, "_TARGET", None)
+        again = ingest_paths(store, paths, embed=False, workers=2)
+        assert again.files_skipped < again.files
+        assert _full_digest(store) == want

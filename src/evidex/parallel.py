@@ -99,19 +99,20 @@ def pool_shards(jobs: Iterable[Job], workers: int, chunk: int = CHUNK,
                                                   str(db) if db else None)))
             return True
 
+        current: Job | None = None
         try:
             while len(queue) < ahead and submit():
                 pass
             while queue:
-                job, spill, future = queue.popleft()
-                try:
-                    count = future.result()
-                except BrokenProcessPool as exc:
-                    raise WorkerLost(f"a worker process died while reading {job.path} "
-                                     f"(killed or out of memory); re-run: finished files are kept") from exc
+                current, spill, future = queue.popleft()
+                count = future.result()
                 submit()
                 for shard in _unspill(spill, count):
-                    yield job, shard
+                    yield current, shard
+        except BrokenProcessPool as exc:      # from result() or from a submit() after the loss
+            where = f"; files from {current.path} on were in flight" if current is not None else ""
+            raise WorkerLost(f"a worker process died (killed or out of memory){where}; "
+                             f"re-run: finished files are kept and skipped") from exc
         finally:
             for _job, _spill_path, future in queue:
                 future.cancel()
