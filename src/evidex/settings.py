@@ -51,6 +51,11 @@ class Settings(BaseSettings):
                                      description="Folder of evaluation data sets (evidex eval). "
                                                  "Default: ../shared/data beside the working directory.")
 
+    stance_reader: str = Field("linear", json_schema_extra={"env": "EVIDEX_STANCE_READER"},
+                               description="What reads passages for yes/no answers: encoder (the trained MiniLM "
+                                           "cross-encoder; needs the minilm extra), linear (the small word model) or "
+                                           "auto (encoder when installed).")
+
     writer: str = Field("extractive", json_schema_extra={"env": "EVIDEX_WRITER"},
                         description="Who writes answer statements: extractive (quotes, the default) or llm "
                                     "(an OpenAI-compatible endpoint behind the citation guard); ask --writer wins.")
@@ -64,6 +69,13 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(60.0, json_schema_extra={"env": "EVIDEX_LLM_TIMEOUT"},
                                description="Seconds one answer may wait for the model, all calls together; "
                                            "past it the extractive statements stay.")
+
+    @field_validator("stance_reader")
+    @classmethod
+    def _reader(cls, value: str) -> str:
+        if value not in ("auto", "encoder", "linear"):
+            raise ValueError(f"must be auto, encoder or linear, not {value!r}")
+        return value
 
     @field_validator("llm_timeout", mode="before")
     @classmethod

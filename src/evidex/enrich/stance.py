@@ -1,6 +1,11 @@
 """Stance of passages towards a yes/no question (or a claim): yes, no, or neither.
 
-Two small logistic models trained by ``scripts/train_stance.py`` on BioASQ yes/no questions
+Two readers answer through the same functions (``reader()``, the ``stance_reader`` setting):
+the trained MiniLM cross-encoder of ``stance_encoder`` wherever the ``minilm`` extra is
+installed (it reads question and passage together; held out it is the better of the two,
+benchmarks/RESULTS.md), and, as the fallback without torch, the linear model below.
+
+The linear reader: two small logistic models trained by ``scripts/train_stance.py`` on BioASQ yes/no questions
 with their gold snippets, PubMedQA (PQA-L) and SciFact rationales:
 
 - *relevance*: does the passage answer the question either way (a reported finding that
@@ -34,12 +39,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import models
+from . import models, stance_encoder
 from .direction import _HEDGE, effect_polarity, sentence_direction
 from .features import tokens
 
-__all__ = ["QuestionForm", "Stance", "answer_probability", "pair_features", "passage_stance", "passage_stances",
-           "question_form", "use_model_file", "yes_no_maybe"]
+__all__ = ["QuestionForm", "Stance", "answer_distribution", "answer_probability", "pair_features", "passage_stance", "passage_stances",
+           "question_form", "reader", "use_model_file", "yes_no_maybe"]
 
 _YES_OR_NO = re.compile(r",?\s*\(?\s*yes\s*(?:,|or|/)\s*no\s*\)?\s*\??\s*$", re.I)
 _QNEG = re.compile(r"\b(?:not|never|no)\b|n't\b", re.I)
@@ -222,24 +227,65 @@ class _Model:
 
 
 _MODEL_FILE: Path | None = None     # None: the shipped model (models/stance.json)
+_ENCODER_FILE: Path | None = None   # None: the shipped adapters (models/stance_encoder.npz)
 
 
 def use_model_file(path: Path | str | None) -> None:
-    """For evaluation only: answer with the stance model in ``path`` (a file written by
-    ``scripts/train_stance.py --out``, e.g. one trained without the questions being scored)
-    instead of the shipped one, for every later call in this process; ``None`` restores the
-    shipped model. The file is read and checked (manifest name "stance") at once, so a bad
-    path fails here rather than at the first question."""
-    global _MODEL_FILE
+    """For evaluation only: answer with the stance model in ``path`` instead of the shipped
+    one, for every later call in this process; ``None`` restores the shipped models. A ``.npz``
+    is a cross-encoder adapter file (``scripts/train_stance_encoder.py``, e.g. a fold model
+    trained without the questions being scored) and selects the encoder reader; a ``.json`` is
+    a linear model (``scripts/train_stance.py --out``) and selects the linear reader. The file
+    is read and checked at once, so a bad path fails here rather than at the first question."""
+    global _MODEL_FILE, _ENCODER_FILE, _FORCED
+    _MODEL_FILE = _ENCODER_FILE = _FORCED = None
     if path is not None:
         path = Path(path)
-        _read(path)
-    _MODEL_FILE = path
+        if path.suffix == ".npz":
+            if not stance_encoder.available():
+                raise models.ModelMissing(f"{path}: an encoder model needs the minilm extra (torch)")
+            stance_encoder.passage_probs(path, "Is aspirin effective?", ["Aspirin reduced pain."])
+            _ENCODER_FILE, _FORCED = path, "encoder"
+        else:
+            _read(path)
+            _MODEL_FILE, _FORCED = path, "linear"
     _model.cache_clear()
+    reader.cache_clear()
+
+
+_FORCED: str | None = None
+
+
+@lru_cache(maxsize=1)
+def reader() -> str:
+    """Which reader answers: "encoder" (trained cross-encoder) or "linear" — the ``stance_reader``
+    setting; ``auto`` takes the encoder where the minilm extra is installed."""
+    if _FORCED:
+        return _FORCED
+    from ..settings import current
+    want = current().stance_reader
+    if want == "linear" or (want == "auto" and not stance_encoder.available()):
+        return "linear"
+    if not stance_encoder.available():
+        raise models.ModelMissing("stance_reader = encoder, but the minilm extra (torch) is not installed: "
+                                  "pip install 'evidex[minilm]', or set stance_reader = auto")
+    return "encoder"
+
+
+def _adapters() -> Path:
+    return _ENCODER_FILE or models.MODEL_DIR / "stance_encoder.npz"
 
 
 def model_manifest() -> dict[str, Any]:
     """The manifest of the model in use (the shipped one unless ``use_model_file`` chose another)."""
+    if reader() == "encoder":
+        import hashlib
+        path = _adapters()
+        fold = path.with_suffix(".json")      # a fold model's training report sits beside it
+        return {**stance_encoder.manifest(), "adapters": str(path),
+                "params_sha": hashlib.sha256(path.read_bytes()).hexdigest()[:16],
+                "holdout": json.loads(fold.read_text(encoding="utf-8")).get("config") if _ENCODER_FILE and fold.exists()
+                else None}
     return dict(_read(_MODEL_FILE)["manifest"]) if _MODEL_FILE is not None else dict(models.load("stance")["manifest"])
 
 
@@ -275,6 +321,9 @@ def _margins(form: QuestionForm, passages: list[str]) -> list[tuple[float, float
 
 def passage_stances(question: str, passages: list[str]) -> list[Stance]:
     """Stance of each passage towards ``question`` (batched: the question is parsed once)."""
+    if reader() == "encoder":
+        return [Stance(round(y, 4), round(n, 4), round(max(0.0, 1.0 - round(y, 4) - round(n, 4)), 4))
+                for y, n, _ in _encoder_probs(question, passages)]
     form = question_form(question)
     out = []
     for margin, r in _margins(form, passages):
@@ -311,9 +360,39 @@ def answer_probability(question: str, passages: list[str], weights: list[float] 
     scores or study quality) times each passage's relevance, then calibrated. With no
     passages this is the training prior.
     """
+    if reader() == "encoder":
+        if weights is not None and len(weights) != len(passages):
+            raise ValueError(f"{len(weights)} weights for {len(passages)} passages")
+        if not passages:
+            return 0.5
+        y, n, _ = _encoder_probs(question, passages, weights, pooled=True)[0]
+        return round(y / (y + n), 4) if y + n > 0 else 0.5
     z, negated = _pooled(question, passages, weights)
     p = _sigmoid(z)
     return round(1.0 - p if negated else p, 4)
+
+
+def _encoder_probs(question: str, passages: list[str], weights: list[float] | None = None,
+                   pooled: bool = False) -> list[tuple[float, float, float]]:
+    """The encoder's (yes, no, neither) per passage, or once for the pooled passages. A negated
+    question is read in its positive form and the answer flipped, as the linear reader does:
+    negated questions are too rare in the training data for the model to learn them."""
+    form = question_form(question)
+    asked = form.text if form.negated and form.text else question
+    rows = ([stance_encoder.pooled_probs(_adapters(), asked, passages, weights)] if pooled
+            else stance_encoder.passage_probs(_adapters(), asked, passages))
+    return [(n, y, m) for y, n, m in rows] if form.negated and form.text else rows
+
+
+def answer_distribution(question: str, passages: list[str],
+                        weights: list[float] | None = None) -> dict[str, float]:
+    """P(yes), P(no), P(maybe) for the question from its passages: the encoder reads them
+    together (maybe = they do not settle it); the linear reader's P(yes) goes through its
+    yes/no/maybe table."""
+    if reader() == "encoder" and passages:
+        y, n, m = _encoder_probs(question, passages, weights, pooled=True)[0]
+        return {"yes": round(y, 4), "no": round(n, 4), "maybe": round(m, 4)}
+    return yes_no_maybe(question, passages, weights)[1]
 
 
 def yes_no_maybe(question: str, passages: list[str],
@@ -324,6 +403,9 @@ def yes_no_maybe(question: str, passages: list[str],
     PubMedQA answers, of how often questions with that P(yes) were answered yes, no or maybe
     (so "maybe" is as likely as the data say, not a fixed band); the label is the most probable.
     """
+    if reader() == "encoder" and passages:
+        probs = answer_distribution(question, passages, weights)
+        return max(probs, key=probs.get), probs
     p = answer_probability(question, passages, weights)
     table = _model().maybe_table
     row = table[min(int(p * len(table)), len(table) - 1)]
