@@ -77,6 +77,22 @@ def run(cmd: list[str], what: str) -> tuple[str, float]:
     return p.stdout, time.perf_counter() - t
 
 
+ENCODER_FOLDS = common.REPO / "benchmarks" / "models" / "stance-encoder"
+READER = "encoder"          # --reader: which stance reader the folds swap (encoder | linear)
+
+
+def encoder_fold(dataset: str, fold: str) -> tuple[Path, dict]:
+    """The encoder fold model trained without ``fold`` (scripts/train_stance_encoder.py; trained
+    on a GPU, so it ships in benchmarks/models rather than being refitted here) and its manifest."""
+    import hashlib
+    path = ENCODER_FOLDS / f"{'bioasq' if dataset == 'bioasq' else 'pqa'}-{fold}.npz"
+    if not path.exists():
+        sys.exit(f"encoder fold model {path} is missing: scripts/train_stance_encoder.py trains it")
+    rep = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    return path, {"params_sha": hashlib.sha256(path.read_bytes()).hexdigest()[:16],
+                  "holdout": {"config": rep["config"], "held_out_stance_examples": rep["held_out_stance_examples"]}}
+
+
 def train(out: Path, seed: int, dataset: str | None, fold: str | None) -> tuple[dict, float]:
     """A --no-cv stance model without ``fold`` of ``dataset`` (None: on all the data)."""
     opt = [] if fold is None else ["--holdout-bioasq", fold] if dataset == "bioasq" else \
@@ -143,21 +159,28 @@ def run_dataset(dataset: str, folds: list[str], work: Path, db_dir: Path, mode: 
             sys.exit(f"{dataset}: pooled {k} {check[k]} != eval's {res_in['evidex'][k]}: details and scores disagree")
     by_id_in = {r["id"]: r for r in rows_in}
     refit_model, refit_man, _ = refit
-    res_rf, t_rf = eval_qa(dataset, db, work / f"{dataset}-refit.jsonl", mode, seed, refit_model)
-    if res_rf["settings"]["stance_model"]["params_sha"] != refit_man["params_sha"]:
-        sys.exit(f"{dataset}: the eval did not use the refitted model")
-    by_id_rf = {r["id"]: r for r in read_details(work / f"{dataset}-refit.jsonl")}
+    if READER == "encoder":      # the shipped encoder is the all-data model of the folds' recipe
+        res_rf, t_rf, by_id_rf = res_in, 0.0, by_id_in
+        refit_man = {"params_sha": res_in["settings"]["stance_model"]["params_sha"]}
+    else:
+        res_rf, t_rf = eval_qa(dataset, db, work / f"{dataset}-refit.jsonl", mode, seed, refit_model)
+        if res_rf["settings"]["stance_model"]["params_sha"] != refit_man["params_sha"]:
+            sys.exit(f"{dataset}: the eval did not use the refitted model")
+        by_id_rf = {r["id"]: r for r in read_details(work / f"{dataset}-refit.jsonl")}
     per_fold, held_rows = [], []
     for fold in folds:
-        model = work / f"stance-{dataset}-{fold}.json"
-        man, t_train = train(model, seed, dataset, fold)
+        if READER == "encoder":
+            (model, man), t_train = encoder_fold(dataset, fold), 0.0
+        else:
+            model = work / f"stance-{dataset}-{fold}.json"
+            man, t_train = train(model, seed, dataset, fold)
         res, t_eval = eval_qa(dataset, db, work / f"{dataset}-{fold}.jsonl", mode, seed, model, fold)
         rows = read_details(work / f"{dataset}-{fold}.jsonl")
         if res["settings"]["stance_model"]["params_sha"] != man["params_sha"]:
             sys.exit(f"{dataset} {fold}: the eval did not use the fold model")
         held_rows += rows
         ins = [by_id_in[r["id"]] for r in rows]
-        h = man["holdout"]
+        h = man["holdout"] or {}
         per_fold.append({"fold": fold, "n": len(rows), "train_s": round(t_train, 1), "eval_s": round(t_eval, 1),
                          "held_out_in_training": h.get("bioasq_questions", h.get("pubmedqa_questions")),
                          "near_duplicates": len(h.get("bioasq_near_duplicates_dropped", [])),
@@ -250,7 +273,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--code", type=Path, help="measure this earlier snapshot (out/code-<sha>)")
     ap.add_argument("--out", type=Path, default=common.DEFAULT_OUT, help="scratch folder (gitignored)")
     ap.add_argument("--record", action="store_true", help="append the report to RESULTS.md")
+    ap.add_argument("--reader", choices=["encoder", "linear"], default="encoder",
+                    help="the stance reader measured: encoder (fold models in benchmarks/models/stance-encoder) "
+                         "or linear (fold models refitted here by scripts/train_stance.py)")
     a = ap.parse_args(argv)
+    global READER
+    READER = a.reader
+    os.environ["EVIDEX_STANCE_READER"] = a.reader     # the in-sample run reads the same kind of model
     datasets = [d.strip() for d in a.datasets.split(",") if d.strip()]
     if not datasets or set(datasets) - set(CLASSES):
         ap.error("--datasets takes bioasq and/or pubmedqa")
@@ -276,8 +305,10 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     try:
         refit_model = dirs["work"] / "stance-refit-all.json"
-        print("training the all-data model (--no-cv) for the in-sample comparison ...", file=sys.stderr, flush=True)
-        refit_man, refit_s = train(refit_model, a.seed, None, None)
+        refit_man, refit_s = {}, 0.0
+        if READER == "linear":
+            print("training the all-data model (--no-cv) for the in-sample comparison ...", file=sys.stderr, flush=True)
+            refit_man, refit_s = train(refit_model, a.seed, None, None)
         for ds in datasets:
             every = list(BIOASQ_EDITIONS) if ds == "bioasq" else [str(k) for k in range(PUBMEDQA_FOLDS)]
             folds = [f for f in (a.folds.split(",") if a.folds else every) if f in every]

@@ -367,12 +367,17 @@ def _duplicates(studies: list[Study]) -> dict[str, str]:
 
 def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
     out = []
+    prepared = []
     for c in candidates:
-        roles = {p.seq: frozenset(roles_of(p.text, p.section)) for p in c.passages}
         sroles = abstract_roles(c)
+        prepared.append((c, sroles, _findings(query, c, sroles)))
+    # One stance call for every study's findings: a batched reader (the encoder) pads and runs them together.
+    texts = [p.text for _, _, passages in prepared for p in passages]
+    every = iter(stance_model.passage_stances(query.question, texts) if texts else [])
+    for c, sroles, passages in prepared:
+        roles = {p.seq: frozenset(roles_of(p.text, p.section)) for p in c.passages}
         relevance, differs = _relevance(query, c, sroles)
-        passages = _findings(query, c, sroles)
-        stances = stance_model.passage_stances(query.question, [p.text for p in passages]) if passages else []
+        stances = [next(every) for _ in passages]
         findings = tuple(Finding(p, s.yes, s.no, s.neither) for p, s in zip(passages, stances))
         out.append(Study(c, _direction(query, findings), roles, relevance, differs, findings,
                          sentence_roles=sroles))
