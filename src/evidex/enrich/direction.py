@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .split import contains_any
+
 DIRECTIONS = ("favours", "no_difference", "against", "unclear")
 
 _NULL = re.compile(
@@ -45,7 +47,7 @@ _FAVOURS_CUES = ("significant", "effective", "efficacious", "beneficial", "impro
 
 
 def _may(rx: re.Pattern[str], cues: tuple[str, ...], sentence: str, low: str | None) -> bool:
-    if low is not None and not any(c in low for c in cues):
+    if low is not None and not contains_any(low, cues):
         return False
     return rx.search(sentence) is not None
 

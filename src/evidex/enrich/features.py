@@ -54,7 +54,9 @@ def design_features(title: str, abstract: str) -> set[str]:
     feats = ngrams(tt, "t:")
     feats.update(ngrams(at))
     feats.add(length_bin(len(at)))
-    if not any(t.startswith("random") for t in tt) and not any(t.startswith("random") for t in at):
+    # No token starts with "random" when no token even contains it (one C-level search first).
+    if not ("random" in " ".join(tt) or "random" in " ".join(at)) or (
+            not any(t.startswith("random") for t in tt) and not any(t.startswith("random") for t in at)):
         feats.add("no:random")      # absence cue: a linear model cannot see absence otherwise
     return feats
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from ..records import Dose, Number
-from .split import spans
+from .split import contains_any, spans
 
 _WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -177,7 +177,7 @@ def counts(sentence: str) -> list[Count]:
     # Substring cues skip the big patterns where they cannot match. Only for ASCII text: with
     # re.I, "\u017f" matches "s" and the Kelvin sign "k", which no substring test sees.
     plain = sentence.isascii()
-    actions = _ACTION_RX.finditer(sentence) if not plain or any(c in low for c in _ACTION_RX_CUES) else ()
+    actions = _ACTION_RX.finditer(sentence) if not plain or contains_any(low, _ACTION_RX_CUES) else ()
     for m in actions:
         verb = m.group(1).lower()
         add(word_to_int(m.group(2)), m.start(), m.end(2),
@@ -188,7 +188,7 @@ def counts(sentence: str) -> list[Count]:
     if "=" in sentence:
         for m in _EXPLICIT_RX.finditer(sentence):
             add(word_to_int(m.group(2)), m.start(), m.end(), 1, m.start(2), m.end(2))
-    for people in (_PEOPLE_WORD.finditer(low) if not plain or any(w in low for w in _PEOPLE_WORDS) else ()):
+    for people in (_PEOPLE_WORD.finditer(low) if not plain or contains_any(low, _PEOPLE_WORDS) else ()):
         window = sentence[max(0, people.start() - 60):people.start()]
         m = _COUNT_BEFORE_PEOPLE.search(window)
         if m is None:

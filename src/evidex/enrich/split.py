@@ -1,4 +1,4 @@
-"""Sentence spans of a text, remembered for the texts just seen.
+"""Sentence spans of a text, remembered for the texts just seen; a cheap substring test.
 
 At ingest one section's text is split by ``appraise`` and again by ``roles.sentence_roles``;
 splitting was a sixth of enrichment time. The spans are ``text.sentence_spans``'s, unchanged.
@@ -17,3 +17,11 @@ def spans(text: str) -> tuple[tuple[int, int], ...]:
 
 def sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in spans(text)]
+
+
+def contains_any(text: str, needles: tuple[str, ...]) -> bool:
+    """``any(n in text for n in needles)`` without a generator per call (a hot path of enrichment)."""
+    for needle in needles:
+        if needle in text:
+            return True
+    return False
