@@ -25,7 +25,9 @@ def _full_digest(store: Store) -> str:
 
 
 def test_local_ray_store_equals_single_process_store(tmp_path):
-    paths = [need_data("pubmed_xml"), need_data("medline_text")]
+    paths = [need_data("medline_text"), *(need_data("pubmed_xml", name) for name in
+                                          ("iAmGiG_pubmed_sample_repaired.xml", "biopython_pubmed1.xml",
+                                           "titipata_pubmed-29768149.xml"))]
     with Store(tmp_path / "one.db") as store:
         one = ingest_paths(store, paths, embed=False)
         want = (store.checksum(), _full_digest(store))
