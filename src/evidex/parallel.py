@@ -23,7 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .records import Appraisal, Record
+from .records import Appraisal, Record, Section
 from .shards import CHUNK, Lookup, Shard, file_shards, readonly_lookup
 
 
@@ -67,6 +67,11 @@ def _spill(path: str, spill: str, chunk: int, db: str | None) -> int:
     return n
 
 
+def _warm_up() -> None:
+    from .enrich import appraise
+    appraise(Record(id="warm-up", title="Warm-up", sections=(Section("", "Ten adults were randomised."),)))
+
+
 def _unspill(spill: Path, count: int) -> Iterator[Shard]:
     try:
         with open(spill, "rb") as fh:
@@ -81,6 +86,8 @@ def pool_shards(jobs: Iterable[Job], workers: int, chunk: int = CHUNK,
     """Shards of ``jobs`` read by ``workers`` processes, yielded in job order. ``db``: the store
     file, read (read-only) by the workers to skip appraising unchanged records."""
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "fork":
+        _warm_up()       # models and vocabulary loaded once here, shared by every forked worker
     ahead = 2 * workers
     jobs = iter(jobs)
     with tempfile.TemporaryDirectory(prefix="evidex-shards-") as tmp, \
