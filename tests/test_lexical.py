@@ -160,6 +160,20 @@ def test_killed_between_the_sqlite_and_the_index_commit_heals_to_identical_hits(
         assert _state(killed) == reference
 
 
+def test_idf_stays_defined_when_replaced_documents_outnumber_live_ones(db_path):
+    """tantivy counts a replaced document's words until its segment is merged: a word in
+    every live record, updated several times, has a document frequency above the count of
+    live documents (FTS5's IDF formula would take the log of a negative number)."""
+    from dataclasses import replace
+    with Store(db_path) as store:
+        store.write_batch([(r, appraise(r)) for r in DOCS])
+        changed = [replace(r, title=f"{r.title}, revised") for r in DOCS if r.id in ("a", "b", "e")]
+        store.write_batch([(r, appraise(r)) for r in changed])
+        assert store.lexical.searcher.doc_freq("text", "naltrexon") > store.lexical.num_docs() == 5
+        assert set(_ids(store, '"naltrexone"')) == {"a", "b", "e"}
+        assert set(_ids(store, '"low dose"')) == {"a", "e"}
+
+
 def test_replaying_the_whole_outbox_again_changes_no_hit(small):
     before = {q: small.search(q, 10) for q in QUERIES + ['"naltrexone" OR "dose"']}
     small.outbox.log_everything()

@@ -206,10 +206,12 @@ class LexicalIndex:
 
 
 def fts5_idf(n_docs: int, freq: int) -> float:
+    freq = min(freq, n_docs)        # tantivy's counts include replaced documents not yet merged
     return max(1e-6, math.log((n_docs - freq + 0.5) / (freq + 0.5)))
 
 
 def lucene_idf(n_docs: int, freq: int) -> float:
+    freq = min(freq, n_docs)
     return math.log(1 + (n_docs - freq + 0.5) / (freq + 0.5))
 
 
