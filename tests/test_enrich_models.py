@@ -1,6 +1,8 @@
 """Design model, number mentions with offsets, roles, PICO, case facts and `evidex enrich`."""
 from __future__ import annotations
 
+import numpy as np
+
 import json
 from importlib import resources
 from pathlib import Path
@@ -41,8 +43,15 @@ def test_model_files_describe_themselves(name):
 
 
 def test_models_are_small_and_json_only():
+    """JSON models, plus the stance encoder's adapters: numeric arrays in an .npz (no pickle), each
+    beside the JSON manifest that says how it was trained."""
     files = [p for p in MODEL_DIR.iterdir() if p.is_file() and p.suffix != ".py"]
-    assert {p.suffix for p in files} <= {".json"}
+    assert {p.suffix for p in files} <= {".json", ".npz"}
+    for p in files:
+        if p.suffix == ".npz":
+            assert p.with_suffix(".json").exists()
+            with np.load(p, allow_pickle=False) as z:
+                assert all(z[k].dtype.kind == "f" for k in z.files)
     assert sum(p.stat().st_size for p in files) < 25_000_000
 
 
