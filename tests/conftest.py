@@ -20,3 +20,15 @@ def need_data(*parts: str) -> Path:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "evidex.db"
+
+
+def full_digest(store) -> str:
+    """Every stored record and appraisal, not only the content hashes ``Store.checksum`` covers:
+    what a parallel or Ray ingest must reproduce exactly."""
+    import hashlib
+    h = hashlib.sha256()
+    ids = [r[0] for r in store.conn.execute("SELECT id FROM records ORDER BY id")]
+    got = store.get_many(ids)
+    for rid in ids:
+        h.update(repr((got[rid].record, got[rid].appraisal)).encode())
+    return h.hexdigest()

@@ -2,7 +2,6 @@
 single writer leaves exactly the store one process leaves."""
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from dataclasses import replace
@@ -15,21 +14,12 @@ from evidex.records import Problem, Record, Section
 from evidex.shards import Shard, file_shards, item_shards
 from evidex.store import Store
 
-from .conftest import need_data
+from .conftest import full_digest, need_data
 
 
 def _rec(rid: str, title: str) -> Record:
     return Record(id=rid, title=title, sections=(Section("", "Fifty adults were randomised. Pain fell."),))
 
-
-def _full_digest(store: Store) -> str:
-    """Every stored record and appraisal, not only the content hashes ``checksum`` covers."""
-    h = hashlib.sha256()
-    ids = [r[0] for r in store.conn.execute("SELECT id FROM records ORDER BY id")]
-    got = store.get_many(ids)
-    for rid in ids:
-        h.update(repr((got[rid].record, got[rid].appraisal)).encode())
-    return h.hexdigest()
 
 
 def test_shards_are_bounded_and_keep_deletion_order():
@@ -77,7 +67,7 @@ def test_pool_store_equals_single_process_store(tmp_path):
     for workers in (1, 2):
         with Store(tmp_path / f"w{workers}.db") as store:
             report = ingest_paths(store, paths, embed=False, workers=workers)
-            stores[workers] = (store.checksum(), _full_digest(store), report.summary(),
+            stores[workers] = (store.checksum(), full_digest(store), report.summary(),
                                sorted(map(str, report.problems)))
     assert stores[1] == stores[2]
     assert not [n for n in set(os.listdir(tempfile.gettempdir())) - spills if n.startswith("evidex-shards-")]
@@ -116,7 +106,7 @@ def test_a_killed_worker_stops_the_run_and_a_rerun_finishes_it(tmp_path, monkeyp
     paths = [need_data("medline_text"), *(need_data("pubmed_xml", f"biopython_pubmed{i}.xml") for i in (1, 2, 4, 5))]
     with Store(tmp_path / "whole.db") as store:
         ingest_paths(store, paths, embed=False)
-        want = _full_digest(store)
+        want = full_digest(store)
     monkeypatch.setattr(faults, "_TARGET", ("enrich", 3))       # only the workers appraise
     with Store(tmp_path / "killed.db") as store:
         try:
@@ -128,4 +118,4 @@ def test_a_killed_worker_stops_the_run_and_a_rerun_finishes_it(tmp_path, monkeyp
         monkeypatch.setattr(faults, "_TARGET", None)
         again = ingest_paths(store, paths, embed=False, workers=2)
         assert again.files_skipped < again.files
-        assert _full_digest(store) == want
+        assert full_digest(store) == want

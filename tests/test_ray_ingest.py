@@ -3,25 +3,16 @@ Ray tasks, shards streamed back to the one writer in order; the store must equal
 single-process one."""
 from __future__ import annotations
 
-import hashlib
 
 import pytest
 
 from evidex.load import ingest_paths
 from evidex.store import Store
 
-from .conftest import need_data
+from .conftest import full_digest, need_data
 
 ray = pytest.importorskip("ray", reason="Ray is not installed: pip install 'evidex[ray]' (the test extra has it)")
 
-
-def _full_digest(store: Store) -> str:
-    h = hashlib.sha256()
-    ids = [r[0] for r in store.conn.execute("SELECT id FROM records ORDER BY id")]
-    got = store.get_many(ids)
-    for rid in ids:
-        h.update(repr((got[rid].record, got[rid].appraisal)).encode())
-    return h.hexdigest()
 
 
 def test_local_ray_store_equals_single_process_store(tmp_path):
@@ -30,10 +21,10 @@ def test_local_ray_store_equals_single_process_store(tmp_path):
                                            "titipata_pubmed-29768149.xml"))]
     with Store(tmp_path / "one.db") as store:
         one = ingest_paths(store, paths, embed=False)
-        want = (store.checksum(), _full_digest(store))
+        want = (store.checksum(), full_digest(store))
     with Store(tmp_path / "ray.db") as store:
         got = ingest_paths(store, paths, embed=False, ray="", workers=2)     # a local Ray, 2 CPUs
-        assert (store.checksum(), _full_digest(store)) == want
+        assert (store.checksum(), full_digest(store)) == want
         assert got.summary() == one.summary()
         assert sorted(map(str, got.problems)) == sorted(map(str, one.problems))
     assert not ray.is_initialized()                 # the local Ray it started is stopped again

@@ -12,7 +12,6 @@ first query.
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.resources import as_file, files
@@ -24,7 +23,7 @@ from .ingest.pubmed_files import Ledger, SeriesFile, expected_md5, split_series
 from .ingest.schema import printable
 from .parallel import Job, serial_shards
 from .records import Appraisal, Problem, Record
-from .shards import Shard, file_md5, item_shards
+from .shards import Shard, file_digest, file_md5, item_shards
 from .store import Store, WriteStats
 
 BATCH_SIZE = 2000
@@ -51,11 +50,7 @@ class IngestReport:
 
 
 def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return file_digest(path, "sha256")
 
 
 def ingest_items(store: Store, items: Iterable[Record | Problem | Deletion], report: IngestReport,

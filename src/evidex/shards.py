@@ -40,12 +40,17 @@ class Shard:
     failed: bool = False     # a read error ended the file early: it must be read again next run
 
 
-def file_md5(path: Path) -> str:
-    h = hashlib.md5()
+def file_digest(path: Path, algorithm: str) -> str:
+    """Hex digest of a file read in 1 MiB blocks (md5 for PubMed's sidecars, sha256 for the file ledger)."""
+    h = hashlib.new(algorithm)
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def file_md5(path: Path) -> str:
+    return file_digest(path, "md5")
 
 
 def file_shards(path: Path, chunk: int = CHUNK, lookup: Lookup | None = None,
