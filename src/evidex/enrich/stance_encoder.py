@@ -46,7 +46,6 @@ def _reader(adapters: str):
     """(model, tokenizer) for an adapter file; the frozen base is read once per process."""
     try:
         import numpy as np
-        import torch
 
         from . import encoder as E
     except ImportError as exc:            # pragma: no cover - guarded by available()
@@ -57,7 +56,6 @@ def _reader(adapters: str):
     with np.load(adapters) as z:
         model.load_trained({k: z[k] for k in z.files})
     model.eval()
-    torch.set_grad_enabled(False)
     return model, E.tokenizer(folder)
 
 
