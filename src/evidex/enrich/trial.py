@@ -16,16 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..records import Passage, Record
+from ..text import numbers_in
 from ..vocab import drug_classes
-from .numbers import DOSE, mentions, total_count
+from .effect import main_effect
+from .numbers import DOSE, total_count
+from .outcome import Fact, aim_outcome, named_outcome, outcome_of_sentence
 from .pico import intervention_spans
 from .roles import sentence_roles
-
-
-@dataclass(frozen=True)
-class Fact:
-    text: str   # what the table cell shows
-    seq: int    # the Passage.seq the text comes from
 
 
 @dataclass(frozen=True)
@@ -176,176 +173,12 @@ def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
     return arms, comp
 
 
-# -- primary outcome --------------------------------------------------------------------
-# CONSORT item 6a: "completely defined pre-specified primary and secondary outcome measures".
-_PRIMARY = re.compile(
-    r"\b(?:primary|main|principal)\s+(?:efficacy\s+|study\s+)?(?:outcome|end[- ]?point|endpoint|efficacy variable|"
-    r"efficacy parameter|efficacy measure|variable|measure|criterion)s?(?:\s+measures?)?\s*(?:was|were|is|:|,|"
-    r"included|consisted of|comprised)\s+(?:the\s+|a\s+)?([^.;]{3,140})", re.I)
-_PRIMARY_AFTER = re.compile(r"([^.;,]{3,100}?)\s+(?:was|were)\s+(?:the\s+)?(?:primary|main)\s+(?:outcome|end[- ]?point|"
-                            r"endpoint|efficacy variable)", re.I)
-_MEASURED = re.compile(r"\b(?:efficacy|outcome|response)\s+was\s+(?:assessed|measured|evaluated|defined)\s+"
-                       r"(?:by|as|with|using)\s+(?:the\s+)?([^.;]{3,120})", re.I)
-_CHANGE_IN = re.compile(r"\b(?:improvements?|reductions?|decreases?|increases?|changes?|differences?|relief)\s+(?:in|of)"
-                        r"\s+(?:the\s+)?(?:mean\s+)?([a-zA-Z][^,.;()\d]{2,60}?)(?=\s+(?:between|from|with|was|were|at|after|"
-                        r"for|compared|than|in|by|of|did|is|are)\b|[,.;(]|$)", re.I)
-_SUBJECT = re.compile(r"(?:(?:at|after|by|in|during|over)\s[^,]{1,40},\s*)?(?:the\s+)?(?:mean\s+)?([A-Za-z][^,.;()\d]{2,60}?)"
-                      r"\s+(?:was|were|did|had|improved|decreased|increased|fell|rose|declined|dropped|differed|"
-                      r"remained|reduced)\b", re.I)
-_OUTCOME_CUT = re.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?secondary\b.*|;.*|\s+and secondary\b.*|,\s*which\b.*|"
-                          r"\s+\((?!\d).*)$", re.I)
-
-
-def _outcome(body: Sequence[Passage]) -> Fact | None:
-    for rx in (_PRIMARY, _PRIMARY_AFTER, _MEASURED):
-        for p in body:
-            m = rx.search(p.text)
-            if m:
-                text = _OUTCOME_CUT.sub("", m.group(1)).strip(" ,.")
-                words = text.split()
-                if words:
-                    return Fact(" ".join(words[:14]), p.seq)
-    return None
-
-
-_NOT_OUTCOME = re.compile(r"^(?:there|it|this|these|both|all|more|fewer|most|patients?|participants?|subjects?|"
-                          r"women|men|children|the (?:\w+ )?(?:group|arm)s?)\b", re.I)
-_MEASURE_WORD = re.compile(r"\b(?:mortality|death|survival|rate|rates|score|scores|pain|healing|remission|"
-                           r"response|relapse|recurrence|incidence|events?|pressure|level|levels)\b", re.I)
-
-
-def _outcome_of_effect(body: Sequence[Passage], effect: Fact | None) -> Fact | None:
-    """No stated primary outcome: what the main-effect sentence measures ("improvement in X",
-    or the sentence's subject: "All-cause mortality was lower ...")."""
-    p = next((p for p in body if effect is not None and p.seq == effect.seq), None)
-    if p is None:
+def _kept(fact: Fact | None, by_seq: dict[int, str]) -> Fact | None:
+    """The fact, unless a number in it is not written in its passage (a cut can split
+    "29,000" into "29"): the table shows only what the passage says."""
+    if fact is None or not numbers_in(fact.text) <= numbers_in(by_seq.get(fact.seq, "")):
         return None
-    m = _CHANGE_IN.search(p.text) or _SUBJECT.match(p.text)
-    if m is None:
-        return None
-    words = _OUTCOME_CUT.sub("", m.group(1)).strip(" ,.").split()[:8]
-    # A sentence's subject is an outcome only when it names a measure ("All-cause mortality"),
-    # not a group, a drug or a dummy subject ("More patients", "Olanzapine", "There").
-    if not words or _NOT_OUTCOME.match(" ".join(words)) or (len(words) <= 2 and words[0][:1].isupper()
-                                                          and not _MEASURE_WORD.search(" ".join(words))):
-        return None
-    return Fact(" ".join(words), p.seq)
-
-
-def _outcome_section(body: Sequence[Passage]) -> Fact | None:
-    for p in body:   # structured abstracts: MAIN OUTCOME MEASURE(S) section
-        if "OUTCOME" in p.section.upper() and "RESULT" not in p.section.upper():
-            words = _OUTCOME_CUT.sub("", p.text).strip(" .").split()
-            return Fact(" ".join(words[:14]), p.seq) if words else None
-    return None
-
-
-# -- main effect ------------------------------------------------------------------------
-# CONSORT item 17a: "for each primary and secondary outcome, results for each group, and the
-# estimated effect size and its precision (such as 95% confidence interval)"; the primary
-# outcome is reported first. A CI bound alone is never an effect.
-_MEASURE_NAMES = (("hazard ratio", "HR"), ("odds ratio", "OR"), ("relative risk", "RR"), ("risk ratio", "RR"),
-                  ("rate ratio", "RR"), ("weighted mean difference", "WMD"), ("standardi", "SMD"),
-                  ("mean difference", "MD"), ("difference", "difference"), ("number needed to treat", "NNT"))
-_NUM = re.compile(r"[-\u2212]?\d+(?:[.\u00b7]\d+)?")
-_RANGE_PART = re.compile(r"([-\u2212]?\d+(?:[.\u00b7]\d+)?)(?:\s*(?:-|\u2013|to)\s*(\d+(?:[.\u00b7]\d+)?))?")
-_BOUNDS = re.compile(r"([-\u2212]?\d+(?:[.\u00b7]\d+)?)\s*%?\s*(?:-|\u2013|to|,)\s*([-\u2212]?\d+(?:[.\u00b7]\d+)?)")
-_PRIMARY_WORD = re.compile(r"\bprimary\b|\bmain\b", re.I)
-
-
-def _label(span: str) -> str:
-    low = span.lower()
-    for name, short in _MEASURE_NAMES:
-        if name in low:
-            return short
-    m = re.match(r"\s*(a?[HOR]R|RR|OR|HR|MD|SMD|WMD|NNT)\b", span)
-    return m.group(1) if m else ""
-
-
-def _ci_text(span: str) -> str:
-    m = _BOUNDS.search(re.sub(r"95\s*%", " ", span))
-    if m is None:
-        return ""
-    lo, hi = m.groups()
-    sep = " to " if lo.startswith(("-", "\u2212")) or hi.startswith(("-", "\u2212")) else "\u2013"
-    return ("95% CI " if re.search(r"95\s*%", span) else "CI ") + f"{lo}{sep}{hi}"
-
-
-def _change_text(span: str) -> str:
-    """"from 8-10 to 5-6" -> "8–10 → 5–6"; "from 34.2±3.3 before treatment to 21.7±3.9" -> "34.2 → 21.7"."""
-    m = re.match(r"\s*from\s+(?:an? \w+ of\s+)?(.*?)\s+(?:[a-z]+\s+){0,2}?(?:to|down to|up to)\s+(.*)$", span, re.I)
-    if not m:
-        return ""
-    sides = []
-    for side in m.groups():
-        r = _RANGE_PART.match(side.strip())
-        if not r:
-            return ""
-        sides.append(r.group(1) + (f"\u2013{r.group(2)}" if r.group(2) else ""))
-    return f"{sides[0]} \u2192 {sides[1]}"
-
-
-def _interval_part(text: str, start: int, end: int) -> bool:
-    """A figure that is a confidence level or an interval bound, not a group's result
-    ("95% CI", "91.5-93.6%")."""
-    before, after = text[max(0, start - 16):start], text[end:end + 14]
-    return bool(re.match(r"\s*(?:CI|C\.I\.|confidence)", after, re.I)
-                or re.search(r"(?:\bCI\b|confidence (?:interval|limits?))\s*[=:,]?\s*[\d.]*\s*[-–]?\s*$", before, re.I)
-                or re.search(r"\d\s*$", before) and text[start:start + 1] in "-–−")
-
-
-def _effects_in(p: Passage) -> list[tuple[int, str]]:
-    """(score, text) of each effect statement in one sentence."""
-    ms = mentions(p.text)
-    out: list[tuple[int, str]] = []
-    ps = [m for m in ms if m.kind == "p_value"]
-    for i, m in enumerate(ms):
-        if m.kind in ("ratio", "mean_difference", "nnt"):
-            label = _label(m.span)
-            value = _NUM.findall(m.span)
-            if not label or not value:
-                continue
-            text, score = f"{label} {value[-1]}", 3
-            near = [n for n in ms[i + 1:i + 3] if n.start - m.end < 40]
-            ci = next((n for n in near if n.kind == "ci"), None)
-            pv = next((n for n in near if n.kind == "p_value"), None)
-            if ci and _ci_text(ci.span):
-                text, score = f"{text} ({_ci_text(ci.span)})", 6
-            if pv:
-                text, score = f"{text}{', ' if ci else ' ('}{pv.span}{'' if ci else ')'}", score + 1
-            out.append((score, text))
-        elif m.kind == "score_change":
-            change = _change_text(m.span)
-            if change:
-                pv = ps[0].span if ps else ""
-                out.append((4 if pv else 3, f"{change} ({pv})" if pv else change))
-    groups = [m for m in ms if m.kind in ("percent", "mean_sd") and not _interval_part(p.text, m.start, m.end)]
-    if not out and ps:   # "92% vs 85% (p < 0.05)": the group figures before the first p
-        p0 = ps[0]
-        before = [m for m in groups if m.end <= p0.start][-3:]
-        if len(before) >= 2:
-            out.append((2, " vs ".join(m.span for m in before) + f" ({p0.span})"))
-        else:               # "pain improved significantly (p < 0.001)": the clause the p closes
-            clause = re.split(r"[;:]|,\s(?=[a-z]+\s)", p.text[:p0.start])[-1].strip(" ,([")
-            words = clause.split()[-12:]
-            if words:
-                out.append((1, " ".join(words) + f" ({p0.span})"))
-    elif not out and len(groups) >= 2:   # group rates without a test: "39%, 38% and 32%"
-        out.append((0, " vs ".join(m.span for m in groups[:3])))
-    return out
-
-
-def _effect(body: Sequence[Passage], roles: Sequence[str]) -> Fact | None:
-    best: tuple[int, int, Fact] | None = None
-    for i, p in enumerate(body):
-        role = roles[i] if i < len(roles) else ""
-        if role in ("background", "objective"):
-            continue
-        for score, text in _effects_in(p):   # methods: a case's course is often labelled CASE
-            score += 2 * bool(_PRIMARY_WORD.search(p.text)) + (role == "results") - 2 * (role == "methods")
-            if best is None or score > best[0]:
-                best = (score, -i, Fact(text, p.seq))
-    return best[2] if best else None
+    return fact
 
 
 def trial_facts(record: Record, passages: Sequence[Passage], intervention_hint: str = "") -> TrialFacts:
@@ -362,8 +195,13 @@ def trial_facts(record: Record, passages: Sequence[Passage], intervention_hint: 
     if len(roles) != len(body):
         roles = ()
     arms, comparator = _arms_and_comparator(body, title, intervention_hint)
-    effect = _effect(body, roles)
-    outcome = _outcome(body) or _outcome_section(body) or _outcome_of_effect(body, effect)
+    by_seq = {p.seq: p.text for p in passages}
+    outcome = _kept(named_outcome(body), by_seq)
+    effect = _kept(main_effect(body, roles, outcome), by_seq)
+    if outcome is None:
+        effect_p = next((p for p in body if effect is not None and p.seq == effect.seq), None)
+        outcome = _kept((outcome_of_sentence(effect_p) if effect_p else None)
+                        or aim_outcome([*body, *([title] if title else [])]), by_seq)
     return TrialFacts(
         n=count.value if count else None,
         n_seq=body[count.sentence].seq if count else -1,

@@ -1,0 +1,248 @@
+"""The main effect of a study: the result sentence of its primary outcome, and the figures in it.
+
+CONSORT 2010 item 17a: "for each primary and secondary outcome, results for each group, and
+the estimated effect size and its precision (such as 95% confidence interval)"; CONSORT for
+abstracts asks for the primary outcome's result first (Hopewell et al., PLoS Med 2008;5:e20).
+So the sentence is chosen by what it reports, not by how strong its statistic looks:
+
+- it carries a result (a p value, a CI, a ratio or difference, group rates or a before/after
+  change) and is not background, aim or conclusion;
+- it names the primary outcome (word overlap, when the outcome is known) or says "primary";
+- it comes early among the results (the primary outcome is reported first);
+- it is not about secondary outcomes, subgroups, harms or baseline characteristics.
+
+The cell text is taken as written: a ratio or difference with its CI is rebuilt compactly
+("HR 0.83 (95% CI 0.74–0.93), p=0.0017"); otherwise the statistics parenthesis the p value
+sits in ("34.4% vs. 31.1% of weeks; odds ratio, 1.14; ..."), or the group figures that lead
+to it ("nine out of 10 (90%) in the A group, two out of 10 (20%) in the B group (P < 0.01)").
+Nothing is computed, so every number is in the passage.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from types import SimpleNamespace
+
+from ..records import Passage
+from .numbers import mentions
+from .outcome import Fact
+
+_MEASURE_NAMES = (("hazard ratio", "HR"), ("odds ratio", "OR"), ("relative risk", "RR"), ("risk ratio", "RR"),
+                  ("rate ratio", "RR"), ("weighted mean difference", "WMD"), ("standardi", "SMD"),
+                  ("mean difference", "MD"), ("difference", "difference"), ("number needed to treat", "NNT"))
+_NUM = re.compile(r"[-\u2212]?\d+(?:[.\u00b7]\d+)?")
+_RANGE_PART = re.compile(r"([-\u2212]?\d+(?:[.\u00b7]\d+)?)(?:\s*(?:-|\u2013|to)\s*(\d+(?:[.\u00b7]\d+)?))?")
+_BOUNDS = re.compile(r"([-\u2212]?\d+(?:[.\u00b7]\d+)?)\s*%?\s*(?:-|\u2013|to|,)\s*([-\u2212]?\d+(?:[.\u00b7]\d+)?)")
+_PRIMARY_WORD = re.compile(r"\bprimary\b|\bmain (?:outcome|end ?point|endpoint|result)", re.I)
+# Sentences about something other than the main comparison (CONSORT items 17b-19: secondary
+# outcomes, ancillary and subgroup analyses, harms; item 15: baseline data).
+_ASIDE = re.compile(r"\b(?:secondary|subgroups?|sub-group|adverse|side[- ]effects?|tolera\w*|withdr[ae]w\w*|"
+                    r"dropouts?|discontinu\w*|baseline characteristics|mean age|median age|were aged|"
+                    r"completed the (?:study|trial)|lost to follow|safety)\b", re.I)
+_STOP = {"the", "a", "an", "of", "in", "with", "and", "or", "to", "for", "at", "on", "by", "was", "were", "is",
+         "are", "from", "between", "patients", "group", "groups", "mean", "rate", "rates", "score", "scores",
+         "total", "change", "number", "proportion", "time", "week", "weeks"}
+_RESULT_KINDS = ("percent", "mean_sd", "score_change", "ratio", "mean_difference", "nnt", "ci", "p_value")
+_PERCENT_WORD = re.compile(r"\b\d+(?:[.\u00b7]\d+)?\s+per\s?cent\b", re.I)
+_COUNT_OF = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:out\s+)?of\s+"
+                       r"(?:the\s+)?\d+\b|\b\d+\s*/\s*\d+\b(?!\s*(?:mm|cm|mg|ml|µg|kg|min|h\b|d\b|day|week))", re.I)
+# Lancet style two-sided p ("2p = 0.02"), which the mention patterns do not read as a p value
+_TWO_P = re.compile(r"\b2p\s*[<=>\u2264]\s*0?[.\u00b7]\d+")
+_RESPECTIVELY = re.compile(r"((?:[-\u2212]?\d+(?:[.\u00b7]\d+)?\s*%?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+vs\.?\s+|"
+                           r"\s+versus\s+)){1,5}[-\u2212]?\d+(?:[.\u00b7]\d+)?\s*%?),?\s+respectively")
+_MAX_LEN = 240
+
+
+def _label(span: str) -> str:
+    low = span.lower()
+    for name, short in _MEASURE_NAMES:
+        if name in low:
+            return short
+    m = re.match(r"\s*(a?[HOR]R|RR|OR|HR|MD|SMD|WMD|NNT)\b", span)
+    return m.group(1) if m else ""
+
+
+def _ci_text(span: str) -> str:
+    m = _BOUNDS.search(re.sub(r"95\s*%", " ", span))
+    if m is None:
+        return ""
+    lo, hi = m.groups()
+    sep = " to " if lo.startswith(("-", "\u2212")) or hi.startswith(("-", "\u2212")) else "\u2013"
+    return ("95% CI " if re.search(r"95\s*%", span) else "CI ") + f"{lo}{sep}{hi}"
+
+
+def _change_text(span: str) -> str:
+    """"from 8-10 to 5-6" -> "8–10 → 5–6"; "from 34.2±3.3 before treatment to 21.7±3.9" -> "34.2 → 21.7"."""
+    m = re.match(r"\s*from\s+(?:an? \w+ of\s+)?(.*?)\s+(?:[a-z]+\s+){0,2}?(?:to|down to|up to)\s+(.*)$", span, re.I)
+    if not m:
+        return ""
+    sides = []
+    for side in m.groups():
+        r = _RANGE_PART.match(side.strip())
+        if not r:
+            return ""
+        sides.append(r.group(1) + (f"\u2013{r.group(2)}" if r.group(2) else ""))
+    return f"{sides[0]} \u2192 {sides[1]}"
+
+
+def _interval_part(text: str, start: int, end: int) -> bool:
+    """A figure that is a confidence level or an interval bound, not a group's result
+    ("95% CI", "91.5-93.6%")."""
+    before, after = text[max(0, start - 16):start], text[end:end + 14]
+    return bool(re.match(r"\s*(?:CI|C\.I\.|confidence)", after, re.I)
+                or re.search(r"(?:\bCI\b|confidence (?:interval|limits?))\s*[=:,]?\s*[\d.]*\s*[-–]?\s*$", before, re.I)
+                or re.search(r"\d\s*$", before) and text[start:start + 1] in "-–−")
+
+
+def _paren_around(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The outermost parenthesis or bracket pair holding [start, end), as (open+1, close)."""
+    depth, opens = 0, []
+    for i, ch in enumerate(text[:start]):
+        if ch in "([":
+            opens.append(i)
+        elif ch in ")]" and opens:
+            opens.pop()
+    if not opens:
+        return None
+    o = opens[0]
+    depth = 0
+    for j in range(o, len(text)):
+        if text[j] in "([":
+            depth += 1
+        elif text[j] in ")]":
+            depth -= 1
+            if depth == 0:
+                return (o + 1, j) if j >= end else None
+    return None
+
+
+def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) so that no parenthesis is cut: a figure in brackets keeps the word
+    it belongs to ("cetirizine (14.5%)"), a bracket opened is closed."""
+    first = _paren_around(text, start, start + 1)
+    if first:
+        word = re.search(r"[\w-]+\s*$", text[:first[0] - 1])
+        start = word.start() if word else first[0] - 1
+    last = _paren_around(text, end - 1, end)
+    if last and last[0] - 1 >= start:
+        end = last[1] + 1
+    return start, end
+
+
+def _ratio_text(p: Passage, ms: list) -> str:
+    """A ratio or difference with its CI (and p): "HR 0.83 (95% CI 0.74–0.93), p=0.0017"."""
+    for i, m in enumerate(ms):
+        if m.kind not in ("ratio", "mean_difference", "nnt"):
+            continue
+        label, value = _label(m.span), _NUM.findall(m.span)
+        if not label or not value:
+            continue
+        near = [n for n in ms[i + 1:i + 3] if n.start - m.end < 40]
+        ci = next((n for n in near if n.kind == "ci" and _ci_text(n.span)), None)
+        if ci is None:
+            return ""   # the first ratio is the main one: never skip to a later one
+        pv = next((n for n in near if n.kind == "p_value"), None)
+        return f"{label} {value[-1]} ({_ci_text(ci.span)})" + (f", {pv.span}" if pv else "")
+    return ""
+
+
+def _result_starts(text: str, ms: list) -> list[int]:
+    """Where group figures begin: rates, means, "9 of 10", "nine out of 10"."""
+    starts = [m.start for m in ms if m.kind in ("percent", "mean_sd", "score_change")
+              and not _interval_part(text, m.start, m.end)]
+    starts += [m.start() for m in _COUNT_OF.finditer(text) if re.search(r"\d", m.group(0))]
+    starts += [m.start() for m in _PERCENT_WORD.finditer(text)]
+    return sorted(starts)
+
+
+def effect_text(p: Passage) -> str:
+    """The main figures of one result sentence, as written (see the module docstring)."""
+    text = p.text
+    ms = mentions(text)
+    compact = _ratio_text(p, ms)
+    if compact:
+        return compact
+    change = next((m for m in ms if m.kind == "score_change" and _change_text(m.span)), None)
+    ps = sorted([m for m in ms if m.kind in ("p_value", "ci")]
+                + [SimpleNamespace(kind="p_value", span=m.group(0), start=m.start(), end=m.end())
+                   for m in _TWO_P.finditer(text)], key=lambda m: m.start)
+    if change is not None:
+        pv = next((m.span for m in ps if m.kind == "p_value"), "")
+        return f"{_change_text(change.span)} ({pv})" if pv else _change_text(change.span)
+    if ps:
+        anchor = ps[0]
+        box = _paren_around(text, anchor.start, anchor.end)
+        if box and len(re.findall(r"\d", text[box[0]:anchor.start] + text[anchor.end:box[1]])) >= 1:
+            inner = text[box[0]:box[1]].strip(" ;,")
+            if len(inner) <= _MAX_LEN:
+                return inner
+        clause_start = max(text.rfind(";", 0, anchor.start), text.rfind(":", 0, anchor.start)) + 1
+        starts = [s for s in _result_starts(text, ms) if clause_start <= s < anchor.start]
+        end = box[1] + 1 if box else anchor.end
+        if starts:
+            first = starts[0]
+            word = re.search(r"\b[a-z]+\s+(?:out\s+)?of\s+$", text[:first], re.I)   # "nine out of 10"
+            span = text[first if not word or re.search(r"\d", word.group(0)) else word.start():end]
+            if len(span) <= _MAX_LEN:
+                return span.strip(" ,;")
+        clause = re.split(r"[;:]|,\s(?=[a-z]+\s)", text[:anchor.start])[-1].strip(" ,([")
+        words = clause.split()[-12:]
+        return (" ".join(words) + f" ({anchor.span})") if words else anchor.span
+    resp = _RESPECTIVELY.search(text)
+    if resp:
+        return resp.group(1).strip()
+    # no test statistic: the group figures as written, from the first to the last
+    figures = sorted([(m.start, m.end) for m in ms if m.kind in ("percent", "mean_sd")
+                      and not _interval_part(text, m.start, m.end)]
+                     + [m.span() for m in _COUNT_OF.finditer(text)] + [m.span() for m in _PERCENT_WORD.finditer(text)])
+    if len(figures) >= 2:
+        start, end = _balanced(text, figures[0][0], figures[-1][1])
+        if end - start <= _MAX_LEN:
+            return text[start:end]
+        return " vs ".join(text[s:e] for s, e in figures[:3])
+    return ""
+
+
+def _has_result(text: str) -> bool:
+    ms = mentions(text)
+    if any(m.kind in ("p_value", "ci", "ratio", "nnt", "score_change") for m in ms) or _TWO_P.search(text):
+        return True
+    if any(m.kind == "mean_difference" and re.search(r"\d", m.span) for m in ms):
+        return True
+    groups = [m for m in ms if m.kind in ("percent", "mean_sd") and not _interval_part(text, m.start, m.end)]
+    return (len(groups) + len(_PERCENT_WORD.findall(text)) >= 2 or bool(_RESPECTIVELY.search(text))
+            or len(_COUNT_OF.findall(text)) >= 2)
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 1}
+
+
+def main_effect(body: Sequence[Passage], roles: Sequence[str], outcome: Fact | None) -> Fact | None:
+    """The primary outcome's result: the best-scoring result sentence's figures."""
+    want = _stems(outcome.text) if outcome else set()
+    best: tuple[float, int, Fact] | None = None
+    order = 0
+    for i, p in enumerate(body):
+        role = roles[i] if i < len(roles) else ""
+        if role in ("background", "objective") or not _has_result(p.text):
+            continue
+        text = effect_text(p)
+        if not text:
+            continue
+        score = 2.0 * bool(_PRIMARY_WORD.search(p.text)) - 3.0 * bool(_ASIDE.search(p.text))
+        # a role the abstract's own heading gives is trusted more than the model's guess
+        score += -(1.5 if p.section else 0.5) * (role == "methods") - 2.0 * (role == "conclusions")
+        score -= 1.0 * bool(re.search(r"\bwithin(?:[- ]group| the \w+ group| each group)", p.text, re.I))
+        if want:
+            score += 4.0 * len(want & _stems(p.text)) / len(want)
+        if role != "methods" or not p.section:
+            score += max(0.0, 2.0 - 1.0 * order)   # the primary outcome is reported first
+            order += 1
+        score += 1.5 * bool(re.search(r"\bCI\b|confidence|\b2?[pP]\s*[<=>\u2264]", text))
+        if best is None or score > best[0]:
+            best = (score, -i, Fact(text, p.seq))
+    return best[2] if best else None
+
+
+__all__ = ["effect_text", "main_effect"]

@@ -1,0 +1,184 @@
+"""The primary outcome of a study, read from the sentence that names it.
+
+CONSORT 2010 item 6a asks a trial report for "completely defined pre-specified primary and
+secondary outcome measures" (Schulz et al., BMJ 2010;340:c332), and CONSORT for abstracts
+(Hopewell et al., PLoS Med 2008;5:e20) for "the primary outcome as pre-specified"; PRISMA 2020
+item 10a asks a review for its outcomes. Abstracts say it in a few recurring ways, tried here
+from the most to the least explicit:
+
+1. a named primary outcome: "The primary end point was X", "X was the primary outcome",
+   "The primary endpoint, X, was ...", "primary outcome measure of ... (X)", "MAIN OUTCOME
+   MEASURES" sections, PICO's "(O) X";
+2. a defined or measured outcome: "X was defined as ...", "... was used to measure X",
+   "Efficacy was assessed by X";
+3. what the main result sentence measures ("All-cause mortality was lower ...", "a reduction
+   in X", "the difference in X between ...") — called by ``trial`` once the effect is known;
+4. what the aim names: "the effect of A on X", "the efficacy of A in reducing X".
+
+Every text is cut from one sentence (a ``Fact`` keeps which), so the table can cite it.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..records import Passage
+
+
+@dataclass(frozen=True)
+class Fact:
+    text: str   # what the table cell shows
+    seq: int    # the Passage.seq the text comes from
+
+
+_MEASURE = (r"(?:outcome|end[- ]?point|efficacy (?:end[- ]?point|variable|parameter|measure|outcome|criterion)|"
+            r"variable|measure|criterion|parameter|objective|aim)")
+_PRIMARY_LEAD = r"\b(?:primary|main|principal|chief)\s+(?:study\s+|efficacy\s+|clinical\s+)?"
+# "The primary end point was X" / "Main outcome measures were X" / "primary outcome: X"
+_NAMED = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?(?:\s+(?:measures?|variables?))?\s*"
+                    r"(?:was|were|is|are|:|included|consisted of|comprised|compared|assessed|measured)\s+"
+                    r"(?:defined as\s+)?(?:the\s+|a\s+)?([^.;]{3,160})", re.I)
+# "The primary endpoint, complete headache response, was ..."
+_APPOSITIVE = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?,\s+([^,;]{3,100}),", re.I)
+# "primary outcome measure of ADHD (Conners ...)" / "primary end point of X"
+_NAMED_OF = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?(?:\s+measures?)?\s+(?:of|for)\s+([^.;,()]{3,120})", re.I)
+# "X was the primary end point"
+_NAMED_AFTER = re.compile(r"(?:^|[,;:]\s*)(?:the\s+)?([^.;,]{3,100}?)\s+(?:was|were|served as)\s+(?:the\s+|our\s+)?"
+                          r"(?:pre-?specified\s+)?(?:primary|main|principal)\s+(?:efficacy\s+)?"
+                          r"(?:outcome|end[- ]?point|endpoint|efficacy variable|variable|measure)", re.I)
+# "... with regard to X" after a primary objective or hypothesis
+_OBJECTIVE_OUTCOME = re.compile(r"\b(?:with (?:regard|respect) to|in terms of)\s+(?:the\s+)?([^.;,]{3,100})", re.I)
+_PICO_O = re.compile(r"\(O\)\s*([^.;()]{3,100})")
+# "X was defined as ..." / "... was used to measure X" / "Efficacy was assessed by X"
+_DEFINED = re.compile(r"(?:^|[,;:]\s*)(?:the\s+)?([A-Za-z][^.;,()]{2,60}?)\s+(?:was|were)\s+defined\s+as\b", re.I)
+_USED_TO_MEASURE = re.compile(r"\b(?:was|were)\s+used\s+to\s+(?:measure|assess|evaluate|quantify)\s+(?:the\s+)?"
+                              r"([^.;,]{3,80})", re.I)
+_EFFICACY_BY = re.compile(r"\b(?:efficacy|effectiveness|response|outcome)\s+(?:to treatment\s+)?(?:was|were)\s+"
+                          r"(?:assessed|measured|evaluated|judged|determined|defined)\s+"
+                          r"(?:by|as|with|using|from|on the basis of)\s+(?:the\s+)?([^.;]{3,120})", re.I)
+
+_CUT = re.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?(?:key\s+)?secondary\b.*|;.*|\s+and (?:the\s+)?secondary\b.*|"
+                  r",\s*(?:which|analy[sz]ed|as assessed|as measured|measured|assessed)\b.*|"
+                  r"\s+(?:between|among|in|across|at|after|over|during|from|by)\s+(?:the\s+)?(?:two|three|four|both|"
+                  r"all|treatment|study|patients|participants|groups?|baseline|week|month|day|end|intention)\b.*|"
+                  r"\s+\((?![A-Z][A-Za-z0-9-]{1,10}\))[^)]*\).*|\s+(?:was|were)\s+(?:assessed|measured|recorded|"
+                  r"compared|analy[sz]ed)\b.*)$", re.I)
+_GENERIC = re.compile(r"^(?:the\s+)?(?:(?:primary|main|secondary)\s+)?(?:outcomes?|end ?points?|endpoints?|"
+                      r"efficacy|effectiveness|response|variables?|measures?|this|it|they|patients?|participants?|"
+                      r"subjects?|data|results?|success|treatment|the study|study)$", re.I)
+_LEADING = re.compile(r"^(?:to\s+(?:compare|evaluate|assess|determine|investigate|examine|test)\s+)?"
+                      r"(?:whether\s+)?(?:the\s+|a\s+|an\s+|our\s+)", re.I)
+
+
+def clean(text: str, limit: int = 14) -> str:
+    """An outcome phrase without what follows it (secondary outcomes, a second primary
+    outcome, timing, groups, a long parenthesis) and without a leading article."""
+    text = re.sub(r"^(?:the\s+)?(?:mean\s+)?(change)s? from baseline (?:in|of)\s+", r"\1 in ", text.strip(), flags=re.I)
+    text = re.sub(r"(?:,\s*|\s+)and\s+the\s+(?:\S+\s+){2,}.*$", "", text)
+    text = _CUT.sub("", text).strip(" ,.:")
+    text = _LEADING.sub("", text).strip()
+    words = text.split()
+    return " ".join(words[:limit])
+
+
+def _usable(text: str) -> bool:
+    return bool(text) and len(text) >= 3 and not _GENERIC.match(text) and bool(re.search(r"[a-z]{3}", text, re.I))
+
+
+def named_outcome(body: Sequence[Passage]) -> Fact | None:
+    """Tiers 1 and 2: an outcome the abstract names as primary, then one it defines or
+    says it measured; None when no sentence does."""
+    tiers = ((_APPOSITIVE, _NAMED_OF, _NAMED, _NAMED_AFTER, _PICO_O),
+             (_DEFINED, _USED_TO_MEASURE, _EFFICACY_BY))
+    for i, rxs in enumerate(tiers):
+        for p in body:
+            for rx in rxs:
+                for m in rx.finditer(p.text):
+                    raw = m.group(1)
+                    text = clean(raw)
+                    named = re.match(r"\s*\(([^()]{3,80})\)", p.text[m.end():] if rx is _NAMED_OF else "")
+                    if named:   # "primary outcome measure of ADHD (Conners ...)": keep the instrument
+                        text = f"{text} ({named.group(1)})"
+                    if rx is _NAMED and re.match(r"(?:to\s+)?(?:investigate|compare|evaluate|assess|determine)\b",
+                                                 raw, re.I):
+                        inner = _OBJECTIVE_OUTCOME.search(raw)
+                        text = clean(inner.group(1)) if inner else ""
+                    if _usable(text):
+                        return Fact(text, p.seq)
+        if i == 0:
+            section = _outcome_section(body)
+            if section:
+                return section
+    return None
+
+
+def _outcome_section(body: Sequence[Passage]) -> Fact | None:
+    """Structured abstracts: the MAIN OUTCOME MEASURE(S) section's first sentence."""
+    for p in body:
+        up = p.section.upper()
+        if "OUTCOME" in up and "RESULT" not in up:
+            text = clean(p.text)
+            return Fact(text, p.seq) if _usable(text) else None
+    return None
+
+
+# -- tier 3: what the main result sentence measures --------------------------------------
+_CHANGE_IN = re.compile(r"\b(?:(?:improvements?|reductions?|decreases?|increases?|changes?|differences?|relief)\s+"
+                        r"(?:in|of)|rates? of|incidence of|proportion of|number of|percentage of)\s+(?:the\s+)?"
+                        r"(?:mean\s+)?((?:\d+-)?[a-zA-Z][^,.;()\d]{2,60}?)(?=\s+(?:between|from|with|was|were|at|after|for|"
+                        r"compared|than|in|by|did|is|are|per|among|during|over)\b|[,.;(]|$)", re.I)
+_SUBJECT = re.compile(r"(?:(?:at|after|by|in|during|over|with|from|among|compared with|comparing)\s[^,]{1,60},\s*)?"
+                      r"(?:the\s+)?(?:mean\s+)?([A-Za-z][^,.;()\d]{2,70}?)"
+                      r"\s+(?:was|were|did|had|improved|decreased|increased|fell|rose|declined|dropped|differed|"
+                      r"remained|reduced|occurred|showed)\b", re.I)
+_NOT_OUTCOME = re.compile(r"^(?:there|it|this|these|those|both|all|more|fewer|most|patients?|participants?|"
+                          r"subjects?|women|men|children|treatment|the (?:\w+ )?(?:group|arm)s?|no|none|each|"
+                          r"neither|either|[A-Z][\w-]*(?: [A-Z][\w-]*)? (?:group|arm|treatment))\b", re.I)
+_MEASURE_WORD = re.compile(r"\b(?:mortality|death|survival|rates?|scores?|pain|healing|remission|response|relapse|"
+                           r"recurrence|incidence|events?|pressure|levels?|index|scale|symptoms?|frequency|"
+                           r"severity|duration|time|proportion|number|percentage)\b", re.I)
+
+
+def outcome_of_sentence(p: Passage) -> Fact | None:
+    """What a result sentence measures: its subject ("All-cause mortality was lower ...") or
+    what changed ("improvement in X", "the difference in X between ...")."""
+    cands = []
+    m = _SUBJECT.match(p.text)
+    if m:
+        cands.append(m.group(1))
+    cands += [m.group(1) for m in _CHANGE_IN.finditer(p.text)]
+    for raw in cands:
+        raw = re.sub(r"^(?:only|overall|also)\s+|^(?:patients|participants|subjects)\s+(?:who\s+|that\s+)?"
+                     r"(?=\w+ing\b)", "", raw.strip(), flags=re.I)
+        words = clean(raw, 10).split()
+        text = " ".join(words)
+        # a sentence's subject is an outcome when it names a measure, not a group, a drug or
+        # a dummy subject ("More patients", "Olanzapine", "There")
+        if not words or _NOT_OUTCOME.match(text) or not _usable(text):
+            continue
+        if len(words) <= 2 and words[0][:1].isupper() and not _MEASURE_WORD.search(text):
+            continue
+        return Fact(text, p.seq)
+    return None
+
+
+# -- tier 4: what the aim names ----------------------------------------------------------
+_AIM_ON = re.compile(r"\b(?:effects?|efficacy|effectiveness|impact|influence|benefits?)\s+of\s+[^.;]{2,120}?\s+"
+                     r"(?:on|in (?:relieving|reducing|decreasing|preventing|improving|lowering|treating))\s+"
+                     r"(?:the\s+)?([^.;,]{3,90})", re.I)
+
+
+def aim_outcome(passages: Sequence[Passage]) -> Fact | None:
+    """The outcome an aim or title names: "the effect of A on X"."""
+    for p in passages:
+        m = _AIM_ON.search(p.text)
+        if m:
+            text = clean(re.split(r"\s+(?:of|in|among|for)\s+(?:patients|participants|subjects|women|men|children|"
+                                  r"people|adults|the)\b", m.group(1))[0], 10)
+            if _usable(text):
+                return Fact(text, p.seq)
+    return None
+
+
+__all__ = ["Fact", "aim_outcome", "clean", "named_outcome", "outcome_of_sentence"]
