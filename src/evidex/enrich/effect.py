@@ -147,9 +147,14 @@ def _ratio_text(p: Passage, ms: list) -> str:
 
 
 def _result_starts(text: str, ms: list) -> list[int]:
-    """Where group figures begin: rates, means, "9 of 10", "nine out of 10"."""
+    """Where group figures begin: rates, means, "9 of 10", "nine out of 10", a decimal
+    that no other kind of mention (dose, duration, age) has claimed."""
     starts = [m.start for m in ms if m.kind in ("percent", "mean_sd", "score_change")
               and not _interval_part(text, m.start, m.end)]
+    claimed = [(m.start, m.end) for m in ms]
+    starts += [v.start() for v in re.finditer(r"(?<![\w.])\d+(?:[.\u00b7]\d+)?(?=\s*%?\s*(?:vs\.?|versus)\s)", text)]
+    starts += [d.start() for d in re.finditer(r"(?<![\w.])\d+[.\u00b7]\d+\b", text)
+               if not any(s <= d.start() < e for s, e in claimed)]
     starts += [m.start() for m in _COUNT_OF.finditer(text) if re.search(r"\d", m.group(0))]
     starts += [m.start() for m in _PERCENT_WORD.finditer(text)]
     return sorted(starts)
@@ -176,18 +181,23 @@ def effect_text(p: Passage) -> str:
             inner = text[box[0]:box[1]].strip(" ;,")
             if len(inner) <= _MAX_LEN:
                 return inner
-        clause_start = max(text.rfind(";", 0, anchor.start), text.rfind(":", 0, anchor.start)) + 1
+        # the clause the statistic closes; a CI's point estimate may sit just before a ";"
+        head = max(0, anchor.start - (15 if anchor.kind == "ci" else 0))
+        clause_start = max(text.rfind(";", 0, head), text.rfind(":", 0, head)) + 1
         starts = [s for s in _result_starts(text, ms) if clause_start <= s < anchor.start]
         end = box[1] + 1 if box else anchor.end
         if starts:
             first = starts[0]
             word = re.search(r"\b[a-z]+\s+(?:out\s+)?of\s+$", text[:first], re.I)   # "nine out of 10"
-            span = text[first if not word or re.search(r"\d", word.group(0)) else word.start():end]
-            if len(span) <= _MAX_LEN:
-                return span.strip(" ,;")
-        clause = re.split(r"[;:]|,\s(?=[a-z]+\s)", text[:anchor.start])[-1].strip(" ,([")
-        words = clause.split()[-12:]
-        return (" ".join(words) + f" ({anchor.span})") if words else anchor.span
+            first = first if not word or re.search(r"\d", word.group(0)) else word.start()
+            first, end = _balanced(text, first, end)
+            if end - first <= _MAX_LEN:
+                return text[first:end].strip(" ,;")
+        words = text[clause_start:anchor.start].strip(" ,([").split()[-12:]
+        after = []
+        if len(words) < 5:   # "There was a significantly (P<.05) lower rate of X ...": say what is lower
+            after = re.split(r"[,;]|\.\s|\.$", text[end:].lstrip(" )"), maxsplit=1)[0].split()[:12]
+        return " ".join([*words, f"({anchor.span})", *after]).strip() if words or after else anchor.span
     resp = _RESPECTIVELY.search(text)
     if resp:
         return resp.group(1).strip()
@@ -214,6 +224,10 @@ def _has_result(text: str) -> bool:
             or len(_COUNT_OF.findall(text)) >= 2)
 
 
+def _tested(text: str) -> bool:
+    return any(m.kind in ("p_value", "ci", "ratio", "score_change") for m in mentions(text)) or bool(_TWO_P.search(text))
+
+
 def _stems(text: str) -> set[str]:
     return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 1}
 
@@ -227,13 +241,15 @@ def main_effect(body: Sequence[Passage], roles: Sequence[str], outcome: Fact | N
         role = roles[i] if i < len(roles) else ""
         if role in ("background", "objective") or not _has_result(p.text):
             continue
+        if role == "methods" and not _tested(p.text):   # arm descriptions: "drug 1% (n = 114) or ..."
+            continue
         text = effect_text(p)
         if not text:
             continue
         score = 2.0 * bool(_PRIMARY_WORD.search(p.text)) - 3.0 * bool(_ASIDE.search(p.text))
         # a role the abstract's own heading gives is trusted more than the model's guess
         score += -(1.5 if p.section else 0.5) * (role == "methods") - 2.0 * (role == "conclusions")
-        score -= 1.0 * bool(re.search(r"\bwithin(?:[- ]group| the \w+ group| each group)", p.text, re.I))
+        score -= 1.0 * bool(re.search(r"\bwithin(?:[- ]group| the \w+ group| each group)|\bin both\b", p.text, re.I))
         if want:
             score += 4.0 * len(want & _stems(p.text)) / len(want)
         if role != "methods" or not p.section:

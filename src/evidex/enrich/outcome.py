@@ -41,8 +41,17 @@ _NAMED = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?(?:\s+(?:measures?|variables?
                     r"(?:defined as\s+)?(?:the\s+|a\s+)?([^.;]{3,160})", re.I)
 # "The primary endpoint, complete headache response, was ..."
 _APPOSITIVE = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?,\s+([^,;]{3,100}),", re.I)
+# "With regard to the primary endpoint (total score of the X index)"
+# "With regard to the primary endpoint (total score of the X index)"
+_NAMED_PAREN = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?(?:\s+measures?)?\s*\(([^()]{3,100})\)", re.I)
 # "primary outcome measure of ADHD (Conners ...)" / "primary end point of X"
-_NAMED_OF = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?(?:\s+measures?)?\s+(?:of|for)\s+([^.;,()]{3,120})", re.I)
+_NAMED_OF = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?(?:\s+measures?)?\s+(?:of|for)\s+"
+                       r"(?!(?:this|the|our|a|an)\s+(?:\w+\s+){0,3}?(?:study|trial|analysis|review)\b)([^.;,()]{3,120})",
+                       re.I)
+# "The primary outcome of this trial was to compare the incidence of X ..."
+_NAMED_AIM = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?\s+of\s+(?:this|the|our)\s+[^.;]{0,60}?\b(?:study|trial)\s+"
+                        r"(?:was|were)\s+to\s+(?:compare|evaluate|assess|determine|investigate|examine|measure)\s+"
+                        r"(?:the\s+)?([^.;]{3,120})", re.I)
 # "X was the primary end point"
 _NAMED_AFTER = re.compile(r"(?:^|[,;:]\s*)(?:the\s+)?([^.;,]{3,100}?)\s+(?:was|were|served as)\s+(?:the\s+|our\s+)?"
                           r"(?:pre-?specified\s+)?(?:primary|main|principal)\s+(?:efficacy\s+)?"
@@ -59,21 +68,25 @@ _EFFICACY_BY = re.compile(r"\b(?:efficacy|effectiveness|response|outcome)\s+(?:t
                           r"(?:by|as|with|using|from|on the basis of)\s+(?:the\s+)?([^.;]{3,120})", re.I)
 
 _CUT = re.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?(?:key\s+)?secondary\b.*|;.*|\s+and (?:the\s+)?secondary\b.*|"
-                  r",\s*(?:which|analy[sz]ed|as assessed|as measured|measured|assessed)\b.*|"
-                  r"\s+(?:between|among|in|across|at|after|over|during|from|by)\s+(?:the\s+)?(?:two|three|four|both|"
+                  r",\s*(?:which|analy[sz]ed|as assessed|as measured|measured|assessed)\b.*|\s+(?:who|which|that)\b.*|"
+                  r"\s+between\b.*|"
+                  r"\s+(?:among|in|across|at|after|over|during|from|by)\s+(?:the\s+)?(?:two|three|four|both|"
                   r"all|treatment|study|patients|participants|groups?|baseline|week|month|day|end|intention)\b.*|"
-                  r"\s+\((?![A-Z][A-Za-z0-9-]{1,10}\))[^)]*\).*|\s+(?:was|were)\s+(?:assessed|measured|recorded|"
-                  r"compared|analy[sz]ed)\b.*)$", re.I)
+                  r"\s+\((?![A-Z][A-Za-z0-9-]{1,10}\))[^)]*\).*|\s+(?:was|were)\s+(?:also\s+)?(?:assessed|measured|"
+                  r"recorded|compared|analy[sz]ed)\b.*)$", re.I)
 _GENERIC = re.compile(r"^(?:the\s+)?(?:(?:primary|main|secondary)\s+)?(?:outcomes?|end ?points?|endpoints?|"
                       r"efficacy|effectiveness|response|variables?|measures?|this|it|they|patients?|participants?|"
+                      r"differences?|changes?|effects?|parameters?|"
                       r"subjects?|data|results?|success|treatment|the study|study)$", re.I)
 _LEADING = re.compile(r"^(?:to\s+(?:compare|evaluate|assess|determine|investigate|examine|test)\s+)?"
-                      r"(?:whether\s+)?(?:the\s+|a\s+|an\s+|our\s+)", re.I)
+                      r"(?:whether\s+)?(?:the\s+|a\s+|an\s+|our\s+|these\s+|those\s+|this\s+)", re.I)
 
 
 def clean(text: str, limit: int = 14) -> str:
     """An outcome phrase without what follows it (secondary outcomes, a second primary
     outcome, timing, groups, a long parenthesis) and without a leading article."""
+    text = re.sub(r"^(?:the\s+)?(?:effects?|efficacy|impact|influence)\s+of\s+[^.;]{1,80}?\s+on\s+", "", text.strip(),
+                  flags=re.I)   # "the effects of the extract on QoL" -> "QoL"
     text = re.sub(r"^(?:the\s+)?(?:mean\s+)?(change)s? from baseline (?:in|of)\s+", r"\1 in ", text.strip(), flags=re.I)
     text = re.sub(r"(?:,\s*|\s+)and\s+the\s+(?:\S+\s+){2,}.*$", "", text)
     text = _CUT.sub("", text).strip(" ,.:")
@@ -83,13 +96,14 @@ def clean(text: str, limit: int = 14) -> str:
 
 
 def _usable(text: str) -> bool:
-    return bool(text) and len(text) >= 3 and not _GENERIC.match(text) and bool(re.search(r"[a-z]{3}", text, re.I))
+    return (bool(text) and len(text) >= 3 and not _GENERIC.match(text) and bool(re.search(r"[a-z]{3}", text, re.I))
+            and not re.search(r"\beffects?$", text, re.I))
 
 
 def named_outcome(body: Sequence[Passage]) -> Fact | None:
     """Tiers 1 and 2: an outcome the abstract names as primary, then one it defines or
     says it measured; None when no sentence does."""
-    tiers = ((_APPOSITIVE, _NAMED_OF, _NAMED, _NAMED_AFTER, _PICO_O),
+    tiers = ((_NAMED_PAREN, _APPOSITIVE, _NAMED_AIM, _NAMED_OF, _NAMED, _NAMED_AFTER, _PICO_O),
              (_DEFINED, _USED_TO_MEASURE, _EFFICACY_BY))
     for i, rxs in enumerate(tiers):
         for p in body:
@@ -129,12 +143,13 @@ _CHANGE_IN = re.compile(r"\b(?:(?:improvements?|reductions?|decreases?|increases
                         r"(?:mean\s+)?((?:\d+-)?[a-zA-Z][^,.;()\d]{2,60}?)(?=\s+(?:between|from|with|was|were|at|after|for|"
                         r"compared|than|in|by|did|is|are|per|among|during|over)\b|[,.;(]|$)", re.I)
 _SUBJECT = re.compile(r"(?:(?:at|after|by|in|during|over|with|from|among|compared with|comparing)\s[^,]{1,60},\s*)?"
-                      r"(?:the\s+)?(?:mean\s+)?([A-Za-z][^,.;()\d]{2,70}?)"
+                      r"(?:the\s+)?(mean\s+|median\s+|average\s+)?([A-Za-z][^,.;()\d]{2,70}?)"
                       r"\s+(?:was|were|did|had|improved|decreased|increased|fell|rose|declined|dropped|differed|"
                       r"remained|reduced|occurred|showed)\b", re.I)
 _NOT_OUTCOME = re.compile(r"^(?:there|it|this|these|those|both|all|more|fewer|most|patients?|participants?|"
                           r"subjects?|women|men|children|treatment|the (?:\w+ )?(?:group|arm)s?|no|none|each|"
                           r"neither|either|[A-Z][\w-]*(?: [A-Z][\w-]*)? (?:group|arm|treatment))\b", re.I)
+_PEOPLE_END = re.compile(r"\b(?:patients|participants|subjects|women|men|children|adults|groups?|arms?)$", re.I)
 _MEASURE_WORD = re.compile(r"\b(?:mortality|death|survival|rates?|scores?|pain|healing|remission|response|relapse|"
                            r"recurrence|incidence|events?|pressure|levels?|index|scale|symptoms?|frequency|"
                            r"severity|duration|time|proportion|number|percentage)\b", re.I)
@@ -145,8 +160,11 @@ def outcome_of_sentence(p: Passage) -> Fact | None:
     what changed ("improvement in X", "the difference in X between ...")."""
     cands = []
     m = _SUBJECT.match(p.text)
-    if m:
-        cands.append(m.group(1))
+    if m:   # "At the end of the follow-up the percentage of X" -> "percentage of X"
+        subject = re.sub(r"^(?:at|after|by|during|over|in)\s+(?:the\s+)?(?:(?:end|start|beginning|completion)\s+of\s+"
+                         r"(?:the\s+)?\S+|\S+\s+(?:weeks?|months?|days?|years?|hours?)(?:\s+of\s+\w+)?)\s+", "",
+                         m.group(2), flags=re.I)
+        cands.append(("mean " if m.group(1) else "") + subject)
     cands += [m.group(1) for m in _CHANGE_IN.finditer(p.text)]
     for raw in cands:
         raw = re.sub(r"^(?:only|overall|also)\s+|^(?:patients|participants|subjects)\s+(?:who\s+|that\s+)?"
@@ -155,10 +173,13 @@ def outcome_of_sentence(p: Passage) -> Fact | None:
         text = " ".join(words)
         # a sentence's subject is an outcome when it names a measure, not a group, a drug or
         # a dummy subject ("More patients", "Olanzapine", "There")
-        if not words or _NOT_OUTCOME.match(text) or not _usable(text):
+        if not words or _NOT_OUTCOME.match(text) or not _usable(text) or _PEOPLE_END.search(text):
             continue
-        if len(words) <= 2 and words[0][:1].isupper() and not _MEASURE_WORD.search(text):
+        if len(words) <= 2 and words[0][:1].isupper() and not _MEASURE_WORD.search(text) \
+                and words[0].lower() != "mean":
             continue
+        if words[0].lower() == "mean" and len(words) > 1:   # "mean HbA1c": a measure, though capitalised
+            text = " ".join(words[1:])
         return Fact(text, p.seq)
     return None
 
@@ -181,4 +202,32 @@ def aim_outcome(passages: Sequence[Passage]) -> Fact | None:
     return None
 
 
-__all__ = ["Fact", "aim_outcome", "clean", "named_outcome", "outcome_of_sentence"]
+# -- tier 5: what the methods say was measured, or the first result's measure -------------
+_MEASURED = re.compile(r"(?:^|[,;:]\s*)(?:the\s+)?([A-Za-z][^.;:]{2,90}?)\s+(?:was|were)\s+(?:also\s+)?"
+                       r"(?:measured|assessed|recorded|evaluated|compared|registered|documented|monitored|"
+                       r"determined|quantified|rated)\b", re.I)
+
+
+def measured_outcome(body: Sequence[Passage], roles: Sequence[str]) -> Fact | None:
+    """A study that names no primary outcome still says what it measured ("X were recorded
+    daily") and reports it first among its results: the first such phrase."""
+    for i, p in enumerate(body):
+        if i < len(roles) and roles[i] != "methods":
+            continue
+        m = _MEASURED.search(p.text)
+        if m:
+            raw = re.sub(r"^.*\b(?:and|then|where|which|after which|in which)\s+(?=\S)", "", m.group(1)) \
+                if re.search(r"\b(?:patients|participants|subjects)\b", m.group(1)) else m.group(1)
+            text = clean(raw)
+            if _usable(text) and not _NOT_OUTCOME.match(text) and not _PEOPLE_END.search(text):
+                return Fact(text, p.seq)
+    for i, p in enumerate(body):
+        if i < len(roles) and roles[i] != "results":
+            continue
+        fact = outcome_of_sentence(p)
+        if fact:
+            return fact
+    return None
+
+
+__all__ = ["Fact", "aim_outcome", "clean", "measured_outcome", "named_outcome", "outcome_of_sentence"]

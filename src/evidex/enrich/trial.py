@@ -20,7 +20,7 @@ from ..text import numbers_in
 from ..vocab import drug_classes
 from .effect import main_effect
 from .numbers import DOSE, total_count
-from .outcome import Fact, aim_outcome, named_outcome, outcome_of_sentence
+from .outcome import Fact, aim_outcome, measured_outcome, named_outcome, outcome_of_sentence
 from .pico import intervention_spans
 from .roles import sentence_roles
 
@@ -201,7 +201,7 @@ def trial_facts(record: Record, passages: Sequence[Passage], intervention_hint: 
     if outcome is None:
         effect_p = next((p for p in body if effect is not None and p.seq == effect.seq), None)
         outcome = _kept((outcome_of_sentence(effect_p) if effect_p else None)
-                        or aim_outcome([*body, *([title] if title else [])]), by_seq)
+                        or aim_outcome([*body, *([title] if title else [])]) or measured_outcome(body, roles), by_seq)
     return TrialFacts(
         n=count.value if count else None,
         n_seq=body[count.sentence].seq if count else -1,
