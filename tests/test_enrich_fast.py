@@ -56,3 +56,54 @@ def test_tokens_match_the_plain_definition():
     for text in ["Randomised 12abc34 trial", "Anaesthetised, minimising risk; organisation 3.5 mg",
                  "\u0661\u0662 blinding", "Utilise 2x2 factorial"]:
         assert features.tokens(text) == plain(text)
+
+
+# -- reference implementations of the rewritten algorithms ------------------------------------
+_BOUNDARY = re.compile(r"[.!?]['\")\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+
+
+def reference_sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``text.sentence_spans`` as first written: the word before a boundary by a regex on the slice."""
+    from evidex.text import _ABBREV
+    out, start = [], 0
+
+    def trim(s: int, e: int) -> None:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    for m in _BOUNDARY.finditer(text):
+        word = _WORD_BEFORE.search(text[start:m.start() + 1][:-1])
+        if word and word.group(1).lower().rstrip(".") in _ABBREV:
+            continue
+        if word and len(word.group(1)) == 1 and word.group(1).isupper():
+            continue
+        trim(start, m.start() + len(m.group(0).rstrip()))
+        start = m.end()
+    trim(start, len(text))
+    return out
+
+
+def _fuzz(alphabet: str, n: int, seed: int) -> list[str]:
+    import random
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randrange(40))) for _ in range(n)]
+
+
+def test_sentence_spans_equal_the_reference(records):
+    texts = [t for r in records for t in (r.title, *(s.text for s in r.sections), " ".join(s.text for s in r.sections))]
+    texts += ["a\n. B", "Dr.\n. X", "x e.g. Y", "J. Mackey", ".. A", "A. B. C", "vs. A", "U.S. A", "\n. A",
+              "x.\n. A", " e.g.. B", "Fig.\n 2. Results", "p. 5"]
+    texts += _fuzz("aAbZe.g vs. J.\n !?)\"'(5 ", 5000, 10)
+    for t in texts:
+        assert list(sentence_spans(t)) == reference_sentence_spans(t), t
+
+
+def test_tokens_equal_the_reference_on_odd_text(records):
+    texts = [t for r in records for t in (r.title, *(s.text for s in r.sections))]
+    texts += _fuzz("aZz09 .-_\u00e9\u0663\uff13\u00b2\u00b5\u0130\u212arandomisedanaesthetis\n\t\u00b1\u2013", 5000, 11)
+    for t in texts:
+        assert features.tokens(t) == features.reference_tokens(t), t

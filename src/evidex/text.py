@@ -14,32 +14,45 @@ _ABBREV = {
     "spp", "inc", "ltd", "co", "jr", "sr", "u.s", "p", "etc",
 }
 _BOUNDARY = re.compile(r"[.!?]['\")\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
+
+
+def _word_before(text: str, start: int, end: int) -> str:
+    """What ``re.search(r"([A-Za-z][A-Za-z.]*)$", text[start:end])`` captures, or "" when it does
+    not match: the run of letters and dots that ends the text, from its first letter. Read
+    backwards from ``end``: the regex on the slice scanned the whole sentence at every boundary."""
+    if end > start and text[end - 1] == "\n":
+        end -= 1                       # ``$`` also matches before a final newline
+    i = end
+    while i > start and text[i - 1] in _WORD_CHARS:
+        i -= 1
+    while i < end and text[i] == ".":
+        i += 1
+    return text[i:end]
 
 
 def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
     """Yield (start, end) of each sentence in ``text``; whitespace trimmed, abbreviations kept."""
     start = 0
     for m in _BOUNDARY.finditer(text):
-        head = text[start:m.start() + 1]
-        word = _WORD_BEFORE.search(head[:-1])
-        if word and word.group(1).lower().rstrip(".") in _ABBREV:
-            continue
-        if word and len(word.group(1)) == 1 and word.group(1).isupper():
-            continue  # an initial: "Younger J. Mackey"
-        end = m.start() + len(m.group(0).rstrip())
-        yield from _trim(text, start, end)
+        word = _word_before(text, start, m.start())
+        if word and (word.lower().rstrip(".") in _ABBREV or (len(word) == 1 and word.isupper())):
+            continue  # an abbreviation ("e.g.", "vs.") or an initial: "Younger J. Mackey"
+        span = _trim(text, start, m.start() + len(m.group(0).rstrip()))
+        if span is not None:
+            yield span
         start = m.end()
-    yield from _trim(text, start, len(text))
+    span = _trim(text, start, len(text))
+    if span is not None:
+        yield span
 
 
-def _trim(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    if end > start:
-        yield start, end
+    return (start, end) if end > start else None
 
 
 def passages_of(record: Record) -> list[Passage]:

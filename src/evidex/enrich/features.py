@@ -20,14 +20,43 @@ _SPELL = re.compile(r"(randomi|blind|ris|organi|utili|anaestheti|minimi)s(ed|ati
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case word tokens; every number becomes "0" (values are not design cues)."""
-    low = text.lower()
+    """Lower-case word tokens; every number becomes "0" (values are not design cues).
+
+    The tokens of ``_TOK.findall(_DIGITS.sub("0", low))`` (``reference_tokens``), found with
+    C-level string passes instead: non-ASCII characters become "?" (only ``[a-z]`` and digits
+    make tokens), ``str.translate`` keeps letters, turns digits into "0" and everything else
+    into spaces, each run of "0"s becomes one "0" token and ``split`` does the rest. A
+    non-ASCII decimal digit (``\\d`` matches it) takes the regex path.
+    """
+    low = _normalise_spelling(text.lower())
+    if not low.isascii():
+        if _has_unicode_decimal(low):
+            return _TOK.findall(_DIGITS.sub("0", low))
+        low = low.encode("ascii", "replace").decode("ascii")
+    low = low.translate(_TOKEN_TABLE)
+    if "0" in low:
+        while "00" in low:          # each run of digits to one "0" ...
+            low = low.replace("00", "0")
+        low = low.replace("0", " 0 ")   # ... a token of its own
+    return low.split()
+
+
+def reference_tokens(text: str) -> list[str]:
+    """``tokens`` as first written, with regexes: the definition the fast path is tested against."""
+    return _TOK.findall(_DIGITS.sub("0", _normalise_spelling(text.lower())))
+
+
+def _normalise_spelling(low: str) -> str:
     if any(stem in low for stem in _SPELL_STEMS):        # the substitution scans every position
         low = _SPELL.sub(r"\1z\2", low)
-    low = low.replace("anaesth", "anesth")
-    # A run of digits is one token either way: write it as "0" before tokenising (a pass in C)
-    # rather than testing every token after.
-    return _TOK.findall(_DIGITS.sub("0", low))
+    return low.replace("anaesth", "anesth")
+
+
+def _has_unicode_decimal(low: str) -> bool:
+    return any(c.isdecimal() for c in set(low) if c > "\x7f")
+
+
+_TOKEN_TABLE = {i: (chr(i) if "a" <= chr(i) <= "z" else "0" if chr(i).isdigit() else " ") for i in range(128)}
 
 
 def ngrams(toks: list[str], prefix: str = "") -> set[str]:
