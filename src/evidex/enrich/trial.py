@@ -91,6 +91,12 @@ def _arm_phrase(raw: str) -> str:
         left = text[:dose.start()].split()[-3:]
         while left and (_LEADING.fullmatch(left[0]) or left[0].lower().endswith("ed")):
             left = left[1:]
+        if not left:   # "6 mg melatonin", "20 mg of omeprazole": the drug follows its dose
+            right = re.match(r"\s*((?:of\s+)?[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)", text[dose.end():])
+            words = right.group(1).split() if right else []
+            while words and _LEADING.fullmatch(words[-1]):
+                words.pop()
+            return " ".join([dose.group(0).strip(), *words])
         return " ".join([*left, dose.group(0).strip()])
     words = text.split()
     return " ".join(words[:6]) if words else ""
@@ -162,6 +168,8 @@ def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
         else:
             comp = arms[-1]   # the experimental arm is named first, the control last
         experimental = tuple(Fact(a, p.seq) for a in arms if a and a != comp)
+        if p is title:   # a title names the arms without doses: take each one's dose from the methods
+            experimental = tuple((None if DOSE.search(f.text) else _dosed(f.text, body)) or f for f in experimental)
         return experimental, Fact(comp, p.seq)
     comp = next((Fact(m.group(1).lower(), p.seq) for p in candidates for m in [_CONTROLLED.search(p.text)] if m), None)
     arms: tuple[Fact, ...] = ()
@@ -169,8 +177,32 @@ def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
         spans = [s for s in intervention_spans(title.text) if not _CONTROL.search(s)]
         if hint:
             spans = [s for s in spans if _matches_hint(s, hint)] or spans
-        arms = tuple(Fact(s, title.seq) for s in spans[:2])
+        arms = tuple(_dosed(s, body) or Fact(s, title.seq) for s in spans[:2])
     return arms, comp
+
+
+_GENERIC_WORDS = {"therapy", "treatment", "low", "dose", "high", "oral", "topical", "the", "with", "and", "low-dose",
+                  "high-dose", "premedication", "administration", "use", "effects", "effect"}
+
+
+def _dosed(span: str, body: Sequence[Passage]) -> Fact | None:
+    """A single named treatment with the dose the methods give it ("naltrexone 4.5 mg/day",
+    "4.5 mg of naltrexone", "LDN 4.5 mg"), read where the drug word and its dose stand together."""
+    heads = [w for w in re.findall(r"[A-Za-z][\w-]{3,}", span) if w.lower() not in _GENERIC_WORDS]
+    for p in body:   # an abbreviation the abstract defines for it: "low-dose naltrexone (LDN)"
+        m = re.search(re.escape(span) + r"\s*\(([A-Z][A-Za-z0-9-]{1,8})\)", p.text, re.I)
+        if m:
+            heads.append(m.group(1))
+    for p in body:
+        for d in DOSE.finditer(p.text):
+            for h in heads:
+                for w in re.finditer(rf"\b{re.escape(h)}\b", p.text, re.I):
+                    if 0 <= d.start() - w.end() <= 4:              # "naltrexone 4.5 mg", "X (30 mg"
+                        gap = p.text[w.end():d.start()]
+                        return Fact(p.text[w.start():d.end()] if "(" not in gap else f"{w.group(0)} {d.group(0)}", p.seq)
+                    if 0 <= w.start() - d.end() <= 4 or re.fullmatch(r"\s+of\s+", p.text[d.end():w.start()]):
+                        return Fact(p.text[d.start():w.end()], p.seq)   # "4.5 mg of naltrexone"
+    return None
 
 
 def _kept(fact: Fact | None, by_seq: dict[int, str]) -> Fact | None:
