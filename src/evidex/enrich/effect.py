@@ -119,7 +119,8 @@ def _paren_around(text: str, start: int, end: int) -> tuple[int, int] | None:
 def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen [start, end) so that no parenthesis is cut: a figure in brackets keeps the word
     it belongs to ("cetirizine (14.5%)"), a bracket opened is closed."""
-    first = _paren_around(text, start, start + 1)
+    inside = start + (text[start:start + 1] in "([")
+    first = _paren_around(text, inside, inside + 1)
     if first:
         word = re.search(r"[\w-]+\s*$", text[:first[0] - 1])
         start = word.start() if word else first[0] - 1
@@ -193,7 +194,10 @@ def effect_text(p: Passage) -> str:
             first, end = _balanced(text, first, end)
             if end - first <= _MAX_LEN:
                 return text[first:end].strip(" ,;")
-        words = text[clause_start:anchor.start].strip(" ,([").split()[-12:]
+        window = text[clause_start:anchor.start].rstrip(" ,([")
+        cut = len(window) - len(" ".join(window.split()[-12:]))
+        start, _ = _balanced(text, clause_start + max(0, cut), anchor.end)   # never open inside a bracket
+        words = text[start:anchor.start].strip(" ,([").split()
         after = []
         if len(words) < 5:   # "There was a significantly (P<.05) lower rate of X ...": say what is lower
             after = re.split(r"[,;]|\.\s|\.$", text[end:].lstrip(" )"), maxsplit=1)[0].split()[:12]

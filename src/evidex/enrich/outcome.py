@@ -63,7 +63,7 @@ _PICO_O = re.compile(r"\(O\)\s*([^.;()]{3,100})")
 _DEFINED = re.compile(r"(?:^|[,;:]\s*)(?:the\s+)?([A-Za-z][^.;,()]{2,60}?)\s+(?:was|were)\s+defined\s+as\b", re.I)
 _USED_TO_MEASURE = re.compile(r"\b(?:was|were)\s+used\s+to\s+(?:measure|assess|evaluate|quantify)\s+(?:the\s+)?"
                               r"([^.;,]{3,80})", re.I)
-_EFFICACY_BY = re.compile(r"\b(?:efficacy|effectiveness|response|outcome)\s+(?:to treatment\s+)?(?:was|were)\s+"
+_EFFICACY_BY = re.compile(r"\b(?:efficacy|effectiveness|response|outcome)\s+(?:to treatment\s+)?(?:,\s*|was\s+|were\s+)"
                           r"(?:assessed|measured|evaluated|judged|determined|defined)\s+"
                           r"(?:by|as|with|using|from|on the basis of)\s+(?:the\s+)?([^.;]{3,120})", re.I)
 
@@ -73,7 +73,7 @@ _CUT = re.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?(?:key\s+)?secondary\b.*|;.*
                   r"\s+(?:among|in|across|at|after|over|during|from|by)\s+(?:the\s+)?(?:two|three|four|both|"
                   r"all|treatment|study|patients|participants|groups?|baseline|week|month|day|end|intention)\b.*|"
                   r"\s+\((?![A-Z][A-Za-z0-9-]{1,10}\))[^)]*\).*|\s+(?:was|were)\s+(?:also\s+)?(?:assessed|measured|"
-                  r"recorded|compared|analy[sz]ed)\b.*)$", re.I)
+                  r"recorded|compared|analy[sz]ed|considered|evaluated|reported)\b.*)$", re.I)
 _GENERIC = re.compile(r"^(?:the\s+)?(?:(?:primary|main|secondary)\s+)?(?:outcomes?|end ?points?|endpoints?|"
                       r"efficacy|effectiveness|response|variables?|measures?|this|it|they|patients?|participants?|"
                       r"differences?|changes?|effects?|parameters?|"
@@ -96,8 +96,10 @@ def clean(text: str, limit: int = 14) -> str:
 
 
 def _usable(text: str) -> bool:
+    # an analysis ("linear correlation", "interventional effects") is not an outcome
     return (bool(text) and len(text) >= 3 and not _GENERIC.match(text) and bool(re.search(r"[a-z]{3}", text, re.I))
-            and not re.search(r"\beffects?$", text, re.I))
+            and not re.search(r"\b(?:effects?|correlations?|associations?|relationships?|trends?|tendency|"
+                              r"differences?)$", text, re.I))
 
 
 def named_outcome(body: Sequence[Passage]) -> Fact | None:
@@ -146,13 +148,18 @@ _SUBJECT = re.compile(r"(?:(?:at|after|by|in|during|over|with|from|among|compare
                       r"(?:the\s+)?(mean\s+|median\s+|average\s+)?([A-Za-z][^,.;()\d]{2,70}?)"
                       r"\s+(?:was|were|did|had|improved|decreased|increased|fell|rose|declined|dropped|differed|"
                       r"remained|reduced|occurred|showed)\b", re.I)
+# "There was complete symptom relief after 7 days in ..." / "There was a significant reduction in X"
+_THERE = re.compile(r"(?:[^,]{1,60},\s*)?there\s+(?:was|were)\s+(?:a\s+|an\s+|no\s+)?(?:(?:statistically\s+)?"
+                    r"(?:significant(?:ly)?|greater|higher|lower|similar|marked)\s+)?([a-z][^,.;()\d]{2,60}?)"
+                    r"(?=\s+(?:after|in|at|among|between|with|for|of patients|on|during|over)\b|[,.;(])", re.I)
 _NOT_OUTCOME = re.compile(r"^(?:there|it|this|these|those|both|all|more|fewer|most|patients?|participants?|"
                           r"subjects?|women|men|children|treatment|the (?:\w+ )?(?:group|arm)s?|no|none|each|"
                           r"neither|either|[A-Z][\w-]*(?: [A-Z][\w-]*)? (?:group|arm|treatment))\b", re.I)
 _PEOPLE_END = re.compile(r"\b(?:patients|participants|subjects|women|men|children|adults|groups?|arms?)$", re.I)
 _MEASURE_WORD = re.compile(r"\b(?:mortality|death|survival|rates?|scores?|pain|healing|remission|response|relapse|"
                            r"recurrence|incidence|events?|pressure|levels?|index|scale|symptoms?|frequency|"
-                           r"severity|duration|time|proportion|number|percentage)\b", re.I)
+                           r"severity|duration|time|proportion|number|percentage|capacity|volume|density|function|"
+                           r"distance|weight|mass|flow|count|concentrations?|clearance|status|quality)\b", re.I)
 
 
 def outcome_of_sentence(p: Passage) -> Fact | None:
@@ -166,6 +173,9 @@ def outcome_of_sentence(p: Passage) -> Fact | None:
                          m.group(2), flags=re.I)
         cands.append(("mean " if m.group(1) else "") + subject)
     cands += [m.group(1) for m in _CHANGE_IN.finditer(p.text)]
+    there = _THERE.match(p.text)
+    if there:
+        cands.append(there.group(1))
     for raw in cands:
         raw = re.sub(r"^(?:only|overall|also)\s+|^(?:patients|participants|subjects)\s+(?:who\s+|that\s+)?"
                      r"(?=\w+ing\b)", "", raw.strip(), flags=re.I)
@@ -190,9 +200,13 @@ _AIM_ON = re.compile(r"\b(?:effects?|efficacy|effectiveness|impact|influence|ben
                      r"(?:the\s+)?([^.;,]{3,90})", re.I)
 
 
-def aim_outcome(passages: Sequence[Passage]) -> Fact | None:
-    """The outcome an aim or title names: "the effect of A on X"."""
-    for p in passages:
+def aim_outcome(passages: Sequence[Passage], roles: Sequence[str] = ()) -> Fact | None:
+    """The outcome an aim or title names: "the effect of A on X". ``roles`` (one per passage,
+    "" for a title) keep results and methods sentences out: "the impact of withdrawals on X
+    was considered" is an analysis, not the aim."""
+    for i, p in enumerate(passages):
+        if i < len(roles) and roles[i] not in ("", "objective", "background"):
+            continue
         m = _AIM_ON.search(p.text)
         if m:
             text = clean(re.split(r"\s+(?:of|in|among|for)\s+(?:patients|participants|subjects|women|men|children|"

@@ -205,6 +205,23 @@ def _dosed(span: str, body: Sequence[Passage]) -> Fact | None:
     return None
 
 
+# A count that is a duration ("for 1 week, patients were randomly ...") or a part of a
+# subgroup ("One of seven patients who ...") is not the study's total.
+_NOT_TOTAL = re.compile(r"^\S+[- ](?:weeks?|days?|months?|years?|hours?|wk|h)\b|^\S+\s+(?:out\s+)?of\s+\S+", re.I)
+
+
+def _total(body: Sequence[Passage]) -> tuple[object | None, int]:
+    """``numbers.total_count`` over the body, passing over sentences whose best count is a
+    duration or a part ("of seven"): the next sentence's total is read instead."""
+    kept = list(body)
+    for _ in range(3):
+        count = total_count([p.text for p in kept])
+        if count is None or not _NOT_TOTAL.match(count.span):
+            return count, (kept[count.sentence].seq if count else -1)
+        kept.pop(count.sentence)
+    return None, -1
+
+
 def _kept(fact: Fact | None, by_seq: dict[int, str]) -> Fact | None:
     """The fact, unless a number in it is not written in its passage (a cut can split
     "29,000" into "29"): the table shows only what the passage says."""
@@ -222,7 +239,7 @@ def trial_facts(record: Record, passages: Sequence[Passage], intervention_hint: 
     """
     title = next((p for p in passages if p.section == "TITLE"), None)
     body = [p for p in passages if p.section != "TITLE"]
-    count = total_count([p.text for p in body])
+    count, count_seq = _total(body)
     roles = sentence_roles(record) if record.sections else ()
     if len(roles) != len(body):
         roles = ()
@@ -233,10 +250,11 @@ def trial_facts(record: Record, passages: Sequence[Passage], intervention_hint: 
     if outcome is None:
         effect_p = next((p for p in body if effect is not None and p.seq == effect.seq), None)
         outcome = _kept((outcome_of_sentence(effect_p) if effect_p else None)
-                        or aim_outcome([*body, *([title] if title else [])]) or measured_outcome(body, roles), by_seq)
+                        or aim_outcome([*body, *([title] if title else [])], [*roles, ""] if roles else ())
+                        or measured_outcome(body, roles), by_seq)
     return TrialFacts(
         n=count.value if count else None,
-        n_seq=body[count.sentence].seq if count else -1,
+        n_seq=count_seq,
         arms=arms,
         comparator=comparator,
         outcome=outcome,
