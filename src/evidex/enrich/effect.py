@@ -239,6 +239,8 @@ def _stems(text: str) -> set[str]:
 def main_effect(body: Sequence[Passage], roles: Sequence[str], outcome: Fact | None) -> Fact | None:
     """The primary outcome's result: the best-scoring result sentence's figures."""
     want = _stems(outcome.text) if outcome else set()
+    # several outcomes named together: the first is the one reported first
+    first = _stems(re.split(r",\s|\s(?:and|or)\s", outcome.text)[0]) if outcome else set()
     best: tuple[float, int, Fact] | None = None
     order = 0
     for i, p in enumerate(body):
@@ -255,7 +257,8 @@ def main_effect(body: Sequence[Passage], roles: Sequence[str], outcome: Fact | N
         score += -(1.5 if p.section else 0.5) * (role == "methods") - 2.0 * (role == "conclusions")
         score -= 1.0 * bool(re.search(r"\bwithin(?:[- ]group| the \w+ group| each group)|\bin both\b", p.text, re.I))
         if want:
-            score += 4.0 * len(want & _stems(p.text)) / len(want)
+            stems = _stems(p.text)
+            score += 2.0 * len(want & stems) / len(want) + (2.0 * len(first & stems) / len(first) if first else 0.0)
         if role != "methods" or not p.section:
             score += max(0.0, 2.0 - 1.0 * order)   # the primary outcome is reported first
             order += 1
