@@ -31,6 +31,9 @@ def test_appraisals_equal_with_every_shortcut_off(records, monkeypatch):
                          (direction, "_NULL_CUES"), (direction, "_AGAINST_CUES"), (direction, "_FAVOURS_CUES")):
         monkeypatch.setattr(module, name, ("",))
     monkeypatch.setattr(numbers, "_has_number_word", lambda s: numbers._HAS_NUMBER_WORD.search(s) is not None)
+    monkeypatch.setattr(numbers, "_people_spans", lambda low, plain: [m.span() for m in numbers._PEOPLE_WORD.finditer(low)])
+    monkeypatch.setattr(numbers, "_FREQ_CUES", ("",))
+    monkeypatch.setattr(numbers, "_TITRATION_CUES", ("",))
     slow = [appraise(r, detail=i % 8 == 0) for i, r in enumerate(records)]
     assert len(records) > 600 and fast == slow
 
@@ -107,3 +110,29 @@ def test_tokens_equal_the_reference_on_odd_text(records):
     texts += _fuzz("aZz09 .-_\u00e9\u0663\uff13\u00b2\u00b5\u0130\u212arandomisedanaesthetis\n\t\u00b1\u2013", 5000, 11)
     for t in texts:
         assert features.tokens(t) == features.reference_tokens(t), t
+
+
+def test_cue_anchored_matches_equal_finditer(records):
+    from evidex.enrich import scan
+    texts = [t for r in records for s in r.sections for t in (s.text,)]
+    texts += ["Outpatients and inpatients; 12 patients_ women", "patients", "WOMEN men", "randomized 40 and enrolled 3",
+              "nonrandomized 30 enrolled enrolled 5 patients", "patients-men users,girls"]
+    texts += _fuzz("patients women men enrolled randomly assigned 12 _-.", 3000, 12)
+    for t in texts:
+        if not t.isascii():
+            continue
+        low = t.lower()
+        assert scan.word_spans(low, numbers._PEOPLE_WORDS) == [m.span() for m in numbers._PEOPLE_WORD.finditer(low)], t
+        got = [m.span() for m in scan.anchored_finditer(numbers._ACTION_RX, t, low, numbers._ACTION_RX_CUES)]
+        assert got == [m.span() for m in numbers._ACTION_RX.finditer(t)], t
+
+
+def test_dose_pattern_equals_the_look_behind_first_form(records):
+    old = re.compile(r"(?<![\w.])(" + numbers._AMOUNT + numbers.DOSE.pattern[numbers.DOSE.pattern.index(")(?:"):],
+                     numbers.DOSE.flags)
+    texts = [s.text for r in records for s in r.sections]
+    texts += ["4.5 mg", "a4 mg", ".5 mg", "1-5 mg/d twice daily", "x 20mg/kg", "\u0663 mg", "5\u00b75 g"]
+    texts += _fuzz("0123 .-a mgkL/per day\u00b7\u0663", 3000, 13)
+    for t in texts:
+        assert [m.groups() + m.span() for m in numbers.DOSE.finditer(t)] == \
+            [m.groups() + m.span() for m in old.finditer(t)], t

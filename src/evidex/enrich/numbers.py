@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from ..records import Dose, Number
+from .scan import anchored_finditer, word_spans
 from .split import contains_any, spans
 
 _WORDS = {w: i for i, w in enumerate(
@@ -39,8 +40,11 @@ _EPIDEMIOLOGY = re.compile(r"(?:fewer than|less than|more than|over|under|about|
                            r"approximately|estimated|affects|affecting|millions? of|up to)\s*$", re.I)
 _UNIT = r"(?:mg|mcg|µg|μg|ug|g|ml|mL|IU|units?|mg/kg|µg/kg|mg/day|mg/d)"
 _AMOUNT = r"\d+(?:[.\u00b7]\d+)?"
-DOSE = re.compile(   # an amount with its unit ("4.5 mg", "1-5 mg/d", "20 mg/kg"): the one dose pattern
-    r"(?<![\w.])(" + _AMOUNT + r")(?:\s*(?:-|–|to)\s*(" + _AMOUNT + r"))?\s?(" + _UNIT + r")\b"
+# An amount with its unit ("4.5 mg", "1-5 mg/d", "20 mg/kg"): the one dose pattern. It starts
+# with a digit not after a word character or a dot, written as the digit and then the look-behind
+# ``(?<![\w.]\d)`` (the same matches as ``(?<![\w.])\d``), so the engine can skip straight to digits.
+DOSE = re.compile(
+    r"(\d(?<![\w.]\d)\d*(?:[.\u00b7]\d+)?)(?:\s*(?:-|–|to)\s*(" + _AMOUNT + r"))?\s?(" + _UNIT + r")\b"
     r"(?:\s*(?:/|per)\s*(day|d|night|week|kg))?", re.I)
 _FREQ = re.compile(r"\b(once daily|twice daily|daily|nightly|at bedtime|at night|per day|a day|"
                    r"each evening|every night|weekly|twice a day|once a day)\b", re.I)
@@ -177,7 +181,7 @@ def counts(sentence: str) -> list[Count]:
     # Substring cues skip the big patterns where they cannot match. Only for ASCII text: with
     # re.I, "\u017f" matches "s" and the Kelvin sign "k", which no substring test sees.
     plain = sentence.isascii()
-    actions = _ACTION_RX.finditer(sentence) if not plain or contains_any(low, _ACTION_RX_CUES) else ()
+    actions = anchored_finditer(_ACTION_RX, sentence, low, _ACTION_RX_CUES) if plain else _ACTION_RX.finditer(sentence)
     for m in actions:
         verb = m.group(1).lower()
         add(word_to_int(m.group(2)), m.start(), m.end(2),
@@ -188,14 +192,21 @@ def counts(sentence: str) -> list[Count]:
     if "=" in sentence:
         for m in _EXPLICIT_RX.finditer(sentence):
             add(word_to_int(m.group(2)), m.start(), m.end(), 1, m.start(2), m.end(2))
-    for people in (_PEOPLE_WORD.finditer(low) if not plain or contains_any(low, _PEOPLE_WORDS) else ()):
-        window = sentence[max(0, people.start() - 60):people.start()]
+    for start, end in _people_spans(low, plain):
+        window = sentence[max(0, start - 60):start]
         m = _COUNT_BEFORE_PEOPLE.search(window)
         if m is None:
             continue
-        s = people.start() - len(window) + m.start(1)
-        add(word_to_int(m.group(1)), s, people.end(), 2, s, s + len(m.group(1)))
+        s = start - len(window) + m.start(1)
+        add(word_to_int(m.group(1)), s, end, 2, s, s + len(m.group(1)))
     return out
+
+
+def _people_spans(low: str, plain: bool) -> list[tuple[int, int]]:
+    """Spans of ``_PEOPLE_WORD`` in ``low``: found by ``str.find`` in ASCII text."""
+    if plain:
+        return word_spans(low, _PEOPLE_WORDS)
+    return [m.span() for m in _PEOPLE_WORD.finditer(low)]
 
 
 def total_count(sentences) -> Count | None:
@@ -247,22 +258,35 @@ def doses(text: str) -> list[Dose]:
     """Doses with unit, and the schedule/titration words of the same sentence."""
     out: list[Dose] = []
     seen: set[str] = set()
+    schedules: dict[tuple[int, int], tuple[str, str]] = {}     # per sentence: several doses share one
     for m in DOSE.finditer(text):
-        amount = float(m.group(1).replace("\u00b7", "."))
-        unit = m.group(3) + (f"/{m.group(4)}" if m.group(4) else "")
-        dot = text.rfind(". ", 0, m.start())
-        sent_start = dot + 2 if dot != -1 else 0
-        sent_end = text.find(". ", m.end())
-        sentence = text[sent_start: sent_end if sent_end != -1 else len(text)]
-        freq = _FREQ.search(sentence)
-        titr = _TITRATION.search(sentence)
         span = m.group(0).strip()
         if span in seen:
             continue
         seen.add(span)
-        out.append(Dose(amount, unit, span, freq.group(1).lower() if freq else "",
-                        titr.group(1).lower() if titr else ""))
+        dot = text.rfind(". ", 0, m.start())
+        sent_start = dot + 2 if dot != -1 else 0
+        sent_end = text.find(". ", m.end())
+        key = (sent_start, sent_end if sent_end != -1 else len(text))
+        if key not in schedules:
+            schedules[key] = _schedule(text[key[0]:key[1]])
+        amount = float(m.group(1).replace("\u00b7", "."))
+        unit = m.group(3) + (f"/{m.group(4)}" if m.group(4) else "")
+        out.append(Dose(amount, unit, span, *schedules[key]))
     return out
+
+
+# Every _FREQ / _TITRATION match holds one of these (lower case; tested on ASCII text only).
+_FREQ_CUES = ("dai", "day", "night", "bedtime", "evening", "weekly")
+_TITRATION_CUES = ("titrat", "increas", "escalat", "start", "up to", "maximum", "gradual")
+
+
+def _schedule(sentence: str) -> tuple[str, str]:
+    """(frequency, titration) words of a dose's sentence, lower-cased; "" where none."""
+    low = sentence.lower() if sentence.isascii() else None
+    freq = _FREQ.search(sentence) if low is None or contains_any(low, _FREQ_CUES) else None
+    titr = _TITRATION.search(sentence) if low is None or contains_any(low, _TITRATION_CUES) else None
+    return (freq.group(1).lower() if freq else "", titr.group(1).lower() if titr else "")
 
 
 def effect_numbers(text: str, passage_seq: int = -1) -> list[Number]:
