@@ -51,6 +51,8 @@ _TWO_P = re.compile(r"\b2p\s*[<=>\u2264]\s*0?[.\u00b7]\d+")
 _RESPECTIVELY = re.compile(r"((?:[-\u2212]?\d+(?:[.\u00b7]\d+)?\s*%?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+vs\.?\s+|"
                            r"\s+versus\s+)){1,5}[-\u2212]?\d+(?:[.\u00b7]\d+)?\s*%?),?\s+respectively")
 _MAX_LEN = 240
+_FUNCTION = {"with", "in", "for", "by", "on", "at", "of", "than", "and", "or", "vs", "vs.", "versus", "to", "from",
+             "was", "were", "is", "are", "the", "a", "an", "group", "groups", "between", "among"}
 
 
 def _label(span: str) -> str:
@@ -121,9 +123,13 @@ def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
     it belongs to ("cetirizine (14.5%)"), a bracket opened is closed."""
     inside = start + (text[start:start + 1] in "([")
     first = _paren_around(text, inside, inside + 1)
-    if first:
-        word = re.search(r"[\w-]+\s*$", text[:first[0] - 1])
-        start = word.start() if word else first[0] - 1
+    if first:   # the group the bracketed figure belongs to: up to three words back ("esomeprazole 40 mg (94.1%)")
+        start = first[0] - 1
+        for _ in range(3):
+            word = re.search(r"([\w.+/-]+)\s*$", text[:start])
+            if not word or word.group(1).lower() in _FUNCTION:
+                break
+            start = word.start()
     last = _paren_around(text, end - 1, end)
     if last and last[0] - 1 >= start:
         end = last[1] + 1

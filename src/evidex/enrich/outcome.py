@@ -210,7 +210,7 @@ def aim_outcome(passages: Sequence[Passage], roles: Sequence[str] = ()) -> Fact 
         m = _AIM_ON.search(p.text)
         if m:
             text = clean(re.split(r"\s+(?:of|in|among|for)\s+(?:patients|participants|subjects|women|men|children|"
-                                  r"people|adults|the)\b", m.group(1))[0], 10)
+                                  r"people|adults|the)\b", m.group(1), flags=re.I)[0], 10)
             if _usable(text):
                 return Fact(text, p.seq)
     return None

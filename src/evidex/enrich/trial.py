@@ -44,9 +44,10 @@ _CONTROL = re.compile(r"\b(placebos?|sham(?: [a-z]+)?|vehicle|dummy|usual care|s
                       r"waiting[- ]list|wait[- ]list|best supportive care|observation alone|control diet)\b", re.I)
 _CONTROLLED = re.compile(r"\b(placebo|sham|vehicle)[- ]controlled\b", re.I)
 _ALLOCATION = re.compile(
-    r"\b(?:randomi[sz]ed|randomly (?:assigned|allocated|divided)|assigned|allocated|divided)\b[^.;]{0,80}?\b(?:to|into)"
+    r"\b(?:randomi[sz]ed|randomly (?:assigned|allocated|divided|administered)|assigned|allocated|divided)\b[^.;]{0,80}?\b(?:to|into)"
     r"\s+(?:receive\s+|either\s+|treatment with\s+|one of\s+)*|"
-    r"\b(?:received|receiving|treated with|treatment with|given|comparing|compared|comparison of|compare)\s+"
+    r"\b(?:received|receiving|treated with|treatment with|given|comparing|compared(?!\s+(?:with|to)\b)|comparison of|"
+    r"compare)\s+"
     r"(?:the (?:efficacy|effects?|safety)[\w ,]{0,40}? of\s+)?(?:either\s+)?", re.I)
 _VERSUS = re.compile(r"\s+(?:versus|vs\.?|compared (?:with|to)|relative to|than(?: with| in| on)?)\s+", re.I)
 _SPLIT = re.compile(r"\s*[,:]\s*(?:or\s+|and\s+)?|\s+(?:or|and|versus|vs\.?|compared (?:with|to)|with|to)\s+"
@@ -127,7 +128,7 @@ def _arms_in(sentence: str) -> list[str]:
                 continue
             if _DOSE_ONLY.match(p) and last_drug:   # "omeprazole 10 mg or 20 mg" -> "omeprazole 20 mg"
                 p = f"{last_drug} {p}"
-            last_drug = p.split()[0] if not _DOSE_ONLY.match(p) else last_drug
+            last_drug = p.split()[0] if not _DOSE_ONLY.match(p) and not _CONTROL.search(p) else last_drug
             arms.append(p)
         if len(arms) > max(len(best), 1):
             best = arms
@@ -150,6 +151,13 @@ def _comparison(sentence: str) -> tuple[str, str] | None:
 def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
                          hint: str) -> tuple[tuple[Fact, ...], Fact | None]:
     candidates = ([title] if title else []) + list(body)
+    # A title's "A vs B" may leave out the control arm the methods' allocation names
+    # ("randomized to A, B, or placebo"): CONSORT item 5 asks for every group, so that
+    # sentence is read first when only it names a control.
+    allocation = next((p for p in body if len(_arms_in(p.text)) >= 2), None)
+    if title is not None and allocation is not None and any(_CONTROL.search(a) for a in _arms_in(allocation.text)) \
+            and not _CONTROL.search(title.text):
+        candidates = [allocation, *candidates]
     for p in candidates:
         arms = _arms_in(p.text)
         pair = _comparison(p.text) if len(arms) < 2 else None
