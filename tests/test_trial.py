@@ -157,3 +157,77 @@ def test_every_fact_is_a_fact():
     t = facts(CAPRICORN)
     assert all(isinstance(f, Fact) for f in (*t.arms, t.comparator, t.outcome, t.effect) if f is not None)
     assert t.comparator.text == "placebo"
+
+
+# -- the primary outcome and its result (enrich/outcome.py, enrich/effect.py) ------------
+
+def test_appositive_primary_endpoint_and_respectively_figures():
+    # pmid:10817444 (cohen2006 Triptans)
+    rec = Record("pmid:10817444", "", (Section("", "The all-treated analysis included 1058 patients who took study "
+                 "medication. The primary endpoint, complete headache response, was reported by 39%, 38% and 32% of "
+                 "patients treated with zolmitriptan, sumatriptan and placebo, respectively, with no significant "
+                 "difference between treatment groups. In patients with moderate headache at baseline, complete "
+                 "response was significantly greater following zolmitriptan than after placebo (48% vs. 27%; P=0.01)."),))
+    t = facts(rec)
+    assert t.outcome.text == "complete headache response"
+    assert t.effect.text == "39%, 38% and 32%"          # the primary outcome's result, not the subgroup's p
+    assert_faithful(rec, t)
+
+
+def test_outcome_named_after_and_its_p():
+    # pmid:12167135 (cohen2006 SkeletalMuscleRelaxants)
+    rec = Record("pmid:12167135", "", (Section("", "Overall headache index ([headache days x average intensity x "
+                 "duration in hours]/28 days) was the primary end point. Tizanidine was shown to be superior to placebo "
+                 "in reducing the overall headache index (P =.0025), as well as mean headache days per week "
+                 "(P =.0193)."),))
+    t = facts(rec)
+    assert t.outcome.text == "Overall headache index"
+    assert "P =.0025" in t.effect.text and ".0193" not in t.effect.text
+    assert_faithful(rec, t)
+
+
+def test_first_primary_endpoint_result_beats_the_composite():
+    # pmid:12853193 (COMET, cohen2006 BetaBlockers)
+    rec = Record("pmid:12853193", "", (
+        Section("METHODS", "The primary endpoints were all-cause mortality and the composite endpoint of all-cause "
+                "mortality or all-cause admission."),
+        Section("FINDINGS", "The all-cause mortality was 34% (512 of 1511) for carvedilol and 40% (600 of 1518) for "
+                "metoprolol (hazard ratio 0.83 [95% CI 0.74-0.93], p=0.0017). The composite endpoint of mortality or "
+                "all-cause admission occurred in 1116 (74%) of 1511 on carvedilol and in 1160 (76%) of 1518 on "
+                "metoprolol (0.94 [0.86-1.02], p=0.122).")))
+    t = facts(rec)
+    assert t.outcome.text == "all-cause mortality"
+    assert t.effect.text == "HR 0.83 (95% CI 0.74\u20130.93), p=0.0017"
+    assert_faithful(rec, t)
+
+
+def test_lancet_two_sided_p_and_an_outcome_from_the_result_sentence():
+    # pmid:7661937 (ISIS-4, cohen2006 ACEInhibitors)
+    rec = Record("pmid:7661937", "", (Section("RESULTS", "Captopril There was a significant 7% (SD 3) proportional reduction "
+                 "in 5-week mortality (2088 [7.19%] captopril-allocated deaths vs 2231 [7.69%] placebo; 2p = 0.02), "
+                 "which corresponds to an absolute difference of 4.9 SD 2.2 fewer deaths per 1000 patients treated "
+                 "for 1 month."),))
+    t = facts(rec)
+    assert "2p = 0.02" in t.effect.text and "2088" in t.effect.text
+    assert t.outcome.text == "5-week mortality"
+    assert_faithful(rec, t)
+
+
+def test_a_duration_is_not_the_total_and_a_dose_may_precede_its_drug():
+    # pmid:10090440 (cohen2006 Antihistamines); pmid:26702161 (pubmed_xml)
+    rec = Record("pmid:10090440", "", (Section("", "After receiving placebo for 1 week, patients were randomly "
+                 "allocated to receive an antihistamine (fexofenadine or loratadine) for 2 weeks."),))
+    assert facts(rec).n != 1
+    rec = Record("pmid:26702161", "Melatonin premedication versus placebo in wisdom teeth extraction: a randomised "
+                 "controlled trial.", (Section("METHODS", "The patients received either 6 mg melatonin or a placebo 90 "
+                                               "minutes before surgery."),))
+    t = facts(rec)
+    assert [a.text for a in t.arms] == ["6 mg melatonin"] and t.comparator.text == "placebo"
+    assert_faithful(rec, t)
+
+
+def test_every_number_stays_in_its_passage_on_real_abstracts():
+    path = need_data("cohen2006", "BetaBlockers.csv")
+    recs = [r for r in iter_file(path) if isinstance(r, Record) and r.sections][:300]
+    for rec in recs:
+        assert_faithful(rec, facts(rec, "beta blockers"))
