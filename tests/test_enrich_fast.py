@@ -136,3 +136,9 @@ def test_dose_pattern_equals_the_look_behind_first_form(records):
     for t in texts:
         assert [m.groups() + m.span() for m in numbers.DOSE.finditer(t)] == \
             [m.groups() + m.span() for m in old.finditer(t)], t
+
+
+def test_writer_content_hash_equals_the_record_method(records):
+    from evidex.store import content_hash_of
+    for r in records:
+        assert content_hash_of(r.to_json()) == r.content_hash()

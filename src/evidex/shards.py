@@ -92,9 +92,14 @@ def _shard(path: str, seq: int, batch: list[Record], deletions: list[str], probl
            last: bool = False, failed: bool = False) -> Shard:
     latest = list({r.id: r for r in batch}.values())      # update files may repeat a PMID
     stored = lookup([r.id for r in latest]) if lookup is not None and latest else {}
-    items = tuple((r, None if stored.get(r.id) == r.content_hash() else appraise(r)) for r in latest)
+    items = tuple((r, None if _unchanged(stored.get(r.id), r) else appraise(r)) for r in latest)
     checkpoint("enrich")
     return Shard(path, seq, items, tuple(deletions), tuple(problems), len(batch), last, failed)
+
+
+def _unchanged(stored_hash: str | None, record: Record) -> bool:
+    """The record's content hash equals the stored one; not computed for a record not stored."""
+    return stored_hash is not None and stored_hash == record.content_hash()
 
 
 def _until_read_error(items: Iterator[Record | Problem | Deletion], path: Path,
