@@ -33,15 +33,14 @@ class Fact:
 
 
 _MEASURE = (r"(?:outcome|end[- ]?point|efficacy (?:end[- ]?point|variable|parameter|measure|outcome|criterion)|"
-            r"variable|measure|criterion|parameter|objective|aim)")
-_PRIMARY_LEAD = r"\b(?:primary|main|principal|chief)\s+(?:study\s+|efficacy\s+|clinical\s+)?"
+            r"variable|measure|criterion|parameter)")
+_PRIMARY_LEAD = r"\b(?:primary|main|principal|chief|study)\s+(?:study\s+|efficacy\s+|clinical\s+)?"
 # "The primary end point was X" / "Main outcome measures were X" / "primary outcome: X"
 _NAMED = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?(?:\s+(?:measures?|variables?))?\s*"
                     r"(?:was|were|is|are|:|included|consisted of|comprised|compared|assessed|measured)\s+"
                     r"(?:defined as\s+)?(?:the\s+|a\s+)?([^.;]{3,160})", re.I)
 # "The primary endpoint, complete headache response, was ..."
-_APPOSITIVE = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?,\s+([^,;]{3,100}),", re.I)
-# "With regard to the primary endpoint (total score of the X index)"
+_APPOSITIVE = re.compile(r"(?<!\()" + _PRIMARY_LEAD + _MEASURE + r"s?,\s+([^,;]{3,100}),", re.I)
 # "With regard to the primary endpoint (total score of the X index)"
 _NAMED_PAREN = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?(?:\s+measures?)?\s*\(([^()]{3,100})\)", re.I)
 # "primary outcome measure of ADHD (Conners ...)" / "primary end point of X"
@@ -56,6 +55,9 @@ _NAMED_AIM = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?\s+of\s+(?:this|the|our)\
 _NAMED_AFTER = re.compile(r"(?:^|[,;:]\s*)(?:the\s+)?([^.;,]{3,100}?)\s+(?:was|were|served as)\s+(?:the\s+|our\s+)?"
                           r"(?:pre-?specified\s+)?(?:primary|main|principal)\s+(?:efficacy\s+)?"
                           r"(?:outcome|end[- ]?point|endpoint|efficacy variable|variable|measure)", re.I)
+# "The primary objective was to investigate the superiority of A to B with regard to X"
+_AIM_REGARD = re.compile(_PRIMARY_LEAD + r"(?:objective|aim|hypothesis|purpose)\b[^.;]{0,160}?\b(?:with (?:regard|respect) "
+                         r"to|in terms of)\s+(?:the\s+)?([^.;,]{3,100})", re.I)
 # "... with regard to X" after a primary objective or hypothesis
 _OBJECTIVE_OUTCOME = re.compile(r"\b(?:with (?:regard|respect) to|in terms of)\s+(?:the\s+)?([^.;,]{3,100})", re.I)
 _PICO_O = re.compile(r"\(O\)\s*([^.;()]{3,100})")
@@ -69,7 +71,7 @@ _EFFICACY_BY = re.compile(r"\b(?:efficacy|effectiveness|response|outcome)\s+(?:t
 
 _CUT = re.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?(?:key\s+)?secondary\b.*|;.*|\s+and (?:the\s+)?secondary\b.*|"
                   r",\s*(?:which|analy[sz]ed|as assessed|as measured|measured|assessed)\b.*|\s+(?:who|which|that)\b.*|"
-                  r"\s+between\b.*|"
+                  r"\s+between\b.*|\s+(?:significantly|statistically|markedly|slightly)\b.*|"
                   r"\s+(?:among|in|across|at|after|over|during|from|by)\s+(?:the\s+)?(?:two|three|four|both|"
                   r"all|treatment|study|patients|participants|groups?|baseline|week|month|day|end|intention)\b.*|"
                   r"\s+\((?![A-Z][A-Za-z0-9-]{1,10}\))[^)]*(?:\).*)?|\s+(?:was|were)\s+(?:also\s+)?(?:assessed|measured|"
@@ -105,11 +107,11 @@ def _usable(text: str) -> bool:
 def named_outcome(body: Sequence[Passage]) -> Fact | None:
     """Tiers 1 and 2: an outcome the abstract names as primary, then one it defines or
     says it measured; None when no sentence does."""
-    tiers = ((_NAMED_PAREN, _APPOSITIVE, _NAMED_AIM, _NAMED_OF, _NAMED, _NAMED_AFTER, _PICO_O),
+    tiers = ((_NAMED_PAREN, _APPOSITIVE, _NAMED_AIM, _NAMED_OF, _NAMED, _NAMED_AFTER, _AIM_REGARD, _PICO_O),
              (_DEFINED, _USED_TO_MEASURE, _EFFICACY_BY))
     for i, rxs in enumerate(tiers):
-        for p in body:
-            for rx in rxs:
+        for rx in rxs:
+            for p in body:
                 for m in rx.finditer(p.text):
                     raw = m.group(1)
                     text = clean(raw)
@@ -152,6 +154,11 @@ _SUBJECT = re.compile(r"(?:(?:at|after|by|in|during|over|with|from|among|compare
 _THERE = re.compile(r"(?:[^,]{1,60},\s*)?there\s+(?:was|were)\s+(?:a\s+|an\s+|no\s+)?(?:(?:statistically\s+)?"
                     r"(?:significant(?:ly)?|greater|higher|lower|similar|marked)\s+)?([a-z][^,.;()\d]{2,60}?)"
                     r"(?=\s+(?:after|in|at|among|between|with|for|of patients|on|during|over)\b|[,.;(])", re.I)
+# "Subjects receiving A achieved greater mean weight loss ..." -> "weight loss"
+_GREATER = re.compile(r"\b(?:achieved|had|showed|experienced|reported|demonstrated|produced)\s+(?:a\s+|an\s+)?"
+                      r"(?:(?:statistically\s+)?significantly\s+)?(?:greater|more|less|fewer|lower|higher|larger|smaller|"
+                      r"better|worse)\s+(?:mean\s+)?([a-z][^,.;()\d]{2,60}?)(?=\s+(?:than|compared|vs|versus|over|at|"
+                      r"after|in|with|from|during)\b|[,.;(])", re.I)
 _NOT_OUTCOME = re.compile(r"^(?:there|it|this|these|those|both|all|more|fewer|most|patients?|participants?|"
                           r"subjects?|women|men|children|treatment|the (?:\w+ )?(?:group|arm)s?|no|none|each|"
                           r"neither|either|[A-Z][\w-]*(?: [A-Z][\w-]*)? (?:group|arm|treatment))\b", re.I)
@@ -176,7 +183,10 @@ def outcome_of_sentence(p: Passage) -> Fact | None:
     there = _THERE.match(p.text)
     if there:
         cands.append(there.group(1))
+    cands += [m.group(1) for m in _GREATER.finditer(p.text)]
     for raw in cands:
+        raw = re.sub(r"^(?:although|while|whereas|however|thus|moreover|furthermore|in addition)[, ]+", "", raw.strip(),
+                     flags=re.I)
         raw = re.sub(r"^(?:only|overall|also)\s+|^(?:patients|participants|subjects)\s+(?:who\s+|that\s+)?"
                      r"(?=\w+ing\b)", "", raw.strip(), flags=re.I)
         words = clean(raw, 10).split()
@@ -218,7 +228,7 @@ def aim_outcome(passages: Sequence[Passage], roles: Sequence[str] = ()) -> Fact 
 
 # -- tier 5: what the methods say was measured, or the first result's measure -------------
 _MEASURED = re.compile(r"(?:^|[,;:]\s*)(?:the\s+)?([A-Za-z][^.;:]{2,90}?)\s+(?:was|were)\s+(?:also\s+)?"
-                       r"(?:measured|assessed|recorded|evaluated|compared|registered|documented|monitored|"
+                       r"(?:measured|assessed|recorded|evaluated|compared|registered|documented|"
                        r"determined|quantified|rated)\b", re.I)
 
 
