@@ -42,7 +42,7 @@ _NAMED = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?(?:\s+(?:measures?|variables?
 # "The primary endpoint, complete headache response, was ..."
 _APPOSITIVE = re.compile(r"(?<!\()" + _PRIMARY_LEAD + _MEASURE + r"s?,\s+([^,;]{3,100}),", re.I)
 # "With regard to the primary endpoint (total score of the X index)"
-_NAMED_PAREN = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?(?:\s+measures?)?\s*\(([^()]{3,100})\)", re.I)
+_NAMED_PAREN = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?(?:\s+measures?)?\s*\(([A-Za-z][^()\d]{2,100})\)", re.I)
 # "primary outcome measure of ADHD (Conners ...)" / "primary end point of X"
 _NAMED_OF = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?(?:\s+measures?)?\s+(?:of|for)\s+"
                        r"(?!(?:this|the|our|a|an)\s+(?:\w+\s+){0,3}?(?:study|trial|analysis|review)\b)([^.;,()]{3,120})",
