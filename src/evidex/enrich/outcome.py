@@ -58,6 +58,8 @@ _NAMED_AFTER = re.compile(r"(?:^|[,;:]\s*)(?:the\s+)?([^.;,]{3,100}?)\s+(?:was|w
 # "The primary objective was to investigate the superiority of A to B with regard to X"
 _AIM_REGARD = re.compile(_PRIMARY_LEAD + r"(?:objective|aim|hypothesis|purpose)\b[^.;]{0,160}?\b(?:with (?:regard|respect) "
                          r"to|in terms of)\s+(?:the\s+)?([^.;,]{3,100})", re.I)
+# "The main objective is remission on endoscopy at week 12" (an outcome, not "to assess ...")
+_NAMED_OBJ = re.compile(_PRIMARY_LEAD + r"(?:objective|aim)\s+(?:is|was)\s+(?!to\b)(?:the\s+|a\s+)?([^.;,]{3,120})", re.I)
 # "... with regard to X" after a primary objective or hypothesis
 _OBJECTIVE_OUTCOME = re.compile(r"\b(?:with (?:regard|respect) to|in terms of)\s+(?:the\s+)?([^.;,]{3,100})", re.I)
 _PICO_O = re.compile(r"\(O\)\s*([^.;()]{3,100})")
@@ -107,7 +109,7 @@ def _usable(text: str) -> bool:
 def named_outcome(body: Sequence[Passage]) -> Fact | None:
     """Tiers 1 and 2: an outcome the abstract names as primary, then one it defines or
     says it measured; None when no sentence does."""
-    tiers = ((_NAMED_PAREN, _APPOSITIVE, _NAMED_AIM, _NAMED_OF, _NAMED, _NAMED_AFTER, _AIM_REGARD, _PICO_O),
+    tiers = ((_NAMED_PAREN, _APPOSITIVE, _NAMED_AIM, _NAMED_OF, _NAMED, _NAMED_AFTER, _AIM_REGARD, _NAMED_OBJ, _PICO_O),
              (_DEFINED, _USED_TO_MEASURE, _EFFICACY_BY))
     for i, rxs in enumerate(tiers):
         for rx in rxs:
@@ -185,6 +187,8 @@ def outcome_of_sentence(p: Passage) -> Fact | None:
         cands.append(there.group(1))
     cands += [m.group(1) for m in _GREATER.finditer(p.text)]
     for raw in cands:
+        if re.match(r"\s*(?:these|this|those|such)\b", raw, re.I):   # "These gains were significant"
+            continue
         raw = re.sub(r"^(?:although|while|whereas|however|thus|moreover|furthermore|in addition)[, ]+", "", raw.strip(),
                      flags=re.I)
         raw = re.sub(r"^(?:only|overall|also)\s+|^(?:patients|participants|subjects)\s+(?:who\s+|that\s+)?"
