@@ -103,7 +103,7 @@ def _usable(text: str) -> bool:
     # an analysis ("linear correlation", "interventional effects") is not an outcome
     return (bool(text) and len(text) >= 3 and not _GENERIC.match(text) and bool(re.search(r"[a-z]{3}", text, re.I))
             and not re.search(r"\b(?:effects?|correlations?|associations?|relationships?|trends?|tendency|"
-                              r"differences?)$", text, re.I))
+                              r"differences?|agreement|concordance)$", text, re.I))
 
 
 def named_outcome(body: Sequence[Passage]) -> Fact | None:
@@ -162,6 +162,7 @@ _GREATER = re.compile(r"\b(?:achieved|had|showed|experienced|reported|demonstrat
                       r"better|worse)\s+(?:mean\s+)?([a-z][^,.;()\d]{2,60}?)(?=\s+(?:than|compared|vs|versus|over|at|"
                       r"after|in|with|from|during)\b|[,.;(])", re.I)
 _NOT_OUTCOME = re.compile(r"^(?:there|it|this|these|those|both|all|more|fewer|most|patients?|participants?|"
+                          r"receiving|taking|given|treated|randomi[sz]ed|allocated|assigned|"
                           r"subjects?|women|men|children|treatment|the (?:\w+ )?(?:group|arm)s?|no|none|each|"
                           r"neither|either|[A-Z][\w-]*(?: [A-Z][\w-]*)? (?:group|arm|treatment))\b", re.I)
 _PEOPLE_END = re.compile(r"\b(?:patients|participants|subjects|women|men|children|adults|groups?|arms?)$", re.I)
@@ -175,17 +176,18 @@ def outcome_of_sentence(p: Passage) -> Fact | None:
     """What a result sentence measures: its subject ("All-cause mortality was lower ...") or
     what changed ("improvement in X", "the difference in X between ...")."""
     cands = []
-    m = _SUBJECT.match(p.text)
+    text = re.sub(r"\s*\([^()]*\)", "", p.text)   # "Exercise time (4 hours after ...) showed ..."
+    m = _SUBJECT.match(text)
     if m:   # "At the end of the follow-up the percentage of X" -> "percentage of X"
         subject = re.sub(r"^(?:at|after|by|during|over|in)\s+(?:the\s+)?(?:(?:end|start|beginning|completion)\s+of\s+"
                          r"(?:the\s+)?\S+|\S+\s+(?:weeks?|months?|days?|years?|hours?)(?:\s+of\s+\w+)?)\s+", "",
                          m.group(2), flags=re.I)
         cands.append(("mean " if m.group(1) else "") + subject)
-    cands += [m.group(1) for m in _CHANGE_IN.finditer(p.text)]
-    there = _THERE.match(p.text)
+    cands += [m.group(1) for m in _CHANGE_IN.finditer(text)]
+    there = _THERE.match(text)
     if there:
         cands.append(there.group(1))
-    cands += [m.group(1) for m in _GREATER.finditer(p.text)]
+    cands += [m.group(1) for m in _GREATER.finditer(text)]
     for raw in cands:
         if re.match(r"\s*(?:these|this|those|such)\b", raw, re.I):   # "These gains were significant"
             continue
@@ -223,8 +225,9 @@ def aim_outcome(passages: Sequence[Passage], roles: Sequence[str] = ()) -> Fact 
             continue
         m = _AIM_ON.search(p.text)
         if m:
-            text = clean(re.split(r"\s+(?:of|in|among|for)\s+(?:patients|participants|subjects|women|men|children|"
-                                  r"people|adults|the)\b", m.group(1), flags=re.I)[0], 10)
+            text = clean(re.split(r"\s+(?:of|in|among|for)\s+(?:[\w-]+\s+){0,3}?(?:patients|participants|subjects|"
+                                  r"women|men|children|people|adults|volunteers)\b|\s+(?:of|in|among|for)\s+the\b",
+                                  m.group(1), flags=re.I)[0], 10)
             if _usable(text):
                 return Fact(text, p.seq)
     return None
@@ -244,8 +247,9 @@ def measured_outcome(body: Sequence[Passage], roles: Sequence[str]) -> Fact | No
             continue
         m = _MEASURED.search(p.text)
         if m:
-            raw = re.sub(r"^.*\b(?:and|then|where|which|after which|in which)\s+(?=\S)", "", m.group(1)) \
-                if re.search(r"\b(?:patients|participants|subjects)\b", m.group(1)) else m.group(1)
+            raw = re.sub(r"^(?:and|or)\s+", "", m.group(1).strip(), flags=re.I)
+            raw = re.sub(r"^.*\b(?:and|then|where|which|after which|in which)\s+(?=\S)", "", raw) \
+                if re.search(r"\b(?:patients|participants|subjects)\b", raw) else raw
             text = clean(raw)
             if _usable(text) and not _NOT_OUTCOME.match(text) and not _PEOPLE_END.search(text):
                 return Fact(text, p.seq)
