@@ -45,7 +45,7 @@ _CONTROL = re.compile(r"\b(placebos?|sham(?: [a-z]+)?|vehicle|dummy|usual care|s
 _CONTROLLED = re.compile(r"\b(placebo|sham|vehicle)[- ]controlled\b", re.I)
 _ALLOCATION = re.compile(
     r"\b(?:randomi[sz]ed|randomly (?:assigned|allocated|divided|administered)|assigned|allocated|divided)\b[^.;]{0,80}?\b(?:to|into)"
-    r"\s+(?:receive\s+|either\s+|treatment with\s+|one of\s+)*|"
+    r"\s+(?:receive\s+|either\s+|treatment with\s+|one of\s+)*|\brandomly (?:administered|given)\s+|"
     r"\b(?:received|receiving|treated with|treatment with|given|comparing|compared(?!\s+(?:with|to)\b)|comparison of|"
     r"compare)\s+"
     r"(?:the (?:efficacy|effects?|safety)[\w ,]{0,40}? of\s+)?(?:either\s+)?", re.I)
@@ -85,6 +85,7 @@ def _matches_hint(phrase: str, hint: str) -> bool:
 def _arm_phrase(raw: str) -> str:
     """"lansoprazole 30 mg once daily for 8 weeks" -> "lansoprazole 30 mg" (drug and dose)."""
     text = _ARTICLE.sub("", raw.strip(" ,.")).strip()
+    text = re.sub(r"^(?:(?:once|twice|three times)(?:[- ]a)?[- ](?:daily|day)|daily|nightly)\s+", "", text, flags=re.I)
     text = _STOP.sub("", " " + text).strip(" ,.")
     dose = DOSE.search(text)
     if dose:
@@ -110,6 +111,10 @@ def _is_arm(phrase: str) -> bool:
                 or intervention_spans(phrase))
 
 
+_NOT_ARM = re.compile(r"\b(?:efficacy|effectiveness|safety|effects?|outcomes?|tolerability|patients|study|trial)\b",
+                      re.I)
+
+
 def _arms_in(sentence: str) -> list[str]:
     """Arm phrases named after an allocation or comparison cue, in order."""
     best: list[str] = []
@@ -120,9 +125,12 @@ def _arms_in(sentence: str) -> list[str]:
         # "X, Y or Z" names arms; "X, Y and Z" without "or"/"versus" is one combined regimen
         splitter = _SPLIT_ALT if re.search(r"\s(?:or|versus|vs\.?|compared)\s", tail) else _SPLIT
         parts = [_arm_phrase(p) for p in splitter.split(tail)]
+        # "X or placebo": beside a control arm, a short name the vocabulary does not know is an arm too
+        named = splitter is _SPLIT_ALT and any(_CONTROL.search(p) for p in parts)
         arms, last_drug = [], ""
         for p in parts:
-            if not _is_arm(p):
+            if not _is_arm(p) and not (named and 0 < len(p.split()) <= 4 and re.match(r"[A-Za-z]", p)
+                                       and not _NOT_ARM.search(p)):
                 if arms:
                     break
                 continue
@@ -135,16 +143,18 @@ def _arms_in(sentence: str) -> list[str]:
     return best
 
 
-def _comparison(sentence: str) -> tuple[str, str] | None:
-    """"X versus Y" / "X compared with Y" / "more with X than with Y" -> (X, Y)."""
+def _comparison(sentence: str) -> tuple[str, ...] | None:
+    """"X versus Y" / "X compared with Y" / "more with X than with Y" -> (X, Y); "X vs Y vs Z"
+    -> (X, Y, Z)."""
     m = _VERSUS.search(sentence)
     if m is None:
         return None
+    more = [_arm_phrase(_SPLIT.split(part, maxsplit=1)[0]) for part in _VERSUS.split(sentence[m.end():])[1:]]
     right = _arm_phrase(_SPLIT.split(sentence[m.end():], maxsplit=1)[0])
     left_text = re.split(r"[,;:(]|\b(?:of|with|on|and|by|that|receiving|between)\b", sentence[:m.start()])[-1]
     left = _arm_phrase(left_text)
     if _is_arm(right):
-        return (left if _is_arm(left) else "", right)
+        return (left if _is_arm(left) else "", right, *[x for x in more if _is_arm(x)])
     return None
 
 
@@ -158,13 +168,14 @@ def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
     if title is not None and allocation is not None and any(_CONTROL.search(a) for a in _arms_in(allocation.text)) \
             and not _CONTROL.search(title.text):
         candidates = [allocation, *candidates]
+    fallback = None
     for p in candidates:
         arms = _arms_in(p.text)
         pair = _comparison(p.text) if len(arms) < 2 else None
         if pair and pair[0]:
             arms = list(pair)
         elif pair and not arms:
-            arms = ["", pair[1]]
+            arms = ["", *pair[1:]]
         if len(arms) < 2:
             continue
         controls = [a for a in arms if a and _CONTROL.search(a)]
@@ -176,9 +187,14 @@ def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
         else:
             comp = arms[-1]   # the experimental arm is named first, the control last
         experimental = tuple(Fact(a, p.seq) for a in arms if a and a != comp)
-        if p is title:   # a title names the arms without doses: take each one's dose from the methods
-            experimental = tuple((None if DOSE.search(f.text) else _dosed(f.text, body)) or f for f in experimental)
+        # an arm named without its dose (a title, a result) takes the dose the methods give it
+        experimental = tuple((None if DOSE.search(f.text) else _dosed(f.text, body)) or f for f in experimental)
+        if not experimental and fallback is None:   # "X versus Y" whose X is not a name: read on
+            fallback = (experimental, Fact(comp, p.seq))
+            continue
         return experimental, Fact(comp, p.seq)
+    if fallback is not None:
+        return fallback
     comp = next((Fact(m.group(1).lower(), p.seq) for p in candidates for m in [_CONTROLLED.search(p.text)] if m), None)
     arms: tuple[Fact, ...] = ()
     if title is not None:
@@ -196,7 +212,8 @@ _GENERIC_WORDS = {"therapy", "treatment", "low", "dose", "high", "oral", "topica
 def _dosed(span: str, body: Sequence[Passage]) -> Fact | None:
     """A single named treatment with the dose the methods give it ("naltrexone 4.5 mg/day",
     "4.5 mg of naltrexone", "LDN 4.5 mg"), read where the drug word and its dose stand together."""
-    heads = [w for w in re.findall(r"[A-Za-z][\w-]{3,}", span) if w.lower() not in _GENERIC_WORDS]
+    named = " ".join(intervention_spans(span)) or span   # the drug's own words, not "although" or "used"
+    heads = [w for w in re.findall(r"[A-Za-z][\w-]{3,}", named) if w.lower() not in _GENERIC_WORDS]
     for p in body:   # an abbreviation the abstract defines for it: "low-dose naltrexone (LDN)"
         m = re.search(re.escape(span) + r"\s*\(([A-Z][A-Za-z0-9-]{1,8})\)", p.text, re.I)
         if m:
@@ -205,11 +222,11 @@ def _dosed(span: str, body: Sequence[Passage]) -> Fact | None:
         for d in DOSE.finditer(p.text):
             for h in heads:
                 for w in re.finditer(rf"\b{re.escape(h)}\b", p.text, re.I):
-                    if 0 <= d.start() - w.end() <= 4:              # "naltrexone 4.5 mg", "X (30 mg"
-                        gap = p.text[w.end():d.start()]
+                    gap = p.text[w.end():d.start()]
+                    if w.end() <= d.start() and re.fullmatch(r"\s*|\s+at\s+|\s*\(", gap):   # "naltrexone 4.5 mg", "X at 4.5 mg", "X (30 mg"
                         return Fact(p.text[w.start():d.end()] if "(" not in gap else f"{w.group(0)} {d.group(0)}", p.seq)
-                    if 0 <= w.start() - d.end() <= 4 or re.fullmatch(r"\s+of\s+", p.text[d.end():w.start()]):
-                        return Fact(p.text[d.start():w.end()], p.seq)   # "4.5 mg of naltrexone"
+                    if d.end() <= w.start() and re.fullmatch(r"\s*|\s+of\s+", p.text[d.end():w.start()]):
+                        return Fact(p.text[d.start():w.end()], p.seq)   # "4.5 mg of naltrexone", "6 mg melatonin"
     return None
 
 
