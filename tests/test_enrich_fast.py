@@ -142,3 +142,13 @@ def test_writer_content_hash_equals_the_record_method(records):
     from evidex.store import content_hash_of
     for r in records:
         assert content_hash_of(r.to_json()) == r.content_hash()
+
+
+def test_design_rules_on_lower_case_text_equal_the_case_blind_search(records):
+    from evidex.enrich import design
+    texts = [r.title + " " + design.abstract_text(r)[:4000] for r in records]
+    texts += ["A RANDOMISED Trial", "Case-Control", "We Searched MEDLINE and were searched", "\u017furvey", "cohort"]
+    texts += _fuzz("aBc RaNdOmIzEd ReViEw cohort case series mice SURVEY -", 2000, 14)
+    for t in texts:
+        for i, (rx, *_rest) in enumerate(design._COMPILED):
+            assert design._rule_matches(i, t, t.lower()) == (rx.search(t) is not None), (i, t)

@@ -82,6 +82,18 @@ _TEXT_RULES: tuple[tuple[str, str, float, tuple[str, ...]], ...] = (
     (r"\breview\b", "narrative_review", 0.5, ("review",)),
 )
 _COMPILED = tuple((re.compile(p, re.I), label, score, cues) for p, label, score, cues in _TEXT_RULES)
+# The same patterns without re.I, searched in the lower-cased text when it is ASCII: there the
+# two find the same (re.I folds only non-ASCII letters onto ASCII ones: the long s, the Kelvin
+# sign), and a case-sensitive search is up to twice as fast. Only for patterns written in lower case.
+_LOWER = tuple(re.compile(p) if p == p.lower() else None for p, _label, _score, _cues in _TEXT_RULES)
+
+
+def _rule_matches(i: int, text: str, low: str) -> bool:
+    """``_COMPILED[i]`` finds its pattern in ``text`` (``low`` is ``text.lower()``)."""
+    plain = _LOWER[i]
+    if plain is not None and text.isascii():
+        return plain.search(low) is not None
+    return _COMPILED[i][0].search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -156,10 +168,10 @@ _PRE_LABELS = ("guideline", "meta_analysis", "systematic_review", "protocol")
 def _pre_rules(text: str) -> DesignCall | None:
     """Reviews, guidelines and protocols: designs that talk about trials without being one."""
     low = text.lower()
-    for rx, label, score, cues in _COMPILED:
+    for i, (_rx, label, score, cues) in enumerate(_COMPILED):
         if label not in _PRE_LABELS:
             break
-        if any(c in low for c in cues) and rx.search(text):
+        if any(c in low for c in cues) and _rule_matches(i, text, low):
             return DesignCall(label, "text_cues", score)
     return None
 
@@ -179,9 +191,9 @@ def classify_text(text: str, title: str = "", abstract: str | None = None) -> De
     if p >= model.threshold:
         return DesignCall("rct", "text_model", round(p, 4), round(p, 4), name)
     low = text.lower()
-    for rx, label, score, cues in _COMPILED:
+    for i, (_rx, label, score, cues) in enumerate(_COMPILED):
         if label in _PRE_LABELS or label == "rct":
             continue
-        if any(c in low for c in cues) and rx.search(text):
+        if any(c in low for c in cues) and _rule_matches(i, text, low):
             return DesignCall(label, "text_cues", score, round(p, 4), name)
     return DesignCall("other", "default", 0.3, round(p, 4), name)
