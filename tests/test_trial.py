@@ -231,3 +231,28 @@ def test_every_number_stays_in_its_passage_on_real_abstracts():
     recs = [r for r in iter_file(path) if isinstance(r, Record) and r.sections][:300]
     for rec in recs:
         assert_faithful(rec, facts(rec, "beta blockers"))
+
+
+def test_every_arm_of_a_three_way_title_and_an_unlisted_name_beside_placebo():
+    # pmid:11791949 (cohen2006 ADHD); pmid:40214857 (LDN dev corpus, FINAL)
+    rec = Record("pmid:11791949", "Bupropion SR vs. methylphenidate vs. placebo for attention deficit hyperactivity "
+                 "disorder in adults.", ())
+    t = facts(rec)
+    assert [a.text for a in t.arms] == ["Bupropion SR", "methylphenidate"] and t.comparator.text == "placebo"
+    rec = Record("pmid:40214857", "", (Section("METHODS", "In the FINAL trial, which was randomized and "
+                 "placebo-controlled, 99 women with fibromyalgia received LDN or placebo for 12 weeks."),))
+    t = facts(rec)
+    assert [a.text for a in t.arms] == ["LDN"] and t.comparator.text == "placebo" and t.n == 99
+
+
+def test_a_title_without_the_experimental_name_yields_to_the_allocation():
+    # pmid:11012468 (cohen2006 ProtonPumpInhibitors)
+    rec = Record("pmid:11012468", "Esomeprazole improves healing and symptom resolution as compared with omeprazole in "
+                 "reflux oesophagitis patients: a randomized controlled trial.", (Section("", "1960 patients with "
+                 "endoscopy-confirmed reflux oesophagitis (RO) were randomized to once daily esomeprazole 40 mg (n=654) "
+                 "or 20 mg (n=656), or omeprazole 20 mg (n=650), the standard recommended dose for RO, for up to 8 "
+                 "weeks in a US, multicentre, double-blind trial."),))
+    t = facts(rec, "proton pump inhibitors")
+    assert [a.text for a in t.arms] == ["esomeprazole 40 mg", "esomeprazole 20 mg"]
+    assert t.comparator.text == "omeprazole 20 mg" and t.n == 1960
+    assert_faithful(rec, t)

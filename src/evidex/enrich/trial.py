@@ -154,7 +154,11 @@ def _comparison(sentence: str) -> tuple[str, ...] | None:
     left_text = re.split(r"[,;:(]|\b(?:of|with|on|and|by|that|receiving|between)\b", sentence[:m.start()])[-1]
     left = _arm_phrase(left_text)
     if _is_arm(right):
-        return (left if _is_arm(left) else "", right, *[x for x in more if _is_arm(x)])
+        rest = [x for x in more if _is_arm(x)]
+        # "Bupropion SR vs. methylphenidate vs. placebo": beside a control, a short name is an arm
+        named = any(_CONTROL.search(x) for x in (right, *rest)) and 0 < len(left.split()) <= 3 \
+            and re.match(r"[A-Za-z]", left) and not _NOT_ARM.search(left)
+        return (left if _is_arm(left) or named else "", right, *rest)
     return None
 
 
