@@ -67,13 +67,14 @@ _PICO_O = re.compile(r"\(O\)\s*([^.;()]{3,100})")
 _DEFINED = re.compile(r"(?:^|[,;:]\s*)(?:the\s+)?([A-Za-z][^.;,()]{2,60}?)\s+(?:was|were)\s+defined\s+as\b", re.I)
 _USED_TO_MEASURE = re.compile(r"\b(?:was|were)\s+used\s+to\s+(?:measure|assess|evaluate|quantify)\s+(?:the\s+)?"
                               r"([^.;,]{3,80})", re.I)
-_EFFICACY_BY = re.compile(r"\b(?:efficacy|effectiveness|response|outcome)\s+(?:to treatment\s+)?(?:,\s*|was\s+|were\s+)"
+_EFFICACY_BY = re.compile(r"\b(?:efficacy|effectiveness|response|outcome)(?:\s+to treatment)?(?:\s*,\s*|\s+was\s+|\s+were\s+)"
                           r"(?:assessed|measured|evaluated|judged|determined|defined)\s+"
                           r"(?:by|as|with|using|from|on the basis of)\s+(?:the\s+)?([^.;]{3,120})", re.I)
 
 _CUT = re.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?(?:key\s+)?secondary\b.*|;.*|\s+and (?:the\s+)?secondary\b.*|"
                   r",\s*(?:which|analy[sz]ed|as assessed|as measured|measured|assessed)\b.*|\s+(?:who|which|that)\b.*|"
-                  r"\s+between\b.*|\s+(?:significantly|statistically|markedly|slightly)\b.*|"
+                  r"\s+between\b.*|\s+(?:significantly|statistically|markedly|slightly|approached|reached|failed|"
+                  r"tended)\b.*|"
                   r"\s+(?:among|in|across|at|after|over|during|from|by)\s+(?:the\s+)?(?:two|three|four|both|"
                   r"all|treatment|study|patients|participants|groups?|baseline|week|month|day|end|intention)\b.*|"
                   r"\s+\((?![A-Z][A-Za-z0-9-]{1,10}\))[^)]*(?:\).*)?|\s+(?:was|were)\s+(?:also\s+)?(?:assessed|measured|"
@@ -103,7 +104,7 @@ def _usable(text: str) -> bool:
     # an analysis ("linear correlation", "interventional effects") is not an outcome
     return (bool(text) and len(text) >= 3 and not _GENERIC.match(text) and bool(re.search(r"[a-z]{3}", text, re.I))
             and not re.search(r"\b(?:effects?|correlations?|associations?|relationships?|trends?|tendency|"
-                              r"differences?|agreement|concordance)$", text, re.I))
+                              r"differences?|agreement|concordance|advantages?|benefits?)$", text, re.I))
 
 
 def named_outcome(body: Sequence[Passage]) -> Fact | None:
@@ -159,7 +160,7 @@ _THERE = re.compile(r"(?:[^,]{1,60},\s*)?there\s+(?:was|were)\s+(?:a\s+|an\s+|no
 # "Subjects receiving A achieved greater mean weight loss ..." -> "weight loss"
 _GREATER = re.compile(r"\b(?:achieved|had|showed|experienced|reported|demonstrated|produced)\s+(?:a\s+|an\s+)?"
                       r"(?:(?:statistically\s+)?significantly\s+)?(?:greater|more|less|fewer|lower|higher|larger|smaller|"
-                      r"better|worse)\s+(?:mean\s+)?([a-z][^,.;()\d]{2,60}?)(?=\s+(?:than|compared|vs|versus|over|at|"
+                      r"better|worse|milder|shorter|longer)\s+(?:mean\s+)?([a-z][^,.;()\d]{2,60}?)(?=\s+(?:than|compared|vs|versus|over|at|"
                       r"after|in|with|from|during)\b|[,.;(])", re.I)
 _NOT_OUTCOME = re.compile(r"^(?:there|it|this|these|those|both|all|more|fewer|most|patients?|participants?|"
                           r"receiving|taking|given|treated|randomi[sz]ed|allocated|assigned|"
@@ -211,9 +212,14 @@ def outcome_of_sentence(p: Passage) -> Fact | None:
 
 
 # -- tier 4: what the aim names ----------------------------------------------------------
-_AIM_ON = re.compile(r"\b(?:effects?|efficacy|effectiveness|impact|influence|benefits?)\s+of\s+[^.;]{2,120}?\s+"
+_AIM_ON = re.compile(r"\b(?:effects?|efficacy|effectiveness|impact|influence|benefits?|comparison)\s+of\s+[^.;]{2,120}?\s+"
                      r"(?:on|in (?:relieving|reducing|decreasing|preventing|improving|lowering|treating))\s+"
                      r"(?:the\s+)?([^.;,]{3,90})", re.I)
+
+
+# a title that states its finding: "A reduces forearm fracture incidence in ..."
+_TITLE_VERB = re.compile(r"\b(?:reduces|improves|prevents|lowers|increases|decreases|prolongs|shortens|delays|"
+                         r"accelerates|controls|relieves)\s+(?:the\s+)?([a-z][^.;:,]{3,80})")
 
 
 def aim_outcome(passages: Sequence[Passage], roles: Sequence[str] = ()) -> Fact | None:
@@ -223,7 +229,7 @@ def aim_outcome(passages: Sequence[Passage], roles: Sequence[str] = ()) -> Fact 
     for i, p in enumerate(passages):
         if i < len(roles) and roles[i] not in ("", "objective", "background"):
             continue
-        m = _AIM_ON.search(p.text)
+        m = _AIM_ON.search(p.text) or (_TITLE_VERB.search(p.text) if p.section == "TITLE" else None)
         if m:
             text = clean(re.split(r"\s+(?:of|in|among|for)\s+(?:[\w-]+\s+){0,3}?(?:patients|participants|subjects|"
                                   r"women|men|children|people|adults|volunteers)\b|\s+(?:of|in|among|for)\s+the\b",
@@ -239,13 +245,22 @@ _MEASURED = re.compile(r"(?:^|[,;:]\s*)(?:the\s+)?([A-Za-z][^.;:]{2,90}?)\s+(?:w
                        r"determined|quantified|rated)\b", re.I)
 
 
+# "Patients completed the Brief Pain Inventory and PROMIS scales ..."
+_COMPLETED = re.compile(r"\b(?:completed|filled (?:in|out))\s+(?:the\s+|a\s+)?((?:[A-Z][\w-]*\s+){0,6}(?:[A-Z][\w-]*|"
+                        r"scales?|questionnaires?|inventory|index|survey))\b")
+_SAFETY = re.compile(r"\b(?:side[- ]effects?|adverse|safety|tolerability|compliance|adherence)\b", re.I)
+
+
 def measured_outcome(body: Sequence[Passage], roles: Sequence[str]) -> Fact | None:
     """A study that names no primary outcome still says what it measured ("X were recorded
-    daily") and reports it first among its results: the first such phrase."""
+    daily", "patients completed the X questionnaire") and reports it first among its results:
+    the first such phrase that is not about harms or compliance."""
     for i, p in enumerate(body):
         if i < len(roles) and roles[i] != "methods":
             continue
-        m = _MEASURED.search(p.text)
+        m = _MEASURED.search(p.text) or _COMPLETED.search(p.text)
+        if m and _SAFETY.search(m.group(1)):
+            m = _COMPLETED.search(p.text)
         if m:
             raw = re.sub(r"^(?:and|or)\s+", "", m.group(1).strip(), flags=re.I)
             raw = re.sub(r"^.*\b(?:and|then|where|which|after which|in which)\s+(?=\S)", "", raw) \
