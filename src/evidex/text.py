@@ -13,7 +13,7 @@ _ABBREV = {
     "resp", "mr", "mrs", "ms", "st", "vol", "ref", "refs", "mg", "min", "max", "sp",
     "spp", "inc", "ltd", "co", "jr", "sr", "u.s", "p", "etc",
 }
-_BOUNDARY = re.compile(r"[.!?]['\")\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+_BOUNDARY = re.compile(r"([.!?]['\")\]]*)\s+(?=[\"'(\[]?[A-Z0-9])")
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
 
 
@@ -32,15 +32,23 @@ def _word_before(text: str, start: int, end: int) -> str:
 
 
 def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
-    """Yield (start, end) of each sentence in ``text``; whitespace trimmed, abbreviations kept."""
+    """Yield (start, end) of each sentence in ``text``; whitespace trimmed, abbreviations kept.
+
+    A sentence ends with its punctuation (group 1 of the boundary: no space at its end) and the
+    next starts where the boundary's look-ahead saw a quote, bracket, capital or digit (no space
+    either), so only the first and the last sentence have whitespace to trim.
+    """
     start = 0
     for m in _BOUNDARY.finditer(text):
-        word = _word_before(text, start, m.start())
-        if word and (word.lower().rstrip(".") in _ABBREV or (len(word) == 1 and word.isupper())):
-            continue  # an abbreviation ("e.g.", "vs.") or an initial: "Younger J. Mackey"
-        span = _trim(text, start, m.start() + len(m.group(0).rstrip()))
-        if span is not None:
-            yield span
+        stop = m.start()
+        if stop > start and (text[stop - 1] in _WORD_CHARS or text[stop - 1] == "\n"):
+            word = _word_before(text, start, stop)
+            if word and (word.lower().rstrip(".") in _ABBREV or (len(word) == 1 and word.isupper())):
+                continue  # an abbreviation ("e.g.", "vs.") or an initial: "Younger J. Mackey"
+        if start == 0:
+            while text[start].isspace():     # stops at the punctuation at the latest
+                start += 1
+        yield start, m.end(1)
         start = m.end()
     span = _trim(text, start, len(text))
     if span is not None:
