@@ -36,7 +36,7 @@ _BOUNDS = re.compile(r"([-\u2212]?\d+(?:[.\u00b7]\d+)?)\s*%?\s*(?:-|\u2013|to|,)
 _PRIMARY_WORD = re.compile(r"\bprimary\b|\bmain (?:outcome|end ?point|endpoint|result)", re.I)
 # Sentences about something other than the main comparison (CONSORT items 17b-19: secondary
 # outcomes, ancillary and subgroup analyses, harms; item 15: baseline data).
-_ASIDE = re.compile(r"\b(?:secondary|subgroups?|sub-group|adverse|side[- ]effects?|tolera\w*|withdr[ae]w\w*|"
+_ASIDE = re.compile(r"\b(?:secondary|subgroups?|sub-group|adverse|side[- ]effects?|tolera\w*|withdr(?:ew|awn)\b|withdrawals? (?:from|due|because)|"
                     r"dropouts?|discontinu\w*|baseline characteristics|mean age|median age|were aged|"
                     r"completed the (?:study|trial)|lost to follow|safety)\b", re.I)
 _STOP = {"the", "a", "an", "of", "in", "with", "and", "or", "to", "for", "at", "on", "by", "was", "were", "is",
@@ -167,6 +167,14 @@ def _result_starts(text: str, ms: list) -> list[int]:
     return sorted(starts)
 
 
+def _more_groups(text: str, end: int) -> int:
+    """Length of the other groups' figures that follow a result ("... (P <.001) and 17.3 mL in
+    the B group and decreased 6.0 mL in the control group"), up to the clause's end; 0 if none."""
+    more = re.match(r"\s*,?\s*(?:and|while|whereas|but|vs\.?|versus|compared with)\s+(?=those\b|the\b|in\b|\d|"
+                    r"(?:one|two|three|four|five|six|seven|eight|nine|ten)\b)[^;]*?\d[^;]*?(?=;|\.\s|\.$|$)", text[end:])
+    return more.end() if more else 0
+
+
 def effect_text(p: Passage) -> str:
     """The main figures of one result sentence, as written (see the module docstring)."""
     text = p.text
@@ -198,8 +206,12 @@ def effect_text(p: Passage) -> str:
             word = re.search(r"\b[a-z]+\s+(?:out\s+)?of\s+$", text[:first], re.I)   # "nine out of 10"
             first = first if not word or re.search(r"\d", word.group(0)) else word.start()
             first, end = _balanced(text, first, end)
+            # CONSORT 17a, "results for each group": the other groups' figures that follow
+            more = _more_groups(text, end)
+            if more and end + more - first <= _MAX_LEN:
+                end = _balanced(text, first, end + more)[1]
             if end - first <= _MAX_LEN:
-                return text[first:end].strip(" ,;")
+                return text[first:end].strip(" ,;.")
         window = text[clause_start:anchor.start].rstrip(" ,([")
         cut = len(window) - len(" ".join(window.split()[-12:]))
         start, _ = _balanced(text, clause_start + max(0, cut), anchor.end)   # never open inside a bracket
@@ -207,6 +219,10 @@ def effect_text(p: Passage) -> str:
         after = []
         if len(words) < 5:   # "There was a significantly (P<.05) lower rate of X ...": say what is lower
             after = re.split(r"[,;]|\.\s|\.$", text[end:].lstrip(" )"), maxsplit=1)[0].split()[:12]
+        else:
+            more = _more_groups(text, end)
+            if more and end + more - start <= _MAX_LEN:
+                after = text[end:end + more].split()
         return " ".join([*words, f"({anchor.span})", *after]).strip() if words or after else anchor.span
     resp = _RESPECTIVELY.search(text)
     if resp:
@@ -255,15 +271,19 @@ def main_effect(body: Sequence[Passage], roles: Sequence[str], outcome: Fact | N
             continue
         if role == "methods" and not _tested(p.text):   # arm descriptions: "drug 1% (n = 114) or ..."
             continue
+        stems = _stems(p.text)
+        # harms, subgroups, secondary outcomes, costs and baseline data are not the main effect
+        # (CONSORT items 15, 17b-19) unless the primary outcome is one of them
+        if _ASIDE.search(p.text) and not (want and len(want & stems) >= len(want) / 2):
+            continue
         text = effect_text(p)
         if not text:
             continue
-        score = 2.0 * bool(_PRIMARY_WORD.search(p.text)) - 3.0 * bool(_ASIDE.search(p.text))
+        score = 2.0 * bool(_PRIMARY_WORD.search(p.text))
         # a role the abstract's own heading gives is trusted more than the model's guess
         score += -(1.5 if p.section else 0.5) * (role == "methods") - 2.0 * (role == "conclusions")
         score -= 1.0 * bool(re.search(r"\bwithin(?:[- ]group| the \w+ group| each group)|\bin both\b", p.text, re.I))
         if want:
-            stems = _stems(p.text)
             score += 2.0 * len(want & stems) / len(want) + (2.0 * len(first & stems) / len(first) if first else 0.0)
         if role != "methods" or not p.section:
             score += max(0.0, 2.0 - 1.0 * order)   # the primary outcome is reported first
