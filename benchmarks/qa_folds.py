@@ -78,7 +78,7 @@ def run(cmd: list[str], what: str) -> tuple[str, float]:
 
 
 ENCODER_FOLDS = common.REPO / "benchmarks" / "models" / "stance-encoder"
-READER = "encoder"          # --reader: which stance reader the folds swap (encoder | linear)
+READER = "encoder"          # --reader: which stance reader the folds swap (encoder | pooled | linear)
 
 
 def encoder_fold(dataset: str, fold: str) -> tuple[Path, dict]:
@@ -102,12 +102,25 @@ def train(out: Path, seed: int, dataset: str | None, fold: str | None) -> tuple[
     return json.loads(out.read_text(encoding="utf-8"))["manifest"], secs
 
 
-def eval_qa(dataset: str, db: Path, details: Path, mode: str, seed: int, model: Path | None = None,
+def linear_fold(out: Path, seed: int, dataset: str, fold: str) -> tuple[dict, float]:
+    """The linear fold model: reused from ``out`` when an earlier run (``--work``) trained it for
+    this fold and seed, else trained now."""
+    if out.exists():
+        man = json.loads(out.read_text(encoding="utf-8"))["manifest"]
+        h = man.get("holdout") or {}
+        if (h.get("bioasq_edition") if dataset == "bioasq" else str(h.get("pubmedqa_fold"))) == fold \
+                and man.get("seed", seed) == seed:
+            print(f"  reusing {out}", file=sys.stderr, flush=True)
+            return man, 0.0
+    return train(out, seed, dataset, fold)
+
+
+def eval_qa(dataset: str, db: Path, details: Path, mode: str, seed: int, model: Path | list[Path] | None = None,
             fold: str | None = None) -> tuple[dict, float]:
     cmd = [sys.executable, "-m", "evidex", "eval", "qa", "--dataset", dataset, "--types", "yesno", "--db", str(db),
            "--mode", mode, "--details", str(details), "--format", "json"]
-    if model is not None:
-        cmd += ["--stance-model", str(model)]
+    for m in ([model] if isinstance(model, Path) else model or []):
+        cmd += ["--stance-model", str(m)]
     if fold is not None:
         cmd += (["--bioasq-edition", fold] if dataset == "bioasq"
                 else ["--pubmedqa-fold", fold, "--fold-seed", str(seed)])
@@ -159,7 +172,7 @@ def run_dataset(dataset: str, folds: list[str], work: Path, db_dir: Path, mode: 
             sys.exit(f"{dataset}: pooled {k} {check[k]} != eval's {res_in['evidex'][k]}: details and scores disagree")
     by_id_in = {r["id"]: r for r in rows_in}
     refit_model, refit_man, _ = refit
-    if READER == "encoder":      # the shipped encoder is the all-data model of the folds' recipe
+    if READER != "linear":      # the shipped encoder is the all-data model of the folds' recipe
         res_rf, t_rf, by_id_rf = res_in, 0.0, by_id_in
         refit_man = {"params_sha": res_in["settings"]["stance_model"]["params_sha"]}
     else:
@@ -169,15 +182,22 @@ def run_dataset(dataset: str, folds: list[str], work: Path, db_dir: Path, mode: 
         by_id_rf = {r["id"]: r for r in read_details(work / f"{dataset}-refit.jsonl")}
     per_fold, held_rows = [], []
     for fold in folds:
+        lin_man: dict = {}
         if READER == "encoder":
             (model, man), t_train = encoder_fold(dataset, fold), 0.0
+        elif READER == "pooled":      # the encoder's fold model pools; the linear one reads passages
+            (enc, man) = encoder_fold(dataset, fold)
+            lin = work / f"stance-{dataset}-{fold}.json"
+            lin_man, t_train = linear_fold(lin, seed, dataset, fold)
+            model = [lin, enc]
         else:
             model = work / f"stance-{dataset}-{fold}.json"
-            man, t_train = train(model, seed, dataset, fold)
+            man, t_train = linear_fold(model, seed, dataset, fold)
         res, t_eval = eval_qa(dataset, db, work / f"{dataset}-{fold}.jsonl", mode, seed, model, fold)
         rows = read_details(work / f"{dataset}-{fold}.jsonl")
-        if res["settings"]["stance_model"]["params_sha"] != man["params_sha"]:
-            sys.exit(f"{dataset} {fold}: the eval did not use the fold model")
+        used = res["settings"]["stance_model"]
+        if used["params_sha"] != man["params_sha"] or (lin_man and used["linear_params_sha"] != lin_man["params_sha"]):
+            sys.exit(f"{dataset} {fold}: the eval did not use the fold model(s)")
         held_rows += rows
         ins = [by_id_in[r["id"]] for r in rows]
         h = man["holdout"] or {}
@@ -273,9 +293,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--code", type=Path, help="measure this earlier snapshot (out/code-<sha>)")
     ap.add_argument("--out", type=Path, default=common.DEFAULT_OUT, help="scratch folder (gitignored)")
     ap.add_argument("--record", action="store_true", help="append the report to RESULTS.md")
-    ap.add_argument("--reader", choices=["encoder", "linear"], default="encoder",
-                    help="the stance reader measured: encoder (fold models in benchmarks/models/stance-encoder) "
-                         "or linear (fold models refitted here by scripts/train_stance.py)")
+    ap.add_argument("--reader", choices=["encoder", "pooled", "linear"], default="encoder",
+                    help="the stance reader measured: encoder (fold models in benchmarks/models/stance-encoder), "
+                         "linear (fold models refitted here by scripts/train_stance.py, or reused from --work) "
+                         "or pooled (the encoder's fold model pools each answer, the linear one reads passages)")
     a = ap.parse_args(argv)
     global READER
     READER = a.reader

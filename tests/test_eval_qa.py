@@ -261,7 +261,8 @@ def test_eval_qa_with_a_fold_and_another_stance_model(tmp_path):
     rows = tmp_path / "d.jsonl"
     data = _run_json("--dataset", "pubmedqa", "--pubmedqa-fold", "2", "--limit-questions", "6",
                      "--stance-model", str(path), "--details", str(rows))
-    assert data["settings"]["stance_model"] == {"file": str(path), "params_sha": sha, "holdout": {"pubmedqa_fold": 2}}
+    assert data["settings"]["stance_model"] == {"file": str(path), "reader": "linear", "params_sha": sha,
+                                                "linear_params_sha": None, "holdout": {"pubmedqa_fold": 2}}
     assert data["docs"] == 500                                           # distractors stay
     fold = pubmedqa_folds()
     got = [json.loads(line) for line in rows.read_text().splitlines()]

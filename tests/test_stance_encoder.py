@@ -81,6 +81,32 @@ def test_reader_switch_and_manifest(encoder_reader, tmp_path):
         stance.use_model_file(bad)
 
 
+def test_pooled_reader_splits_the_work(monkeypatch):
+    """stance_reader = pooled: single passages are read by the linear model (cheap, ~100 per
+    answer), a question's pooled passages by the encoder (once per answer); a fold pair loads."""
+    linear_file = REPO / "src/evidex/enrich/models/stance.json"
+    passages = [POSITIVE, NULL]
+    stance.use_model_file(linear_file)
+    linear_stances = stance.passage_stances(Q, passages)
+    stance.use_model_file(REPO / "src/evidex/enrich/models/stance_encoder.npz")
+    encoder_dist = stance.answer_distribution(Q, passages)
+    stance.use_model_file(None)
+    monkeypatch.setenv("EVIDEX_STANCE_READER", "pooled")
+    stance.reader.cache_clear()
+    try:
+        assert stance.reader() == "pooled"
+        assert stance.passage_stances(Q, passages) == linear_stances
+        assert stance.answer_distribution(Q, passages) == encoder_dist
+        man = stance.model_manifest()
+        assert man["name"] == "stance_encoder" and man["linear"]["name"] == "stance"
+        stance.use_model_file(linear_file, REPO / "benchmarks/models/stance-encoder/bioasq-7b.npz")
+        assert stance.reader() == "pooled" and stance.model_manifest()["holdout"] == "bioasq:7b"
+    finally:
+        stance.use_model_file(None)
+        monkeypatch.delenv("EVIDEX_STANCE_READER")
+        stance.reader.cache_clear()
+
+
 def test_trainer_runs_and_writes_loadable_adapters(tmp_path):
     """A two-step training run on a tiny tokenised set: the trainer's output loads into the reader."""
     from evidex.enrich import encoder as E

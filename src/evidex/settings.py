@@ -53,8 +53,10 @@ class Settings(BaseSettings):
 
     stance_reader: str = Field("linear", json_schema_extra={"env": "EVIDEX_STANCE_READER"},
                                description="What reads passages for yes/no answers: encoder (the trained MiniLM "
-                                           "cross-encoder; needs the minilm extra), linear (the small word model) or "
-                                           "auto (encoder when installed).")
+                                           "cross-encoder reads every passage; needs the minilm extra), pooled (the "
+                                           "encoder reads each answer's pooled passages once, the linear model the "
+                                           "single passages), linear (the small word model only) or auto (pooled "
+                                           "when the minilm extra is installed).")
 
     writer: str = Field("extractive", json_schema_extra={"env": "EVIDEX_WRITER"},
                         description="Who writes answer statements: extractive (quotes, the default) or llm "
@@ -73,8 +75,8 @@ class Settings(BaseSettings):
     @field_validator("stance_reader")
     @classmethod
     def _reader(cls, value: str) -> str:
-        if value not in ("auto", "encoder", "linear"):
-            raise ValueError(f"must be auto, encoder or linear, not {value!r}")
+        if value not in ("auto", "encoder", "pooled", "linear"):
+            raise ValueError(f"must be auto, encoder, pooled or linear, not {value!r}")
         return value
 
     @field_validator("llm_timeout", mode="before")

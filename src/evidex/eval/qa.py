@@ -219,30 +219,34 @@ def build_store(records: list[Record], db: Path, progress: bool = False) -> tupl
 
 
 def evaluate(qa: QASet, db: Path | None = None, mode: str = "hybrid", progress: bool = False,
-             details: list[dict] | None = None, stance_model: Path | None = None) -> dict[str, object]:
+             details: list[dict] | None = None, stance_model: Path | tuple[Path, ...] | None = None
+             ) -> dict[str, object]:
     """Build the store (unless the set comes with none: then ``db`` must be a store), ask every
     question, run the baselines, score. Returns the JSON the CLI prints.
 
-    ``stance_model``: a stance model file (``scripts/train_stance.py --out``) used instead of the
-    shipped one by the pipeline and by the bm25-top baseline, for this call only (held-out
+    ``stance_model``: stance model file(s) (``enrich.stance.use_model_file``) used instead of the
+    shipped ones by the pipeline and by the bm25-top baseline, for this call only (held-out
     figures: a model trained without the questions scored; ``benchmarks/qa_folds.py``)."""
     from ..enrich import stance as stance_mod
+    files = (stance_model,) if isinstance(stance_model, Path) else tuple(stance_model or ())
     with tempfile.TemporaryDirectory(prefix="evidex-qa-") as tmp:
         if qa.records:
             store, timings = build_store(qa.records, db or Path(tmp) / "qa.db", progress=progress)
         else:
             store, timings = Store(db), {}
         try:
-            if stance_model is not None:
-                stance_mod.use_model_file(stance_model)
+            if files:
+                stance_mod.use_model_file(*files)
             out = _evaluate(qa, store, mode, progress, timings, details)
             man = stance_mod.model_manifest()
-            out["settings"]["stance_model"] = {"file": str(stance_model) if stance_model else "shipped",
+            out["settings"]["stance_model"] = {"file": ", ".join(map(str, files)) or "shipped",
+                                               "reader": stance_mod.reader(),
                                                "params_sha": man.get("params_sha"),
+                                               "linear_params_sha": man.get("linear", {}).get("params_sha"),
                                                "holdout": man.get("holdout")}
             return out
         finally:
-            if stance_model is not None:
+            if files:
                 stance_mod.use_model_file(None)
             store.close()
 

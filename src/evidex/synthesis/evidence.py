@@ -252,7 +252,7 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
         cue = study_direction([t for t in pool if sentence_direction(t) != "unclear"])
         if cue != "unclear":
             return cue
-    p = stance_model.answer_probability(query.question, texts)
+    p = stance_model.findings_probability(query.question, texts)
     if query.claim == "equivalence":
         # "Is A as effective as B?": the model reads a reported difference as its yes and a
         # finding of no difference as its no (its training questions ask about effects); a
