@@ -274,7 +274,8 @@ def main_effect(body: Sequence[Passage], roles: Sequence[str], outcome: Fact | N
         stems = _stems(p.text)
         # harms, subgroups, secondary outcomes, costs and baseline data are not the main effect
         # (CONSORT items 15, 17b-19) unless the primary outcome is one of them
-        if _ASIDE.search(p.text) and not (want and len(want & stems) >= len(want) / 2):
+        if _ASIDE.search(p.text) and not _PRIMARY_WORD.search(p.text) \
+                and not (want and len(want & stems) >= len(want) / 2):
             continue
         text = effect_text(p)
         if not text:

@@ -78,12 +78,14 @@ _CUT = re.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?(?:key\s+)?secondary\b.*|;.*
                   r"\s+(?:among|in|across|at|after|over|during|from|by)\s+(?:the\s+)?(?:two|three|four|both|"
                   r"all|treatment|study|patients|participants|groups?|baseline|week|month|day|end|intention)\b.*|"
                   r"\s+\((?![A-Z][A-Za-z0-9-]{1,10}\))[^)]*(?:\).*)?|\s+(?:was|were)\s+(?:also\s+)?(?:assessed|measured|"
-                  r"recorded|compared|analy[sz]ed|considered|evaluated|reported)\b.*)$", re.I)
+                  r"recorded|compared|analy[sz]ed|considered|evaluated|reported|studied|examined|investigated|"
+                  r"determined|obtained|performed)\b.*|\s+with\s+(?:those|that)\b.*|\s+also\b.*)$", re.I)
 _GENERIC = re.compile(r"^(?:the\s+)?(?:(?:primary|main|secondary)\s+)?(?:outcomes?|end ?points?|endpoints?|"
                       r"efficacy|effectiveness|response|variables?|measures?|this|it|they|patients?|participants?|"
-                      r"differences?|changes?|effects?|parameters?|"
+                      r"differences?|changes?|effects?|parameters?|reductions?|improvements?|increases?|decreases?|"
                       r"subjects?|data|results?|success|treatment|the study|study)$", re.I)
-_LEADING = re.compile(r"^(?:to\s+(?:compare|evaluate|assess|determine|investigate|examine|test)\s+)?"
+_LEADING = re.compile(r"^(?:(?:when|if|although|while|whereas|since|because)\s+)?"
+                      r"(?:to\s+(?:compare|evaluate|assess|determine|investigate|examine|test)\s+)?"
                       r"(?:whether\s+)?(?:the\s+|a\s+|an\s+|our\s+|these\s+|those\s+|this\s+)", re.I)
 
 
@@ -102,6 +104,9 @@ def clean(text: str, limit: int = 14) -> str:
 
 def _usable(text: str) -> bool:
     # an analysis ("linear correlation", "interventional effects") is not an outcome
+    # nor is an aim ("purpose of the analysis") or a comparison ("A vs placebo")
+    if re.match(r"(?:purpose|aim|objective|goal)\b", text, re.I) or re.search(r"\b(?:vs\.?|versus|placebo)\b", text, re.I):
+        return False
     return (bool(text) and len(text) >= 3 and not _GENERIC.match(text) and bool(re.search(r"[a-z]{3}", text, re.I))
             and not re.search(r"\b(?:effects?|correlations?|associations?|relationships?|trends?|tendency|"
                               r"differences?|agreement|concordance|advantages?|benefits?)$", text, re.I))
