@@ -48,6 +48,9 @@ _COUNT_OF = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|t
                        r"(?:the\s+)?\d+\b|\b\d+\s*/\s*\d+\b(?!\s*(?:mm|cm|mg|ml|µg|kg|min|h\b|d\b|day|week))", re.I)
 # Lancet style two-sided p ("2p = 0.02"), which the mention patterns do not read as a p value
 _TWO_P = re.compile(r"\b2p\s*[<=>\u2264]\s*0?[.\u00b7]\d+")
+# an interval the mention patterns miss: "95% confidence interval [CI], 0.80-1.22"
+_CI_LOOSE = re.compile(r"(?:95\s*%\s*)?(?:\bCI\b|confidence interval)\s*(?:\[CI\])?[,:;]?\s*[-\u2212]?\d+(?:[.\u00b7]\d+)?"
+                       r"\s*(?:-|\u2013|to)\s*[-\u2212]?\d+(?:[.\u00b7]\d+)?")
 _RESPECTIVELY = re.compile(r"((?:[-\u2212]?\d+(?:[.\u00b7]\d+)?\s*%?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+vs\.?\s+|"
                            r"\s+versus\s+)){1,5}[-\u2212]?\d+(?:[.\u00b7]\d+)?\s*%?),?\s+respectively")
 _MAX_LEN = 240
@@ -183,9 +186,11 @@ def effect_text(p: Passage) -> str:
     if compact:
         return compact
     change = next((m for m in ms if m.kind == "score_change" and _change_text(m.span)), None)
-    ps = sorted([m for m in ms if m.kind in ("p_value", "ci")]
-                + [SimpleNamespace(kind="p_value", span=m.group(0), start=m.start(), end=m.end())
-                   for m in _TWO_P.finditer(text)], key=lambda m: m.start)
+    ps = [m for m in ms if m.kind in ("p_value", "ci")]
+    ps += [SimpleNamespace(kind="p_value", span=m.group(0), start=m.start(), end=m.end()) for m in _TWO_P.finditer(text)]
+    ps += [SimpleNamespace(kind="ci", span=m.group(0), start=m.start(), end=m.end()) for m in _CI_LOOSE.finditer(text)
+           if not any(q.start <= m.start() < q.end or m.start() <= q.start < m.end() for q in ps)]
+    ps.sort(key=lambda m: m.start)
     if change is not None:
         pv = next((m.span for m in ps if m.kind == "p_value"), "")
         return f"{_change_text(change.span)} ({pv})" if pv else _change_text(change.span)
@@ -241,7 +246,8 @@ def effect_text(p: Passage) -> str:
 
 def _has_result(text: str) -> bool:
     ms = mentions(text)
-    if any(m.kind in ("p_value", "ci", "ratio", "nnt", "score_change") for m in ms) or _TWO_P.search(text):
+    if any(m.kind in ("p_value", "ci", "ratio", "nnt", "score_change") for m in ms) or _TWO_P.search(text) \
+            or _CI_LOOSE.search(text):
         return True
     if any(m.kind == "mean_difference" and re.search(r"\d", m.span) for m in ms):
         return True
@@ -251,7 +257,8 @@ def _has_result(text: str) -> bool:
 
 
 def _tested(text: str) -> bool:
-    return any(m.kind in ("p_value", "ci", "ratio", "score_change") for m in mentions(text)) or bool(_TWO_P.search(text))
+    return (any(m.kind in ("p_value", "ci", "ratio", "score_change") for m in mentions(text))
+            or bool(_TWO_P.search(text) or _CI_LOOSE.search(text)))
 
 
 def _stems(text: str) -> set[str]:

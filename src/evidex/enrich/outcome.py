@@ -86,7 +86,7 @@ _GENERIC = re.compile(r"^(?:the\s+)?(?:(?:primary|main|secondary)\s+)?(?:outcome
                       r"subjects?|data|results?|success|treatment|the study|study)$", re.I)
 _LEADING = re.compile(r"^(?:(?:when|if|although|while|whereas|since|because)\s+)?"
                       r"(?:to\s+(?:compare|evaluate|assess|determine|investigate|examine|test)\s+)?"
-                      r"(?:whether\s+)?(?:the\s+|a\s+|an\s+|our\s+|these\s+|those\s+|this\s+)", re.I)
+                      r"(?:whether\s+)?(?:the\s+|a\s+|an\s+|our\s+|these\s+|those\s+|this\s+)?", re.I)
 
 
 def clean(text: str, limit: int = 14) -> str:
