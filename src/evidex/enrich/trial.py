@@ -200,6 +200,13 @@ def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
     if fallback is not None:
         return fallback
     comp = next((Fact(m.group(1).lower(), p.seq) for p in candidates for m in [_CONTROLLED.search(p.text)] if m), None)
+    # a review's PICO statement (PRISMA 2020 item 5): "(I) oral naltrexone, (C) placebo or an active drug"
+    pico = next((p for p in body if re.search(r"\(I\)\s*\w", p.text) and re.search(r"\(C\)\s*\w", p.text)), None)
+    if pico is not None:
+        i_text, c_text = (re.search(rf"\({k}\)\s*([^;()]{{3,80}}?)\s*(?:,?\s*(?:and\s+)?\([A-Z]\)|[.;]|$)", pico.text)
+                          for k in ("I", "C"))
+        if i_text and c_text:
+            return (Fact(i_text.group(1), pico.seq),), Fact(c_text.group(1), pico.seq)
     arms: tuple[Fact, ...] = ()
     if title is not None:
         spans = [s for s in intervention_spans(title.text) if not _CONTROL.search(s)]
