@@ -152,3 +152,31 @@ def test_design_rules_on_lower_case_text_equal_the_case_blind_search(records):
     for t in texts:
         for i, (rx, *_rest) in enumerate(design._COMPILED):
             assert design._rule_matches(i, t, t.lower()) == (rx.search(t) is not None), (i, t)
+
+
+def reference_doses(text: str) -> list:
+    """``numbers.doses`` as first written: each match's sentence searched again, no cues."""
+    from evidex.records import Dose
+    out, seen = [], set()
+    for m in numbers.DOSE.finditer(text):
+        amount = float(m.group(1).replace("\u00b7", "."))
+        unit = m.group(3) + (f"/{m.group(4)}" if m.group(4) else "")
+        dot = text.rfind(". ", 0, m.start())
+        sent_start = dot + 2 if dot != -1 else 0
+        sent_end = text.find(". ", m.end())
+        sentence = text[sent_start: sent_end if sent_end != -1 else len(text)]
+        freq, titr = numbers._FREQ.search(sentence), numbers._TITRATION.search(sentence)
+        span = m.group(0).strip()
+        if span in seen:
+            continue
+        seen.add(span)
+        out.append(Dose(amount, unit, span, freq.group(1).lower() if freq else "", titr.group(1).lower() if titr else ""))
+    return out
+
+
+def test_doses_equal_the_reference(records):
+    texts = [" ".join(s.text for s in r.sections) for r in records]
+    texts += ["Naltrexone 4.5 mg once daily, then 3 mg. Titrated up to 4.5 mg nightly. 4.5 mg WEEKLY",
+              "Started at 1 mg and increased by 1 mg to 5 mg per day. 2 g \u017fix times a day"]
+    for t in texts:
+        assert numbers.doses(t) == reference_doses(t), t

@@ -9,6 +9,7 @@ from . import design, numbers, pico
 from .case import case_facts
 from .direction import study_direction
 from .roles import role_of_label, sentence_roles
+from .split import sentences as split_sentences
 from .split import spans
 
 _DECISIVE = ("results", "conclusions")
@@ -44,17 +45,20 @@ def appraise(record: Record, detail: bool = False) -> Appraisal:
     # offsets into Record.text().
     sentences: list[str] = []
     mentions = []
-    offset = len(record.title) + 2
-    seq = 1 if record.title else 0
-    seq += len(spans(record.title)) - (1 if record.title else 0)
-    for sec in record.sections:
-        for s, e in spans(sec.text):
-            sentence = sec.text[s:e]
-            sentences.append(sentence)
-            if detail and _DIGIT.search(sentence):
-                mentions.extend(numbers.mentions(sentence, seq, offset + s))
-            seq += 1
-        offset += len(sec.text) + 2
+    if detail:
+        offset = len(record.title) + 2
+        seq = len(spans(record.title)) if record.title else 0
+        for sec in record.sections:
+            for s, e in spans(sec.text):
+                sentence = sec.text[s:e]
+                sentences.append(sentence)
+                if _DIGIT.search(sentence):
+                    mentions.extend(numbers.mentions(sentence, seq, offset + s))
+                seq += 1
+            offset += len(sec.text) + 2
+    else:                    # no offsets needed: the title is not split
+        for sec in record.sections:
+            sentences.extend(split_sentences(sec.text))
     roles = sentence_roles(record, use_model=detail) if record.sections else ()
     if len(roles) != len(sentences) or "" in roles:   # partly unknown without the model: store none
         roles = ()
