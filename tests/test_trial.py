@@ -256,3 +256,17 @@ def test_a_title_without_the_experimental_name_yields_to_the_allocation():
     assert [a.text for a in t.arms] == ["esomeprazole 40 mg", "esomeprazole 20 mg"]
     assert t.comparator.text == "omeprazole 20 mg" and t.n == 1960
     assert_faithful(rec, t)
+
+
+def test_an_abbreviated_outcome_is_spelled_out_from_the_abstract():
+    # pmid:40214857 (LDN dev corpus, FINAL trial secondary analysis)
+    rec = Record("pmid:40214857", "", (
+        Section("METHODS", "This secondary analysis examined possible effects of LDN compared with placebo on change "
+                "from baseline in conditioned pain modulation (CPM), temporal summation of pain, and pain tolerance."),
+        Section("RESULTS", "Among the five outcomes examined, only change in CPM differed significantly between groups, "
+                "with LDN producing greater enhancement than placebo (difference 2.0 kPa; 95% confidence limits 0.4 to "
+                "3.7 kPa).")))
+    t = facts(rec)
+    assert "conditioned pain modulation (CPM)" in t.outcome.text
+    assert t.effect.text.startswith("difference 2.0")
+    assert_faithful(rec, t)

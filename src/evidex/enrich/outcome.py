@@ -282,4 +282,29 @@ def measured_outcome(body: Sequence[Passage], roles: Sequence[str]) -> Fact | No
     return None
 
 
-__all__ = ["Fact", "aim_outcome", "clean", "measured_outcome", "named_outcome", "outcome_of_sentence"]
+_DEFINITION = re.compile(r"((?:[A-Za-z][\w'-]*\s+){1,6})\(([A-Z][A-Za-z-]{1,7})\)")
+
+
+def expand_abbreviations(fact: Fact | None, passages: Sequence[Passage]) -> Fact | None:
+    """"change in CPM" -> "change in conditioned pain modulation (CPM)" when the abstract
+    defines the abbreviation: a long form whose last words' initials spell it (after Schwartz &
+    Hearst, Pac Symp Biocomput 2003), without digits, so no number enters the cell."""
+    if fact is None:
+        return None
+    text = fact.text
+    for p in passages:
+        for m in _DEFINITION.finditer(p.text):
+            abbr, words = m.group(2), m.group(1).split()
+            letters = [c for c in abbr.lower() if c.isalpha()]
+            long = words[-len(letters):] if len(words) >= len(letters) else []
+            if not long or [w[0].lower() for w in long] != letters:
+                continue
+            long_form = " ".join(long)
+            if re.search(rf"\b{re.escape(abbr)}\b", text) and long_form.lower() not in text.lower() \
+                    and f"({abbr})" not in text:
+                text = re.sub(rf"\b{re.escape(abbr)}\b", f"{long_form} ({abbr})", text, count=1)
+    return Fact(text, fact.seq)
+
+
+__all__ = ["Fact", "aim_outcome", "clean", "expand_abbreviations", "measured_outcome", "named_outcome",
+           "outcome_of_sentence"]

@@ -20,7 +20,7 @@ from ..text import numbers_in
 from ..vocab import drug_classes
 from .effect import main_effect
 from .numbers import DOSE, total_count
-from .outcome import Fact, aim_outcome, measured_outcome, named_outcome, outcome_of_sentence
+from .outcome import Fact, aim_outcome, expand_abbreviations, measured_outcome, named_outcome, outcome_of_sentence
 from .pico import intervention_spans
 from .roles import sentence_roles
 
@@ -288,6 +288,7 @@ def trial_facts(record: Record, passages: Sequence[Passage], intervention_hint: 
         outcome = _kept((outcome_of_sentence(effect_p) if effect_p else None)
                         or aim_outcome([*body, *([title] if title else [])], [*roles, ""] if roles else ())
                         or measured_outcome(body, roles), by_seq)
+    outcome = _kept(expand_abbreviations(outcome, passages), by_seq)
     return TrialFacts(
         n=count.value if count else None,
         n_seq=count_seq,
