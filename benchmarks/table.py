@@ -22,6 +22,16 @@ Match rules (lenient, stated so the figures can be read):
 - effect: if the label has numbers, at least half of them (as ``evidex.text.numbers_in``
   reads them) appear in the extracted effect; otherwise the token rule. Both empty match.
 - faithfulness: every number of every extracted fact is in its cited passage (must be 100%).
+
+What the rules let through (reviewed, left as they are so figures stay comparable):
+- "one token set contains the other" accepts a prediction that is a small part of the label
+  ("naltrexone" for "naltrexone 4.5 mg/day", "remaining" for "remaining in remission") and a
+  long one that contains it; F1 alone would be stricter.
+- ``numbers_in`` does not read a number written without its leading zero (".001"), so a
+  label's "P =.0025" counts as text, and such p values never count toward the half.
+- The effect rule rewards a prediction that carries more of the sentence's figures; the
+  extractor keeps one result's figures (its clause, its bracket, the other groups' figures
+  that follow), never the whole sentence.
 """
 from __future__ import annotations
 
