@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 
 from ..records import Passage
+from ..text import numbers_in
 from .numbers import mentions
 from .outcome import Fact
 
@@ -45,7 +46,8 @@ _STOP = {"the", "a", "an", "of", "in", "with", "and", "or", "to", "for", "at", "
 _RESULT_KINDS = ("percent", "mean_sd", "score_change", "ratio", "mean_difference", "nnt", "ci", "p_value")
 _PERCENT_WORD = re.compile(r"\b\d+(?:[.\u00b7]\d+)?\s+per\s?cent\b", re.I)
 _COUNT_OF = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:out\s+)?of\s+"
-                       r"(?:the\s+)?\d+\b|\b\d+\s*/\s*\d+\b(?!\s*(?:mm|cm|mg|ml|µg|kg|min|h\b|d\b|day|week))", re.I)
+                       r"(?:the\s+)?\d+\b|(?<![\d.])\b\d+\s*/\s*\d+\b(?![\d.])(?!\s*(?:mm|cm|mg|ml|µg|kg|min|h\b|d\b|day|week))",
+                       re.I)
 # Lancet style two-sided p ("2p = 0.02"), which the mention patterns do not read as a p value
 _TWO_P = re.compile(r"\b2p\s*[<=>\u2264]\s*0?[.\u00b7]\d+")
 # an interval the mention patterns miss: "95% confidence interval [CI], 0.80-1.22"
@@ -276,8 +278,8 @@ def main_effect(body: Sequence[Passage], roles: Sequence[str], outcome: Fact | N
         role = roles[i] if i < len(roles) else ""
         if role in ("background", "objective") or not _has_result(p.text):
             continue
-        if role == "methods" and not _tested(p.text):   # arm descriptions: "drug 1% (n = 114) or ..."
-            continue
+        if role == "methods" and not _tested(p.text) and not _RESPECTIVELY.search(p.text):
+            continue   # arm descriptions ("drug 1% (n = 114) or ..."), unless "were X% and Y%, respectively"
         stems = _stems(p.text)
         # harms, subgroups, secondary outcomes, costs and baseline data are not the main effect
         # (CONSORT items 15, 17b-19) unless the primary outcome is one of them
@@ -285,7 +287,7 @@ def main_effect(body: Sequence[Passage], roles: Sequence[str], outcome: Fact | N
                 and not (want and len(want & stems) >= len(want) / 2):
             continue
         text = effect_text(p)
-        if not text:
+        if not text or not numbers_in(text) <= numbers_in(p.text):   # a cut must not change a number
             continue
         score = 2.0 * bool(_PRIMARY_WORD.search(p.text))
         # a role the abstract's own heading gives is trusted more than the model's guess
