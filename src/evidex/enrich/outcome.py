@@ -178,6 +178,19 @@ _MEASURE_WORD = re.compile(r"\b(?:mortality|death|survival|rates?|scores?|pain|h
                            r"distance|weight|mass|flow|count|concentrations?|clearance|status|quality)\b", re.I)
 
 
+def outcome_of_effect_text(effect: Fact | None) -> Fact | None:
+    """An effect that opens with its measure's name ("overall response rate 33.3%, 95% CI
+    19.6-49.6%") names the outcome too."""
+    if effect is None:
+        return None
+    m = re.match(r"([A-Za-z][A-Za-z -]{4,60}?)\s+(?:of\s+|was\s+|were\s+|=\s*)?[-\u2212]?\d", effect.text)
+    text = clean(m.group(1), 8) if m else ""
+    if text and len(text.split()) >= 2 and _MEASURE_WORD.search(text) and _usable(text) \
+            and not re.match(r"(?:HR|OR|RR|MD|SMD|WMD|NNT|difference|CI)\b", text):
+        return Fact(text, effect.seq)
+    return None
+
+
 def outcome_of_sentence(p: Passage) -> Fact | None:
     """What a result sentence measures: its subject ("All-cause mortality was lower ...") or
     what changed ("improvement in X", "the difference in X between ...")."""
@@ -246,7 +259,7 @@ def aim_outcome(passages: Sequence[Passage], roles: Sequence[str] = ()) -> Fact 
 
 # -- tier 5: what the methods say was measured, or the first result's measure -------------
 _MEASURED = re.compile(r"(?:^|[,;:]\s*)(?:the\s+)?([A-Za-z][^.;:]{2,90}?)\s+(?:was|were)\s+(?:also\s+)?"
-                       r"(?:measured|assessed|recorded|evaluated|compared|registered|documented|"
+                       r"(?:measured|assessed|recorded|evaluated|compared|registered|documented|obtained|collected|"
                        r"determined|quantified|rated)\b", re.I)
 
 
@@ -307,4 +320,4 @@ def expand_abbreviations(fact: Fact | None, passages: Sequence[Passage]) -> Fact
 
 
 __all__ = ["Fact", "aim_outcome", "clean", "expand_abbreviations", "measured_outcome", "named_outcome",
-           "outcome_of_sentence"]
+           "outcome_of_effect_text", "outcome_of_sentence"]

@@ -20,7 +20,8 @@ from ..text import numbers_in
 from ..vocab import drug_classes
 from .effect import main_effect
 from .numbers import DOSE, total_count
-from .outcome import Fact, aim_outcome, expand_abbreviations, measured_outcome, named_outcome, outcome_of_sentence
+from .outcome import (Fact, aim_outcome, expand_abbreviations, measured_outcome, named_outcome, outcome_of_effect_text,
+                      outcome_of_sentence)
 from .pico import intervention_spans
 from .roles import sentence_roles
 
@@ -285,7 +286,7 @@ def trial_facts(record: Record, passages: Sequence[Passage], intervention_hint: 
     effect = _kept(main_effect(body, roles, outcome), by_seq)
     if outcome is None:
         effect_p = next((p for p in body if effect is not None and p.seq == effect.seq), None)
-        outcome = _kept((outcome_of_sentence(effect_p) if effect_p else None)
+        outcome = _kept((outcome_of_sentence(effect_p) if effect_p else None) or outcome_of_effect_text(effect)
                         or aim_outcome([*body, *([title] if title else [])], [*roles, ""] if roles else ())
                         or measured_outcome(body, roles), by_seq)
     outcome = _kept(expand_abbreviations(outcome, passages), by_seq)
