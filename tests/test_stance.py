@@ -91,3 +91,35 @@ def test_rerun_a_slice_of_training():
     sample = units[:60]
     hits = sum((answer_probability(u.question, u.passages) > 0.5) == (u.label == "yes") for u in sample)
     assert hits / len(sample) > 0.7          # in-sample for the shipped model: a smoke check
+
+
+def test_indexed_lookalikes_equal_the_pairwise_rule():
+    """PassageSide.contrasts (tokens indexed by suffix and length) answers as the reference
+    _contrasts, which compares every missing word with every passage word."""
+    import itertools
+    import random
+
+    from evidex.enrich.stance_features import _SWAPS, _contrasts, passage_side
+    rnd = random.Random(7)
+    stems = ["viral", "clonal", "typical", "kinesia", "cellular", "crease", "regulation", "ctg", "cag", "cgg"]
+    prefixes = sorted({p for pair in _SWAPS for p in pair}) + ["x", "pre", "post"]
+    words = [p + s for p, s in itertools.product(prefixes, stems)] + ["tcf", "tnf", "dna", "rna", "ab", "gene"]
+    for _ in range(400):
+        present = set(rnd.sample(words, rnd.randint(1, 12)))
+        missing = set(rnd.sample(words, rnd.randint(1, 6))) - present
+        side = passage_side(" ".join(sorted(present)))
+        assert side.contrasts(missing) == _contrasts(missing, set(side.tokset)), (missing, present)
+
+
+def test_split_margins_equal_the_whole_pair_features():
+    """_margins sums a passage's own features once and adds the question's ties: the same margins
+    as the models applied to pair_features."""
+    from evidex.enrich import stance
+    m = stance._model()
+    for q in (Q, "Is aspirin not effective for migraine?", "Is TCF a lentiviral vector?"):
+        form = question_form(q)
+        passages = [POSITIVE, NULL, BACKGROUND, "The adenoviral vector was cleared within days.", ""]
+        for (pol, rel), p in zip(stance._margins(form, passages), passages):
+            feats = stance.pair_features(form, p)
+            assert pol == pytest.approx(m.polarity.margin(feats), abs=1e-9)
+            assert rel == pytest.approx(1 / (1 + math.exp(-m.relevance.margin(feats))), abs=1e-9)

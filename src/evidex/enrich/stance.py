@@ -40,73 +40,10 @@ from pathlib import Path
 from typing import Any
 
 from . import models, stance_encoder
-from .direction import _HEDGE, effect_polarity, sentence_direction
-from .features import tokens
+from .stance_features import QuestionForm, pair_features, passage_side, question_features, question_form
 
 __all__ = ["QuestionForm", "Stance", "answer_distribution", "answer_probability", "findings_probability", "pair_features", "passage_stance", "passage_stances",
            "question_form", "reader", "use_model_file", "yes_no_maybe"]
-
-_YES_OR_NO = re.compile(r",?\s*\(?\s*yes\s*(?:,|or|/)\s*no\s*\)?\s*\??\s*$", re.I)
-_QNEG = re.compile(r"\b(?:not|never|no)\b|n't\b", re.I)
-_NEG_CUES = frozenset("not no nor neither never without lack lacks lacked absence absent none cannot "
-                      "fail failed fails unable unlikely".split())
-_CLAUSE = re.compile(r"[.;:,()\[\]]|\bbut\b|\bwhereas\b|\bwhile\b|\bhowever\b", re.I)
-_STOP = frozenset(
-    "a an the of in on at to for from by with and or is are was were be been being do does did can could "
-    "should would will may might has have had there their this that these those it its as than then into "
-    "any some what which who whom whose how why when where yes no not also more most less between among "
-    "after before during patients patient treatment use used using associated association effect effects "
-    "role 0 s".split())
-_NEG_WINDOW = 4
-_ABSOLUTE = frozenset("only all always exclusively solely first sole every entirely completely unique "
-                      "universally necessarily sufficient".split())
-# Opposites that turn a "yes" question into a "no" when the passage says the other one.
-_ANTONYMS = {}
-for _a, _b in (("increase", "decrease"), ("increased", "decreased"), ("increases", "decreases"),
-               ("higher", "lower"), ("more", "less"), ("better", "worse"), ("better", "poor"), ("good", "poor"),
-               ("positive", "negative"), ("positively", "negatively"), ("dominant", "recessive"),
-               ("benign", "malignant"), ("upregulation", "downregulation"), ("upregulates", "downregulates"),
-               ("upregulated", "downregulated"), ("activation", "repression"), ("activation", "inhibition"),
-               ("activates", "inhibits"), ("activator", "repressor"), ("activator", "inhibitor"),
-               ("gain", "loss"), ("agonist", "antagonist"), ("acute", "chronic"), ("early", "late"),
-               ("hyper", "hypo"), ("inherited", "acquired"), ("common", "rare"), ("large", "small"),
-               ("major", "minor"), ("long", "short"), ("male", "female"), ("men", "women"), ("adult", "pediatric"),
-               ("adults", "children"), ("dna", "rna"), ("bacterial", "viral"), ("virus", "bacterium"),
-               ("intracellular", "extracellular"), ("nuclear", "cytoplasmic"), ("leading", "lagging"),
-               ("pooled", "arrayed"), ("x", "y"), ("excitatory", "inhibitory"), ("oncogene", "suppressor"),
-               ("protective", "risk"), ("safe", "toxic"), ("mitochondrial", "nuclear"), ("first", "second")):
-    if _a != _b:
-        _ANTONYMS.setdefault(_a, set()).add(_b)
-        _ANTONYMS.setdefault(_b, set()).add(_a)
-
-
-# Prefix swaps that make a sibling or an opposite: "typical"/"atypical", "increase"/"decrease",
-# "adenoviral"/"lentiviral", "akinesia"/"dyskinesia", "monoclonal"/"polyclonal".
-_SWAPS = frozenset(frozenset(p.split("/")) for p in (
-    "/a", "/non", "/un", "/in", "/dys", "/hypo", "/hyper", "a/dys", "in/de", "mono/poly", "intra/inter",
-    "intra/extra", "inter/extra", "hyper/hypo", "up/down", "adeno/lenti", "adeno/retro", "lenti/retro",
-    "homo/hetero", "endo/exo", "pro/anti", "ex/in"))
-_VOWELS = frozenset("aeiouy")
-
-
-def _contrasts(missing: set[str], present: set[str]) -> bool:
-    """Whether a look-alike of a missing question word is in the passage: the passage names a
-    sibling ("lentiviral" for "adenoviral", "CAG" for "CTG"), not the thing asked about."""
-    for t in missing:
-        n = len(t)
-        for s in present:
-            if s == t or abs(len(s) - n) > 5:
-                continue
-            if 3 <= n <= 4 and len(s) == n and sum(a != b for a, b in zip(s, t)) == 1 \
-                    and min(sum(c in _VOWELS for c in t), sum(c in _VOWELS for c in s)) == 0:
-                return True
-            k = 0
-            while k < min(n, len(s)) and s[-1 - k] == t[-1 - k]:
-                k += 1
-            if k >= 4 and frozenset((t[:-k], s[:-k])) in _SWAPS:
-                return True
-    return False
-
 
 @dataclass(frozen=True)
 class Stance:
@@ -115,93 +52,6 @@ class Stance:
     yes: float      # P(the passage answers the question "yes" / supports the claim)
     no: float       # P(it answers "no": contradicts, or reports no effect/association)
     neither: float  # P(it does not answer the question either way)
-
-
-@dataclass(frozen=True)
-class QuestionForm:
-    """A question reduced to its positive form: answers to the original are flipped if negated."""
-
-    text: str       # the question without "yes or no?" and without its negation
-    negated: bool   # "Is X not ...?": a yes to the positive form is a no to the question
-    content: frozenset[str]   # content words, for ties to passages
-    words: frozenset[str] = frozenset()   # every word (antonyms are often stop-like: more/less)
-
-
-def question_form(question: str) -> QuestionForm:
-    """Strip a trailing "yes or no?" and one negation; note whether one was removed."""
-    q = _YES_OR_NO.sub("", question.strip()).strip()
-    negated = bool(_QNEG.search(q))
-    if negated:
-        q = re.sub(r"\s{2,}", " ", _QNEG.sub("", q, count=1))
-    words = frozenset(tokens(q))
-    content = frozenset(t for t in words if t not in _STOP and len(t) > 2)
-    return QuestionForm(q, negated, content, words)
-
-
-def _bin(n: int, cuts: tuple[int, ...]) -> int:
-    return sum(n >= c for c in cuts)
-
-
-def pair_features(form: QuestionForm, passage: str) -> set[str]:
-    """Binary features of one (question, passage) pair; the same in training and inference."""
-    feats: set[str] = set()
-    toks: list[str] = []
-    neg_scope: set[str] = set()
-    for clause in _CLAUSE.split(passage.lower()):
-        ct = tokens(clause)
-        left = 0
-        for t in ct:
-            if t in _NEG_CUES:
-                left = _NEG_WINDOW
-                feats.add("neg")
-            elif left:
-                neg_scope.add(t)
-                left -= 1
-        toks.extend(ct)
-    feats.update("p:" + t for t in toks)
-    feats.update("p:" + a + "_" + b for a, b in zip(toks, toks[1:]))
-    feats.update("n:" + t for t in neg_scope)
-    pol = effect_polarity(passage)
-    feats.add("pol:" + pol)
-    feats.add("dir:" + sentence_direction(passage))
-    if _HEDGE.search(passage):
-        feats.add("hedge")
-    feats.add("len:" + str(_bin(len(toks), (8, 20, 40, 80))))
-    # ties to the question
-    q = form.content
-    if q:
-        tokset = set(toks)
-        shared = q & tokset
-        frac = len(shared) / len(q)
-        ov = "ov:" + str(_bin(int(10 * frac), (2, 4, 6, 8)))
-        feats.add(ov)
-        feats.add(ov + "&" + pol)
-        feats.add("miss:" + str(_bin(len(q) - len(shared), (1, 2, 4))))
-        look = _contrasts(q - shared, tokset)
-        if look:
-            feats.add("lookalike")
-            feats.add("lookalike&" + ov)
-        opp = any(_ANTONYMS.get(t, set()) & tokset for t in form.words if t not in tokset)
-        if opp:
-            feats.add("antonym")
-            feats.add("antonym&" + ov)
-        if shared & neg_scope:
-            feats.add("negq")           # a negation governs one of the question's words
-            feats.add("negq&" + ov)
-    qt = tokens(form.text)
-    feats.update("q:" + t for t in qt[:3])
-    if form.words & _ABSOLUTE:
-        feats.add("qabs")               # "the only", "always", "first": strong claims are often false
-        feats.add("qabs&" + pol)
-    if qt:
-        q0 = "q0:" + "_".join(qt[:2])
-        feats.add(q0)
-        feats.add(q0 + "&" + pol)
-    qbi = {a + "_" + b for a, b in zip(qt, qt[1:]) if a in q or b in q}
-    if qbi:
-        pbi = {a + "_" + b for a, b in zip(toks, toks[1:])}
-        feats.add("bi:" + str(_bin(int(10 * len(qbi & pbi) / len(qbi)), (1, 3, 5, 7))))
-    return feats
 
 
 # -- inference --------------------------------------------------------------------------------
@@ -253,6 +103,7 @@ def use_model_file(*paths: Path | str | None) -> None:
     if len(given) == 1:
         _FORCED = "encoder" if _ENCODER_FILE else "linear"
     _model.cache_clear()
+    _passage_margins.cache_clear()
     reader.cache_clear()
 
 
@@ -321,13 +172,24 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
 
 
+@lru_cache(maxsize=32_768)
+def _passage_margins(passage: str) -> tuple[float, float]:
+    """The polarity and relevance models' sums over the passage's own features (bias included):
+    what every question adds to. Cleared with the model (``use_model_file``)."""
+    m, feats = _model(), passage_side(passage).feats
+    return m.polarity.margin(feats), m.relevance.margin(feats)
+
+
 def _margins(form: QuestionForm, passages: list[str]) -> list[tuple[float, float]]:
     """(polarity margin towards the positive form, relevance probability) per passage."""
     m = _model()
+    pol, rel = m.polarity.weights.get, m.relevance.weights.get
     out = []
     for text in passages:
-        f = pair_features(form, text or "")
-        out.append((m.polarity.margin(f), _sigmoid(m.relevance.margin(f))))
+        text = text or ""
+        p0, r0 = _passage_margins(text)
+        qf = question_features(form, passage_side(text)) - passage_side(text).feats
+        out.append((p0 + sum(pol(f, 0.0) for f in qf), _sigmoid(r0 + sum(rel(f, 0.0) for f in qf))))
     return out
 
 
