@@ -38,7 +38,7 @@ _PRIMARY_WORD = re.compile(r"\bprimary\b|\bmain (?:outcome|end ?point|endpoint|r
 # Sentences about something other than the main comparison (CONSORT items 17b-19: secondary
 # outcomes, ancillary and subgroup analyses, harms; item 15: baseline data).
 _ASIDE = re.compile(r"\b(?:secondary|subgroups?|sub-group|adverse|side[- ]effects?|tolera\w*|withdr(?:ew|awn)\b|withdrawals? (?:from|due|because)|"
-                    r"dropouts?|discontinu\w*|baseline characteristics|mean age|median age|were aged|"
+                    r"dropouts?|discontinu\w*|baseline characteristics|(?:mean|median|average) age|were aged|were (?:women|men|male|female)|"
                     r"completed the (?:study|trial)|lost to follow|safety)\b", re.I)
 _STOP = {"the", "a", "an", "of", "in", "with", "and", "or", "to", "for", "at", "on", "by", "was", "were", "is",
          "are", "from", "between", "patients", "group", "groups", "mean", "rate", "rates", "score", "scores",

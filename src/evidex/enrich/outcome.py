@@ -96,6 +96,9 @@ def clean(text: str, limit: int = 14) -> str:
                   flags=re.I)   # "the effects of the extract on QoL" -> "QoL"
     text = re.sub(r"^(?:the\s+)?(?:mean\s+)?(change)s? from baseline (?:in|of)\s+", r"\1 in ", text.strip(), flags=re.I)
     text = re.sub(r"(?:,\s*|\s+)and\s+the\s+(?:\S+\s+){2,}.*$", "", text)
+    if text.count(")") > text.count("(") or text.count("]") > text.count("["):
+        return ""   # a phrase cut inside a bracket is not a name
+    text = re.sub(r"^(?:slightly|significantly|markedly|substantially|much)\s+", "", text, flags=re.I)
     text = _CUT.sub("", text).strip(" ,.:")
     text = _LEADING.sub("", text).strip()
     words = text.split()
