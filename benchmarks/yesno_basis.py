@@ -98,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--db {a.db}: no such store (evidex eval qa --dataset bioasq --db {a.db} builds it)")
     a.models.mkdir(parents=True, exist_ok=True)
     start = common.machine_info()
+    _, start["code"], start["code_commit"] = common.snapshot_code(common.DEFAULT_OUT)   # names the code measured
     rows = answers(Store(a.db), a.models)
     ranked = sorted(GRID, key=lambda c: -accuracy(rows, c))
     lines = [common.table(["setting (per_study, max_studies, decay)", "accuracy, all editions held out"],
