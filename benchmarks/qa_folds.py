@@ -78,7 +78,7 @@ def run(cmd: list[str], what: str) -> tuple[str, float]:
 
 
 ENCODER_FOLDS = common.REPO / "benchmarks" / "models" / "stance-encoder"
-READER = "encoder"          # --reader: which stance reader the folds swap (encoder | pooled | linear)
+READER = "linear"           # --reader: which stance reader the folds swap (encoder | pooled | linear)
 
 
 def encoder_fold(dataset: str, fold: str) -> tuple[Path, dict]:
@@ -293,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--code", type=Path, help="measure this earlier snapshot (out/code-<sha>)")
     ap.add_argument("--out", type=Path, default=common.DEFAULT_OUT, help="scratch folder (gitignored)")
     ap.add_argument("--record", action="store_true", help="append the report to RESULTS.md")
-    ap.add_argument("--reader", choices=["encoder", "pooled", "linear"], default="encoder",
+    ap.add_argument("--reader", choices=["encoder", "pooled", "linear"], default="linear",
                     help="the stance reader measured: encoder (fold models in benchmarks/models/stance-encoder), "
                          "linear (fold models refitted here by scripts/train_stance.py, or reused from --work) "
                          "or pooled (the encoder's fold model pools each answer, the linear one reads passages)")
