@@ -16,6 +16,8 @@ def positions(low: str, cues: tuple[str, ...]) -> list[int]:
     """Sorted start offsets of every occurrence of every cue in ``low``."""
     out: set[int] = set()
     for cue in cues:
+        if cue not in low:           # the operator is cheaper than a method call
+            continue
         i = low.find(cue)
         while i != -1:
             out.add(i)
@@ -52,6 +54,8 @@ def word_spans(low: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
     out = []
     n = len(low)
     for word in words:
+        if word not in low:
+            continue
         size = len(word)
         i = low.find(word)
         while i != -1:
