@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .query import Query, parse_question
 from .records import Passage
@@ -219,15 +220,20 @@ def contains_any(padded_tokens: str, forms: list[str]) -> bool:
     endings a stemmer drops ("statin" finds "statins", the indexed term "lansoprazol" finds
     "lansoprazole")."""
     for f in forms:
-        toks = tokens(f)
-        if not toks:
-            continue
-        phrase = " ".join(toks)
-        if f" {phrase} " in padded_tokens:
-            return True
-        if len(phrase) > 3 and re.search(rf" {re.escape(phrase.rstrip('se'))}(?:e|s|es)? ", padded_tokens):
+        phrase, stem = _phrase_forms(f)
+        if phrase and (f" {phrase} " in padded_tokens or (stem is not None and stem.search(padded_tokens))):
             return True
     return False
+
+
+@lru_cache(maxsize=8192)
+def _phrase_forms(form: str) -> tuple[str, re.Pattern[str] | None]:
+    """A form's token phrase and, past three letters, its pattern with a dropped ending (read
+    once per form: an answer tests the same few forms against hundreds of records)."""
+    phrase = " ".join(tokens(form))
+    if len(phrase) <= 3:
+        return phrase, None
+    return phrase, re.compile(rf" {re.escape(phrase.rstrip('se'))}(?:e|s|es)? ")
 
 
 def _retrieve_lexical(store: Store, query: Query, limit: int, filt: SearchFilter) -> list[Candidate]:
