@@ -180,3 +180,21 @@ def test_doses_equal_the_reference(records):
               "Started at 1 mg and increased by 1 mg to 5 mg per day. 2 g \u017fix times a day"]
     for t in texts:
         assert numbers.doses(t) == reference_doses(t), t
+
+
+def test_joined_spans_equal_splitting_the_joined_text(records):
+    import random
+
+    from evidex.enrich.split import joined_spans
+    from evidex.text import joined_sentence_spans
+    cases = [[s.text for s in r.sections] for r in records]
+    cases += [["A. ", "", "  ", "B c."], ["e.g.", "A"], ["J.", "Mackey"], ["Done.)", "(B"], ["x.\n", ". A"], ["", ""],
+              ["  . A", "b"], ["Ends?'", "'9 lives"], ["vs.", "\nB"], ["x", "Y."], [" ", "A"], ["A.", "(b"]]
+    rng = random.Random(15)
+    pieces = ["A", "b", ".", "?", "!", ")", "\"", "'", "(", "[", " ", "\n", "J", "e.g", "vs", "9", "x.", "U.S"]
+    for _ in range(6000):
+        cases.append(["".join(rng.choice(pieces) for _ in range(rng.randrange(8))) for _ in range(rng.randrange(1, 5))])
+    for texts in cases:
+        want = list(sentence_spans(" ".join(texts)))
+        assert joined_sentence_spans(texts) == want, texts
+        assert joined_spans(texts) == want, texts

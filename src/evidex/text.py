@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from .records import Passage, Record
 
@@ -40,11 +40,8 @@ def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
     """
     start = 0
     for m in _BOUNDARY.finditer(text):
-        stop = m.start()
-        if stop > start and (text[stop - 1] in _WORD_CHARS or text[stop - 1] == "\n"):
-            word = _word_before(text, start, stop)
-            if word and (word.lower().rstrip(".") in _ABBREV or (len(word) == 1 and word.isupper())):
-                continue  # an abbreviation ("e.g.", "vs.") or an initial: "Younger J. Mackey"
+        if not _ends_sentence(text, start, m.start()):
+            continue
         if start == 0:
             while text[start].isspace():     # stops at the punctuation at the latest
                 start += 1
@@ -53,6 +50,69 @@ def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
     span = _trim(text, start, len(text))
     if span is not None:
         yield span
+
+
+def _ends_sentence(text: str, start: int, stop: int) -> bool:
+    """A boundary at ``stop`` ends the sentence begun at ``start`` unless an abbreviation ("e.g.",
+    "vs.") or an initial ("Younger J. Mackey") stands before it."""
+    if stop > start and (text[stop - 1] in _WORD_CHARS or text[stop - 1] == "\n"):
+        word = _word_before(text, start, stop)
+        if word and (word.lower().rstrip(".") in _ABBREV or (len(word) == 1 and word.isupper())):
+            return False
+    return True
+
+
+_CLOSERS = frozenset("'\")]")
+_OPENERS = frozenset("\"'([")
+_CAPITALS_DIGITS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def joined_sentence_spans(texts: Sequence[str], split: Callable[[str], Iterable[tuple[int, int]]] = sentence_spans
+                          ) -> list[tuple[int, int]]:
+    """``list(sentence_spans(" ".join(texts)))`` from the spans of each text (``split``, which
+    may remember them), without splitting the joined text again.
+
+    Inside one text the boundaries and their decisions are the same joined or alone (the word
+    before a boundary never reaches past the space that joins two texts). Only where two
+    non-blank texts meet can the joined text differ: there the previous text's last sentence
+    and the next text's first are one sentence unless a boundary crosses the join: the last
+    sentence ends with [.!?] and closing quotes or brackets, the next text starts (after any
+    space) with an optional opening quote or bracket and a capital or digit, and no
+    abbreviation or initial stands before the stop.
+    """
+    body = " ".join(texts)
+    out: list[tuple[int, int]] = []
+    open_start = open_end = -1            # the sentence still open at the end of the last non-blank text
+    offset = 0
+    for text in texts:
+        own = [(offset + s, offset + e) for s, e in split(text)]
+        if own:
+            if open_start >= 0:
+                if _boundary_across(body, open_start, open_end, own[0][0]):
+                    out.append((open_start, open_end))
+                else:
+                    own[0] = (open_start, own[0][1])
+            out.extend(own[:-1])
+            open_start, open_end = own[-1]
+        offset += len(text) + 1
+    if open_start >= 0:
+        out.append((open_start, open_end))
+    return out
+
+
+def _boundary_across(body: str, start: int, end: int, nxt: int) -> bool:
+    """The boundary regex matches from the end of the sentence ``body[start:end]`` over the
+    whitespace up to ``nxt`` (the next text's first character), and ends that sentence."""
+    stop = end
+    while stop > start and body[stop - 1] in _CLOSERS:
+        stop -= 1
+    if stop <= start or body[stop - 1] not in ".!?":
+        return False
+    head = body[nxt]
+    if not (head in _CAPITALS_DIGITS or (head in _OPENERS and nxt + 1 < len(body)
+                                         and body[nxt + 1] in _CAPITALS_DIGITS)):
+        return False
+    return _ends_sentence(body, start, stop - 1)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -9,6 +9,7 @@ from . import design, numbers, pico
 from .case import case_facts
 from .direction import study_direction
 from .roles import role_of_label, sentence_roles
+from .split import joined_spans
 from .split import sentences as split_sentences
 from .split import spans
 
@@ -26,8 +27,11 @@ def appraise(record: Record, detail: bool = False) -> Appraisal:
     read from the stored record; ingest stores the cheap part.
     """
     call = design.classify(record)
-    body = " ".join(s.text for s in record.sections)
-    n, n_span = numbers.sample_size(body) if call.label not in ("preclinical",) else (None, "")
+    texts = [s.text for s in record.sections]
+    body = " ".join(texts)
+    # The body's sentences from the sections' (split once, below and by the roles): only the
+    # joins between sections can differ (split.joined_spans).
+    n, n_span = numbers.sample_size(body, joined_spans(texts)) if call.label not in ("preclinical",) else (None, "")
     if call.label == "case_report" and n is None:
         n, n_span = 1, ""
     # Conditions and interventions: declared fields, MeSH headings and the title are the

@@ -6,6 +6,7 @@ statement built from it can be checked against the cited passage.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..records import Dose, Number
@@ -245,12 +246,13 @@ def _has_number_word(sentence: str) -> bool:
     return _HAS_NUMBER_WORD.search(sentence) is not None
 
 
-def sample_size(text: str) -> tuple[int | None, str]:
+def sample_size(text: str, sentence_spans: Sequence[tuple[int, int]] | None = None) -> tuple[int | None, str]:
     """Best guess at the number of people studied, and the exact span it came from.
 
-    Sentences of ``text`` go to ``total_count`` (see there for the rules).
+    Sentences of ``text`` (``sentence_spans``, when the caller has them) go to ``total_count``
+    (see there for the rules).
     """
-    best = total_count([text[s:e] for s, e in spans(text)])
+    best = total_count([text[s:e] for s, e in (spans(text) if sentence_spans is None else sentence_spans)])
     return (best.value, best.span) if best else (None, "")
 
 

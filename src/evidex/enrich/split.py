@@ -7,12 +7,17 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..text import sentence_spans
+from ..text import joined_sentence_spans, sentence_spans
 
 
 @lru_cache(maxsize=256)
 def spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(sentence_spans(text))
+
+
+def joined_spans(texts: tuple[str, ...] | list[str]) -> list[tuple[int, int]]:
+    """Spans of ``" ".join(texts)`` (an abstract's body) from the remembered spans of each text."""
+    return joined_sentence_spans(texts, spans)
 
 
 def sentences(text: str) -> list[str]:
