@@ -186,3 +186,30 @@ def test_an_untitled_excerpt_naming_the_drug_is_evidence_a_passing_mention_is_no
     assert "pmid:8000201" in refs
     assert "pmid:8000203" not in refs
     assert violations(answer) == []
+
+
+# Records repeating the question's common words outrank the one record that only names the asked
+# (open-vocabulary) entity; when no ranked record names it, it is searched for alone.
+NAMING_RECORDS = [_note(210 + i, f"Gemcitabine was effective in pancreatic cancer: in cohort {i}, pancreatic cancer "
+                                 f"patients treated with regimen {i} had effective control of pancreatic cancer.")
+                  for i in range(6)]
+NAMING_RECORDS += [_note(230 + i, f"Hip fracture surgery in cohort {i} of older adults: outcomes after surgery.")
+                   for i in range(40)]
+NAMING_RECORDS.append(_note(299, "In a randomised phase 2 study of patients with metastatic disease and high serum "
+                                 "growth factor levels, zenocutuzumab added to nab-paclitaxel and gemcitabine "
+                                 "chemotherapy failed to improve progression-free survival over chemotherapy alone; "
+                                 "median survival and response rates were similar in the two arms."))
+
+
+def test_an_open_question_searches_its_entity_alone(tmp_path, monkeypatch):
+    from evidex import retrieve as R
+    store, _ = build_store(NAMING_RECORDS, tmp_path / "n.db")
+    try:
+        query = R.resolve(store, parse_question("Is zenocutuzumab effective for pancreatic cancer?"))
+        assert not R.anchored(query) and query.interventions == ("zenocutuzumab",)
+        got = [c.stored.record.id for c in R.retrieve(store, query, limit=2)]
+        assert got[1] == "pmid:8000299"
+        monkeypatch.setattr(R, "_naming", lambda *a: {})        # the question's words alone miss it
+        assert "pmid:8000299" not in [c.stored.record.id for c in R.retrieve(store, query, limit=2)]
+    finally:
+        store.close()

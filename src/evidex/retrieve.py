@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .query import Query, parse_question
 from .records import Passage
 from .store import SearchFilter, Store, StoredRecord
-from .text import passages_of, tokens
+from .text import contains_any, passages_of, tokens
 from .vocab import drug_classes, expansions, find_terms, lexicon
 
 _MAX_FORMS = 48
@@ -105,6 +104,7 @@ def match_expressions(query: Query) -> tuple[str, str]:
 
 
 FREE_TEXT_DEPTH = 20      # records found by the question's own words, whatever its parse
+NAMED_DEPTH = 3           # records searched by an open question's asked entity alone
 
 
 def resolve(store: Store, query: Query) -> Query:
@@ -195,6 +195,10 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
                                    mode="hybrid" if vectors is not None else "lexical", vectors=vectors)
             if rid not in have]
     stored = store.get_many(free)
+    if open_question:
+        named = _naming(store, query, [stored[r] for r in free if r in stored], filt)
+        free[1:1] = list(named)
+        stored.update(named)
     inter = [f for c in query.interventions for f in query_forms(query, c) if len(f) >= 3]
     cond = [f for c in query.conditions for f in expansions(c) if len(f) >= 3]
     cond_words = [w for c in query.conditions for w in tokens(c) if w not in _GENERIC_WORDS and len(w) > 3]
@@ -215,25 +219,21 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
     return out[:limit]
 
 
-def contains_any(padded_tokens: str, forms: list[str]) -> bool:
-    """Whether a space-padded token string holds any form as a whole phrase, blind to the
-    endings a stemmer drops ("statin" finds "statins", the indexed term "lansoprazol" finds
-    "lansoprazole")."""
-    for f in forms:
-        phrase, stem = _phrase_forms(f)
-        if phrase and (f" {phrase} " in padded_tokens or (stem is not None and stem.search(padded_tokens))):
-            return True
-    return False
-
-
-@lru_cache(maxsize=8192)
-def _phrase_forms(form: str) -> tuple[str, re.Pattern[str] | None]:
-    """A form's token phrase and, past three letters, its pattern with a dropped ending (read
-    once per form: an answer tests the same few forms against hundreds of records)."""
-    phrase = " ".join(tokens(form))
-    if len(phrase) <= 3:
-        return phrase, None
-    return phrase, re.compile(rf" {re.escape(phrase.rstrip('se'))}(?:e|s|es)? ")
+def _naming(store: Store, query: Query, found: list[StoredRecord], filt: SearchFilter) -> dict[str, StoredRecord]:
+    """Records naming an asked open-phrase intervention that none of the ranked records names,
+    searched for alone: one naming a rare entity ("istiratumab") but few of the question's common
+    words ("effective", "cancer") can rank below forty records that repeat those words."""
+    out: dict[str, StoredRecord] = {}
+    padded = [" " + " ".join(tokens(s.record.text())) + " " for s in found]
+    have = {s.record.id for s in found}
+    for phrase in query.interventions:
+        if any(contains_any(t, [phrase]) for t in padded):
+            continue
+        ids = [rid for rid, _ in rank(store, phrase, NAMED_DEPTH, filt, mode="lexical") if rid not in have]
+        got = store.get_many(ids)
+        out.update((rid, got[rid]) for rid in ids if rid in got and rid not in out
+                   and contains_any(" " + " ".join(tokens(got[rid].record.text())) + " ", [phrase]))
+    return out
 
 
 def _retrieve_lexical(store: Store, query: Query, limit: int, filt: SearchFilter) -> list[Candidate]:

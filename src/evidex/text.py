@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
 
 from .records import Passage, Record
 
@@ -219,3 +220,24 @@ def _canon(num: str) -> str:
     whole = whole.lstrip("0") or "0"
     frac = frac.rstrip("0")
     return f"{whole}.{frac}" if frac else whole
+
+
+def contains_any(padded_tokens: str, forms: list[str]) -> bool:
+    """Whether a space-padded token string holds any form as a whole phrase, blind to the
+    endings a stemmer drops ("statin" finds "statins", the indexed term "lansoprazol" finds
+    "lansoprazole")."""
+    for f in forms:
+        phrase, stem = _phrase_forms(f)
+        if phrase and (f" {phrase} " in padded_tokens or (stem is not None and stem.search(padded_tokens))):
+            return True
+    return False
+
+
+@lru_cache(maxsize=8192)
+def _phrase_forms(form: str) -> tuple[str, re.Pattern[str] | None]:
+    """A form's token phrase and, past three letters, its pattern with a dropped ending (read
+    once per form: an answer tests the same few forms against hundreds of records)."""
+    phrase = " ".join(tokens(form))
+    if len(phrase) <= 3:
+        return phrase, None
+    return phrase, re.compile(rf" {re.escape(phrase.rstrip('se'))}(?:e|s|es)? ")

@@ -25,8 +25,8 @@ from ..enrich.roles import sentence_roles
 from ..query import QUESTION_STOPWORDS
 from ..query import Query
 from ..records import Passage
-from ..retrieve import STOPWORDS, Candidate, anchored, contains_any, query_forms
-from ..text import tokens
+from ..retrieve import STOPWORDS, Candidate, anchored, query_forms
+from ..text import contains_any, tokens
 from ..vocab import expansions, find_terms
 from .roles import is_context, roles_of
 
