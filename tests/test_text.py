@@ -132,3 +132,24 @@ def test_normalise_and_tokens():
     assert normalise("Low\u2013Dose  NALTREXONE 4\u00b75\u2009mg") == "low-dose naltrexone 4.5 mg"
     assert tokens("Low-dose naltrexone (LDN) 4\u00b75 mg, p=0.01") == [
         "low", "dose", "naltrexone", "ldn", "4.5", "mg", "p", "0.01"]
+
+
+def test_normalise_equals_its_plain_form_on_mixed_text():
+    """The ASCII shortcut gives what NFKC + dash/minus/middle-dot unification + case + spaces give."""
+    import random
+    import re
+    import unicodedata
+
+    def plain(text: str) -> str:
+        text = unicodedata.normalize("NFKC", text)
+        text = text.replace("\u2212", "-").replace("\u2013", "-").replace("\u2014", "-")
+        text = re.sub(r"(?<=\d)\u00b7(?=\d)", ".", text)
+        return " ".join(text.lower().split())
+
+    rnd = random.Random(11)
+    alphabet = list("aZ09 .,-\t\n(%)") + ["\u2212", "\u2013", "\u2014", "\u00b7", "\u2009", "\u00a0", "\ufb01",
+                                              "\u00b5", "\u03bc", "\u2167", "\u00bd", "\u0130", "\u00e9", "e\u0301"]
+    samples = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40))) for _ in range(3000)]
+    samples += ["Low\u2013Dose  NALTREXONE 4\u00b75\u2009mg", "Plain ASCII, Mixed Case  text.", ""]
+    for text in samples:
+        assert normalise(text) == plain(text), repr(text)

@@ -143,11 +143,16 @@ def passages_of(record: Record) -> list[Passage]:
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 
 
+_MIDDLE_DOT_DECIMAL = re.compile(r"(?<=\d)\u00b7(?=\d)")
+
+
 def normalise(text: str) -> str:
-    """Lower-case, unify unicode dashes/minus and middle-dot decimals, collapse spaces."""
-    text = unicodedata.normalize("NFKC", text)
-    text = text.replace("\u2212", "-").replace("\u2013", "-").replace("\u2014", "-")
-    text = re.sub(r"(?<=\d)\u00b7(?=\d)", ".", text)
+    """Lower-case, unify unicode dashes/minus and middle-dot decimals, collapse spaces. ASCII text
+    (most of it) has nothing to unify: NFKC leaves it as it is, so only case and spaces change."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        text = text.replace("\u2212", "-").replace("\u2013", "-").replace("\u2014", "-")
+        text = _MIDDLE_DOT_DECIMAL.sub(".", text)
     return " ".join(text.lower().split())
 
 
