@@ -308,7 +308,11 @@ def expand_abbreviations(fact: Fact | None, passages: Sequence[Passage]) -> Fact
     if fact is None:
         return None
     text = fact.text
+    if not any(c.isupper() for c in text):
+        return Fact(text, fact.seq)        # an abbreviation starts with a capital: none to expand
     for p in passages:
+        if "(" not in p.text:
+            continue
         for m in _DEFINITION.finditer(p.text):
             abbr, words = m.group(2), m.group(1).split()
             letters = [c for c in abbr.lower() if c.isalpha()]

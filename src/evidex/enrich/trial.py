@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..records import Passage, Record
 from ..text import numbers_in
@@ -75,12 +76,17 @@ def _matches_hint(phrase: str, hint: str) -> bool:
     if hint_words & set(re.findall(r"[a-z]{4,}", low)):
         return True
     words = re.findall(r"[a-z]+", low)
-    for cls in drug_classes().values():
-        if any(re.search(rf"\b{re.escape(n)}\b", h) for n in (cls.name, *cls.synonyms)):
-            if any(w.endswith(stem) for w in words for stem in cls.stems) or \
-                    any(m in low for m in cls.members):
-                return True
+    for cls in _hinted_classes(h):
+        if any(w.endswith(stem) for w in words for stem in cls.stems) or any(m in low for m in cls.members):
+            return True
     return False
+
+
+@lru_cache(maxsize=64)
+def _hinted_classes(hint: str) -> tuple:
+    """The drug classes a (lower-cased) hint names, by name or synonym: read once per hint."""
+    return tuple(cls for cls in drug_classes().values()
+                 if any(re.search(rf"\b{re.escape(n)}\b", hint) for n in (cls.name, *cls.synonyms)))
 
 
 def _arm_phrase(raw: str) -> str:
