@@ -99,7 +99,25 @@ def test_indexed_lookalikes_equal_the_pairwise_rule():
     import itertools
     import random
 
-    from evidex.enrich.stance_features import _SWAPS, _contrasts, passage_side
+    from evidex.enrich.stance_features import _SWAPS, _VOWELS, passage_side
+
+    def _contrasts(missing: set[str], present: set[str]) -> bool:
+        """The plain rule: every missing word against every passage word."""
+        for t in missing:
+            n = len(t)
+            for s in present:
+                if s == t or abs(len(s) - n) > 5:
+                    continue
+                if 3 <= n <= 4 and len(s) == n and sum(a != b for a, b in zip(s, t)) == 1 \
+                        and min(sum(c in _VOWELS for c in t), sum(c in _VOWELS for c in s)) == 0:
+                    return True
+                k = 0
+                while k < min(n, len(s)) and s[-1 - k] == t[-1 - k]:
+                    k += 1
+                if k >= 4 and frozenset((t[:-k], s[:-k])) in _SWAPS:
+                    return True
+        return False
+
     rnd = random.Random(7)
     stems = ["viral", "clonal", "typical", "kinesia", "cellular", "crease", "regulation", "ctg", "cag", "cgg"]
     prefixes = sorted({p for pair in _SWAPS for p in pair}) + ["x", "pre", "post"]

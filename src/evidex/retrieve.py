@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from .query import Query, parse_question
 from .records import Passage
 from .store import SearchFilter, Store, StoredRecord
-from .text import contains_any, passages_of, tokens
+from .text import contains_any, padded_tokens, passages_of, tokens
 from .vocab import drug_classes, expansions, find_terms, lexicon
 
 _MAX_FORMS = 48
@@ -195,10 +195,12 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
                                    mode="hybrid" if vectors is not None else "lexical", vectors=vectors)
             if rid not in have]
     stored = store.get_many(free)
+    texts = {rid: padded_tokens(s.record.text()) for rid, s in stored.items()}
     if open_question:
-        named = _naming(store, query, [stored[r] for r in free if r in stored], filt)
+        named = _naming(store, query, texts, filt)
         free[1:1] = list(named)
         stored.update(named)
+        texts.update((rid, padded_tokens(s.record.text())) for rid, s in named.items())
     inter = [f for c in query.interventions for f in query_forms(query, c) if len(f) >= 3]
     cond = [f for c in query.conditions for f in expansions(c) if len(f) >= 3]
     cond_words = [w for c in query.conditions for w in tokens(c) if w not in _GENERIC_WORDS and len(w) > 3]
@@ -207,7 +209,7 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
     for i, rid in enumerate(free):
         if rid not in stored:
             continue
-        text = " " + " ".join(tokens(stored[rid].record.text())) + " "
+        text = texts[rid]
         if required and not contains_any(text, required):
             continue      # about another treatment: not evidence for the asked one
         direct = not cond or contains_any(text, cond)
@@ -219,20 +221,18 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
     return out[:limit]
 
 
-def _naming(store: Store, query: Query, found: list[StoredRecord], filt: SearchFilter) -> dict[str, StoredRecord]:
-    """Records naming an asked open-phrase intervention that none of the ranked records names,
-    searched for alone: one naming a rare entity ("istiratumab") but few of the question's common
-    words ("effective", "cancer") can rank below forty records that repeat those words."""
+def _naming(store: Store, query: Query, found: dict[str, str], filt: SearchFilter) -> dict[str, StoredRecord]:
+    """Records naming an asked open-phrase intervention that no ranked record (``found``: id ->
+    padded tokens) names, searched for alone: one naming a rare entity ("istiratumab") but few of
+    the question's common words can rank below forty records that repeat them."""
     out: dict[str, StoredRecord] = {}
-    padded = [" " + " ".join(tokens(s.record.text())) + " " for s in found]
-    have = {s.record.id for s in found}
     for phrase in query.interventions:
-        if any(contains_any(t, [phrase]) for t in padded):
+        if any(contains_any(t, [phrase]) for t in found.values()):
             continue
-        ids = [rid for rid, _ in rank(store, phrase, NAMED_DEPTH, filt, mode="lexical") if rid not in have]
+        ids = [rid for rid, _ in rank(store, phrase, NAMED_DEPTH, filt, mode="lexical")
+               if rid not in found and rid not in out]
         got = store.get_many(ids)
-        out.update((rid, got[rid]) for rid in ids if rid in got and rid not in out
-                   and contains_any(" " + " ".join(tokens(got[rid].record.text())) + " ", [phrase]))
+        out.update((r, got[r]) for r in ids if r in got and contains_any(padded_tokens(got[r].record.text()), [phrase]))
     return out
 
 
@@ -379,7 +379,7 @@ def _hybrid_candidates(store: Store, vectors, query: Query, lexical: list[Candid
         for rid in new_ids:
             if rid not in stored:
                 continue
-            text = " " + " ".join(tokens(stored[rid].record.text())) + " "
+            text = padded_tokens(stored[rid].record.text())
             if not contains_any(text, inter_forms):
                 continue      # semantically near but about another treatment: not evidence here
             direct = not query.conditions or contains_any(text, cond_forms)

@@ -227,6 +227,11 @@ def _canon(num: str) -> str:
     return f"{whole}.{frac}" if frac else whole
 
 
+def padded_tokens(text: str) -> str:
+    """``text``'s tokens joined by spaces, with a space at each end: what ``contains_any`` reads."""
+    return " " + " ".join(tokens(text)) + " "
+
+
 def contains_any(padded_tokens: str, forms: list[str]) -> bool:
     """Whether a space-padded token string holds any form as a whole phrase, blind to the
     endings a stemmer drops ("statin" finds "statins", the indexed term "lansoprazol" finds

@@ -309,7 +309,7 @@ def expand_abbreviations(fact: Fact | None, passages: Sequence[Passage]) -> Fact
         return None
     text = fact.text
     if not any(c.isupper() for c in text):
-        return Fact(text, fact.seq)        # an abbreviation starts with a capital: none to expand
+        return fact                        # an abbreviation starts with a capital: none to expand
     for p in passages:
         if "(" not in p.text:
             continue

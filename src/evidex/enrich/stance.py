@@ -1,9 +1,11 @@
 """Stance of passages towards a yes/no question (or a claim): yes, no, or neither.
 
 Two readers answer through the same functions (``reader()``, the ``stance_reader`` setting):
-the trained MiniLM cross-encoder of ``stance_encoder`` wherever the ``minilm`` extra is
-installed (it reads question and passage together; held out it is the better of the two,
-benchmarks/RESULTS.md), and, as the fallback without torch, the linear model below.
+the linear model below (the default) and the trained MiniLM cross-encoder of
+``stance_encoder`` (the ``minilm`` extra), which reads question and passage together. The
+encoder is the better reader of single passages held out, but not the better reader of whole
+answers, either reading everything or only each answer's pooled passages (``pooled``);
+benchmarks/RESULTS.md has both.
 
 The linear reader: two small logistic models trained by ``scripts/train_stance.py`` on BioASQ yes/no questions
 with their gold snippets, PubMedQA (PQA-L) and SciFact rationales:
@@ -19,13 +21,8 @@ question's answer pools the passages' polarity margins weighted by relevance (a 
 model over the mean of passage features is the mean of passage margins, which is how the
 polarity model was trained), then Platt-calibrates the pooled margin. A negated question
 ("Is X *not* associated with Y?") is answered as its positive form and flipped, so rare
-negated questions do not need their own training data. Features are words and bigrams of
-the passage, words in the scope of a negation, cue classes from ``direction``
-(``effect_polarity``, ``sentence_direction``) and question-passage ties: how many of the
-question's content words and bigrams the passage shares, a negation next to one of them, a
-look-alike of a missing question word ("lentiviral" for "adenoviral") or its opposite
-("poor" for "better") in the passage, absolute words in the question ("the only", "first").
-wordllama embeddings (cosine, question x passage products) were measured as features and
+negated questions do not need their own training data. The features are
+``stance_features.pair_features``. wordllama embeddings (cosine, question x passage products) were measured as features and
 bought nothing held-out (BioASQ +0.003), so inference stays pure Python: ~5,500 passages/s,
 about 35 ms for the 200 passages of an answer.
 """
@@ -33,7 +30,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -188,7 +184,7 @@ def _margins(form: QuestionForm, passages: list[str]) -> list[tuple[float, float
     for text in passages:
         text = text or ""
         p0, r0 = _passage_margins(text)
-        qf = question_features(form, passage_side(text)) - passage_side(text).feats
+        qf = question_features(form, passage_side(text))     # names apart from the passage's own
         out.append((p0 + sum(pol(f, 0.0) for f in qf), _sigmoid(r0 + sum(rel(f, 0.0) for f in qf))))
     return out
 
@@ -241,6 +237,10 @@ def answer_probability(question: str, passages: list[str], weights: list[float] 
             return 0.5
         y, n, _ = _encoder_probs(question, passages, weights, pooled=True)[0]
         return round(y / (y + n), 4) if y + n > 0 else 0.5
+    return _linear_probability(question, passages, weights)
+
+
+def _linear_probability(question: str, passages: list[str], weights: list[float] | None) -> float:
     z, negated = _pooled(question, passages, weights)
     p = _sigmoid(z)
     return round(1.0 - p if negated else p, 4)
@@ -253,9 +253,7 @@ def findings_probability(question: str, passages: list[str]) -> float:
     encoder's pooled read)."""
     if reader() == "encoder":
         return answer_probability(question, passages)
-    z, negated = _pooled(question, passages, None)
-    p = _sigmoid(z)
-    return round(1.0 - p if negated else p, 4)
+    return _linear_probability(question, passages, None)
 
 
 def _encoder_probs(question: str, passages: list[str], weights: list[float] | None = None,

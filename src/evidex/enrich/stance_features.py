@@ -60,28 +60,8 @@ _SWAPS = frozenset(frozenset(p.split("/")) for p in (
 _VOWELS = frozenset("aeiouy")
 
 
-def _contrasts(missing: set[str], present: set[str]) -> bool:
-    """Whether a look-alike of a missing question word is in the passage: the passage names a
-    sibling ("lentiviral" for "adenoviral", "CAG" for "CTG"), not the thing asked about.
-    The reference form; ``PassageSide.contrasts`` answers the same from an index of the passage."""
-    for t in missing:
-        n = len(t)
-        for s in present:
-            if s == t or abs(len(s) - n) > 5:
-                continue
-            if 3 <= n <= 4 and len(s) == n and sum(a != b for a, b in zip(s, t)) == 1 \
-                    and min(sum(c in _VOWELS for c in t), sum(c in _VOWELS for c in s)) == 0:
-                return True
-            k = 0
-            while k < min(n, len(s)) and s[-1 - k] == t[-1 - k]:
-                k += 1
-            if k >= 4 and frozenset((t[:-k], s[:-k])) in _SWAPS:
-                return True
-    return False
-
-
 def _swap(t: str, s: str) -> bool:
-    """The suffix rule of ``_contrasts`` for one pair already sharing their last four letters."""
+    """A prefix swap ("adeno"/"lenti") between two words sharing their last four letters or more."""
     if s == t or abs(len(s) - len(t)) > 5:
         return False
     k = 4
@@ -91,7 +71,7 @@ def _swap(t: str, s: str) -> bool:
 
 
 def _short_sibling(t: str, s: str) -> bool:
-    """The short-word rule of ``_contrasts``: same length 3-4, one letter differs, one has no vowel."""
+    """Short siblings ("CAG" for "CTG"): same length 3-4, one letter differs, one has no vowel."""
     return s != t and sum(a != b for a, b in zip(s, t)) == 1 \
         and min(sum(c in _VOWELS for c in t), sum(c in _VOWELS for c in s)) == 0
 
@@ -135,7 +115,9 @@ class PassageSide:
     by_length: dict[int, tuple[str, ...]]    # tokens of three and four letters
 
     def contrasts(self, missing: set[str]) -> bool:
-        """``_contrasts(missing, tokset)``, looking only at tokens that can match."""
+        """Whether a look-alike of a missing question word is in the passage: the passage names a
+        sibling ("lentiviral" for "adenoviral", "CAG" for "CTG"), not the thing asked about.
+        Only tokens that can match are compared: same last four letters, or same short length."""
         for t in missing:
             if len(t) >= 4 and any(_swap(t, s) for s in self.by_suffix.get(t[-4:], ())):
                 return True

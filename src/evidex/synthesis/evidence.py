@@ -26,7 +26,7 @@ from ..query import QUESTION_STOPWORDS
 from ..query import Query
 from ..records import Passage
 from ..retrieve import STOPWORDS, Candidate, anchored, query_forms
-from ..text import contains_any, tokens
+from ..text import contains_any, padded_tokens, tokens
 from ..vocab import expansions, find_terms
 from .roles import is_context, roles_of
 
@@ -121,10 +121,6 @@ def abstract_roles(c: Candidate) -> dict[int, str]:
     return {p.seq: roles[i] for i, p in enumerate(body) if i < len(roles)}
 
 
-def _padded(text: str) -> str:
-    return " " + " ".join(tokens(text)) + " "
-
-
 def _relevance(query: Query, c: Candidate, sroles: dict[int, str]) -> tuple[str, tuple[str, ...]]:
     """direct | indirect | background, and the facets an indirect study differs in."""
     if not anchored(query):
@@ -138,15 +134,15 @@ def _relevance(query: Query, c: Candidate, sroles: dict[int, str]) -> tuple[str,
         p.text for p in c.passages if sroles.get(p.seq) in ("objective", "methods")
         or p.section.upper().startswith(("OBJECTIVE", "AIM", "PURPOSE", "METHOD", "DESIGN", "INTERVENTION")))
     tagged = " ".join(c.stored.appraisal.interventions) + " " + " ".join(c.stored.appraisal.pico.get("interventions", []))
-    studied = contains_any(_padded(studied_text), forms) or contains_any(_padded(tagged), forms)
+    studied = contains_any(padded_tokens(studied_text), forms) or contains_any(padded_tokens(tagged), forms)
     if not studied:
         # Without aims or methods sentences (a short abstract), the findings must name it.
         findings = " ".join(p.text for p in c.passages if sroles.get(p.seq) in _FINDING_ROLES)
         studied = not any(v in ("objective", "methods") for v in sroles.values()) and \
-            contains_any(_padded(findings), forms)
+            contains_any(padded_tokens(findings), forms)
     if not studied and not record.title.strip():
         # An untitled excerpt holds no aims to tell a study from a mention: naming it is all it can say.
-        studied = contains_any(_padded(record.text()), forms)
+        studied = contains_any(padded_tokens(record.text()), forms)
     if not studied:
         return "background", ()
     differs = []
@@ -155,11 +151,11 @@ def _relevance(query: Query, c: Candidate, sroles: dict[int, str]) -> tuple[str,
     if query.outcomes and not _measures(query, c, sroles):
         differs.append("outcome")     # a surrogate or another outcome (GRADE 5.2.4)
     if query.intent == "contraindications" and query.facets and not any(
-            contains_any(_padded(record.text()), [f]) for f in query.facets):
+            contains_any(padded_tokens(record.text()), [f]) for f in query.facets):
         differs.append("population" if "population" not in differs else "intervention")
     if query.comparators:
         comp = [f for x in query.comparators for f in (query_forms(query, x) or [x]) + expansions(x) if len(f) >= 3]
-        if not contains_any(_padded(record.text()), comp):
+        if not contains_any(padded_tokens(record.text()), comp):
             differs.append("comparator")
     return ("indirect" if differs else "direct"), tuple(differs)
 
@@ -169,12 +165,12 @@ def _measures(query: Query, c: Candidate, sroles: dict[int, str]) -> bool:
     outcome's phrase, or all its content words within one sentence."""
     sentences = [p.text for p in c.passages if p.section == "TITLE" or sroles.get(p.seq) in _FINDING_ROLES
                  or p.section.upper().startswith(("RESULT", "CONCLUSION", "FINDING"))]
-    if query.harm and any(contains_any(_padded(text), harm_forms(query)) for text in sentences):
+    if query.harm and any(contains_any(padded_tokens(text), harm_forms(query)) for text in sentences):
         return True
     for outcome in query.outcomes:
         words = [w for w in tokens(outcome) if len(w) > 3]
         for text in sentences:
-            padded = _padded(text)
+            padded = padded_tokens(text)
             if contains_any(padded, [outcome]) or (words and all(contains_any(padded, [w]) for w in words)):
                 return True
     return False
@@ -192,7 +188,7 @@ def _answers_the_question(query: Query, text: str) -> bool:
     others = {m.canonical for m in named if m.canonical not in query.interventions and m.text.lower() not in asked}
     # Two members of the asked class against each other ("carvedilol versus metoprolol") is a
     # head-to-head within the class: it says nothing about the class against its control.
-    padded = _padded(text)
+    padded = padded_tokens(text)
     members = {f for i in query.interventions for f in next((m for n, m in query.members if n == i), ())
                if contains_any(padded, [f])}
     return not others and len(members) < 2
@@ -202,7 +198,7 @@ def _findings(query: Query, c: Candidate, sroles: dict[int, str]) -> list[Passag
     if query.intent == "contraindications" and query.facets:
         # Use in a population or with a co-treatment: only sentences that speak of it decide.
         forms = [f for facet in query.facets for f in [facet, *expansions(facet)]]
-        return [p for p in c.passages if p.section != "TITLE" and contains_any(_padded(p.text), forms)]
+        return [p for p in c.passages if p.section != "TITLE" and contains_any(padded_tokens(p.text), forms)]
     if query.intent not in CUE_INTENTS or not anchored(query):
         # Questions other than treatment effects are answered by any sentence the stance
         # model finds relevant (a fact stated as background answers "Is X transported by Y?").
@@ -238,12 +234,12 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
     if query.comparators:
         # A head-to-head question is answered first by the sentences that name the comparator.
         forms = [f for c in query.comparators for f in query_forms(query, c) or [c]]
-        pools.insert(0, [t for t in texts if contains_any(_padded(t), forms)])
+        pools.insert(0, [t for t in texts if contains_any(padded_tokens(t), forms)])
         if query.claim == "equivalence":
             # "Is A as effective as B?" is answered only by findings that name both A and B (a
             # review of B alone, or A against placebo, says nothing of their equivalence).
             asked = [f for i in query.interventions for f in query_forms(query, i) or [i]]
-            texts = [t for t in pools[0] if contains_any(_padded(t), asked)]
+            texts = [t for t in pools[0] if contains_any(padded_tokens(t), asked)]
             if not texts:
                 return "unclear"
             pools = [texts]
@@ -278,7 +274,7 @@ def _harm_direction(query: Query, texts: list[str]) -> str:
     harms = harm_forms(query)
     asked = [f.lower() for i in query.interventions for f in query_forms(query, i) or [i]]
     other = [f.lower() for c in query.comparators for f in query_forms(query, c) or [c]]
-    votes = Counter(harm_direction(t, asked, other, harms) for t in texts if contains_any(_padded(t), harms))
+    votes = Counter(harm_direction(t, asked, other, harms) for t in texts if contains_any(padded_tokens(t), harms))
     votes.pop("unclear", None)
     if not votes:
         return "unclear"
