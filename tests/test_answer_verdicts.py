@@ -209,6 +209,8 @@ def test_an_open_question_searches_its_entity_alone(tmp_path, monkeypatch):
         assert not R.anchored(query) and query.interventions == ("zenocutuzumab",)
         got = [c.stored.record.id for c in R.retrieve(store, query, limit=2)]
         assert got[1] == "pmid:8000299"
+        answer = ask(store, "Is zenocutuzumab effective for pancreatic cancer?")
+        assert "pmid:8000299" in [r.id for r in answer.references] and violations(answer) == []
         monkeypatch.setattr(R, "_naming", lambda *a: {})        # the question's words alone miss it
         assert "pmid:8000299" not in [c.stored.record.id for c in R.retrieve(store, query, limit=2)]
     finally:
