@@ -11,7 +11,7 @@ from evidex.enrich.design import LEVELS, classify, classify_text, is_retracted
 from evidex.enrich.direction import DIRECTIONS, sentence_direction, study_direction
 from evidex.enrich.numbers import doses, effect_numbers, sample_size, word_to_int
 from evidex.ingest import iter_file
-from evidex.records import DESIGN_LABELS, Record
+from evidex.records import DESIGN_LABELS, Record, Section
 from evidex.text import passages_of
 
 from .conftest import need_data
@@ -51,13 +51,43 @@ def test_publication_type_rct_is_rct(rct_records):
         assert appraise(r).design == "rct"
 
 
+_TRIAL_TALK = ("In double-blind, randomised, placebo-controlled trials, patients randomly assigned to the drug "
+               "had significantly higher response rates than those given placebo (p < 0.001); a meta-analysis of "
+               "12 trials confirmed the benefit.")
+
+
+_PLAIN = "Patients given the drug improved (p < 0.001)."
+
+
+@pytest.mark.parametrize("title, text, label", [
+    ("Zolmitriptan: a review of its use in migraine.", _TRIAL_TALK, "narrative_review"),
+    ("Treatment of reflux with lansoprazole: an overview.", _TRIAL_TALK, "narrative_review"),
+    ("Gabapentin for neuropathic pain: systematic review of controlled literature.", _TRIAL_TALK, "systematic_review"),
+    ("Tizanidine in spasticity: a retrospective chart review.", _TRIAL_TALK, None),
+    ("Pediatric pheochromocytoma. A 36-year review.", _TRIAL_TALK, None),
+    ("UK prospective diabetes study 16. Overview of 6 years' therapy.", _TRIAL_TALK, None),
+    ("Gabapentin treatment for muscle cramps: an open-label trial.", _PLAIN, "non_randomised_trial"),
+    ("Gabapentin treatment for muscle cramps: an open-label trial.", _TRIAL_TALK, None),
+    ("Management of patients with uncontrolled, severe hypertension.", _PLAIN, None),
+])
+def test_a_title_that_declares_the_design_decides_over_trial_talk(title, text, label):
+    """Drug reviews describe trials; their titles say what they are. A review that is the
+    study's own method (a chart review) or a trial's own report is left to the text; so is an
+    open-label trial whose text mentions random allocation, and a disease left uncontrolled."""
+    call = classify(Record(id="x", title=title, sections=(Section("", text),)))
+    if label is None:
+        assert call.source != "title"
+    else:
+        assert (call.label, call.source) == (label, "title")
+
+
 def test_text_only_rct_classification_accuracy(rct_records):
     """The design classifier may not peek at PT or MH here (see the data README)."""
     tp = fp = fn = tn = 0
     for r in rct_records:
         truth = RCT_PT in r.publication_types
         call = classify(replace(r, publication_types=(), mesh_terms=()))
-        assert call.source in ("text_model", "text_cues", "default")
+        assert call.source in ("title", "text_model", "text_cues", "default")
         pred = call.label == "rct"
         tp += pred and truth
         fp += pred and not truth
@@ -289,6 +319,12 @@ def test_p_values_are_probabilities_on_real_corpus(dev_corpus):
      "between groups (p = .813).", "no_difference"),
     ("The treatment effects were most marked at discharge, and retention rates were not significantly higher.",
      "no_difference"),
+    ("The severity of the headache decreased similarly in the treatment groups and the placebo group.",
+     "no_difference"),
+    ("The calcium antagonist and diuretic groups had a similarly decreased rate of cardiovascular events.",
+     "no_difference"),
+    ("The findings suggest that low-dose naltrexone neither manages chronic pain effectively nor improves quality "
+     "of life in patients with various chronic pain conditions.", "no_difference"),
     ("Naltrexone treatment improved systemic and social quality of life (p=0.035).", "favours"),
     ("LDN is effective in many different chronic pain states, probably through antagonism of TLR-4.", "favours"),
     ("Overall severe nausea was also significantly less frequent in group 3 than in group 1 (p < 0.05; 2.6% vs. "

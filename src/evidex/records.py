@@ -168,7 +168,7 @@ class Appraisal:
 
     record_id: str
     design: str
-    design_source: str          # "publication_type", "mesh", "text_cues", "default"
+    design_source: str          # "publication_type", "mesh", "title", "text_model", "text_cues", "default"
     design_score: float
     level: int                  # 1 (strongest) .. 5 (weakest); see enrich/design.py
     n: int | None = None

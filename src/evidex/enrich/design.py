@@ -99,7 +99,7 @@ def _rule_matches(i: int, text: str, low: str) -> bool:
 @dataclass(frozen=True)
 class DesignCall:
     label: str
-    source: str                  # publication_type | mesh | text_model | text_cues | default
+    source: str                  # publication_type | mesh | title | text_model | text_cues | default
     score: float
     rct_probability: float | None = None   # the text model's calibrated P(rct), when it ran
     model: str = ""                         # "design_rct@<version>" when the model ran
@@ -138,7 +138,8 @@ def classify(record: Record) -> DesignCall:
         return DesignCall("preclinical", "mesh", 0.9)
     abstract = abstract_text(record)
     call = classify_text(record.title + " " + abstract[:4000], title=record.title, abstract=abstract)
-    if call.label != "rct":
+    # A review is indexed with the designs of the studies it reviews: its headings do not decide.
+    if call.label != "rct" and call.source != "title":
         for needle, label in _MESH_RULES:
             if needle in mesh:
                 return DesignCall(label, "mesh", 0.85, call.rct_probability, call.model)
@@ -176,14 +177,57 @@ def _pre_rules(text: str) -> DesignCall | None:
     return None
 
 
+# A title that names the article a review ("X: a review of its use in Y", "An overview of ..."),
+# unless the review is the study's own method ("a retrospective chart review", "a 36-year
+# review") or the article reports a case, a trial or a study of its own ("UKPDS 16. Overview of
+# 6 years' therapy"). Drug and topic reviews talk about trials, so the RCT model and mentions of
+# "meta-analysis" would otherwise call them trials or pooled analyses.
+_REVIEW_TITLE = re.compile(r"\b(?:review|overview)\b", re.I)
+_OWN_METHOD_REVIEW = re.compile(
+    r"\b(?:chart|charts|records?|case|cases|case-notes?|notes|files?|utili[sz]ation|peer|[\w-]+[- ]years?)[- ]review\b|"
+    r"\breview (?:board|committee)s?\b|\bcase (?:reports?|series)\b|\b(?:retro|pro)spective\b|\btrial\b|\bstudy\b", re.I)
+# Which of ``_TEXT_RULES`` say the review itself was systematic (its own words, or a search
+# of named databases): the Cochrane Handbook's line between a systematic and a narrative review.
+_SYSTEMATIC_RULES = (2, 3)
+
+
+def _declared_review(title: str, text: str) -> DesignCall | None:
+    """A narrative or systematic review declared by its title, or None."""
+    if not title or not _REVIEW_TITLE.search(title) or _OWN_METHOD_REVIEW.search(title):
+        return None
+    in_title = _pre_rules(title)
+    if in_title is not None:
+        return replace(in_title, source="title")
+    low = text.lower()
+    for i in _SYSTEMATIC_RULES:
+        cues = _COMPILED[i][3]
+        if any(c in low for c in cues) and _rule_matches(i, text, low):
+            return DesignCall("systematic_review", "title", _COMPILED[i][2])
+    return DesignCall("narrative_review", "title", 0.7)
+
+
+# A title that calls the trial open-label, single-arm or uncontrolled, in a text that never
+# mentions random allocation, reports a trial without a randomised comparison (CONSORT item 1a
+# asks a randomised trial to say so in its title).
+_UNRANDOMISED_TITLE = re.compile(r"\b(?:open[- ]label|single[- ]arm|non-?randomi[sz]ed)\b|"
+                                 r"\buncontrolled (?:\w+ )?(?:trial|study)\b", re.I)
+_RANDOM = re.compile(r"\brandom", re.I)
+
+
 def classify_text(text: str, title: str = "", abstract: str | None = None) -> DesignCall:
-    """Design from text: review/guideline/protocol cues, then the RCT model, then cue rules.
+    """Design from text: a review its title declares, review/guideline/protocol cues, then the
+    RCT model, then cue rules.
 
     ``text`` is what the cue rules read (title + abstract); the RCT model reads ``title``
     and ``abstract`` (``text`` itself when no abstract is given).
     """
     model, name = _rct_model()
     p = model.prob(design_features(title, text if abstract is None else abstract))
+    declared = _declared_review(title, text)
+    if declared is None and _UNRANDOMISED_TITLE.search(title) and not _RANDOM.search(text):
+        declared = DesignCall("non_randomised_trial", "title", 0.7)
+    if declared is not None:
+        return replace(declared, rct_probability=round(p, 4), model=name)
     pre = _pre_rules(text)
     # A trial *of* a guideline is a trial: guideline cues yield to a confident RCT call.
     if pre is not None and not (pre.label == "guideline" and p >= 0.9):

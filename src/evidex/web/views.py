@@ -276,6 +276,7 @@ class RecordView:
     @property
     def design_provenance(self) -> str:
         src = {"publication_type": "PubMed publication type", "mesh": "MeSH headings",
+               "title": "the article's title (it says it is a review)", "text_model": "a model reading the title and abstract",
                "text_cues": "wording of the title and abstract", "default": "no design cue found"}
         a = self.appraisal
         return f"from {src.get(a.design_source, a.design_source)}, confidence {a.design_score:.2f}"
