@@ -23,7 +23,13 @@ _NULL = re.compile(
     r"(?:comparable|similar|equivalent) (?:efficacy|effectiveness|effects?|results|outcomes)|"
     r"(?:as|equally) effective as|equally effective|non-?inferior(?:ity)?|"
     r"no (?:clear |convincing |consistent )?evidence (?:that|of)|"
-    r"neither (?:\w+ ){0,3}(?:controlled|improved|reduced|relieved|helped|changed|affected)\w*)\b", re.I)
+    r"neither (?:\w+ ){0,3}(?:controlled|improved|reduced|relieved|helped|changed|affected)\w*|"
+    r"neither (?:[\w-]+,? ){1,8}nor|"
+    # Change within every arm alike ("decreased similarly in the treatment groups and the placebo
+    # group") is no difference between them, though it reads like an improvement.
+    r"similarly (?:in|across|among|between) (?:both|all|the two|the (?:\w+ ){0,4}groups?)|"
+    r"(?:decreased|improved|increased|reduced|declined|fell) similarly|similarly (?:decreased|improved|reduced))\b",
+    re.I)
 _AGAINST = re.compile(r"\b(?:worsen\w*|increased pain|more adverse|harm(?:ful)?|deteriorat\w*|"
                       r"inferior to)\b", re.I)
 _FAVOURS = re.compile(

@@ -5,8 +5,9 @@ randomised evidence starts at high certainty and observational evidence at low (
 certainty is rated down one level per serious concern (5.2): risk of bias (5.2.1),
 inconsistency among the direct studies of the same comparison (5.2.2), indirectness (5.2.4),
 imprecision (5.2.3: total participants below the optimal information size, about 400 for a
-continuous outcome) and publication bias (5.2.5: a body of small studies that all report
-benefit). A systematic review or meta-analysis weighs more than any single trial it pools.
+continuous outcome; for harms, about 300 events) and publication bias (5.2.5: a body of small
+studies that all report benefit). Indirectness includes the question itself: efficacy trials
+answer a mechanism question only very indirectly, and single-dose trials a dosing question. A systematic review or meta-analysis weighs more than any single trial it pools.
 
 Direction is always relative to the asked comparison: for "A vs B", favours means A beats B;
 for a placebo question, favours means the intervention beats its control.
@@ -18,13 +19,18 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..enrich import stance as stance_model
+from ..enrich.numbers import doses
 from ..query import Query
-from ..retrieve import anchored
+from ..retrieve import anchored, query_forms
+from ..vocab import find_terms
 from .evidence import Study
 
 CERTAINTY = ("high", "moderate", "low", "very_low")
 DIRECTIONS = ("favours", "no_difference", "against", "mixed", "insufficient")
 _OIS = 400                 # GRADE's rule-of-thumb optimal information size (handbook 5.2.3)
+# For harms GRADE counts events, not people (handbook 5.2.3: about 300 events); at adverse-event
+# rates near 10% that takes some 3,000 participants.
+_OIS_HARMS = 3000
 _FEW = 50                 # participants below which one or two studies decide nothing
 _RANDOMISED = {"rct", "meta_analysis"}   # a systematic review may pool any design
 _UNCONTROLLED = {"case_report", "case_series"}
@@ -187,18 +193,27 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         level += 1
         reasons.append("Inconsistency: among the studies of this comparison, some report benefit while "
                        "others report no difference or harm.")
-    if total_participants(body) < _OIS:
+    ois = _OIS_HARMS if query.intent == "safety" else _OIS
+    if total_participants(body) < ois:
         # Very serious imprecision (two levels) far below the optimal information size.
-        level += 2 if total_participants(body) < _OIS // 4 else 1
-        reasons.append("Imprecision: the studies are small, so the size of any effect is uncertain"
-                       + (" (very serious: fewer than 100 participants in all)." if total_participants(body) < _OIS // 4
-                          else "."))
+        very = total_participants(body) < ois // 4
+        level += 2 if very else 1
+        if query.intent == "safety":
+            reasons.append("Imprecision: too few participants to count uncommon harms reliably"
+                           + (f" (very serious: fewer than {ois // 4:,} in all)." if very else "."))
+        else:
+            reasons.append("Imprecision: the studies are small, so the size of any effect is uncertain"
+                           + (f" (very serious: fewer than {ois // 4:,} participants in all)." if very else "."))
     # Direct evidence that is only uncontrolled, beside trials in other populations, is still
     # judged partly on indirect evidence (the answer shows those trials).
     others = [s for s in studies if s.clinical and s.relevance == "indirect" and s.relevant]
     if indirect or (condition and not randomised and any(s.design in _RANDOMISED for s in others)):
         level += 1
         reasons.append(_indirectness(studies, body if indirect else others, condition, query, indirect))
+    intent_reason = _intent_indirectness(query, decided)
+    if intent_reason:
+        level += 2 if query.intent == "mechanism" else 1
+        reasons.append(intent_reason)
     small_positive = [s for s in decided if s.direction == "favours" and (s.n or 0) < 100]
     if len(decided) >= 3 and len(small_positive) == len(decided):
         level += 1
@@ -213,6 +228,38 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
     p_yes = yes_probability(query, body, scored) if query.question_type == "yesno" else None
     return Verdict(direction, certainty, tuple(reasons), _answer(direction, p_yes, treatment, equiv), p_yes,
                    tuple(s.record.id for s in body[:MAX_BASIS]))
+
+
+def _intent_indirectness(query: Query, decided: list[Study]) -> str:
+    """The reason, when the body's trials answer a different question than the one asked
+    (GRADE 5.2.4, indirectness of the question): trials show whether a treatment works, not
+    how it works, and trials of one dose say little about which dose or schedule to choose."""
+    if query.intent == "mechanism":
+        return ("Indirectness (very serious): the question asks how the treatment works; clinical trials "
+                "show whether it works, and mechanisms rest on laboratory and proposed explanations.")
+    if query.intent == "dosing" and not any(_compares_doses(s, query) for s in decided):
+        return ("Indirectness: no randomised trial compares doses or schedules; the doses shown are those "
+                "single studies used.")
+    return ""
+
+
+def _compares_doses(study: Study, query: Query) -> bool:
+    """A randomised trial with arms of different doses of the asked treatment: a methods or
+    results sentence naming two or more doses of one unit and no other treatment (not a
+    titration within one arm, not "drug A 2 mg or drug B 10 mg")."""
+    if study.design != "rct":
+        return False
+    asked = {f for i in query.interventions for f in query_forms(query, i)}
+    for p in study.passages:
+        if study.sentence_roles.get(p.seq) not in ("methods", "results"):
+            continue
+        found = doses(p.text)
+        if len({(d.unit, d.amount) for d in found}) < 2 or any(d.titration for d in found):
+            continue
+        if not any(m.canonical not in query.interventions and m.text.lower() not in asked
+                   for m in find_terms(p.text, ("intervention",))):
+            return True
+    return False
 
 
 def _indirectness(studies: list[Study], body: list[Study], condition: str, query: Query, indirect: bool) -> str:
