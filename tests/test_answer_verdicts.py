@@ -215,3 +215,59 @@ def test_an_open_question_searches_its_entity_alone(tmp_path, monkeypatch):
         assert "pmid:8000299" not in [c.stored.record.id for c in R.retrieve(store, query, limit=2)]
     finally:
         store.close()
+
+
+# GRADE's indirectness of the question: efficacy trials of one dose answer "does it work?"
+# directly, "how does it work?" very indirectly and "which dose?" indirectly; for harms the
+# information size is counted in events (~300), so 600 participants are too few.
+ONE_DOSE_TRIALS = [
+    _rct(20 + i, f"Gabapentin for postherpetic neuralgia: a randomised double-blind placebo-controlled trial {i}",
+         f"In this double-blind trial {n} patients with postherpetic neuralgia were randomised to gabapentin "
+         "1800 mg daily or placebo for eight weeks.",
+         "Average daily pain fell significantly more with gabapentin than with placebo (p < 0.001).",
+         "Gabapentin is effective for the pain of postherpetic neuralgia.")
+    for i, n in enumerate((212, 229, 196))
+]
+DOSE_RANGING_TRIAL = _rct(
+    30, "Gabapentin 1800 mg versus 2400 mg daily for postherpetic neuralgia: a randomised dose-ranging trial",
+    "A total of 334 patients with postherpetic neuralgia were randomised, double-blind, to gabapentin 1800 mg "
+    "or gabapentin 2400 mg daily.",
+    "Pain fell significantly with both doses, by 34% with 1800 mg and 35% with 2400 mg.",
+    "Gabapentin at 1800 mg daily relieves postherpetic neuralgia as well as higher doses.")
+
+
+@pytest.fixture(scope="module")
+def one_dose_store(tmp_path_factory):
+    store, _ = build_store(ONE_DOSE_TRIALS, Path(tmp_path_factory.mktemp("onedose")) / "g.db")
+    yield store
+    store.close()
+
+
+def _level(answer) -> int:
+    return ("high", "moderate", "low", "very_low").index(answer.verdict.certainty)
+
+
+def test_the_question_asked_sets_how_directly_efficacy_trials_answer_it(one_dose_store):
+    efficacy = ask(one_dose_store, "Is gabapentin effective for postherpetic neuralgia?")
+    mechanism = ask(one_dose_store, "How does gabapentin work in postherpetic neuralgia?")
+    dosing = ask(one_dose_store, "What dose of gabapentin should be used for postherpetic neuralgia?")
+    harms = ask(one_dose_store, "What are the side effects of gabapentin in postherpetic neuralgia?")
+    assert (mechanism.query.intent, dosing.query.intent, harms.query.intent) == ("mechanism", "dosing", "safety")
+    assert not any("Indirectness" in r or "Imprecision" in r for r in efficacy.verdict.reasons)
+    assert any(r.startswith("Indirectness (very serious): the question asks how") for r in mechanism.verdict.reasons)
+    assert _level(mechanism) >= min(_level(efficacy) + 2, 3)
+    assert any("no randomised trial compares doses" in r for r in dosing.verdict.reasons)
+    assert _level(dosing) == _level(efficacy) + 1
+    assert any(r.startswith("Imprecision: too few participants to count uncommon harms") for r in harms.verdict.reasons)
+    for answer in (efficacy, mechanism, dosing, harms):
+        assert violations(answer) == []
+
+
+def test_a_dose_ranging_trial_answers_a_dosing_question_directly(tmp_path):
+    store, _ = build_store([*ONE_DOSE_TRIALS, DOSE_RANGING_TRIAL], tmp_path / "d.db")
+    try:
+        dosing = ask(store, "What dose of gabapentin should be used for postherpetic neuralgia?")
+        assert dosing.query.intent == "dosing"
+        assert not any("compares doses" in r for r in dosing.verdict.reasons)
+    finally:
+        store.close()
