@@ -271,3 +271,27 @@ def test_a_dose_ranging_trial_answers_a_dosing_question_directly(tmp_path):
         assert not any("compares doses" in r for r in dosing.verdict.reasons)
     finally:
         store.close()
+
+
+def test_an_inverted_mesh_heading_keeps_its_population(tmp_path):
+    """"gestational diabetes" is the MeSH heading "diabetes, gestational", which no record writes
+    in that order: it must not be narrowed to "diabetes", or trials in type 2 diabetes would
+    answer a question about pregnancy."""
+    trials = [
+        _rct(40, "A comparison of glyburide and insulin in women with gestational diabetes",
+             "We randomly assigned 404 women with gestational diabetes to glyburide or insulin.",
+             "Mean glucose concentrations did not differ between glyburide and insulin (105 mg per deciliter each).",
+             "Glyburide and insulin were equally effective in gestational diabetes."),
+        _rct(41, "Glyburide versus insulin in type 2 diabetes: a randomised trial",
+             "A total of 300 adults with type 2 diabetes were randomised to glyburide or insulin.",
+             "Glycated haemoglobin fell significantly more with insulin than with glyburide.",
+             "Insulin lowered glucose better than glyburide in type 2 diabetes."),
+    ]
+    store, _ = build_store(trials, tmp_path / "gdm.db")
+    try:
+        answer = ask(store, "Is glyburide as effective as insulin for gestational diabetes?")
+        assert answer.query.conditions == ("diabetes, gestational",)
+        assert answer.verdict.direction == "no_difference"
+        assert answer.references[0].id == "pmid:9000040"
+    finally:
+        store.close()

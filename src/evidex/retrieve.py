@@ -22,7 +22,7 @@ from .query import Query, parse_question
 from .records import Passage
 from .store import SearchFilter, Store, StoredRecord
 from .text import contains_any, padded_tokens, passages_of, tokens
-from .vocab import drug_classes, expansions, find_terms, lexicon
+from .vocab import drug_classes, expansions, find_terms, lexicon, lookup
 
 _MAX_FORMS = 48
 MODES = ("hybrid", "lexical")
@@ -119,7 +119,9 @@ def resolve(store: Store, query: Query) -> Query:
     def narrowed(phrases: tuple[str, ...]) -> tuple[str, ...]:
         out: list[str] = []
         for phrase in phrases:
-            if lex.get(" ".join(tokens(phrase))) is not None or _found(store, phrase):
+            # lookup() also reads MeSH's inverted headings ("diabetes, gestational"), which the
+            # question's words match but no record writes in that order.
+            if lex.get(" ".join(tokens(phrase))) is not None or lookup(phrase) is not None or _found(store, phrase):
                 out.append(phrase)
                 continue
             words = [t for t in tokens(phrase)]
