@@ -14,7 +14,7 @@ from ..query import Query
 from ..records import Passage
 from ..retrieve import Candidate, anchored
 from .evidence import Study, build_studies
-from .sections import AnswerSection, Statement, Subsection, Writer, research, safe, unaddressed
+from .sections import AnswerSection, Statement, Subsection, Writer, mechanism_ranked, research, safe, unaddressed
 from .select import score_studies
 from .table import EvidenceRow, table
 from .verdict import HEDGE_BAND, Verdict, body_of_evidence, grade, read_by_direction
@@ -179,8 +179,14 @@ def _guidelines(w: Writer, query: Query, ranked: list[Study], verdict: Verdict, 
     if opening:
         key_points.append(opening)
     sources = (body or ranked)[:8]
+    if query.intent == "mechanism":
+        # A mechanism question's key point is the sentence that says the most about it, wherever
+        # it stands (laboratory and review records study mechanisms; trials rarely do).
+        lead = mechanism_ranked(w, [s for s in ranked if s.relevant])
+        if lead:
+            w.add(key_points, lead[0][0], lead[0][1].passage)
     lead_roles = {"dosing": ("clinical_use", "efficacy", "safety"), "safety": ("safety", "efficacy"),
-                  "contraindications": ("safety", "clinical_use"), "mechanism": ("mechanism", "efficacy"),
+                  "contraindications": ("safety", "clinical_use"), "mechanism": ("efficacy",),
                   "comparison": ("comparison", "efficacy", "safety")}.get(
         query.intent, ("efficacy", "clinical_use", "safety") if query.interventions else ("any",))
     for role in lead_roles:

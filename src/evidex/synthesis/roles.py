@@ -62,3 +62,9 @@ def roles_of(sentence: str, section: str = "") -> set[str]:
         found.add(hint)
     return found
 
+
+
+def cue_words(role: str, sentence: str) -> set[str]:
+    """The distinct cue words of ``role`` a sentence uses: how much of it speaks to that role
+    (an account of receptors and signalling, not one passing "antagonist")."""
+    return {m.lower() for m in _CUES[role].findall(sentence)}

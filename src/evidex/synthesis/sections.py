@@ -20,6 +20,7 @@ from .dosing import PARTS, doses_in, part_of
 from .evidence import Study
 from .faithfulness import unsupported_numbers
 from .harms import adverse_effects
+from .roles import cue_words
 from .select import Scored, same_statement
 from .verdict import Verdict
 
@@ -169,8 +170,8 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
         elif name == "Contraindications and Interactions":
             built[name] = _facets(w, query, relevant)
         elif name == "Mechanism of Action":
-            mech = sorted(relevant, key=lambda s: s.clinical)   # laboratory and review records first
-            sub(name, mech, "mechanism", USE + ("background",), 3)
+            # The leading section of a mechanism question is as full as any other's.
+            built[name] = _mechanism(w, relevant, MAX_PER_SUBSECTION if query.intent == "mechanism" else 3)
         elif name == "Limitations":
             sub(name, relevant, "limitations", FINDINGS, 3)
     subs = []
@@ -179,6 +180,27 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
             heading = evidence_heading if name == "Evidence" else name
             subs.append(Subsection(heading, tuple(statements)))
     return AnswerSection("From the Research", (), (), tuple(subs))
+
+
+def mechanism_ranked(w: Writer, studies: list[Study]) -> list[tuple[Study, Scored]]:
+    """Mechanism sentences, those that say the most about it first (distinct cue words), then
+    laboratory and review records before trials (mechanisms are studied there), then relevance."""
+    found = [(s, sc) for s in studies for sc in w.best(s, "mechanism", USE + ("background",))]
+    return sorted(found, key=lambda t: (-len(cue_words("mechanism", t[1].passage.text)), t[0].clinical,
+                                        -t[1].relevance))
+
+
+def _mechanism(w: Writer, studies: list[Study], cap: int) -> list[Statement]:
+    out: list[Statement] = []
+    per: dict[str, int] = {}
+    for s, sc in mechanism_ranked(w, studies):
+        if len(out) >= cap:
+            break
+        if sc.passage.id in w.seen or per.get(s.record.id, 0) >= 2:
+            continue
+        per[s.record.id] = per.get(s.record.id, 0) + 1
+        w.add(out, s, sc.passage)
+    return out
 
 
 def _clinical_use(w: Writer, studies: list[Study]) -> list[Statement]:
