@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from evidex.eval.qa import build_store
 from evidex.records import Record, Section
 from evidex.synthesis import ask, violations
+from evidex.synthesis.dosing import part_of
 
 MECHANISM_RECORDS = [
     Record(id="pmid:7000001", title="Gabapentin binds the alpha2-delta subunit of voltage-gated calcium channels",
@@ -35,3 +38,46 @@ def test_a_mechanism_question_leads_with_the_sentence_that_explains_the_mechanis
         assert violations(answer) == []
     finally:
         store.close()
+
+
+DOSING_RECORDS = [
+    Record(id="pmid:7000011", title="Low-dose naltrexone for fatigue after COVID-19: an open-label pilot study",
+           pmid="7000011", year=2022,
+           sections=(Section("METHODS", "Patients were prescribed naltrexone for two months (1 mg in month one, "
+                                        "2 mg in month two)."),
+                     Section("RESULTS", "Fatigue scores improved significantly after two months."))),
+    Record(id="pmid:7000012", title="Low-dose naltrexone for corneal pain: a retrospective cohort",
+           pmid="7000012", year=2021,
+           sections=(Section("METHODS", "Patients were treated with naltrexone 2 mg by mouth at bedtime."),
+                     Section("RESULTS", "Pain scores improved significantly after four weeks."))),
+    Record(id="pmid:7000013", title="Low-dose naltrexone in fibromyalgia: a case series",
+           pmid="7000013", year=2020,
+           sections=(Section("METHODS", "Naltrexone was titrated in these patients to doses of up to 2 mg."),
+                     Section("RESULTS", "Most patients reported less pain."))),
+]
+
+
+def test_a_dosing_answer_gives_the_schedule_and_the_timing_even_at_the_same_dose(tmp_path: Path):
+    """"1 mg in month one, 2 mg in month two" is a titration; "2 mg at bedtime" is a timing,
+    news beside "titrated up to 2 mg" though the dose is the same."""
+    store, _ = build_store(DOSING_RECORDS, tmp_path / "d.db")
+    try:
+        answer = ask(store, "How do I start naltrexone - what starting dose, titration and timing?")
+        assert answer.query.intent == "dosing"
+        statements = [st.text for sec in answer.sections
+                      for st in (*sec.key_points, *(x for sub in sec.subsections for x in sub.statements))]
+        for fact in ("1 mg in month one", "at bedtime", "titrated"):
+            assert sum(fact in t for t in statements) == 1, fact
+        assert violations(answer) == []
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("sentence, part", [
+    ("They were prescribed the drug for 2 months (1 mg in month one, 2 mg in month two).", "Titration"),
+    ("The dose was increased by 5 mg every week.", "Titration"),
+    ("Patients took 4.5 mg at bedtime.", "Timing"),
+    ("The dose was 50 mg.", "Usual dose"),
+])
+def test_regimen_part_of_a_dose_sentence(sentence, part):
+    assert part_of(sentence) == part

@@ -14,7 +14,9 @@ PARTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Starting dose", re.compile(r"\b(?:start(?:ed|ing)?|initial(?:ly)?|begin|began|first dose|commenc\w*|"
                                  r"loading dose)\b", re.I)),
     ("Titration", re.compile(r"\b(?:titrat\w*|increas\w* (?:by|to|every|gradually|weekly)|escalat\w*|step(?:s|wise)?|"
-                             r"every (?:\w+ )?(?:days?|weeks?)|taper\w*|uptitrat\w*)\b", re.I)),
+                             r"every (?:\w+ )?(?:days?|weeks?)|taper\w*|uptitrat\w*|"
+                             # a dose per period: "1 mg in month one, 2 mg in month two"
+                             r"(?:days?|weeks?|months?) (?:one|two|three|[1-9]))\b", re.I)),
     ("Maximum", re.compile(r"\b(?:maxim\w*|up to|not exceed\w*|ceiling|highest dose)\b", re.I)),
     ("Timing", re.compile(r"\b(?:bedtime|at night|nightly|in the morning|once (?:a )?daily|twice (?:a )?daily|"
                           r"daily|weekly|with food|before meals|after meals|on an empty stomach|hours? before)\b", re.I)),

@@ -217,10 +217,13 @@ def _clinical_use(w: Writer, studies: list[Study]) -> list[Statement]:
     out: list[Statement] = []
     for name, _rx in PARTS:
         group = sorted(by_part.get(name, []), key=lambda t: -t[0])[:2]
+        start = len(out)
         for _, s, sc in group:
             if sc.passage.id in w.seen:
                 continue
-            same = [st for st in out if doses_in(st.text) and doses_in(st.text) == doses_in(sc.passage.text)]
+            # Two sentences giving the same dose for the same part say the same thing; the same
+            # dose said of another part (a start, a bedtime timing) is news.
+            same = [st for st in out[start:] if doses_in(st.text) and doses_in(st.text) == doses_in(sc.passage.text)]
             if same:
                 i = out.index(same[0])
                 out[i] = same[0].also(w.cite(s, sc.passage), sc.passage.seq)
