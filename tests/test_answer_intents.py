@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from evidex.eval.qa import build_store
+from evidex.query import parse_question
 from evidex.records import Record, Section
 from evidex.synthesis import ask, violations
 from evidex.synthesis.dosing import part_of
@@ -81,3 +82,38 @@ def test_a_dosing_answer_gives_the_schedule_and_the_timing_even_at_the_same_dose
 ])
 def test_regimen_part_of_a_dose_sentence(sentence, part):
     assert part_of(sentence) == part
+
+
+@pytest.mark.parametrize("question, facets", [
+    ("Can LDN be taken together with opioid painkillers?", ("opioid painkillers",)),
+    ("Is it safe to take naltrexone with opioids?", ("opioids",)),
+    ("Can LDN be used in pregnancy?", ("pregnancy",)),
+])
+def test_the_asked_treatment_is_never_a_facet_of_its_own_question(question, facets):
+    assert parse_question(question).facets == facets
+
+
+def test_a_sentence_naming_the_facet_answers_it_whatever_its_role(tmp_path: Path):
+    """Trials that excluded patients taking the co-medication say something about it (a sentence
+    with no harms, dosing or efficacy words); the section shows it."""
+    records = [_trial(50, "Gabapentin for postherpetic neuralgia: a randomised placebo-controlled trial",
+                      "We randomised 229 adults to gabapentin or placebo. Patients taking morphine were excluded.",
+                      "Pain fell significantly more with gabapentin than with placebo.",
+                      "Gabapentin is effective for postherpetic neuralgia.")]
+    store, _ = build_store(records, tmp_path / "p.db")
+    try:
+        answer = ask(store, "Can gabapentin be taken together with morphine?")
+        assert answer.query.facets == ("morphine",)
+        facets = next(sub for sub in answer.sections[1].subsections
+                      if sub.heading == "Contraindications and Interactions")
+        assert any("taking morphine were excluded" in st.text for st in facets.statements)
+        assert violations(answer) == []
+    finally:
+        store.close()
+
+
+def _trial(i: int, title: str, methods: str, results: str, conclusions: str) -> Record:
+    return Record(id=f"pmid:70000{i}", title=title, pmid=f"70000{i}", year=2001,
+                  publication_types=("Randomized Controlled Trial",),
+                  sections=(Section("METHODS", methods), Section("RESULTS", results),
+                            Section("CONCLUSIONS", conclusions)))

@@ -228,7 +228,11 @@ def parse_question(question: str) -> Query:
     with_terms = {m.canonical for o in other for m in find_terms(o, ("intervention", "comparator"))}
     if len(interventions) > 1:
         interventions = [i for i in interventions if i not in with_terms] or interventions
-    outcomes = [o for o in outcome if o not in vocab_forms and not any(_same(o, c) for c in conditions)]
+    # A head phrase holding the asked treatment ("LDN be taken together" in "Can LDN be taken
+    # together with opioids?") is the question's subject, not an outcome.
+    asked_forms = [m.text.lower() for m in named if m.canonical in interventions]
+    outcomes = [o for o in outcome if o not in vocab_forms and not any(_same(o, c) for c in conditions)
+                and not any(f" {f} " in f" {o} " for f in asked_forms)]
     harm = bool(comparators) and bool(_HARM_ASK.search(question))
     if harm:
         # The harm compared is the outcome, even when the vocabulary knows it as a condition (it

@@ -271,8 +271,11 @@ def _facets(w: Writer, query: Query, studies: list[Study]) -> list[Statement]:
         fits = (lambda t, ws=words: any(x in t.lower() for x in ws)) if words else None
         before = len(out)
         for s in studies:
+            # Harms first; then any sentence naming the facet, wherever it stands (trials that
+            # excluded it, a mechanism that explains an interaction).
             got = w.best(s, "safety", USE, fits) or \
-                [sc for role in ("clinical_use", "efficacy") for sc in w.best(s, role, USE, fits)]
+                [sc for role in ("clinical_use", "efficacy") for sc in w.best(s, role, USE, fits)] or \
+                w.best(s, "any", USE + ("background",), fits)
             if got:
                 w.add(out, s, got[0].passage)
             if len(out) - before >= 2:
