@@ -117,3 +117,12 @@ def _trial(i: int, title: str, methods: str, results: str, conclusions: str) -> 
                   publication_types=("Randomized Controlled Trial",),
                   sections=(Section("METHODS", methods), Section("RESULTS", results),
                             Section("CONCLUSIONS", conclusions)))
+
+
+@pytest.mark.parametrize("question, outcomes", [
+    ("Does LDN help active Crohn's disease?", ()),
+    ("Does spironolactone reduce heart failure hospitalisation?", ("heart failure hospitalisation",)),
+    ("Does metformin reduce mortality in diabetes?", ("mortality",)),
+])
+def test_a_qualified_condition_is_the_population_not_an_outcome(question, outcomes):
+    assert parse_question(question).outcomes == outcomes

@@ -231,8 +231,9 @@ def parse_question(question: str) -> Query:
     # A head phrase holding the asked treatment ("LDN be taken together" in "Can LDN be taken
     # together with opioids?") is the question's subject, not an outcome.
     asked_forms = [m.text.lower() for m in named if m.canonical in interventions]
+    cond_forms = [m.text.lower() for m in matches if m.kind == "condition"]
     outcomes = [o for o in outcome if o not in vocab_forms and not any(_same(o, c) for c in conditions)
-                and not any(f" {f} " in f" {o} " for f in asked_forms)]
+                and not any(f" {f} " in f" {o} " for f in asked_forms) and not _qualified(o, cond_forms)]
     harm = bool(comparators) and bool(_HARM_ASK.search(question))
     if harm:
         # The harm compared is the outcome, even when the vocabulary knows it as a condition (it
@@ -272,6 +273,23 @@ def _intent(question: str, matches, comparators: list[str]) -> str:
         if rx.search(unnamed) and not (name in ("prognosis", "diagnosis") and treatment and _EFFECT_VERB.search(unnamed)):
             return name
     return "comparison" if comparators else "efficacy"
+
+
+# Words that qualify a disease's stage, activity or course: "active Crohn's disease" names the
+# population, where "heart failure hospitalisation" names an outcome.
+_QUALIFIERS = frozenset("active severe mild moderate moderately chronic acute refractory recurrent relapsing early "
+                        "advanced persistent resistant stable uncontrolled established newly diagnosed untreated "
+                        "treatment-resistant mild-to-moderate moderate-to-severe".split())
+
+
+def _qualified(phrase: str, condition_forms: list[str]) -> bool:
+    """A condition named with qualifiers only ("active crohn's disease")."""
+    for form in condition_forms:
+        if f" {form} " in f" {phrase} ":
+            rest = f" {phrase} ".replace(f" {form} ", " ")
+            if all(t in _QUALIFIERS for t in rest.split()):
+                return True
+    return False
 
 
 def _same(a: str, b: str) -> bool:
