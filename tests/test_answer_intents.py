@@ -123,6 +123,10 @@ def _trial(i: int, title: str, methods: str, results: str, conclusions: str) -> 
     ("Does LDN help active Crohn's disease?", ()),
     ("Does spironolactone reduce heart failure hospitalisation?", ("heart failure hospitalisation",)),
     ("Does metformin reduce mortality in diabetes?", ("mortality",)),
+    ("Does estrogen plus progestin prevent coronary heart disease in postmenopausal women?",
+     ("coronary heart disease",)),
+    ("Does aspirin cause gastrointestinal bleeding?", ("gastrointestinal bleeding",)),
+    ("Is omeprazole effective for reflux oesophagitis?", ()),
 ])
-def test_a_qualified_condition_is_the_population_not_an_outcome(question, outcomes):
+def test_what_is_treated_is_the_population_what_is_prevented_or_caused_is_the_outcome(question, outcomes):
     assert parse_question(question).outcomes == outcomes

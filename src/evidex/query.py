@@ -232,7 +232,10 @@ def parse_question(question: str) -> Query:
     # together with opioids?") is the question's subject, not an outcome.
     asked_forms = [m.text.lower() for m in named if m.canonical in interventions]
     cond_forms = [m.text.lower() for m in matches if m.kind == "condition"]
-    outcomes = [o for o in outcome if o not in vocab_forms and not any(_same(o, c) for c in conditions)
+    # "Does X prevent coronary heart disease in women?": what is prevented or caused is the
+    # outcome, though it is a disease; what is treated or helped is the population.
+    event = bool(pivot and _EVENT_VERBS.fullmatch(pivot.group(0).lower()))
+    outcomes = [o for o in outcome if (event or (o not in vocab_forms and not any(_same(o, c) for c in conditions)))
                 and not any(f" {f} " in f" {o} " for f in asked_forms) and not _qualified(o, cond_forms)]
     harm = bool(comparators) and bool(_HARM_ASK.search(question))
     if harm:
@@ -275,6 +278,7 @@ def _intent(question: str, matches, comparators: list[str]) -> str:
     return "comparison" if comparators else "efficacy"
 
 
+_EVENT_VERBS = re.compile(r"prevents?|causes?|induces?|protects?")
 # Words that qualify a disease's stage, activity or course: "active Crohn's disease" names the
 # population, where "heart failure hospitalisation" names an outcome.
 _QUALIFIERS = frozenset("active severe mild moderate moderately chronic acute refractory recurrent relapsing early "
@@ -286,8 +290,8 @@ def _qualified(phrase: str, condition_forms: list[str]) -> bool:
     """A condition named with qualifiers only ("active crohn's disease")."""
     for form in condition_forms:
         if f" {form} " in f" {phrase} ":
-            rest = f" {phrase} ".replace(f" {form} ", " ")
-            if all(t in _QUALIFIERS for t in rest.split()):
+            rest = f" {phrase} ".replace(f" {form} ", " ").split()
+            if rest and all(t in _QUALIFIERS for t in rest):
                 return True
     return False
 
