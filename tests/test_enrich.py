@@ -69,6 +69,8 @@ _PLAIN = "Patients given the drug improved (p < 0.001)."
     ("Gabapentin treatment for muscle cramps: an open-label trial.", _PLAIN, "non_randomised_trial"),
     ("Gabapentin treatment for muscle cramps: an open-label trial.", _TRIAL_TALK, None),
     ("Management of patients with uncontrolled, severe hypertension.", _PLAIN, None),
+    ("A cost-effectiveness analysis of eletriptan versus sumatriptan in migraine.", _TRIAL_TALK, "other"),
+    ("Cost-effectiveness of tolterodine: a randomised controlled trial.", _TRIAL_TALK, None),
 ])
 def test_a_title_that_declares_the_design_decides_over_trial_talk(title, text, label):
     """Drug reviews describe trials; their titles say what they are. A review that is the

@@ -191,9 +191,19 @@ _OWN_METHOD_REVIEW = re.compile(
 _SYSTEMATIC_RULES = (2, 3)
 
 
+# An economic evaluation (cost-effectiveness, cost-utility...) estimates costs from others' effect
+# data; its title says so. One run alongside a trial says "trial" and is left to the text.
+_ECONOMIC_TITLE = re.compile(r"\bcost[- ](?:effectiveness|utility|benefit|minimi[sz]ation|consequence)\b|"
+                             r"\beconomic (?:evaluation|analysis|assessment)\b|\bpharmaco-?economic", re.I)
+
+
 def _declared_review(title: str, text: str) -> DesignCall | None:
-    """A narrative or systematic review declared by its title, or None."""
-    if not title or not _REVIEW_TITLE.search(title) or _OWN_METHOD_REVIEW.search(title):
+    """A narrative or systematic review (or an economic evaluation) declared by its title, or None."""
+    if not title or _OWN_METHOD_REVIEW.search(title):
+        return None
+    if _ECONOMIC_TITLE.search(title) and not _REVIEW_TITLE.search(title):
+        return DesignCall("other", "title", 0.7)
+    if not _REVIEW_TITLE.search(title):
         return None
     in_title = _pre_rules(title)
     if in_title is not None:
