@@ -127,6 +127,7 @@ def _trial(i: int, title: str, methods: str, results: str, conclusions: str) -> 
      ("coronary heart disease",)),
     ("Does aspirin cause gastrointestinal bleeding?", ("gastrointestinal bleeding",)),
     ("Is omeprazole effective for reflux oesophagitis?", ()),
+    ("Do proton pump inhibitors heal erosive esophagitis better than H2-receptor antagonists?", ()),
 ])
 def test_what_is_treated_is_the_population_what_is_prevented_or_caused_is_the_outcome(question, outcomes):
     assert parse_question(question).outcomes == outcomes

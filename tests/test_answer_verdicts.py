@@ -295,3 +295,35 @@ def test_an_inverted_mesh_heading_keeps_its_population(tmp_path):
         assert answer.references[0].id == "pmid:9000040"
     finally:
         store.close()
+
+
+# Risk of bias from unblinded trials is judged by the trials that carry the weight, and not at
+# all for death (Cochrane Handbook: blinding protects subjective outcomes).
+BLINDING_TRIALS = [
+    _rct(60, "Captopril after acute myocardial infarction: a large open randomised trial",
+         "In this open-label trial 4200 patients with acute myocardial infarction were randomised to captopril "
+         "or no captopril.",
+         "Captopril significantly reduced mortality and improved symptoms of heart failure.",
+         "Captopril reduces mortality and symptoms after acute myocardial infarction."),
+    _rct(61, "Captopril after acute myocardial infarction: a small double-blind trial",
+         "In this double-blind trial 120 patients with acute myocardial infarction were randomised to captopril "
+         "or placebo.",
+         "Captopril significantly reduced mortality and improved symptoms of heart failure.",
+         "Captopril reduces mortality and symptoms after acute myocardial infarction."),
+    _rct(62, "Captopril after acute myocardial infarction: a second double-blind trial",
+         "In this double-blind trial 130 patients with acute myocardial infarction were randomised to captopril "
+         "or placebo.",
+         "Captopril significantly reduced mortality and improved symptoms of heart failure.",
+         "Captopril reduces mortality and symptoms after acute myocardial infarction."),
+]
+
+
+def test_blinding_is_judged_by_participants_and_not_for_death(tmp_path):
+    store, _ = build_store(BLINDING_TRIALS, tmp_path / "b.db")
+    try:
+        symptoms = ask(store, "Does captopril improve symptoms after acute myocardial infarction?")
+        death = ask(store, "Does captopril reduce mortality after acute myocardial infarction?")
+        assert any(r.startswith("Risk of bias: most trials do not report blinding") for r in symptoms.verdict.reasons)
+        assert not any(r.startswith("Risk of bias") for r in death.verdict.reasons)
+    finally:
+        store.close()

@@ -142,7 +142,8 @@ def question_type(question: str) -> str:
     return "summary"
 
 
-_TRAIL = re.compile(r"(?:\s+(?:more|less|as|so|any|at all|also|still|really|the|a|an))+$", re.I)
+_TRAIL = re.compile(r"(?:\s+(?:more|less|as|so|any|at all|also|still|really|the|a|an|better|worse|faster|sooner))+$",
+                    re.I)
 
 
 def _clean(phrase: str) -> str:
@@ -235,8 +236,9 @@ def parse_question(question: str) -> Query:
     # "Does X prevent coronary heart disease in women?": what is prevented or caused is the
     # outcome, though it is a disease; what is treated or helped is the population.
     event = bool(pivot and _EVENT_VERBS.fullmatch(pivot.group(0).lower()))
-    outcomes = [o for o in outcome if (event or (o not in vocab_forms and not any(_same(o, c) for c in conditions)))
-                and not any(f" {f} " in f" {o} " for f in asked_forms) and not _qualified(o, cond_forms)]
+    outcomes = [o for o in outcome if not any(f" {f} " in f" {o} " for f in asked_forms)
+                and (event or (o not in vocab_forms and not any(_same(o, c) for c in conditions)
+                               and not _a_kind_of(o, cond_forms)))]
     harm = bool(comparators) and bool(_HARM_ASK.search(question))
     if harm:
         # The harm compared is the outcome, even when the vocabulary knows it as a condition (it
@@ -279,21 +281,11 @@ def _intent(question: str, matches, comparators: list[str]) -> str:
 
 
 _EVENT_VERBS = re.compile(r"prevents?|causes?|induces?|protects?")
-# Words that qualify a disease's stage, activity or course: "active Crohn's disease" names the
-# population, where "heart failure hospitalisation" names an outcome.
-_QUALIFIERS = frozenset("active severe mild moderate moderately chronic acute refractory recurrent relapsing early "
-                        "advanced persistent resistant stable uncontrolled established newly diagnosed untreated "
-                        "treatment-resistant mild-to-moderate moderate-to-severe".split())
-
-
-def _qualified(phrase: str, condition_forms: list[str]) -> bool:
-    """A condition named with qualifiers only ("active crohn's disease")."""
-    for form in condition_forms:
-        if f" {form} " in f" {phrase} ":
-            rest = f" {phrase} ".replace(f" {form} ", " ").split()
-            if rest and all(t in _QUALIFIERS for t in rest):
-                return True
-    return False
+def _a_kind_of(phrase: str, condition_forms: list[str]) -> bool:
+    """A phrase ending with a condition's name names a kind of it ("active crohn's disease",
+    "erosive esophagitis"): English puts a noun phrase's head last, so "heart failure
+    hospitalisation" is a hospitalisation, an outcome."""
+    return any(phrase.endswith(" " + form) for form in condition_forms)
 
 
 def _same(a: str, b: str) -> bool:

@@ -170,9 +170,13 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         reasons.append("Risk of bias: the evidence rests on uncontrolled case reports or case series.")
     trials = [s for s in body if s.design == "rct"]
     unblinded = [s for s in trials if not _BLINDED.search(s.record.text())]
-    if randomised and trials and len(unblinded) * 2 > len(trials) and "meta_analysis" not in designs:
+    # Judged by the trials that carry the weight (GRADE 5.2.1): their participants when known.
+    sized = [s for s in trials if s.n]
+    share = (sum(s.n for s in unblinded if s.n) / sum(s.n for s in sized)) if sized else \
+        len(unblinded) / max(len(trials), 1)
+    if randomised and trials and share > 0.5 and "meta_analysis" not in designs and not _objective(query):
         # Cochrane risk-of-bias tool (Higgins et al., BMJ 2011): unblinded participants and
-        # assessors bias subjective outcomes; GRADE 5.2.1 rates such a body down.
+        # assessors bias subjective outcomes, not death; GRADE 5.2.1 rates such a body down.
         level += 1
         reasons.append("Risk of bias: most trials do not report blinding of participants or assessors.")
     direction = direction_of(body)
@@ -228,6 +232,14 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
     p_yes = yes_probability(query, body, scored) if query.question_type == "yesno" else None
     return Verdict(direction, certainty, tuple(reasons), _answer(direction, p_yes, treatment, equiv), p_yes,
                    tuple(s.record.id for s in body[:MAX_BASIS]))
+
+
+_OBJECTIVE = re.compile(r"\b(?:mortality|death|deaths|survival|dying|died)\b", re.I)
+
+
+def _objective(query: Query) -> bool:
+    """The question asks about death, an outcome no one's knowledge of the arm can bias."""
+    return any(_OBJECTIVE.search(o) for o in query.outcomes) or bool(_OBJECTIVE.search(query.question))
 
 
 def _intent_indirectness(query: Query, decided: list[Study]) -> str:
