@@ -192,6 +192,10 @@ def test_sample_size_real_sentences(sentence, n, span):
                  "included one dose of buprenorphine.", 55, id="included-one-dose"),
     pytest.param("The Norwegian Prescription Register supplied dispensing data covering 34 417 prescriptions "
                  "for 762 patients.", 762, id="prescriptions-for-patients"),
+    pytest.param("In a double-blind, prospective study at 40 sites, we randomly assigned adult outpatients to "
+                 "risperidone or haloperidol. Of the 397 patients who underwent randomization, data from 2 were "
+                 "excluded.", 397, id="sites-are-not-people"),
+    pytest.param("Sixty patients from 12 centres were then randomised.", 60, id="centres-are-not-people"),
 ])
 def test_sample_size_hyphenated_words_and_distractors(sentence, n):
     assert sample_size(sentence)[0] == n

@@ -116,7 +116,8 @@ _ACTION_RX = re.compile(
     r"\b(randomi[sz]ed|randomly (?:assigned|allocated)|enrolled|enrolling|recruited|recruiting|included|including|"
     r"involving|involved|comprising|comprised|studied|assigned|allocated)\s+(?:a total of\s+|totally\s+|"
     r"altogether\s+|overall\s+)?(" + _COUNT + r")\b" + _NOT_PEOPLE, re.I)
-_PASSIVE_RX = re.compile(r"(?<![\w.,])(" + _COUNT + r")\s+(?!(?:thirds?|half|quarters?|fifths?|of|per)\b)(?:[^\W\d][\w-]*,?\s+){0,8}?(?:were\s+|was\s+|and\s+)?"
+_PASSIVE_RX = re.compile(r"(?<![\w.,])(" + _COUNT + r")" + _NOT_PEOPLE +  # "at 40 sites, we randomly"
+                         r"\s+(?!(?:thirds?|half|quarters?|fifths?|of|per)\b)(?:[^\W\d][\w-]*,?\s+){0,8}?(?:were\s+|was\s+|and\s+)?"
                          r"(?:then\s+)?(?:randomi[sz]ed|randomly)\b"
                          # "52 randomised trials" counts trials, not people
                          r"(?!\s+(?:(?:controlled|clinical|placebo-controlled|double-blind)\s+)*(?:trials?|studies|RCTs?)\b)",
