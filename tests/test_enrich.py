@@ -194,7 +194,8 @@ def test_sample_size_real_sentences(sentence, n, span):
                  "for 762 patients.", 762, id="prescriptions-for-patients"),
     pytest.param("In a double-blind, prospective study at 40 sites, we randomly assigned adult outpatients to "
                  "risperidone or haloperidol. Of the 397 patients who underwent randomization, data from 2 were "
-                 "excluded.", 397, id="sites-are-not-people"),
+                 "excluded; data from all 30 patients from one site were excluded by the sponsor.", 397,
+                 id="sites-and-exclusions-are-not-the-sample"),
     pytest.param("Sixty patients from 12 centres were then randomised.", 60, id="centres-are-not-people"),
 ])
 def test_sample_size_hyphenated_words_and_distractors(sentence, n):

@@ -137,6 +137,8 @@ _SUBGROUP_BEFORE = re.compile(r"(?:\b(?:of whom|of these|of them|among(?: the| t
 _SUBGROUP_AFTER = re.compile(r"^\s*(?:[(\[]\s*\d+(?:[.\u00b7]\d+)?\s*%|;\s*\d+(?:[.\u00b7]\d+)?\s*%|"
                              r"(?:\w+\s+){0,3}?(?:per|in each|each) (?:group|arm)|(?:patients?\s+)?to (?:the )?\w+ (?:group|arm))",
                              re.I)
+# "data from all 30 patients from one site were excluded": those left out, "all" or not.
+_EXCLUDED_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,5}?(?:were|was) (?:excluded|withdrawn|lost|dropped)", re.I)
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,9 @@ def counts(sentence: str) -> list[Count]:
         if _EPIDEMIOLOGY.search(sentence[max(0, num_start - 30):num_start]):
             return  # "affects fewer than 200,000 people": prevalence, not the sample
         before, after = sentence[max(0, num_start - 25):num_start], sentence[num_end:num_end + 40]
-        if _TOTAL_CUE.search(before):
+        if _EXCLUDED_AFTER.search(after):
+            score -= 2
+        elif _TOTAL_CUE.search(before):
             score += 2
         elif _SUBGROUP_BEFORE.search(before) or _SUBGROUP_AFTER.search(after):
             score -= 2
