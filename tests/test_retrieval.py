@@ -233,3 +233,24 @@ def test_passage_vectors_score_a_record_by_its_best_passage(db_path):
         store.write_batch([], deletions=["p:1"])
         rep = ix.sync()
         assert rep.removed == 1 and len(ix) == 2 and "p:1" not in ix.search(qv, 3)
+
+
+def test_a_comparison_reaches_the_head_to_head_record_among_many_single_drug_trials(tmp_path):
+    """Fifteen olanzapine trials that repeat the drug and the condition outrank, on BM25 over those
+    two alone, the one record comparing olanzapine with haloperidol; the head-to-head pool finds it."""
+    many = [Record(id=f"pmid:55{i:04d}", title=f"Olanzapine in schizophrenia: trial {i}", pmid=f"55{i:04d}",
+                   sections=(Section("", "Olanzapine improved schizophrenia symptoms. Olanzapine was given to "
+                                         "patients with schizophrenia, and olanzapine was well tolerated in "
+                                         "schizophrenia."),)) for i in range(15)]
+    h2h = Record(id="pmid:5599999", title="A comparison of two antipsychotics in a psychotic disorder",
+                 pmid="5599999", sections=(Section("", "Patients with schizophrenia were randomised to olanzapine "
+                                                       "or haloperidol; relapse was less frequent with the first "
+                                                       "drug in a long follow-up of many outpatients."),))
+    store = Store(tmp_path / "h2h.db")
+    try:
+        ingest_items(store, [*many, h2h], IngestReport())
+        query = parse_question("Is olanzapine better than haloperidol for schizophrenia?")
+        found = [c.stored.record.id for c in retrieve(store, query, 10, mode="lexical")]
+        assert found[0] == "pmid:5599999"
+    finally:
+        store.close()

@@ -244,8 +244,16 @@ def _retrieve_lexical(store: Store, query: Query, limit: int, filt: SearchFilter
         return []
     scores: dict[str, float] = {}
     direct: set[str] = set()
-    for hit in store.search(strict, limit, filt):
+    # Records naming both arms and the asked outcome answer first (GRADE prefers direct,
+    # head-to-head evidence on the outcome asked): among a drug's many trials in a condition, BM25
+    # over the drug and the condition alone can rank every one of them below forty others.
+    focus = [x for x in (_any(f for c in query.comparators for f in query_forms(query, c) or [c]),
+                         _any(query.outcomes)) if x]
+    for hit in store.search(" AND ".join([strict, *focus]), limit, filt) if focus else ():
         scores[hit.record_id] = hit.score
+        direct.add(hit.record_id)
+    for hit in store.search(strict, limit, filt):
+        scores.setdefault(hit.record_id, hit.score)
         direct.add(hit.record_id)
     related = set(direct)
     near = related_expression(query)
