@@ -153,3 +153,17 @@ def test_normalise_equals_its_plain_form_on_mixed_text():
     samples += ["Low\u2013Dose  NALTREXONE 4\u00b75\u2009mg", "Plain ASCII, Mixed Case  text.", ""]
     for text in samples:
         assert normalise(text) == plain(text), repr(text)
+
+
+def test_remembered_numbers_and_token_sets_are_fresh_and_equal():
+    """numbers_in and token_set are read once per text: each call still gives what reading the
+    text gives, and a caller changing its set does not change the next caller's."""
+    from evidex.text import _numbers_in, token_set
+    text = "Pain fell from 6.5 to 4·5 in twenty-one of 1,200 patients (p = 0.03)."
+    first = numbers_in(text)
+    assert first == {"6.5", "4.5", "21", "20", "1", "1200", "0.03"}     # "twenty-one" is also 20 and 1
+    first.add("999")
+    assert numbers_in(text) == first - {"999"} and "999" not in _numbers_in(text)
+    _numbers_in.cache_clear()
+    assert numbers_in(text) == first - {"999"}
+    assert token_set(text) == set(tokens(text)) and isinstance(token_set(text), frozenset)

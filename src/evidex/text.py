@@ -160,6 +160,13 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(normalise(text))
 
 
+@lru_cache(maxsize=4096)
+def token_set(text: str) -> frozenset[str]:
+    """``set(tokens(text))``, read once per text: finding duplicate reports compares every title
+    with every other, and sentences are compared pairwise for repeated statements."""
+    return frozenset(tokens(text))
+
+
 # A number as it can appear in text: 4.5, 4·5, 1,200, −0.83, 37.8
 _NUMBER = re.compile(r"(?<![\w.])[-\u2212]?\d+(?:[.,\u00b7]\d+)*")
 
@@ -203,6 +210,13 @@ def numbers_in(text: str) -> set[str]:
     "4·5" and "4.5" are the same number; "1,200" is 1200; "two" is 2; a leading minus is
     dropped so that "-0.83" in a statement matches "0.83" written as "a decrease of 0.83".
     """
+    return set(_numbers_in(text))
+
+
+@lru_cache(maxsize=8192)
+def _numbers_in(text: str) -> frozenset[str]:
+    """``numbers_in``, read once per text: an answer checks the same cited passages for every
+    statement and table cell that cites them (about three reads per passage)."""
     found: set[str] = {_NUMBER_WORDS[m.group(1).lower()] for m in _NUMBER_WORD.finditer(text)}
     for m in _COMPOUND_WORD.finditer(text):   # "thirty-one" is 31
         found.add(str(int(_NUMBER_WORDS[m.group(1).lower()]) + int(_NUMBER_WORDS[m.group(2).lower()])))
@@ -217,7 +231,7 @@ def numbers_in(text: str) -> set[str]:
         for piece in raw.split(","):
             if piece:
                 found.add(_canon(piece))
-    return found
+    return frozenset(found)
 
 
 def _canon(num: str) -> str:

@@ -26,7 +26,7 @@ from ..query import QUESTION_STOPWORDS
 from ..query import Query
 from ..records import Passage
 from ..retrieve import STOPWORDS, Candidate, anchored, query_forms
-from ..text import contains_any, padded_tokens, tokens
+from ..text import contains_any, padded_tokens, token_set, tokens
 from ..vocab import expansions, find_terms
 from .roles import is_context, roles_of
 
@@ -330,7 +330,7 @@ def _same_trial(s: Study, t: Study, regs: set[str], t_regs: set[str]) -> bool:
         return True
     a, b = s.record, t.record
     authors = set(a.authors) & set(b.authors)
-    title, t_title = set(tokens(a.title)), set(tokens(b.title))
+    title, t_title = token_set(a.title), token_set(b.title)
     similar = len(title & t_title) / max(1, len(title | t_title)) >= 0.5
     if s.appraisal.n and s.appraisal.n == t.appraisal.n and s.appraisal.n > 1 and authors and similar:
         return True
