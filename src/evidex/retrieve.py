@@ -74,8 +74,8 @@ def anchored(query: Query) -> bool:
 
 def query_forms(query: Query, name: str) -> list[str]:
     """Every form of an asked intervention: synonyms, and the class members the library writes."""
-    extra = next((m for n, m in query.members if n == name), ())
-    return intervention_forms(name) + [m for m in extra if m not in intervention_forms(name)]
+    extra, forms = next((m for n, m in query.members if n == name), ()), intervention_forms(name)
+    return forms + [m for m in extra if m not in forms]      # forms read once, not once per member
 
 
 _GENERIC_WORDS = {"syndrome", "syndromes", "disease", "disorder", "disorders", "complex", "chronic", "type"}
