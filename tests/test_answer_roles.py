@@ -60,6 +60,8 @@ EDGES = [
     "Tolerability", "complication", "pregnancy", "overdose", "dependence", "interactions",
     "caution", "insufficient evidence", "anecdotal", "uncontrolled", "lack of", "further research",
     "more research", "larger trials", "limitations", "limited", "\u2013 5 mg", "x\u00b75 mg",
+    "na\u00efve response", "\u226550% reduction", "\u0663 mg daily", "\u0663\u0664 mg", "caf\u00e9 dosing", "\u00e9fficacy",
+    "r\u00e9duction in pain", "\u00b5-opioid receptor", "IL-1\u03b2 signalling", "\u00bd dose", "\u00b2 mg",
 ]
 
 
@@ -116,3 +118,12 @@ def test_every_alternative_of_a_cue_has_a_lead():
             sure = len(letters) - (body[len(letters):][:1] in ("?", "*", "{"))
             assert sure >= 2, (role, alt)
             assert role in roles._BY_LEAD.get(letters[:min(sure, 3)], ()), (role, alt)
+
+
+def test_the_folding_characters_are_all_there_are():
+    """Outside ASCII, only these characters match an ASCII letter under re.I: elsewhere a word's
+    first letters decide which cues can start there."""
+    import sys
+    letter = re.compile("[a-z]", re.I)
+    folds = {chr(c) for c in range(128, sys.maxunicode + 1) if letter.fullmatch(chr(c))}
+    assert folds == set(roles._FOLDS)

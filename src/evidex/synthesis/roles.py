@@ -73,7 +73,10 @@ for _role, _rx in _CUES.items():
     for _lead in sorted(set(_leads(_rx.pattern))):
         _BY_LEAD[_lead] = (*_BY_LEAD.get(_lead, ()), _role)
 _DIGIT_ROLES = ("clinical_use",)      # DOSE: an amount and its unit, from its first digit
-_DIGITS = frozenset("0123456789")
+# The characters outside ASCII that ``re.I`` matches with an ASCII letter ("\u017f" is "s", the
+# Kelvin sign "k"; test_answer_roles finds them all): beside one, the word's letters are not
+# its lead, so such a sentence is searched as before.
+_FOLDS = frozenset("\u0130\u0131\u017f\u212a")
 
 
 def cues_in(sentence: str) -> set[str]:
@@ -83,14 +86,14 @@ def cues_in(sentence: str) -> set[str]:
     Six searches of long alternations tried every alternative at every position of every
     candidate sentence (the largest cost of an answer); here a word's first three letters and
     first two pick the roles that can start there and only those are tried, anchored (``match``
-    at the word; its ``\b`` still sees the character before). Outside ASCII, lower-casing can
-    change lengths and ``re.I`` folds more ("\u017f" is "s"): such a sentence is searched as before."""
-    if not sentence.isascii():
+    at the word; its ``\b`` still sees the character before)."""
+    if not sentence.isascii() and not _FOLDS.isdisjoint(sentence):
         return {role for role, rx in _CUES.items() if rx.search(sentence)}
     found: set[str] = set()
-    for m in _HEAD.finditer(sentence.lower()):
-        head = m.group()
-        if head[0] in _DIGITS:
+    ascii_ = sentence.isascii()       # lower-cased at once: same length, same word starts
+    for m in _HEAD.finditer(sentence.lower() if ascii_ else sentence):
+        head = m.group() if ascii_ else m.group().lower()
+        if head[0].isdecimal():
             roles = _DIGIT_ROLES
         else:
             roles = _BY_LEAD.get(head, ()) + _BY_LEAD.get(head[:2], ())
