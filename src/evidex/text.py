@@ -241,8 +241,11 @@ def _canon(num: str) -> str:
     return f"{whole}.{frac}" if frac else whole
 
 
+@lru_cache(maxsize=2048)
 def padded_tokens(text: str) -> str:
-    """``text``'s tokens joined by spaces, with a space at each end: what ``contains_any`` reads."""
+    """``text``'s tokens joined by spaces, with a space at each end: what ``contains_any`` reads.
+    Remembered: an answer reads a record's whole text this way in retrieval and up to three
+    times more for its relevance (studied, population, comparator)."""
     return " " + " ".join(tokens(text)) + " "
 
 
