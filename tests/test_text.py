@@ -167,3 +167,28 @@ def test_remembered_numbers_and_token_sets_are_fresh_and_equal():
     _numbers_in.cache_clear()
     assert numbers_in(text) == first - {"999"}
     assert token_set(text) == set(tokens(text)) and isinstance(token_set(text), frozenset)
+
+
+def test_contains_any_equals_its_stem_pattern():
+    """contains_any reads a form's dropped endings as four plain strings: the same answers as the
+    pattern `` {stem}(?:e|s|es)? `` searched in the padded tokens (the rule before, kept here)."""
+    import random
+    import re
+
+    from evidex.text import contains_any, padded_tokens
+
+    def reference(padded: str, forms: list[str]) -> bool:
+        for f in forms:
+            phrase = " ".join(tokens(f))
+            stem = re.compile(rf" {re.escape(phrase.rstrip('se'))}(?:e|s|es)? ") if len(phrase) > 3 else None
+            if phrase and (f" {phrase} " in padded or (stem is not None and stem.search(padded))):
+                return True
+        return False
+
+    rnd = random.Random(5)
+    words = ["statin", "statins", "statine", "lansoprazol", "lansoprazole", "es", "s", "se", "sese", "ses", "cases",
+             "case", "pain", "pains", "low", "dose", "low-dose", "naltrexone", "5", "5s", "e", "ssss", "a.b", "it's"]
+    for _ in range(4000):
+        padded = padded_tokens(" ".join(rnd.choice(words) for _ in range(rnd.randint(0, 8))))
+        forms = [" ".join(rnd.choice(words) for _ in range(rnd.randint(1, 2))) for _ in range(rnd.randint(1, 3))]
+        assert contains_any(padded, forms) == reference(padded, forms), (padded, forms)
