@@ -127,3 +127,29 @@ def test_the_folding_characters_are_all_there_are():
     letter = re.compile("[a-z]", re.I)
     folds = {chr(c) for c in range(128, sys.maxunicode + 1) if letter.fullmatch(chr(c))}
     assert folds == set(roles._FOLDS)
+
+
+def test_a_study_carries_answer_roles_unless_it_is_background(tmp_path):
+    """build_studies reads the answer roles of a relevant study's every sentence (what the
+    answer's sections quote from) and none for a study found to be background (never quoted);
+    one that an open question's topical cut demotes later keeps the roles it was given."""
+    from evidex.load import ingest_paths
+    from evidex.query import parse_question
+    from evidex.retrieve import resolve, retrieve
+    from evidex.store import Store
+    from evidex.synthesis.evidence import build_studies
+
+    with Store(tmp_path / "t.db") as store:
+        ingest_paths(store, [need_data("cohen2006", "Triptans.csv")], embed=False)
+        unread = read = 0
+        for q in ("Is propranolol effective for migraine?", "Is naproxen effective for migraine?"):
+            query = resolve(store, parse_question(q))
+            for s in build_studies(query, retrieve(store, query, mode="lexical")):
+                full = {p.seq: frozenset(reference_roles_of(p.text, p.section)) for p in s.passages}
+                if s.relevance == "background":
+                    assert s.roles in ({}, full), s.record.id
+                    unread += s.roles == {}
+                else:
+                    assert s.roles == full, s.record.id
+                    read += 1
+        assert unread and read

@@ -371,8 +371,9 @@ def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
     texts = [p.text for _, _, passages in prepared for p in passages]
     every = iter(stance_model.passage_stances(query.question, texts) if texts else [])
     for c, sroles, passages in prepared:
-        roles = {p.seq: frozenset(roles_of(p.text, p.section)) for p in c.passages}
         relevance, differs = _relevance(query, c, sroles)
+        # A background study is never quoted (nor made relevant later): its answer roles go unread.
+        roles = {p.seq: frozenset(roles_of(p.text, p.section)) for p in c.passages} if relevance != "background" else {}
         stances = [next(every) for _ in passages]
         findings = tuple(Finding(p, s.yes, s.no, s.neither) for p, s in zip(passages, stances))
         out.append(Study(c, _direction(query, findings), roles, relevance, differs, findings,
