@@ -131,7 +131,7 @@ def test_the_folding_characters_are_all_there_are():
 
 def test_a_study_carries_answer_roles_unless_it_is_background(tmp_path):
     """build_studies reads the answer roles of a relevant study's every sentence (what the
-    answer's sections quote from) and none for a study found to be background (never quoted);
+    answer's sections quote from) and none, nor stances, for a study found to be background;
     one that an open question's topical cut demotes later keeps the roles it was given."""
     from evidex.load import ingest_paths
     from evidex.query import parse_question
@@ -148,6 +148,7 @@ def test_a_study_carries_answer_roles_unless_it_is_background(tmp_path):
                 full = {p.seq: frozenset(reference_roles_of(p.text, p.section)) for p in s.passages}
                 if s.relevance == "background":
                     assert s.roles in ({}, full), s.record.id
+                    assert s.roles or not s.findings, s.record.id        # its stances go unread too
                     unread += s.roles == {}
                 else:
                     assert s.roles == full, s.record.id

@@ -366,13 +366,13 @@ def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
     prepared = []
     for c in candidates:
         sroles = abstract_roles(c)
-        prepared.append((c, sroles, _findings(query, c, sroles)))
-    # One stance call for every study's findings: a batched reader (the encoder) pads and runs them together.
-    texts = [p.text for _, _, passages in prepared for p in passages]
-    every = iter(stance_model.passage_stances(query.question, texts) if texts else [])
-    for c, sroles, passages in prepared:
+        # A background study (never quoted nor weighed; it stays so) needs no stances nor answer roles.
         relevance, differs = _relevance(query, c, sroles)
-        # A background study is never quoted (nor made relevant later): its answer roles go unread.
+        prepared.append((c, sroles, relevance, differs, _findings(query, c, sroles) if relevance != "background" else []))
+    # One stance call for every study's findings: a batched reader (the encoder) pads and runs them together.
+    texts = [p.text for *_, passages in prepared for p in passages]
+    every = iter(stance_model.passage_stances(query.question, texts) if texts else [])
+    for c, sroles, relevance, differs, passages in prepared:
         roles = {p.seq: frozenset(roles_of(p.text, p.section)) for p in c.passages} if relevance != "background" else {}
         stances = [next(every) for _ in passages]
         findings = tuple(Finding(p, s.yes, s.no, s.neither) for p, s in zip(passages, stances))
