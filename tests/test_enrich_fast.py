@@ -198,3 +198,13 @@ def test_joined_spans_equal_splitting_the_joined_text(records):
         want = list(sentence_spans(" ".join(texts)))
         assert joined_sentence_spans(texts) == want, texts
         assert joined_spans(texts) == want, texts
+
+
+def test_remembered_sentence_direction_equals_a_fresh_read():
+    """sentence_direction is read once per sentence: the remembered answer is the fresh one."""
+    from evidex.enrich.direction import sentence_direction
+    sentences = ["Pain was significantly reduced with drug A.", "There was no significant difference in pain.",
+                 "Symptoms worsened in the treated group.", "Patients were randomised.", "Na\u00efve patients improved."]
+    for s in sentences * 2:
+        assert sentence_direction(s) == sentence_direction.__wrapped__(s)
+    assert sentence_direction.cache_info().hits >= len(sentences)

@@ -141,3 +141,18 @@ def test_split_margins_equal_the_whole_pair_features():
             feats = stance.pair_features(form, p)
             assert pol == pytest.approx(m.polarity.margin(feats), abs=1e-9)
             assert rel == pytest.approx(1 / (1 + math.exp(-m.relevance.margin(feats))), abs=1e-9)
+
+
+def test_remembered_pair_margins_follow_the_model():
+    """A (question, passage) pair's margins are read once and remembered; changing the model
+    (use_model_file) forgets them, so a second read still equals the model on pair_features."""
+    from evidex.enrich import stance
+    form = question_form(Q)
+    for _ in range(2):
+        stance.use_model_file(None)
+        m = stance._model()
+        for (pol, rel), p in zip(stance._margins(form, [POSITIVE, NULL, POSITIVE]), [POSITIVE, NULL, POSITIVE]):
+            feats = stance.pair_features(form, p)
+            assert pol == pytest.approx(m.polarity.margin(feats), abs=1e-9)
+            assert rel == pytest.approx(1 / (1 + math.exp(-m.relevance.margin(feats))), abs=1e-9)
+    assert stance._pair_margins.cache_info().hits >= 1

@@ -153,3 +153,42 @@ def test_normalise_equals_its_plain_form_on_mixed_text():
     samples += ["Low\u2013Dose  NALTREXONE 4\u00b75\u2009mg", "Plain ASCII, Mixed Case  text.", ""]
     for text in samples:
         assert normalise(text) == plain(text), repr(text)
+
+
+def test_remembered_numbers_and_token_sets_are_fresh_and_equal():
+    """numbers_in and token_set are read once per text: each call still gives what reading the
+    text gives, and a caller changing its set does not change the next caller's."""
+    from evidex.text import _numbers_in, token_set
+    text = "Pain fell from 6.5 to 4·5 in twenty-one of 1,200 patients (p = 0.03)."
+    first = numbers_in(text)
+    assert first == {"6.5", "4.5", "21", "20", "1", "1200", "0.03"}     # "twenty-one" is also 20 and 1
+    first.add("999")
+    assert numbers_in(text) == first - {"999"} and "999" not in _numbers_in(text)
+    _numbers_in.cache_clear()
+    assert numbers_in(text) == first - {"999"}
+    assert token_set(text) == set(tokens(text)) and isinstance(token_set(text), frozenset)
+
+
+def test_contains_any_equals_its_stem_pattern():
+    """contains_any reads a form's dropped endings as four plain strings: the same answers as the
+    pattern `` {stem}(?:e|s|es)? `` searched in the padded tokens (the rule before, kept here)."""
+    import random
+    import re
+
+    from evidex.text import contains_any, padded_tokens
+
+    def reference(padded: str, forms: list[str]) -> bool:
+        for f in forms:
+            phrase = " ".join(tokens(f))
+            stem = re.compile(rf" {re.escape(phrase.rstrip('se'))}(?:e|s|es)? ") if len(phrase) > 3 else None
+            if phrase and (f" {phrase} " in padded or (stem is not None and stem.search(padded))):
+                return True
+        return False
+
+    rnd = random.Random(5)
+    words = ["statin", "statins", "statine", "lansoprazol", "lansoprazole", "es", "s", "se", "sese", "ses", "cases",
+             "case", "pain", "pains", "low", "dose", "low-dose", "naltrexone", "5", "5s", "e", "ssss", "a.b", "it's"]
+    for _ in range(4000):
+        padded = padded_tokens(" ".join(rnd.choice(words) for _ in range(rnd.randint(0, 8))))
+        forms = [" ".join(rnd.choice(words) for _ in range(rnd.randint(1, 2))) for _ in range(rnd.randint(1, 3))]
+        assert contains_any(padded, forms) == reference(padded, forms), (padded, forms)

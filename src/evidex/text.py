@@ -160,6 +160,13 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(normalise(text))
 
 
+@lru_cache(maxsize=4096)
+def token_set(text: str) -> frozenset[str]:
+    """``set(tokens(text))``, read once per text: finding duplicate reports compares every title
+    with every other, and sentences are compared pairwise for repeated statements."""
+    return frozenset(tokens(text))
+
+
 # A number as it can appear in text: 4.5, 4·5, 1,200, −0.83, 37.8
 _NUMBER = re.compile(r"(?<![\w.])[-\u2212]?\d+(?:[.,\u00b7]\d+)*")
 
@@ -203,6 +210,13 @@ def numbers_in(text: str) -> set[str]:
     "4·5" and "4.5" are the same number; "1,200" is 1200; "two" is 2; a leading minus is
     dropped so that "-0.83" in a statement matches "0.83" written as "a decrease of 0.83".
     """
+    return set(_numbers_in(text))
+
+
+@lru_cache(maxsize=8192)
+def _numbers_in(text: str) -> frozenset[str]:
+    """``numbers_in``, read once per text: an answer checks the same cited passages for every
+    statement and table cell that cites them (about three reads per passage)."""
     found: set[str] = {_NUMBER_WORDS[m.group(1).lower()] for m in _NUMBER_WORD.finditer(text)}
     for m in _COMPOUND_WORD.finditer(text):   # "thirty-one" is 31
         found.add(str(int(_NUMBER_WORDS[m.group(1).lower()]) + int(_NUMBER_WORDS[m.group(2).lower()])))
@@ -217,7 +231,7 @@ def numbers_in(text: str) -> set[str]:
         for piece in raw.split(","):
             if piece:
                 found.add(_canon(piece))
-    return found
+    return frozenset(found)
 
 
 def _canon(num: str) -> str:
@@ -227,8 +241,11 @@ def _canon(num: str) -> str:
     return f"{whole}.{frac}" if frac else whole
 
 
+@lru_cache(maxsize=2048)
 def padded_tokens(text: str) -> str:
-    """``text``'s tokens joined by spaces, with a space at each end: what ``contains_any`` reads."""
+    """``text``'s tokens joined by spaces, with a space at each end: what ``contains_any`` reads.
+    Remembered: an answer reads a record's whole text this way in retrieval and up to three
+    times more for its relevance (studied, population, comparator)."""
     return " " + " ".join(tokens(text)) + " "
 
 
@@ -237,17 +254,20 @@ def contains_any(padded_tokens: str, forms: list[str]) -> bool:
     endings a stemmer drops ("statin" finds "statins", the indexed term "lansoprazol" finds
     "lansoprazole")."""
     for f in forms:
-        phrase, stem = _phrase_forms(f)
-        if phrase and (f" {phrase} " in padded_tokens or (stem is not None and stem.search(padded_tokens))):
+        phrase, endings = _phrase_forms(f)
+        if phrase and (f" {phrase} " in padded_tokens or any(e in padded_tokens for e in endings)):
             return True
     return False
 
 
 @lru_cache(maxsize=8192)
-def _phrase_forms(form: str) -> tuple[str, re.Pattern[str] | None]:
-    """A form's token phrase and, past three letters, its pattern with a dropped ending (read
-    once per form: an answer tests the same few forms against hundreds of records)."""
+def _phrase_forms(form: str) -> tuple[str, tuple[str, ...]]:
+    """A form's token phrase and, past three letters, the phrase with each ending a stemmer drops
+    (" statin ", " statine ", " statins ", " statines "; read once per form: an answer tests the
+    same few forms against hundreds of records). Plain strings: the pattern they spell,
+    `` {stem}(?:e|s|es)? ``, was compiled for every new form, some 900 in 40 answers."""
     phrase = " ".join(tokens(form))
     if len(phrase) <= 3:
-        return phrase, None
-    return phrase, re.compile(rf" {re.escape(phrase.rstrip('se'))}(?:e|s|es)? ")
+        return phrase, ()
+    stem = phrase.rstrip("se")
+    return phrase, tuple(f" {stem}{end} " for end in ("", "e", "s", "es"))

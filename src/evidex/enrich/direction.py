@@ -7,6 +7,7 @@ improvement within both arms.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .split import contains_any
 
@@ -58,7 +59,10 @@ def _may(rx: re.Pattern[str], cues: tuple[str, ...], sentence: str, low: str | N
     return rx.search(sentence) is not None
 
 
+@lru_cache(maxsize=8192)
 def sentence_direction(sentence: str) -> str:
+    """favours | no_difference | against | unclear for one sentence. Remembered: an answer reads
+    a findings sentence for its stance features, its study's direction and its key passage."""
     low = sentence.lower() if sentence.isascii() else None
     if _may(_NULL, _NULL_CUES, sentence, low):
         return "no_difference"

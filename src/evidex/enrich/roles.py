@@ -80,11 +80,13 @@ def classify_sentences(sentences: list[str]) -> list[tuple[str, float]]:
 _SPLIT = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1024)
 def sentence_roles(record: Record, use_model: bool = True) -> tuple[str, ...]:
     """One role per abstract sentence, in ``passages_of`` order (title excluded).
 
     Labelled sections give their role to every sentence; unlabelled ones use the model
-    (or get "" with ``use_model=False``, the cheap path).
+    (or get "" with ``use_model=False``, the cheap path). Remembered per record: an answer
+    reads an unlabelled abstract's roles for its study and again for its evidence-table row.
     """
     out: list[str] = []
     pending: list[str] = []

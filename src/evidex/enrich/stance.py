@@ -100,6 +100,7 @@ def use_model_file(*paths: Path | str | None) -> None:
         _FORCED = "encoder" if _ENCODER_FILE else "linear"
     _model.cache_clear()
     _passage_margins.cache_clear()
+    _pair_margins.cache_clear()
     reader.cache_clear()
 
 
@@ -176,17 +177,21 @@ def _passage_margins(passage: str) -> tuple[float, float]:
     return m.polarity.margin(feats), m.relevance.margin(feats)
 
 
+@lru_cache(maxsize=32_768)
+def _pair_margins(form: QuestionForm, passage: str) -> tuple[float, float]:
+    """(polarity margin towards the positive form, relevance probability) of one pair. An answer
+    reads each study's findings twice for one question (their stances, then the study's own
+    P(yes)), so a pair is read once and remembered. Cleared with the model (``use_model_file``)."""
+    m = _model()
+    p0, r0 = _passage_margins(passage)
+    qf = question_features(form, passage_side(passage))     # names apart from the passage's own
+    pol, rel = m.polarity.weights.get, m.relevance.weights.get
+    return p0 + sum(pol(f, 0.0) for f in qf), _sigmoid(r0 + sum(rel(f, 0.0) for f in qf))
+
+
 def _margins(form: QuestionForm, passages: list[str]) -> list[tuple[float, float]]:
     """(polarity margin towards the positive form, relevance probability) per passage."""
-    m = _model()
-    pol, rel = m.polarity.weights.get, m.relevance.weights.get
-    out = []
-    for text in passages:
-        text = text or ""
-        p0, r0 = _passage_margins(text)
-        qf = question_features(form, passage_side(text))     # names apart from the passage's own
-        out.append((p0 + sum(pol(f, 0.0) for f in qf), _sigmoid(r0 + sum(rel(f, 0.0) for f in qf))))
-    return out
+    return [_pair_margins(form, text or "") for text in passages]
 
 
 def passage_stances(question: str, passages: list[str]) -> list[Stance]:

@@ -179,6 +179,13 @@ def _asked(form: QuestionForm) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(feats), frozenset(a + "_" + b for a, b in zip(qt, qt[1:]) if a in q or b in q)
 
 
+@lru_cache(maxsize=256)
+def _opposites(form: QuestionForm) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The question's words that have an opposite, with their opposites: read once per question,
+    not for each of the hundreds of passages an answer reads."""
+    return tuple((t, frozenset(_ANTONYMS[t])) for t in form.words if t in _ANTONYMS)
+
+
 def question_features(form: QuestionForm, side: PassageSide) -> set[str]:
     """The features that tie the passage to the question (overlap, look-alikes, opposites...)."""
     feats: set[str] = set()
@@ -194,7 +201,7 @@ def question_features(form: QuestionForm, side: PassageSide) -> set[str]:
         if side.contrasts(set(q - shared)):
             feats.add("lookalike")
             feats.add("lookalike&" + ov)
-        if any(_ANTONYMS.get(t, set()) & tokset for t in form.words if t not in tokset):
+        if any(opposite & tokset for t, opposite in _opposites(form) if t not in tokset):
             feats.add("antonym")
             feats.add("antonym&" + ov)
         if shared & side.neg_scope:

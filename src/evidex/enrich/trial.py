@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from ..records import Passage, Record
 from ..text import numbers_in
@@ -172,16 +172,17 @@ def _comparison(sentence: str) -> tuple[str, ...] | None:
 def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
                          hint: str) -> tuple[tuple[Fact, ...], Fact | None]:
     candidates = ([title] if title else []) + list(body)
+    arms_in = cache(_arms_in)      # the sentences before the allocation are read twice (not changed)
     # A title's "A vs B" may leave out the control arm the methods' allocation names
     # ("randomized to A, B, or placebo"): CONSORT item 5 asks for every group, so that
     # sentence is read first when only it names a control.
-    allocation = next((p for p in body if len(_arms_in(p.text)) >= 2), None)
-    if title is not None and allocation is not None and any(_CONTROL.search(a) for a in _arms_in(allocation.text)) \
+    allocation = next((p for p in body if len(arms_in(p.text)) >= 2), None)
+    if title is not None and allocation is not None and any(_CONTROL.search(a) for a in arms_in(allocation.text)) \
             and not _CONTROL.search(title.text):
         candidates = [allocation, *candidates]
     fallback = None
     for p in candidates:
-        arms = _arms_in(p.text)
+        arms = arms_in(p.text)
         pair = _comparison(p.text) if len(arms) < 2 else None
         if pair and pair[0]:
             arms = list(pair)

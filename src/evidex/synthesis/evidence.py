@@ -26,7 +26,7 @@ from ..query import QUESTION_STOPWORDS
 from ..query import Query
 from ..records import Passage
 from ..retrieve import STOPWORDS, Candidate, anchored, query_forms
-from ..text import contains_any, padded_tokens, tokens
+from ..text import contains_any, padded_tokens, token_set, tokens
 from ..vocab import expansions, find_terms
 from .roles import is_context, roles_of
 
@@ -330,7 +330,7 @@ def _same_trial(s: Study, t: Study, regs: set[str], t_regs: set[str]) -> bool:
         return True
     a, b = s.record, t.record
     authors = set(a.authors) & set(b.authors)
-    title, t_title = set(tokens(a.title)), set(tokens(b.title))
+    title, t_title = token_set(a.title), token_set(b.title)
     similar = len(title & t_title) / max(1, len(title | t_title)) >= 0.5
     if s.appraisal.n and s.appraisal.n == t.appraisal.n and s.appraisal.n > 1 and authors and similar:
         return True
@@ -366,13 +366,14 @@ def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
     prepared = []
     for c in candidates:
         sroles = abstract_roles(c)
-        prepared.append((c, sroles, _findings(query, c, sroles)))
-    # One stance call for every study's findings: a batched reader (the encoder) pads and runs them together.
-    texts = [p.text for _, _, passages in prepared for p in passages]
-    every = iter(stance_model.passage_stances(query.question, texts) if texts else [])
-    for c, sroles, passages in prepared:
-        roles = {p.seq: frozenset(roles_of(p.text, p.section)) for p in c.passages}
+        # A background study (never quoted nor weighed; it stays so) needs no stances nor answer roles.
         relevance, differs = _relevance(query, c, sroles)
+        prepared.append((c, sroles, relevance, differs, _findings(query, c, sroles) if relevance != "background" else []))
+    # One stance call for every study's findings: a batched reader (the encoder) pads and runs them together.
+    texts = [p.text for *_, passages in prepared for p in passages]
+    every = iter(stance_model.passage_stances(query.question, texts) if texts else [])
+    for c, sroles, relevance, differs, passages in prepared:
+        roles = {p.seq: frozenset(roles_of(p.text, p.section)) for p in c.passages} if relevance != "background" else {}
         stances = [next(every) for _ in passages]
         findings = tuple(Finding(p, s.yes, s.no, s.neither) for p, s in zip(passages, stances))
         out.append(Study(c, _direction(query, findings), roles, relevance, differs, findings,

@@ -53,8 +53,58 @@ def is_context(section: str) -> bool:
     return any(s.startswith(k) for k in _CONTEXT_SECTIONS)
 
 
+def _leads(pattern: str) -> list[str]:
+    """The first letters every alternative of a cue pattern begins with: of each run of letters
+    written right after "(?:" or "|", its first three, or two when the third is optional or
+    missing ("vs\\.?", "at night"). A cue can match only at a word that starts with a lead (the
+    dose pattern starts at a digit instead). Inner groups ("(?:s|ed|ade|ing)") add leads too,
+    which only adds words to try; test_answer_roles checks that every alternative has one."""
+    out = []
+    for letters, after in re.findall(r"(?:\(\?:|\|)([a-z]+)(?=(.?))", pattern):
+        sure = len(letters) - (after in ("?", "*", "{"))
+        if sure >= 2:
+            out.append(letters[:min(sure, 3)])
+    return out
+
+
+_HEAD = re.compile(r"\b\w{1,3}")
+_BY_LEAD: dict[str, tuple[str, ...]] = {}
+for _role, _rx in _CUES.items():
+    for _lead in sorted(set(_leads(_rx.pattern))):
+        _BY_LEAD[_lead] = (*_BY_LEAD.get(_lead, ()), _role)
+_DIGIT_ROLES = ("clinical_use",)      # DOSE: an amount and its unit, from its first digit
+# The characters outside ASCII that ``re.I`` matches with an ASCII letter ("\u017f" is "s", the
+# Kelvin sign "k"; test_answer_roles finds them all): beside one, the word's letters are not
+# its lead, so such a sentence is searched as before.
+_FOLDS = frozenset("\u0130\u0131\u017f\u212a")
+
+
+def cues_in(sentence: str) -> set[str]:
+    """The roles whose cue pattern matches the sentence: ``{r for r, rx in _CUES.items() if
+    rx.search(sentence)}``, tried only at the words that can start a cue.
+
+    Six searches of long alternations tried every alternative at every position of every
+    candidate sentence (the largest cost of an answer); here a word's first three letters and
+    first two pick the roles that can start there and only those are tried, anchored (``match``
+    at the word; its ``\b`` still sees the character before)."""
+    if not sentence.isascii() and not _FOLDS.isdisjoint(sentence):
+        return {role for role, rx in _CUES.items() if rx.search(sentence)}
+    found: set[str] = set()
+    ascii_ = sentence.isascii()       # lower-cased at once: same length, same word starts
+    for m in _HEAD.finditer(sentence.lower() if ascii_ else sentence):
+        head = m.group() if ascii_ else m.group().lower()
+        if head[0].isdecimal():
+            roles = _DIGIT_ROLES
+        else:
+            roles = _BY_LEAD.get(head, ()) + _BY_LEAD.get(head[:2], ())
+        for role in roles:
+            if role not in found and _CUES[role].match(sentence, m.start()):
+                found.add(role)
+    return found
+
+
 def roles_of(sentence: str, section: str = "") -> set[str]:
-    found = {role for role, rx in _CUES.items() if rx.search(sentence)}
+    found = cues_in(sentence)
     if is_context(section):
         found -= {"efficacy", "safety", "comparison", "limitations"}
     hint = _SECTION_HINTS.get(section.upper())

@@ -15,7 +15,7 @@ import numpy as np
 from ..query import Query
 from ..records import Passage
 from ..retrieve import STOPWORDS
-from ..text import tokens
+from ..text import token_set, tokens
 from .evidence import Study
 
 # Role of a sentence in its abstract -> how much it can answer a question.
@@ -66,5 +66,5 @@ def score_studies(query: Query, studies: list[Study]) -> dict[str, list[Scored]]
 
 def same_statement(a: str, b: str) -> bool:
     """Two sentences that say the same thing (most of their words shared): one statement."""
-    ta, tb = set(tokens(a)), set(tokens(b))
+    ta, tb = token_set(a), token_set(b)
     return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= 0.6

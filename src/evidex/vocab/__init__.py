@@ -144,9 +144,16 @@ def lookup(term: str) -> Term | None:
 
 def expansions(canonical: str) -> list[str]:
     """Every surface form mapping to ``canonical`` (for query expansion), longest first."""
+    return list(_expansions(canonical))
+
+
+@lru_cache(maxsize=8192)
+def _expansions(canonical: str) -> tuple[str, ...]:
+    """``expansions``, read once per name (the vocabulary does not change in a process): an
+    answer asks for the asked names' forms for every candidate passage."""
     forms = set(_forms_by_canonical().get(canonical, ()))
     forms.add(canonical)
-    return sorted(forms, key=lambda f: (-len(f), f))
+    return tuple(sorted(forms, key=lambda f: (-len(f), f)))
 
 
 @lru_cache(maxsize=1)
