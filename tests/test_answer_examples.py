@@ -81,7 +81,8 @@ def test_dose_versus_dose_finding_is_not_a_null_placebo_trial(cohen):
     answer = _checked(ask(cohen, "Do proton pump inhibitors heal erosive esophagitis?"))
     assert answer.verdict.direction == "favours"
     assert answer.sections[0].key_points[0].text.startswith("Yes —")
-    from evidex.retrieve import resolve, retrieve
+    from evidex.resolve import resolve
+    from evidex.retrieve import retrieve
     from evidex.synthesis.evidence import build_studies
     query = resolve(cohen, parse_question("Do proton pump inhibitors heal erosive esophagitis?"))
     assert any("lansoprazol" in m for _, members in query.members for m in members)
@@ -115,7 +116,8 @@ def test_head_to_head_rct_is_seen_as_randomised_and_direct(ldn):
 
 
 def test_two_reports_of_one_trial_count_once(ldn):
-    from evidex.retrieve import resolve, retrieve
+    from evidex.resolve import resolve
+    from evidex.retrieve import retrieve
     from evidex.synthesis.evidence import build_studies
     query = resolve(ldn, parse_question("Is low-dose naltrexone effective for fibromyalgia?"))
     studies = {s.record.id: s for s in build_studies(query, retrieve(ldn, query))}

@@ -135,7 +135,8 @@ def test_a_study_carries_answer_roles_unless_it_is_background(tmp_path):
     one that an open question's topical cut demotes later keeps the roles it was given."""
     from evidex.load import ingest_paths
     from evidex.query import parse_question
-    from evidex.retrieve import resolve, retrieve
+    from evidex.resolve import resolve
+    from evidex.retrieve import retrieve
     from evidex.store import Store
     from evidex.synthesis.evidence import build_studies
 

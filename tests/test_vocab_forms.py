@@ -3,7 +3,8 @@ them afresh, in the same order, and a caller changing its list changes nobody el
 from __future__ import annotations
 
 from evidex.query import Query, parse_question
-from evidex.retrieve import class_members, intervention_forms, query_forms
+from evidex.resolve import class_members
+from evidex.retrieve import intervention_forms, query_forms
 from evidex.vocab import _expansions, _forms_by_canonical, expansions
 
 
@@ -40,7 +41,7 @@ def test_class_members_from_one_walk_equal_a_walk_per_class(tmp_path):
     class's own stems (the rule before, kept here as the reference)."""
     from evidex.enrich import appraise
     from evidex.records import Record, Section
-    from evidex.retrieve import MAX_MEMBERS, _found
+    from evidex.resolve import MAX_MEMBERS, _found
     from evidex.store import Store
     from evidex.vocab import drug_classes
 

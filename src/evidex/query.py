@@ -96,7 +96,7 @@ class Query:
     outcomes: tuple[str, ...] = ()
     facets: tuple[str, ...] = ()          # every asked phrase an answer must address or say it cannot
     negated: bool = False                 # "Is X not associated with Y?"
-    # Names the library writes for an asked drug class (its members), set by retrieve.resolve.
+    # Names the library writes for an asked drug class (its members), set by resolve.resolve.
     members: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # "superiority" (does A beat B / its control?) or "equivalence" ("Is A as effective as B?"):
     # an equivalence question is answered yes by a finding of no difference.

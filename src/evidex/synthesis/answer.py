@@ -250,6 +250,7 @@ def ask(store, question: str, limit: int = 40, mode: str = "hybrid") -> Answer:
     ``mode`` is "hybrid" (BM25 fused with semantic similarity, with evidence priors) or
     "lexical" (BM25 only)."""
     from ..query import parse_question
-    from ..retrieve import resolve, retrieve
+    from ..resolve import resolve
+    from ..retrieve import retrieve
     query = resolve(store, parse_question(question))
     return compose(query, retrieve(store, query, limit, mode=mode))

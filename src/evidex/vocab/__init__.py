@@ -142,6 +142,12 @@ def lookup(term: str) -> Term | None:
     return found
 
 
+def is_canonical(name: str) -> bool:
+    """Whether ``name`` is a vocabulary entry's canonical name (MeSH writes many inverted:
+    "rhinitis, allergic, seasonal"), which no record need write in that order."""
+    return name in _forms_by_canonical()
+
+
 def expansions(canonical: str) -> list[str]:
     """Every surface form mapping to ``canonical`` (for query expansion), longest first."""
     return list(_expansions(canonical))

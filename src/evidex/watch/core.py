@@ -271,7 +271,8 @@ def check(store: Store, watch: Watch, mode: str = "hybrid", answer=None, now: st
     """Retrieve for the watch's query, answer it (or take ``answer``, e.g. the web's cached one)
     and ``run``: the one path both the command line and the feed use."""
     from ..query import parse_question
-    from ..retrieve import resolve, retrieve
+    from ..resolve import resolve
+    from ..retrieve import retrieve
     # The retrieval ``ask`` uses (in either mode), which marks each candidate direct or not.
     query = resolve(store, parse_question(watch.query))
     found = retrieve(store, query, SEARCH_DEPTH, SearchFilter(designs=watch.designs), mode=mode)
