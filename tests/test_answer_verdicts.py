@@ -203,9 +203,10 @@ NAMING_RECORDS.append(_note(299, "In a randomised phase 2 study of patients with
 
 def test_an_open_question_searches_its_entity_alone(tmp_path, monkeypatch):
     from evidex import retrieve as R
+    from evidex.resolve import resolve
     store, _ = build_store(NAMING_RECORDS, tmp_path / "n.db")
     try:
-        query = R.resolve(store, parse_question("Is zenocutuzumab effective for pancreatic cancer?"))
+        query = resolve(store, parse_question("Is zenocutuzumab effective for pancreatic cancer?"))
         assert not R.anchored(query) and query.interventions == ("zenocutuzumab",)
         got = [c.stored.record.id for c in R.retrieve(store, query, limit=2)]
         assert got[1] == "pmid:8000299"
@@ -327,3 +328,21 @@ def test_blinding_is_judged_by_participants_and_not_for_death(tmp_path):
         assert not any(r.startswith("Risk of bias") for r in death.verdict.reasons)
     finally:
         store.close()
+
+
+def test_no_study_of_the_asked_condition_is_insufficient_though_other_conditions_are_shown(one_dose_store):
+    """Trials in postherpetic neuralgia do not say whether gabapentin prevents migraine."""
+    answer = ask(one_dose_store, "Is gabapentin effective for migraine?")
+    assert answer.query.conditions == ("migraine disorders",) or answer.query.conditions[0].startswith("migraine")
+    assert (answer.verdict.direction, answer.verdict.certainty) == ("insufficient", "very_low")
+    assert answer.verdict.reasons[0].startswith("No study in the indexed corpus addresses migraine")
+    assert answer.references and violations(answer) == []
+
+
+def test_an_inverted_mesh_heading_with_two_commas_is_kept(one_dose_store):
+    """No record writes "rhinitis, allergic, seasonal"; it must stay whole, not be cut to a part
+    some record happens to contain."""
+    from evidex.resolve import resolve
+    query = resolve(one_dose_store, parse_question(
+        "Is loratadine more effective than fexofenadine for seasonal allergic rhinitis?"))
+    assert query.conditions == ("rhinitis, allergic, seasonal",)

@@ -156,6 +156,13 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         return Verdict("insufficient", "very_low",
                        (f"No study in the indexed corpus addresses {' or '.join(query.facets) or 'the asked use'}.",),
                        "uncertain", None)
+    if treatment and indirect and condition and all("population" in s.differs for s in body):
+        # Not one study of the asked condition: trials in other diseases do not say whether the
+        # treatment works in this one (as with no trial of the asked drug, the honest answer is
+        # that the library cannot tell); they are still shown, labelled indirect.
+        return Verdict("insufficient", "very_low",
+                       (f"No study in the indexed corpus addresses {condition}; studies of other conditions are "
+                        "shown as indirect evidence only.",), "uncertain", None)
     body = best_tier(body)
     reasons: list[str] = []
     designs = {s.design for s in body}
