@@ -346,3 +346,32 @@ def test_an_inverted_mesh_heading_with_two_commas_is_kept(one_dose_store):
     query = resolve(one_dose_store, parse_question(
         "Is loratadine more effective than fexofenadine for seasonal allergic rhinitis?"))
     assert query.conditions == ("rhinitis, allergic, seasonal",)
+
+
+def test_another_treatments_finding_does_not_count_against_the_asked_one(tmp_path):
+    """A meta-analysis of ARBs found for an ACE inhibitor question ("ARBs were not superior to
+    controls") says nothing about ACE inhibitors against placebo."""
+    trials = [
+        _rct(70 + i, f"Captopril in chronic heart failure: a randomised placebo-controlled mortality trial {i}",
+             f"In this double-blind trial {n} patients with chronic heart failure were randomised to captopril or "
+             "placebo.",
+             "Captopril significantly reduced mortality compared with placebo.",
+             "Captopril reduces mortality in chronic heart failure.")
+        for i, n in enumerate((1200, 900))
+    ]
+    review = Record(id="pmid:9000079", title="Angiotensin receptor blockers in heart failure: meta-analysis of "
+                    "randomized controlled trials", pmid="9000079", year=2002,
+                    publication_types=("Meta-Analysis",),
+                    sections=(Section("METHODS", "We pooled 17 randomised trials of angiotensin receptor blockers "
+                                                 "in 12469 patients with heart failure, some taking ACE inhibitors."),
+                              Section("RESULTS", "Overall, angiotensin receptor blockers were not superior to "
+                                                 "controls in the pooled rates of death."),
+                              Section("CONCLUSIONS", "Angiotensin receptor blockers did not reduce mortality.")))
+    store, _ = build_store([*trials, review], tmp_path / "acei.db")
+    try:
+        answer = ask(store, "Do ACE inhibitors reduce mortality in chronic heart failure?")
+        assert answer.verdict.direction == "favours"
+        row = next((r for r in answer.evidence_table if answer.references[r.ref - 1].id == "pmid:9000079"), None)
+        assert row is None or row.direction != "no_difference"
+    finally:
+        store.close()

@@ -8,8 +8,7 @@ population, or without the asked comparator, is *indirect* and says which facet 
 
 A study's direction is the stance of its findings (results and conclusions sentences)
 towards the asked question, read by the trained stance model (``enrich.stance``).
-Head-to-head or dose-versus-dose findings do not answer a placebo question and are set
-aside there (they belong to the comparison, not the efficacy verdict).
+Head-to-head, dose-versus-dose and other treatments' findings do not answer a placebo question.
 """
 from __future__ import annotations
 
@@ -177,20 +176,21 @@ def _measures(query: Query, c: Candidate, sroles: dict[int, str]) -> bool:
 
 
 def _answers_the_question(query: Query, text: str) -> bool:
-    """False for a head-to-head or dose-versus-dose finding asked about in a placebo question."""
+    """False for a head-to-head or dose-versus-dose finding in a placebo question, and for another
+    treatment's finding that never names the asked one ("ARBs were not superior to controls")."""
+    asked = {f for i in query.interventions for f in query_forms(query, i)}
+    others = {m.canonical for m in find_terms(text, ("intervention",))
+              if m.canonical not in query.interventions and m.text.lower() not in asked}
+    padded = padded_tokens(text)
+    if others and not query.comparators and not contains_any(padded, list(asked)):
+        return False
     if query.comparators or _CONTROL.search(text):
         return True
-    amounts = doses(text)
-    if len({(d.unit, d.amount) for d in amounts}) >= 2:
+    if len({(d.unit, d.amount) for d in doses(text)}) >= 2:
         return False          # "the 15-mg and 30-mg doses did not differ": no placebo comparison
-    asked = {f for i in query.interventions for f in query_forms(query, i)}
-    named = find_terms(text, ("intervention",))
-    others = {m.canonical for m in named if m.canonical not in query.interventions and m.text.lower() not in asked}
-    # Two members of the asked class against each other ("carvedilol versus metoprolol") is a
-    # head-to-head within the class: it says nothing about the class against its control.
-    padded = padded_tokens(text)
-    members = {f for i in query.interventions for f in next((m for n, m in query.members if n == i), ())
-               if contains_any(padded, [f])}
+    # Two members of the asked class against each other ("carvedilol versus metoprolol"): a
+    # head-to-head within the class says nothing of the class against its control.
+    members = {f for i in query.interventions for f in dict(query.members).get(i, ()) if contains_any(padded, [f])}
     return not others and len(members) < 2
 
 
