@@ -71,6 +71,9 @@ _PLAIN = "Patients given the drug improved (p < 0.001)."
     ("Management of patients with uncontrolled, severe hypertension.", _PLAIN, None),
     ("A cost-effectiveness analysis of eletriptan versus sumatriptan in migraine.", _TRIAL_TALK, "other"),
     ("Cost-effectiveness of tolterodine: a randomised controlled trial.", _TRIAL_TALK, None),
+    ("Rationale and design for the Antihypertensive and Lipid Lowering Treatment trial.", _TRIAL_TALK, "protocol"),
+    ("Rationale, design, methods and baseline demography of participants of a randomised trial.", _TRIAL_TALK,
+     "protocol"),
 ])
 def test_a_title_that_declares_the_design_decides_over_trial_talk(title, text, label):
     """Drug reviews describe trials; their titles say what they are. A review that is the

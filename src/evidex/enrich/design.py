@@ -197,8 +197,16 @@ _ECONOMIC_TITLE = re.compile(r"\bcost[- ](?:effectiveness|utility|benefit|minimi
                              r"\beconomic (?:evaluation|analysis|assessment)\b|\bpharmaco-?economic", re.I)
 
 
+# A trial's design paper ("Rationale and design of ...", "... baseline characteristics"; SPIRIT
+# 2013) reports a plan and a population, no result.
+_DESIGN_PAPER_TITLE = re.compile(r"\b(?:rationale,? (?:and )?design|design,? (?:and )?rationale|"
+                                 r"baseline (?:characteristics|demograph\w*)|design and methods)\b", re.I)
+
+
 def _declared_review(title: str, text: str) -> DesignCall | None:
-    """A narrative or systematic review (or an economic evaluation) declared by its title, or None."""
+    """A review, an economic evaluation or a trial's design paper declared by its title, or None."""
+    if title and _DESIGN_PAPER_TITLE.search(title):
+        return DesignCall("protocol", "title", 0.7)
     if not title or _OWN_METHOD_REVIEW.search(title):
         return None
     if _ECONOMIC_TITLE.search(title) and not _REVIEW_TITLE.search(title):
