@@ -281,6 +281,8 @@ def _intent(question: str, matches, comparators: list[str]) -> str:
 
 
 _EVENT_VERBS = re.compile(r"prevents?|causes?|induces?|protects?")
+
+
 def _a_kind_of(phrase: str, condition_forms: list[str]) -> bool:
     """A phrase ending with a condition's name names a kind of it ("active crohn's disease",
     "erosive esophagitis"): English puts a noun phrase's head last, so "heart failure

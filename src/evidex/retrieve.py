@@ -79,6 +79,14 @@ def query_forms(query: Query, name: str) -> list[str]:
     return forms + [m for m in extra if m not in forms]      # forms read once, not once per member
 
 
+def names_another_treatment(query: Query, text: str) -> bool:
+    """A sentence that names a treatment other than the asked one and its forms (a head-to-head
+    finding, another drug's finding, a second drug's dose)."""
+    asked = {f.lower() for i in query.interventions for f in query_forms(query, i)}
+    return any(m.canonical not in query.interventions and m.text.lower() not in asked
+               for m in find_terms(text, ("intervention",)))
+
+
 _GENERIC_WORDS = {"syndrome", "syndromes", "disease", "disorder", "disorders", "complex", "chronic", "type"}
 
 

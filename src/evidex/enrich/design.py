@@ -203,11 +203,24 @@ _DESIGN_PAPER_TITLE = re.compile(r"\b(?:rationale,? (?:and )?design|design,? (?:
                                  r"baseline (?:characteristics|demograph\w*)|design and methods)\b", re.I)
 
 
-def _declared_review(title: str, text: str) -> DesignCall | None:
-    """A review, an economic evaluation or a trial's design paper declared by its title, or None."""
-    if title and _DESIGN_PAPER_TITLE.search(title):
+# A title that calls the trial open-label, single-arm or uncontrolled, in a text that never
+# mentions random allocation, reports a trial without a randomised comparison (CONSORT item 1a
+# asks a randomised trial to say so in its title).
+_UNRANDOMISED_TITLE = re.compile(r"\b(?:open[- ]label|single[- ]arm|non-?randomi[sz]ed)\b|"
+                                 r"\buncontrolled (?:\w+ )?(?:trial|study)\b", re.I)
+_RANDOM = re.compile(r"\brandom", re.I)
+
+
+def _declared_by_title(title: str, text: str) -> DesignCall | None:
+    """A review, an economic evaluation, a trial's design paper or an unrandomised trial declared
+    by its title, or None."""
+    if not title:
+        return None
+    if _DESIGN_PAPER_TITLE.search(title):
         return DesignCall("protocol", "title", 0.7)
-    if not title or _OWN_METHOD_REVIEW.search(title):
+    if _UNRANDOMISED_TITLE.search(title) and not _RANDOM.search(text) and not _REVIEW_TITLE.search(title):
+        return DesignCall("non_randomised_trial", "title", 0.7)
+    if _OWN_METHOD_REVIEW.search(title):
         return None
     if _ECONOMIC_TITLE.search(title) and not _REVIEW_TITLE.search(title):
         return DesignCall("other", "title", 0.7)
@@ -224,14 +237,6 @@ def _declared_review(title: str, text: str) -> DesignCall | None:
     return DesignCall("narrative_review", "title", 0.7)
 
 
-# A title that calls the trial open-label, single-arm or uncontrolled, in a text that never
-# mentions random allocation, reports a trial without a randomised comparison (CONSORT item 1a
-# asks a randomised trial to say so in its title).
-_UNRANDOMISED_TITLE = re.compile(r"\b(?:open[- ]label|single[- ]arm|non-?randomi[sz]ed)\b|"
-                                 r"\buncontrolled (?:\w+ )?(?:trial|study)\b", re.I)
-_RANDOM = re.compile(r"\brandom", re.I)
-
-
 def classify_text(text: str, title: str = "", abstract: str | None = None) -> DesignCall:
     """Design from text: a review its title declares, review/guideline/protocol cues, then the
     RCT model, then cue rules.
@@ -241,9 +246,7 @@ def classify_text(text: str, title: str = "", abstract: str | None = None) -> De
     """
     model, name = _rct_model()
     p = model.prob(design_features(title, text if abstract is None else abstract))
-    declared = _declared_review(title, text)
-    if declared is None and _UNRANDOMISED_TITLE.search(title) and not _RANDOM.search(text):
-        declared = DesignCall("non_randomised_trial", "title", 0.7)
+    declared = _declared_by_title(title, text)
     if declared is not None:
         return replace(declared, rct_probability=round(p, 4), model=name)
     pre = _pre_rules(text)

@@ -24,9 +24,9 @@ from ..enrich.roles import sentence_roles
 from ..query import QUESTION_STOPWORDS
 from ..query import Query
 from ..records import Passage
-from ..retrieve import STOPWORDS, Candidate, anchored, query_forms
+from ..retrieve import STOPWORDS, Candidate, anchored, names_another_treatment, query_forms
 from ..text import contains_any, padded_tokens, token_set, tokens
-from ..vocab import expansions, find_terms
+from ..vocab import expansions
 from .roles import is_context, roles_of
 
 # Designs that report outcomes in patients (GRADE's body of evidence).
@@ -178,11 +178,9 @@ def _measures(query: Query, c: Candidate, sroles: dict[int, str]) -> bool:
 def _answers_the_question(query: Query, text: str) -> bool:
     """False for a head-to-head or dose-versus-dose finding in a placebo question, and for another
     treatment's finding that never names the asked one ("ARBs were not superior to controls")."""
-    asked = {f for i in query.interventions for f in query_forms(query, i)}
-    others = {m.canonical for m in find_terms(text, ("intervention",))
-              if m.canonical not in query.interventions and m.text.lower() not in asked}
-    padded = padded_tokens(text)
-    if others and not query.comparators and not contains_any(padded, list(asked)):
+    others, padded = names_another_treatment(query, text), padded_tokens(text)
+    if others and not query.comparators and not contains_any(
+            padded, [f for i in query.interventions for f in query_forms(query, i)]):
         return False
     if query.comparators or _CONTROL.search(text):
         return True

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 from ..query import Query
 from ..records import Passage
-from ..retrieve import anchored, query_forms
-from ..vocab import find_terms
+from ..retrieve import anchored, names_another_treatment
 from ..text import numbers_in, tokens
 from .dosing import PARTS, doses_in, part_of
 from .evidence import Study
@@ -285,13 +284,6 @@ def _facets(w: Writer, query: Query, studies: list[Study]) -> list[Statement]:
                                  else "No record in the library addresses this part of the question.",
                                  kind="summary"))
     return out
-
-
-def names_another_treatment(query: Query, text: str) -> bool:
-    """A sentence that names a treatment other than the asked one (a head-to-head finding)."""
-    asked = {f.lower() for i in query.interventions for f in query_forms(query, i)}
-    return any(m.canonical not in query.interventions and m.text.lower() not in asked
-               for m in find_terms(text, ("intervention",)))
 
 
 def unaddressed(query: Query, studies: list[Study]) -> list[str]:

@@ -7,7 +7,8 @@ inconsistency among the direct studies of the same comparison (5.2.2), indirectn
 imprecision (5.2.3: total participants below the optimal information size, about 400 for a
 continuous outcome; for harms, about 300 events) and publication bias (5.2.5: a body of small
 studies that all report benefit). Indirectness includes the question itself: efficacy trials
-answer a mechanism question only very indirectly, and single-dose trials a dosing question. A systematic review or meta-analysis weighs more than any single trial it pools.
+answer a mechanism question only very indirectly, and single-dose trials a dosing question.
+A systematic review or meta-analysis weighs more than any single trial it pools.
 
 Direction is always relative to the asked comparison: for "A vs B", favours means A beats B;
 for a placebo question, favours means the intervention beats its control.
@@ -21,8 +22,7 @@ from dataclasses import dataclass
 from ..enrich import stance as stance_model
 from ..enrich.numbers import doses
 from ..query import Query
-from ..retrieve import anchored, query_forms
-from ..vocab import find_terms
+from ..retrieve import anchored, names_another_treatment
 from .evidence import Study
 
 CERTAINTY = ("high", "moderate", "low", "very_low")
@@ -221,9 +221,9 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
     if indirect or (condition and not randomised and any(s.design in _RANDOMISED for s in others)):
         level += 1
         reasons.append(_indirectness(studies, body if indirect else others, condition, query, indirect))
-    intent_reason = _intent_indirectness(query, decided)
+    levels, intent_reason = _intent_indirectness(query, decided)
     if intent_reason:
-        level += 2 if query.intent == "mechanism" else 1
+        level += levels
         reasons.append(intent_reason)
     small_positive = [s for s in decided if s.direction == "favours" and (s.n or 0) < 100]
     if len(decided) >= 3 and len(small_positive) == len(decided):
@@ -249,17 +249,17 @@ def _objective(query: Query) -> bool:
     return any(_OBJECTIVE.search(o) for o in query.outcomes) or bool(_OBJECTIVE.search(query.question))
 
 
-def _intent_indirectness(query: Query, decided: list[Study]) -> str:
-    """The reason, when the body's trials answer a different question than the one asked
+def _intent_indirectness(query: Query, decided: list[Study]) -> tuple[int, str]:
+    """(levels, reason) when the body's trials answer a different question than the one asked
     (GRADE 5.2.4, indirectness of the question): trials show whether a treatment works, not
     how it works, and trials of one dose say little about which dose or schedule to choose."""
     if query.intent == "mechanism":
-        return ("Indirectness (very serious): the question asks how the treatment works; clinical trials "
-                "show whether it works, and mechanisms rest on laboratory and proposed explanations.")
+        return 2, ("Indirectness (very serious): the question asks how the treatment works; clinical trials "
+                   "show whether it works, and mechanisms rest on laboratory and proposed explanations.")
     if query.intent == "dosing" and not any(_compares_doses(s, query) for s in decided):
-        return ("Indirectness: no randomised trial compares doses or schedules; the doses shown are those "
-                "single studies used.")
-    return ""
+        return 1, ("Indirectness: no randomised trial compares doses or schedules; the doses shown are those "
+                   "single studies used.")
+    return 0, ""
 
 
 def _compares_doses(study: Study, query: Query) -> bool:
@@ -268,15 +268,12 @@ def _compares_doses(study: Study, query: Query) -> bool:
     titration within one arm, not "drug A 2 mg or drug B 10 mg")."""
     if study.design != "rct":
         return False
-    asked = {f for i in query.interventions for f in query_forms(query, i)}
     for p in study.passages:
         if study.sentence_roles.get(p.seq) not in ("methods", "results"):
             continue
         found = doses(p.text)
-        if len({(d.unit, d.amount) for d in found}) < 2 or any(d.titration for d in found):
-            continue
-        if not any(m.canonical not in query.interventions and m.text.lower() not in asked
-                   for m in find_terms(p.text, ("intervention",))):
+        if len({(d.unit, d.amount) for d in found}) >= 2 and not any(d.titration for d in found) \
+                and not names_another_treatment(query, p.text):
             return True
     return False
 
