@@ -27,6 +27,7 @@ from ..records import Passage
 from ..retrieve import STOPWORDS, Candidate, anchored, names_another_treatment, query_forms
 from ..text import contains_any, padded_tokens, token_set, tokens
 from ..vocab import expansions
+from .reports import main_reports
 from .roles import is_context, roles_of
 
 # Designs that report outcomes in patients (GRADE's body of evidence).
@@ -36,7 +37,6 @@ CLINICAL = {"guideline", "systematic_review", "meta_analysis", "rct", "non_rando
 _CONTROL = re.compile(r"\b(?:placebo|sham|control(?:s|led)?|usual care|standard care|no treatment|untreated|"
                       r"vehicle|baseline|waiting list|wait-list|pre-?treatment|before treatment)\b", re.I)
 _FINDING_ROLES = {"results", "conclusions"}
-_REGISTRATION = re.compile(r"\b(NCT\d{8}|ISRCTN\d{6,}|ACTRN\d{10,}|EudraCT[ :]*\d{4}-\d{6}-\d{2})\b", re.I)
 CUE_INTENTS = ("efficacy", "comparison", "dosing")
 STANCE_BAND = 0.4          # a study's P(yes) must leave [0.4, 0.6] to decide its direction
 
@@ -120,42 +120,44 @@ def abstract_roles(c: Candidate) -> dict[int, str]:
     return {p.seq: roles[i] for i, p in enumerate(body) if i < len(roles)}
 
 
-def _relevance(query: Query, c: Candidate, sroles: dict[int, str]) -> tuple[str, tuple[str, ...]]:
-    """direct | indirect | background, and the facets an indirect study differs in."""
-    if not anchored(query):
-        differs = () if c.direct else ("population",)
-        if query.harm and query.outcomes and not _measures(query, c, sroles):
-            differs += ("outcome",)      # a comparison of harms is answered only where the harm is reported
-        return ("indirect" if differs else "direct"), differs
-    forms = [f for i in query.interventions for f in query_forms(query, i) if len(f) >= 3]
+def _named_as_studied(c: Candidate, sroles: dict[int, str]):
+    """A test of whether the record names any of some forms as what it studied: in its title,
+    aims, methods or tagged arms; without aims or methods sentences (a short abstract), in its
+    findings; in an untitled excerpt (no aims to tell a study from a mention), anywhere."""
     record = c.stored.record
     studied_text = record.title + " " + " ".join(
         p.text for p in c.passages if sroles.get(p.seq) in ("objective", "methods")
         or p.section.upper().startswith(("OBJECTIVE", "AIM", "PURPOSE", "METHOD", "DESIGN", "INTERVENTION")))
     tagged = " ".join(c.stored.appraisal.interventions) + " " + " ".join(c.stored.appraisal.pico.get("interventions", []))
-    studied = contains_any(padded_tokens(studied_text), forms) or contains_any(padded_tokens(tagged), forms)
-    if not studied:
-        # Without aims or methods sentences (a short abstract), the findings must name it.
-        findings = " ".join(p.text for p in c.passages if sroles.get(p.seq) in _FINDING_ROLES)
-        studied = not any(v in ("objective", "methods") for v in sroles.values()) and \
-            contains_any(padded_tokens(findings), forms)
-    if not studied and not record.title.strip():
-        # An untitled excerpt holds no aims to tell a study from a mention: naming it is all it can say.
-        studied = contains_any(padded_tokens(record.text()), forms)
-    if not studied:
+    texts = [padded_tokens(studied_text), padded_tokens(tagged)]
+    if not any(v in ("objective", "methods") for v in sroles.values()):
+        texts.append(padded_tokens(" ".join(p.text for p in c.passages if sroles.get(p.seq) in _FINDING_ROLES)))
+    if not record.title.strip():
+        texts.append(padded_tokens(record.text()))
+    return lambda forms: any(contains_any(t, forms) for t in texts)
+
+
+def _relevance(query: Query, c: Candidate, sroles: dict[int, str]) -> tuple[str, tuple[str, ...]]:
+    """direct | indirect | background, and the facets an indirect study differs in."""
+    studied = _named_as_studied(c, sroles)
+    differs: list[str] = [] if c.direct else ["population"]
+    if query.comparators:
+        comp = [f for x in query.comparators for f in (query_forms(query, x) or [x]) + expansions(x) if len(f) >= 3]
+        if not studied(comp):
+            # An arm, not a mention: a placebo trial that names the comparator in its background
+            # does not answer "A vs B" (GRADE 5.2.4, indirect comparisons).
+            differs.append("comparator")
+    if not anchored(query):
+        if query.harm and query.outcomes and not _measures(query, c, sroles):
+            differs.append("outcome")      # a comparison of harms is answered only where the harm is reported
+        return ("indirect" if differs else "direct"), tuple(differs)
+    if not studied([f for i in query.interventions for f in query_forms(query, i) if len(f) >= 3]):
         return "background", ()
-    differs = []
-    if not c.direct:
-        differs.append("population")
     if query.outcomes and not _measures(query, c, sroles):
         differs.append("outcome")     # a surrogate or another outcome (GRADE 5.2.4)
     if query.intent == "contraindications" and query.facets and not any(
-            contains_any(padded_tokens(record.text()), [f]) for f in query.facets):
+            contains_any(padded_tokens(c.stored.record.text()), [f]) for f in query.facets):
         differs.append("population" if "population" not in differs else "intervention")
-    if query.comparators:
-        comp = [f for x in query.comparators for f in (query_forms(query, x) or [x]) + expansions(x) if len(f) >= 3]
-        if not contains_any(padded_tokens(record.text()), comp):
-            differs.append("comparator")
     return ("indirect" if differs else "direct"), tuple(differs)
 
 
@@ -316,49 +318,6 @@ def _topical(query: Query, studies: list[Study]) -> list[Study]:
     return [s if i in keep else replace(s, relevance="background") for i, s in enumerate(studies)]
 
 
-_SECONDARY = re.compile(r"\b(?:secondary|exploratory|post[- ]hoc|ancillary|sub-?group|long-term follow-up|"
-                        r"extension)\s+(?:analys[ie]s|outcomes?|results|report|study)\b", re.I)
-
-
-def _same_trial(s: Study, t: Study, regs: set[str], t_regs: set[str]) -> bool:
-    """Two reports of one trial: a shared registration id; or the same n with a shared author
-    and a similar title; or the same first author and two more, within three years, one of
-    them a secondary, exploratory or post-hoc report (CONSORT: report each trial once)."""
-    if regs & t_regs:
-        return True
-    a, b = s.record, t.record
-    authors = set(a.authors) & set(b.authors)
-    title, t_title = token_set(a.title), token_set(b.title)
-    similar = len(title & t_title) / max(1, len(title | t_title)) >= 0.5
-    if s.appraisal.n and s.appraisal.n == t.appraisal.n and s.appraisal.n > 1 and authors and similar:
-        return True
-    same_team = bool(a.authors and b.authors and a.authors[0] == b.authors[0] and len(authors) >= 3)
-    close = a.year is not None and b.year is not None and abs(a.year - b.year) <= 3
-    return same_team and close and s.design == t.design and bool(_SECONDARY.search(a.text()) or
-                                                                  _SECONDARY.search(b.text()))
-
-
-def _duplicates(studies: list[Study]) -> dict[str, str]:
-    """Further reports of one trial -> its main report: several reports of one trial count once.
-    The main report is the one that is not a secondary analysis, else the earlier."""
-    out: dict[str, str] = {}
-    seen: list[tuple[Study, set[str]]] = []
-    for s in studies:
-        regs = {m.upper() for m in _REGISTRATION.findall(s.record.text())}
-        for i, (t, t_regs) in enumerate(seen):
-            if _same_trial(s, t, regs, t_regs):
-                if _SECONDARY.search(t.record.text()) and not _SECONDARY.search(s.record.text()):
-                    out[t.record.id] = s.record.id      # the later-found one is the main report
-                    out.update({k: s.record.id for k, v in out.items() if v == t.record.id})
-                    seen[i] = (s, regs | t_regs)
-                else:
-                    out[s.record.id] = t.record.id
-                break
-        else:
-            seen.append((s, regs))
-    return out
-
-
 def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
     out = []
     prepared = []
@@ -378,7 +337,7 @@ def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
                          sentence_roles=sroles))
     if not anchored(query):
         out = _topical(query, out)
-    dup = _duplicates([s for s in out if s.relevance != "background"])
+    dup = main_reports([s.candidate.stored for s in out if s.relevance != "background"])
     by_id = {s.record.id: s for s in out}
     merged = []
     for s in out:

@@ -204,6 +204,15 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         level += 1
         reasons.append("Inconsistency: among the studies of this comparison, some report benefit while "
                        "others report no difference or harm.")
+    trials_decided = [s for s in decided if s.design == "rct"]
+    if randomised and 0 < len(trials_decided) <= 2 and not designs & _POOLED and direction != "insufficient":
+        # One or two trials: whether the effect replicates cannot be judged (GRADE 5.2.2 judges
+        # consistency across studies; AHRQ EPC rates a single study's consistency "unknown",
+        # Berkman et al., J Clin Epidemiol 2015), and one sponsor's trials carry its choices.
+        level += 1
+        reasons.append("Inconsistency not assessable: "
+                       + ("a single trial" if len(trials_decided) == 1 else "only two trials")
+                       + " addresses this comparison; its result has not been replicated.")
     ois = _OIS_HARMS if query.intent == "safety" else _OIS
     if total_participants(body) < ois:
         # Very serious imprecision (two levels) far below the optimal information size.
