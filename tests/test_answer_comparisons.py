@@ -68,3 +68,65 @@ def test_a_single_head_to_head_trial_is_not_high_certainty(store):
     assert answer.verdict.certainty in ("moderate", "low")
     assert any("single trial" in r for r in answer.verdict.reasons)
     assert violations(answer) == []
+
+
+@pytest.mark.parametrize("question, comparators", [
+    # A parenthesised drug names the class's member: both are comparators.
+    ("Is amlodipine better than a thiazide diuretic (chlorthalidone) as first-step treatment for hypertension?",
+     ("thiazide diuretic", "chlorthalidone")),
+    # A time adverb is no part of the comparator's name.
+    ("Is perindopril better tolerated than captopril early after acute MI?", ("captopril",)),
+    # "such as" gives an example of the comparator class.
+    ("Do proton pump inhibitors heal esophagitis better than H2-receptor antagonists such as ranitidine?",
+     ("h2 receptor antagonists", "ranitidine")),
+    # "as" right after the predicate compares.
+    ("Is lansoprazole as effective as omeprazole for duodenal ulcer healing?", ("omeprazole",)),
+])
+def test_comparators_are_read_from_the_question(question, comparators):
+    assert parse_question(question).comparators == comparators
+
+
+OTHER_DRUG = [
+    _rct(3, "Rizatriptan versus ergotamine plus caffeine in acute migraine: a randomised crossover trial",
+         "Ergotamine combined with caffeine is an old acute treatment of migraine.",
+         "In this double-blind crossover trial 439 adults with migraine treated one attack with rizatriptan "
+         "10 mg and one with ergotamine 2 mg plus caffeine 200 mg.",
+         "Pain freedom at 2 hours was 49% with rizatriptan and 24% with ergotamine plus caffeine (p < 0.001).",
+         "Rizatriptan was more effective than ergotamine plus caffeine."),
+    _rct(4, "Zelotriptan versus ergotamine plus caffeine in acute migraine",
+         "Rizatriptan and other triptans are widely used in migraine.",
+         "We randomised 733 adults with migraine to zelotriptan 40 mg or ergotamine 2 mg plus caffeine 200 mg.",
+         "Headache response at 2 hours was 54% with zelotriptan and 33% with ergotamine plus caffeine.",
+         "Zelotriptan was more effective than ergotamine plus caffeine."),
+]
+
+
+def test_a_drug_outside_the_vocabulary_must_be_studied_once_a_record_studies_it(tmp_path):
+    store, _ = build_store(OTHER_DRUG, tmp_path / "o.db")
+    try:
+        query = parse_question("Is rizatriptan better than ergotamine plus caffeine for migraine?")
+        studies = {s.record.id: s for s in build_studies(query, retrieve(store, query))}
+        assert studies["pmid:8000003"].relevance == "direct"
+        # Another triptan's trial against the same comparator names rizatriptan only in passing.
+        assert studies["pmid:8000004"].relevance == "background"
+    finally:
+        store.close()
+
+
+SMALL = [_rct(5, "Zelomab for plaque psoriasis: a randomised pilot trial",
+              "Psoriasis is a chronic inflammatory skin disease.",
+              "Twenty adults with plaque psoriasis were randomised, double-blind, to zelomab or placebo for 12 weeks.",
+              "The psoriasis area and severity index fell by 60% with zelomab and by 10% with placebo (p = 0.01).",
+              "Zelomab improved plaque psoriasis in this small pilot trial.")]
+
+
+def test_one_small_trial_shows_its_direction_at_very_low_certainty(tmp_path):
+    store, _ = build_store(SMALL, tmp_path / "s.db")
+    try:
+        answer = ask(store, "Is zelomab effective for psoriasis?")
+        assert answer.verdict.direction == "favours"
+        assert answer.verdict.certainty == "very_low"
+        assert any("one or two small studies" in r for r in answer.verdict.reasons)
+        assert violations(answer) == []
+    finally:
+        store.close()

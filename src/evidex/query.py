@@ -142,8 +142,9 @@ def question_type(question: str) -> str:
     return "summary"
 
 
-_TRAIL = re.compile(r"(?:\s+(?:more|less|as|so|any|at all|also|still|really|the|a|an|better|worse|faster|sooner))+$",
-                    re.I)
+# Trailing comparatives, articles and time adverbs ("than captopril early after MI") are no part of a name.
+_TRAIL = re.compile(r"(?:\s+(?:more|less|as|so|any|at all|also|still|really|the|a|an|better|worse|faster|sooner|"
+                    r"early|late|alone|only|initially|immediately|such|e\.?g\.?))+$", re.I)
 
 
 def _clean(phrase: str) -> str:
@@ -165,8 +166,15 @@ def _slot_phrases(rest: str) -> tuple[list[str], list[str], list[str], list[str]
         end = _BOUNDARY.search(tail)
         phrase = tail[:end.start()] if end else tail
         cue = m.group(1).lower()
-        if cue in ("vs", "vs.", "versus", "than", "rather than", "as") or cue.startswith("compared"):
-            comparator.append(phrase)
+        # "as" compares right after the predicate ("as effective as B") and names examples of a
+        # comparator ("than H2 antagonists such as ranitidine"); elsewhere it gives a role
+        # ("... than B as first-step treatment").
+        before = rest[:m.start()]
+        if cue in ("vs", "vs.", "versus", "than", "rather than") or cue.startswith("compared") or \
+                (cue == "as" and (not before.strip() or (comparator and re.search(r"\bsuch\s*$", before)))):
+            # "a thiazide diuretic (chlorthalidone)": the class and the drug, each a comparator.
+            inner = re.fullmatch(r"\s*(.+?)\s*\(([^()]+)\)\s*", phrase)
+            comparator.extend(inner.groups() if inner else [phrase])
         elif cue in ("for", "in", "among"):
             population.append(phrase)
         else:

@@ -38,6 +38,7 @@ _CONTROL = re.compile(r"\b(?:placebo|sham|control(?:s|led)?|usual care|standard 
                       r"vehicle|baseline|waiting list|wait-list|pre-?treatment|before treatment)\b", re.I)
 _FINDING_ROLES = {"results", "conclusions"}
 CUE_INTENTS = ("efficacy", "comparison", "dosing")
+_COMBINATION = re.compile(r"\s+(?:plus|with|and)\s+|\s*[+/]\s*", re.I)
 STANCE_BAND = 0.4          # a study's P(yes) must leave [0.4, 0.6] to decide its direction
 
 
@@ -137,26 +138,58 @@ def _named_as_studied(c: Candidate, sroles: dict[int, str]):
     return lambda forms: any(contains_any(t, forms) for t in texts)
 
 
-def _relevance(query: Query, c: Candidate, sroles: dict[int, str]) -> tuple[str, tuple[str, ...]]:
-    """direct | indirect | background, and the facets an indirect study differs in."""
+def _intervention_forms(query: Query) -> list[str]:
+    return [f for i in query.interventions for f in query_forms(query, i) if len(f) >= 3]
+
+
+def _comparator_forms(query: Query) -> list[str]:
+    """The comparators' forms; a combination ("ergotamine plus caffeine") also by its first
+    drug, which is how titles often name it ("ergotamine/caffeine", "Cafergot")."""
+    out = []
+    for x in query.comparators:
+        out += (query_forms(query, x) or [x]) + expansions(x)
+        parts = _COMBINATION.split(x)
+        if len(parts) > 1:
+            out.append(parts[0].strip())
+    return [f for f in out if len(f) >= 3]
+
+
+def _named_open(query: Query, candidates: list[Candidate], sroles: list[dict[int, str]]) -> bool:
+    """A treatment question about a name outside the vocabulary (a new drug: "rizatriptan") is
+    held to the same rule as a vocabulary one, records must have studied it, as soon as one
+    retrieved record names it as studied; an open phrase no record names as such ("METTL1
+    overexpression") is left to the question's words (``_topical``)."""
+    if anchored(query) or query.intent not in ("efficacy", "comparison", "safety", "dosing") or \
+            not query.interventions or any(len(tokens(i)) > 2 for i in query.interventions):
+        return False
+    forms = _intervention_forms(query)
+    return any(_named_as_studied(c, r)(forms) for c, r in zip(candidates, sroles))
+
+
+def _relevance(query: Query, c: Candidate, sroles: dict[int, str], named: bool) -> tuple[str, tuple[str, ...]]:
+    """direct | indirect | background, and the facets an indirect study differs in. ``named``:
+    the asked intervention is a name records must have studied (a vocabulary name, or see
+    ``_named_open``)."""
     studied = _named_as_studied(c, sroles)
     differs: list[str] = [] if c.direct else ["population"]
     if query.comparators:
-        comp = [f for x in query.comparators for f in (query_forms(query, x) or [x]) + expansions(x) if len(f) >= 3]
-        if not studied(comp):
+        if not studied(_comparator_forms(query)):
             # An arm, not a mention: a placebo trial that names the comparator in its background
             # does not answer "A vs B" (GRADE 5.2.4, indirect comparisons).
             differs.append("comparator")
-    if not anchored(query):
+    if not named:
         if query.harm and query.outcomes and not _measures(query, c, sroles):
             differs.append("outcome")      # a comparison of harms is answered only where the harm is reported
         return ("indirect" if differs else "direct"), tuple(differs)
-    if not studied([f for i in query.interventions for f in query_forms(query, i) if len(f) >= 3]):
+    if not studied(_intervention_forms(query)):
         return "background", ()
     if query.outcomes and not _measures(query, c, sroles):
         differs.append("outcome")     # a surrogate or another outcome (GRADE 5.2.4)
-    if query.intent == "contraindications" and query.facets and not any(
-            contains_any(padded_tokens(c.stored.record.text()), [f]) for f in query.facets):
+    # Use in a population or with a co-treatment: a study of it has every asked facet (the
+    # condition and the pregnancy, the drug and the co-medication), not just one of them.
+    asked = [f for f in query.facets if f not in query.interventions]
+    if query.intent == "contraindications" and asked and not all(
+            contains_any(padded_tokens(c.stored.record.text()), [f]) for f in asked):
         differs.append("population" if "population" not in differs else "intervention")
     return ("indirect" if differs else "direct"), tuple(differs)
 
@@ -321,10 +354,11 @@ def _topical(query: Query, studies: list[Study]) -> list[Study]:
 def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
     out = []
     prepared = []
-    for c in candidates:
-        sroles = abstract_roles(c)
+    all_roles = [abstract_roles(c) for c in candidates]
+    named = anchored(query) or _named_open(query, candidates, all_roles)
+    for c, sroles in zip(candidates, all_roles):
         # A background study (never quoted nor weighed; it stays so) needs no stances nor answer roles.
-        relevance, differs = _relevance(query, c, sroles)
+        relevance, differs = _relevance(query, c, sroles, named)
         prepared.append((c, sroles, relevance, differs, _findings(query, c, sroles) if relevance != "background" else []))
     # One stance call for every study's findings: a batched reader (the encoder) pads and runs them together.
     texts = [p.text for *_, passages in prepared for p in passages]

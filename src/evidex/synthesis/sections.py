@@ -29,12 +29,12 @@ USE = ("methods", "results", "conclusions", "")
 # Which sub-sections lead, by intent; the rest follow in the default order.
 ORDER = {
     "efficacy": ("Evidence", "Efficacy", "Comparison to Other Treatments", "Clinical Use", "Safety",
-                 "Mechanism of Action", "Limitations"),
+                 "Mechanism of Action", "Limitations", "Trials in Progress"),
     "comparison": ("Comparison to Other Treatments", "Evidence", "Efficacy", "Safety", "Clinical Use",
-                   "Mechanism of Action", "Limitations"),
+                   "Mechanism of Action", "Limitations", "Trials in Progress"),
     "dosing": ("Clinical Use", "Safety", "Evidence", "Efficacy", "Mechanism of Action", "Limitations"),
     "safety": ("Safety", "Contraindications and Interactions", "Evidence", "Efficacy", "Clinical Use",
-               "Mechanism of Action", "Limitations"),
+               "Mechanism of Action", "Limitations", "Trials in Progress"),
     "contraindications": ("Contraindications and Interactions", "Safety", "Clinical Use", "Evidence",
                           "Efficacy", "Mechanism of Action", "Limitations"),
     "mechanism": ("Mechanism of Action", "Evidence", "Efficacy", "Clinical Use", "Safety", "Limitations"),
@@ -158,7 +158,8 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
                 prefix=_indirect_prefix)
         elif name == "Comparison to Other Treatments":
             comp_forms = [t for c in query.comparators for t in [c, *tokens(c)] if len(t) > 3]
-            head_to_head = [s for s in clinical if not comp_forms or any(f in s.record.text().lower() for f in comp_forms)]
+            # Trials with the comparator as an arm (evidence._relevance), not those naming it.
+            head_to_head = [s for s in clinical if "comparator" not in s.differs]
             fits = (lambda t: any(f in t.lower() for f in comp_forms)) if comp_forms else \
                 (lambda t: names_another_treatment(query, t))
             sub(name, head_to_head, "comparison", FINDINGS, 3, fits)
@@ -173,6 +174,11 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
             built[name] = _mechanism(w, relevant, MAX_PER_SUBSECTION if query.intent == "mechanism" else 3)
         elif name == "Limitations":
             sub(name, relevant, "limitations", FINDINGS, 3)
+        elif name == "Trials in Progress":
+            # Design papers and protocols of trials of the asked treatment (SPIRIT 2013): no result
+            # yet, but a reader should know the trial exists and what it compares.
+            planned = [s for s in relevant if s.design == "protocol"]
+            sub(name, planned, "any", ("objective", "methods", "background", ""), 2)
     subs = []
     for name, statements in built.items():
         if statements:

@@ -31,7 +31,7 @@ _OIS = 400                 # GRADE's rule-of-thumb optimal information size (han
 # For harms GRADE counts events, not people (handbook 5.2.3: about 300 events); at adverse-event
 # rates near 10% that takes some 3,000 participants.
 _OIS_HARMS = 3000
-_FEW = 50                 # participants below which one or two studies decide nothing
+_FEW = 50                 # participants below which one or two studies show a direction only
 _RANDOMISED = {"rct", "meta_analysis"}   # a systematic review may pool any design
 _UNCONTROLLED = {"case_report", "case_series"}
 _POOLED = {"meta_analysis", "systematic_review"}
@@ -190,11 +190,20 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
     decided = [s for s in body if s.direction in ("favours", "no_difference", "against")]
     thin = decided and len(decided) < 3 and total_participants(decided) < _FEW \
         and not any(s.design in _POOLED for s in decided)
-    if thin:
-        # AHRQ EPC strength of evidence (Berkman et al., J Clin Epidemiol 2015): "insufficient"
-        # when the evidence does not permit a conclusion, here one or two small studies.
+    if thin and query.outcomes:
+        # A named outcome (events, deaths, healing) counted in one or two small studies: too few
+        # events to say anything of it (AHRQ EPC strength of evidence "insufficient", Berkman et
+        # al., J Clin Epidemiol 2015).
         direction = "insufficient"
-        reasons.append("Insufficient: one or two small studies cannot support a conclusion either way.")
+        reasons.append("Insufficient: one or two small studies cannot show an effect on "
+                       f"{' or '.join(query.outcomes)} either way.")
+    elif thin:
+        # Whether a treatment helps a condition at all: GRADE shows the lean of one or two small
+        # studies at very low certainty rather than withholding it (handbook 5.2.3: very serious
+        # imprecision); measured on both clinician sets, withholding it was the worse answer.
+        level = 3
+        reasons.append("Very low: one or two small studies (fewer than 50 participants in all) show the "
+                       "direction only.")
     # Inconsistency is judged among the primary studies of the comparison (a review's own
     # pooled result already summarises its trials).
     primary = [s for s in decided if s.design not in _POOLED] or decided
@@ -204,8 +213,11 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         level += 1
         reasons.append("Inconsistency: among the studies of this comparison, some report benefit while "
                        "others report no difference or harm.")
+    ois = _OIS_HARMS if query.intent == "safety" else _OIS
     trials_decided = [s for s in decided if s.design == "rct"]
-    if randomised and 0 < len(trials_decided) <= 2 and not designs & _POOLED and direction != "insufficient":
+    if randomised and 0 < len(trials_decided) <= 2 and not designs & _POOLED and direction != "insufficient" \
+            and total_participants(body) >= ois:
+        # (Below the optimal information size, imprecision already rates the same concern down.)
         # One or two trials: whether the effect replicates cannot be judged (GRADE 5.2.2 judges
         # consistency across studies; AHRQ EPC rates a single study's consistency "unknown",
         # Berkman et al., J Clin Epidemiol 2015), and one sponsor's trials carry its choices.
@@ -213,7 +225,6 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         reasons.append("Inconsistency not assessable: "
                        + ("a single trial" if len(trials_decided) == 1 else "only two trials")
                        + " addresses this comparison; its result has not been replicated.")
-    ois = _OIS_HARMS if query.intent == "safety" else _OIS
     if total_participants(body) < ois:
         # Very serious imprecision (two levels) far below the optimal information size.
         very = total_participants(body) < ois // 4
@@ -240,9 +251,8 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         reasons.append("Publication bias: every study is small and reports benefit; small negative studies "
                        "may be missing.")
     certainty = CERTAINTY[min(level, 3)] if direction != "insufficient" else "very_low"
-    if direction == "insufficient":
-        if not thin:
-            reasons.append("No study of the asked question reports a finding either way.")
+    if direction == "insufficient" and not thin:
+        reasons.append("No study of the asked question reports a finding either way.")
     if any(s.appraisal.retracted for s in studies):
         reasons.append("A retracted publication was found and excluded from the verdict.")
     p_yes = yes_probability(query, body, scored) if query.question_type == "yesno" else None
