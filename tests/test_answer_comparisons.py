@@ -18,6 +18,7 @@ from evidex.query import parse_question
 from evidex.records import Record, Section
 from evidex.retrieve import retrieve
 from evidex.synthesis import ask, violations
+from evidex.synthesis.arms import favoured_arm
 from evidex.synthesis.evidence import build_studies
 
 
@@ -127,6 +128,39 @@ def test_one_small_trial_shows_its_direction_at_very_low_certainty(tmp_path):
         assert answer.verdict.direction == "favours"
         assert answer.verdict.certainty == "very_low"
         assert any("one or two small studies" in r for r in answer.verdict.reasons)
+        assert violations(answer) == []
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("sentence, arm", [
+    ("Ramipril, compared with amlodipine, retards renal disease progression.", "comparator"),
+    ("However, compared with the amlodipine group, the ramipril group had a 38% reduced risk of clinical "
+     "end points.", "comparator"),
+    ("Amlodipine lowered blood pressure more than ramipril did.", "asked"),
+    ("Blood pressure fell more with amlodipine than with ramipril.", "asked"),
+    ("The primary outcome was the rate of change in GFR.", ""),
+])
+def test_the_arm_a_finding_favours_is_its_subject(sentence, arm):
+    assert favoured_arm(sentence, ["amlodipine"], ["ramipril"]) == arm
+
+
+COMPARATOR_WINS = [
+    _rct(6, "Zelodipine versus ramipril in hypertensive kidney disease: a randomised trial",
+         "The best first drug for hypertensive kidney disease is unknown.",
+         "We randomised 1094 adults with hypertensive kidney disease, double-blind, to zelodipine or ramipril.",
+         "Compared with the zelodipine group, the ramipril group had a 38% reduced risk of kidney failure or "
+         "death (95% CI 13% to 56%).",
+         "Ramipril, compared with zelodipine, significantly slowed kidney disease progression."),
+]
+
+
+def test_a_trial_the_comparator_wins_is_against_the_asked_treatment(tmp_path):
+    store, _ = build_store(COMPARATOR_WINS, tmp_path / "w.db")
+    try:
+        answer = ask(store, "Is zelodipine better than ramipril for hypertensive kidney disease?")
+        assert answer.verdict.direction == "against"
+        assert answer.verdict.answer == "no"
         assert violations(answer) == []
     finally:
         store.close()

@@ -58,7 +58,8 @@ _LEAD = re.compile(r"^(?:only |also |just |with |without |the |a |an |any |some 
                    r"adults (?:with|who have) |children (?:with|who have) |women (?:with|who have) |"
                    r"men (?:with|who have) |the (?:treatment|prevention|management|use) of |"
                    r"(?:treatment|prevention|management|use|administration|therapy) (?:of|with) |"
-                   r"treating |preventing |managing |using |taking |fewer |less |more |lower |higher |"
+                   r"treating |preventing |managing |healing |relieving |controlling |using |taking |fewer |less |more |"
+                   r"lower |higher |"
                    r"the risk of |risk of |rates? of )+", re.I)
 # "Does <treatment> reduce / improve / prevent ...": a question about its effect, whatever the outcome.
 _EFFECT_VERB = re.compile(r"\b(?:reduce|reduces|lower|lowers|improve|improves|prevent|prevents|increase|"

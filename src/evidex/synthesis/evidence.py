@@ -27,6 +27,7 @@ from ..records import Passage
 from ..retrieve import STOPWORDS, Candidate, anchored, names_another_treatment, query_forms
 from ..text import contains_any, padded_tokens, token_set, tokens
 from ..vocab import expansions
+from .arms import oriented
 from .reports import main_reports
 from .roles import is_context, roles_of
 
@@ -142,16 +143,17 @@ def _intervention_forms(query: Query) -> list[str]:
     return [f for i in query.interventions for f in query_forms(query, i) if len(f) >= 3]
 
 
-def _comparator_forms(query: Query) -> list[str]:
-    """The comparators' forms; a combination ("ergotamine plus caffeine") also by its first
-    drug, which is how titles often name it ("ergotamine/caffeine", "Cafergot")."""
-    out = []
+def _studies_comparator(query: Query, studied) -> bool:
+    """Whether a record (``studied``: its test from ``_named_as_studied``) has an asked
+    comparator as an arm; a combination ("ergotamine plus caffeine") also when it names each
+    drug of it in its own words ("ergotamine/caffeine", "caffeine and ergotamine")."""
     for x in query.comparators:
-        out += (query_forms(query, x) or [x]) + expansions(x)
-        parts = _COMBINATION.split(x)
-        if len(parts) > 1:
-            out.append(parts[0].strip())
-    return [f for f in out if len(f) >= 3]
+        if studied([f for f in (query_forms(query, x) or [x]) + expansions(x) if len(f) >= 3]):
+            return True
+        parts = [p.strip() for p in _COMBINATION.split(x) if len(p.strip()) >= 3]
+        if len(parts) > 1 and all(studied([p]) for p in parts):
+            return True
+    return False
 
 
 def _named_open(query: Query, candidates: list[Candidate], sroles: list[dict[int, str]]) -> bool:
@@ -173,7 +175,7 @@ def _relevance(query: Query, c: Candidate, sroles: dict[int, str], named: bool) 
     studied = _named_as_studied(c, sroles)
     differs: list[str] = [] if c.direct else ["population"]
     if query.comparators:
-        if not studied(_comparator_forms(query)):
+        if not _studies_comparator(query, studied):
             # An arm, not a mention: a placebo trial that names the comparator in its background
             # does not answer "A vs B" (GRADE 5.2.4, indirect comparisons).
             differs.append("comparator")
@@ -277,8 +279,14 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
                 return "unclear"
             pools = [texts]
     # Reporting cues describe treatment effects; other questions are read by the stance model.
+    active = [c for c in query.comparators if not _CONTROL.search(c)]
     for pool in pools if query.intent in CUE_INTENTS else ():
         cue = study_direction([t for t in pool if sentence_direction(t) != "unclear"])
+        if cue == "favours" and active:
+            # A difference found: which arm it favours (arms.py); against a control it is the asked one.
+            cue = oriented([t for t in pool if sentence_direction(t) == "favours"],
+                           [f for i in query.interventions for f in query_forms(query, i) or [i]],
+                           [f for c in active for f in query_forms(query, c) or [c]])
         if cue != "unclear":
             return cue
     p = stance_model.findings_probability(query.question, texts)

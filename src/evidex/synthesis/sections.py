@@ -15,6 +15,7 @@ from ..query import Query
 from ..records import Passage
 from ..retrieve import anchored, names_another_treatment
 from ..text import numbers_in, tokens
+from ..vocab import expansions
 from .dosing import PARTS, doses_in, part_of
 from .evidence import Study
 from .faithfulness import unsupported_numbers
@@ -272,7 +273,7 @@ def _facets(w: Writer, query: Query, studies: list[Study]) -> list[Statement]:
     plain statement that no record does."""
     out: list[Statement] = []
     for facet in query.facets:
-        words = [t for t in tokens(facet) if len(t) > 3]
+        words = [t for f in (facet, *expansions(facet)) for t in tokens(f) if len(t) > 3]
         fits = (lambda t, ws=words: any(x in t.lower() for x in ws)) if words else None
         before = len(out)
         for s in studies:
@@ -297,7 +298,8 @@ def unaddressed(query: Query, studies: list[Study]) -> list[str]:
     text = " ".join(s.record.text().lower() for s in studies if s.relevant)
     missing = []
     for facet in query.facets:
-        words = [t for t in tokens(facet) if len(t) > 3]
+        # Any synonym counts ("bleeding" for the vocabulary's "hemorrhage").
+        words = [t for f in (facet, *expansions(facet)) for t in tokens(f) if len(t) > 3]
         if words and not any(x in text for x in words):
             missing.append(facet)
     return missing

@@ -124,9 +124,11 @@ def yes_probability(query: Query, studies: list[Study], scored, per_study: int =
 
 
 def read_by_direction(query: Query) -> bool:
-    """A treatment effect, or a comparison of harms (read arm by arm, evidence._harm_direction),
-    is answered by the verdict's direction; the stance model answers every other question."""
-    return bool((anchored(query) and query.intent in ("efficacy", "comparison")) or query.harm)
+    """A treatment effect, a comparison of harms (read arm by arm, evidence._harm_direction) and
+    any head-to-head comparison (only the direction knows which arm won: synthesis/arms.py) are
+    answered by the verdict's direction; the stance model answers every other question."""
+    return bool((anchored(query) and query.intent in ("efficacy", "comparison")) or query.harm
+                or (query.intent == "comparison" and query.comparators))
 
 
 def grade(studies: list[Study], query: Query, scored) -> Verdict:
@@ -223,8 +225,9 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         # Berkman et al., J Clin Epidemiol 2015), and one sponsor's trials carry its choices.
         level += 1
         reasons.append("Inconsistency not assessable: "
-                       + ("a single trial" if len(trials_decided) == 1 else "only two trials")
-                       + " addresses this comparison; its result has not been replicated.")
+                       + ("a single trial addresses this comparison; its result has"
+                          if len(trials_decided) == 1 else "only two trials address this comparison; their results have")
+                       + " not been replicated.")
     if total_participants(body) < ois:
         # Very serious imprecision (two levels) far below the optimal information size.
         very = total_participants(body) < ois // 4
