@@ -145,7 +145,7 @@ def question_type(question: str) -> str:
 
 # Trailing comparatives, articles and time adverbs ("than captopril early after MI") are no part of a name.
 _TRAIL = re.compile(r"(?:\s+(?:more|less|as|so|any|at all|also|still|really|the|a|an|better|worse|faster|sooner|"
-                    r"early|late|alone|only|initially|immediately|such|e\.?g\.?))+$", re.I)
+                    r"early|late|alone|only|initially|immediately|such|e\.?g\.?|be|been|being))+$", re.I)
 
 
 def _clean(phrase: str) -> str:
@@ -154,8 +154,9 @@ def _clean(phrase: str) -> str:
     return "" if phrase in QUESTION_STOPWORDS or not tokens(phrase) else phrase
 
 
-def _slot_phrases(rest: str) -> tuple[list[str], list[str], list[str], list[str]]:
-    """(outcome, population, comparator, other) phrases after the predicate of a question."""
+def _slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(outcome, population, comparator, other) phrases after the predicate of a question;
+    ``as_compares``: the predicate was "as <adjective>", so the "as" that follows it compares."""
     outcome, population, comparator, other = [], [], [], []
     first = _BOUNDARY.search(rest)
     head = rest[:first.start()] if first else rest
@@ -167,12 +168,13 @@ def _slot_phrases(rest: str) -> tuple[list[str], list[str], list[str], list[str]
         end = _BOUNDARY.search(tail)
         phrase = tail[:end.start()] if end else tail
         cue = m.group(1).lower()
-        # "as" compares right after the predicate ("as effective as B") and names examples of a
-        # comparator ("than H2 antagonists such as ranitidine"); elsewhere it gives a role
-        # ("... than B as first-step treatment").
+        # "as" compares right after an "as <adjective>" predicate ("as effective as B") and names
+        # examples of a comparator ("than H2 antagonists such as ranitidine"); elsewhere it gives
+        # a role ("used as androgen deprivation therapy", "than B as first-step treatment").
         before = rest[:m.start()]
         if cue in ("vs", "vs.", "versus", "than", "rather than") or cue.startswith("compared") or \
-                (cue == "as" and (not before.strip() or (comparator and re.search(r"\bsuch\s*$", before)))):
+                (cue == "as" and ((as_compares and not before.strip())
+                                  or (comparator and re.search(r"\bsuch\s*$", before)))):
             # "a thiazide diuretic (chlorthalidone)": the class and the drug, each a comparator.
             inner = re.fullmatch(r"\s*(.+?)\s*\(([^()]+)\)\s*", phrase)
             comparator.extend(inner.groups() if inner else [phrase])
@@ -207,7 +209,8 @@ def parse_question(question: str) -> Query:
     pivot = next((m for m in _PIVOT.finditer(body) if _clean(body[:m.start()])), None)
     subject = body[:pivot.start()] if pivot else ""
     rest = body[pivot.end():] if pivot else body
-    outcome, population, comparator, other = _slot_phrases(rest)
+    outcome, population, comparator, other = _slot_phrases(
+        rest, bool(pivot and re.search(r"\bas\s*$", body[:pivot.start()], re.I)))
     if qtype != "yesno":
         outcome = []          # a wh-question's head ("what are the side effects of") is not a facet
         if intent_hint(question) != "contraindications":

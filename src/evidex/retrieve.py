@@ -73,6 +73,15 @@ def anchored(query: Query) -> bool:
     return any(lex.get(" ".join(tokens(i))) is not None for i in query.interventions)
 
 
+def decisive_conditions(query: Query) -> tuple[str, ...]:
+    """The conditions a record must name to be direct evidence: the ones the vocabulary knows
+    (a disease: "urinary incontinence") when the question also has open phrases, which describe
+    the population rather than define it ("older postmenopausal women"); otherwise all of them."""
+    lex = lexicon()
+    known = tuple(c for c in query.conditions if lex.get(" ".join(tokens(c))) is not None)
+    return known or query.conditions
+
+
 def query_forms(query: Query, name: str) -> list[str]:
     """Every form of an asked intervention: synonyms, and the class members the library writes."""
     extra, forms = next((m for n, m in query.members if n == name), ()), intervention_forms(name)
@@ -101,7 +110,7 @@ def related_expression(query: Query) -> str:
 def match_expressions(query: Query) -> tuple[str, str]:
     """(strict, broad) MATCH strings (FTS5 syntax, run by ``evidex.lexical``) for a parsed query (pure)."""
     inter = _any(f for c in query.interventions for f in query_forms(query, c))
-    cond = _any(f for c in query.conditions for f in expansions(c))
+    cond = _any(f for c in decisive_conditions(query) for f in expansions(c))
     keys = _any(query.keywords)
     if inter and cond:
         return f"{inter} AND {cond}", inter
@@ -146,7 +155,7 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
         stored.update(named)
         texts.update((rid, padded_tokens(s.record.text())) for rid, s in named.items())
     inter = [f for c in query.interventions for f in query_forms(query, c) if len(f) >= 3]
-    cond = [f for c in query.conditions for f in expansions(c) if len(f) >= 3]
+    cond = [f for c in decisive_conditions(query) for f in expansions(c) if len(f) >= 3]
     cond_words = [w for c in query.conditions for w in tokens(c) if w not in _GENERIC_WORDS and len(w) > 3]
     required = [] if open_question else inter
     extra = []
@@ -325,7 +334,7 @@ def _hybrid_candidates(store: Store, vectors, query: Query, lexical: list[Candid
     new_ids = [rid for rid in semantic if rid not in have]
     if new_ids and query.interventions:
         inter_forms = [f for c in query.interventions for f in query_forms(query, c) if len(f) >= 3]
-        cond_forms = [f for c in query.conditions for f in expansions(c) if len(f) >= 3]
+        cond_forms = [f for c in decisive_conditions(query) for f in expansions(c) if len(f) >= 3]
         cond_words = [w for c in query.conditions for w in tokens(c) if w not in _GENERIC_WORDS and len(w) > 3]
         stored = store.get_many(new_ids)
         for rid in new_ids:

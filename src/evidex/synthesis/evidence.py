@@ -12,7 +12,6 @@ Head-to-head, dose-versus-dose and other treatments' findings do not answer a pl
 """
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -21,14 +20,14 @@ from ..enrich import stance as stance_model
 from ..enrich.direction import harm_direction, sentence_direction, study_direction
 from ..enrich.numbers import doses
 from ..enrich.roles import sentence_roles
-from ..query import QUESTION_STOPWORDS
 from ..query import Query
 from ..records import Passage
-from ..retrieve import STOPWORDS, Candidate, anchored, names_another_treatment, query_forms
-from ..text import contains_any, padded_tokens, token_set, tokens
+from ..retrieve import Candidate, anchored, names_another_treatment, query_forms
+from ..text import contains_any, padded_tokens, tokens
 from ..vocab import expansions
 from .arms import oriented
 from .reports import main_reports
+from .topical import topical
 from .roles import is_context, roles_of
 
 # Designs that report outcomes in patients (GRADE's body of evidence).
@@ -160,9 +159,11 @@ def _named_open(query: Query, candidates: list[Candidate], sroles: list[dict[int
     """A treatment question about a name outside the vocabulary (a new drug: "rizatriptan") is
     held to the same rule as a vocabulary one, records must have studied it, as soon as one
     retrieved record names it as studied; an open phrase no record names as such ("METTL1
-    overexpression") is left to the question's words (``_topical``)."""
+    overexpression") is left to the question's words (``topical``)."""
+    # Only a one-word name ("rizatriptan", "istiratumab") is trusted as a drug's name; a phrase the
+    # grammar cut from the question ("radiotherapy for") is not.
     if anchored(query) or query.intent not in ("efficacy", "comparison", "safety", "dosing") or \
-            not query.interventions or any(len(tokens(i)) > 2 for i in query.interventions):
+            not query.interventions or any(len(tokens(i)) != 1 or len(i) < 5 for i in query.interventions):
         return False
     forms = _intervention_forms(query)
     return any(_named_as_studied(c, r)(forms) for c, r in zip(candidates, sroles))
@@ -323,42 +324,6 @@ def _harm_direction(query: Query, texts: list[str]) -> str:
     return next(d for d in ("no_difference", "against", "favours") if votes[d] == best)
 
 
-TOPICAL_SHARE, TOPICAL_MAX, TOPICAL_LEAD = 0.6, 10, 1
-
-
-def _word_key(word: str) -> str:
-    """A word blind to a plural ending ("mucin" and "mucins" are one word)."""
-    return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
-
-
-def _topical(query: Query, studies: list[Study]) -> list[Study]:
-    """With no intervention to anchor on, the record the hybrid ranking puts first (TOPICAL_LEAD;
-    three cost PubMedQA-RR in-sample accuracy 0.68 -> 0.60 on its first 120 questions, the
-    distractors diluting the stance) is evidence, and so is any record that covers the question's
-    content words nearly as well as the best record does, or that names every word of an
-    asked intervention (an open phrase: "trimetazidine"), at most TOPICAL_MAX in all; the rest
-    are background. Coverage weighs each word by its rarity among the retrieved records
-    (inverse document frequency within the set, Sparck Jones 1972), so the record naming the
-    asked entity outweighs one that only shares "effective" and "treatment"."""
-    words = {_word_key(t) for t in tokens(query.question)
-             if t not in STOPWORDS and t not in QUESTION_STOPWORDS and len(t) > 2}
-    if not words:
-        return studies
-    held = [{_word_key(t) for t in tokens(s.record.text())} & words for s in studies]
-    n = len(studies)
-    idf = {w: math.log((n + 1) / (1 + sum(w in h for h in held))) + 1.0 for w in words}
-    total = sum(idf.values())
-    cover = [sum(idf[w] for w in h) / total for h in held]
-    top = max(cover, default=0.0)
-    asked = [ws for ws in ({_word_key(t) for t in tokens(i)} & words for i in query.interventions) if ws]
-    names = [any(ws <= h for ws in asked) for h in held]
-    # In retrieval order (the ranking already weighs rare words), the leading, the well-covering
-    # and the ones naming the asked intervention.
-    keep = set([i for i in range(n) if cover[i] > 0 and (i < TOPICAL_LEAD or names[i] or cover[i] >= TOPICAL_SHARE * top)]
-               [:TOPICAL_MAX])
-    return [s if i in keep else replace(s, relevance="background") for i, s in enumerate(studies)]
-
-
 def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
     out = []
     prepared = []
@@ -378,7 +343,7 @@ def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
         out.append(Study(c, _direction(query, findings), roles, relevance, differs, findings,
                          sentence_roles=sroles))
     if not anchored(query):
-        out = _topical(query, out)
+        out = topical(query, out)
     dup = main_reports([s.candidate.stored for s in out if s.relevance != "background"])
     by_id = {s.record.id: s for s in out}
     merged = []
