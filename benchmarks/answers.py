@@ -5,7 +5,12 @@
     .venv/bin/python benchmarks/answers.py --corpus ldn --limit 3   # smoke run
 
 The dev set (``data/clinician_dev.jsonl``, 43 questions written by an annotator) asks
-questions of two corpora, each in its own store built with the project's ingest:
+questions of two corpora, each in its own store built with the project's ingest. Two
+held-out sets in the same format were written later by annotators who saw only the
+abstracts, never an answer: ``data/clinician_heldout.jsonl`` (h01-h30) and
+``data/clinician_heldout2.jsonl`` (k01-k24); score them with ``--dev-set``. The first was
+scored once and then used to find failures (so it is dev data now); the second is scored
+only, never read for failures (RESULTS.md says which figure is which).
 
 - ``cohen2006``: ``evidex.load.ingest_paths(store, [../shared/data/cohen2006])``, the 14
   screening CSVs (13.9k distinct records, wordllama vectors included; about a minute);
@@ -394,11 +399,11 @@ def question_table(evs: list[Result]) -> str:
 
 
 def report(evs: list[Result], bms: list[Result], prep: dict[str, str], warm: dict[str, float],
-           wall_s: float) -> tuple[str, bool]:
+           wall_s: float, dev_set: Path = DEV_SET) -> tuple[str, bool]:
     corpora = [c for c in CORPORA if any(r.q["corpus"] == c for r in evs)]
     se, sb = shares(evs), shares(bms)
     per = Counter(r.q["corpus"] for r in evs)
-    parts = [f"Dev set `benchmarks/data/{DEV_SET.name}`: {len(evs)} questions "
+    parts = [f"Question set `benchmarks/data/{dev_set.name}`: {len(evs)} questions "
              f"({', '.join(f'{c} {per[c]}' for c in corpora)}); whole run (stores included) {wall_s:.0f} s.\n",
              common.table(["store", "prepared"], [[c, prep[c]] for c in corpora]),
              "\nShare of checks passed, Evidex (`ask`) beside the BM25 top-record baseline "
@@ -457,7 +462,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", default="all", choices=["all", *CORPORA])
     ap.add_argument("--limit", type=int, help="at most N questions per corpus")
     ap.add_argument("--details", type=Path, help="per-question JSONL (default out/answers-<corpus>.jsonl)")
-    ap.add_argument("--dev-set", type=Path, default=DEV_SET, help=argparse.SUPPRESS)
+    ap.add_argument("--dev-set", type=Path, default=DEV_SET,
+                    help="question set to score (default data/clinician_dev.jsonl; the held-out sets: "
+                         "data/clinician_heldout.jsonl, data/clinician_heldout2.jsonl)")
     ap.add_argument("--code", type=Path, help="measure this earlier snapshot (out/code-<sha>)")
     ap.add_argument("--out", type=Path, default=common.DEFAULT_OUT, help="scratch folder (gitignored)")
     ap.add_argument("--record", action="store_true", help="append the report to RESULTS.md")
@@ -519,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
         for e, b in zip(evs, bms):
             fh.write(json.dumps(detail_row(e, b), ensure_ascii=False) + "\n")
 
-    body, ok = report(evs, bms, prep, warm, wall_s)
+    body, ok = report(evs, bms, prep, warm, wall_s, a.dev_set)
     print("\nPer question (Evidex):\n")
     print(question_table(evs))
     print("\n" + body)
@@ -527,7 +534,8 @@ def main(argv: list[str] | None = None) -> int:
     print("ALL GOALS OK" if ok else "SOME GOALS FAIL")
     if a.record:
         cmd = "python benchmarks/answers.py " + " ".join(argv if argv is not None else sys.argv[1:])
-        common.append_results("Answers (clinician dev set)", cmd.strip(), body, start)
+        title = "clinician dev set" if a.dev_set.resolve() == DEV_SET.resolve() else f"clinician set {a.dev_set.stem}"
+        common.append_results(f"Answers ({title})", cmd.strip(), body, start)
         print(f"appended to {common.RESULTS_MD}")
     return 0
 

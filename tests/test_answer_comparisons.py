@@ -164,3 +164,11 @@ def test_a_trial_the_comparator_wins_is_against_the_asked_treatment(tmp_path):
         assert violations(answer) == []
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("sentence", [
+    "Both zelodipine and ramipril lowered blood pressure.",              # both are subjects
+    "With ramipril, values fell from baseline to month 6 (P<0.0001).",    # one arm, within-group
+])
+def test_a_finding_that_compares_neither_arm_with_the_other_favours_neither(sentence):
+    assert favoured_arm(sentence, ["zelodipine"], ["ramipril"]) == ""

@@ -10,6 +10,7 @@ from evidex.query import parse_question
 from evidex.records import Record, Section
 from evidex.synthesis import ask, violations
 from evidex.synthesis.dosing import part_of
+from evidex.synthesis.harms import adverse_effects
 
 MECHANISM_RECORDS = [
     Record(id="pmid:7000001", title="Gabapentin binds the alpha2-delta subunit of voltage-gated calcium channels",
@@ -131,3 +132,17 @@ def _trial(i: int, title: str, methods: str, results: str, conclusions: str) -> 
 ])
 def test_what_is_treated_is_the_population_what_is_prevented_or_caused_is_the_outcome(question, outcomes):
     assert parse_question(question).outcomes == outcomes
+
+
+@pytest.mark.parametrize("sentence, items", [
+    ("Renal adverse events, including hypertension, peripheral edema, and renal failure, occurred in 24.3 percent.",
+     ["hypertension", "peripheral edema", "renal failure"]),
+    # An arm's rate, a method, a baseline state and a comparison are not adverse events.
+    ("Adverse events were 23% for drug and 19% for placebo.", []),
+    ("Complications, prospectively defined as bleeding, were assessed.", []),
+    ("Side effects included preexisting heart disease and better sleep.", []),
+    ("The most common adverse events were nausea (12%), dizziness and dry mouth.",
+     ["nausea (12%)", "dizziness", "dry mouth"]),
+])
+def test_the_adverse_effects_a_harms_sentence_lists(sentence, items):
+    assert adverse_effects(sentence) == items

@@ -13,31 +13,36 @@ from __future__ import annotations
 
 import re
 
-_OBJECT_OF_COMPARISON = re.compile(r"(?:compared (?:with|to)|versus|vs\.?|than|over|relative to|against|and)"
-                                   r"\s+(?:the\s+|a\s+|an\s+|those\s+(?:on|receiving|given)\s+)?$", re.I)
+_OBJECT_OF_COMPARISON = re.compile(r"(?:compared (?:with|to)|versus|vs\.?|than|over|relative to|against)\s+"
+                                   r"(?:(?:with|in|on|for|among|after)\s+)?"
+                                   r"(?:the\s+|a\s+|an\s+|those\s+(?:on|receiving|given)\s+)?$", re.I)
 
 
-def _first_subject_mention(text: str, forms: list[str]) -> int | None:
-    """Where ``text`` first names one of ``forms`` other than as the object of a comparison."""
+def _mentions(text: str, forms: list[str]) -> tuple[int | None, bool]:
+    """(where ``text`` first names one of ``forms`` other than as the object of a comparison,
+    whether it names one as such an object)."""
     low = text.lower()
-    best = None
+    first, as_object = None, False
     for f in forms:
         for m in re.finditer(r"\b" + re.escape(f.lower()) + r"\w*", low):
             if _OBJECT_OF_COMPARISON.search(low[:m.start()]):
-                continue
-            best = m.start() if best is None else min(best, m.start())
-            break
-    return best
+                as_object = True
+            elif first is None or m.start() < first:
+                first = m.start()
+    return first, as_object
 
 
 def favoured_arm(text: str, asked: list[str], comparator: list[str]) -> str:
-    """"asked", "comparator" or "" (no arm named as the sentence's subject)."""
-    a, b = _first_subject_mention(text, asked), _first_subject_mention(text, comparator)
-    if a is None and b is None:
-        return ""
-    if b is None or (a is not None and a < b):
+    """"asked", "comparator" or "": the arm the sentence makes its subject while the other is
+    the object of its comparison. A sentence naming one arm only ("with metoprolol, scores fell
+    from baseline") or both as subjects ("both carvedilol and metoprolol improved") compares
+    neither with the other."""
+    (a, a_object), (b, b_object) = _mentions(text, asked), _mentions(text, comparator)
+    if a is not None and b_object and (b is None or a < b):
         return "asked"
-    return "comparator"
+    if b is not None and a_object and (a is None or b < a):
+        return "comparator"
+    return ""
 
 
 def oriented(favouring: list[str], asked: list[str], comparator: list[str]) -> str:

@@ -22,6 +22,10 @@ _LIST_FIRST = re.compile(r"^\s*([^.;:]{3,160}?)\s+(?:were|was|are|is)\s+(?:the\s
                          r"(?:common(?:ly reported)?|frequent|usual|main|only|reported)?\s*$", re.I)
 _END = re.compile(r"[.;](?:\s|$)|\bin (?:the|both|all)\b|\bcompared\b|\bwhich\b|\bwhereas\b|\bwhile\b|"
                   r",?\s+(?:were|was|are|is|occurred|appeared|resolved)\b", re.I)
+# Words that mark a list item as something other than an adverse event: a method ("defined as",
+# "assessed"), a baseline state ("preexisting"), a comparison ("better"), an arm ("for placebo").
+_NOT_AN_EVENT = re.compile(r"\b(?:defined|assessed|measured|evaluated|recorded|monitored|preexisting|pre-existing|"
+                           r"history|baseline|better|worse|higher|lower|for|versus|vs)\b|^\W*\d", re.I)
 MAX_WORDS = 4
 
 
@@ -58,7 +62,8 @@ def _items(listed: str, exclude: tuple[str, ...]) -> list[str]:
         words = item.split()
         if not words or len(words) > MAX_WORDS or _NOT_AN_EFFECT.fullmatch(item.lower()):
             continue
-        if all(_NOT_AN_EFFECT.fullmatch(w.lower()) for w in words) or not re.search(r"[a-z]{3}", item):
+        if all(_NOT_AN_EFFECT.fullmatch(w.lower()) for w in words) or not re.search(r"[a-z]{3}", item) \
+                or _NOT_AN_EVENT.search(item):
             continue
         if any(x and x in item.lower() for x in exclude):
             continue          # the treatment itself, or its comparator, is not an adverse effect

@@ -190,7 +190,8 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         reasons.append("Risk of bias: most trials do not report blinding of participants or assessors.")
     direction = direction_of(body)
     decided = [s for s in body if s.direction in ("favours", "no_difference", "against")]
-    thin = decided and len(decided) < 3 and total_participants(decided) < _FEW \
+    # Small by their stated sizes (a study that states none is not known to be small).
+    thin = decided and len(decided) < 3 and all(s.n for s in decided) and total_participants(decided) < _FEW \
         and not any(s.design in _POOLED for s in decided)
     if thin and query.outcomes:
         # A named outcome (events, deaths, healing) counted in one or two small studies: too few
