@@ -128,8 +128,18 @@ _ACTION_RX_CUES = ("randomi", "randomly", "enrol", "recruit", "includ", "involv"
                    "allocated")
 _PEOPLE_WORDS = tuple(_PEOPLE[3:-1].split("|"))
 _EXPLICIT_RX = re.compile(r"\b([nN])\s*=\s*(" + _DIGIT_COUNT + r")(?!\s*(?:per|in each|/))")
+# The gap may hold a bracketed label or list of describing words: "30 ADHD (DSM-IV) subjects",
+# "105 ambulatory, nondemented, community-dwelling women".
 _COUNT_BEFORE_PEOPLE = re.compile(
-    r"(?<![\w.,\u00b7])(" + _COUNT + r")\s+(?:\(\d[\d,]*\)\s+|[^\W\d][\w-]*\s+){0,3}$", re.I)
+    r"(?<![\w.,\u00b7])(" + _COUNT + r")" + _NOT_PEOPLE + r"\s+(?:\(\d[\d,]*\)\s+|\([^()\d]{1,20}\)\s+|"
+    r"[^\W\d][\w-]*,?\s+){0,3}$", re.I)
+# CONSORT 2010 item 13a / flow-diagram wording for the sample itself: "30 were included",
+# "41 patients met every inclusion criterion" (after a screening count: "Of these 59, ...").
+_INCLUDED_RX = re.compile(r"(?<![\w.,\u00b7])(" + _COUNT + r")" + _NOT_PEOPLE +
+                          r"\s+(?:\(\d[\d,]*\)\s+)?(?:[^\W\d][\w-]*,?\s+){0,4}?(?:(?:were|was)\s+(?:then\s+|finally\s+)?"
+                          r"(?:included|enrolled|recruited)\b|(?:met|fulfilled|satisfied)\s+(?:all\s+|every\s+|the\s+)?"
+                          r"(?:\w+\s+)?(?:inclusion|eligibility|entry)\s+criteri)", re.I)
+_INCLUDED_CUES = ("included", "enrolled", "recruited", "criteri")
 _TOTAL_CUE = re.compile(r"\b(?:a total of|total(?:ly)?|overall|in all|altogether|all)\s*(?:of\s*)?$", re.I)
 _SUBGROUP_BEFORE = re.compile(r"(?:\b(?:of whom|of these|of them|among(?: the| these| them)?|including|except|"
                               r"excluding|remaining|other|only|in the \w+ group|while|whereas)|\d\s*(?:and|or|vs\.?|"
@@ -155,7 +165,8 @@ def counts(sentence: str) -> list[Count]:
     """Every count of people stated in one sentence, scored as a candidate total.
 
     Randomised ("randomised 120", "134 were randomised") scores 4 (CONSORT's n), enrolled /
-    recruited 3 (enrolment precedes randomisation), included / studied 2, "N patients" 2, "n = N" 1; "a total of"
+    recruited 3 (enrolment precedes randomisation), "N were included" / "N met the inclusion criteria" 3 (the
+    sample left after screening), included / studied 2, "N patients" 2, "n = N" 1; "a total of"
     adds 2; a subgroup or per-arm phrasing ("of whom 44", "340 (35%)", "60 per group")
     takes 2 off. Years and prevalence figures are not counts of the people studied.
     """
@@ -195,15 +206,19 @@ def counts(sentence: str) -> list[Count]:
     if "random" in low:   # "134 ... were randomised", "Thirty participants ... were then randomly assigned"
         for m in _PASSIVE_RX.finditer(sentence):
             add(word_to_int(m.group(1)), m.start(), m.end(), 4, m.start(1), m.end(1))
+    if any(c in low for c in _INCLUDED_CUES) or not plain:
+        for m in _INCLUDED_RX.finditer(sentence):
+            add(word_to_int(m.group(1)), m.start(), m.end(), 3, m.start(1), m.end(1))
     if "=" in sentence:
         for m in _EXPLICIT_RX.finditer(sentence):
             add(word_to_int(m.group(2)), m.start(), m.end(), 1, m.start(2), m.end(2))
     for start, end in _people_spans(low, plain):
-        window = sentence[max(0, start - 60):start]
-        m = _COUNT_BEFORE_PEOPLE.search(window)
+        # searched in place (not in a slice), so the look-behind sees a word the window cuts:
+        # "Two hundred five ..." is never read as "hundred five"
+        m = _COUNT_BEFORE_PEOPLE.search(sentence, max(0, start - 90), start)
         if m is None:
             continue
-        s = start - len(window) + m.start(1)
+        s = m.start(1)
         add(word_to_int(m.group(1)), s, end, 2, s, s + len(m.group(1)))
     return out
 
