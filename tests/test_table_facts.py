@@ -46,3 +46,22 @@ def test_n_window_never_cuts_a_number_word():
     # the count sits more than 60 characters before its people-word
     text = "Two hundred five ambulatory, nondemented, community-dwelling women; mean age 67.0."
     assert sample_size(text)[0] == 205
+
+
+# -- effect -------------------------------------------------------------------------------
+
+def test_effect_is_the_between_group_test_not_a_within_group_p():
+    _, t = facts("Oral drug versus placebo in scarring alopecia: a randomized controlled trial",
+                 "Patients were randomly assigned to oral drug (3 mg) or placebo for 6 months.",
+                 "Activity index scores followed a declining pattern, which was statistically significant within the "
+                 "drug group (p = .001), nearly reached significance in the placebo group (p = .060), and was not "
+                 "significant between groups (p = .813).")
+    assert t.effect is not None and t.effect.text == "was not significant between groups (p = .813)"
+
+
+def test_a_range_is_not_a_before_after_change():
+    _, t = facts("Effectiveness and cost of drug A and drug B: a randomized controlled trial",
+                 "Patients were randomly assigned to receive drug A or drug B for 12 months.",
+                 "Drug A was associated with significantly greater costs, ranging from 3000 dollars to 9000 dollars "
+                 "annually.")
+    assert t.effect is None or "\u2192" not in t.effect.text

@@ -92,6 +92,15 @@ def _change_text(span: str) -> str:
     return f"{sides[0]} \u2192 {sides[1]}"
 
 
+# "costs ranging from 3000 to 9000", "levels varied from 1.5 to 18": a spread, not a change
+_RANGE_BEFORE = re.compile(r"\b(?:rang(?:e|es|ed|ing)|var(?:ied|ying|y|ies)|spann?(?:ed|ing|s)?|between)\s*$", re.I)
+
+
+def _changes(text: str, ms: list) -> list:
+    """The before/after mentions of a sentence ("from 8-10 to 5-6"), without a range's "from .. to"."""
+    return [m for m in ms if m.kind == "score_change" and not _RANGE_BEFORE.search(text[max(0, m.start - 12):m.start])]
+
+
 def _interval_part(text: str, start: int, end: int) -> bool:
     """A figure that is a confidence level or an interval bound, not a group's result
     ("95% CI", "91.5-93.6%")."""
@@ -180,6 +189,22 @@ def _more_groups(text: str, end: int) -> int:
     return more.end() if more else 0
 
 
+# CONSORT 2010 item 17a: the effect is the comparison between groups; a p value within one group
+# (change from baseline in one arm) is not it.
+_BETWEEN = re.compile(r"\b(?:between(?: the)?(?: \w+)? (?:groups|arms|treatments)|between-group|intergroup|"
+                      r"group differences?)\b", re.I)
+
+
+def _between_groups(text: str, ps: list) -> tuple[object, bool]:
+    """The statistic to anchor on: the first, unless a later one is the between-group test and
+    the first is not (``(anchor, True)`` then)."""
+    if len(ps) > 1 and not _BETWEEN.search(text[max(0, ps[0].start - 50):ps[0].start]):
+        for m in ps[1:]:
+            if _BETWEEN.search(text[max(0, m.start - 50):m.start]):
+                return m, True
+    return ps[0], False
+
+
 def effect_text(p: Passage) -> str:
     """The main figures of one result sentence, as written (see the module docstring)."""
     text = p.text
@@ -187,7 +212,7 @@ def effect_text(p: Passage) -> str:
     compact = _ratio_text(p, ms)
     if compact:
         return compact
-    change = next((m for m in ms if m.kind == "score_change" and _change_text(m.span)), None)
+    change = next((m for m in _changes(text, ms) if _change_text(m.span)), None)
     ps = [m for m in ms if m.kind in ("p_value", "ci")]
     ps += [SimpleNamespace(kind="p_value", span=m.group(0), start=m.start(), end=m.end()) for m in _TWO_P.finditer(text)]
     ps += [SimpleNamespace(kind="ci", span=m.group(0), start=m.start(), end=m.end()) for m in _CI_LOOSE.finditer(text)
@@ -197,7 +222,7 @@ def effect_text(p: Passage) -> str:
         pv = next((m.span for m in ps if m.kind == "p_value"), "")
         return f"{_change_text(change.span)} ({pv})" if pv else _change_text(change.span)
     if ps:
-        anchor = ps[0]
+        anchor, between = _between_groups(text, ps)
         box = _paren_around(text, anchor.start, anchor.end)
         if box and len(re.findall(r"\d", text[box[0]:anchor.start] + text[anchor.end:box[1]])) >= 1:
             inner = text[box[0]:box[1]].strip(" ;,")
@@ -206,6 +231,8 @@ def effect_text(p: Passage) -> str:
         # the clause the statistic closes; a CI's point estimate may sit just before a ";"
         head = max(0, anchor.start - (15 if anchor.kind == "ci" else 0))
         clause_start = max(text.rfind(";", 0, head), text.rfind(":", 0, head)) + 1
+        if between:   # "..., and was not significant between groups (p = .813)": that clause alone
+            clause_start = max(clause_start, text.rfind(",", 0, (box[0] - 1) if box else head) + 1)
         starts = [s for s in _result_starts(text, ms) if clause_start <= s < anchor.start]
         end = box[1] + 1 if box else anchor.end
         if starts:
@@ -223,6 +250,8 @@ def effect_text(p: Passage) -> str:
         cut = len(window) - len(" ".join(window.split()[-12:]))
         start, _ = _balanced(text, clause_start + max(0, cut), anchor.end)   # never open inside a bracket
         words = text[start:anchor.start].strip(" ,([").split()
+        if between and words and words[0].lower() in ("and", "but", "while", "whereas", "yet"):
+            words = words[1:]
         after = []
         if len(words) < 5:   # "There was a significantly (P<.05) lower rate of X ...": say what is lower
             after = re.split(r"[,;]|\.\s|\.$", text[end:].lstrip(" )"), maxsplit=1)[0].split()[:12]
@@ -248,7 +277,7 @@ def effect_text(p: Passage) -> str:
 
 def _has_result(text: str) -> bool:
     ms = mentions(text)
-    if any(m.kind in ("p_value", "ci", "ratio", "nnt", "score_change") for m in ms) or _TWO_P.search(text) \
+    if any(m.kind in ("p_value", "ci", "ratio", "nnt") for m in ms) or _changes(text, ms) or _TWO_P.search(text) \
             or _CI_LOOSE.search(text):
         return True
     if any(m.kind == "mean_difference" and re.search(r"\d", m.span) for m in ms):
@@ -259,7 +288,8 @@ def _has_result(text: str) -> bool:
 
 
 def _tested(text: str) -> bool:
-    return (any(m.kind in ("p_value", "ci", "ratio", "score_change") for m in mentions(text))
+    ms = mentions(text)
+    return (any(m.kind in ("p_value", "ci", "ratio") for m in ms) or bool(_changes(text, ms))
             or bool(_TWO_P.search(text) or _CI_LOOSE.search(text)))
 
 
