@@ -65,3 +65,54 @@ def test_a_range_is_not_a_before_after_change():
                  "Drug A was associated with significantly greater costs, ranging from 3000 dollars to 9000 dollars "
                  "annually.")
     assert t.effect is None or "\u2192" not in t.effect.text
+
+
+# -- primary outcome ----------------------------------------------------------------------
+
+def test_primary_endpoint_from_the_methods_not_the_conclusion_and_a_composite_kept_whole():
+    from evidex.enrich.outcome import named_outcome
+    sentences = ["We randomly assigned patients drug A, or diuretics, beta-blockers, or both.",
+                 "The combined primary endpoint was fatal and non-fatal stroke, myocardial infarction, and other "
+                 "cardiovascular death.",
+                 "Drug A was as effective as diuretics in preventing the combined primary endpoint of all stroke, "
+                 "myocardial infarction, and other cardiovascular death."]
+    rec = Record("t:1", "", tuple(Section("", s) for s in sentences))
+    body = passages_of(rec)
+    roles = ["methods", "methods", "conclusions"]
+    assert named_outcome(body, roles).text == ("fatal and non-fatal stroke, myocardial infarction, and other "
+                                               "cardiovascular death")
+    # read alone, the conclusion's "primary endpoint of X, Y, and Z" keeps the whole list
+    assert named_outcome(body[2:]).text == "all stroke, myocardial infarction, and other cardiovascular death"
+
+
+@pytest.mark.parametrize("sentence, outcome", [
+    ("The a priori primary efficacy measure was the change in score from baseline to endpoint on the conduct "
+     "problem subscale of the Nisonger Child Behavior Rating Form.",
+     "change in conduct problem subscale of the Nisonger Child Behavior Rating Form"),
+    ("The primary efficacy variable was the mean change from baseline to week 12 in HbA1c.", "change in HbA1c"),
+    ("Development and time to occurrence of atrial fibrillation in one 12-lead ECG recorded at the outpatient "
+     "visits was the primary end point of this investigation.",
+     "Development and time to occurrence of atrial fibrillation"),
+])
+def test_primary_outcome_phrasings(sentence, outcome):
+    _, t = facts("", sentence)
+    assert t.outcome is not None and t.outcome.text.startswith(outcome), t.outcome
+
+
+def test_a_rate_per_thousand_names_its_outcome_and_a_time_is_not_one():
+    from evidex.enrich.outcome import clean, outcome_of_sentence
+    rec = Record("t:1", "", (Section("", "Cardiovascular morbidity rates per 1000 persons per year were similar in "
+                                         "the two groups (27.8 and 26.8, respectively; P=0.923)."),))
+    assert outcome_of_sentence(passages_of(rec)[0]).text == "Cardiovascular morbidity rates"
+    assert clean("of LDL cholesterol") == "LDL cholesterol"
+    from evidex.enrich.outcome import _usable
+    assert not _usable("at least 4 weeks after therapy had ended")
+
+
+def test_side_effects_are_the_outcome_only_when_nothing_else_is_measured():
+    from evidex.enrich.outcome import measured_outcome
+    rec = Record("t:1", "", (Section("", "Thirty-four patients were analysed. Severity scores followed a declining "
+                                         "pattern in both groups. Side effects attributable to the drug did not "
+                                         "differ between the groups."),))
+    body = passages_of(rec)
+    assert measured_outcome(body, ["results"] * len(body)).text == "Severity scores"

@@ -45,14 +45,15 @@ _APPOSITIVE = re.compile(r"(?<!\()" + _PRIMARY_LEAD + _MEASURE + r"s?,\s+([^,;]{
 _NAMED_PAREN = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?(?:\s+measures?)?\s*\(([A-Za-z][^()\d]{2,100})\)", re.I)
 # "primary outcome measure of ADHD (Conners ...)" / "primary end point of X"
 _NAMED_OF = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?(?:\s+measures?)?\s+(?:of|for)\s+"
-                       r"(?!(?:this|the|our|a|an)\s+(?:\w+\s+){0,3}?(?:study|trial|analysis|review)\b)([^.;,()]{3,120})",
+                       r"(?!(?:this|the|our|a|an)\s+(?:\w+\s+){0,3}?(?:study|trial|analysis|review|investigation|research|project|"
+                       r"protocol|work|experiment)\b)([^.;,()]{3,120})",
                        re.I)
 # "The primary outcome of this trial was to compare the incidence of X ..."
 _NAMED_AIM = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?\s+of\s+(?:this|the|our)\s+[^.;]{0,60}?\b(?:study|trial)\s+"
                         r"(?:was|were)\s+to\s+(?:compare|evaluate|assess|determine|investigate|examine|measure)\s+"
                         r"(?:the\s+)?([^.;]{3,120})", re.I)
 # "X was the primary end point"
-_NAMED_AFTER = re.compile(r"(?:^|[,;:]\s*)(?:the\s+)?([^.;,]{3,100}?)\s+(?:was|were|served as)\s+(?:the\s+|our\s+)?"
+_NAMED_AFTER = re.compile(r"(?:^|[,;:]\s*)(?:the\s+)?([^.;,]{3,140}?)\s+(?:was|were|served as)\s+(?:the\s+|our\s+)?"
                           r"(?:pre-?specified\s+)?(?:primary|main|principal)\s+(?:efficacy\s+)?"
                           r"(?:outcome|end[- ]?point|endpoint|efficacy variable|variable|measure)", re.I)
 # "The primary objective was to investigate the superiority of A to B with regard to X"
@@ -89,18 +90,31 @@ _LEADING = re.compile(r"^(?:(?:when|if|although|while|whereas|since|because)\s+)
                       r"(?:whether\s+)?(?:the\s+|a\s+|an\s+|our\s+|these\s+|those\s+|this\s+)?", re.I)
 
 
+# CONSORT 6a outcomes stated as a change: "(mean) change from baseline (to week 12) in X", "the
+# change in score from baseline to endpoint on the X subscale" -> "change in X"
+_FROM_BASELINE = re.compile(r"^(?:the\s+)?(?:(?:mean|median|average|adjusted|least[- ]squares mean)\s+)?"
+                            r"(change|reduction|improvement|decrease|increase)s?(?:\s+in\s+(?:the\s+)?(?:total\s+)?"
+                            r"scores?)?\s+from\s+baseline(?:\s+(?:to|at|until|through)\s+(?:the\s+)?(?:end\s*point|"
+                            r"end of (?:the\s+)?\w+|(?:week|month|day|visit)\s*\d+|final visit|last visit|\w+\s+\d+))?"
+                            r"\s+(?:in|of|on)\s+(?:the\s+)?", re.I)
+# a time or a connective is not where an outcome's name starts
+_NOT_A_START = re.compile(r"^(?:at least|after|within|before|during|until|at (?:week|month|day|the end|baseline|\d))\b",
+                          re.I)
+
+
 def clean(text: str, limit: int = 14) -> str:
     """An outcome phrase without what follows it (secondary outcomes, a second primary
     outcome, timing, groups, a long parenthesis) and without a leading article."""
     text = re.sub(r"^(?:the\s+)?(?:effects?|efficacy|impact|influence)\s+of\s+[^.;]{1,80}?\s+on\s+", "", text.strip(),
                   flags=re.I)   # "the effects of the extract on QoL" -> "QoL"
-    text = re.sub(r"^(?:the\s+)?(?:mean\s+)?(change)s? from baseline (?:in|of)\s+", r"\1 in ", text.strip(), flags=re.I)
+    text = _FROM_BASELINE.sub(r"\1 in ", text.strip())
     text = re.sub(r"(?:,\s*|\s+)and\s+the\s+(?:\S+\s+){2,}.*$", "", text)
     if text.count(")") > text.count("(") or text.count("]") > text.count("["):
         return ""   # a phrase cut inside a bracket is not a name
     text = re.sub(r"^(?:slightly|significantly|markedly|substantially|much)\s+", "", text, flags=re.I)
     text = _CUT.sub("", text).strip(" ,.:")
     text = _LEADING.sub("", text).strip()
+    text = re.sub(r"^(?:of|and|or|with|for|to)\s+", "", text, flags=re.I)   # a cut's leftover connective
     words = text.split()
     return " ".join(words[:limit])
 
@@ -111,6 +125,7 @@ def _usable(text: str) -> bool:
     if re.match(r"(?:purpose|aim|objective|goal)\b", text, re.I) or re.search(r"\b(?:vs\.?|versus|placebo)\b", text, re.I):
         return False
     return (bool(text) and len(text) >= 3 and not _GENERIC.match(text) and bool(re.search(r"[a-z]{3}", text, re.I))
+            and not _NOT_A_START.match(text)
             and not re.search(r"\b(?:effects?|correlations?|associations?|relationships?|trends?|tendency|"
                               r"differences?|agreement|concordance|advantages?|benefits?)$", text, re.I))
 
@@ -125,34 +140,62 @@ _NEEDS = {**dict.fromkeys((_NAMED, _APPOSITIVE, _NAMED_PAREN, _NAMED_OF, _NAMED_
           _USED_TO_MEASURE: ("used",), _EFFICACY_BY: ("efficacy", "effectiveness", "response", "outcome")}
 
 
-def named_outcome(body: Sequence[Passage]) -> Fact | None:
+# the rest of a listed composite outcome: ", myocardial infarction, and other cardiovascular death"
+_LIST_GOES_ON = re.compile(r"(?:,\s*(?!and\b|or\b)[^,.;()]{2,50}){0,4},?\s+(?:and|or)\s+[^,.;()]{2,60}")
+
+
+def named_outcome(body: Sequence[Passage], roles: Sequence[str] = ()) -> Fact | None:
     """Tiers 1 and 2: an outcome the abstract names as primary, then one it defines or
     says it measured; None when no sentence does. Twelve patterns over every sentence were
-    ~2 ms per study; a sentence lacking a pattern's words is passed over (``_NEEDS``)."""
+    ~2 ms per study; a sentence lacking a pattern's words is passed over (``_NEEDS``).
+
+    ``roles`` (one per passage) put conclusions last: the methods define the primary outcome
+    (CONSORT 6a), a conclusion restates it loosely ("preventing the combined primary endpoint
+    of all stroke, ...")."""
     tiers = ((_NAMED_PAREN, _APPOSITIVE, _NAMED_AIM, _NAMED_OF, _NAMED, _NAMED_AFTER, _AIM_REGARD, _NAMED_OBJ, _PICO_O),
              (_DEFINED, _USED_TO_MEASURE, _EFFICACY_BY))
-    lows = [p.text.lower() if p.text.isascii() else None for p in body]
+    groups = [body]
+    if len(roles) == len(body):
+        groups = [[p for p, r in zip(body, roles) if r != "conclusions"],
+                  [p for p, r in zip(body, roles) if r == "conclusions"]]
     for i, rxs in enumerate(tiers):
-        for rx in rxs:
-            for p, low in zip(body, lows):
-                if low is not None and not any(w in low for w in _NEEDS[rx]):
-                    continue
-                for m in rx.finditer(p.text):
-                    raw = m.group(1)
-                    text = clean(raw)
-                    named = re.match(r"\s*\(([^()]{3,80})\)", p.text[m.end():] if rx is _NAMED_OF else "")
-                    if named:   # "primary outcome measure of ADHD (Conners ...)": keep the instrument
-                        text = f"{text} ({named.group(1)})"
-                    if rx is _NAMED and re.match(r"(?:to\s+)?(?:investigate|compare|evaluate|assess|determine)\b",
-                                                 raw, re.I):
-                        inner = _OBJECTIVE_OUTCOME.search(raw)
-                        text = clean(inner.group(1)) if inner else ""
-                    if _usable(text):
-                        return Fact(text, p.seq)
-        if i == 0:
+        for g, group in enumerate(groups):
+            if i == 0 and g == 1:   # a structured abstract's outcome heading before a conclusion's wording
+                section = _outcome_section(body)
+                if section:
+                    return section
+            found = _named_in(rxs, group)
+            if found:
+                return found
+        if i == 0 and len(groups) == 1:
             section = _outcome_section(body)
             if section:
                 return section
+    return None
+
+
+def _named_in(rxs: Sequence[re.Pattern[str]], body: Sequence[Passage]) -> Fact | None:
+    """The first usable outcome the patterns (in order) name in the sentences."""
+    lows = [p.text.lower() if p.text.isascii() else None for p in body]
+    for rx in rxs:
+        for p, low in zip(body, lows):
+            if low is not None and not any(w in low for w in _NEEDS[rx]):
+                continue
+            for m in rx.finditer(p.text):
+                raw = m.group(1)
+                text = clean(raw)
+                named = re.match(r"\s*\(([^()]{3,80})\)", p.text[m.end():] if rx is _NAMED_OF else "")
+                if named:   # "primary outcome measure of ADHD (Conners ...)": keep the instrument
+                    text = f"{text} ({named.group(1)})"
+                listed = _LIST_GOES_ON.match(p.text, m.end()) if rx is _NAMED_OF and not named else None
+                if listed and clean(raw) == raw.strip(" ,.:"):   # a composite: "of all stroke, MI, and CV death"
+                    text = clean(raw + listed.group(0), 24)
+                if rx is _NAMED and re.match(r"(?:to\s+)?(?:investigate|compare|evaluate|assess|determine)\b",
+                                             raw, re.I):
+                    inner = _OBJECTIVE_OUTCOME.search(raw)
+                    text = clean(inner.group(1)) if inner else ""
+                if _usable(text):
+                    return Fact(text, p.seq)
     return None
 
 
@@ -174,7 +217,7 @@ _CHANGE_IN = re.compile(r"\b(?:(?:improvements?|reductions?|decreases?|increases
 _SUBJECT = re.compile(r"(?:(?:at|after|by|in|during|over|with|from|among|compared with|comparing)\s[^,]{1,60},\s*)?"
                       r"(?:the\s+)?(mean\s+|median\s+|average\s+)?([A-Za-z][^,.;()\d]{2,70}?)"
                       r"\s+(?:was|were|did|had|improved|decreased|increased|fell|rose|declined|dropped|differed|"
-                      r"remained|reduced|occurred|showed)\b", re.I)
+                      r"remained|reduced|occurred|showed|followed)\b", re.I)
 # "There was complete symptom relief after 7 days in ..." / "There was a significant reduction in X"
 _THERE = re.compile(r"(?:[^,]{1,60},\s*)?there\s+(?:was|were)\s+(?:a\s+|an\s+|no\s+)?(?:(?:statistically\s+)?"
                     r"(?:significant(?:ly)?|greater|higher|lower|similar|marked)\s+)?([a-z][^,.;()\d]{2,60}?)"
@@ -208,11 +251,17 @@ def outcome_of_effect_text(effect: Fact | None) -> Fact | None:
     return None
 
 
+_PER_DENOMINATOR = re.compile(r"\s+per\s+\d[\d,]*\s+(?:persons?|patients?|participants?|people|subjects|"
+                              r"(?:person|patient)[- ]years?|population)(?:\s+per\s+(?:year|annum|month))?\b", re.I)
+
+
 def outcome_of_sentence(p: Passage) -> Fact | None:
     """What a result sentence measures: its subject ("All-cause mortality was lower ...") or
     what changed ("improvement in X", "the difference in X between ...")."""
     cands = []
     text = re.sub(r"\s*\([^()]*\)", "", p.text)   # "Exercise time (4 hours after ...) showed ..."
+    # a rate's denominator: "Cardiovascular morbidity rates per 1000 persons per year were similar"
+    text = _PER_DENOMINATOR.sub("", text)
     m = _SUBJECT.match(text)
     if m:   # "At the end of the follow-up the percentage of X" -> "percentage of X"
         subject = re.sub(r"^(?:at|after|by|during|over|in)\s+(?:the\s+)?(?:(?:end|start|beginning|completion)\s+of\s+"
@@ -303,13 +352,16 @@ def measured_outcome(body: Sequence[Passage], roles: Sequence[str]) -> Fact | No
             text = clean(raw)
             if _usable(text) and not _NOT_OUTCOME.match(text) and not _PEOPLE_END.search(text):
                 return Fact(text, p.seq)
+    harms = None
     for i, p in enumerate(body):
         if i < len(roles) and roles[i] != "results":
             continue
         fact = outcome_of_sentence(p)
-        if fact:
+        if fact and _SAFETY.search(fact.text):   # side effects only if no efficacy measure is reported
+            harms = harms or fact
+        elif fact:
             return fact
-    return None
+    return harms
 
 
 _DEFINITION = re.compile(r"((?:[A-Za-z][\w'-]*\s+){1,6})\(([A-Z][A-Za-z-]{1,7})\)")

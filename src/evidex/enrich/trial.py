@@ -289,7 +289,7 @@ def trial_facts(record: Record, passages: Sequence[Passage], intervention_hint: 
         roles = ()
     arms, comparator = _arms_and_comparator(body, title, intervention_hint)
     by_seq = {p.seq: p.text for p in passages}
-    outcome = _kept(named_outcome(body), by_seq)
+    outcome = _kept(named_outcome(body, roles), by_seq)
     effect = _kept(main_effect(body, roles, outcome), by_seq)
     if outcome is None:
         effect_p = next((p for p in body if effect is not None and p.seq == effect.seq), None)
