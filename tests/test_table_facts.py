@@ -116,3 +116,57 @@ def test_side_effects_are_the_outcome_only_when_nothing_else_is_measured():
                                          "differ between the groups."),))
     body = passages_of(rec)
     assert measured_outcome(body, ["results"] * len(body)).text == "Severity scores"
+
+
+# -- arms and comparator --------------------------------------------------------------------
+
+def test_semicolon_arm_list_with_doses_and_the_arm_others_are_compared_with():
+    _, t = facts("Major outcomes in patients randomized to angiotensin-converting enzyme inhibitor or calcium channel "
+                 "blocker vs diuretic",
+                 "Participants were randomly assigned to receive chlorthalidone, 12.5 to 25 mg/d (n = 15 255); "
+                 "amlodipine, 2.5 to 10 mg/d (n = 9048); or lisinopril, 10 to 40 mg/d (n = 9054) for planned follow-up "
+                 "of approximately 4 to 8 years.",
+                 "Compared with chlorthalidone (6-year rate, 11.5%), the relative risks were 0.98 (95% CI, 0.90-1.07) "
+                 "for amlodipine and 0.99 (95% CI, 0.91-1.08) for lisinopril.", hint="calcium channel blockers")
+    assert t.comparator.text == "chlorthalidone, 12.5 to 25 mg/d"
+    assert [a.text for a in t.arms] == ["amlodipine, 2.5 to 10 mg/d", "lisinopril, 10 to 40 mg/d"]
+
+
+def test_double_dummy_arms_and_the_primary_comparison():
+    _, t = facts("Inhaled combined drug A as needed in mild asthma",
+                 "Patients were randomly assigned to one of three regimens: twice-daily placebo plus terbutaline "
+                 "(0.5 mg) used as needed (terbutaline group), twice-daily placebo plus budesonide-formoterol (200 "
+                 "\u03bcg of budesonide and 6 \u03bcg of formoterol) used as needed, or twice-daily budesonide "
+                 "(200 \u03bcg) plus terbutaline used as needed (budesonide maintenance group).",
+                 "The primary objective was to investigate the superiority of as-needed budesonide-formoterol to "
+                 "as-needed terbutaline with regard to weeks with well-controlled asthma.",
+                 "Budesonide-formoterol was inferior to budesonide maintenance therapy (odds ratio, 0.64; 95% CI, "
+                 "0.57 to 0.73).")
+    assert t.comparator.text == "terbutaline 0.5 mg"
+    assert "placebo" not in " ".join(a.text for a in t.arms)
+
+
+@pytest.mark.parametrize("sentence, arms, comparator", [
+    # doses of one drug stay one arm; the dosed allocation beats the title's undosed names
+    ("Patients were randomized to receive placebo, 200 microg of misoprostol 4 times a day, or 15 or 30 mg of "
+     "lansoprazole once daily for 12 weeks.", "15 or 30 mg of lansoprazole", "placebo"),
+    # a number word before "treatment groups" is not an arm
+    ("Patients were assigned randomly to one of five treatment groups: placebo; celecoxib 50 mg twice/day, 100 mg "
+     "twice/day, and 200 mg twice/day; and naproxen 500 mg twice/day.", "celecoxib 50 mg", "placebo"),
+    # a bracket that closes an aside ends the list read after "receiving"; "to receive either" starts one
+    ("We randomly assigned 8076 patients who were at least 50 years of age (or at least 40 years of age and "
+     "receiving long-term glucocorticoid therapy) and who had rheumatoid arthritis to receive either 50 mg of "
+     "rofecoxib daily or 500 mg of naproxen twice daily.", "50 mg of rofecoxib", "500 mg of naproxen"),
+])
+def test_allocation_sentence_arms(sentence, arms, comparator):
+    _, t = facts("Drug A vs drug B: a double-blind, randomized, active- and placebo-controlled study", sentence)
+    assert arms in [a.text for a in t.arms] and t.comparator.text == comparator, (t.arms, t.comparator)
+
+
+def test_a_bracketed_choice_is_one_arm_and_an_aside_clause_lists_none():
+    _, t = facts("", "After receiving placebo for 1 week, patients were randomly allocated to receive an antihistamine "
+                     "(fexofenadine or loratadine) for 2 weeks.")
+    assert [a.text for a in t.arms] == ["antihistamine"] and t.comparator is None
+    _, t = facts("", "For chronic pain, the drug has typically been given at 4.5 mg per day, although effective doses "
+                     "are also reported to span 0.1\u20134.5 mg daily.")
+    assert t.comparator is None
