@@ -170,3 +170,32 @@ def test_a_bracketed_choice_is_one_arm_and_an_aside_clause_lists_none():
     _, t = facts("", "For chronic pain, the drug has typically been given at 4.5 mg per day, although effective doses "
                      "are also reported to span 0.1\u20134.5 mg daily.")
     assert t.comparator is None
+
+
+def test_a_statistic_in_words_keeps_its_bracket_and_a_group_size_is_not_a_result():
+    from evidex.enrich.effect import effect_text
+    from evidex.records import Passage
+
+    def eff(t: str) -> str:
+        return effect_text(Passage("t", 0, "", 0, len(t), t))
+    assert eff("Bleeding recurrence was less frequent in the treated patients (Kaplan Meier analysis p < 0.01).") \
+        == "Bleeding recurrence was less frequent in the treated patients (Kaplan Meier analysis p < 0.01)"
+    assert eff("Isovolumic relaxation time became more normal, and deceleration time prolonged (all P<0.001).") \
+        .endswith("deceleration time prolonged (all P<0.001)")
+    assert eff("Hematocrit rose significantly in group II (n = 42, p < 0.001) with treatment.") \
+        == "Hematocrit rose significantly in group II (n = 42, p < 0.001)"   # read whole, not from "42"
+
+
+@pytest.mark.parametrize("sentences, outcome", [
+    (["The primary end point for each patient was a doubling of the baseline creatinine."],
+     "doubling of the baseline creatinine"),
+    # a result's subject that is a treatment is not the outcome; "in the X group" is not part of one
+    (["Patients were randomly assigned to oral acetazolamide, 500 mg, or artificial tears.",
+      "At 4 to 6 hours, only preoperative acetazolamide was significantly more effective than the control "
+      "medication (P = .038).", "Intraocular pressure was measured at 4 and 24 hours."], "Intraocular pressure"),
+    (["Patients were randomly assigned to drug A or placebo.",
+      "In the active treatment group cardiac output rose (P<0.05)."], "cardiac output"),
+])
+def test_outcome_readings(sentences, outcome):
+    _, t = facts("", *sentences)
+    assert t.outcome is not None and t.outcome.text == outcome, t

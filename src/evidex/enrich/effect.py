@@ -224,7 +224,8 @@ def effect_text(p: Passage) -> str:
     if ps:
         anchor, between = _between_groups(text, ps)
         box = _paren_around(text, anchor.start, anchor.end)
-        if box and len(re.findall(r"\d", text[box[0]:anchor.start] + text[anchor.end:box[1]])) >= 1:
+        # a bracket that holds a figure besides the statistic ("n = 42" is a group's size, not one)
+        if box and re.search(r"\d", re.sub(r"\b[nN]\s*=\s*\d[\d,]*", "", text[box[0]:anchor.start] + text[anchor.end:box[1]])):
             inner = text[box[0]:box[1]].strip(" ;,")
             if len(inner) <= _MAX_LEN:
                 return inner
@@ -249,7 +250,9 @@ def effect_text(p: Passage) -> str:
         window = text[clause_start:anchor.start].rstrip(" ,([")
         cut = len(window) - len(" ".join(window.split()[-12:]))
         start, _ = _balanced(text, clause_start + max(0, cut), anchor.end)   # never open inside a bracket
-        words = text[start:anchor.start].strip(" ,([").split()
+        words, stat = text[start:anchor.start].strip(" ,([").split(), anchor.span
+        if box and box[0] - 1 >= start:   # "(all P<0.001)", "(Kaplan Meier analysis p < 0.01)": the bracket whole
+            words, stat = text[start:box[0] - 1].strip(" ,").split(), text[box[0]:box[1]].strip()
         if between and words and words[0].lower() in ("and", "but", "while", "whereas", "yet"):
             words = words[1:]
         after = []
@@ -259,7 +262,7 @@ def effect_text(p: Passage) -> str:
             more = _more_groups(text, end)
             if more and end + more - start <= _MAX_LEN:
                 after = text[end:end + more].split()
-        return " ".join([*words, f"({anchor.span})", *after]).strip() if words or after else anchor.span
+        return " ".join([*words, f"({stat})", *after]).strip() if words or after else stat
     resp = _RESPECTIVELY.search(text)
     if resp:
         return resp.group(1).strip()

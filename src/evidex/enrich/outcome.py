@@ -36,7 +36,7 @@ _MEASURE = (r"(?:outcome|end[- ]?point|efficacy (?:end[- ]?point|variable|parame
             r"variable|measure|criterion|parameter)")
 _PRIMARY_LEAD = r"\b(?:primary|main|principal|chief|study)\s+(?:study\s+|efficacy\s+|clinical\s+)?"
 # "The primary end point was X" / "Main outcome measures were X" / "primary outcome: X"
-_NAMED = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?(?:\s+(?:measures?|variables?))?\s*"
+_NAMED = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?(?:\s+(?:measures?|variables?))?(?:\s+for\s+(?:each|every|all)\s+\w+)?\s*"
                     r"(?:was|were|is|are|:|included|consisted of|comprised|compared|assessed|measured)\s+"
                     r"(?:defined as\s+)?(?:the\s+|a\s+)?([^.;]{3,160})", re.I)
 # "The primary endpoint, complete headache response, was ..."
@@ -46,7 +46,7 @@ _NAMED_PAREN = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?(?:\s+measures?)?\s*\((
 # "primary outcome measure of ADHD (Conners ...)" / "primary end point of X"
 _NAMED_OF = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?(?:\s+measures?)?\s+(?:of|for)\s+"
                        r"(?!(?:this|the|our|a|an)\s+(?:\w+\s+){0,3}?(?:study|trial|analysis|review|investigation|research|project|"
-                       r"protocol|work|experiment)\b)([^.;,()]{3,120})",
+                       r"protocol|work|experiment)\b|(?:each|every|all)\s+(?:patients?|participants?|subjects?)\b)([^.;,()]{3,120})",
                        re.I)
 # "The primary outcome of this trial was to compare the incidence of X ..."
 _NAMED_AIM = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?\s+of\s+(?:this|the|our)\s+[^.;]{0,60}?\b(?:study|trial)\s+"
@@ -115,6 +115,9 @@ def clean(text: str, limit: int = 14) -> str:
     text = _CUT.sub("", text).strip(" ,.:")
     text = _LEADING.sub("", text).strip()
     text = re.sub(r"^(?:of|and|or|with|for|to)\s+", "", text, flags=re.I)   # a cut's leftover connective
+    # "in the active treatment group cardiac output" -> "cardiac output"; "baseline X" -> "X"
+    text = re.sub(r"^(?:(?:in|among|for)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:groups?|arms?|patients)\s+|baseline\s+)",
+                  "", text, flags=re.I)
     words = text.split()
     return " ".join(words[:limit])
 

@@ -382,9 +382,14 @@ def trial_facts(record: Record, passages: Sequence[Passage], intervention_hint: 
     effect = _kept(main_effect(body, roles, outcome), by_seq)
     if outcome is None:
         effect_p = next((p for p in body if effect is not None and p.seq == effect.seq), None)
-        outcome = _kept((outcome_of_sentence(effect_p) if effect_p else None) or outcome_of_effect_text(effect)
-                        or aim_outcome([*body, *([title] if title else [])], [*roles, ""] if roles else ())
-                        or measured_outcome(body, roles), by_seq)
+        # the first reading that does not end on a treatment's name ("urapidil", "preoperative acetazolamide")
+        named = {w for f in (*arms, comparator) if f for w in re.findall(r"[a-z]{4,}", f.text.lower())} | {
+            w for w in re.findall(r"[a-z]{4,}", (title.text if title else "").lower()) if intervention_spans(w)}
+        readings = (lambda: outcome_of_sentence(effect_p) if effect_p else None, lambda: outcome_of_effect_text(effect),
+                    lambda: aim_outcome([*body, *([title] if title else [])], [*roles, ""] if roles else ()),
+                    lambda: measured_outcome(body, roles))
+        outcome = _kept(next((f for read in readings for f in [read()] if f and not (
+            f.text.split()[-1].lower() in named or intervention_spans(f.text.split()[-1]))), None), by_seq)
     outcome = _kept(expand_abbreviations(outcome, passages), by_seq)
     return TrialFacts(
         n=count.value if count else None,
