@@ -199,3 +199,39 @@ def test_a_statistic_in_words_keeps_its_bracket_and_a_group_size_is_not_a_result
 def test_outcome_readings(sentences, outcome):
     _, t = facts("", *sentences)
     assert t.outcome is not None and t.outcome.text == outcome, t
+
+
+@pytest.mark.parametrize("sentence, outcome", [
+    ("This randomized, double-blind, placebo-controlled study had as a primary end point achievement of blood "
+     "pressure <130/85 mm Hg.", "achievement of blood pressure <130/85 mm Hg"),
+    ("The trial ran with weight loss at one year as the primary outcome.", "weight loss at one year"),
+    # a missing full stop before "Secondary end points"
+    ("The primary end point was the time needed to achieve adequate pain relief Secondary end points were other "
+     "symptoms (nausea, tiredness), quality of life and patient satisfaction.",
+     "time needed to achieve adequate pain relief"),
+    ("Primary outcome measures were effects on ventricular rate control and proportion of patients restored to sinus "
+     "rhythm at 6 h after initiation of treatment.",
+     "ventricular rate control and proportion of patients restored to sinus rhythm at 6 h"),
+])
+def test_more_primary_outcome_phrasings(sentence, outcome):
+    _, t = facts("", sentence)
+    assert t.outcome is not None and t.outcome.text == outcome, t.outcome
+
+
+def test_effect_between_groups_not_against_baseline_and_the_estimate_its_interval_belongs_to():
+    _, t = facts("", "We did a double-blind, randomised trial to compare placebo and carvedilol for 6 months.",
+                 "The primary endpoint was change in LVEF.",
+                 "LVEF was unchanged with placebo (mean change -0.4 [SE 0.9]) but increased with carvedilol (2.5 [0.9]; "
+                 "p<0.0001 compared with baseline).",
+                 "Mean placebo-subtracted change in LVEF was 3.2% (95% CI 1.8-4.7; p=0.0001) overall.")
+    assert t.effect.text == "Mean placebo-subtracted change in LVEF was 3.2% (95% CI 1.8-4.7; p=0.0001)"
+
+
+def test_effect_other_group_after_a_label_and_an_interval_in_percent_words():
+    from evidex.enrich.effect import effect_text
+    from evidex.records import Passage
+    text = ("The mean times needed for titration were 2.1 (95% CI; 1.4-2.7) days using immediate-release morphine "
+            "and 1.7 (95% CI; 1.1-2.3) days using sustained-release morphine.")
+    assert "1.7 (95% CI; 1.1-2.3)" in effect_text(Passage("t", 0, "", 0, len(text), text))
+    text = "Recurrence was less frequent (adjusted hazard ratio, 9.6; 95 percent confidence interval, 1.2 to 76.1)."
+    assert effect_text(Passage("t", 0, "", 0, len(text), text)) == "HR 9.6 (95% CI 1.2\u201376.1)"

@@ -70,12 +70,12 @@ def _label(span: str) -> str:
 
 
 def _ci_text(span: str) -> str:
-    m = _BOUNDS.search(re.sub(r"95\s*%", " ", span))
+    m = _BOUNDS.search(re.sub(r"95\s*(?:%|per\s?cent)", " ", span))
     if m is None:
         return ""
     lo, hi = m.groups()
     sep = " to " if lo.startswith(("-", "\u2212")) or hi.startswith(("-", "\u2212")) else "\u2013"
-    return ("95% CI " if re.search(r"95\s*%", span) else "CI ") + f"{lo}{sep}{hi}"
+    return ("95% CI " if re.search(r"95\s*(?:%|per\s?cent)", span) else "CI ") + f"{lo}{sep}{hi}"
 
 
 def _change_text(span: str) -> str:
@@ -163,7 +163,9 @@ def _ratio_text(p: Passage, ms: list) -> str:
         if ci is None:
             return ""   # the first ratio is the main one: never skip to a later one
         pv = next((n for n in near if n.kind == "p_value"), None)
-        return f"{label} {value[-1]} ({_ci_text(ci.span)})" + (f", {pv.span}" if pv else "")
+        ci_span = p.text[max(0, ci.start - 12):ci.end] if re.search(r"95\s*per\s?cent\s*$", p.text[:ci.start]) \
+            else ci.span   # "95 percent confidence interval, 1.2 to 76.1"
+        return f"{label} {value[-1]} ({_ci_text(ci_span)})" + (f", {pv.span}" if pv else "")
     return ""
 
 
@@ -184,7 +186,9 @@ def _result_starts(text: str, ms: list) -> list[int]:
 def _more_groups(text: str, end: int) -> int:
     """Length of the other groups' figures that follow a result ("... (P <.001) and 17.3 mL in
     the B group and decreased 6.0 mL in the control group"), up to the clause's end; 0 if none."""
-    more = re.match(r"\s*,?\s*(?:and|while|whereas|but|vs\.?|versus|compared with)\s+(?=those\b|the\b|in\b|\d|"
+    # the first group's label may come between ("2.1 (95% CI 1.4-2.7) days using A and 1.7 (...) days using B")
+    more = re.match(r"(?:\s+[A-Za-z][\w-]*){0,5}?\s*,?\s*(?:and|while|whereas|but|vs\.?|versus|compared with)\s+"
+                    r"(?=those\b|the\b|in\b|\d|"
                     r"(?:one|two|three|four|five|six|seven|eight|nine|ten)\b)[^;]*?\d[^;]*?(?=;|\.\s|\.$|$)", text[end:])
     return more.end() if more else 0
 
@@ -227,6 +231,14 @@ def effect_text(p: Passage) -> str:
         # a bracket that holds a figure besides the statistic ("n = 42" is a group's size, not one)
         if box and re.search(r"\d", re.sub(r"\b[nN]\s*=\s*\d[\d,]*", "", text[box[0]:anchor.start] + text[anchor.end:box[1]])):
             inner = text[box[0]:box[1]].strip(" ;,")
+            # "change in LVEF was 3.2% (95% CI 1.8-4.7; p=0.0001)": the estimate the interval belongs to
+            est = re.search(r"[-\u2212]?\d+(?:[.\u00b7]\d+)?\s*%?\s*$", text[:box[0] - 1]) \
+                if re.match(r"(?:95\s*(?:%|per\s?cent)|CI\b|confidence)", inner, re.I) else None
+            if est:
+                clause = max(text.rfind(t, 0, est.start()) for t in (";", ",", ":")) + 1
+                first = clause if len(text[clause:est.start()].split()) <= 12 else est.start()
+                if box[1] + 1 - first <= _MAX_LEN:
+                    return text[first:box[1] + 1].strip()
             if len(inner) <= _MAX_LEN:
                 return inner
         # the clause the statistic closes; a CI's point estimate may sit just before a ";"
@@ -326,6 +338,8 @@ def main_effect(body: Sequence[Passage], roles: Sequence[str], outcome: Fact | N
         # a role the abstract's own heading gives is trusted more than the model's guess
         score += -(1.5 if p.section else 0.5) * (role == "methods") - 2.0 * (role == "conclusions")
         score -= 1.0 * bool(re.search(r"\bwithin(?:[- ]group| the \w+ group| each group)|\bin both\b", p.text, re.I))
+        # a test against baseline is within a group, not the comparison between groups (CONSORT 17a)
+        score -= 1.5 * bool(re.search(r"\b(?:compared (?:with|to)|vs\.?|versus|relative to) baseline\b", p.text, re.I))
         if want:
             score += 2.0 * len(want & stems) / len(want) + (2.0 * len(first & stems) / len(first) if first else 0.0)
         if role != "methods" or not p.section:

@@ -64,6 +64,11 @@ _NAMED_OBJ = re.compile(_PRIMARY_LEAD + r"(?:objective|aim)\s+(?:is|was)\s+(?!to
 # "... with regard to X" after a primary objective or hypothesis
 _OBJECTIVE_OUTCOME = re.compile(r"\b(?:with (?:regard|respect) to|in terms of)\s+(?:the\s+)?([^.;,]{3,100})", re.I)
 _PICO_O = re.compile(r"\(O\)\s*([^.;()]{3,100})")
+# "had as a primary end point achievement of X" / "with X as the primary outcome"
+_AS_PRIMARY = re.compile(r"\bas\s+(?:a|the|its|our)\s+(?:pre-?specified\s+)?primary\s+(?:efficacy\s+)?(?:outcome|end[- ]?point|"
+                         r"variable|measure)s?\s+(?!was\b|were\b|is\b|of\s+(?:this|the)\b)([A-Za-z][^.;,]{3,100})|"
+                         r"\bwith\s+(?:the\s+)?([A-Za-z][^.;,]{3,80}?)\s+as\s+(?:a|the)\s+primary\s+(?:outcome|end[- ]?point)",
+                         re.I)
 # "X was defined as ..." / "... was used to measure X" / "Efficacy was assessed by X"
 _DEFINED = re.compile(r"(?:^|[,;:]\s*)(?:the\s+)?([A-Za-z][^.;,()]{2,60}?)\s+(?:was|were)\s+defined\s+as\b", re.I)
 _USED_TO_MEASURE = re.compile(r"\b(?:was|were)\s+used\s+to\s+(?:measure|assess|evaluate|quantify)\s+(?:the\s+)?"
@@ -73,6 +78,7 @@ _EFFICACY_BY = re.compile(r"\b(?:efficacy|effectiveness|response|outcome)(?:\s+t
                           r"(?:by|as|with|using|from|on the basis of)\s+(?:the\s+)?([^.;]{3,120})", re.I)
 
 _CUT = re.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?(?:key\s+)?secondary\b.*|;.*|\s+and (?:the\s+)?secondary\b.*|"
+                  r"\s+secondary\s+(?:end ?points?|endpoints?|outcomes?|measures?|variables?)\b.*|"
                   r",\s*(?:which|analy[sz]ed|as assessed|as measured|measured|assessed)\b.*|\s+(?:who|which|that)\b.*|"
                   r"\s+between\b.*|\s+(?:significantly|statistically|markedly|slightly|approached|reached|failed|"
                   r"tended)\b.*|"
@@ -105,8 +111,8 @@ _NOT_A_START = re.compile(r"^(?:at least|after|within|before|during|until|at (?:
 def clean(text: str, limit: int = 14) -> str:
     """An outcome phrase without what follows it (secondary outcomes, a second primary
     outcome, timing, groups, a long parenthesis) and without a leading article."""
-    text = re.sub(r"^(?:the\s+)?(?:effects?|efficacy|impact|influence)\s+of\s+[^.;]{1,80}?\s+on\s+", "", text.strip(),
-                  flags=re.I)   # "the effects of the extract on QoL" -> "QoL"
+    text = re.sub(r"^(?:the\s+)?(?:effects?|efficacy|impact|influence)\s+(?:of\s+[^.;]{1,80}?\s+)?on\s+", "", text.strip(),
+                  flags=re.I)   # "the effects of the extract on QoL", "effects on rate control" -> "QoL", "rate control"
     text = _FROM_BASELINE.sub(r"\1 in ", text.strip())
     text = re.sub(r"(?:,\s*|\s+)and\s+the\s+(?:\S+\s+){2,}.*$", "", text)
     if text.count(")") > text.count("(") or text.count("]") > text.count("["):
@@ -118,8 +124,10 @@ def clean(text: str, limit: int = 14) -> str:
     # "in the active treatment group cardiac output" -> "cardiac output"; "baseline X" -> "X"
     text = re.sub(r"^(?:(?:in|among|for)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:groups?|arms?|patients)\s+|baseline\s+)",
                   "", text, flags=re.I)
-    words = text.split()
-    return " ".join(words[:limit])
+    words = text.split()[:limit]
+    while len(words) > 1 and words[-1].lower() in ("at", "of", "in", "on", "to", "for", "and", "or", "with", "by", "the"):
+        words.pop()   # a cut at the limit leaves no dangling word ("... restored to sinus rhythm at")
+    return " ".join(words)
 
 
 def _usable(text: str) -> bool:
@@ -139,7 +147,7 @@ def _usable(text: str) -> bool:
 _LEAD_WORDS = ("primary", "main", "principal", "chief", "study")
 _NEEDS = {**dict.fromkeys((_NAMED, _APPOSITIVE, _NAMED_PAREN, _NAMED_OF, _NAMED_AIM, _AIM_REGARD, _NAMED_OBJ),
                           _LEAD_WORDS),
-          _NAMED_AFTER: ("primary", "main", "principal"), _PICO_O: ("(o)",), _DEFINED: ("defined",),
+          _NAMED_AFTER: ("primary", "main", "principal"), _AS_PRIMARY: ("primary",), _PICO_O: ("(o)",), _DEFINED: ("defined",),
           _USED_TO_MEASURE: ("used",), _EFFICACY_BY: ("efficacy", "effectiveness", "response", "outcome")}
 
 
@@ -155,7 +163,8 @@ def named_outcome(body: Sequence[Passage], roles: Sequence[str] = ()) -> Fact | 
     ``roles`` (one per passage) put conclusions last: the methods define the primary outcome
     (CONSORT 6a), a conclusion restates it loosely ("preventing the combined primary endpoint
     of all stroke, ...")."""
-    tiers = ((_NAMED_PAREN, _APPOSITIVE, _NAMED_AIM, _NAMED_OF, _NAMED, _NAMED_AFTER, _AIM_REGARD, _NAMED_OBJ, _PICO_O),
+    tiers = ((_NAMED_PAREN, _APPOSITIVE, _NAMED_AIM, _NAMED_OF, _NAMED, _NAMED_AFTER, _AS_PRIMARY, _AIM_REGARD, _NAMED_OBJ,
+              _PICO_O),
              (_DEFINED, _USED_TO_MEASURE, _EFFICACY_BY))
     groups = [body]
     if len(roles) == len(body):
@@ -185,7 +194,7 @@ def _named_in(rxs: Sequence[re.Pattern[str]], body: Sequence[Passage]) -> Fact |
             if low is not None and not any(w in low for w in _NEEDS[rx]):
                 continue
             for m in rx.finditer(p.text):
-                raw = m.group(1)
+                raw = m.group(1) or m.group(m.lastindex or 1)
                 text = clean(raw)
                 named = re.match(r"\s*\(([^()]{3,80})\)", p.text[m.end():] if rx is _NAMED_OF else "")
                 if named:   # "primary outcome measure of ADHD (Conners ...)": keep the instrument
