@@ -235,3 +235,11 @@ def test_effect_other_group_after_a_label_and_an_interval_in_percent_words():
     assert "1.7 (95% CI; 1.1-2.3)" in effect_text(Passage("t", 0, "", 0, len(text), text))
     text = "Recurrence was less frequent (adjusted hazard ratio, 9.6; 95 percent confidence interval, 1.2 to 76.1)."
     assert effect_text(Passage("t", 0, "", 0, len(text), text)) == "HR 9.6 (95% CI 1.2\u201376.1)"
+
+
+def test_a_background_treatment_list_is_not_the_single_arm():
+    _, t = facts("Use of low-dose naltrexone in the management of neuropathic pain: a retrospective case series",
+                 "The pain is usually treated with several classes of medication, including tricyclic antidepressants "
+                 "and antiseizure medications.",
+                 "The study used the records of twenty-one patients who had been prescribed the drug.")
+    assert not any("antidepressant" in a.text for a in t.arms)

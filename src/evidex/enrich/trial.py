@@ -225,6 +225,7 @@ def _comparison(sentence: str) -> tuple[str, ...] | None:
 
 
 _RANDOMISED = re.compile(r"\brandomi[sz]|\brandomly\b", re.I)
+_ASSIGNED = re.compile(r"\brandomi[sz]|\brandomly\b|\bassigned\b|\ballocated\b", re.I)   # not "treated with ..."
 
 
 def _reference_arm(arms: Sequence[str], body: Sequence[Passage]) -> str | None:
@@ -301,7 +302,8 @@ def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
         if i_text and c_text:
             return (Fact(i_text.group(1), pico.seq),), Fact(c_text.group(1), pico.seq)
     # one allocated treatment ("randomly allocated to receive an antihistamine (X or Y)"): the arm
-    single = next(((a, p) for p in body for a in _arms_in(p.text, least=1)[:1] if not _CONTROL.search(a)), None)
+    single = next(((a, p) for p in body if _ASSIGNED.search(p.text) for a in _arms_in(p.text, least=1)[:1]
+                   if not _CONTROL.search(a)), None)
     if single is not None:
         return ((None if DOSE.search(single[0]) else _dosed(single[0], body)) or Fact(single[0], single[1].seq),), comp
     arms: tuple[Fact, ...] = ()
