@@ -243,3 +243,8 @@ def test_a_background_treatment_list_is_not_the_single_arm():
                  "and antiseizure medications.",
                  "The study used the records of twenty-one patients who had been prescribed the drug.")
     assert not any("antidepressant" in a.text for a in t.arms)
+
+
+def test_eyes_and_lesions_are_units_of_analysis_not_people():
+    assert sample_size("The study group comprised 1852 eyes and the control group, 2228 eyes.")[0] is None
+    assert sample_size("Forty-six eyes of 31 children had a complete follow-up of 5 years or more.")[0] == 31

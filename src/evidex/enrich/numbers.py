@@ -111,7 +111,9 @@ _DIGIT_COUNT = r"(?:\d{1,3}(?:[,\u2009\u202f\u00a0 ]\d{3})+(?![\d.,\u00b7]\d)|\d
 _COUNT = r"(?:" + _DIGIT_COUNT + r"|" + _WORD_COUNT + r")"
 _NOT_PEOPLE = (r"(?!\s*(?:%|:|[-\u2013]|/|(?:" + _UNIT + r"|dose|doses|times?|weeks?|days?|months?|years?|hours?|"
                r"minutes?|study|studies|trials?|RCTs?|articles?|papers?|reports?|centres?|centers?|sites?|"
-               r"hospitals?|countries|practices|prescriptions?|drugs?|groups?|arms?|cycles?|visits?)\b))")
+               r"hospitals?|countries|practices|prescriptions?|drugs?|groups?|arms?|cycles?|visits?|"
+               # units of analysis that are not people: "1852 eyes", "46 knees", "120 lesions"
+               r"eyes?|teeth|tooth|knees?|hips?|joints?|limbs?|feet|hands?|lesions?|specimens?|samples?|implants?)\b))")
 _ACTION_RX = re.compile(
     r"\b(randomi[sz]ed|randomly (?:assigned|allocated)|enrolled|enrolling|recruited|recruiting|included|including|"
     r"involving|involved|comprising|comprised|studied|assigned|allocated)\s+(?:a total of\s+|totally\s+|"
