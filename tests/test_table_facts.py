@@ -248,3 +248,14 @@ def test_a_background_treatment_list_is_not_the_single_arm():
 def test_eyes_and_lesions_are_units_of_analysis_not_people():
     assert sample_size("The study group comprised 1852 eyes and the control group, 2228 eyes.")[0] is None
     assert sample_size("Forty-six eyes of 31 children had a complete follow-up of 5 years or more.")[0] == 31
+
+
+def test_every_groups_figures_beat_a_bare_test_of_their_difference():
+    _, t = facts("Drug A vs. drug B vs. placebo for attention deficit hyperactivity disorder in adults",
+                 "Thirty subjects were randomized to drug A, drug B, or placebo for 7 weeks.",
+                 "Response rates based on Clinical Global Impression improvement ratings in patients receiving drug A, "
+                 "drug B, and placebo were 64, 50, and 27%, respectively.",
+                 "The difference in response rates between active treatment and placebo was not statistically "
+                 "significant (p = 0.14).")
+    assert t.effect.text == "64, 50, and 27%"
+    assert t.outcome.text == "Response rates based on Clinical Global Impression improvement ratings"

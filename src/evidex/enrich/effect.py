@@ -346,6 +346,8 @@ def main_effect(body: Sequence[Passage], roles: Sequence[str], outcome: Fact | N
             score += max(0.0, 2.0 - 1.0 * order)   # the primary outcome is reported first
             order += 1
         score += 1.5 * bool(re.search(r"\bCI\b|confidence|\b2?[pP]\s*[<=>\u2264]", text))
+        # CONSORT 17a, "results for each group": every group's figure ("64, 50, and 27%, respectively")
+        score += 1.0 * bool(_RESPECTIVELY.search(p.text) or re.search(r"\d\s*%?\s*(?:vs\.?|versus)\s*\d", text))
         if best is None or score > best[0]:
             best = (score, -i, Fact(text, p.seq))
     return best[2] if best else None

@@ -274,6 +274,9 @@ def outcome_of_sentence(p: Passage) -> Fact | None:
     text = re.sub(r"\s*\([^()]*\)", "", p.text)   # "Exercise time (4 hours after ...) showed ..."
     # a rate's denominator: "Cardiovascular morbidity rates per 1000 persons per year were similar"
     text = _PER_DENOMINATOR.sub("", text)
+    # the groups a result is given for: "X in patients receiving A, B, and placebo were 64, 50, and 27%"
+    text = re.sub(r"\s+(?:in|among|for)\s+(?:the\s+)?(?:patients|participants|subjects|women|men|children)\s+(?:receiving|"
+                  r"treated with|given|taking|on)\s+[^.;]{1,100}?(?=\s+(?:were|was)\b)", "", text, flags=re.I)
     m = _SUBJECT.match(text)
     if m:   # "At the end of the follow-up the percentage of X" -> "percentage of X"
         subject = re.sub(r"^(?:at|after|by|during|over|in)\s+(?:the\s+)?(?:(?:end|start|beginning|completion)\s+of\s+"
