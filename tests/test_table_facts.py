@@ -259,3 +259,12 @@ def test_every_groups_figures_beat_a_bare_test_of_their_difference():
                  "significant (p = 0.14).")
     assert t.effect.text == "64, 50, and 27%"
     assert t.outcome.text == "Response rates based on Clinical Global Impression improvement ratings"
+
+
+def test_baseline_comparability_is_not_the_effect_and_a_test_statistic_is_not_a_figure():
+    _, t = facts("", "Patients were randomly assigned to drug A or drug B.",
+                 "Both groups were similar with respect to age (30.7 +/- 8.9 years v 32.7 +/- 9.9 years; P =.59) and "
+                 "female sex (73% v 71%; P =.91).",
+                 "The median time to first remission was 8 weeks for drug A vs 12 weeks for drug B (chi(2)(1)=5.56, "
+                 "p=0.02).")
+    assert t.effect.text.endswith("8 weeks for drug A vs 12 weeks for drug B (chi(2)(1)=5.56, p=0.02)")

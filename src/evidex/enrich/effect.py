@@ -39,7 +39,8 @@ _PRIMARY_WORD = re.compile(r"\bprimary\b|\bmain (?:outcome|end ?point|endpoint|r
 # outcomes, ancillary and subgroup analyses, harms; item 15: baseline data).
 _ASIDE = re.compile(r"\b(?:secondary|subgroups?|sub-group|adverse|side[- ]effects?|tolera\w*|withdr(?:ew|awn)\b|withdrawals? (?:from|due|because)|"
                     r"dropouts?|discontinu\w*|baseline characteristics|(?:mean|median|average) age|were aged|were (?:women|men|male|female)|"
-                    r"completed the (?:study|trial)|lost to follow|safety)\b", re.I)
+                    r"completed the (?:study|trial)|lost to follow|safety|with respect to age|demographic\w*|"
+                    r"(?:groups|arms) were (?:similar|comparable|well matched|balanced))\b", re.I)
 _STOP = {"the", "a", "an", "of", "in", "with", "and", "or", "to", "for", "at", "on", "by", "was", "were", "is",
          "are", "from", "between", "patients", "group", "groups", "mean", "rate", "rates", "score", "scores",
          "total", "change", "number", "proportion", "time", "week", "weeks"}
@@ -174,7 +175,7 @@ def _result_starts(text: str, ms: list) -> list[int]:
     that no other kind of mention (dose, duration, age) has claimed."""
     starts = [m.start for m in ms if m.kind in ("percent", "mean_sd", "score_change")
               and not _interval_part(text, m.start, m.end)]
-    claimed = [(m.start, m.end) for m in ms]
+    claimed = [(m.start, m.end) for m in ms] + [m.span() for m in _TEST_STAT.finditer(text)]
     starts += [v.start() for v in re.finditer(r"(?<![\w.])\d+(?:[.\u00b7]\d+)?(?=\s*%?\s*(?:vs\.?|versus)\s)", text)]
     starts += [d.start() for d in re.finditer(r"(?<![\w.])\d+[.\u00b7]\d+\b", text)
                if not any(s <= d.start() < e for s, e in claimed)]
@@ -197,6 +198,10 @@ def _more_groups(text: str, end: int) -> int:
 # (change from baseline in one arm) is not it.
 _BETWEEN = re.compile(r"\b(?:between(?: the)?(?: \w+)? (?:groups|arms|treatments)|between-group|intergroup|"
                       r"group differences?)\b", re.I)
+
+
+# a group's size or a test statistic ("n = 42", "chi(2)(1)=5.56", "t = 2.1", "df = 3") is not a result figure
+_TEST_STAT = re.compile(r"\b(?:[nN]|chi|\u03c7|[tFzUH]|df)\s*(?:\(\d+\)|\^?2|\u00b2)*\s*[=:]\s*[-\u2212]?\d[\d,.]*")
 
 
 def _between_groups(text: str, ps: list) -> tuple[object, bool]:
@@ -229,7 +234,7 @@ def effect_text(p: Passage) -> str:
         anchor, between = _between_groups(text, ps)
         box = _paren_around(text, anchor.start, anchor.end)
         # a bracket that holds a figure besides the statistic ("n = 42" is a group's size, not one)
-        if box and re.search(r"\d", re.sub(r"\b[nN]\s*=\s*\d[\d,]*", "", text[box[0]:anchor.start] + text[anchor.end:box[1]])):
+        if box and re.search(r"\d", _TEST_STAT.sub("", text[box[0]:anchor.start] + text[anchor.end:box[1]])):
             inner = text[box[0]:box[1]].strip(" ;,")
             # "change in LVEF was 3.2% (95% CI 1.8-4.7; p=0.0001)": the estimate the interval belongs to
             est = re.search(r"[-\u2212]?\d+(?:[.\u00b7]\d+)?\s*%?\s*$", text[:box[0] - 1]) \
