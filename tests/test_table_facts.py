@@ -268,3 +268,21 @@ def test_baseline_comparability_is_not_the_effect_and_a_test_statistic_is_not_a_
                  "The median time to first remission was 8 weeks for drug A vs 12 weeks for drug B (chi(2)(1)=5.56, "
                  "p=0.02).")
     assert t.effect.text.endswith("8 weeks for drug A vs 12 weeks for drug B (chi(2)(1)=5.56, p=0.02)")
+
+
+@pytest.mark.parametrize("sentence, effect", [
+    ("Mean BP in the intensive group was 128 +/- 0.8/75 +/- 0.3 mm Hg versus 137 +/- 0.7/81 +/- 0.3 mm Hg in the "
+     "moderate group, P < 0.0001.", "128 +/- 0.8/75"),          # a mean's spread is not where its figure starts
+    ("Median times to recurrence were 15.6 hours after drug A and 10.3 hours after placebo (p = 0.006).",
+     "Median times to recurrence were 15.6 hours"),             # a short clause is kept whole
+])
+def test_effect_starts_where_the_figure_or_clause_does(sentence, effect):
+    from evidex.enrich.effect import effect_text
+    from evidex.records import Passage
+    assert effect_text(Passage("t", 0, "", 0, len(sentence), sentence)).startswith(effect)
+
+
+def test_an_aim_outcome_stops_before_its_population():
+    _, t = facts("", "The current study evaluated the effect of intensive versus moderate blood pressure control on "
+                     "diabetic vascular complications in 480 normotensive type 2 diabetic patients.")
+    assert t.outcome.text == "diabetic vascular complications"

@@ -181,7 +181,12 @@ def _result_starts(text: str, ms: list) -> list[int]:
                if not any(s <= d.start() < e for s, e in claimed)]
     starts += [m.start() for m in _COUNT_OF.finditer(text) if re.search(r"\d", m.group(0))]
     starts += [m.start() for m in _PERCENT_WORD.finditer(text)]
-    return sorted(starts)
+    # a spread belongs to the mean before it: "128 +/- 0.8" starts at 128, not at 0.8
+    starts = [(sd.start(1) if (sd := _MEAN_BEFORE.search(text, 0, s)) else s) for s in starts]
+    return sorted(set(starts))
+
+
+_MEAN_BEFORE = re.compile(r"(\d+(?:[.\u00b7]\d+)?)\s*(?:\+/-|\u00b1|\+-)\s*$")
 
 
 def _more_groups(text: str, end: int) -> int:
@@ -265,7 +270,8 @@ def effect_text(p: Passage) -> str:
             if end - first <= _MAX_LEN:
                 return text[first:end].strip(" ,;.")
         window = text[clause_start:anchor.start].rstrip(" ,([")
-        cut = len(window) - len(" ".join(window.split()[-12:]))
+        kept = window.split()   # a clause of up to 24 words whole ("Median times to recurrence were ..."), else its end
+        cut = len(window) - len(" ".join(kept[-12:] if len(kept) > 24 else kept))
         start, _ = _balanced(text, clause_start + max(0, cut), anchor.end)   # never open inside a bracket
         words, stat = text[start:anchor.start].strip(" ,([").split(), anchor.span
         if box and box[0] - 1 >= start:   # "(all P<0.001)", "(Kaplan Meier analysis p < 0.01)": the bracket whole

@@ -330,7 +330,7 @@ def aim_outcome(passages: Sequence[Passage], roles: Sequence[str] = ()) -> Fact 
             continue
         m = _AIM_ON.search(p.text) or (_TITLE_VERB.search(p.text) if p.section == "TITLE" else None)
         if m:
-            text = clean(re.split(r"\s+(?:of|in|among|for)\s+(?:[\w-]+\s+){0,3}?(?:patients|participants|subjects|"
+            text = clean(re.split(r"\s+(?:of|in|among|for)\s+(?:[\w-]+\s+){0,5}?(?:patients|participants|subjects|"
                                   r"women|men|children|people|adults|volunteers)\b|\s+(?:of|in|among|for)\s+the\b",
                                   m.group(1), flags=re.I)[0], 10)
             if _usable(text):
