@@ -286,3 +286,9 @@ def test_an_aim_outcome_stops_before_its_population():
     _, t = facts("", "The current study evaluated the effect of intensive versus moderate blood pressure control on "
                      "diabetic vascular complications in 480 normotensive type 2 diabetic patients.")
     assert t.outcome.text == "diabetic vascular complications"
+
+
+def test_one_sex_is_a_part_not_the_total():
+    # "34 girls were enrolled" would score as an enrolment; it is one sex of the group
+    assert sample_size("In the placebo group, 27 boys and 34 girls were enrolled. Overall, 121 children took "
+                       "part.")[0] == 121

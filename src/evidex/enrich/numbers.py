@@ -145,9 +145,11 @@ _INCLUDED_CUES = ("included", "enrolled", "recruited", "criteri")
 _TOTAL_CUE = re.compile(r"\b(?:a total of|total(?:ly)?|overall|in all|altogether|all)\s*(?:of\s*)?$", re.I)
 _SUBGROUP_BEFORE = re.compile(r"(?:\b(?:of whom|of these|of them|among(?: the| these| them)?|including|except|"
                               r"excluding|remaining|other|only|in the \w+ group|while|whereas)|\d\s*(?:and|or|vs\.?|"
-                              r"versus))\s*$", re.I)
+                              r"versus)|\b(?:boys|girls|men|women|males?|females?)\s*,?\s*and)\s*$", re.I)
 _SUBGROUP_AFTER = re.compile(r"^\s*(?:[(\[]\s*\d+(?:[.\u00b7]\d+)?\s*%|;\s*\d+(?:[.\u00b7]\d+)?\s*%|"
-                             r"(?:\w+\s+){0,3}?(?:per|in each|each) (?:group|arm)|(?:patients?\s+)?to (?:the )?\w+ (?:group|arm))",
+                             r"(?:\w+\s+){0,3}?(?:per|in each|each) (?:group|arm)|(?:patients?\s+)?to (?:the )?\w+ (?:group|arm)|"
+                             # "27 boys and 34 girls": one sex of a total the text does not write
+                             r"(?:boys|girls|men|women|males?|females?)\s*,?\s+and\s+\d)",
                              re.I)
 # "data from all 30 patients from one site were excluded": those left out, "all" or not.
 _EXCLUDED_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,5}?(?:were|was) (?:excluded|withdrawn|lost|dropped)", re.I)
