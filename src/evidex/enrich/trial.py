@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import accumulate
 
 from ..records import Passage, Record
 from ..text import numbers_in
@@ -173,12 +174,8 @@ def _arms_in(sentence: str, least: int = 2) -> list[str]:
 
 def _listed_arms(after: str, semi: bool) -> list[str]:
     """The arms an allocation cue's text lists, each kept once."""
-    depth = 0
-    for i, ch in enumerate(after):   # "receiving long-term therapy) and who ...": the bracket's end ends the list
-        depth += (ch in "([") - (ch in ")]")
-        if depth < 0:
-            after = after[:i]
-            break
+    # "receiving long-term therapy) and who ...": the bracket's end ends the list
+    after = after[:next((i for i, d in enumerate(accumulate((c in "([") - (c in ")]") for c in after)) if d < 0), None)]
     tail = re.split(r"\s+(?:for|in|during|over|among|at)\s+(?:\d|a |an |the |patients|subjects|women|men|"
                     r"children|one|two|three|four|six|eight|twelve)|" + ("[.]\\s" if semi else "[.;]\\s") +
                     r"|\)\s*(?:for|in)\b|" + _CLAUSE_END, after, maxsplit=1)[0]
@@ -224,7 +221,6 @@ def _comparison(sentence: str) -> tuple[str, ...] | None:
     return None
 
 
-_RANDOMISED = re.compile(r"\brandomi[sz]|\brandomly\b", re.I)
 _ASSIGNED = re.compile(r"\brandomi[sz]|\brandomly\b|\bassigned\b|\ballocated\b", re.I)   # not "treated with ..."
 
 
@@ -256,7 +252,7 @@ def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
     # to A, B, or placebo"): CONSORT item 5 asks for every group, so that sentence is read first when
     # only it names a control, or only it gives the arms their doses (the title says "diuretic").
     listing = [p for p in body if len(arms_in(p.text)) >= 2]
-    allocation = next((p for p in listing if _RANDOMISED.search(p.text)), listing[0] if listing else None)
+    allocation = next((p for p in listing if _ASSIGNED.search(p.text)), listing[0] if listing else None)
     if title is not None and allocation is not None:
         listed = arms_in(allocation.text)
         titled = [a for a in arms_in(title.text) or (_comparison(title.text) or ()) if a]
@@ -284,9 +280,8 @@ def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
             comp = next(a for a in reversed(arms) if a and not _matches_hint(a, hint))
         else:
             comp = arms[-1]   # the experimental arm is named first, the control last
-        experimental = tuple(Fact(a, p.seq) for a in arms if a and a != comp)
         # an arm named without its dose (a title, a result) takes the dose the methods give it
-        experimental = tuple((None if DOSE.search(f.text) else _dosed(f.text, body)) or f for f in experimental)
+        experimental = tuple((None if DOSE.search(a) else _dosed(a, body)) or Fact(a, p.seq) for a in arms if a and a != comp)
         if not experimental and fallback is None:   # "X versus Y" whose X is not a name: read on
             fallback = (experimental, Fact(comp, p.seq))
             continue
@@ -301,9 +296,8 @@ def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
                           for k in ("I", "C"))
         if i_text and c_text:
             return (Fact(i_text.group(1), pico.seq),), Fact(c_text.group(1), pico.seq)
-    # one allocated treatment ("randomly allocated to receive an antihistamine (X or Y)"): the arm
     single = next(((a, p) for p in body if _ASSIGNED.search(p.text) for a in _arms_in(p.text, least=1)[:1]
-                   if not _CONTROL.search(a)), None)
+                   if not _CONTROL.search(a)), None)   # one allocated treatment: "allocated to receive X (A or B)"
     if single is not None:
         return ((None if DOSE.search(single[0]) else _dosed(single[0], body)) or Fact(single[0], single[1].seq),), comp
     arms: tuple[Fact, ...] = ()
