@@ -251,8 +251,8 @@ def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
     # A title's "A vs B" may leave out the control arm the methods' allocation names ("randomized
     # to A, B, or placebo"): CONSORT item 5 asks for every group, so that sentence is read first when
     # only it names a control, or only it gives the arms their doses (the title says "diuretic").
-    listing = [p for p in body if len(arms_in(p.text)) >= 2]
-    allocation = next((p for p in listing if _ASSIGNED.search(p.text)), listing[0] if listing else None)
+    allocation = next((p for p in body if _ASSIGNED.search(p.text) and len(arms_in(p.text)) >= 2), None) or next(
+        (p for p in body if len(arms_in(p.text)) >= 2), None)
     if title is not None and allocation is not None:
         listed = arms_in(allocation.text)
         titled = [a for a in arms_in(title.text) or (_comparison(title.text) or ()) if a]
