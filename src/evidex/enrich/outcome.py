@@ -67,8 +67,7 @@ _PICO_O = re.compile(r"\(O\)\s*([^.;()]{3,100})")
 # "had as a primary end point achievement of X" / "with X as the primary outcome"
 _AS_PRIMARY = re.compile(r"\bas\s+(?:a|the|its|our)\s+(?:pre-?specified\s+)?primary\s+(?:efficacy\s+)?(?:outcome|end[- ]?point|"
                          r"variable|measure)s?\s+(?!was\b|were\b|is\b|of\s+(?:this|the)\b)([A-Za-z][^.;,]{3,100})|"
-                         r"\bwith\s+(?:the\s+)?([A-Za-z][^.;,]{3,80}?)\s+as\s+(?:a|the)\s+primary\s+(?:outcome|end[- ]?point)",
-                         re.I)
+                         r"\bwith\s+(?:the\s+)?([A-Za-z][^.;,]{3,80}?)\s+as\s+(?:a|the)\s+primary\s+(?:outcome|end[- ]?point)", re.I)
 # "X was defined as ..." / "... was used to measure X" / "Efficacy was assessed by X"
 _DEFINED = re.compile(r"(?:^|[,;:]\s*)(?:the\s+)?([A-Za-z][^.;,()]{2,60}?)\s+(?:was|were)\s+defined\s+as\b", re.I)
 _USED_TO_MEASURE = re.compile(r"\b(?:was|were)\s+used\s+to\s+(?:measure|assess|evaluate|quantify)\s+(?:the\s+)?"
@@ -96,8 +95,7 @@ _LEADING = re.compile(r"^(?:(?:when|if|although|while|whereas|since|because)\s+)
                       r"(?:whether\s+)?(?:the\s+|a\s+|an\s+|our\s+|these\s+|those\s+|this\s+)?", re.I)
 
 
-# CONSORT 6a outcomes stated as a change: "(mean) change from baseline (to week 12) in X", "the
-# change in score from baseline to endpoint on the X subscale" -> "change in X"
+# CONSORT 6a, an outcome stated as a change: "(mean) change from baseline (to week 12) in X" -> "change in X"
 _FROM_BASELINE = re.compile(r"^(?:the\s+)?(?:(?:mean|median|average|adjusted|least[- ]squares mean)\s+)?"
                             r"(change|reduction|improvement|decrease|increase)s?(?:\s+in\s+(?:the\s+)?(?:total\s+)?"
                             r"scores?)?\s+from\s+baseline(?:\s+(?:to|at|until|through)\s+(?:the\s+)?(?:end\s*point|"
@@ -120,14 +118,12 @@ def clean(text: str, limit: int = 14) -> str:
     text = re.sub(r"^(?:slightly|significantly|markedly|substantially|much)\s+", "", text, flags=re.I)
     text = _CUT.sub("", text).strip(" ,.:")
     text = _LEADING.sub("", text).strip()
-    text = re.sub(r"^(?:of|and|or|with|for|to)\s+", "", text, flags=re.I)   # a cut's leftover connective
-    # "in the active treatment group cardiac output" -> "cardiac output"; "baseline X" -> "X"
-    text = re.sub(r"^(?:(?:in|among|for)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:groups?|arms?|patients)\s+|baseline\s+)",
-                  "", text, flags=re.I)
-    words = text.split()[:limit]
-    while len(words) > 1 and words[-1].lower() in ("at", "of", "in", "on", "to", "for", "and", "or", "with", "by", "the"):
-        words.pop()   # a cut at the limit leaves no dangling word ("... restored to sinus rhythm at")
-    return " ".join(words)
+    # a cut's leftover connective, a group ("in the active treatment group cardiac output"), "baseline X"
+    text = re.sub(r"^(?:(?:in|among|for)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:groups?|arms?|patients)\s+|baseline\s+|"
+                  r"(?:of|and|or|with|for|to)\s+)", "", text, flags=re.I)
+    # a cut at the limit leaves no dangling word ("... restored to sinus rhythm at")
+    return re.sub(r"(?<=\S)(?:\s+(?:at|of|in|on|to|for|and|or|with|by|the))+$", "", " ".join(text.split()[:limit]),
+                  flags=re.I)
 
 
 def _usable(text: str) -> bool:
@@ -166,22 +162,15 @@ def named_outcome(body: Sequence[Passage], roles: Sequence[str] = ()) -> Fact | 
     tiers = ((_NAMED_PAREN, _APPOSITIVE, _NAMED_AIM, _NAMED_OF, _NAMED, _NAMED_AFTER, _AS_PRIMARY, _AIM_REGARD, _NAMED_OBJ,
               _PICO_O),
              (_DEFINED, _USED_TO_MEASURE, _EFFICACY_BY))
-    groups = [body]
-    if len(roles) == len(body):
-        groups = [[p for p, r in zip(body, roles) if r != "conclusions"],
-                  [p for p, r in zip(body, roles) if r == "conclusions"]]
+    groups = [body] if len(roles) != len(body) else [[p for p, r in zip(body, roles) if r != "conclusions"],
+                                                     [p for p, r in zip(body, roles) if r == "conclusions"]]
     for i, rxs in enumerate(tiers):
         for g, group in enumerate(groups):
-            if i == 0 and g == 1:   # a structured abstract's outcome heading before a conclusion's wording
-                section = _outcome_section(body)
-                if section:
-                    return section
             found = _named_in(rxs, group)
             if found:
                 return found
-        if i == 0 and len(groups) == 1:
-            section = _outcome_section(body)
-            if section:
+            # a structured abstract's outcome heading, before a conclusion's wording
+            if i == 0 and g == 0 and (section := _outcome_section(body)):
                 return section
     return None
 
