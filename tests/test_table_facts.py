@@ -6,6 +6,8 @@ each test names the rule, not the study, and fails without the rule it covers.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from evidex.enrich.numbers import sample_size
@@ -292,3 +294,36 @@ def test_one_sex_is_a_part_not_the_total():
     # "34 girls were enrolled" would score as an enrolment; it is one sex of the group
     assert sample_size("In the placebo group, 27 boys and 34 girls were enrolled. Overall, 121 children took "
                        "part.")[0] == 121
+
+
+@pytest.mark.parametrize("sentences, arms, comparator", [
+    # a dosing description ("given twice daily at ...") lists no arms; a verb ends an arm's name
+    (["When given twice daily at dosages of between 80 and 160 mg/day, ziprasidone produced significantly greater "
+      "improvements in overall symptomatology than placebo."], None, "placebo"),
+    # an enumerated list: "1) placebo, 2) ..."
+    (["Participants were assigned randomly to one of three groups: 1) placebo, 2) daily conjugated equine "
+      "estrogens, 3) conjugated equine estrogens plus cyclical medroxyprogesterone acetate."],
+     "conjugated equine estrogens", "placebo"),
+    # a statistic in brackets before "than placebo" is not an arm
+    (["Those randomized to medroxyprogesterone acetate reported less perceived weight gain (OR 0.61-0.69) than "
+      "placebo."], None, None),
+    # "when compared with placebo" does not make the words before it an arm
+    (["Both drugs significantly inhibited the flare and wheal responses at 2 h after the oral administration when "
+      "compared with placebo."], None, None),
+    (["The study group consisted of 33 patients who received randomized metoprolol or enalapril monotherapy."],
+     "metoprolol", "enalapril monotherapy"),
+])
+def test_arm_names_are_treatments(sentences, arms, comparator):
+    _, t = facts("", *sentences)
+    names = [a.text for a in t.arms]
+    assert not any(re.search(r"produced|responses|OR 0|randomized|\)", a) for a in names), names
+    if arms:
+        assert arms in names, names
+    if comparator:
+        assert t.comparator is not None and t.comparator.text == comparator, t.comparator
+
+
+def test_a_rebuilt_arm_never_joins_a_name_number_to_its_dose():
+    # "COER-24 (480 mg)" rebuilt as "COER-24 480 mg" would read as the number 24 480
+    _, t = facts("", "Patients were randomized to (1) COER-24 (480 mg), (2) amlodipine 5 mg, or (3) placebo (n = 75).")
+    assert all("24 480" not in a.text for a in t.arms)

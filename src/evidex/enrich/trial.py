@@ -49,7 +49,8 @@ _CONTROLLED = re.compile(r"\b(placebo|sham|vehicle)[- ]controlled\b", re.I)
 _ALLOCATION = re.compile(
     r"\b(?:randomi[sz]ed|randomly (?:assigned|allocated|divided|administered)|assigned|allocated|divided)\b[^.;]{0,80}?\b(?:to|into)"
     r"\s+(?:receive\s+|either\s+|treatment with\s+|one of\s+)*|\brandomly (?:administered|given)\s+|"
-    r"\b(?:received|receiving|to receive|treated with|treatment with|given|comparing|compared(?!\s+(?:with|to)\b)|comparison of|"
+    r"\b(?:received|receiving|to receive|treated with|treatment with|given(?!\s+(?:once|twice|at|as|in|for|daily|orally|by|"
+    r"over|every|\d))|comparing|compared(?!\s+(?:with|to)\b)|comparison of|"
     r"compare)\s+"
     r"(?:the (?:efficacy|effects?|safety)[\w ,]{0,40}? of\s+)?(?:either\s+)?", re.I)
 _VERSUS = re.compile(r"\s+(?:versus|vs\.?|compared (?:with|to)|relative to|than(?: with| in| on)?)\s+", re.I)
@@ -59,13 +60,14 @@ _SPLIT_ALT = re.compile(r"\s*,?\s+(?:or|versus|vs\.?|compared (?:with|to))\s+(?:
                         re.I)
 _STOP = re.compile(r"\s+(?:for|in|during|over|at|after|before|among|who|which|until|on|from|plus|per|daily|once|"
                    r"twice|three|every|each|b\.?i\.?d|t\.?i\.?d|q\.?d|o\.?d|bid|tid|qd|given|administered|orally|"
-                   r"intravenously|was|were|is|are|had|has|but|that|than|because|if|when|whereas|while|groups?|arms?|regimens?|patients|subjects|treatment "
+                   r"intravenously|was|were|is|are|had|has|but|that|than|because|if|when|whereas|while|groups?|arms?|regimens?|patients|subjects|"
+                   r"produced|showed|resulted|demonstrated|reduced|improved|increased|decreased|caused|achieved|significantly|treatment "
                    r"groups?)\b.*$|[(\[;:].*$|\s+\d+(?:[.\u00b7]\d+)?(?:\s*(?:-|to)\s*\d+)?\s*(?:minutes?|min|hours?|h|days?|"
                    r"weeks?|wk|months?)\b.*$", re.I)
 _DOSE_ONLY = re.compile(r"^\d+(?:[.\u00b7]\d+)?\s*(?:mg|mcg|µg|g|ml|iu|units?)\b", re.I)
 _LEADING = re.compile(r"(?:whether|that|if|to|receive|received|receiving|either|both|the|a|an|of|with|and|or|"
                       r"colleagues|we|they|who|tested|assessed|compared|versus|vs\.?)", re.I)
-_ARTICLE = re.compile(r"^(?:the|a|an|either|both|to|receive|with|of)\s+", re.I)
+_ARTICLE = re.compile(r"^(?:(?:the|a|an|either|both|to|receive|with|of|randomi[sz]ed)\s+)+", re.I)
 
 def _matches_hint(phrase: str, hint: str) -> bool:
     """Whether an arm is the hinted treatment: a shared word, or a member of the hinted drug
@@ -98,7 +100,7 @@ def _arm_phrase(raw: str) -> str:
     # double-dummy: "placebo plus terbutaline" is the terbutaline arm (the placebo only masks the other)
     text = re.sub(r"^(?:matching\s+)?placebo\s+(?:plus|\+)\s+(?=[A-Za-z])", "", text, flags=re.I)
     # "terbutaline (0.5 mg)": a bracketed dose is the arm's own
-    text = re.sub(r"^([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2})\s*\((" + DOSE.pattern + r")\)", r"\1 \2", text,
+    text = re.sub(r"^([A-Za-z][\w-]*(?<![\d-])(?:\s+[A-Za-z][\w-]*(?<![\d-])){0,2})\s*\((" + DOSE.pattern + r")\)", r"\1 \2", text,
                   flags=re.I)
     text = _STOP.sub("", " " + text).strip(" ,.")
     dose = DOSE.search(text)
@@ -129,7 +131,7 @@ def _is_arm(phrase: str) -> bool:
 
 
 _NOT_ARM = re.compile(r"\b(?:efficacy|effectiveness|safety|effects?|outcomes?|tolerability|patients|study|trial)\b|"
-                      r"^(?:one|two|three|four|five|six|seven|eight|nine|ten)$", re.I)
+                      r"^(?:one|two|three|four|five|six|seven|eight|nine|ten)$|^(?:OR|RR|HR|CI)\b|[()\[\]]", re.I)
 # "chlorthalidone, 12.5 to 25 mg/d (n = 15 255); amlodipine, ...; or lisinopril, ...": each arm
 # with its own dose, the arms between semicolons
 _SEMI_LIST = re.compile(r";\s*(?:or|and)\s", re.I)
@@ -174,6 +176,7 @@ def _arms_in(sentence: str, least: int = 2) -> list[str]:
 
 def _listed_arms(after: str, semi: bool) -> list[str]:
     """The arms an allocation cue's text lists, each kept once."""
+    after = re.sub(r"(?:(?<=\s)|^)(?:\(?\d{1,2}\)|\(?[a-e]\))\s+", "", after)   # "1) placebo, 2) drug A" lists
     # "receiving long-term therapy) and who ...": the bracket's end ends the list
     after = after[:next((i for i, d in enumerate(accumulate((c in "([") - (c in ")]") for c in after)) if d < 0), None)]
     tail = re.split(r"\s+(?:for|in|during|over|among|at)\s+(?:\d|a |an |the |patients|subjects|women|men|"
@@ -216,7 +219,7 @@ def _comparison(sentence: str) -> tuple[str, ...] | None:
         rest = [x for x in more if _is_arm(x)]
         # "Bupropion SR vs. methylphenidate vs. placebo": beside a control, a short name is an arm
         named = any(_CONTROL.search(x) for x in (right, *rest)) and 0 < len(left.split()) <= 3 \
-            and re.match(r"[A-Za-z]", left) and not _NOT_ARM.search(left)
+            and re.match(r"[A-Za-z]", left) and not _NOT_ARM.search(left) and re.match(r"\s*(?:versus|vs)", m.group(0), re.I)
         return (left if _is_arm(left) or named else "", right, *rest)
     return None
 
@@ -300,13 +303,9 @@ def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
                    if not _CONTROL.search(a)), None)   # one allocated treatment: "allocated to receive X (A or B)"
     if single is not None:
         return ((None if DOSE.search(single[0]) else _dosed(single[0], body)) or Fact(single[0], single[1].seq),), comp
-    arms: tuple[Fact, ...] = ()
-    if title is not None:
-        spans = [s for s in intervention_spans(title.text) if not _CONTROL.search(s)]
-        if hint:
-            spans = [s for s in spans if _matches_hint(s, hint)] or spans
-        arms = tuple(_dosed(s, body) or Fact(s, title.seq) for s in spans[:2])
-    return arms, comp
+    spans = [s for s in intervention_spans(title.text) if not _CONTROL.search(s)] if title is not None else []
+    spans = ([s for s in spans if _matches_hint(s, hint)] or spans) if hint else spans
+    return tuple(_dosed(s, body) or Fact(s, title.seq) for s in spans[:2]), comp
 
 
 _GENERIC_WORDS = {"therapy", "treatment", "low", "dose", "high", "oral", "topical", "the", "with", "and", "low-dose",
@@ -373,7 +372,8 @@ def trial_facts(record: Record, passages: Sequence[Passage], intervention_hint: 
     if len(roles) != len(body):
         roles = ()
     arms, comparator = _arms_and_comparator(body, title, intervention_hint)
-    by_seq = {p.seq: p.text for p in passages}
+    by_seq = {p.seq: p.text for p in passages}   # arms are rebuilt from pieces: each keeps only its passage's numbers
+    arms, comparator = tuple(a for a in arms if _kept(a, by_seq)), _kept(comparator, by_seq)
     outcome = _kept(named_outcome(body, roles), by_seq)
     effect = _kept(main_effect(body, roles, outcome), by_seq)
     if outcome is None:
