@@ -327,3 +327,14 @@ def test_a_rebuilt_arm_never_joins_a_name_number_to_its_dose():
     # "COER-24 (480 mg)" rebuilt as "COER-24 480 mg" would read as the number 24 480
     _, t = facts("", "Patients were randomized to (1) COER-24 (480 mg), (2) amlodipine 5 mg, or (3) placebo (n = 75).")
     assert all("24 480" not in a.text for a in t.arms)
+
+
+@pytest.mark.parametrize("text, n", [
+    ("Both studies were randomized trials with similar designs and included three active treatments.", None),
+    ("The analysis used pooled data from 2 recent, independently conducted, multicenter, double-blind, randomized, "
+     "controlled trials of older patients.", None),
+    ("The aim was to assess drug A, a selective cyclooxygenase-2 inhibitor and drug B in a randomised, double blind "
+     "trial in 90 patients with osteoarthritis.", 90),
+])
+def test_treatments_trials_and_a_names_digit_are_not_people(text, n):
+    assert sample_size(text)[0] == n

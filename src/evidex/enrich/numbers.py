@@ -109,7 +109,8 @@ _SMALL = r"(?:" + _WORDALT + r")"
 _WORD_COUNT = (r"(?:" + _SMALL + r"|thousand)(?:(?:[- ]|\s+and\s+)(?:" + _SMALL + r"|thousand))*")
 _DIGIT_COUNT = r"(?:\d{1,3}(?:[,\u2009\u202f\u00a0 ]\d{3})+(?![\d.,\u00b7]\d)|\d+(?![\d.,\u00b7]\d))"
 _COUNT = r"(?:" + _DIGIT_COUNT + r"|" + _WORD_COUNT + r")"
-_NOT_PEOPLE = (r"(?!\s*(?:%|:|[-\u2013]|/|(?:" + _UNIT + r"|dose|doses|times?|weeks?|days?|months?|years?|hours?|"
+_NOT_PEOPLE = (r"(?!\s*(?:%|:|[-\u2013]|/|(?:\w+\s+)?(?:treatments?|therapies|regimens?|interventions?|formulations?)\b|"
+               r"(?:" + _UNIT + r"|dose|doses|times?|weeks?|days?|months?|years?|hours?|"
                r"minutes?|study|studies|trials?|RCTs?|articles?|papers?|reports?|centres?|centers?|sites?|"
                r"hospitals?|countries|practices|prescriptions?|drugs?|groups?|arms?|cycles?|visits?|"
                # units of analysis that are not people: "1852 eyes", "46 knees", "120 lesions"
@@ -118,11 +119,13 @@ _ACTION_RX = re.compile(
     r"\b(randomi[sz]ed|randomly (?:assigned|allocated)|enrolled|enrolling|recruited|recruiting|included|including|"
     r"involving|involved|comprising|comprised|studied|assigned|allocated)\s+(?:a total of\s+|totally\s+|"
     r"altogether\s+|overall\s+)?(" + _COUNT + r")\b" + _NOT_PEOPLE, re.I)
-_PASSIVE_RX = re.compile(r"(?<![\w.,])(" + _COUNT + r")" + _NOT_PEOPLE +  # "at 40 sites, we randomly"
+_PASSIVE_RX = re.compile(r"(?<![\w.,-])(" + _COUNT + r")" + _NOT_PEOPLE +  # "at 40 sites, we randomly"
                          r"\s+(?!(?:thirds?|half|quarters?|fifths?|of|per)\b)(?:[^\W\d][\w-]*,?\s+){0,8}?(?:were\s+|was\s+|and\s+)?"
                          r"(?:then\s+)?(?:randomi[sz]ed|randomly)\b"
-                         # "52 randomised trials" counts trials, not people
-                         r"(?!\s+(?:(?:controlled|clinical|placebo-controlled|double-blind)\s+)*(?:trials?|studies|RCTs?)\b)",
+                         # "52 randomised trials", "2 ... randomized, controlled trials" count trials, not people
+                         r"(?!(?:[\s,-]+(?:and|controlled|clinical|placebo|double|single|triple|blind(?:ed)?|open|label|"
+                         r"multi-?cent(?:er|re)|parallel|group|cross-?over|comparative|active|prospective))*[\s,-]+"
+                         r"(?:trials?|studies|RCTs?)\b)",
                          re.I)
 _STRONG_ACTION = ("randomi", "randomly", "enrol", "recruit")
 # Every _ACTION_RX match holds one of these (lower case); every _PEOPLE_WORD match one of those.
