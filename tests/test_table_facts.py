@@ -338,3 +338,24 @@ def test_a_rebuilt_arm_never_joins_a_name_number_to_its_dose():
 ])
 def test_treatments_trials_and_a_names_digit_are_not_people(text, n):
     assert sample_size(text)[0] == n
+
+
+@pytest.mark.parametrize("text, n", [
+    ("Four thousand, six hundred and ninety-five patients were randomly assigned to active treatment.", 4695),
+    ("Sixty type 2 diabetic patients were randomized to take drug A 30 mg/day or drug B 10 mg/day.", 60),
+    ("Finally, two thirds of children given community care received stimulants.", None),
+    ("In this pooled analysis, 348 subjects from 3 randomized, double-blind, parallel-group, active- or "
+     "placebo-controlled studies were used.", 348),
+    ("Epidural analgesia was started according to two randomly assigned protocols.", None),
+    ("Two randomized, evaluator-blind, multiple-dose, three-way crossover drug interaction studies were performed.",
+     None),
+    ("Blood sampling was performed on 3 occasions in a single dose, randomized, cross-over design.", None),
+    ("Patients with 2 or more impacted third molars were randomized to receive a single dose.", None),
+    ("Twenty-four healthy adult volunteers, stabilized for 3 consecutive days, were randomized to receive drug A.", 24),
+    ("If pressure was high within the first six post operative hours, the patients were included.", None),
+    ("Of bupivacaine 1 mg.ml-1 and adrenaline 2 micrograms.ml-1 were included.", None),
+    ("Fifty patients randomized in this study received drug A.", 50),
+    ("One thousand fifteen patients (43.1% aged 65 or older) with urge incontinence.", 1015),
+])
+def test_n_is_never_a_label_a_fraction_a_design_or_a_time(text, n):
+    assert sample_size(text)[0] == n
