@@ -359,3 +359,30 @@ def test_treatments_trials_and_a_names_digit_are_not_people(text, n):
 ])
 def test_n_is_never_a_label_a_fraction_a_design_or_a_time(text, n):
     assert sample_size(text)[0] == n
+
+
+@pytest.mark.parametrize("sentences, outcome", [
+    (["Patients were randomly assigned to drug A or drug B.",
+      "A significantly smaller percentage of drug A-treated patients experienced dystonic events than did drug "
+      "B-treated patients (p <.001)."], "dystonic events"),
+    (["Patients were randomly assigned to drug A or placebo.",
+      "Although the effect size was modest, at endpoint, drug A was statistically superior to placebo on the MADRS "
+      "(p =.001) and HAM-D-28 (p =.039) ratings."], "MADRS and HAM-D-28"),
+    (["Patients were randomly assigned to drug A or drug B.",
+      "Significant reductions (P < 0.05) in blood pressure were noted in all groups after 4 and 8 weeks."],
+     "reductions in blood pressure"),
+    (["Patients were randomly assigned to drug A, drug B or their combination.",
+      "After one week of therapy, the combination therapy decreased casual blood pressure by 5 +/- 2 mm Hg versus "
+      "placebo (P < 0.01)."], None),
+])
+def test_outcome_is_the_measure_not_a_group_a_method_or_a_treatment(sentences, outcome):
+    _, t = facts("", *sentences)
+    got = t.outcome.text if t.outcome else None
+    assert got == outcome if outcome else got != "combination therapy", got
+
+
+def test_a_significance_threshold_is_not_a_result():
+    _, t = facts("", "Patients were randomly assigned to drug A or placebo.",
+                 "The paired t test was used to assess the significance of differences from baseline values, with "
+                 "significance set at P < 0.05.")
+    assert t.effect is None and (t.outcome is None or "test" not in t.outcome.text)

@@ -301,7 +301,16 @@ def effect_text(p: Passage) -> str:
     return ""
 
 
+# a statistical method or threshold is not a result: "significance set at P < 0.05", "P < 0.05 was
+# considered significant", "the paired t test was used to assess ..."
+_METHOD_STAT = re.compile(r"\bsignificance (?:was )?(?:set|defined|accepted)\b|\bconsidered (?:statistically )?significant|"
+                          r"\b(?:level of significance|significance level)\b|\bwas used to (?:assess|compare|test|analy[sz]e)\b",
+                          re.I)
+
+
 def _has_result(text: str) -> bool:
+    if _METHOD_STAT.search(text):
+        return False
     ms = mentions(text)
     if any(m.kind in ("p_value", "ci", "ratio", "nnt") for m in ms) or _changes(text, ms) or _TWO_P.search(text) \
             or _CI_LOOSE.search(text):

@@ -89,7 +89,7 @@ _CUT = re.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?(?:key\s+)?secondary\b.*|;.*
 _GENERIC = re.compile(r"^(?:the\s+)?(?:(?:primary|main|secondary)\s+)?(?:outcomes?|end ?points?|endpoints?|"
                       r"efficacy|effectiveness|response|variables?|measures?|this|it|they|patients?|participants?|"
                       r"differences?|changes?|effects?|parameters?|reductions?|improvements?|increases?|decreases?|"
-                      r"subjects?|data|results?|success|treatment|the study|study)$", re.I)
+                      r"subjects?|data|results?|success|treatment|the study|study|effect sizes?)$", re.I)
 _LEADING = re.compile(r"^(?:(?:when|if|although|while|whereas|since|because)\s+)?"
                       r"(?:to\s+(?:compare|evaluate|assess|determine|investigate|examine|test)\s+)?"
                       r"(?:whether\s+)?(?:the\s+|a\s+|an\s+|our\s+|these\s+|those\s+|this\s+)?", re.I)
@@ -115,7 +115,8 @@ def clean(text: str, limit: int = 14) -> str:
     text = re.sub(r"(?:,\s*|\s+)and\s+the\s+(?:\S+\s+){2,}.*$", "", text)
     if text.count(")") > text.count("(") or text.count("]") > text.count("["):
         return ""   # a phrase cut inside a bracket is not a name
-    text = re.sub(r"^(?:slightly|significantly|markedly|substantially|much)\s+", "", text, flags=re.I)
+    text = re.sub(r"^(?:(?:statistically\s+)?(?:slightly|significant(?:ly)?|marked(?:ly)?|substantial(?:ly)?|much|"
+                  r"modest)\s+)+", "", text, flags=re.I)
     text = _CUT.sub("", text).strip(" ,.:")
     text = _LEADING.sub("", text).strip()
     # a cut's leftover connective, a group ("in the active treatment group cardiac output"), "baseline X"
@@ -127,22 +128,21 @@ def clean(text: str, limit: int = 14) -> str:
 
 
 def _usable(text: str) -> bool:
-    # an analysis ("linear correlation", "interventional effects") is not an outcome
-    # nor is an aim ("purpose of the analysis") or a comparison ("A vs placebo")
-    if re.match(r"(?:purpose|aim|objective|goal)\b", text, re.I) or re.search(r"\b(?:vs\.?|versus|placebo)\b", text, re.I):
-        return False
+    """Not an aim ("purpose of ..."), a comparison ("A vs placebo"), an analysis ("linear correlation",
+    "paired t test") or a treatment ("combination therapy")."""
     return (bool(text) and len(text) >= 3 and not _GENERIC.match(text) and bool(re.search(r"[a-z]{3}", text, re.I))
-            and not _NOT_A_START.match(text)
-            and not re.search(r"\b(?:effects?|correlations?|associations?|relationships?|trends?|tendency|"
-                              r"differences?|agreement|concordance|advantages?|benefits?)$", text, re.I))
+            and not _NOT_A_START.match(text) and not re.match(r"(?:purpose|aim|objective|goal)\b", text, re.I)
+            and not re.search(r"\b(?:vs\.?|versus|placebo)\b|\b(?:effects?|correlations?|associations?|relationships?|"
+                              r"trends?|tendency|differences?|agreement|concordance|advantages?|benefits?|t[- ]tests?|"
+                              r"tests?|analysis|models?|regression|ANOVA|therapy|treatment|monotherapy|combination|"
+                              r"regimen)$", text, re.I))
 
 
 # Lower-case words one of which every match of the pattern contains (each pattern writes one of
 # them literally): an ASCII sentence without any is not scanned by it. Outside ASCII, re.I also
 # folds "\u017f" to "s" and the Kelvin sign to "k", so such a sentence is always scanned.
 _LEAD_WORDS = ("primary", "main", "principal", "chief", "study")
-_NEEDS = {**dict.fromkeys((_NAMED, _APPOSITIVE, _NAMED_PAREN, _NAMED_OF, _NAMED_AIM, _AIM_REGARD, _NAMED_OBJ),
-                          _LEAD_WORDS),
+_NEEDS = {**dict.fromkeys((_NAMED, _APPOSITIVE, _NAMED_PAREN, _NAMED_OF, _NAMED_AIM, _AIM_REGARD, _NAMED_OBJ), _LEAD_WORDS),
           _NAMED_AFTER: ("primary", "main", "principal"), _AS_PRIMARY: ("primary",), _PICO_O: ("(o)",), _DEFINED: ("defined",),
           _USED_TO_MEASURE: ("used",), _EFFICACY_BY: ("efficacy", "effectiveness", "response", "outcome")}
 
@@ -228,6 +228,9 @@ _GREATER = re.compile(r"\b(?:achieved|had|showed|experienced|reported|demonstrat
                       r"(?:(?:statistically\s+)?significantly\s+)?(?:greater|more|less|fewer|lower|higher|larger|smaller|"
                       r"better|worse|milder|shorter|longer)\s+(?:mean\s+)?([a-z][^,.;()\d]{2,60}?)(?=\s+(?:than|compared|vs|versus|over|at|"
                       r"after|in|with|from|during)\b|[,.;(])", re.I)
+# "A was statistically superior to placebo on the MADRS" -> "MADRS"
+_SUPERIOR_ON = re.compile(r"\b(?:superior|inferior|better|worse|more effective|less effective)\s+(?:to|than)\s+[^,.;()]{1,40}?"
+                          r"\s+(?:on|in)\s+(?:the\s+)?([^,.;()]{2,60}?)(?=\s*[(,.;]|\s+(?:at|after|during|ratings?)\b)", re.I)
 _NOT_OUTCOME = re.compile(r"^(?:there|it|this|these|those|both|all|more|fewer|most|patients?|participants?|"
                           r"receiving|taking|given|treated|randomi[sz]ed|allocated|assigned|"
                           r"subjects?|women|men|children|treatment|the (?:\w+ )?(?:group|arm)s?|no|none|each|"
@@ -277,6 +280,7 @@ def outcome_of_sentence(p: Passage) -> Fact | None:
     if there:
         cands.append(there.group(1))
     cands += [m.group(1) for m in _GREATER.finditer(text)]
+    cands += [m.group(1) for m in _SUPERIOR_ON.finditer(text)]
     for raw in cands:
         if re.match(r"\s*(?:these|this|those|such)\b", raw, re.I):   # "These gains were significant"
             continue
@@ -284,6 +288,9 @@ def outcome_of_sentence(p: Passage) -> Fact | None:
                      flags=re.I)
         raw = re.sub(r"^(?:only|overall|also)\s+|^(?:patients|participants|subjects)\s+(?:who\s+|that\s+)?"
                      r"(?=\w+ing\b)", "", raw.strip(), flags=re.I)
+        # "percentage of A-treated patients experienced dystonic events" -> "dystonic events"
+        raw = re.sub(r"^.*\b(?:patients|participants|subjects|women|men|children)\s+(?:who\s+)?(?:experienced|had|"
+                     r"reported|developed)\s+", "", raw, flags=re.I)
         words = clean(raw, 10).split()
         text = " ".join(words)
         # a sentence's subject is an outcome when it names a measure, not a group, a drug or
@@ -331,8 +338,6 @@ def aim_outcome(passages: Sequence[Passage], roles: Sequence[str] = ()) -> Fact 
 _MEASURED = re.compile(r"(?:^|[,;:]\s*)(?:the\s+)?([A-Za-z][^.;:]{2,90}?)\s+(?:was|were)\s+(?:also\s+)?"
                        r"(?:measured|assessed|recorded|evaluated|compared|registered|documented|obtained|collected|"
                        r"determined|quantified|rated)\b", re.I)
-
-
 # "Patients completed the Brief Pain Inventory and PROMIS scales ..."
 _COMPLETED = re.compile(r"\b(?:completed|filled (?:in|out))\s+(?:the\s+|a\s+)?((?:[A-Z][\w-]*\s+){0,6}(?:[A-Z][\w-]*|"
                         r"scales?|questionnaires?|inventory|index|survey))\b")
@@ -356,16 +361,9 @@ def measured_outcome(body: Sequence[Passage], roles: Sequence[str]) -> Fact | No
             text = clean(raw)
             if _usable(text) and not _NOT_OUTCOME.match(text) and not _PEOPLE_END.search(text):
                 return Fact(text, p.seq)
-    harms = None
-    for i, p in enumerate(body):
-        if i < len(roles) and roles[i] != "results":
-            continue
-        fact = outcome_of_sentence(p)
-        if fact and _SAFETY.search(fact.text):   # side effects only if no efficacy measure is reported
-            harms = harms or fact
-        elif fact:
-            return fact
-    return harms
+    found = [f for i, p in enumerate(body) if i >= len(roles) or roles[i] == "results" for f in [outcome_of_sentence(p)] if f]
+    # side effects only if no efficacy measure is reported
+    return next((f for f in found if not _SAFETY.search(f.text)), found[0] if found else None)
 
 
 _DEFINITION = re.compile(r"((?:[A-Za-z][\w'-]*\s+){1,6})\(([A-Z][A-Za-z-]{1,7})\)")
