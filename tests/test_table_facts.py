@@ -386,3 +386,15 @@ def test_a_significance_threshold_is_not_a_result():
                  "The paired t test was used to assess the significance of differences from baseline values, with "
                  "significance set at P < 0.05.")
     assert t.effect is None and (t.outcome is None or "test" not in t.outcome.text)
+
+
+@pytest.mark.parametrize("phrase, cleaned", [
+    ("codeine-induced histamine release in human skin assessed by cutaneous microdialysis",
+     "codeine-induced histamine release in human skin"),
+    ("near-maximal effect on vasomotor symptoms", "vasomotor symptoms"),
+    ("lumbar spinal density above baseline by 27 months", "lumbar spinal density"),
+    ("psychomotor performance alone and in combination with diazepam", "psychomotor performance"),
+])
+def test_outcome_phrase_cuts(phrase, cleaned):
+    from evidex.enrich.outcome import clean
+    assert clean(phrase) == cleaned

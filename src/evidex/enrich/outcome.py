@@ -85,7 +85,9 @@ _CUT = re.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?(?:key\s+)?secondary\b.*|;.*
                   r"all|treatment|study|patients|participants|groups?|baseline|week|month|day|end|intention)\b.*|"
                   r"\s+\((?![A-Z][A-Za-z0-9-]{1,10}\))[^)]*(?:\).*)?|\s+(?:was|were)\s+(?:also\s+)?(?:assessed|measured|"
                   r"recorded|compared|analy[sz]ed|considered|evaluated|reported|studied|examined|investigated|"
-                  r"determined|obtained|performed)\b.*|\s+with\s+(?:those|that)\b.*|\s+also\b.*)$", re.I)
+                  r"determined|obtained|performed)\b.*|\s+with\s+(?:those|that)\b.*|\s+also\b.*|\s+alone\b.*|"
+                  r"\s+(?:as\s+)?(?:assessed|measured|evaluated|determined|quantified)\s+(?:by|with|using)\b.*|"
+                  r"\s+(?:above|below|versus|vs\.?|compared (?:with|to)|relative to)\s+baseline\b.*)$", re.I)
 _GENERIC = re.compile(r"^(?:the\s+)?(?:(?:primary|main|secondary)\s+)?(?:outcomes?|end ?points?|endpoints?|"
                       r"efficacy|effectiveness|response|variables?|measures?|this|it|they|patients?|participants?|"
                       r"differences?|changes?|effects?|parameters?|reductions?|improvements?|increases?|decreases?|"
@@ -109,7 +111,7 @@ _NOT_A_START = re.compile(r"^(?:at least|after|within|before|during|until|at (?:
 def clean(text: str, limit: int = 14) -> str:
     """An outcome phrase without what follows it (secondary outcomes, a second primary
     outcome, timing, groups, a long parenthesis) and without a leading article."""
-    text = re.sub(r"^(?:the\s+)?(?:effects?|efficacy|impact|influence)\s+(?:of\s+[^.;]{1,80}?\s+)?on\s+", "", text.strip(),
+    text = re.sub(r"^(?:the\s+|an?\s+)?(?:[\w-]+\s+)?(?:effects?|efficacy|impact|influence)\s+(?:of\s+[^.;]{1,80}?\s+)?on\s+", "", text.strip(),
                   flags=re.I)   # "the effects of the extract on QoL", "effects on rate control" -> "QoL", "rate control"
     text = _FROM_BASELINE.sub(r"\1 in ", text.strip())
     text = re.sub(r"(?:,\s*|\s+)and\s+the\s+(?:\S+\s+){2,}.*$", "", text)
