@@ -380,7 +380,7 @@ def trial_facts(record: Record, passages: Sequence[Passage], intervention_hint: 
         effect_p = next((p for p in body if effect is not None and p.seq == effect.seq), None)
         # the first reading that does not end on a treatment's name ("urapidil", "preoperative acetazolamide")
         named = {w for f in (*arms, comparator) if f for w in re.findall(r"[a-z]{4,}", f.text.lower())} | {
-            w for w in re.findall(r"[a-z]{4,}", (title.text if title else "").lower()) if intervention_spans(w)}
+            w for s in (intervention_spans(title.text) if title else ()) for w in re.findall(r"[a-z]{4,}", s.lower())}
         readings = (lambda: outcome_of_sentence(effect_p) if effect_p else None, lambda: outcome_of_effect_text(effect),
                     lambda: aim_outcome([*body, *([title] if title else [])], [*roles, ""] if roles else ()),
                     lambda: measured_outcome(body, roles))
