@@ -398,3 +398,16 @@ def test_a_significance_threshold_is_not_a_result():
 def test_outcome_phrase_cuts(phrase, cleaned):
     from evidex.enrich.outcome import clean
     assert clean(phrase) == cleaned
+
+
+def test_an_appositive_a_result_share_and_a_bracketed_dose_around_versus():
+    from evidex.enrich.trial import _arms_in, _comparison
+    # "pentoxifylline (PTX), an inhibitor of TNF": a description of the arm, not a second arm
+    assert _arms_in("An earlier pilot study suggested benefit from treatment with pentoxifylline (PTX), an inhibitor "
+                    "of tumor necrosis factor (TNF), in severe acute alcoholic hepatitis.") == []
+    # "compared to 17% of placebo treated children": the comparator is placebo
+    assert _comparison("Forty eight per cent of drug-treated children showed clinical improvement compared to 17% of "
+                       "placebo treated children.")[1:] == ("placebo",)
+    # the bracket before "vs." gives the arm its dose
+    assert _comparison("Patients entered a 4-week double-blind randomized trial of PTX (400 mg orally 3 times daily) "
+                       "vs. placebo.") == ("PTX 400 mg", "placebo")

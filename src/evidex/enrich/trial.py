@@ -61,29 +61,29 @@ _SPLIT_ALT = re.compile(r"\s*,?\s+(?:or|versus|vs\.?|compared (?:with|to))\s+(?:
 _STOP = re.compile(r"\s+(?:for|in|during|over|at|after|before|among|who|which|until|on|from|plus|per|daily|once|"
                    r"twice|three|every|each|b\.?i\.?d|t\.?i\.?d|q\.?d|o\.?d|bid|tid|qd|given|administered|orally|"
                    r"intravenously|was|were|is|are|had|has|but|that|than|because|if|when|whereas|while|groups?|arms?|regimens?|patients|subjects|"
-                   r"produced|showed|resulted|demonstrated|reduced|improved|increased|decreased|caused|achieved|significantly|treatment "
+                   r"produced|showed|resulted|demonstrated|reduced|improved|increased|decreased|caused|achieved|"
+                   r"significantly|treated|recipients|users|treatment "
                    r"groups?)\b.*$|[(\[;:].*$|\s+\d+(?:[.\u00b7]\d+)?(?:\s*(?:-|to)\s*\d+)?\s*(?:minutes?|min|hours?|h|days?|"
                    r"weeks?|wk|months?)\b.*$", re.I)
 _DOSE_ONLY = re.compile(r"^\d+(?:[.\u00b7]\d+)?\s*(?:mg|mcg|µg|g|ml|iu|units?)\b", re.I)
 _LEADING = re.compile(r"(?:whether|that|if|to|receive|received|receiving|either|both|the|a|an|of|with|and|or|"
                       r"colleagues|we|they|who|tested|assessed|compared|versus|vs\.?)", re.I)
-_ARTICLE = re.compile(r"^(?:(?:the|a|an|either|both|to|receive|with|of|randomi[sz]ed)\s+)+", re.I)
+# leading words and a result's share ("17% of placebo treated children" -> "placebo")
+_ARTICLE = re.compile(r"^(?:(?:the|a|an|either|both|to|receive|with|of|randomi[sz]ed)\s+|"
+                      r"\d+(?:[.\u00b7]\d+)?\s*(?:%|per ?cent)\s+of\s+)+", re.I)
 
 def _matches_hint(phrase: str, hint: str) -> bool:
-    """Whether an arm is the hinted treatment: a shared word, or a member of the hinted drug
-    class (its WHO INN stem or a listed member, from ``vocab/drug_classes.tsv``)."""
+    """Whether an arm is the hinted treatment: a shared word, or a member of the hinted drug class
+    (its WHO INN stem or a listed member, from ``vocab/drug_classes.tsv``)."""
     if not hint:
         return False
     low, h = phrase.lower(), hint.lower()
-    hint_words = {w for w in re.findall(r"[a-z]{4,}", h)} - {"with", "therapy", "treatment", "inhibitors",
-                                                               "inhibitor", "drugs", "agents", "blockers"}
-    if hint_words & set(re.findall(r"[a-z]{4,}", low)):
-        return True
+    hint_words = set(re.findall(r"[a-z]{4,}", h)) - {"with", "therapy", "treatment", "inhibitors", "inhibitor", "drugs",
+                                                     "agents", "blockers"}
     words = re.findall(r"[a-z]+", low)
-    for cls in _hinted_classes(h):
-        if any(w.endswith(stem) for w in words for stem in cls.stems) or any(m in low for m in cls.members):
-            return True
-    return False
+    return bool(hint_words & set(re.findall(r"[a-z]{4,}", low))) or any(
+        any(w.endswith(stem) for w in words for stem in cls.stems) or any(m in low for m in cls.members)
+        for cls in _hinted_classes(h))
 
 
 @lru_cache(maxsize=64)
@@ -96,9 +96,9 @@ def _hinted_classes(hint: str) -> tuple:
 def _arm_phrase(raw: str) -> str:
     """"lansoprazole 30 mg once daily for 8 weeks" -> "lansoprazole 30 mg" (drug and dose)."""
     text = _ARTICLE.sub("", raw.strip(" ,.")).strip()
-    text = re.sub(r"^(?:(?:once|twice|three times)(?:[- ]a)?[- ](?:daily|day)|daily|nightly)\s+", "", text, flags=re.I)
-    # double-dummy: "placebo plus terbutaline" is the terbutaline arm (the placebo only masks the other)
-    text = re.sub(r"^(?:matching\s+)?placebo\s+(?:plus|\+)\s+(?=[A-Za-z])", "", text, flags=re.I)
+    # a schedule first; double-dummy "placebo plus terbutaline" is the terbutaline arm (the placebo only masks)
+    text = re.sub(r"^(?:(?:(?:once|twice|three times)(?:[- ]a)?[- ](?:daily|day)|daily|nightly)\s+)?"
+                  r"(?:(?:matching\s+)?placebo\s+(?:plus|\+)\s+(?=[A-Za-z]))?", "", text, flags=re.I)
     # "terbutaline (0.5 mg)": a bracketed dose is the arm's own
     text = re.sub(r"^([A-Za-z][\w-]*(?<![\d-])(?:\s+[A-Za-z][\w-]*(?<![\d-])){0,2})\s*\((" + DOSE.pattern + r")\)", r"\1 \2", text,
                   flags=re.I)
@@ -138,6 +138,8 @@ _SEMI_LIST = re.compile(r";\s*(?:or|and)\s", re.I)
 _SPLIT_SEMI = re.compile(r"\s*[;:]\s*(?:or\s+|and\s+)?", re.I)
 # a clause that no longer lists arms: "given at 4.5 mg per day, although effective doses ..."
 _CLAUSE_END = r",?\s+(?:although|though|whereas|while|but|which|because)\b"
+_APPOSITIVE = re.compile(r"\s*an?\s+[^,]*\b(?:inhibitor|agonist|antagonist|blocker|analog(?:ue)?|derivative|agent|compound|"
+                         r"modulator)s?\b", re.I)
 _ONLY_DOSES = re.compile(r"\s*(?:(?:" + DOSE.pattern + r")\s*(?:,|or|and)?\s*)+", re.I)
 
 
@@ -164,14 +166,9 @@ def _arms_in(sentence: str, least: int = 2) -> list[str]:
     if least < 2:   # one allocated treatment: the first list that names one besides a control
         return next((arms for m in _ALLOCATION.finditer(sentence) for arms in [_listed_arms(sentence[m.end():], False)]
                      if any(not _CONTROL.search(a) for a in arms)), [])
-    best: list[str] = []
-    for m in _ALLOCATION.finditer(sentence):
-        after = sentence[m.end():]
-        for semi in ((True, False) if _SEMI_LIST.search(after) else (False,)):
-            arms = _listed_arms(after, semi)
-            if len(arms) > max(len(best), least - 1):
-                best = arms
-    return best
+    lists = [_listed_arms(sentence[m.end():], semi) for m in _ALLOCATION.finditer(sentence)
+             for semi in ((True, False) if _SEMI_LIST.search(sentence[m.end():]) else (False,))]
+    return max((arms for arms in lists if len(arms) >= 2), key=len, default=[])
 
 
 def _listed_arms(after: str, semi: bool) -> list[str]:
@@ -185,9 +182,9 @@ def _listed_arms(after: str, semi: bool) -> list[str]:
     # "X, Y or Z" names arms; "X, Y and Z" without "or"/"versus" is one combined regimen
     splitter = _SPLIT_SEMI if semi else \
         _SPLIT_ALT if re.search(r"\s(?:or|versus|vs\.?|compared)\s", tail) else _SPLIT
-    # "group 2, morphine ...": a group's label is not its treatment
+    # a group's label ("group 2, morphine") is not its treatment, nor an appositive ("X, an inhibitor of TNF") an arm
     parts = [_arm_phrase(re.sub(r"^(?:group|arm)\s+\w{1,3}\s*[,:]\s*", "", p, flags=re.I))
-             for p in _split_arms(splitter, tail)]
+             for p in _split_arms(splitter, tail) if not _APPOSITIVE.match(p)]
     # "X or placebo": beside a control arm, a short name the vocabulary does not know is an arm too
     named = splitter is not _SPLIT and any(_CONTROL.search(p) for p in parts)
     arms, last_drug = [], ""
@@ -213,7 +210,10 @@ def _comparison(sentence: str) -> tuple[str, ...] | None:
         return None
     more = [_arm_phrase(_SPLIT.split(part, maxsplit=1)[0]) for part in _VERSUS.split(sentence[m.end():])[1:]]
     right = _arm_phrase(_SPLIT.split(sentence[m.end():], maxsplit=1)[0])
-    left_text = re.split(r"[,;:(]|\b(?:of|with|on|and|by|that|receiving|between)\b", sentence[:m.start()])[-1]
+    # "PTX (400 mg orally 3 times daily) vs. placebo": the bracket before "vs" gives its arm's dose
+    before = re.sub(r"\s*\(([^()]*)\)\s*$", lambda b: " " + d.group(0) if (d := DOSE.search(b.group(1))) else b.group(0),
+                    sentence[:m.start()])
+    left_text = re.split(r"[,;:(]|\b(?:of|with|on|and|by|that|receiving|between)\b", before)[-1]
     left = _arm_phrase(left_text)
     if _is_arm(right):
         rest = [x for x in more if _is_arm(x)]
@@ -308,8 +308,8 @@ def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
     return tuple(_dosed(s, body) or Fact(s, title.seq) for s in spans[:2]), comp
 
 
-_GENERIC_WORDS = {"therapy", "treatment", "low", "dose", "high", "oral", "topical", "the", "with", "and", "low-dose",
-                  "high-dose", "premedication", "administration", "use", "effects", "effect"}
+_GENERIC_WORDS = set("therapy treatment low dose high oral topical the with and low-dose high-dose premedication "
+                     "administration use effects effect".split())
 
 
 def _dosed(span: str, body: Sequence[Passage]) -> Fact | None:
