@@ -39,7 +39,8 @@ _PRIMARY_WORD = re.compile(r"\bprimary\b|\bmain (?:outcome|end ?point|endpoint|r
 # outcomes, ancillary and subgroup analyses, harms; item 15: baseline data).
 _ASIDE = re.compile(r"\b(?:secondary|subgroups?|sub-group|adverse|side[- ]effects?|tolera\w*|withdr(?:ew|awn)\b|withdrawals? (?:from|due|because)|"
                     r"dropouts?|discontinu\w*|baseline characteristics|(?:mean|median|average) age|were aged|were (?:women|men|male|female)|"
-                    r"completed the (?:study|trial)|lost to follow|safety)\b", re.I)
+                    r"completed the (?:study|trial)|lost to follow|safety|with respect to age|demographic\w*|"
+                    r"(?:groups|arms) were (?:similar|comparable|well matched|balanced))\b", re.I)
 _STOP = {"the", "a", "an", "of", "in", "with", "and", "or", "to", "for", "at", "on", "by", "was", "were", "is",
          "are", "from", "between", "patients", "group", "groups", "mean", "rate", "rates", "score", "scores",
          "total", "change", "number", "proportion", "time", "week", "weeks"}
@@ -70,12 +71,12 @@ def _label(span: str) -> str:
 
 
 def _ci_text(span: str) -> str:
-    m = _BOUNDS.search(re.sub(r"95\s*%", " ", span))
+    m = _BOUNDS.search(re.sub(r"95\s*(?:%|per\s?cent)", " ", span))
     if m is None:
         return ""
     lo, hi = m.groups()
     sep = " to " if lo.startswith(("-", "\u2212")) or hi.startswith(("-", "\u2212")) else "\u2013"
-    return ("95% CI " if re.search(r"95\s*%", span) else "CI ") + f"{lo}{sep}{hi}"
+    return ("95% CI " if re.search(r"95\s*(?:%|per\s?cent)", span) else "CI ") + f"{lo}{sep}{hi}"
 
 
 def _change_text(span: str) -> str:
@@ -90,6 +91,15 @@ def _change_text(span: str) -> str:
             return ""
         sides.append(r.group(1) + (f"\u2013{r.group(2)}" if r.group(2) else ""))
     return f"{sides[0]} \u2192 {sides[1]}"
+
+
+# "costs ranging from 3000 to 9000", "levels varied from 1.5 to 18": a spread, not a change
+_RANGE_BEFORE = re.compile(r"\b(?:rang(?:e|es|ed|ing)|var(?:ied|ying|y|ies)|spann?(?:ed|ing|s)?|between)\s*$", re.I)
+
+
+def _changes(text: str, ms: list) -> list:
+    """The before/after mentions of a sentence ("from 8-10 to 5-6"), without a range's "from .. to"."""
+    return [m for m in ms if m.kind == "score_change" and not _RANGE_BEFORE.search(text[max(0, m.start - 12):m.start])]
 
 
 def _interval_part(text: str, start: int, end: int) -> bool:
@@ -154,7 +164,9 @@ def _ratio_text(p: Passage, ms: list) -> str:
         if ci is None:
             return ""   # the first ratio is the main one: never skip to a later one
         pv = next((n for n in near if n.kind == "p_value"), None)
-        return f"{label} {value[-1]} ({_ci_text(ci.span)})" + (f", {pv.span}" if pv else "")
+        ci_span = p.text[max(0, ci.start - 12):ci.end] if re.search(r"95\s*per\s?cent\s*$", p.text[:ci.start]) \
+            else ci.span   # "95 percent confidence interval, 1.2 to 76.1"
+        return f"{label} {value[-1]} ({_ci_text(ci_span)})" + (f", {pv.span}" if pv else "")
     return ""
 
 
@@ -163,21 +175,48 @@ def _result_starts(text: str, ms: list) -> list[int]:
     that no other kind of mention (dose, duration, age) has claimed."""
     starts = [m.start for m in ms if m.kind in ("percent", "mean_sd", "score_change")
               and not _interval_part(text, m.start, m.end)]
-    claimed = [(m.start, m.end) for m in ms]
+    claimed = [(m.start, m.end) for m in ms] + [m.span() for m in _TEST_STAT.finditer(text)]
     starts += [v.start() for v in re.finditer(r"(?<![\w.])\d+(?:[.\u00b7]\d+)?(?=\s*%?\s*(?:vs\.?|versus)\s)", text)]
     starts += [d.start() for d in re.finditer(r"(?<![\w.])\d+[.\u00b7]\d+\b", text)
                if not any(s <= d.start() < e for s, e in claimed)]
     starts += [m.start() for m in _COUNT_OF.finditer(text) if re.search(r"\d", m.group(0))]
     starts += [m.start() for m in _PERCENT_WORD.finditer(text)]
-    return sorted(starts)
+    # a spread belongs to the mean before it: "128 +/- 0.8" starts at 128, not at 0.8
+    starts = [(sd.start(1) if (sd := _MEAN_BEFORE.search(text, 0, s)) else s) for s in starts]
+    return sorted(set(starts))
+
+
+_MEAN_BEFORE = re.compile(r"(\d+(?:[.\u00b7]\d+)?)\s*(?:\+/-|\u00b1|\+-)\s*$")
 
 
 def _more_groups(text: str, end: int) -> int:
     """Length of the other groups' figures that follow a result ("... (P <.001) and 17.3 mL in
     the B group and decreased 6.0 mL in the control group"), up to the clause's end; 0 if none."""
-    more = re.match(r"\s*,?\s*(?:and|while|whereas|but|vs\.?|versus|compared with)\s+(?=those\b|the\b|in\b|\d|"
+    # the first group's label may come between ("2.1 (95% CI 1.4-2.7) days using A and 1.7 (...) days using B")
+    more = re.match(r"(?:\s+[A-Za-z][\w-]*){0,5}?\s*,?\s*(?:and|while|whereas|but|vs\.?|versus|compared with)\s+"
+                    r"(?=those\b|the\b|in\b|\d|"
                     r"(?:one|two|three|four|five|six|seven|eight|nine|ten)\b)[^;]*?\d[^;]*?(?=;|\.\s|\.$|$)", text[end:])
     return more.end() if more else 0
+
+
+# CONSORT 2010 item 17a: the effect is the comparison between groups; a p value within one group
+# (change from baseline in one arm) is not it.
+_BETWEEN = re.compile(r"\b(?:between(?: the)?(?: \w+)? (?:groups|arms|treatments)|between-group|intergroup|"
+                      r"group differences?)\b", re.I)
+
+
+# a group's size or a test statistic ("n = 42", "chi(2)(1)=5.56", "t = 2.1", "df = 3") is not a result figure
+_TEST_STAT = re.compile(r"\b(?:[nN]|chi|\u03c7|[tFzUH]|df)\s*(?:\(\d+\)|\^?2|\u00b2)*\s*[=:]\s*[-\u2212]?\d[\d,.]*")
+
+
+def _between_groups(text: str, ps: list) -> tuple[object, bool]:
+    """The statistic to anchor on: the first, unless a later one is the between-group test and
+    the first is not (``(anchor, True)`` then)."""
+    if len(ps) > 1 and not _BETWEEN.search(text[max(0, ps[0].start - 50):ps[0].start]):
+        for m in ps[1:]:
+            if _BETWEEN.search(text[max(0, m.start - 50):m.start]):
+                return m, True
+    return ps[0], False
 
 
 def effect_text(p: Passage) -> str:
@@ -187,7 +226,7 @@ def effect_text(p: Passage) -> str:
     compact = _ratio_text(p, ms)
     if compact:
         return compact
-    change = next((m for m in ms if m.kind == "score_change" and _change_text(m.span)), None)
+    change = next((m for m in _changes(text, ms) if _change_text(m.span)), None)
     ps = [m for m in ms if m.kind in ("p_value", "ci")]
     ps += [SimpleNamespace(kind="p_value", span=m.group(0), start=m.start(), end=m.end()) for m in _TWO_P.finditer(text)]
     ps += [SimpleNamespace(kind="ci", span=m.group(0), start=m.start(), end=m.end()) for m in _CI_LOOSE.finditer(text)
@@ -197,15 +236,26 @@ def effect_text(p: Passage) -> str:
         pv = next((m.span for m in ps if m.kind == "p_value"), "")
         return f"{_change_text(change.span)} ({pv})" if pv else _change_text(change.span)
     if ps:
-        anchor = ps[0]
+        anchor, between = _between_groups(text, ps)
         box = _paren_around(text, anchor.start, anchor.end)
-        if box and len(re.findall(r"\d", text[box[0]:anchor.start] + text[anchor.end:box[1]])) >= 1:
+        # a bracket that holds a figure besides the statistic ("n = 42" is a group's size, not one)
+        if box and re.search(r"\d", _TEST_STAT.sub("", text[box[0]:anchor.start] + text[anchor.end:box[1]])):
             inner = text[box[0]:box[1]].strip(" ;,")
+            # "change in LVEF was 3.2% (95% CI 1.8-4.7; p=0.0001)": the estimate the interval belongs to
+            est = re.search(r"[-\u2212]?\d+(?:[.\u00b7]\d+)?\s*%?\s*$", text[:box[0] - 1]) \
+                if re.match(r"(?:95\s*(?:%|per\s?cent)|CI\b|confidence)", inner, re.I) else None
+            if est:
+                clause = max(text.rfind(t, 0, est.start()) for t in (";", ",", ":")) + 1
+                first = clause if len(text[clause:est.start()].split()) <= 12 else est.start()
+                if box[1] + 1 - first <= _MAX_LEN:
+                    return text[first:box[1] + 1].strip()
             if len(inner) <= _MAX_LEN:
                 return inner
         # the clause the statistic closes; a CI's point estimate may sit just before a ";"
         head = max(0, anchor.start - (15 if anchor.kind == "ci" else 0))
         clause_start = max(text.rfind(";", 0, head), text.rfind(":", 0, head)) + 1
+        if between:   # "..., and was not significant between groups (p = .813)": that clause alone
+            clause_start = max(clause_start, text.rfind(",", 0, (box[0] - 1) if box else head) + 1)
         starts = [s for s in _result_starts(text, ms) if clause_start <= s < anchor.start]
         end = box[1] + 1 if box else anchor.end
         if starts:
@@ -220,9 +270,14 @@ def effect_text(p: Passage) -> str:
             if end - first <= _MAX_LEN:
                 return text[first:end].strip(" ,;.")
         window = text[clause_start:anchor.start].rstrip(" ,([")
-        cut = len(window) - len(" ".join(window.split()[-12:]))
+        kept = window.split()   # a clause of up to 24 words whole ("Median times to recurrence were ..."), else its end
+        cut = len(window) - len(" ".join(kept[-12:] if len(kept) > 24 else kept))
         start, _ = _balanced(text, clause_start + max(0, cut), anchor.end)   # never open inside a bracket
-        words = text[start:anchor.start].strip(" ,([").split()
+        words, stat = text[start:anchor.start].strip(" ,([").split(), anchor.span
+        if box and box[0] - 1 >= start:   # "(all P<0.001)", "(Kaplan Meier analysis p < 0.01)": the bracket whole
+            words, stat = text[start:box[0] - 1].strip(" ,").split(), text[box[0]:box[1]].strip()
+        if between and words and words[0].lower() in ("and", "but", "while", "whereas", "yet"):
+            words = words[1:]
         after = []
         if len(words) < 5:   # "There was a significantly (P<.05) lower rate of X ...": say what is lower
             after = re.split(r"[,;]|\.\s|\.$", text[end:].lstrip(" )"), maxsplit=1)[0].split()[:12]
@@ -230,7 +285,7 @@ def effect_text(p: Passage) -> str:
             more = _more_groups(text, end)
             if more and end + more - start <= _MAX_LEN:
                 after = text[end:end + more].split()
-        return " ".join([*words, f"({anchor.span})", *after]).strip() if words or after else anchor.span
+        return " ".join([*words, f"({stat})", *after]).strip() if words or after else stat
     resp = _RESPECTIVELY.search(text)
     if resp:
         return resp.group(1).strip()
@@ -246,9 +301,18 @@ def effect_text(p: Passage) -> str:
     return ""
 
 
+# a statistical method or threshold is not a result: "significance set at P < 0.05", "P < 0.05 was
+# considered significant", "the paired t test was used to assess ..."
+_METHOD_STAT = re.compile(r"\bsignificance (?:was )?(?:set|defined|accepted)\b|\bconsidered (?:statistically )?significant|"
+                          r"\b(?:level of significance|significance level)\b|\bwas used to (?:assess|compare|test|analy[sz]e)\b",
+                          re.I)
+
+
 def _has_result(text: str) -> bool:
+    if _METHOD_STAT.search(text):
+        return False
     ms = mentions(text)
-    if any(m.kind in ("p_value", "ci", "ratio", "nnt", "score_change") for m in ms) or _TWO_P.search(text) \
+    if any(m.kind in ("p_value", "ci", "ratio", "nnt") for m in ms) or _changes(text, ms) or _TWO_P.search(text) \
             or _CI_LOOSE.search(text):
         return True
     if any(m.kind == "mean_difference" and re.search(r"\d", m.span) for m in ms):
@@ -259,7 +323,8 @@ def _has_result(text: str) -> bool:
 
 
 def _tested(text: str) -> bool:
-    return (any(m.kind in ("p_value", "ci", "ratio", "score_change") for m in mentions(text))
+    ms = mentions(text)
+    return (any(m.kind in ("p_value", "ci", "ratio") for m in ms) or bool(_changes(text, ms))
             or bool(_TWO_P.search(text) or _CI_LOOSE.search(text)))
 
 
@@ -293,12 +358,16 @@ def main_effect(body: Sequence[Passage], roles: Sequence[str], outcome: Fact | N
         # a role the abstract's own heading gives is trusted more than the model's guess
         score += -(1.5 if p.section else 0.5) * (role == "methods") - 2.0 * (role == "conclusions")
         score -= 1.0 * bool(re.search(r"\bwithin(?:[- ]group| the \w+ group| each group)|\bin both\b", p.text, re.I))
+        # a test against baseline is within a group, not the comparison between groups (CONSORT 17a)
+        score -= 1.5 * bool(re.search(r"\b(?:compared (?:with|to)|vs\.?|versus|relative to) baseline\b", p.text, re.I))
         if want:
             score += 2.0 * len(want & stems) / len(want) + (2.0 * len(first & stems) / len(first) if first else 0.0)
         if role != "methods" or not p.section:
             score += max(0.0, 2.0 - 1.0 * order)   # the primary outcome is reported first
             order += 1
         score += 1.5 * bool(re.search(r"\bCI\b|confidence|\b2?[pP]\s*[<=>\u2264]", text))
+        # CONSORT 17a, "results for each group": every group's figure ("64, 50, and 27%, respectively")
+        score += 1.0 * bool(_RESPECTIVELY.search(p.text) or re.search(r"\d\s*%?\s*(?:vs\.?|versus)\s*\d", text))
         if best is None or score > best[0]:
             best = (score, -i, Fact(text, p.seq))
     return best[2] if best else None

@@ -106,20 +106,26 @@ def word_to_int(token: str) -> int | None:
 # what the evidence table's n shows; per-arm counts ("(n = 975)"), subgroups ("of whom
 # 44", "340 [35%]") and background prevalence ("affects 200,000 people") are not.
 _SMALL = r"(?:" + _WORDALT + r")"
-_WORD_COUNT = (r"(?:" + _SMALL + r"|thousand)(?:(?:[- ]|\s+and\s+)(?:" + _SMALL + r"|thousand))*")
+_WORD_COUNT = (r"(?:" + _SMALL + r"|thousand)(?:(?:[- ]|\s+and\s+|(?<=thousand),\s+)(?:" + _SMALL + r"|thousand))*")
 _DIGIT_COUNT = r"(?:\d{1,3}(?:[,\u2009\u202f\u00a0 ]\d{3})+(?![\d.,\u00b7]\d)|\d+(?![\d.,\u00b7]\d))"
 _COUNT = r"(?:" + _DIGIT_COUNT + r"|" + _WORD_COUNT + r")"
-_NOT_PEOPLE = (r"(?!\s*(?:%|:|[-\u2013]|/|(?:" + _UNIT + r"|dose|doses|times?|weeks?|days?|months?|years?|hours?|"
-               r"minutes?|study|studies|trials?|RCTs?|articles?|papers?|reports?|centres?|centers?|sites?|"
-               r"hospitals?|countries|practices|prescriptions?|drugs?|groups?|arms?|cycles?|visits?)\b))")
+_NOT_PEOPLE = (r"(?!\s*(?:%|:|[-\u2013]|/|or\s+(?:more|fewer|less)\b|(?:thirds?|half|halves|quarters?|fifths?)\b|"
+               r"(?:[a-z][\w-]*\s+){0,2}(?:treatments?|therapies|regimens?|interventions?|formulations?|occasions?|nights?|"
+               r"sessions?|periods?|phases?|conditions?|protocols?|sequences?|consecutive|micrograms?|microg|"
+               r"days?|weeks?|months?|years?|hours?|minutes?)\b|"
+               r"(?:" + _UNIT + r"|dose|doses|times?|"
+               r"study|studies|trials?|RCTs?|articles?|papers?|reports?|centres?|centers?|sites?|"
+               r"hospitals?|countries|practices|prescriptions?|drugs?|groups?|arms?|cycles?|visits?|"
+               # units of analysis that are not people: "1852 eyes", "46 knees", "120 lesions"
+               r"eyes?|teeth|tooth|knees?|hips?|joints?|limbs?|feet|hands?|lesions?|specimens?|samples?|implants?)\b))")
 _ACTION_RX = re.compile(
     r"\b(randomi[sz]ed|randomly (?:assigned|allocated)|enrolled|enrolling|recruited|recruiting|included|including|"
     r"involving|involved|comprising|comprised|studied|assigned|allocated)\s+(?:a total of\s+|totally\s+|"
     r"altogether\s+|overall\s+)?(" + _COUNT + r")\b" + _NOT_PEOPLE, re.I)
-_PASSIVE_RX = re.compile(r"(?<![\w.,])(" + _COUNT + r")" + _NOT_PEOPLE +  # "at 40 sites, we randomly"
+_PASSIVE_RX = re.compile(r"(?<![\w.,-])(" + _COUNT + r")" + _NOT_PEOPLE +  # "at 40 sites, we randomly"
                          r"\s+(?!(?:thirds?|half|quarters?|fifths?|of|per)\b)(?:[^\W\d][\w-]*,?\s+){0,8}?(?:were\s+|was\s+|and\s+)?"
                          r"(?:then\s+)?(?:randomi[sz]ed|randomly)\b"
-                         # "52 randomised trials" counts trials, not people
+                         # "52 randomised trials" counts trials, not people (and see _DESIGN_AHEAD)
                          r"(?!\s+(?:(?:controlled|clinical|placebo-controlled|double-blind)\s+)*(?:trials?|studies|RCTs?)\b)",
                          re.I)
 _STRONG_ACTION = ("randomi", "randomly", "enrol", "recruit")
@@ -128,14 +134,27 @@ _ACTION_RX_CUES = ("randomi", "randomly", "enrol", "recruit", "includ", "involv"
                    "allocated")
 _PEOPLE_WORDS = tuple(_PEOPLE[3:-1].split("|"))
 _EXPLICIT_RX = re.compile(r"\b([nN])\s*=\s*(" + _DIGIT_COUNT + r")(?!\s*(?:per|in each|/))")
+# The gap may hold a bracketed label or list of describing words: "30 ADHD (DSM-IV) subjects",
+# "105 ambulatory, nondemented, community-dwelling women".
 _COUNT_BEFORE_PEOPLE = re.compile(
-    r"(?<![\w.,\u00b7])(" + _COUNT + r")\s+(?:\(\d[\d,]*\)\s+|[^\W\d][\w-]*\s+){0,3}$", re.I)
+    r"(?<![\w.,\u00b7])(" + _COUNT + r")" + _NOT_PEOPLE + r"\s+(?:\(\d[\d,]*\)\s+|\([^()\d]{1,20}\)\s+|"
+    r"(?:type|stage|grade|class)\s+\d\w*\s+|[^\W\d][\w-]*,?\s+){0,3}$", re.I)
+# CONSORT 2010 item 13a / flow-diagram wording for the sample itself: "30 were included",
+# "41 patients met every inclusion criterion" (after a screening count: "Of these 59, ...").
+_INCLUDED_RX = re.compile(r"(?<![\w.,\u00b7-])(" + _COUNT + r")" + _NOT_PEOPLE +
+                          r"\s+(?:\(\d[\d,]*\)\s+)?(?:[^\W\d][\w-]*,?\s+){0,4}?(?:(?:were|was)\s+(?:then\s+|finally\s+)?"
+                          r"(?:included|enrolled|recruited)\b|(?:met|fulfilled|satisfied)\s+(?:all\s+|every\s+|the\s+)?"
+                          r"(?:\w+\s+)?(?:inclusion|eligibility|entry)\s+criteri)", re.I)
+_INCLUDED_CUES = ("included", "enrolled", "recruited", "criteri")
 _TOTAL_CUE = re.compile(r"\b(?:a total of|total(?:ly)?|overall|in all|altogether|all)\s*(?:of\s*)?$", re.I)
 _SUBGROUP_BEFORE = re.compile(r"(?:\b(?:of whom|of these|of them|among(?: the| these| them)?|including|except|"
                               r"excluding|remaining|other|only|in the \w+ group|while|whereas)|\d\s*(?:and|or|vs\.?|"
-                              r"versus))\s*$", re.I)
+                              r"versus)|\b(?:boys|girls|men|women|males?|females?)\s*,?\s*and)\s*$", re.I)
 _SUBGROUP_AFTER = re.compile(r"^\s*(?:[(\[]\s*\d+(?:[.\u00b7]\d+)?\s*%|;\s*\d+(?:[.\u00b7]\d+)?\s*%|"
-                             r"(?:\w+\s+){0,3}?(?:per|in each|each) (?:group|arm)|(?:patients?\s+)?to (?:the )?\w+ (?:group|arm))",
+                             r"(?:[a-z]+\s+){1,2}[(\[]\s*\d+(?:[.\u00b7]\d+)?\s*%\s*[)\]]|"   # "two patients (3.1%)"
+                             r"(?:\w+\s+){0,3}?(?:per|in each|each) (?:group|arm)|(?:patients?\s+)?to (?:the )?\w+ (?:group|arm)|"
+                             # "27 boys and 34 girls": one sex of a total the text does not write
+                             r"(?:boys|girls|men|women|males?|females?)\s*,?\s+and\s+\d)",
                              re.I)
 # "data from all 30 patients from one site were excluded": those left out, "all" or not.
 _EXCLUDED_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,5}?(?:were|was) (?:excluded|withdrawn|lost|dropped)", re.I)
@@ -155,7 +174,8 @@ def counts(sentence: str) -> list[Count]:
     """Every count of people stated in one sentence, scored as a candidate total.
 
     Randomised ("randomised 120", "134 were randomised") scores 4 (CONSORT's n), enrolled /
-    recruited 3 (enrolment precedes randomisation), included / studied 2, "N patients" 2, "n = N" 1; "a total of"
+    recruited 3 (enrolment precedes randomisation), "N were included" / "N met the inclusion criteria" 3 (the
+    sample left after screening), included / studied 2, "N patients" 2, "n = N" 1; "a total of"
     adds 2; a subgroup or per-arm phrasing ("of whom 44", "340 (35%)", "60 per group")
     takes 2 off. Years and prevalence figures are not counts of the people studied.
     """
@@ -171,6 +191,8 @@ def counts(sentence: str) -> list[Count]:
             return  # a year, not a count ("1959 patients with" is a count; "between 2010 and 2015 patients" is not)
         if _EPIDEMIOLOGY.search(sentence[max(0, num_start - 30):num_start]):
             return  # "affects fewer than 200,000 people": prevalence, not the sample
+        if raw[:1].isdigit() and _LABEL_BEFORE.search(sentence, max(0, num_start - 12), num_start):
+            return  # "type 2 diabetic patients", "stage 3", "group 2": a label's number
         before, after = sentence[max(0, num_start - 25):num_start], sentence[num_end:num_end + 40]
         if _EXCLUDED_AFTER.search(after):
             score -= 2
@@ -194,16 +216,24 @@ def counts(sentence: str) -> list[Count]:
             4 if verb.startswith("random") else 3 if verb.startswith(_STRONG_ACTION) else 2, m.start(2), m.end(2))
     if "random" in low:   # "134 ... were randomised", "Thirty participants ... were then randomly assigned"
         for m in _PASSIVE_RX.finditer(sentence):
+            # "two separate randomized, patient-blinded, controlled trials": with no people-word or
+            # "were" before "randomized", a design noun after it says what was counted
+            if not _PEOPLE_OR_WERE.search(m.group(0)) and _DESIGN_AHEAD.match(sentence, m.end()):
+                continue
             add(word_to_int(m.group(1)), m.start(), m.end(), 4, m.start(1), m.end(1))
+    if any(c in low for c in _INCLUDED_CUES) or not plain:
+        for m in _INCLUDED_RX.finditer(sentence):
+            add(word_to_int(m.group(1)), m.start(), m.end(), 3, m.start(1), m.end(1))
     if "=" in sentence:
         for m in _EXPLICIT_RX.finditer(sentence):
             add(word_to_int(m.group(2)), m.start(), m.end(), 1, m.start(2), m.end(2))
     for start, end in _people_spans(low, plain):
-        window = sentence[max(0, start - 60):start]
-        m = _COUNT_BEFORE_PEOPLE.search(window)
+        # searched in place (not in a slice), so the look-behind sees a word the window cuts:
+        # "Two hundred five ..." is never read as "hundred five"
+        m = _COUNT_BEFORE_PEOPLE.search(sentence, max(0, start - 90), start)
         if m is None:
             continue
-        s = start - len(window) + m.start(1)
+        s = m.start(1)
         add(word_to_int(m.group(1)), s, end, 2, s, s + len(m.group(1)))
     return out
 
@@ -232,6 +262,11 @@ def total_count(sentences) -> Count | None:
     return best
 
 
+_PEOPLE_OR_WERE = re.compile(r"\b(?:were|was|" + _PEOPLE[3:-1] + r")\b", re.I)
+_DESIGN_AHEAD = re.compile(r"(?:[\s,-]+[\w]+){0,10}?[\s,-]+(?:trials?|stud(?:y|ies)|RCTs?|protocols?|sequences?|orders?|"
+                           r"conditions?|designs?)\b", re.I)
+_LABEL_BEFORE = re.compile(r"\b(?:type|grade|stage|class|phase|step|level|day|week|month|visit|group|arm|gr|part|period|"
+                           r"session|cycle|study|version)\s*$", re.I)
 _PERCENT_NEXT = re.compile(r"\s*(?:per ?cent|percent|%)", re.I)
 _PEOPLE_NEXT = re.compile(r"\s+" + _PEOPLE + r"\b", re.I)
 _YEAR_BEFORE = re.compile(r"\b(?:between|since|from|until|during|to|and|before|after)\s*$", re.I)

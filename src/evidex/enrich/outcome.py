@@ -36,7 +36,7 @@ _MEASURE = (r"(?:outcome|end[- ]?point|efficacy (?:end[- ]?point|variable|parame
             r"variable|measure|criterion|parameter)")
 _PRIMARY_LEAD = r"\b(?:primary|main|principal|chief|study)\s+(?:study\s+|efficacy\s+|clinical\s+)?"
 # "The primary end point was X" / "Main outcome measures were X" / "primary outcome: X"
-_NAMED = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?(?:\s+(?:measures?|variables?))?\s*"
+_NAMED = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?(?:\s+(?:measures?|variables?))?(?:\s+for\s+(?:each|every|all)\s+\w+)?\s*"
                     r"(?:was|were|is|are|:|included|consisted of|comprised|compared|assessed|measured)\s+"
                     r"(?:defined as\s+)?(?:the\s+|a\s+)?([^.;]{3,160})", re.I)
 # "The primary endpoint, complete headache response, was ..."
@@ -45,14 +45,15 @@ _APPOSITIVE = re.compile(r"(?<!\()" + _PRIMARY_LEAD + _MEASURE + r"s?,\s+([^,;]{
 _NAMED_PAREN = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?(?:\s+measures?)?\s*\(([A-Za-z][^()\d]{2,100})\)", re.I)
 # "primary outcome measure of ADHD (Conners ...)" / "primary end point of X"
 _NAMED_OF = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?(?:\s+measures?)?\s+(?:of|for)\s+"
-                       r"(?!(?:this|the|our|a|an)\s+(?:\w+\s+){0,3}?(?:study|trial|analysis|review)\b)([^.;,()]{3,120})",
+                       r"(?!(?:this|the|our|a|an)\s+(?:\w+\s+){0,3}?(?:study|trial|analysis|review|investigation|research|project|"
+                       r"protocol|work|experiment)\b|(?:each|every|all)\s+(?:patients?|participants?|subjects?)\b)([^.;,()]{3,120})",
                        re.I)
 # "The primary outcome of this trial was to compare the incidence of X ..."
 _NAMED_AIM = re.compile(_PRIMARY_LEAD + _MEASURE + r"s?\s+of\s+(?:this|the|our)\s+[^.;]{0,60}?\b(?:study|trial)\s+"
                         r"(?:was|were)\s+to\s+(?:compare|evaluate|assess|determine|investigate|examine|measure)\s+"
                         r"(?:the\s+)?([^.;]{3,120})", re.I)
 # "X was the primary end point"
-_NAMED_AFTER = re.compile(r"(?:^|[,;:]\s*)(?:the\s+)?([^.;,]{3,100}?)\s+(?:was|were|served as)\s+(?:the\s+|our\s+)?"
+_NAMED_AFTER = re.compile(r"(?:^|[,;:]\s*)(?:the\s+)?([^.;,]{3,140}?)\s+(?:was|were|served as)\s+(?:the\s+|our\s+)?"
                           r"(?:pre-?specified\s+)?(?:primary|main|principal)\s+(?:efficacy\s+)?"
                           r"(?:outcome|end[- ]?point|endpoint|efficacy variable|variable|measure)", re.I)
 # "The primary objective was to investigate the superiority of A to B with regard to X"
@@ -63,6 +64,10 @@ _NAMED_OBJ = re.compile(_PRIMARY_LEAD + r"(?:objective|aim)\s+(?:is|was)\s+(?!to
 # "... with regard to X" after a primary objective or hypothesis
 _OBJECTIVE_OUTCOME = re.compile(r"\b(?:with (?:regard|respect) to|in terms of)\s+(?:the\s+)?([^.;,]{3,100})", re.I)
 _PICO_O = re.compile(r"\(O\)\s*([^.;()]{3,100})")
+# "had as a primary end point achievement of X" / "with X as the primary outcome"
+_AS_PRIMARY = re.compile(r"\bas\s+(?:a|the|its|our)\s+(?:pre-?specified\s+)?primary\s+(?:efficacy\s+)?(?:outcome|end[- ]?point|"
+                         r"variable|measure)s?\s+(?!was\b|were\b|is\b|of\s+(?:this|the)\b)([A-Za-z][^.;,]{3,100})|"
+                         r"\bwith\s+(?:the\s+)?([A-Za-z][^.;,]{3,80}?)\s+as\s+(?:a|the)\s+primary\s+(?:outcome|end[- ]?point)", re.I)
 # "X was defined as ..." / "... was used to measure X" / "Efficacy was assessed by X"
 _DEFINED = re.compile(r"(?:^|[,;:]\s*)(?:the\s+)?([A-Za-z][^.;,()]{2,60}?)\s+(?:was|were)\s+defined\s+as\b", re.I)
 _USED_TO_MEASURE = re.compile(r"\b(?:was|were)\s+used\s+to\s+(?:measure|assess|evaluate|quantify)\s+(?:the\s+)?"
@@ -72,6 +77,7 @@ _EFFICACY_BY = re.compile(r"\b(?:efficacy|effectiveness|response|outcome)(?:\s+t
                           r"(?:by|as|with|using|from|on the basis of)\s+(?:the\s+)?([^.;]{3,120})", re.I)
 
 _CUT = re.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?(?:key\s+)?secondary\b.*|;.*|\s+and (?:the\s+)?secondary\b.*|"
+                  r"\s+secondary\s+(?:end ?points?|endpoints?|outcomes?|measures?|variables?)\b.*|"
                   r",\s*(?:which|analy[sz]ed|as assessed|as measured|measured|assessed)\b.*|\s+(?:who|which|that)\b.*|"
                   r"\s+between\b.*|\s+(?:significantly|statistically|markedly|slightly|approached|reached|failed|"
                   r"tended)\b.*|"
@@ -79,80 +85,120 @@ _CUT = re.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?(?:key\s+)?secondary\b.*|;.*
                   r"all|treatment|study|patients|participants|groups?|baseline|week|month|day|end|intention)\b.*|"
                   r"\s+\((?![A-Z][A-Za-z0-9-]{1,10}\))[^)]*(?:\).*)?|\s+(?:was|were)\s+(?:also\s+)?(?:assessed|measured|"
                   r"recorded|compared|analy[sz]ed|considered|evaluated|reported|studied|examined|investigated|"
-                  r"determined|obtained|performed)\b.*|\s+with\s+(?:those|that)\b.*|\s+also\b.*)$", re.I)
+                  r"determined|obtained|performed)\b.*|\s+with\s+(?:those|that)\b.*|\s+also\b.*|\s+alone\b.*|"
+                  r"\s+(?:as\s+)?(?:assessed|measured|evaluated|determined|quantified)\s+(?:by|with|using)\b.*|"
+                  r"\s+(?:above|below|versus|vs\.?|compared (?:with|to)|relative to)\s+baseline\b.*)$", re.I)
 _GENERIC = re.compile(r"^(?:the\s+)?(?:(?:primary|main|secondary)\s+)?(?:outcomes?|end ?points?|endpoints?|"
                       r"efficacy|effectiveness|response|variables?|measures?|this|it|they|patients?|participants?|"
                       r"differences?|changes?|effects?|parameters?|reductions?|improvements?|increases?|decreases?|"
-                      r"subjects?|data|results?|success|treatment|the study|study)$", re.I)
+                      r"subjects?|data|results?|success|treatment|the study|study|effect sizes?)$", re.I)
 _LEADING = re.compile(r"^(?:(?:when|if|although|while|whereas|since|because)\s+)?"
                       r"(?:to\s+(?:compare|evaluate|assess|determine|investigate|examine|test)\s+)?"
                       r"(?:whether\s+)?(?:the\s+|a\s+|an\s+|our\s+|these\s+|those\s+|this\s+)?", re.I)
 
 
+# CONSORT 6a, an outcome stated as a change: "(mean) change from baseline (to week 12) in X" -> "change in X"
+_FROM_BASELINE = re.compile(r"^(?:the\s+)?(?:(?:mean|median|average|adjusted|least[- ]squares mean)\s+)?"
+                            r"(change|reduction|improvement|decrease|increase)s?(?:\s+in\s+(?:the\s+)?(?:total\s+)?"
+                            r"scores?)?\s+from\s+baseline(?:\s+(?:to|at|until|through)\s+(?:the\s+)?(?:end\s*point|"
+                            r"end of (?:the\s+)?\w+|(?:week|month|day|visit)\s*\d+|final visit|last visit|\w+\s+\d+))?"
+                            r"\s+(?:in|of|on)\s+(?:the\s+)?", re.I)
+# a time or a connective is not where an outcome's name starts
+_NOT_A_START = re.compile(r"^(?:at least|after|within|before|during|until|at (?:week|month|day|the end|baseline|\d))\b",
+                          re.I)
+
+
 def clean(text: str, limit: int = 14) -> str:
     """An outcome phrase without what follows it (secondary outcomes, a second primary
     outcome, timing, groups, a long parenthesis) and without a leading article."""
-    text = re.sub(r"^(?:the\s+)?(?:effects?|efficacy|impact|influence)\s+of\s+[^.;]{1,80}?\s+on\s+", "", text.strip(),
-                  flags=re.I)   # "the effects of the extract on QoL" -> "QoL"
-    text = re.sub(r"^(?:the\s+)?(?:mean\s+)?(change)s? from baseline (?:in|of)\s+", r"\1 in ", text.strip(), flags=re.I)
+    text = re.sub(r"^(?:the\s+|an?\s+)?(?:[\w-]+\s+)?(?:effects?|efficacy|impact|influence)\s+(?:of\s+[^.;]{1,80}?\s+)?on\s+", "", text.strip(),
+                  flags=re.I)   # "the effects of the extract on QoL", "effects on rate control" -> "QoL", "rate control"
+    text = _FROM_BASELINE.sub(r"\1 in ", text.strip())
     text = re.sub(r"(?:,\s*|\s+)and\s+the\s+(?:\S+\s+){2,}.*$", "", text)
     if text.count(")") > text.count("(") or text.count("]") > text.count("["):
         return ""   # a phrase cut inside a bracket is not a name
-    text = re.sub(r"^(?:slightly|significantly|markedly|substantially|much)\s+", "", text, flags=re.I)
+    text = re.sub(r"^(?:(?:statistically\s+)?(?:slightly|significant(?:ly)?|marked(?:ly)?|substantial(?:ly)?|much|"
+                  r"modest)\s+)+", "", text, flags=re.I)
     text = _CUT.sub("", text).strip(" ,.:")
     text = _LEADING.sub("", text).strip()
-    words = text.split()
-    return " ".join(words[:limit])
+    # a cut's leftover connective, a group ("in the active treatment group cardiac output"), "baseline X"
+    text = re.sub(r"^(?:(?:in|among|for)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:groups?|arms?|patients)\s+|baseline\s+|"
+                  r"(?:of|and|or|with|for|to)\s+)", "", text, flags=re.I)
+    # a cut at the limit leaves no dangling word ("... restored to sinus rhythm at")
+    return re.sub(r"(?<=\S)(?:\s+(?:at|of|in|on|to|for|and|or|with|by|the))+$", "", " ".join(text.split()[:limit]),
+                  flags=re.I)
 
 
 def _usable(text: str) -> bool:
-    # an analysis ("linear correlation", "interventional effects") is not an outcome
-    # nor is an aim ("purpose of the analysis") or a comparison ("A vs placebo")
-    if re.match(r"(?:purpose|aim|objective|goal)\b", text, re.I) or re.search(r"\b(?:vs\.?|versus|placebo)\b", text, re.I):
-        return False
+    """Not an aim ("purpose of ..."), a comparison ("A vs placebo"), an analysis ("linear correlation",
+    "paired t test") or a treatment ("combination therapy")."""
     return (bool(text) and len(text) >= 3 and not _GENERIC.match(text) and bool(re.search(r"[a-z]{3}", text, re.I))
-            and not re.search(r"\b(?:effects?|correlations?|associations?|relationships?|trends?|tendency|"
-                              r"differences?|agreement|concordance|advantages?|benefits?)$", text, re.I))
+            and not _NOT_A_START.match(text) and not re.match(r"(?:purpose|aim|objective|goal)\b", text, re.I)
+            and not re.search(r"\b(?:vs\.?|versus|placebo)\b|\b(?:effects?|correlations?|associations?|relationships?|"
+                              r"trends?|tendency|differences?|agreement|concordance|advantages?|benefits?|t[- ]tests?|"
+                              r"tests?|analysis|models?|regression|ANOVA|therapy|treatment|monotherapy|combination|"
+                              r"regimen)$", text, re.I))
 
 
 # Lower-case words one of which every match of the pattern contains (each pattern writes one of
 # them literally): an ASCII sentence without any is not scanned by it. Outside ASCII, re.I also
 # folds "\u017f" to "s" and the Kelvin sign to "k", so such a sentence is always scanned.
 _LEAD_WORDS = ("primary", "main", "principal", "chief", "study")
-_NEEDS = {**dict.fromkeys((_NAMED, _APPOSITIVE, _NAMED_PAREN, _NAMED_OF, _NAMED_AIM, _AIM_REGARD, _NAMED_OBJ),
-                          _LEAD_WORDS),
-          _NAMED_AFTER: ("primary", "main", "principal"), _PICO_O: ("(o)",), _DEFINED: ("defined",),
+_NEEDS = {**dict.fromkeys((_NAMED, _APPOSITIVE, _NAMED_PAREN, _NAMED_OF, _NAMED_AIM, _AIM_REGARD, _NAMED_OBJ), _LEAD_WORDS),
+          _NAMED_AFTER: ("primary", "main", "principal"), _AS_PRIMARY: ("primary",), _PICO_O: ("(o)",), _DEFINED: ("defined",),
           _USED_TO_MEASURE: ("used",), _EFFICACY_BY: ("efficacy", "effectiveness", "response", "outcome")}
 
 
-def named_outcome(body: Sequence[Passage]) -> Fact | None:
+# the rest of a listed composite outcome: ", myocardial infarction, and other cardiovascular death"
+_LIST_GOES_ON = re.compile(r"(?:,\s*(?!and\b|or\b)[^,.;()]{2,50}){0,4},?\s+(?:and|or)\s+[^,.;()]{2,60}")
+
+
+def named_outcome(body: Sequence[Passage], roles: Sequence[str] = ()) -> Fact | None:
     """Tiers 1 and 2: an outcome the abstract names as primary, then one it defines or
     says it measured; None when no sentence does. Twelve patterns over every sentence were
-    ~2 ms per study; a sentence lacking a pattern's words is passed over (``_NEEDS``)."""
-    tiers = ((_NAMED_PAREN, _APPOSITIVE, _NAMED_AIM, _NAMED_OF, _NAMED, _NAMED_AFTER, _AIM_REGARD, _NAMED_OBJ, _PICO_O),
+    ~2 ms per study; a sentence lacking a pattern's words is passed over (``_NEEDS``).
+
+    ``roles`` (one per passage) put conclusions last: the methods define the primary outcome
+    (CONSORT 6a), a conclusion restates it loosely ("preventing the combined primary endpoint
+    of all stroke, ...")."""
+    tiers = ((_NAMED_PAREN, _APPOSITIVE, _NAMED_AIM, _NAMED_OF, _NAMED, _NAMED_AFTER, _AS_PRIMARY, _AIM_REGARD, _NAMED_OBJ,
+              _PICO_O),
              (_DEFINED, _USED_TO_MEASURE, _EFFICACY_BY))
-    lows = [p.text.lower() if p.text.isascii() else None for p in body]
+    groups = [body] if len(roles) != len(body) else [[p for p, r in zip(body, roles) if r != "conclusions"],
+                                                     [p for p, r in zip(body, roles) if r == "conclusions"]]
     for i, rxs in enumerate(tiers):
-        for rx in rxs:
-            for p, low in zip(body, lows):
-                if low is not None and not any(w in low for w in _NEEDS[rx]):
-                    continue
-                for m in rx.finditer(p.text):
-                    raw = m.group(1)
-                    text = clean(raw)
-                    named = re.match(r"\s*\(([^()]{3,80})\)", p.text[m.end():] if rx is _NAMED_OF else "")
-                    if named:   # "primary outcome measure of ADHD (Conners ...)": keep the instrument
-                        text = f"{text} ({named.group(1)})"
-                    if rx is _NAMED and re.match(r"(?:to\s+)?(?:investigate|compare|evaluate|assess|determine)\b",
-                                                 raw, re.I):
-                        inner = _OBJECTIVE_OUTCOME.search(raw)
-                        text = clean(inner.group(1)) if inner else ""
-                    if _usable(text):
-                        return Fact(text, p.seq)
-        if i == 0:
-            section = _outcome_section(body)
-            if section:
+        for g, group in enumerate(groups):
+            found = _named_in(rxs, group)
+            if found:
+                return found
+            # a structured abstract's outcome heading, before a conclusion's wording
+            if i == 0 and g == 0 and (section := _outcome_section(body)):
                 return section
+    return None
+
+
+def _named_in(rxs: Sequence[re.Pattern[str]], body: Sequence[Passage]) -> Fact | None:
+    """The first usable outcome the patterns (in order) name in the sentences."""
+    lows = [p.text.lower() if p.text.isascii() else None for p in body]
+    for rx in rxs:
+        for p, low in zip(body, lows):
+            if low is not None and not any(w in low for w in _NEEDS[rx]):
+                continue
+            for m in rx.finditer(p.text):
+                raw = m.group(1) or m.group(m.lastindex or 1)
+                text = clean(raw)
+                named = re.match(r"\s*\(([^()]{3,80})\)", p.text[m.end():] if rx is _NAMED_OF else "")
+                if named:   # "primary outcome measure of ADHD (Conners ...)": keep the instrument
+                    text = f"{text} ({named.group(1)})"
+                listed = _LIST_GOES_ON.match(p.text, m.end()) if rx is _NAMED_OF and not named else None
+                if listed and clean(raw) == raw.strip(" ,.:"):   # a composite: "of all stroke, MI, and CV death"
+                    text = clean(raw + listed.group(0), 24)
+                if rx is _NAMED and re.match(r"(?:to\s+)?(?:investigate|compare|evaluate|assess|determine)\b",
+                                             raw, re.I):
+                    inner = _OBJECTIVE_OUTCOME.search(raw)
+                    text = clean(inner.group(1)) if inner else ""
+                if _usable(text):
+                    return Fact(text, p.seq)
     return None
 
 
@@ -174,7 +220,7 @@ _CHANGE_IN = re.compile(r"\b(?:(?:improvements?|reductions?|decreases?|increases
 _SUBJECT = re.compile(r"(?:(?:at|after|by|in|during|over|with|from|among|compared with|comparing)\s[^,]{1,60},\s*)?"
                       r"(?:the\s+)?(mean\s+|median\s+|average\s+)?([A-Za-z][^,.;()\d]{2,70}?)"
                       r"\s+(?:was|were|did|had|improved|decreased|increased|fell|rose|declined|dropped|differed|"
-                      r"remained|reduced|occurred|showed)\b", re.I)
+                      r"remained|reduced|occurred|showed|followed)\b", re.I)
 # "There was complete symptom relief after 7 days in ..." / "There was a significant reduction in X"
 _THERE = re.compile(r"(?:[^,]{1,60},\s*)?there\s+(?:was|were)\s+(?:a\s+|an\s+|no\s+)?(?:(?:statistically\s+)?"
                     r"(?:significant(?:ly)?|greater|higher|lower|similar|marked)\s+)?([a-z][^,.;()\d]{2,60}?)"
@@ -184,6 +230,9 @@ _GREATER = re.compile(r"\b(?:achieved|had|showed|experienced|reported|demonstrat
                       r"(?:(?:statistically\s+)?significantly\s+)?(?:greater|more|less|fewer|lower|higher|larger|smaller|"
                       r"better|worse|milder|shorter|longer)\s+(?:mean\s+)?([a-z][^,.;()\d]{2,60}?)(?=\s+(?:than|compared|vs|versus|over|at|"
                       r"after|in|with|from|during)\b|[,.;(])", re.I)
+# "A was statistically superior to placebo on the MADRS" -> "MADRS"
+_SUPERIOR_ON = re.compile(r"\b(?:superior|inferior|better|worse|more effective|less effective)\s+(?:to|than)\s+[^,.;()]{1,40}?"
+                          r"\s+(?:on|in)\s+(?:the\s+)?([^,.;()]{2,60}?)(?=\s*[(,.;]|\s+(?:at|after|during|ratings?)\b)", re.I)
 _NOT_OUTCOME = re.compile(r"^(?:there|it|this|these|those|both|all|more|fewer|most|patients?|participants?|"
                           r"receiving|taking|given|treated|randomi[sz]ed|allocated|assigned|"
                           r"subjects?|women|men|children|treatment|the (?:\w+ )?(?:group|arm)s?|no|none|each|"
@@ -208,11 +257,20 @@ def outcome_of_effect_text(effect: Fact | None) -> Fact | None:
     return None
 
 
+_PER_DENOMINATOR = re.compile(r"\s+per\s+\d[\d,]*\s+(?:persons?|patients?|participants?|people|subjects|"
+                              r"(?:person|patient)[- ]years?|population)(?:\s+per\s+(?:year|annum|month))?\b", re.I)
+
+
 def outcome_of_sentence(p: Passage) -> Fact | None:
     """What a result sentence measures: its subject ("All-cause mortality was lower ...") or
     what changed ("improvement in X", "the difference in X between ...")."""
     cands = []
     text = re.sub(r"\s*\([^()]*\)", "", p.text)   # "Exercise time (4 hours after ...) showed ..."
+    # a rate's denominator: "Cardiovascular morbidity rates per 1000 persons per year were similar"
+    text = _PER_DENOMINATOR.sub("", text)
+    # the groups a result is given for: "X in patients receiving A, B, and placebo were 64, 50, and 27%"
+    text = re.sub(r"\s+(?:in|among|for)\s+(?:the\s+)?(?:patients|participants|subjects|women|men|children)\s+(?:receiving|"
+                  r"treated with|given|taking|on)\s+[^.;]{1,100}?(?=\s+(?:were|was)\b)", "", text, flags=re.I)
     m = _SUBJECT.match(text)
     if m:   # "At the end of the follow-up the percentage of X" -> "percentage of X"
         subject = re.sub(r"^(?:at|after|by|during|over|in)\s+(?:the\s+)?(?:(?:end|start|beginning|completion)\s+of\s+"
@@ -224,6 +282,7 @@ def outcome_of_sentence(p: Passage) -> Fact | None:
     if there:
         cands.append(there.group(1))
     cands += [m.group(1) for m in _GREATER.finditer(text)]
+    cands += [m.group(1) for m in _SUPERIOR_ON.finditer(text)]
     for raw in cands:
         if re.match(r"\s*(?:these|this|those|such)\b", raw, re.I):   # "These gains were significant"
             continue
@@ -231,6 +290,9 @@ def outcome_of_sentence(p: Passage) -> Fact | None:
                      flags=re.I)
         raw = re.sub(r"^(?:only|overall|also)\s+|^(?:patients|participants|subjects)\s+(?:who\s+|that\s+)?"
                      r"(?=\w+ing\b)", "", raw.strip(), flags=re.I)
+        # "percentage of A-treated patients experienced dystonic events" -> "dystonic events"
+        raw = re.sub(r"^.*\b(?:patients|participants|subjects|women|men|children)\s+(?:who\s+)?(?:experienced|had|"
+                     r"reported|developed)\s+", "", raw, flags=re.I)
         words = clean(raw, 10).split()
         text = " ".join(words)
         # a sentence's subject is an outcome when it names a measure, not a group, a drug or
@@ -266,7 +328,7 @@ def aim_outcome(passages: Sequence[Passage], roles: Sequence[str] = ()) -> Fact 
             continue
         m = _AIM_ON.search(p.text) or (_TITLE_VERB.search(p.text) if p.section == "TITLE" else None)
         if m:
-            text = clean(re.split(r"\s+(?:of|in|among|for)\s+(?:[\w-]+\s+){0,3}?(?:patients|participants|subjects|"
+            text = clean(re.split(r"\s+(?:of|in|among|for)\s+(?:[\w-]+\s+){0,5}?(?:patients|participants|subjects|"
                                   r"women|men|children|people|adults|volunteers)\b|\s+(?:of|in|among|for)\s+the\b",
                                   m.group(1), flags=re.I)[0], 10)
             if _usable(text):
@@ -278,8 +340,6 @@ def aim_outcome(passages: Sequence[Passage], roles: Sequence[str] = ()) -> Fact 
 _MEASURED = re.compile(r"(?:^|[,;:]\s*)(?:the\s+)?([A-Za-z][^.;:]{2,90}?)\s+(?:was|were)\s+(?:also\s+)?"
                        r"(?:measured|assessed|recorded|evaluated|compared|registered|documented|obtained|collected|"
                        r"determined|quantified|rated)\b", re.I)
-
-
 # "Patients completed the Brief Pain Inventory and PROMIS scales ..."
 _COMPLETED = re.compile(r"\b(?:completed|filled (?:in|out))\s+(?:the\s+|a\s+)?((?:[A-Z][\w-]*\s+){0,6}(?:[A-Z][\w-]*|"
                         r"scales?|questionnaires?|inventory|index|survey))\b")
@@ -303,13 +363,9 @@ def measured_outcome(body: Sequence[Passage], roles: Sequence[str]) -> Fact | No
             text = clean(raw)
             if _usable(text) and not _NOT_OUTCOME.match(text) and not _PEOPLE_END.search(text):
                 return Fact(text, p.seq)
-    for i, p in enumerate(body):
-        if i < len(roles) and roles[i] != "results":
-            continue
-        fact = outcome_of_sentence(p)
-        if fact:
-            return fact
-    return None
+    found = [f for i, p in enumerate(body) if i >= len(roles) or roles[i] == "results" for f in [outcome_of_sentence(p)] if f]
+    # side effects only if no efficacy measure is reported
+    return next((f for f in found if not _SAFETY.search(f.text)), found[0] if found else None)
 
 
 _DEFINITION = re.compile(r"((?:[A-Za-z][\w'-]*\s+){1,6})\(([A-Z][A-Za-z-]{1,7})\)")

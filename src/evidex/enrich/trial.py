@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import accumulate
 
 from ..records import Passage, Record
 from ..text import numbers_in
@@ -48,7 +49,8 @@ _CONTROLLED = re.compile(r"\b(placebo|sham|vehicle)[- ]controlled\b", re.I)
 _ALLOCATION = re.compile(
     r"\b(?:randomi[sz]ed|randomly (?:assigned|allocated|divided|administered)|assigned|allocated|divided)\b[^.;]{0,80}?\b(?:to|into)"
     r"\s+(?:receive\s+|either\s+|treatment with\s+|one of\s+)*|\brandomly (?:administered|given)\s+|"
-    r"\b(?:received|receiving|treated with|treatment with|given|comparing|compared(?!\s+(?:with|to)\b)|comparison of|"
+    r"\b(?:received|receiving|to receive|treated with|treatment with|given(?!\s+(?:once|twice|at|as|in|for|daily|orally|by|"
+    r"over|every|\d))|comparing|compared(?!\s+(?:with|to)\b)|comparison of|"
     r"compare)\s+"
     r"(?:the (?:efficacy|effects?|safety)[\w ,]{0,40}? of\s+)?(?:either\s+)?", re.I)
 _VERSUS = re.compile(r"\s+(?:versus|vs\.?|compared (?:with|to)|relative to|than(?: with| in| on)?)\s+", re.I)
@@ -58,28 +60,30 @@ _SPLIT_ALT = re.compile(r"\s*,?\s+(?:or|versus|vs\.?|compared (?:with|to))\s+(?:
                         re.I)
 _STOP = re.compile(r"\s+(?:for|in|during|over|at|after|before|among|who|which|until|on|from|plus|per|daily|once|"
                    r"twice|three|every|each|b\.?i\.?d|t\.?i\.?d|q\.?d|o\.?d|bid|tid|qd|given|administered|orally|"
-                   r"intravenously|was|were|is|are|had|has|but|that|than|because|if|when|whereas|while|groups?|arms?|regimens?|patients|subjects|treatment "
-                   r"groups?)\b.*$|[(\[;:].*$", re.I)
+                   r"intravenously|was|were|is|are|had|has|but|that|than|because|if|when|whereas|while|groups?|arms?|regimens?|patients|subjects|"
+                   r"produced|showed|resulted|demonstrated|reduced|improved|increased|decreased|caused|achieved|"
+                   r"significantly|treated|recipients|users|treatment "
+                   r"groups?)\b.*$|[(\[;:].*$|\s+\d+(?:[.\u00b7]\d+)?(?:\s*(?:-|to)\s*\d+)?\s*(?:minutes?|min|hours?|h|days?|"
+                   r"weeks?|wk|months?)\b.*$", re.I)
 _DOSE_ONLY = re.compile(r"^\d+(?:[.\u00b7]\d+)?\s*(?:mg|mcg|µg|g|ml|iu|units?)\b", re.I)
 _LEADING = re.compile(r"(?:whether|that|if|to|receive|received|receiving|either|both|the|a|an|of|with|and|or|"
                       r"colleagues|we|they|who|tested|assessed|compared|versus|vs\.?)", re.I)
-_ARTICLE = re.compile(r"^(?:the|a|an|either|both|to|receive|with|of)\s+", re.I)
+# leading words and a result's share ("17% of placebo treated children" -> "placebo")
+_ARTICLE = re.compile(r"^(?:(?:the|a|an|either|both|to|receive|with|of|randomi[sz]ed)\s+|"
+                      r"\d+(?:[.\u00b7]\d+)?\s*(?:%|per ?cent)\s+of\s+)+", re.I)
 
 def _matches_hint(phrase: str, hint: str) -> bool:
-    """Whether an arm is the hinted treatment: a shared word, or a member of the hinted drug
-    class (its WHO INN stem or a listed member, from ``vocab/drug_classes.tsv``)."""
+    """Whether an arm is the hinted treatment: a shared word, or a member of the hinted drug class
+    (its WHO INN stem or a listed member, from ``vocab/drug_classes.tsv``)."""
     if not hint:
         return False
     low, h = phrase.lower(), hint.lower()
-    hint_words = {w for w in re.findall(r"[a-z]{4,}", h)} - {"with", "therapy", "treatment", "inhibitors",
-                                                               "inhibitor", "drugs", "agents", "blockers"}
-    if hint_words & set(re.findall(r"[a-z]{4,}", low)):
-        return True
+    hint_words = set(re.findall(r"[a-z]{4,}", h)) - {"with", "therapy", "treatment", "inhibitors", "inhibitor", "drugs",
+                                                     "agents", "blockers"}
     words = re.findall(r"[a-z]+", low)
-    for cls in _hinted_classes(h):
-        if any(w.endswith(stem) for w in words for stem in cls.stems) or any(m in low for m in cls.members):
-            return True
-    return False
+    return bool(hint_words & set(re.findall(r"[a-z]{4,}", low))) or any(
+        any(w.endswith(stem) for w in words for stem in cls.stems) or any(m in low for m in cls.members)
+        for cls in _hinted_classes(h))
 
 
 @lru_cache(maxsize=64)
@@ -92,7 +96,12 @@ def _hinted_classes(hint: str) -> tuple:
 def _arm_phrase(raw: str) -> str:
     """"lansoprazole 30 mg once daily for 8 weeks" -> "lansoprazole 30 mg" (drug and dose)."""
     text = _ARTICLE.sub("", raw.strip(" ,.")).strip()
-    text = re.sub(r"^(?:(?:once|twice|three times)(?:[- ]a)?[- ](?:daily|day)|daily|nightly)\s+", "", text, flags=re.I)
+    # a schedule first; double-dummy "placebo plus terbutaline" is the terbutaline arm (the placebo only masks)
+    text = re.sub(r"^(?:(?:(?:once|twice|three times)(?:[- ]a)?[- ](?:daily|day)|daily|nightly)\s+)?"
+                  r"(?:(?:matching\s+)?placebo\s+(?:plus|\+)\s+(?=[A-Za-z]))?", "", text, flags=re.I)
+    # "terbutaline (0.5 mg)": a bracketed dose is the arm's own
+    text = re.sub(r"^([A-Za-z][\w-]*(?<![\d-])(?:\s+[A-Za-z][\w-]*(?<![\d-])){0,2})\s*\((" + DOSE.pattern + r")\)", r"\1 \2", text,
+                  flags=re.I)
     text = _STOP.sub("", " " + text).strip(" ,.")
     dose = DOSE.search(text)
     if dose:
@@ -100,12 +109,15 @@ def _arm_phrase(raw: str) -> str:
         left = text[:dose.start()].split()[-3:]
         while left and (_LEADING.fullmatch(left[0]) or left[0].lower().endswith("ed")):
             left = left[1:]
+        alternatives = ""
+        if left and all(re.fullmatch(r"\d+(?:[.\u00b7]\d+)?|or|and|to", w, re.I) for w in left):
+            alternatives, left = " ".join(left) + " ", []   # "15 or 30 mg of X": the doses of one drug
         if not left:   # "6 mg melatonin", "20 mg of omeprazole": the drug follows its dose
             right = re.match(r"\s*((?:of\s+)?[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)", text[dose.end():])
             words = right.group(1).split() if right else []
             while words and _LEADING.fullmatch(words[-1]):
                 words.pop()
-            return " ".join([dose.group(0).strip(), *words])
+            return alternatives + " ".join([dose.group(0).strip(), *words])
         return " ".join([*left, dose.group(0).strip()])
     words = text.split()
     return " ".join(words[:6]) if words else ""
@@ -118,36 +130,76 @@ def _is_arm(phrase: str) -> bool:
                 or intervention_spans(phrase))
 
 
-_NOT_ARM = re.compile(r"\b(?:efficacy|effectiveness|safety|effects?|outcomes?|tolerability|patients|study|trial)\b",
-                      re.I)
+_NOT_ARM = re.compile(r"\b(?:efficacy|effectiveness|safety|effects?|outcomes?|tolerability|patients|study|trial)\b|"
+                      r"^(?:one|two|three|four|five|six|seven|eight|nine|ten)$|^(?:OR|RR|HR|CI)\b|[()\[\]]", re.I)
+# "chlorthalidone, 12.5 to 25 mg/d (n = 15 255); amlodipine, ...; or lisinopril, ...": each arm
+# with its own dose, the arms between semicolons
+_SEMI_LIST = re.compile(r";\s*(?:or|and)\s", re.I)
+_SPLIT_SEMI = re.compile(r"\s*[;:]\s*(?:or\s+|and\s+)?", re.I)
+# a clause that no longer lists arms: "given at 4.5 mg per day, although effective doses ..."
+_CLAUSE_END = r",?\s+(?:although|though|whereas|while|but|which|because)\b"
+_APPOSITIVE = re.compile(r"\s*an?\s+[^,]*\b(?:inhibitor|agonist|antagonist|blocker|analog(?:ue)?|derivative|agent|compound|"
+                         r"modulator)s?\b", re.I)
+_ONLY_DOSES = re.compile(r"\s*(?:(?:" + DOSE.pattern + r")\s*(?:,|or|and)?\s*)+", re.I)
 
 
-def _arms_in(sentence: str) -> list[str]:
-    """Arm phrases named after an allocation or comparison cue, in order."""
-    best: list[str] = []
-    for m in _ALLOCATION.finditer(sentence):
-        tail = sentence[m.end():]
-        tail = re.split(r"\s+(?:for|in|during|over|among|at)\s+(?:\d|a |an |the |patients|subjects|women|men|"
-                        r"children|one|two|three|four|six|eight|twelve)|[.;]\s|\)\s*(?:for|in)\b", tail, maxsplit=1)[0]
-        # "X, Y or Z" names arms; "X, Y and Z" without "or"/"versus" is one combined regimen
-        splitter = _SPLIT_ALT if re.search(r"\s(?:or|versus|vs\.?|compared)\s", tail) else _SPLIT
-        parts = [_arm_phrase(p) for p in splitter.split(tail)]
-        # "X or placebo": beside a control arm, a short name the vocabulary does not know is an arm too
-        named = splitter is _SPLIT_ALT and any(_CONTROL.search(p) for p in parts)
-        arms, last_drug = [], ""
-        for p in parts:
-            if not _is_arm(p) and not (named and 0 < len(p.split()) <= 4 and re.match(r"[A-Za-z]", p)
-                                       and not _NOT_ARM.search(p)):
-                if arms:
-                    break
-                continue
-            if _DOSE_ONLY.match(p) and last_drug:   # "omeprazole 10 mg or 20 mg" -> "omeprazole 20 mg"
-                p = f"{last_drug} {p}"
-            last_drug = p.split()[0] if not _DOSE_ONLY.match(p) and not _CONTROL.search(p) else last_drug
+def _split_arms(splitter: re.Pattern[str], tail: str) -> list[str]:
+    """``splitter.split(tail)``, except inside brackets ("an antihistamine (fexofenadine or
+    loratadine)" is one arm) and between two doses of one drug ("15 or 30 mg of X")."""
+    parts, last = [], 0
+    for m in splitter.finditer(tail):
+        before, after = tail[:m.start()], tail[m.end():]
+        if before.count("(") > before.count(")") or before.count("[") > before.count("]"):
+            continue
+        if "or" in m.group(0) and DOSE.match(after) and (
+                re.search(r"(?<![\w.])\d+(?:[.\u00b7]\d+)?$", before)        # "15 or 30 mg of X"
+                or _ONLY_DOSES.fullmatch(tail[last:m.start()])):            # "20 mg or 40 mg of X"
+            continue
+        parts.append(tail[last:m.start()])
+        last = m.end()
+    return [*parts, tail[last:]]
+
+
+def _arms_in(sentence: str, least: int = 2) -> list[str]:
+    """Arm phrases named after an allocation or comparison cue, in order: the longest list of
+    at least ``least`` distinct arms (a semicolon list and a comma list are both tried)."""
+    if least < 2:   # one allocated treatment: the first list that names one besides a control
+        return next((arms for m in _ALLOCATION.finditer(sentence) for arms in [_listed_arms(sentence[m.end():], False)]
+                     if any(not _CONTROL.search(a) for a in arms)), [])
+    lists = [_listed_arms(sentence[m.end():], semi) for m in _ALLOCATION.finditer(sentence)
+             for semi in ((True, False) if _SEMI_LIST.search(sentence[m.end():]) else (False,))]
+    return max((arms for arms in lists if len(arms) >= 2), key=len, default=[])
+
+
+def _listed_arms(after: str, semi: bool) -> list[str]:
+    """The arms an allocation cue's text lists, each kept once."""
+    after = re.sub(r"(?:(?<=\s)|^)(?:\(?\d{1,2}\)|\(?[a-e]\))\s+", "", after)   # "1) placebo, 2) drug A" lists
+    # "receiving long-term therapy) and who ...": the bracket's end ends the list
+    after = after[:next((i for i, d in enumerate(accumulate((c in "([") - (c in ")]") for c in after)) if d < 0), None)]
+    tail = re.split(r"\s+(?:for|in|during|over|among|at)\s+(?:\d|a |an |the |patients|subjects|women|men|"
+                    r"children|one|two|three|four|six|eight|twelve)|" + ("[.]\\s" if semi else "[.;]\\s") +
+                    r"|\)\s*(?:for|in)\b|" + _CLAUSE_END, after, maxsplit=1)[0]
+    # "X, Y or Z" names arms; "X, Y and Z" without "or"/"versus" is one combined regimen
+    splitter = _SPLIT_SEMI if semi else \
+        _SPLIT_ALT if re.search(r"\s(?:or|versus|vs\.?|compared)\s", tail) else _SPLIT
+    # a group's label ("group 2, morphine") is not its treatment, nor an appositive ("X, an inhibitor of TNF") an arm
+    parts = [_arm_phrase(re.sub(r"^(?:group|arm)\s+\w{1,3}\s*[,:]\s*", "", p, flags=re.I))
+             for p in _split_arms(splitter, tail) if not _APPOSITIVE.match(p)]
+    # "X or placebo": beside a control arm, a short name the vocabulary does not know is an arm too
+    named = splitter is not _SPLIT and any(_CONTROL.search(p) for p in parts)
+    arms, last_drug = [], ""
+    for p in parts:
+        if not _is_arm(p) and not (named and 0 < len(p.split()) <= 4 and re.match(r"[A-Za-z]", p)
+                                   and not _NOT_ARM.search(p)):
+            if arms:
+                break
+            continue
+        if _DOSE_ONLY.match(p) and last_drug:   # "omeprazole 10 mg or 20 mg" -> "omeprazole 20 mg"
+            p = f"{last_drug} {p}"
+        last_drug = p.split()[0] if not _DOSE_ONLY.match(p) and not _CONTROL.search(p) else last_drug
+        if p not in arms:
             arms.append(p)
-        if len(arms) > max(len(best), 1):
-            best = arms
-    return best
+    return arms
 
 
 def _comparison(sentence: str) -> tuple[str, ...] | None:
@@ -158,28 +210,58 @@ def _comparison(sentence: str) -> tuple[str, ...] | None:
         return None
     more = [_arm_phrase(_SPLIT.split(part, maxsplit=1)[0]) for part in _VERSUS.split(sentence[m.end():])[1:]]
     right = _arm_phrase(_SPLIT.split(sentence[m.end():], maxsplit=1)[0])
-    left_text = re.split(r"[,;:(]|\b(?:of|with|on|and|by|that|receiving|between)\b", sentence[:m.start()])[-1]
+    # "PTX (400 mg orally 3 times daily) vs. placebo": the bracket before "vs" gives its arm's dose
+    before = re.sub(r"\s*\(([^()]*)\)\s*$", lambda b: " " + d.group(0) if (d := DOSE.search(b.group(1))) else b.group(0),
+                    sentence[:m.start()])
+    left_text = re.split(r"[,;:(]|\b(?:of|with|on|and|by|that|receiving|between)\b", before)[-1]
     left = _arm_phrase(left_text)
     if _is_arm(right):
         rest = [x for x in more if _is_arm(x)]
         # "Bupropion SR vs. methylphenidate vs. placebo": beside a control, a short name is an arm
         named = any(_CONTROL.search(x) for x in (right, *rest)) and 0 < len(left.split()) <= 3 \
-            and re.match(r"[A-Za-z]", left) and not _NOT_ARM.search(left)
+            and re.match(r"[A-Za-z]", left) and not _NOT_ARM.search(left) and re.match(r"\s*(?:versus|vs)", m.group(0), re.I)
         return (left if _is_arm(left) or named else "", right, *rest)
     return None
+
+
+_ASSIGNED = re.compile(r"\brandomi[sz]|\brandomly\b|\bassigned\b|\ballocated\b", re.I)   # not "treated with ..."
+
+
+def _reference_arm(arms: Sequence[str], body: Sequence[Passage]) -> str | None:
+    """The active arm the others are compared with ("Compared with chlorthalidone, ...", "superior to
+    terbutaline"): the one arm named most often after a comparison word (CONSORT 5)."""
+    if len(arms) < 3:
+        return None
+    counts = dict.fromkeys(arms, 0)
+    for p in body:
+        weight = 3 if re.search(r"\bprimary\b", p.text, re.I) else 1   # the primary comparison counts most
+        for a in arms:   # the drug's name, not a dose's unit ("200 microg of misoprostol")
+            head = next((w for w in re.finditer(r"[A-Za-z][\w-]{3,}", DOSE.sub(" ", a))
+                         if w.group(0).lower() not in ("microg", "micrograms", "milligrams", "units")), None)
+            if head:
+                counts[a] += weight * len(re.findall(
+                    r"(?:\b(?:compared (?:with|to)|versus|vs\.?|relative to|superior to|inferior to|than(?: with| in| on)?)|"
+                    r"\b(?:superiority|non-?inferiority|equivalence) of [^.;]{1,60}?\bto)\s+(?:the\s+)?(?:as-needed\s+)?"
+                    + re.escape(head.group(0)) + r"(?![\w-])", p.text, re.I))
+    top = sorted(counts.values(), reverse=True) + [0]
+    return max(counts, key=counts.get) if top[0] > top[1] else None
 
 
 def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
                          hint: str) -> tuple[tuple[Fact, ...], Fact | None]:
     candidates = ([title] if title else []) + list(body)
     arms_in = cache(_arms_in)      # the sentences before the allocation are read twice (not changed)
-    # A title's "A vs B" may leave out the control arm the methods' allocation names
-    # ("randomized to A, B, or placebo"): CONSORT item 5 asks for every group, so that
-    # sentence is read first when only it names a control.
-    allocation = next((p for p in body if len(arms_in(p.text)) >= 2), None)
-    if title is not None and allocation is not None and any(_CONTROL.search(a) for a in arms_in(allocation.text)) \
-            and not _CONTROL.search(title.text):
-        candidates = [allocation, *candidates]
+    # A title's "A vs B" may leave out the control arm the methods' allocation names ("randomized
+    # to A, B, or placebo"): CONSORT item 5 asks for every group, so that sentence is read first when
+    # only it names a control, or only it gives the arms their doses (the title says "diuretic").
+    allocation = next((p for p in body if _ASSIGNED.search(p.text) and len(arms_in(p.text)) >= 2), None) or next(
+        (p for p in body if len(arms_in(p.text)) >= 2), None)
+    if title is not None and allocation is not None:
+        listed = arms_in(allocation.text)
+        titled = [a for a in arms_in(title.text) or (_comparison(title.text) or ()) if a]
+        if (any(_CONTROL.search(a) for a in listed) and not any(_CONTROL.search(a) for a in titled)) or (
+                any(DOSE.search(a) for a in listed) and not any(DOSE.search(a) for a in titled)):
+            candidates = [allocation, *candidates]
     fallback = None
     for p in candidates:
         arms = arms_in(p.text)
@@ -191,16 +273,18 @@ def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
         if len(arms) < 2:
             continue
         controls = [a for a in arms if a and _CONTROL.search(a)]
+        reference = None if controls else _reference_arm([a for a in arms if a], body)
         if controls:
             comp = controls[0]
+        elif reference and not (hint and _matches_hint(reference, hint)):
+            comp = reference
         elif hint and any(_matches_hint(a, hint) for a in arms if a) and not all(
                 _matches_hint(a, hint) for a in arms if a):
             comp = next(a for a in reversed(arms) if a and not _matches_hint(a, hint))
         else:
             comp = arms[-1]   # the experimental arm is named first, the control last
-        experimental = tuple(Fact(a, p.seq) for a in arms if a and a != comp)
         # an arm named without its dose (a title, a result) takes the dose the methods give it
-        experimental = tuple((None if DOSE.search(f.text) else _dosed(f.text, body)) or f for f in experimental)
+        experimental = tuple((None if DOSE.search(a) else _dosed(a, body)) or Fact(a, p.seq) for a in arms if a and a != comp)
         if not experimental and fallback is None:   # "X versus Y" whose X is not a name: read on
             fallback = (experimental, Fact(comp, p.seq))
             continue
@@ -215,17 +299,17 @@ def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
                           for k in ("I", "C"))
         if i_text and c_text:
             return (Fact(i_text.group(1), pico.seq),), Fact(c_text.group(1), pico.seq)
-    arms: tuple[Fact, ...] = ()
-    if title is not None:
-        spans = [s for s in intervention_spans(title.text) if not _CONTROL.search(s)]
-        if hint:
-            spans = [s for s in spans if _matches_hint(s, hint)] or spans
-        arms = tuple(_dosed(s, body) or Fact(s, title.seq) for s in spans[:2])
-    return arms, comp
+    single = next(((a, p) for p in body if _ASSIGNED.search(p.text) for a in _arms_in(p.text, least=1)[:1]
+                   if not _CONTROL.search(a)), None)   # one allocated treatment: "allocated to receive X (A or B)"
+    if single is not None:
+        return ((None if DOSE.search(single[0]) else _dosed(single[0], body)) or Fact(single[0], single[1].seq),), comp
+    spans = [s for s in intervention_spans(title.text) if not _CONTROL.search(s)] if title is not None else []
+    spans = ([s for s in spans if _matches_hint(s, hint)] or spans) if hint else spans
+    return tuple(_dosed(s, body) or Fact(s, title.seq) for s in spans[:2]), comp
 
 
-_GENERIC_WORDS = {"therapy", "treatment", "low", "dose", "high", "oral", "topical", "the", "with", "and", "low-dose",
-                  "high-dose", "premedication", "administration", "use", "effects", "effect"}
+_GENERIC_WORDS = set("therapy treatment low dose high oral topical the with and low-dose high-dose premedication "
+                     "administration use effects effect".split())
 
 
 def _dosed(span: str, body: Sequence[Passage]) -> Fact | None:
@@ -288,14 +372,20 @@ def trial_facts(record: Record, passages: Sequence[Passage], intervention_hint: 
     if len(roles) != len(body):
         roles = ()
     arms, comparator = _arms_and_comparator(body, title, intervention_hint)
-    by_seq = {p.seq: p.text for p in passages}
-    outcome = _kept(named_outcome(body), by_seq)
+    by_seq = {p.seq: p.text for p in passages}   # arms are rebuilt from pieces: each keeps only its passage's numbers
+    arms, comparator = tuple(a for a in arms if _kept(a, by_seq)), _kept(comparator, by_seq)
+    outcome = _kept(named_outcome(body, roles), by_seq)
     effect = _kept(main_effect(body, roles, outcome), by_seq)
     if outcome is None:
         effect_p = next((p for p in body if effect is not None and p.seq == effect.seq), None)
-        outcome = _kept((outcome_of_sentence(effect_p) if effect_p else None) or outcome_of_effect_text(effect)
-                        or aim_outcome([*body, *([title] if title else [])], [*roles, ""] if roles else ())
-                        or measured_outcome(body, roles), by_seq)
+        # the first reading that does not end on a treatment's name ("urapidil", "preoperative acetazolamide")
+        named = {w for f in (*arms, comparator) if f for w in re.findall(r"[a-z]{4,}", f.text.lower())} | {
+            w for s in (intervention_spans(title.text) if title else ()) for w in re.findall(r"[a-z]{4,}", s.lower())}
+        readings = (lambda: outcome_of_sentence(effect_p) if effect_p else None, lambda: outcome_of_effect_text(effect),
+                    lambda: aim_outcome([*body, *([title] if title else [])], [*roles, ""] if roles else ()),
+                    lambda: measured_outcome(body, roles))
+        outcome = _kept(next((f for read in readings for f in [read()] if f and not (
+            f.text.split()[-1].lower() in named or intervention_spans(f.text.split()[-1]))), None), by_seq)
     outcome = _kept(expand_abbreviations(outcome, passages), by_seq)
     return TrialFacts(
         n=count.value if count else None,
