@@ -172,3 +172,23 @@ def test_a_trial_the_comparator_wins_is_against_the_asked_treatment(tmp_path):
 ])
 def test_a_finding_that_compares_neither_arm_with_the_other_favours_neither(sentence):
     assert favoured_arm(sentence, ["zelodipine"], ["ramipril"]) == ""
+
+
+PRIMARY_NULL = [
+    _rct(7, "Zelodipine versus chlorthalidone as first-step treatment of hypertension: a randomised trial",
+         "The best first-step treatment of hypertension is unknown.",
+         "We randomised 9048 adults with hypertension, double-blind, to zelodipine or chlorthalidone.",
+         "The primary outcome occurred in 912 participants, with no difference between treatments. Zelodipine "
+         "significantly reduced diastolic blood pressure compared with chlorthalidone (P < .001).",
+         "Zelodipine was well tolerated as a first-step treatment."),
+]
+
+
+def test_the_primary_outcome_decides_a_trial_over_a_secondary_difference(tmp_path):
+    store, _ = build_store(PRIMARY_NULL, tmp_path / "p.db")
+    try:
+        query = parse_question("Is zelodipine better than chlorthalidone for hypertension?")
+        studies = {s.record.id: s for s in build_studies(query, retrieve(store, query))}
+        assert studies["pmid:8000007"].direction == "no_difference"
+    finally:
+        store.close()

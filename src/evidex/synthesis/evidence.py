@@ -38,6 +38,8 @@ _CONTROL = re.compile(r"\b(?:placebo|sham|control(?:s|led)?|usual care|standard 
                       r"vehicle|baseline|waiting list|wait-list|pre-?treatment|before treatment)\b", re.I)
 _FINDING_ROLES = {"results", "conclusions"}
 CUE_INTENTS = ("efficacy", "comparison", "dosing")
+_PRIMARY = re.compile(r"\bprimary (?:efficacy |composite )?(?:outcome|end ?point|endpoint|efficacy variable|"
+                      r"variable|measure)s?\b", re.I)
 _COMBINATION = re.compile(r"\s+(?:plus|with|and)\s+|\s*[+/]\s*", re.I)
 STANCE_BAND = 0.4          # a study's P(yes) must leave [0.4, 0.6] to decide its direction
 
@@ -267,6 +269,9 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
         if harm != "unclear":
             return harm
     pools = [texts]
+    # The primary outcome's result is the trial's answer (CONSORT items 6a and 17a); a secondary
+    # result (blood pressure, a subgroup) must not overrule it.
+    primary = [t for t in texts if _PRIMARY.search(t) and sentence_direction(t) != "unclear"]
     if query.comparators:
         # A head-to-head question is answered first by the sentences that name the comparator.
         forms = [f for c in query.comparators for f in query_forms(query, c) or [c]]
@@ -279,6 +284,8 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
             if not texts:
                 return "unclear"
             pools = [texts]
+    if primary and query.claim != "equivalence":
+        pools.insert(0, primary)
     # Reporting cues describe treatment effects; other questions are read by the stance model.
     active = [c for c in query.comparators if not _CONTROL.search(c)]
     for pool in pools if query.intent in CUE_INTENTS else ():
