@@ -54,6 +54,27 @@ def store(tmp_path_factory):
 QUESTION = "Is zelotriptan more effective than sumatriptan for acute migraine?"
 
 
+def _studies(records: list[Record], question: str, path: Path) -> dict:
+    """record id -> Study for ``question`` over a store holding ``records``."""
+    store, _ = build_store(records, path)
+    try:
+        query = parse_question(question)
+        return {s.record.id: s for s in build_studies(query, retrieve(store, query))}
+    finally:
+        store.close()
+
+
+def _answer(records: list[Record], question: str, path: Path):
+    """The faithful answer to ``question`` over a store holding ``records``."""
+    store, _ = build_store(records, path)
+    try:
+        answer = ask(store, question)
+        assert violations(answer) == []
+        return answer
+    finally:
+        store.close()
+
+
 def test_a_placebo_trial_naming_the_comparator_in_its_background_is_indirect(store):
     query = parse_question(QUESTION)
     assert query.comparators == ("sumatriptan",)
@@ -103,15 +124,11 @@ OTHER_DRUG = [
 
 
 def test_a_drug_outside_the_vocabulary_must_be_studied_once_a_record_studies_it(tmp_path):
-    store, _ = build_store(OTHER_DRUG, tmp_path / "o.db")
-    try:
-        query = parse_question("Is rizatriptan better than ergotamine plus caffeine for migraine?")
-        studies = {s.record.id: s for s in build_studies(query, retrieve(store, query))}
-        assert studies["pmid:8000003"].relevance == "direct"
-        # Another triptan's trial against the same comparator names rizatriptan only in passing.
-        assert studies["pmid:8000004"].relevance == "background"
-    finally:
-        store.close()
+    studies = _studies(OTHER_DRUG, "Is rizatriptan better than ergotamine plus caffeine for migraine?",
+                       tmp_path / "o.db")
+    assert studies["pmid:8000003"].relevance == "direct"
+    # Another triptan's trial against the same comparator names rizatriptan only in passing.
+    assert studies["pmid:8000004"].relevance == "background"
 
 
 SMALL = [_rct(5, "Zelomab for plaque psoriasis: a randomised pilot trial",
@@ -122,15 +139,10 @@ SMALL = [_rct(5, "Zelomab for plaque psoriasis: a randomised pilot trial",
 
 
 def test_one_small_trial_shows_its_direction_at_very_low_certainty(tmp_path):
-    store, _ = build_store(SMALL, tmp_path / "s.db")
-    try:
-        answer = ask(store, "Is zelomab effective for psoriasis?")
-        assert answer.verdict.direction == "favours"
-        assert answer.verdict.certainty == "very_low"
-        assert any("one or two small studies" in r for r in answer.verdict.reasons)
-        assert violations(answer) == []
-    finally:
-        store.close()
+    answer = _answer(SMALL, "Is zelomab effective for psoriasis?", tmp_path / "s.db")
+    assert answer.verdict.direction == "favours"
+    assert answer.verdict.certainty == "very_low"
+    assert any("one or two small studies" in r for r in answer.verdict.reasons)
 
 
 @pytest.mark.parametrize("sentence, arm", [
@@ -156,14 +168,10 @@ COMPARATOR_WINS = [
 
 
 def test_a_trial_the_comparator_wins_is_against_the_asked_treatment(tmp_path):
-    store, _ = build_store(COMPARATOR_WINS, tmp_path / "w.db")
-    try:
-        answer = ask(store, "Is zelodipine better than ramipril for hypertensive kidney disease?")
-        assert answer.verdict.direction == "against"
-        assert answer.verdict.answer == "no"
-        assert violations(answer) == []
-    finally:
-        store.close()
+    answer = _answer(COMPARATOR_WINS, "Is zelodipine better than ramipril for hypertensive kidney disease?",
+                     tmp_path / "w.db")
+    assert answer.verdict.direction == "against"
+    assert answer.verdict.answer == "no"
 
 
 @pytest.mark.parametrize("sentence", [
@@ -185,10 +193,5 @@ PRIMARY_NULL = [
 
 
 def test_the_primary_outcome_decides_a_trial_over_a_secondary_difference(tmp_path):
-    store, _ = build_store(PRIMARY_NULL, tmp_path / "p.db")
-    try:
-        query = parse_question("Is zelodipine better than chlorthalidone for hypertension?")
-        studies = {s.record.id: s for s in build_studies(query, retrieve(store, query))}
-        assert studies["pmid:8000007"].direction == "no_difference"
-    finally:
-        store.close()
+    studies = _studies(PRIMARY_NULL, "Is zelodipine better than chlorthalidone for hypertension?", tmp_path / "p.db")
+    assert studies["pmid:8000007"].direction == "no_difference"
