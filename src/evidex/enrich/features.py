@@ -95,7 +95,7 @@ def design_features(title: str, abstract: str) -> set[str]:
     # with a space in front (tokens hold no spaces): one C-level search instead of a
     # startswith per token.
     if " random" not in " " + " ".join(tt) and " random" not in " " + " ".join(at):
-        feats.add("no:random")      # absence cue: a linear model cannot see absence otherwise      # absence cue: a linear model cannot see absence otherwise
+        feats.add("no:random")      # absence cue: a linear model cannot see absence otherwise
     return feats
 
 
