@@ -16,6 +16,7 @@ from functools import lru_cache
 from ..records import Record
 from . import models
 from .features import LinearModel, design_features
+from .split import contains_any
 
 LEVELS = {
     "guideline": 1, "systematic_review": 1, "meta_analysis": 1, "rct": 2,
@@ -166,13 +167,15 @@ def rct_probability(title: str, abstract: str) -> float:
 _PRE_LABELS = ("guideline", "meta_analysis", "systematic_review", "protocol")
 
 
-def _pre_rules(text: str) -> DesignCall | None:
-    """Reviews, guidelines and protocols: designs that talk about trials without being one."""
-    low = text.lower()
+def _pre_rules(text: str, low: str | None = None) -> DesignCall | None:
+    """Reviews, guidelines and protocols: designs that talk about trials without being one.
+    ``low`` is ``text.lower()`` when the caller has it (classify_text lower-cases once)."""
+    if low is None:
+        low = text.lower()
     for i, (_rx, label, score, cues) in enumerate(_COMPILED):
         if label not in _PRE_LABELS:
             break
-        if any(c in low for c in cues) and _rule_matches(i, text, low):
+        if contains_any(low, cues) and _rule_matches(i, text, low):
             return DesignCall(label, "text_cues", score)
     return None
 
@@ -211,9 +214,9 @@ _UNRANDOMISED_TITLE = re.compile(r"\b(?:open[- ]label|single[- ]arm|non-?randomi
 _RANDOM = re.compile(r"\brandom", re.I)
 
 
-def _declared_by_title(title: str, text: str) -> DesignCall | None:
+def _declared_by_title(title: str, text: str, low: str) -> DesignCall | None:
     """A review, an economic evaluation, a trial's design paper or an unrandomised trial declared
-    by its title, or None."""
+    by its title, or None (``low`` is ``text.lower()``)."""
     if not title:
         return None
     if _DESIGN_PAPER_TITLE.search(title):
@@ -229,10 +232,9 @@ def _declared_by_title(title: str, text: str) -> DesignCall | None:
     in_title = _pre_rules(title)
     if in_title is not None:
         return replace(in_title, source="title")
-    low = text.lower()
     for i in _SYSTEMATIC_RULES:
         cues = _COMPILED[i][3]
-        if any(c in low for c in cues) and _rule_matches(i, text, low):
+        if contains_any(low, cues) and _rule_matches(i, text, low):
             return DesignCall("systematic_review", "title", _COMPILED[i][2])
     return DesignCall("narrative_review", "title", 0.7)
 
@@ -246,19 +248,19 @@ def classify_text(text: str, title: str = "", abstract: str | None = None) -> De
     """
     model, name = _rct_model()
     p = model.prob(design_features(title, text if abstract is None else abstract))
-    declared = _declared_by_title(title, text)
+    low = text.lower()
+    declared = _declared_by_title(title, text, low)
     if declared is not None:
         return replace(declared, rct_probability=round(p, 4), model=name)
-    pre = _pre_rules(text)
+    pre = _pre_rules(text, low)
     # A trial *of* a guideline is a trial: guideline cues yield to a confident RCT call.
     if pre is not None and not (pre.label == "guideline" and p >= 0.9):
         return replace(pre, rct_probability=round(p, 4), model=name)
     if p >= model.threshold:
         return DesignCall("rct", "text_model", round(p, 4), round(p, 4), name)
-    low = text.lower()
     for i, (_rx, label, score, cues) in enumerate(_COMPILED):
         if label in _PRE_LABELS or label == "rct":
             continue
-        if any(c in low for c in cues) and _rule_matches(i, text, low):
+        if contains_any(low, cues) and _rule_matches(i, text, low):
             return DesignCall(label, "text_cues", score, round(p, 4), name)
     return DesignCall("other", "default", 0.3, round(p, 4), name)

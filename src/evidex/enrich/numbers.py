@@ -221,7 +221,7 @@ def counts(sentence: str) -> list[Count]:
             if not _PEOPLE_OR_WERE.search(m.group(0)) and _DESIGN_AHEAD.match(sentence, m.end()):
                 continue
             add(word_to_int(m.group(1)), m.start(), m.end(), 4, m.start(1), m.end(1))
-    if any(c in low for c in _INCLUDED_CUES) or not plain:
+    if contains_any(low, _INCLUDED_CUES) or not plain:
         for m in _INCLUDED_RX.finditer(sentence):
             add(word_to_int(m.group(1)), m.start(), m.end(), 3, m.start(1), m.end(1))
     if "=" in sentence:

@@ -80,37 +80,88 @@ def _text(elem: etree._Element | None) -> str:
     return " ".join("".join(elem.itertext()).split())
 
 
+def _children(elem: etree._Element) -> dict[str, list[etree._Element]]:
+    """Direct child elements by tag, in document order: what ``find``/``findall`` of a plain tag
+    name return (comments, processing instructions and entities have no string tag). One pass
+    over the children instead of a path lookup per field: lxml's ``find`` cost about 4 µs a
+    call, some 45 calls per citation, nearly half of parsing."""
+    out: dict[str, list[etree._Element]] = {}
+    for child in elem:
+        tag = child.tag
+        if tag.__class__ is str:
+            found = out.get(tag)
+            if found is None:
+                out[tag] = [child]
+            else:
+                found.append(child)
+    return out
+
+
+def _one(kids: dict[str, list[etree._Element]], tag: str) -> etree._Element | None:
+    """``elem.find(tag)`` from ``_children(elem)``."""
+    found = kids.get(tag)
+    return found[0] if found else None
+
+
+def _all(kids: dict[str, list[etree._Element]], parent: str, tag: str) -> list[etree._Element]:
+    """``elem.findall(f"{parent}/{tag}")`` from ``_children(elem)``: ``tag`` children of every
+    ``parent`` child, in document order."""
+    return [c for p in kids.get(parent, ()) for c in p if c.tag == tag]
+
+
+def _under(kids: dict[str, list[etree._Element]], parent: str, tag: str) -> etree._Element | None:
+    """``elem.find(f"{parent}/{tag}")`` from ``_children(elem)``: the first of ``_all``."""
+    for p in kids.get(parent, ()):
+        for c in p:
+            if c.tag == tag:
+                return c
+    return None
+
+
+def _child(elem: etree._Element, tag: str) -> etree._Element | None:
+    """``elem.find(tag)`` for one lookup in a small element."""
+    for c in elem:
+        if c.tag == tag:
+            return c
+    return None
+
+
 def _article(elem: etree._Element, source: str, index: int) -> Record | Problem:
     cit = elem if elem.tag == "MedlineCitation" else elem.find("MedlineCitation")
     if cit is None:
         return Problem(source, f"article {index}", "no MedlineCitation element")
-    pmid = _text(cit.find("PMID"))
-    art = cit.find("Article")
+    ck = _children(cit)
+    pmid = _text(_one(ck, "PMID"))
+    art = _one(ck, "Article")
     if not pmid:
         return Problem(source, f"article {index}", "citation without a PMID")
     if art is None:
         return Problem(source, f"PMID {pmid}", "citation without an Article element")
+    ak = _children(art)
     where = f"line {elem.sourceline} (PMID {pmid[:40]})" if elem.sourceline else f"PMID {pmid[:40]}"
-    title = _text(art.find("ArticleTitle")) or _text(art.find("VernacularTitle"))
+    title = _text(_one(ak, "ArticleTitle")) or _text(_one(ak, "VernacularTitle"))
     sections = tuple(
-        Section((a.get("Label") or a.get("NlmCategory") or "").upper(), _text(a))
-        for a in art.findall("Abstract/AbstractText") if _text(a))
+        Section((a.get("Label") or a.get("NlmCategory") or "").upper(), text)
+        for a in _all(ak, "Abstract", "AbstractText") if (text := _text(a)))
     if not title and not sections:
         return Problem(source, f"PMID {pmid}", "citation has neither title nor abstract")
     doi = ""
-    for eid in art.findall("ELocationID"):
+    for eid in ak.get("ELocationID", ()):
         if eid.get("EIdType") == "doi":
             doi = _text(eid)
     if not doi:
         for aid in elem.findall("PubmedData/ArticleIdList/ArticleId"):
             if aid.get("IdType") == "doi":
                 doi = _text(aid)
-    journal = art.find("Journal")
-    issue = journal.find("JournalIssue") if journal is not None else None
+    journal = _one(ak, "Journal")
+    jk = _children(journal) if journal is not None else {}
+    issue = _one(jk, "JournalIssue")
+    ik = _children(issue) if issue is not None else {}
     authors = []
-    for au in art.findall("AuthorList/Author"):
-        last, initials = _text(au.find("LastName")), _text(au.find("Initials"))
-        name = f"{last} {initials}".strip() or _text(au.find("CollectiveName"))
+    for au in _all(ak, "AuthorList", "Author"):
+        uk = _children(au)
+        last, initials = _text(_one(uk, "LastName")), _text(_one(uk, "Initials"))
+        name = f"{last} {initials}".strip() or _text(_one(uk, "CollectiveName"))
         if name:
             authors.append(name)
     return build(
@@ -121,17 +172,17 @@ def _article(elem: etree._Element, source: str, index: int) -> Record | Problem:
         title=title,
         sections=sections,
         authors=tuple(authors),
-        journal=_text(cit.find("MedlineJournalInfo/MedlineTA"))
-        or (_text(journal.find("ISOAbbreviation")) or _text(journal.find("Title"))
+        journal=_text(_under(ck, "MedlineJournalInfo", "MedlineTA"))
+        or (_text(_one(jk, "ISOAbbreviation")) or _text(_one(jk, "Title"))
             if journal is not None else ""),
-        year=_year(issue),
-        volume=_text(issue.find("Volume")) if issue is not None else "",
-        issue=_text(issue.find("Issue")) if issue is not None else "",
-        pages=_text(art.find("Pagination/MedlinePgn")),
-        publication_types=tuple(_text(p) for p in art.findall("PublicationTypeList/PublicationType")),
-        mesh_terms=tuple(_text(m.find("DescriptorName")) for m in cit.findall("MeshHeadingList/MeshHeading")),
-        keywords=tuple(_text(k) for k in cit.findall("KeywordList/Keyword")),
-        language=_text(art.find("Language")),
+        year=_year(ik) if issue is not None else None,
+        volume=_text(_one(ik, "Volume")) if issue is not None else "",
+        issue=_text(_one(ik, "Issue")) if issue is not None else "",
+        pages=_text(_under(ak, "Pagination", "MedlinePgn")),
+        publication_types=tuple(_text(p) for p in _all(ak, "PublicationTypeList", "PublicationType")),
+        mesh_terms=tuple(_text(_child(m, "DescriptorName")) for m in _all(ck, "MeshHeadingList", "MeshHeading")),
+        keywords=tuple(_text(k) for k in _all(ck, "KeywordList", "Keyword")),
+        language=_text(_one(ak, "Language")),
         url=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/",
     )
 
@@ -139,13 +190,12 @@ def _article(elem: etree._Element, source: str, index: int) -> Record | Problem:
 _DIGITS = re.compile(r"[0-9]{1,100}")   # any length the schema can name; int() reads 4300 digits
 
 
-def _year(issue: etree._Element | None) -> int | None:
-    """PubDate's Year, else MedlineDate's first four characters ('1998 Dec-1999 Jan');
-    a year that is not ASCII digits is none, one out of range is the schema's to refuse."""
-    if issue is None:
-        return None
-    year = _text(issue.find("PubDate/Year"))
+def _year(ik: dict[str, list[etree._Element]]) -> int | None:
+    """PubDate's Year, else MedlineDate's first four characters ('1998 Dec-1999 Jan'), from the
+    JournalIssue's children; a year that is not ASCII digits is none, one out of range is the
+    schema's to refuse."""
+    year = _text(_under(ik, "PubDate", "Year"))
     if not year:
-        medline_date = _text(issue.find("PubDate/MedlineDate"))
+        medline_date = _text(_under(ik, "PubDate", "MedlineDate"))
         year = medline_date[:4]
     return int(year) if _DIGITS.fullmatch(year) else None
