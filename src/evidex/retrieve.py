@@ -22,7 +22,7 @@ from .query import Query, parse_question
 from .records import Passage
 from .store import SearchFilter, Store, StoredRecord
 from .text import contains_any, padded_tokens, passages_of, tokens
-from .vocab import expansions, find_terms, lexicon
+from .vocab import expansions, find_terms, is_canonical, lexicon, lookup
 
 _MAX_FORMS = 48
 MODES = ("hybrid", "lexical")
@@ -77,8 +77,7 @@ def decisive_conditions(query: Query) -> tuple[str, ...]:
     """The conditions a record must name to be direct evidence: the ones the vocabulary knows
     (a disease: "urinary incontinence") when the question also has open phrases, which describe
     the population rather than define it ("older postmenopausal women"); otherwise all of them."""
-    lex = lexicon()
-    known = tuple(c for c in query.conditions if lex.get(" ".join(tokens(c))) is not None)
+    known = tuple(c for c in query.conditions if lookup(c) is not None or is_canonical(c))
     return known or query.conditions
 
 

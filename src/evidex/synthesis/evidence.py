@@ -140,6 +140,11 @@ def _named_as_studied(c: Candidate, sroles: dict[int, str]):
     return lambda forms: any(contains_any(t, forms) for t in texts)
 
 
+def _forms(query: Query, names) -> list[str]:
+    """Every form of the asked names (``query_forms``), a name the library never writes as itself."""
+    return [f for n in names for f in query_forms(query, n) or [n]]
+
+
 def _intervention_forms(query: Query) -> list[str]:
     return [f for i in query.interventions for f in query_forms(query, i) if len(f) >= 3]
 
@@ -149,7 +154,7 @@ def _studies_comparator(query: Query, studied) -> bool:
     comparator as an arm; a combination ("ergotamine plus caffeine") also when it names each
     drug of it in its own words ("ergotamine/caffeine", "caffeine and ergotamine")."""
     for x in query.comparators:
-        if studied([f for f in (query_forms(query, x) or [x]) + expansions(x) if len(f) >= 3]):
+        if studied([f for f in _forms(query, [x]) + expansions(x) if len(f) >= 3]):
             return True
         parts = [p.strip() for p in _COMBINATION.split(x) if len(p.strip()) >= 3]
         if len(parts) > 1 and all(studied([p]) for p in parts):
@@ -157,7 +162,7 @@ def _studies_comparator(query: Query, studied) -> bool:
     return False
 
 
-def _named_open(query: Query, candidates: list[Candidate], sroles: list[dict[int, str]]) -> bool:
+def _named_open(query: Query, studied: list) -> bool:
     """A treatment question about a name outside the vocabulary (a new drug: "rizatriptan") is
     held to the same rule as a vocabulary one, records must have studied it, as soon as one
     retrieved record names it as studied; an open phrase no record names as such ("METTL1
@@ -168,14 +173,13 @@ def _named_open(query: Query, candidates: list[Candidate], sroles: list[dict[int
             not query.interventions or any(len(tokens(i)) != 1 or len(i) < 5 for i in query.interventions):
         return False
     forms = _intervention_forms(query)
-    return any(_named_as_studied(c, r)(forms) for c, r in zip(candidates, sroles))
+    return any(test(forms) for test in studied)
 
 
-def _relevance(query: Query, c: Candidate, sroles: dict[int, str], named: bool) -> tuple[str, tuple[str, ...]]:
-    """direct | indirect | background, and the facets an indirect study differs in. ``named``:
-    the asked intervention is a name records must have studied (a vocabulary name, or see
-    ``_named_open``)."""
-    studied = _named_as_studied(c, sroles)
+def _relevance(query: Query, c: Candidate, sroles: dict[int, str], studied, named: bool) -> tuple[str, tuple[str, ...]]:
+    """direct | indirect | background, and the facets an indirect study differs in. ``studied``:
+    the record's test from ``_named_as_studied``; ``named``: the asked intervention is a name
+    records must have studied (a vocabulary name, or see ``_named_open``)."""
     differs: list[str] = [] if c.direct else ["population"]
     if query.comparators:
         if not _studies_comparator(query, studied):
@@ -274,13 +278,11 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
     primary = [t for t in texts if _PRIMARY.search(t) and sentence_direction(t) != "unclear"]
     if query.comparators:
         # A head-to-head question is answered first by the sentences that name the comparator.
-        forms = [f for c in query.comparators for f in query_forms(query, c) or [c]]
-        pools.insert(0, [t for t in texts if contains_any(padded_tokens(t), forms)])
+        pools.insert(0, [t for t in texts if contains_any(padded_tokens(t), _forms(query, query.comparators))])
         if query.claim == "equivalence":
             # "Is A as effective as B?" is answered only by findings that name both A and B (a
             # review of B alone, or A against placebo, says nothing of their equivalence).
-            asked = [f for i in query.interventions for f in query_forms(query, i) or [i]]
-            texts = [t for t in pools[0] if contains_any(padded_tokens(t), asked)]
+            texts = [t for t in pools[0] if contains_any(padded_tokens(t), _forms(query, query.interventions))]
             if not texts:
                 return "unclear"
             pools = [texts]
@@ -293,8 +295,7 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
         if cue == "favours" and active:
             # A difference found: which arm it favours (arms.py); against a control it is the asked one.
             cue = oriented([t for t in pool if sentence_direction(t) == "favours"],
-                           [f for i in query.interventions for f in query_forms(query, i) or [i]],
-                           [f for c in active for f in query_forms(query, c) or [c]])
+                           _forms(query, query.interventions), _forms(query, active))
         if cue != "unclear":
             return cue
     p = stance_model.findings_probability(query.question, texts)
@@ -321,8 +322,8 @@ def _harm_direction(query: Query, texts: list[str]) -> str:
     it (``enrich.direction.harm_direction``), the majority of those that say, a null finding
     winning a tie."""
     harms = harm_forms(query)
-    asked = [f.lower() for i in query.interventions for f in query_forms(query, i) or [i]]
-    other = [f.lower() for c in query.comparators for f in query_forms(query, c) or [c]]
+    asked = [f.lower() for f in _forms(query, query.interventions)]
+    other = [f.lower() for f in _forms(query, query.comparators)]
     votes = Counter(harm_direction(t, asked, other, harms) for t in texts if contains_any(padded_tokens(t), harms))
     votes.pop("unclear", None)
     if not votes:
@@ -335,10 +336,11 @@ def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
     out = []
     prepared = []
     all_roles = [abstract_roles(c) for c in candidates]
-    named = anchored(query) or _named_open(query, candidates, all_roles)
-    for c, sroles in zip(candidates, all_roles):
+    studied = [_named_as_studied(c, r) for c, r in zip(candidates, all_roles)]
+    named = anchored(query) or _named_open(query, studied)
+    for c, sroles, test in zip(candidates, all_roles, studied):
         # A background study (never quoted nor weighed; it stays so) needs no stances nor answer roles.
-        relevance, differs = _relevance(query, c, sroles, named)
+        relevance, differs = _relevance(query, c, sroles, test, named)
         prepared.append((c, sroles, relevance, differs, _findings(query, c, sroles) if relevance != "background" else []))
     # One stance call for every study's findings: a batched reader (the encoder) pads and runs them together.
     texts = [p.text for *_, passages in prepared for p in passages]

@@ -268,12 +268,18 @@ def _safety(w: Writer, studies: list[Study]) -> list[Statement]:
     return out
 
 
+def _facet_words(facet: str) -> list[str]:
+    """The words that say a facet, its synonyms' included ("bleeding" for the vocabulary's
+    "hemorrhage")."""
+    return [t for f in (facet, *expansions(facet)) for t in tokens(f) if len(t) > 3]
+
+
 def _facets(w: Writer, query: Query, studies: list[Study]) -> list[Statement]:
     """Each asked facet (pregnancy, a co-medication) with the sentences that address it, or a
     plain statement that no record does."""
     out: list[Statement] = []
     for facet in query.facets:
-        words = [t for f in (facet, *expansions(facet)) for t in tokens(f) if len(t) > 3]
+        words = _facet_words(facet)
         fits = (lambda t, ws=words: any(x in t.lower() for x in ws)) if words else None
         before = len(out)
         for s in studies:
@@ -298,8 +304,7 @@ def unaddressed(query: Query, studies: list[Study]) -> list[str]:
     text = " ".join(s.record.text().lower() for s in studies if s.relevant)
     missing = []
     for facet in query.facets:
-        # Any synonym counts ("bleeding" for the vocabulary's "hemorrhage").
-        words = [t for f in (facet, *expansions(facet)) for t in tokens(f) if len(t) > 3]
+        words = _facet_words(facet)
         if words and not any(x in text for x in words):
             missing.append(facet)
     return missing
