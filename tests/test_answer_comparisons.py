@@ -195,3 +195,29 @@ PRIMARY_NULL = [
 def test_the_primary_outcome_decides_a_trial_over_a_secondary_difference(tmp_path):
     studies = _studies(PRIMARY_NULL, "Is zelodipine better than chlorthalidone for hypertension?", tmp_path / "p.db")
     assert studies["pmid:8000007"].direction == "no_difference"
+
+
+PLANNED = [
+    _rct(8, "Zelostatin for cardiovascular events: a randomised double-blind trial",
+         "Lowering cholesterol may prevent cardiovascular events.",
+         "We randomised 1200 adults with hypercholesterolaemia, double-blind, to zelostatin 10 mg or placebo.",
+         "Cardiovascular events occurred in 4% with zelostatin and 7% with placebo (p = 0.01).",
+         "Zelostatin reduced cardiovascular events."),
+    Record(id="pmid:8000009", title="Rationale and design of the ZEST trial of zelostatin in older adults",
+           pmid="8000009", year=2003, authors=("Planner P",),
+           sections=(Section("OBJECTIVE", "The ZEST trial will test whether zelostatin 10 mg daily prevents "
+                                          "cardiovascular events in 4000 adults over 70 years."),
+                     Section("METHODS", "Participants will be randomised to zelostatin or placebo and followed "
+                                        "for five years."))),
+]
+
+
+def test_a_trial_in_progress_is_cited_under_its_own_heading(tmp_path):
+    answer = _answer(PLANNED, "Does zelostatin reduce cardiovascular events?", tmp_path / "t.db")
+    subs = {sub.heading: sub for sec in answer.sections for sub in sec.subsections}
+    assert "Trials in Progress" in subs
+    cited = {answer.references[i - 1].id for st in subs["Trials in Progress"].statements for i in st.citations}
+    assert cited == {"pmid:8000009"}
+    # A design paper reports no result: it never counts in the verdict or the evidence table.
+    assert "pmid:8000009" not in answer.verdict.basis
+    assert all(answer.references[row.ref - 1].id != "pmid:8000009" for row in answer.evidence_table)
