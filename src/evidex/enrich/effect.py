@@ -41,6 +41,12 @@ _ASIDE = re.compile(r"\b(?:secondary|subgroups?|sub-group|adverse|side[- ]effect
                     r"dropouts?|discontinu\w*|baseline characteristics|(?:mean|median|average) age|were aged|were (?:women|men|male|female)|"
                     r"completed the (?:study|trial)|lost to follow|safety|with respect to age|demographic\w*|"
                     r"(?:groups|arms) were (?:similar|comparable|well matched|balanced))\b", re.I)
+
+
+def aside(text: str) -> bool:
+    """Whether a results sentence reports something beside the main effect: a secondary or
+    subgroup result, harms and tolerability, attrition or the groups' baseline make-up."""
+    return _ASIDE.search(text) is not None and not _PRIMARY_WORD.search(text)
 _STOP = {"the", "a", "an", "of", "in", "with", "and", "or", "to", "for", "at", "on", "by", "was", "were", "is",
          "are", "from", "between", "patients", "group", "groups", "mean", "rate", "rates", "score", "scores",
          "total", "change", "number", "proportion", "time", "week", "weeks"}
@@ -242,7 +248,7 @@ def effect_text(p: Passage) -> str:
         if box and re.search(r"\d", _TEST_STAT.sub("", text[box[0]:anchor.start] + text[anchor.end:box[1]])):
             inner = text[box[0]:box[1]].strip(" ;,")
             # "change in LVEF was 3.2% (95% CI 1.8-4.7; p=0.0001)": the estimate the interval belongs to
-            est = re.search(r"[-\u2212]?\d+(?:[.\u00b7]\d+)?\s*%?\s*$", text[:box[0] - 1]) \
+            est = re.search(r"[-\u2212]?\d+(?:[.\u00b7]\d+)?\s*(?:%|per\s?cent)?\s*$", text[:box[0] - 1]) \
                 if re.match(r"(?:95\s*(?:%|per\s?cent)|CI\b|confidence)", inner, re.I) else None
             if est:
                 clause = max(text.rfind(t, 0, est.start()) for t in (";", ",", ":")) + 1
@@ -322,7 +328,8 @@ def _has_result(text: str) -> bool:
             or len(_COUNT_OF.findall(text)) >= 2)
 
 
-def _tested(text: str) -> bool:
+def tested(text: str) -> bool:
+    """Whether a sentence reports a test or an estimate (a p-value, a CI, a ratio, a change)."""
     ms = mentions(text)
     return (any(m.kind in ("p_value", "ci", "ratio") for m in ms) or bool(_changes(text, ms))
             or bool(_TWO_P.search(text) or _CI_LOOSE.search(text)))
@@ -343,12 +350,12 @@ def main_effect(body: Sequence[Passage], roles: Sequence[str], outcome: Fact | N
         role = roles[i] if i < len(roles) else ""
         if role in ("background", "objective") or not _has_result(p.text):
             continue
-        if role == "methods" and not _tested(p.text) and not _RESPECTIVELY.search(p.text):
+        if role == "methods" and not tested(p.text) and not _RESPECTIVELY.search(p.text):
             continue   # arm descriptions ("drug 1% (n = 114) or ..."), unless "were X% and Y%, respectively"
         stems = _stems(p.text)
         # harms, subgroups, secondary outcomes, costs and baseline data are not the main effect
         # (CONSORT items 15, 17b-19) unless the primary outcome is one of them
-        if _ASIDE.search(p.text) and not _PRIMARY_WORD.search(p.text) \
+        if aside(p.text) \
                 and not (want and len(want & stems) >= len(want) / 2):
             continue
         text = effect_text(p)

@@ -156,6 +156,7 @@ _SUBGROUP_AFTER = re.compile(r"^\s*(?:[(\[]\s*\d+(?:[.\u00b7]\d+)?\s*%|;\s*\d+(?
                              # "27 boys and 34 girls": one sex of a total the text does not write
                              r"(?:boys|girls|men|women|males?|females?)\s*,?\s+and\s+\d)",
                              re.I)
+_FACTORIAL_NEXT = re.compile(r"\s*[x\u00d7]\s*\d")
 # "data from all 30 patients from one site were excluded": those left out, "all" or not.
 _EXCLUDED_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,5}?(?:were|was) (?:excluded|withdrawn|lost|dropped)", re.I)
 
@@ -200,8 +201,9 @@ def counts(sentence: str) -> list[Count]:
             score += 2
         elif _SUBGROUP_BEFORE.search(before) or _SUBGROUP_AFTER.search(after):
             score -= 2
-        if _PERCENT_NEXT.match(sentence, num_end) or any(ts <= num_start < te for ts, te in taken):
-            return
+        if _PERCENT_NEXT.match(sentence, num_end) or _FACTORIAL_NEXT.match(sentence, num_end) \
+                or any(ts <= num_start < te for ts, te in taken):
+            return   # "(35%)", "a randomized 3 x 2 factorial trial": not a count of people
         taken.append((num_start, num_end))
         out.append(Count(value, sentence[s:e], score))
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .features import tokens
-from .direction import _HEDGE, effect_polarity, sentence_direction
+from .direction import _HEDGE, effect_polarity, sentence_direction, significance
 
 _YES_OR_NO = re.compile(r",?\s*\(?\s*yes\s*(?:,|or|/)\s*no\s*\)?\s*\??\s*$", re.I)
 _QNEG = re.compile(r"\b(?:not|never|no)\b|n't\b", re.I)
@@ -149,6 +149,7 @@ def passage_side(passage: str) -> PassageSide:
     pol = effect_polarity(passage)
     feats.add("pol:" + pol)
     feats.add("dir:" + sentence_direction(passage))
+    feats.add("sig:" + significance(passage))     # the passage's own tests: p < 0.05 or not
     if _HEDGE.search(passage):
         feats.add("hedge")
     feats.add("len:" + str(_bin(len(toks), (8, 20, 40, 80))))

@@ -15,7 +15,9 @@ import re
 
 _OBJECT_OF_COMPARISON = re.compile(r"(?:compared (?:with|to)|versus|vs\.?|than|over|relative to|against)\s+"
                                    r"(?:(?:with|in|on|for|among|after)\s+)?"
-                                   r"(?:the\s+|a\s+|an\s+|those\s+(?:on|receiving|given)\s+)?$", re.I)
+                                   r"(?:the\s+|a\s+|an\s+|those\s+(?:on|receiving|given)\s+)?"
+                                   # a coordinated object: "compared with the metoprolol and amlodipine groups"
+                                   r"(?:[\w-]+\s*(?:,\s*|\s+(?:and|or)\s+)(?:the\s+)?){0,2}$", re.I)
 
 
 def _mentions(text: str, forms: list[str]) -> tuple[int | None, bool]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from ..enrich import stance as stance_model
 from ..enrich.direction import harm_direction, sentence_direction, study_direction
+from ..enrich.effect import tested
 from ..enrich.numbers import doses
 from ..enrich.roles import sentence_roles
 from ..query import Query
@@ -275,7 +276,10 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
     pools = [texts]
     # The primary outcome's result is the trial's answer (CONSORT items 6a and 17a); a secondary
     # result (blood pressure, a subgroup) must not overrule it.
-    primary = [t for t in texts if _PRIMARY.search(t) and sentence_direction(t) != "unclear"]
+    # Only a sentence that reports the primary outcome's result: one that defines it ("the primary
+    # outcome measure was the rate of change in GFR") is methods, whatever the roles model said.
+    primary = [t for t in texts if _PRIMARY.search(t) and sentence_direction(t) != "unclear"
+               and (sentence_direction(t) != "favours" or tested(t) or "signific" in t.lower())]
     if query.comparators:
         # A head-to-head question is answered first by the sentences that name the comparator.
         pools.insert(0, [t for t in texts if contains_any(padded_tokens(t), _forms(query, query.comparators))])
@@ -288,6 +292,11 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
             pools = [texts]
     if primary and query.claim != "equivalence":
         pools.insert(0, primary)
+    if query.outcomes and query.claim != "equivalence":
+        # The outcome the question asks about is answered by the sentences that report it, before
+        # the trial's own primary outcome ("milder withdrawal symptoms (P = 0.001)" answers a
+        # question about withdrawal; "retention rates were not significantly higher" does not).
+        pools.insert(0, [t for t in texts if contains_any(padded_tokens(t), _forms(query, query.outcomes))])
     # Reporting cues describe treatment effects; other questions are read by the stance model.
     active = [c for c in query.comparators if not _CONTROL.search(c)]
     for pool in pools if query.intent in CUE_INTENTS else ():

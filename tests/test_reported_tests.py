@@ -1,0 +1,68 @@
+"""Reported tests as direction cues, arms named in coordinated comparisons, factorial designs.
+
+Each case is a sentence shaped like the abstracts the cue rules met on the shared corpora
+(issue 9: study direction, which arm a finding favours, the table's n and effect)."""
+from __future__ import annotations
+
+import pytest
+
+from evidex.enrich.direction import sentence_direction, significance, study_direction
+from evidex.enrich.effect import effect_text
+from evidex.enrich.numbers import counts
+from evidex.records import Passage
+from evidex.synthesis.arms import favoured_arm
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Those given VLNTX reported milder withdrawal symptoms (P = 0.001; F = 7.24, df 2,170).", "significant"),
+    ("There was a 7% reduction in 5-week mortality (2088 vs 2231 deaths; 2p = 0.02).", "significant"),
+    ("mortality 34% vs 40% (hazard ratio 0.83 [95% CI 0.74-0.93])", "significant"),
+    ("(relative risk, 0.2; 95 percent confidence interval, 0.1 to 0.7)", "significant"),
+    ("mortality rates (6% vs 13%, p = 0.16)", "not_significant"),
+    ("odds ratio 1.2 (95% CI 0.9 to 1.5)", "not_significant"),
+    ("scores fell in both groups (p < 0.05) but did not differ between them (p = 0.40)", ""),
+    ("Lancet style: difference 2.1 (p=0\u00b702)", "significant"),
+    ("Mean age was 54 years.", ""),
+])
+def test_significance_of_the_tests_a_sentence_reports(sentence, expected):
+    assert significance(sentence) == expected
+
+
+def test_a_difference_reported_only_by_its_test_favours():
+    assert sentence_direction("Those given VLNTX reported milder withdrawal symptoms (P = 0.001).") == "favours"
+    # a harm or a subgroup is not the treatment's effect, however significant
+    assert sentence_direction("Adverse events numbered 8 in the naltrexone group against 52 in the "
+                              "amitriptyline group (P < .001).") == "unclear"
+    # a p at or above 0.05 alone is not read as no difference (many secondary tests are reported)
+    assert sentence_direction("Retention was 61% and 55% (p = 0.30).") == "unclear"
+
+
+def test_in_favour_of_says_which_arm():
+    assert sentence_direction("CPM change differed between groups in favour of LDN.") == "favours"
+    assert sentence_direction("The difference was in favour of placebo.") == "against"
+
+
+def test_only_one_outcome_differing_means_the_others_did_not():
+    assert sentence_direction("Among the five outcomes examined, only change in CPM differed "
+                              "significantly between groups.") == "no_difference"
+    assert study_direction(["Only change in CPM differed significantly between groups.",
+                            "CPM change differed significantly between groups in favour of LDN."]) == "no_difference"
+
+
+def test_a_coordinated_object_of_comparison_is_still_the_object():
+    s = ("However, compared with the metoprolol and amlodipine groups, the ramipril group manifested "
+         "risk reductions in the clinical composite outcome.")
+    assert favoured_arm(s, ["amlodipine"], ["ramipril"]) == "comparator"
+    assert favoured_arm(s, ["ramipril"], ["amlodipine"]) == "asked"
+    assert favoured_arm("Amlodipine and ramipril both lowered blood pressure.", ["amlodipine"], ["ramipril"]) == ""
+
+
+def test_a_factorial_design_is_not_a_count_of_people():
+    assert counts("Randomized 3 x 2 factorial trial with enrollment from February 1995.") == []
+    assert [c.value for c in counts("We randomised 120 patients.")] == [120]
+
+
+def test_an_interval_keeps_its_estimate_written_in_words():
+    text = ("The probability of recurrent bleeding during the six-month period was 4.9 percent (95 percent "
+            "confidence interval, 3.1 to 6.7) for patients who received celecoxib.")
+    assert "4.9 percent" in effect_text(Passage(record_id="pmid:1", seq=1, section="RESULTS", text=text, start=0, end=len(text)))
