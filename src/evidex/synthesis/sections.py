@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..enrich.direction import sentence_direction
 from ..query import Query
 from ..records import Passage
 from ..retrieve import anchored, names_another_treatment
@@ -101,7 +102,12 @@ class Writer:
                and (fits is None or fits(s.passage.text))]
         weight = (lambda s: 0.5 + 0.5 * decisive.get(s.passage.seq, 0.0)) if role in ("efficacy", "any") \
             else (lambda s: 1.0)
-        return sorted(out, key=lambda s: (-s.relevance * weight(s), s.passage.seq))
+        # A study's finding is a sentence that reports one (a reporting cue or a test: CONSORT
+        # 17a); a results sentence that only describes ("the drug was detectable in every
+        # participant's serum") comes after every such sentence, however many asked words it holds.
+        reports = (lambda s: sentence_direction(s.passage.text) == "unclear") if role == "efficacy" \
+            else (lambda s: False)
+        return sorted(out, key=lambda s: (reports(s), -s.relevance * weight(s), s.passage.seq))
 
     def add(self, into: list[Statement], study: Study, p: Passage, prefix: str = "") -> None:
         self.seen.add(p.id)
