@@ -1,4 +1,5 @@
-"""Reported tests as direction cues, arms named in coordinated comparisons, factorial designs.
+"""Reported tests as direction cues, arms named in coordinated comparisons, factorial designs,
+questions that open with a clause.
 
 Each case is a sentence shaped like the abstracts the cue rules met on the shared corpora
 (issue 9: study direction, which arm a finding favours, the table's n and effect)."""
@@ -66,3 +67,14 @@ def test_an_interval_keeps_its_estimate_written_in_words():
     text = ("The probability of recurrent bleeding during the six-month period was 4.9 percent (95 percent "
             "confidence interval, 3.1 to 6.7) for patients who received celecoxib.")
     assert "4.9 percent" in effect_text(Passage(record_id="pmid:1", seq=1, section="RESULTS", text=text, start=0, end=len(text)))
+
+
+def test_a_question_after_a_leading_clause_is_parsed_from_its_auxiliary():
+    from evidex.query import parse_question
+    q = parse_question("After starting LDN, do patients use fewer antidepressants, antipsychotics or antiepileptics?")
+    assert q.interventions == ("low-dose naltrexone",)
+    assert q.intent == "efficacy"                 # "after starting" sets the scene; it asks no dose
+    assert q.outcomes == ("antidepressants",)
+    # "use" is a predicate only as a verb: "the use of minocycline" stays a noun phrase
+    q = parse_question("Does clinical trial data support the use of minocycline for amyotrophic lateral sclerosis?")
+    assert "clinical trial data support" not in q.interventions

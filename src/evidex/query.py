@@ -26,7 +26,7 @@ _INTENT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                      r"together with|combined with|at the same time as|"
                                      r"(?:used|taken|given|safe|combined) (?:\w+ )?with)\b", re.I)),
     ("dosing", re.compile(r"\b(?:doses?|dosing|dosage|how much|titrat\w*|how (?:do|should|can) (?:i|you|we) "
-                          r"(?:start|take|use|prescribe|give)|starting|start(?:ed)? (?:on|at)|regimen|mg)\b", re.I)),
+                          r"(?:start|take|use|prescribe|give)|starting (?:doses?|on|at|with)|start(?:ed)? (?:on|at)|regimen|mg)\b", re.I)),
     ("safety", re.compile(r"\b(?:safe|safety|side[- ]effects?|adverse|harms?|harmful|risks? of|toxicit\w*|"
                           r"tolera\w*|complications?)\b", re.I)),
     ("mechanism", re.compile(r"\b(?:how does|how do \w+ work|mechanism\w*|mode of action|pathway\w*|why does|"
@@ -48,7 +48,7 @@ _PIVOT = re.compile(
     r"increase|increases|decrease|decreases|heal|heals|treat|treats|relieve|relieves|affect|affects|protect|"
     r"protects|induce|induces|inhibit|inhibits|shorten|shortens|delay|delays|slow|slows|extend|extends|"
     r"prolong|prolongs|alter|alters|change|changes|lead|leads|result|results|promote|promotes|elevate|"
-    r"elevated|expressed|involved|present|found|have|has|show|shows|act|acts|interact|interacts|bind|binds|"
+    r"elevated|expressed|involved|present|found|have|has|show|shows|act|acts|interact|interacts|bind|binds|(?<!the )(?<!potential )use(?!\s+(?:of|in|for|as)\b)|"
     r"regulate|regulates|mediate|mediates|contribute|contributes|predict|predicts)\b", re.I)
 _BOUNDARY = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|as|versus|vs\.?|"
                        r"compared (?:to|with)|with (?:respect|regard) to|regarding|in terms of|with|or|and)\s+|"
@@ -72,6 +72,8 @@ with and or not no than that this these those what which who whom how why when w
 effects useful safe helpful work works help beneficial better recommended treat treating treatment
 treatments therapy patients patient people use used using evidence there any it its as by from into
 about between""".split())
+# A subject that names only who is treated ("do patients use fewer ..."): the predicate follows it.
+_PEOPLE = re.compile(r"\s*(?:the )?(?:patients|people|adults|children|women|men|users|subjects|participants)\s*", re.I)
 _NEG = re.compile(r"\b(?:not|no|never|without|n't)\b", re.I)
 # What a comparison asks (CONSORT 2010 extension for non-inferiority and equivalence trials,
 # Piaggio et al., JAMA 2012): whether A is as good as B, rather than better than B.
@@ -203,10 +205,16 @@ def parse_question(question: str) -> Query:
     comparators = list(_unique(m.canonical for m in named if m.canonical in comp_terms or m.kind == "comparator"))
 
     # The question's own phrases, by grammatical slot (kept even when the vocabulary lacks them).
-    body = re.sub(r"^\s*(?:" + "|".join(_AUX) + r")\s+", "", question, flags=re.I) if qtype == "yesno" else question
+    body = question
+    if qtype == "yesno":
+        # "After starting LDN, do patients ...?": the question begins at its auxiliary; the clause
+        # before it sets the scene (its named terms are found above).
+        lead = re.match(r"[^,?]{0,60},\s*(?=(?:" + "|".join(_AUX) + r")\b)", question, re.I)
+        body = re.sub(r"^\s*(?:" + "|".join(_AUX) + r")\s+", "", question[lead.end():] if lead else question, flags=re.I)
     # The predicate is the first pivot word after a subject with content ("Do only changes in
     # X cause Y?": "changes" is part of the subject, "cause" the predicate).
-    pivot = next((m for m in _PIVOT.finditer(body) if _clean(body[:m.start()])), None)
+    pivot = next((m for m in _PIVOT.finditer(body) if _clean(body[:m.start()]) or _PEOPLE.fullmatch(body[:m.start()])),
+                 None)
     subject = body[:pivot.start()] if pivot else ""
     rest = body[pivot.end():] if pivot else body
     outcome, population, comparator, other = _slot_phrases(
