@@ -78,3 +78,15 @@ def test_a_question_after_a_leading_clause_is_parsed_from_its_auxiliary():
     # "use" is a predicate only as a verb: "the use of minocycline" stays a noun phrase
     q = parse_question("Does clinical trial data support the use of minocycline for amyotrophic lateral sclerosis?")
     assert "clinical trial data support" not in q.interventions
+
+
+def test_indirectness_names_the_outcome_and_never_leaves_an_empty_clause():
+    from types import SimpleNamespace
+
+    from evidex.query import parse_question
+    from evidex.synthesis.verdict import _indirectness
+    query = parse_question("Does atorvastatin reduce mortality in diabetes?")
+    study = SimpleNamespace(differs=("outcome",), appraisal=SimpleNamespace(conditions=("diabetes",)))
+    text = _indirectness([study], [study], "diabetes", query, True)
+    assert ": ;" not in text and "; ;" not in text
+    assert text.startswith("Indirectness: the studies report outcomes other than")

@@ -15,6 +15,7 @@ BM25-only path, unchanged.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -139,7 +140,10 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
         # rank the library, as a search engine would; the parsed phrases only label directness.
         found, depth = [], limit
     else:
-        lexical = _retrieve_lexical(store, query, limit, filt)
+        # The hybrid ranking re-orders a deeper lexical pool than it keeps: among a class's many
+        # trials in a condition, BM25 alone can rank the largest trials below forty small ones.
+        depth = limit * LEXICAL_POOL if vectors is not None else limit
+        lexical = _retrieve_lexical(store, query, depth, filt)
         found = _hybrid_candidates(store, vectors, query, lexical, limit, filt) if vectors is not None else lexical
         depth = FREE_TEXT_DEPTH
     have = {c.stored.record.id for c in found}
@@ -310,13 +314,18 @@ def rank(store: Store, text: str, k: int = 100, filt: SearchFilter = SearchFilte
 # Priors for ask (hybrid only), added to the fused score in [0, 1]. Evidence level follows
 # the design hierarchy of enrich/design.py (OCEBM 2011 levels of evidence); recency favours
 # the last 15 years; population match is the asked condition among the record's conditions.
-LEVEL_PRIOR, RECENCY_PRIOR, POPULATION_PRIOR = 0.06, 0.03, 0.05
+# Size: a trial's or review's stated participants, on a log scale (10,000 or more: the whole
+# prior); GRADE's precision grows with the information size, so the largest trials lead a body.
+LEVEL_PRIOR, RECENCY_PRIOR, POPULATION_PRIOR, SIZE_PRIOR = 0.06, 0.03, 0.05, 0.1
 RECENCY_YEARS = 15
+LEXICAL_POOL = 3     # lexical candidates per kept candidate, re-ranked by the hybrid score
 
 
 def prior(stored: StoredRecord, query: Query, this_year: int) -> float:
     a, r = stored.appraisal, stored.record
     level = LEVEL_PRIOR * max(0, 5 - a.level) / 4
+    if a.n and a.design in ("rct", "meta_analysis", "systematic_review"):
+        level += SIZE_PRIOR * min(1.0, math.log10(a.n) / 4)
     recency = RECENCY_PRIOR * max(0.0, 1 - (this_year - r.year) / RECENCY_YEARS) if r.year else 0.0
     population = POPULATION_PRIOR if set(a.conditions) & set(query.conditions) else 0.0
     return level + recency + population

@@ -311,9 +311,13 @@ def _indirectness(studies: list[Study], body: list[Study], condition: str, query
                      f"{condition or 'the asked population'}")
     if facets.get("comparator") and query.comparators:
         parts.append(f"no study compares against {' or '.join(query.comparators)} directly")
+    if facets.get("outcome") and query.outcomes:
+        parts.append(f"the studies report outcomes other than {' or '.join(query.outcomes)}")
+    if facets.get("intervention") and query.facets:
+        parts.append(f"no study of the treatment also concerns {' and '.join(query.facets)}")
     tail = ("no study addresses the question directly." if indirect else
             "the direct evidence is limited to uncontrolled reports and reviews.")
-    return "Indirectness: " + "; ".join(parts) + "; " + tail
+    return "Indirectness: " + "".join(p + "; " for p in parts) + tail
 
 
 def _answer(direction: str, p_yes: float | None, by_direction: bool = True, equivalence: bool = False) -> str:
