@@ -90,3 +90,19 @@ def test_indirectness_names_the_outcome_and_never_leaves_an_empty_clause():
     text = _indirectness([study], [study], "diabetes", query, True)
     assert ": ;" not in text and "; ;" not in text
     assert text.startswith("Indirectness: the studies report outcomes other than")
+
+
+@pytest.mark.parametrize("question, drug", [
+    ("What carvedilol dose should be targeted in heart failure - is a higher dose better?", "carvedilol"),
+    ("What dose of naratriptan gives the best balance of efficacy and tolerability?", "naratriptan"),
+    ("How much tizanidine is safe?", "tizanidine"),
+])
+def test_a_dosing_question_names_its_drug_as_the_dose_s_modifier(question, drug):
+    from evidex.query import parse_question
+    q = parse_question(question)
+    assert q.intent == "dosing" and q.interventions == (drug,)
+
+
+def test_an_adjective_of_the_dose_is_not_a_drug():
+    from evidex.query import parse_question
+    assert parse_question("What is the usual dose?").interventions == ()

@@ -72,6 +72,14 @@ with and or not no than that this these those what which who whom how why when w
 effects useful safe helpful work works help beneficial better recommended treat treating treatment
 treatments therapy patients patient people use used using evidence there any it its as by from into
 about between""".split())
+# "What carvedilol dose ...", "Which dose of X ...", "How much X ...": a dosing question's drug
+# (an adjective of the dose, "usual" or "starting", is not one).
+_DOSE_OF = re.compile(r"\s*(?:what|which)\s+(?:is\s+the\s+)?([\w-]+(?:\s+[\w-]+)?)\s+(?:doses?|dosage|dosing)\b|"
+                      r"\s*(?:what|which)\s+(?:\w+\s+)?(?:doses?|dosage)\s+of\s+([\w-]+)\b|"
+                      r"\s*how\s+much\s+([\w-]+)\b", re.I)
+_DOSE_WORDS = frozenset("usual starting start initial maximum maximal target targeted recommended best right "
+                        "correct optimal typical daily effective lowest highest minimum loading maintenance the a "
+                        "an".split())
 # A subject that names only who is treated ("do patients use fewer ..."): the predicate follows it.
 _PEOPLE = re.compile(r"\s*(?:the )?(?:patients|people|adults|children|women|men|users|subjects|participants)\s*", re.I)
 _NEG = re.compile(r"\b(?:not|no|never|without|n't)\b", re.I)
@@ -230,6 +238,13 @@ def parse_question(question: str) -> Query:
     def known(phrase: str) -> bool:
         return any(f in phrase or phrase in f for f in vocab_forms)
 
+    dose_of = _DOSE_OF.match(question)
+    drug = " ".join(w for w in next((g for g in dose_of.groups() if g), "").split()
+                    if w.lower() not in _DOSE_WORDS) if dose_of else ""
+    drug = _clean(drug) if drug else ""
+    if not interventions and drug:
+        # "What carvedilol dose should be targeted?": the drug is the modifier of "dose".
+        interventions.append(drug)
     if not interventions:
         # "A or B" as the subject of a comparison: both are asked about.
         parts = [p for p in (_clean(x) for x in re.split(r"\s+(?:or|versus|vs\.?)\s+", subject)) if p]
