@@ -106,3 +106,18 @@ def test_a_dosing_question_names_its_drug_as_the_dose_s_modifier(question, drug)
 def test_an_adjective_of_the_dose_is_not_a_drug():
     from evidex.query import parse_question
     assert parse_question("What is the usual dose?").interventions == ()
+
+
+def test_both_active_arms_helping_is_no_difference_between_them():
+    from evidex.query import parse_question
+    from evidex.records import Passage
+    from evidex.synthesis.evidence import Finding, _direction
+    text = ("Both drugs significantly reduced ADHD symptoms on the DSM-IV Adult Behavior Checklist "
+            "over placebo (p < 0.05).")
+    finding = Finding(Passage(record_id="pmid:1", seq=3, section="RESULTS", text=text, start=0, end=len(text)),
+                      0.8, 0.1, 0.1)
+    equivalence = parse_question("Is guanfacine as effective as dextroamphetamine for adult ADHD?")
+    assert _direction(equivalence, (finding,)) == "no_difference"
+    # against placebo, both active arms helping is benefit, not "no difference"
+    placebo = parse_question("Is guanfacine better than placebo for adult ADHD?")
+    assert _direction(placebo, (finding,)) == "favours"

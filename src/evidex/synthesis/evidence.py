@@ -41,6 +41,8 @@ _FINDING_ROLES = {"results", "conclusions"}
 CUE_INTENTS = ("efficacy", "comparison", "dosing")
 _PRIMARY = re.compile(r"\bprimary (?:efficacy |composite )?(?:outcome|end ?point|endpoint|efficacy variable|"
                       r"variable|measure)s?\b", re.I)
+_BOTH_ARMS = re.compile(r"\b(?:both|the two|either) (?:active )?(?:drugs|treatments|agents|regimens|medications|"
+                        r"compounds|therapies|formulations|preparations)\b", re.I)
 _COMBINATION = re.compile(r"\s+(?:plus|with|and)\s+|\s*[+/]\s*", re.I)
 STANCE_BAND = 0.4          # a study's P(yes) must leave [0.4, 0.6] to decide its direction
 
@@ -274,19 +276,24 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
         if harm != "unclear":
             return harm
     pools = [texts]
+    # "both drugs", "the two treatments": in a study of two active arms, a phrase naming them both.
+    active = [c for c in query.comparators if not _CONTROL.search(c)]
+    both = [t for t in texts if _BOTH_ARMS.search(t)] if active else []
     # The primary outcome's result is the trial's answer (CONSORT items 6a and 17a); a secondary
-    # result (blood pressure, a subgroup) must not overrule it.
-    # Only a sentence that reports the primary outcome's result: one that defines it ("the primary
-    # outcome measure was the rate of change in GFR") is methods, whatever the roles model said.
+    # result (blood pressure, a subgroup) must not overrule it. Only a sentence that reports its
+    # result: one that defines it ("the primary outcome measure was the rate of change in GFR")
+    # is methods, whatever the roles model said.
     primary = [t for t in texts if _PRIMARY.search(t) and sentence_direction(t) != "unclear"
                and (sentence_direction(t) != "favours" or tested(t) or "signific" in t.lower())]
     if query.comparators:
         # A head-to-head question is answered first by the sentences that name the comparator.
-        pools.insert(0, [t for t in texts if contains_any(padded_tokens(t), _forms(query, query.comparators))])
+        pools.insert(0, [t for t in texts if contains_any(padded_tokens(t), _forms(query, query.comparators))
+                         or t in both])
         if query.claim == "equivalence":
             # "Is A as effective as B?" is answered only by findings that name both A and B (a
             # review of B alone, or A against placebo, says nothing of their equivalence).
-            texts = [t for t in pools[0] if contains_any(padded_tokens(t), _forms(query, query.interventions))]
+            texts = [t for t in pools[0] if contains_any(padded_tokens(t), _forms(query, query.interventions))
+                     or t in both]
             if not texts:
                 return "unclear"
             pools = [texts]
@@ -298,10 +305,12 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
         # question about withdrawal; "retention rates were not significantly higher" does not).
         pools.insert(0, [t for t in texts if contains_any(padded_tokens(t), _forms(query, query.outcomes))])
     # Reporting cues describe treatment effects; other questions are read by the stance model.
-    active = [c for c in query.comparators if not _CONTROL.search(c)]
     for pool in pools if query.intent in CUE_INTENTS else ():
         cue = study_direction([t for t in pool if sentence_direction(t) != "unclear"])
-        if cue == "favours" and active:
+        if cue == "favours" and both and all(t in both for t in pool if sentence_direction(t) == "favours"):
+            # "Both drugs significantly reduced symptoms": each arm helped, neither beat the other.
+            cue = "no_difference"
+        elif cue == "favours" and active:
             # A difference found: which arm it favours (arms.py); against a control it is the asked one.
             cue = oriented([t for t in pool if sentence_direction(t) == "favours"],
                            _forms(query, query.interventions), _forms(query, active))
