@@ -31,3 +31,10 @@ def test_plain_equals_its_definition(records):
     for v in values:
         fast, ref = plain(v), reference_plain(v)
         assert fast == ref and repr(fast) == repr(ref)        # repr: list vs tuple, int vs bool
+
+
+def test_remembered_lookup_equals_a_fresh_one(records):
+    from evidex.vocab import lookup
+    terms = [m for r in records for m in r.mesh_terms] + ["Pain, Postoperative", "pain postoperative", "", "x, y, z"]
+    for t in terms + terms:
+        assert lookup(t) == lookup.__wrapped__(t)

@@ -130,10 +130,14 @@ def find_terms(text: str, kinds: tuple[str, ...] = ("condition", "intervention",
     return out
 
 
+@lru_cache(maxsize=1 << 16)
 def lookup(term: str) -> Term | None:
     """The vocabulary entry for a whole term (e.g. a MeSH heading), or None.
 
-    MeSH writes some headings inverted ("Pain, Postoperative"): both orders are tried."""
+    MeSH writes some headings inverted ("Pain, Postoperative"): both orders are tried.
+    Remembered (the vocabulary does not change in a process): ingest looks up every MeSH
+    heading of every citation, and a few thousand headings ("Humans", "Female", "Adult")
+    make up nearly all of them."""
     lex = lexicon()
     found = lex.get(_key(term))
     if found is None and ", " in term:
