@@ -38,3 +38,48 @@ def test_remembered_lookup_equals_a_fresh_one(records):
     terms = [m for r in records for m in r.mesh_terms] + ["Pain, Postoperative", "pain postoperative", "", "x, y, z"]
     for t in terms + terms:
         assert lookup(t) == lookup.__wrapped__(t)
+
+
+def _both_ways(monkeypatch, make):
+    """``make()`` with the plain-Python border, then with pydantic alone."""
+    from evidex.ingest import schema
+    fast = make()
+    with monkeypatch.context() as m:
+        m.setattr(schema, "_plainly_valid", lambda fields: None)
+        slow = make()
+    return fast, slow
+
+
+def test_parsers_give_the_same_records_without_the_pydantic_shortcut(monkeypatch):
+    paths = list(expand_paths([need_data(d) for d in ("pubmed_xml", "medline_text", "rct_medline")]))
+    fast, slow = _both_ways(monkeypatch, lambda: [repr(x) for p in paths for x in iter_file(p)])
+    assert len(fast) > 1000 and fast == slow
+
+
+EDGE_CASES = [
+    {"id": "pmid:1", "title": "T"},
+    {"id": "pmid:1", "title": "T", "year": True}, {"id": "pmid:1", "title": "T", "year": 2101},
+    {"id": "pmid:1", "title": "T", "year": 1600}, {"id": "pmid:1", "title": "T", "year": "2001"},
+    {"id": "pmid:1", "title": "T", "pmid": "12a"}, {"id": "pmid:1", "title": "T", "pmid": "1234567890123"},
+    {"id": "pmid:1", "title": "T", "pmid": "１２"}, {"id": "pmid:1", "title": "T", "pmid": ""},
+    {"id": "pmid:1", "title": "T", "pmid": "123\n"}, {"id": " ", "title": "T"}, {"id": "", "title": "T"},
+    {"id": "x" * 1001, "title": "T"}, {"id": "x", "title": "a\ud800b"}, {"id": "x", "title": "é" * 3000},
+    {"id": "x", "title": "T", "journal": "j" * 2001}, {"id": "x", "title": "T", "journal": "j" * 2000},
+    {"id": "x", "title": "T", "journal": None}, {"id": "x", "title": "T", "doi": None},
+    {"id": "x", "title": "T", "doi": "10.1/\ud800"}, {"id": "x", "title": "T", "authors": ("a", "b" * 2001)},
+    {"id": "x", "title": "T", "authors": ["a", "b"]}, {"id": "x", "title": "T", "authors": ("a", 1)},
+    {"id": "x", "title": "T", "authors": "ab"}, {"id": "x", "title": "T", "sections": (Section("A", "b"),)},
+    {"id": "x", "title": "T", "sections": [Section("A", "b")]}, {"id": "x", "title": "T", "sections": ("s",)},
+    {"id": "x", "title": "T", "sections": (Section("L" * 2001, "b"),)},
+    {"id": "x", "title": "T", "comments": (Comment("c", "a" * 2001),)}, {"id": "x", "title": "T", "comments": (Comment("c"),)},
+    {"id": "x", "title": "T", "metadata": {"a": 1}}, {"id": "x", "title": "T", "metadata": {}},
+    {"id": "x", "title": "T", "metadata": {"a": float("nan")}}, {"id": "x", "title": "T", "colour": "red"},
+    {"title": "T"}, {"id": "x"}, {"id": "x", "title": None}, {"id": 1, "title": "T"},
+]
+
+
+@pytest.mark.parametrize("fields", EDGE_CASES)
+def test_the_border_decides_alike_both_ways(monkeypatch, fields):
+    from evidex.ingest.schema import build
+    fast, slow = _both_ways(monkeypatch, lambda: build("src.xml", "line 1", **fields))
+    assert repr(fast) == repr(slow)
