@@ -83,3 +83,23 @@ def test_the_border_decides_alike_both_ways(monkeypatch, fields):
     from evidex.ingest.schema import build
     fast, slow = _both_ways(monkeypatch, lambda: build("src.xml", "line 1", **fields))
     assert repr(fast) == repr(slow)
+
+
+RULE_TEXTS = ["A meta-analysis of trials", "a metaregression", "a pooled analysis of three large trials",
+              "a systematic literature review", "a scoping review", "We searched MEDLINE and Embase",
+              "PubMed and CINAHL were searched", "SEARCH STRATEGY: ... MAIN RESULTS: ...",
+              "Data collection and analysis: two authors. Selection criteria: RCTs",
+              "Authors' conclusions: ... Study selection", "authors conclusions ... data extraction",
+              "Data sources: ... Study selection: ...", "a case-control study", "a Case Control design",
+              "a cross-sectional survey", "a national survey", "case reports", "We describe a case of",
+              "we present two patients", "A 45-year-old man", "a 45 year old woman", "an open-label trial",
+              "a single-arm study", "a pilot study", "a nonrandomized design", "non-randomised", "a crossover",
+              "clinical practice guideline", "a consensus statement", "a Delphi round", "recommendations from the panel",
+              "patients were controls", "an analysis of reports", "a review of the year", "data were searched"]
+
+
+def test_design_rules_with_ascii_cues_equal_the_plain_search():
+    from evidex.enrich import design
+    for t in RULE_TEXTS + [t.upper() for t in RULE_TEXTS]:
+        for i, (rx, *_rest) in enumerate(design._COMPILED):
+            assert design._rule_matches(i, t, t.lower()) == (rx.search(t) is not None), (i, t)

@@ -89,11 +89,36 @@ _COMPILED = tuple((re.compile(p, re.I), label, score, cues) for p, label, score,
 _LOWER = tuple(re.compile(p) if p == p.lower() else None for p, _label, _score, _cues in _TEXT_RULES)
 
 
+# Substrings one of which every match of a rule holds, in lower-case ASCII text: tighter than
+# the rule's cues (which gate the call, on any text), so that a rule whose cue is a common word
+# ("patient", "control", "analysis") is not searched through every abstract. Read off each
+# pattern's alternatives; "" (always there) where the cues are already tight. A test holds
+# ``_rule_matches`` equal to the plain case-blind search.
+_ASCII_CUES: tuple[tuple[str, ...], ...] = (
+    ("practice guideline", "consensus statement", "delphi", "recommendation"),
+    ("meta", "pooled analysis of"),
+    ("systematic", "scoping review"),
+    ("search strategy", "search methods", "selection criteria", "data collection and analysis", "authors",
+     "data sources", "we searched", "were searched"),
+    ("",),
+    ("",),
+    ("case-control", "case control"),
+    ("cross-sectional", "survey"),
+    ("",),
+    ("case report", "we report", "we describe", "we present", "year-old", "year old"),
+    ("",),
+    ("open-label", "single-arm", "pilot", "nonrandomi", "non-randomi", "crossover"),
+    ("",),
+    ("",),
+)
+assert len(_ASCII_CUES) == len(_TEXT_RULES)
+
+
 def _rule_matches(i: int, text: str, low: str) -> bool:
     """``_COMPILED[i]`` finds its pattern in ``text`` (``low`` is ``text.lower()``)."""
     plain = _LOWER[i]
     if plain is not None and text.isascii():
-        return plain.search(low) is not None
+        return contains_any(low, _ASCII_CUES[i]) and plain.search(low) is not None
     return _COMPILED[i][0].search(text) is not None
 
 
