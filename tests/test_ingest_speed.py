@@ -103,3 +103,41 @@ def test_design_rules_with_ascii_cues_equal_the_plain_search():
     for t in RULE_TEXTS + [t.upper() for t in RULE_TEXTS]:
         for i, (rx, *_rest) in enumerate(design._COMPILED):
             assert design._rule_matches(i, t, t.lower()) == (rx.search(t) is not None), (i, t)
+
+
+def _reference_declared_by_title(title, text, low):
+    """``design._declared_by_title`` as first written (every title search in its first order)."""
+    from dataclasses import replace
+
+    from evidex.enrich import design as d
+    if not title:
+        return None
+    if d._DESIGN_PAPER_TITLE.search(title):
+        return d.DesignCall("protocol", "title", 0.7)
+    if d._UNRANDOMISED_TITLE.search(title) and not d._RANDOM.search(text) and not d._REVIEW_TITLE.search(title):
+        return d.DesignCall("non_randomised_trial", "title", 0.7)
+    if d._OWN_METHOD_REVIEW.search(title):
+        return None
+    if d._ECONOMIC_TITLE.search(title) and not d._REVIEW_TITLE.search(title):
+        return d.DesignCall("other", "title", 0.7)
+    if not d._REVIEW_TITLE.search(title):
+        return None
+    in_title = d._pre_rules(title)
+    if in_title is not None:
+        return replace(in_title, source="title")
+    for i in d._SYSTEMATIC_RULES:
+        if d.contains_any(low, d._COMPILED[i][3]) and d._rule_matches(i, text, low):
+            return d.DesignCall("systematic_review", "title", d._COMPILED[i][2])
+    return d.DesignCall("narrative_review", "title", 0.7)
+
+
+def test_title_declarations_equal_the_first_order(records):
+    from evidex.enrich import design
+    heads = ["Cost-effectiveness of X", "Cost-effectiveness of X: a chart review", "Economic evaluation of a trial",
+             "An open-label study", "An open-label review", "A review of X", "A 10-year review", "Overview of drugs",
+             "A systematic review of X", "Rationale and design of Y", "Cost-utility of Z in a cohort study", ""]
+    cases = [(h, "randomised " * (i % 2)) for i, h in enumerate(heads)]
+    cases += [(r.title, r.title + " " + design.abstract_text(r)) for r in records]
+    for title, text in cases:
+        low = text.lower()
+        assert design._declared_by_title(title, text, low) == _reference_declared_by_title(title, text, low), title

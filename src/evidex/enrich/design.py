@@ -246,13 +246,17 @@ def _declared_by_title(title: str, text: str, low: str) -> DesignCall | None:
         return None
     if _DESIGN_PAPER_TITLE.search(title):
         return DesignCall("protocol", "title", 0.7)
-    if _UNRANDOMISED_TITLE.search(title) and not _RANDOM.search(text) and not _REVIEW_TITLE.search(title):
+    review = _REVIEW_TITLE.search(title) is not None
+    if _UNRANDOMISED_TITLE.search(title) and not _RANDOM.search(text) and not review:
         return DesignCall("non_randomised_trial", "title", 0.7)
-    if _OWN_METHOD_REVIEW.search(title):
+    # In this order: a title that names its own method review decides nothing; else an economic
+    # title without "review" is an evaluation; else only a review title goes on. Most titles say
+    # neither "review" nor "cost": for them the own-method search is not needed.
+    if not review:
+        if _ECONOMIC_TITLE.search(title) and not _OWN_METHOD_REVIEW.search(title):
+            return DesignCall("other", "title", 0.7)
         return None
-    if _ECONOMIC_TITLE.search(title) and not _REVIEW_TITLE.search(title):
-        return DesignCall("other", "title", 0.7)
-    if not _REVIEW_TITLE.search(title):
+    if _OWN_METHOD_REVIEW.search(title):
         return None
     in_title = _pre_rules(title)
     if in_title is not None:
