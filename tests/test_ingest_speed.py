@@ -141,3 +141,14 @@ def test_title_declarations_equal_the_first_order(records):
     for title, text in cases:
         low = text.lower()
         assert design._declared_by_title(title, text, low) == _reference_declared_by_title(title, text, low), title
+
+
+def test_number_word_test_equals_the_regex(records):
+    from evidex.enrich import numbers
+    from evidex.enrich.split import sentences
+    texts = [s for r in records for sec in r.sections for s in sentences(sec.text)] + [r.title for r in records]
+    for w in numbers._WORDS:
+        texts += [w, w.upper(), f"x {w.title()}-one y", f"x{w}", f"{w}s", f"({w})"]
+    texts += ["often", "attention", "phone", "none", "thirteen", "Ninety-nine", "one-third", "FIFTY", "ſix"]
+    for t in texts:
+        assert numbers._has_number_word(t) == (numbers._HAS_NUMBER_WORD.search(t) is not None), t

@@ -278,11 +278,19 @@ _WORD_TOKEN = re.compile(r"\w+")
 _NUMBER_WORDS = frozenset(_WORDS)
 
 
+# Every number word holds one of these (checked at import): a sentence with none of them has
+# no number word, and most sentences without a digit have none.
+_NUMBER_WORD_CUES = ("zero", "one", "two", "thr", "four", "five", "six", "seven", "eight", "nine", "ten",
+                     "eleven", "twelve", "thir", "fift", "fort", "twent", "hundred")
+assert all(contains_any(w, _NUMBER_WORD_CUES) for w in _WORDS)
+
+
 def _has_number_word(sentence: str) -> bool:
     """``_HAS_NUMBER_WORD.search`` as a set lookup of the sentence's words (ASCII text only:
-    there the two agree exactly; other text takes the regex)."""
+    there the two agree exactly; other text takes the regex), after a substring test."""
     if sentence.isascii():
-        return not _NUMBER_WORDS.isdisjoint(_WORD_TOKEN.findall(sentence.lower()))
+        low = sentence.lower()
+        return contains_any(low, _NUMBER_WORD_CUES) and not _NUMBER_WORDS.isdisjoint(_WORD_TOKEN.findall(low))
     return _HAS_NUMBER_WORD.search(sentence) is not None
 
 
