@@ -4,6 +4,8 @@ Each fast path is checked against the plain definition it replaces, on real reco
 """
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from evidex.enrich import appraise
@@ -152,3 +154,48 @@ def test_number_word_test_equals_the_regex(records):
     texts += ["often", "attention", "phone", "none", "thirteen", "Ninety-nine", "one-third", "FIFTY", "ſix"]
     for t in texts:
         assert numbers._has_number_word(t) == (numbers._HAS_NUMBER_WORD.search(t) is not None), t
+
+
+@functools.lru_cache(maxsize=1)
+def _longest_by_first_word() -> dict[str, int]:
+    from evidex import vocab
+    longest: dict[str, int] = {}
+    for key in vocab.lexicon():
+        words = key.split(" ")
+        if len(words) > longest.get(words[0], 0):
+            longest[words[0]] = min(len(words), vocab._MAX_NGRAM)
+    return longest
+
+
+def _reference_find_terms(text, kinds=("condition", "intervention", "comparator"), allow_generic=False):
+    """``vocab.find_terms`` as first written: every span length up to the longest term's tried."""
+    from evidex import vocab
+    lex = vocab.lexicon()
+    longest = _longest_by_first_word()
+    raw_words = vocab._WORD.findall(text.replace("\u2019", "'"))
+    words = [w.lower() for w in raw_words]
+    out, i = [], 0
+    while i < len(words):
+        for n in range(min(longest.get(words[i], 0), len(words) - i), 0, -1):
+            key = " ".join(words[i:i + n])
+            term = lex.get(key)
+            if term is None or term.kind not in kinds:
+                continue
+            if not allow_generic and key in vocab._TOO_GENERIC:
+                if not (n == 1 and len(key) <= 4 and raw_words[i].isupper()):
+                    continue
+            out.append(vocab.Match(term.canonical, term.kind, " ".join(raw_words[i:i + n]), i))
+            i += n
+            break
+        else:
+            i += 1
+    return out
+
+
+def test_find_terms_equals_trying_every_length(records):
+    from evidex.vocab import find_terms
+    texts = [r.title for r in records] + [" ".join(s.text for s in r.sections) for r in records[:300]]
+    texts += ["Complex regional pain syndrome type I in MS and RSD", "low dose naltrexone for pain", ""]
+    for t in texts:
+        for kinds, generic in ((("condition", "intervention"), False), (("condition", "intervention", "comparator"), True)):
+            assert find_terms(t, kinds, generic) == _reference_find_terms(t, kinds, generic), t
