@@ -199,3 +199,12 @@ def test_find_terms_equals_trying_every_length(records):
     for t in texts:
         for kinds, generic in ((("condition", "intervention"), False), (("condition", "intervention", "comparator"), True)):
             assert find_terms(t, kinds, generic) == _reference_find_terms(t, kinds, generic), t
+
+
+def test_digit_test_equals_the_regex(records):
+    from evidex.enrich import numbers
+    from evidex.enrich.split import sentences
+    texts = [s for r in records for sec in r.sections for s in sentences(sec.text)] + [r.title for r in records]
+    texts += ["no digits", "", "x9", "٣ arabic-indic", "fullwidth ３", "é 5", "é"]
+    for t in texts:
+        assert numbers._has_digit(t) == (numbers._ANY_DIGIT.search(t) is not None), t

@@ -254,7 +254,7 @@ def total_count(sentences) -> Count | None:
     """
     best: Count | None = None
     for i, sentence in enumerate(sentences):
-        if not (_ANY_DIGIT.search(sentence) or _has_number_word(sentence)):
+        if not (_has_digit(sentence) or _has_number_word(sentence)):
             continue
         for c in counts(sentence):
             if best is None or (c.score, c.value) > (best.score, best.value):
@@ -276,6 +276,17 @@ _ANY_DIGIT = re.compile(r"\d")
 _HAS_NUMBER_WORD = re.compile(r"\b(?:" + _WORDALT + r")\b", re.I)
 _WORD_TOKEN = re.compile(r"\w+")
 _NUMBER_WORDS = frozenset(_WORDS)
+
+
+_DIGIT_CHARS = tuple("0123456789")
+
+
+def _has_digit(sentence: str) -> bool:
+    """``_ANY_DIGIT.search``: ten C-level substring tests on ASCII text (a regex search walks
+    the sentence position by position); other text has other digits and takes the regex."""
+    if sentence.isascii():
+        return contains_any(sentence, _DIGIT_CHARS)
+    return _ANY_DIGIT.search(sentence) is not None
 
 
 # Every number word holds one of these (checked at import): a sentence with none of them has
