@@ -170,8 +170,7 @@ class Store:
                     stats.unchanged += 1
                     continue
                 data.pop("title", None)
-                todo[record.id] = (record, appraisal, digest, old, json.dumps(data, ensure_ascii=False),
-                                   json.dumps(appraisal.to_json(), ensure_ascii=False))
+                todo[record.id] = (record, appraisal, digest, old, _ENCODE(data), _ENCODE(appraisal.to_json()))
             if not self.packer.trained and len(todo) >= TRAIN_MIN:
                 texts = [t[4] for t in todo.values()] + [t[5] for t in todo.values()]
                 self.packer.train(cur, [t.encode() for t in texts])
@@ -339,7 +338,13 @@ def content_hash_of(data: dict) -> str:
     """``Record.content_hash()`` from the record's ``to_json()`` (which the writer needs anyway:
     building it twice per record was a third of the writer's time). A test holds the two equal."""
     payload = {k: v for k, v in data.items() if k != "source"}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+    return hashlib.sha256(_ENCODE_SORTED(payload).encode()).hexdigest()[:32]
+
+
+# ``json.dumps`` with keyword arguments builds a new encoder at every call; these are the same
+# encoders (json.dumps's defaults but for the arguments named), built once.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+_ENCODE_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
 def _body(sections) -> str:

@@ -89,11 +89,36 @@ _COMPILED = tuple((re.compile(p, re.I), label, score, cues) for p, label, score,
 _LOWER = tuple(re.compile(p) if p == p.lower() else None for p, _label, _score, _cues in _TEXT_RULES)
 
 
+# Substrings one of which every match of a rule holds, in lower-case ASCII text: tighter than
+# the rule's cues (which gate the call, on any text), so that a rule whose cue is a common word
+# ("patient", "control", "analysis") is not searched through every abstract. Read off each
+# pattern's alternatives; "" (always there) where the cues are already tight. A test holds
+# ``_rule_matches`` equal to the plain case-blind search.
+_ASCII_CUES: tuple[tuple[str, ...], ...] = (
+    ("practice guideline", "consensus statement", "delphi", "recommendation"),
+    ("meta", "pooled analysis of"),
+    ("systematic", "scoping review"),
+    ("search strategy", "search methods", "selection criteria", "data collection and analysis", "authors",
+     "data sources", "we searched", "were searched"),
+    ("",),
+    ("",),
+    ("case-control", "case control"),
+    ("cross-sectional", "survey"),
+    ("",),
+    ("case report", "we report", "we describe", "we present", "year-old", "year old"),
+    ("",),
+    ("open-label", "single-arm", "pilot", "nonrandomi", "non-randomi", "crossover"),
+    ("",),
+    ("",),
+)
+assert len(_ASCII_CUES) == len(_TEXT_RULES)
+
+
 def _rule_matches(i: int, text: str, low: str) -> bool:
     """``_COMPILED[i]`` finds its pattern in ``text`` (``low`` is ``text.lower()``)."""
     plain = _LOWER[i]
     if plain is not None and text.isascii():
-        return plain.search(low) is not None
+        return contains_any(low, _ASCII_CUES[i]) and plain.search(low) is not None
     return _COMPILED[i][0].search(text) is not None
 
 
@@ -221,13 +246,17 @@ def _declared_by_title(title: str, text: str, low: str) -> DesignCall | None:
         return None
     if _DESIGN_PAPER_TITLE.search(title):
         return DesignCall("protocol", "title", 0.7)
-    if _UNRANDOMISED_TITLE.search(title) and not _RANDOM.search(text) and not _REVIEW_TITLE.search(title):
+    review = _REVIEW_TITLE.search(title) is not None
+    if _UNRANDOMISED_TITLE.search(title) and not _RANDOM.search(text) and not review:
         return DesignCall("non_randomised_trial", "title", 0.7)
-    if _OWN_METHOD_REVIEW.search(title):
+    # In this order: a title that names its own method review decides nothing; else an economic
+    # title without "review" is an evaluation; else only a review title goes on. Most titles say
+    # neither "review" nor "cost": for them the own-method search is not needed.
+    if not review:
+        if _ECONOMIC_TITLE.search(title) and not _OWN_METHOD_REVIEW.search(title):
+            return DesignCall("other", "title", 0.7)
         return None
-    if _ECONOMIC_TITLE.search(title) and not _REVIEW_TITLE.search(title):
-        return DesignCall("other", "title", 0.7)
-    if not _REVIEW_TITLE.search(title):
+    if _OWN_METHOD_REVIEW.search(title):
         return None
     in_title = _pre_rules(title)
     if in_title is not None:

@@ -256,7 +256,7 @@ def total_count(sentences) -> Count | None:
     """
     best: Count | None = None
     for i, sentence in enumerate(sentences):
-        if not (_ANY_DIGIT.search(sentence) or _has_number_word(sentence)):
+        if not (_has_digit(sentence) or _has_number_word(sentence)):
             continue
         for c in counts(sentence):
             if best is None or (c.score, c.value) > (best.score, best.value):
@@ -280,11 +280,30 @@ _WORD_TOKEN = re.compile(r"\w+")
 _NUMBER_WORDS = frozenset(_WORDS)
 
 
+_DIGIT_CHARS = tuple("0123456789")
+
+
+def _has_digit(sentence: str) -> bool:
+    """``_ANY_DIGIT.search``: ten C-level substring tests on ASCII text (a regex search walks
+    the sentence position by position); other text has other digits and takes the regex."""
+    if sentence.isascii():
+        return contains_any(sentence, _DIGIT_CHARS)
+    return _ANY_DIGIT.search(sentence) is not None
+
+
+# Every number word holds one of these (checked at import): a sentence with none of them has
+# no number word, and most sentences without a digit have none.
+_NUMBER_WORD_CUES = ("zero", "one", "two", "thr", "four", "five", "six", "seven", "eight", "nine", "ten",
+                     "eleven", "twelve", "thir", "fift", "fort", "twent", "hundred")
+assert all(contains_any(w, _NUMBER_WORD_CUES) for w in _WORDS)
+
+
 def _has_number_word(sentence: str) -> bool:
     """``_HAS_NUMBER_WORD.search`` as a set lookup of the sentence's words (ASCII text only:
-    there the two agree exactly; other text takes the regex)."""
+    there the two agree exactly; other text takes the regex), after a substring test."""
     if sentence.isascii():
-        return not _NUMBER_WORDS.isdisjoint(_WORD_TOKEN.findall(sentence.lower()))
+        low = sentence.lower()
+        return contains_any(low, _NUMBER_WORD_CUES) and not _NUMBER_WORDS.isdisjoint(_WORD_TOKEN.findall(low))
     return _HAS_NUMBER_WORD.search(sentence) is not None
 
 

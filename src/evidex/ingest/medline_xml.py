@@ -76,7 +76,8 @@ def _text(elem: etree._Element | None) -> str:
     if elem is None:
         return ""
     if not len(elem):                  # most elements have no children: no itertext walk
-        return " ".join(elem.text.split()) if elem.text else ""
+        text = elem.text               # read once: lxml builds a new str at every read
+        return " ".join(text.split()) if text else ""
     return " ".join("".join(elem.itertext()).split())
 
 

@@ -90,14 +90,17 @@ def drug_classes() -> dict[str, DrugClass]:
 
 
 @lru_cache(maxsize=1)
-def _longest_by_first_word() -> dict[str, int]:
-    """First word of each term -> the most words a term starting with it has."""
-    out: dict[str, int] = {}
+def _lengths_by_first_word() -> dict[str, tuple[int, ...]]:
+    """First word of each term -> the word counts (up to ``_MAX_NGRAM``) of the terms starting
+    with it, longest first: ``find_terms`` joins and looks up only spans of those lengths (a
+    span of another length is no term), where trying every length up to the longest was most
+    of its time."""
+    found: dict[str, set[int]] = {}
     for key in lexicon():
         words = key.split(" ")
-        if len(words) > out.get(words[0], 0):
-            out[words[0]] = min(len(words), _MAX_NGRAM)
-    return out
+        if len(words) <= _MAX_NGRAM:
+            found.setdefault(words[0], set()).add(len(words))
+    return {w: tuple(sorted(ns, reverse=True)) for w, ns in found.items()}
 
 
 def find_terms(text: str, kinds: tuple[str, ...] = ("condition", "intervention", "comparator"),
@@ -107,14 +110,16 @@ def find_terms(text: str, kinds: tuple[str, ...] = ("condition", "intervention",
     Short acronyms (MS, RSD) only count when written in capitals in the original text.
     """
     lex = lexicon()
-    longest = _longest_by_first_word()
+    lengths = _lengths_by_first_word()
     raw_words = _WORD.findall(text.replace("\u2019", "'"))
     words = [w.lower() for w in raw_words]
     out: list[Match] = []
     i = 0
     while i < len(words):
-        span = longest.get(words[i], 0)
-        for n in range(min(span, len(words) - i), 0, -1):
+        left = len(words) - i
+        for n in lengths.get(words[i], ()):
+            if n > left:
+                continue
             key = " ".join(words[i:i + n])
             term = lex.get(key)
             if term is None or term.kind not in kinds:
@@ -130,10 +135,14 @@ def find_terms(text: str, kinds: tuple[str, ...] = ("condition", "intervention",
     return out
 
 
+@lru_cache(maxsize=1 << 16)
 def lookup(term: str) -> Term | None:
     """The vocabulary entry for a whole term (e.g. a MeSH heading), or None.
 
-    MeSH writes some headings inverted ("Pain, Postoperative"): both orders are tried."""
+    MeSH writes some headings inverted ("Pain, Postoperative"): both orders are tried.
+    Remembered (the vocabulary does not change in a process): ingest looks up every MeSH
+    heading of every citation, and a few thousand headings ("Humans", "Female", "Adult")
+    make up nearly all of them."""
     lex = lexicon()
     found = lex.get(_key(term))
     if found is None and ", " in term:
