@@ -121,3 +121,24 @@ def test_both_active_arms_helping_is_no_difference_between_them():
     # against placebo, both active arms helping is benefit, not "no difference"
     placebo = parse_question("Is guanfacine better than placebo for adult ADHD?")
     assert _direction(placebo, (finding,)) == "favours"
+
+
+def test_a_sentence_defining_the_primary_outcome_reports_no_finding():
+    from evidex.synthesis.evidence import reports_finding
+    assert not reports_finding("Every included study of low-dose naltrexone used reduction in pain intensity "
+                               "as its primary outcome.")
+    assert not reports_finding("The naltrexone was detectable in the serum of every participant.")
+    assert reports_finding("The primary outcome, pain intensity, was reduced by 30% (p = 0.01).")
+    assert reports_finding("There was no difference in the primary outcome between the groups.")
+    assert reports_finding("According to the CGIS, 38% of patients improved.")
+
+
+def test_the_flagship_key_points_lead_with_a_finding(tmp_path):
+    from evidex.load import ingest_starter
+    from evidex.store import Store
+    from evidex.synthesis import ask
+    store = Store(tmp_path / "s.db")
+    ingest_starter(store)
+    answer = ask(store, "Is low-dose naltrexone effective for complex regional pain syndrome?")
+    points = [p.text for p in answer.sections[0].key_points if p.kind != "summary"]
+    assert points and not points[0].startswith("Every included study")

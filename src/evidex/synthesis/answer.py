@@ -13,7 +13,7 @@ from ..citation import link, vancouver
 from ..query import Query
 from ..records import Passage
 from ..retrieve import Candidate, anchored
-from .evidence import Study, build_studies
+from .evidence import Study, build_studies, reports_finding
 from .sections import AnswerSection, Statement, Subsection, Writer, mechanism_ranked, research, safe, unaddressed
 from .select import score_studies
 from .table import EvidenceRow, table
@@ -190,12 +190,15 @@ def _guidelines(w: Writer, query: Query, ranked: list[Study], verdict: Verdict, 
                   "comparison": ("comparison", "efficacy", "safety")}.get(
         query.intent, ("efficacy", "clinical_use", "safety") if query.interventions else ("any",))
     for role in lead_roles:
-        best = max(((sc.relevance, -i, st, sc) for i, st in enumerate(sources)
+        # A key point states a finding: sentences that report one come before those that only
+        # describe the studies (``evidence.reports_finding``), then the most relevant.
+        best = max(((role != "efficacy" or reports_finding(sc.passage.text), sc.relevance, -i, st, sc)
+                    for i, st in enumerate(sources)
                     for sc in w.best(st, role, ("results", "conclusions", "") if role != "clinical_use"
                                      else ("methods", "results", "conclusions", ""))),
-                   default=None, key=lambda t: t[:2])
+                   default=None, key=lambda t: t[:3])
         if best is not None:
-            w.add(key_points, best[2], best[3].passage)
+            w.add(key_points, best[3], best[4].passage)
     favours = sorted({citer.whole(s) for s in body if s.direction == "favours"})
     null = sorted({citer.whole(s) for s in body if s.direction in ("no_difference", "against")})
     asked = query.conditions[0] if query.conditions and not indirect else ""

@@ -260,6 +260,15 @@ def _findings(query: Query, c: Candidate, sroles: dict[int, str]) -> list[Passag
     return out
 
 
+def reports_finding(text: str) -> bool:
+    """Whether a sentence reports a result (a reporting cue, a test), rather than describing a
+    study: one that names the primary outcome with a positive word but no test defines it ("the
+    primary outcome was the reduction in pain intensity") and reports nothing."""
+    d = sentence_direction(text)
+    return d != "unclear" and (d != "favours" or not _PRIMARY.search(text) or tested(text)
+                               or "signific" in text.lower())
+
+
 def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
     """favours | no_difference | against | unclear for one study.
 
@@ -283,8 +292,7 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
     # result (blood pressure, a subgroup) must not overrule it. Only a sentence that reports its
     # result: one that defines it ("the primary outcome measure was the rate of change in GFR")
     # is methods, whatever the roles model said.
-    primary = [t for t in texts if _PRIMARY.search(t) and sentence_direction(t) != "unclear"
-               and (sentence_direction(t) != "favours" or tested(t) or "signific" in t.lower())]
+    primary = [t for t in texts if _PRIMARY.search(t) and reports_finding(t)]
     if query.comparators:
         # A head-to-head question is answered first by the sentences that name the comparator.
         pools.insert(0, [t for t in texts if contains_any(padded_tokens(t), _forms(query, query.comparators))

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..enrich.direction import sentence_direction
 from ..query import Query
 from ..records import Passage
 from ..retrieve import anchored, names_another_treatment
 from ..text import numbers_in, tokens
 from ..vocab import expansions
 from .dosing import PARTS, doses_in, part_of
-from .evidence import Study
+from .evidence import Study, reports_finding
 from .faithfulness import unsupported_numbers
 from .harms import adverse_effects
 from .roles import cue_words
@@ -105,9 +104,8 @@ class Writer:
         # A study's finding is a sentence that reports one (a reporting cue or a test: CONSORT
         # 17a); a results sentence that only describes ("the drug was detectable in every
         # participant's serum") comes after every such sentence, however many asked words it holds.
-        reports = (lambda s: sentence_direction(s.passage.text) == "unclear") if role == "efficacy" \
-            else (lambda s: False)
-        return sorted(out, key=lambda s: (reports(s), -s.relevance * weight(s), s.passage.seq))
+        describes = (lambda s: not reports_finding(s.passage.text)) if role == "efficacy" else (lambda s: False)
+        return sorted(out, key=lambda s: (describes(s), -s.relevance * weight(s), s.passage.seq))
 
     def add(self, into: list[Statement], study: Study, p: Passage, prefix: str = "") -> None:
         self.seen.add(p.id)
