@@ -80,6 +80,9 @@ _DOSE_OF = re.compile(r"\s*(?:what|which)\s+(?:is\s+the\s+)?([\w-]+(?:\s+[\w-]+)
 _DOSE_WORDS = frozenset("usual starting start initial maximum maximal target targeted recommended best right "
                         "correct optimal typical daily effective lowest highest minimum loading maintenance the a "
                         "an".split())
+# A yes/no question's auxiliary, and a clause before it ("After starting LDN, do patients ...?").
+_LEAD_AUX = re.compile(r"^\s*(?:" + "|".join(_AUX) + r")\s+", re.I)
+_LEAD_CLAUSE = re.compile(r"[^,?]{0,60},\s*(?=(?:" + "|".join(_AUX) + r")\b)", re.I)
 # A subject that names only who is treated ("do patients use fewer ..."): the predicate follows it.
 _PEOPLE = re.compile(r"\s*(?:the )?(?:patients|people|adults|children|women|men|users|subjects|participants)\s*", re.I)
 _NEG = re.compile(r"\b(?:not|no|never|without|n't)\b", re.I)
@@ -217,8 +220,8 @@ def parse_question(question: str) -> Query:
     if qtype == "yesno":
         # "After starting LDN, do patients ...?": the question begins at its auxiliary; the clause
         # before it sets the scene (its named terms are found above).
-        lead = re.match(r"[^,?]{0,60},\s*(?=(?:" + "|".join(_AUX) + r")\b)", question, re.I)
-        body = re.sub(r"^\s*(?:" + "|".join(_AUX) + r")\s+", "", question[lead.end():] if lead else question, flags=re.I)
+        lead = _LEAD_CLAUSE.match(question)
+        body = _LEAD_AUX.sub("", question[lead.end():] if lead else question)
     # The predicate is the first pivot word after a subject with content ("Do only changes in
     # X cause Y?": "changes" is part of the subject, "cause" the predicate).
     pivot = next((m for m in _PIVOT.finditer(body) if _clean(body[:m.start()]) or _PEOPLE.fullmatch(body[:m.start()])),
@@ -238,10 +241,7 @@ def parse_question(question: str) -> Query:
     def known(phrase: str) -> bool:
         return any(f in phrase or phrase in f for f in vocab_forms)
 
-    dose_of = _DOSE_OF.match(question)
-    drug = " ".join(w for w in next((g for g in dose_of.groups() if g), "").split()
-                    if w.lower() not in _DOSE_WORDS) if dose_of else ""
-    drug = _clean(drug) if drug else ""
+    drug = _dose_drug(question)
     if not interventions and drug:
         # "What carvedilol dose should be targeted?": the drug is the modifier of "dose".
         interventions.append(drug)
@@ -295,6 +295,13 @@ def parse_question(question: str) -> Query:
     claim = "equivalence" if comparators and _EQUIVALENCE.search(question) else "superiority"
     return Query(question, _unique(conditions), _unique(interventions), _unique(comparators), intent, keywords,
                  qtype, _unique(outcomes), tuple(facets), negated, claim=claim, harm=harm)
+
+
+def _dose_drug(question: str) -> str:
+    """The drug a dosing question names as the dose's modifier, or ""."""
+    m = _DOSE_OF.match(question)
+    words = next((g for g in m.groups() if g), "").split() if m else []
+    return _clean(" ".join(w for w in words if w.lower() not in _DOSE_WORDS))
 
 
 def intent_hint(question: str) -> str | None:

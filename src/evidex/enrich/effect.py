@@ -41,12 +41,6 @@ _ASIDE = re.compile(r"\b(?:secondary|subgroups?|sub-group|adverse|side[- ]effect
                     r"dropouts?|discontinu\w*|baseline characteristics|(?:mean|median|average) age|were aged|were (?:women|men|male|female)|"
                     r"completed the (?:study|trial)|lost to follow|safety|with respect to age|demographic\w*|"
                     r"(?:groups|arms) were (?:similar|comparable|well matched|balanced))\b", re.I)
-
-
-def aside(text: str) -> bool:
-    """Whether a results sentence reports something beside the main effect: a secondary or
-    subgroup result, harms and tolerability, attrition or the groups' baseline make-up."""
-    return _ASIDE.search(text) is not None and not _PRIMARY_WORD.search(text)
 _STOP = {"the", "a", "an", "of", "in", "with", "and", "or", "to", "for", "at", "on", "by", "was", "were", "is",
          "are", "from", "between", "patients", "group", "groups", "mean", "rate", "rates", "score", "scores",
          "total", "change", "number", "proportion", "time", "week", "weeks"}
@@ -65,6 +59,12 @@ _RESPECTIVELY = re.compile(r"((?:[-\u2212]?\d+(?:[.\u00b7]\d+)?\s*%?\s*(?:,\s*(?
 _MAX_LEN = 240
 _FUNCTION = {"with", "in", "for", "by", "on", "at", "of", "than", "and", "or", "vs", "vs.", "versus", "to", "from",
              "was", "were", "is", "are", "the", "a", "an", "group", "groups", "between", "among"}
+
+
+def aside(text: str) -> bool:
+    """Whether a results sentence reports something beside the main effect: a secondary or
+    subgroup result, harms and tolerability, attrition or the groups' baseline make-up."""
+    return _ASIDE.search(text) is not None and not _PRIMARY_WORD.search(text)
 
 
 def _label(span: str) -> str:
