@@ -49,11 +49,12 @@ _PIVOT = re.compile(
     r"protects|induce|induces|inhibit|inhibits|shorten|shortens|delay|delays|slow|slows|extend|extends|"
     r"prolong|prolongs|alter|alters|change|changes|lead|leads|result|results|promote|promotes|elevate|"
     r"elevated|expressed|involved|present|found|have|has|show|shows|act|acts|interact|interacts|bind|binds|(?<!the )(?<!potential )use(?!\s+(?:of|in|for|as)\b)|"
-    r"regulate|regulates|mediate|mediates|contribute|contributes|predict|predicts)\b", re.I)
+    r"regulate|regulates|mediate|mediates|contribute|contributes|predict|predicts|impair|impairs|worsen|worsens|"
+    r"exacerbate|exacerbates|raise|raises)\b", re.I)
 _BOUNDARY = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|as|versus|vs\.?|"
                        r"compared (?:to|with)|with (?:respect|regard) to|regarding|in terms of|with|or|and)\s+|"
                        r"[?.;,]|$", re.I)
-_LEAD = re.compile(r"^(?:only |also |just |with |without |the |a |an |any |some |(?:human )?(?:protein|gene|enzyme|"
+_LEAD = re.compile(r"^(?:only |also |just |with |without |the |a |an |any |some |other |(?:human )?(?:protein|gene|enzyme|"
                    r"drug|compound|molecule|receptor|transcription factor|mutation|variant)s? (?=\S+)|patients (?:with|who have) |people (?:with|who have) |"
                    r"adults (?:with|who have) |children (?:with|who have) |women (?:with|who have) |"
                    r"men (?:with|who have) |the (?:treatment|prevention|management|use) of |"
@@ -94,7 +95,14 @@ CLAIMS = ("superiority", "equivalence")
 # A comparison of harms: the asked arm wins with fewer of the outcome ("Is A safer than B with
 # respect to myocardial infarction?", "Does A cause fewer ulcers than B?").
 _HARM_ASK = re.compile(r"\b(?:safer|safe as|less harmful|more harmful|fewer|risks? of|cause[sd]?|adverse|"
+                       r"impairs?|raises?|worsens?|induces?|"
                        r"side[- ]effects?|toxicit\w*|complications?)\b", re.I)
+# A predicate that asks whether a treatment does harm ("Does X impair memory?", "Do CCBs cause
+# birth defects?", "Does X increase the risk of stroke?"): yes is a finding against the treatment.
+_ADVERSE_VERB = re.compile(r"(?:impairs?|worsens?|exacerbates?|causes?|induces?|raises?|"
+                           r"(?:increases?|raises?|elevates?) (?:the )?(?:risks?|rates?|incidence) of)$", re.I)
+_CONTROL_WORD = re.compile(r"\b(?:placebo|no treatment|untreated|controls?)\b", re.I)
+_ADVERSE_TAIL = re.compile(r"\s*(?:the )?(?:risks?|rates?|incidence) (?:of|for)\s+", re.I)
 _RESPECT = re.compile(r"\b(?:with (?:respect|regard) to|regarding|in terms of|as regards)\s+(.+?)\s*(?:[?.;]|$)", re.I)
 
 
@@ -116,12 +124,15 @@ class Query:
     # an equivalence question is answered yes by a finding of no difference.
     claim: str = "superiority"
     harm: bool = False                    # a comparison of harms: fewer of the outcome wins
+    # "Does X impair / cause / raise Y?": whether the treatment does the harm Y (against placebo or
+    # no treatment); its studies are read on Y, and a finding of harm is one against X.
+    adverse: bool = False
 
     @property
     def implied_comparators(self) -> tuple[str, ...]:
         """What the question compares against: the named comparators, or for "does X work?"
         the control every efficacy trial of X uses (placebo or no treatment)."""
-        if self.comparators or self.intent != "efficacy" or not self.interventions:
+        if self.comparators or (self.intent != "efficacy" and not self.adverse) or not self.interventions:
             return self.comparators
         return (IMPLIED_CONTROL,)
 
@@ -158,7 +169,8 @@ def question_type(question: str) -> str:
 
 # Trailing comparatives, articles and time adverbs ("than captopril early after MI") are no part of a name.
 _TRAIL = re.compile(r"(?:\s+(?:more|less|as|so|any|at all|also|still|really|the|a|an|better|worse|faster|sooner|"
-                    r"early|late|alone|only|initially|immediately|such|e\.?g\.?|be|been|being))+$", re.I)
+                    r"early|late|alone|only|initially|immediately|such|e\.?g\.?|be|been|being|for|in|with|"
+                    r"during|among))+$", re.I)
 
 
 def _clean(phrase: str) -> str:
@@ -274,6 +286,21 @@ def parse_question(question: str) -> Query:
     outcomes = [o for o in outcome if not any(f" {f} " in f" {o} " for f in asked_forms)
                 and (event or (o not in vocab_forms and not any(_same(o, c) for c in conditions)
                                and not _a_kind_of(o, cond_forms)))]
+    adverse = _asks_adverse(qtype, pivot, subject, rest, interventions, comparators)
+    if adverse:
+        # What the treatment may cause is the outcome, even when the vocabulary knows it as a
+        # disease ("stroke", "birth defects"), each of a list ("memory, mood or sexual function");
+        # a placebo named as comparator is the control.
+        tail = _ADVERSE_TAIL.match(rest)
+        outcomes = _conjuncts(rest[tail.end():] if tail else rest) or outcomes
+        named_harms = [c for c in conditions if any(m.canonical == c and m.text.lower() in o
+                                                    for m in matches for o in outcomes)]
+        conditions = [c for c in conditions if c not in named_harms]
+        # The vocabulary's name for a harm asked in other words ("birth defects": "congenital
+        # abnormalities") is the same outcome, and how records write it.
+        outcomes += [c for c in named_harms if not any(_same(c, o) for o in outcomes)
+                     and any(m.canonical == c and m.text.lower() in outcomes for m in matches)]
+        comparators = []
     harm = bool(comparators) and bool(_HARM_ASK.search(question))
     if harm:
         # The harm compared is the outcome, even when the vocabulary knows it as a condition (it
@@ -281,6 +308,8 @@ def parse_question(question: str) -> Query:
         asked = [_clean(m.group(1)) for m in _RESPECT.finditer(question)] + outcome
         outcomes = list(_unique([o for o in asked if o] + outcomes))
     intent = _intent(question, matches, comparators)
+    if adverse and intent != "contraindications":
+        intent = "safety"
     facets: list[str] = []
     for f in [*conditions, *comparators, *outcomes, *other]:
         if f not in outcomes and any(o in f for o in outcomes):
@@ -294,7 +323,28 @@ def parse_question(question: str) -> Query:
     negated = qtype == "yesno" and bool(_NEG.search(question))
     claim = "equivalence" if comparators and _EQUIVALENCE.search(question) else "superiority"
     return Query(question, _unique(conditions), _unique(interventions), _unique(comparators), intent, keywords,
-                 qtype, _unique(outcomes), tuple(facets), negated, claim=claim, harm=harm)
+                 qtype, _unique(outcomes), tuple(facets), negated, claim=claim, harm=harm, adverse=adverse)
+
+
+def _asks_adverse(qtype: str, pivot, subject: str, rest: str, interventions: list[str], comparators: list[str]) -> bool:
+    """Whether a yes/no question asks if its treatment does a harm, against placebo or nothing:
+    its predicate is a harm verb ("impair", "cause") or "increase the risk of" ("Is there a
+    genetic cause of X?" asks no such thing)."""
+    if qtype != "yesno" or not pivot or not interventions or any(not _CONTROL_WORD.search(c) for c in comparators) \
+            or re.match(r"\s*(?:there|it)\b", subject, re.I):
+        return False
+    verb = pivot.group(0).lower()
+    return bool(_ADVERSE_VERB.fullmatch(verb) or (_ADVERSE_VERB.fullmatch(verb + " risk of") and _ADVERSE_TAIL.match(rest)))
+
+
+_HEAD_END = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|versus|vs\.?|compared (?:to|with)|"
+                       r"with (?:respect|regard) to|regarding|in terms of|with)\s+|[?.;]|$", re.I)
+
+
+def _conjuncts(rest: str) -> list[str]:
+    """The coordinated phrases a predicate governs ("memory, mood or sexual function")."""
+    head = rest[:_HEAD_END.search(rest).start()]
+    return [c for c in (_clean(x) for x in re.split(r"\s*,\s*(?:and |or )?|\s+(?:and|or)\s+", head)) if c]
 
 
 def _dose_drug(question: str) -> str:

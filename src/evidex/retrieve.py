@@ -211,6 +211,12 @@ def _retrieve_lexical(store: Store, query: Query, limit: int, filt: SearchFilter
         direct.add(hit.record_id)
     related = set(direct)
     near = related_expression(query)
+    if query.adverse and query.outcomes and (near or broad):
+        # Whether a drug does a harm is answered by the records that report the harm, in a
+        # population near the asked one (a study of "older volunteers" for "older adults").
+        for hit in store.search(" AND ".join([near or broad, _any(query.outcomes)]), limit, filt):
+            scores.setdefault(hit.record_id, hit.score)
+            related.add(hit.record_id)
     if near:
         for hit in store.search(near, limit, filt):
             scores.setdefault(hit.record_id, hit.score)

@@ -221,6 +221,8 @@ def _arm_rates(sentence: str, asked: list[str], other: list[str]) -> tuple[float
 _REFERENCE = re.compile(r"(?:compared (?:to|with)|than|versus|vs|relative to|over)(?: (?:the|that|those|of|with|in|on))* $")
 _NEGATED = re.compile(r"\b(?:not|no|nor|without)(?:\s+\w+){0,2}\s*$", re.I)
 _BUT = re.compile(r"\b(?:but|whereas|while|although|though)\b|;", re.I)
+# Clauses for a null finding: also "X is as effective as B and lacks its effect on prolactin".
+_CLAUSE = re.compile(r"\b(?:but|whereas|while|although|though|and)\b|;", re.I)
 
 
 def harm_direction(sentence: str, asked: list[str], other: list[str], harms: list[str] = ()) -> str:
@@ -243,7 +245,7 @@ def harm_direction(sentence: str, asked: list[str], other: list[str], harms: lis
         return "against" if rates[0] > rates[1] else "favours"
     more, less = _MORE.search(sentence), _LESS.search(sentence)
     if not (more or less):
-        clauses = [c for c in _BUT.split(sentence) if not harms or _first(
+        clauses = [c for c in _CLAUSE.split(sentence) if not harms or _first(
             " " + re.sub(r"[^\w%-]+", " ", c.lower()) + " ", [h.lower() for h in harms]) >= 0]
         return "no_difference" if any(_NULL.search(c) for c in clauses or [sentence]) else "unclear"
     comp = min((m for m in (more, less) if m), key=lambda m: m.start())
@@ -256,3 +258,36 @@ def harm_direction(sentence: str, asked: list[str], other: list[str], harms: lis
     subject = (before or sorted(subjects) or sorted(arms))[0][1]
     asked_more = (comp is more) == (subject == "asked")
     return "against" if asked_more else "favours"
+
+
+# -- whether a treatment did a harm ("Does X impair memory?") ----------------------------------
+# Harm said of the treatment: it caused, raised or worsened the outcome. English verbs and
+# nouns of damage, no drug or disease words.
+_DID_HARM = re.compile(r"\b(?:caus\w*|induc\w*|impair\w*|decrement\w*|deficits?|worsen\w*|deteriorat\w*|"
+                       r"increase[sd]?|increases? in|elevat\w*|raised|rises?|higher|greater|excess\w*|prolong\w*|"
+                       r"toxicity)\b", re.I)
+# No harm: a null finding, a harm denied ("did not impair", "no adverse effects on", "unimpaired"),
+# or one too small to matter ("of little clinical significance").
+_NO_HARM = re.compile(r"\b(?:(?:did|does|do|was|were|is|are) not (?:significantly |adversely )?"
+                      r"(?:impair|disrupt|worsen|affect|alter|increase|raise|cause|change|differ|deteriorat)\w*|"
+                      r"no (?:(?:documented|significant|clinically \w+|major|important|detectable|measurable|"
+                      r"evidence of|adverse) )*(?:adverse|impairment|effects?|increases?|changes?|differences?|"
+                      r"deterioration|decline|worsening|evidence)|unimpair\w*|unaffected|unchanged|"
+                      r"(?:little|no|questionable|limited),?(?: if any,)? clinical (?:significance|relevance)|"
+                      r"not clinically (?:significant|relevant|meaningful|important)|"
+                      r"(?:no|not|nor|without)(?:\s+\w+){0,3}\s+(?:increased?|higher|excess|elevated|greater)\s+"
+                      r"(?:risks?|rates?|prevalence|incidence|frequency|odds))\b", re.I)
+_NO_WORSE = re.compile(r"\b(?:improv\w*|(?:lower|reduced|decreased|fewer|less) (?:risk|incidence|rates?))\b", re.I)
+
+
+def adverse_direction(sentence: str) -> str:
+    """For "Does X do harm Y?", one results sentence that names Y: against (X did the harm),
+    no_difference (no harm, or none that matters), favours (Y improved) or unclear. A denial
+    or a null is read first, as in ``sentence_direction``: "did not impair memory" names an
+    impairment too."""
+    if _NO_HARM.search(sentence) or _NULL.search(sentence):
+        return "no_difference"
+    if _NO_WORSE.search(sentence):
+        return "favours"        # "memory impairment improved", "a lower risk of stroke"
+    harm = _DID_HARM.search(sentence)
+    return "against" if harm and not _NEGATED.search(sentence[:harm.start()]) else "unclear"

@@ -13,11 +13,10 @@ Head-to-head, dose-versus-dose and other treatments' findings do not answer a pl
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from ..enrich import stance as stance_model
-from ..enrich.direction import harm_direction, sentence_direction, study_direction
+from ..enrich.direction import sentence_direction, study_direction
 from ..enrich.effect import tested
 from ..enrich.numbers import doses
 from ..enrich.roles import sentence_roles
@@ -27,6 +26,7 @@ from ..retrieve import Candidate, anchored, names_another_treatment, query_forms
 from ..text import contains_any, padded_tokens, tokens
 from ..vocab import expansions
 from .arms import oriented
+from .asked_harm import did_harm, fewer_harms, names_harm
 from .reports import main_reports
 from .topical import topical
 from .roles import is_context, roles_of
@@ -190,7 +190,7 @@ def _relevance(query: Query, c: Candidate, sroles: dict[int, str], studied, name
             # does not answer "A vs B" (GRADE 5.2.4, indirect comparisons).
             differs.append("comparator")
     if not named:
-        if query.harm and query.outcomes and not _measures(query, c, sroles):
+        if (query.harm or query.adverse) and query.outcomes and not _measures(query, c, sroles):
             differs.append("outcome")      # a comparison of harms is answered only where the harm is reported
         return ("indirect" if differs else "direct"), tuple(differs)
     if not studied(_intervention_forms(query)):
@@ -199,9 +199,11 @@ def _relevance(query: Query, c: Candidate, sroles: dict[int, str], studied, name
         differs.append("outcome")     # a surrogate or another outcome (GRADE 5.2.4)
     # Use in a population or with a co-treatment: a study of it has every asked facet (the
     # condition and the pregnancy, the drug and the co-medication), not just one of them.
-    asked = [f for f in query.facets if f not in query.interventions]
-    if query.intent == "contraindications" and asked and not all(
-            contains_any(padded_tokens(c.stored.record.text()), [f]) for f in asked):
+    # A harm asked ("cause limb defects or other birth defects") is one of its alternatives.
+    asked = [f for f in query.facets if f not in query.interventions and not (query.adverse and f in query.outcomes)]
+    if query.intent == "contraindications" and (asked or query.adverse) and not (
+            all(contains_any(padded_tokens(c.stored.record.text()), [f]) for f in asked)
+            and (not query.adverse or names_harm(query, c.stored.record.text()))):
         differs.append("population" if "population" not in differs else "intervention")
     return ("indirect" if differs else "direct"), tuple(differs)
 
@@ -211,7 +213,7 @@ def _measures(query: Query, c: Candidate, sroles: dict[int, str]) -> bool:
     outcome's phrase, or all its content words within one sentence."""
     sentences = [p.text for p in c.passages if p.section == "TITLE" or sroles.get(p.seq) in _FINDING_ROLES
                  or p.section.upper().startswith(("RESULT", "CONCLUSION", "FINDING"))]
-    if query.harm and any(contains_any(padded_tokens(text), harm_forms(query)) for text in sentences):
+    if (query.harm or query.adverse) and any(names_harm(query, text) for text in sentences):
         return True
     for outcome in query.outcomes:
         words = [w for w in tokens(outcome) if len(w) > 3]
@@ -244,6 +246,12 @@ def _findings(query: Query, c: Candidate, sroles: dict[int, str]) -> list[Passag
         # Use in a population or with a co-treatment: only sentences that speak of it decide.
         forms = [f for facet in query.facets for f in [facet, *expansions(facet)]]
         return [p for p in c.passages if p.section != "TITLE" and contains_any(padded_tokens(p.text), forms)]
+    if query.adverse:
+        # Whether the drug did the harm is read from what the study found, not from the
+        # background that made it ask ("given to pregnant rats, X has shown ...").
+        return [p for p in c.passages if p.section != "TITLE" and not is_context(p.section)
+                and (sroles.get(p.seq) in _FINDING_ROLES
+                     or p.section.upper().startswith(("RESULT", "CONCLUSION", "FINDING", "INTERPRETATION")))]
     if query.intent not in CUE_INTENTS or not anchored(query):
         # Questions other than treatment effects are answered by any sentence the stance
         # model finds relevant (a fact stated as background answers "Is X transported by Y?").
@@ -280,8 +288,10 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
     if not findings:
         return "unclear"
     texts = [f.passage.text for f in findings]
+    if query.adverse:
+        return did_harm(query, texts)
     if query.harm and query.comparators and query.outcomes:
-        harm = _harm_direction(query, texts)
+        harm = fewer_harms(query, texts, _forms(query, query.interventions), _forms(query, query.comparators))
         if harm != "unclear":
             return harm
     pools = [texts]
@@ -331,31 +341,6 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
         # difference does not say which of the two is better, so only the cues above can.
         return "no_difference" if p <= STANCE_BAND else "unclear"
     return "favours" if p >= 1 - STANCE_BAND else "no_difference" if p <= STANCE_BAND else "unclear"
-
-
-def harm_forms(query: Query) -> list[str]:
-    """The asked harm as a sentence may write it: the phrase, its synonyms and its head noun (the
-    last word of an English noun phrase: "ulcers" for "gastroduodenal ulcers")."""
-    out = []
-    for o in query.outcomes:
-        words = [w for w in tokens(o) if len(w) > 3]
-        out += [o, *expansions(o), *words[-1:]]
-    return out
-
-
-def _harm_direction(query: Query, texts: list[str]) -> str:
-    """A comparison of harms is read from the sentences naming the harm: which arm had more of
-    it (``enrich.direction.harm_direction``), the majority of those that say, a null finding
-    winning a tie."""
-    harms = harm_forms(query)
-    asked = [f.lower() for f in _forms(query, query.interventions)]
-    other = [f.lower() for f in _forms(query, query.comparators)]
-    votes = Counter(harm_direction(t, asked, other, harms) for t in texts if contains_any(padded_tokens(t), harms))
-    votes.pop("unclear", None)
-    if not votes:
-        return "unclear"
-    best = max(votes.values())
-    return next(d for d in ("no_difference", "against", "favours") if votes[d] == best)
 
 
 def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:

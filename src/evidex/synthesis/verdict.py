@@ -166,6 +166,10 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
                        (f"No study in the indexed corpus addresses {condition}; studies of other conditions are "
                         "shown as indirect evidence only.",), "uncertain", None)
     body = best_tier(body)
+    if query.adverse:
+        # Whether a drug does a harm rests on the studies that report on the harm, whatever else
+        # was retrieved beside them (a meta-analysis of another question is no randomised evidence).
+        body = [s for s in body if s.direction != "unclear"] or body
     reasons: list[str] = []
     designs = {s.design for s in body}
     randomised = bool(designs & _RANDOMISED)
@@ -193,7 +197,7 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
     # Small by their stated sizes (a study that states none is not known to be small).
     thin = decided and len(decided) < 3 and all(s.n for s in decided) and total_participants(decided) < _FEW \
         and not any(s.design in _POOLED for s in decided)
-    if thin and query.outcomes:
+    if thin and query.outcomes and not query.adverse:
         # A named outcome (events, deaths, healing) counted in one or two small studies: too few
         # events to say anything of it (AHRQ EPC strength of evidence "insufficient", Berkman et
         # al., J Clin Epidemiol 2015).

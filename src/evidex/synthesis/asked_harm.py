@@ -1,0 +1,67 @@
+"""The harm a question asks about, and how one study's sentences read on it.
+
+Two kinds of harm question (``query.Query``): a comparison of harms ("Is A safer than B with
+respect to MI?", ``harm``: fewer of the outcome wins) and whether a treatment does a harm at all
+("Does X impair memory?", ``adverse``: a finding of harm is one against X). Both are answered
+only by the sentences that name the harm (GRADE handbook 5.2.4: another outcome is indirect).
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from ..enrich.direction import adverse_direction, harm_direction
+from ..query import Query
+from ..text import contains_any, padded_tokens, tokens
+from ..vocab import expansions
+
+# Head nouns that name no harm by themselves ("cognitive function", "heart rate"): their modifier does.
+_GENERIC_HEADS = frozenset({"function", "functions", "performance", "rate", "rates", "level", "levels", "risk"})
+
+
+def harm_forms(query: Query) -> list[str]:
+    """The asked harm as a sentence may write it: the phrase, its synonyms and its head noun (the
+    last word of an English noun phrase: "ulcers" for "gastroduodenal ulcers"; the modifier
+    when the head is generic: "cognitive" for "cognitive function")."""
+    out = []
+    for o in query.outcomes:
+        words = [w for w in tokens(o) if len(w) > 3]
+        head = words[-2:-1] if words[-1:] and words[-1] in _GENERIC_HEADS else words[-1:]
+        out += [o, *expansions(o), *head]
+    return out
+
+
+def names_harm(query: Query, text: str) -> bool:
+    """Whether a sentence names the asked harm: one of ``harm_forms``, or for "Does X do harm Y?"
+    a word sharing a head word's stem ("cognitive" for "cognition")."""
+    padded = padded_tokens(text)
+    if contains_any(padded, harm_forms(query)):
+        return True
+    stems = [w[:max(5, len(w) - 3)] for o in query.outcomes for w in tokens(o)[-1:] if len(w) > 5] \
+        if query.adverse else []
+    return any(f" {stem}" in padded for stem in stems)
+
+
+def did_harm(query: Query, texts: list[str]) -> str:
+    """Whether a study found the asked harm (``enrich.direction.adverse_direction``) from its
+    sentences naming it: against when at least half of those that say find it (a safety signal
+    is not outvoted by one reassurance), otherwise no difference (an outcome that improved is
+    no harm either); unclear when none says."""
+    votes = Counter(adverse_direction(t) for t in texts if names_harm(query, t))
+    votes.pop("unclear", None)
+    if not votes:
+        return "unclear"
+    return "against" if votes["against"] >= votes["no_difference"] + votes["favours"] else "no_difference"
+
+
+def fewer_harms(query: Query, texts: list[str], asked: list[str], other: list[str]) -> str:
+    """A comparison of harms read from the sentences naming the harm: which arm had more of it
+    (``enrich.direction.harm_direction``; ``asked`` and ``other``: the arms' forms), the
+    majority of those that say, a null finding winning a tie."""
+    harms = harm_forms(query)
+    asked, other = [f.lower() for f in asked], [f.lower() for f in other]
+    votes = Counter(harm_direction(t, asked, other, harms) for t in texts if contains_any(padded_tokens(t), harms))
+    votes.pop("unclear", None)
+    if not votes:
+        return "unclear"
+    best = max(votes.values())
+    return next(d for d in ("no_difference", "against", "favours") if votes[d] == best)

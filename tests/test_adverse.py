@@ -1,0 +1,73 @@
+"""Questions that ask whether a treatment does a harm ("Does X impair memory?", "Do CCBs cause
+birth defects?"): the harm is the outcome, each study is read on it, and a finding of harm is
+one *against* the treatment (issue 9: direction relative to the asked treatment)."""
+from __future__ import annotations
+
+import pytest
+
+from evidex.enrich.direction import adverse_direction
+from evidex.query import parse_question
+
+from .conftest import need_data
+
+
+def test_a_harm_verb_makes_the_harm_the_outcome():
+    q = parse_question("Does oxybutynin impair memory and cognition in older adults compared with placebo?")
+    assert q.adverse and q.intent == "safety"
+    assert q.outcomes == ("memory", "cognition")
+    assert q.comparators == ()                 # placebo is the control, not a drug compared
+    assert "older adults" in q.conditions
+    q = parse_question("Does propranolol for hypertension impair memory, mood or sexual function?")
+    assert q.interventions == ("propranolol",) and q.outcomes == ("memory", "mood", "sexual function")
+
+
+def test_a_disease_caused_is_an_outcome_not_the_population():
+    q = parse_question("Do atypical antipsychotics such as risperidone increase the risk of stroke in "
+                       "elderly patients with dementia?")
+    assert q.adverse and "stroke" in q.outcomes and "stroke" not in q.conditions
+    assert "dementia" in q.conditions
+
+
+@pytest.mark.parametrize("question", [
+    "Is there a genetic cause of craniostenosis?",             # "cause" as a noun
+    "Does quetiapine raise prolactin less than haloperidol?",   # a comparison of harms between drugs
+    "Does enalapril reduce new-onset diabetes compared with placebo?",
+    "What are the side effects of LDN?",                         # not a yes/no question
+])
+def test_other_questions_are_not_read_as_a_harm_asked(question):
+    assert not parse_question(question).adverse
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Random regression analyses demonstrated that oxybutynin caused significant cognitive decrements on "
+     "seven of 15 cognitive measures.", "against"),
+    ("Atomoxetine treatment was associated with small but statistically significant increases in mean "
+     "systolic blood pressure in adults.", "against"),
+    ("Twelve months of treatment with oral morphine does not disrupt cognitive functioning.", "no_difference"),
+    ("At 12 months, depressive symptoms and sexual function did not differ by treatment assignment.",
+     "no_difference"),
+    ("Increases in pulse and blood pressure were small and of little, if any, clinical significance.",
+     "no_difference"),
+    ("There were no documented adverse effects on depressive symptoms or sexual function.", "no_difference"),
+    ("Self-reported memory impairment improved notably in responders.", "favours"),
+    ("Memory was assessed with a battery of tests at baseline.", "unclear"),
+])
+def test_one_sentence_read_for_the_harm(sentence, expected):
+    assert adverse_direction(sentence) == expected
+
+
+def test_a_placebo_trial_finding_the_harm_answers_against_the_drug(tmp_path):
+    """End to end over the shared urinary-incontinence abstracts: the one study that measured
+    cognition (a placebo-controlled challenge in older volunteers) decides, and the many
+    efficacy trials that never measured it do not."""
+    from evidex.load import ingest_paths
+    from evidex.store import Store
+    from evidex.synthesis import ask
+    store = Store(tmp_path / "ui.db")
+    ingest_paths(store, [need_data("cohen2006", "UrinaryIncontinence.csv")], embed=False)
+    answer = ask(store, "Does oxybutynin cause cognitive impairment in elderly people?")
+    assert answer.verdict.direction == "against"
+    assert answer.verdict.answer == "yes"      # "Does it cause impairment?" - yes, against the drug
+    refs = {r.n: r.id for r in answer.references}
+    rows = {refs[row.ref]: row for row in answer.evidence_table}
+    assert rows["pmid:9434659"].direction == "against"
