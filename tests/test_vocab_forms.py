@@ -5,13 +5,11 @@ from __future__ import annotations
 from evidex.query import Query, parse_question
 from evidex.resolve import class_members
 from evidex.retrieve import intervention_forms, query_forms
-from evidex.vocab import _expansions, _forms_by_canonical, expansions
+from evidex.vocab import _expansions, expansions, forms_of
 
 
 def _fresh_expansions(canonical: str) -> list[str]:
-    forms = set(_forms_by_canonical().get(canonical, ()))
-    forms.add(canonical)
-    return sorted(forms, key=lambda f: (-len(f), f))
+    return sorted(forms_of(canonical), key=lambda f: (-len(f), f))
 
 
 def test_expansions_are_fresh_lists_of_the_same_forms():

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .text import tokens
-from .vocab import find_terms
+from .vocab import drug_classes, find_terms
 
 QUESTION_TYPES = ("yesno", "factoid", "list", "summary")
 IMPLIED_CONTROL = "placebo or no treatment"
@@ -127,6 +127,9 @@ class Query:
     # "Does X impair / cause / raise Y?": whether the treatment does the harm Y (against placebo or
     # no treatment); its studies are read on Y, and a finding of harm is one against X.
     adverse: bool = False
+    # A vocabulary name as the question wrote it ("acetaminophen" for "paracetamol"): shown beside
+    # the name the library uses, so the reader sees their own word.
+    written: tuple[tuple[str, str], ...] = ()
 
     @property
     def implied_comparators(self) -> tuple[str, ...]:
@@ -137,8 +140,19 @@ class Query:
         return (IMPLIED_CONTROL,)
 
     def to_contract(self) -> dict[str, object]:
-        return {"conditions": list(self.conditions), "interventions": list(self.interventions),
-                "comparators": list(self.implied_comparators), "intent": self.intent}
+        shown = lambda names: [_as_written(n, dict(self.written)) for n in names]  # noqa: E731
+        return {"conditions": shown(self.conditions), "interventions": shown(self.interventions),
+                "comparators": shown(self.implied_comparators), "intent": self.intent}
+
+
+def _as_written(name: str, written: dict[str, str]) -> str:
+    """"acetaminophen (paracetamol)": the question's word, then the library's name for it."""
+    word = written.get(name, "")
+    return f"{word} ({name})" if word and _key_words(word) != _key_words(name) else name
+
+
+def _key_words(text: str) -> str:
+    return " ".join(sorted(tokens(text)))
 
 
 def question_type(question: str) -> str:
@@ -272,6 +286,14 @@ def parse_question(question: str) -> Query:
     for phrase in population:
         if not known(phrase) and phrase not in conditions and phrase not in interventions:
             conditions.append(phrase)
+    co_treated = {w for m in re.finditer(r"\bwith\s+((?:[\w.-]+\s+){0,3}[\w-]+)", question, re.I)
+                  for w in stem_drugs(m.group(1))}
+    for word in stem_drugs(question):
+        # A drug the vocabulary lacks but its INN stem names ("enalapril", "rizatriptan"),
+        # unless a name already asked holds it ("diclofenac plus omeprazole") or it is a
+        # co-treatment ("with ketoconazole or fluoxetine").
+        if word not in co_treated and not any(word in tokens(n) for n in interventions + comparators):
+            (comparators if word in tokens(comp_text) else interventions).append(word)
     # A co-treatment asked "with X" is a facet to check, not the intervention studied.
     with_terms = {m.canonical for o in other for m in find_terms(o, ("intervention", "comparator"))}
     if len(interventions) > 1:
@@ -323,7 +345,8 @@ def parse_question(question: str) -> Query:
     negated = qtype == "yesno" and bool(_NEG.search(question))
     claim = "equivalence" if comparators and _EQUIVALENCE.search(question) else "superiority"
     return Query(question, _unique(conditions), _unique(interventions), _unique(comparators), intent, keywords,
-                 qtype, _unique(outcomes), tuple(facets), negated, claim=claim, harm=harm, adverse=adverse)
+                 qtype, _unique(outcomes), tuple(facets), negated, claim=claim, harm=harm, adverse=adverse,
+                 written=tuple((m.canonical, m.text.lower()) for m in matches if m.canonical != m.text.lower()))
 
 
 def _asks_adverse(qtype: str, pivot, subject: str, rest: str, interventions: list[str], comparators: list[str]) -> bool:
@@ -345,6 +368,13 @@ def _conjuncts(rest: str) -> list[str]:
     """The coordinated phrases a predicate governs ("memory, mood or sexual function")."""
     head = rest[:_HEAD_END.search(rest).start()]
     return [c for c in (_clean(x) for x in re.split(r"\s*,\s*(?:and |or )?|\s+(?:and|or)\s+", head)) if c]
+
+
+def stem_drugs(text: str) -> list[str]:
+    """Words of ``text`` that a drug class's WHO INN stem marks as drugs ("-pril", "-triptan"),
+    longer than the stem by three letters at least ("april" is no ACE inhibitor)."""
+    stems = {st for c in drug_classes().values() for st in c.stems}
+    return list(_unique(w for w in tokens(text) if any(w.endswith(st) and len(w) > len(st) + 2 for st in stems)))
 
 
 def _dose_drug(question: str) -> str:

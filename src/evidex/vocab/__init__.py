@@ -20,6 +20,10 @@ _TOO_GENERIC = {"pain", "disease", "syndrome", "disorder", "injury", "infection"
                 "depression", "anxiety", "tumor", "cancer", "ms", "rsd", "fms", "pdn", "ibd"}
 
 
+# English adjective endings (a modifier so ending is no noun to turn into "of the X").
+_ADJECTIVE = re.compile(r"(?:al|ic|ac|ous|ive|ary|ory|ed|ing|ar|ile|ent|ant|less|ful|oid|-\w+)$")
+
+
 @dataclass(frozen=True)
 class Term:
     canonical: str
@@ -166,9 +170,22 @@ def expansions(canonical: str) -> list[str]:
 def _expansions(canonical: str) -> tuple[str, ...]:
     """``expansions``, read once per name (the vocabulary does not change in a process): an
     answer asks for the asked names' forms for every candidate passage."""
+    return tuple(sorted(forms_of(canonical), key=lambda f: (-len(f), f)))
+
+
+def forms_of(canonical: str) -> set[str]:
+    """The surface forms of ``canonical``, read afresh (``expansions`` remembers them)."""
     forms = set(_forms_by_canonical().get(canonical, ()))
     forms.add(canonical)
-    return tuple(sorted(forms, key=lambda f: (-len(f), f)))
+    lex = lexicon()
+    if any(lex[_key(f)].kind == "condition" for f in forms if _key(f) in lex):
+        # English writes a two-noun condition either way round: "knee osteoarthritis",
+        # "osteoarthritis of the knee" (MeSH lists only some of the "of" forms); an adjective
+        # ("myocardial", "chronic") has no such turn.
+        forms.update(f"{b} of {the}{a}" for a, b in (f.split(" ") for f in list(forms)
+                                                        if f.count(" ") == 1 and "," not in f)
+                     if not _ADJECTIVE.search(a) for the in ("", "the "))
+    return forms
 
 
 @lru_cache(maxsize=1)
