@@ -71,3 +71,49 @@ def test_a_placebo_trial_finding_the_harm_answers_against_the_drug(tmp_path):
     refs = {r.n: r.id for r in answer.references}
     rows = {refs[row.ref]: row for row in answer.evidence_table}
     assert rows["pmid:9434659"].direction == "against"
+
+
+def test_the_contract_shows_the_question_s_own_word_beside_the_library_s_name():
+    contract = parse_question("Are COX-2 inhibitors more effective than acetaminophen for knee "
+                              "osteoarthritis pain?").to_contract()
+    assert contract["comparators"] == ["acetaminophen (paracetamol)"]
+    assert contract["conditions"] == ["osteoarthritis, knee"]     # the same words: shown once
+
+
+def test_a_two_noun_condition_is_found_written_either_way_round():
+    from evidex.vocab import expansions
+    forms = expansions("osteoarthritis, knee")
+    assert "osteoarthritis of the knee" in forms and "knee osteoarthritis" in forms
+    # an adjective has no "of the" turn
+    assert "failure of the myocardial" not in expansions("heart failure")
+
+
+@pytest.mark.parametrize("question, interventions, comparators", [
+    ("What side effects make patients with left ventricular dysfunction stop enalapril?", ("enalapril",), ()),
+    ("Is celecoxib as effective as naproxen or diclofenac for arthritis pain?", ("celecoxib",),
+     ("naproxen", "diclofenac")),
+    # a co-treatment is no intervention; a drug inside an asked combination is not asked alone
+    ("Are there clinically relevant drug interactions with tolterodine, e.g. with ketoconazole or fluoxetine?",
+     ("tolterodine",), ()),
+    ("Is celecoxib as effective as diclofenac plus omeprazole for preventing recurrent ulcer bleeding?",
+     ("celecoxib",), ("diclofenac plus omeprazole",)),
+])
+def test_a_drug_the_vocabulary_lacks_is_named_by_its_inn_stem(question, interventions, comparators):
+    q = parse_question(question)
+    assert q.interventions == interventions and q.comparators == comparators
+
+
+@pytest.mark.parametrize("sentence, items", [
+    # "the most common being X" lists too
+    ("Patients receiving cyclobenzaprine also experienced more adverse effects, the most common being drowsiness.",
+     ["drowsiness"]),
+    # other drugs' harms, named to argue for the asked one, are not its adverse effects
+    ("LDN may be an option because other chronic pain drugs, nonsteroidal agents for example, carry adverse "
+     "effects such as gastrointestinal bleeding and kidney injury.", []),
+    # treatments listed beside harms, fragments and bookkeeping words are not events
+    ("Adverse effects included sedation, alpha-2 agonists, local anesthetics and tizanidine.", ["sedation"]),
+    ("Adverse effects included nausea, uncommon and, respectively.", ["nausea"]),
+])
+def test_the_adverse_effects_list_holds_events_only(sentence, items):
+    from evidex.synthesis.harms import adverse_effects
+    assert adverse_effects(sentence) == items

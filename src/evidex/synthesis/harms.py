@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import re
 
+from ..query import stem_drugs
+from ..vocab import find_terms
+
 _HARMS = re.compile(r"\b(?:adverse (?:events?|effects?|reactions?)|side[- ]effects?|complications?|"
                     r"toxicit(?:y|ies))\b", re.I)
-_LIST_CUE = re.compile(r"\b(?:such as|including|included|include|namely|consisted of|comprised)\s+|:\s*", re.I)
+_LIST_CUE = re.compile(r"\b(?:such as|including|included|include|namely|consisted of|comprised|being)\s+|:\s*", re.I)
 _VERB_CUE = re.compile(r"\b(?:were|was)\s+", re.I)
 _NEGATED = re.compile(r"\b(?:no|none|without|nor|free of|absence of)\b(?:\s+\w+){0,3}\s*$", re.I)
 _SPLIT = re.compile(r",\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|;\s*")
 _NOT_AN_EFFECT = re.compile(r"\b(?:no|none|patients?|participants?|group|groups|treatment|study|studies|trial|"
                             r"placebo|similar|common|frequent|reported|observed|significant|serious|rates?|"
-                            r"incidence|mild|moderate|severe|transient|well|both|all|most|there)\b", re.I)
+                            r"incidence|mild|moderate|severe|transient|well|both|all|most|there|respectively)\b", re.I)
 _LIST_FIRST = re.compile(r"^\s*([^.;:]{3,160}?)\s+(?:were|was|are|is)\s+(?:the\s+)?(?:most\s+)?"
                          r"(?:common(?:ly reported)?|frequent|usual|main|only|reported)?\s*$", re.I)
 _END = re.compile(r"[.;](?:\s|$)|\bin (?:the|both|all)\b|\bcompared\b|\bwhich\b|\bwhereas\b|\bwhile\b|"
@@ -25,8 +28,17 @@ _END = re.compile(r"[.;](?:\s|$)|\bin (?:the|both|all)\b|\bcompared\b|\bwhich\b|
 # Words that mark a list item as something other than an adverse event: a method ("defined as",
 # "assessed"), a baseline state ("preexisting"), a comparison ("better"), an arm ("for placebo").
 _NOT_AN_EVENT = re.compile(r"\b(?:defined|assessed|measured|evaluated|recorded|monitored|preexisting|pre-existing|"
-                           r"history|baseline|better|worse|higher|lower|for|versus|vs)\b|^\W*\d", re.I)
+                           r"history|baseline|better|worse|higher|lower|for|versus|vs|study|studies|reported|"
+                           r"related|dose|doses)\b|^\W*\d", re.I)
+# A treatment named in a list beside harms ("alpha-2 agonists, calcitonin, local anesthetics"):
+# English names drug classes by what they do to a target.
+_A_TREATMENT = re.compile(r"\b\w*(?:agonists?|antagonists?|anesthetics?|anaesthetics?|inhibitors?|blockers?|"
+                          r"relaxants?|analgesics?|narcotics?|opioids?|drugs?|agents?|medications?|therapy|therapies)$", re.I)
+_OTHER_DRUGS = re.compile(r"\b(?:other|alternative|conventional)\s+(?:[\w-]+\s+){0,3}(?:drugs?|agents?|medications?|"
+                          r"medicines?|treatments?|therapies|analgesics)\b", re.I)
 MAX_WORDS = 4
+_DANGLING = re.compile(r"and|or|of|the|with|in|to|a|an|than", re.I)
+_QUALIFIER = re.compile(r"more|less|uncommon|common|rare|rarely|frequent|frequently|often|other|some|any", re.I)
 
 
 def adverse_effects(sentence: str, exclude: tuple[str, ...] = ()) -> list[str]:
@@ -36,6 +48,8 @@ def adverse_effects(sentence: str, exclude: tuple[str, ...] = ()) -> list[str]:
         return []
     if _NEGATED.search(sentence[:m.start()]):
         return []             # "no adverse effects of moderate severity": nothing is listed
+    if _OTHER_DRUGS.search(sentence[:m.start()]):
+        return []             # "other pain drugs carry adverse effects such as ...": not the asked one's
     before = _LIST_FIRST.search(sentence[:m.start()])
     if before:                # "Vivid dreams, headaches and stomach ache were frequent side effects"
         return _items(before.group(1), exclude)
@@ -60,12 +74,19 @@ def _items(listed: str, exclude: tuple[str, ...]) -> list[str]:
         item = re.sub(r"^(?:the most common |most commonly |mainly |mostly |mild |moderate |transient )+", "",
                       item, flags=re.I)
         words = item.split()
-        if not words or len(words) > MAX_WORDS or _NOT_AN_EFFECT.fullmatch(item.lower()):
-            continue
+        if not words or len(words) > MAX_WORDS or _NOT_AN_EFFECT.fullmatch(item.lower()) or "\u2026" in item \
+                or _DANGLING.fullmatch(words[-1]) or _QUALIFIER.fullmatch(words[0]):
+            continue          # a fragment ("uncommon and", "more frequent i…"), not an event
         if all(_NOT_AN_EFFECT.fullmatch(w.lower()) for w in words) or not re.search(r"[a-z]{3}", item) \
                 or _NOT_AN_EVENT.search(item):
             continue
-        if any(x and x in item.lower() for x in exclude):
-            continue          # the treatment itself, or its comparator, is not an adverse effect
+        if any(x and x in item.lower() for x in exclude) or _names_a_treatment(item):
+            continue          # the treatment itself, its comparator or another drug is not an adverse effect
         out.append(item)
     return out if len(out) >= 1 and len(out) <= 12 else []
+
+
+def _names_a_treatment(item: str) -> bool:
+    """Whether a list item names a drug or a drug class rather than an event (the vocabulary's
+    treatments, a word with a drug class's INN stem, a class named by its action)."""
+    return bool(find_terms(item, ("intervention", "comparator")) or stem_drugs(item) or _A_TREATMENT.search(item))

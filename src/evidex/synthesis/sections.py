@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from ..query import Query
 from ..records import Passage
-from ..retrieve import anchored, names_another_treatment
-from ..text import numbers_in, tokens
+from ..retrieve import anchored, names_another_treatment, query_forms
+from ..text import contains_any, numbers_in, padded_tokens, tokens
 from ..vocab import expansions
 from .dosing import PARTS, doses_in, part_of
 from .evidence import Study, reports_finding
@@ -88,6 +88,15 @@ class Writer:
         """The asked treatments' names and their last words (never listed as harms)."""
         out = [*self.query.interventions, *self.query.comparators]
         return tuple({n.lower() for n in out} | {n.split()[-1].lower() for n in out if n.split()})
+
+    def names_asked(self, text: str) -> bool:
+        """Whether a sentence names an asked treatment (any form the library writes)."""
+        forms = [f for i in self.query.interventions for f in query_forms(self.query, i) if len(f) >= 3]
+        return not forms or contains_any(padded_tokens(text), forms)
+
+    def about_asked(self, text: str) -> bool:
+        """False for a sentence about another treatment only: it names one and no asked one."""
+        return self.names_asked(text) or not names_another_treatment(self.query, text)
 
     def best(self, study: Study, role: str, abstract_roles: tuple[str, ...], fits=None) -> list[Scored]:
         """The study's unused sentences for an answer role, most relevant first. Efficacy draws
@@ -165,9 +174,10 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
             comp_forms = [t for c in query.comparators for t in [c, *tokens(c)] if len(t) > 3]
             # Trials with the comparator as an arm (evidence._relevance), not those naming it.
             head_to_head = [s for s in clinical if "comparator" not in s.differs]
-            fits = (lambda t: any(f in t.lower() for f in comp_forms)) if comp_forms else \
+            names = (lambda t: any(f in t.lower() for f in comp_forms)) if comp_forms else \
                 (lambda t: names_another_treatment(query, t))
-            sub(name, head_to_head, "comparison", FINDINGS, 3, fits)
+            # A comparison found, not one planned ("these studies were designed to compare ...").
+            sub(name, head_to_head, "comparison", FINDINGS, 3, lambda t: names(t) and reports_finding(t))
         elif name == "Clinical Use":
             built[name] = _clinical_use(w, relevant)
         elif name == "Safety":
@@ -175,8 +185,10 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
         elif name == "Contraindications and Interactions":
             built[name] = _facets(w, query, relevant)
         elif name == "Mechanism of Action":
-            # The leading section of a mechanism question is as full as any other's.
-            built[name] = _mechanism(w, relevant, MAX_PER_SUBSECTION if query.intent == "mechanism" else 3)
+            # The leading section of a mechanism question is as full as any other's; elsewhere a
+            # mechanism is told of the asked treatment by name (not of a review's other drugs).
+            built[name] = _mechanism(w, relevant, MAX_PER_SUBSECTION if query.intent == "mechanism" else 3,
+                                     None if query.intent == "mechanism" else w.names_asked)
         elif name == "Limitations":
             sub(name, relevant, "limitations", FINDINGS, 3)
         elif name == "Trials in Progress":
@@ -200,13 +212,13 @@ def mechanism_ranked(w: Writer, studies: list[Study]) -> list[tuple[Study, Score
                                         -t[1].relevance))
 
 
-def _mechanism(w: Writer, studies: list[Study], cap: int) -> list[Statement]:
+def _mechanism(w: Writer, studies: list[Study], cap: int, fits=None) -> list[Statement]:
     out: list[Statement] = []
     per: dict[str, int] = {}
     for s, sc in mechanism_ranked(w, studies):
         if len(out) >= cap:
             break
-        if sc.passage.id in w.seen or per.get(s.record.id, 0) >= 2:
+        if sc.passage.id in w.seen or per.get(s.record.id, 0) >= 2 or (fits and not fits(sc.passage.text)):
             continue
         per[s.record.id] = per.get(s.record.id, 0) + 1
         w.add(out, s, sc.passage)
@@ -219,6 +231,8 @@ def _clinical_use(w: Writer, studies: list[Study]) -> list[Statement]:
     by_part: dict[str, list[tuple[float, Study, Scored]]] = {}
     for s in studies:
         for sc in w.best(s, "clinical_use", USE):
+            if not w.about_asked(sc.passage.text):
+                continue          # another drug's regimen in the same trial ("received 1.5 mg/kg tramadol")
             part = part_of(sc.passage.text)
             if part:
                 # What was given is told in methods; results sentences report what it did.
@@ -251,8 +265,9 @@ def _safety(w: Writer, studies: list[Study]) -> list[Statement]:
     for s in studies:
         # Every harms sentence counts for the list, quoted elsewhere or not, wherever it stands.
         for sc in w.scored.get(s.record.id, []):
-            if sc.role in ("objective", "title") or "safety" not in s.roles.get(sc.passage.seq, ()):
-                continue
+            if sc.role in ("objective", "title") or "safety" not in s.roles.get(sc.passage.seq, ()) \
+                    or not w.about_asked(sc.passage.text):
+                continue          # another drug's harms ("NSAIDs cause gastrointestinal bleeding") are not these
             items = adverse_effects(sc.passage.text, w.names)
             if items:
                 sources.append((s, sc.passage))
