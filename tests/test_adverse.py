@@ -117,3 +117,11 @@ def test_a_drug_the_vocabulary_lacks_is_named_by_its_inn_stem(question, interven
 def test_the_adverse_effects_list_holds_events_only(sentence, items):
     from evidex.synthesis.harms import adverse_effects
     assert adverse_effects(sentence) == items
+
+
+def test_a_harm_comparison_is_read_in_the_clause_that_names_the_harm():
+    from evidex.enrich.direction import harm_direction
+    sentence = ("It is as effective as oxybutynin, but the incidence of dry mouth and its severity is less "
+                "with propiverine than with oxybutynin.")
+    assert harm_direction(sentence, ["propiverine"], ["oxybutynin"], ["dry mouth"]) == "favours"
+    assert harm_direction(sentence, ["oxybutynin"], ["propiverine"], ["dry mouth"]) == "against"

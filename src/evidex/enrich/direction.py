@@ -236,6 +236,17 @@ def harm_direction(sentence: str, asked: list[str], other: list[str], harms: lis
     the naproxen group"); "not significantly higher" is a null. Without a comparative, a null
     finding counts only in a clause naming the harm (``harms``). ``asked`` and ``other``: lower-cased
     forms of A and B; a sentence that does not name B is unclear."""
+    if harms:
+        # The clause that names the harm with a comparative speaks ("it is as effective as B, but
+        # dry mouth is less with A than with B"), when the sentence names B at all.
+        low = [h.lower() for h in harms]
+        named = [c for c in _BUT.split(sentence) if (_MORE.search(c) or _LESS.search(c))
+                 and _first(" " + re.sub(r"[^\w%-]+", " ", c.lower()) + " ", low) >= 0]
+        whole = " " + re.sub(r"[^\w%-]+", " ", sentence.lower()) + " "
+        if len(named) == 1 and named[0] != sentence and _first(whole, other) >= 0:
+            clause = " " + re.sub(r"[^\w%-]+", " ", named[0].lower()) + " "
+            if _first(clause, asked) >= 0 or _first(clause, other) >= 0:
+                sentence = named[0]
     padded = " " + re.sub(r"[^\w%-]+", " ", sentence.lower()) + " "
     a, b = _first(padded, asked), _first(padded, other)
     if b < 0:
