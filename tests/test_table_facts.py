@@ -411,3 +411,19 @@ def test_an_appositive_a_result_share_and_a_bracketed_dose_around_versus():
     # the bracket before "vs." gives the arm its dose
     assert _comparison("Patients entered a 4-week double-blind randomized trial of PTX (400 mg orally 3 times daily) "
                        "vs. placebo.") == ("PTX 400 mg", "placebo")
+
+
+@pytest.mark.parametrize("title, methods, arm, comparator", [
+    # a dose after a comma belongs to the arm before it, the comparator's too
+    ("Tolterodine compared with extended-release oxybutynin in overactive bladder.",
+     "Participants were randomized to extended-release oxybutynin, 10 mg/d, or tolterodine, 2 mg twice daily.",
+     "tolterodine 2 mg", "extended-release oxybutynin 10 mg"),
+    # a dose two arms share ("X or Y at 0.2 mg/kg")
+    ("Cetirizine versus loratadine in children with perennial allergic rhinitis.",
+     "Patients received cetirizine or loratadine at 0.2 mg/kg once daily in the morning for 28 days.",
+     "cetirizine 0.2 mg", "loratadine at 0.2 mg"),
+])
+def test_an_arm_takes_the_dose_written_after_it(title, methods, arm, comparator):
+    _, t = facts(title, methods, hint=arm.split()[0])
+    assert any(a.text.lower().startswith(arm) for a in t.arms), t.arms
+    assert t.comparator is not None and t.comparator.text.lower().startswith(comparator), t.comparator

@@ -194,6 +194,9 @@ def _listed_arms(after: str, semi: bool) -> list[str]:
             if arms:
                 break
             continue
+        if _DOSE_ONLY.match(p) and arms and not DOSE.search(arms[-1]) and not _CONTROL.search(arms[-1]):
+            arms[-1] = f"{arms[-1]} {p}"         # "oxybutynin, 10 mg/d, or ...": the arm's own dose
+            continue
         if _DOSE_ONLY.match(p) and last_drug:   # "omeprazole 10 mg or 20 mg" -> "omeprazole 20 mg"
             p = f"{last_drug} {p}"
         last_drug = p.split()[0] if not _DOSE_ONLY.match(p) and not _CONTROL.search(p) else last_drug
@@ -285,10 +288,12 @@ def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
             comp = arms[-1]   # the experimental arm is named first, the control last
         # an arm named without its dose (a title, a result) takes the dose the methods give it
         experimental = tuple((None if DOSE.search(a) else _dosed(a, body)) or Fact(a, p.seq) for a in arms if a and a != comp)
+        # an active comparator, too, takes the dose the methods give it ("oxybutynin, 10 mg/d")
+        compared = (None if DOSE.search(comp) or _CONTROL.search(comp) else _dosed(comp, body)) or Fact(comp, p.seq)
         if not experimental and fallback is None:   # "X versus Y" whose X is not a name: read on
-            fallback = (experimental, Fact(comp, p.seq))
+            fallback = (experimental, compared)
             continue
-        return experimental, Fact(comp, p.seq)
+        return experimental, compared
     if fallback is not None:
         return fallback
     comp = next((Fact(m.group(1).lower(), p.seq) for p in candidates for m in [_CONTROLLED.search(p.text)] if m), None)
@@ -317,6 +322,8 @@ def _dosed(span: str, body: Sequence[Passage]) -> Fact | None:
     "4.5 mg of naltrexone", "LDN 4.5 mg"), read where the drug word and its dose stand together."""
     named = " ".join(intervention_spans(span)) or span   # the drug's own words, not "although" or "used"
     heads = [w for w in re.findall(r"[A-Za-z][\w-]{3,}", named) if w.lower() not in _GENERIC_WORDS]
+    if len(heads) > 1:
+        heads.insert(0, named)       # the whole name first: "ranitidine hydrochloride, 150 mg"
     for p in body:   # an abbreviation the abstract defines for it: "low-dose naltrexone (LDN)"
         m = re.search(re.escape(span) + r"\s*\(([A-Z][A-Za-z0-9-]{1,8})\)", p.text, re.I)
         if m:
@@ -326,8 +333,12 @@ def _dosed(span: str, body: Sequence[Passage]) -> Fact | None:
             for h in heads:
                 for w in re.finditer(rf"\b{re.escape(h)}\b", p.text, re.I):
                     gap = p.text[w.end():d.start()]
-                    if w.end() <= d.start() and re.fullmatch(r"\s*|\s+at\s+|\s*\(", gap):   # "naltrexone 4.5 mg", "X at 4.5 mg", "X (30 mg"
-                        return Fact(p.text[w.start():d.end()] if "(" not in gap else f"{w.group(0)} {d.group(0)}", p.seq)
+                    if w.end() <= d.start() and re.fullmatch(r"\s*|\s+at\s+", gap):   # "naltrexone 4.5 mg", "X at 4.5 mg"
+                        return Fact(p.text[w.start():d.end()], p.seq)
+                    # "X (30 mg", "X, 10 mg/d, or Y", and a dose two arms share: "X or Y at 0.2 mg/kg"
+                    if w.end() <= d.start() and re.fullmatch(r"\s*\(|\s*,\s*|\s+(?:or|and)\s+[\w-]+\s+(?:at|in a dose of)\s+",
+                                                             gap):
+                        return Fact(f"{w.group(0)} {d.group(0)}", p.seq)
                     if d.end() <= w.start() and re.fullmatch(r"\s*|\s+of\s+", p.text[d.end():w.start()]):
                         return Fact(p.text[d.start():w.end()], p.seq)   # "4.5 mg of naltrexone", "6 mg melatonin"
     return None
