@@ -125,3 +125,37 @@ def test_a_harm_comparison_is_read_in_the_clause_that_names_the_harm():
                 "with propiverine than with oxybutynin.")
     assert harm_direction(sentence, ["propiverine"], ["oxybutynin"], ["dry mouth"]) == "favours"
     assert harm_direction(sentence, ["oxybutynin"], ["propiverine"], ["dry mouth"]) == "against"
+
+
+@pytest.mark.parametrize("question, facet", [
+    ("Can a mother breastfeed while taking glyburide?", "lactation"),
+    ("Is it safe to take loratadine for hay fever during pregnancy?", "pregnancy"),
+    ("Can LDN be used in pregnancy or with opioids?", "pregnancy"),
+])
+def test_a_special_population_is_a_facet_by_the_vocabulary_s_name(question, facet):
+    q = parse_question(question)
+    assert facet in q.facets
+    assert not any("breastfeed" in f for f in q.facets)     # the question's words give way to the name
+
+
+def test_a_facet_is_found_by_its_forms_as_phrases_not_by_their_words():
+    from evidex.synthesis.sections import names_facet
+    pregnancy = names_facet("pregnancy")
+    assert pregnancy("Fetuses exposed in utero showed no excess of malformations.")
+    assert pregnancy("Pregnant women were excluded.")
+    # "women" and "during", words of the forms "pregnant women" and "during pregnancy", are not pregnancy
+    assert not pregnancy("Most women reported relief during the first week.")
+    lactation = names_facet("lactation")
+    assert lactation("Exposure of the infant via breast milk is limited.")
+
+
+def test_a_review_of_the_drug_s_use_in_the_asked_population_is_evidence(tmp_path):
+    """The shared antihistamine abstracts hold one review on treating rhinitis in pregnancy,
+    whose title names no drug: a pregnancy question about loratadine finds and quotes it."""
+    from evidex.load import ingest_paths
+    from evidex.store import Store
+    from evidex.synthesis import ask
+    store = Store(tmp_path / "ah.db")
+    ingest_paths(store, [need_data("cohen2006", "Antihistamines.csv")], embed=False)
+    answer = ask(store, "Can loratadine be taken for allergic rhinitis during pregnancy?")
+    assert "pmid:10230583" in {r.id for r in answer.references}

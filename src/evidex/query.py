@@ -329,6 +329,12 @@ def parse_question(question: str) -> Query:
         # stays a condition too: retrieval looks for records that report it).
         asked = [_clean(m.group(1)) for m in _RESPECT.finditer(question)] + outcome
         outcomes = list(_unique([o for o in asked if o] + outcomes))
+    # A special population asked about ("Can a mother breastfeed while taking X?") is a facet by
+    # the vocabulary's name, which lists the ways records write it ("lactation", "breast milk").
+    special = find_terms(question, ("population",))
+    for m in special:
+        outcomes = [o for o in outcomes if m.text.lower() not in o]
+        other = [o for o in other if m.text.lower() not in o] + [m.canonical]
     intent = _intent(question, matches, comparators)
     if adverse and intent != "contraindications":
         intent = "safety"

@@ -193,7 +193,7 @@ def _relevance(query: Query, c: Candidate, sroles: dict[int, str], studied, name
         if (query.harm or query.adverse) and query.outcomes and not _measures(query, c, sroles):
             differs.append("outcome")      # a comparison of harms is answered only where the harm is reported
         return ("indirect" if differs else "direct"), tuple(differs)
-    if not studied(_intervention_forms(query)):
+    if not studied(_intervention_forms(query)) and not _reviews_use_in(query, c):
         return "background", ()
     if query.outcomes and not _measures(query, c, sroles):
         differs.append("outcome")     # a surrogate or another outcome (GRADE 5.2.4)
@@ -202,10 +202,22 @@ def _relevance(query: Query, c: Candidate, sroles: dict[int, str], studied, name
     # A harm asked ("cause limb defects or other birth defects") is one of its alternatives.
     asked = [f for f in query.facets if f not in query.interventions and not (query.adverse and f in query.outcomes)]
     if query.intent == "contraindications" and (asked or query.adverse) and not (
-            all(contains_any(padded_tokens(c.stored.record.text()), [f]) for f in asked)
+            all(contains_any(padded_tokens(c.stored.record.text()), [f, *expansions(f)]) for f in asked)
             and (not query.adverse or names_harm(query, c.stored.record.text()))):
         differs.append("population" if "population" not in differs else "intervention")
     return ("indirect" if differs else "direct"), tuple(differs)
+
+
+def _reviews_use_in(query: Query, c: Candidate) -> bool:
+    """A record titled by an asked population or co-treatment ("Treating allergic rhinitis in
+    pregnancy") that names the asked drug in its text studied the drug's use there, though its
+    title names no drug: the evidence a question of use in pregnancy or with X looks for."""
+    if query.intent != "contraindications":
+        return False
+    title = padded_tokens(c.stored.record.title)
+    asked = [f for f in query.facets if f not in query.interventions and expansions(f)]
+    return any(contains_any(title, [f, *expansions(f)]) for f in asked) and \
+        contains_any(padded_tokens(c.stored.record.text()), _intervention_forms(query))
 
 
 def _measures(query: Query, c: Candidate, sroles: dict[int, str]) -> bool:

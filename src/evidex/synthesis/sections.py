@@ -15,7 +15,7 @@ from ..query import Query
 from ..records import Passage
 from ..retrieve import anchored, names_another_treatment, query_forms
 from ..text import contains_any, numbers_in, padded_tokens, tokens
-from ..vocab import expansions
+from ..vocab import expansions, is_canonical
 from .dosing import PARTS, doses_in, part_of
 from .evidence import Study, reports_finding
 from .faithfulness import unsupported_numbers
@@ -287,10 +287,15 @@ def _safety(w: Writer, studies: list[Study]) -> list[Statement]:
     return out
 
 
-def _facet_words(facet: str) -> list[str]:
-    """The words that say a facet, its synonyms' included ("bleeding" for the vocabulary's
-    "hemorrhage")."""
-    return [t for f in (facet, *expansions(facet)) for t in tokens(f) if len(t) > 3]
+def names_facet(facet: str):
+    """A test of whether a sentence speaks of a facet: a vocabulary name by any of its forms as
+    a phrase ("pregnant women", "in utero" for pregnancy; not each of their words), a phrase the
+    vocabulary lacks by any of its longer words ("bleeding" in "recurrent ulcer bleeding")."""
+    forms = expansions(facet)
+    if len(forms) > 1 or is_canonical(facet):
+        return lambda t: contains_any(padded_tokens(t), [facet, *forms])
+    words = [t for t in tokens(facet) if len(t) > 3]
+    return (lambda t: any(x in t.lower() for x in words)) if words else None
 
 
 def _facets(w: Writer, query: Query, studies: list[Study]) -> list[Statement]:
@@ -298,8 +303,7 @@ def _facets(w: Writer, query: Query, studies: list[Study]) -> list[Statement]:
     plain statement that no record does."""
     out: list[Statement] = []
     for facet in query.facets:
-        words = _facet_words(facet)
-        fits = (lambda t, ws=words: any(x in t.lower() for x in ws)) if words else None
+        fits = names_facet(facet)
         before = len(out)
         for s in studies:
             # Harms first; then any sentence naming the facet, wherever it stands (trials that
@@ -320,11 +324,11 @@ def _facets(w: Writer, query: Query, studies: list[Study]) -> list[Statement]:
 
 def unaddressed(query: Query, studies: list[Study]) -> list[str]:
     """Asked facets that no relevant record mentions at all."""
-    text = " ".join(s.record.text().lower() for s in studies if s.relevant)
+    text = " ".join(s.record.text() for s in studies if s.relevant)
     missing = []
     for facet in query.facets:
-        words = _facet_words(facet)
-        if words and not any(x in text for x in words):
+        test = names_facet(facet)
+        if test is not None and not test(text):
             missing.append(facet)
     return missing
 
