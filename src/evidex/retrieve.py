@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .query import Query, parse_question
 from .records import Passage
@@ -150,8 +150,8 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
     free = [rid for rid, _ in rank(store, query.question, depth, filt,
                                    mode="hybrid" if vectors is not None else "lexical", vectors=vectors)
             if rid not in have]
-    stored = store.get_many(free)
-    texts = {rid: padded_tokens(s.record.text()) for rid, s in stored.items()}
+    texts = {rid: padded_tokens(t) for rid, t in store.texts_many(free).items()}
+    stored: dict[str, StoredRecord] = {}
     if open_question:
         named = _naming(store, query, texts, filt)
         free[1:1] = list(named)
@@ -161,6 +161,9 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
     cond = [f for c in decisive_conditions(query) for f in expansions(c) if len(f) >= 3]
     cond_words = [w for c in query.conditions for w in tokens(c) if w not in _GENERIC_WORDS and len(w) > 3]
     required = [] if open_question else inter
+    # Only a record that passes the text tests below is decoded whole (``texts_many`` reads text alone).
+    keep = [rid for rid in free if rid in texts and not (required and not contains_any(texts[rid], required))]
+    stored.update(store.get_many([rid for rid in keep if rid not in stored]))
     extra = []
     for i, rid in enumerate(free):
         if rid not in stored:
@@ -170,11 +173,17 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
             continue      # about another treatment: not evidence for the asked one
         direct = not cond or contains_any(text, cond)
         related = direct or any(f" {w} " in text for w in cond_words)
-        extra.append(Candidate(stored[rid], -float(i), direct, tuple(passages_of(stored[rid].record)), related))
+        extra.append(Candidate(stored[rid], -float(i), direct, (), related))
     out = found + extra
     if not open_question:
         out.sort(key=lambda c: (not c.direct, not c.related))     # stable: each pool keeps its order
-    return out[:limit]
+    return [_with_passages(c) for c in out[:limit]]
+
+
+def _with_passages(c: Candidate) -> Candidate:
+    """The candidate with its passages: sentence splitting is put off until a candidate is kept
+    (a pool holds three times the candidates ``ask`` keeps)."""
+    return c if c.passages else replace(c, passages=tuple(passages_of(c.stored.record)))
 
 
 def _naming(store: Store, query: Query, found: dict[str, str], filt: SearchFilter) -> dict[str, StoredRecord]:
@@ -218,14 +227,25 @@ def _retrieve_lexical(store: Store, query: Query, limit: int, filt: SearchFilter
     if broad and broad != strict:
         for hit in store.search(broad, limit, filt):
             scores.setdefault(hit.record_id, hit.score)
-    stored = store.get_many(list(scores))
     if not query.conditions:
         direct = related = set(scores)
-    out = [Candidate(stored[rid], score, rid in direct, tuple(passages_of(stored[rid].record)), rid in related)
-           for rid, score in scores.items() if rid in stored]
-    # Direct evidence first, then evidence from related conditions, then by BM25 score.
-    out.sort(key=lambda c: (not c.direct, not c.related, -c.score))
-    return out[:limit]
+    # Direct evidence first, then evidence from related conditions, then by BM25 score; only the
+    # ``limit`` best are decoded (passages later, for the candidates ``retrieve`` keeps).
+    order = sorted(scores, key=lambda rid: (rid not in direct, rid not in related, -scores[rid]))
+    stored = _first_stored(store, order, limit)
+    return [Candidate(stored[rid], scores[rid], rid in direct, (), rid in related) for rid in order if rid in stored]
+
+
+def _first_stored(store: Store, ids: list[str], limit: int) -> dict[str, StoredRecord]:
+    """The first ``limit`` of ``ids`` that are stored (a hit deleted since the search is skipped,
+    and the next one read in its place), decoded."""
+    out: dict[str, StoredRecord] = {}
+    start = 0
+    while len(out) < limit and start < len(ids):
+        chunk = ids[start:start + limit - len(out)]
+        out.update(store.get_many(chunk))
+        start += len(chunk)
+    return out
 
 
 def search(store: Store, text: str, limit: int = 10, filt: SearchFilter = SearchFilter(),
@@ -344,16 +364,17 @@ def _hybrid_candidates(store: Store, vectors, query: Query, lexical: list[Candid
         inter_forms = [f for c in query.interventions for f in query_forms(query, c) if len(f) >= 3]
         cond_forms = [f for c in decisive_conditions(query) for f in expansions(c) if len(f) >= 3]
         cond_words = [w for c in query.conditions for w in tokens(c) if w not in _GENERIC_WORDS and len(w) > 3]
-        stored = store.get_many(new_ids)
-        for rid in new_ids:
+        texts = {rid: padded_tokens(t) for rid, t in store.texts_many(new_ids).items()}
+        # semantically near but about another treatment: not evidence here (and not decoded)
+        named = [rid for rid in new_ids if rid in texts and contains_any(texts[rid], inter_forms)]
+        stored = store.get_many(named)
+        for rid in named:
             if rid not in stored:
                 continue
-            text = padded_tokens(stored[rid].record.text())
-            if not contains_any(text, inter_forms):
-                continue      # semantically near but about another treatment: not evidence here
+            text = texts[rid]
             direct = not query.conditions or contains_any(text, cond_forms)
             related = direct or any(f" {w} " in text for w in cond_words)
-            out.append(Candidate(stored[rid], 0.0, direct, tuple(passages_of(stored[rid].record)), related))
+            out.append(Candidate(stored[rid], 0.0, direct, (), related))
     sims = {**vectors.similarity(qv, [c.stored.record.id for c in out if c.stored.record.id not in semantic]),
             **semantic}
     top = max((c.score for c in out), default=0.0)
