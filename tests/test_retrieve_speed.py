@@ -58,3 +58,11 @@ def test_lexical_pool_decodes_only_what_it_keeps(starter, monkeypatch):
     assert sorted(decoded) == sorted(c.stored.record.id for c in few)
     assert [c.stored.record.id for c in few] == [c.stored.record.id for c in pool[:3]]
     assert [c.score for c in few] == [c.score for c in pool[:3]]
+
+
+def test_appraisals_many_are_the_stored_appraisals_and_years(starter):
+    ids = [r for (r,) in starter.conn.execute("SELECT id FROM records ORDER BY id")]
+    got = starter.get_many(ids)
+    light = starter.appraisals_many(ids + ["pmid:0"])
+    assert set(light) == set(ids)
+    assert all(light[rid] == (got[rid].appraisal, got[rid].record.year) for rid in ids)
