@@ -369,7 +369,7 @@ def _hybrid_candidates(store: Store, vectors, query: Query, pool: list[_Pooled],
     qv = vectors.query_vector(query.question)
     semantic = vectors.search(qv, max(limit, SEMANTIC_DEPTH), filt)
     light = _first(store.appraisals_many, [c.rid for c in pool], limit * LEXICAL_POOL)
-    out = [replace(c, appraisal=light[c.rid][0], year=light[c.rid][1]) for c in pool if c.rid in light]
+    out = [_Pooled(c.rid, c.score, c.direct, c.related, *light[c.rid]) for c in pool if c.rid in light]
     have = {c.rid for c in out}
     new_ids = [rid for rid in semantic if rid not in have]
     if new_ids and query.interventions:
@@ -394,7 +394,7 @@ def _hybrid_candidates(store: Store, vectors, query: Query, pool: list[_Pooled],
         fused = (1 - alpha) * lex + alpha * sims.get(c.rid, 0.0)
         return fused + prior(c.appraisal, c.year, query, year)
 
-    scored = [replace(c, score=final(c)) for c in out]
+    scored = [_Pooled(c.rid, final(c), c.direct, c.related, c.appraisal, c.year) for c in out]
     scored.sort(key=lambda c: (not c.direct, not c.related, -c.score))
     stored = store.get_many([c.rid for c in scored[:limit]])
     return [Candidate(stored[c.rid], c.score, c.direct, (), c.related) for c in scored[:limit] if c.rid in stored]
