@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .query import Query, parse_question
-from .records import Passage
+from .records import Appraisal, Passage
 from .store import SearchFilter, Store, StoredRecord
 from .text import contains_any, padded_tokens, passages_of, tokens
 from .vocab import expansions, find_terms, is_canonical, lexicon, lookup
@@ -146,15 +146,15 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
         # The hybrid ranking re-orders a deeper lexical pool than it keeps: among a class's many
         # trials in a condition, BM25 alone can rank the largest trials below forty small ones.
         depth = limit * LEXICAL_POOL if vectors is not None else limit
-        lexical = _retrieve_lexical(store, query, depth, filt)
-        found = _hybrid_candidates(store, vectors, query, lexical, limit, filt) if vectors is not None else lexical
+        found = (_hybrid_candidates(store, vectors, query, _lexical_pool(store, query, depth, filt), limit, filt)
+                 if vectors is not None else _retrieve_lexical(store, query, depth, filt))
         depth = FREE_TEXT_DEPTH
     have = {c.stored.record.id for c in found}
     free = [rid for rid, _ in rank(store, query.question, depth, filt,
                                    mode="hybrid" if vectors is not None else "lexical", vectors=vectors)
             if rid not in have]
-    stored = store.get_many(free)
-    texts = {rid: padded_tokens(s.record.text()) for rid, s in stored.items()}
+    texts = {rid: padded_tokens(t) for rid, t in store.texts_many(free).items()}
+    stored: dict[str, StoredRecord] = {}
     if open_question:
         named = _naming(store, query, texts, filt)
         free[1:1] = list(named)
@@ -164,6 +164,9 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
     cond = [f for c in decisive_conditions(query) for f in expansions(c) if len(f) >= 3]
     cond_words = [w for c in query.conditions for w in tokens(c) if w not in _GENERIC_WORDS and len(w) > 3]
     required = [] if open_question else inter
+    # Only a record that passes the text tests below is decoded whole (``texts_many`` reads text alone).
+    keep = [rid for rid in free if rid in texts and not (required and not contains_any(texts[rid], required))]
+    stored.update(store.get_many([rid for rid in keep if rid not in stored]))
     extra = []
     for i, rid in enumerate(free):
         if rid not in stored:
@@ -173,11 +176,12 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
             continue      # about another treatment: not evidence for the asked one
         direct = not cond or contains_any(text, cond)
         related = direct or any(f" {w} " in text for w in cond_words)
-        extra.append(Candidate(stored[rid], -float(i), direct, tuple(passages_of(stored[rid].record)), related))
+        extra.append(Candidate(stored[rid], -float(i), direct, (), related))
     out = found + extra
     if not open_question:
         out.sort(key=lambda c: (not c.direct, not c.related))     # stable: each pool keeps its order
-    return out[:limit]
+    # Sentences are split only for the candidates kept (a pool holds three times as many).
+    return [c if c.passages else replace(c, passages=tuple(passages_of(c.stored.record))) for c in out[:limit]]
 
 
 def _naming(store: Store, query: Query, found: dict[str, str], filt: SearchFilter) -> dict[str, StoredRecord]:
@@ -195,7 +199,8 @@ def _naming(store: Store, query: Query, found: dict[str, str], filt: SearchFilte
     return out
 
 
-def _retrieve_lexical(store: Store, query: Query, limit: int, filt: SearchFilter) -> list[Candidate]:
+def _lexical_pool(store: Store, query: Query, limit: int, filt: SearchFilter) -> list[_Pooled]:
+    """The lexical hits, best first, not yet decoded: (id, BM25, direct, related)."""
     strict, broad = match_expressions(query)
     if not strict:
         return []
@@ -233,14 +238,28 @@ def _retrieve_lexical(store: Store, query: Query, limit: int, filt: SearchFilter
     if broad and broad != strict:
         for hit in store.search(broad, limit, filt):
             scores.setdefault(hit.record_id, hit.score)
-    stored = store.get_many(list(scores))
     if not query.conditions:
         direct = related = set(scores)
-    out = [Candidate(stored[rid], score, rid in direct, tuple(passages_of(stored[rid].record)), rid in related)
-           for rid, score in scores.items() if rid in stored]
     # Direct evidence first, then evidence from related conditions, then by BM25 score.
-    out.sort(key=lambda c: (not c.direct, not c.related, -c.score))
-    return out[:limit]
+    pool = [_Pooled(rid, score, rid in direct, rid in related) for rid, score in scores.items()]
+    pool.sort(key=lambda c: (not c.direct, not c.related, -c.score))
+    return pool
+
+
+def _retrieve_lexical(store: Store, query: Query, limit: int, filt: SearchFilter) -> list[Candidate]:
+    pool = _lexical_pool(store, query, limit, filt)
+    stored = _first(store.get_many, [c.rid for c in pool], limit)     # only the kept are decoded
+    return [Candidate(stored[c.rid], c.score, c.direct, (), c.related) for c in pool if c.rid in stored]
+
+
+def _first(fetch, ids: list[str], limit: int) -> dict:
+    """``fetch`` of the first ``limit`` of ``ids`` that are stored (a hit deleted since the search
+    is skipped, and the next one read in its place)."""
+    out, start = {}, 0
+    while len(out) < limit and start < len(ids):
+        chunk = ids[start:start + limit - len(out)]
+        out, start = {**out, **fetch(chunk)}, start + len(chunk)
+    return out
 
 
 def search(store: Store, text: str, limit: int = 10, filt: SearchFilter = SearchFilter(),
@@ -336,49 +355,61 @@ RECENCY_YEARS = 15
 LEXICAL_POOL = 3     # lexical candidates per kept candidate, re-ranked by the hybrid score
 
 
-def prior(stored: StoredRecord, query: Query, this_year: int) -> float:
-    a, r = stored.appraisal, stored.record
+def prior(a: Appraisal, year: int | None, query: Query, this_year: int) -> float:
     level = LEVEL_PRIOR * max(0, 5 - a.level) / 4
     if a.n and a.design in ("rct", "meta_analysis", "systematic_review"):
         level += SIZE_PRIOR * min(1.0, math.log10(a.n) / 4)
-    recency = RECENCY_PRIOR * max(0.0, 1 - (this_year - r.year) / RECENCY_YEARS) if r.year else 0.0
+    recency = RECENCY_PRIOR * max(0.0, 1 - (this_year - year) / RECENCY_YEARS) if year else 0.0
     population = POPULATION_PRIOR if set(a.conditions) & set(query.conditions) else 0.0
     return level + recency + population
 
 
-def _hybrid_candidates(store: Store, vectors, query: Query, lexical: list[Candidate], limit: int,
+@dataclass(frozen=True)
+class _Pooled:
+    """A candidate before it is decoded: the hybrid ranking reads only its appraisal and year."""
+    rid: str
+    score: float
+    direct: bool
+    related: bool
+    appraisal: Appraisal | None = None
+    year: int | None = None
+
+
+def _hybrid_candidates(store: Store, vectors, query: Query, pool: list[_Pooled], limit: int,
                        filt: SearchFilter) -> list[Candidate]:
+    """The lexical pool's first ``limit * LEXICAL_POOL`` records and the semantic neighbours naming the
+    intervention, ranked by the fused score with priors; only the ``limit`` kept are decoded whole."""
     import datetime
     alpha = vectors.embedder.alpha
     qv = vectors.query_vector(query.question)
     semantic = vectors.search(qv, max(limit, SEMANTIC_DEPTH), filt)
-    have = {c.stored.record.id for c in lexical}
-    out = list(lexical)
+    light = _first(store.appraisals_many, [c.rid for c in pool], limit * LEXICAL_POOL)
+    out = [_Pooled(c.rid, c.score, c.direct, c.related, *light[c.rid]) for c in pool if c.rid in light]
+    have = {c.rid for c in out}
     new_ids = [rid for rid in semantic if rid not in have]
     if new_ids and query.interventions:
         inter_forms = [f for c in query.interventions for f in query_forms(query, c) if len(f) >= 3]
         cond_forms = [f for c in decisive_conditions(query) for f in expansions(c) if len(f) >= 3]
         cond_words = [w for c in query.conditions for w in tokens(c) if w not in _GENERIC_WORDS and len(w) > 3]
-        stored = store.get_many(new_ids)
-        for rid in new_ids:
-            if rid not in stored:
-                continue
-            text = padded_tokens(stored[rid].record.text())
-            if not contains_any(text, inter_forms):
-                continue      # semantically near but about another treatment: not evidence here
+        texts = {rid: padded_tokens(t) for rid, t in store.texts_many(new_ids).items()}
+        # semantically near but about another treatment: not evidence here (and not decoded)
+        named = [rid for rid in new_ids if rid in texts and contains_any(texts[rid], inter_forms)]
+        light = store.appraisals_many(named)
+        for rid in (r for r in named if r in light):
+            text = texts[rid]
             direct = not query.conditions or contains_any(text, cond_forms)
             related = direct or any(f" {w} " in text for w in cond_words)
-            out.append(Candidate(stored[rid], 0.0, direct, tuple(passages_of(stored[rid].record)), related))
-    sims = {**vectors.similarity(qv, [c.stored.record.id for c in out if c.stored.record.id not in semantic]),
-            **semantic}
+            out.append(_Pooled(rid, 0.0, direct, related, *light[rid]))
+    sims = {**vectors.similarity(qv, [c.rid for c in out if c.rid not in semantic]), **semantic}
     top = max((c.score for c in out), default=0.0)
     year = datetime.date.today().year
 
-    def final(c: Candidate) -> float:
+    def final(c: _Pooled) -> float:
         lex = c.score / top if top > 0 else 0.0
-        fused = (1 - alpha) * lex + alpha * sims.get(c.stored.record.id, 0.0)
-        return fused + prior(c.stored, query, year)
+        fused = (1 - alpha) * lex + alpha * sims.get(c.rid, 0.0)
+        return fused + prior(c.appraisal, c.year, query, year)
 
-    scored = [Candidate(c.stored, final(c), c.direct, c.passages, c.related) for c in out]
+    scored = [_Pooled(c.rid, final(c), c.direct, c.related, c.appraisal, c.year) for c in out]
     scored.sort(key=lambda c: (not c.direct, not c.related, -c.score))
-    return scored[:limit]
+    stored = store.get_many([c.rid for c in scored[:limit]])
+    return [Candidate(stored[c.rid], c.score, c.direct, (), c.related) for c in scored[:limit] if c.rid in stored]

@@ -259,6 +259,31 @@ class Store:
                 out[rid] = self._decode((title, rec, appr))
         return out
 
+    def texts_many(self, ids: Sequence[str]) -> dict[str, str]:
+        """``Record.text()`` of each of ``ids`` that is stored, read without building the record
+        or its appraisal (retrieval tests a candidate's words before it decodes it whole)."""
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = list(ids[i:i + 500])
+            marks = ",".join("?" * len(chunk))
+            for rid, title, rec in self.conn.execute(
+                    f"SELECT id, title, record FROM record_data WHERE id IN ({marks})", chunk):
+                sections = json.loads(self.packer.unpack(rec)).get("sections", ())
+                out[rid] = "\n\n".join([title, *(s["text"] for s in sections)])
+        return out
+
+    def appraisals_many(self, ids: Sequence[str]) -> dict[str, tuple[Appraisal, int | None]]:
+        """(appraisal, publication year) of each of ``ids`` that is stored, without decoding the
+        record: what the hybrid ranking's priors read for a pool three times the size it keeps."""
+        out: dict[str, tuple[Appraisal, int | None]] = {}
+        for i in range(0, len(ids), 500):
+            chunk = list(ids[i:i + 500])
+            marks = ",".join("?" * len(chunk))
+            for rid, year, appr in self.conn.execute(
+                    f"SELECT id, year, appraisal FROM record_data WHERE id IN ({marks})", chunk):
+                out[rid] = (Appraisal.from_json(json.loads(self.packer.unpack(appr))), year)
+        return out
+
     def _decode(self, row: tuple[str, bytes, bytes]) -> StoredRecord:
         data = json.loads(self.packer.unpack(row[1]))
         data["title"] = row[0]

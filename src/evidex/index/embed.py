@@ -63,6 +63,7 @@ class WordLlamaEmbedder:
         root.setLevel(level)
         root.handlers[:] = handlers
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        self.memo = SentenceMemo()
         # The weights are inside the wheel; point the loader there so it never tries a download.
         self._version = getattr(wordllama, "__version__", "unknown")
         self._model = WordLlama.load(config="l2_supercat", dim=self.dim,
@@ -80,13 +81,60 @@ class WordLlamaEmbedder:
                 "max_chars": _MAX_CHARS, "norm": True}
 
     def embed(self, texts: Sequence[str], on_batch: Callable[[int], None] = lambda n: None) -> np.ndarray:
+        """Unit vectors of ``texts``. A sentence's vector is remembered (``SentenceMemo``): an answer
+        embeds every sentence of its candidates, and the next question meets many of them again."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i in range(0, len(texts), self.batch * 4):
-            chunk = [(t or " ")[:_MAX_CHARS] for t in texts[i:i + self.batch * 4]]
-            out[i:i + len(chunk)] = np.asarray(self._model.embed(chunk, norm=True, batch_size=self.batch),
-                                               dtype=np.float32)
+        memo = self.memo
+        todo = memo.fill(texts, out)
+        if len(todo) < len(texts):
+            on_batch(len(texts) - len(todo))
+        for i in range(0, len(todo), self.batch * 4):
+            rows = todo[i:i + self.batch * 4]
+            chunk = [(texts[r] or " ")[:_MAX_CHARS] for r in rows]
+            vecs = np.asarray(self._model.embed(chunk, norm=True, batch_size=self.batch), dtype=np.float32)
+            out[rows] = vecs
+            memo.keep([texts[r] for r in rows], vecs)
             on_batch(len(chunk))
         return out
+
+
+class SentenceMemo:
+    """Vectors of short texts (sentences, questions) already embedded, least recently used
+    dropped first. Exact: wordllama pools a text's own tokens (a batch's padding adds zeros), so a
+    text's vector is the same whatever batch it was embedded in (tests/test_embed_memo.py checks
+    it bit for bit). Abstracts (longer than ``max_chars``) are not kept: ingest embeds each once."""
+
+    def __init__(self, size: int = 32_768, max_chars: int = 400) -> None:
+        import threading
+        from collections import OrderedDict
+        self.size, self.max_chars = size, max_chars
+        self._vecs: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()          # the web server answers from several threads
+
+    def fill(self, texts: Sequence[str], out: np.ndarray) -> list[int]:
+        """Copy the remembered vectors into ``out``; returns the rows still to embed."""
+        todo = []
+        with self._lock:
+            for i, t in enumerate(texts):
+                v = self._vecs.get(t) if t and len(t) <= self.max_chars else None
+                if v is None:
+                    todo.append(i)
+                else:
+                    out[i] = v
+                    self._vecs.move_to_end(t)
+        return todo
+
+    def keep(self, texts: Sequence[str], vecs: np.ndarray) -> None:
+        with self._lock:
+            for t, v in zip(texts, vecs):
+                if t and len(t) <= self.max_chars:
+                    self._vecs[t] = v.copy()
+            while len(self._vecs) > self.size:
+                self._vecs.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._vecs.clear()
 
 
 class MiniLMEmbedder:

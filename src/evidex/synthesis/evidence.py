@@ -29,7 +29,8 @@ from .arms import oriented
 from .asked_harm import did_harm, fewer_harms, names_harm
 from .reports import main_reports
 from .topical import topical
-from .roles import is_context, roles_of
+from .memo import passage_roles
+from .roles import is_context
 
 # Designs that report outcomes in patients (GRADE's body of evidence).
 CLINICAL = {"guideline", "systematic_review", "meta_analysis", "rct", "non_randomised_trial", "cohort",
@@ -369,7 +370,7 @@ def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
     texts = [p.text for *_, passages in prepared for p in passages]
     every = iter(stance_model.passage_stances(query.question, texts) if texts else [])
     for c, sroles, relevance, differs, passages in prepared:
-        roles = {p.seq: frozenset(roles_of(p.text, p.section)) for p in c.passages} if relevance != "background" else {}
+        roles = {p.seq: passage_roles(p.text, p.section) for p in c.passages} if relevance != "background" else {}
         stances = [next(every) for _ in passages]
         findings = tuple(Finding(p, s.yes, s.no, s.neither) for p, s in zip(passages, stances))
         out.append(Study(c, _direction(query, findings), roles, relevance, differs, findings,

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..enrich.trial import Fact, trial_facts
+from ..enrich.trial import Fact
 from ..query import Query
 from ..text import numbers_in
 from .evidence import Study
 from .faithfulness import unsupported_numbers
+from .memo import study_facts
 
 MAX_ROWS = 15
 
@@ -36,7 +37,7 @@ def table(query: Query, ranked: list[Study], cite) -> list[EvidenceRow]:
     rows: list[EvidenceRow] = []
     hint = query.interventions[0] if query.interventions else ""
     for s in [s for s in ranked if s.clinical and s.relevant][:MAX_ROWS]:
-        facts = trial_facts(s.record, s.passages, hint)
+        facts = study_facts(s.record, s.passages, hint)
         by_seq = {p.seq: p for p in s.passages}
 
         def sourced(f: Fact | None) -> Fact | None:
