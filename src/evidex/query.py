@@ -335,6 +335,11 @@ def parse_question(question: str) -> Query:
     for m in special:
         outcomes = [o for o in outcomes if m.text.lower() not in o]
         other = [o for o in other if m.text.lower() not in o] + [m.canonical]
+    # "chronic pain from osteoarthritis": the disease the symptom comes from is the population a
+    # study must have; the symptom stays a facet.
+    symptoms = _symptoms_of(question, [m for m in matches if m.kind == "condition"])
+    conditions = [c for c in conditions if c not in symptoms] or conditions
+    other += [c for c in symptoms if c not in conditions]
     intent = _intent(question, matches, comparators)
     if adverse and intent != "contraindications":
         intent = "safety"
@@ -381,6 +386,21 @@ def stem_drugs(text: str) -> list[str]:
     longer than the stem by three letters at least ("april" is no ACE inhibitor)."""
     stems = {st for c in drug_classes().values() for st in c.stems}
     return list(_unique(w for w in tokens(text) if any(w.endswith(st) and len(w) > len(st) + 2 for st in stems)))
+
+
+_FROM = re.compile(r"\s*(?:from|due to|caused by|secondary to|of)\s+$", re.I)
+
+
+def _symptoms_of(question: str, found) -> list[str]:
+    """Conditions the question says come from another it names ("pain from osteoarthritis",
+    "neuropathic pain due to diabetes"): a symptom, not the population."""
+    words = re.findall(r"[A-Za-z0-9]+(?:['/-][A-Za-z0-9]+)*", question.replace("\u2019", "'"))
+    out = []
+    for a, b in zip(found, found[1:]):
+        between = " " + " ".join(words[a.start + len(a.text.split()):b.start]) + " "
+        if _FROM.fullmatch(between) and a.canonical != b.canonical:
+            out.append(a.canonical)
+    return out
 
 
 def _dose_drug(question: str) -> str:
