@@ -71,6 +71,12 @@ def test_a_placebo_trial_finding_the_harm_answers_against_the_drug(tmp_path):
     refs = {r.n: r.id for r in answer.references}
     rows = {refs[row.ref]: row for row in answer.evidence_table}
     assert rows["pmid:9434659"].direction == "against"
+    # Key Points: the direct answer, then what the deciding study found of the harm, then the tally
+    points = [p.text for p in answer.sections[0].key_points]
+    assert points[0].startswith("Yes") and "harm" in points[0]
+    assert "cognitive" in points[1].lower()
+    assert any(p.startswith("Harm from oxybutynin") for p in points)
+    assert not any("benefit" in p.lower() for p in points)     # benefit is not what was asked
 
 
 def test_the_contract_shows_the_question_s_own_word_beside_the_library_s_name():
@@ -159,3 +165,17 @@ def test_a_review_of_the_drug_s_use_in_the_asked_population_is_evidence(tmp_path
     ingest_paths(store, [need_data("cohen2006", "Antihistamines.csv")], embed=False)
     answer = ask(store, "Can loratadine be taken for allergic rhinitis during pregnancy?")
     assert "pmid:10230583" in {r.id for r in answer.references}
+
+
+@pytest.mark.parametrize("question, conditions, facet", [
+    ("Does LDN relieve chronic pain from osteoarthritis or inflammatory arthritis?", ("osteoarthritis", "arthritis"),
+     "chronic pain"),
+])
+def test_the_disease_a_symptom_comes_from_is_the_population(question, conditions, facet):
+    q = parse_question(question)
+    assert q.conditions == conditions and facet in q.facets
+
+
+def test_two_diseases_asked_as_related_stay_both_populations():
+    q = parse_question("Is peripheral neuroepithelioma related to Ewing sarcoma?")
+    assert len(q.conditions) == 2

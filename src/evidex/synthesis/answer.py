@@ -13,6 +13,7 @@ from ..citation import link, vancouver
 from ..query import Query
 from ..records import Passage
 from ..retrieve import Candidate, anchored
+from .asked_harm import names_harm
 from .evidence import Study, build_studies, reports_finding
 from .sections import AnswerSection, Statement, Subsection, Writer, mechanism_ranked, research, safe, unaddressed
 from .select import score_studies
@@ -95,8 +96,9 @@ def compose(query: Query, candidates: list[Candidate]) -> Answer:
     citer = _Citer()
     writer = Writer(query, scored, citer.cite)
     guidelines, found = _guidelines(writer, query, ranked, verdict, citer), research(writer, query, ranked, verdict)
-    if query.intent == "safety":
-        # A harms question's key point is the aggregated list of adverse effects, when there is one.
+    if query.intent == "safety" and not query.adverse:
+        # A harms question's key point is the aggregated list of adverse effects, when there is one
+        # (a question about one harm leads with what the studies found of it, in _guidelines).
         listed = next((st for sub in found.subsections if sub.heading == "Safety" for st in sub.statements
                        if st.kind == "list"), None)
         if listed is not None:
@@ -134,6 +136,13 @@ def _direct_answer(query: Query, verdict: Verdict, body: list[Study], citer: _Ci
         comp = " or ".join(query.comparators) or "the comparison"
         what = f"the studies found report no difference between {inter} and {comp}" if inter else \
             "the studies found report no difference"
+    elif verdict.answer in ("yes", "no") and query.adverse:
+        # "Does X impair memory?": yes is the harm found, no is none found.
+        found_it = [s for s in body if s.direction == "against"]
+        cited = (found_it if verdict.answer == "yes" else [s for s in body if s.direction == "no_difference"]) \
+            or stance_based or body
+        what = "the studies found report this harm" if verdict.answer == "yes" else \
+            "the studies found do not report this harm"
     elif verdict.answer in ("yes", "no") and by_stance and stance_based:
         cited = stance_based
         what = "the studies found support it" if verdict.answer == "yes" else "the studies found do not support it"
@@ -179,6 +188,14 @@ def _guidelines(w: Writer, query: Query, ranked: list[Study], verdict: Verdict, 
     if opening:
         key_points.append(opening)
     sources = (body or ranked)[:8]
+    if query.adverse:
+        # "Does X do harm Y?": the key point is what the deciding studies found of Y.
+        deciding = [s for s in sources if s.direction in ("against", "no_difference")]
+        best = max(((reports_finding(sc.passage.text), sc.relevance, -i, st, sc) for i, st in enumerate(deciding)
+                    for sc in w.best(st, "any", ("results", "conclusions", ""), lambda t: names_harm(query, t))),
+                   default=None, key=lambda t: t[:3])
+        if best is not None:
+            w.add(key_points, best[3], best[4].passage)
     if query.intent == "mechanism":
         # A mechanism question's key point is the sentence that says the most about it, wherever
         # it stands (laboratory and review records study mechanisms; trials rarely do).
@@ -189,7 +206,7 @@ def _guidelines(w: Writer, query: Query, ranked: list[Study], verdict: Verdict, 
                   "contraindications": ("safety", "clinical_use"), "mechanism": ("efficacy",),
                   "comparison": ("comparison", "efficacy", "safety")}.get(
         query.intent, ("efficacy", "clinical_use", "safety") if query.interventions else ("any",))
-    for role in lead_roles:
+    for role in lead_roles if not query.adverse else ("safety",):
         # A key point states a finding: sentences that report one come before those that only
         # describe the studies (``evidence.reports_finding``), then the most relevant.
         best = max(((role != "efficacy" or reports_finding(sc.passage.text), sc.relevance, -i, st, sc)
@@ -203,6 +220,15 @@ def _guidelines(w: Writer, query: Query, ranked: list[Study], verdict: Verdict, 
     null = sorted({citer.whole(s) for s in body if s.direction in ("no_difference", "against")})
     asked = query.conditions[0] if query.conditions and not indirect else ""
     inter = " and ".join(query.interventions)
+    if query.adverse:
+        favours, null = [], []          # benefit is not asked: the harm is (the tallies below)
+        harmed = sorted({citer.whole(s) for s in body if s.direction == "against"})
+        unharmed = sorted({citer.whole(s) for s in body if s.direction == "no_difference"})
+        for refs, text in ((harmed, f"Harm from {inter} is reported by the studies cited here."),
+                           (unharmed, f"No harm from {inter} is found by the studies cited here.")):
+            if inter and refs:
+                key_points.append(Statement(safe(text, citer.passages(refs), text.replace(f" from {inter}", "")),
+                                            tuple(refs), "summary"))
     if inter and favours:
         key_points.append(Statement(safe(f"Benefit of {inter}{' in ' + asked if asked else ''} is reported by "
                                          "the studies cited here.", citer.passages(favours),

@@ -38,7 +38,8 @@ _OTHER_DRUGS = re.compile(r"\b(?:other|alternative|conventional)\s+(?:[\w-]+\s+)
                           r"medicines?|treatments?|therapies|analgesics)\b", re.I)
 MAX_WORDS = 4
 _DANGLING = re.compile(r"and|or|of|the|with|in|to|a|an|than", re.I)
-_QUALIFIER = re.compile(r"more|less|uncommon|common|rare|rarely|frequent|frequently|often|other|some|any", re.I)
+_QUALIFIER = re.compile(r"more|less|uncommon|common|rare|rarely|frequent|frequently|often|other|some|any|not|"
+                        r"of|its|their|achieved|similar", re.I)
 
 
 def adverse_effects(sentence: str, exclude: tuple[str, ...] = ()) -> list[str]:
