@@ -32,3 +32,14 @@ def full_digest(store) -> str:
     for rid in ids:
         h.update(repr((got[rid].record, got[rid].appraisal)).encode())
     return h.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def starter(tmp_path_factory):
+    """A real store of the starter pack, no vectors: one per test module that asks for it."""
+    from evidex.load import ingest_starter
+    from evidex.store import Store
+    store = Store(tmp_path_factory.mktemp("starter") / "s.db")
+    assert ingest_starter(store, embed=False).ok
+    yield store
+    store.close()

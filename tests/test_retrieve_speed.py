@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from evidex.load import ingest_starter
 from evidex.query import parse_question
 from evidex.retrieve import retrieve
 from evidex.store import Store
@@ -15,14 +14,6 @@ QUESTIONS = ["Is low-dose naltrexone effective for complex regional pain syndrom
              "Is low-dose naltrexone effective for fibromyalgia?",
              "Is ketamine better than low-dose naltrexone for fibromyalgia?",
              "Is METTL1 overexpression linked to poor prognosis?"]
-
-
-@pytest.fixture(scope="module")
-def starter(tmp_path_factory) -> Store:
-    store = Store(tmp_path_factory.mktemp("speed") / "s.db")
-    assert ingest_starter(store, embed=False).ok
-    yield store
-    store.close()
 
 
 def test_texts_many_is_the_records_text(starter):

@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evidex.enrich.trial import trial_facts
-from evidex.load import ingest_starter
 from evidex.render import to_json
-from evidex.store import Store
 from evidex.synthesis import ask, memo
 from evidex.synthesis.roles import roles_of
 from evidex.text import passages_of
@@ -16,14 +14,6 @@ QUESTIONS = ["Is low-dose naltrexone effective for complex regional pain syndrom
              "Is low-dose naltrexone effective for fibromyalgia?",
              "What are the side effects of low-dose naltrexone?",
              "Is ketamine better than low-dose naltrexone for fibromyalgia?"]
-
-
-@pytest.fixture(scope="module")
-def starter(tmp_path_factory) -> Store:
-    store = Store(tmp_path_factory.mktemp("memo") / "s.db")
-    assert ingest_starter(store, embed=False).ok
-    yield store
-    store.close()
 
 
 def test_remembered_values_equal_computed_ones(starter):
