@@ -119,6 +119,9 @@ def test_a_drug_the_vocabulary_lacks_is_named_by_its_inn_stem(question, interven
     # treatments listed beside harms, fragments and bookkeeping words are not events
     ("Adverse effects included sedation, alpha-2 agonists, local anesthetics and tizanidine.", ["sedation"]),
     ("Adverse effects included nausea, uncommon and, respectively.", ["nausea"]),
+    # how the harms were handled is not a harm
+    ("Adverse events (AEs) were recorded and summarized by treatment group.", []),
+    ("Drug safety was satisfactory, even if the reporting of adverse events was high.", []),
 ])
 def test_the_adverse_effects_list_holds_events_only(sentence, items):
     from evidex.synthesis.harms import adverse_effects

@@ -29,7 +29,7 @@ _END = re.compile(r"[.;](?:\s|$)|\bin (?:the|both|all)\b|\bcompared\b|\bwhich\b|
 # "assessed"), a baseline state ("preexisting"), a comparison ("better"), an arm ("for placebo").
 _NOT_AN_EVENT = re.compile(r"\b(?:defined|assessed|measured|evaluated|recorded|monitored|preexisting|pre-existing|"
                            r"history|baseline|better|worse|higher|lower|for|versus|vs|study|studies|reported|"
-                           r"related|dose|doses)\b|^\W*\d", re.I)
+                           r"related|dose|doses|high|low|summari[sz]ed|collected|tabulated|listed)\b|^\W*\d", re.I)
 # A treatment named in a list beside harms ("alpha-2 agonists, calcitonin, local anesthetics"):
 # English names drug classes by what they do to a target.
 _A_TREATMENT = re.compile(r"\b\w*(?:agonists?|antagonists?|anesthetics?|anaesthetics?|inhibitors?|blockers?|"
