@@ -23,8 +23,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .packing import Packer
 from .records import Appraisal, Record, Section
-from .shards import CHUNK, Lookup, Shard, file_shards, readonly_lookup
+from .shards import CHUNK, Lookup, Shard, file_shards, readonly_lookup, readonly_packer
 
 
 @dataclass(frozen=True)
@@ -53,15 +54,17 @@ def serial_shards(jobs: Iterable[Job], chunk: int = CHUNK, lookup: Lookup | None
 
 
 _LOOKUPS: dict[str | None, Lookup | None] = {}
+_PACKERS: dict[str | None, Packer | None] = {}
 
 
 def _spill(path: str, spill: str, chunk: int, db: str | None) -> int:
-    """Worker side: write the shards of ``path`` to ``spill``; returns how many."""
+    """Worker side: write the shards of ``path`` to ``spill``, their records encoded as the
+    store's rows (``evidex.rows``) so that the writer only inserts them; returns how many."""
     if db not in _LOOKUPS:
-        _LOOKUPS[db] = readonly_lookup(db)
+        _LOOKUPS[db], _PACKERS[db] = readonly_lookup(db), readonly_packer(db)
     n = 0
     with open(spill, "wb") as fh:
-        for shard in file_shards(Path(path), chunk, _LOOKUPS[db]):
+        for shard in file_shards(Path(path), chunk, _LOOKUPS[db], encode=True, packer=_PACKERS[db]):
             pickle.dump(shard, fh, protocol=pickle.HIGHEST_PROTOCOL)
             n += 1
     return n
