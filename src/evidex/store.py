@@ -155,7 +155,7 @@ class Store:
         cur = self.conn.cursor()
         cur.execute("BEGIN IMMEDIATE")
         try:
-            rows = [it if isinstance(it, Row) else encode(*it, self.packer) for it in items]
+            rows = [it if isinstance(it, Row) else encode(*it) for it in items]    # packed below if not unchanged
             existing = self._hashes(cur, [r.id for r in rows])
             todo: dict[str, tuple[Row, tuple[int, str] | None]] = {}
             for row in rows:
