@@ -119,3 +119,62 @@ def test_a_killed_worker_stops_the_run_and_a_rerun_finishes_it(tmp_path, monkeyp
         again = ingest_paths(store, paths, embed=False, workers=2)
         assert again.files_skipped < again.files
         assert full_digest(store) == want
+
+
+def test_rows_encoded_by_workers_store_the_same_bytes(tmp_path):
+    """Rows a worker encodes (before the store has a zstd dictionary, after it, and packed
+    with a dictionary the writer no longer uses) leave byte-for-byte the rows the writer's
+    own encoding leaves, and the same lexical documents."""
+    from evidex.rows import encode
+    from evidex.shards import readonly_packer
+    path = need_data("pubmed_xml", "titipata_medline16n0902_sample.xml")
+    pairs = [(r, appraise(r)) for s in file_shards(path, chunk=1000) for r, _ in s.items]
+    first, second = pairs[:400], pairs[400:]
+    table = "SELECT rowid, id, hash, title, design, level, year, record, appraisal, source FROM record_data ORDER BY rowid"
+    with Store(tmp_path / "pairs.db") as a, Store(tmp_path / "rows.db") as b:
+        a.write_batch(first)
+        a.write_batch(second, deletions=[first[3][0].id])
+        before = readonly_packer(b.path)                 # no dictionary yet: rows travel unpacked
+        rows = [encode(r, ap, before) for r, ap in first]
+        assert all(row.packed_with is None for row in rows)
+        b.write_batch(rows)
+        after = readonly_packer(b.path)                  # the writer trained one on that batch
+        rows = [encode(r, ap, after) for r, ap in second]
+        assert after.trained and all(row.packed_with == b.packer.dict_id for row in rows)
+        plain = b.packer._plain.compress          # zstd without a dictionary: not the writer's current one
+        stale = replace(rows[0], record=plain(b.packer.unpack(rows[0].record).encode()),
+                        appraisal=plain(b.packer.unpack(rows[0].appraisal).encode()), packed_with=0)
+        b.write_batch([stale, *rows[1:]], deletions=[first[3][0].id])
+        assert a.conn.execute(table).fetchall() == b.conn.execute(table).fetchall()
+        assert a.conn.execute("SELECT * FROM zstd_dicts").fetchall() == b.conn.execute(
+            "SELECT * FROM zstd_dicts").fetchall()
+        assert a.lexical.rowids() == b.lexical.rowids()
+        assert [h.record_id for h in a.search("randomized OR trial", 50)] == \
+            [h.record_id for h in b.search("randomized OR trial", 50)]
+
+
+def _two_shards_waiting(path, chunk, lookup, encode=False, packer=None):
+    """A file's shards where the second is made only once the writer has the first."""
+    import time
+    yield Shard(str(path), 0, read=0)
+    marker = Path(f"{path}.first-applied")
+    deadline = time.monotonic() + 30
+    while not marker.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the writer did not get the first shard while the file was being read")
+        time.sleep(0.01)
+    yield Shard(str(path), 1, read=0, last=True)
+
+
+def test_writer_gets_a_files_shards_while_the_worker_still_reads_it(tmp_path, monkeypatch):
+    from evidex import parallel
+    monkeypatch.setattr(parallel, "file_shards", _two_shards_waiting)   # forked workers inherit it
+    path = tmp_path / "big.xml"
+    path.write_text("")
+    got = []
+    for job, shard in parallel.pool_shards([parallel.Job(path)], workers=2):
+        got.append(shard.seq)
+        if shard.seq == 0:
+            Path(f"{path}.first-applied").write_text("")
+    assert got == [0, 1]
+    assert not list(tmp_path.glob("*.partial"))

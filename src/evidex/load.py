@@ -23,6 +23,7 @@ from .ingest.pubmed_files import Ledger, SeriesFile, expected_md5, split_series
 from .ingest.schema import printable
 from .parallel import Job, serial_shards
 from .records import Appraisal, Problem, Record
+from .rows import Row
 from .shards import Shard, file_digest, file_md5, item_shards
 from .store import Store, WriteStats
 
@@ -63,20 +64,22 @@ def ingest_items(store: Store, items: Iterable[Record | Problem | Deletion], rep
 def _apply(store: Store, shard: Shard, report: IngestReport,
            on_record: Callable[[int], None] = lambda n: None) -> WriteStats:
     """Write one shard (one transaction). Records a worker found unchanged are checked again
-    against the store as it is now: an earlier file of this run may have changed them."""
+    against the store as it is now: an earlier file of this run may have changed them. Rows a
+    worker encoded go to the store as they are."""
     report.problems.extend(shard.problems)
     report.records_read += shard.read
     report.stats.unchanged += shard.read - len(shard.items)       # repeats of one id in the shard
-    looked = [r.id for r, a in shard.items if a is None]
+    looked = [it[0].id for it in shard.items if not isinstance(it, Row) and it[1] is None]
     current = store.hashes(looked) if looked else {}
-    items: list[tuple[Record, Appraisal]] = []
-    for record, appraisal in shard.items:
-        if appraisal is None:
+    items: list[Row | tuple[Record, Appraisal]] = []
+    for item in shard.items:
+        if not isinstance(item, Row) and item[1] is None:
+            record = item[0]
             if current.get(record.id) == record.content_hash():
                 report.stats.unchanged += 1
                 continue
-            appraisal = appraise(record)
-        items.append((record, appraisal))
+            item = (record, appraise(record))
+        items.append(item)
     stats = WriteStats()
     if items or shard.deletions:
         stats = store.write_batch(items, shard.deletions)

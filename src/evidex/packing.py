@@ -30,6 +30,7 @@ class Packer:
         self._dicts: dict[int, zstandard.ZstdCompressionDict] = {}
         self._decompressors: dict[int, zstandard.ZstdDecompressor] = {0: zstandard.ZstdDecompressor()}
         self._compressor = self._plain
+        self.dict_id = 0                 # the dictionary ``pack`` uses (0: none)
         self.refresh()
 
     def refresh(self) -> None:
@@ -39,7 +40,12 @@ class Packer:
                 d = zstandard.ZstdCompressionDict(data)
                 self._dicts[dict_id] = d
                 self._decompressors[dict_id] = zstandard.ZstdDecompressor(dict_data=d)
-                self._compressor = zstandard.ZstdCompressor(level=LEVEL, dict_data=d, write_content_size=True)
+                self._use(dict_id, d)
+
+    def _use(self, dict_id: int, d: zstandard.ZstdCompressionDict | None) -> None:
+        self.dict_id = dict_id
+        self._compressor = self._plain if d is None else \
+            zstandard.ZstdCompressor(level=LEVEL, dict_data=d, write_content_size=True)
 
     @property
     def trained(self) -> bool:
@@ -51,7 +57,7 @@ class Packer:
         cur.execute("INSERT OR IGNORE INTO zstd_dicts (dict_id, data) VALUES (?, ?)", (d.dict_id(), d.as_bytes()))
         self._dicts[d.dict_id()] = d
         self._decompressors[d.dict_id()] = zstandard.ZstdDecompressor(dict_data=d)
-        self._compressor = zstandard.ZstdCompressor(level=LEVEL, dict_data=d, write_content_size=True)
+        self._use(d.dict_id(), d)
 
     def forget_uncommitted(self) -> None:
         """After a rollback: drop dictionaries the store does not hold."""
@@ -59,13 +65,16 @@ class Packer:
         for dict_id in [i for i in self._dicts if i not in kept]:
             del self._dicts[dict_id]
             del self._decompressors[dict_id]
-        self._compressor = self._plain
+        self._use(0, None)
         if self._dicts:
-            last = list(self._dicts.values())[-1]
-            self._compressor = zstandard.ZstdCompressor(level=LEVEL, dict_data=last, write_content_size=True)
+            self._use(*list(self._dicts.items())[-1])
 
     def pack(self, text: str) -> bytes:
         return self._compressor.compress(text.encode("utf-8"))
+
+    def pack_bytes(self, data: bytes) -> bytes:
+        """``pack`` of text already encoded as UTF-8."""
+        return self._compressor.compress(data)
 
     def unpack(self, data: bytes | str | None) -> str | None:
         """Text of a packed value; text and NULL pass through (stores written before packing)."""

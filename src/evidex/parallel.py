@@ -1,14 +1,16 @@
 """Shards of many files from a pool of worker processes, handed back in input order.
 
-Each worker runs ``shards.file_shards`` on one whole file and spills its shards to a
-temporary pickle stream as it makes them; the writer (``load``) reads the spill of the
-oldest file while the pool works at most ``2 x workers`` files ahead. So memory holds about
-one shard per worker plus the one being written, whatever the number or size of the files
-(a shard is at most ``chunk`` records), and the disk holds the spills of the files in flight.
-Order is the input order, so the last version of a record wins exactly as in one process.
+Each worker runs ``shards.file_shards`` on one whole file and spills each shard to a
+temporary pickle file as soon as it is made (written whole, then renamed into place); the
+writer (``load``) applies the shards of the oldest file as they appear, while that file is
+still being read, and the pool works at most ``2 x workers`` files ahead. So memory holds
+about one shard per worker plus the one being written, whatever the number or size of the
+files (a shard is at most ``chunk`` records), and the disk holds the spills in flight. Order
+is the input order, so the last version of a record wins exactly as in one process.
 
 Parallelism is across files: one huge file is read by one worker (PubMed's files are at
-most 30,000 citations each; split a bigger single file to use more cores).
+most 30,000 citations each; split a bigger single file to use more cores), but the writer
+works on its first shards while the worker reads the rest.
 """
 from __future__ import annotations
 
@@ -18,13 +20,17 @@ import pickle
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .packing import Packer
 from .records import Appraisal, Record, Section
-from .shards import CHUNK, Lookup, Shard, file_shards, readonly_lookup
+from .shards import CHUNK, Lookup, Shard, file_shards, readonly_lookup, readonly_packer
+
+
+POLL_S = 0.02           # how long the writer waits for a worker's next shard before looking again
 
 
 @dataclass(frozen=True)
@@ -53,17 +59,21 @@ def serial_shards(jobs: Iterable[Job], chunk: int = CHUNK, lookup: Lookup | None
 
 
 _LOOKUPS: dict[str | None, Lookup | None] = {}
+_PACKERS: dict[str | None, Packer | None] = {}
 
 
 def _spill(path: str, spill: str, chunk: int, db: str | None) -> int:
-    """Worker side: write the shards of ``path`` to ``spill``; returns how many."""
+    """Worker side: write the shards of ``path`` to ``spill``, their records encoded as the
+    store's rows (``evidex.rows``) so that the writer only inserts them; returns how many."""
     if db not in _LOOKUPS:
-        _LOOKUPS[db] = readonly_lookup(db)
+        _LOOKUPS[db], _PACKERS[db] = readonly_lookup(db), readonly_packer(db)
     n = 0
-    with open(spill, "wb") as fh:
-        for shard in file_shards(Path(path), chunk, _LOOKUPS[db]):
+    for shard in file_shards(Path(path), chunk, _LOOKUPS[db], encode=True, packer=_PACKERS[db]):
+        partial = Path(f"{spill}.{n}.partial")
+        with open(partial, "wb") as fh:
             pickle.dump(shard, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            n += 1
+        partial.replace(f"{spill}.{n}")                 # the writer sees a shard only whole
+        n += 1
     return n
 
 
@@ -72,13 +82,22 @@ def _warm_up() -> None:
     appraise(Record(id="warm-up", title="Warm-up", sections=(Section("", "Ten adults were randomised."),)))
 
 
-def _unspill(spill: Path, count: int) -> Iterator[Shard]:
-    try:
-        with open(spill, "rb") as fh:
-            for _ in range(count):
-                yield pickle.load(fh)
-    finally:
-        spill.unlink(missing_ok=True)
+def _unspill(spill: Path, future: Future[int]) -> Iterator[Shard]:
+    """The shards of one file as its worker writes them; ends when the worker has returned
+    and every shard it wrote was read (a worker's exception is raised here, in order)."""
+    n = 0
+    while True:
+        part = Path(f"{spill}.{n}")
+        if part.exists():
+            with open(part, "rb") as fh:
+                shard = pickle.load(fh)
+            part.unlink()
+            n += 1
+            yield shard
+        elif future.done() and n >= future.result():
+            return
+        else:
+            wait([future], timeout=POLL_S)
 
 
 def pool_shards(jobs: Iterable[Job], workers: int, chunk: int = CHUNK,
@@ -101,7 +120,7 @@ def pool_shards(jobs: Iterable[Job], workers: int, chunk: int = CHUNK,
             if job is None:
                 return False
             counter += 1
-            spill = Path(tmp, f"{counter}.pickle")
+            spill = Path(tmp, f"{counter}")
             queue.append((job, spill, pool.submit(_spill, str(job.path), str(spill), chunk,
                                                   str(db) if db else None)))
             return True
@@ -112,9 +131,8 @@ def pool_shards(jobs: Iterable[Job], workers: int, chunk: int = CHUNK,
                 pass
             while queue:
                 current, spill, future = queue.popleft()
-                count = future.result()
                 submit()
-                for shard in _unspill(spill, count):
+                for shard in _unspill(spill, future):
                     yield current, shard
         except BrokenProcessPool as exc:      # from result() or from a submit() after the loss
             where = f"; files from {current.path} on were in flight" if current is not None else ""

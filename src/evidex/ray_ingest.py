@@ -29,10 +29,10 @@ def _read_file(path: str, cwd: str, chunk: int, db: str | None) -> Iterator[Shar
     from the writer's folder, so records name their source exactly as in one process."""
     import os
 
-    from evidex.shards import file_shards, readonly_lookup
+    from evidex.shards import file_shards, readonly_lookup, readonly_packer
     if os.path.isdir(cwd):
         os.chdir(cwd)
-    yield from file_shards(Path(path), chunk, readonly_lookup(db))
+    yield from file_shards(Path(path), chunk, readonly_lookup(db), encode=True, packer=readonly_packer(db))
 
 
 def ray_shards(jobs: Iterable[Job], address: str | None = None, chunk: int = CHUNK,

@@ -9,6 +9,9 @@ PubMed file never sits in memory whole.
 Records whose content hash equals the stored one (``lookup``) are not appraised: they travel
 with ``None`` for an appraisal, and the writer checks again against the store as it is when
 the shard is applied (a worker may have looked before an earlier file changed the record).
+
+With ``encode`` (what the pool and Ray workers ask for) every appraised record travels as a
+``rows.Row``, encoded and packed, so that the single writer does no per-record encoding.
 """
 from __future__ import annotations
 
@@ -20,7 +23,10 @@ from pathlib import Path
 from .enrich import appraise as _appraise
 from .faults import checkpoint
 from .ingest import Deletion, iter_file
+from .packing import Packer
 from .records import Appraisal, Problem, Record
+from .rows import Row
+from .rows import encode as encode_row
 
 CHUNK = 2000
 Lookup = Callable[[Sequence[str]], dict[str, str]]     # ids -> stored content hash
@@ -32,7 +38,7 @@ class Shard:
 
     path: str
     seq: int
-    items: tuple[tuple[Record, Appraisal | None], ...] = ()   # None: unchanged when looked up
+    items: tuple[tuple[Record, Appraisal | None] | Row, ...] = ()   # None: unchanged when looked up
     deletions: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
     read: int = 0            # records read into this shard, repeats of one id included
@@ -54,17 +60,20 @@ def file_md5(path: Path) -> str:
 
 
 def file_shards(path: Path, chunk: int = CHUNK, lookup: Lookup | None = None,
-                appraise: Callable[[Record], Appraisal] = _appraise) -> Iterator[Shard]:
+                appraise: Callable[[Record], Appraisal] = _appraise, encode: bool = False,
+                packer: Packer | None = None) -> Iterator[Shard]:
     """Shards of ``path``: parsed, deduplicated within a shard (the last version wins) and
-    appraised; the last shard has ``last=True`` (and ``failed=True`` after a read error)."""
+    appraised; the last shard has ``last=True`` (and ``failed=True`` after a read error).
+    ``encode``: appraised records as rows, packed with ``packer``'s dictionary if it has one."""
     failed: list[Problem] = []
     items = _until_read_error(iter_file(path), path, failed)
-    yield from item_shards(items, str(path), chunk, lookup, appraise, failed)
+    yield from item_shards(items, str(path), chunk, lookup, appraise, failed, encode, packer)
 
 
 def item_shards(items: Iterable[Record | Problem | Deletion], path: str = "", chunk: int = CHUNK,
                 lookup: Lookup | None = None, appraise: Callable[[Record], Appraisal] = _appraise,
-                failed: Sequence[Problem] = ()) -> Iterator[Shard]:
+                failed: Sequence[Problem] = (), encode: bool = False,
+                packer: Packer | None = None) -> Iterator[Shard]:
     """Cut a stream of items into shards. A record after a deletion starts a new shard, so a
     deletion is never applied after a later version of the same record."""
     seq = 0
@@ -79,22 +88,36 @@ def item_shards(items: Iterable[Record | Problem | Deletion], path: str = "", ch
             deletions.append(item.id)
             continue
         if deletions or len(batch) >= chunk:
-            yield _shard(path, seq, batch, deletions, problems, lookup, appraise)
+            yield _shard(path, seq, batch, deletions, problems, lookup, appraise, encode=encode, packer=packer)
             seq += 1
             batch, deletions, problems = [], [], []
         checkpoint("parse")
         batch.append(item)
-    yield _shard(path, seq, batch, deletions, problems, lookup, appraise, last=True, failed=bool(failed))
+    yield _shard(path, seq, batch, deletions, problems, lookup, appraise, last=True, failed=bool(failed),
+                 encode=encode, packer=packer)
 
 
 def _shard(path: str, seq: int, batch: list[Record], deletions: list[str], problems: list[Problem],
            lookup: Lookup | None, appraise: Callable[[Record], Appraisal],
-           last: bool = False, failed: bool = False) -> Shard:
+           last: bool = False, failed: bool = False, encode: bool = False, packer: Packer | None = None) -> Shard:
     latest = list({r.id: r for r in batch}.values())      # update files may repeat a PMID
     stored = lookup([r.id for r in latest]) if lookup is not None and latest else {}
     items = tuple((r, None if _unchanged(stored.get(r.id), r) else appraise(r)) for r in latest)
     checkpoint("enrich")
+    if encode:
+        _refresh(packer)
+        items = tuple(item if item[1] is None else encode_row(item[0], item[1], packer) for item in items)
     return Shard(path, seq, items, tuple(deletions), tuple(problems), len(batch), last, failed)
+
+
+def _refresh(packer: Packer | None) -> None:
+    """Load a dictionary the writer trained since (a read error only leaves rows unpacked)."""
+    if packer is not None:
+        import sqlite3
+        try:
+            packer.refresh()
+        except sqlite3.Error:
+            pass
 
 
 def _unchanged(stored_hash: str | None, record: Record) -> bool:
@@ -111,6 +134,21 @@ def _until_read_error(items: Iterator[Record | Problem | Deletion], path: Path,
     except (OSError, UnicodeDecodeError, EOFError) as exc:
         failed.append(Problem(str(path), "", f"cannot read: {exc}"))
         yield failed[-1]
+
+
+def readonly_packer(db: str | Path | None) -> Packer | None:
+    """The store's zstd dictionaries over a read-only connection, looked at again for each
+    shard (the writer trains the store's first dictionary on its first batch); None where the
+    store cannot be read (the rows then travel unpacked and the writer packs them)."""
+    if db is None:
+        return None
+    import sqlite3
+    try:
+        conn = sqlite3.connect(f"file:{Path(db).resolve()}?mode=ro", uri=True, check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout=10000")
+        return Packer(conn)
+    except sqlite3.Error:
+        return None
 
 
 def readonly_lookup(db: str | Path | None) -> Lookup | None:

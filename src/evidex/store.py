@@ -15,7 +15,6 @@ next open (or write, or search) heals the index.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -28,6 +27,7 @@ from .outbox import Outbox
 from .packing import SCHEMA as PACKING_SCHEMA
 from .packing import TRAIN_MIN, Packer
 from .records import Appraisal, Problem, Record
+from .rows import Row, content_hash_of, encode, plain_json
 
 SCHEMA_VERSION = "2"
 _SCHEMA = PACKING_SCHEMA + """
@@ -59,7 +59,7 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS index_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, op TEXT NOT NULL);
 """
 __all__ = ["BODY_WEIGHT", "TITLE_WEIGHT", "SCHEMA_VERSION", "Hit", "SearchFilter", "Store", "StoredRecord",
-           "WriteStats", "default_db_path", "filter_sql"]
+           "WriteStats", "content_hash_of", "default_db_path", "filter_sql"]
 
 
 def default_db_path() -> Path:
@@ -145,51 +145,54 @@ class Store:
         self.close()
 
     # -- writing ------------------------------------------------------------------
-    def write_batch(self, items: Sequence[tuple[Record, Appraisal]], deletions: Iterable[str] = ()) -> WriteStats:
+    def write_batch(self, items: Sequence[Row | tuple[Record, Appraisal]], deletions: Iterable[str] = ()) -> WriteStats:
         """Upsert records and apply deletions in one transaction (all or nothing), with their
         outbox rows; then apply the outbox to the lexical index and commit it (so that every
-        reader sees the batch; the index's writer is held only meanwhile)."""
+        reader sees the batch; the index's writer is held only meanwhile). An item is a row a
+        worker encoded (``evidex.rows``) or a (record, appraisal) pair, encoded here the same way."""
         stats = WriteStats()
         fresh: dict[str, Doc] = {}
         cur = self.conn.cursor()
         cur.execute("BEGIN IMMEDIATE")
         try:
-            existing = self._hashes(cur, [r.id for r, _ in items])
-            todo: dict[str, tuple] = {}
-            for record, appraisal in items:
-                data = record.to_json()
-                digest = content_hash_of(data)
-                old = existing.get(record.id)
-                if record.id in todo:           # an id twice in one batch: the later version wins
-                    if todo[record.id][2] == digest:
+            rows = [it if isinstance(it, Row) else encode(*it) for it in items]    # packed below if not unchanged
+            existing = self._hashes(cur, [r.id for r in rows])
+            todo: dict[str, tuple[Row, tuple[int, str] | None]] = {}
+            for row in rows:
+                old = existing.get(row.id)
+                if row.id in todo:              # an id twice in one batch: the later version wins
+                    if todo[row.id][0].hash == row.hash:
                         stats.unchanged += 1
                         continue
-                    old = todo[record.id][3]
+                    old = todo[row.id][1]
                     stats.updated += 1
-                elif old is not None and old[1] == digest:
+                elif old is not None and old[1] == row.hash:
                     stats.unchanged += 1
                     continue
-                data.pop("title", None)
-                todo[record.id] = (record, appraisal, digest, old, _ENCODE(data), _ENCODE(appraisal.to_json()))
+                todo[row.id] = (row, old)
             if not self.packer.trained and len(todo) >= TRAIN_MIN:
-                texts = [t[4] for t in todo.values()] + [t[5] for t in todo.values()]
-                self.packer.train(cur, [t.encode() for t in texts])
-            for record, appraisal, digest, old, rec_json, appr_json in todo.values():
-                row = (record.id, digest, record.title, appraisal.design, appraisal.level, record.year,
-                       self.packer.pack(rec_json), self.packer.pack(appr_json), record.source)
-                if old is None:
-                    cur.execute("INSERT INTO record_data (id, hash, title, design, level, year, record, appraisal,"
-                                " source) VALUES (?,?,?,?,?,?,?,?,?)", row)
-                    rowid = cur.lastrowid
+                plain = [plain_json(r, self.packer) for r, _ in todo.values()]
+                self.packer.train(cur, [p[0] for p in plain] + [p[1] for p in plain])
+            next_rowid = (cur.execute("SELECT max(rowid) FROM record_data").fetchone()[0] or 0) + 1
+            inserts, updates = [], []
+            for row, old in todo.values():
+                rec, appr = self._packed(row)
+                if old is None:                 # the rowid SQLite would choose, given here for the index
+                    rowid, next_rowid = next_rowid, next_rowid + 1
+                    inserts.append((rowid, row.id, row.hash, row.title, row.design, row.level, row.year, rec, appr,
+                                    row.source))
                     stats.added += 1
                 else:
                     rowid = old[0]
-                    cur.execute("UPDATE record_data SET id=?, hash=?, title=?, design=?, level=?, year=?, record=?,"
-                                " appraisal=?, source=? WHERE rowid=?", (*row, rowid))
+                    updates.append((row.id, row.hash, row.title, row.design, row.level, row.year, rec, appr,
+                                    row.source, rowid))
                     stats.updated += 1
-                cur.execute("INSERT INTO index_log (id, op) VALUES (?, 'put')", (record.id,))
-                fresh[record.id] = Doc(record.id, rowid, record.title, _body(record.sections),
-                                       appraisal.design, record.year)
+                fresh[row.id] = Doc(row.id, rowid, row.title, row.body, row.design, row.year)
+            cur.executemany("INSERT INTO record_data (rowid, id, hash, title, design, level, year, record, appraisal,"
+                            " source) VALUES (?,?,?,?,?,?,?,?,?,?)", inserts)
+            cur.executemany("UPDATE record_data SET id=?, hash=?, title=?, design=?, level=?, year=?, record=?,"
+                            " appraisal=?, source=? WHERE rowid=?", updates)
+            cur.executemany("INSERT INTO index_log (id, op) VALUES (?, 'put')", [(rid,) for rid in todo])
             for rid in deletions:
                 found = cur.execute("SELECT rowid FROM record_data WHERE id=?", (rid,)).fetchone()
                 if found:
@@ -208,6 +211,14 @@ class Store:
         if fresh or stats.deleted:
             self._sync_lexical(wait=True, fresh=fresh, fresh_upto=last)
         return stats
+
+    def _packed(self, row: Row) -> tuple[bytes, bytes]:
+        """The row's record and appraisal packed with the current dictionary: a worker's bytes
+        when it used that one, else packed here (the bytes are the same either way)."""
+        if row.packed_with is not None and row.packed_with == self.packer.dict_id:
+            return row.record, row.appraisal
+        rec, appr = plain_json(row, self.packer)
+        return self.packer.pack_bytes(rec), self.packer.pack_bytes(appr)
 
     def _sync_lexical(self, wait: bool, fresh: dict[str, Doc] | None = None, fresh_upto: int = 0,
                       progress: bool = False) -> None:
@@ -357,23 +368,6 @@ def filter_sql(filt: SearchFilter, table: str = "") -> tuple[list[str], list[obj
         where.append(f"{col}year <= ?")
         params.append(filt.until)
     return where, params
-
-
-def content_hash_of(data: dict) -> str:
-    """``Record.content_hash()`` from the record's ``to_json()`` (which the writer needs anyway:
-    building it twice per record was a third of the writer's time). A test holds the two equal."""
-    payload = {k: v for k, v in data.items() if k != "source"}
-    return hashlib.sha256(_ENCODE_SORTED(payload).encode()).hexdigest()[:32]
-
-
-# ``json.dumps`` with keyword arguments builds a new encoder at every call; these are the same
-# encoders (json.dumps's defaults but for the arguments named), built once.
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
-_ENCODE_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
-
-
-def _body(sections) -> str:
-    return "\n".join(s.text for s in sections)
 
 
 def _with_title(text: str | None, title: str | None) -> str | None:
