@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .phrases import (QUESTION_STOPWORDS, a_kind_of, clean, conjuncts, dose_drug, same, slot_phrases,
+                      stem_drugs, symptoms_of, unique)
 from .text import tokens
-from .vocab import drug_classes, find_terms
+from .vocab import find_terms
 
 QUESTION_TYPES = ("yesno", "factoid", "list", "summary")
 IMPLIED_CONTROL = "placebo or no treatment"
@@ -51,36 +53,12 @@ _PIVOT = re.compile(
     r"elevated|expressed|involved|present|found|have|has|show|shows|act|acts|interact|interacts|bind|binds|(?<!the )(?<!potential )use(?!\s+(?:of|in|for|as)\b)|"
     r"regulate|regulates|mediate|mediates|contribute|contributes|predict|predicts|impair|impairs|worsen|worsens|"
     r"exacerbate|exacerbates|raise|raises)\b", re.I)
-_BOUNDARY = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|as|versus|vs\.?|"
-                       r"compared (?:to|with)|with (?:respect|regard) to|regarding|in terms of|with|or|and)\s+|"
-                       r"[?.;,]|$", re.I)
-_LEAD = re.compile(r"^(?:only |also |just |with |without |the |a |an |any |some |other |(?:human )?(?:protein|gene|enzyme|"
-                   r"drug|compound|molecule|receptor|transcription factor|mutation|variant)s? (?=\S+)|patients (?:with|who have) |people (?:with|who have) |"
-                   r"adults (?:with|who have) |children (?:with|who have) |women (?:with|who have) |"
-                   r"men (?:with|who have) |the (?:treatment|prevention|management|use) of |"
-                   r"(?:treatment|prevention|management|use|administration|therapy) (?:of|with) |"
-                   r"treating |preventing |managing |healing |relieving |controlling |using |taking |fewer |less |more |"
-                   r"lower |higher |"
-                   r"the risk of |risk of |rates? of )+", re.I)
 # "Does <treatment> reduce / improve / prevent ...": a question about its effect, whatever the outcome.
 _EFFECT_VERB = re.compile(r"\b(?:reduce|reduces|lower|lowers|improve|improves|prevent|prevents|increase|"
                           r"increases|decrease|decreases|heal|heals|relieve|relieves|treat|treats|shorten|delay|"
                           r"protect|protects|effective|efficacious|benefit|help|helps|work|works)\b", re.I)
 _COMPARATIVE = re.compile(r"\b(?:better|worse|more|less|fewer|superior|inferior|safer|than|vs\.?|versus|"
                           r"compared (?:to|with))\b", re.I)
-QUESTION_STOPWORDS = set("""only also just even ever still really a an the is are was were be been does do did can could should would will of for in on at to
-with and or not no than that this these those what which who whom how why when whose effective effect
-effects useful safe helpful work works help beneficial better recommended treat treating treatment
-treatments therapy patients patient people use used using evidence there any it its as by from into
-about between""".split())
-# "What carvedilol dose ...", "Which dose of X ...", "How much X ...": a dosing question's drug
-# (an adjective of the dose, "usual" or "starting", is not one).
-_DOSE_OF = re.compile(r"\s*(?:what|which)\s+(?:is\s+the\s+)?([\w-]+(?:\s+[\w-]+)?)\s+(?:doses?|dosage|dosing)\b|"
-                      r"\s*(?:what|which)\s+(?:\w+\s+)?(?:doses?|dosage)\s+of\s+([\w-]+)\b|"
-                      r"\s*how\s+much\s+([\w-]+)\b", re.I)
-_DOSE_WORDS = frozenset("usual starting start initial maximum maximal target targeted recommended best right "
-                        "correct optimal typical daily effective lowest highest minimum loading maintenance the a "
-                        "an".split())
 # A yes/no question's auxiliary, and a clause before it ("After starting LDN, do patients ...?").
 _LEAD_AUX = re.compile(r"^\s*(?:" + "|".join(_AUX) + r")\s+", re.I)
 _LEAD_CLAUSE = re.compile(r"[^,?]{0,60},\s*(?=(?:" + "|".join(_AUX) + r")\b)", re.I)
@@ -181,55 +159,11 @@ def question_type(question: str) -> str:
     return "summary"
 
 
-# Trailing comparatives, articles and time adverbs ("than captopril early after MI") are no part of a name.
-_TRAIL = re.compile(r"(?:\s+(?:more|less|as|so|any|at all|also|still|really|the|a|an|better|worse|faster|sooner|"
-                    r"early|late|alone|only|initially|immediately|such|e\.?g\.?|be|been|being|for|in|with|"
-                    r"during|among))+$", re.I)
-
-
-def _clean(phrase: str) -> str:
-    phrase = _LEAD.sub("", phrase.strip(" ,.?;:").lower()).strip(" ,.?;:")
-    phrase = _TRAIL.sub("", phrase).strip(" ,.?;:")
-    return "" if phrase in QUESTION_STOPWORDS or not tokens(phrase) else phrase
-
-
-def _slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[str], list[str], list[str]]:
-    """(outcome, population, comparator, other) phrases after the predicate of a question;
-    ``as_compares``: the predicate was "as <adjective>", so the "as" that follows it compares."""
-    outcome, population, comparator, other = [], [], [], []
-    first = _BOUNDARY.search(rest)
-    head = rest[:first.start()] if first else rest
-    if head.strip():
-        outcome.append(head)
-    for m in re.finditer(r"\b(vs\.?|versus|compared (?:to|with)|rather than|than|as|for|in|among|with|or|during|"
-                         r"after)\s+", rest, re.I):
-        tail = rest[m.end():]
-        end = _BOUNDARY.search(tail)
-        phrase = tail[:end.start()] if end else tail
-        cue = m.group(1).lower()
-        # "as" compares right after an "as <adjective>" predicate ("as effective as B") and names
-        # examples of a comparator ("than H2 antagonists such as ranitidine"); elsewhere it gives
-        # a role ("used as androgen deprivation therapy", "than B as first-step treatment").
-        before = rest[:m.start()]
-        if cue in ("vs", "vs.", "versus", "than", "rather than") or cue.startswith("compared") or \
-                (cue == "as" and ((as_compares and not before.strip())
-                                  or (comparator and re.search(r"\bsuch\s*$", before)))):
-            # "a thiazide diuretic (chlorthalidone)": the class and the drug, each a comparator.
-            inner = re.fullmatch(r"\s*(.+?)\s*\(([^()]+)\)\s*", phrase)
-            comparator.extend(inner.groups() if inner else [phrase])
-        elif cue in ("for", "in", "among"):
-            population.append(phrase)
-        else:
-            other.append(phrase)
-    clean = lambda xs: [c for c in (_clean(x) for x in xs) if c]  # noqa: E731
-    return clean(outcome), clean(population), clean(comparator), clean(other)
-
-
 def parse_question(question: str) -> Query:
     question = " ".join(question.split())
     qtype = question_type(question)
     matches = find_terms(question)
-    conditions = list(_unique(m.canonical for m in matches if m.kind == "condition"))
+    conditions = list(unique(m.canonical for m in matches if m.kind == "condition"))
     named = [m for m in matches if m.kind in ("intervention", "comparator")]
     comp_text = " ".join(m.group(0) for m in re.finditer(
         r"\b(?:vs\.?|versus|compared (?:to|with)|better than|rather than|than|over|as \w+ as|"
@@ -237,9 +171,9 @@ def parse_question(question: str) -> Query:
         r"with (?:respect|regard) to|in terms of)\b|"
         r"[?.]|$)", question, re.I))
     comp_terms = {m.canonical for m in find_terms(comp_text, ("intervention", "comparator"))}
-    interventions = list(_unique(m.canonical for m in named
+    interventions = list(unique(m.canonical for m in named
                                  if m.canonical not in comp_terms and m.kind == "intervention"))
-    comparators = list(_unique(m.canonical for m in named if m.canonical in comp_terms or m.kind == "comparator"))
+    comparators = list(unique(m.canonical for m in named if m.canonical in comp_terms or m.kind == "comparator"))
 
     # The question's own phrases, by grammatical slot (kept even when the vocabulary lacks them).
     body = question
@@ -250,11 +184,11 @@ def parse_question(question: str) -> Query:
         body = _LEAD_AUX.sub("", question[lead.end():] if lead else question)
     # The predicate is the first pivot word after a subject with content ("Do only changes in
     # X cause Y?": "changes" is part of the subject, "cause" the predicate).
-    pivot = next((m for m in _PIVOT.finditer(body) if _clean(body[:m.start()]) or _PEOPLE.fullmatch(body[:m.start()])),
+    pivot = next((m for m in _PIVOT.finditer(body) if clean(body[:m.start()]) or _PEOPLE.fullmatch(body[:m.start()])),
                  None)
     subject = body[:pivot.start()] if pivot else ""
     rest = body[pivot.end():] if pivot else body
-    outcome, population, comparator, other = _slot_phrases(
+    outcome, population, comparator, other = slot_phrases(
         rest, bool(pivot and re.search(r"\bas\s*$", body[:pivot.start()], re.I)))
     if qtype != "yesno":
         outcome = []          # a wh-question's head ("what are the side effects of") is not a facet
@@ -267,17 +201,17 @@ def parse_question(question: str) -> Query:
     def known(phrase: str) -> bool:
         return any(f in phrase or phrase in f for f in vocab_forms)
 
-    drug = _dose_drug(question)
+    drug = dose_drug(question)
     if not interventions and drug:
         # "What carvedilol dose should be targeted?": the drug is the modifier of "dose".
         interventions.append(drug)
     if not interventions:
         # "A or B" as the subject of a comparison: both are asked about.
-        parts = [p for p in (_clean(x) for x in re.split(r"\s+(?:or|versus|vs\.?)\s+", subject)) if p]
+        parts = [p for p in (clean(x) for x in re.split(r"\s+(?:or|versus|vs\.?)\s+", subject)) if p]
         for i, p in enumerate(parts):
             cond_here = [m for m in matches if m.kind == "condition" and m.text.lower() in p]
             for m in cond_here:
-                p = _clean(p.replace(m.text.lower(), " "))
+                p = clean(p.replace(m.text.lower(), " "))
             if p:
                 (interventions if i == 0 else comparators).append(p)
     for phrase in comparator:
@@ -306,29 +240,29 @@ def parse_question(question: str) -> Query:
     # outcome, though it is a disease; what is treated or helped is the population.
     event = bool(pivot and _EVENT_VERBS.fullmatch(pivot.group(0).lower()))
     outcomes = [o for o in outcome if not any(f" {f} " in f" {o} " for f in asked_forms)
-                and (event or (o not in vocab_forms and not any(_same(o, c) for c in conditions)
-                               and not _a_kind_of(o, cond_forms)))]
+                and (event or (o not in vocab_forms and not any(same(o, c) for c in conditions)
+                               and not a_kind_of(o, cond_forms)))]
     adverse = _asks_adverse(qtype, pivot, subject, rest, interventions, comparators)
     if adverse:
         # What the treatment may cause is the outcome, even when the vocabulary knows it as a
         # disease ("stroke", "birth defects"), each of a list ("memory, mood or sexual function");
         # a placebo named as comparator is the control.
         tail = _ADVERSE_TAIL.match(rest)
-        outcomes = _conjuncts(rest[tail.end():] if tail else rest) or outcomes
+        outcomes = conjuncts(rest[tail.end():] if tail else rest) or outcomes
         named_harms = [c for c in conditions if any(m.canonical == c and m.text.lower() in o
                                                     for m in matches for o in outcomes)]
         conditions = [c for c in conditions if c not in named_harms]
         # The vocabulary's name for a harm asked in other words ("birth defects": "congenital
         # abnormalities") is the same outcome, and how records write it.
-        outcomes += [c for c in named_harms if not any(_same(c, o) for o in outcomes)
+        outcomes += [c for c in named_harms if not any(same(c, o) for o in outcomes)
                      and any(m.canonical == c and m.text.lower() in outcomes for m in matches)]
         comparators = []
     harm = bool(comparators) and bool(_HARM_ASK.search(question))
     if harm:
         # The harm compared is the outcome, even when the vocabulary knows it as a condition (it
         # stays a condition too: retrieval looks for records that report it).
-        asked = [_clean(m.group(1)) for m in _RESPECT.finditer(question)] + outcome
-        outcomes = list(_unique([o for o in asked if o] + outcomes))
+        asked = [clean(m.group(1)) for m in _RESPECT.finditer(question)] + outcome
+        outcomes = list(unique([o for o in asked if o] + outcomes))
     # A special population asked about ("Can a mother breastfeed while taking X?") is a facet by
     # the vocabulary's name, which lists the ways records write it ("lactation", "breast milk").
     special = find_terms(question, ("population",))
@@ -337,7 +271,7 @@ def parse_question(question: str) -> Query:
         other = [o for o in other if m.text.lower() not in o] + [m.canonical]
     # "chronic pain from osteoarthritis": the disease the symptom comes from is the population a
     # study must have; the symptom stays a facet.
-    symptoms = _symptoms_of(question, [m for m in matches if m.kind == "condition"])
+    symptoms = symptoms_of(question, [m for m in matches if m.kind == "condition"])
     conditions = [c for c in conditions if c not in symptoms] or conditions
     other += [c for c in symptoms if c not in conditions]
     intent = _intent(question, matches, comparators)
@@ -347,16 +281,16 @@ def parse_question(question: str) -> Query:
     for f in [*conditions, *comparators, *outcomes, *other]:
         if f not in outcomes and any(o in f for o in outcomes):
             continue              # "respect to myocardial infarction": the outcome, already a facet
-        if not any(_same(f, g) for g in facets):
+        if not any(same(f, g) for g in facets):
             facets.append(f)
     covered = set()
     for m in matches:
         covered.update(tokens(m.text))
-    keywords = _unique(t for t in tokens(question) if t not in QUESTION_STOPWORDS and t not in covered and len(t) > 2)
+    keywords = unique(t for t in tokens(question) if t not in QUESTION_STOPWORDS and t not in covered and len(t) > 2)
     negated = qtype == "yesno" and bool(_NEG.search(question))
     claim = "equivalence" if comparators and _EQUIVALENCE.search(question) else "superiority"
-    return Query(question, _unique(conditions), _unique(interventions), _unique(comparators), intent, keywords,
-                 qtype, _unique(outcomes), tuple(facets), negated, claim=claim, harm=harm, adverse=adverse,
+    return Query(question, unique(conditions), unique(interventions), unique(comparators), intent, keywords,
+                 qtype, unique(outcomes), tuple(facets), negated, claim=claim, harm=harm, adverse=adverse,
                  written=tuple((m.canonical, m.text.lower()) for m in matches if m.canonical != m.text.lower()))
 
 
@@ -369,45 +303,6 @@ def _asks_adverse(qtype: str, pivot, subject: str, rest: str, interventions: lis
         return False
     verb = pivot.group(0).lower()
     return bool(_ADVERSE_VERB.fullmatch(verb) or (_ADVERSE_VERB.fullmatch(verb + " risk of") and _ADVERSE_TAIL.match(rest)))
-
-
-_HEAD_END = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|versus|vs\.?|compared (?:to|with)|"
-                       r"with (?:respect|regard) to|regarding|in terms of|with)\s+|[?.;]|$", re.I)
-
-
-def _conjuncts(rest: str) -> list[str]:
-    """The coordinated phrases a predicate governs ("memory, mood or sexual function")."""
-    head = rest[:_HEAD_END.search(rest).start()]
-    return [c for c in (_clean(x) for x in re.split(r"\s*,\s*(?:and |or )?|\s+(?:and|or)\s+", head)) if c]
-
-
-def stem_drugs(text: str) -> list[str]:
-    """Words of ``text`` that a drug class's WHO INN stem marks as drugs ("-pril", "-triptan"),
-    longer than the stem by three letters at least ("april" is no ACE inhibitor)."""
-    stems = {st for c in drug_classes().values() for st in c.stems}
-    return list(_unique(w for w in tokens(text) if any(w.endswith(st) and len(w) > len(st) + 2 for st in stems)))
-
-
-_FROM = re.compile(r"\s*(?:from|due to|caused by|secondary to|of)\s+$", re.I)
-
-
-def _symptoms_of(question: str, found) -> list[str]:
-    """Conditions the question says come from another it names ("pain from osteoarthritis",
-    "neuropathic pain due to diabetes"): a symptom, not the population."""
-    words = re.findall(r"[A-Za-z0-9]+(?:['/-][A-Za-z0-9]+)*", question.replace("\u2019", "'"))
-    out = []
-    for a, b in zip(found, found[1:]):
-        between = " " + " ".join(words[a.start + len(a.text.split()):b.start]) + " "
-        if _FROM.fullmatch(between) and a.canonical != b.canonical:
-            out.append(a.canonical)
-    return out
-
-
-def _dose_drug(question: str) -> str:
-    """The drug a dosing question names as the dose's modifier, or ""."""
-    m = _DOSE_OF.match(question)
-    words = next((g for g in m.groups() if g), "").split() if m else []
-    return _clean(" ".join(w for w in words if w.lower() not in _DOSE_WORDS))
 
 
 def intent_hint(question: str) -> str | None:
@@ -429,20 +324,3 @@ def _intent(question: str, matches, comparators: list[str]) -> str:
 
 
 _EVENT_VERBS = re.compile(r"prevents?|causes?|induces?|protects?")
-
-
-def _a_kind_of(phrase: str, condition_forms: list[str]) -> bool:
-    """A phrase ending with a condition's name names a kind of it ("active crohn's disease",
-    "erosive esophagitis"): English puts a noun phrase's head last, so "heart failure
-    hospitalisation" is a hospitalisation, an outcome."""
-    return any(phrase.endswith(" " + form) for form in condition_forms)
-
-
-def _same(a: str, b: str) -> bool:
-    """One phrase up to plural endings ("ulcers" = "ulcer")."""
-    stem = lambda t: " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in tokens(t))  # noqa: E731
-    return stem(a) == stem(b)
-
-
-def _unique(items) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(items))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..query import stem_drugs
+from ..phrases import stem_drugs
 from ..vocab import find_terms
 
 _HARMS = re.compile(r"\b(?:adverse (?:events?|effects?|reactions?)|side[- ]effects?|complications?|"

@@ -11,7 +11,8 @@ import math
 from dataclasses import replace
 from typing import TypeVar
 
-from ..query import QUESTION_STOPWORDS, Query
+from ..phrases import QUESTION_STOPWORDS
+from ..query import Query
 from ..retrieve import STOPWORDS
 from ..text import tokens
 

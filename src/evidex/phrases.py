@@ -1,0 +1,138 @@
+"""A question's phrases: the words of each grammatical slot, cleaned of what is no part of a
+name (articles, quantifiers, "the treatment of"), and the names that only English morphology
+or a drug's INN stem gives away. Pure functions over strings; ``query.parse_question`` puts
+them in their PICO slots.
+"""
+from __future__ import annotations
+
+import re
+
+from .text import tokens
+from .vocab import drug_classes
+
+_BOUNDARY = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|as|versus|vs\.?|"
+                       r"compared (?:to|with)|with (?:respect|regard) to|regarding|in terms of|with|or|and)\s+|"
+                       r"[?.;,]|$", re.I)
+_LEAD = re.compile(r"^(?:only |also |just |with |without |the |a |an |any |some |other |(?:human )?(?:protein|gene|enzyme|"
+                   r"drug|compound|molecule|receptor|transcription factor|mutation|variant)s? (?=\S+)|patients (?:with|who have) |people (?:with|who have) |"
+                   r"adults (?:with|who have) |children (?:with|who have) |women (?:with|who have) |"
+                   r"men (?:with|who have) |the (?:treatment|prevention|management|use) of |"
+                   r"(?:treatment|prevention|management|use|administration|therapy) (?:of|with) |"
+                   r"treating |preventing |managing |healing |relieving |controlling |using |taking |fewer |less |more |"
+                   r"lower |higher |"
+                   r"the risk of |risk of |rates? of )+", re.I)
+
+
+QUESTION_STOPWORDS = set("""only also just even ever still really a an the is are was were be been does do did can could should would will of for in on at to
+with and or not no than that this these those what which who whom how why when whose effective effect
+effects useful safe helpful work works help beneficial better recommended treat treating treatment
+treatments therapy patients patient people use used using evidence there any it its as by from into
+about between""".split())
+# "What carvedilol dose ...", "Which dose of X ...", "How much X ...": a dosing question's drug
+# (an adjective of the dose, "usual" or "starting", is not one).
+_DOSE_OF = re.compile(r"\s*(?:what|which)\s+(?:is\s+the\s+)?([\w-]+(?:\s+[\w-]+)?)\s+(?:doses?|dosage|dosing)\b|"
+                      r"\s*(?:what|which)\s+(?:\w+\s+)?(?:doses?|dosage)\s+of\s+([\w-]+)\b|"
+                      r"\s*how\s+much\s+([\w-]+)\b", re.I)
+_DOSE_WORDS = frozenset("usual starting start initial maximum maximal target targeted recommended best right "
+                        "correct optimal typical daily effective lowest highest minimum loading maintenance the a "
+                        "an".split())
+
+
+# Trailing comparatives, articles and time adverbs ("than captopril early after MI") are no part of a name.
+_TRAIL = re.compile(r"(?:\s+(?:more|less|as|so|any|at all|also|still|really|the|a|an|better|worse|faster|sooner|"
+                    r"early|late|alone|only|initially|immediately|such|e\.?g\.?|be|been|being|for|in|with|"
+                    r"during|among))+$", re.I)
+
+
+def clean(phrase: str) -> str:
+    phrase = _LEAD.sub("", phrase.strip(" ,.?;:").lower()).strip(" ,.?;:")
+    phrase = _TRAIL.sub("", phrase).strip(" ,.?;:")
+    return "" if phrase in QUESTION_STOPWORDS or not tokens(phrase) else phrase
+
+
+def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(outcome, population, comparator, other) phrases after the predicate of a question;
+    ``as_compares``: the predicate was "as <adjective>", so the "as" that follows it compares."""
+    outcome, population, comparator, other = [], [], [], []
+    first = _BOUNDARY.search(rest)
+    head = rest[:first.start()] if first else rest
+    if head.strip():
+        outcome.append(head)
+    for m in re.finditer(r"\b(vs\.?|versus|compared (?:to|with)|rather than|than|as|for|in|among|with|or|during|"
+                         r"after)\s+", rest, re.I):
+        tail = rest[m.end():]
+        end = _BOUNDARY.search(tail)
+        phrase = tail[:end.start()] if end else tail
+        cue = m.group(1).lower()
+        # "as" compares right after an "as <adjective>" predicate ("as effective as B") and names
+        # examples of a comparator ("than H2 antagonists such as ranitidine"); elsewhere it gives
+        # a role ("used as androgen deprivation therapy", "than B as first-step treatment").
+        before = rest[:m.start()]
+        if cue in ("vs", "vs.", "versus", "than", "rather than") or cue.startswith("compared") or \
+                (cue == "as" and ((as_compares and not before.strip())
+                                  or (comparator and re.search(r"\bsuch\s*$", before)))):
+            # "a thiazide diuretic (chlorthalidone)": the class and the drug, each a comparator.
+            inner = re.fullmatch(r"\s*(.+?)\s*\(([^()]+)\)\s*", phrase)
+            comparator.extend(inner.groups() if inner else [phrase])
+        elif cue in ("for", "in", "among"):
+            population.append(phrase)
+        else:
+            other.append(phrase)
+    cleaned = lambda xs: [c for c in (clean(x) for x in xs) if c]  # noqa: E731
+    return cleaned(outcome), cleaned(population), cleaned(comparator), cleaned(other)
+
+
+_HEAD_END = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|versus|vs\.?|compared (?:to|with)|"
+                       r"with (?:respect|regard) to|regarding|in terms of|with)\s+|[?.;]|$", re.I)
+
+
+def conjuncts(rest: str) -> list[str]:
+    """The coordinated phrases a predicate governs ("memory, mood or sexual function")."""
+    head = rest[:_HEAD_END.search(rest).start()]
+    return [c for c in (clean(x) for x in re.split(r"\s*,\s*(?:and |or )?|\s+(?:and|or)\s+", head)) if c]
+
+
+def stem_drugs(text: str) -> list[str]:
+    """Words of ``text`` that a drug class's WHO INN stem marks as drugs ("-pril", "-triptan"),
+    longer than the stem by three letters at least ("april" is no ACE inhibitor)."""
+    stems = {st for c in drug_classes().values() for st in c.stems}
+    return list(unique(w for w in tokens(text) if any(w.endswith(st) and len(w) > len(st) + 2 for st in stems)))
+
+
+_FROM = re.compile(r"\s*(?:from|due to|caused by|secondary to|of)\s+$", re.I)
+
+
+def symptoms_of(question: str, found) -> list[str]:
+    """Conditions the question says come from another it names ("pain from osteoarthritis",
+    "neuropathic pain due to diabetes"): a symptom, not the population."""
+    words = re.findall(r"[A-Za-z0-9]+(?:['/-][A-Za-z0-9]+)*", question.replace("\u2019", "'"))
+    out = []
+    for a, b in zip(found, found[1:]):
+        between = " " + " ".join(words[a.start + len(a.text.split()):b.start]) + " "
+        if _FROM.fullmatch(between) and a.canonical != b.canonical:
+            out.append(a.canonical)
+    return out
+
+
+def dose_drug(question: str) -> str:
+    """The drug a dosing question names as the dose's modifier, or ""."""
+    m = _DOSE_OF.match(question)
+    words = next((g for g in m.groups() if g), "").split() if m else []
+    return clean(" ".join(w for w in words if w.lower() not in _DOSE_WORDS))
+
+
+def a_kind_of(phrase: str, condition_forms: list[str]) -> bool:
+    """A phrase ending with a condition's name names a kind of it ("active crohn's disease",
+    "erosive esophagitis"): English puts a noun phrase's head last, so "heart failure
+    hospitalisation" is a hospitalisation, an outcome."""
+    return any(phrase.endswith(" " + form) for form in condition_forms)
+
+
+def same(a: str, b: str) -> bool:
+    """One phrase up to plural endings ("ulcers" = "ulcer")."""
+    stem = lambda t: " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in tokens(t))  # noqa: E731
+    return stem(a) == stem(b)
+
+
+def unique(items) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
