@@ -24,6 +24,7 @@ from .effect import main_effect
 from .numbers import DOSE, total_count
 from .outcome import (Fact, aim_outcome, expand_abbreviations, measured_outcome, named_outcome, outcome_of_effect_text,
                       outcome_of_sentence)
+from .arm_dose import dosed
 from .pico import intervention_spans
 from .roles import sentence_roles
 
@@ -287,9 +288,9 @@ def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
         else:
             comp = arms[-1]   # the experimental arm is named first, the control last
         # an arm named without its dose (a title, a result) takes the dose the methods give it
-        experimental = tuple((None if DOSE.search(a) else _dosed(a, body)) or Fact(a, p.seq) for a in arms if a and a != comp)
+        experimental = tuple((None if DOSE.search(a) else dosed(a, body)) or Fact(a, p.seq) for a in arms if a and a != comp)
         # an active comparator, too, takes the dose the methods give it ("oxybutynin, 10 mg/d")
-        compared = (None if DOSE.search(comp) or _CONTROL.search(comp) else _dosed(comp, body)) or Fact(comp, p.seq)
+        compared = (None if DOSE.search(comp) or _CONTROL.search(comp) else dosed(comp, body)) or Fact(comp, p.seq)
         if not experimental and fallback is None:   # "X versus Y" whose X is not a name: read on
             fallback = (experimental, compared)
             continue
@@ -307,41 +308,10 @@ def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
     single = next(((a, p) for p in body if _ASSIGNED.search(p.text) for a in _arms_in(p.text, least=1)[:1]
                    if not _CONTROL.search(a)), None)   # one allocated treatment: "allocated to receive X (A or B)"
     if single is not None:
-        return ((None if DOSE.search(single[0]) else _dosed(single[0], body)) or Fact(single[0], single[1].seq),), comp
+        return ((None if DOSE.search(single[0]) else dosed(single[0], body)) or Fact(single[0], single[1].seq),), comp
     spans = [s for s in intervention_spans(title.text) if not _CONTROL.search(s)] if title is not None else []
     spans = ([s for s in spans if _matches_hint(s, hint)] or spans) if hint else spans
-    return tuple(_dosed(s, body) or Fact(s, title.seq) for s in spans[:2]), comp
-
-
-_GENERIC_WORDS = set("therapy treatment low dose high oral topical the with and low-dose high-dose premedication "
-                     "administration use effects effect".split())
-
-
-def _dosed(span: str, body: Sequence[Passage]) -> Fact | None:
-    """A single named treatment with the dose the methods give it ("naltrexone 4.5 mg/day",
-    "4.5 mg of naltrexone", "LDN 4.5 mg"), read where the drug word and its dose stand together."""
-    named = " ".join(intervention_spans(span)) or span   # the drug's own words, not "although" or "used"
-    heads = [w for w in re.findall(r"[A-Za-z][\w-]{3,}", named) if w.lower() not in _GENERIC_WORDS]
-    if len(heads) > 1:
-        heads.insert(0, named)       # the whole name first: "ranitidine hydrochloride, 150 mg"
-    for p in body:   # an abbreviation the abstract defines for it: "low-dose naltrexone (LDN)"
-        m = re.search(re.escape(span) + r"\s*\(([A-Z][A-Za-z0-9-]{1,8})\)", p.text, re.I)
-        if m:
-            heads.append(m.group(1))
-    for p in body:
-        for d in DOSE.finditer(p.text):
-            for h in heads:
-                for w in re.finditer(rf"\b{re.escape(h)}\b", p.text, re.I):
-                    gap = p.text[w.end():d.start()]
-                    if w.end() <= d.start() and re.fullmatch(r"\s*|\s+at\s+", gap):   # "naltrexone 4.5 mg", "X at 4.5 mg"
-                        return Fact(p.text[w.start():d.end()], p.seq)
-                    # "X (30 mg", "X, 10 mg/d, or Y", and a dose two arms share: "X or Y at 0.2 mg/kg"
-                    if w.end() <= d.start() and re.fullmatch(r"\s*\(|\s*,\s*|\s+(?:or|and)\s+[\w-]+\s+(?:at|in a dose of)\s+",
-                                                             gap):
-                        return Fact(f"{w.group(0)} {d.group(0)}", p.seq)
-                    if d.end() <= w.start() and re.fullmatch(r"\s*|\s+of\s+", p.text[d.end():w.start()]):
-                        return Fact(p.text[d.start():w.end()], p.seq)   # "4.5 mg of naltrexone", "6 mg melatonin"
-    return None
+    return tuple(dosed(s, body) or Fact(s, title.seq) for s in spans[:2]), comp
 
 
 # A count that is a duration ("for 1 week, patients were randomly ...") or a part of a
