@@ -6,9 +6,10 @@ them in their PICO slots.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .text import tokens
-from .vocab import drug_classes
+from .vocab import drug_classes, term_words
 
 _BOUNDARY = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|as|versus|vs\.?|"
                        r"compared (?:to|with)|with (?:respect|regard) to|regarding|in terms of|with|or|and)\s+|"
@@ -95,8 +96,13 @@ def conjuncts(rest: str) -> list[str]:
 def stem_drugs(text: str) -> list[str]:
     """Words of ``text`` that a drug class's WHO INN stem marks as drugs ("-pril", "-triptan"),
     longer than the stem by three letters at least ("april" is no ACE inhibitor)."""
-    stems = {st for c in drug_classes().values() for st in c.stems}
+    stems = _inn_stems()
     return list(unique(w for w in tokens(text) if any(w.endswith(st) and len(w) > len(st) + 2 for st in stems)))
+
+
+@lru_cache(maxsize=1)
+def _inn_stems() -> frozenset[str]:
+    return frozenset(st for c in drug_classes().values() for st in c.stems)
 
 
 _FROM = re.compile(r"\s*(?:from|due to|caused by|secondary to|of)\s+$", re.I)
@@ -105,7 +111,7 @@ _FROM = re.compile(r"\s*(?:from|due to|caused by|secondary to|of)\s+$", re.I)
 def symptoms_of(question: str, found) -> list[str]:
     """Conditions the question says come from another it names ("pain from osteoarthritis",
     "neuropathic pain due to diabetes"): a symptom, not the population."""
-    words = re.findall(r"[A-Za-z0-9]+(?:['/-][A-Za-z0-9]+)*", question.replace("\u2019", "'"))
+    words = term_words(question)            # the words find_terms counts its matches' starts in
     out = []
     for a, b in zip(found, found[1:]):
         between = " " + " ".join(words[a.start + len(a.text.split()):b.start]) + " "

@@ -77,8 +77,8 @@ _HARM_ASK = re.compile(r"\b(?:safer|safe as|less harmful|more harmful|fewer|risk
                        r"side[- ]effects?|toxicit\w*|complications?)\b", re.I)
 # A predicate that asks whether a treatment does harm ("Does X impair memory?", "Do CCBs cause
 # birth defects?", "Does X increase the risk of stroke?"): yes is a finding against the treatment.
-_ADVERSE_VERB = re.compile(r"(?:impairs?|worsens?|exacerbates?|causes?|induces?|raises?|"
-                           r"(?:increases?|raises?|elevates?) (?:the )?(?:risks?|rates?|incidence) of)$", re.I)
+_ADVERSE_VERB = re.compile(r"impairs?|worsens?|exacerbates?|causes?|induces?|raises?", re.I)
+_RISE_VERB = re.compile(r"increases?|raises?|elevates?", re.I)       # harm only of "the risk of" Y
 _CONTROL_WORD = re.compile(r"\b(?:placebo|no treatment|untreated|controls?)\b", re.I)
 _ADVERSE_TAIL = re.compile(r"\s*(?:the )?(?:risks?|rates?|incidence) (?:of|for)\s+", re.I)
 _RESPECT = re.compile(r"\b(?:with (?:respect|regard) to|regarding|in terms of|as regards)\s+(.+?)\s*(?:[?.;]|$)", re.I)
@@ -301,8 +301,8 @@ def _asks_adverse(qtype: str, pivot, subject: str, rest: str, interventions: lis
     if qtype != "yesno" or not pivot or not interventions or any(not _CONTROL_WORD.search(c) for c in comparators) \
             or re.match(r"\s*(?:there|it)\b", subject, re.I):
         return False
-    verb = pivot.group(0).lower()
-    return bool(_ADVERSE_VERB.fullmatch(verb) or (_ADVERSE_VERB.fullmatch(verb + " risk of") and _ADVERSE_TAIL.match(rest)))
+    verb = pivot.group(0)
+    return bool(_ADVERSE_VERB.fullmatch(verb) or (_RISE_VERB.fullmatch(verb) and _ADVERSE_TAIL.match(rest)))
 
 
 def intent_hint(question: str) -> str | None:

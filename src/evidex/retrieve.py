@@ -50,9 +50,6 @@ def phrase_match(text: str) -> str | None:
     return '"' + " ".join(toks) + '"' if toks else None
 
 
-_NONE = type("NoTerm", (), {"kind": ""})()
-
-
 def _any(forms) -> str:
     phrases = list(dict.fromkeys(p for p in (phrase_match(f) for f in forms if len(f) >= 3) if p))
     return "(" + " OR ".join(phrases[:_MAX_FORMS]) + ")" if phrases else ""
@@ -219,7 +216,7 @@ def _lexical_pool(store: Store, query: Query, limit: int, filt: SearchFilter) ->
         direct.add(hit.record_id)
     related = set(direct)
     near = related_expression(query)
-    for facet in (f for f in query.facets if (lookup(f) or _NONE).kind == "population"):
+    for facet in (f for f in query.facets if getattr(lookup(f), "kind", "") == "population"):
         # Use in a special population ("during pregnancy", "while breastfeeding"): the records on
         # the drug there answer, whatever condition they treat ("Treating rhinitis in pregnancy").
         for hit in store.search(" AND ".join([broad or strict, _any(expansions(facet))]), limit, filt):

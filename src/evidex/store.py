@@ -227,14 +227,7 @@ class Store:
 
     @staticmethod
     def _hashes(cur: sqlite3.Cursor, ids: list[str]) -> dict[str, tuple[int, str]]:
-        out: dict[str, tuple[int, str]] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            marks = ",".join("?" * len(chunk))
-            for rowid, rid, digest in cur.execute(
-                    f"SELECT rowid, id, hash FROM record_data WHERE id IN ({marks})", chunk):
-                out[rid] = (rowid, digest)
-        return out
+        return {rid: (rowid, digest) for rowid, rid, digest in _by_ids(cur, "rowid, id, hash", ids)}
 
     def file_done(self, sha256: str) -> list[Problem] | None:
         """None if a file with this checksum was never read to its end; else the problems it
@@ -261,39 +254,23 @@ class Store:
         return self._decode(row) if row else None
 
     def get_many(self, ids: Sequence[str]) -> dict[str, StoredRecord]:
-        out: dict[str, StoredRecord] = {}
-        for i in range(0, len(ids), 500):
-            chunk = list(ids[i:i + 500])
-            marks = ",".join("?" * len(chunk))
-            for rid, title, rec, appr in self.conn.execute(
-                    f"SELECT id, title, record, appraisal FROM record_data WHERE id IN ({marks})", chunk):
-                out[rid] = self._decode((title, rec, appr))
-        return out
+        return {rid: self._decode((title, rec, appr))
+                for rid, title, rec, appr in _by_ids(self.conn, "id, title, record, appraisal", ids)}
 
     def texts_many(self, ids: Sequence[str]) -> dict[str, str]:
         """``Record.text()`` of each of ``ids`` that is stored, read without building the record
         or its appraisal (retrieval tests a candidate's words before it decodes it whole)."""
         out: dict[str, str] = {}
-        for i in range(0, len(ids), 500):
-            chunk = list(ids[i:i + 500])
-            marks = ",".join("?" * len(chunk))
-            for rid, title, rec in self.conn.execute(
-                    f"SELECT id, title, record FROM record_data WHERE id IN ({marks})", chunk):
-                sections = json.loads(self.packer.unpack(rec)).get("sections", ())
-                out[rid] = "\n\n".join([title, *(s["text"] for s in sections)])
+        for rid, title, rec in _by_ids(self.conn, "id, title, record", ids):
+            sections = json.loads(self.packer.unpack(rec)).get("sections", ())
+            out[rid] = "\n\n".join([title, *(s["text"] for s in sections)])
         return out
 
     def appraisals_many(self, ids: Sequence[str]) -> dict[str, tuple[Appraisal, int | None]]:
         """(appraisal, publication year) of each of ``ids`` that is stored, without decoding the
         record: what the hybrid ranking's priors read for a pool three times the size it keeps."""
-        out: dict[str, tuple[Appraisal, int | None]] = {}
-        for i in range(0, len(ids), 500):
-            chunk = list(ids[i:i + 500])
-            marks = ",".join("?" * len(chunk))
-            for rid, year, appr in self.conn.execute(
-                    f"SELECT id, year, appraisal FROM record_data WHERE id IN ({marks})", chunk):
-                out[rid] = (Appraisal.from_json(json.loads(self.packer.unpack(appr))), year)
-        return out
+        return {rid: (Appraisal.from_json(json.loads(self.packer.unpack(appr))), year)
+                for rid, year, appr in _by_ids(self.conn, "id, year, appraisal", ids)}
 
     def _decode(self, row: tuple[str, bytes, bytes]) -> StoredRecord:
         data = json.loads(self.packer.unpack(row[1]))
@@ -376,3 +353,12 @@ def _with_title(text: str | None, title: str | None) -> str | None:
         return text
     head = '{"title": ' + json.dumps(title, ensure_ascii=False)
     return head + ("}" if text.strip() == "{}" else ", " + text[1:])
+
+
+def _by_ids(conn, columns: str, ids: Sequence[str]):
+    """``SELECT columns FROM record_data`` for the stored ones of ``ids``, 500 ids a statement
+    (SQLite's bound-parameter limit)."""
+    for i in range(0, len(ids), 500):
+        chunk = list(ids[i:i + 500])
+        yield from conn.execute(f"SELECT {columns} FROM record_data WHERE id IN ({','.join('?' * len(chunk))})",
+                                chunk)

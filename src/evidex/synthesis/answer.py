@@ -216,28 +216,22 @@ def _guidelines(w: Writer, query: Query, ranked: list[Study], verdict: Verdict, 
                    default=None, key=lambda t: t[:3])
         if best is not None:
             w.add(key_points, best[3], best[4].passage)
-    favours = sorted({citer.whole(s) for s in body if s.direction == "favours"})
-    null = sorted({citer.whole(s) for s in body if s.direction in ("no_difference", "against")})
     asked = query.conditions[0] if query.conditions and not indirect else ""
     inter = " and ".join(query.interventions)
-    if query.adverse:
-        favours, null = [], []          # benefit is not asked: the harm is (the tallies below)
-        harmed = sorted({citer.whole(s) for s in body if s.direction == "against"})
-        unharmed = sorted({citer.whole(s) for s in body if s.direction == "no_difference"})
-        for refs, text in ((harmed, f"Harm from {inter} is reported by the studies cited here."),
-                           (unharmed, f"No harm from {inter} is found by the studies cited here.")):
-            if inter and refs:
-                key_points.append(Statement(safe(text, citer.passages(refs), text.replace(f" from {inter}", "")),
-                                            tuple(refs), "summary"))
-    if inter and favours:
-        key_points.append(Statement(safe(f"Benefit of {inter}{' in ' + asked if asked else ''} is reported by "
-                                         "the studies cited here.", citer.passages(favours),
-                                         "Benefit is reported by the studies cited here."), tuple(favours), "summary"))
-    if inter and null:
-        key_points.append(Statement(safe(f"No difference or no benefit of {inter} is reported by the studies "
-                                         "cited here.", citer.passages(null),
-                                         "No difference or no benefit is reported by the studies cited here."),
-                                    tuple(null), "summary"))
+    # The tallies: who found benefit and who found none; for "Does X do harm Y?" benefit is not
+    # asked, the harm is.
+    tallies = (((("against",), f"Harm from {inter} is reported by the studies cited here.",
+                 "Harm is reported by the studies cited here."),
+                (("no_difference",), f"No harm from {inter} is found by the studies cited here.",
+                 "No harm is found by the studies cited here.")) if query.adverse else
+               ((("favours",), f"Benefit of {inter}{' in ' + asked if asked else ''} is reported by the studies "
+                 "cited here.", "Benefit is reported by the studies cited here."),
+                (("no_difference", "against"), f"No difference or no benefit of {inter} is reported by the studies "
+                 "cited here.", "No difference or no benefit is reported by the studies cited here.")))
+    for directions, text, fallback in tallies:
+        refs = sorted({citer.whole(s) for s in body if s.direction in directions})
+        if inter and refs:
+            key_points.append(Statement(safe(text, citer.passages(refs), fallback), tuple(refs), "summary"))
     for facet in unaddressed(query, ranked):
         key_points.append(Statement(safe(f"No record in the library addresses {facet}.", [],
                                          "No record in the library addresses part of the question."),

@@ -216,7 +216,7 @@ def _reviews_use_in(query: Query, c: Candidate) -> bool:
     if query.intent != "contraindications":
         return False
     title = padded_tokens(c.stored.record.title)
-    asked = [f for f in query.facets if f not in query.interventions and expansions(f)]
+    asked = [f for f in query.facets if f not in query.interventions]
     return any(contains_any(title, [f, *expansions(f)]) for f in asked) and \
         contains_any(padded_tokens(c.stored.record.text()), _intervention_forms(query))
 

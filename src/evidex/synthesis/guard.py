@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 from ..enrich.numbers import DOSE
 from ..enrich.stance import passage_stances
+from ..phrases import stem_drugs
 from ..retrieve import STOPWORDS
 from ..text import normalise, numbers_in, tokens
-from ..vocab import drug_classes, find_terms
+from ..vocab import find_terms
 from .dosing import PARTS
 from .faithfulness import unsupported_numbers
 
@@ -177,10 +178,8 @@ def _names(text: str, cited: list[str]) -> str | None:
         if m.canonical in canon or re.search(rf"(?<![\w-]){re.escape(m.canonical.lower())}(?![\w-])", written):
             continue
         missing.append(m.text)
-    stems = {s for c in drug_classes().values() for s in c.stems}
     words = set(tokens(written))
-    missing += [w for w in dict.fromkeys(tokens(text))
-                if w not in words and any(w.endswith(s) and len(w) > len(s) + 2 for s in stems)]
+    missing += [w for w in stem_drugs(text) if w not in words]
     return f"name(s) {missing} not in a cited passage" if missing else None
 
 

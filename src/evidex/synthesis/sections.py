@@ -10,6 +10,7 @@ citing every source.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..query import Query
 from ..records import Passage
@@ -89,10 +90,14 @@ class Writer:
         out = [*self.query.interventions, *self.query.comparators]
         return tuple({n.lower() for n in out} | {n.split()[-1].lower() for n in out if n.split()})
 
+    @cached_property
+    def asked_forms(self) -> list[str]:
+        """Every form the library writes of the asked treatments."""
+        return [f for i in self.query.interventions for f in query_forms(self.query, i) if len(f) >= 3]
+
     def names_asked(self, text: str) -> bool:
-        """Whether a sentence names an asked treatment (any form the library writes)."""
-        forms = [f for i in self.query.interventions for f in query_forms(self.query, i) if len(f) >= 3]
-        return not forms or contains_any(padded_tokens(text), forms)
+        """Whether a sentence names an asked treatment."""
+        return not self.asked_forms or contains_any(padded_tokens(text), self.asked_forms)
 
     def about_asked(self, text: str) -> bool:
         """False for a sentence about another treatment only: it names one and no asked one."""

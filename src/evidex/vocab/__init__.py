@@ -115,7 +115,7 @@ def find_terms(text: str, kinds: tuple[str, ...] = ("condition", "intervention",
     """
     lex = lexicon()
     lengths = _lengths_by_first_word()
-    raw_words = _WORD.findall(text.replace("\u2019", "'"))
+    raw_words = term_words(text)
     words = [w.lower() for w in raw_words]
     out: list[Match] = []
     i = 0
@@ -137,6 +137,11 @@ def find_terms(text: str, kinds: tuple[str, ...] = ("condition", "intervention",
         else:
             i += 1
     return out
+
+
+def term_words(text: str) -> list[str]:
+    """``text``'s words as ``find_terms`` reads them (a ``Match.start`` counts these)."""
+    return _WORD.findall(text.replace("\u2019", "'"))
 
 
 @lru_cache(maxsize=1 << 16)
