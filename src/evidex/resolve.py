@@ -3,13 +3,18 @@
 as they are, and each asked drug class given the members the library names."""
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import replace
 
-from .query import Query
+from .query import Query, parse_question
 from .retrieve import STOPWORDS, phrase_match
 from .store import Store
-from .text import tokens
-from .vocab import drug_classes, is_canonical, lexicon
+from .text import abbreviation_definitions, tokens
+from .vocab import drug_classes, find_terms, is_canonical, lexicon, lookup
+
+_CAPITALS = re.compile(r"\b[A-Z][A-Z0-9]{1,5}\b")
+DEFINING_RECORDS = 30       # records read for the long form of an abbreviation the question uses
 
 
 def resolve(store: Store, query: Query) -> Query:
@@ -19,6 +24,11 @@ def resolve(store: Store, query: Query) -> Query:
     record contains is replaced by its longest part that some record does ("mef2c"); a phrase
     with no such part is dropped from the search (it stays a facet, so the answer can say that
     no record addresses it). Vocabulary names are kept as they are."""
+    defined = defined_abbreviations(store, query.question)
+    if defined:
+        # "Does X help OAB?": read as the library's records spell it ("overactive bladder (OAB)").
+        spelled = _CAPITALS.sub(lambda m: defined.get(m.group(0), m.group(0)), query.question)
+        query = replace(parse_question(spelled), question=query.question)
     lex = lexicon()
 
     def narrowed(phrases: tuple[str, ...]) -> tuple[str, ...]:
@@ -51,6 +61,27 @@ def resolve(store: Store, query: Query) -> Query:
                     if name in drug_classes())
     return replace(query, interventions=interventions, conditions=narrowed(query.conditions),
                    members=tuple((n, m) for n, m in members if m))
+
+
+def defined_abbreviations(store: Store, question: str) -> dict[str, str]:
+    """Abbreviations in ``question`` the vocabulary lacks, with the long form the library's
+    records define for them ("HF" -> "heart failure"), kept only when that long form is a
+    vocabulary name: the most frequent definition among the records that use the abbreviation."""
+    out: dict[str, str] = {}
+    # Records that use the abbreviation beside the question's named terms define it as the
+    # question means it ("IR" beside tolterodine is immediate release, not insulin resistance).
+    named = " OR ".join(dict.fromkeys(p for m in find_terms(question) for p in [phrase_match(m.text)] if p))
+    for abbr in sorted(set(_CAPITALS.findall(question))):
+        if lookup(abbr) is not None or abbr.isdigit():
+            continue
+        match = phrase_match(abbr) or ""
+        hits = store.search(f"{match} AND ({named})" if named else match, DEFINING_RECORDS)
+        texts = store.texts_many([h.record_id for h in hits]).values() if hits else ()
+        counts = Counter(long.lower() for text in texts for a, long in abbreviation_definitions(text)
+                         if a == abbr and lookup(long) is not None)
+        if counts:
+            out[abbr] = counts.most_common(1)[0][0]
+    return out
 
 
 MAX_MEMBERS = 30

@@ -271,3 +271,36 @@ def _phrase_forms(form: str) -> tuple[str, tuple[str, ...]]:
         return phrase, ()
     stem = phrase.rstrip("se")
     return phrase, tuple(f" {stem}{end} " for end in ("", "e", "s", "es"))
+
+
+_DEFINITION = re.compile(r"((?:[A-Za-z][\w'-]*\s+){1,8})\(([A-Z][A-Za-z-]{1,7})\)")
+
+
+def _long_form(abbr: str, words: list[str]) -> str | None:
+    """The shortest tail of ``words`` whose letters spell ``abbr`` in order, read from the end,
+    its first letter starting a word (Schwartz & Hearst, Pac Symp Biocomput 2003): "overactive
+    bladder" for OAB, "heart failure" for HF."""
+    letters = [c for c in abbr.lower() if c.isalpha()]
+    text = " ".join(words[-min(len(words), len(letters) + 3):])
+    low, i = text.lower(), len(text) - 1
+    for k in range(len(letters) - 1, -1, -1):
+        c = letters[k]
+        while i >= 0 and (low[i] != c or (k == 0 and i > 0 and low[i - 1].isalnum())):
+            i -= 1
+        if i < 0:
+            return None
+        i -= 1
+    start = low.rfind(" ", 0, i + 2) + 1
+    long = text[start:]
+    return long if len(long.split()) <= len(letters) and long.lower() != abbr.lower() else None
+
+
+def abbreviation_definitions(text: str) -> Iterator[tuple[str, str]]:
+    """(abbreviation, long form) for each "long form (ABBR)" that ``text`` writes ("overactive
+    bladder (OAB)"), matched as ``_long_form`` says. Forms with digits are never taken."""
+    if "(" not in text:
+        return
+    for m in _DEFINITION.finditer(text):
+        long = _long_form(m.group(2), m.group(1).split())
+        if long:
+            yield m.group(2), long

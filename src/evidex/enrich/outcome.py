@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..records import Passage
+from ..text import abbreviation_definitions
 
 
 @dataclass(frozen=True)
@@ -368,9 +369,6 @@ def measured_outcome(body: Sequence[Passage], roles: Sequence[str]) -> Fact | No
     return next((f for f in found if not _SAFETY.search(f.text)), found[0] if found else None)
 
 
-_DEFINITION = re.compile(r"((?:[A-Za-z][\w'-]*\s+){1,6})\(([A-Z][A-Za-z-]{1,7})\)")
-
-
 def expand_abbreviations(fact: Fact | None, passages: Sequence[Passage]) -> Fact | None:
     """"change in CPM" -> "change in conditioned pain modulation (CPM)" when the abstract
     defines the abbreviation: a long form whose last words' initials spell it (after Schwartz &
@@ -381,15 +379,7 @@ def expand_abbreviations(fact: Fact | None, passages: Sequence[Passage]) -> Fact
     if not any(c.isupper() for c in text):
         return fact                        # an abbreviation starts with a capital: none to expand
     for p in passages:
-        if "(" not in p.text:
-            continue
-        for m in _DEFINITION.finditer(p.text):
-            abbr, words = m.group(2), m.group(1).split()
-            letters = [c for c in abbr.lower() if c.isalpha()]
-            long = words[-len(letters):] if len(words) >= len(letters) else []
-            if not long or [w[0].lower() for w in long] != letters:
-                continue
-            long_form = " ".join(long)
+        for abbr, long_form in abbreviation_definitions(p.text):
             if re.search(rf"\b{re.escape(abbr)}\b", text) and long_form.lower() not in text.lower() \
                     and f"({abbr})" not in text:
                 text = re.sub(rf"\b{re.escape(abbr)}\b", f"{long_form} ({abbr})", text, count=1)
