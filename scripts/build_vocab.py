@@ -5,7 +5,11 @@ with entry terms). Output: src/evidex/vocab/mesh_conditions.tsv.gz with lines
 ``term<TAB>canonical<TAB>mesh_id``. Inverted entry terms ("Pain, Deafferentation") and
 plural duplicates are dropped; curated rows in curated.tsv override these at load time.
 
-    python scripts/build_vocab.py [--source PATH]
+Second output: src/evidex/vocab/mesh_symptoms.tsv, the MeSH descriptors under "Signs and
+Symptoms" (tree C23.888, from ../shared/data/mesh/dhimmel_mesh2015_tree-numbers.tsv) as
+``mesh_id<TAB>name``: a symptom measured on a scale, not an event a trial counts.
+
+    python scripts/build_vocab.py [--source PATH] [--trees PATH]
 """
 from __future__ import annotations
 
@@ -21,6 +25,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--source", type=Path,
                     default=ROOT.parent / "shared/data/mesh/ctd_mesh_descriptor_synonyms.jsonl")
+    ap.add_argument("--trees", type=Path,
+                    default=ROOT.parent / "shared/data/mesh/dhimmel_mesh2015_tree-numbers.tsv")
     args = ap.parse_args()
     rows: dict[str, tuple[str, str]] = {}
     for line in args.source.open(encoding="utf-8"):
@@ -36,6 +42,16 @@ def main() -> None:
         for term in sorted(rows):
             fh.write(f"{term}\t{rows[term][0]}\t{rows[term][1]}\n")
     print(f"wrote {len(rows)} terms to {out} ({out.stat().st_size // 1024} KiB)")
+    symptoms: dict[str, str] = {}
+    with args.trees.open(encoding="utf-8") as fh:
+        next(fh)                                   # header: mesh_id, mesh_name, mesh_tree_number
+        for line in fh:
+            mesh_id, name, tree = line.rstrip("\n").split("\t")
+            if tree.startswith("C23.888"):
+                symptoms.setdefault(mesh_id, name.lower())
+    out = ROOT / "src/evidex/vocab/mesh_symptoms.tsv"
+    out.write_text("".join(f"{i}\t{n}\n" for i, n in sorted(symptoms.items())), encoding="utf-8")
+    print(f"wrote {len(symptoms)} symptom descriptors to {out}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from .vocab import drug_classes, term_words
 
 _BOUNDARY = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|as|versus|vs\.?|"
                        r"compared (?:to|with)|with (?:respect|regard) to|regarding|in terms of|with|or|and)\s+|"
-                       r"[?.;,]|$", re.I)
+                       r"[?.;,:]|$", re.I)
 _LEAD = re.compile(r"^(?:only |also |just |with |without |the |a |an |any |some |other |(?:human )?(?:protein|gene|enzyme|"
                    r"drug|compound|molecule|receptor|transcription factor|mutation|variant)s? (?=\S+)|patients (?:with|who have) |people (?:with|who have) |"
                    r"adults (?:with|who have) |children (?:with|who have) |women (?:with|who have) |"
@@ -51,10 +51,12 @@ def clean(phrase: str) -> str:
     return "" if phrase in QUESTION_STOPWORDS or not tokens(phrase) else phrase
 
 
-def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[str], list[str], list[str]]:
-    """(outcome, population, comparator, other) phrases after the predicate of a question;
-    ``as_compares``: the predicate was "as <adjective>", so the "as" that follows it compares."""
-    outcome, population, comparator, other = [], [], [], []
+def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+    """(outcome, population, comparator, other, purpose) phrases after the predicate of a
+    question; ``as_compares``: the predicate was "as <adjective>", so the "as" that follows it
+    compares. ``purpose``: the population phrases that "for" gives ("for survival", "for
+    spasticity"), which may name what is sought rather than who is treated."""
+    outcome, population, comparator, other, purpose = [], [], [], [], []
     first = _BOUNDARY.search(rest)
     head = rest[:first.start()] if first else rest
     if head.strip():
@@ -75,16 +77,27 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
             # "a thiazide diuretic (chlorthalidone)": the class and the drug, each a comparator.
             inner = re.fullmatch(r"\s*(.+?)\s*\(([^()]+)\)\s*", phrase)
             comparator.extend(inner.groups() if inner else [phrase])
+        elif cue == "for" and re.match(r"\s*\w+ing\s+\w", phrase):
+            # "for lowering HbA1c", "for preventing relapse": what is sought, an outcome.
+            outcome.append(re.sub(r"^\s*\w+ing\s+", "", phrase))
         elif cue in ("for", "in", "among"):
             population.append(phrase)
+            if cue == "for" and not (end and re.match(r"\s+(?:or|and)\s", tail[end.start():])):
+                purpose.append(phrase)      # "for acute neck or low back spasm" coordinates a population
         else:
             other.append(phrase)
     cleaned = lambda xs: [c for c in (clean(x) for x in xs) if c]  # noqa: E731
-    return cleaned(outcome), cleaned(population), cleaned(comparator), cleaned(other)
+    return cleaned(outcome), cleaned(population), cleaned(comparator), cleaned(other), cleaned(purpose)
 
 
 _HEAD_END = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|versus|vs\.?|compared (?:to|with)|"
                        r"with (?:respect|regard) to|regarding|in terms of|with)\s+|[?.;]|$", re.I)
+
+
+def head_of(phrase: str) -> str:
+    """``phrase`` up to its first preposition or punctuation ("sumatriptan for a migraine
+    attack: is ..." -> "sumatriptan")."""
+    return phrase[:_BOUNDARY.search(phrase).start()]
 
 
 def conjuncts(rest: str) -> list[str]:

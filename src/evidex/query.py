@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .phrases import (QUESTION_STOPWORDS, a_kind_of, clean, conjuncts, dose_drug, same, slot_phrases,
+from .phrases import (QUESTION_STOPWORDS, a_kind_of, clean, conjuncts, dose_drug, head_of, same, slot_phrases,
                       stem_drugs, symptoms_of, unique)
 from .text import tokens
 from .vocab import find_terms
@@ -52,7 +52,12 @@ _PIVOT = re.compile(
     r"prolong|prolongs|alter|alters|change|changes|lead|leads|result|results|promote|promotes|elevate|"
     r"elevated|expressed|involved|present|found|have|has|show|shows|act|acts|interact|interacts|bind|binds|(?<!the )(?<!potential )use(?!\s+(?:of|in|for|as)\b)|"
     r"regulate|regulates|mediate|mediates|contribute|contributes|predict|predicts|impair|impairs|worsen|worsens|"
-    r"exacerbate|exacerbates|raise|raises)\b", re.I)
+    r"exacerbate|exacerbates|raise|raises|keep|keeps|maintain|maintains|control|controls)\b", re.I)
+# "Is it safe to prescribe X ...": the object of the verb is the treatment asked about.
+_SAFE_TO = re.compile(r"\b(?:safe|unsafe)\s+to\s+(?:prescribe|take|use|give|start|continue|recommend)\s+(.+)", re.I)
+# The harms a study of "Is X safe?" may report (GRADE: every important harm is an outcome).
+GENERAL_HARMS = ("adverse events", "adverse effects", "side effects", "adverse reactions", "toxicity",
+                 "mortality", "deaths", "complications")
 # "Does <treatment> reduce / improve / prevent ...": a question about its effect, whatever the outcome.
 _EFFECT_VERB = re.compile(r"\b(?:reduce|reduces|lower|lowers|improve|improves|prevent|prevents|increase|"
                           r"increases|decrease|decreases|heal|heals|relieve|relieves|treat|treats|shorten|delay|"
@@ -108,6 +113,8 @@ class Query:
     # A vocabulary name as the question wrote it ("acetaminophen" for "paracetamol"): shown beside
     # the name the library uses, so the reader sees their own word.
     written: tuple[tuple[str, str], ...] = ()
+    # "Is X safe (for Y)?": ``adverse`` read the other way round: no harm found answers yes.
+    safe: bool = False
 
     @property
     def implied_comparators(self) -> tuple[str, ...]:
@@ -169,7 +176,7 @@ def parse_question(question: str) -> Query:
         r"\b(?:vs\.?|versus|compared (?:to|with)|better than|rather than|than|over|as \w+ as|"
         r"(?:equivalent|comparable|similar|non-?inferior|equal) to)\s+(.+?)(?=\s+(?:for|in|among|regarding|"
         r"with (?:respect|regard) to|in terms of)\b|"
-        r"[?.]|$)", question, re.I))
+        r"[?.:;]|$)", question, re.I))
     comp_terms = {m.canonical for m in find_terms(comp_text, ("intervention", "comparator"))}
     interventions = list(unique(m.canonical for m in named
                                  if m.canonical not in comp_terms and m.kind == "intervention"))
@@ -188,7 +195,7 @@ def parse_question(question: str) -> Query:
                  None)
     subject = body[:pivot.start()] if pivot else ""
     rest = body[pivot.end():] if pivot else body
-    outcome, population, comparator, other = slot_phrases(
+    outcome, population, comparator, other, purpose = slot_phrases(
         rest, bool(pivot and re.search(r"\bas\s*$", body[:pivot.start()], re.I)))
     if qtype != "yesno":
         outcome = []          # a wh-question's head ("what are the side effects of") is not a facet
@@ -207,7 +214,8 @@ def parse_question(question: str) -> Query:
         interventions.append(drug)
     if not interventions:
         # "A or B" as the subject of a comparison: both are asked about.
-        parts = [p for p in (clean(x) for x in re.split(r"\s+(?:or|versus|vs\.?)\s+", subject)) if p]
+        split = re.split(r"\s+(?:or|versus|vs\.?)\s+", subject)
+        parts = [p for p in (clean(x if i == 0 else head_of(x)) for i, x in enumerate(split)) if p]
         for i, p in enumerate(parts):
             cond_here = [m for m in matches if m.kind == "condition" and m.text.lower() in p]
             for m in cond_here:
@@ -218,11 +226,19 @@ def parse_question(question: str) -> Query:
         if not known(phrase) and phrase not in comparators:
             comparators.append(phrase)
     for phrase in population:
-        if not known(phrase) and phrase not in conditions and phrase not in interventions:
+        if phrase in purpose and conditions and not known(phrase):
+            # "losartan for survival in heart failure": with the condition named, an open phrase
+            # after "for" is what the treatment is for, an outcome, not a second population.
+            outcome.append(phrase)
+        elif not known(phrase) and phrase not in conditions and phrase not in interventions:
             conditions.append(phrase)
     co_treated = {w for m in re.finditer(r"\bwith\s+((?:[\w.-]+\s+){0,3}[\w-]+)", question, re.I)
                   for w in stem_drugs(m.group(1))}
-    for word in stem_drugs(question):
+    stemmed = stem_drugs(question)
+    # An open subject that is a clause, not a name ("metoprolol CR/XL keep patients in sinus
+    # rhythm"), gives way to the drugs its INN stems name.
+    interventions = [i for i in interventions if len(tokens(i)) <= 4 or not any(w in tokens(i) for w in stemmed)]
+    for word in stemmed:
         # A drug the vocabulary lacks but its INN stem names ("enalapril", "rizatriptan"),
         # unless a name already asked holds it ("diclofenac plus omeprazole") or it is a
         # co-treatment ("with ketoconazole or fluoxetine").
@@ -277,6 +293,14 @@ def parse_question(question: str) -> Query:
     intent = _intent(question, matches, comparators)
     if adverse and intent != "contraindications":
         intent = "safety"
+    safe = (qtype == "yesno" and intent == "safety" and not adverse and not comparators and not special
+            and bool((pivot and pivot.group(0).lower() in ("safe", "unsafe")) or _SAFE_TO.search(question)))
+    if safe and not interventions:
+        # "Is it safe to prescribe quinine for cramps?": what is prescribed is the treatment.
+        given = _SAFE_TO.search(question)
+        interventions = [clean(head_of(given.group(1)))] if given and clean(head_of(given.group(1))) else []
+        outcomes = [o for o in outcomes if not _SAFE_TO.search(o)]
+    safe = safe and bool(interventions)
     facets: list[str] = []
     for f in [*conditions, *comparators, *outcomes, *other]:
         if f not in outcomes and any(o in f for o in outcomes):
@@ -287,11 +311,15 @@ def parse_question(question: str) -> Query:
     for m in matches:
         covered.update(tokens(m.text))
     keywords = unique(t for t in tokens(question) if t not in QUESTION_STOPWORDS and t not in covered and len(t) > 2)
+    if safe:
+        # Whether a treatment is safe is whether it does harm, of any kind the studies report.
+        adverse, outcomes = True, list(outcomes) or list(GENERAL_HARMS)
     negated = qtype == "yesno" and bool(_NEG.search(question))
     claim = "equivalence" if comparators and _EQUIVALENCE.search(question) else "superiority"
     return Query(question, unique(conditions), unique(interventions), unique(comparators), intent, keywords,
                  qtype, unique(outcomes), tuple(facets), negated, claim=claim, harm=harm, adverse=adverse,
-                 written=tuple((m.canonical, m.text.lower()) for m in matches if m.canonical != m.text.lower()))
+                 written=tuple((m.canonical, m.text.lower()) for m in matches if m.canonical != m.text.lower()),
+                 safe=safe)
 
 
 def _asks_adverse(qtype: str, pivot, subject: str, rest: str, interventions: list[str], comparators: list[str]) -> bool:

@@ -281,10 +281,13 @@ _DID_HARM = re.compile(r"\b(?:caus\w*|induc\w*|impair\w*|decrement\w*|deficits?|
 # or one too small to matter ("of little clinical significance").
 _NO_HARM = re.compile(r"\b(?:(?:did|does|do|was|were|is|are) not (?:significantly |adversely )?"
                       r"(?:impair|disrupt|worsen|affect|alter|increase|raise|cause|change|differ|deteriorat)\w*|"
-                      r"no (?:(?:documented|significant|clinically \w+|major|important|detectable|measurable|"
+                      r"no (?:(?:documented|significant|clinically \w+|major|important|detectable|measurable|serious|"
                       r"evidence of|adverse) )*(?:adverse|impairment|effects?|increases?|changes?|differences?|"
                       r"deterioration|decline|worsening|evidence)|unimpair\w*|unaffected|unchanged|"
                       r"(?:little|no|questionable|limited),?(?: if any,)? clinical (?:significance|relevance)|"
+                      r"(?<!not )(?:well|generally|safely) tolerated|(?:(?:is|was|were|are|seems?|appears?|proved|remains?) "
+                      r"(?:to be )?|to be )(?:an? )?"
+                      r"(?:relatively |generally |very |reasonably )?safe\b|(?:limited|minimal|low|little|no) toxicity|"
                       r"not clinically (?:significant|relevant|meaningful|important)|"
                       r"(?:no|not|nor|without)(?:\s+\w+){0,3}\s+(?:increased?|higher|excess|elevated|greater)\s+"
                       r"(?:risks?|rates?|prevalence|incidence|frequency|odds))\b", re.I)

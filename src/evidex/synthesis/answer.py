@@ -137,12 +137,14 @@ def _direct_answer(query: Query, verdict: Verdict, body: list[Study], citer: _Ci
         what = f"the studies found report no difference between {inter} and {comp}" if inter else \
             "the studies found report no difference"
     elif verdict.answer in ("yes", "no") and query.adverse:
-        # "Does X impair memory?": yes is the harm found, no is none found.
+        # "Does X impair memory?": yes is the harm found, no is none found ("Is X safe?": the
+        # other way round).
+        harmed = (verdict.answer == "yes") != query.safe
         found_it = [s for s in body if s.direction == "against"]
-        cited = (found_it if verdict.answer == "yes" else [s for s in body if s.direction == "no_difference"]) \
+        cited = (found_it if harmed else [s for s in body if s.direction in ("no_difference", "favours")]) \
             or stance_based or body
-        what = "the studies found report this harm" if verdict.answer == "yes" else \
-            "the studies found do not report this harm"
+        what = ("the studies found report harm" if query.safe else "the studies found report this harm") if harmed \
+            else ("the studies found do not report harm" if query.safe else "the studies found do not report this harm")
     elif verdict.answer in ("yes", "no") and by_stance and stance_based:
         cited = stance_based
         what = "the studies found support it" if verdict.answer == "yes" else "the studies found do not support it"
@@ -222,7 +224,8 @@ def _guidelines(w: Writer, query: Query, ranked: list[Study], verdict: Verdict, 
     # asked, the harm is.
     tallies = (((("against",), f"Harm from {inter} is reported by the studies cited here.",
                  "Harm is reported by the studies cited here."),
-                (("no_difference",), f"No harm from {inter} is found by the studies cited here.",
+                (("no_difference", "favours") if query.safe else ("no_difference",),
+                 f"No harm from {inter} is found by the studies cited here.",
                  "No harm is found by the studies cited here.")) if query.adverse else
                ((("favours",), f"Benefit of {inter}{' in ' + asked if asked else ''} is reported by the studies "
                  "cited here.", "Benefit is reported by the studies cited here."),

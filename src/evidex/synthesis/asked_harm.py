@@ -7,6 +7,7 @@ only by the sentences that name the harm (GRADE handbook 5.2.4: another outcome 
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from ..enrich.direction import adverse_direction, harm_direction
@@ -15,7 +16,8 @@ from ..text import contains_any, padded_tokens, tokens
 from ..vocab import expansions
 
 # Head nouns that name no harm by themselves ("cognitive function", "heart rate"): their modifier does.
-_GENERIC_HEADS = frozenset({"function", "functions", "performance", "rate", "rates", "level", "levels", "risk"})
+_GENERIC_HEADS = frozenset({"function", "functions", "performance", "rate", "rates", "level", "levels", "risk",
+                            "events", "effects", "reactions"})
 
 
 def harm_forms(query: Query) -> list[str]:
@@ -30,9 +32,15 @@ def harm_forms(query: Query) -> list[str]:
     return out
 
 
+_SAFETY_WORD = re.compile(r"\b(?:safe|safety|tolera\w*|toxicit\w*)\b", re.I)
+
+
 def names_harm(query: Query, text: str) -> bool:
     """Whether a sentence names the asked harm: one of ``harm_forms``, or for "Does X do harm Y?"
-    a word sharing a head word's stem ("cognitive" for "cognition")."""
+    a word sharing a head word's stem ("cognitive" for "cognition"); for "Is X safe?" any word
+    of safety ("well tolerated", "relatively safe")."""
+    if query.safe and _SAFETY_WORD.search(text):
+        return True
     padded = padded_tokens(text)
     if contains_any(padded, harm_forms(query)):
         return True

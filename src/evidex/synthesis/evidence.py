@@ -302,7 +302,9 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
         return "unclear"
     texts = [f.passage.text for f in findings]
     if query.adverse:
-        return did_harm(query, texts)
+        found = did_harm(query, texts)
+        # "Is X safe?": a study that found no harm speaks for X.
+        return "favours" if query.safe and found == "no_difference" else found
     if query.harm and query.comparators and query.outcomes:
         harm = fewer_harms(query, texts, _forms(query, query.interventions), _forms(query, query.comparators))
         if harm != "unclear":

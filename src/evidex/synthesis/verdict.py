@@ -23,6 +23,7 @@ from ..enrich import stance as stance_model
 from ..enrich.numbers import doses
 from ..query import Query
 from ..retrieve import anchored, names_another_treatment
+from ..vocab import is_event
 from .evidence import Study
 
 CERTAINTY = ("high", "moderate", "low", "very_low")
@@ -127,7 +128,7 @@ def read_by_direction(query: Query) -> bool:
     """A treatment effect, a comparison of harms (read arm by arm, evidence._harm_direction) and
     any head-to-head comparison (only the direction knows which arm won: synthesis/arms.py) are
     answered by the verdict's direction; the stance model answers every other question."""
-    return bool((anchored(query) and query.intent in ("efficacy", "comparison")) or query.harm
+    return bool((anchored(query) and query.intent in ("efficacy", "comparison")) or query.harm or query.safe
                 or (query.intent == "comparison" and query.comparators))
 
 
@@ -197,9 +198,9 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
     # Small by their stated sizes (a study that states none is not known to be small).
     thin = decided and len(decided) < 3 and all(s.n for s in decided) and total_participants(decided) < _FEW \
         and not any(s.design in _POOLED for s in decided)
-    if thin and query.outcomes and not query.adverse:
-        # A named outcome (events, deaths, healing) counted in one or two small studies: too few
-        # events to say anything of it (AHRQ EPC strength of evidence "insufficient", Berkman et
+    if thin and any(is_event(o) for o in query.outcomes) and not query.adverse:
+        # An event outcome (cardiovascular events, deaths, fractures) counted in one or two small
+        # studies: too few events to say anything of it (AHRQ EPC strength of evidence "insufficient", Berkman et
         # al., J Clin Epidemiol 2015).
         direction = "insufficient"
         reasons.append("Insufficient: one or two small studies cannot show an effect on "

@@ -139,6 +139,25 @@ def find_terms(text: str, kinds: tuple[str, ...] = ("condition", "intervention",
     return out
 
 
+@lru_cache(maxsize=1)
+def _symptoms() -> frozenset[str]:
+    text = files("evidex.vocab").joinpath("mesh_symptoms.tsv").read_text(encoding="utf-8")
+    return frozenset(line.split("\t")[1] for line in text.splitlines() if "\t" in line)
+
+
+def is_event(phrase: str) -> bool:
+    """Whether an outcome is an event a trial counts (a disease such as "stroke" or "fracture",
+    or a death), not a symptom or a function measured on a scale ("pain", "fatigue", "walking",
+    "sleep"): a vocabulary condition outside MeSH's Signs and Symptoms (C23.888), or a phrase
+    naming events or deaths. GRADE judges the imprecision of the two kinds differently."""
+    words = set(_key(phrase).split())
+    if words & {"event", "events", "death", "deaths", "mortality", "survival"}:
+        return True
+    term = lookup(phrase)
+    return term is not None and term.kind == "condition" and term.canonical not in _symptoms() \
+        and _key(phrase) not in _symptoms()
+
+
 def term_words(text: str) -> list[str]:
     """``text``'s words as ``find_terms`` reads them (a ``Match.start`` counts these)."""
     return _WORD.findall(text.replace("\u2019", "'"))

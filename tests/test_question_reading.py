@@ -1,0 +1,123 @@
+"""Reading a question the way the library writes it (issue 9, item 1): abbreviations the
+records define, clause-shaped subjects, outcomes after "for", "Is X safe?" read as a harm
+question, and which outcomes are events a small study cannot settle."""
+from __future__ import annotations
+
+import pytest
+
+from evidex.enrich.direction import adverse_direction
+from evidex.query import GENERAL_HARMS, parse_question
+from evidex.text import abbreviation_definitions
+from evidex.vocab import is_event
+
+from .conftest import need_data
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Patients with overactive bladder (OAB) were randomised.", [("OAB", "overactive bladder")]),
+    ("In chronic heart failure (HF), losartan ...", [("HF", "heart failure")]),
+    ("change in conditioned pain modulation (CPM) was", [("CPM", "conditioned pain modulation")]),
+    ("low-dose naltrexone (LDN) is used", [("LDN", "low-dose naltrexone")]),
+    ("extended release (ER)", [("ER", "extended release")]),
+    ("patients (n = 40) with pain (VAS)", []),          # no long form spells it
+    ("type 2 diabetes (T2D)", []),                       # digits are never taken
+])
+def test_abbreviations_a_text_defines(text, found):
+    assert list(abbreviation_definitions(text)) == found
+
+
+def test_an_abbreviation_is_read_as_the_records_beside_the_asked_drugs_define_it(tmp_path):
+    """Over the shared urinary-incontinence abstracts: "OAB" is overactive bladder, and "IR"
+    beside tolterodine is immediate release, not a vocabulary disease (so it is left alone)."""
+    from evidex.load import ingest_paths
+    from evidex.query import parse_question
+    from evidex.resolve import defined_abbreviations, resolve
+    from evidex.store import Store
+    store = Store(tmp_path / "ui.db")
+    ingest_paths(store, [need_data("cohen2006", "UrinaryIncontinence.csv")], embed=False)
+    question = "Is once-daily tolterodine ER 4 mg better than tolterodine IR 2 mg twice daily for OAB?"
+    assert defined_abbreviations(store, question) == {"OAB": "overactive bladder"}
+    query = resolve(store, parse_question(question))
+    assert query.conditions == ("urinary bladder, overactive",)
+    assert query.question == question          # the reader's own words are kept
+
+
+@pytest.mark.parametrize("question, interventions, comparators, conditions, outcomes", [
+    # a clause as subject gives way to the drug its INN stem names
+    ("After cardioversion of persistent atrial fibrillation, does metoprolol CR/XL keep patients in sinus "
+     "rhythm better than placebo?", ("metoprolol cr/xl",), ("placebo",), None, None),
+    # the comparator ends at the colon
+    ("Almotriptan vs sumatriptan for a migraine attack: is almotriptan as effective?", ("almotriptan",),
+     ("sumatriptan",), ("migraine",), None),
+    # with the condition named, an open phrase after "for" is what the drug is for
+    ("Is losartan better than captopril for survival in heart failure?", ("losartan",), ("captopril",),
+     ("heart failure",), ("survival",)),
+    ("Is miglitol as effective as glibenclamide for lowering HbA1c in type 2 diabetes?", ("miglitol",),
+     ("glibenclamide",), None, ("hba1c",)),
+    # ... unless it is coordinated with a population ("acute neck or low back muscle spasm")
+    ("What dose of cyclobenzaprine should I prescribe for acute neck or low back muscle spasm?",
+     ("cyclobenzaprine",), (), None, ()),
+])
+def test_question_slots(question, interventions, comparators, conditions, outcomes):
+    q = parse_question(question)
+    assert q.interventions == interventions and q.comparators == comparators
+    if conditions is not None:
+        assert q.conditions == conditions
+    if outcomes is not None:
+        assert q.outcomes == outcomes
+
+
+@pytest.mark.parametrize("question, intervention", [
+    ("Is short-acting nifedipine safe for patients with coronary heart disease?", "short-acting nifedipine"),
+    ("Is it safe to prescribe quinine for nocturnal leg cramps?", "quinine"),
+    ("Is LDN safe in children?", "low-dose naltrexone"),
+])
+def test_is_x_safe_is_a_question_of_any_harm(question, intervention):
+    q = parse_question(question)
+    assert q.safe and q.adverse and q.intent == "safety"
+    assert q.interventions == (intervention,) and q.outcomes == GENERAL_HARMS
+    assert not set(GENERAL_HARMS) & set(q.facets)     # no "no record addresses toxicity" lines
+
+
+@pytest.mark.parametrize("question", [
+    "Is rofecoxib as safe as celecoxib for blood pressure?",          # a comparison of harms
+    "Is it safe to take loratadine during pregnancy?",                # use in a population
+    "Does oxybutynin impair memory?",                                 # a named harm
+])
+def test_other_safety_questions_are_not_safe_asks(question):
+    assert not parse_question(question).safe
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Oral naltrexone was well tolerated by these children, and no serious adverse events occurred.",
+     "no_difference"),
+    ("Naltrexone therapy seems safe, with limited toxicity, in children.", "no_difference"),
+    ("The study shows LDN to be a relatively safe therapeutic option.", "no_difference"),
+    ("Drowsiness was not well tolerated.", "unclear"),
+    ("The use of nifedipine caused a dose-related increase in mortality.", "against"),
+])
+def test_safety_words_read_as_no_harm(sentence, expected):
+    assert adverse_direction(sentence) == expected
+
+
+def test_is_x_safe_answers_no_when_the_studies_report_harm(tmp_path):
+    """Over the shared calcium-channel-blocker abstracts: the meta-analysis of nifedipine in
+    coronary disease (a dose-related rise in mortality) answers "Is it safe?" with no."""
+    from evidex.load import ingest_paths
+    from evidex.store import Store
+    from evidex.synthesis import ask
+    store = Store(tmp_path / "ccb.db")
+    ingest_paths(store, [need_data("cohen2006", "CalciumChannelBlockers.csv")], embed=False)
+    answer = ask(store, "Is short-acting nifedipine safe for patients with coronary heart disease?")
+    assert answer.verdict.direction == "against" and answer.verdict.answer == "no"
+    points = [p.text for p in answer.sections[0].key_points]
+    assert points[0].startswith("No") and "harm" in points[0]
+    assert not any("benefit" in p.lower() for p in points)
+
+
+@pytest.mark.parametrize("outcome, event", [
+    ("cardiovascular events", True), ("stroke", True), ("myocardial infarction", True), ("survival", True),
+    ("pain", False), ("fatigue", False), ("sleep", False), ("walking", False), ("hba1c", False),
+])
+def test_events_are_told_from_symptoms_and_scales(outcome, event):
+    assert is_event(outcome) is event
