@@ -121,3 +121,20 @@ def test_is_x_safe_answers_no_when_the_studies_report_harm(tmp_path):
 ])
 def test_events_are_told_from_symptoms_and_scales(outcome, event):
     assert is_event(outcome) is event
+
+
+def test_a_drug_the_library_never_names_is_said_to_be_missing(tmp_path):
+    """Over the shared beta-blocker abstracts (atrial fibrillation and warfarin are there, apixaban
+    is not): the answer says no record addresses apixaban instead of grading rhythm-control trials."""
+    from evidex.load import ingest_paths
+    from evidex.store import Store
+    from evidex.synthesis import ask
+    store = Store(tmp_path / "bb.db")
+    ingest_paths(store, [need_data("cohen2006", "BetaBlockers.csv")], embed=False)
+    answer = ask(store, "Is apixaban better than warfarin for stroke prevention in atrial fibrillation?")
+    assert answer.query.interventions == ("apixaban",)
+    assert answer.verdict.direction == "insufficient"
+    points = [p.text for p in answer.sections[0].key_points]
+    assert points[0].startswith("Uncertain")
+    assert "No record in the library addresses apixaban." in points
+    assert not any("benefit" in p.lower() for p in points)

@@ -82,8 +82,9 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
             outcome.append(re.sub(r"^\s*\w+ing\s+", "", phrase))
         elif cue in ("for", "in", "among"):
             population.append(phrase)
-            if cue == "for" and not (end and re.match(r"\s+(?:or|and)\s", tail[end.start():])):
-                purpose.append(phrase)      # "for acute neck or low back spasm" coordinates a population
+            if cue == "for" and not (end and re.match(r"\s+or\s", tail[end.start():])):
+                # "for acute neck or low back spasm": alternatives of a population.
+                purpose.append(phrase)
         else:
             other.append(phrase)
     cleaned = lambda xs: [c for c in (clean(x) for x in xs) if c]  # noqa: E731

@@ -31,7 +31,7 @@ def resolve(store: Store, query: Query) -> Query:
         query = replace(parse_question(spelled), question=query.question)
     lex = lexicon()
 
-    def narrowed(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    def narrowed(phrases: tuple[str, ...], keep_names: bool = False) -> tuple[str, ...]:
         out: list[str] = []
         for phrase in phrases:
             # A canonical name may be a MeSH heading written inverted ("diabetes, gestational",
@@ -54,9 +54,13 @@ def resolve(store: Store, query: Query) -> Query:
                     break
             if best and best not in out:
                 out.append(best)
+            elif not best and keep_names and len(words) == 1 and len(phrase) >= 5:
+                # A drug name no record writes ("apixaban") stays asked: the answer then says no
+                # study of it was found, instead of answering about whatever else matched.
+                out.append(phrase)
         return tuple(out)
 
-    interventions = narrowed(query.interventions)
+    interventions = narrowed(query.interventions, keep_names=True)
     members = tuple((name, class_members(store, name)) for name in (*interventions, *query.comparators)
                     if name in drug_classes())
     return replace(query, interventions=interventions, conditions=narrowed(query.conditions),

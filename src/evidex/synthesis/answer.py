@@ -258,8 +258,8 @@ def _warnings(query: Query, studies: list[Study], verdict: Verdict) -> list[str]
             out.append(f"{s.record.id} is a retracted publication and is not used as evidence.")
     background = [s for s in studies if s.relevance == "background"]
     if background and not any(s.relevant for s in studies if s.clinical):
-        out.append(f"{len(background)} record(s) only mention the asked treatment in passing; "
-                   "they are not counted as evidence.")
+        out.append(f"{len(background)} record(s) match the question's words but do not study the asked "
+                   "treatment; they are not counted as evidence.")
     dups = [s for s in studies if s.duplicate_of]
     for s in dups:
         out.append(f"{s.record.id} reports the same trial as {s.duplicate_of}; it is counted once.")

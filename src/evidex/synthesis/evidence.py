@@ -166,7 +166,7 @@ def _studies_comparator(query: Query, studied) -> bool:
     return False
 
 
-def _named_open(query: Query, studied: list) -> bool:
+def _named_open(query: Query, candidates: list[Candidate], studied: list) -> bool:
     """A treatment question about a name outside the vocabulary (a new drug: "rizatriptan") is
     held to the same rule as a vocabulary one, records must have studied it, as soon as one
     retrieved record names it as studied; an open phrase no record names as such ("METTL1
@@ -177,7 +177,10 @@ def _named_open(query: Query, studied: list) -> bool:
             not query.interventions or any(len(tokens(i)) != 1 or len(i) < 5 for i in query.interventions):
         return False
     forms = _intervention_forms(query)
-    return any(test(forms) for test in studied)
+    # A name no retrieved record writes at all ("apixaban" over a library without it) is held to
+    # the rule too: records that never name the drug say nothing of it.
+    return any(test(forms) for test in studied) or not any(
+        contains_any(padded_tokens(c.stored.record.text()), forms) for c in candidates)
 
 
 def _relevance(query: Query, c: Candidate, sroles: dict[int, str], studied, named: bool) -> tuple[str, tuple[str, ...]]:
@@ -363,7 +366,7 @@ def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
     prepared = []
     all_roles = [abstract_roles(c) for c in candidates]
     studied = [_named_as_studied(c, r) for c, r in zip(candidates, all_roles)]
-    named = anchored(query) or _named_open(query, studied)
+    named = anchored(query) or _named_open(query, candidates, studied)
     for c, sroles, test in zip(candidates, all_roles, studied):
         # A background study (never quoted nor weighed; it stays so) needs no stances nor answer roles.
         relevance, differs = _relevance(query, c, sroles, test, named)

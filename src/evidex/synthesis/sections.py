@@ -328,7 +328,10 @@ def _facets(w: Writer, query: Query, studies: list[Study]) -> list[Statement]:
 
 
 def unaddressed(query: Query, studies: list[Study]) -> list[str]:
-    """Asked facets that no relevant record mentions at all."""
+    """Asked facets that no relevant record mentions at all; when no record studies the asked
+    treatment, the treatment itself (the other facets were never looked at on their own)."""
+    if query.interventions and not any(s.relevant for s in studies):
+        return list(query.interventions)
     text = " ".join(s.record.text() for s in studies if s.relevant)
     missing = []
     for facet in query.facets:
