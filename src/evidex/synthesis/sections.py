@@ -138,6 +138,16 @@ class Writer:
             got = self.best(s, role, abstract_roles, fits)
             if got:
                 self.add(into, s, got[0].passage, prefix(s))
+        if role not in ("efficacy", "comparison"):
+            return
+        # Room left when few studies answer: the leading studies' further results, those that
+        # report a number with a test or a reporting cue (a trial's second result, in its words).
+        for s in studies[:3]:
+            for sc in self.best(s, role, abstract_roles, fits)[:2]:
+                if len(into) >= cap:
+                    return
+                if numbers_in(sc.passage.text) and reports_finding(sc.passage.text):
+                    self.add(into, s, sc.passage, prefix(s))
 
 
 def _indirect_prefix(study: Study) -> str:
@@ -182,7 +192,9 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
             names = (lambda t: any(f in t.lower() for f in comp_forms)) if comp_forms else \
                 (lambda t: names_another_treatment(query, t))
             # A comparison found, not one planned ("these studies were designed to compare ...").
-            sub(name, head_to_head, "comparison", FINDINGS, 3, lambda t: names(t) and reports_finding(t))
+            # The leading section of a comparison question is as full as any other's.
+            sub(name, head_to_head, "comparison", FINDINGS, MAX_PER_SUBSECTION if query.intent == "comparison" else 3,
+                lambda t: names(t) and reports_finding(t))
         elif name == "Clinical Use":
             built[name] = _clinical_use(w, relevant)
         elif name == "Safety":
