@@ -259,6 +259,13 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         level += 1
         reasons.append("Publication bias: every study is small and reports benefit; small negative studies "
                        "may be missing.")
+    if level == 0 and not designs & _POOLED:
+        # GRADE 5.2.1 judges risk of bias on allocation concealment, blinding, losses and selective
+        # reporting; an abstract states few of them. Without a systematic review that assessed the
+        # trials, trials read from their abstracts are not shown free of serious risk of bias.
+        level = 1
+        reasons.append("Risk of bias: judged from abstracts, which seldom report allocation concealment, "
+                       "losses to follow-up or selective reporting; no systematic review assessed these trials.")
     certainty = CERTAINTY[min(level, 3)] if direction != "insufficient" else "very_low"
     if direction == "insufficient" and not thin:
         reasons.append("No study of the asked question reports a finding either way.")
