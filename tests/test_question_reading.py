@@ -138,3 +138,39 @@ def test_a_drug_the_library_never_names_is_said_to_be_missing(tmp_path):
     assert points[0].startswith("Uncertain")
     assert "No record in the library addresses apixaban." in points
     assert not any("benefit" in p.lower() for p in points)
+
+
+@pytest.mark.parametrize("question, interventions, co_treatments", [
+    ("Can a patient on low-dose aspirin for cardioprotection take ibuprofen for arthritis?", ("ibuprofen",),
+     ("aspirin",)),
+    ("Is it safe to prescribe carisoprodol together with opioids such as propoxyphene or tramadol?",
+     ("carisoprodol",), ("opioids", "propoxyphene", "tramadol")),
+    ("Can repaglinide or glimepiride be co-prescribed with rifampicin or ketoconazole, or does the interaction "
+     "matter clinically?", ("repaglinide",), ("rifampicin", "ketoconazole")),
+])
+def test_a_combination_asked_is_a_harm_question_with_co_treatments(question, interventions, co_treatments):
+    q = parse_question(question)
+    assert q.intent == "contraindications" and q.safe and q.adverse
+    assert q.interventions == interventions and q.co_treatments == co_treatments
+    assert q.outcomes == GENERAL_HARMS and set(co_treatments) <= set(q.facets)
+
+
+def test_a_drug_named_by_what_it_acts_on_is_not_given():
+    from evidex.synthesis.asked_harm import gives_co_treatment
+    q = parse_question("Can LDN be taken together with opioid painkillers?")
+    assert gives_co_treatment(q, "Patients on opioids for chronic pain were switched to LDN.")
+    assert not gives_co_treatment(q, "LDN is an opioid antagonist that binds the opioid receptor.")
+
+
+def test_a_drug_that_blocks_the_one_already_taken_answers_no(tmp_path):
+    """Over the shared NSAID abstracts: ibuprofen given before aspirin blocks its antiplatelet
+    effect (pmid:11752357), so a patient on low-dose aspirin should not simply add ibuprofen."""
+    from evidex.load import ingest_paths
+    from evidex.store import Store
+    from evidex.synthesis import ask
+    store = Store(tmp_path / "nsaid.db")
+    ingest_paths(store, [need_data("cohen2006", "NSAIDS.csv")], embed=False)
+    answer = ask(store, "Can a patient on low-dose aspirin for cardioprotection take ibuprofen for arthritis?")
+    assert answer.verdict.direction == "against"
+    refs = {r.id for r in answer.references}
+    assert "pmid:11752357" in refs

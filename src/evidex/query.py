@@ -26,7 +26,11 @@ INTENTS = ("efficacy", "comparison", "safety", "dosing", "contraindications", "m
 _INTENT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("contraindications", re.compile(r"\b(?:pregnan\w*|breast-?feed\w*|lactat\w*|contraindicat\w*|interact\w*|"
                                      r"together with|combined with|at the same time as|"
-                                     r"(?:used|taken|given|safe|combined) (?:\w+ )?with)\b", re.I)),
+                                     r"(?:used|taken|given|safe|combined) (?:\w+ )?with|co-?prescri\w*|"
+                                     # "Can a patient on aspirin take ibuprofen?": a second drug in one already treated
+                                     r"(?:patients?|someone|people|person|one|women|men|mother) (?:who (?:is|are) )?"
+                                     r"(?:on|taking|using|receiving) .{1,60}? (?:take|use|be given|be prescribed|start|add))\b",
+                         re.I)),
     ("dosing", re.compile(r"\b(?:doses?|dosing|dosage|how much|titrat\w*|how (?:do|should|can) (?:i|you|we) "
                           r"(?:start|take|use|prescribe|give)|starting (?:doses?|on|at|with)|start(?:ed)? (?:on|at)|regimen|mg)\b", re.I)),
     ("safety", re.compile(r"\b(?:safe|safety|side[- ]effects?|adverse|harms?|harmful|risks? of|toxicit\w*|"
@@ -57,7 +61,13 @@ _PIVOT = re.compile(
 _SAFE_TO = re.compile(r"\b(?:safe|unsafe)\s+to\s+(?:prescribe|take|use|give|start|continue|recommend)\s+(.+)", re.I)
 # The harms a study of "Is X safe?" may report (GRADE: every important harm is an outcome).
 GENERAL_HARMS = ("adverse events", "adverse effects", "side effects", "adverse reactions", "toxicity",
-                 "mortality", "deaths", "complications")
+                 "mortality", "deaths", "complications", "interaction", "interactions")
+# The drugs a combination question names after "with" ("co-prescribed with rifampicin or ketoconazole").
+_WITH_DRUGS = re.compile(r"\bwith\s+(?:drugs?\s+such\s+as\s+|e\.g\.\s+)?([^,?;]+?)(?=\s*(?:[,?;.]|\bor\s+(?:does|do|is|are|should|"
+                         r"can|will)\b|\bfor\b|\bin\b|\bduring\b|$))", re.I)
+# "Can a patient on aspirin take ibuprofen?": the drug already taken, before the verb of the new one.
+_ON_DRUG = re.compile(r"\b(?:patients?|someone|people|person|one|women|men|mother) (?:who (?:is|are) )?"
+                      r"(?:on|taking|using|receiving) (.{1,60}?) (?:take|use|be given|be prescribed|start|add)\b", re.I)
 # "Does <treatment> reduce / improve / prevent ...": a question about its effect, whatever the outcome.
 _EFFECT_VERB = re.compile(r"\b(?:reduce|reduces|lower|lowers|improve|improves|prevent|prevents|increase|"
                           r"increases|decrease|decreases|heal|heals|relieve|relieves|treat|treats|shorten|delay|"
@@ -115,6 +125,9 @@ class Query:
     written: tuple[tuple[str, str], ...] = ()
     # "Is X safe (for Y)?": ``adverse`` read the other way round: no harm found answers yes.
     safe: bool = False
+    # "Can a patient on X take Y?", "Is Y safe together with X?": the drugs already taken; a
+    # study answers when it gives Y with them, and the harm asked is their interaction.
+    co_treatments: tuple[str, ...] = ()
 
     @property
     def implied_comparators(self) -> tuple[str, ...]:
@@ -301,6 +314,27 @@ def parse_question(question: str) -> Query:
         interventions = [clean(head_of(given.group(1)))] if given and clean(head_of(given.group(1))) else []
         outcomes = [o for o in outcomes if not _SAFE_TO.search(o)]
     safe = safe and bool(interventions)
+    on = _ON_DRUG.search(question)
+    if intent == "contraindications" and on and len(interventions) > 1:
+        # "Can a patient on low-dose aspirin take ibuprofen?": aspirin is taken already.
+        taken = {m.canonical for m in find_terms(on.group(1), ("intervention", "comparator"))}
+        if [i for i in interventions if i not in taken]:
+            other += [i for i in interventions if i in taken]
+            interventions = [i for i in interventions if i not in taken]
+    given_with = " ".join(m.group(1) for m in _WITH_DRUGS.finditer(question)) + " " + (on.group(1) if on else "")
+    co_treatments = [c for c in [*(m.canonical for m in find_terms(given_with, ("intervention", "comparator"))),
+                                 *stem_drugs(given_with)] if c not in interventions]
+    if intent == "contraindications":
+        # "co-prescribed with rifampicin or ketoconazole": each drug named after "with", named in
+        # the vocabulary or not (a disease or a kind of person after "with" is no co-treatment).
+        for m in _WITH_DRUGS.finditer(question):
+            for part in re.split(r"\s*,\s*|\s+(?:or|and|such as|e\.g\.|like|including)\s+", m.group(1)):
+                name = clean(part)
+                if name and len(tokens(name)) <= 2 and not find_terms(name, ("condition", "population")) \
+                        and not _PEOPLE.fullmatch(name) and not any(name in tokens(i) or name == i for i in interventions):
+                    co_treatments.append(name)
+    if qtype == "yesno" and intent == "contraindications" and interventions and co_treatments and not special:
+        safe = True           # whether the combination is safe: harm from it answers no
     facets: list[str] = []
     for f in [*conditions, *comparators, *outcomes, *other]:
         if f not in outcomes and any(o in f for o in outcomes):
@@ -311,6 +345,11 @@ def parse_question(question: str) -> Query:
     for m in matches:
         covered.update(tokens(m.text))
     keywords = unique(t for t in tokens(question) if t not in QUESTION_STOPWORDS and t not in covered and len(t) > 2)
+    co_treatments = list(unique(co_treatments)) if safe else []
+    if co_treatments:
+        # A combination asked about: a study answers when it gives the drugs together (any one of
+        # the co-treatments named as alternatives), in the asked population; the harm is any.
+        outcomes, facets = list(GENERAL_HARMS), list(unique([*conditions, *co_treatments]))
     if safe:
         # Whether a treatment is safe is whether it does harm, of any kind the studies report.
         adverse, outcomes = True, list(outcomes) or list(GENERAL_HARMS)
@@ -319,7 +358,7 @@ def parse_question(question: str) -> Query:
     return Query(question, unique(conditions), unique(interventions), unique(comparators), intent, keywords,
                  qtype, unique(outcomes), tuple(facets), negated, claim=claim, harm=harm, adverse=adverse,
                  written=tuple((m.canonical, m.text.lower()) for m in matches if m.canonical != m.text.lower()),
-                 safe=safe)
+                 safe=safe, co_treatments=tuple(co_treatments))
 
 
 def _asks_adverse(qtype: str, pivot, subject: str, rest: str, interventions: list[str], comparators: list[str]) -> bool:

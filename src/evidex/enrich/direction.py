@@ -276,14 +276,15 @@ def harm_direction(sentence: str, asked: list[str], other: list[str], harms: lis
 # nouns of damage, no drug or disease words.
 _DID_HARM = re.compile(r"\b(?:caus\w*|induc\w*|impair\w*|decrement\w*|deficits?|worsen\w*|deteriorat\w*|"
                        r"increase[sd]?|increases? in|elevat\w*|raised|rises?|higher|greater|excess\w*|prolong\w*|"
-                       r"toxicity)\b", re.I)
+                       r"toxicity|antagoniz\w*|antagonis\w*|interfer\w*|blunt\w*|attenuat\w*|blocked|fatal\w*|"
+                       r"deaths|died|overdos\w*)\b", re.I)
 # No harm: a null finding, a harm denied ("did not impair", "no adverse effects on", "unimpaired"),
 # or one too small to matter ("of little clinical significance").
 _NO_HARM = re.compile(r"\b(?:(?:did|does|do|was|were|is|are) not (?:significantly |adversely )?"
                       r"(?:impair|disrupt|worsen|affect|alter|increase|raise|cause|change|differ|deteriorat)\w*|"
                       r"no (?:(?:documented|significant|clinically \w+|major|important|detectable|measurable|serious|"
                       r"evidence of|adverse) )*(?:adverse|impairment|effects?|increases?|changes?|differences?|"
-                      r"deterioration|decline|worsening|evidence)|unimpair\w*|unaffected|unchanged|"
+                      r"deterioration|decline|worsening|evidence|deaths?|fatalities)|unimpair\w*|unaffected|unchanged|"
                       r"(?:little|no|questionable|limited),?(?: if any,)? clinical (?:significance|relevance)|"
                       r"(?<!not )(?:well|generally|safely) tolerated|(?:(?:is|was|were|are|seems?|appears?|proved|remains?) "
                       r"(?:to be )?|to be )(?:an? )?"

@@ -42,11 +42,33 @@ def names_harm(query: Query, text: str) -> bool:
     if query.safe and _SAFETY_WORD.search(text):
         return True
     padded = padded_tokens(text)
+    if query.co_treatments and gives_co_treatment(query, text) and _INTERACTION.search(text) \
+            and contains_any(padded, [f for i in query.interventions for f in (i, *expansions(i))]):
+        return True           # what the two drugs given together did to each other or to the patient
     if contains_any(padded, harm_forms(query)):
         return True
     stems = [w[:max(5, len(w) - 3)] for o in query.outcomes for w in tokens(o)[-1:] if len(w) > 5] \
         if query.adverse else []
     return any(f" {stem}" in padded for stem in stems)
+
+
+# "an opioid antagonist", "the opioid receptor": a word naming a receptor, a system or a drug's
+# class by what it acts on, not the drug given.
+_ACTS_ON = re.compile(r"\b[\w-]+\s+(?:receptors?|antagonists?|agonists?|growth factors?|peptides?|systems?|pathways?|"
+                      r"blockade|blockers?)\b", re.I)
+
+
+# What one drug given with another may do: act against it, add to it, or harm.
+_INTERACTION = re.compile(r"\b(?:antagoni[sz]\w*|interfer\w*|interact\w*|block\w*|blunt\w*|attenuat\w*|potentiat\w*|"
+                          r"abolish\w*|enhanc\w*|fatal\w*|deaths?|died|overdos\w*|toxic\w*|adverse|safe\w*|"
+                          r"(?:pharmacokinetic|pharmacodynamic)s?)\b", re.I)
+
+
+def gives_co_treatment(query: Query, text: str) -> bool:
+    """Whether a text names one of the asked co-treatments as a drug given ("opioid painkillers",
+    "tramadol"), not as the receptor or class another drug acts on ("an opioid antagonist")."""
+    padded = padded_tokens(_ACTS_ON.sub(" ", text))
+    return contains_any(padded, [f for c in query.co_treatments for f in (c, *expansions(c))])
 
 
 def did_harm(query: Query, texts: list[str]) -> str:

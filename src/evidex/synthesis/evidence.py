@@ -26,7 +26,7 @@ from ..retrieve import Candidate, anchored, names_another_treatment, query_forms
 from ..text import contains_any, padded_tokens, tokens
 from ..vocab import expansions
 from .arms import oriented
-from .asked_harm import did_harm, fewer_harms, names_harm
+from .asked_harm import did_harm, fewer_harms, gives_co_treatment, names_harm
 from .reports import main_reports
 from .topical import topical
 from .memo import passage_roles
@@ -204,9 +204,13 @@ def _relevance(query: Query, c: Candidate, sroles: dict[int, str], studied, name
     # Use in a population or with a co-treatment: a study of it has every asked facet (the
     # condition and the pregnancy, the drug and the co-medication), not just one of them.
     # A harm asked ("cause limb defects or other birth defects") is one of its alternatives.
-    asked = [f for f in query.facets if f not in query.interventions and not (query.adverse and f in query.outcomes)]
+    asked = [f for f in query.facets if f not in query.interventions and not (query.adverse and f in query.outcomes)
+             and f not in query.co_treatments]
+    text = padded_tokens(c.stored.record.text())
     if query.intent == "contraindications" and (asked or query.adverse) and not (
-            all(contains_any(padded_tokens(c.stored.record.text()), [f, *expansions(f)]) for f in asked)
+            all(contains_any(text, [f, *expansions(f)]) for f in asked)
+            # co-treatments named as alternatives ("opioids such as propoxyphene or tramadol"): any one
+            and (not query.co_treatments or gives_co_treatment(query, c.stored.record.text()))
             and (not query.adverse or names_harm(query, c.stored.record.text()))):
         differs.append("population" if "population" not in differs else "intervention")
     return ("indirect" if differs else "direct"), tuple(differs)
@@ -261,7 +265,10 @@ def _findings(query: Query, c: Candidate, sroles: dict[int, str]) -> list[Passag
     if query.intent == "contraindications" and query.facets:
         # Use in a population or with a co-treatment: only sentences that speak of it decide.
         forms = [f for facet in query.facets for f in [facet, *expansions(facet)]]
-        return [p for p in c.passages if p.section != "TITLE" and contains_any(padded_tokens(p.text), forms)]
+        return [p for p in c.passages if p.section != "TITLE" and contains_any(padded_tokens(p.text), forms)
+                # a harm asked is read from what the study found, not from its aims
+                and (not query.adverse or sroles.get(p.seq) in _FINDING_ROLES
+                     or p.section.upper().startswith(("RESULT", "CONCLUSION", "FINDING", "INTERPRETATION")))]
     if query.adverse:
         # Whether the drug did the harm is read from what the study found, not from the
         # background that made it ask ("given to pregnant rats, X has shown ...").
