@@ -86,7 +86,7 @@ def test_regimen_part_of_a_dose_sentence(sentence, part):
 
 
 @pytest.mark.parametrize("question, facets", [
-    ("Can LDN be taken together with opioid painkillers?", ("opioid painkillers",)),
+    ("Can LDN be taken together with opioid painkillers?", ("opioids",)),     # the co-treatment by its name
     ("Is it safe to take naltrexone with opioids?", ("opioids",)),
     ("Can LDN be used in pregnancy?", ("pregnancy",)),
 ])

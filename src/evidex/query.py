@@ -330,7 +330,8 @@ def parse_question(question: str) -> Query:
         for m in _WITH_DRUGS.finditer(question):
             for part in re.split(r"\s*,\s*|\s+(?:or|and|such as|e\.g\.|like|including)\s+", m.group(1)):
                 name = clean(part)
-                if name and len(tokens(name)) <= 2 and not find_terms(name, ("condition", "population")) \
+                if name and len(tokens(name)) <= 2 and not find_terms(name, ("condition", "population", "intervention",
+                                                                              "comparator")) \
                         and not _PEOPLE.fullmatch(name) and not any(name in tokens(i) or name == i for i in interventions):
                     co_treatments.append(name)
     if qtype == "yesno" and intent == "contraindications" and interventions and co_treatments and not special:
