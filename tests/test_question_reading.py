@@ -174,3 +174,23 @@ def test_a_drug_that_blocks_the_one_already_taken_answers_no(tmp_path):
     assert answer.verdict.direction == "against"
     refs = {r.id for r in answer.references}
     assert "pmid:11752357" in refs
+
+
+@pytest.mark.parametrize("listed, items", [
+    ("dry mouth, constipation, also determined, cognitive impairment, headache, laboratory findings, "
+     "respectively (p=.32), tachycardia, that limit their use",
+     ["dry mouth", "constipation", "cognitive impairment", "headache", "tachycardia"]),
+    ("a nondirected questionnaire, dizziness, minimal risk of hepatotoxicity, noncompliance, post-eswl pain scale, "
+     "pre-, nausea (12%)", ["dizziness", "nausea (12%)"]),
+    ("comparable, encountered, vivid dreams, no serious safety concerns, under 10%", ["vivid dreams"]),
+])
+def test_an_adverse_effects_list_drops_clauses_statistics_and_measures(listed, items):
+    from evidex.synthesis.harms import _items
+    assert _items(listed, ()) == items
+
+
+def test_a_sentence_the_source_cut_off_is_never_a_statement():
+    from evidex.synthesis.sections import truncated
+    assert truncated("Naltrexone therapy seems safe, with limited toxicity, and may lessen disea…")
+    assert truncated("It could be an effective, highly tol...")
+    assert not truncated("Pain fell by 30% (P = 0.01).")

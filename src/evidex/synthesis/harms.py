@@ -29,7 +29,13 @@ _END = re.compile(r"[.;](?:\s|$)|\bin (?:the|both|all)\b|\bcompared\b|\bwhich\b|
 # "assessed"), a baseline state ("preexisting"), a comparison ("better"), an arm ("for placebo").
 _NOT_AN_EVENT = re.compile(r"\b(?:defined|assessed|measured|evaluated|recorded|monitored|preexisting|pre-existing|"
                            r"history|baseline|better|worse|higher|lower|for|versus|vs|study|studies|reported|"
-                           r"related|dose|doses|high|low|summari[sz]ed|collected|tabulated|listed)\b|^\W*\d", re.I)
+                           r"related|dose|doses|high|low|summari[sz]ed|collected|tabulated|listed|questionnaires?|"
+                           r"scales?|scores?|findings|compliance|noncompliance|concerns?|tolerability|profiles?|"
+                           r"respectively)\b|^\W*\d|\bp\s*[=<>]|-$", re.I)
+# How a clause, not a noun phrase, begins ("that limit their use", "also determined", "a nondirected ...").
+_CLAUSE_START = re.compile(r"that|which|who|also|a|an|the|these|those|this|such|under|over|minimal|no|none", re.I)
+# A lone participle or adjective ("encountered", "determined", "comparable") names no event.
+_LONE_MODIFIER = re.compile(r"[a-z]+(?:ed|able|ible)", re.I)
 # A treatment named in a list beside harms ("alpha-2 agonists, calcitonin, local anesthetics"):
 # English names drug classes by what they do to a target.
 _A_TREATMENT = re.compile(r"\b\w*(?:agonists?|antagonists?|anesthetics?|anaesthetics?|inhibitors?|blockers?|"
@@ -76,7 +82,8 @@ def _items(listed: str, exclude: tuple[str, ...]) -> list[str]:
                       item, flags=re.I)
         words = item.split()
         if not words or len(words) > MAX_WORDS or _NOT_AN_EFFECT.fullmatch(item.lower()) or "\u2026" in item \
-                or _DANGLING.fullmatch(words[-1]) or _QUALIFIER.fullmatch(words[0]):
+                or _DANGLING.fullmatch(words[-1]) or _QUALIFIER.fullmatch(words[0]) \
+                or _CLAUSE_START.fullmatch(words[0]) or (len(words) == 1 and _LONE_MODIFIER.fullmatch(item)):
             continue          # a fragment ("uncommon and", "more frequent i…"), not an event
         if all(_NOT_AN_EFFECT.fullmatch(w.lower()) for w in words) or not re.search(r"[a-z]{3}", item) \
                 or _NOT_AN_EVENT.search(item):

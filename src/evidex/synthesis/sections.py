@@ -112,6 +112,7 @@ class Writer:
                if s.passage.id not in self.seen and s.role in abstract_roles
                and (role == "any" or role in study.roles.get(s.passage.seq, ()))
                and (role != "efficacy" or s.passage.seq in decisive)
+               and not truncated(s.passage.text)
                and (fits is None or fits(s.passage.text))]
         weight = (lambda s: 0.5 + 0.5 * decisive.get(s.passage.seq, 0.0)) if role in ("efficacy", "any") \
             else (lambda s: 1.0)
@@ -148,6 +149,11 @@ class Writer:
                     return
                 if numbers_in(sc.passage.text) and reports_finding(sc.passage.text):
                     self.add(into, s, sc.passage, prefix(s))
+
+
+def truncated(text: str) -> bool:
+    """A sentence the source cut off ("... may lessen disea…"): a fragment, never a statement."""
+    return text.rstrip().endswith(("…", "...")) and not text.rstrip().endswith(("etc...", "etc…"))
 
 
 def _indirect_prefix(study: Study) -> str:
