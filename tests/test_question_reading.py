@@ -194,3 +194,21 @@ def test_a_sentence_the_source_cut_off_is_never_a_statement():
     assert truncated("Naltrexone therapy seems safe, with limited toxicity, and may lessen disea…")
     assert truncated("It could be an effective, highly tol...")
     assert not truncated("Pain fell by 30% (P = 0.01).")
+
+
+def test_safe_and_effective_asks_both_and_is_no_harm_question():
+    q = parse_question("Is amlodipine safe and effective in elderly patients with hypertension?")
+    assert not q.safe and not q.adverse
+
+
+def test_a_comparison_of_harms_leads_with_a_sentence_naming_the_harm(tmp_path):
+    """Over the shared atypical-antipsychotic abstracts: the key points of "more weight gain than
+    risperidone?" quote weight-gain findings, not the trials' efficacy."""
+    from evidex.load import ingest_paths
+    from evidex.store import Store
+    from evidex.synthesis import ask
+    store = Store(tmp_path / "aa.db")
+    ingest_paths(store, [need_data("cohen2006", "AtypicalAntipsychotics.csv")], embed=False)
+    answer = ask(store, "Does olanzapine cause more weight gain than risperidone?")
+    quoted = [p.text for p in answer.sections[0].key_points if p.kind != "summary"]
+    assert quoted and all("weight" in t.lower() for t in quoted)

@@ -307,6 +307,8 @@ def parse_question(question: str) -> Query:
     if adverse and intent != "contraindications":
         intent = "safety"
     safe = (qtype == "yesno" and intent == "safety" and not adverse and not comparators and not special
+            # "Is X safe and effective?" asks both: an efficacy answer, with its harms beside it
+            and not re.search(r"\b(?:effective|efficacious|work|works|help|helps)\b", question, re.I)
             and bool((pivot and pivot.group(0).lower() in ("safe", "unsafe")) or _SAFE_TO.search(question)))
     if safe and not interventions:
         # "Is it safe to prescribe quinine for cramps?": what is prescribed is the treatment.

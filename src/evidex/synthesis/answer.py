@@ -208,13 +208,16 @@ def _guidelines(w: Writer, query: Query, ranked: list[Study], verdict: Verdict, 
                   "contraindications": ("safety", "clinical_use"), "mechanism": ("efficacy",),
                   "comparison": ("comparison", "efficacy", "safety")}.get(
         query.intent, ("efficacy", "clinical_use", "safety") if query.interventions else ("any",))
+    # A comparison of harms ("Does A cause more weight gain than B?") is answered by sentences that
+    # name the harm, whatever else the trials found.
+    fits = (lambda t: names_harm(query, t)) if query.harm and query.outcomes else None
     for role in lead_roles if not query.adverse else ("safety",):
         # A key point states a finding: sentences that report one come before those that only
         # describe the studies (``evidence.reports_finding``), then the most relevant.
         best = max(((role != "efficacy" or reports_finding(sc.passage.text), sc.relevance, -i, st, sc)
                     for i, st in enumerate(sources)
                     for sc in w.best(st, role, ("results", "conclusions", "") if role != "clinical_use"
-                                     else ("methods", "results", "conclusions", ""))),
+                                     else ("methods", "results", "conclusions", ""), fits)),
                    default=None, key=lambda t: t[:3])
         if best is not None:
             w.add(key_points, best[3], best[4].passage)
