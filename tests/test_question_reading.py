@@ -212,3 +212,20 @@ def test_a_comparison_of_harms_leads_with_a_sentence_naming_the_harm(tmp_path):
     answer = ask(store, "Does olanzapine cause more weight gain than risperidone?")
     quoted = [p.text for p in answer.sections[0].key_points if p.kind != "summary"]
     assert quoted and all("weight" in t.lower() for t in quoted)
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Clozapine and olanzapine caused the most weight gain, risperidone was intermediate.", "against"),
+    ("Clinically significant weight gain occurred in 27% of olanzapine and 12% of risperidone patients.", "against"),
+    ("The most common adverse event with olanzapine and risperidone was weight gain.", "unclear"),
+])
+def test_a_harm_compared_arm_by_arm(sentence, expected):
+    from evidex.enrich.direction import harm_direction
+    assert harm_direction(sentence, ["olanzapine"], ["risperidone"], ["weight gain"]) == expected
+
+
+def test_more_harm_asked_is_answered_yes_when_the_drug_has_more():
+    more = parse_question("Does olanzapine cause more weight gain than risperidone?")
+    fewer = parse_question("Does celecoxib cause fewer ulcers than naproxen?")
+    assert more.harm and more.more_harm
+    assert fewer.harm and not fewer.more_harm

@@ -123,6 +123,9 @@ class Query:
     # A vocabulary name as the question wrote it ("acetaminophen" for "paracetamol"): shown beside
     # the name the library uses, so the reader sees their own word.
     written: tuple[tuple[str, str], ...] = ()
+    # "Does A cause more X than B?": a comparison of harms asked the other way round (yes is A
+    # with more of the harm, against A).
+    more_harm: bool = False
     # "Is X safe (for Y)?": ``adverse`` read the other way round: no harm found answers yes.
     safe: bool = False
     # "Can a patient on X take Y?", "Is Y safe together with X?": the drugs already taken; a
@@ -361,7 +364,9 @@ def parse_question(question: str) -> Query:
     return Query(question, unique(conditions), unique(interventions), unique(comparators), intent, keywords,
                  qtype, unique(outcomes), tuple(facets), negated, claim=claim, harm=harm, adverse=adverse,
                  written=tuple((m.canonical, m.text.lower()) for m in matches if m.canonical != m.text.lower()),
-                 safe=safe, co_treatments=tuple(co_treatments))
+                 safe=safe, co_treatments=tuple(co_treatments),
+                 more_harm=harm and bool(re.search(r"\b(?:more|greater|higher|worse|increase[sd]?)\b", question, re.I))
+                 and not re.search(r"\b(?:fewer|less|lower|safer)\b", question, re.I))
 
 
 def _asks_adverse(qtype: str, pivot, subject: str, rest: str, interventions: list[str], comparators: list[str]) -> bool:

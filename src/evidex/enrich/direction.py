@@ -192,7 +192,9 @@ def claim_relation(claim: str, sentences: list[str]) -> str:
 
 
 # -- which arm had more of a harm (a head-to-head safety comparison) ---------------------------
-_MORE = re.compile(r"\b(?:higher|more|greater|increased|excess|elevated|raised|larger)\b", re.I)
+# ... and a superlative said of one arm among several ("clozapine and olanzapine caused the most weight gain").
+_MORE = re.compile(r"\b(?:higher|more|greater|increased|excess|elevated|raised|larger|"
+                   r"the (?:most|greatest|highest|largest)(?! (?:common|commonly|frequent|frequently|often|usual)))\b", re.I)
 _LESS = re.compile(r"\b(?:lower|fewer|less|reduced|decreased|smaller)\b", re.I)
 
 
@@ -204,7 +206,7 @@ def _first(padded: str, forms: list[str]) -> int:
 
 # "9% with celecoxib and 41% with naproxen", "in 0.4% of the rofecoxib group": a rate said of an arm.
 _RATE_OF_ARM = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent|per cent)\s+(?:of\s+)?(?:(?:with|in|on|for|among|receiving|"
-                          r"taking|given|the|patients|subjects|participants)\s+){1,4}([\w-]+)", re.I)
+                          r"taking|given|the|patients|subjects|participants)\s+){0,4}([\w-]+)", re.I)
 
 
 def _arm_rates(sentence: str, asked: list[str], other: list[str]) -> tuple[float, float] | None:

@@ -272,8 +272,12 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
     if any(s.appraisal.retracted for s in studies):
         reasons.append("A retracted publication was found and excluded from the verdict.")
     p_yes = yes_probability(query, body, scored) if query.question_type == "yesno" else None
-    return Verdict(direction, certainty, tuple(reasons), _answer(direction, p_yes, treatment, equiv), p_yes,
-                   tuple(s.record.id for s in body[:MAX_BASIS]))
+    answer = _answer(direction, p_yes, treatment, equiv)
+    if query.harm and query.more_harm and direction in ("favours", "no_difference", "against"):
+        # "Does A cause more X than B?": yes is A with more of the harm (against A), no is less or
+        # the same.
+        answer = "yes" if direction == "against" else "no"
+    return Verdict(direction, certainty, tuple(reasons), answer, p_yes, tuple(s.record.id for s in body[:MAX_BASIS]))
 
 
 _OBJECTIVE = re.compile(r"\b(?:mortality|death|deaths|survival|dying|died)\b", re.I)
