@@ -14,7 +14,7 @@ from .text import abbreviation_definitions, tokens
 from .vocab import drug_classes, find_terms, is_canonical, lexicon, lookup
 
 _CAPITALS = re.compile(r"\b[A-Z][A-Z0-9]{1,5}\b")
-DEFINING_RECORDS = 30       # records read for the long form of an abbreviation the question uses
+DEFINING_RECORDS = 10       # records read for the long form of an abbreviation the question uses
 
 
 def resolve(store: Store, query: Query) -> Query:
