@@ -229,3 +229,24 @@ def test_more_harm_asked_is_answered_yes_when_the_drug_has_more():
     fewer = parse_question("Does celecoxib cause fewer ulcers than naproxen?")
     assert more.harm and more.more_harm
     assert fewer.harm and not fewer.more_harm
+
+
+def test_examples_of_an_outcome_are_outcomes_too():
+    q = parse_question("Does LDN change central pain processing in women with fibromyalgia, such as conditioned "
+                       "pain modulation or temporal summation, compared with placebo?")
+    assert q.outcomes == ("central pain processing", "conditioned pain modulation", "temporal summation")
+    assert parse_question("Do PPIs heal ulcers better than H2 antagonists such as ranitidine?").outcomes == ()
+
+
+def test_the_report_that_measured_the_asked_outcome_answers_for_its_trial(tmp_path):
+    """The LDN corpus holds two reports of the FINAL trial: the main one (pain) and a secondary
+    analysis that reports conditioned pain modulation, which it abbreviates "CPM". Asked about
+    CPM, the secondary report is the one counted and cited."""
+    from evidex.load import ingest_paths
+    from evidex.store import Store
+    from evidex.synthesis import ask
+    store = Store(tmp_path / "ldn.db")
+    ingest_paths(store, [need_data("ldn", "dev_corpus.jsonl")], embed=False)
+    answer = ask(store, "Does LDN change central pain processing in women with fibromyalgia, such as conditioned "
+                        "pain modulation or temporal summation, compared with placebo?")
+    assert "pmid:40214857" in {r.id for r in answer.references}

@@ -351,6 +351,13 @@ def parse_question(question: str) -> Query:
     for m in matches:
         covered.update(tokens(m.text))
     keywords = unique(t for t in tokens(question) if t not in QUESTION_STOPWORDS and t not in covered and len(t) > 2)
+    if outcomes and not adverse:
+        # "central pain processing, such as conditioned pain modulation or temporal summation":
+        # the examples are how studies measure the outcome asked, and what they report.
+        for m in re.finditer(r"\bsuch as\s+([^,?;]+)", question, re.I):
+            examples = [clean(head_of(x + " ?")) for x in re.split(r"\s+(?:or|and)\s+", m.group(1))]
+            outcomes += [x for x in examples if x and not find_terms(x, ("intervention", "comparator"))
+                         and not stem_drugs(x) and x not in outcomes]
     co_treatments = list(unique(co_treatments)) if safe else []
     if co_treatments:
         # A combination asked about: a study answers when it gives the drugs together (any one of

@@ -23,7 +23,7 @@ from ..enrich.roles import sentence_roles
 from ..query import Query
 from ..records import Passage
 from ..retrieve import Candidate, anchored, names_another_treatment, query_forms
-from ..text import contains_any, padded_tokens, tokens
+from ..text import abbreviation_definitions, contains_any, padded_tokens, tokens
 from ..vocab import expansions
 from .arms import oriented
 from .asked_harm import did_harm, fewer_harms, gives_co_treatment, names_harm
@@ -235,6 +235,11 @@ def _measures(query: Query, c: Candidate, sroles: dict[int, str]) -> bool:
                  or p.section.upper().startswith(("RESULT", "CONCLUSION", "FINDING"))]
     if (query.harm or query.adverse) and any(names_harm(query, text) for text in sentences):
         return True
+    # An outcome the record abbreviates ("conditioned pain modulation (CPM)") is reported as "CPM".
+    defined = {long.lower(): abbr for p in c.passages for abbr, long in abbreviation_definitions(p.text)}
+    short = [defined[o] for o in query.outcomes if o in defined]
+    if short and any(re.search(rf"\b{re.escape(a)}\b", text) for a in short for text in sentences):
+        return True
     for outcome in query.outcomes:
         words = [w for w in tokens(outcome) if len(w) > 3]
         for text in sentences:
@@ -391,6 +396,12 @@ def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
         out = topical(query, out)
     dup = main_reports([s.candidate.stored for s in out if s.relevance != "background"])
     by_id = {s.record.id: s for s in out}
+    for other, main in list(dup.items()):
+        # The report that measured the asked outcome answers for its trial (a secondary analysis
+        # of conditioned pain modulation, when the main report gave only pain scores).
+        if "outcome" in by_id[main].differs and "outcome" not in by_id[other].differs:
+            dup = {k: (other if v == main else v) for k, v in dup.items() if k != other}
+            dup[main] = other
     merged = []
     for s in out:
         if s.record.id in dup:
