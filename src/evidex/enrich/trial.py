@@ -37,6 +37,7 @@ class TrialFacts:
     comparator: Fact | None
     outcome: Fact | None             # primary outcome
     effect: Fact | None              # main effect with its CI or p, or a before/after change
+    n_parts: tuple[int, ...] = ()    # n not written as one number: the per-arm / per-sex counts (in n_seq) it sums
 
 
 # -- arms and comparator ----------------------------------------------------------------
@@ -371,6 +372,7 @@ def trial_facts(record: Record, passages: Sequence[Passage], intervention_hint: 
     return TrialFacts(
         n=count.value if count else None,
         n_seq=count_seq,
+        n_parts=count.parts if count else (),
         arms=arms,
         comparator=comparator,
         outcome=outcome,
