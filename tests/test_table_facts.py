@@ -461,3 +461,20 @@ def test_the_whole_sample_outranks_those_who_completed():
                  "One hundred sixty patients (56 in the 6-mg group, 49 in the 12-mg group, and 55 in the placebo group) "
                  "completed the study.")
     assert t.n == 185
+
+
+# -- arms: a background treatment is no arm; a combination arm keeps its added drug -----------------
+@pytest.mark.parametrize("title, methods, hint, arm, comparator", [
+    # "patients receiving X and usual care were randomized to A or placebo": X is what they already take
+    ("Drug A in heart failure.", "Patients with heart failure receiving drug B and conventional treatment were "
+     "randomized to captopril or placebo.", "", "captopril", "placebo"),
+    # "X plus Y or X alone": the combination is the arm, X alone the comparator (not "I: X | C: X")
+    ("Combination therapy in hypertension.", "Patients were randomized to amlodipine 5 mg plus benazepril 20 mg or "
+     "amlodipine 5 mg alone.", "", "amlodipine 5 mg plus benazepril 20 mg", "amlodipine 5 mg"),
+    ("Combination therapy in hypertension.", "Patients received amlodipine 10 mg or amlodipine 10 mg combined with "
+     "atorvastatin 10 mg.", "", "amlodipine 10 mg combined with atorvastatin 10 mg", "amlodipine 10 mg"),
+])
+def test_background_treatment_and_combination_arms(title, methods, hint, arm, comparator):
+    _, t = facts(title, methods, hint=hint)
+    assert [a.text for a in t.arms] == [arm], t.arms
+    assert t.comparator is not None and t.comparator.text == comparator, t.comparator

@@ -8,6 +8,10 @@ sum. The parts are each written in the sentence; the sum is arithmetic on them, 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from ..records import Passage
+from .numbers import total_count
 
 _SEXES = (("men", "women"), ("male", "female"), ("males", "females"), ("boys", "girls"))
 _SEX_CUES = ("men", "male", "boys", "girls")
@@ -82,3 +86,20 @@ def arm_sums(sentence: str, low: str, anchors: list[tuple[int, int, int, int, bo
 
 def _percent_after(sentence: str, end: int) -> bool:
     return bool(re.match(r"\s*(?:[(\[]\s*)?\d+(?:[.\u00b7]\d+)?\s*%", sentence[end:]))
+
+
+# A count that is a duration ("for 1 week, patients were randomly ...") or a part of a
+# subgroup ("One of seven patients who ...") is not the study's total.
+_NOT_TOTAL = re.compile(r"^\S+[- ](?:weeks?|days?|months?|years?|hours?|wk|h)\b|^\S+\s+(?:out\s+)?of\s+\S+", re.I)
+
+
+def total_of(body: Sequence[Passage]) -> tuple[object | None, int]:
+    """``numbers.total_count`` over the body, passing over sentences whose best count is a
+    duration or a part ("of seven"): the next sentence's total is read instead."""
+    kept = list(body)
+    for _ in range(3):
+        count = total_count([p.text for p in kept])
+        if count is None or not _NOT_TOTAL.match(count.span):
+            return count, (kept[count.sentence].seq if count else -1)
+        kept.pop(count.sentence)
+    return None, -1
