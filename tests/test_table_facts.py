@@ -478,3 +478,27 @@ def test_background_treatment_and_combination_arms(title, methods, hint, arm, co
     _, t = facts(title, methods, hint=hint)
     assert [a.text for a in t.arms] == [arm], t.arms
     assert t.comparator is not None and t.comparator.text == comparator, t.comparator
+
+
+# -- outcome / effect: a clock time is no clause break; a population is no outcome -------------------
+@pytest.mark.parametrize("sentence, effect", [
+    ("Blood pressure measured at 8:00 AM was lower with drug A than with placebo (P = 0.008).",
+     "Blood pressure measured at 8:00 AM was lower with drug A than with placebo (P = 0.008)"),
+    ("Drug A reduced pain scores at 10:30 compared with placebo (p=0.01).",
+     "Drug A reduced pain scores at 10:30 compared with placebo (p=0.01)"),
+])
+def test_effect_never_starts_inside_a_clock_time(sentence, effect):
+    from evidex.enrich.effect import effect_text
+    from evidex.records import Passage
+    assert effect_text(Passage("t:1", 1, "RESULTS", 0, len(sentence), sentence)) == effect
+
+
+@pytest.mark.parametrize("phrase, usable", [
+    ("veterans with Gulf War Illness (GWI)", False),
+    ("elderly patients who fell", False),
+    ("number of patients with healed ulcers", True),
+    ("proportion of women with hot flushes", True),
+])
+def test_a_population_is_not_an_outcome(phrase, usable):
+    from evidex.enrich.outcome import _usable
+    assert _usable(phrase) is usable
