@@ -427,3 +427,78 @@ def test_an_arm_takes_the_dose_written_after_it(title, methods, arm, comparator)
     _, t = facts(title, methods, hint=arm.split()[0])
     assert any(a.text.lower().startswith(arm) for a in t.arms), t.arms
     assert t.comparator is not None and t.comparator.text.lower().startswith(comparator), t.comparator
+
+
+# -- n: a total the abstract gives only by arm or by sex (CONSORT 13a), reviews' studies ----------
+@pytest.mark.parametrize("text, n", [
+    # per-arm counts after an allocation verb: their sum
+    ("In a double-blind trial, we assigned 1511 patients with chronic heart failure to treatment with drug A (target "
+     "dose 25 mg twice daily) and 1518 to drug B (target dose 50 mg twice daily).", 3029),
+    ("One hundred and two patients with active ulcer received drug A 20 mg and 103 patients drug B 20 mg.", 205),
+    # one count per arm, said "respectively"
+    ("In our randomized study 123, 129 and 64 patients 18 years old or older were randomized to receive 1 or 2 mg "
+     "drug A, or placebo, respectively, twice daily for 12 weeks.", 316),
+    # split by sex
+    ("The group was composed of 256 males and 313 females.", 569),
+    ("Drug A was compared with placebo in a randomized, parallel-group study of 138 women and 47 men.", 185),
+    # not a sum: those left out, those who completed
+    ("We randomized 120 patients to drug A and 20 patients were excluded.", 120),
+    ("We randomized 60 patients to drug A or drug B, and 55 completed.", 60),
+    # "consecutive" describes the people, not days
+    ("We studied 94 consecutive patients undergoing surgery.", 94),
+    ("Twenty-four volunteers, stabilized for 3 consecutive days, were randomized to receive drug A.", 24),
+    # a review: "9 were included" after studies counts studies, not people
+    ("Fifteen studies met the inclusion criteria; 9 were included in the meta-analysis (15 187 patients).", 15187),
+    ("Nine trials (15,187 patients) were included.", 15187),
+])
+def test_n_sums_arms_and_sexes_and_never_counts_studies(text, n):
+    assert sample_size(text)[0] == n
+
+
+def test_the_whole_sample_outranks_those_who_completed():
+    _, t = facts("Drug A in chronic headache.",
+                 "Drug A was compared with placebo in a randomized study of 138 women and 47 men.",
+                 "One hundred sixty patients (56 in the 6-mg group, 49 in the 12-mg group, and 55 in the placebo group) "
+                 "completed the study.")
+    assert t.n == 185
+
+
+# -- arms: a background treatment is no arm; a combination arm keeps its added drug -----------------
+@pytest.mark.parametrize("title, methods, hint, arm, comparator", [
+    # "patients receiving X and usual care were randomized to A or placebo": X is what they already take
+    ("Drug A in heart failure.", "Patients with heart failure receiving drug B and conventional treatment were "
+     "randomized to captopril or placebo.", "", "captopril", "placebo"),
+    # "X plus Y or X alone": the combination is the arm, X alone the comparator (not "I: X | C: X")
+    ("Combination therapy in hypertension.", "Patients were randomized to amlodipine 5 mg plus benazepril 20 mg or "
+     "amlodipine 5 mg alone.", "", "amlodipine 5 mg plus benazepril 20 mg", "amlodipine 5 mg"),
+    ("Combination therapy in hypertension.", "Patients received amlodipine 10 mg or amlodipine 10 mg combined with "
+     "atorvastatin 10 mg.", "", "amlodipine 10 mg combined with atorvastatin 10 mg", "amlodipine 10 mg"),
+])
+def test_background_treatment_and_combination_arms(title, methods, hint, arm, comparator):
+    _, t = facts(title, methods, hint=hint)
+    assert [a.text for a in t.arms] == [arm], t.arms
+    assert t.comparator is not None and t.comparator.text == comparator, t.comparator
+
+
+# -- outcome / effect: a clock time is no clause break; a population is no outcome -------------------
+@pytest.mark.parametrize("sentence, effect", [
+    ("Blood pressure measured at 8:00 AM was lower with drug A than with placebo (P = 0.008).",
+     "Blood pressure measured at 8:00 AM was lower with drug A than with placebo (P = 0.008)"),
+    ("Drug A reduced pain scores at 10:30 compared with placebo (p=0.01).",
+     "Drug A reduced pain scores at 10:30 compared with placebo (p=0.01)"),
+])
+def test_effect_never_starts_inside_a_clock_time(sentence, effect):
+    from evidex.enrich.effect import effect_text
+    from evidex.records import Passage
+    assert effect_text(Passage("t:1", 1, "RESULTS", 0, len(sentence), sentence)) == effect
+
+
+@pytest.mark.parametrize("phrase, usable", [
+    ("veterans with Gulf War Illness (GWI)", False),
+    ("elderly patients who fell", False),
+    ("number of patients with healed ulcers", True),
+    ("proportion of women with hot flushes", True),
+])
+def test_a_population_is_not_an_outcome(phrase, usable):
+    from evidex.enrich.outcome import _usable
+    assert _usable(phrase) is usable

@@ -54,7 +54,9 @@ def assert_faithful(record: Record, t: TrialFacts) -> None:
     for f in (*t.arms, t.comparator, t.outcome, t.effect):
         if f is not None:
             assert not unsupported_numbers(f.text, [by_seq[f.seq]]), (f, by_seq[f.seq])
-    if t.n is not None:
+    if t.n is not None and t.n_parts:   # a total the passage gives by arm or by sex: each part written
+        assert sum(t.n_parts) == t.n and all(stated(x, by_seq[t.n_seq]) for x in t.n_parts), (t, by_seq[t.n_seq])
+    elif t.n is not None:
         assert stated(t.n, by_seq[t.n_seq]), (t.n, by_seq[t.n_seq])
 
 

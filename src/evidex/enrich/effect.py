@@ -225,6 +225,14 @@ def _between_groups(text: str, ps: list) -> tuple[object, bool]:
     return ps[0], False
 
 
+def _colon_before(text: str, end: int) -> int:
+    """The last ":" before ``end`` that ends a clause; a clock time's ("8:00 AM") or a ratio's ("1:2") is not one."""
+    i = text.rfind(":", 0, end)
+    while i > 0 and text[i - 1:i].isdigit() and text[i + 1:i + 2].isdigit():
+        i = text.rfind(":", 0, i)
+    return i
+
+
 def effect_text(p: Passage) -> str:
     """The main figures of one result sentence, as written (see the module docstring)."""
     text = p.text
@@ -251,7 +259,8 @@ def effect_text(p: Passage) -> str:
             est = re.search(r"[-\u2212]?\d+(?:[.\u00b7]\d+)?\s*(?:%|per\s?cent)?\s*$", text[:box[0] - 1]) \
                 if re.match(r"(?:95\s*(?:%|per\s?cent)|CI\b|confidence)", inner, re.I) else None
             if est:
-                clause = max(text.rfind(t, 0, est.start()) for t in (";", ",", ":")) + 1
+                clause = max(text.rfind(";", 0, est.start()), text.rfind(",", 0, est.start()),
+                             _colon_before(text, est.start())) + 1
                 first = clause if len(text[clause:est.start()].split()) <= 12 else est.start()
                 if box[1] + 1 - first <= _MAX_LEN:
                     return text[first:box[1] + 1].strip()
@@ -259,7 +268,7 @@ def effect_text(p: Passage) -> str:
                 return inner
         # the clause the statistic closes; a CI's point estimate may sit just before a ";"
         head = max(0, anchor.start - (15 if anchor.kind == "ci" else 0))
-        clause_start = max(text.rfind(";", 0, head), text.rfind(":", 0, head)) + 1
+        clause_start = max(text.rfind(";", 0, head), _colon_before(text, head)) + 1
         if between:   # "..., and was not significant between groups (p = .813)": that clause alone
             clause_start = max(clause_start, text.rfind(",", 0, (box[0] - 1) if box else head) + 1)
         starts = [s for s in _result_starts(text, ms) if clause_start <= s < anchor.start]

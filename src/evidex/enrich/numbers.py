@@ -111,7 +111,7 @@ _DIGIT_COUNT = r"(?:\d{1,3}(?:[,\u2009\u202f\u00a0 ]\d{3})+(?![\d.,\u00b7]\d)|\d
 _COUNT = r"(?:" + _DIGIT_COUNT + r"|" + _WORD_COUNT + r")"
 _NOT_PEOPLE = (r"(?!\s*(?:%|:|[-\u2013]|/|or\s+(?:more|fewer|less)\b|(?:thirds?|half|halves|quarters?|fifths?)\b|"
                r"(?:[a-z][\w-]*\s+){0,2}(?:treatments?|therapies|regimens?|interventions?|formulations?|occasions?|nights?|"
-               r"sessions?|periods?|phases?|conditions?|protocols?|sequences?|consecutive|micrograms?|microg|"
+               r"sessions?|periods?|phases?|conditions?|protocols?|sequences?|micrograms?|microg|"
                r"days?|weeks?|months?|years?|hours?|minutes?)\b|"
                r"(?:" + _UNIT + r"|dose|doses|times?|"
                r"study|studies|trials?|RCTs?|articles?|papers?|reports?|centres?|centers?|sites?|"
@@ -169,6 +169,7 @@ class Count:
     span: str          # exact text of the sentence ("randomised 120", "12,649 patients", "n = 31")
     score: int         # higher = more likely the study's total (see ``counts``)
     sentence: int = 0  # index of the sentence in the list given to ``total_count``
+    parts: tuple[int, ...] = ()   # a total not written: the per-arm / per-sex counts it adds up
 
 
 def counts(sentence: str) -> list[Count]:
@@ -212,10 +213,13 @@ def counts(sentence: str) -> list[Count]:
     # re.I, "\u017f" matches "s" and the Kelvin sign "k", which no substring test sees.
     plain = sentence.isascii()
     actions = anchored_finditer(_ACTION_RX, sentence, low, _ACTION_RX_CUES) if plain else _ACTION_RX.finditer(sentence)
+    anchors: list[tuple[int, int, int, int, bool]] = []   # counts a later arm's count may add to (``arm_counts``)
     for m in actions:
         verb = m.group(1).lower()
-        add(word_to_int(m.group(2)), m.start(), m.end(2),
-            4 if verb.startswith("random") else 3 if verb.startswith(_STRONG_ACTION) else 2, m.start(2), m.end(2))
+        score = 4 if verb.startswith("random") else 3 if verb.startswith(_STRONG_ACTION) else 2
+        add(word_to_int(m.group(2)), m.start(), m.end(2), score, m.start(2), m.end(2))
+        if out and out[-1].span == sentence[m.start():m.end(2)]:
+            anchors.append((out[-1].value, m.start(), m.end(2), out[-1].score, verb.startswith(("random", "assigned", "allocated"))))
     if "random" in low:   # "134 ... were randomised", "Thirty participants ... were then randomly assigned"
         for m in _PASSIVE_RX.finditer(sentence):
             # "two separate randomized, patient-blinded, controlled trials": with no people-word or
@@ -225,6 +229,10 @@ def counts(sentence: str) -> list[Count]:
             add(word_to_int(m.group(1)), m.start(), m.end(), 4, m.start(1), m.end(1))
     if contains_any(low, _INCLUDED_CUES) or not plain:
         for m in _INCLUDED_RX.finditer(sentence):
+            # "Fifteen studies met the criteria; 9 were included": with no people-word, studies named
+            # before the count say what was included (PRISMA item 16 counts both)
+            if not _PEOPLE_OR_WERE_PEOPLE.search(m.group(0)) and _STUDIES_BEFORE.search(sentence, 0, m.start(1)):
+                continue
             add(word_to_int(m.group(1)), m.start(), m.end(), 3, m.start(1), m.end(1))
     if "=" in sentence:
         for m in _EXPLICIT_RX.finditer(sentence):
@@ -237,6 +245,10 @@ def counts(sentence: str) -> list[Count]:
             continue
         s = m.start(1)
         add(word_to_int(m.group(1)), s, end, 2, s, s + len(m.group(1)))
+        if out and out[-1].span == sentence[s:end]:
+            anchors.append((out[-1].value, s, end, out[-1].score, False))
+    from .arm_counts import arm_sums
+    out.extend(Count(sum(p), sentence[s:e], score, parts=p) for p, s, e, score in arm_sums(sentence, low, anchors))
     return out
 
 
@@ -260,10 +272,12 @@ def total_count(sentences) -> Count | None:
             continue
         for c in counts(sentence):
             if best is None or (c.score, c.value) > (best.score, best.value):
-                best = Count(c.value, c.span, c.score, i)
+                best = Count(c.value, c.span, c.score, i, c.parts)
     return best
 
 
+_PEOPLE_OR_WERE_PEOPLE = re.compile(r"\b" + _PEOPLE + r"\b", re.I)
+_STUDIES_BEFORE = re.compile(r"\b(?:studies|trials|RCTs|articles|papers|reports|publications)\b", re.I)
 _PEOPLE_OR_WERE = re.compile(r"\b(?:were|was|" + _PEOPLE[3:-1] + r")\b", re.I)
 _DESIGN_AHEAD = re.compile(r"(?:[\s,-]+[\w]+){0,10}?[\s,-]+(?:trials?|stud(?:y|ies)|RCTs?|protocols?|sequences?|orders?|"
                            r"conditions?|designs?)\b", re.I)

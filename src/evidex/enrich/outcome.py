@@ -130,11 +130,18 @@ def clean(text: str, limit: int = 14) -> str:
                   flags=re.I)
 
 
+# a population is not an outcome: "veterans with Gulf War Illness", "elderly patients who fell"
+_POPULATION = re.compile(r"(?:(?!of\b|in\b|for\b)[\w-]+\s+){0,2}?(?:patients|participants|subjects|veterans|women|men|children|"
+                         r"adults|individuals|people|persons|volunteers|infants|adolescents|smokers|users|outpatients|"
+                         r"inpatients)\s+(?:with|who|aged|receiving|undergoing|taking|having|suffering)\b", re.I)
+
+
 def _usable(text: str) -> bool:
     """Not an aim ("purpose of ..."), a comparison ("A vs placebo"), an analysis ("linear correlation",
     "paired t test") or a treatment ("combination therapy")."""
     return (bool(text) and len(text) >= 3 and not _GENERIC.match(text) and bool(re.search(r"[a-z]{3}", text, re.I))
             and not _NOT_A_START.match(text) and not re.match(r"(?:purpose|aim|objective|goal)\b", text, re.I)
+            and not _POPULATION.match(text)
             and not re.search(r"\b(?:vs\.?|versus|placebo)\b|\b(?:effects?|correlations?|associations?|relationships?|"
                               r"trends?|tendency|differences?|agreement|concordance|advantages?|benefits?|t[- ]tests?|"
                               r"tests?|analysis|models?|regression|ANOVA|therapy|treatment|monotherapy|combination|"

@@ -21,7 +21,8 @@ from ..records import Passage, Record
 from ..text import numbers_in
 from ..vocab import drug_classes
 from .effect import main_effect
-from .numbers import DOSE, total_count
+from .numbers import DOSE
+from .arm_counts import total_of as _total
 from .outcome import (Fact, aim_outcome, expand_abbreviations, measured_outcome, named_outcome, outcome_of_effect_text,
                       outcome_of_sentence)
 from .arm_dose import dosed
@@ -37,6 +38,7 @@ class TrialFacts:
     comparator: Fact | None
     outcome: Fact | None             # primary outcome
     effect: Fact | None              # main effect with its CI or p, or a before/after change
+    n_parts: tuple[int, ...] = ()    # n not written as one number: the per-arm / per-sex counts (in n_seq) it sums
 
 
 # -- arms and comparator ----------------------------------------------------------------
@@ -54,12 +56,15 @@ _ALLOCATION = re.compile(
     r"over|every|\d))|comparing|compared(?!\s+(?:with|to)\b)|comparison of|"
     r"compare)\s+"
     r"(?:the (?:efficacy|effects?|safety)[\w ,]{0,40}? of\s+)?(?:either\s+)?", re.I)
+# "patients receiving X", "those already treated with X": a participle after the people describes them
+_BACKGROUND_CUE = re.compile(r"\b(?:patients|subjects|participants|women|men|children|adults|those|who were|already|"
+                             r"currently)\s+(?:(?!were\b|was\b|and\b|or\b)[\w-]+,?\s+){0,4}?(?:receiving|treated with|on)\s+$", re.I)
 _VERSUS = re.compile(r"\s+(?:versus|vs\.?|compared (?:with|to)|relative to|than(?: with| in| on)?)\s+", re.I)
 _SPLIT = re.compile(r"\s*[,:]\s*(?:or\s+|and\s+)?|\s+(?:or|and|versus|vs\.?|compared (?:with|to)|with|to)\s+"
                     r"(?:the\s+)?(?:either\s+)?", re.I)
 _SPLIT_ALT = re.compile(r"\s*,?\s+(?:or|versus|vs\.?|compared (?:with|to))\s+(?:the\s+)?(?:either\s+)?|\s*[,:]\s*",
                         re.I)
-_STOP = re.compile(r"\s+(?:for|in|during|over|at|after|before|among|who|which|until|on|from|plus|per|daily|once|"
+_STOP = re.compile(r"\s+(?:for|in|during|over|at|after|before|among|who|which|until|on|from|per|daily|once|"
                    r"twice|three|every|each|b\.?i\.?d|t\.?i\.?d|q\.?d|o\.?d|bid|tid|qd|given|administered|orally|"
                    r"intravenously|was|were|is|are|had|has|but|that|than|because|if|when|whereas|while|groups?|arms?|regimens?|patients|subjects|"
                    r"produced|showed|resulted|demonstrated|reduced|improved|increased|decreased|caused|achieved|"
@@ -94,6 +99,10 @@ def _hinted_classes(hint: str) -> tuple:
                  if any(re.search(rf"\b{re.escape(n)}\b", hint) for n in (cls.name, *cls.synonyms)))
 
 
+_COMBINED = re.compile(r"\s*(plus|\+|combined with|in combination with|co-administered with|together with)\s+"
+                       r"([A-Za-z][\w-]*(?:\s+(?:" + DOSE.pattern + r"))?)", re.I)
+
+
 def _arm_phrase(raw: str) -> str:
     """"lansoprazole 30 mg once daily for 8 weeks" -> "lansoprazole 30 mg" (drug and dose)."""
     text = _ARTICLE.sub("", raw.strip(" ,.")).strip()
@@ -113,6 +122,11 @@ def _arm_phrase(raw: str) -> str:
         alternatives = ""
         if left and all(re.fullmatch(r"\d+(?:[.\u00b7]\d+)?|or|and|to", w, re.I) for w in left):
             alternatives, left = " ".join(left) + " ", []   # "15 or 30 mg of X": the doses of one drug
+        # "X 5 mg plus Y 20 mg", "X 10 mg combined with Y": a combination arm keeps its second drug
+        combo = _COMBINED.match(text, dose.end())
+        added = f" {combo.group(1)} {combo.group(2)}" if combo and left else ""
+        if added:
+            return " ".join([*left, dose.group(0).strip()]) + added
         if not left:   # "6 mg melatonin", "20 mg of omeprazole": the drug follows its dose
             right = re.match(r"\s*((?:of\s+)?[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)", text[dose.end():])
             words = right.group(1).split() if right else []
@@ -167,9 +181,13 @@ def _arms_in(sentence: str, least: int = 2) -> list[str]:
     if least < 2:   # one allocated treatment: the first list that names one besides a control
         return next((arms for m in _ALLOCATION.finditer(sentence) for arms in [_listed_arms(sentence[m.end():], False)]
                      if any(not _CONTROL.search(a) for a in arms)), [])
-    lists = [_listed_arms(sentence[m.end():], semi) for m in _ALLOCATION.finditer(sentence)
+    # an assignment or comparison cue names the arms before a treatment the patients already get
+    # ("patients receiving X and usual care were randomized to A or placebo")
+    lists = [(not _BACKGROUND_CUE.search(sentence, 0, m.end()), _listed_arms(sentence[m.end():], semi))
+             for m in _ALLOCATION.finditer(sentence)
              for semi in ((True, False) if _SEMI_LIST.search(sentence[m.end():]) else (False,))]
-    return max((arms for arms in lists if len(arms) >= 2), key=len, default=[])
+    return max(((strong, arms) for strong, arms in lists if len(arms) >= 2),
+               key=lambda x: (x[0], len(x[1])), default=(False, []))[1]
 
 
 def _listed_arms(after: str, semi: bool) -> list[str]:
@@ -278,8 +296,13 @@ def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
             continue
         controls = [a for a in arms if a and _CONTROL.search(a)]
         reference = None if controls else _reference_arm([a for a in arms if a], body)
+        # "X plus Y or X alone": the arm without the added drug is the control
+        mono = next((a for a in arms if a and not _COMBINED.search(a) and any(
+            b and b != a and _COMBINED.search(b) and b.split()[0].lower() == a.split()[0].lower() for b in arms)), None)
         if controls:
             comp = controls[0]
+        elif mono:
+            comp = mono
         elif reference and not (hint and _matches_hint(reference, hint)):
             comp = reference
         elif hint and any(_matches_hint(a, hint) for a in arms if a) and not all(
@@ -312,23 +335,6 @@ def _arms_and_comparator(body: Sequence[Passage], title: Passage | None,
     spans = [s for s in intervention_spans(title.text) if not _CONTROL.search(s)] if title is not None else []
     spans = ([s for s in spans if _matches_hint(s, hint)] or spans) if hint else spans
     return tuple(dosed(s, body) or Fact(s, title.seq) for s in spans[:2]), comp
-
-
-# A count that is a duration ("for 1 week, patients were randomly ...") or a part of a
-# subgroup ("One of seven patients who ...") is not the study's total.
-_NOT_TOTAL = re.compile(r"^\S+[- ](?:weeks?|days?|months?|years?|hours?|wk|h)\b|^\S+\s+(?:out\s+)?of\s+\S+", re.I)
-
-
-def _total(body: Sequence[Passage]) -> tuple[object | None, int]:
-    """``numbers.total_count`` over the body, passing over sentences whose best count is a
-    duration or a part ("of seven"): the next sentence's total is read instead."""
-    kept = list(body)
-    for _ in range(3):
-        count = total_count([p.text for p in kept])
-        if count is None or not _NOT_TOTAL.match(count.span):
-            return count, (kept[count.sentence].seq if count else -1)
-        kept.pop(count.sentence)
-    return None, -1
 
 
 def _kept(fact: Fact | None, by_seq: dict[int, str]) -> Fact | None:
@@ -371,6 +377,7 @@ def trial_facts(record: Record, passages: Sequence[Passage], intervention_hint: 
     return TrialFacts(
         n=count.value if count else None,
         n_seq=count_seq,
+        n_parts=count.parts if count else (),
         arms=arms,
         comparator=comparator,
         outcome=outcome,
