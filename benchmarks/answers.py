@@ -8,10 +8,11 @@ The dev set (``data/clinician_dev.jsonl``, 43 questions written by an annotator)
 questions of two corpora, each in its own store built with the project's ingest. Two
 held-out sets in the same format were written later by annotators who saw only the
 abstracts, never an answer: ``data/clinician_heldout.jsonl`` (h01-h30) and
-``data/clinician_heldout2.jsonl`` (k01-k24), and a third, ``data/clinician_heldout3.jsonl``
-(m01-m30, other drug classes, outcomes and LDN topics); score them with ``--dev-set``. The
-first was scored once and then used to find failures (so it is dev data now); the second and
-third are scored only, never read for failures (RESULTS.md says which figure is which).
+``data/clinician_heldout2.jsonl`` (k01-k24), a third, ``data/clinician_heldout3.jsonl``
+(m01-m30, other drug classes, outcomes and LDN topics), a fourth (n01-n30) and a fifth
+(p01-p30); score them with ``--dev-set``. Each set was scored only, never read, until a later
+session wrote the next one; then its failures were read for kinds of error, so only the
+newest set is held out (RESULTS.md says which figure is which).
 
 - ``cohen2006``: ``evidex.load.ingest_paths(store, [../shared/data/cohen2006])``, the 14
   screening CSVs (13.9k distinct records, wordllama vectors included; about a minute);

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from evidex.enrich.direction import adverse_direction
-from evidex.query import GENERAL_HARMS, parse_question
+from evidex.phrases import GENERAL_HARMS
+from evidex.query import parse_question
 from evidex.text import abbreviation_definitions
 from evidex.vocab import is_event
 

@@ -9,11 +9,24 @@ import re
 from functools import lru_cache
 
 from .text import tokens
-from .vocab import drug_classes, term_words
+from .vocab import drug_classes, find_terms, term_words
 
 _BOUNDARY = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|as|versus|vs\.?|"
                        r"compared (?:to|with)|with (?:respect|regard) to|regarding|in terms of|with|or|and)\s+|"
                        r"[?.;,:]|$", re.I)
+# A subject that names only who is treated ("do patients use fewer ..."): the predicate follows it.
+PEOPLE = re.compile(r"\s*(?:the )?(?:patients|people|adults|children|women|men|users|subjects|participants)\s*", re.I)
+# "Is it safe to prescribe X ...": the object of the verb is the treatment asked about.
+SAFE_TO = re.compile(r"\b(?:safe|unsafe)\s+to\s+(?:prescribe|take|use|give|start|continue|recommend)\s+(.+)", re.I)
+# The harms a study of "Is X safe?" may report (GRADE: every important harm is an outcome).
+GENERAL_HARMS = ("adverse events", "adverse effects", "side effects", "adverse reactions", "toxicity",
+                 "mortality", "deaths", "complications", "interaction", "interactions")
+# The drugs a combination question names after "with" ("co-prescribed with rifampicin or ketoconazole").
+WITH_DRUGS = re.compile(r"\bwith\s+(?:drugs?\s+such\s+as\s+|e\.g\.\s+)?([^,?;]+?)(?=\s*(?:[,?;.]|\bor\s+(?:does|do|is|are|should|"
+                         r"can|will)\b|\bfor\b|\bin\b|\bduring\b|$))", re.I)
+# "Can a patient on aspirin take ibuprofen?": the drug already taken, before the verb of the new one.
+ON_DRUG = re.compile(r"\b(?:patients?|someone|people|person|one|women|men|mother) (?:who (?:is|are) )?"
+                      r"(?:on|taking|using|receiving) (.{1,60}?) (?:take|use|be given|be prescribed|start|add)\b", re.I)
 _LEAD = re.compile(r"^(?:only |also |just |with |without |the |a |an |any |some |other |(?:human )?(?:protein|gene|enzyme|"
                    r"drug|compound|molecule|receptor|transcription factor|mutation|variant)s? (?=\S+)|patients (?:with|who have) |people (?:with|who have) |"
                    r"adults (?:with|who have) |children (?:with|who have) |women (?:with|who have) |"
@@ -156,3 +169,18 @@ def same(a: str, b: str) -> bool:
 
 def unique(items) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
+
+
+def named_after_with(question: str, interventions) -> list[str]:
+    """The drugs a combination question names after "with" ("co-prescribed with rifampicin or
+    ketoconazole"), vocabulary names or not; a disease, a kind of person or a name the
+    vocabulary knows (listed by its name elsewhere) is left out."""
+    out = []
+    for m in WITH_DRUGS.finditer(question):
+        for part in re.split(r"\s*,\s*|\s+(?:or|and|such as|e\.g\.|like|including)\s+", m.group(1)):
+            name = clean(part)
+            if name and len(tokens(name)) <= 2 and not find_terms(name, ("condition", "population", "intervention",
+                                                                          "comparator")) \
+                    and not PEOPLE.fullmatch(name) and not any(name in tokens(i) or name == i for i in interventions):
+                out.append(name)
+    return out

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .phrases import (QUESTION_STOPWORDS, a_kind_of, clean, conjuncts, dose_drug, head_of, same, slot_phrases,
-                      stem_drugs, symptoms_of, unique)
+from .phrases import (GENERAL_HARMS, ON_DRUG, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
+                      conjuncts, dose_drug, head_of, named_after_with, same, slot_phrases, stem_drugs, symptoms_of,
+                      unique)
 from .text import tokens
 from .vocab import find_terms
 
@@ -57,17 +58,6 @@ _PIVOT = re.compile(
     r"elevated|expressed|involved|present|found|have|has|show|shows|act|acts|interact|interacts|bind|binds|(?<!the )(?<!potential )use(?!\s+(?:of|in|for|as)\b)|"
     r"regulate|regulates|mediate|mediates|contribute|contributes|predict|predicts|impair|impairs|worsen|worsens|"
     r"exacerbate|exacerbates|raise|raises|keep|keeps|maintain|maintains|control|controls)\b", re.I)
-# "Is it safe to prescribe X ...": the object of the verb is the treatment asked about.
-_SAFE_TO = re.compile(r"\b(?:safe|unsafe)\s+to\s+(?:prescribe|take|use|give|start|continue|recommend)\s+(.+)", re.I)
-# The harms a study of "Is X safe?" may report (GRADE: every important harm is an outcome).
-GENERAL_HARMS = ("adverse events", "adverse effects", "side effects", "adverse reactions", "toxicity",
-                 "mortality", "deaths", "complications", "interaction", "interactions")
-# The drugs a combination question names after "with" ("co-prescribed with rifampicin or ketoconazole").
-_WITH_DRUGS = re.compile(r"\bwith\s+(?:drugs?\s+such\s+as\s+|e\.g\.\s+)?([^,?;]+?)(?=\s*(?:[,?;.]|\bor\s+(?:does|do|is|are|should|"
-                         r"can|will)\b|\bfor\b|\bin\b|\bduring\b|$))", re.I)
-# "Can a patient on aspirin take ibuprofen?": the drug already taken, before the verb of the new one.
-_ON_DRUG = re.compile(r"\b(?:patients?|someone|people|person|one|women|men|mother) (?:who (?:is|are) )?"
-                      r"(?:on|taking|using|receiving) (.{1,60}?) (?:take|use|be given|be prescribed|start|add)\b", re.I)
 # "Does <treatment> reduce / improve / prevent ...": a question about its effect, whatever the outcome.
 _EFFECT_VERB = re.compile(r"\b(?:reduce|reduces|lower|lowers|improve|improves|prevent|prevents|increase|"
                           r"increases|decrease|decreases|heal|heals|relieve|relieves|treat|treats|shorten|delay|"
@@ -77,8 +67,6 @@ _COMPARATIVE = re.compile(r"\b(?:better|worse|more|less|fewer|superior|inferior|
 # A yes/no question's auxiliary, and a clause before it ("After starting LDN, do patients ...?").
 _LEAD_AUX = re.compile(r"^\s*(?:" + "|".join(_AUX) + r")\s+", re.I)
 _LEAD_CLAUSE = re.compile(r"[^,?]{0,60},\s*(?=(?:" + "|".join(_AUX) + r")\b)", re.I)
-# A subject that names only who is treated ("do patients use fewer ..."): the predicate follows it.
-_PEOPLE = re.compile(r"\s*(?:the )?(?:patients|people|adults|children|women|men|users|subjects|participants)\s*", re.I)
 _NEG = re.compile(r"\b(?:not|no|never|without|n't)\b", re.I)
 # What a comparison asks (CONSORT 2010 extension for non-inferiority and equivalence trials,
 # Piaggio et al., JAMA 2012): whether A is as good as B, rather than better than B.
@@ -207,7 +195,7 @@ def parse_question(question: str) -> Query:
         body = _LEAD_AUX.sub("", question[lead.end():] if lead else question)
     # The predicate is the first pivot word after a subject with content ("Do only changes in
     # X cause Y?": "changes" is part of the subject, "cause" the predicate).
-    pivot = next((m for m in _PIVOT.finditer(body) if clean(body[:m.start()]) or _PEOPLE.fullmatch(body[:m.start()])),
+    pivot = next((m for m in _PIVOT.finditer(body) if clean(body[:m.start()]) or PEOPLE.fullmatch(body[:m.start()])),
                  None)
     subject = body[:pivot.start()] if pivot else ""
     rest = body[pivot.end():] if pivot else body
@@ -312,33 +300,25 @@ def parse_question(question: str) -> Query:
     safe = (qtype == "yesno" and intent == "safety" and not adverse and not comparators and not special
             # "Is X safe and effective?" asks both: an efficacy answer, with its harms beside it
             and not re.search(r"\b(?:effective|efficacious|work|works|help|helps)\b", question, re.I)
-            and bool((pivot and pivot.group(0).lower() in ("safe", "unsafe")) or _SAFE_TO.search(question)))
+            and bool((pivot and pivot.group(0).lower() in ("safe", "unsafe")) or SAFE_TO.search(question)))
     if safe and not interventions:
         # "Is it safe to prescribe quinine for cramps?": what is prescribed is the treatment.
-        given = _SAFE_TO.search(question)
+        given = SAFE_TO.search(question)
         interventions = [clean(head_of(given.group(1)))] if given and clean(head_of(given.group(1))) else []
-        outcomes = [o for o in outcomes if not _SAFE_TO.search(o)]
+        outcomes = [o for o in outcomes if not SAFE_TO.search(o)]
     safe = safe and bool(interventions)
-    on = _ON_DRUG.search(question)
+    on = ON_DRUG.search(question)
     if intent == "contraindications" and on and len(interventions) > 1:
         # "Can a patient on low-dose aspirin take ibuprofen?": aspirin is taken already.
         taken = {m.canonical for m in find_terms(on.group(1), ("intervention", "comparator"))}
         if [i for i in interventions if i not in taken]:
             other += [i for i in interventions if i in taken]
             interventions = [i for i in interventions if i not in taken]
-    given_with = " ".join(m.group(1) for m in _WITH_DRUGS.finditer(question)) + " " + (on.group(1) if on else "")
+    given_with = " ".join(m.group(1) for m in WITH_DRUGS.finditer(question)) + " " + (on.group(1) if on else "")
     co_treatments = [c for c in [*(m.canonical for m in find_terms(given_with, ("intervention", "comparator"))),
                                  *stem_drugs(given_with)] if c not in interventions]
     if intent == "contraindications":
-        # "co-prescribed with rifampicin or ketoconazole": each drug named after "with", named in
-        # the vocabulary or not (a disease or a kind of person after "with" is no co-treatment).
-        for m in _WITH_DRUGS.finditer(question):
-            for part in re.split(r"\s*,\s*|\s+(?:or|and|such as|e\.g\.|like|including)\s+", m.group(1)):
-                name = clean(part)
-                if name and len(tokens(name)) <= 2 and not find_terms(name, ("condition", "population", "intervention",
-                                                                              "comparator")) \
-                        and not _PEOPLE.fullmatch(name) and not any(name in tokens(i) or name == i for i in interventions):
-                    co_treatments.append(name)
+        co_treatments += named_after_with(question, interventions)
     if qtype == "yesno" and intent == "contraindications" and interventions and co_treatments and not special:
         safe = True           # whether the combination is safe: harm from it answers no
     facets: list[str] = []

@@ -193,7 +193,7 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
                 prefix=_indirect_prefix)
         elif name == "Comparison to Other Treatments":
             comp_forms = [t for c in query.comparators for t in [c, *tokens(c)] if len(t) > 3]
-            # Trials with the comparator as an arm (evidence._relevance), not those naming it.
+            # Trials with the comparator as an arm (relevance.study_relevance), not those naming it.
             head_to_head = [s for s in clinical if "comparator" not in s.differs]
             names = (lambda t: any(f in t.lower() for f in comp_forms)) if comp_forms else \
                 (lambda t: names_another_treatment(query, t))
