@@ -265,9 +265,8 @@ def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
     for other, main in list(dup.items()):
         # The report that measured the asked outcome answers for its trial (a secondary analysis
         # of conditioned pain modulation, when the main report gave only pain scores).
-        # (A title-only main report keeps its place and takes the other's findings, below.)
-        if "outcome" in by_id[main].differs and "outcome" not in by_id[other].differs \
-                and any(p.section != "TITLE" for p in by_id[main].candidate.passages):
+        # A title-only main report gives way too: the other report's sentences are its own to cite.
+        if "outcome" in by_id[main].differs and "outcome" not in by_id[other].differs:
             dup = {k: (other if v == main else v) for k, v in dup.items() if k != other}
             dup[main] = other
     merged = []
