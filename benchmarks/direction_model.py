@@ -1,0 +1,130 @@
+"""Experiment: a trained study-direction reader beside the cue rules, on the labelled studies.
+
+    .venv/bin/python benchmarks/direction_model.py [--l2 3]      # needs scipy (the "train" extra)
+
+Rows and inputs are benchmarks/direction.py's: the labelled studies of
+``docs/labels/table_rows.jsonl`` and ``docs/labels/study_directions.jsonl`` with a direction of
+favours, no_difference or against, each read from its results and conclusions sentences.
+
+Features of a study (no drug or disease words): the cue reader's study direction and its last
+sentence's; the share of its sentences by cue direction (``sentence_direction``), by reported
+test (``significance``) and by effect polarity (``effect_polarity``); the stance model's P(yes) for
+"Is <labelled intervention> better than <labelled comparator>?" over the sentences; and a few
+comparison words (similar, superior, not, significantly, ...). The reader is three one-against-
+the-rest logistic models (``scripts/train_common.fit_logistic``), the most probable label wins.
+
+Reported: trained on the dev half, scored on the held-out half (the split of direction.py), and
+5-fold cross-validation over all rows (seeded), each beside the cue rules ("unclear" read as
+"favours", as direction.py does) and the majority class. Answers do not use this reader: it is
+measured here to decide whether they should.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from direction import DECIDED, LABELS, findings, half, load_rows, macro_f1  # noqa: E402
+from table import load_records  # noqa: E402
+from train_common import fit_logistic  # noqa: E402
+
+from evidex.enrich import stance  # noqa: E402
+from evidex.enrich.direction import effect_polarity, sentence_direction, significance, study_direction  # noqa: E402
+
+_WORDS = frozenset("similar comparable equivalent superior inferior not no significant significantly difference "
+                   "differences differ both versus vs than greater higher lower better worse reduced improved "
+                   "increased fewer more less nonsignificant trend".split())
+_WORD = re.compile(r"[a-z]+")
+
+
+def features(row: dict, sents: list[str]) -> dict[str, float]:
+    f: dict[str, float] = {f"cue={study_direction(sents)}": 1.0}
+    for s in sents:
+        for key in (f"sd={sentence_direction(s)}", f"sig={significance(s)}", f"pol={effect_polarity(s)}"):
+            f[key] = f.get(key, 0.0) + 1.0 / len(sents)
+    if sents:
+        f[f"last={sentence_direction(sents[-1])}"] = 1.0
+        f[f"lastsig={significance(sents[-1])}"] = 1.0
+        question = f"Is {row.get('intervention') or 'the treatment'} better than {row.get('comparator') or 'placebo'}?"
+        p = stance.findings_probability(question, sents)
+        f.update({"pyes": p, "pyes_hi": float(p > 0.6), "pyes_lo": float(p < 0.4)})
+    for w in set(_WORD.findall(" ".join(sents).lower())) & _WORDS:
+        f[f"w={w}"] = 1.0
+    return f
+
+
+def matrix(feats: list[dict[str, float]], index: dict[str, int]) -> np.ndarray:
+    X = np.zeros((len(feats), len(index)))
+    for i, f in enumerate(feats):
+        for k, v in f.items():
+            if k in index:
+                X[i, index[k]] = v
+    return X
+
+
+def fit_predict(train: list[dict], y_train: list[str], test: list[dict], l2: float) -> list[str]:
+    index = {k: i for i, k in enumerate(sorted({k for f in train for k in f}))}
+    Xtr, Xte = matrix(train, index), matrix(test, index)
+    scores = []
+    for label in DECIDED:
+        y = np.array([float(t == label) for t in y_train])
+        coef, b = fit_logistic(Xtr, y, np.ones(len(y)), l2)
+        scores.append(Xte @ coef + b)
+    best = np.argmax(np.vstack(scores), axis=0)
+    return [DECIDED[i] for i in best]
+
+
+def report(name: str, gold: list[str], got: list[str]) -> str:
+    acc = sum(g == p for g, p in zip(gold, got)) / len(gold)
+    return f"{name}: acc {acc:.3f}, macro-F1 {macro_f1(list(zip(gold, got))):.3f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--l2", type=float, default=3.0, help="L2 penalty of each logistic model")
+    ap.add_argument("--seed", type=int, default=13, help="shuffle of the cross-validation folds")
+    a = ap.parse_args(argv)
+    rows, feats, parts, cues = [], [], [], []
+    for path in LABELS:
+        labelled = load_rows(path)
+        records = load_records(labelled)
+        for row in labelled:
+            rec = records.get(row["id"])
+            if rec is None:
+                continue
+            sents = findings(rec)
+            rows.append(row)
+            feats.append(features(row, sents))
+            parts.append(half(row["id"]))
+            cue = study_direction(sents)
+            cues.append("favours" if cue == "unclear" else cue)
+    gold = [r["direction"] for r in rows]
+    dev = [i for i, p in enumerate(parts) if p == "dev"]
+    held = [i for i, p in enumerate(parts) if p != "dev"]
+    got = fit_predict([feats[i] for i in dev], [gold[i] for i in dev], [feats[i] for i in held], a.l2)
+    yt = [gold[i] for i in held]
+    print(f"{len(rows)} labelled studies ({len(dev)} dev, {len(held)} held-out); L2 {a.l2}")
+    print("dev -> held-out  " + report("trained", yt, got) + " | " + report("cues", yt, [cues[i] for i in held])
+          + " | " + report("majority", yt, ["favours"] * len(yt)))
+    order = list(range(len(rows)))
+    random.Random(a.seed).shuffle(order)
+    folds = [order[k::5] for k in range(5)]
+    cv = [""] * len(rows)
+    for fold in folds:
+        train = [i for i in order if i not in set(fold)]
+        for i, p in zip(fold, fit_predict([feats[j] for j in train], [gold[j] for j in train],
+                                          [feats[j] for j in fold], a.l2)):
+            cv[i] = p
+    print("5-fold CV        " + report("trained", gold, cv) + " | " + report("cues", gold, cues)
+          + " | " + report("majority", gold, ["favours"] * len(gold)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
