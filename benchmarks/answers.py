@@ -9,8 +9,8 @@ questions of two corpora, each in its own store built with the project's ingest.
 held-out sets in the same format were written later by annotators who saw only the
 abstracts, never an answer: ``data/clinician_heldout.jsonl`` (h01-h30) and
 ``data/clinician_heldout2.jsonl`` (k01-k24), a third, ``data/clinician_heldout3.jsonl``
-(m01-m30, other drug classes, outcomes and LDN topics), a fourth (n01-n30) and a fifth
-(p01-p30); score them with ``--dev-set``. Each set was scored only, never read, until a later
+(m01-m30, other drug classes, outcomes and LDN topics), a fourth (n01-n30), a fifth
+(p01-p30) and a sixth (q01-q30); score them with ``--dev-set``. Each set was scored only, never read, until a later
 session wrote the next one; then its failures were read for kinds of error, so only the
 newest set is held out (RESULTS.md says which figure is which).
 
