@@ -6,23 +6,21 @@ Rows and inputs are benchmarks/direction.py's: the labelled studies of
 ``docs/labels/table_rows.jsonl`` and ``docs/labels/study_directions.jsonl`` with a direction of
 favours, no_difference or against, each read from its results and conclusions sentences.
 
-Features of a study (no drug or disease words): the cue reader's study direction and its last
-sentence's; the share of its sentences by cue direction (``sentence_direction``), by reported
-test (``significance``) and by effect polarity (``effect_polarity``); the stance model's P(yes) for
-"Is <labelled intervention> better than <labelled comparator>?" over the sentences; and a few
-comparison words (similar, superior, not, significantly, ...). The reader is three one-against-
-the-rest logistic models (``scripts/train_common.fit_logistic``), the most probable label wins.
+Features of a study: ``evidex.enrich.direction_model.features`` (the cue votes, reported tests,
+effect polarity, the stance model's P(yes) for "Is <labelled intervention> better than <labelled
+comparator>?", a few comparison words). The reader is three one-against-the-rest logistic models
+(``scripts/train_common.fit_logistic``), the most probable label wins; ``scripts/train_direction.py``
+fits the shipped one the same way on every row.
 
 Reported: trained on the dev half, scored on the held-out half (the split of direction.py), and
 5-fold cross-validation over all rows (seeded), each beside the cue rules ("unclear" read as
-"favours", as direction.py does) and the majority class. Answers do not use this reader: it is
-measured here to decide whether they should.
+"favours", as direction.py does) and the majority class. Answers use the shipped reader where the
+cue rules find a result (synthesis.evidence._direction).
 """
 from __future__ import annotations
 
 import argparse
 import random
-import re
 import sys
 from pathlib import Path
 
@@ -34,30 +32,8 @@ from direction import DECIDED, LABELS, findings, half, load_rows, macro_f1  # no
 from table import load_records  # noqa: E402
 from train_common import fit_logistic  # noqa: E402
 
-from evidex.enrich import stance  # noqa: E402
-from evidex.enrich.direction import effect_polarity, sentence_direction, significance, study_direction  # noqa: E402
-
-_WORDS = frozenset("similar comparable equivalent superior inferior not no significant significantly difference "
-                   "differences differ both versus vs than greater higher lower better worse reduced improved "
-                   "increased fewer more less nonsignificant trend".split())
-_WORD = re.compile(r"[a-z]+")
-
-
-def features(row: dict, sents: list[str]) -> dict[str, float]:
-    f: dict[str, float] = {f"cue={study_direction(sents)}": 1.0}
-    for s in sents:
-        for key in (f"sd={sentence_direction(s)}", f"sig={significance(s)}", f"pol={effect_polarity(s)}"):
-            f[key] = f.get(key, 0.0) + 1.0 / len(sents)
-    if sents:
-        f[f"last={sentence_direction(sents[-1])}"] = 1.0
-        f[f"lastsig={significance(sents[-1])}"] = 1.0
-        question = f"Is {row.get('intervention') or 'the treatment'} better than {row.get('comparator') or 'placebo'}?"
-        p = stance.findings_probability(question, sents)
-        f.update({"pyes": p, "pyes_hi": float(p > 0.6), "pyes_lo": float(p < 0.4)})
-    for w in set(_WORD.findall(" ".join(sents).lower())) & _WORDS:
-        f[f"w={w}"] = 1.0
-    return f
-
+from evidex.enrich.direction import study_direction  # noqa: E402
+from evidex.enrich.direction_model import features  # noqa: E402
 
 def matrix(feats: list[dict[str, float]], index: dict[str, int]) -> np.ndarray:
     X = np.zeros((len(feats), len(index)))
@@ -100,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             sents = findings(rec)
             rows.append(row)
-            feats.append(features(row, sents))
+            question = f"Is {row.get('intervention') or 'the treatment'} better than {row.get('comparator') or 'placebo'}?"
+            feats.append(features(question, sents))
             parts.append(half(row["id"]))
             cue = study_direction(sents)
             cues.append("favours" if cue == "unclear" else cue)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from ..enrich import direction_model
 from ..enrich import stance as stance_model
 from ..enrich.direction import sentence_direction, study_direction
 from ..enrich.effect import tested
@@ -221,6 +222,9 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
     # Reporting cues describe treatment effects; other questions are read by the stance model.
     for pool in pools if query.intent in CUE_INTENTS else ():
         cue = study_direction([t for t in pool if sentence_direction(t) != "unclear"])
+        if cue != "unclear":
+            # The cues found a result; the trained reader weighs it with the tests and wording.
+            cue = direction_model.read(query.question, pool)
         if cue == "favours" and both and all(t in both for t in pool if sentence_direction(t) == "favours"):
             # "Both drugs significantly reduced symptoms": each arm helped, neither beat the other.
             cue = "no_difference"
