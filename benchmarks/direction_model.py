@@ -8,9 +8,8 @@ favours, no_difference or against, each read from its results and conclusions se
 
 Features of a study: ``evidex.enrich.direction_model.features`` (the cue votes, reported tests,
 effect polarity, the stance model's P(yes) for "Is <labelled intervention> better than <labelled
-comparator>?", a few comparison words). The reader is three one-against-the-rest logistic models
-(``scripts/train_common.fit_logistic``), the most probable label wins; ``scripts/train_direction.py``
-fits the shipped one the same way on every row.
+comparator>?", a few comparison words). The reader is ``scripts/train_direction.py``'s: three one-against-the-rest logistic models, the
+most probable label wins; the shipped one is fitted the same way on every row.
 
 Reported: trained on the dev half, scored on the held-out half (the split of direction.py), and
 5-fold cross-validation over all rows (seeded), each beside the cue rules ("unclear" read as
@@ -24,36 +23,19 @@ import random
 import sys
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from direction import DECIDED, LABELS, findings, half, load_rows, macro_f1  # noqa: E402
+from direction import LABELS, findings, half, load_rows, macro_f1  # noqa: E402
 from table import load_records  # noqa: E402
-from train_common import fit_logistic  # noqa: E402
+from train_direction import fit, predict  # noqa: E402
 
 from evidex.enrich.direction import study_direction  # noqa: E402
 from evidex.enrich.direction_model import features  # noqa: E402
 
-def matrix(feats: list[dict[str, float]], index: dict[str, int]) -> np.ndarray:
-    X = np.zeros((len(feats), len(index)))
-    for i, f in enumerate(feats):
-        for k, v in f.items():
-            if k in index:
-                X[i, index[k]] = v
-    return X
-
-
 def fit_predict(train: list[dict], y_train: list[str], test: list[dict], l2: float) -> list[str]:
-    index = {k: i for i, k in enumerate(sorted({k for f in train for k in f}))}
-    Xtr, Xte = matrix(train, index), matrix(test, index)
-    scores = []
-    for label in DECIDED:
-        y = np.array([float(t == label) for t in y_train])
-        coef, b = fit_logistic(Xtr, y, np.ones(len(y)), l2)
-        scores.append(Xte @ coef + b)
-    best = np.argmax(np.vstack(scores), axis=0)
-    return [DECIDED[i] for i in best]
+    """The shipped recipe (scripts/train_direction.py) fitted on ``train``, read on ``test``."""
+    params = fit([(f, y, "") for f, y in zip(train, y_train)], l2)
+    return [predict(params, f) for f in test]
 
 
 def report(name: str, gold: list[str], got: list[str]) -> str:
