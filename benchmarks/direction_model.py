@@ -32,9 +32,9 @@ from train_direction import fit, predict  # noqa: E402
 from evidex.enrich.direction import study_direction  # noqa: E402
 from evidex.enrich.direction_model import features  # noqa: E402
 
-def fit_predict(train: list[dict], y_train: list[str], test: list[dict], l2: float) -> list[str]:
+def fit_predict(train: list[dict], y_train: list[str], test: list[dict], l2: float, balanced: bool) -> list[str]:
     """The shipped recipe (scripts/train_direction.py) fitted on ``train``, read on ``test``."""
-    params = fit([(f, y, "") for f, y in zip(train, y_train)], l2)
+    params = fit([(f, y, "") for f, y in zip(train, y_train)], l2, balanced)
     return [predict(params, f) for f in test]
 
 
@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--l2", type=float, default=3.0, help="L2 penalty of each logistic model")
     ap.add_argument("--seed", type=int, default=13, help="shuffle of the cross-validation folds")
+    ap.add_argument("--balanced", action="store_true", help="weigh labels by their rarity (train_direction.py --balanced)")
     a = ap.parse_args(argv)
     rows, feats, parts, cues = [], [], [], []
     for path in LABELS:
@@ -66,9 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     gold = [r["direction"] for r in rows]
     dev = [i for i, p in enumerate(parts) if p == "dev"]
     held = [i for i, p in enumerate(parts) if p != "dev"]
-    got = fit_predict([feats[i] for i in dev], [gold[i] for i in dev], [feats[i] for i in held], a.l2)
+    got = fit_predict([feats[i] for i in dev], [gold[i] for i in dev], [feats[i] for i in held], a.l2, a.balanced)
     yt = [gold[i] for i in held]
-    print(f"{len(rows)} labelled studies ({len(dev)} dev, {len(held)} held-out); L2 {a.l2}")
+    print(f"{len(rows)} labelled studies ({len(dev)} dev, {len(held)} held-out); L2 {a.l2}; balanced {a.balanced}")
     print("dev -> held-out  " + report("trained", yt, got) + " | " + report("cues", yt, [cues[i] for i in held])
           + " | " + report("majority", yt, ["favours"] * len(yt)))
     order = list(range(len(rows)))
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     for fold in folds:
         train = [i for i in order if i not in set(fold)]
         for i, p in zip(fold, fit_predict([feats[j] for j in train], [gold[j] for j in train],
-                                          [feats[j] for j in fold], a.l2)):
+                                          [feats[j] for j in fold], a.l2, a.balanced)):
             cv[i] = p
     print("5-fold CV        " + report("trained", gold, cv) + " | " + report("cues", gold, cues)
           + " | " + report("majority", gold, ["favours"] * len(gold)))

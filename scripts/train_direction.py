@@ -41,12 +41,16 @@ def examples() -> list[tuple[dict[str, float], str, str]]:
     return out
 
 
-def fit(rows, l2: float) -> dict[str, dict]:
+def fit(rows, l2: float, balanced: bool = False) -> dict[str, dict]:
+    """Three one-against-the-rest models; ``balanced`` weighs each label's rows by its rarity (a
+    rare "against" then counts as much as the common "favours")."""
     keys = sorted({k for f, _, _ in rows for k in f})
     X = np.array([[f.get(k, 0.0) for k in keys] for f, _, _ in rows])
+    counts = {lab: max(sum(y == lab for _, y, _ in rows), 1) for lab in LABELS}
+    w = np.array([len(rows) / (len(LABELS) * counts[y]) if balanced else 1.0 for _, y, _ in rows])
     params = {}
     for lab in LABELS:
-        coef, bias = fit_logistic(X, np.array([float(y == lab) for _, y, _ in rows]), np.ones(len(rows)), l2)
+        coef, bias = fit_logistic(X, np.array([float(y == lab) for _, y, _ in rows]), w, l2)
         params[lab] = {"coef": {k: round(float(c), 6) for k, c in zip(keys, coef) if abs(c) > 1e-6}, "bias": bias}
     return params
 
@@ -60,17 +64,18 @@ def predict(params, f) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--l2", type=float, default=3.0)
+    ap.add_argument("--balanced", action="store_true", help="weigh labels by their rarity")
     a = ap.parse_args()
     rows = examples()
     dev = [r for r in rows if r[2] == "dev"]
     held = [r for r in rows if r[2] != "dev"]
-    params = fit(dev, a.l2)
+    params = fit(dev, a.l2, a.balanced)
     acc = sum(predict(params, f) == y for f, y, _ in held) / len(held)
     print(f"{len(rows)} studies; dev -> held-out accuracy {acc:.3f} ({len(dev)} / {len(held)})")
-    path = write_model("direction", fit(rows, a.l2), {
+    path = write_model("direction", fit(rows, a.l2, a.balanced), {
         "version": 1, "data": ["docs/labels/table_rows.jsonl", "docs/labels/study_directions.jsonl"],
         "rows": len(rows), "labels": {lab: sum(y == lab for _, y, _ in rows) for lab in LABELS},
-        "l2": a.l2, "held_out_accuracy_trained_on_dev": round(acc, 3)})
+        "l2": a.l2, "balanced": a.balanced, "held_out_accuracy_trained_on_dev": round(acc, 3)})
     print(f"wrote {path}")
 
 
