@@ -27,15 +27,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 from direction import LABELS, findings, half, load_rows, macro_f1  # noqa: E402
 from table import load_records  # noqa: E402
-from train_direction import fit, predict  # noqa: E402
+from train_direction import fit  # noqa: E402
 
 from evidex.enrich.direction import study_direction  # noqa: E402
-from evidex.enrich.direction_model import features  # noqa: E402
+from evidex.enrich.direction_model import features, label_of  # noqa: E402
 
 def fit_predict(train: list[dict], y_train: list[str], test: list[dict], l2: float, balanced: bool) -> list[str]:
     """The shipped recipe (scripts/train_direction.py) fitted on ``train``, read on ``test``."""
     params = fit([(f, y, "") for f, y in zip(train, y_train)], l2, balanced)
-    return [predict(params, f) for f in test]
+    return [label_of(params, f) for f in test]
 
 
 def report(name: str, gold: list[str], got: list[str]) -> str:

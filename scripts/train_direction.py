@@ -24,7 +24,7 @@ from train_common import fit_logistic, write_model  # noqa: E402
 from direction import LABELS as LABEL_FILES, findings, half, load_rows  # noqa: E402
 from table import load_records  # noqa: E402
 
-from evidex.enrich.direction_model import LABELS, features  # noqa: E402
+from evidex.enrich.direction_model import LABELS, features, label_of  # noqa: E402
 
 
 def examples() -> list[tuple[dict[str, float], str, str]]:
@@ -55,12 +55,6 @@ def fit(rows, l2: float, balanced: bool = False) -> dict[str, dict]:
     return params
 
 
-def predict(params, f) -> str:
-    scores = {lab: params[lab]["bias"] + sum(params[lab]["coef"].get(k, 0.0) * v for k, v in f.items())
-              for lab in LABELS}
-    return max(LABELS, key=lambda lab: (scores[lab], -LABELS.index(lab)))
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--l2", type=float, default=3.0)
@@ -70,7 +64,7 @@ def main() -> None:
     dev = [r for r in rows if r[2] == "dev"]
     held = [r for r in rows if r[2] != "dev"]
     params = fit(dev, a.l2, a.balanced)
-    acc = sum(predict(params, f) == y for f, y, _ in held) / len(held)
+    acc = sum(label_of(params, f) == y for f, y, _ in held) / len(held)
     print(f"{len(rows)} studies; dev -> held-out accuracy {acc:.3f} ({len(dev)} / {len(held)})")
     path = write_model("direction", fit(rows, a.l2, a.balanced), {
         "version": 1, "data": ["docs/labels/table_rows.jsonl", "docs/labels/study_directions.jsonl"],

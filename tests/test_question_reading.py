@@ -8,6 +8,7 @@ import pytest
 from evidex.enrich.direction import adverse_direction
 from evidex.phrases import GENERAL_HARMS
 from evidex.query import parse_question
+from evidex.synthesis import violations
 from evidex.text import abbreviation_definitions
 from evidex.vocab import is_event
 
@@ -110,6 +111,7 @@ def test_is_x_safe_answers_no_when_the_studies_report_harm(tmp_path):
     store = Store(tmp_path / "ccb.db")
     ingest_paths(store, [need_data("cohen2006", "CalciumChannelBlockers.csv")], embed=False)
     answer = ask(store, "Is short-acting nifedipine safe for patients with coronary heart disease?")
+    assert violations(answer) == []
     assert answer.verdict.direction == "against" and answer.verdict.answer == "no"
     points = [p.text for p in answer.sections[0].key_points]
     assert points[0].startswith("No") and "harm" in points[0]
@@ -133,6 +135,7 @@ def test_a_drug_the_library_never_names_is_said_to_be_missing(tmp_path):
     store = Store(tmp_path / "bb.db")
     ingest_paths(store, [need_data("cohen2006", "BetaBlockers.csv")], embed=False)
     answer = ask(store, "Is apixaban better than warfarin for stroke prevention in atrial fibrillation?")
+    assert violations(answer) == []
     assert answer.query.interventions == ("apixaban",)
     assert answer.verdict.direction == "insufficient"
     points = [p.text for p in answer.sections[0].key_points]
@@ -172,6 +175,7 @@ def test_a_drug_that_blocks_the_one_already_taken_answers_no(tmp_path):
     store = Store(tmp_path / "nsaid.db")
     ingest_paths(store, [need_data("cohen2006", "NSAIDS.csv")], embed=False)
     answer = ask(store, "Can a patient on low-dose aspirin for cardioprotection take ibuprofen for arthritis?")
+    assert violations(answer) == []
     assert answer.verdict.direction == "against"
     refs = {r.id for r in answer.references}
     assert "pmid:11752357" in refs
@@ -211,6 +215,7 @@ def test_a_comparison_of_harms_leads_with_a_sentence_naming_the_harm(tmp_path):
     store = Store(tmp_path / "aa.db")
     ingest_paths(store, [need_data("cohen2006", "AtypicalAntipsychotics.csv")], embed=False)
     answer = ask(store, "Does olanzapine cause more weight gain than risperidone?")
+    assert violations(answer) == []
     quoted = [p.text for p in answer.sections[0].key_points if p.kind != "summary"]
     assert quoted and all("weight" in t.lower() for t in quoted)
 

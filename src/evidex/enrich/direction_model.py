@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 
 from . import models, stance
 from .direction import effect_polarity, sentence_direction, significance, study_direction
@@ -38,21 +37,25 @@ def features(question: str, sents: list[str]) -> dict[str, float]:
     return f
 
 
-@lru_cache(maxsize=1)
-def _weights() -> dict[str, tuple[dict[str, float], float]]:
-    params = models.load("direction")["params"]
-    return {lab: (params[lab]["coef"], params[lab]["bias"]) for lab in LABELS}
+def scores(params: dict, f: dict[str, float]) -> dict[str, float]:
+    """Each label's logistic score (margin) for features ``f`` under ``params`` (a model's
+    ``{label: {"coef": ..., "bias": ...}}``, as scripts/train_direction.py writes it)."""
+    return {lab: params[lab]["bias"] + sum(params[lab]["coef"].get(k, 0.0) * v for k, v in f.items())
+            for lab in LABELS}
+
+
+def label_of(params: dict, f: dict[str, float]) -> str:
+    """The label with the largest score (ties: the order of LABELS)."""
+    margin = scores(params, f)
+    return max(LABELS, key=lambda lab: (margin[lab], -LABELS.index(lab)))
 
 
 def read(question: str, sents: list[str]) -> str:
     """favours | no_difference | against for a study whose findings are ``sents`` (non-empty)."""
-    f = features(question, sents)
-    scores = {lab: b + sum(coef.get(k, 0.0) * v for k, v in f.items()) for lab, (coef, b) in _weights().items()}
-    return max(LABELS, key=lambda lab: (scores[lab], -LABELS.index(lab)))
+    return label_of(models.load("direction")["params"], features(question, sents))
 
 
 def probabilities(question: str, sents: list[str]) -> dict[str, float]:
     """Each label's one-against-the-rest probability (for reports; ``read`` takes the largest score)."""
-    f = features(question, sents)
-    return {lab: 1 / (1 + math.exp(-(b + sum(coef.get(k, 0.0) * v for k, v in f.items()))))
-            for lab, (coef, b) in _weights().items()}
+    margin = scores(models.load("direction")["params"], features(question, sents))
+    return {lab: 1 / (1 + math.exp(-m)) for lab, m in margin.items()}

@@ -266,13 +266,17 @@ def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
         out = topical(query, out)
     dup = main_reports([s.candidate.stored for s in out if s.relevance != "background"])
     by_id = {s.record.id: s for s in out}
-    for other, main in list(dup.items()):
+    reports: dict[str, list[str]] = {}
+    for other, main in dup.items():
+        reports.setdefault(main, []).append(other)
+    for main, others in reports.items():
         # The report that measured the asked outcome answers for its trial (a secondary analysis
-        # of conditioned pain modulation, when the main report gave only pain scores).
-        # A title-only main report gives way too: the other report's sentences are its own to cite.
-        if "outcome" in by_id[main].differs and "outcome" not in by_id[other].differs:
-            dup = {k: (other if v == main else v) for k, v in dup.items() if k != other}
-            dup[main] = other
+        # of conditioned pain modulation, when the main report gave only pain scores); a
+        # title-only main report gives way too: the other report's sentences are its own to cite.
+        measured = next((o for o in others if "outcome" not in by_id[o].differs), None)
+        if "outcome" in by_id[main].differs and measured is not None:
+            del dup[measured]
+            dup.update({o: measured for o in (main, *others) if o != measured})
     merged = []
     for s in out:
         if s.record.id in dup:
