@@ -380,3 +380,76 @@ def test_another_treatments_finding_does_not_count_against_the_asked_one(tmp_pat
         assert row is None or row.direction != "no_difference"
     finally:
         store.close()
+
+
+def _cohort(i: int, title: str, *sentences: str) -> Record:
+    return Record(id=f"pmid:8{i:06d}", title=title, pmid=f"8{i:06d}", year=1998, authors=(f"Cohort{i} B",),
+                  publication_types=("Journal Article",),
+                  sections=(Section("METHODS", sentences[0]), Section("RESULTS", " ".join(sentences[1:-1])),
+                            Section("CONCLUSIONS", sentences[-1])))
+
+
+# Cohort studies of one harm: two find none (intervals spanning 1, one of them "somewhat
+# increased"), three find it (intervals above 1).
+NO_HARM_FOUND = [
+    _cohort(1, "Beta-blocker use and the risk of glaucoma: a cohort study",
+            "In a prospective cohort study we followed 4210 adults taking beta-blockers or other antihypertensive drugs.",
+            "During 6 years of follow-up, 210 participants were diagnosed with glaucoma.",
+            "Glaucoma incidence was somewhat increased among beta-blocker users (relative risk 1.21; 95% CI 0.88-1.66).",
+            "Beta-blocker use was not associated with a clear increase in glaucoma risk."),
+    _cohort(2, "Glaucoma risk among users of beta-blockers: a population-based cohort",
+            "We linked prescription records of 9150 beta-blocker users and 9150 non-users to an eye registry.",
+            "The hazard ratio for glaucoma with beta-blocker use was 0.97 (95% CI 0.81-1.16).",
+            "We found no increased risk of glaucoma in users of beta-blockers."),
+]
+HARM_FOUND = [
+    _cohort(3, "Long-term beta-blocker therapy and glaucoma in older adults",
+            "A cohort of 3050 older adults was followed for glaucoma over ten years.",
+            "Beta-blocker users had a higher rate of glaucoma (hazard ratio 1.62; 95% CI 1.20-2.19).",
+            "Long-term beta-blocker therapy may raise the risk of glaucoma."),
+    _cohort(4, "Beta-blockers and incident glaucoma: a nested case-control analysis of a cohort",
+            "Within a cohort of 12400 treated hypertensive patients we compared beta-blocker exposure in cases and controls.",
+            "Current beta-blocker use was associated with glaucoma (odds ratio 1.48; 95% CI 1.12-1.95).",
+            "Beta-blocker use was associated with an increased risk of glaucoma."),
+    _cohort(5, "Incidence of glaucoma in a cohort of beta-blocker users",
+            "We followed 7020 new users of beta-blockers and 7020 new users of diuretics for glaucoma.",
+            "The incidence of glaucoma was higher with beta-blockers (rate ratio 1.35; 95% CI 1.05-1.74).",
+            "Beta-blockers increased the incidence of glaucoma."),
+]
+
+
+def test_a_ratio_is_read_by_its_confidence_interval():
+    from evidex.enrich.direction import adverse_direction, ratio_reading
+    assert ratio_reading("somewhat increased (RR=1.61; 95% CI 0.88-2.96)") == "null"
+    assert ratio_reading("the hazard ratio was 1.72 (95% CI 1.27-2.34, p = 0.0005)") == "higher"
+    assert ratio_reading("relative risks were 0.72 (95% CI 0.55-0.92) and 0.65 (0.44-0.93)") == "lower"
+    assert ratio_reading("odds ratio [OR], 1.0; 95% confidence interval [CI], 0.8-1.3") == "null"
+    # intervals that disagree, a bracket that is no interval, no ratio at all: no reading
+    assert ratio_reading("RR 1.5 (95% CI 1.1-2.0) for men and 0.9 (95% CI 0.6-1.3) for women") is None
+    assert ratio_reading("The HR was higher in patients aged (65-79) years") is None
+    assert ratio_reading("Pain fell by 30% (95% CI 20-40)") is None
+    assert adverse_direction("Cancer incidence was somewhat increased (RR=1.61; 95% CI 0.88-2.96).") == "no_difference"
+
+
+@pytest.mark.parametrize("records, direction, word", [
+    # harm found by two, none by two: neither side has 60% of the weight. (Read as a treatment
+    # effect, all four are "no benefit" and the tie went to no difference.)
+    (NO_HARM_FOUND + HARM_FOUND[:2], "mixed", None),
+    (HARM_FOUND, "against", "Yes"),
+    (NO_HARM_FOUND, "no_difference", "No"),
+])
+def test_a_harm_question_weighs_harm_found_against_none_found(tmp_path, records, direction, word):
+    """No difference and harm are both "no benefit" for a treatment effect, but opposite answers
+    to "Does X cause Y?"; and the lead line says what the verdict says."""
+    store, _ = build_store(records, tmp_path / "h.db")
+    try:
+        answer = ask(store, "Do beta-blockers increase the risk of glaucoma?")
+        assert answer.query.adverse
+        assert answer.verdict.direction == direction, answer.verdict
+        assert answer.verdict.certainty != "high"
+        if word:
+            lead = answer.sections[0].key_points[0].text
+            assert lead.startswith((word, f"Probably {word.lower()}")), lead
+        assert violations(answer) == []
+    finally:
+        store.close()

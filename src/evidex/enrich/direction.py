@@ -297,11 +297,41 @@ _NO_HARM = re.compile(r"\b(?:(?:did|does|do|was|were|is|are) not (?:significantl
 _NO_WORSE = re.compile(r"\b(?:improv\w*|(?:lower|reduced|decreased|fewer|less) (?:risk|incidence|rates?))\b", re.I)
 
 
+# A ratio estimate (relative risk, odds, hazard, incidence ratios) and the 95% confidence
+# intervals stated with it: "RR 1.61; 95% CI 0.88-2.96", "OR 1.0 (0.8 to 1.3)".
+_RATIO_WORD = re.compile(r"\b(?:(?:hazard|odds|risk|rate|incidence) ratios?|relative (?:risks?|hazards?|odds)|"
+                         r"RRs?|ORs?|HRs?|SIRs?|IRRs?|aORs?|aHRs?)\b")
+_INTERVAL = re.compile(r"(?:\bCI\b|confidence interval|\()\s*(?:\[CI\])?[,:;=]?\s*"
+                       r"(\d+(?:[.\u00b7]\d+)?)\s*(?:-|\u2013|\u2014|to|,)\s*(\d+(?:[.\u00b7]\d+)?)\b")
+
+
+def ratio_reading(sentence: str) -> str | None:
+    """What the ratio estimates a sentence reports say, from their confidence intervals alone:
+    "higher" (every interval above 1), "lower" (every one below 1), "null" (each one spans 1)
+    or None (no ratio with an interval, or intervals that disagree). An interval that spans 1
+    is no evidence of a difference whatever the words beside it say ("somewhat increased")."""
+    if not _RATIO_WORD.search(sentence):
+        return None
+    readings = set()
+    for m in _INTERVAL.finditer(sentence):
+        if m.group(0).startswith("(") and not sentence[:m.start()].rstrip()[-1:].isdigit():
+            continue        # a bare parenthesis is an interval only right after its estimate
+        lo, hi = (float(g.replace("\u00b7", ".")) for g in m.groups())
+        if not 0 < lo < hi or hi > 100:
+            continue
+        readings.add("higher" if lo > 1 else "lower" if hi < 1 else "null")
+    return readings.pop() if len(readings) == 1 else None
+
+
 def adverse_direction(sentence: str) -> str:
     """For "Does X do harm Y?", one results sentence that names Y: against (X did the harm),
-    no_difference (no harm, or none that matters), favours (Y improved) or unclear. A denial
-    or a null is read first, as in ``sentence_direction``: "did not impair memory" names an
-    impairment too."""
+    no_difference (no harm, or none that matters), favours (Y improved) or unclear. A ratio
+    with its confidence interval decides first (Altman & Bland, BMJ 2011;343:d2304: an interval
+    that spans 1 shows no difference at the 5% level); then a denial or a null, as in
+    ``sentence_direction``: "did not impair memory" names an impairment too."""
+    ratio = ratio_reading(sentence)
+    if ratio is not None:
+        return {"higher": "against", "lower": "favours", "null": "no_difference"}[ratio]
     if _NO_HARM.search(sentence) or _NULL.search(sentence):
         return "no_difference"
     if _NO_WORSE.search(sentence):

@@ -38,6 +38,9 @@ _UNCONTROLLED = {"case_report", "case_series"}
 _POOLED = {"meta_analysis", "systematic_review"}
 _BLINDED = re.compile(r"\b(?:double|triple|single|participant|observer|assessor)[- ]?(?:blind\w*|mask\w*)|"
                       r"\bblinded\b|\bplacebo[- ]controlled\b", re.I)
+# A review's own GRADE (or quality) rating of its evidence as high.
+_RATED_HIGH = re.compile(r"\bhigh[- ](?:quality|certainty|grade)\b(?: of)?(?: the)? evidence\b|"
+                         r"\bevidence (?:was|is|were) (?:of |rated (?:as )?)?high (?:quality|certainty)\b", re.I)
 # How much one study weighs in the direction: pooled evidence above single trials, trials above
 # observational studies, uncontrolled reports least (the evidence hierarchy of OCEBM 2011).
 DESIGN_WEIGHT = {"meta_analysis": 3.0, "systematic_review": 3.0, "rct": 2.0, "non_randomised_trial": 1.0,
@@ -87,7 +90,10 @@ def weight(s: Study) -> float:
     return DESIGN_WEIGHT.get(s.design, 0.5)
 
 
-def direction_of(body: list[Study]) -> str:
+def direction_of(body: list[Study], harm: bool = False) -> str:
+    """The weighted vote of the studies' directions. For a treatment effect, no difference and
+    harm are both "no benefit"; for "Does X cause Y?" (``harm``) they are opposite answers, so
+    the vote is harm found (against) against none found (no difference or an improvement)."""
     votes = Counter()
     for s in body:
         if s.direction in ("favours", "no_difference", "against"):
@@ -95,6 +101,12 @@ def direction_of(body: list[Study]) -> str:
     total = sum(votes.values())
     if not total:
         return "insufficient"
+    if harm:
+        if votes["against"] >= AGREEMENT * total:
+            return "against"
+        if votes["favours"] + votes["no_difference"] >= AGREEMENT * total:
+            return "favours" if votes["favours"] > votes["no_difference"] else "no_difference"
+        return "mixed"
     if votes["favours"] >= AGREEMENT * total:
         return "favours"
     null = votes["no_difference"] + votes["against"]
@@ -149,7 +161,7 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
             return Verdict("insufficient", "very_low",
                            ("No study in the indexed corpus addresses the asked question.",), "uncertain", p_yes,
                            basis)
-        direction = direction_of(relevant)
+        direction = direction_of(relevant, query.adverse)
         return Verdict(direction, "very_low",
                        ("Design: no clinical study addresses the question; the evidence is laboratory, "
                         "review-level or unclassified.",), _answer(direction, p_yes, treatment, equiv), p_yes, basis)
@@ -193,7 +205,7 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         # assessors bias subjective outcomes, not death; GRADE 5.2.1 rates such a body down.
         level += 1
         reasons.append("Risk of bias: most trials do not report blinding of participants or assessors.")
-    direction = direction_of(body)
+    direction = direction_of(body, query.adverse)
     decided = [s for s in body if s.direction in ("favours", "no_difference", "against")]
     # Small by their stated sizes (a study that states none is not known to be small).
     thin = decided and len(decided) < 3 and all(s.n for s in decided) and total_participants(decided) < _FEW \
@@ -259,13 +271,17 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         level += 1
         reasons.append("Publication bias: every study is small and reports benefit; small negative studies "
                        "may be missing.")
-    if level == 0 and not designs & _POOLED:
+    if level == 0 and not any(s.design in _POOLED and _RATED_HIGH.search(s.record.text()) for s in body):
         # GRADE 5.2.1 judges risk of bias on allocation concealment, blinding, losses and selective
-        # reporting; an abstract states few of them. Without a systematic review that assessed the
-        # trials, trials read from their abstracts are not shown free of serious risk of bias.
+        # reporting; an abstract states few of them, and a review's abstract seldom says how it
+        # judged its trials. Unless a review states that its evidence is of high certainty, a body
+        # read from abstracts is not shown free of serious risk of bias. (Measured on the clinician
+        # sets: "high" was right 3 times in 11 before this ceiling covered reviews.)
         level = 1
         reasons.append("Risk of bias: judged from abstracts, which seldom report allocation concealment, "
-                       "losses to follow-up or selective reporting; no systematic review assessed these trials.")
+                       "losses to follow-up or selective reporting"
+                       + ("; no review in the body states that its evidence is of high certainty."
+                          if designs & _POOLED else "; no systematic review assessed these trials."))
     certainty = CERTAINTY[min(level, 3)] if direction != "insufficient" else "very_low"
     if direction == "insufficient" and not thin:
         reasons.append("No study of the asked question reports a finding either way.")
@@ -273,6 +289,12 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         reasons.append("A retracted publication was found and excluded from the verdict.")
     p_yes = yes_probability(query, body, scored) if query.question_type == "yesno" else None
     answer = _answer(direction, p_yes, treatment, equiv)
+    if query.adverse and not query.harm and direction in ("favours", "no_difference", "against"):
+        # "Does X cause Y?" (and "Is X safe?") read each study for the harm (evidence._direction):
+        # the answer is the verdict's own reading, so the lead line never contradicts it. (The
+        # stance model still answers a mixed or empty body.)
+        harm_found = direction == "against"
+        answer = "yes" if harm_found != query.safe else "no"
     if query.harm and query.more_harm and direction in ("favours", "no_difference", "against"):
         # "Does A cause more X than B?": yes is A with more of the harm (against A), no is less or
         # the same.
