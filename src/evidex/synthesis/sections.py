@@ -21,6 +21,7 @@ from .dosing import PARTS, doses_in, part_of
 from .evidence import Study, reports_finding
 from .faithfulness import unsupported_numbers
 from .harms import adverse_effects
+from .key_studies import key_passages
 from .roles import cue_words
 from .select import Scored, same_statement
 from .verdict import Verdict
@@ -122,10 +123,10 @@ class Writer:
         describes = (lambda s: not reports_finding(s.passage.text)) if role == "efficacy" else (lambda s: False)
         return sorted(out, key=lambda s: (describes(s), -s.relevance * weight(s), s.passage.seq))
 
-    def add(self, into: list[Statement], study: Study, p: Passage, prefix: str = "") -> None:
+    def add(self, into: list[Statement], study: Study, p: Passage, prefix: str = "", merge: bool = True) -> None:
         self.seen.add(p.id)
         ref = self.cite(study, p)
-        for i, st in enumerate(into):
+        for i, st in enumerate(into if merge else ()):
             if same_statement(st.text, p.text):
                 into[i] = st.also(ref, p.seq)
                 return
@@ -178,6 +179,12 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
         got = built.setdefault(name, [])
         w.take(got, studies, role, roles, cap, fits, prefix)
 
+    if query.intent in ("efficacy", "comparison") and query.interventions:
+        # The leading studies first, each with what it did and what it found.
+        key = built.setdefault("Key Studies", [])
+        for s, p in key_passages(query, ranked, w.seen):
+            if p.id not in w.seen and not truncated(p.text):
+                w.add(key, s, p, merge=False)     # two trials' designs alike are still two trials
     evidence_heading = (f"Evidence for {inter}" + (f" in {asked}" if asked else "")) if inter else "Evidence"
     evidence_heading = evidence_heading[0].upper() + evidence_heading[1:]
     for name in ORDER.get(query.intent, ORDER["efficacy"]):

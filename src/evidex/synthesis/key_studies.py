@@ -1,0 +1,71 @@
+"""The leading studies told one by one: what each did and what it found, in its own words.
+
+An evidence summary describes its key trials before it pools them (the seed answers: "A
+systematic review of 30 publications found ..."; Cochrane's "Characteristics of included
+studies"). An extractive answer cannot write that sentence, but each study has two that do
+its work: the sentence that allocates the arms (CONSORT item 5: who got what dose, for how
+long) and the sentence that reports the primary outcome's result (item 17a). Both are found by
+``enrich.trial.trial_facts``, the same reading that fills the evidence table, so the table's
+arms and effect are shown in full here, cited to the same passages.
+"""
+from __future__ import annotations
+
+import re
+
+from ..records import Passage
+from ..enrich.effect import aside
+from ..enrich.numbers import DOSE
+from .evidence import Study, reports_finding
+from .memo import study_facts
+
+MAX_KEY_STUDIES = 3
+# Designs whose own result answers a treatment question (uncontrolled reports and surveys are
+# shown in the other sub-sections).
+KEY_DESIGNS = ("meta_analysis", "systematic_review", "rct", "non_randomised_trial", "cohort", "case_control")
+# Abstract roles of an allocation sentence and of a result sentence.
+_DESIGN_ROLES = ("methods", "objective", "")
+_RESULT_ROLES = ("results", "conclusions", "")
+_DESIGN_WORD = re.compile(r"\b(?:randomi[sz]ed|randomly|double[- ]blind\w*|placebo[- ]controlled|crossover|cross-over|"
+                          r"cohort|case[- ]control|meta-analy\w*|systematic review|prospective|retrospective|"
+                          r"multicent(?:er|re)|trials?)\b", re.I)
+_DURATION = re.compile(r"\b\d+(?:[.\u00b7]\d+)?[- ](?:weeks?|wk|months?|years?|days?)\b|\b(?:one|two|three|four|five|six|"
+                       r"seven|eight|nine|ten|twelve)[- ](?:weeks?|months?|years?)\b", re.I)
+_COUNT = re.compile(r"\b(?:n\s*=\s*\d+|\d[\d,]*\s+(?:patients|participants|subjects|women|men|children|adults|"
+                    r"adolescents|infants|volunteers|people|persons|individuals))\b", re.I)
+
+
+def design_passage(s: Study) -> Passage | None:
+    """The sentence that says how the study was done: among its methods and aims sentences, the
+    one stating most of the design, a duration, a dose and a count of participants (CONSORT items
+    3, 4 and 5). A sentence that states fewer than two of them describes something else."""
+    best, top = None, 1
+    for p in s.passages:
+        if p.section == "TITLE" or s.sentence_roles.get(p.seq, "") not in _DESIGN_ROLES:
+            continue
+        score = sum(bool(x.search(p.text)) for x in (_DESIGN_WORD, _DURATION, DOSE, _COUNT))
+        if score > top:
+            best, top = p, score
+    return best
+
+
+def key_passages(query, ranked: list[Study], used: set[str] = frozenset()) -> list[tuple[Study, Passage]]:
+    """For the leading direct studies: each one's design sentence, then its main result (the
+    evidence table's effect, or else its first decisive results sentence that is not about
+    harms, subgroups or secondary outcomes); ``used``: passage ids already quoted elsewhere."""
+    hint = query.interventions[0] if query.interventions else ""
+    chosen = [s for s in ranked if s.clinical and s.relevance == "direct" and s.design in KEY_DESIGNS]
+    out: list[tuple[Study, Passage]] = []
+    for s in chosen[:MAX_KEY_STUDIES]:
+        facts = study_facts(s.record, s.passages, hint)
+        by_seq = {p.seq: p for p in s.passages if p.section != "TITLE"}
+        design = design_passage(s)
+        if design is not None:
+            out.append((s, design))
+        results = [f.passage for f in s.findings if s.sentence_roles.get(f.passage.seq, "") == "results"
+                   and f.passage.id not in used and not aside(f.passage.text) and reports_finding(f.passage.text)]
+        effect = by_seq.get(facts.effect.seq) if facts.effect else None
+        if effect is None or effect.id in used or s.sentence_roles.get(effect.seq, "") not in _RESULT_ROLES:
+            effect = results[0] if results else None
+        if effect is not None and effect is not design:
+            out.append((s, effect))
+    return out
