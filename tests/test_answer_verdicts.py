@@ -453,3 +453,33 @@ def test_a_harm_question_weighs_harm_found_against_none_found(tmp_path, records,
         assert violations(answer) == []
     finally:
         store.close()
+
+
+KINDRED_HARM = [
+    _rct(41, "Hormone therapy and breast cancer in postmenopausal women: a randomised trial",
+         "We randomised 2400 postmenopausal women to estrogen or placebo for five years.",
+         "Breast cancer incidence did not differ between estrogen and placebo (hazard ratio 1.04; 95% CI 0.82-1.31).",
+         "Estrogen did not increase the risk of breast cancer."),
+    _cohort(42, "Estrogen replacement therapy and risk of ovarian cancer: a prospective cohort",
+            "We followed 44241 postmenopausal women for ovarian cancer over 20 years.",
+            "Estrogen use was associated with ovarian cancer (relative risk 1.60; 95% CI 1.20-2.13).",
+            "Long-term estrogen replacement increased the risk of ovarian cancer."),
+    _cohort(43, "Ovarian cancer mortality in women taking estrogen replacement",
+            "A cohort of 21158 women was followed for death from ovarian cancer.",
+            "Current users had higher ovarian cancer mortality (rate ratio 1.51; 95% CI 1.16-1.96).",
+            "Estrogen replacement raised ovarian cancer mortality."),
+]
+
+
+def test_studies_titled_by_the_asked_harm_decide_over_kindred_harms(tmp_path):
+    """A trial of breast cancer reports "cancer" too, but the question is ovarian cancer: the
+    studies titled by it decide (GRADE indirectness of outcome), though they are observational."""
+    store, _ = build_store(KINDRED_HARM, tmp_path / "o.db")
+    try:
+        answer = ask(store, "Does long-term estrogen replacement raise the risk of ovarian cancer?")
+        assert answer.query.adverse
+        assert answer.verdict.direction == "against", answer.verdict
+        assert answer.verdict.certainty in ("low", "very_low")     # observational evidence
+        assert violations(answer) == []
+    finally:
+        store.close()

@@ -23,7 +23,8 @@ from ..enrich import stance as stance_model
 from ..enrich.numbers import doses
 from ..query import Query
 from ..retrieve import anchored, names_another_treatment
-from ..vocab import is_event
+from ..text import contains_any, padded_tokens
+from ..vocab import expansions, is_event
 from .evidence import Study
 
 CERTAINTY = ("high", "moderate", "low", "very_low")
@@ -136,6 +137,12 @@ def yes_probability(query: Query, studies: list[Study], scored, per_study: int =
     return stance_model.answer_probability(query.question, texts, weights)
 
 
+def titles_harm(query: Query, title: str) -> bool:
+    """Whether a title names an asked outcome in full (the phrase or a synonym, not its head noun)."""
+    padded = padded_tokens(title)
+    return any(contains_any(padded, [o, *expansions(o)]) for o in query.outcomes)
+
+
 def read_by_direction(query: Query) -> bool:
     """A treatment effect, a comparison of harms (read arm by arm, evidence._harm_direction) and
     any head-to-head comparison (only the direction knows which arm won: synthesis/arms.py) are
@@ -178,6 +185,12 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         return Verdict("insufficient", "very_low",
                        (f"No study in the indexed corpus addresses {condition}; studies of other conditions are "
                         "shown as indirect evidence only.",), "uncertain", None)
+    if query.adverse and not query.safe:
+        # Studies titled by the asked harm itself ("... and risk of ovarian cancer") answer it
+        # more directly than those that report a kindred one ("breast cancer") found by its head
+        # noun (GRADE 5.2.4, indirectness of outcome): when some have a finding, they decide.
+        titled = [s for s in body if s.direction != "unclear" and titles_harm(query, s.record.title)]
+        body = titled or body
     body = best_tier(body)
     if query.adverse:
         # Whether a drug does a harm rests on the studies that report on the harm, whatever else
