@@ -256,3 +256,47 @@ def test_the_report_that_measured_the_asked_outcome_answers_for_its_trial(tmp_pa
     answer = ask(store, "Does LDN change central pain processing in women with fibromyalgia, such as conditioned "
                         "pain modulation or temporal summation, compared with placebo?")
     assert "pmid:40214857" in {r.id for r in answer.references}
+
+
+def test_an_abbreviation_the_question_defines_means_its_long_form():
+    # MeSH knows "TMD" as tibial muscular dystrophy; the question says what it means by it.
+    q = parse_question("Is LDN effective for temporomandibular disorder (TMD) pain?")
+    assert q.conditions == ("temporomandibular joint disorders",)
+    # an abbreviation the question does not spell out is still read by the vocabulary
+    assert "attention deficit disorder with hyperactivity" in parse_question(
+        "Is atomoxetine effective for ADHD in adults?").conditions
+
+
+def test_a_condition_named_once_in_passing_is_not_the_population_studied(tmp_path):
+    """A case series run at a "Center for Temporomandibular Disorders" studied trigeminal pain:
+    it is indirect evidence on TMD; a trial that says once who took part ("95 patients with
+    spinal cord injuries") studied them."""
+    from pathlib import Path
+
+    from evidex.eval.qa import build_store
+    from evidex.records import Record, Section
+    from evidex.synthesis import ask
+    records = [
+        Record(id="pmid:6000001", title="Naltrexone for post-traumatic trigeminal neuropathic pain: a case series",
+               pmid="6000001", year=2022, publication_types=("Case Reports",),
+               sections=(Section("METHODS", "We reviewed the records of 21 patients at the Center for Temporomandibular "
+                                            "Disorders who had trigeminal neuropathic pain treated with naltrexone."),
+                         Section("RESULTS", "Pain scores fell in 15 of 21 patients on naltrexone."),
+                         Section("CONCLUSIONS", "Naltrexone may relieve trigeminal neuropathic pain."))),
+        Record(id="pmid:6000002", title="Naltrexone versus placebo: a randomised trial in bladder hyper-reflexia",
+               pmid="6000002", year=1995, publication_types=("Randomized Controlled Trial",),
+               sections=(Section("METHODS", "In a double-blind trial, 95 patients with spinal cord injuries and "
+                                            "hyper-reflexia were randomised to naltrexone or placebo."),
+                         Section("RESULTS", "Bladder capacity increased more with naltrexone than placebo (p = 0.01)."),
+                         Section("CONCLUSIONS", "Naltrexone improved bladder capacity."))),
+    ]
+    store, _ = build_store(records, Path(tmp_path) / "c.db")
+    try:
+        tmd = ask(store, "Is naltrexone effective for temporomandibular disorder pain?")
+        assert tmd.verdict.direction == "insufficient", tmd.verdict
+        sci = ask(store, "Does naltrexone help bladder function in spinal cord injury?")
+        assert sci.verdict.direction == "favours", sci.verdict
+        for answer in (tmd, sci):
+            assert violations(answer) == []
+    finally:
+        store.close()

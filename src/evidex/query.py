@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .phrases import (GENERAL_HARMS, ON_DRUG, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
                       conjuncts, dose_drug, head_of, named_after_with, same, slot_phrases, stem_drugs, symptoms_of,
                       unique)
-from .text import tokens
+from .text import abbreviation_definitions, tokens
 from .vocab import find_terms
 
 QUESTION_TYPES = ("yesno", "factoid", "list", "summary")
@@ -170,10 +170,19 @@ def question_type(question: str) -> str:
     return "summary"
 
 
+def _own_abbreviations_dropped(question: str, matches: list) -> list:
+    """An abbreviation the question defines ("temporomandibular disorder (TMD)") means its long
+    form, already matched: the vocabulary's own reading of it ("TMD": tibial muscular
+    dystrophy) is another concept."""
+    own = {a: long.lower() for a, long in abbreviation_definitions(question)}
+    return [m for m in matches if not (m.text in own and any(
+        o is not m and o.text.lower() in own[m.text] for o in matches))]
+
+
 def parse_question(question: str) -> Query:
     question = " ".join(question.split())
     qtype = question_type(question)
-    matches = find_terms(question)
+    matches = _own_abbreviations_dropped(question, find_terms(question))
     conditions = list(unique(m.canonical for m in matches if m.kind == "condition"))
     named = [m for m in matches if m.kind in ("intervention", "comparator")]
     comp_text = " ".join(m.group(0) for m in re.finditer(

@@ -75,8 +75,10 @@ def defined_abbreviations(store: Store, question: str) -> dict[str, str]:
     # Records that use the abbreviation beside the question's named terms define it as the
     # question means it ("IR" beside tolterodine is immediate release, not insulin resistance).
     named = " OR ".join(dict.fromkeys(p for m in find_terms(question) for p in [phrase_match(m.text)] if p))
+    # An abbreviation the question defines itself ("temporomandibular disorder (TMD)") means that.
+    own = {a for a, _long in abbreviation_definitions(question)}
     for abbr in sorted(set(_CAPITALS.findall(question))):
-        if lookup(abbr) is not None or abbr.isdigit():
+        if lookup(abbr) is not None or abbr.isdigit() or abbr in own:
             continue
         match = phrase_match(abbr) or ""
         hits = store.search(f"{match} AND ({named})" if named else match, DEFINING_RECORDS)

@@ -9,12 +9,16 @@ import re
 
 from ..enrich.roles import sentence_roles
 from ..query import Query
-from ..retrieve import Candidate, anchored, query_forms
+from ..retrieve import Candidate, anchored, decisive_conditions, query_forms
 from ..text import abbreviation_definitions, contains_any, padded_tokens, tokens
 from ..vocab import expansions
 from .asked_harm import gives_co_treatment, names_harm
 
 FINDING_ROLES = {"results", "conclusions"}
+_DESCRIBES_PEOPLE = re.compile(r"\b(?:patients|outpatients|inpatients|residents|people|persons|subjects|"
+                               r"participants|volunteers|individuals|women|men|children|adults|adolescents|infants|"
+                               r"cases)\s+(?:\w+\s+){0,2}?(?:with|who had|having|suffering from|diagnosed with|"
+                               r"affected by)\b", re.I)
 _COMBINATION = re.compile(r"\s+(?:plus|with|and)\s+|\s*[+/]\s*", re.I)
 
 
@@ -88,7 +92,7 @@ def study_relevance(query: Query, c: Candidate, sroles: dict[int, str], studied,
     """direct | indirect | background, and the facets an indirect study differs in. ``studied``:
     the record's test from ``named_as_studied``; ``named``: the asked intervention is a name
     records must have studied (a vocabulary name, or see ``_named_open``)."""
-    differs: list[str] = [] if c.direct else ["population"]
+    differs: list[str] = [] if c.direct and _names_condition(query, c, sroles) else ["population"]
     if query.comparators:
         if not _studies_comparator(query, studied):
             # An arm, not a mention: a placebo trial that names the comparator in its background
@@ -115,6 +119,23 @@ def study_relevance(query: Query, c: Candidate, sroles: dict[int, str], studied,
             and (not query.adverse or names_harm(query, c.stored.record.text()))):
         differs.append("population" if "population" not in differs else "intervention")
     return ("indirect" if differs else "direct"), tuple(differs)
+
+
+def _names_condition(query: Query, c: Candidate, sroles: dict[int, str]) -> bool:
+    """Whether the record studied the asked condition rather than naming it once in passing (a
+    clinic's name, a list of other uses): in its title or its tagged conditions, in two of its
+    sentences, or in one of its findings."""
+    conds = decisive_conditions(query)
+    if not conds or any(a in conds for a in c.stored.appraisal.conditions):
+        return True
+    forms = forms_of(query, conds)
+    if contains_any(padded_tokens(c.stored.record.title), forms):
+        return True
+    naming = [p for p in c.passages if p.section != "TITLE" and contains_any(padded_tokens(p.text), forms)]
+    # one finding about it is a result on it ("fewer myocardial infarctions with naproxen"), and
+    # one sentence saying who took part describes them ("95 patients with spinal cord injuries")
+    return len(naming) >= 2 or any(sroles.get(p.seq) in FINDING_ROLES or _DESCRIBES_PEOPLE.search(p.text)
+                                   for p in naming)
 
 
 def _reviews_use_in(query: Query, c: Candidate) -> bool:
