@@ -300,3 +300,12 @@ def test_a_condition_named_once_in_passing_is_not_the_population_studied(tmp_pat
             assert violations(answer) == []
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("question", [
+    "Is guanfacine an option for a child with ADHD and a tic disorder?",
+    "Is melatonin a good choice for older adults with insomnia?",
+])
+def test_a_phrase_naming_only_people_is_no_outcome(question):
+    q = parse_question(question)
+    assert not any(o.split()[-1] in ("child", "adults") for o in q.outcomes), q.outcomes

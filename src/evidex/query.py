@@ -170,6 +170,12 @@ def question_type(question: str) -> str:
     return "summary"
 
 
+# A phrase that only names people ("a child", "older adults", "my patients"): the population.
+_PEOPLE_ONLY = re.compile(r"(?:(?:a|an|the|my|our|these|those|some|older|elderly|young|adult|pregnant)\s+)*"
+                          r"(?:child|children|kids?|infants?|adolescents?|teenagers?|adults?|patients?|people|persons?|"
+                          r"women|woman|men|man|boys?|girls?|elderly|the elderly|users?|subjects?|participants?)", re.I)
+
+
 def _own_abbreviations_dropped(question: str, matches: list) -> list:
     """An abbreviation the question defines ("temporomandibular disorder (TMD)") means its long
     form, already matched: the vocabulary's own reading of it ("TMD": tibial muscular
@@ -269,6 +275,7 @@ def parse_question(question: str) -> Query:
     # outcome, though it is a disease; what is treated or helped is the population.
     event = bool(pivot and _EVENT_VERBS.fullmatch(pivot.group(0).lower()))
     outcomes = [o for o in outcome if not any(f" {f} " in f" {o} " for f in asked_forms)
+                and not _PEOPLE_ONLY.fullmatch(o)      # "an option for a child": whom, not what
                 and (event or (o not in vocab_forms and not any(same(o, c) for c in conditions)
                                and not a_kind_of(o, cond_forms)))]
     adverse = _asks_adverse(qtype, pivot, subject, rest, interventions, comparators)
