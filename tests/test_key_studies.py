@@ -50,3 +50,27 @@ def test_each_leading_study_is_told_by_its_design_and_its_result(tmp_path: Path)
         assert violations(answer) == []
     finally:
         store.close()
+
+
+PROTOCOL = Record(
+    id="pmid:7000009", title="Zolmitriptan for menstrual migraine: protocol for a randomised placebo-controlled trial",
+    pmid="7000009", year=2023, publication_types=("Clinical Trial Protocol",),
+    sections=(Section("BACKGROUND", "Menstrual migraine is often severe and resistant to treatment."),
+              Section("METHODS", "The study is a multicentre trial. Women with menstrual migraine are allocated 1:1 "
+                                 "at random to zolmitriptan 2.5 mg twice a day or to placebo for 12 weeks. The primary "
+                                 "outcome is the number of migraine days in the third cycle."),
+              Section("DISCUSSION", "The trial will inform the use of short-term prevention.")))
+
+
+def test_a_trial_in_progress_is_told_by_what_it_compares_and_measures(tmp_path: Path):
+    store, _ = build_store([*TRIALS, PROTOCOL], tmp_path / "p.db")
+    try:
+        answer = ask(store, "Is zolmitriptan effective for migraine?")
+        research = next(s for s in answer.sections if s.heading == "From the Research")
+        planned = next(sub for sub in research.subsections if sub.heading == "Trials in Progress")
+        texts = [st.text for st in planned.statements]
+        assert texts[0].startswith("Women with menstrual migraine are allocated 1:1"), texts
+        assert texts[1].startswith("The primary outcome is the number of migraine days"), texts
+        assert violations(answer) == []
+    finally:
+        store.close()

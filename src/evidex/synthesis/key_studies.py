@@ -48,6 +48,14 @@ def design_passage(s: Study) -> Passage | None:
     return best
 
 
+_PRIMARY = re.compile(r"\b(?:primary|main) (?:outcome|end ?point|objective|aim)\b", re.I)
+
+
+def primary_outcome_passage(s: Study) -> Passage | None:
+    """The sentence naming a planned study's primary outcome (SPIRIT 2013 item 12)."""
+    return next((p for p in s.passages if p.section != "TITLE" and _PRIMARY.search(p.text)), None)
+
+
 def key_passages(query, ranked: list[Study], used: set[str] = frozenset()) -> list[tuple[Study, Passage]]:
     """For the leading direct studies: each one's design sentence, then its main result (the
     evidence table's effect, or else its first decisive results sentence that is not about

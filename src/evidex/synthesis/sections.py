@@ -21,7 +21,7 @@ from .dosing import PARTS, doses_in, part_of
 from .evidence import Study, reports_finding
 from .faithfulness import unsupported_numbers
 from .harms import adverse_effects
-from .key_studies import key_passages
+from .key_studies import design_passage, key_passages, primary_outcome_passage
 from .roles import cue_words
 from .select import Scored, same_statement
 from .verdict import Verdict
@@ -185,6 +185,15 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
         for s, p in key_passages(query, ranked, w.seen):
             if p.id not in w.seen and not truncated(p.text):
                 w.add(key, s, p, merge=False)     # two trials' designs alike are still two trials
+    planned = [s for s in relevant if s.design == "protocol"]
+    if "Trials in Progress" in ORDER.get(query.intent, ORDER["efficacy"]):
+        # Claimed first (shown last): what each trial in progress compares, at what dose and for
+        # how long, then what it will measure (SPIRIT 2013 items 11 and 12).
+        got = built.setdefault("Trials in Progress", [])
+        for s in planned[:2]:
+            for p in (design_passage(s), primary_outcome_passage(s)):
+                if p is not None and p.id not in w.seen and not truncated(p.text):
+                    w.add(got, s, p, merge=False)
     evidence_heading = (f"Evidence for {inter}" + (f" in {asked}" if asked else "")) if inter else "Evidence"
     evidence_heading = evidence_heading[0].upper() + evidence_heading[1:]
     for name in ORDER.get(query.intent, ORDER["efficacy"]):
@@ -194,7 +203,9 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
             else:
                 # An open question: the most relevant statement of each leading record, whatever
                 # its place in the abstract (a stated fact answers it), aims excepted.
-                sub(name, relevant, "any", FINDINGS + ("background", "methods"), MAX_PER_SUBSECTION)
+                # (A protocol has no finding yet: it is told under Trials in Progress.)
+                sub(name, [s for s in relevant if s.design != "protocol"], "any", FINDINGS + ("background", "methods"),
+                    MAX_PER_SUBSECTION)
         elif name == "Efficacy":
             sub(name, direct_nulls_first + indirect, "efficacy", FINDINGS, MAX_PER_SUBSECTION + 2,
                 prefix=_indirect_prefix)
@@ -224,10 +235,10 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
         elif name == "Trials in Progress":
             # Design papers and protocols of trials of the asked treatment (SPIRIT 2013): no result
             # yet, but a reader should know the trial exists and what it compares.
-            planned = [s for s in relevant if s.design == "protocol"]
-            sub(name, planned, "any", ("objective", "methods", "background", ""), 2)
+            sub(name, planned, "any", ("objective", "methods", "background", ""), max(len(built[name]), 2))
     subs = []
-    for name, statements in built.items():
+    for name in ("Key Studies", *ORDER.get(query.intent, ORDER["efficacy"])):
+        statements = built.get(name)
         if statements:
             heading = evidence_heading if name == "Evidence" else name
             subs.append(Subsection(heading, tuple(statements)))
