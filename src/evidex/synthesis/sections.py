@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..phrases import stem_drugs
 from ..query import Query
 from ..records import Passage
 from ..retrieve import anchored, names_another_treatment, query_forms
@@ -198,7 +199,9 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
     evidence_heading = evidence_heading[0].upper() + evidence_heading[1:]
     for name in ORDER.get(query.intent, ORDER["efficacy"]):
         if name == "Evidence":
-            if anchored(query):
+            if anchored(query) or (query.intent in ("efficacy", "comparison")
+                                   and any(stem_drugs(i) for i in query.interventions)):
+                # A treatment (a vocabulary name, or a drug by its INN stem): its findings only.
                 sub(name, direct_nulls_first, "efficacy", FINDINGS, MAX_PER_SUBSECTION)
             else:
                 # An open question: the most relevant statement of each leading record, whatever
