@@ -483,3 +483,36 @@ def test_studies_titled_by_the_asked_harm_decide_over_kindred_harms(tmp_path):
         assert violations(answer) == []
     finally:
         store.close()
+
+
+def _review(i: int, title: str, *sentences: str) -> Record:
+    return Record(id=f"pmid:5{i:06d}", title=title, pmid=f"5{i:06d}", year=2020, authors=(f"Reviewer{i} D",),
+                  publication_types=("Systematic Review",),
+                  sections=(Section("METHODS", sentences[0]), Section("RESULTS", " ".join(sentences[1:-1])),
+                            Section("CONCLUSIONS", sentences[-1])))
+
+
+REVIEWS_AND_ONE_TRIAL = [
+    _review(1, "Melatonin for insomnia: a systematic review",
+            "We searched five databases for studies of melatonin in insomnia.",
+            "Twelve studies reported that melatonin improved sleep onset.",
+            "Melatonin is effective for insomnia."),
+    _review(2, "Melatonin in primary insomnia: systematic review and narrative synthesis",
+            "We included studies of melatonin for adults with primary insomnia.",
+            "Most studies found melatonin shortened sleep latency.",
+            "Melatonin appears to benefit insomnia."),
+    _rct(60, "Melatonin versus placebo for insomnia: a randomised double-blind trial",
+         "In a double-blind trial 480 adults with insomnia were randomised to melatonin 2 mg or placebo for 8 weeks.",
+         "Sleep latency did not differ significantly between melatonin and placebo.",
+         "Melatonin was no better than placebo for insomnia."),
+]
+
+
+def test_one_trial_that_disagrees_with_the_reviews_beside_it_is_an_inconsistency(tmp_path):
+    store, _ = build_store(REVIEWS_AND_ONE_TRIAL, tmp_path / "m.db")
+    try:
+        answer = ask(store, "Is melatonin effective for insomnia?")
+        assert any(r.startswith("Inconsistency:") for r in answer.verdict.reasons), answer.verdict
+        assert violations(answer) == []
+    finally:
+        store.close()

@@ -238,8 +238,10 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         reasons.append("Very low: one or two small studies (fewer than 50 participants in all) show the "
                        "direction only.")
     # Inconsistency is judged among the primary studies of the comparison (a review's own
-    # pooled result already summarises its trials).
-    primary = [s for s in decided if s.design not in _POOLED] or decided
+    # pooled result already summarises its trials); a single primary study is judged against
+    # the reviews beside it (one trial that disagrees with them is an inconsistency too).
+    primary = [s for s in decided if s.design not in _POOLED]
+    primary = primary if len(primary) >= 2 else decided
     fav_w = sum(weight(s) for s in primary if s.direction == "favours")
     null_w = sum(weight(s) for s in primary if s.direction != "favours")
     if direction == "mixed" or min(fav_w, null_w) >= 0.2 * (fav_w + null_w) > 0:
