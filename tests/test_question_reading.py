@@ -309,3 +309,8 @@ def test_a_condition_named_once_in_passing_is_not_the_population_studied(tmp_pat
 def test_a_phrase_naming_only_people_is_no_outcome(question):
     q = parse_question(question)
     assert not any(o.split()[-1] in ("child", "adults") for o in q.outcomes), q.outcomes
+
+
+def test_a_decimal_point_ends_no_phrase():
+    q = parse_question("For fibromyalgia, is naltrexone 6 mg a day better than the usual 4.5 mg low dose?")
+    assert q.comparators and "4.5 mg" in q.comparators[0], q.comparators

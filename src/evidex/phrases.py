@@ -13,7 +13,7 @@ from .vocab import drug_classes, find_terms, term_words
 
 _BOUNDARY = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|as|versus|vs\.?|"
                        r"compared (?:to|with)|with (?:respect|regard) to|regarding|in terms of|with|or|and)\s+|"
-                       r"[?.;,:]|$", re.I)
+                       r"[?;,:]|\.(?!\d)|$", re.I)     # a decimal point ("4.5 mg") ends no phrase
 # A subject that names only who is treated ("do patients use fewer ..."): the predicate follows it.
 PEOPLE = re.compile(r"\s*(?:the )?(?:patients|people|adults|children|women|men|users|subjects|participants)\s*", re.I)
 # "Is it safe to prescribe X ...": the object of the verb is the treatment asked about.
@@ -105,7 +105,7 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
 
 
 _HEAD_END = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|versus|vs\.?|compared (?:to|with)|"
-                       r"with (?:respect|regard) to|regarding|in terms of|with)\s+|[?.;]|$", re.I)
+                       r"with (?:respect|regard) to|regarding|in terms of|with)\s+|[?;]|\.(?!\d)|$", re.I)
 
 
 def head_of(phrase: str) -> str:

@@ -195,7 +195,7 @@ def parse_question(question: str) -> Query:
         r"\b(?:vs\.?|versus|compared (?:to|with)|better than|rather than|than|over|as \w+ as|"
         r"(?:equivalent|comparable|similar|non-?inferior|equal) to)\s+(.+?)(?=\s+(?:for|in|among|regarding|"
         r"with (?:respect|regard) to|in terms of)\b|"
-        r"[?.:;]|$)", question, re.I))
+        r"[?:;]|\.(?!\d)|$)", question, re.I))
     comp_terms = {m.canonical for m in find_terms(comp_text, ("intervention", "comparator"))}
     interventions = list(unique(m.canonical for m in named
                                  if m.canonical not in comp_terms and m.kind == "intervention"))
