@@ -19,11 +19,15 @@ from evidex.records import Record, Section
 from evidex.synthesis import ask, violations
 
 
-def _rct(i: int, title: str, *sentences: str) -> Record:
-    return Record(id=f"pmid:9{i:06d}", title=title, pmid=f"9{i:06d}", year=2001, authors=(f"Author{i} A",),
-                  publication_types=("Randomized Controlled Trial",),
+def _abstract(pmid: str, title: str, kind: str, year: int, author: str, *sentences: str) -> Record:
+    """A structured abstract: its first sentence the methods, its last the conclusions."""
+    return Record(id=f"pmid:{pmid}", title=title, pmid=pmid, year=year, authors=(author,), publication_types=(kind,),
                   sections=(Section("METHODS", sentences[0]), Section("RESULTS", " ".join(sentences[1:-1])),
                             Section("CONCLUSIONS", sentences[-1])))
+
+
+def _rct(i: int, title: str, *sentences: str) -> Record:
+    return _abstract(f"9{i:06d}", title, "Randomized Controlled Trial", 2001, f"Author{i} A", *sentences)
 
 
 EQUIVALENT_TRIALS = [
@@ -383,10 +387,7 @@ def test_another_treatments_finding_does_not_count_against_the_asked_one(tmp_pat
 
 
 def _cohort(i: int, title: str, *sentences: str) -> Record:
-    return Record(id=f"pmid:8{i:06d}", title=title, pmid=f"8{i:06d}", year=1998, authors=(f"Cohort{i} B",),
-                  publication_types=("Journal Article",),
-                  sections=(Section("METHODS", sentences[0]), Section("RESULTS", " ".join(sentences[1:-1])),
-                            Section("CONCLUSIONS", sentences[-1])))
+    return _abstract(f"8{i:06d}", title, "Journal Article", 1998, f"Cohort{i} B", *sentences)
 
 
 # Cohort studies of one harm: two find none (intervals spanning 1, one of them "somewhat
@@ -486,10 +487,7 @@ def test_studies_titled_by_the_asked_harm_decide_over_kindred_harms(tmp_path):
 
 
 def _review(i: int, title: str, *sentences: str) -> Record:
-    return Record(id=f"pmid:5{i:06d}", title=title, pmid=f"5{i:06d}", year=2020, authors=(f"Reviewer{i} D",),
-                  publication_types=("Systematic Review",),
-                  sections=(Section("METHODS", sentences[0]), Section("RESULTS", " ".join(sentences[1:-1])),
-                            Section("CONCLUSIONS", sentences[-1])))
+    return _abstract(f"5{i:06d}", title, "Systematic Review", 2020, f"Reviewer{i} D", *sentences)
 
 
 REVIEWS_AND_ONE_TRIAL = [
