@@ -291,7 +291,7 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         # reporting; an abstract states few of them, and a review's abstract seldom says how it
         # judged its trials. Unless a review states that its evidence is of high certainty, a body
         # read from abstracts is not shown free of serious risk of bias. (Measured on the clinician
-        # sets: "high" was right 3 times in 11 before this ceiling covered reviews.)
+        # sets: "high" was right 3 times in 10 on the six read sets before this ceiling covered reviews.)
         level = 1
         reasons.append("Risk of bias: judged from abstracts, which seldom report allocation concealment, "
                        "losses to follow-up or selective reporting"
