@@ -314,3 +314,8 @@ def test_a_phrase_naming_only_people_is_no_outcome(question):
 def test_a_decimal_point_ends_no_phrase():
     q = parse_question("For fibromyalgia, is naltrexone 6 mg a day better than the usual 4.5 mg low dose?")
     assert q.comparators and "4.5 mg" in q.comparators[0], q.comparators
+
+
+def test_the_alternative_kept_is_the_drug_not_the_verb():
+    q = parse_question("Should I start omeprazole rather than continuing ranitidine for reflux?")
+    assert q.comparators == ("ranitidine",), q.comparators

@@ -64,6 +64,10 @@ def clean(phrase: str) -> str:
     return "" if phrase in QUESTION_STOPWORDS or not tokens(phrase) else phrase
 
 
+_KEEP_ON = re.compile(r"^(?:keep(?:ing)?\s+(?:going\s+|on\s+)?(?:with|on|taking)|continu(?:e|ing)(?:\s+(?:with|on|taking))?|"
+                      r"stay(?:ing)?\s+on|stick(?:ing)?\s+with|remain(?:ing)?\s+on)\s+", re.I)
+
+
 def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
     """(outcome, population, comparator, other, purpose) phrases after the predicate of a
     question; ``as_compares``: the predicate was "as <adjective>", so the "as" that follows it
@@ -77,9 +81,12 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
     for m in re.finditer(r"\b(vs\.?|versus|compared (?:to|with)|rather than|than|as|for|in|among|with|or|during|"
                          r"after)\s+", rest, re.I):
         tail = rest[m.end():]
+        cue = m.group(1).lower()
+        if cue in ("than", "rather than"):
+            # "rather than keep going with ranitidine": the alternative is the drug kept, not the verb
+            tail = _KEEP_ON.sub("", tail, count=1)
         end = _BOUNDARY.search(tail)
         phrase = tail[:end.start()] if end else tail
-        cue = m.group(1).lower()
         # "as" compares right after an "as <adjective>" predicate ("as effective as B") and names
         # examples of a comparator ("than H2 antagonists such as ranitidine"); elsewhere it gives
         # a role ("used as androgen deprivation therapy", "than B as first-step treatment").
