@@ -127,16 +127,15 @@ def test_hybrid_is_default_and_lexical_is_unchanged(starter):
 @pytest.mark.parametrize("question", FIXED)
 def test_starter_answers_do_not_get_worse_in_hybrid_mode(starter, question):
     query = parse_question(question)
-    lex = compose(query, retrieve(starter, query, 40, mode="lexical"))
-    hyb = compose(query, retrieve(starter, query, 40, mode="hybrid"))
+    lex_found, hyb_found = retrieve(starter, query, 40, mode="lexical"), retrieve(starter, query, 40, mode="hybrid")
+    lex, hyb = compose(query, lex_found), compose(query, hyb_found)
     assert violations(hyb) == [] and violations(lex) == []
     assert hyb.verdict.direction == lex.verdict.direction and hyb.verdict.certainty == lex.verdict.certainty
     lex_ids, hyb_ids = [r.id for r in lex.references], [r.id for r in hyb.references]
     # Direct evidence is not lost (at most one study's place changes with the rank order); the
     # indirect studies filling the table's last rows move with the mode, so the total may by two.
-    direct = {s.record.id for s in build_studies(query, retrieve(starter, query, 40, mode="hybrid"))
-              if s.relevance == "direct"} | {s.record.id for s in build_studies(query, retrieve(
-                  starter, query, 40, mode="lexical")) if s.relevance == "direct"}
+    direct = {s.record.id for found in (lex_found, hyb_found) for s in build_studies(query, found)
+              if s.relevance == "direct"}
     assert len([i for i in hyb_ids if i in direct]) >= len([i for i in lex_ids if i in direct]) - 1
     assert len(hyb_ids) >= len(lex_ids) - 2
     # The references that carry the verdict (first five) survive.

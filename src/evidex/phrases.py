@@ -14,6 +14,9 @@ from .vocab import drug_classes, find_terms, term_words
 _BOUNDARY = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|as|versus|vs\.?|"
                        r"compared (?:to|with)|with (?:respect|regard) to|regarding|in terms of|with|or|and)\s+|"
                        r"[?;,:]|\.(?!\d)|$", re.I)     # a decimal point ("4.5 mg") ends no phrase
+# Plural nouns for the people a study enrols ("95 patients with ...", "n = 40 adults").
+PEOPLE_NOUNS = (r"patients|outpatients|inpatients|residents|people|persons|subjects|participants|volunteers|"
+                r"individuals|women|men|children|adults|adolescents|infants")
 # A subject that names only who is treated ("do patients use fewer ..."): the predicate follows it.
 PEOPLE = re.compile(r"\s*(?:the )?(?:patients|people|adults|children|women|men|users|subjects|participants)\s*", re.I)
 # "Is it safe to prescribe X ...": the object of the verb is the treatment asked about.

@@ -32,6 +32,13 @@ def harm_forms(query: Query) -> list[str]:
     return out
 
 
+def titles_harm(query: Query, title: str) -> bool:
+    """Whether a title names an asked harm in full (the phrase or a synonym, not its head noun as
+    ``harm_forms`` allows): a study of that harm rather than of a kindred one."""
+    padded = padded_tokens(title)
+    return any(contains_any(padded, [o, *expansions(o)]) for o in query.outcomes)
+
+
 _SAFETY_WORD = re.compile(r"\b(?:safe|safety|tolera\w*|toxicit\w*)\b", re.I)
 
 

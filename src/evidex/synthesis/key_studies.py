@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 
-from ..records import Passage
 from ..enrich.effect import aside
 from ..enrich.numbers import DOSE
+from ..phrases import PEOPLE_NOUNS
+from ..records import Passage
 from .evidence import Study, reports_finding
 from .memo import study_facts
 
@@ -30,8 +31,7 @@ _DESIGN_WORD = re.compile(r"\b(?:randomi[sz]ed|randomly|double[- ]blind\w*|place
                           r"multicent(?:er|re)|trials?)\b", re.I)
 _DURATION = re.compile(r"\b\d+(?:[.\u00b7]\d+)?[- ](?:weeks?|wk|months?|years?|days?)\b|\b(?:one|two|three|four|five|six|"
                        r"seven|eight|nine|ten|twelve)[- ](?:weeks?|months?|years?)\b", re.I)
-_COUNT = re.compile(r"\b(?:n\s*=\s*\d+|\d[\d,]*\s+(?:patients|participants|subjects|women|men|children|adults|"
-                    r"adolescents|infants|volunteers|people|persons|individuals))\b", re.I)
+_COUNT = re.compile(rf"\b(?:n\s*=\s*\d+|\d[\d,]*\s+(?:{PEOPLE_NOUNS}))\b", re.I)
 
 
 def design_passage(s: Study) -> Passage | None:

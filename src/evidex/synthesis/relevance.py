@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ..enrich.roles import sentence_roles
+from ..phrases import PEOPLE_NOUNS
 from ..query import Query
 from ..retrieve import Candidate, anchored, decisive_conditions, query_forms
 from ..text import abbreviation_definitions, contains_any, padded_tokens, tokens
@@ -15,10 +16,8 @@ from ..vocab import expansions
 from .asked_harm import gives_co_treatment, names_harm
 
 FINDING_ROLES = {"results", "conclusions"}
-_DESCRIBES_PEOPLE = re.compile(r"\b(?:patients|outpatients|inpatients|residents|people|persons|subjects|"
-                               r"participants|volunteers|individuals|women|men|children|adults|adolescents|infants|"
-                               r"cases)\s+(?:\w+\s+){0,2}?(?:with|who had|having|suffering from|diagnosed with|"
-                               r"affected by)\b", re.I)
+_DESCRIBES_PEOPLE = re.compile(rf"\b(?:{PEOPLE_NOUNS}|cases)\s+(?:\w+\s+){{0,2}}?(?:with|who had|having|"
+                               r"suffering from|diagnosed with|affected by)\b", re.I)
 _COMBINATION = re.compile(r"\s+(?:plus|with|and)\s+|\s*[+/]\s*", re.I)
 
 

@@ -133,6 +133,12 @@ class Writer:
                 return
         into.append(Statement(f"{prefix}{p.text.strip()}", (ref,), support=((ref, p.seq),)))
 
+    def quote(self, into: list[Statement], study: Study, p: Passage | None) -> None:
+        """One study's sentence as a statement of its own (not merged with another study's alike
+        sentence: two trials' designs are two trials), unless quoted already or cut off."""
+        if p is not None and p.id not in self.seen and not truncated(p.text):
+            self.add(into, study, p, merge=False)
+
     def take(self, into: list[Statement], studies: list[Study], role: str, abstract_roles, cap: int,
              fits=None, prefix=lambda s: "") -> None:
         for s in studies:
@@ -184,17 +190,15 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
         # The leading studies first, each with what it did and what it found.
         key = built.setdefault("Key Studies", [])
         for s, p in key_passages(query, ranked, w.seen):
-            if p.id not in w.seen and not truncated(p.text):
-                w.add(key, s, p, merge=False)     # two trials' designs alike are still two trials
+            w.quote(key, s, p)
     planned = [s for s in relevant if s.design == "protocol"]
     if "Trials in Progress" in ORDER.get(query.intent, ORDER["efficacy"]):
         # Claimed first (shown last): what each trial in progress compares, at what dose and for
         # how long, then what it will measure (SPIRIT 2013 items 11 and 12).
         got = built.setdefault("Trials in Progress", [])
         for s in planned[:2]:
-            for p in (design_passage(s), primary_outcome_passage(s)):
-                if p is not None and p.id not in w.seen and not truncated(p.text):
-                    w.add(got, s, p, merge=False)
+            w.quote(got, s, design_passage(s))
+            w.quote(got, s, primary_outcome_passage(s))
     evidence_heading = (f"Evidence for {inter}" + (f" in {asked}" if asked else "")) if inter else "Evidence"
     evidence_heading = evidence_heading[0].upper() + evidence_heading[1:]
     for name in ORDER.get(query.intent, ORDER["efficacy"]):

@@ -23,8 +23,8 @@ from ..enrich import stance as stance_model
 from ..enrich.numbers import doses
 from ..query import Query
 from ..retrieve import anchored, names_another_treatment
-from ..text import contains_any, padded_tokens
-from ..vocab import expansions, is_event
+from ..vocab import is_event
+from .asked_harm import titles_harm
 from .evidence import Study
 
 CERTAINTY = ("high", "moderate", "low", "very_low")
@@ -135,12 +135,6 @@ def yes_probability(query: Query, studies: list[Study], scored, per_study: int =
     if not texts:
         return None
     return stance_model.answer_probability(query.question, texts, weights)
-
-
-def titles_harm(query: Query, title: str) -> bool:
-    """Whether a title names an asked outcome in full (the phrase or a synonym, not its head noun)."""
-    padded = padded_tokens(title)
-    return any(contains_any(padded, [o, *expansions(o)]) for o in query.outcomes)
 
 
 def read_by_direction(query: Query) -> bool:
