@@ -15,11 +15,16 @@ from ..text import token_set
 _REGISTRATION = re.compile(r"\b(NCT\d{8}|ISRCTN\d{6,}|ACTRN\d{10,}|EudraCT[ :]*\d{4}-\d{6}-\d{2})\b", re.I)
 _SECONDARY = re.compile(r"\b(?:secondary|exploratory|post[- ]hoc|ancillary|sub-?group|long-term follow-up|"
                         r"extension)\s+(?:analys[ie]s|outcomes?|results|report|study)\b", re.I)
+# A trial's name as reports write it: capitals and digits, four characters or more ("GISSI-3", "HERS").
+_TRIAL_NAME = re.compile(r"\b[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*\b")
+_NAMED_TRIAL = re.compile(r"\b([A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*)(?:\)|\s+\w+)?\s+(?:trial|study|investigators|"
+                          r"collaborative group|research group)\b")
+_FEW = 100             # below this, two unrelated trials share a size too often
 
 
 def same_trial(s: StoredRecord, t: StoredRecord, regs: set[str], t_regs: set[str]) -> bool:
     """Two reports of one trial: a shared registration id; or the same n with a shared author
-    and a similar title; or the same first author and two more, within three years, one of
+    and a similar title; or the same n (100 or more) and a shared trial name; or the same first author and two more, within three years, one of
     them a secondary, exploratory or post-hoc report."""
     if regs & t_regs:
         return True
@@ -29,10 +34,21 @@ def same_trial(s: StoredRecord, t: StoredRecord, regs: set[str], t_regs: set[str
     similar = len(title & t_title) / max(1, len(title | t_title)) >= 0.5
     if s.appraisal.n and s.appraisal.n == t.appraisal.n and s.appraisal.n > 1 and authors and similar:
         return True
+    if s.appraisal.n and s.appraisal.n == t.appraisal.n and s.appraisal.n >= _FEW and _names(a) & _names(b):
+        # Reports of a large trial often share neither authors (a collaborative group) nor
+        # title words, but both give its size and name it ("GISSI-3", 19,394 patients).
+        return True
     same_team = bool(a.authors and b.authors and a.authors[0] == b.authors[0] and len(authors) >= 3)
     close = a.year is not None and b.year is not None and abs(a.year - b.year) <= 3
     return same_team and close and s.appraisal.design == t.appraisal.design and \
         bool(_SECONDARY.search(a.text()) or _SECONDARY.search(b.text()))
+
+
+def _names(record) -> set[str]:
+    """Names a record gives a trial: in its title, or followed by "trial"/"study"/"investigators"
+    (a rating scale or a disease's abbreviation is named too, but not so)."""
+    named = _TRIAL_NAME.findall(record.title) + _NAMED_TRIAL.findall(record.text())
+    return {m for m in named if len(m) >= 4}
 
 
 def main_reports(stored: list[StoredRecord]) -> dict[str, str]:
