@@ -319,3 +319,13 @@ def test_a_decimal_point_ends_no_phrase():
 def test_the_alternative_kept_is_the_drug_not_the_verb():
     q = parse_question("Should I start omeprazole rather than continuing ranitidine for reflux?")
     assert q.comparators == ("ranitidine",), q.comparators
+
+
+def test_a_bare_second_question_is_no_facet():
+    """"..., or is it contraindicated?" asks about the first question's subject and names nothing
+    an answer must address; a second question that names a harm keeps it."""
+    q = parse_question("Can I start a cardioselective beta-blocker in a patient with COPD, or is it contraindicated?")
+    assert not any("contraindicated" in f for f in q.facets)
+    assert q.conditions == ("pulmonary disease, chronic obstructive",)
+    k = parse_question("Can methylphenidate be given for ADHD to a child with epilepsy, or does it provoke seizures?")
+    assert "seizures" in k.facets

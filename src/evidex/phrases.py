@@ -71,6 +71,12 @@ _KEEP_ON = re.compile(r"^(?:keep(?:ing)?\s+(?:going\s+|on\s+)?(?:with|on|taking)
                       r"stay(?:ing)?\s+on|stick(?:ing)?\s+with|remain(?:ing)?\s+on)\s+", re.I)
 
 
+# "..., or is it contraindicated?": a second question about the first one's subject, with
+# nothing of its own to address (a phrase after "or" is otherwise an alternative facet).
+_BARE_CLAUSE = re.compile(r"\s*(?:is|are|was|were|would|will|could|can|should|might|may)\s+(?:it|this|that|they|these|"
+                          r"those)\s+(?:\w+\s+)?[\w-]+\s*", re.I)
+
+
 def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
     """(outcome, population, comparator, other, purpose) phrases after the predicate of a
     question; ``as_compares``: the predicate was "as <adjective>", so the "as" that follows it
@@ -108,7 +114,7 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
             if cue == "for" and not (end and re.match(r"\s+or\s", tail[end.start():])):
                 # "for acute neck or low back spasm": alternatives of a population.
                 purpose.append(phrase)
-        else:
+        elif not _BARE_CLAUSE.fullmatch(phrase):
             other.append(phrase)
     cleaned = lambda xs: [c for c in (clean(x) for x in xs) if c]  # noqa: E731
     return cleaned(outcome), cleaned(population), cleaned(comparator), cleaned(other), cleaned(purpose)
