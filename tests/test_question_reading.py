@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from evidex.enrich.direction import adverse_direction
-from evidex.phrases import GENERAL_HARMS
+from evidex.phrases import GENERAL_HARMS, undosed
 from evidex.query import parse_question
 from evidex.synthesis import violations
 from evidex.text import abbreviation_definitions
@@ -329,3 +329,14 @@ def test_a_bare_second_question_is_no_facet():
     assert q.conditions == ("pulmonary disease, chronic obstructive",)
     k = parse_question("Can methylphenidate be given for ADHD to a child with epilepsy, or does it provoke seizures?")
     assert "seizures" in k.facets
+
+
+def test_a_comparator_named_with_its_dose_is_the_drug():
+    """Records write "more pain free on rizatriptan than on zolmitriptan": a comparator asked
+    with its dose is matched as the drug; a dose alone or a dose adjective stays as asked."""
+    q = parse_question("Rizatriptan 10 mg vs zolmitriptan 2.5 mg for a migraine attack: which gets more "
+                       "patients pain free at 2 hours?")
+    assert q.comparators == ("zolmitriptan",)
+    assert undosed("concerta 18 mg") == "concerta"
+    assert undosed("40 mg once daily") == "40 mg once daily"
+    assert undosed("usual 4.5 mg low dose") == "usual 4.5 mg low dose"

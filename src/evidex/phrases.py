@@ -105,7 +105,7 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
                                   or (comparator and re.search(r"\bsuch\s*$", before)))):
             # "a thiazide diuretic (chlorthalidone)": the class and the drug, each a comparator.
             inner = re.fullmatch(r"\s*(.+?)\s*\(([^()]+)\)\s*", phrase)
-            comparator.extend(inner.groups() if inner else [phrase])
+            comparator.extend(map(undosed, inner.groups() if inner else [phrase]))
         elif cue == "for" and re.match(r"\s*\w+ing\s+\w", phrase):
             # "for lowering HbA1c", "for preventing relapse": what is sought, an outcome.
             outcome.append(re.sub(r"^\s*\w+ing\s+", "", phrase))
@@ -161,6 +161,16 @@ def symptoms_of(question: str, found) -> list[str]:
         if _FROM.fullmatch(between) and a.canonical != b.canonical:
             out.append(a.canonical)
     return out
+
+
+_NAME_DOSE = re.compile(r"\s*([a-z][\w-]{2,})\s+\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|ml|iu|units?)\b.*", re.I | re.S)
+
+
+def undosed(phrase: str) -> str:
+    """A drug named with its dose ("zolmitriptan 2.5 mg") as the drug: records name the drug
+    with their own doses or none ("more pain free on rizatriptan than on zolmitriptan")."""
+    m = _NAME_DOSE.fullmatch(phrase)
+    return m.group(1) if m and m.group(1).lower() not in _DOSE_WORDS else phrase
 
 
 def dose_drug(question: str) -> str:
