@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .enrich.numbers import DOSE
 from .text import tokens
 from .vocab import drug_classes, find_terms, term_words
 
@@ -163,14 +164,12 @@ def symptoms_of(question: str, found) -> list[str]:
     return out
 
 
-_NAME_DOSE = re.compile(r"\s*([a-z][\w-]{2,})\s+\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|ml|iu|units?)\b.*", re.I | re.S)
-
-
 def undosed(phrase: str) -> str:
     """A drug named with its dose ("zolmitriptan 2.5 mg") as the drug: records name the drug
     with their own doses or none ("more pain free on rizatriptan than on zolmitriptan")."""
-    m = _NAME_DOSE.fullmatch(phrase)
-    return m.group(1) if m and m.group(1).lower() not in _DOSE_WORDS else phrase
+    m = DOSE.search(phrase)
+    name = phrase[:m.start()].strip() if m else ""
+    return name if re.fullmatch(r"[a-z][\w-]{2,}", name, re.I) and name.lower() not in _DOSE_WORDS else phrase
 
 
 def dose_drug(question: str) -> str:

@@ -16,25 +16,28 @@ _REGISTRATION = re.compile(r"\b(NCT\d{8}|ISRCTN\d{6,}|ACTRN\d{10,}|EudraCT[ :]*\
 _SECONDARY = re.compile(r"\b(?:secondary|exploratory|post[- ]hoc|ancillary|sub-?group|long-term follow-up|"
                         r"extension)\s+(?:analys[ie]s|outcomes?|results|report|study)\b", re.I)
 # A trial's name as reports write it: capitals and digits, four characters or more ("GISSI-3", "HERS").
-_TRIAL_NAME = re.compile(r"\b[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*\b")
-_NAMED_TRIAL = re.compile(r"\b([A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*)(?:\)|\s+\w+)?\s+(?:trial|study|investigators|"
-                          r"collaborative group|research group)\b")
+_NAME = r"[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*"
+_TRIAL_NAME = re.compile(rf"\b{_NAME}\b")
+_NAMED_TRIAL = re.compile(rf"\b({_NAME})(?:\)|\s+\w+)?\s+(?:trial|study|investigators|collaborative group|"
+                          r"research group)\b")
 _FEW = 100             # below this, two unrelated trials share a size too often
 
 
 def same_trial(s: StoredRecord, t: StoredRecord, regs: set[str], t_regs: set[str]) -> bool:
     """Two reports of one trial: a shared registration id; or the same n with a shared author
-    and a similar title; or the same n (100 or more) and a shared trial name; or the same first author and two more, within three years, one of
-    them a secondary, exploratory or post-hoc report."""
+    and a similar title; or the same n (100 or more) and a shared trial name; or the same first
+    author and two more, within three years, one of them a secondary, exploratory or post-hoc
+    report."""
     if regs & t_regs:
         return True
     a, b = s.record, t.record
     authors = set(a.authors) & set(b.authors)
     title, t_title = token_set(a.title), token_set(b.title)
     similar = len(title & t_title) / max(1, len(title | t_title)) >= 0.5
-    if s.appraisal.n and s.appraisal.n == t.appraisal.n and s.appraisal.n > 1 and authors and similar:
+    n = s.appraisal.n if s.appraisal.n == t.appraisal.n else None
+    if n and n > 1 and authors and similar:
         return True
-    if s.appraisal.n and s.appraisal.n == t.appraisal.n and s.appraisal.n >= _FEW and _names(a) & _names(b):
+    if n and n >= _FEW and _names(a) & _names(b):
         # Reports of a large trial often share neither authors (a collaborative group) nor
         # title words, but both give its size and name it ("GISSI-3", 19,394 patients).
         return True
