@@ -189,9 +189,10 @@ def test_joined_spans_equal_splitting_the_joined_text(records):
     from evidex.text import joined_sentence_spans
     cases = [[s.text for s in r.sections] for r in records]
     cases += [["A. ", "", "  ", "B c."], ["e.g.", "A"], ["J.", "Mackey"], ["Done.)", "(B"], ["x.\n", ". A"], ["", ""],
-              ["  . A", "b"], ["Ends?'", "'9 lives"], ["vs.", "\nB"], ["x", "Y."], [" ", "A"], ["A.", "(b"]]
+              ["  . A", "b"], ["Ends?'", "'9 lives"], ["vs.", "\nB"], ["x", "Y."], [" ", "A"], ["A.", "(b"],
+              ["20 mg b.i.d.", "(n = 5)"], ["5 mg i.v.", "Then"], ["q.d.", "2 h"]]
     rng = random.Random(15)
-    pieces = ["A", "b", ".", "?", "!", ")", "\"", "'", "(", "[", " ", "\n", "J", "e.g", "vs", "9", "x.", "U.S"]
+    pieces = ["A", "b", ".", "?", "!", ")", "\"", "'", "(", "[", " ", "\n", "J", "e.g", "vs", "9", "x.", "U.S", "b.i.d", "i.v"]
     for _ in range(6000):
         cases.append(["".join(rng.choice(pieces) for _ in range(rng.randrange(8))) for _ in range(rng.randrange(1, 5))])
     for texts in cases:

@@ -64,6 +64,14 @@ def test_sentence_spans_abbreviations_and_initials_do_not_split():
     assert got == ["Compared with placebo vs. LDN, see Fig. 2.", "Smith J. Jones K. agreed.", "Done!"]
 
 
+def test_sentence_spans_dosing_abbreviations_end_only_before_a_capital():
+    text = ("Ulcers: 16% with ibuprofen 800 mg t.i.d. (P <0.05 v. placebo) and 17% with diclofenac 75 mg b.i.d. "
+            "(P <0.05). Patients took 20 mg q.d. Morphine 5 mg i.v. 2 h later was given.")
+    got = [text[s:e] for s, e in sentence_spans(text)]
+    assert got == ["Ulcers: 16% with ibuprofen 800 mg t.i.d. (P <0.05 v. placebo) and 17% with diclofenac 75 mg "
+                   "b.i.d. (P <0.05).", "Patients took 20 mg q.d.", "Morphine 5 mg i.v. 2 h later was given."]
+
+
 def test_sentence_spans_empty_and_blank():
     assert list(sentence_spans("")) == []
     assert list(sentence_spans("   \n\t ")) == []

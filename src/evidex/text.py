@@ -14,6 +14,12 @@ _ABBREV = {
     "resp", "mr", "mrs", "ms", "st", "vol", "ref", "refs", "mg", "min", "max", "sp",
     "spp", "inc", "ltd", "co", "jr", "sr", "u.s", "p", "etc",
 }
+# Latin dosing and route abbreviations ("20 mg b.i.d. (n = 51)", "5 mg i.v. and"): a sentence
+# may end on one, but only when a capital letter follows; a bracket or a number continues it.
+_DOSING_ABBREV = {
+    "q.d", "b.d", "b.i.d", "t.i.d", "q.i.d", "t.d.s", "q.d.s", "o.d", "o.m", "o.n", "q.o.d", "q.h.s", "h.s",
+    "p.o", "i.v", "i.m", "s.c", "p.r.n",
+}
 _BOUNDARY = re.compile(r"([.!?]['\")\]]*)\s+(?=[\"'(\[]?[A-Z0-9])")
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
 
@@ -41,7 +47,7 @@ def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
     """
     start = 0
     for m in _BOUNDARY.finditer(text):
-        if not _ends_sentence(text, start, m.start()):
+        if not _ends_sentence(text, start, m.start(), text[m.end()]):
             continue
         if start == 0:
             while text[start].isspace():     # stops at the punctuation at the latest
@@ -53,12 +59,15 @@ def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
         yield span
 
 
-def _ends_sentence(text: str, start: int, stop: int) -> bool:
+def _ends_sentence(text: str, start: int, stop: int, head: str) -> bool:
     """A boundary at ``stop`` ends the sentence begun at ``start`` unless an abbreviation ("e.g.",
-    "vs.") or an initial ("Younger J. Mackey") stands before it."""
+    "vs.") or an initial ("Younger J. Mackey") stands before it, or a dosing abbreviation with no
+    capital after it (``head``: the next sentence's first character)."""
     if stop > start and (text[stop - 1] in _WORD_CHARS or text[stop - 1] == "\n"):
         word = _word_before(text, start, stop)
         if word and (word.lower().rstrip(".") in _ABBREV or (len(word) == 1 and word.isupper())):
+            return False
+        if word and word.lower().rstrip(".") in _DOSING_ABBREV and not head.isupper():
             return False
     return True
 
@@ -113,7 +122,7 @@ def _boundary_across(body: str, start: int, end: int, nxt: int) -> bool:
     if not (head in _CAPITALS_DIGITS or (head in _OPENERS and nxt + 1 < len(body)
                                          and body[nxt + 1] in _CAPITALS_DIGITS)):
         return False
-    return _ends_sentence(body, start, stop - 1)
+    return _ends_sentence(body, start, stop - 1, head)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
