@@ -27,6 +27,7 @@ from .outcome import (Fact, aim_outcome, expand_abbreviations, measured_outcome,
                       outcome_of_sentence)
 from .arm_dose import dosed
 from .pico import intervention_spans
+from .population import population_phrase
 from .roles import sentence_roles
 
 
@@ -39,6 +40,7 @@ class TrialFacts:
     outcome: Fact | None             # primary outcome
     effect: Fact | None              # main effect with its CI or p, or a before/after change
     n_parts: tuple[int, ...] = ()    # n not written as one number: the per-arm / per-sex counts (in n_seq) it sums
+    population: str = ""             # who the n counts, as the n_seq passage words it ("80 elderly patients with ...")
 
 
 # -- arms and comparator ----------------------------------------------------------------
@@ -378,6 +380,7 @@ def trial_facts(record: Record, passages: Sequence[Passage], intervention_hint: 
         n=count.value if count else None,
         n_seq=count_seq,
         n_parts=count.parts if count else (),
+        population=(population_phrase(by_seq.get(count_seq, ""), count.span) or "") if count else "",
         arms=arms,
         comparator=comparator,
         outcome=outcome,

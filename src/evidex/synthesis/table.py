@@ -7,6 +7,7 @@ records and repeated reports of one trial get no row.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..enrich.trial import Fact
@@ -17,6 +18,9 @@ from .faithfulness import unsupported_numbers
 from .memo import study_facts
 
 MAX_ROWS = 15
+# A phrase that already says who ("patients with angina ...", "adults aged 65 or over").
+_QUALIFIED = re.compile(r"\b(?:with|aged|who|undergoing|receiving|suffering|having|admitted|presenting|requiring|"
+                        r"scheduled|attending|awaiting|diagnosed)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -56,14 +60,17 @@ def table(query: Query, ranked: list[Study], cite) -> list[EvidenceRow]:
         rows.append(EvidenceRow(
             ref=ref, design=s.design,
             n=facts.n if n_passage is not None and str(facts.n) in numbers_in(n_passage.text) else None,
-            population=_population(query, s, cite),
+            population=_population(query, s, cite, facts.population if n_passage is not None else ""),
             intervention=inter, comparator=comparator.text if comparator else "",
             outcome=outcome.text if outcome else "", effect=effect.text if effect else "", direction=s.direction))
     rows.sort(key=lambda r: r.ref)
     return rows
 
 
-def _population(query: Query, s: Study, cite) -> str:
+def _population(query: Query, s: Study, cite, phrase: str = "") -> str:
+    """Who was studied: the phrase that carries the study's n ("80 elderly patients with chronic
+    heart failure", read from the cited n passage), else the record's MeSH conditions; a phrase
+    with no condition in it ("30 patients") is followed by the conditions."""
     conditions = []
     for c in s.appraisal.conditions[:3]:
         # A name with a number ("diabetes mellitus, type 2") is a stated number too: keep it
@@ -78,6 +85,10 @@ def _population(query: Query, s: Study, cite) -> str:
     if s.direct:
         conditions = [c for c in query.conditions[:1] if c not in conditions and not numbers_in(c)] + conditions
     label = ", ".join(conditions)
+    if phrase:
+        low = phrase.lower()
+        named = any(w in low for c in conditions for w in c.lower().replace(",", " ").split() if len(w) > 3)
+        label = phrase if named or not label or _QUALIFIED.search(phrase) else f"{phrase}; {label}"
     if s.relevance == "indirect":
         label += f" (indirect: {', '.join(s.differs)})" if s.differs != ("population",) else " (indirect)"
     return label
