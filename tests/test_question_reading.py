@@ -340,3 +340,16 @@ def test_a_comparator_named_with_its_dose_is_the_drug():
     assert undosed("concerta 18 mg") == "concerta"
     assert undosed("40 mg once daily") == "40 mg once daily"
     assert undosed("usual 4.5 mg low dose") == "usual 4.5 mg low dose"
+
+
+@pytest.mark.parametrize("question, interventions", [
+    # a drug class in the patient's story is context: the question proper asks about valdecoxib
+    ("OA patient needing a long-term NSAID: does valdecoxib cause fewer endoscopic ulcers than ibuprofen?",
+     ("valdecoxib",)),
+    ("OA pain not controlled by an NSAID: is controlled-release oxycodone better than immediate-release?",
+     ("oxycodone",)),
+    # the question proper names none of them: the scene's drugs stay the question's
+    ("Fosinopril vs enalapril in chronic heart failure: is one better for symptoms?", ("fosinopril",)),
+])
+def test_a_treatment_named_only_in_the_scene_is_not_the_intervention(question, interventions):
+    assert parse_question(question).interventions == interventions

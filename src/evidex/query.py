@@ -67,6 +67,9 @@ _COMPARATIVE = re.compile(r"\b(?:better|worse|more|less|fewer|superior|inferior|
 # A yes/no question's auxiliary, and a clause before it ("After starting LDN, do patients ...?").
 _LEAD_AUX = re.compile(r"^\s*(?:" + "|".join(_AUX) + r")\s+", re.I)
 _LEAD_CLAUSE = re.compile(r"[^,?]{0,60},\s*(?=(?:" + "|".join(_AUX) + r")\b)", re.I)
+# A scene set before a colon ("OA patient needing a long-term NSAID: does valdecoxib cause ...?"):
+# the question proper follows it, opening with an auxiliary or a wh-word.
+_SCENE = re.compile(r"[^:?]{3,160}:\s+(?=(?:" + "|".join(_AUX) + r"|what|which|how|when|who|why)\b)", re.I)
 _NEG = re.compile(r"\b(?:not|no|never|without|n't)\b", re.I)
 # What a comparison asks (CONSORT 2010 extension for non-inferiority and equivalence trials,
 # Piaggio et al., JAMA 2012): whether A is as good as B, rather than better than B.
@@ -267,6 +270,14 @@ def parse_question(question: str) -> Query:
     with_terms = {m.canonical for o in other for m in find_terms(o, ("intervention", "comparator"))}
     if len(interventions) > 1:
         interventions = [i for i in interventions if i not in with_terms] or interventions
+    scene = _SCENE.match(question)
+    if scene and len(interventions) > 1:
+        # A treatment named only in the scene ("needing an NSAID", "not controlled by an NSAID") is
+        # the patient's story; the treatment the question proper asks about is the intervention.
+        asked = f" {' '.join(tokens(question[scene.end():]))} "
+        forms = {i: [i] + [m.text for m in matches if m.canonical == i] for i in interventions}
+        interventions = [i for i in interventions if any(f" {' '.join(tokens(f))} " in asked for f in forms[i])
+                         ] or interventions
     # A head phrase holding the asked treatment ("LDN be taken together" in "Can LDN be taken
     # together with opioids?") is the question's subject, not an outcome.
     asked_forms = [m.text.lower() for m in named if m.canonical in interventions]
