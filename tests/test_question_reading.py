@@ -353,3 +353,19 @@ def test_a_comparator_named_with_its_dose_is_the_drug():
 ])
 def test_a_treatment_named_only_in_the_scene_is_not_the_intervention(question, interventions):
     assert parse_question(question).interventions == interventions
+
+
+def test_the_verdict_answers_the_first_of_two_questions_joined_by_and():
+    q = parse_question("Acute mania: does aripiprazole 30 mg/day work vs placebo, and does it put on weight or "
+                       "raise prolactin?")
+    assert q.asked == "Acute mania: does aripiprazole 30 mg/day work vs placebo?"
+    assert q.interventions == ("aripiprazole",) and q.comparators == ("placebo",)
+    assert not q.harm              # the harm is asked second: the harms section answers it
+    # "or does it ...?" is the same question asked the other way: it stays whole
+    alt = "Is it safe to give a calcium channel blocker after a heart attack, or does it raise mortality?"
+    assert parse_question(alt).asked == alt
+
+
+def test_a_question_after_a_scene_starts_at_its_auxiliary():
+    q = parse_question("Erosive oesophagitis: does rabeprazole 20 mg relieve heartburn any better than omeprazole 40 mg?")
+    assert q.interventions == ("rabeprazole",) and q.comparators == ("omeprazole",)

@@ -45,7 +45,7 @@ QUESTION_STOPWORDS = set("""only also just even ever still really a an the is ar
 with and or not no than that this these those what which who whom how why when whose effective effect
 effects useful safe helpful work works help beneficial better recommended treat treating treatment
 treatments therapy patients patient people use used using evidence there any it its as by from into
-about between""".split())
+about between one either neither each they them""".split())
 # "What carvedilol dose ...", "Which dose of X ...", "How much X ...": a dosing question's drug
 # (an adjective of the dose, "usual" or "starting", is not one).
 _DOSE_OF = re.compile(r"\s*(?:what|which)\s+(?:is\s+the\s+)?([\w-]+(?:\s+[\w-]+)?)\s+(?:doses?|dosage|dosing)\b|"

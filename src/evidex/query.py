@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .phrases import (GENERAL_HARMS, ON_DRUG, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
                       conjuncts, dose_drug, head_of, named_after_with, same, slot_phrases, stem_drugs, symptoms_of,
-                      unique)
+                      undosed, unique)
 from .text import abbreviation_definitions, tokens
 from .vocab import find_terms
 
@@ -48,7 +48,7 @@ _AUX = {"is", "are", "does", "do", "did", "can", "could", "should", "has", "have
         "would", "may", "might", "must", "shall"}
 # Words that end the subject of a yes/no question: the predicate (general English).
 _PIVOT = re.compile(
-    r"\b(?:effective|efficacious|ineffective|safe|safer|unsafe|useful|helpful|beneficial|better|worse|superior|"
+    r"\b(?:effective|efficacious|ineffective|safe|safer|unsafe|useful|helpful|beneficial|better|worse|superior|good|"
     r"inferior|equivalent|comparable|associated|linked|related|correlated|used|indicated|recommended|approved|"
     r"needed|required|necessary|available|appropriate|an? (?:option|alternative|treatment|cause|risk factor)|"
     r"work|works|help|helps|reduce|reduces|lower|lowers|improve|improves|prevent|prevents|cause|causes|"
@@ -81,6 +81,8 @@ CLAIMS = ("superiority", "equivalence")
 _HARM_ASK = re.compile(r"\b(?:safer|safe as|less harmful|more harmful|fewer|risks? of|cause[sd]?|adverse|"
                        r"impairs?|raises?|worsens?|induces?|"
                        r"side[- ]effects?|toxicit\w*|complications?)\b", re.I)
+_SECOND_QUESTION = re.compile(r",?\s+and\s+(?:does|do|is|are|can|will|would|should|could)\s+"
+                              r"(?:it|they|this|that|these|those|there)\b", re.I)
 # A predicate that asks whether a treatment does harm ("Does X impair memory?", "Do CCBs cause
 # birth defects?", "Does X increase the risk of stroke?"): yes is a finding against the treatment.
 _ADVERSE_VERB = re.compile(r"impairs?|worsens?|exacerbates?|causes?|induces?|raises?", re.I)
@@ -122,6 +124,13 @@ class Query:
     # "Can a patient on X take Y?", "Is Y safe together with X?": the drugs already taken; a
     # study answers when it gives Y with them, and the harm asked is their interaction.
     co_treatments: tuple[str, ...] = ()
+
+    @property
+    def asked(self) -> str:
+        """The question the verdict answers: the first of two joined by "and" ("Does X work vs
+        placebo, and does it raise prolactin?"); the second is answered by the harms section."""
+        second = _SECOND_QUESTION.search(self.question)
+        return self.question[:second.start()].rstrip(" ,") + "?" if second else self.question
 
     @property
     def implied_comparators(self) -> tuple[str, ...]:
@@ -207,9 +216,9 @@ def parse_question(question: str) -> Query:
     # The question's own phrases, by grammatical slot (kept even when the vocabulary lacks them).
     body = question
     if qtype == "yesno":
-        # "After starting LDN, do patients ...?": the question begins at its auxiliary; the clause
-        # before it sets the scene (its named terms are found above).
-        lead = _LEAD_CLAUSE.match(question)
+        # "After starting LDN, do patients ...?", "Adults with ADHD: does ...?": the question begins
+        # at its auxiliary; the clause or scene before it sets the scene (its named terms are found above).
+        lead = _SCENE.match(question) or _LEAD_CLAUSE.match(question)
         body = _LEAD_AUX.sub("", question[lead.end():] if lead else question)
     # The predicate is the first pivot word after a subject with content ("Do only changes in
     # X cause Y?": "changes" is part of the subject, "cause" the predicate).
@@ -243,7 +252,7 @@ def parse_question(question: str) -> Query:
             for m in cond_here:
                 p = clean(p.replace(m.text.lower(), " "))
             if p:
-                (interventions if i == 0 else comparators).append(p)
+                (interventions if i == 0 else comparators).append(undosed(p))
     for phrase in comparator:
         if not known(phrase) and phrase not in comparators:
             comparators.append(phrase)
@@ -304,7 +313,9 @@ def parse_question(question: str) -> Query:
         outcomes += [c for c in named_harms if not any(same(c, o) for o in outcomes)
                      and any(m.canonical == c and m.text.lower() in outcomes for m in matches)]
         comparators = []
-    harm = bool(comparators) and bool(_HARM_ASK.search(question))
+    # "Does X work vs placebo, and does it raise prolactin?": the verdict answers the first question.
+    first = Query(question, (), (), (), "", ()).asked
+    harm = bool(comparators) and bool(_HARM_ASK.search(first))
     if harm:
         # The harm compared is the outcome, even when the vocabulary knows it as a condition (it
         # stays a condition too: retrieval looks for records that report it).
