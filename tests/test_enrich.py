@@ -344,6 +344,11 @@ def test_p_values_are_probabilities_on_real_corpus(dev_corpus):
      "naltrexone than on placebo (P = 0.016; reductions of 28.8% and 18.0%, respectively).", "favours"),
     ("Pain worsened in three patients after the dose was raised.", "against"),
     ("Each day, participants rated how severe their symptoms were on a handheld computer.", "unclear"),
+    # pmid:12944341: plural "improvements", and "greater efficacy" against placebo
+    ("Aripiprazole produced statistically significant mean improvements in total score on the Young Mania Rating "
+     "Scale compared with placebo (-8.2 versus -3.4, respectively).", "favours"),
+    ("Aripiprazole had significantly greater efficacy than placebo for the treatment of bipolar disorder patients "
+     "in acute manic or mixed episodes.", "favours"),
 ])
 def test_sentence_direction_real_sentences(sentence, direction):
     assert sentence_direction(sentence) == direction

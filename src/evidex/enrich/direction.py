@@ -38,7 +38,9 @@ _AGAINST = re.compile(r"\b(?:worsen\w*|increased pain|more adverse|harm(?:ful)?|
                       r"inferior to|in favou?r of (?:the )?(?:placebo|control|sham|usual care))\b", re.I)
 _FAVOURS = re.compile(
     r"\b(?:significant(?:ly)? (?:reduc|improv|decreas|lower|better|relie|fewer|less)\w*|"
-    r"effective|efficacious|beneficial|improve[sd]?|improvement|reduc(?:ed|tion|es)|decreas(?:ed|e)|"
+    r"significant(?:ly)? (?:greater|better|larger|higher) (?:\w+ ){0,2}(?:efficacy|improvements?|responses?|"
+    r"response rates?|reductions?|relief|benefits?)|"
+    r"effective|efficacious|beneficial|improve[sd]?|improvements?|reduc(?:ed|tion|es)|decreas(?:ed|e)|"
     r"relie(?:f|ved)|remission|resolved|positively associated|lessened|benefit(?:ed|s)?|"
     r"went from|fell|dropped|declined|ceased|subsided|disappeared|"
     r"favou?r(?:s|ed)? (?:the )?(?:\w+ )?(?:treatment|drug|intervention)|in favou?r of|superior to)\b", re.I)

@@ -224,7 +224,7 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
         cue = study_direction([t for t in pool if sentence_direction(t) != "unclear"])
         if cue != "unclear":
             # The cues found a result; the trained reader weighs it with the tests and wording.
-            cue = direction_model.read(query.question, pool)
+            cue = direction_model.read(query.asked, pool)
         if cue == "favours" and both and all(t in both for t in pool if sentence_direction(t) == "favours"):
             # "Both drugs significantly reduced symptoms": each arm helped, neither beat the other.
             cue = "no_difference"
@@ -234,7 +234,7 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
                            forms_of(query, query.interventions), forms_of(query, active))
         if cue != "unclear":
             return cue
-    p = stance_model.findings_probability(query.question, texts)
+    p = stance_model.findings_probability(query.asked, texts)
     if query.claim == "equivalence":
         # "Is A as effective as B?": the model reads a reported difference as its yes and a
         # finding of no difference as its no (its training questions ask about effects); a
@@ -255,7 +255,7 @@ def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
         prepared.append((c, sroles, relevance, differs, _findings(query, c, sroles) if relevance != "background" else []))
     # One stance call for every study's findings: a batched reader (the encoder) pads and runs them together.
     texts = [p.text for *_, passages in prepared for p in passages]
-    every = iter(stance_model.passage_stances(query.question, texts) if texts else [])
+    every = iter(stance_model.passage_stances(query.asked, texts) if texts else [])
     for c, sroles, relevance, differs, passages in prepared:
         roles = {p.seq: passage_roles(p.text, p.section) for p in c.passages} if relevance != "background" else {}
         stances = [next(every) for _ in passages]

@@ -134,7 +134,7 @@ def yes_probability(query: Query, studies: list[Study], scored, per_study: int =
             weights.append(max(sc.relevance, 1e-3) * weight(s) / (1 + RANK_DECAY * rank_))
     if not texts:
         return None
-    return stance_model.answer_probability(query.question, texts, weights)
+    return stance_model.answer_probability(query.asked, texts, weights)
 
 
 def read_by_direction(query: Query) -> bool:
