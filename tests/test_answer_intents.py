@@ -146,3 +146,27 @@ def test_what_is_treated_is_the_population_what_is_prevented_or_caused_is_the_ou
 ])
 def test_the_adverse_effects_a_harms_sentence_lists(sentence, items):
     assert adverse_effects(sentence) == items
+
+
+# pmid:7906659 as cohen2006 gives it (the abstract spells the comparator "loratidine")
+EQUIVALENCE_RECORDS = [
+    Record(id="pmid:7906659", title="A comparison of the efficacy of azelastine nasal spray and loratidine tablets in "
+           "the treatment of seasonal allergic rhinitis.", pmid="7906659", year=1994,
+           publication_types=("Randomized Controlled Trial",),
+           sections=(Section("", "Thirty patients with seasonal allergic rhinitis were randomised to azelastine "
+                                 "nasal spray or loratadine tablets for six weeks. Compared with baseline, total "
+                                 "symptom scores for both the azelastine and loratidine treatment groups were "
+                                 "reduced at each of the assessments during treatment. No significant differences "
+                                 "were observed between the two treatment groups."),)),
+]
+
+
+def test_no_difference_between_the_two_treatment_groups_answers_an_equivalence_question(tmp_path: Path):
+    store, _ = build_store(EQUIVALENCE_RECORDS, tmp_path / "e.db")
+    try:
+        answer = ask(store, "Seasonal allergic rhinitis: is azelastine nasal spray as good as loratadine tablets?")
+        assert answer.query.claim == "equivalence"
+        assert answer.verdict.direction == "no_difference"
+        assert violations(answer) == []
+    finally:
+        store.close()

@@ -369,3 +369,8 @@ def test_the_verdict_answers_the_first_of_two_questions_joined_by_and():
 def test_a_question_after_a_scene_starts_at_its_auxiliary():
     q = parse_question("Erosive oesophagitis: does rabeprazole 20 mg relieve heartburn any better than omeprazole 40 mg?")
     assert q.interventions == ("rabeprazole",) and q.comparators == ("omeprazole",)
+
+
+def test_an_equivalence_question_with_a_comparator_is_a_comparison():
+    q = parse_question("Seasonal allergic rhinitis: is azelastine nasal spray as good as loratadine 10 mg tablets?")
+    assert q.intent == "comparison" and q.claim == "equivalence" and q.comparators == ("loratadine",)

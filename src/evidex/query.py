@@ -414,7 +414,7 @@ def _intent(question: str, matches, comparators: list[str]) -> str:
     unnamed = question
     for m in matches:
         unnamed = unnamed.replace(m.text, " ")
-    if comparators and _COMPARATIVE.search(question):
+    if comparators and (_COMPARATIVE.search(question) or _EQUIVALENCE.search(question)):
         return "comparison"
     treatment = any(m.kind == "intervention" for m in matches)
     for name, rx in _INTENT_CUES:
