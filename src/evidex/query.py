@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .phrases import (GENERAL_HARMS, ON_DRUG, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
                       conjuncts, dose_drug, head_of, named_after_with, same, slot_phrases, stem_drugs, symptoms_of,
                       undosed, unique)
+from .question_shape import AUX, INTENT_CUES, LEAD_AUX, LEAD_CLAUSE, SCENE, SECOND_QUESTION
 from .text import abbreviation_definitions, tokens
 from .vocab import find_terms
 
@@ -23,29 +24,6 @@ IMPLIED_CONTROL = "placebo or no treatment"
 INTENTS = ("efficacy", "comparison", "safety", "dosing", "contraindications", "mechanism", "diagnosis",
            "prognosis", "epidemiology")
 
-# Cue phrases for the intent: the words clinicians use to ask each kind of question.
-_INTENT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("contraindications", re.compile(r"\b(?:pregnan\w*|breast-?feed\w*|lactat\w*|contraindicat\w*|interact\w*|"
-                                     r"together with|combined with|at the same time as|"
-                                     r"(?:used|taken|given|safe|combined) (?:\w+ )?with|co-?prescri\w*|"
-                                     # "Can a patient on aspirin take ibuprofen?": a second drug in one already treated
-                                     r"(?:patients?|someone|people|person|one|women|men|mother) (?:who (?:is|are) )?"
-                                     r"(?:on|taking|using|receiving) .{1,60}? (?:take|use|be given|be prescribed|start|add))\b",
-                         re.I)),
-    ("dosing", re.compile(r"\b(?:doses?|dosing|dosage|how much|titrat\w*|how (?:do|should|can) (?:i|you|we) "
-                          r"(?:start|take|use|prescribe|give)|starting (?:doses?|on|at|with)|start(?:ed)? (?:on|at)|regimen|mg)\b", re.I)),
-    ("safety", re.compile(r"\b(?:safe|safety|side[- ]effects?|adverse|harms?|harmful|risks? of|toxicit\w*|"
-                          r"tolera\w*|complications?)\b", re.I)),
-    ("mechanism", re.compile(r"\b(?:how does|how do \w+ work|mechanism\w*|mode of action|pathway\w*|why does|"
-                             r"act on|acts? by|role of)\b", re.I)),
-    ("diagnosis", re.compile(r"\b(?:diagnos\w*|sensitivity|specificity|accuracy of|biomarkers?|markers? (?:of|for)|"
-                             r"screening|detect\w*|test for)\b", re.I)),
-    ("prognosis", re.compile(r"\b(?:prognos\w*|predict\w*|risk factors?|natural history|"
-                             r"associated with|linked to|correlat\w* with)\b", re.I)),
-    ("epidemiology", re.compile(r"\b(?:prevalence|incidence|how common|how many people|frequency of)\b", re.I)),
-)
-_AUX = {"is", "are", "does", "do", "did", "can", "could", "should", "has", "have", "had", "was", "were", "will",
-        "would", "may", "might", "must", "shall"}
 # Words that end the subject of a yes/no question: the predicate (general English).
 _PIVOT = re.compile(
     r"\b(?:effective|efficacious|ineffective|safe|safer|unsafe|useful|helpful|beneficial|better|worse|superior|good|"
@@ -64,12 +42,6 @@ _EFFECT_VERB = re.compile(r"\b(?:reduce|reduces|lower|lowers|improve|improves|pr
                           r"protect|protects|effective|efficacious|benefit|help|helps|work|works)\b", re.I)
 _COMPARATIVE = re.compile(r"\b(?:better|worse|more|less|fewer|superior|inferior|safer|than|vs\.?|versus|"
                           r"compared (?:to|with))\b", re.I)
-# A yes/no question's auxiliary, and a clause before it ("After starting LDN, do patients ...?").
-_LEAD_AUX = re.compile(r"^\s*(?:" + "|".join(_AUX) + r")\s+", re.I)
-_LEAD_CLAUSE = re.compile(r"[^,?]{0,60},\s*(?=(?:" + "|".join(_AUX) + r")\b)", re.I)
-# A scene set before a colon ("OA patient needing a long-term NSAID: does valdecoxib cause ...?"):
-# the question proper follows it, opening with an auxiliary or a wh-word.
-_SCENE = re.compile(r"[^:?]{3,160}:\s+(?=(?:" + "|".join(_AUX) + r"|what|which|how|when|who|why)\b)", re.I)
 _NEG = re.compile(r"\b(?:not|no|never|without|n't)\b", re.I)
 # What a comparison asks (CONSORT 2010 extension for non-inferiority and equivalence trials,
 # Piaggio et al., JAMA 2012): whether A is as good as B, rather than better than B.
@@ -81,8 +53,6 @@ CLAIMS = ("superiority", "equivalence")
 _HARM_ASK = re.compile(r"\b(?:safer|safe as|less harmful|more harmful|fewer|risks? of|cause[sd]?|adverse|"
                        r"impairs?|raises?|worsens?|induces?|"
                        r"side[- ]effects?|toxicit\w*|complications?)\b", re.I)
-_SECOND_QUESTION = re.compile(r",?\s+and\s+(?:does|do|is|are|can|will|would|should|could)\s+"
-                              r"(?:it|they|this|that|these|those|there)\b", re.I)
 # A predicate that asks whether a treatment does harm ("Does X impair memory?", "Do CCBs cause
 # birth defects?", "Does X increase the risk of stroke?"): yes is a finding against the treatment.
 _ADVERSE_VERB = re.compile(r"impairs?|worsens?|exacerbates?|causes?|induces?|raises?", re.I)
@@ -129,7 +99,7 @@ class Query:
     def asked(self) -> str:
         """The question the verdict answers: the first of two joined by "and" ("Does X work vs
         placebo, and does it raise prolactin?"); the second is answered by the harms section."""
-        second = _SECOND_QUESTION.search(self.question)
+        second = SECOND_QUESTION.search(self.question)
         return self.question[:second.start()].rstrip(" ,") + "?" if second else self.question
 
     @property
@@ -163,8 +133,8 @@ def question_type(question: str) -> str:
         return "summary"
     first = words[0]
     # "X, yes or no?" and "As of 2019, are ...?" are yes/no questions too.
-    if first in _AUX or re.search(r"\byes or no\W*$", question.lower()) or \
-            re.search(r"(?:^[^,?]{0,60},|[:;.\u2014]|\s-|--)\s*(?:" + "|".join(_AUX) + r")\b", question.lower()):
+    if first in AUX or re.search(r"\byes or no\W*$", question.lower()) or \
+            re.search(r"(?:^[^,?]{0,60},|[:;.\u2014]|\s-|--)\s*(?:" + "|".join(AUX) + r")\b", question.lower()):
         return "yesno"
     head = " ".join(words[:4])
     if first in ("list", "name", "enumerate") or re.match(r"(?:which|what) (?:\w+ ){0,3}(?:are|were)\b", head) \
@@ -218,8 +188,8 @@ def parse_question(question: str) -> Query:
     if qtype == "yesno":
         # "After starting LDN, do patients ...?", "Adults with ADHD: does ...?": the question begins
         # at its auxiliary; the clause or scene before it sets the scene (its named terms are found above).
-        lead = _SCENE.match(question) or _LEAD_CLAUSE.match(question)
-        body = _LEAD_AUX.sub("", question[lead.end():] if lead else question)
+        lead = SCENE.match(question) or LEAD_CLAUSE.match(question)
+        body = LEAD_AUX.sub("", question[lead.end():] if lead else question)
     # The predicate is the first pivot word after a subject with content ("Do only changes in
     # X cause Y?": "changes" is part of the subject, "cause" the predicate).
     pivot = next((m for m in _PIVOT.finditer(body) if clean(body[:m.start()]) or PEOPLE.fullmatch(body[:m.start()])),
@@ -279,7 +249,7 @@ def parse_question(question: str) -> Query:
     with_terms = {m.canonical for o in other for m in find_terms(o, ("intervention", "comparator"))}
     if len(interventions) > 1:
         interventions = [i for i in interventions if i not in with_terms] or interventions
-    scene = _SCENE.match(question)
+    scene = SCENE.match(question)
     if scene and len(interventions) > 1:
         # A treatment named only in the scene ("needing an NSAID", "not controlled by an NSAID") is
         # the patient's story; the treatment the question proper asks about is the intervention.
@@ -407,7 +377,7 @@ def _asks_adverse(qtype: str, pivot, subject: str, rest: str, interventions: lis
 
 def intent_hint(question: str) -> str | None:
     """The first intent whose cue words the question uses, or None."""
-    return next((name for name, rx in _INTENT_CUES if rx.search(question)), None)
+    return next((name for name, rx in INTENT_CUES if rx.search(question)), None)
 
 
 def _intent(question: str, matches, comparators: list[str]) -> str:
@@ -417,7 +387,7 @@ def _intent(question: str, matches, comparators: list[str]) -> str:
     if comparators and (_COMPARATIVE.search(question) or _EQUIVALENCE.search(question)):
         return "comparison"
     treatment = any(m.kind == "intervention" for m in matches)
-    for name, rx in _INTENT_CUES:
+    for name, rx in INTENT_CUES:
         if rx.search(unnamed) and not (name in ("prognosis", "diagnosis") and treatment and _EFFECT_VERB.search(unnamed)):
             return name
     return "comparison" if comparators else "efficacy"
