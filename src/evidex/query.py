@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .phrases import (GENERAL_HARMS, ON_DRUG, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
                       conjuncts, dose_drug, head_of, named_after_with, same, slot_phrases, stem_drugs, symptoms_of,
                       undosed, unique)
-from .question_shape import AUX, INTENT_CUES, LEAD_AUX, LEAD_CLAUSE, SCENE, SECOND_QUESTION
+from .question_shape import AUX, INTENT_CUES, LEAD_AUX, LEAD_CLAUSE, SCENE, first_question
 from .text import abbreviation_definitions, tokens
 from .vocab import find_terms
 
@@ -99,8 +99,7 @@ class Query:
     def asked(self) -> str:
         """The question the verdict answers: the first of two joined by "and" ("Does X work vs
         placebo, and does it raise prolactin?"); the second is answered by the harms section."""
-        second = SECOND_QUESTION.search(self.question)
-        return self.question[:second.start()].rstrip(" ,") + "?" if second else self.question
+        return first_question(self.question)
 
     @property
     def implied_comparators(self) -> tuple[str, ...]:
@@ -185,10 +184,11 @@ def parse_question(question: str) -> Query:
 
     # The question's own phrases, by grammatical slot (kept even when the vocabulary lacks them).
     body = question
+    scene = SCENE.match(question)
     if qtype == "yesno":
         # "After starting LDN, do patients ...?", "Adults with ADHD: does ...?": the question begins
         # at its auxiliary; the clause or scene before it sets the scene (its named terms are found above).
-        lead = SCENE.match(question) or LEAD_CLAUSE.match(question)
+        lead = scene or LEAD_CLAUSE.match(question)
         body = LEAD_AUX.sub("", question[lead.end():] if lead else question)
     # The predicate is the first pivot word after a subject with content ("Do only changes in
     # X cause Y?": "changes" is part of the subject, "cause" the predicate).
@@ -249,7 +249,6 @@ def parse_question(question: str) -> Query:
     with_terms = {m.canonical for o in other for m in find_terms(o, ("intervention", "comparator"))}
     if len(interventions) > 1:
         interventions = [i for i in interventions if i not in with_terms] or interventions
-    scene = SCENE.match(question)
     if scene and len(interventions) > 1:
         # A treatment named only in the scene ("needing an NSAID", "not controlled by an NSAID") is
         # the patient's story; the treatment the question proper asks about is the intervention.
@@ -284,8 +283,7 @@ def parse_question(question: str) -> Query:
                      and any(m.canonical == c and m.text.lower() in outcomes for m in matches)]
         comparators = []
     # "Does X work vs placebo, and does it raise prolactin?": the verdict answers the first question.
-    first = Query(question, (), (), (), "", ()).asked
-    harm = bool(comparators) and bool(_HARM_ASK.search(first))
+    harm = bool(comparators) and bool(_HARM_ASK.search(first_question(question)))
     if harm:
         # The harm compared is the outcome, even when the vocabulary knows it as a condition (it
         # stays a condition too: retrieval looks for records that report it).

@@ -1,6 +1,6 @@
 """How a question is built, in general English: its auxiliary, the scene or clause set before it,
-a second question joined by "and", and the cue words of each clinical intent. Patterns only;
-``query.parse_question`` reads a question with them.
+a second question joined by "and", and the cue words of each clinical intent. Patterns and one
+pure function; ``query.parse_question`` reads a question with them.
 """
 from __future__ import annotations
 
@@ -17,6 +17,12 @@ SCENE = re.compile(r"[^:?]{3,160}:\s+(?=(?:" + "|".join(AUX) + r"|what|which|how
 # "Does X work vs placebo, and does it raise prolactin?": a second question about the first one's subject.
 SECOND_QUESTION = re.compile(r",?\s+and\s+(?:does|do|is|are|can|will|would|should|could)\s+"
                              r"(?:it|they|this|that|these|those|there)\b", re.I)
+
+
+def first_question(question: str) -> str:
+    """The first of two questions joined by "and", as a question of its own; else the question."""
+    second = SECOND_QUESTION.search(question)
+    return question[:second.start()].rstrip(" ,") + "?" if second else question
 
 # Cue phrases for the intent: the words clinicians use to ask each kind of question.
 INTENT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -17,8 +17,10 @@ from .numbers import _COUNT, _PEOPLE
 _HEAD = re.compile(r"(" + _COUNT + r")\s+((?:[\w,'-]+\s+){0,5}?)" + _PEOPLE + r"\b", re.I)
 # What may qualify the people noun: a "with"/"aged"/"who" phrase and their kin (not "in"/"on",
 # which more often start the setting or the schedule than the population).
-_QUALIFIER = re.compile(r"\s+(?:with|aged|who|undergoing|receiving|suffering|having|admitted|presenting|requiring|"
-                        r"scheduled|attending|awaiting|diagnosed)\b", re.I)
+_QUALIFIER_WORDS = ("with|aged|who|undergoing|receiving|suffering|having|admitted|presenting|requiring|"
+                    "scheduled|attending|awaiting|diagnosed")
+_QUALIFIER = re.compile(r"\s+(?:" + _QUALIFIER_WORDS + r")\b", re.I)
+_QUALIFIED = re.compile(r"\b(?:" + _QUALIFIER_WORDS + r")\b", re.I)
 # Where the qualifier ends: punctuation that closes the phrase, or the sentence's main verb.
 _STOP = re.compile(r"[;:()\[\]]|,(?!\d{3})|\.(?!\d)|\s(?:were|was|are|is|had been|have been|randomi[sz]ed|randomly|assigned|"
                    r"allocated|entered|completed|received|underwent|participated|took part|enrolled|recruited|"
@@ -27,6 +29,8 @@ _STOP = re.compile(r"[;:()\[\]]|,(?!\d{3})|\.(?!\d)|\s(?:were|was|are|is|had bee
 _TO_ARMS = re.compile(r"\sto\s(?!\d)", re.I)
 _ALLOCATED = re.compile(r"randomi|randomly|assigned|allocated", re.I)
 _MAX_QUALIFIER_WORDS = 16
+# A qualifier cut before its object ("with a", "aged between") is no phrase: it is left out.
+_DANGLING = frozenset("a an the of with and or to for by in on at between from than who".split())
 
 
 def population_phrase(sentence: str, count_span: str) -> str | None:
@@ -55,7 +59,9 @@ def population_phrase(sentence: str, count_span: str) -> str | None:
     return phrase if numbers_in(phrase) <= numbers_in(sentence) else None
 
 
-# A qualifier cut before its object ("with a", "aged between") is no phrase: it is left out.
-_DANGLING = frozenset("a an the of with and or to for by in on at between from than who".split())
+def qualified(phrase: str) -> bool:
+    """Whether a population phrase says who beyond the count ("patients with angina ...")."""
+    return _QUALIFIED.search(phrase) is not None
 
-__all__ = ["population_phrase"]
+
+__all__ = ["population_phrase", "qualified"]

@@ -7,9 +7,9 @@ records and repeated reports of one trial get no row.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from ..enrich.population import qualified
 from ..enrich.trial import Fact
 from ..query import Query
 from ..text import numbers_in
@@ -18,9 +18,6 @@ from .faithfulness import unsupported_numbers
 from .memo import study_facts
 
 MAX_ROWS = 15
-# A phrase that already says who ("patients with angina ...", "adults aged 65 or over").
-_QUALIFIED = re.compile(r"\b(?:with|aged|who|undergoing|receiving|suffering|having|admitted|presenting|requiring|"
-                        r"scheduled|attending|awaiting|diagnosed)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -88,7 +85,7 @@ def _population(query: Query, s: Study, cite, phrase: str = "") -> str:
     if phrase:
         low = phrase.lower()
         named = any(w in low for c in conditions for w in c.lower().replace(",", " ").split() if len(w) > 3)
-        label = phrase if named or not label or _QUALIFIED.search(phrase) else f"{phrase}; {label}"
+        label = phrase if named or not label or qualified(phrase) else f"{phrase}; {label}"
     if s.relevance == "indirect":
         label += f" (indirect: {', '.join(s.differs)})" if s.differs != ("population",) else " (indirect)"
     return label
