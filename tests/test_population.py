@@ -59,3 +59,24 @@ def test_trial_facts_carry_the_population_of_their_n():
     assert f.n == 1959
     assert f.population == (
         "1959 patients with a proven acute myocardial infarction and a left-ventricular ejection fraction of </=40%")
+
+
+def test_the_answer_table_shows_the_population_phrase_and_stays_faithful(tmp_path):
+    from evidex.eval.qa import build_store
+    from evidex.records import Record, Section
+    from evidex.synthesis import ask, violations
+    # pmid:9591893 (CESAR), abridged
+    record = Record(id="pmid:9591893", title="Amlodipine versus diltiazem as additional antianginal treatment to "
+                    "atenolol.", pmid="9591893", year=1998, publication_types=("Randomized Controlled Trial",),
+                    sections=(Section("", "The antianginal efficacy and tolerability of amlodipine and diltiazem were "
+                                          "compared in a double-blind randomized trial of 97 patients with angina "
+                                          "resistant to atenolol alone. Both drugs significantly reduced angina "
+                                          "attacks, with no significant difference between amlodipine and diltiazem."),))
+    store, _ = build_store([record], tmp_path / "p.db")
+    try:
+        answer = ask(store, "Is amlodipine better than diltiazem for angina despite atenolol?")
+        rows = [r for r in answer.evidence_table if r.n == 97]
+        assert rows and rows[0].population.startswith("97 patients with angina resistant to atenolol alone")
+        assert violations(answer) == []
+    finally:
+        store.close()
