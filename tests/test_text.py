@@ -200,3 +200,9 @@ def test_contains_any_equals_its_stem_pattern():
         padded = padded_tokens(" ".join(rnd.choice(words) for _ in range(rnd.randint(0, 8))))
         forms = [" ".join(rnd.choice(words) for _ in range(rnd.randint(1, 2))) for _ in range(rnd.randint(1, 3))]
         assert contains_any(padded, forms) == reference(padded, forms), (padded, forms)
+
+
+def test_a_decimal_broken_by_a_space_inside_its_bracket_ends_no_sentence():
+    text = "The rate ratio was 1.07 (0. 82-1.40) for diltiazem. Nicardipine had 0.86 (0.69-1.08)."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "The rate ratio was 1.07 (0. 82-1.40) for diltiazem.", "Nicardipine had 0.86 (0.69-1.08)."]

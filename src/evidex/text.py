@@ -61,14 +61,18 @@ def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
 
 def _ends_sentence(text: str, start: int, stop: int, head: str) -> bool:
     """A boundary at ``stop`` ends the sentence begun at ``start`` unless an abbreviation ("e.g.",
-    "vs.") or an initial ("Younger J. Mackey") stands before it, or a dosing abbreviation with no
-    capital after it (``head``: the next sentence's first character)."""
+    "vs.") or an initial ("Younger J. Mackey") stands before it, a dosing abbreviation with no
+    capital after it (``head``: the next sentence's first character), or a number broken by a
+    space inside an open bracket."""
     if stop > start and (text[stop - 1] in _WORD_CHARS or text[stop - 1] == "\n"):
         word = _word_before(text, start, stop)
         if word and (word.lower().rstrip(".") in _ABBREV or (len(word) == 1 and word.isupper())):
             return False
         if word and word.lower().rstrip(".") in _DOSING_ABBREV and not head.isupper():
             return False
+    if head.isdigit() and text[stop] == "." and stop > start and text[stop - 1].isdigit() \
+            and text.count("(", start, stop) > text.count(")", start, stop):
+        return False        # "1.07 (0. 82-1.40)": a decimal broken by a space, inside its bracket
     return True
 
 
