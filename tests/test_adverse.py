@@ -182,3 +182,19 @@ def test_the_disease_a_symptom_comes_from_is_the_population(question, conditions
 def test_two_diseases_asked_as_related_stay_both_populations():
     q = parse_question("Is peripheral neuroepithelioma related to Ewing sarcoma?")
     assert len(q.conditions) == 2
+
+
+@pytest.mark.parametrize("sentence", [
+    # a raised risk in one of two comparisons is a harm found, whatever the other says
+    "The adjusted relative risk of seizures on drug X compared with 10 other drugs, and with drug Y, was 3.10 "
+    "[95% confidence interval (CI) 1.72 to 5.60] and 1.10 (95% CI 0.60 to 2.10), respectively.",
+    "We identified seizures as a possible adverse drug reaction.",
+    "Seizures were reported as side effects in three patients.",
+    "The woman developed seizures while taking the drug.",
+])
+def test_a_harm_reported_as_found_reads_against(sentence):
+    assert adverse_direction(sentence) == "against"
+
+
+def test_a_denied_association_is_no_harm():
+    assert adverse_direction("The drug was not associated with seizures.") != "against"

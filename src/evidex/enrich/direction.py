@@ -281,7 +281,8 @@ def harm_direction(sentence: str, asked: list[str], other: list[str], harms: lis
 _DID_HARM = re.compile(r"\b(?:caus\w*|induc\w*|impair\w*|decrement\w*|deficits?|worsen\w*|deteriorat\w*|"
                        r"increase[sd]?|increases? in|elevat\w*|raised|rises?|higher|greater|excess\w*|prolong\w*|"
                        r"toxicity|antagoniz\w*|antagonis\w*|interfer\w*|blunt\w*|attenuat\w*|blocked|fatal\w*|"
-                       r"deaths|died|overdos\w*)\b", re.I)
+                       r"deaths|died|overdos\w*|adverse (?:drug )?(?:reactions?|events?|effects?)|side[- ]effects?|"
+                       r"develop(?:ed|s)?)\b", re.I)
 # No harm: a null finding, a harm denied ("did not impair", "no adverse effects on", "unimpaired"),
 # or one too small to matter ("of little clinical significance").
 _NO_HARM = re.compile(r"\b(?:(?:did|does|do|was|were|is|are) not (?:significantly |adversely )?"
@@ -293,17 +294,18 @@ _NO_HARM = re.compile(r"\b(?:(?:did|does|do|was|were|is|are) not (?:significantl
                       r"(?<!not )(?:well|generally|safely) tolerated|(?:(?:is|was|were|are|seems?|appears?|proved|remains?) "
                       r"(?:to be )?|to be )(?:an? )?"
                       r"(?:relatively |generally |very |reasonably )?safe\b|(?:limited|minimal|low|little|no) toxicity|"
-                      r"not clinically (?:significant|relevant|meaningful|important)|"
+                      r"not clinically (?:significant|relevant|meaningful|important)|(?:does|do|did) not support|"
                       r"(?:no|not|nor|without)(?:\s+\w+){0,3}\s+(?:increased?|higher|excess|elevated|greater)\s+"
                       r"(?:risks?|rates?|prevalence|incidence|frequency|odds))\b", re.I)
-_NO_WORSE = re.compile(r"\b(?:improv\w*|(?:lower|reduced|decreased|fewer|less) (?:risk|incidence|rates?))\b", re.I)
+_NO_WORSE = re.compile(r"\b(?:improv\w*|(?:lower|reduced|decreased|fewer|less) (?:risk|incidence|rates?)|"
+                       r"reductions? in)\b", re.I)
 
 
 # A ratio estimate (relative risk, odds, hazard, incidence ratios) and the 95% confidence
 # intervals stated with it: "RR 1.61; 95% CI 0.88-2.96", "OR 1.0 (0.8 to 1.3)".
 _RATIO_WORD = re.compile(r"\b(?:(?:hazard|odds|risk|rate|incidence) ratios?|relative (?:risks?|hazards?|odds)|"
                          r"RRs?|ORs?|HRs?|SIRs?|IRRs?|aORs?|aHRs?)\b")
-_INTERVAL = re.compile(r"(?:\bCI\b|confidence interval|\()\s*(?:\[CI\])?[,:;=]?\s*"
+_INTERVAL = re.compile(r"(?:\bCI\b|confidence interval|\()\s*(?:\[CI\]|\(CI\))?[,:;=]?\s*"
                        r"(\d+(?:[.\u00b7]\d+)?)\s*(?:-|\u2013|\u2014|to|,)\s*(\d+(?:[.\u00b7]\d+)?)\b")
 
 
@@ -312,8 +314,15 @@ def ratio_reading(sentence: str) -> str | None:
     "higher" (every interval above 1), "lower" (every one below 1), "null" (each one spans 1)
     or None (no ratio with an interval, or intervals that disagree). An interval that spans 1
     is no evidence of a difference whatever the words beside it say ("somewhat increased")."""
+    readings = ratio_readings(sentence)
+    return readings.pop() if len(readings) == 1 else None
+
+
+def ratio_readings(sentence: str) -> set[str]:
+    """Each reading ("higher", "lower", "null") of the ratio estimates a sentence reports with
+    their confidence intervals; empty when it reports none."""
     if not _RATIO_WORD.search(sentence):
-        return None
+        return set()
     readings = set()
     for m in _INTERVAL.finditer(sentence):
         if m.group(0).startswith("(") and not sentence[:m.start()].rstrip()[-1:].isdigit():
@@ -322,7 +331,7 @@ def ratio_reading(sentence: str) -> str | None:
         if not 0 < lo < hi or hi > 100:
             continue
         readings.add("higher" if lo > 1 else "lower" if hi < 1 else "null")
-    return readings.pop() if len(readings) == 1 else None
+    return readings
 
 
 def adverse_direction(sentence: str) -> str:
@@ -331,9 +340,11 @@ def adverse_direction(sentence: str) -> str:
     with its confidence interval decides first (Altman & Bland, BMJ 2011;343:d2304: an interval
     that spans 1 shows no difference at the 5% level); then a denial or a null, as in
     ``sentence_direction``: "did not impair memory" names an impairment too."""
-    ratio = ratio_reading(sentence)
-    if ratio is not None:
-        return {"higher": "against", "lower": "favours", "null": "no_difference"}[ratio]
+    ratios = ratio_readings(sentence)
+    if "higher" in ratios:
+        return "against"        # a raised risk in one comparison is a harm found (pharmacovigilance)
+    if len(ratios) == 1:
+        return {"lower": "favours", "null": "no_difference"}[ratios.pop()]
     if _NO_HARM.search(sentence) or _NULL.search(sentence):
         return "no_difference"
     if _NO_WORSE.search(sentence):
