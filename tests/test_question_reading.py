@@ -374,3 +374,59 @@ def test_a_question_after_a_scene_starts_at_its_auxiliary():
 def test_an_equivalence_question_with_a_comparator_is_a_comparison():
     q = parse_question("Seasonal allergic rhinitis: is azelastine nasal spray as good as loratadine 10 mg tablets?")
     assert q.intent == "comparison" and q.claim == "equivalence" and q.comparators == ("loratadine",)
+
+
+@pytest.mark.parametrize("question, interventions, comparators", [
+    # "instead of", "in place of": what the asked drug replaces is the comparator
+    ("Neuropathic pain: if I give gabapentin instead of nortriptyline, will she sleep better?",
+     ("gabapentin",), ("nortriptyline",)),
+    # the drug a patient is switched from
+    ("Knee OA: if I switch her from naproxen to celecoxib, will she get fewer ulcers?", ("celecoxib",), ("naproxen",)),
+    # the second of two options offered
+    ("Stable angina: does it matter whether I use atenolol or metoprolol?", ("atenolol",), ("metoprolol",)),
+    # "as good <a role> as"
+    ("Is lisinopril 10 mg as good a first-line drug as amlodipine?", ("lisinopril",), ("amlodipine",)),
+])
+def test_comparators_named_by_replacement_switch_choice_and_as_good_as(question, interventions, comparators):
+    q = parse_question(question)
+    assert q.interventions == interventions and q.comparators == comparators
+    assert not [o for o in q.outcomes if any(d in o for d in (*interventions, *comparators))]
+
+
+def test_a_time_phrase_is_no_population_or_outcome():
+    q = parse_question("Is sertraline linked to bleeding, and is the risk highest in the first few months?")
+    assert "first few months" not in q.conditions + q.outcomes + q.facets
+    assert q.asked == "Is sertraline linked to bleeding?"
+
+
+@pytest.mark.parametrize("question, harm", [
+    ("Can valproate damage the liver - should I check liver enzymes?", "liver"),
+    ("Could amiodarone trigger thyroid disease?", "thyroid disease"),
+])
+def test_harm_verbs_ask_whether_the_drug_does_the_harm(question, harm):
+    q = parse_question(question)
+    assert q.adverse and q.intent == "safety" and q.outcomes == (harm,)
+
+
+def test_low_dose_and_how_much_does_it_rise_are_no_dosing_questions():
+    assert parse_question("Does low-dose aspirin prevent a first stroke in women?").intent != "dosing"
+    assert parse_question("How much does estrogen raise the risk of endometrial cancer?").intent != "dosing"
+    assert parse_question("How much aspirin should I give after a stroke?").intent == "dosing"
+
+
+def test_a_clause_after_a_scene_leaves_the_question_at_its_auxiliary():
+    q = parse_question("Elderly man on warfarin: if I switch him from ibuprofen to paracetamol, will it still "
+                       "relieve his knee pain?")
+    assert q.question_type == "yesno" and q.comparators == ("ibuprofen",)
+
+
+def test_the_empty_it_of_is_it_safe_to_is_no_subject():
+    q = parse_question("Is it safe to start a beta blocker after a heart attack, or does it raise mortality?")
+    assert "to start a beta blocker" not in " ".join(q.outcomes)
+
+
+def test_may_it_be_given_or_does_it_harm_is_a_safety_question_answered_yes_by_no_harm():
+    q = parse_question("Can atomoxetine be given to a boy with a tic disorder, or does it worsen the tics?")
+    assert q.adverse and q.safe and q.outcomes == ("tics",)
+    # asked plainly, a harm found is the answer yes
+    assert not parse_question("Does atomoxetine worsen tics?").safe

@@ -14,7 +14,7 @@ from .vocab import drug_classes, find_terms, term_words
 
 _BOUNDARY = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|as|versus|vs\.?|"
                        r"compared (?:to|with)|with (?:respect|regard) to|regarding|in terms of|with|or|and)\s+|"
-                       r"[?;,:]|\.(?!\d)|$", re.I)     # a decimal point ("4.5 mg") ends no phrase
+                       r"\s[-\u2013\u2014]+\s|[?;,:]|\.(?!\d)|$", re.I)     # a decimal point ("4.5 mg") ends no phrase
 # Plural nouns for the people a study enrols ("95 patients with ...", "n = 40 adults").
 PEOPLE_NOUNS = (r"patients|outpatients|inpatients|residents|people|persons|subjects|participants|volunteers|"
                 r"individuals|women|men|children|adults|adolescents|infants")
@@ -86,8 +86,8 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
     outcome, population, comparator, other, purpose = [], [], [], [], []
     first = _BOUNDARY.search(rest)
     head = rest[:first.start()] if first else rest
-    if head.strip():
-        outcome.append(head)
+    if head.strip() and not as_compares:
+        outcome.append(head)        # "as good a first drug as B": a role, not an outcome
     for m in re.finditer(r"\b(vs\.?|versus|compared (?:to|with)|rather than|than|as|for|in|among|with|or|during|"
                          r"after)\s+", rest, re.I):
         tail = rest[m.end():]
@@ -102,7 +102,7 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
         # a role ("used as androgen deprivation therapy", "than B as first-step treatment").
         before = rest[:m.start()]
         if cue in ("vs", "vs.", "versus", "than", "rather than") or cue.startswith("compared") or \
-                (cue == "as" and ((as_compares and not before.strip())
+                (cue == "as" and ((as_compares and not re.search(r"\bas\b", before, re.I))
                                   or (comparator and re.search(r"\bsuch\s*$", before)))):
             # "a thiazide diuretic (chlorthalidone)": the class and the drug, each a comparator.
             inner = re.fullmatch(r"\s*(.+?)\s*\(([^()]+)\)\s*", phrase)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from .phrases import (GENERAL_HARMS, ON_DRUG, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
                       conjuncts, dose_drug, head_of, named_after_with, same, slot_phrases, stem_drugs, symptoms_of,
                       undosed, unique)
-from .question_shape import AUX, INTENT_CUES, LEAD_AUX, LEAD_CLAUSE, SCENE, first_question
+from .question_shape import (AUX, CLAUSE_WORDS, INTENT_CUES, LEAD_AUX, LEAD_CLAUSE, PRONOUN, SCENE, TIME_ONLY,
+                             comparator_text, first_question, question_type)
 from .text import abbreviation_definitions, tokens
 from .vocab import find_terms
 
@@ -35,7 +36,8 @@ _PIVOT = re.compile(
     r"prolong|prolongs|alter|alters|change|changes|lead|leads|result|results|promote|promotes|elevate|"
     r"elevated|expressed|involved|present|found|have|has|show|shows|act|acts|interact|interacts|bind|binds|(?<!the )(?<!potential )use(?!\s+(?:of|in|for|as)\b)|"
     r"regulate|regulates|mediate|mediates|contribute|contributes|predict|predicts|impair|impairs|worsen|worsens|"
-    r"exacerbate|exacerbates|raise|raises|keep|keeps|maintain|maintains|control|controls)\b", re.I)
+    r"exacerbate|exacerbates|raise|raises|keep|keeps|maintain|maintains|control|controls|damage|damages|harm|harms|"
+    r"injure|injures|trigger|triggers|provoke|provokes|aggravate|aggravates)\b", re.I)
 # "Does <treatment> reduce / improve / prevent ...": a question about its effect, whatever the outcome.
 _EFFECT_VERB = re.compile(r"\b(?:reduce|reduces|lower|lowers|improve|improves|prevent|prevents|increase|"
                           r"increases|decrease|decreases|heal|heals|relieve|relieves|treat|treats|shorten|delay|"
@@ -45,17 +47,18 @@ _COMPARATIVE = re.compile(r"\b(?:better|worse|more|less|fewer|superior|inferior|
 _NEG = re.compile(r"\b(?:not|no|never|without|n't)\b", re.I)
 # What a comparison asks (CONSORT 2010 extension for non-inferiority and equivalence trials,
 # Piaggio et al., JAMA 2012): whether A is as good as B, rather than better than B.
-_EQUIVALENCE = re.compile(r"\b(?:as (?!well as\b)(?:\w+ ){1,2}as|equivalent|equally|comparable|"
+_EQUIVALENCE = re.compile(r"\b(?:as (?!well as\b)(?:\w+ ){1,4}as|equivalent|equally|comparable|"
                           r"non-?inferior|no worse than|similar(?:ly)? (?:\w+ )?(?:to|as))\b", re.I)
 CLAIMS = ("superiority", "equivalence")
 # A comparison of harms: the asked arm wins with fewer of the outcome ("Is A safer than B with
 # respect to myocardial infarction?", "Does A cause fewer ulcers than B?").
-_HARM_ASK = re.compile(r"\b(?:safer|safe as|less harmful|more harmful|fewer|risks? of|cause[sd]?|adverse|"
+_HARM_ASK = re.compile(r"\b(?:safer|safe as|less harmful|more harmful|fewer|risks? of|caus(?:e[sd]?|ing)|adverse|"
                        r"impairs?|raises?|worsens?|induces?|"
                        r"side[- ]effects?|toxicit\w*|complications?)\b", re.I)
 # A predicate that asks whether a treatment does harm ("Does X impair memory?", "Do CCBs cause
 # birth defects?", "Does X increase the risk of stroke?"): yes is a finding against the treatment.
-_ADVERSE_VERB = re.compile(r"impairs?|worsens?|exacerbates?|causes?|induces?|raises?", re.I)
+_ADVERSE_VERB = re.compile(r"impairs?|worsens?|exacerbates?|causes?|induces?|raises?|damages?|harms?|injures?|"
+                           r"triggers?|provokes?|aggravates?|precipitates?", re.I)
 _RISE_VERB = re.compile(r"increases?|raises?|elevates?", re.I)       # harm only of "the risk of" Y
 _CONTROL_WORD = re.compile(r"\b(?:placebo|no treatment|untreated|controls?)\b", re.I)
 _ADVERSE_TAIL = re.compile(r"\s*(?:the )?(?:risks?|rates?|incidence) (?:of|for)\s+", re.I)
@@ -125,32 +128,6 @@ def _key_words(text: str) -> str:
     return " ".join(sorted(tokens(text)))
 
 
-def question_type(question: str) -> str:
-    """BioASQ's four types from the question's form: yes/no questions open with an auxiliary."""
-    words = re.findall(r"[a-z']+", question.lower())
-    if not words:
-        return "summary"
-    first = words[0]
-    # "X, yes or no?" and "As of 2019, are ...?" are yes/no questions too.
-    if first in AUX or re.search(r"\byes or no\W*$", question.lower()) or \
-            re.search(r"(?:^[^,?]{0,60},|[:;.\u2014]|\s-|--)\s*(?:" + "|".join(AUX) + r")\b", question.lower()):
-        return "yesno"
-    head = " ".join(words[:4])
-    if first in ("list", "name", "enumerate") or re.match(r"(?:which|what) (?:\w+ ){0,3}(?:are|were)\b", head) \
-            or re.match(r"what (?:are|were) the\b", head):
-        return "list"
-    if first in ("describe", "explain", "summarize", "summarise", "why", "how") and not head.startswith("how many") \
-            or re.match(r"what (?:is|are) (?:the )?(?:role|function|mechanism|effect|impact|evidence|"
-                        r"relationship|association|difference|purpose|use)\b", head):
-        return "summary"
-    if first in ("what", "which", "who", "when", "where", "how"):
-        return "factoid"
-    if question.rstrip().endswith("?") and not re.search(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b",
-                                                          question.lower()):
-        return "yesno"        # a title-style question: "Aripiprazole: a new risk factor for gambling?"
-    return "summary"
-
-
 # A phrase that only names people ("a child", "older adults", "my patients"): the population.
 _PEOPLE_ONLY = re.compile(r"(?:(?:a|an|the|my|our|these|those|some|older|elderly|young|adult|pregnant)\s+)*"
                           r"(?:child|children|kids?|infants?|adolescents?|teenagers?|adults?|patients?|people|persons?|"
@@ -172,11 +149,7 @@ def parse_question(question: str) -> Query:
     matches = _own_abbreviations_dropped(question, find_terms(question))
     conditions = list(unique(m.canonical for m in matches if m.kind == "condition"))
     named = [m for m in matches if m.kind in ("intervention", "comparator")]
-    comp_text = " ".join(m.group(0) for m in re.finditer(
-        r"\b(?:vs\.?|versus|compared (?:to|with)|better than|rather than|than|over|as \w+ as|"
-        r"(?:equivalent|comparable|similar|non-?inferior|equal) to)\s+(.+?)(?=\s+(?:for|in|among|regarding|"
-        r"with (?:respect|regard) to|in terms of)\b|"
-        r"[?:;]|\.(?!\d)|$)", question, re.I))
+    comp_text = comparator_text(question)
     comp_terms = {m.canonical for m in find_terms(comp_text, ("intervention", "comparator"))}
     interventions = list(unique(m.canonical for m in named
                                  if m.canonical not in comp_terms and m.kind == "intervention"))
@@ -189,11 +162,14 @@ def parse_question(question: str) -> Query:
         # "After starting LDN, do patients ...?", "Adults with ADHD: does ...?": the question begins
         # at its auxiliary; the clause or scene before it sets the scene (its named terms are found above).
         lead = scene or LEAD_CLAUSE.match(question)
-        body = LEAD_AUX.sub("", question[lead.end():] if lead else question)
+        body = question[lead.end():] if lead else question
+        after = LEAD_CLAUSE.match(body) if scene else None     # "OA patient: if I switch him to X, will it ...?"
+        body = LEAD_AUX.sub("", body[after.end():] if after else body)
     # The predicate is the first pivot word after a subject with content ("Do only changes in
     # X cause Y?": "changes" is part of the subject, "cause" the predicate).
-    pivot = next((m for m in _PIVOT.finditer(body) if clean(body[:m.start()]) or PEOPLE.fullmatch(body[:m.start()])),
-                 None)
+    pivot = next((m for m in _PIVOT.finditer(body) if clean(body[:m.start()]) or PEOPLE.fullmatch(body[:m.start()])
+                  # "will it still lower ...", not the empty "it" of "is it safe to ..."
+                  or (PRONOUN.fullmatch(body[:m.start()]) and not re.match(r"\s+to\b", body[m.end():]))), None)
     subject = body[:pivot.start()] if pivot else ""
     rest = body[pivot.end():] if pivot else body
     outcome, population, comparator, other, purpose = slot_phrases(
@@ -204,6 +180,13 @@ def parse_question(question: str) -> Query:
             other = []
     if pivot and re.match(r"(?:better|worse|superior|inferior|safer|more|less)", pivot.group(0), re.I):
         outcome = []
+    # "will it make her feel better - more energy, better mood?": the outcomes spelled out after a
+    # dash (not a second question: "- should I check liver enzymes?").
+    spelled = re.search(r"\s[-\u2013\u2014]+\s+([^?]+)", rest)
+    if qtype == "yesno" and spelled and not re.match(r"(?:" + "|".join(AUX) + r"|what|which|how|when|why)\b",
+                                                     spelled.group(1), re.I):
+        outcome += [re.sub(r"^(?:more|better|less|fewer|improved|higher|lower)\s+", "", c)
+                    for c in conjuncts(spelled.group(1)) if not find_terms(c, ("intervention", "comparator"))]
     vocab_forms = {m.text.lower(): m for m in matches}
 
     def known(phrase: str) -> bool:
@@ -239,6 +222,9 @@ def parse_question(question: str) -> Query:
     # An open subject that is a clause, not a name ("metoprolol CR/XL keep patients in sinus
     # rhythm"), gives way to the drugs its INN stems name.
     interventions = [i for i in interventions if len(tokens(i)) <= 4 or not any(w in tokens(i) for w in stemmed)]
+    # "does it matter whether I use A or B": a clause, not a name, once a drug is asked.
+    if stemmed or len(interventions) > 1:
+        interventions = [i for i in interventions if not CLAUSE_WORDS & set(tokens(i))]
     for word in stemmed:
         # A drug the vocabulary lacks but its INN stem names ("enalapril", "rizatriptan"),
         # unless a name already asked holds it ("diclofenac plus omeprazole") or it is a
@@ -272,8 +258,8 @@ def parse_question(question: str) -> Query:
         # What the treatment may cause is the outcome, even when the vocabulary knows it as a
         # disease ("stroke", "birth defects"), each of a list ("memory, mood or sexual function");
         # a placebo named as comparator is the control.
-        tail = _ADVERSE_TAIL.match(rest)
-        outcomes = conjuncts(rest[tail.end():] if tail else rest) or outcomes
+        tail, said = _ADVERSE_TAIL.match(rest), re.split(r"\s[-\u2013\u2014]+\s|[?;]", rest)[0]
+        outcomes = conjuncts(said[tail.end():] if tail else said) or outcomes
         named_harms = [c for c in conditions if any(m.canonical == c and m.text.lower() in o
                                                     for m in matches for o in outcomes)]
         conditions = [c for c in conditions if c not in named_harms]
@@ -313,6 +299,10 @@ def parse_question(question: str) -> Query:
         interventions = [clean(head_of(given.group(1)))] if given and clean(head_of(given.group(1))) else []
         outcomes = [o for o in outcomes if not SAFE_TO.search(o)]
     safe = safe and bool(interventions)
+    if adverse and not comparators and re.search(r"\b(?:can|could|may|should)\b[^?]{0,80}?\bbe (?:given|used|taken|prescribed|"
+                                                 r"continued|started)\b[^?]*,?\s+or\s+(?:does|do|will|would|could|can|"
+                                                 r"might|may)\s+(?:it|they|this)\b", question, re.I):
+        safe = True     # "Can X be given to Y, or does it provoke Z?": may it be used; no harm found is yes
     on = ON_DRUG.search(question)
     if intent == "contraindications" and on and len(interventions) > 1:
         # "Can a patient on low-dose aspirin take ibuprofen?": aspirin is taken already.
@@ -327,6 +317,12 @@ def parse_question(question: str) -> Query:
         co_treatments += named_after_with(question, interventions)
     if qtype == "yesno" and intent == "contraindications" and interventions and co_treatments and not special:
         safe = True           # whether the combination is safe: harm from it answers no
+    # "for years", "in the first few months": when, not who or what.
+    conditions, outcomes = ([p for p in xs if not TIME_ONLY.fullmatch(p)] for xs in (conditions, outcomes))
+    # "carvedilol or bisoprolol to keep ...": a phrase naming a compared drug is no outcome.
+    drugs = [f" {' '.join(tokens(d))} " for d in [*interventions, *comparators]]
+    outcomes, other = ([p for p in xs if not any(d in f" {' '.join(tokens(p))} " for d in drugs)]
+                       for xs in (outcomes, other))
     facets: list[str] = []
     for f in [*conditions, *comparators, *outcomes, *other]:
         if f not in outcomes and any(o in f for o in outcomes):

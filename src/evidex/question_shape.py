@@ -1,6 +1,7 @@
-"""How a question is built, in general English: its auxiliary, the scene or clause set before it,
-a second question joined by "and", and the cue words of each clinical intent. Patterns and one
-pure function; ``query.parse_question`` reads a question with them.
+"""How a question is built, in general English: its type (BioASQ's four), its auxiliary, the
+scene or clause set before it, a second question joined by "and", what it compares against, and
+the cue words of each clinical intent. Patterns and pure functions; ``query.parse_question``
+reads a question with them.
 """
 from __future__ import annotations
 
@@ -13,16 +14,41 @@ LEAD_AUX = re.compile(r"^\s*(?:" + "|".join(AUX) + r")\s+", re.I)
 LEAD_CLAUSE = re.compile(r"[^,?]{0,60},\s*(?=(?:" + "|".join(AUX) + r")\b)", re.I)
 # A scene set before a colon ("OA patient needing a long-term NSAID: does valdecoxib cause ...?"):
 # the question proper follows it, opening with an auxiliary or a wh-word.
-SCENE = re.compile(r"[^:?]{3,160}:\s+(?=(?:" + "|".join(AUX) + r"|what|which|how|when|who|why)\b)", re.I)
+SCENE = re.compile(r"[^:?]{3,160}:\s+(?=(?:" + "|".join(AUX) + r"|what|which|how|when|who|why|if|once|after)\b)", re.I)
 # "Does X work vs placebo, and does it raise prolactin?": a second question about the first one's subject.
 SECOND_QUESTION = re.compile(r",?\s+and\s+(?:does|do|is|are|can|will|would|should|could)\s+"
-                             r"(?:it|they|this|that|these|those|there)\b", re.I)
+                             r"(?:it|they|this|that|these|those|there|the)\b", re.I)
 
 
 def first_question(question: str) -> str:
     """The first of two questions joined by "and", as a question of its own; else the question."""
     second = SECOND_QUESTION.search(question)
     return question[:second.start()].rstrip(" ,") + "?" if second else question
+
+# A phrase that only says when ("for years", "in the first few months"), a subject that is a
+# pronoun ("will it still lower ..."), and words that make an open subject a clause, not a name.
+TIME_ONLY = re.compile(r"(?:(?:the|a|first|last|next|few|several|many|some|\d+|one|two|three|long|short)[\s-]+)*"
+                        r"(?:years?|months?|weeks?|days?|hours?|term|time|while)", re.I)
+PRONOUN = re.compile(r"\s*(?:it|they|this|that|these|those|he|she)(?:\s+(?:still|also|really|\w+ly))?\s*", re.I)
+CLAUSE_WORDS = {"whether", "matter", "it", "i", "we", "you"}
+
+# What a question compares its treatment against: the phrase after "vs", "than", "instead of",
+# "as good (a first drug) as"; what the patient is switched from ("switch him from B to A"); the
+# second of two options offered ("whether I use A or B", "between A and B").
+_AGAINST = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|better than|rather than|instead of|in place of|than|over|"
+                      r"as \w+(?:\s+\w+){0,3}?\s+as|(?:equivalent|comparable|similar|non-?inferior|equal) to)"
+                      r"\s+(.+?)(?=\s+(?:for|in|among|regarding|with (?:respect|regard) to|in terms of)\b|[?:;]|\.(?!\d)|$)",
+                      re.I)
+_SWITCH_FROM = re.compile(r"\b(?:switch\w*|chang\w*|mov\w*|convert\w*)\s+(?:\w+\s+)?from\s+(.+?)\s+(?:to|onto)\b", re.I)
+_CHOICE = re.compile(r"\b(?:whether|which|between|choose|choosing|choice|prefer)\b[^?]*?\b[\w-]+\s+(?:or|and)\s+"
+                     r"([\w-]+(?:\s+[\w-]+)?)", re.I)
+
+
+def comparator_text(question: str) -> str:
+    """The phrases of a question that name what its treatment is compared with (the vocabulary
+    or the INN stems then say which of their words are drugs)."""
+    return " ".join(m.group(1) for rx in (_AGAINST, _SWITCH_FROM, _CHOICE) for m in rx.finditer(question))
+
 
 # Cue phrases for the intent: the words clinicians use to ask each kind of question.
 INTENT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -33,7 +59,7 @@ INTENT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                      r"(?:patients?|someone|people|person|one|women|men|mother) (?:who (?:is|are) )?"
                                      r"(?:on|taking|using|receiving) .{1,60}? (?:take|use|be given|be prescribed|start|add))\b",
                          re.I)),
-    ("dosing", re.compile(r"\b(?:doses?|dosing|dosage|how much|titrat\w*|how (?:do|should|can) (?:i|you|we) "
+    ("dosing", re.compile(r"(?<![\w-])(?:doses?|dosing|dosage|how much(?! (?:does|do|did|is|are|will|would)\b)|titrat\w*|how (?:do|should|can) (?:i|you|we) "
                           r"(?:start|take|use|prescribe|give)|starting (?:doses?|on|at|with)|start(?:ed)? (?:on|at)|regimen|mg)\b", re.I)),
     ("safety", re.compile(r"\b(?:safe|safety|side[- ]effects?|adverse|harms?|harmful|risks? of|toxicit\w*|"
                           r"tolera\w*|complications?)\b", re.I)),
@@ -45,3 +71,30 @@ INTENT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                              r"associated with|linked to|correlat\w* with)\b", re.I)),
     ("epidemiology", re.compile(r"\b(?:prevalence|incidence|how common|how many people|frequency of)\b", re.I)),
 )
+
+
+def question_type(question: str) -> str:
+    """BioASQ's four types from the question's form: yes/no questions open with an auxiliary."""
+    words = re.findall(r"[a-z']+", question.lower())
+    if not words:
+        return "summary"
+    first = words[0]
+    # "X, yes or no?" and "As of 2019, are ...?" are yes/no questions too.
+    if first in AUX or re.search(r"\byes or no\W*$", question.lower()) or \
+            re.search(r"(?:^[^,?]{0,60},|[:;.\u2014]|\s-|--|[:;]\s*(?:if|when|once|after)\b[^,?]{0,80},)\s*(?:"
+                      + "|".join(AUX) + r")\b", question.lower()):
+        return "yesno"
+    head = " ".join(words[:4])
+    if first in ("list", "name", "enumerate") or re.match(r"(?:which|what) (?:\w+ ){0,3}(?:are|were)\b", head) \
+            or re.match(r"what (?:are|were) the\b", head):
+        return "list"
+    if first in ("describe", "explain", "summarize", "summarise", "why", "how") and not head.startswith("how many") \
+            or re.match(r"what (?:is|are) (?:the )?(?:role|function|mechanism|effect|impact|evidence|"
+                        r"relationship|association|difference|purpose|use)\b", head):
+        return "summary"
+    if first in ("what", "which", "who", "when", "where", "how"):
+        return "factoid"
+    if question.rstrip().endswith("?") and not re.search(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b",
+                                                          question.lower()):
+        return "yesno"        # a title-style question: "Aripiprazole: a new risk factor for gambling?"
+    return "summary"
