@@ -198,3 +198,12 @@ def test_a_harm_reported_as_found_reads_against(sentence):
 
 def test_a_denied_association_is_no_harm():
     assert adverse_direction("The drug was not associated with seizures.") != "against"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Relapse was 14% lower with carvedilol, although the result was statistically insignificant (p = 0.661).",
+    "A nonsignificant trend favoured the active drug.",
+])
+def test_an_insignificant_result_is_no_difference(sentence):
+    from evidex.enrich.direction import sentence_direction
+    assert sentence_direction(sentence) == "no_difference"

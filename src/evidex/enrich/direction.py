@@ -20,6 +20,7 @@ _NULL = re.compile(
     r"(?:did|does|do) not (?:alter|affect|modify|influence)|"
     r"(?:did|does|was|were) not (?:significantly )?(?:differ|improve|reduce|decrease|change|lessen|show|outperform|superior)\w*|"
     r"not (?:statistically )?(?:significant(?:ly)?|superior|better|more effective)|"
+    r"(?:statistically )?(?:insignificant|non-?significant)|"
     r"no (?:better|more effective) than|failed to (?:show|demonstrate|reduce|improve)|no (?:clear |clinically meaningful )?(?:benefit|effect|advantage)|"
     r"not associated with|no association|comparable to placebo|similar to placebo|no difference|"
     r"(?:comparable|similar|equivalent) (?:efficacy|effectiveness|effects?|results|outcomes)|"
@@ -51,7 +52,8 @@ _HEDGE = re.compile(r"\b(?:may|might|could|warrant|further (?:research|studies|t
 # Lower-case substrings, one of which every match of the pattern beside it contains: a pattern
 # whose cues are all absent cannot match, so its search (a scan of every position) is skipped.
 # Only for ASCII sentences: with re.I, "\u017f" matches "s" and the Kelvin sign "k".
-_NULL_CUES = ("no", "failed", "comparable", "similar", "equivalent", "effective as", "equally", "neither", "only")
+_NULL_CUES = ("no", "failed", "comparable", "similar", "equivalent", "effective as", "equally", "neither", "only",
+              "insignificant", "nonsignificant", "non-significant")
 _AGAINST_CUES = ("worsen", "increased pain", "more adverse", "harm", "deteriorat", "inferior to", "in favo")
 _FAVOURS_CUES = ("significant", "effective", "efficacious", "beneficial", "improve", "reduc", "decreas", "relie",
                  "remission", "resolved", "positively associated", "lessened", "benefit", "went from", "fell",
@@ -211,10 +213,19 @@ _RATE_OF_ARM = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent|per cent)\s+(?:of\s+)
                           r"taking|given|the|patients|subjects|participants)\s+){0,4}([\w-]+)", re.I)
 
 
+# A count given per arm ("8 in the naltrexone group against 52 in the amitriptyline group").
+_COUNT_OF_ARM = re.compile(r"(\d+(?:\.\d+)?)\s+(?:\w+\s+)?(?:in|with|on|among)\s+(?:the\s+)?([\w-]+)\s+(?:group|arm)\b", re.I)
+
+
 def _arm_rates(sentence: str, asked: list[str], other: list[str]) -> tuple[float, float] | None:
-    """(rate of the asked arm, rate of the other) when the sentence gives a rate for each."""
+    """(rate of the asked arm, rate of the other) when the sentence gives a rate for each, else
+    (count, count) when it gives a count of events for each arm."""
+    return _per_arm(_RATE_OF_ARM, sentence, asked, other) or _per_arm(_COUNT_OF_ARM, sentence, asked, other)
+
+
+def _per_arm(rx: re.Pattern[str], sentence: str, asked: list[str], other: list[str]) -> tuple[float, float] | None:
     found: dict[str, float] = {}
-    for m in _RATE_OF_ARM.finditer(sentence):
+    for m in rx.finditer(sentence):
         word = m.group(2).lower()
         for arm, forms in (("asked", asked), ("other", other)):
             if any(word == f or (f.startswith(word) and len(word) > 4) for f in forms):

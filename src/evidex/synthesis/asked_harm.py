@@ -20,12 +20,21 @@ _GENERIC_HEADS = frozenset({"function", "functions", "performance", "rate", "rat
                             "events", "effects", "reactions"})
 
 
+# Harm in general, as trials report it under one name or another (CONSORT 2004 harms extension).
+_ANY_HARM = ("adverse events", "adverse event", "adverse effects", "adverse effect", "side effects", "side effect",
+             "side-effects", "adverse reactions", "adverse drug reactions")
+
+
 def harm_forms(query: Query) -> list[str]:
     """The asked harm as a sentence may write it: the phrase, its synonyms and its head noun (the
     last word of an English noun phrase: "ulcers" for "gastroduodenal ulcers"; the modifier
-    when the head is generic: "cognitive" for "cognitive function")."""
+    when the head is generic: "cognitive" for "cognitive function"); harm in general ("side
+    effects") by each of its names."""
     out = []
     for o in query.outcomes:
+        if o in _ANY_HARM:
+            out += _ANY_HARM
+            continue
         words = [w for w in tokens(o) if len(w) > 3]
         head = words[-2:-1] if words[-1:] and words[-1] in _GENERIC_HEADS else words[-1:]
         out += [o, *expansions(o), *head]
