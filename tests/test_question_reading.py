@@ -430,3 +430,41 @@ def test_may_it_be_given_or_does_it_harm_is_a_safety_question_answered_yes_by_no
     assert q.adverse and q.safe and q.outcomes == ("tics",)
     # asked plainly, a harm found is the answer yes
     assert not parse_question("Does atomoxetine worsen tics?").safe
+
+
+def test_a_second_question_lends_no_population_or_outcome_to_the_first():
+    q = parse_question("Does adding pioglitazone help glycaemic control, and will it cause oedema or weight gain?")
+    assert q.interventions == ("pioglitazone",)
+    assert "weight gain" not in q.conditions + q.outcomes and q.asked.endswith("glycaemic control?")
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a count per arm, as a crossover or equal-arm trial reports its harms
+    ("Adverse events numbered 8 in the gabapentin group against 52 in the amitriptyline group (P < .001).", "favours"),
+    ("Withdrawals for side effects: 12 in the gabapentin group and 3 in the amitriptyline group.", "against"),
+])
+def test_harms_counted_per_arm(sentence, expected):
+    from evidex.enrich.direction import harm_direction
+    assert harm_direction(sentence, ["gabapentin"], ["amitriptyline"], ["adverse events", "side effects"]) == expected
+
+
+def test_side_effects_are_found_under_each_name_trials_give_them():
+    from evidex.synthesis.asked_harm import harm_forms
+    q = parse_question("Does gabapentin cause fewer side effects than amitriptyline?")
+    assert {"adverse events", "adverse effects", "side effects"} <= set(harm_forms(q))
+
+
+def test_fewer_side_effects_than_an_active_drug_is_read_from_the_adverse_event_counts(tmp_path):
+    """Over the shared LDN corpus: its crossover trial against amitriptyline reports "adverse
+    events" (not "side effects") counted per arm; the answer reads them, for the asked drug."""
+    from evidex.load import ingest_paths
+    from evidex.render import to_markdown
+    from evidex.store import Store
+    from evidex.synthesis import ask
+    store = Store(tmp_path / "ldn.db")
+    ingest_paths(store, [need_data("ldn", "dev_corpus.jsonl")], embed=False)
+    answer = ask(store, "In painful diabetic neuropathy, does low-dose naltrexone cause fewer side effects than "
+                        "amitriptyline?")
+    assert violations(answer) == []
+    assert answer.verdict.direction == "favours"
+    assert "Adverse events numbered 8 in the naltrexone group" in to_markdown(answer)

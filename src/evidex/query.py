@@ -156,13 +156,17 @@ def parse_question(question: str) -> Query:
     comparators = list(unique(m.canonical for m in named if m.canonical in comp_terms or m.kind == "comparator"))
 
     # The question's own phrases, by grammatical slot (kept even when the vocabulary lacks them).
-    body = question
+    # The slots come from the question the verdict answers: a second question joined by "and"
+    # ("..., and will it cause hypos?") is answered by the harms section, not by its own facets.
+    answered = first_question(question)
+    conditions = [c for c in conditions if any(m.canonical == c and m.text.lower() in answered.lower() for m in matches)]
+    body = answered
     scene = SCENE.match(question)
     if qtype == "yesno":
         # "After starting LDN, do patients ...?", "Adults with ADHD: does ...?": the question begins
         # at its auxiliary; the clause or scene before it sets the scene (its named terms are found above).
-        lead = scene or LEAD_CLAUSE.match(question)
-        body = question[lead.end():] if lead else question
+        lead = scene or LEAD_CLAUSE.match(answered)
+        body = answered[lead.end():] if lead else answered
         after = LEAD_CLAUSE.match(body) if scene else None     # "OA patient: if I switch him to X, will it ...?"
         body = LEAD_AUX.sub("", body[after.end():] if after else body)
     # The predicate is the first pivot word after a subject with content ("Do only changes in
@@ -205,6 +209,8 @@ def parse_question(question: str) -> Query:
             for m in cond_here:
                 p = clean(p.replace(m.text.lower(), " "))
             if p:
+                # "adding pioglitazone", "starting an SSRI": the drug, not the act of giving it
+                p = re.sub(r"^(?:adding|starting|giving|using|taking|prescribing|continuing|stopping)\s+", "", p)
                 (interventions if i == 0 else comparators).append(undosed(p))
     for phrase in comparator:
         if not known(phrase) and phrase not in comparators:
