@@ -67,7 +67,8 @@ _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 
 def reference_sentence_spans(text: str) -> list[tuple[int, int]]:
-    """``text.sentence_spans`` as first written: the word before a boundary by a regex on the slice."""
+    """``text.sentence_spans`` as first written: the word before a boundary by a regex on the slice
+    (and the later rule for a decimal broken inside its bracket)."""
     from evidex.text import _ABBREV
     out, start = [], 0
 
@@ -84,6 +85,9 @@ def reference_sentence_spans(text: str) -> list[tuple[int, int]]:
             continue
         if word and len(word.group(1)) == 1 and word.group(1).isupper():
             continue
+        if text[m.end()].isdigit() and m.start() > start and text[m.start() - 1].isdigit() and \
+                m.group(0).startswith(".") and text[start:m.start()].count("(") > text[start:m.start()].count(")"):
+            continue        # "1.07 (0. 82-1.40)": a decimal broken by a space, inside its bracket
         trim(start, m.start() + len(m.group(0).rstrip()))
         start = m.end()
     trim(start, len(text))
