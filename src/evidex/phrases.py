@@ -9,12 +9,13 @@ import re
 from functools import lru_cache
 
 from .enrich.numbers import DOSE
+from .question_shape import DASH
 from .text import tokens
 from .vocab import drug_classes, find_terms, term_words
 
 _BOUNDARY = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|as|versus|vs\.?|"
                        r"compared (?:to|with)|with (?:respect|regard) to|regarding|in terms of|with|or|and)\s+|"
-                       r"\s[-\u2013\u2014]+\s|[?;,:]|\.(?!\d)|$", re.I)     # a decimal point ("4.5 mg") ends no phrase
+                       + DASH + r"|[?;,:]|\.(?!\d)|$", re.I)     # a decimal point ("4.5 mg") ends no phrase
 # Plural nouns for the people a study enrols ("95 patients with ...", "n = 40 adults").
 PEOPLE_NOUNS = (r"patients|outpatients|inpatients|residents|people|persons|subjects|participants|volunteers|"
                 r"individuals|women|men|children|adults|adolescents|infants")

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from .phrases import (GENERAL_HARMS, ON_DRUG, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
                       conjuncts, dose_drug, head_of, named_after_with, same, slot_phrases, stem_drugs, symptoms_of,
                       undosed, unique)
-from .question_shape import (AUX, CLAUSE_WORDS, INTENT_CUES, LEAD_AUX, LEAD_CLAUSE, PRONOUN, SCENE, TIME_ONLY,
-                             comparator_text, first_question, question_type)
+from .question_shape import (CLAUSE_WORDS, DASH, INTENT_CUES, LEAD_AUX, LEAD_CLAUSE, MAY_IT_OR_HARM, OPENS_QUESTION,
+                             PRONOUN, SCENE, TIME_ONLY, comparator_text, first_question, question_type)
 from .text import abbreviation_definitions, tokens
 from .vocab import find_terms
 
@@ -186,9 +186,8 @@ def parse_question(question: str) -> Query:
         outcome = []
     # "will it make her feel better - more energy, better mood?": the outcomes spelled out after a
     # dash (not a second question: "- should I check liver enzymes?").
-    spelled = re.search(r"\s[-\u2013\u2014]+\s+([^?]+)", rest)
-    if qtype == "yesno" and spelled and not re.match(r"(?:" + "|".join(AUX) + r"|what|which|how|when|why)\b",
-                                                     spelled.group(1), re.I):
+    spelled = re.search(DASH + r"\s*([^?]+)", rest)
+    if qtype == "yesno" and spelled and not re.match(OPENS_QUESTION, spelled.group(1), re.I):
         outcome += [re.sub(r"^(?:more|better|less|fewer|improved|higher|lower)\s+", "", c)
                     for c in conjuncts(spelled.group(1)) if not find_terms(c, ("intervention", "comparator"))]
     vocab_forms = {m.text.lower(): m for m in matches}
@@ -264,7 +263,7 @@ def parse_question(question: str) -> Query:
         # What the treatment may cause is the outcome, even when the vocabulary knows it as a
         # disease ("stroke", "birth defects"), each of a list ("memory, mood or sexual function");
         # a placebo named as comparator is the control.
-        tail, said = _ADVERSE_TAIL.match(rest), re.split(r"\s[-\u2013\u2014]+\s|[?;]", rest)[0]
+        tail, said = _ADVERSE_TAIL.match(rest), re.split(DASH + r"|[?;]", rest)[0]
         outcomes = conjuncts(said[tail.end():] if tail else said) or outcomes
         named_harms = [c for c in conditions if any(m.canonical == c and m.text.lower() in o
                                                     for m in matches for o in outcomes)]
@@ -275,7 +274,7 @@ def parse_question(question: str) -> Query:
                      and any(m.canonical == c and m.text.lower() in outcomes for m in matches)]
         comparators = []
     # "Does X work vs placebo, and does it raise prolactin?": the verdict answers the first question.
-    harm = bool(comparators) and bool(_HARM_ASK.search(first_question(question)))
+    harm = bool(comparators) and bool(_HARM_ASK.search(answered))
     if harm:
         # The harm compared is the outcome, even when the vocabulary knows it as a condition (it
         # stays a condition too: retrieval looks for records that report it).
@@ -305,9 +304,7 @@ def parse_question(question: str) -> Query:
         interventions = [clean(head_of(given.group(1)))] if given and clean(head_of(given.group(1))) else []
         outcomes = [o for o in outcomes if not SAFE_TO.search(o)]
     safe = safe and bool(interventions)
-    if adverse and not comparators and re.search(r"\b(?:can|could|may|should)\b[^?]{0,80}?\bbe (?:given|used|taken|prescribed|"
-                                                 r"continued|started)\b[^?]*,?\s+or\s+(?:does|do|will|would|could|can|"
-                                                 r"might|may)\s+(?:it|they|this)\b", question, re.I):
+    if adverse and not comparators and MAY_IT_OR_HARM.search(question):
         safe = True     # "Can X be given to Y, or does it provoke Z?": may it be used; no harm found is yes
     on = ON_DRUG.search(question)
     if intent == "contraindications" and on and len(interventions) > 1:

@@ -12,9 +12,17 @@ AUX = {"is", "are", "does", "do", "did", "can", "could", "should", "has", "have"
 # A yes/no question's auxiliary, and a clause before it ("After starting LDN, do patients ...?").
 LEAD_AUX = re.compile(r"^\s*(?:" + "|".join(AUX) + r")\s+", re.I)
 LEAD_CLAUSE = re.compile(r"[^,?]{0,60},\s*(?=(?:" + "|".join(AUX) + r")\b)", re.I)
+# What a question opens with: an auxiliary or a wh-word.
+OPENS_QUESTION = r"(?:" + "|".join(AUX) + r"|what|which|how|when|who|why)\b"
+# A dash set between words ("feel better - more energy", "damage the liver - should I ...?").
+DASH = r"\s[-\u2013\u2014]+\s"
 # A scene set before a colon ("OA patient needing a long-term NSAID: does valdecoxib cause ...?"):
-# the question proper follows it, opening with an auxiliary or a wh-word.
-SCENE = re.compile(r"[^:?]{3,160}:\s+(?=(?:" + "|".join(AUX) + r"|what|which|how|when|who|why|if|once|after)\b)", re.I)
+# the question proper follows it, opening with an auxiliary, a wh-word or a clause ("if I ...").
+SCENE = re.compile(r"[^:?]{3,160}:\s+(?=" + OPENS_QUESTION + r"|(?:if|once|after)\b)", re.I)
+# "Can X be given to Y, or does it provoke Z?": whether it may be used, asked with its harm.
+MAY_IT_OR_HARM = re.compile(r"\b(?:can|could|may|should)\b[^?]{0,80}?\bbe (?:given|used|taken|prescribed|continued|"
+                            r"started)\b[^?]*,?\s+or\s+(?:does|do|will|would|could|can|might|may)\s+(?:it|they|this)\b",
+                            re.I)
 # "Does X work vs placebo, and does it raise prolactin?": a second question about the first one's subject.
 SECOND_QUESTION = re.compile(r",?\s+and\s+(?:does|do|is|are|can|will|would|should|could)\s+"
                              r"(?:it|they|this|that|these|those|there|the)\b", re.I)
