@@ -66,3 +66,21 @@ def test_class_members_from_one_walk_equal_a_walk_per_class(tmp_path):
         assert sum(bool(reference(store, n)) for n in names) >= 5
         for name in names:
             assert class_members(store, name) == reference(store, name), name
+
+
+def test_a_phrase_is_also_found_in_its_other_spellings():
+    """British and American spellings, compounds joined or hyphenated, MeSH headings uninverted:
+    a question's words find the records that write them the other way (pmid:9863850 writes
+    "behavioral treatment" and "urge urinary incontinence"; pmid:12468808 "poststroke pain")."""
+    assert "behavioral treatment" in expansions("behavioural treatment")
+    assert "central poststroke pain" in expansions("central post-stroke pain")
+    assert "urge urinary incontinence" in expansions("urinary incontinence, urge")
+    assert "reflux esophagitis" in expansions("reflux oesophagitis")
+    assert "haemorrhage" in expansions("hemorrhage")
+
+
+def test_a_spelling_rule_never_respells_inside_an_unrelated_word():
+    from evidex.vocab.spelling import variants
+    assert variants("chemotherapy") == ()          # "hem" turns British only at a word's start
+    assert variants("reflux oesophagitis") == ("reflux esophagitis",)   # never "ooesophagitis"
+    assert variants("low-dose naltrexone") == ()   # only a known prefix joins its word

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
+from .spelling import variants
+
 _WORD = re.compile(r"[a-z0-9]+(?:['/-][a-z0-9]+)*", re.I)
 _MAX_NGRAM = 7
 # MeSH terms too generic to name a condition on their own.
@@ -209,6 +211,11 @@ def forms_of(canonical: str) -> set[str]:
         forms.update(f"{b} of {the}{a}" for a, b in (f.split(" ") for f in list(forms)
                                                         if f.count(" ") == 1 and "," not in f)
                      if not _ADJECTIVE.search(a) for the in ("", "the "))
+    # A MeSH heading written inverted reads in the usual order too ("urinary incontinence, urge":
+    # "urge urinary incontinence"; "rhinitis, allergic, seasonal": "seasonal allergic rhinitis").
+    forms.update(" ".join(p.strip() for p in reversed(f.split(","))) for f in list(forms) if "," in f)
+    # "oesophagitis" is written "esophagitis" too, "post-stroke" also "poststroke".
+    forms.update(v for f in list(forms) for v in variants(f))
     return forms
 
 
