@@ -333,6 +333,14 @@ def test_p_values_are_probabilities_on_real_corpus(dev_corpus):
      "no_difference"),
     ("The calcium antagonist and diuretic groups had a similarly decreased rate of cardiovascular events.",
      "no_difference"),
+    # pmid:9732338 (UKPDS 39): alike in both arms, said without "no difference"
+    ("Blood pressure lowering with captopril or atenolol was similarly effective in reducing the incidence of "
+     "diabetic complications.", "no_difference"),
+    ("Similar proportions of patients in the two groups showed deterioration in retinopathy by two grades after "
+     "nine years (31% in the captopril group and 37% in the atenolol group).", "no_difference"),
+    # ... but alike in a harm or a subgroup is no finding on the effect (pmid:11348910)
+    ("However, within the subgroup of patients naive to both fentanyl and morphine, similar numbers of patients "
+     "withdrew owing to adverse effects (11% v 10%, respectively).", "unclear"),
     ("The findings suggest that low-dose naltrexone neither manages chronic pain effectively nor improves quality "
      "of life in patients with various chronic pain conditions.", "no_difference"),
     ("Naltrexone treatment improved systemic and social quality of life (p=0.035).", "favours"),

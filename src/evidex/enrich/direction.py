@@ -25,6 +25,7 @@ _NULL = re.compile(
     r"not associated with|no association|comparable to placebo|similar to placebo|no difference|"
     r"(?:comparable|similar|equivalent) (?:efficacy|effectiveness|effects?|results|outcomes)|"
     r"(?:as|equally) effective as|equally effective|non-?inferior(?:ity)?|"
+    r"similarly (?:effective|efficacious)|"
     r"no (?:clear |convincing |consistent )?evidence (?:that|of)|"
     r"neither (?:\w+ ){0,3}(?:controlled|improved|reduced|relieved|helped|changed|affected)\w*|"
     r"neither (?:[\w-]+,? ){1,8}nor|"
@@ -35,6 +36,10 @@ _NULL = re.compile(
     # "of the five outcomes, only change in CPM differed significantly": the others did not
     r"only (?:[\w-]+ ){0,5}(?:differed|was significant|were significant|reached (?:statistical )?significance))\b",
     re.I)
+# "Similar proportions of patients in the two groups showed deterioration": no difference in the
+# effect, unless it is said of a harm or a subgroup (``effect.aside``: "similar numbers withdrew
+# owing to adverse effects"), which is no finding on the treatment's effect.
+_SIMILAR_ARMS = re.compile(r"\bsimilar (?:proportions?|numbers?|percentages?|rates?|incidences?) of\b", re.I)
 _AGAINST = re.compile(r"\b(?:worsen\w*|increased pain|more adverse|harm(?:ful)?|deteriorat\w*|"
                       r"inferior to|in favou?r of (?:the )?(?:placebo|control|sham|usual care))\b", re.I)
 _FAVOURS = re.compile(
@@ -106,7 +111,8 @@ def sentence_direction(sentence: str) -> str:
     """favours | no_difference | against | unclear for one sentence. Remembered: an answer reads
     a findings sentence for its stance features, its study's direction and its key passage."""
     low = sentence.lower() if sentence.isascii() else None
-    if _may(_NULL, _NULL_CUES, sentence, low):
+    if _may(_NULL, _NULL_CUES, sentence, low) or (_may(_SIMILAR_ARMS, ("similar",), sentence, low)
+                                                    and not aside(sentence)):
         return "no_difference"
     if _may(_AGAINST, _AGAINST_CUES, sentence, low):
         return "against"
