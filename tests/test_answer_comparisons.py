@@ -152,6 +152,11 @@ def test_one_small_trial_shows_its_direction_at_very_low_certainty(tmp_path):
     ("Amlodipine lowered blood pressure more than ramipril did.", "asked"),
     ("Blood pressure fell more with amlodipine than with ramipril.", "asked"),
     ("The primary outcome was the rate of change in GFR.", ""),
+    # pmid:9863850: the asked arm named in the study's own words ("drug treatment"), beaten by B
+    ("Ramipril, which yielded a mean 80.7% reduction, was significantly more effective than drug treatment "
+     "(mean 68.5% reduction; P=.04).", "comparator"),
+    # ... while beating a control says nothing of the asked arm
+    ("Ramipril was significantly more effective than placebo (P=.009).", ""),
 ])
 def test_the_arm_a_finding_favours_is_its_subject(sentence, arm):
     assert favoured_arm(sentence, ["amlodipine"], ["ramipril"]) == arm

@@ -59,6 +59,9 @@ def test_an_abbreviation_is_read_as_the_records_beside_the_asked_drugs_define_it
     # ... unless it is coordinated with a population ("acute neck or low back muscle spasm")
     ("What dose of cyclobenzaprine should I prescribe for acute neck or low back muscle spasm?",
      ("cyclobenzaprine",), (), None, ()),
+    # drugs named only "with A or B" are the asked ones when nothing else is asked
+    ("Does it matter whether I control his blood pressure with captopril or atenolol?", ("captopril",),
+     ("atenolol",), None, None),
 ])
 def test_question_slots(question, interventions, comparators, conditions, outcomes):
     q = parse_question(question)

@@ -230,6 +230,13 @@ def parse_question(question: str) -> Query:
     # "does it matter whether I use A or B": a clause, not a name, once a drug is asked.
     if stemmed or len(interventions) > 1:
         interventions = [i for i in interventions if not CLAUSE_WORDS & set(tokens(i))]
+    if not interventions and stemmed and all(w in co_treated for w in stemmed):
+        # "control his blood pressure with captopril or atenolol": with no other treatment asked,
+        # the drugs given "with" are the asked ones, the second of "A or B" the comparator.
+        co_treated = set()
+        pair = re.search(r"\b([a-z]+)\s+(?:or|versus|vs\.?)\s+([a-z]+)\b", question.lower())
+        if not comp_text and pair and pair.group(1) in stemmed and pair.group(2) in stemmed:
+            comp_text = pair.group(2)
     for word in stemmed:
         # A drug the vocabulary lacks but its INN stem names ("enalapril", "rizatriptan"),
         # unless a name already asked holds it ("diclofenac plus omeprazole") or it is a

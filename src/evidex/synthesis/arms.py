@@ -34,6 +34,12 @@ def _mentions(text: str, forms: list[str]) -> tuple[int | None, bool]:
     return first, as_object
 
 
+# "B was significantly more effective than drug treatment": a comparative whose object is an
+# active arm in the study's own words (not a control), said with B as its subject.
+_BEATS_ACTIVE = re.compile(r"\b(?:more effective|more efficacious|better|superior)\b[^.;]{0,30}?\b(?:than|to|over)\s+"
+                           r"(?!(?:the\s+|a\s+)?(?:placebo|control|sham|usual|standard|no\b|baseline|vehicle))", re.I)
+
+
 def favoured_arm(text: str, asked: list[str], comparator: list[str]) -> str:
     """"asked", "comparator" or "": the arm the sentence makes its subject while the other is
     the object of its comparison. A sentence naming one arm only ("with metoprolol, scores fell
@@ -43,6 +49,9 @@ def favoured_arm(text: str, asked: list[str], comparator: list[str]) -> str:
     if a is not None and b_object and (b is None or a < b):
         return "asked"
     if b is not None and a_object and (a is None or b < a):
+        return "comparator"
+    if a is None and b is not None and _BEATS_ACTIVE.search(text, b):
+        # The asked arm named otherwise ("drug treatment" for oxybutynin) as what B beat.
         return "comparator"
     return ""
 
