@@ -341,6 +341,10 @@ def test_p_values_are_probabilities_on_real_corpus(dev_corpus):
     # ... but alike in a harm or a subgroup is no finding on the effect (pmid:11348910)
     ("However, within the subgroup of patients naive to both fentanyl and morphine, similar numbers of patients "
      "withdrew owing to adverse effects (11% v 10%, respectively).", "unclear"),
+    # pmid:12468808: a claim to be tested is no finding; one the results support is
+    ("Larger studies are recommended to test the hypothesis that prophylactic amitriptyline reduces but does not "
+     "completely prevent central poststroke pain.", "unclear"),
+    ("These results support the hypothesis that amitriptyline reduces central poststroke pain.", "favours"),
     ("The findings suggest that low-dose naltrexone neither manages chronic pain effectively nor improves quality "
      "of life in patients with various chronic pain conditions.", "no_difference"),
     ("Naltrexone treatment improved systemic and social quality of life (p=0.035).", "favours"),

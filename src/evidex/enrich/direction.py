@@ -40,6 +40,10 @@ _NULL = re.compile(
 # effect, unless it is said of a harm or a subgroup (``effect.aside``: "similar numbers withdrew
 # owing to adverse effects"), which is no finding on the treatment's effect.
 _SIMILAR_ARMS = re.compile(r"\bsimilar (?:proportions?|numbers?|percentages?|rates?|incidences?) of\b", re.I)
+_PROPOSED = re.compile(r"\b(?:(?:the )?hypothes[ie]s that|to (?:test|determine|assess|examine|investigate|"
+                       r"evaluate|establish|confirm|clarify) (?:whether|if|the hypothes[ie]s))\b", re.I)
+_UPHELD = re.compile(r"\b(?:support\w*|confirm\w*|consistent with|in line with|agree\w* with)\s+(?:the\s+|our\s+|this\s+)?$",
+                    re.I)
 _AGAINST = re.compile(r"\b(?:worsen\w*|increased pain|more adverse|harm(?:ful)?|deteriorat\w*|"
                       r"inferior to|in favou?r of (?:the )?(?:placebo|control|sham|usual care))\b", re.I)
 _FAVOURS = re.compile(
@@ -110,6 +114,11 @@ def significance(sentence: str) -> str:
 def sentence_direction(sentence: str) -> str:
     """favours | no_difference | against | unclear for one sentence. Remembered: an answer reads
     a findings sentence for its stance features, its study's direction and its key passage."""
+    proposed = _PROPOSED.search(sentence)
+    if proposed and not _UPHELD.search(sentence, 0, proposed.start()):
+        # "Larger studies are recommended to test the hypothesis that X reduces pain": what
+        # follows is a claim to be tested, not a finding.
+        sentence = sentence[:proposed.start()]
     low = sentence.lower() if sentence.isascii() else None
     if _may(_NULL, _NULL_CUES, sentence, low) or (_may(_SIMILAR_ARMS, ("similar",), sentence, low)
                                                     and not aside(sentence)):
