@@ -163,8 +163,9 @@ def measures(query: Query, c: Candidate, sroles: dict[int, str]) -> bool:
         return True
     for outcome in query.outcomes:
         words = [w for w in tokens(outcome) if len(w) > 3]
+        forms = [outcome, *expansions(outcome)]       # "post-stroke pain" is written "poststroke pain" too
         for text in sentences:
             padded = padded_tokens(text)
-            if contains_any(padded, [outcome]) or (words and all(contains_any(padded, [w]) for w in words)):
+            if contains_any(padded, forms) or (words and all(contains_any(padded, [w]) for w in words)):
                 return True
     return False
