@@ -62,6 +62,9 @@ def test_an_abbreviation_is_read_as_the_records_beside_the_asked_drugs_define_it
     # drugs named only "with A or B" are the asked ones when nothing else is asked
     ("Does it matter whether I control his blood pressure with captopril or atenolol?", ("captopril",),
      ("atenolol",), None, None),
+    # the drug the patient is on is what a switch is compared with
+    ("Elderly hypertensive with swollen ankles on amlodipine 5 mg: would switching to lercanidipine mean less "
+     "oedema?", ("lercanidipine",), ("amlodipine",), None, None),
 ])
 def test_question_slots(question, interventions, comparators, conditions, outcomes):
     q = parse_question(question)

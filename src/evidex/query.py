@@ -241,7 +241,8 @@ def parse_question(question: str) -> Query:
         # A drug the vocabulary lacks but its INN stem names ("enalapril", "rizatriptan"),
         # unless a name already asked holds it ("diclofenac plus omeprazole") or it is a
         # co-treatment ("with ketoconazole or fluoxetine").
-        if word not in co_treated and not any(word in tokens(n) for n in interventions + comparators):
+        if (word not in co_treated or word in tokens(comp_text)) and \
+                not any(word in tokens(n) for n in interventions + comparators):
             (comparators if word in tokens(comp_text) else interventions).append(word)
     # A co-treatment asked "with X" is a facet to check, not the intervention studied.
     with_terms = {m.canonical for o in other for m in find_terms(o, ("intervention", "comparator"))}

@@ -48,6 +48,9 @@ _AGAINST = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|better than|rathe
                       r"\s+(.+?)(?=\s+(?:for|in|among|regarding|with (?:respect|regard) to|in terms of)\b|[?:;]|\.(?!\d)|$)",
                       re.I)
 _SWITCH_FROM = re.compile(r"\b(?:switch\w*|chang\w*|mov\w*|convert\w*)\s+(?:\w+\s+)?from\s+(.+?)\s+(?:to|onto)\b", re.I)
+# "Patient on amlodipine 5 mg: would switching to lercanidipine ...?": the drug taken now is what
+# the new one is compared with.
+_ON_THEN_SWITCH = re.compile(r"\bon\s+([\w-]+)\b[^?]*?\bswitch\w*\s+(?:\w+\s+)?(?:to|onto)\b", re.I)
 _CHOICE = re.compile(r"\b(?:whether|which|between|choose|choosing|choice|prefer)\b[^?]*?\b[\w-]+\s+(?:or|and)\s+"
                      r"([\w-]+(?:\s+[\w-]+)?)", re.I)
 
@@ -55,7 +58,7 @@ _CHOICE = re.compile(r"\b(?:whether|which|between|choose|choosing|choice|prefer)
 def comparator_text(question: str) -> str:
     """The phrases of a question that name what its treatment is compared with (the vocabulary
     or the INN stems then say which of their words are drugs)."""
-    return " ".join(m.group(1) for rx in (_AGAINST, _SWITCH_FROM, _CHOICE) for m in rx.finditer(question))
+    return " ".join(m.group(1) for rx in (_AGAINST, _SWITCH_FROM, _ON_THEN_SWITCH, _CHOICE) for m in rx.finditer(question))
 
 
 # Cue phrases for the intent: the words clinicians use to ask each kind of question.
