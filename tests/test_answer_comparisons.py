@@ -18,7 +18,7 @@ from evidex.query import parse_question
 from evidex.records import Record, Section
 from evidex.retrieve import retrieve
 from evidex.synthesis import ask, violations
-from evidex.synthesis.arms import favoured_arm
+from evidex.synthesis.arms import favoured_arm, more_harm, oriented
 from evidex.synthesis.evidence import build_studies
 
 
@@ -160,6 +160,29 @@ def test_one_small_trial_shows_its_direction_at_very_low_certainty(tmp_path):
 ])
 def test_the_arm_a_finding_favours_is_its_subject(sentence, arm):
     assert favoured_arm(sentence, ["amlodipine"], ["ramipril"]) == arm
+
+
+@pytest.mark.parametrize("sentence, more", [
+    # pmid:12441211: the subject arm had more of a harm, so the other arm did better
+    ("Similarly, edema-related symptoms (lower limb swelling and heaviness) occurred significantly (P <.01) more "
+     "often with amlodipine (50% and 45%, respectively) than with lercanidipine (35% and 33%).", True),
+    ("Amlodipine patients had significantly (P <.001) higher rates of edema (19%) compared with lercanidipine (9%).",
+     True),
+    ("The haloperidol group developed significantly more extrapyramidal side effects than olanzapine.", True),
+    # more of a good thing, or a greater effect on a disease, is the subject arm's benefit
+    ("Olanzapine produced significantly greater improvement in PANSS total than haloperidol.", False),
+    ("Ramipril had a greater effect on proteinuria than amlodipine.", False),
+    ("Pain relief occurred more often with ramipril than with amlodipine.", False),
+])
+def test_more_of_a_harm_in_the_subject_arm_is_read_as_a_harm(sentence, more):
+    assert more_harm(sentence) is more
+
+
+def test_a_harm_found_more_often_with_the_comparator_favours_the_asked_arm():
+    sentence = ("Amlodipine patients had significantly (P <.001) higher rates of edema (19%) compared with "
+                "lercanidipine (9%).")
+    assert oriented([sentence], ["lercanidipine"], ["amlodipine"]) == "favours"
+    assert oriented([sentence], ["amlodipine"], ["lercanidipine"]) == "against"
 
 
 COMPARATOR_WINS = [

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .phrases import stem_drugs
 from .priors import prior
 from .query import Query, parse_question
 from .records import Appraisal, Passage
@@ -72,6 +73,13 @@ def anchored(query: Query) -> bool:
     overexpression") is matched by the question's words instead."""
     lex = lexicon()
     return any(lex.get(" ".join(tokens(i))) is not None for i in query.interventions)
+
+
+def names_treatment(query: Query) -> bool:
+    """Whether a treatment question asks about a treatment by name: a vocabulary name, or a drug
+    its INN stem marks ("lercanidipine"); its answer is then the verdict's direction."""
+    return anchored(query) or (query.intent in ("efficacy", "comparison")
+                               and any(stem_drugs(i) for i in query.interventions))
 
 
 def decisive_conditions(query: Query) -> tuple[str, ...]:

@@ -8,10 +8,15 @@ comparison phrase ("compared with", "versus", "than"). For "Is A better than B?"
 subject is B favours B: the study is *against* A (GRADE reads direction relative to the asked
 comparison). A control arm (placebo, usual care) is not oriented this way: sentences often
 make it the subject of the worse result ("the placebo group had more pain").
+
+The arm that had *more of a harm* is the worse one: "oedema occurred more often with amlodipine
+than with lercanidipine" favours lercanidipine, though amlodipine is the subject.
 """
 from __future__ import annotations
 
 import re
+
+from ..vocab import find_terms
 
 _OBJECT_OF_COMPARISON = re.compile(r"(?:compared (?:with|to)|versus|vs\.?|than|over|relative to|against)\s+"
                                    r"(?:(?:with|in|on|for|among|after)\s+)?"
@@ -56,9 +61,33 @@ def favoured_arm(text: str, asked: list[str], comparator: list[str]) -> str:
     return ""
 
 
+# More of something (the words after the comparative), or something (the words before it) occurring
+# more often; a harm is a disease or symptom the vocabulary knows, or an adverse event.
+_MORE_OF = re.compile(r"\b(?:more|higher|greater|increased|excess)\b((?:\s+(?:[\w-]+|\(\w+\)|of|rates?)){1,6})", re.I)
+_MORE_OFTEN = re.compile(r"\b(?:more (?:often|frequently|common(?:ly)?)|(?:occurred|was|were) more)\b", re.I)
+_ADVERSE = re.compile(r"\b(?:adverse|side[- ]effects?|toxicity|complications?|withdrawals?|discontinuations?)\b", re.I)
+_BENEFIT = re.compile(r"\b(?:reduc\w*|relie\w*|improv\w*|decreas\w*|remission|respon\w*|control\w*|heal\w*|"
+                      r"efficacy|effective\w*|benefit\w*|success\w*|free|(?<!side )(?<!side-)effects?)\b", re.I)
+
+
+def _names_harm(span: str) -> bool:
+    return not _BENEFIT.search(span) and (_ADVERSE.search(span) is not None
+                                          # "edema-related symptoms": the disease inside a compound
+                                          or bool(find_terms(span.replace("-", " "), ("condition",))))
+
+
+def more_harm(text: str) -> bool:
+    """Whether the sentence reports more of a harm in the arm it makes its subject."""
+    if any(_names_harm(m.group(1)) for m in _MORE_OF.finditer(text)):
+        return True
+    often = _MORE_OFTEN.search(text)
+    return often is not None and _names_harm(text[:often.start()])
+
+
 def oriented(favouring: list[str], asked: list[str], comparator: list[str]) -> str:
     """favours | against for a study whose findings (``favouring``: the sentences with a
     positive reporting cue) found a difference: against when more of them make the
     comparator their subject than the asked treatment."""
-    votes = [favoured_arm(t, asked, comparator) for t in favouring]
+    flip = {"asked": "comparator", "comparator": "asked", "": ""}
+    votes = [flip[v] if more_harm(t) else v for t in favouring for v in [favoured_arm(t, asked, comparator)]]
     return "against" if votes.count("comparator") > votes.count("asked") else "favours"

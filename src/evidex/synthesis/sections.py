@@ -12,10 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..phrases import stem_drugs
 from ..query import Query
 from ..records import Passage
-from ..retrieve import anchored, names_another_treatment, query_forms
+from ..retrieve import names_another_treatment, names_treatment, query_forms
 from ..text import contains_any, numbers_in, padded_tokens, tokens
 from ..vocab import expansions, is_canonical
 from .dosing import PARTS, doses_in, part_of
@@ -211,8 +210,7 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
     evidence_heading = evidence_heading[0].upper() + evidence_heading[1:]
     for name in ORDER.get(query.intent, ORDER["efficacy"]):
         if name == "Evidence":
-            if anchored(query) or (query.intent in ("efficacy", "comparison")
-                                   and any(stem_drugs(i) for i in query.interventions)):
+            if names_treatment(query):
                 # A treatment (a vocabulary name, or a drug by its INN stem): its findings only.
                 sub(name, direct_nulls_first, "efficacy", FINDINGS, MAX_PER_SUBSECTION)
             else:

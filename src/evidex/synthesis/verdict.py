@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from ..enrich import stance as stance_model
 from ..enrich.numbers import doses
 from ..query import Query
-from ..retrieve import anchored, names_another_treatment
+from ..retrieve import names_another_treatment, names_treatment
 from ..vocab import is_event
 from .asked_harm import titles_harm
 from .evidence import Study
@@ -141,7 +141,7 @@ def read_by_direction(query: Query) -> bool:
     """A treatment effect, a comparison of harms (read arm by arm, evidence._harm_direction) and
     any head-to-head comparison (only the direction knows which arm won: synthesis/arms.py) are
     answered by the verdict's direction; the stance model answers every other question."""
-    return bool((anchored(query) and query.intent in ("efficacy", "comparison")) or query.harm or query.safe
+    return bool((names_treatment(query) and query.intent in ("efficacy", "comparison")) or query.harm or query.safe
                 or (query.intent == "comparison" and query.comparators))
 
 
