@@ -155,3 +155,15 @@ def test_a_study_carries_answer_roles_unless_it_is_background(tmp_path):
                     assert s.roles == full, s.record.id
                     read += 1
         assert unread and read
+
+
+@pytest.mark.parametrize("sentence", [
+    # pmid:12441211: its calcium antagonists made it a "mechanism" statement
+    "The aim of this trial was to evaluate the tolerability profile of lercanidipine with that of two other calcium "
+    "antagonists (amlodipine and lacidipine) in elderly hypertensives.",
+    "To assess the efficacy of naltrexone 4.5 mg daily in fibromyalgia.",
+    "This study aimed to evaluate how naltrexone affects quality of life.",
+])
+def test_a_sentence_stating_a_study_aim_fills_no_answer_section(sentence):
+    assert roles.roles_of(sentence) == set()
+    assert roles.roles_of("Naltrexone blocks TLR4 receptors on microglia.") == {"mechanism"}
