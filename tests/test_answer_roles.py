@@ -20,6 +20,8 @@ from .conftest import need_data
 
 def reference_roles_of(sentence: str, section: str = "") -> set[str]:
     """roles_of before the word-led matcher: six searches over the whole sentence."""
+    if roles._AIM.match(sentence):
+        return set()
     found = {role for role, rx in roles._CUES.items() if rx.search(sentence)}
     if roles.is_context(section):
         found -= {"efficacy", "safety", "comparison", "limitations"}
