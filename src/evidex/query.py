@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from .phrases import (GENERAL_HARMS, ON_DRUG, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
                       conjuncts, dose_drug, head_of, named_after_with, same, slot_phrases, stem_drugs, symptoms_of,
                       undosed, unique)
-from .question_shape import (CLAUSE_WORDS, DASH, INTENT_CUES, LEAD_AUX, LEAD_CLAUSE, MAY_IT_OR_HARM, OPENS_QUESTION,
-                             PRONOUN, SCENE, TIME_ONLY, comparator_text, first_question, question_type)
+from .question_shape import (CLAUSE_WORDS, DASH, EQUIVALENCE, LEAD_AUX, LEAD_CLAUSE, MAY_IT_OR_HARM, OPENS_QUESTION,
+                             PRONOUN, SCENE, TIME_ONLY, comparator_text, first_question, intent_hint, intent_of,
+                             question_type)
 from .text import abbreviation_definitions, tokens
 from .vocab import find_terms
 
@@ -38,17 +39,7 @@ _PIVOT = re.compile(
     r"regulate|regulates|mediate|mediates|contribute|contributes|predict|predicts|impair|impairs|worsen|worsens|"
     r"exacerbate|exacerbates|raise|raises|keep|keeps|maintain|maintains|control|controls|damage|damages|harm|harms|"
     r"injure|injures|trigger|triggers|provoke|provokes|aggravate|aggravates)\b", re.I)
-# "Does <treatment> reduce / improve / prevent ...": a question about its effect, whatever the outcome.
-_EFFECT_VERB = re.compile(r"\b(?:reduce|reduces|lower|lowers|improve|improves|prevent|prevents|increase|"
-                          r"increases|decrease|decreases|heal|heals|relieve|relieves|treat|treats|shorten|delay|"
-                          r"protect|protects|effective|efficacious|benefit|help|helps|work|works)\b", re.I)
-_COMPARATIVE = re.compile(r"\b(?:better|worse|more|less|fewer|superior|inferior|safer|than|vs\.?|versus|"
-                          r"compared (?:to|with))\b", re.I)
 _NEG = re.compile(r"\b(?:not|no|never|without|n't)\b", re.I)
-# What a comparison asks (CONSORT 2010 extension for non-inferiority and equivalence trials,
-# Piaggio et al., JAMA 2012): whether A is as good as B, rather than better than B.
-_EQUIVALENCE = re.compile(r"\b(?:as (?!well as\b)(?:\w+ ){1,4}as|equivalent|equally|comparable|"
-                          r"non-?inferior|no worse than|similar(?:ly)? (?:\w+ )?(?:to|as))\b", re.I)
 CLAIMS = ("superiority", "equivalence")
 # A comparison of harms: the asked arm wins with fewer of the outcome ("Is A safer than B with
 # respect to myocardial infarction?", "Does A cause fewer ulcers than B?").
@@ -299,7 +290,7 @@ def parse_question(question: str) -> Query:
     symptoms = symptoms_of(question, [m for m in matches if m.kind == "condition"])
     conditions = [c for c in conditions if c not in symptoms] or conditions
     other += [c for c in symptoms if c not in conditions]
-    intent = _intent(question, matches, comparators)
+    intent = intent_of(question, matches, comparators)
     if adverse and intent != "contraindications":
         intent = "safety"
     safe = (qtype == "yesno" and intent == "safety" and not adverse and not comparators and not special
@@ -360,7 +351,7 @@ def parse_question(question: str) -> Query:
         # Whether a treatment is safe is whether it does harm, of any kind the studies report.
         adverse, outcomes = True, list(outcomes) or list(GENERAL_HARMS)
     negated = qtype == "yesno" and bool(_NEG.search(question))
-    claim = "equivalence" if comparators and _EQUIVALENCE.search(question) else "superiority"
+    claim = "equivalence" if comparators and EQUIVALENCE.search(question) else "superiority"
     return Query(question, unique(conditions), unique(interventions), unique(comparators), intent, keywords,
                  qtype, unique(outcomes), tuple(facets), negated, claim=claim, harm=harm, adverse=adverse,
                  written=tuple((m.canonical, m.text.lower()) for m in matches if m.canonical != m.text.lower()),
@@ -378,24 +369,6 @@ def _asks_adverse(qtype: str, pivot, subject: str, rest: str, interventions: lis
         return False
     verb = pivot.group(0)
     return bool(_ADVERSE_VERB.fullmatch(verb) or (_RISE_VERB.fullmatch(verb) and _ADVERSE_TAIL.match(rest)))
-
-
-def intent_hint(question: str) -> str | None:
-    """The first intent whose cue words the question uses, or None."""
-    return next((name for name, rx in INTENT_CUES if rx.search(question)), None)
-
-
-def _intent(question: str, matches, comparators: list[str]) -> str:
-    unnamed = question
-    for m in matches:
-        unnamed = unnamed.replace(m.text, " ")
-    if comparators and (_COMPARATIVE.search(question) or _EQUIVALENCE.search(question)):
-        return "comparison"
-    treatment = any(m.kind == "intervention" for m in matches)
-    for name, rx in INTENT_CUES:
-        if rx.search(unnamed) and not (name in ("prognosis", "diagnosis") and treatment and _EFFECT_VERB.search(unnamed)):
-            return name
-    return "comparison" if comparators else "efficacy"
 
 
 _EVENT_VERBS = re.compile(r"prevents?|causes?|induces?|protects?")

@@ -109,3 +109,35 @@ def question_type(question: str) -> str:
                                                           question.lower()):
         return "yesno"        # a title-style question: "Aripiprazole: a new risk factor for gambling?"
     return "summary"
+
+
+# "Does <treatment> reduce / improve / prevent ...": a question about its effect, whatever the outcome.
+EFFECT_VERB = re.compile(r"\b(?:reduce|reduces|lower|lowers|improve|improves|prevent|prevents|increase|"
+                         r"increases|decrease|decreases|heal|heals|relieve|relieves|treat|treats|shorten|delay|"
+                         r"protect|protects|effective|efficacious|benefit|help|helps|work|works)\b", re.I)
+COMPARATIVE = re.compile(r"\b(?:better|worse|more|less|fewer|superior|inferior|safer|than|vs\.?|versus|"
+                         r"compared (?:to|with))\b", re.I)
+# What a comparison asks (CONSORT 2010 extension for non-inferiority and equivalence trials,
+# Piaggio et al., JAMA 2012): whether A is as good as B, rather than better than B.
+EQUIVALENCE = re.compile(r"\b(?:as (?!well as\b)(?:\w+ ){1,4}as|equivalent|equally|comparable|"
+                         r"non-?inferior|no worse than|similar(?:ly)? (?:\w+ )?(?:to|as))\b", re.I)
+
+
+def intent_hint(question: str) -> str | None:
+    """The first intent whose cue words the question uses, or None."""
+    return next((name for name, rx in INTENT_CUES if rx.search(question)), None)
+
+
+def intent_of(question: str, matches, comparators: list[str]) -> str:
+    """The clinical intent: a comparison when a comparator is asked with a comparative, else the
+    first intent whose cue words the question uses outside its named terms, else efficacy."""
+    unnamed = question
+    for m in matches:
+        unnamed = unnamed.replace(m.text, " ")
+    if comparators and (COMPARATIVE.search(question) or EQUIVALENCE.search(question)):
+        return "comparison"
+    treatment = any(m.kind == "intervention" for m in matches)
+    for name, rx in INTENT_CUES:
+        if rx.search(unnamed) and not (name in ("prognosis", "diagnosis") and treatment and EFFECT_VERB.search(unnamed)):
+            return name
+    return "comparison" if comparators else "efficacy"
