@@ -18,7 +18,7 @@ from evidex.query import parse_question
 from evidex.records import Record, Section
 from evidex.retrieve import retrieve
 from evidex.synthesis import ask, violations
-from evidex.synthesis.arms import favoured_arm, more_harm, oriented
+from evidex.synthesis.arms import favoured_arm, more_harm, oriented, third_arm_won
 from evidex.synthesis.evidence import build_studies
 
 
@@ -176,6 +176,19 @@ def test_the_arm_a_finding_favours_is_its_subject(sentence, arm):
 ])
 def test_more_of_a_harm_in_the_subject_arm_is_read_as_a_harm(sentence, more):
     assert more_harm(sentence) is more
+
+
+@pytest.mark.parametrize("sentence", [
+    # pmid:11110735 (CALM): the combination beat both asked arms; neither beat the other
+    "At 24 weeks the mean reduction in diastolic blood pressure with combination treatment (16.3 mm Hg, P<0.001) "
+    "was significantly greater than that with candesartan (10.4 mm Hg, P<0.001) or lisinopril (10.7 mm Hg).",
+    "Furthermore, the reduction in urinary albumin:creatinine ratio with combination treatment (50%, 36% to 61%, "
+    "P<0.001) was greater than with candesartan (24%, 0% to 43%, P=0.05) and lisinopril (39%, 20% to 54%).",
+])
+def test_a_third_arm_beating_both_asked_arms_compares_neither(sentence):
+    assert third_arm_won(sentence, ["candesartan"], ["lisinopril"])
+    assert favoured_arm(sentence, ["candesartan"], ["lisinopril"]) == ""
+    assert not third_arm_won("Candesartan was more effective than lisinopril.", ["candesartan"], ["lisinopril"])
 
 
 def test_a_harm_found_more_often_with_the_comparator_favours_the_asked_arm():

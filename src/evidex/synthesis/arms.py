@@ -19,7 +19,7 @@ import re
 from ..vocab import find_terms
 
 _OBJECT_OF_COMPARISON = re.compile(r"(?:compared (?:with|to)|versus|vs\.?|than|over|relative to|against)\s+"
-                                   r"(?:(?:with|in|on|for|among|after)\s+)?"
+                                   r"(?:(?:that|those)\s+)?(?:(?:with|in|on|for|among|after|of)\s+)?"
                                    r"(?:the\s+|a\s+|an\s+|those\s+(?:on|receiving|given)\s+)?"
                                    # a coordinated object: "compared with the metoprolol and amlodipine groups"
                                    r"(?:[\w-]+\s*(?:,\s*|\s+(?:and|or)\s+)(?:the\s+)?){0,2}$", re.I)
@@ -28,7 +28,9 @@ _OBJECT_OF_COMPARISON = re.compile(r"(?:compared (?:with|to)|versus|vs\.?|than|o
 def _mentions(text: str, forms: list[str]) -> tuple[int | None, bool]:
     """(where ``text`` first names one of ``forms`` other than as the object of a comparison,
     whether it names one as such an object)."""
-    low = text.lower()
+    # Numbers in brackets between coordinated arms ("than with candesartan (24%, P=0.05) and
+    # lisinopril (39%)") are blanked, keeping offsets, so the second arm is seen as an object too.
+    low = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), text.lower())
     first, as_object = None, False
     for f in forms:
         for m in re.finditer(r"\b" + re.escape(f.lower()) + r"\w*", low):
@@ -82,6 +84,14 @@ def more_harm(text: str) -> bool:
         return True
     often = _MORE_OFTEN.search(text)
     return often is not None and _names_harm(text[:often.start()])
+
+
+def third_arm_won(text: str, asked: list[str], comparator: list[str]) -> bool:
+    """Whether the sentence names both arms only as what a third one beat ("the reduction with
+    combination treatment was greater than with candesartan or lisinopril"): it says nothing of
+    the asked arm against the comparator."""
+    (a, a_object), (b, b_object) = _mentions(text, asked), _mentions(text, comparator)
+    return a is None and b is None and a_object and b_object
 
 
 def oriented(favouring: list[str], asked: list[str], comparator: list[str]) -> str:

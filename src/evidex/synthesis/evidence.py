@@ -25,7 +25,7 @@ from ..records import Passage
 from ..retrieve import Candidate, anchored, names_another_treatment, query_forms
 from ..text import contains_any, padded_tokens
 from ..vocab import expansions
-from .arms import oriented
+from .arms import oriented, third_arm_won
 from .asked_harm import did_harm, fewer_harms
 from .relevance import FINDING_ROLES, abstract_roles, forms_of, named_as_studied, named_open, study_relevance
 from .reports import main_reports
@@ -202,8 +202,9 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
     primary = [t for t in texts if _PRIMARY.search(t) and reports_finding(t)]
     if query.comparators:
         # A head-to-head question is answered first by the sentences that name the comparator.
-        pools.insert(0, [t for t in texts if contains_any(padded_tokens(t), forms_of(query, query.comparators))
-                         or t in both])
+        asked, compared = forms_of(query, query.interventions), forms_of(query, query.comparators)
+        pools.insert(0, [t for t in texts if (contains_any(padded_tokens(t), compared) or t in both)
+                         and not third_arm_won(t, asked, compared)])
         if query.claim == "equivalence":
             # "Is A as effective as B?" is answered only by findings that name both A and B (a
             # review of B alone, or A against placebo, says nothing of their equivalence).
