@@ -262,3 +262,26 @@ def test_a_trial_in_progress_is_cited_under_its_own_heading(tmp_path):
     # A design paper reports no result: it never counts in the verdict or the evidence table.
     assert "pmid:8000009" not in answer.verdict.basis
     assert all(answer.references[row.ref - 1].id != "pmid:8000009" for row in answer.evidence_table)
+
+
+NARROWED = [
+    _rct(30, "Zelapine versus haloperidol in schizophrenia and other psychotic disorders: a randomised trial",
+         "Antipsychotics differ in tolerability.",
+         "We randomised 640 adults with a psychotic disorder to zelapine or haloperidol for 6 weeks.",
+         "Zelapine improved the BPRS total score significantly more than haloperidol (p = 0.004).",
+         "Zelapine was more effective than haloperidol in schizophrenia."),
+    _rct(31, "Zelapine versus haloperidol in cannabis-induced psychotic disorder: a randomised trial",
+         "Cannabis use can cause a psychotic disorder.",
+         "We randomised 30 patients with cannabis-induced psychotic disorder to zelapine or haloperidol.",
+         "There were no significant differences between the two groups on the BPRS (p = 0.70).",
+         "Zelapine and haloperidol were equally effective in cannabis-induced psychotic disorder."),
+]
+
+
+def test_a_study_of_the_condition_without_its_narrowing_cause_is_of_another_population(tmp_path):
+    """pmid:10435771: "cannabis-induced psychosis" is answered by the trial in that population; the
+    trials in schizophrenia at large are indirect (GRADE 5.2.4, population)."""
+    question = "Young man with cannabis-induced psychosis: will zelapine work any better than haloperidol?"
+    studies = _studies(NARROWED, question, tmp_path / "n.db")
+    assert studies["pmid:8000031"].relevance == "direct"
+    assert studies["pmid:8000030"].relevance == "indirect" and "population" in studies["pmid:8000030"].differs

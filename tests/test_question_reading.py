@@ -474,3 +474,15 @@ def test_fewer_side_effects_than_an_active_drug_is_read_from_the_adverse_event_c
     assert violations(answer) == []
     assert answer.verdict.direction == "favours"
     assert "Adverse events numbered 8 in the naltrexone group" in to_markdown(answer)
+
+
+@pytest.mark.parametrize("question, words", [
+    ("Young man admitted with cannabis-induced psychosis: will olanzapine work any better than haloperidol?",
+     ("cannabis",)),
+    ("Does omeprazole heal NSAID-associated ulcers better than misoprostol?", ("nsaid",)),
+    # any treatment or drug narrows nothing; the asked drug itself is no population
+    ("Is clozapine effective for treatment-resistant schizophrenia?", ()),
+    ("Does naloxone help naloxone-induced constipation?", ()),
+])
+def test_a_compound_before_the_condition_narrows_the_population(question, words):
+    assert parse_question(question).qualifiers == words

@@ -17,7 +17,7 @@ from .phrases import (GENERAL_HARMS, ON_DRUG, PEOPLE, QUESTION_STOPWORDS, SAFE_T
                       undosed, unique)
 from .question_shape import (CLAUSE_WORDS, DASH, EQUIVALENCE, LEAD_AUX, LEAD_CLAUSE, MAY_IT_OR_HARM, OPENS_QUESTION,
                              PRONOUN, SCENE, TIME_ONLY, comparator_text, first_question, intent_hint, intent_of,
-                             question_type)
+                             qualifiers, question_type)
 from .text import abbreviation_definitions, tokens
 from .vocab import find_terms
 
@@ -88,6 +88,9 @@ class Query:
     # "Can a patient on X take Y?", "Is Y safe together with X?": the drugs already taken; a
     # study answers when it gives Y with them, and the harm asked is their interaction.
     co_treatments: tuple[str, ...] = ()
+    # Words that narrow the asked condition ("cannabis" of "cannabis-induced psychosis"): a study
+    # of the condition that never names them is of another population.
+    qualifiers: tuple[str, ...] = ()
 
     @property
     def asked(self) -> str:
@@ -355,7 +358,9 @@ def parse_question(question: str) -> Query:
     return Query(question, unique(conditions), unique(interventions), unique(comparators), intent, keywords,
                  qtype, unique(outcomes), tuple(facets), negated, claim=claim, harm=harm, adverse=adverse,
                  written=tuple((m.canonical, m.text.lower()) for m in matches if m.canonical != m.text.lower()),
-                 safe=safe, co_treatments=tuple(co_treatments),
+                 safe=safe, co_treatments=tuple(co_treatments), qualifiers=tuple(
+                     w for w in qualifiers(question, {w for m in matches if m.kind == "condition" for w in tokens(m.text)})
+                     if not any(w in tokens(d) for d in [*interventions, *comparators])),
                  more_harm=harm and bool(re.search(r"\b(?:more|greater|higher|worse|increase[sd]?)\b", question, re.I))
                  and not re.search(r"\b(?:fewer|less|lower|safer)\b", question, re.I))
 

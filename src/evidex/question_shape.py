@@ -141,3 +141,20 @@ def intent_of(question: str, matches, comparators: list[str]) -> str:
         if rx.search(unnamed) and not (name in ("prognosis", "diagnosis") and treatment and EFFECT_VERB.search(unnamed)):
             return name
     return "comparison" if comparators else "efficacy"
+
+
+# "cannabis-induced psychosis", "NSAID-associated ulcers", "treatment-resistant depression": a
+# compound before the condition that narrows who the population is.
+_QUALIFIED = re.compile(r"\b([a-z][a-z0-9]*)-(?:induced|related|associated|resistant|refractory|dependent)\s+"
+                        r"([a-z][a-z-]*)", re.I)
+
+
+# "treatment-resistant", "drug-induced": any treatment or drug, no narrower population to name.
+_ANY_CAUSE = {"treatment", "therapy", "drug", "medication", "dose", "age"}
+
+
+def qualifiers(question: str, condition_words: set[str]) -> list[str]:
+    """The words that narrow an asked condition ("cannabis" of "cannabis-induced psychosis"):
+    the first part of such a compound set right before a word of the condition's name."""
+    return [m.group(1).lower() for m in _QUALIFIED.finditer(question) if m.group(2).lower() in condition_words
+            and m.group(1).lower() not in _ANY_CAUSE]

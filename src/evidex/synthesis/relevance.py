@@ -12,7 +12,7 @@ from ..phrases import PEOPLE_NOUNS
 from ..query import Query
 from ..retrieve import Candidate, anchored, decisive_conditions, query_forms
 from ..text import abbreviation_definitions, contains_any, padded_tokens, tokens
-from ..vocab import expansions
+from ..vocab import expansions, lookup
 from .asked_harm import gives_co_treatment, names_harm
 
 FINDING_ROLES = {"results", "conclusions"}
@@ -91,7 +91,9 @@ def study_relevance(query: Query, c: Candidate, sroles: dict[int, str], studied,
     """direct | indirect | background, and the facets an indirect study differs in. ``studied``:
     the record's test from ``named_as_studied``; ``named``: the asked intervention is a name
     records must have studied (a vocabulary name, or see ``_named_open``)."""
-    differs: list[str] = [] if c.direct and _names_condition(query, c, sroles) else ["population"]
+    differs: list[str] = [] if c.direct and _names_condition(query, c, sroles) and all(
+        _studied_in(c, sroles, [q, *expansions(getattr(lookup(q), "canonical", q))]) for q in query.qualifiers
+    ) else ["population"]
     if query.comparators:
         if not _studies_comparator(query, studied):
             # An arm, not a mention: a placebo trial that names the comparator in its background
@@ -127,7 +129,12 @@ def _names_condition(query: Query, c: Candidate, sroles: dict[int, str]) -> bool
     conds = decisive_conditions(query)
     if not conds or any(a in conds for a in c.stored.appraisal.conditions):
         return True
-    forms = forms_of(query, conds)
+    return _studied_in(c, sroles, forms_of(query, conds))
+
+
+def _studied_in(c: Candidate, sroles: dict[int, str], forms: list[str]) -> bool:
+    """Whether the record names any of ``forms`` as who it studied: in its title, in two of its
+    sentences, or in one finding or one sentence describing its participants."""
     if contains_any(padded_tokens(c.stored.record.title), forms):
         return True
     naming = [p for p in c.passages if p.section != "TITLE" and contains_any(padded_tokens(p.text), forms)]
