@@ -84,10 +84,10 @@ def test_indirectness_names_the_outcome_and_never_leaves_an_empty_clause():
     from types import SimpleNamespace
 
     from evidex.query import parse_question
-    from evidex.synthesis.verdict import _indirectness
+    from evidex.synthesis.indirectness import indirectness
     query = parse_question("Does atorvastatin reduce mortality in diabetes?")
     study = SimpleNamespace(differs=("outcome",), appraisal=SimpleNamespace(conditions=("diabetes",)))
-    text = _indirectness([study], [study], "diabetes", query, True)
+    text = indirectness([study], [study], "diabetes", query, True)
     assert ": ;" not in text and "; ;" not in text
     assert text.startswith("Indirectness: the studies report outcomes other than")
 
