@@ -188,16 +188,17 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
     if query.intent in ("efficacy", "comparison") and query.interventions:
         # The leading studies first, each with what it did and what it found.
         key = built.setdefault("Key Studies", [])
-        pairs = key_passages(query, ranked, w.seen)
-        for s, p in pairs:
-            w.quote(key, s, p)
-        if pairs:
-            # The leading study's result that most nearly answers what was asked (by its relevance
-            # to the question), when it is not the main result quoted already.
-            lead = pairs[0][0]
-            asked_result = [sc for sc in w.best(lead, "any", ("results",)) if reports_finding(sc.passage.text)]
+        by_study: dict[str, tuple[Study, list[Passage]]] = {}
+        for s, p in key_passages(query, ranked, w.seen):
+            by_study.setdefault(s.record.id, (s, []))[1].append(p)
+        for study, passages in by_study.values():
+            for p in passages:
+                w.quote(key, study, p)
+            # Then its result that most nearly answers what was asked (by its relevance to the
+            # question), when it is not the main result quoted already.
+            asked_result = [sc for sc in w.best(study, "any", ("results",)) if reports_finding(sc.passage.text)]
             if asked_result:
-                w.quote(key, lead, asked_result[0].passage)
+                w.quote(key, study, asked_result[0].passage)
     planned = [s for s in relevant if s.design == "protocol"]
     if "Trials in Progress" in ORDER.get(query.intent, ORDER["efficacy"]):
         # Claimed first (shown last): what each trial in progress compares, at what dose and for
