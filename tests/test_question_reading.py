@@ -486,3 +486,17 @@ def test_fewer_side_effects_than_an_active_drug_is_read_from_the_adverse_event_c
 ])
 def test_a_compound_before_the_condition_narrows_the_population(question, words):
     assert parse_question(question).qualifiers == words
+
+
+@pytest.mark.parametrize("question, interventions, co_treatments", [
+    # the drug taken already, then the one asked, each by name even when the vocabulary lacks it
+    ("Migraine patient on moclobemide for depression - can I prescribe rizatriptan 10 mg for her attacks?",
+     ("rizatriptan",), ("moclobemide",)),
+    ("Overweight type 2 diabetic on glyburide wants to start orlistat - is there an interaction?",
+     ("orlistat",), ("glyburide",)),
+    ("Can a patient on low-dose aspirin take ibuprofen?", ("ibuprofen",), ("aspirin",)),
+])
+def test_the_drug_a_patient_is_on_is_the_co_treatment_of_the_one_asked(question, interventions, co_treatments):
+    q = parse_question(question)
+    assert q.intent == "contraindications"
+    assert q.interventions == interventions and q.co_treatments == co_treatments

@@ -29,9 +29,6 @@ GENERAL_HARMS = ("adverse events", "adverse effects", "side effects", "adverse r
 # The drugs a combination question names after "with" ("co-prescribed with rifampicin or ketoconazole").
 WITH_DRUGS = re.compile(r"\bwith\s+(?:drugs?\s+such\s+as\s+|e\.g\.\s+)?([^,?;]+?)(?=\s*(?:[,?;.]|\bor\s+(?:does|do|is|are|should|"
                          r"can|will)\b|\bfor\b|\bin\b|\bduring\b|$))", re.I)
-# "Can a patient on aspirin take ibuprofen?": the drug already taken, before the verb of the new one.
-ON_DRUG = re.compile(r"\b(?:patients?|someone|people|person|one|women|men|mother) (?:who (?:is|are) )?"
-                      r"(?:on|taking|using|receiving) (.{1,60}?) (?:take|use|be given|be prescribed|start|add)\b", re.I)
 _LEAD = re.compile(r"^(?:only |also |just |with |without |the |a |an |any |some |other |(?:human )?(?:protein|gene|enzyme|"
                    r"drug|compound|molecule|receptor|transcription factor|mutation|variant)s? (?=\S+)|patients (?:with|who have) |people (?:with|who have) |"
                    r"adults (?:with|who have) |children (?:with|who have) |women (?:with|who have) |"

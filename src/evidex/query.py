@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .phrases import (GENERAL_HARMS, ON_DRUG, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
+from .phrases import (GENERAL_HARMS, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
                       conjuncts, dose_drug, head_of, named_after_with, same, slot_phrases, stem_drugs, symptoms_of,
                       undosed, unique)
-from .question_shape import (CLAUSE_WORDS, DASH, EQUIVALENCE, LEAD_AUX, LEAD_CLAUSE, MAY_IT_OR_HARM, OPENS_QUESTION,
+from .question_shape import (CLAUSE_WORDS, DASH, EQUIVALENCE, ON_DRUG, LEAD_AUX, LEAD_CLAUSE, MAY_IT_OR_HARM, OPENS_QUESTION,
                              PRONOUN, SCENE, TIME_ONLY, comparator_text, first_question, intent_hint, intent_of,
                              qualifiers, question_type)
 from .text import abbreviation_definitions, tokens
@@ -308,18 +308,20 @@ def parse_question(question: str) -> Query:
     safe = safe and bool(interventions)
     if adverse and not comparators and MAY_IT_OR_HARM.search(question):
         safe = True     # "Can X be given to Y, or does it provoke Z?": may it be used; no harm found is yes
-    on = ON_DRUG.search(question)
-    if intent == "contraindications" and on and len(interventions) > 1:
-        # "Can a patient on low-dose aspirin take ibuprofen?": aspirin is taken already.
-        taken = {m.canonical for m in find_terms(on.group(1), ("intervention", "comparator"))}
-        if [i for i in interventions if i not in taken]:
-            other += [i for i in interventions if i in taken]
-            interventions = [i for i in interventions if i not in taken]
+    on = ON_DRUG.search(question) if intent == "contraindications" else None
+    if on:
+        # "Can a patient on low-dose aspirin take ibuprofen?": aspirin is taken already, ibuprofen
+        # asked, each by its name even when the vocabulary lacks it ("on moclobemide", "start orlistat").
+        taken = {m.canonical for m in find_terms(on.group(1), ("intervention", "comparator"))} | set(stem_drugs(on.group(1)))
+        asked = [i for i in interventions if i not in taken] or [undosed(on.group(2).lower())] * bool(on.group(2))
+        other += [i for i in interventions if i in taken] + ([] if taken else [undosed(clean(on.group(1)))])
+        interventions = asked
     given_with = " ".join(m.group(1) for m in WITH_DRUGS.finditer(question)) + " " + (on.group(1) if on else "")
     co_treatments = [c for c in [*(m.canonical for m in find_terms(given_with, ("intervention", "comparator"))),
                                  *stem_drugs(given_with)] if c not in interventions]
     if intent == "contraindications":
-        co_treatments += named_after_with(question, interventions)
+        co_treatments += named_after_with(question, interventions) + (
+            [undosed(clean(on.group(1)))] if on and not co_treatments else [])
     if qtype == "yesno" and intent == "contraindications" and interventions and co_treatments and not special:
         safe = True           # whether the combination is safe: harm from it answers no
     # "for years", "in the first few months": when, not who or what.

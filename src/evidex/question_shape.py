@@ -62,14 +62,21 @@ def comparator_text(question: str) -> str:
 
 
 # Cue phrases for the intent: the words clinicians use to ask each kind of question.
+# "Can a patient on aspirin take ibuprofen?", "Migraine patient on moclobemide for depression - can I
+# prescribe rizatriptan?", "diabetic on glyburide wants to start orlistat": the drug already taken
+# (group 1), then the one the question asks about (group 2).
+_BREAK = r"(?:\s+[-\u2013\u2014]+\s+|[,:;]\s+)"      # a dash set between words, a comma, a colon
+ON_DRUG = re.compile(r"\b(?:patients?|someone|people|person|one|women|men|woman|man|mother|child|he|she|\w+ics?|\w+ives?) "
+                     r"(?:who (?:is|are) )?(?:already )?(?:on|taking|using|receiving) (.{1,60}?)"
+                     r"(?:(?:\s+for\s+[\w\s]{1,30}?)?" + _BREAK + r"(?:\w+\s+){0,3}?|\s+(?:wants?|needs?|plans?) to\s+|\s+)"
+                     r"(?:take|use|be given|be prescribed|start|add|prescribe|give|try)\b"
+                     r"(?:\s+(?:him\s+|her\s+|them\s+)?(?:on\s+)?(?:an?\s+|the\s+)?([\w-]+))?", re.I)
 INTENT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("contraindications", re.compile(r"\b(?:pregnan\w*|breast-?feed\w*|lactat\w*|contraindicat\w*|interact\w*|"
                                      r"together with|combined with|at the same time as|"
-                                     r"(?:used|taken|given|safe|combined) (?:\w+ )?with|co-?prescri\w*|"
+                                     r"(?:used|taken|given|safe|combined) (?:\w+ )?with|co-?prescri\w*)\b"
                                      # "Can a patient on aspirin take ibuprofen?": a second drug in one already treated
-                                     r"(?:patients?|someone|people|person|one|women|men|mother) (?:who (?:is|are) )?"
-                                     r"(?:on|taking|using|receiving) .{1,60}? (?:take|use|be given|be prescribed|start|add))\b",
-                         re.I)),
+                                     r"|" + ON_DRUG.pattern, re.I)),
     ("dosing", re.compile(r"(?<![\w-])(?:doses?|dosing|dosage|how much(?! (?:does|do|did|is|are|will|would)\b)|titrat\w*|how (?:do|should|can) (?:i|you|we) "
                           r"(?:start|take|use|prescribe|give)|starting (?:doses?|on|at|with)|start(?:ed)? (?:on|at)|regimen|mg)\b", re.I)),
     ("safety", re.compile(r"\b(?:safe|safety|side[- ]effects?|adverse|harms?|harmful|risks? of|toxicit\w*|"
