@@ -207,3 +207,32 @@ def test_a_denied_association_is_no_harm():
 def test_an_insignificant_result_is_no_difference(sentence):
     from evidex.enrich.direction import sentence_direction
     assert sentence_direction(sentence) == "no_difference"
+
+
+def test_an_interaction_study_in_volunteers_answers_a_combination_question(tmp_path):
+    """pmid:10417495 over the shared triptan abstracts: "on moclobemide ... can I prescribe
+    rizatriptan?" is answered by the study that gave the two together (in healthy volunteers:
+    whether drugs interact does not depend on who takes them), not by the rizatriptan trials in
+    migraine that never gave moclobemide; its raised exposure and "not recommended" read as harm."""
+    from evidex.load import ingest_paths
+    from evidex.store import Store
+    from evidex.synthesis import ask, violations
+    store = Store(tmp_path / "tr.db")
+    ingest_paths(store, [need_data("cohen2006", "Triptans.csv")], embed=False)
+    answer = ask(store, "Migraine patient on moclobemide for depression - can I prescribe rizatriptan 10 mg?")
+    assert violations(answer) == []
+    assert answer.verdict.direction == "against"
+    refs = {r.n: r.id for r in answer.references}
+    rows = {refs[row.ref]: row for row in answer.evidence_table}
+    assert rows["pmid:10417495"].direction == "against"
+
+
+def test_an_open_facet_is_found_by_most_of_its_words():
+    """pmid:9710039 writes "first trimester exposure to sumatriptan", not the question's
+    "inadvertent first-trimester exposure"; a vocabulary name still needs one of its forms."""
+    from evidex.synthesis.relevance import _mentions_facet
+    from evidex.text import padded_tokens
+    text = padded_tokens("Pregnancy outcome following first trimester exposure to sumatriptan.")
+    assert _mentions_facet(text, "inadvertent first-trimester exposure")
+    assert not _mentions_facet(text, "inadvertent late exposure")
+    assert not _mentions_facet(padded_tokens("Outcome after sumatriptan in migraine."), "pregnancy")

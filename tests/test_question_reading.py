@@ -500,3 +500,8 @@ def test_the_drug_a_patient_is_on_is_the_co_treatment_of_the_one_asked(question,
     q = parse_question(question)
     assert q.intent == "contraindications"
     assert q.interventions == interventions and q.co_treatments == co_treatments
+
+
+def test_safe_to_use_leaves_no_outcome_behind():
+    q = parse_question("Is sumatriptan safe to use in pregnancy, e.g. after inadvertent first-trimester exposure?")
+    assert "to use" not in q.outcomes and "to use" not in q.facets

@@ -324,8 +324,9 @@ def parse_question(question: str) -> Query:
             [undosed(clean(on.group(1)))] if on and not co_treatments else [])
     if qtype == "yesno" and intent == "contraindications" and interventions and co_treatments and not special:
         safe = True           # whether the combination is safe: harm from it answers no
-    # "for years", "in the first few months": when, not who or what.
-    conditions, outcomes = ([p for p in xs if not TIME_ONLY.fullmatch(p)] for xs in (conditions, outcomes))
+    # "for years", "in the first few months": when, not who or what; "(safe) to use": no outcome.
+    conditions, outcomes = ([p for p in xs if not TIME_ONLY.fullmatch(p) and not re.fullmatch(r"to \w+", p)]
+                            for xs in (conditions, outcomes))
     # "carvedilol or bisoprolol to keep ...": a phrase naming a compared drug is no outcome.
     drugs = [f" {' '.join(tokens(d))} " for d in [*interventions, *comparators]]
     outcomes, other = ([p for p in xs if not any(d in f" {' '.join(tokens(p))} " for d in drugs)]

@@ -75,9 +75,17 @@ _ACTS_ON = re.compile(r"\b[\w-]+\s+(?:receptors?|antagonists?|agonists?|growth f
 
 
 # What one drug given with another may do: act against it, add to it, or harm.
+# What one drug given with another may do: act against it, add to it, or harm; or change how the
+# body handles it (its exposure, levels and clearance: the measures of a pharmacokinetic study).
 _INTERACTION = re.compile(r"\b(?:antagoni[sz]\w*|interfer\w*|interact\w*|block\w*|blunt\w*|attenuat\w*|potentiat\w*|"
                           r"abolish\w*|enhanc\w*|fatal\w*|deaths?|died|overdos\w*|toxic\w*|adverse|safe\w*|"
-                          r"(?:pharmacokinetic|pharmacodynamic)s?)\b", re.I)
+                          r"(?:pharmacokinetic|pharmacodynamic)s?|area under|auc|c ?max|(?:plasma|serum|blood) "
+                          r"(?:drug )?(?:concentrations?|levels?)|clearance|half-li(?:fe|ves)|exposure|bioavailability)\b|"
+                          + r"\b(?:(?:is|are) not recommended|should be avoided|contraindicated)\b", re.I)
+# A combination advised against ("Concurrent administration of moclobemide and rizatriptan is not
+# recommended"): the authors' reading of the harm they found.
+_ADVISED_AGAINST = re.compile(r"\b(?:(?:is|are) not recommended|should be avoided|should not be (?:given|used|"
+                              r"combined|co-?administered)|(?:is|are) contraindicated)\b", re.I)
 
 
 def gives_co_treatment(query: Query, text: str) -> bool:
@@ -92,7 +100,8 @@ def did_harm(query: Query, texts: list[str]) -> str:
     sentences naming it: against when at least half of those that say find it (a safety signal
     is not outvoted by one reassurance), otherwise no difference (an outcome that improved is
     no harm either); unclear when none says."""
-    votes = Counter(adverse_direction(t) for t in texts if names_harm(query, t))
+    votes = Counter("against" if _ADVISED_AGAINST.search(t) else adverse_direction(t)
+                    for t in texts if names_harm(query, t))
     votes.pop("unclear", None)
     if not votes:
         return "unclear"

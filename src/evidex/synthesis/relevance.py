@@ -77,7 +77,7 @@ def named_open(query: Query, candidates: list[Candidate], studied: list) -> bool
     overexpression") is left to the question's words (``topical``)."""
     # Only a one-word name ("rizatriptan", "istiratumab") is trusted as a drug's name; a phrase the
     # grammar cut from the question ("radiotherapy for") is not.
-    if anchored(query) or query.intent not in ("efficacy", "comparison", "safety", "dosing") or \
+    if anchored(query) or query.intent not in ("efficacy", "comparison", "safety", "dosing", "contraindications") or \
             not query.interventions or any(len(tokens(i)) != 1 or len(i) < 5 for i in query.interventions):
         return False
     forms = intervention_forms_of(query)
@@ -91,7 +91,10 @@ def study_relevance(query: Query, c: Candidate, sroles: dict[int, str], studied,
     """direct | indirect | background, and the facets an indirect study differs in. ``studied``:
     the record's test from ``named_as_studied``; ``named``: the asked intervention is a name
     records must have studied (a vocabulary name, or see ``_named_open``)."""
-    differs: list[str] = [] if c.direct and _names_condition(query, c, sroles) and all(
+    # Whether two drugs given together interact is a property of the drugs: a study giving them
+    # together answers, whoever took part (healthy volunteers in most interaction studies).
+    combination = query.intent == "contraindications" and bool(query.co_treatments)
+    differs: list[str] = [] if combination or c.direct and _names_condition(query, c, sroles) and all(
         _studied_in(c, sroles, [q, *expansions(getattr(lookup(q), "canonical", q))]) for q in query.qualifiers
     ) else ["population"]
     if query.comparators:
@@ -111,15 +114,26 @@ def study_relevance(query: Query, c: Candidate, sroles: dict[int, str], studied,
     # condition and the pregnancy, the drug and the co-medication), not just one of them.
     # A harm asked ("cause limb defects or other birth defects") is one of its alternatives.
     asked = [f for f in query.facets if f not in query.interventions and not (query.adverse and f in query.outcomes)
-             and f not in query.co_treatments]
+             and f not in query.co_treatments and not (combination and f in query.conditions)]
     text = padded_tokens(c.stored.record.text())
     if query.intent == "contraindications" and (asked or query.adverse) and not (
-            all(contains_any(text, [f, *expansions(f)]) for f in asked)
+            all(_mentions_facet(text, f) for f in asked)
             # co-treatments named as alternatives ("opioids such as propoxyphene or tramadol"): any one
             and (not query.co_treatments or gives_co_treatment(query, c.stored.record.text()))
             and (not query.adverse or names_harm(query, c.stored.record.text()))):
         differs.append("population" if "population" not in differs else "intervention")
     return ("indirect" if differs else "direct"), tuple(differs)
+
+
+def _mentions_facet(padded: str, facet: str) -> bool:
+    """A facet in a record's text: a vocabulary name in any of its forms; an open phrase from the
+    question ("inadvertent first-trimester exposure") by most of its content words, as records
+    word it their own way ("exposure to sumatriptan in the first trimester")."""
+    if contains_any(padded, [facet, *expansions(facet)]):
+        return True
+    words = [w for w in tokens(facet) if len(w) > 3]
+    return lookup(facet) is None and len(words) >= 2 and \
+        sum(contains_any(padded, [w]) for w in words) >= 2 * len(words) / 3
 
 
 def _names_condition(query: Query, c: Candidate, sroles: dict[int, str]) -> bool:

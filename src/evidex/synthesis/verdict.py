@@ -141,7 +141,10 @@ def read_by_direction(query: Query) -> bool:
     """A treatment effect, a comparison of harms (read arm by arm, evidence._harm_direction) and
     any head-to-head comparison (only the direction knows which arm won: synthesis/arms.py) are
     answered by the verdict's direction; the stance model answers every other question."""
+    # Whether a drug may be used in a population or with another ("Is X safe in pregnancy?") is the
+    # direction too: the studies of that use found it harmful or not.
     return bool((names_treatment(query) and query.intent in ("efficacy", "comparison")) or query.harm or query.safe
+                or (query.intent == "contraindications" and query.interventions)
                 or (query.intent == "comparison" and query.comparators))
 
 
