@@ -170,3 +170,32 @@ def test_no_difference_between_the_two_treatment_groups_answers_an_equivalence_q
         assert violations(answer) == []
     finally:
         store.close()
+
+
+LEVELS_RECORDS = [
+    Record(id="pmid:7000041", title="Low-dose naltrexone in Gulf War illness: a randomised crossover pilot trial",
+           pmid="7000041", year=2018, publication_types=("Randomized Controlled Trial",),
+           sections=(Section("METHODS", "Veterans took naltrexone 4.5 mg daily or placebo for eight weeks each."),
+                     Section("RESULTS", "At the end of treatment, naltrexone was detectable in the serum of every "
+                                        "participant, at levels from 1.5 to 18 ng/ml. Symptom scores improved "
+                                        "significantly on naltrexone."))),
+    Record(id="pmid:7000042", title="Low-dose naltrexone in fibromyalgia: a randomised crossover trial",
+           pmid="7000042", year=2013, publication_types=("Randomized Controlled Trial",),
+           sections=(Section("METHODS", "Women with fibromyalgia took naltrexone 4.5 mg at bedtime or placebo."),
+                     Section("RESULTS", "Pain fell significantly more on naltrexone than on placebo."),
+                     Section("CONCLUSIONS", "Low-dose naltrexone may be a safe and effective treatment."))),
+]
+
+
+def test_a_dosing_question_asking_a_particular_fact_leads_with_the_sentence_stating_it(tmp_path: Path):
+    """t30 (clinician_heldout9): serum levels at the usual dose are stated by a results sentence
+    with no dosing or efficacy words; it leads the Key Points, above the role-picked findings."""
+    store, _ = build_store(LEVELS_RECORDS, tmp_path / "l.db")
+    try:
+        answer = ask(store, "On naltrexone 4.5 mg a day, what serum naltrexone levels should I expect?")
+        assert answer.query.intent == "dosing"
+        points = answer.sections[0].key_points
+        assert "1.5 to 18 ng/ml" in points[0].text
+        assert violations(answer) == []
+    finally:
+        store.close()

@@ -204,6 +204,14 @@ def _guidelines(w: Writer, query: Query, ranked: list[Study], verdict: Verdict, 
         lead = mechanism_ranked(w, [s for s in ranked if s.relevant])
         if lead:
             w.add(key_points, lead[0][0], lead[0][1].passage)
+    if query.intent not in ("efficacy", "comparison") and sources:
+        # What a dosing, safety or interaction question asks is often a particular fact (serum
+        # levels, a dose reached, an exposure raised): the leading studies' sentence most relevant
+        # to the question states it, whatever answer role its words have.
+        top = max(((st, sc) for st in sources for sc in w.best(st, "any", ("results", "conclusions", ""))),
+                  default=None, key=lambda t: t[1].relevance)
+        if top is not None:
+            w.add(key_points, top[0], top[1].passage)
     lead_roles = {"dosing": ("clinical_use", "efficacy", "safety"), "safety": ("safety", "efficacy"),
                   "contraindications": ("safety", "clinical_use"), "mechanism": ("efficacy",),
                   "comparison": ("comparison", "efficacy", "safety")}.get(
