@@ -225,6 +225,11 @@ def test_an_interaction_study_in_volunteers_answers_a_combination_question(tmp_p
     refs = {r.n: r.id for r in answer.references}
     rows = {refs[row.ref]: row for row in answer.evidence_table}
     assert rows["pmid:10417495"].direction == "against"
+    # the combination's section tells what the interaction study did (not its aim) and what a
+    # review says of the pair (pmid:11249525: "an absolute contraindication")
+    facets = next(sub for sub in answer.sections[1].subsections if sub.heading == "Contraindications and Interactions")
+    assert not any("aimed" in st.text for st in facets.statements)
+    assert {refs[c] for st in facets.statements for c in st.citations} >= {"pmid:10417495", "pmid:11249525"}
 
 
 def test_an_open_facet_is_found_by_most_of_its_words():

@@ -106,14 +106,19 @@ def cues_in(sentence: str) -> set[str]:
 # A sentence that states what a study set out to do ("The aim of this trial was to evaluate the
 # tolerability of X with that of two other calcium antagonists"): its words name what was asked,
 # not a mechanism, a dose or a finding, whatever role the abstract's own labels give it.
-_AIM = re.compile(r"^\s*(?:(?:the|our) (?:main |primary )?(?:aims?|objectives?|purposes?|goals?) of (?:this|the|our|the present)"
+_AIM = re.compile(r"^\s*(?:(?:hence|therefore|thus|accordingly|so),?\s+)?(?:(?:the|our) (?:main |primary )?(?:aims?|objectives?|purposes?|goals?) of (?:this|the|our|the present)"
                   r"\b|(?:this|the present|our) (?:\w+ )?(?:study|trial|review|analysis) (?:aimed|aims|sought|was "
                   r"designed|is designed|was undertaken|was conducted) to\b|we (?:aimed|sought|set out|wanted) to\b|"
                   r"to (?:evaluate|assess|determine|compare|investigate|examine|explore)\b)", re.I)
 
 
+def is_aim(sentence: str) -> bool:
+    """Whether the sentence states what a study set out to do (``_AIM``)."""
+    return _AIM.match(sentence) is not None
+
+
 def roles_of(sentence: str, section: str = "") -> set[str]:
-    if _AIM.match(sentence):
+    if is_aim(sentence):
         return set()
     found = cues_in(sentence)
     if is_context(section):

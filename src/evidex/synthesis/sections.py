@@ -22,7 +22,7 @@ from .evidence import Study, reports_finding
 from .faithfulness import unsupported_numbers
 from .harms import adverse_effects
 from .key_studies import design_passage, key_passages, primary_outcome_passage
-from .roles import cue_words
+from .roles import cue_words, is_aim
 from .select import Scored, same_statement
 from .verdict import Verdict
 
@@ -357,8 +357,12 @@ def _facets(w: Writer, query: Query, studies: list[Study]) -> list[Statement]:
     """Each asked facet (pregnancy, a co-medication) with the sentences that address it, or a
     plain statement that no record does."""
     out: list[Statement] = []
-    for facet in query.facets:
-        fits = names_facet(facet)
+    # Whether two drugs may be taken together is asked of the drugs, not of the disease treated.
+    for facet in [f for f in query.facets if not (query.co_treatments and f in query.conditions)]:
+        named = names_facet(facet)
+
+        def fits(text: str, named=named) -> bool:
+            return named(text) and not is_aim(text)      # what a study found, not what it set out to do
         before = len(out)
         for s in studies:
             # Harms first; then any sentence naming the facet, wherever it stands (trials that
