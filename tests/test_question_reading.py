@@ -505,3 +505,11 @@ def test_the_drug_a_patient_is_on_is_the_co_treatment_of_the_one_asked(question,
 def test_safe_to_use_leaves_no_outcome_behind():
     q = parse_question("Is sumatriptan safe to use in pregnancy, e.g. after inadvertent first-trimester exposure?")
     assert "to use" not in q.outcomes and "to use" not in q.facets
+
+
+def test_a_treatment_compared_only_with_its_absence_is_the_asked_one():
+    """n27: "patients not given LDN" is the control, not LDN as a comparator; "improve more" names
+    no outcome."""
+    q = parse_question("Do chronic pain patients treated with LDN improve more than matched patients not given LDN?")
+    assert q.interventions == ("low-dose naltrexone",) and q.comparators == ()
+    assert "more" not in q.outcomes

@@ -17,7 +17,7 @@ from .phrases import (GENERAL_HARMS, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_D
                       undosed, unique)
 from .question_shape import (CLAUSE_WORDS, DASH, EQUIVALENCE, ON_DRUG, LEAD_AUX, LEAD_CLAUSE, MAY_IT_OR_HARM, OPENS_QUESTION,
                              PRONOUN, SCENE, TIME_ONLY, comparator_text, first_question, intent_hint, intent_of,
-                             qualifiers, question_type)
+                             qualifiers, question_type, withheld)
 from .text import abbreviation_definitions, tokens
 from .vocab import find_terms
 
@@ -144,7 +144,8 @@ def parse_question(question: str) -> Query:
     conditions = list(unique(m.canonical for m in matches if m.kind == "condition"))
     named = [m for m in matches if m.kind in ("intervention", "comparator")]
     comp_text = comparator_text(question)
-    comp_terms = {m.canonical for m in find_terms(comp_text, ("intervention", "comparator"))}
+    comp_terms = {m.canonical for m in find_terms(comp_text, ("intervention", "comparator"))
+                  if not withheld(comp_text, m.text)}
     interventions = list(unique(m.canonical for m in named
                                  if m.canonical not in comp_terms and m.kind == "intervention"))
     comparators = list(unique(m.canonical for m in named if m.canonical in comp_terms or m.kind == "comparator"))
@@ -324,9 +325,9 @@ def parse_question(question: str) -> Query:
             [undosed(clean(on.group(1)))] if on and not co_treatments else [])
     if qtype == "yesno" and intent == "contraindications" and interventions and co_treatments and not special:
         safe = True           # whether the combination is safe: harm from it answers no
-    # "for years", "in the first few months": when, not who or what; "(safe) to use": no outcome.
-    conditions, outcomes = ([p for p in xs if not TIME_ONLY.fullmatch(p) and not re.fullmatch(r"to \w+", p)]
-                            for xs in (conditions, outcomes))
+    # "for years", "in the first few months": when, not who or what; "(safe) to use", "(improve) more": no outcome.
+    conditions, outcomes = ([p for p in xs if not TIME_ONLY.fullmatch(p) and not re.fullmatch(
+        r"to \w+|more|less|better|worse|faster|longer", p)] for xs in (conditions, outcomes))
     # "carvedilol or bisoprolol to keep ...": a phrase naming a compared drug is no outcome.
     drugs = [f" {' '.join(tokens(d))} " for d in [*interventions, *comparators]]
     outcomes, other = ([p for p in xs if not any(d in f" {' '.join(tokens(p))} " for d in drugs)]

@@ -61,6 +61,13 @@ def comparator_text(question: str) -> str:
     return " ".join(m.group(1) for rx in (_AGAINST, _SWITCH_FROM, _ON_THEN_SWITCH, _CHOICE) for m in rx.finditer(question))
 
 
+def withheld(comp_text: str, name: str) -> bool:
+    """Whether the compared phrase names the treatment only as withheld ("patients not given LDN",
+    "without naltrexone"): the comparison is against no treatment, the treatment is the asked one."""
+    return re.search(r"\b(?:not|without|no|never)\s+(?:\w+\s+){0,2}" + re.escape(name.lower()) + r"\b",
+                     comp_text.lower()) is not None
+
+
 # Cue phrases for the intent: the words clinicians use to ask each kind of question.
 # "Can a patient on aspirin take ibuprofen?", "Migraine patient on moclobemide for depression - can I
 # prescribe rizatriptan?", "diabetic on glyburide wants to start orlistat": the drug already taken
