@@ -199,3 +199,25 @@ def test_a_dosing_question_asking_a_particular_fact_leads_with_the_sentence_stat
         assert violations(answer) == []
     finally:
         store.close()
+
+
+def test_a_facet_of_short_words_is_answered_without_a_crash(tmp_path: Path):
+    """BioASQ 601dc46c: the facet "mis-c" has no word longer than three letters, so no word test;
+    the contraindications section must take any sentence for it, not fail."""
+    texts = [("Multisystem inflammatory syndrome in children after COVID-19",
+              "Multisystem inflammatory syndrome in children (MIS-C) is a rare but serious complication of COVID-19. "
+              "We reviewed 52 children with MIS-C. Fever and rash were common. Most children recovered."),
+             ("", "A multisystem inflammatory syndrome in children (MIS-C) is a rare but serious complication "
+                  "associated with SARS-CoV-2 infection. Cardiac involvement was seen in 40% of cases. IVIG was "
+                  "given to most."),
+             ("MIS-C temporally related to COVID-19: a case report",
+              "MIS-C is a rare yet severe complication. The child recovered after treatment.")]
+    records = [Record(id=f"pmid:70000{50 + i}", title=title, pmid=f"70000{50 + i}", year=2021,
+                      sections=(Section("", body),)) for i, (title, body) in enumerate(texts)]
+    store, _ = build_store(records, tmp_path / "s.db")
+    try:
+        answer = ask(store, "Is MIS-C or Multisystem Inflammatory syndrome in children a complication of Covid-19?")
+        assert violations(answer) == []
+        assert "Contraindications and Interactions" in [sub.heading for sub in answer.sections[1].subsections]
+    finally:
+        store.close()

@@ -359,10 +359,9 @@ def _facets(w: Writer, query: Query, studies: list[Study]) -> list[Statement]:
     out: list[Statement] = []
     # Whether two drugs may be taken together is asked of the drugs, not of the disease treated.
     for facet in [f for f in query.facets if not (query.co_treatments and f in query.conditions)]:
-        named = names_facet(facet)
-
-        def fits(text: str, named=named) -> bool:
-            return named(text) and not is_aim(text)      # what a study found, not what it set out to do
+        def fits(text: str, named=names_facet(facet)) -> bool:
+            # what a study found, not what it set out to do (a facet of short words matches any)
+            return (named is None or named(text)) and not is_aim(text)
         before = len(out)
         for s in studies:
             # Harms first; then any sentence naming the facet, wherever it stands (trials that
