@@ -181,6 +181,8 @@ def run_dataset(dataset: str, folds: list[str], work: Path, db_dir: Path, mode: 
             sys.exit(f"{dataset}: the eval did not use the refitted model")
         by_id_rf = {r["id"]: r for r in read_details(work / f"{dataset}-refit.jsonl")}
     per_fold, held_rows = [], []
+    # A question whose answer raised is scored as "uncertain" by the eval; the run shows how many.
+    failed = {"in_sample": res_in["evidex"].get("ask_errors", 0), "held_out": 0, "first": res_in.get("errors", [])[:1]}
     for fold in folds:
         lin_man: dict = {}
         if READER == "encoder":
@@ -199,6 +201,8 @@ def run_dataset(dataset: str, folds: list[str], work: Path, db_dir: Path, mode: 
         if used["params_sha"] != man["params_sha"] or (lin_man and used["linear_params_sha"] != lin_man["params_sha"]):
             sys.exit(f"{dataset} {fold}: the eval did not use the fold model(s)")
         held_rows += rows
+        failed["held_out"] += res["evidex"].get("ask_errors", 0)
+        failed["first"] = failed["first"] or res.get("errors", [])[:1]
         ins = [by_id_in[r["id"]] for r in rows]
         h = man["holdout"] or {}
         per_fold.append({"fold": fold, "n": len(rows), "train_s": round(t_train, 1), "eval_s": round(t_eval, 1),
@@ -221,7 +225,7 @@ def run_dataset(dataset: str, folds: list[str], work: Path, db_dir: Path, mode: 
     return {"dataset": dataset, "folds": per_fold, "docs": res_in["docs"], "complete": full,
             "shipped_sha": res_in["settings"]["stance_model"]["params_sha"], "in_sample_s": round(t_in, 1),
             "refit_sha": refit_man["params_sha"], "refit_eval_s": round(t_rf, 1),
-            "timings": res_in["timing"],
+            "timings": res_in["timing"], "failed": failed,
             "systems": {"evidex held-out": score(held_rows, "evidex", classes),
                         "evidex in-sample (shipped model)": score(ins_rows, "evidex", classes),
                         "evidex in-sample (refit now, all data)": score(rf_rows, "evidex", classes),
@@ -267,9 +271,16 @@ def report(results: list[dict], wall_s: float, seed: int, mode: str, code_note: 
             ok &= status == "OK"
             goal_rows.append([goal.name, goal.text(), f4(v), f4(r["systems"]["evidex in-sample (shipped model)"][key]),
                               f4(r["systems"]["evidex in-sample (refit now, all data)"][key]), status])
+        failed = r["failed"]
+        no_failures = failed["in_sample"] == 0 and failed["held_out"] == 0
+        ok &= no_failures
+        goal_rows.append(["questions whose answer failed (scored uncertain)", "0", failed["held_out"],
+                          failed["in_sample"], "—", "OK" if no_failures else "FAIL"])
         parts.append("")
         parts.append(common.table(["goal", "target", "held out", "in-sample (shipped model)",
                                    "in-sample (refit now)", "status"], goal_rows))
+        if failed["first"]:
+            parts.append(f"\nFirst failure: {failed['first'][0]}")
         t = r["timings"]
         parts.append(f"\nIn-sample run {r['in_sample_s']} s (store ingest {t.get('ingest_s', '—')} s, "
                      f"embed {t.get('embed_s', '—')} s; ask p50 {t['ask_ms_p50']} ms). Fold models: "
