@@ -130,7 +130,7 @@ def _direct_answer(query: Query, verdict: Verdict, body: list[Study], citer: _Ci
     stance_based = [by_id[i] for i in verdict.basis if i in by_id]
     # A question other than a treatment effect is answered by the stance model over the leading
     # records (verdict.basis): the answer cites the records it rests on.
-    by_stance = not read_by_direction(query)
+    by_stance = not read_by_direction(query, verdict.direction)
     if verdict.answer == "yes" and query.claim == "equivalence" and verdict.direction == "no_difference":
         cited = con or stance_based or body
         comp = " or ".join(query.comparators) or "the comparison"

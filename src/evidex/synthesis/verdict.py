@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from ..enrich import stance as stance_model
 from ..query import Query
-from ..retrieve import names_treatment
+from ..retrieve import anchored, names_treatment
 from ..vocab import is_event
 from .asked_harm import titles_harm
 from .evidence import Study
@@ -137,15 +137,18 @@ def yes_probability(query: Query, studies: list[Study], scored, per_study: int =
     return stance_model.answer_probability(query.asked, texts, weights)
 
 
-def read_by_direction(query: Query) -> bool:
+def read_by_direction(query: Query, direction: str = "") -> bool:
     """A treatment effect, a comparison of harms (read arm by arm, evidence._harm_direction) and
     any head-to-head comparison (only the direction knows which arm won: synthesis/arms.py) are
     answered by the verdict's direction; the stance model answers every other question."""
-    # Whether a drug may be used in a population or with another ("Is X safe in pregnancy?") is the
-    # direction too: the studies of that use found it harmful or not.
-    return bool((names_treatment(query) and query.intent in ("efficacy", "comparison")) or query.harm or query.safe
-                or (query.intent == "contraindications" and query.interventions)
-                or (query.intent == "comparison" and query.comparators))
+    if (anchored(query) and query.intent in ("efficacy", "comparison")) or query.harm or query.safe \
+            or (query.intent == "comparison" and query.comparators):
+        return True
+    # A drug named by its INN stem, and a drug's use in a population or with another ("Is X safe in
+    # pregnancy?"), are read by the direction when their studies decide it; when they decide
+    # nothing, by the stance model as any other question ("Is atenolol metabolized by CYP2D6?").
+    return bool(((names_treatment(query) and query.intent in ("efficacy", "comparison"))
+                 or (query.intent == "contraindications" and query.interventions)) and direction != "insufficient")
 
 
 def grade(studies: list[Study], query: Query, scored) -> Verdict:
@@ -168,7 +171,8 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         direction = direction_of(relevant, query.adverse)
         return Verdict(direction, "very_low",
                        ("Design: no clinical study addresses the question; the evidence is laboratory, "
-                        "review-level or unclassified.",), _answer(direction, p_yes, treatment, equiv), p_yes, basis)
+                        "review-level or unclassified.",), _answer(direction, p_yes, read_by_direction(query, direction),
+                                                                    equiv), p_yes, basis)
     if query.intent == "contraindications" and indirect:
         # A question about use in a population or with a co-treatment is answered only by studies
         # of that population or combination, never by efficacy evidence from elsewhere.
@@ -300,7 +304,7 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
     if any(s.appraisal.retracted for s in studies):
         reasons.append("A retracted publication was found and excluded from the verdict.")
     p_yes = yes_probability(query, body, scored) if query.question_type == "yesno" else None
-    answer = _answer(direction, p_yes, treatment, equiv)
+    answer = _answer(direction, p_yes, read_by_direction(query, direction), equiv)
     if query.adverse and not query.harm and direction in ("favours", "no_difference", "against"):
         # "Does X cause Y?" (and "Is X safe?") read each study for the harm (evidence._direction):
         # the answer is the verdict's own reading, so the lead line never contradicts it. (The
