@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from .phrases import (GENERAL_HARMS, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
                       conjuncts, dose_drug, head_of, named_after_with, same, slot_phrases, stem_drugs, symptoms_of,
                       undosed, unique)
-from .question_shape import (CLAUSE_WORDS, DASH, EQUIVALENCE, ON_DRUG, LEAD_AUX, LEAD_CLAUSE, MAY_IT_OR_HARM, OPENS_QUESTION,
-                             PRONOUN, SCENE, TIME_ONLY, comparator_text, first_question, intent_hint, intent_of,
-                             qualifiers, question_type, withheld)
+from .question_shape import (CLAUSE_WORDS, DASH, EQUIVALENCE, LEAD_AUX, LEAD_CLAUSE, MAY_IT_OR_HARM, ON_DRUG,
+                             OPENS_QUESTION, PRONOUN, SCENE, TIME_ONLY, comparator_text, first_question, intent_hint,
+                             intent_of, qualifiers, question_type, withheld)
 from .text import abbreviation_definitions, tokens
 from .vocab import find_terms
 
@@ -313,7 +313,8 @@ def parse_question(question: str) -> Query:
     if on:
         # "Can a patient on low-dose aspirin take ibuprofen?": aspirin is taken already, ibuprofen
         # asked, each by its name even when the vocabulary lacks it ("on moclobemide", "start orlistat").
-        taken = {m.canonical for m in find_terms(on.group(1), ("intervention", "comparator"))} | set(stem_drugs(on.group(1)))
+        taken = {m.canonical for m in find_terms(on.group(1), ("intervention", "comparator"))} | \
+            set(stem_drugs(on.group(1)))
         asked = [i for i in interventions if i not in taken] or [undosed(on.group(2).lower())] * bool(on.group(2))
         other += [i for i in interventions if i in taken] + ([] if taken else [undosed(clean(on.group(1)))])
         interventions = asked
@@ -363,7 +364,8 @@ def parse_question(question: str) -> Query:
                  qtype, unique(outcomes), tuple(facets), negated, claim=claim, harm=harm, adverse=adverse,
                  written=tuple((m.canonical, m.text.lower()) for m in matches if m.canonical != m.text.lower()),
                  safe=safe, co_treatments=tuple(co_treatments), qualifiers=tuple(
-                     w for w in qualifiers(question, {w for m in matches if m.kind == "condition" for w in tokens(m.text)})
+                     w for w in qualifiers(question, {t for m in matches if m.kind == "condition"
+                                                      for t in tokens(m.text)})
                      if not any(w in tokens(d) for d in [*interventions, *comparators])),
                  more_harm=harm and bool(re.search(r"\b(?:more|greater|higher|worse|increase[sd]?)\b", question, re.I))
                  and not re.search(r"\b(?:fewer|less|lower|safer)\b", question, re.I))

@@ -58,7 +58,8 @@ _CHOICE = re.compile(r"\b(?:whether|which|between|choose|choosing|choice|prefer)
 def comparator_text(question: str) -> str:
     """The phrases of a question that name what its treatment is compared with (the vocabulary
     or the INN stems then say which of their words are drugs)."""
-    return " ".join(m.group(1) for rx in (_AGAINST, _SWITCH_FROM, _ON_THEN_SWITCH, _CHOICE) for m in rx.finditer(question))
+    return " ".join(m.group(1) for rx in (_AGAINST, _SWITCH_FROM, _ON_THEN_SWITCH, _CHOICE)
+                    for m in rx.finditer(question))
 
 
 def withheld(comp_text: str, name: str) -> bool:
@@ -68,16 +69,17 @@ def withheld(comp_text: str, name: str) -> bool:
                      comp_text.lower()) is not None
 
 
-# Cue phrases for the intent: the words clinicians use to ask each kind of question.
 # "Can a patient on aspirin take ibuprofen?", "Migraine patient on moclobemide for depression - can I
 # prescribe rizatriptan?", "diabetic on glyburide wants to start orlistat": the drug already taken
 # (group 1), then the one the question asks about (group 2).
 _BREAK = r"(?:\s+[-\u2013\u2014]+\s+|[,:;]\s+)"      # a dash set between words, a comma, a colon
-ON_DRUG = re.compile(r"\b(?:patients?|someone|people|person|one|women|men|woman|man|mother|child|he|she|\w+ics?|\w+ives?) "
-                     r"(?:who (?:is|are) )?(?:already )?(?:on|taking|using|receiving) (.{1,60}?)"
-                     r"(?:(?:\s+for\s+[\w\s]{1,30}?)?" + _BREAK + r"(?:\w+\s+){0,3}?|\s+(?:wants?|needs?|plans?) to\s+|\s+)"
+ON_DRUG = re.compile(r"\b(?:patients?|someone|people|person|one|women|men|woman|man|mother|child|he|she|"
+                     r"\w+ics?|\w+ives?) (?:who (?:is|are) )?(?:already )?(?:on|taking|using|receiving) (.{1,60}?)"
+                     r"(?:(?:\s+for\s+[\w\s]{1,30}?)?" + _BREAK + r"(?:\w+\s+){0,3}?"
+                     r"|\s+(?:wants?|needs?|plans?) to\s+|\s+)"
                      r"(?:take|use|be given|be prescribed|start|add|prescribe|give|try)\b"
                      r"(?:\s+(?:him\s+|her\s+|them\s+)?(?:on\s+)?(?:an?\s+|the\s+)?([\w-]+))?", re.I)
+# Cue phrases for the intent: the words clinicians use to ask each kind of question.
 INTENT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("contraindications", re.compile(r"\b(?:pregnan\w*|breast-?feed\w*|lactat\w*|contraindicat\w*|interact\w*|"
                                      r"together with|combined with|at the same time as|"
@@ -152,7 +154,8 @@ def intent_of(question: str, matches, comparators: list[str]) -> str:
         return "comparison"
     treatment = any(m.kind == "intervention" for m in matches)
     for name, rx in INTENT_CUES:
-        if rx.search(unnamed) and not (name in ("prognosis", "diagnosis") and treatment and EFFECT_VERB.search(unnamed)):
+        if rx.search(unnamed) and not (name in ("prognosis", "diagnosis") and treatment
+                                       and EFFECT_VERB.search(unnamed)):
             return name
     return "comparison" if comparators else "efficacy"
 

@@ -42,8 +42,8 @@ _NULL = re.compile(
 _SIMILAR_ARMS = re.compile(r"\bsimilar (?:proportions?|numbers?|percentages?|rates?|incidences?) of\b", re.I)
 _PROPOSED = re.compile(r"\b(?:(?:the )?hypothes[ie]s that|to (?:test|determine|assess|examine|investigate|"
                        r"evaluate|establish|confirm|clarify) (?:whether|if|the hypothes[ie]s))\b", re.I)
-_UPHELD = re.compile(r"\b(?:support\w*|confirm\w*|consistent with|in line with|agree\w* with)\s+(?:the\s+|our\s+|this\s+)?$",
-                    re.I)
+_UPHELD = re.compile(r"\b(?:support\w*|confirm\w*|consistent with|in line with|agree\w* with)\s+"
+                     r"(?:the\s+|our\s+|this\s+)?$", re.I)
 _AGAINST = re.compile(r"\b(?:worsen\w*|increased pain|more adverse|harm(?:ful)?|deteriorat\w*|"
                       r"inferior to|in favou?r of (?:the )?(?:placebo|control|sham|usual care))\b", re.I)
 _FAVOURS = re.compile(

@@ -72,7 +72,7 @@ _BENEFIT = re.compile(r"\b(?:reduc\w*|relie\w*|improv\w*|decreas\w*|remission|re
                       r"efficacy|effective\w*|benefit\w*|success\w*|free|(?<!side )(?<!side-)effects?)\b", re.I)
 
 
-def _names_harm(span: str) -> bool:
+def _is_harm(span: str) -> bool:
     return not _BENEFIT.search(span) and (_ADVERSE.search(span) is not None
                                           # "edema-related symptoms": the disease inside a compound
                                           or bool(find_terms(span.replace("-", " "), ("condition",))))
@@ -80,10 +80,10 @@ def _names_harm(span: str) -> bool:
 
 def more_harm(text: str) -> bool:
     """Whether the sentence reports more of a harm in the arm it makes its subject."""
-    if any(_names_harm(m.group(1)) for m in _MORE_OF.finditer(text)):
+    if any(_is_harm(m.group(1)) for m in _MORE_OF.finditer(text)):
         return True
     often = _MORE_OFTEN.search(text)
-    return often is not None and _names_harm(text[:often.start()])
+    return often is not None and _is_harm(text[:often.start()])
 
 
 def third_arm_won(text: str, asked: list[str], comparator: list[str]) -> bool:

@@ -74,18 +74,17 @@ _ACTS_ON = re.compile(r"\b[\w-]+\s+(?:receptors?|antagonists?|agonists?|growth f
                       r"blockade|blockers?)\b", re.I)
 
 
-# What one drug given with another may do: act against it, add to it, or harm.
+# A combination advised against ("Concurrent administration of moclobemide and rizatriptan is not
+# recommended"): the authors' reading of the harm they found.
+_ADVISED_AGAINST = re.compile(r"\b(?:(?:is|are) not recommended|should be avoided|should not be (?:given|used|"
+                              r"combined|co-?administered)|(?:is|are) contraindicated)\b", re.I)
 # What one drug given with another may do: act against it, add to it, or harm; or change how the
 # body handles it (its exposure, levels and clearance: the measures of a pharmacokinetic study).
 _INTERACTION = re.compile(r"\b(?:antagoni[sz]\w*|interfer\w*|interact\w*|block\w*|blunt\w*|attenuat\w*|potentiat\w*|"
                           r"abolish\w*|enhanc\w*|fatal\w*|deaths?|died|overdos\w*|toxic\w*|adverse|safe\w*|"
                           r"(?:pharmacokinetic|pharmacodynamic)s?|area under|auc|c ?max|(?:plasma|serum|blood) "
-                          r"(?:drug )?(?:concentrations?|levels?)|clearance|half-li(?:fe|ves)|exposure|bioavailability)\b|"
-                          + r"\b(?:(?:is|are) not recommended|should be avoided|contraindicated)\b", re.I)
-# A combination advised against ("Concurrent administration of moclobemide and rizatriptan is not
-# recommended"): the authors' reading of the harm they found.
-_ADVISED_AGAINST = re.compile(r"\b(?:(?:is|are) not recommended|should be avoided|should not be (?:given|used|"
-                              r"combined|co-?administered)|(?:is|are) contraindicated)\b", re.I)
+                          r"(?:drug )?(?:concentrations?|levels?)|clearance|half-li(?:fe|ves)|exposure|bioavailability|"
+                          r"contraindicated)\b|" + _ADVISED_AGAINST.pattern, re.I)
 
 
 def gives_co_treatment(query: Query, text: str) -> bool:

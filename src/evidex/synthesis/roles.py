@@ -106,8 +106,9 @@ def cues_in(sentence: str) -> set[str]:
 # A sentence that states what a study set out to do ("The aim of this trial was to evaluate the
 # tolerability of X with that of two other calcium antagonists"): its words name what was asked,
 # not a mechanism, a dose or a finding, whatever role the abstract's own labels give it.
-_AIM = re.compile(r"^\s*(?:(?:hence|therefore|thus|accordingly|so),?\s+)?(?:(?:the|our) (?:main |primary )?(?:aims?|objectives?|purposes?|goals?) of (?:this|the|our|the present)"
-                  r"\b|(?:this|the present|our) (?:\w+ )?(?:study|trial|review|analysis) (?:aimed|aims|sought|was "
+_AIM = re.compile(r"^\s*(?:(?:hence|therefore|thus|accordingly|so),?\s+)?(?:(?:the|our) (?:main |primary )?"
+                  r"(?:aims?|objectives?|purposes?|goals?) of (?:this|the|our|the present)\b|"
+                  r"(?:this|the present|our) (?:\w+ )?(?:study|trial|review|analysis) (?:aimed|aims|sought|was "
                   r"designed|is designed|was undertaken|was conducted) to\b|we (?:aimed|sought|set out|wanted) to\b|"
                   r"to (?:evaluate|assess|determine|compare|investigate|examine|explore)\b)", re.I)
 

@@ -171,8 +171,8 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         direction = direction_of(relevant, query.adverse)
         return Verdict(direction, "very_low",
                        ("Design: no clinical study addresses the question; the evidence is laboratory, "
-                        "review-level or unclassified.",), _answer(direction, p_yes, read_by_direction(query, direction),
-                                                                    equiv), p_yes, basis)
+                        "review-level or unclassified.",),
+                       _answer(direction, p_yes, read_by_direction(query, direction), equiv), p_yes, basis)
     if query.intent == "contraindications" and indirect:
         # A question about use in a population or with a co-treatment is answered only by studies
         # of that population or combination, never by efficacy evidence from elsewhere.
