@@ -513,3 +513,42 @@ def test_a_treatment_compared_only_with_its_absence_is_the_asked_one():
     q = parse_question("Do chronic pain patients treated with LDN improve more than matched patients not given LDN?")
     assert q.interventions == ("low-dose naltrexone",) and q.comparators == ()
     assert "more" not in q.outcomes
+
+
+@pytest.mark.parametrize("question, interventions, comparators", [
+    # two options offered, then the choice asked; each by name though the vocabulary lacks one
+    ("Hay fever: astemizole (Hismanal) or loratadine 10 mg - which works better?", ("astemizole",), ("loratadine",)),
+    # a brand with its generic in brackets: the generic (lower case) names it; "the other" is no comparator
+    ("For migraine prevention, propranolol or Depakote (divalproex) - is one better than the other?",
+     ("propranolol",), ("divalproex",)),
+    # the choice first, the options last
+    ("Which relieves hay fever better, astemizole or loratadine?", ("astemizole",), ("loratadine",)),
+])
+def test_two_options_offered_are_the_asked_treatment_and_its_comparator(question, interventions, comparators):
+    q = parse_question(question)
+    assert (q.interventions, q.comparators, q.intent) == (interventions, comparators, "comparison")
+
+
+def test_options_that_name_no_drug_are_no_comparison():
+    q = parse_question("Omeprazole at night: morning or evening - which suits reflux?")
+    assert "morning" not in q.interventions and "evening" not in q.comparators
+
+
+def test_a_scene_before_a_dash_is_the_patients_story_not_an_outcome():
+    q = parse_question("Patient admitted with a heart attack two hours ago - should I start lisinopril to cut mortality?")
+    assert q.interventions == ("lisinopril",)
+    assert not any("admitted" in f for f in q.facets)
+    # a drug the patient already takes, told in the scene, is not the asked one
+    q = parse_question("HbA1c still high on metformin 1000 mg twice daily - will adding nateglinide bring it down?")
+    assert q.interventions == ("nateglinide",) and not any("hba1c still" in f for f in q.facets)
+    # a question before the dash is no scene: its drug stays asked
+    q = parse_question("Is guanfacine an option in ADHD with tics - does it help without worsening tics?")
+    assert q.interventions == ("guanfacine",)
+    # nor a question reported ("asks whether")
+    q = parse_question("Fibromyalgia patient asks whether LDN improves pain tolerance - has anyone measured it?")
+    assert "pain tolerance" in q.outcomes
+
+
+def test_a_dose_asked_about_is_no_outcome():
+    q = parse_question("Ziprasidone for schizophrenia - is 40 mg/day enough or do I need 120 mg/day?")
+    assert not any("40 mg" in o for o in q.outcomes)

@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .enrich.numbers import DOSE
 from .phrases import (GENERAL_HARMS, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
-                      conjuncts, dose_drug, head_of, named_after_with, same, slot_phrases, stem_drugs, symptoms_of,
-                      undosed, unique)
+                      conjuncts, dose_drug, head_of, named_after_with, option_name, same, slot_phrases, stem_drugs,
+                      symptoms_of, undosed, unique)
 from .question_shape import (CLAUSE_WORDS, DASH, EQUIVALENCE, LEAD_AUX, LEAD_CLAUSE, MAY_IT_OR_HARM, ON_DRUG,
-                             OPENS_QUESTION, PRONOUN, SCENE, TIME_ONLY, comparator_text, first_question, intent_hint,
-                             intent_of, qualifiers, question_type, withheld)
+                             OPENS_QUESTION, OTHER_ONE, PRONOUN, SCENE, TIME_ONLY, WANTS, comparator_text,
+                             first_question, intent_hint, intent_of, offered_options, qualifiers, question_type,
+                             withheld)
 from .text import abbreviation_definitions, tokens
 from .vocab import find_terms
 
@@ -157,6 +159,11 @@ def parse_question(question: str) -> Query:
     conditions = [c for c in conditions if any(m.canonical == c and m.text.lower() in answered.lower() for m in matches)]
     body = answered
     scene = SCENE.match(question)
+    topic = re.match(r"\s*[\w-]+(?:\s*\([^)]*\))?\s+(?:in|for)\s+(.+?)\s*(?::|" + DASH + r")\s*$",
+                     scene.group(0) if scene else "")
+    if topic and not conditions and clean(topic.group(1)) and not find_terms(topic.group(1), ("intervention",)):
+        # "Meloxicam in RA - is 22.5 mg worth it?": a scene that names a drug and its use gives the population.
+        conditions.append(clean(topic.group(1)))
     if qtype == "yesno":
         # "After starting LDN, do patients ...?", "Adults with ADHD: does ...?": the question begins
         # at its auxiliary; the clause or scene before it sets the scene (its named terms are found above).
@@ -207,7 +214,7 @@ def parse_question(question: str) -> Query:
                 p = re.sub(r"^(?:adding|starting|giving|using|taking|prescribing|continuing|stopping)\s+", "", p)
                 (interventions if i == 0 else comparators).append(undosed(p))
     for phrase in comparator:
-        if not known(phrase) and phrase not in comparators:
+        if not known(phrase) and phrase not in comparators and not OTHER_ONE.fullmatch(phrase):
             comparators.append(phrase)
     for phrase in population:
         if phrase in purpose and conditions and not known(phrase):
@@ -245,11 +252,18 @@ def parse_question(question: str) -> Query:
         interventions = [i for i in interventions if i not in with_terms] or interventions
     if scene and len(interventions) > 1:
         # A treatment named only in the scene ("needing an NSAID", "not controlled by an NSAID") is
-        # the patient's story; the treatment the question proper asks about is the intervention.
-        asked = f" {' '.join(tokens(question[scene.end():]))} "
+        # the patient's story; the treatment the question proper asks about is the intervention,
+        # and so is one the scene says the patient wants ("wants to take high-dose aspirin").
+        wanted = " ".join(m.group(1) for m in WANTS.finditer(scene.group(0)))
+        asked = f" {' '.join(tokens(question[scene.end():] + ' ' + wanted))} "
         forms = {i: [i] + [m.text for m in matches if m.canonical == i] for i in interventions}
         interventions = [i for i in interventions if any(f" {' '.join(tokens(f))} " in asked for f in forms[i])
                          ] or interventions
+    options = [option_name(o) for o in offered_options(question) or ()]
+    if len(set(options)) == 2 and any(find_terms(o, ("intervention",)) or stem_drugs(o) for o in options):
+        # "A or B - which works better?": the first option is asked, the second its comparator,
+        # each by its name even when the vocabulary lacks it ("astemizole").
+        interventions, comparators = options[:1], options[1:]
     # A head phrase holding the asked treatment ("LDN be taken together" in "Can LDN be taken
     # together with opioids?") is the question's subject, not an outcome.
     asked_forms = [m.text.lower() for m in named if m.canonical in interventions]
@@ -327,8 +341,9 @@ def parse_question(question: str) -> Query:
     if qtype == "yesno" and intent == "contraindications" and interventions and co_treatments and not special:
         safe = True           # whether the combination is safe: harm from it answers no
     # "for years", "in the first few months": when, not who or what; "(safe) to use", "(improve) more": no outcome.
+    # "is 40 mg/day enough": a dose is what is asked about, not an outcome.
     conditions, outcomes = ([p for p in xs if not TIME_ONLY.fullmatch(p) and not re.fullmatch(
-        r"to \w+|more|less|better|worse|faster|longer", p)] for xs in (conditions, outcomes))
+        r"to \w+|more|less|better|worse|faster|longer", p) and not DOSE.search(p)] for xs in (conditions, outcomes))
     # "carvedilol or bisoprolol to keep ...": a phrase naming a compared drug is no outcome.
     drugs = [f" {' '.join(tokens(d))} " for d in [*interventions, *comparators]]
     outcomes, other = ([p for p in xs if not any(d in f" {' '.join(tokens(p))} " for d in drugs)]

@@ -18,7 +18,14 @@ OPENS_QUESTION = r"(?:" + "|".join(AUX) + r"|what|which|how|when|who|why)\b"
 DASH = r"\s[-\u2013\u2014]+\s"
 # A scene set before a colon ("OA patient needing a long-term NSAID: does valdecoxib cause ...?"):
 # the question proper follows it, opening with an auxiliary, a wh-word or a clause ("if I ...").
-SCENE = re.compile(r"[^:?]{3,160}:\s+(?=" + OPENS_QUESTION + r"|(?:if|once|after)\b)", re.I)
+# Or before a dash, when what precedes it is no question itself ("Patient admitted with an acute
+# MI - should I start lisinopril ...?"; not "Is X effective - how many ...?", nor a question
+# reported: "patient asks whether LDN helps - has anyone measured it?").
+SCENE = re.compile(r"(?:[^:?]{3,160}:|(?!\s*" + OPENS_QUESTION + r")(?:(?!\bwhether\b)[^:?]){3,160}\s[-\u2013\u2014]+)"
+                   r"\s+(?=" + OPENS_QUESTION + r"|(?:if|once|after)\b)", re.I)
+# What a scene says the patient wants or needs to take: the treatment asked about, not the story.
+WANTS = re.compile(r"\b(?:wants?|needs?|plans?|would like|hopes?) to (?:take|start|use|try|be given|go on)\s+"
+                   r"(.{1,40}?)(?=\s+(?:for|to|and|but|because)\b|[,;:]|\s[-\u2013\u2014]|$)", re.I)
 # "Can X be given to Y, or does it provoke Z?": whether it may be used, asked with its harm.
 MAY_IT_OR_HARM = re.compile(r"\b(?:can|could|may|should)\b[^?]{0,80}?\bbe (?:given|used|taken|prescribed|continued|"
                             r"started)\b[^?]*,?\s+or\s+(?:does|do|will|would|could|can|might|may)\s+(?:it|they|this)\b",
@@ -60,6 +67,22 @@ def comparator_text(question: str) -> str:
     or the INN stems then say which of their words are drugs)."""
     return " ".join(m.group(1) for rx in (_AGAINST, _SWITCH_FROM, _ON_THEN_SWITCH, _CHOICE)
                     for m in rx.finditer(question))
+
+
+# Two options offered, then the choice asked: "astemizole (Hismanal) or loratadine 10 mg - which
+# works better?", "propranolol or divalproex: is one better than the other?"; or the choice first:
+# "Which controls rhinitis better, astemizole or loratadine?". Group 1 is asked, group 2 its comparator.
+_OPTION = r"([\w-]+(?:\s*\([^)]{1,40}\))?)"
+_OPTIONS_FIRST = re.compile(r"(?<![\w-])" + _OPTION + r"\s+or\s+" + _OPTION + r"[^?:;]{0,40}?(?:\s+[-\u2013\u2014]+\s+|[:;]\s+)"
+                            r"(?:which|is one|does one|is either|are they)\b", re.I)
+_CHOICE_LAST = re.compile(r"\b(?:which|what)\b[^?]{0,100}?[,:]\s*" + _OPTION + r"\s+or\s+" + _OPTION + r"\s*\?", re.I)
+OTHER_ONE = re.compile(r"(?:the\s+)?others?|(?:one|each)\s+(?:an)?other", re.I)
+
+
+def offered_options(question: str) -> tuple[str, str] | None:
+    """The two treatments a question offers to choose between, as written, or None."""
+    m = _OPTIONS_FIRST.search(question) or _CHOICE_LAST.search(question)
+    return (m.group(1), m.group(2)) if m else None
 
 
 def withheld(comp_text: str, name: str) -> bool:
