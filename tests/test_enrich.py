@@ -200,6 +200,9 @@ def test_sample_size_real_sentences(sentence, n, span):
                  "excluded; data from all 30 patients from one site were excluded by the sponsor.", 397,
                  id="sites-and-exclusions-are-not-the-sample"),
     pytest.param("Sixty patients from 12 centres were then randomised.", 60, id="centres-are-not-people"),
+    pytest.param("Thirty-nine patients (23 women and 16 men) took part. Average (SE) time to pain was 318 (23) days "
+                 "for patients on placebo and 324 (24) days for patients on amitriptyline.", 39,
+                 id="days-for-patients-are-no-count"),
 ])
 def test_sample_size_hyphenated_words_and_distractors(sentence, n):
     assert sample_size(sentence)[0] == n
@@ -361,6 +364,9 @@ def test_p_values_are_probabilities_on_real_corpus(dev_corpus):
      "Scale compared with placebo (-8.2 versus -3.4, respectively).", "favours"),
     ("Aripiprazole had significantly greater efficacy than placebo for the treatment of bipolar disorder patients "
      "in acute manic or mixed episodes.", "favours"),
+    # pmid:10848058: a comparative denied, though "relief" is a benefit word
+    ("In particular, the recurrence rate of headache after initial relief was not lower on zolmitriptan than on "
+     "sumatriptan.", "no_difference"),
 ])
 def test_sentence_direction_real_sentences(sentence, direction):
     assert sentence_direction(sentence) == direction

@@ -20,6 +20,8 @@ _NULL = re.compile(
     r"(?:did|does|do) not (?:alter|affect|modify|influence)|"
     r"(?:did|does|was|were) not (?:significantly )?(?:differ|improve|reduce|decrease|change|lessen|show|outperform|superior)\w*|"
     r"not (?:statistically )?(?:significant(?:ly)?|superior|better|more effective)|"
+    # A comparative denied ("the recurrence rate was not lower on A than on B"): no difference found.
+    r"(?:was|were|is|are) not (?:significantly )?(?:lower|higher|greater|smaller|shorter|longer|faster|different)|"
     r"(?:statistically )?(?:insignificant|non-?significant)|"
     r"no (?:better|more effective) than|failed to (?:show|demonstrate|reduce|improve)|no (?:clear |clinically meaningful )?(?:benefit|effect|advantage)|"
     r"not associated with|no association|comparable to placebo|similar to placebo|no difference|"

@@ -157,6 +157,9 @@ _SUBGROUP_AFTER = re.compile(r"^\s*(?:[(\[]\s*\d+(?:[.\u00b7]\d+)?\s*%|;\s*\d+(?
                              r"(?:boys|girls|men|women|males?|females?)\s*,?\s+and\s+\d)",
                              re.I)
 _FACTORIAL_NEXT = re.compile(r"\s*[x\u00d7]\s*\d")
+# A number with a unit after it (a bracketed SE may come between) measures time or amount.
+_UNIT_NEXT = re.compile(r"\s*(?:\(\d[\d.,]*\)\s*)?(?:days?|weeks?|months?|years?|hours?|minutes?|mg|mcg|ml|kg|"
+                        r"times|doses|attacks|episodes)\b", re.I)
 # "data from all 30 patients from one site were excluded": those left out, "all" or not.
 _EXCLUDED_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,5}?(?:were|was) (?:excluded|withdrawn|lost|dropped)", re.I)
 
@@ -203,8 +206,8 @@ def counts(sentence: str) -> list[Count]:
         elif _SUBGROUP_BEFORE.search(before) or _SUBGROUP_AFTER.search(after):
             score -= 2
         if _PERCENT_NEXT.match(sentence, num_end) or _FACTORIAL_NEXT.match(sentence, num_end) \
-                or any(ts <= num_start < te for ts, te in taken):
-            return   # "(35%)", "a randomized 3 x 2 factorial trial": not a count of people
+                or _UNIT_NEXT.match(sentence, num_end) or any(ts <= num_start < te for ts, te in taken):
+            return   # "(35%)", "a randomized 3 x 2 factorial trial", "324 (24) days for patients": no count of people
         taken.append((num_start, num_end))
         out.append(Count(value, sentence[s:e], score))
 

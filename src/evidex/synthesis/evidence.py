@@ -205,6 +205,11 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
         asked, compared = forms_of(query, query.interventions), forms_of(query, query.comparators)
         pools.insert(0, [t for t in texts if (contains_any(padded_tokens(t), compared) or t in both)
                          and not third_arm_won(t, asked, compared)])
+        # In a trial with a control arm as well ("19% on placebo, 66% on divalproex and 63% on
+        # propranolol"), a sentence naming the control reports each drug against it; the sentences
+        # naming the two asked drugs and no control report the head-to-head result.
+        head_to_head = [t for t in pools[0] if active and contains_any(padded_tokens(t), asked)
+                        and not _CONTROL.search(t)]
         if query.claim == "equivalence":
             # "Is A as effective as B?" is answered only by findings that name both A and B (a
             # review of B alone, or A against placebo, says nothing of their equivalence).
@@ -213,6 +218,8 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
             if not texts:
                 return "unclear"
             pools = [texts]
+    if query.comparators and head_to_head and query.claim != "equivalence":
+        pools.insert(0, head_to_head)
     if primary and query.claim != "equivalence":
         pools.insert(0, primary)
     if query.outcomes and query.claim != "equivalence":
