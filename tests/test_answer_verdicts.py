@@ -433,9 +433,11 @@ def test_a_ratio_is_read_by_its_confidence_interval():
 
 
 @pytest.mark.parametrize("records, direction, word", [
-    # harm found by two, none by two: neither side has 60% of the weight. (Read as a treatment
-    # effect, all four are "no benefit" and the tie went to no difference.)
-    (NO_HARM_FOUND + HARM_FOUND[:2], "mixed", None),
+    # harm found by two studies, none by two: a tie of design weight, which the side with more
+    # participants breaks (3,050 and 12,400 with harm against 4,210 and 9,150 without it; a
+    # study's n is the first count its abstract states). (Read as a treatment effect, all four
+    # are "no benefit".)
+    (NO_HARM_FOUND + HARM_FOUND[:2], "against", "Yes"),
     (HARM_FOUND, "against", "Yes"),
     (NO_HARM_FOUND, "no_difference", "No"),
 ])
@@ -511,6 +513,51 @@ def test_one_trial_that_disagrees_with_the_reviews_beside_it_is_an_inconsistency
     try:
         answer = ask(store, "Is melatonin effective for insomnia?")
         assert any(r.startswith("Inconsistency:") for r in answer.verdict.reasons), answer.verdict
+        assert violations(answer) == []
+    finally:
+        store.close()
+
+
+def test_the_weighted_majority_gives_the_direction_and_participants_break_a_tie():
+    """direction_of: more design weight wins; a tie of weight goes to the side with more
+    participants; only an even split of both is mixed."""
+    from types import SimpleNamespace
+
+    from evidex.synthesis.verdict import direction_of
+
+    def study(direction, design="rct", n=None):
+        return SimpleNamespace(direction=direction, design=design, n=n)
+
+    assert direction_of([study("favours"), study("favours"), study("no_difference")]) == "favours"
+    # a meta-analysis (3) outweighs a trial (2)
+    assert direction_of([study("favours", "rct", 900), study("no_difference", "meta_analysis", 80)]) == "no_difference"
+    # one trial each way: the larger decides
+    assert direction_of([study("favours", n=40), study("no_difference", n=400)]) == "no_difference"
+    assert direction_of([study("favours", n=400), study("against", n=40)]) == "favours"
+    assert direction_of([study("favours", n=100), study("no_difference", n=100)]) == "mixed"
+    # "Does X cause Y?": harm found against none found
+    assert direction_of([study("against", "cohort", 5000), study("no_difference", "cohort", 800)], harm=True) == "against"
+    assert direction_of([study("unclear")]) == "insufficient"
+
+
+def test_a_head_to_head_question_is_answered_by_the_sentences_naming_both_drugs_and_no_control(tmp_path):
+    """A three-arm trial (A, B, placebo): the rates against placebo favour each drug, the sentence
+    comparing the two asked drugs finds no difference, and that answers "A or B?"."""
+    trial = _rct(61, "A comparison of divalproex with propranolol and placebo for migraine prophylaxis",
+                 "We randomised 37 patients with migraine to divalproex, propranolol or placebo in a crossover design.",
+                 "Migraine frequency was reduced in 19% (6/32) of placebo-treated, 66% (21/32) of divalproex-treated "
+                 "and 63% (20/32) of propranolol-treated patients.",
+                 "Assessment of migraine-days per month revealed significant response to placebo in 22% (7/32) of "
+                 "patients, to divalproex in 66% (21/32), and to propranolol in 69% (22/32).",
+                 "When results were limited to the third month of each active-agent phase, 75% (24/32) of patients "
+                 "receiving divalproex and 78% (25/32) of those receiving propranolol had a reduction in migraine.",
+                 "No significant difference was identified between divalproex and propranolol for the prophylaxis "
+                 "of migraine.")
+    store, _ = build_store([trial], tmp_path / "h2h.db")
+    try:
+        answer = ask(store, "For migraine prevention, propranolol or divalproex - is one better than the other?")
+        assert answer.query.comparators == ("divalproex",)
+        assert answer.verdict.direction == "no_difference", answer.verdict
         assert violations(answer) == []
     finally:
         store.close()

@@ -47,7 +47,6 @@ _RATED_HIGH = re.compile(r"\bhigh[- ](?:quality|certainty|grade)\b(?: of)?(?: th
 DESIGN_WEIGHT = {"meta_analysis": 3.0, "systematic_review": 3.0, "rct": 2.0, "non_randomised_trial": 1.0,
                  "cohort": 1.0, "case_control": 1.0, "cross_sectional": 0.7, "case_series": 0.5,
                  "case_report": 0.5}
-AGREEMENT = 0.6            # share of the weighted votes one side needs; below it the body is mixed
 HEDGE_BAND = (0.4, 0.6)    # P(yes) inside this band: the answer is hedged ("Probably yes")
 
 
@@ -94,26 +93,34 @@ def weight(s: Study) -> float:
 def direction_of(body: list[Study], harm: bool = False) -> str:
     """The weighted vote of the studies' directions. For a treatment effect, no difference and
     harm are both "no benefit"; for "Does X cause Y?" (``harm``) they are opposite answers, so
-    the vote is harm found (against) against none found (no difference or an improvement)."""
-    votes = Counter()
+    the vote is harm found (against) against none found (no difference or an improvement).
+
+    The side with more of the design-weighted votes gives the direction, and a tie goes to the
+    side whose studies enrolled more participants; conflicting studies lower the certainty
+    instead (GRADE handbook 5.2.2, inconsistency). Only a body split evenly both ways is mixed.
+    (Measured on the eleven clinician sets: a 60% share required before, and "mixed" below it,
+    was right on 6 of 36 mixed answers.)"""
+    votes, people = Counter(), Counter()
     for s in body:
         if s.direction in ("favours", "no_difference", "against"):
             votes[s.direction] += weight(s)
-    total = sum(votes.values())
-    if not total:
+            people[s.direction] += s.n or 0
+    if not sum(votes.values()):
         return "insufficient"
-    if harm:
-        if votes["against"] >= AGREEMENT * total:
-            return "against"
-        if votes["favours"] + votes["no_difference"] >= AGREEMENT * total:
-            return "favours" if votes["favours"] > votes["no_difference"] else "no_difference"
+    pro = "against" if harm else "favours"        # the side against the other two
+
+    def lead(tally: Counter) -> int:
+        rest = sum(tally.values()) - tally[pro]
+        return (round(tally[pro], 6) > round(rest, 6)) - (round(tally[pro], 6) < round(rest, 6))
+
+    side = lead(votes) or lead(people)
+    if side == 0:
         return "mixed"
-    if votes["favours"] >= AGREEMENT * total:
-        return "favours"
-    null = votes["no_difference"] + votes["against"]
-    if null >= AGREEMENT * total:
-        return "against" if votes["against"] > votes["no_difference"] else "no_difference"
-    return "mixed"
+    if side > 0:
+        return pro
+    if harm:
+        return "favours" if votes["favours"] > votes["no_difference"] else "no_difference"
+    return "against" if votes["against"] > votes["no_difference"] else "no_difference"
 
 
 MAX_BASIS = 10             # leading studies whose most relevant sentences answer a yes/no question
@@ -243,8 +250,10 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
     # the reviews beside it (one trial that disagrees with them is an inconsistency too).
     primary = [s for s in decided if s.design not in _POOLED]
     primary = primary if len(primary) >= 2 else decided
-    fav_w = sum(weight(s) for s in primary if s.direction == "favours")
-    null_w = sum(weight(s) for s in primary if s.direction != "favours")
+    # (For "Does X cause Y?" the two sides are harm found and none found.)
+    pro = "against" if query.adverse else "favours"
+    fav_w = sum(weight(s) for s in primary if s.direction == pro)
+    null_w = sum(weight(s) for s in primary if s.direction != pro)
     if direction == "mixed" or min(fav_w, null_w) >= 0.2 * (fav_w + null_w) > 0:
         level += 1
         reasons.append("Inconsistency: among the studies of this comparison, some report benefit while "
