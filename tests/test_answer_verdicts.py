@@ -561,3 +561,25 @@ def test_a_head_to_head_question_is_answered_by_the_sentences_naming_both_drugs_
         assert violations(answer) == []
     finally:
         store.close()
+
+
+def test_a_named_harm_is_answered_by_the_studies_reporting_it_whatever_population_they_enrolled(tmp_path):
+    """Fifty trials of a drug in the asked condition never mention the harm; the one study of the
+    harm enrolled "psychiatric patients". It is retrieved first and cited, not crowded out."""
+    trials = [_rct(100 + i, f"Clozapine versus haloperidol in treatment-resistant schizophrenia: trial {i}",
+                   f"We randomised {60 + i} patients with treatment-resistant schizophrenia to clozapine or haloperidol.",
+                   "Clozapine improved positive symptoms of schizophrenia more than haloperidol (p < 0.01).")
+              for i in range(50)]
+    harm = _cohort(70, "Clozapine use and risk of diabetes mellitus",
+                   "We performed a case-control study of 7,227 cases of newly treated diabetes and 6,780 controls, "
+                   "all with psychiatric disorders.",
+                   "Clozapine use was not significantly associated with developing diabetes (adjusted odds ratio "
+                   "0.98; 95% CI 0.74-1.31).")
+    store, _ = build_store([*trials, harm], tmp_path / "harm.db")
+    try:
+        answer = ask(store, "In treatment-resistant schizophrenia, does clozapine raise the risk of developing diabetes?")
+        assert answer.query.adverse
+        assert harm.id in [r.id for r in answer.references]
+        assert violations(answer) == []
+    finally:
+        store.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from evidex.query import Query, parse_question
 from evidex.resolve import class_members
-from evidex.retrieve import intervention_forms, query_forms
+from evidex.matching import intervention_forms, query_forms
 from evidex.vocab import _expansions, expansions, forms_of
 
 

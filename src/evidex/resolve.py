@@ -7,8 +7,9 @@ import re
 from collections import Counter
 from dataclasses import replace
 
+from .matching import phrase_match
 from .query import Query, parse_question
-from .retrieve import STOPWORDS, phrase_match
+from .retrieve import STOPWORDS
 from .store import Store
 from .text import abbreviation_definitions, tokens
 from .vocab import drug_classes, find_terms, is_canonical, lexicon, lookup

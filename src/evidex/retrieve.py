@@ -15,18 +15,18 @@ BM25-only path, unchanged.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
+from .matching import (GENERIC_WORDS, any_of, decisive_conditions, intervention_forms, match_expressions,
+                       phrase_match, query_forms, related_expression)
 from .phrases import stem_drugs
 from .priors import prior
 from .query import Query, parse_question
 from .records import Appraisal, Passage
 from .store import SearchFilter, Store, StoredRecord
 from .text import contains_any, padded_tokens, passages_of, tokens
-from .vocab import expansions, find_terms, is_canonical, lexicon, lookup
+from .vocab import expansions, find_terms, lexicon, lookup
 
-_MAX_FORMS = 48
 MODES = ("hybrid", "lexical")
 LEXICAL_DEPTH = 100       # BM25 hits fused per query
 SEMANTIC_DEPTH = 100      # nearest records fused per query
@@ -45,28 +45,6 @@ class Candidate:
     related: bool = True      # direct, or shares words with the asked condition ("pain")
 
 
-def phrase_match(text: str) -> str | None:
-    """A MATCH string for the words of ``text`` as one phrase, or None when it has no words."""
-    toks = tokens(text)
-    return '"' + " ".join(toks) + '"' if toks else None
-
-
-def _any(forms) -> str:
-    phrases = list(dict.fromkeys(p for p in (phrase_match(f) for f in forms if len(f) >= 3) if p))
-    return "(" + " OR ".join(phrases[:_MAX_FORMS]) + ")" if phrases else ""
-
-
-def intervention_forms(canonical: str) -> list[str]:
-    forms = expansions(canonical)
-    lex = lexicon()
-    # "low-dose naltrexone" is also reported as plain "naltrexone" at a low dose.
-    for word in re.findall(r"[a-z]+", canonical):
-        term = lex.get(word)
-        if term is not None and term.kind == "intervention" and word != canonical:
-            forms.append(word)
-    return forms
-
-
 def anchored(query: Query) -> bool:
     """Whether an asked intervention is a vocabulary name (a drug, a class): only then can a
     record be required to name it. An open phrase from the question's grammar ("METTL1
@@ -82,51 +60,12 @@ def names_treatment(query: Query) -> bool:
                                and any(stem_drugs(i) for i in query.interventions))
 
 
-def decisive_conditions(query: Query) -> tuple[str, ...]:
-    """The conditions a record must name to be direct evidence: the ones the vocabulary knows
-    (a disease: "urinary incontinence") when the question also has open phrases, which describe
-    the population rather than define it ("older postmenopausal women"); otherwise all of them."""
-    known = tuple(c for c in query.conditions if lookup(c) is not None or is_canonical(c))
-    return known or query.conditions
-
-
-def query_forms(query: Query, name: str) -> list[str]:
-    """Every form of an asked intervention: synonyms, and the class members the library writes."""
-    extra, forms = next((m for n, m in query.members if n == name), ()), intervention_forms(name)
-    return forms + [m for m in extra if m not in forms]      # forms read once, not once per member
-
-
 def names_another_treatment(query: Query, text: str) -> bool:
     """A sentence that names a treatment other than the asked one and its forms (a head-to-head
     finding, another drug's finding, a second drug's dose)."""
     asked = {f.lower() for i in query.interventions for f in query_forms(query, i)}
     return any(m.canonical not in query.interventions and m.text.lower() not in asked
                for m in find_terms(text, ("intervention",)))
-
-
-_GENERIC_WORDS = {"syndrome", "syndromes", "disease", "disorder", "disorders", "complex", "chronic", "type"}
-
-
-def related_expression(query: Query) -> str:
-    """Intervention AND any content word of the asked condition: the same drug in a
-    neighbouring condition ("pain" links CRPS to neuropathic pain and fibromyalgia)."""
-    inter = _any(f for c in query.interventions for f in query_forms(query, c))
-    words = [w for c in query.conditions for w in tokens(c) if w not in _GENERIC_WORDS and len(w) > 3]
-    return f"{inter} AND {_any(words)}" if inter and words else ""
-
-
-def match_expressions(query: Query) -> tuple[str, str]:
-    """(strict, broad) MATCH strings (FTS5 syntax, run by ``evidex.lexical``) for a parsed query (pure)."""
-    inter = _any(f for c in query.interventions for f in query_forms(query, c))
-    cond = _any(f for c in decisive_conditions(query) for f in expansions(c))
-    keys = _any(query.keywords)
-    if inter and cond:
-        return f"{inter} AND {cond}", inter
-    if inter:
-        return (f"{inter} AND {keys}" if keys else inter), inter
-    if cond:
-        return (f"{cond} AND {keys}" if keys else cond), cond
-    return keys, keys
 
 
 FREE_TEXT_DEPTH = 20      # records found by the question's own words, whatever its parse
@@ -167,7 +106,7 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
         texts.update((rid, padded_tokens(s.record.text())) for rid, s in named.items())
     inter = [f for c in query.interventions for f in query_forms(query, c) if len(f) >= 3]
     cond = [f for c in decisive_conditions(query) for f in expansions(c) if len(f) >= 3]
-    cond_words = [w for c in query.conditions for w in tokens(c) if w not in _GENERIC_WORDS and len(w) > 3]
+    cond_words = [w for c in query.conditions for w in tokens(c) if w not in GENERIC_WORDS and len(w) > 3]
     required = [] if open_question else inter
     # Only a record that passes the text tests below is decoded whole (``texts_many`` reads text alone).
     keep = [rid for rid in free if rid in texts and not (required and not contains_any(texts[rid], required))]
@@ -214,28 +153,38 @@ def _lexical_pool(store: Store, query: Query, limit: int, filt: SearchFilter) ->
     # Records naming both arms and the asked outcome answer first (GRADE prefers direct,
     # head-to-head evidence on the outcome asked): among a drug's many trials in a condition, BM25
     # over the drug and the condition alone can rank every one of them below forty others.
-    focus = [x for x in (_any(f for c in query.comparators for f in query_forms(query, c) or [c]),
-                         _any(query.outcomes)) if x]
+    focus = [x for x in (any_of(f for c in query.comparators for f in query_forms(query, c) or [c]),
+                         any_of(query.outcomes)) if x]
     for hit in store.search(" AND ".join([strict, *focus]), limit, filt) if focus else ():
         scores[hit.record_id] = hit.score
         direct.add(hit.record_id)
     for hit in store.search(strict, limit, filt):
         scores.setdefault(hit.record_id, hit.score)
         direct.add(hit.record_id)
-    related = set(direct)
+    related, first = set(direct), set()
     near = related_expression(query)
     for facet in (f for f in query.facets if getattr(lookup(f), "kind", "") == "population"):
         # Use in a special population ("during pregnancy", "while breastfeeding"): the records on
         # the drug there answer, whatever condition they treat ("Treating rhinitis in pregnancy").
-        for hit in store.search(" AND ".join([broad or strict, _any(expansions(facet))]), limit, filt):
+        for hit in store.search(" AND ".join([broad or strict, any_of(expansions(facet))]), limit, filt):
             scores.setdefault(hit.record_id, hit.score)
             direct.add(hit.record_id)
     if query.adverse and query.outcomes and (near or broad):
         # Whether a drug does a harm is answered by the records that report the harm, in a
         # population near the asked one (a study of "older volunteers" for "older adults").
-        for hit in store.search(" AND ".join([near or broad, _any(query.outcomes)]), limit, filt):
+        for hit in store.search(" AND ".join([near or broad, any_of(query.outcomes)]), limit, filt):
             scores.setdefault(hit.record_id, hit.score)
             related.add(hit.record_id)
+        # A harm asked by name ("does clozapine cause diabetes?", not "is it safe?") is reported
+        # in any population the drug is given to ("psychiatric patients"): direct evidence on the
+        # harm, first, as the drug's trials in the condition that never mention it fill the pool.
+        named_harm = store.search(" AND ".join([broad, any_of(query.outcomes)]), limit, filt) \
+            if broad and not query.safe else []
+        for hit in named_harm:
+            scores.setdefault(hit.record_id, hit.score)
+            direct.add(hit.record_id)
+            related.add(hit.record_id)
+            first.add(hit.record_id)
     if near:
         for hit in store.search(near, limit, filt):
             scores.setdefault(hit.record_id, hit.score)
@@ -246,8 +195,8 @@ def _lexical_pool(store: Store, query: Query, limit: int, filt: SearchFilter) ->
     if not query.conditions:
         direct = related = set(scores)
     # Direct evidence first, then evidence from related conditions, then by BM25 score.
-    pool = [_Pooled(rid, score, rid in direct, rid in related) for rid, score in scores.items()]
-    pool.sort(key=lambda c: (not c.direct, not c.related, -c.score))
+    pool = [_Pooled(rid, score, rid in direct, rid in related, first=rid in first) for rid, score in scores.items()]
+    pool.sort(key=_order)
     return pool
 
 
@@ -284,7 +233,7 @@ def search(store: Store, text: str, limit: int = 10, filt: SearchFilter = Search
     query = parse_question(text)
     found = retrieve(store, query, limit, filt) if (query.interventions or query.conditions or query.keywords) else []
     if not found:
-        words = _any(tokens(text))
+        words = any_of(tokens(text))
         hits = store.search(words, limit, filt) if words else []
         stored = store.get_many([h.record_id for h in hits])
         found = [Candidate(stored[h.record_id], h.score, True, tuple(passages_of(stored[h.record_id].record)))
@@ -362,6 +311,11 @@ class _Pooled:
     related: bool
     appraisal: Appraisal | None = None
     year: int | None = None
+    first: bool = False         # reports the asked harm: ranked before the rest
+
+
+def _order(c: _Pooled) -> tuple:
+    return (not c.first, not c.direct, not c.related, -c.score)
 
 
 def _hybrid_candidates(store: Store, vectors, query: Query, pool: list[_Pooled], limit: int,
@@ -373,13 +327,13 @@ def _hybrid_candidates(store: Store, vectors, query: Query, pool: list[_Pooled],
     qv = vectors.query_vector(query.question)
     semantic = vectors.search(qv, max(limit, SEMANTIC_DEPTH), filt)
     light = _first(store.appraisals_many, [c.rid for c in pool], limit * LEXICAL_POOL)
-    out = [_Pooled(c.rid, c.score, c.direct, c.related, *light[c.rid]) for c in pool if c.rid in light]
+    out = [_Pooled(c.rid, c.score, c.direct, c.related, *light[c.rid], c.first) for c in pool if c.rid in light]
     have = {c.rid for c in out}
     new_ids = [rid for rid in semantic if rid not in have]
     if new_ids and query.interventions:
         inter_forms = [f for c in query.interventions for f in query_forms(query, c) if len(f) >= 3]
         cond_forms = [f for c in decisive_conditions(query) for f in expansions(c) if len(f) >= 3]
-        cond_words = [w for c in query.conditions for w in tokens(c) if w not in _GENERIC_WORDS and len(w) > 3]
+        cond_words = [w for c in query.conditions for w in tokens(c) if w not in GENERIC_WORDS and len(w) > 3]
         texts = {rid: padded_tokens(t) for rid, t in store.texts_many(new_ids).items()}
         # semantically near but about another treatment: not evidence here (and not decoded)
         named = [rid for rid in new_ids if rid in texts and contains_any(texts[rid], inter_forms)]
@@ -398,7 +352,7 @@ def _hybrid_candidates(store: Store, vectors, query: Query, pool: list[_Pooled],
         fused = (1 - alpha) * lex + alpha * sims.get(c.rid, 0.0)
         return fused + prior(c.appraisal, c.year, query, year)
 
-    scored = [_Pooled(c.rid, final(c), c.direct, c.related, c.appraisal, c.year) for c in out]
-    scored.sort(key=lambda c: (not c.direct, not c.related, -c.score))
+    scored = [_Pooled(c.rid, final(c), c.direct, c.related, c.appraisal, c.year, c.first) for c in out]
+    scored.sort(key=_order)
     stored = store.get_many([c.rid for c in scored[:limit]])
     return [Candidate(stored[c.rid], c.score, c.direct, (), c.related) for c in scored[:limit] if c.rid in stored]

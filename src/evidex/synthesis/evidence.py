@@ -20,9 +20,10 @@ from ..enrich.direction import sentence_direction, study_direction
 from ..enrich.effect import tested
 from ..enrich.numbers import doses
 from ..enrich.roles import sentence_roles
+from ..matching import query_forms
 from ..query import Query
 from ..records import Passage
-from ..retrieve import Candidate, anchored, names_another_treatment, query_forms
+from ..retrieve import Candidate, anchored, names_another_treatment
 from ..text import contains_any, padded_tokens
 from ..vocab import expansions
 from .arms import oriented, third_arm_won

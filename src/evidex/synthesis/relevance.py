@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 
 from ..enrich.roles import sentence_roles
+from ..matching import decisive_conditions, query_forms
 from ..phrases import PEOPLE_NOUNS
 from ..query import Query
-from ..retrieve import Candidate, anchored, decisive_conditions, query_forms
+from ..retrieve import Candidate, anchored
 from ..text import abbreviation_definitions, contains_any, padded_tokens, tokens
 from ..vocab import expansions, lookup
 from .asked_harm import gives_co_treatment, names_harm

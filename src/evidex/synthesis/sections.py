@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..matching import query_forms
 from ..query import Query
 from ..records import Passage
-from ..retrieve import names_another_treatment, names_treatment, query_forms
+from ..retrieve import names_another_treatment, names_treatment
 from ..text import contains_any, numbers_in, padded_tokens, tokens
 from ..vocab import expansions, is_canonical
 from .dosing import PARTS, doses_in, part_of

@@ -1,0 +1,74 @@
+"""A parsed question written as the lexical engine's MATCH expressions (pure): quoted phrases
+of every form of the asked names, OR-ed, and the strict (intervention AND condition) and broad
+(intervention alone) expressions ``retrieve`` searches with."""
+from __future__ import annotations
+
+import re
+
+from .query import Query
+from .text import tokens
+from .vocab import expansions, is_canonical, lexicon, lookup
+
+_MAX_FORMS = 48
+
+
+def phrase_match(text: str) -> str | None:
+    """A MATCH string for the words of ``text`` as one phrase, or None when it has no words."""
+    toks = tokens(text)
+    return '"' + " ".join(toks) + '"' if toks else None
+
+
+def any_of(forms) -> str:
+    """One MATCH group that any of ``forms`` (three letters or more) satisfies, as phrases."""
+    phrases = list(dict.fromkeys(p for p in (phrase_match(f) for f in forms if len(f) >= 3) if p))
+    return "(" + " OR ".join(phrases[:_MAX_FORMS]) + ")" if phrases else ""
+
+
+def intervention_forms(canonical: str) -> list[str]:
+    forms = expansions(canonical)
+    lex = lexicon()
+    # "low-dose naltrexone" is also reported as plain "naltrexone" at a low dose.
+    for word in re.findall(r"[a-z]+", canonical):
+        term = lex.get(word)
+        if term is not None and term.kind == "intervention" and word != canonical:
+            forms.append(word)
+    return forms
+
+
+def decisive_conditions(query: Query) -> tuple[str, ...]:
+    """The conditions a record must name to be direct evidence: the ones the vocabulary knows
+    (a disease: "urinary incontinence") when the question also has open phrases, which describe
+    the population rather than define it ("older postmenopausal women"); otherwise all of them."""
+    known = tuple(c for c in query.conditions if lookup(c) is not None or is_canonical(c))
+    return known or query.conditions
+
+
+def query_forms(query: Query, name: str) -> list[str]:
+    """Every form of an asked intervention: synonyms, and the class members the library writes."""
+    extra, forms = next((m for n, m in query.members if n == name), ()), intervention_forms(name)
+    return forms + [m for m in extra if m not in forms]      # forms read once, not once per member
+
+
+GENERIC_WORDS = {"syndrome", "syndromes", "disease", "disorder", "disorders", "complex", "chronic", "type"}
+
+
+def related_expression(query: Query) -> str:
+    """Intervention AND any content word of the asked condition: the same drug in a
+    neighbouring condition ("pain" links CRPS to neuropathic pain and fibromyalgia)."""
+    inter = any_of(f for c in query.interventions for f in query_forms(query, c))
+    words = [w for c in query.conditions for w in tokens(c) if w not in GENERIC_WORDS and len(w) > 3]
+    return f"{inter} AND {any_of(words)}" if inter and words else ""
+
+
+def match_expressions(query: Query) -> tuple[str, str]:
+    """(strict, broad) MATCH strings (FTS5 syntax, run by ``evidex.lexical``) for a parsed query (pure)."""
+    inter = any_of(f for c in query.interventions for f in query_forms(query, c))
+    cond = any_of(f for c in decisive_conditions(query) for f in expansions(c))
+    keys = any_of(query.keywords)
+    if inter and cond:
+        return f"{inter} AND {cond}", inter
+    if inter:
+        return (f"{inter} AND {keys}" if keys else inter), inter
+    if cond:
+        return (f"{cond} AND {keys}" if keys else cond), cond
+    return keys, keys
