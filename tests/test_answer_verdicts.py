@@ -583,3 +583,23 @@ def test_a_named_harm_is_answered_by_the_studies_reporting_it_whatever_populatio
         assert violations(answer) == []
     finally:
         store.close()
+
+
+def test_a_comparison_no_trial_makes_is_insufficient_not_read_from_placebo_trials(tmp_path):
+    """"Is A better than B?" when every trial compares A with placebo: which of A and B is better
+    is not known; a dose or a vague phrase as comparator does not trigger this."""
+    trials = [_rct(80 + i, f"Low-dose naltrexone versus placebo in fibromyalgia: trial {i}",
+                   f"We randomised {40 + 10 * i} women with fibromyalgia to low-dose naltrexone or placebo.",
+                   "Low-dose naltrexone reduced pain significantly more than placebo (p = 0.01).")
+              for i in range(3)]
+    store, _ = build_store(trials, tmp_path / "cmp.db")
+    try:
+        answer = ask(store, "Is low-dose naltrexone better than pregabalin for fibromyalgia?")
+        assert answer.query.comparators == ("pregabalin",)
+        assert answer.verdict.direction == "insufficient", answer.verdict
+        assert "pregabalin" in answer.verdict.reasons[0]
+        assert violations(answer) == []
+        # against placebo the same trials answer
+        assert ask(store, "Is low-dose naltrexone better than placebo for fibromyalgia?").verdict.direction == "favours"
+    finally:
+        store.close()

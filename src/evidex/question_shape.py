@@ -73,7 +73,7 @@ def comparator_text(question: str) -> str:
 # works better?", "propranolol or divalproex: is one better than the other?"; or the choice first:
 # "Which controls rhinitis better, astemizole or loratadine?". Group 1 is asked, group 2 its comparator.
 _OPTION = r"([\w-]+(?:\s*\([^)]{1,40}\))?)"
-_OPTIONS_FIRST = re.compile(r"(?<![\w-])" + _OPTION + r"\s+or\s+" + _OPTION + r"[^?:;]{0,40}?(?:\s+[-\u2013\u2014]+\s+|[:;]\s+)"
+_OPTIONS_FIRST = re.compile(r"(?<![\w-])" + _OPTION + r"\s+or\s+" + _OPTION + r"[^?:;]{0,60}?(?:\s+[-\u2013\u2014]+\s+|[:;]\s+)"
                             r"(?:which|is one|does one|is either|are they)\b", re.I)
 _CHOICE_LAST = re.compile(r"\b(?:which|what)\b[^?]{0,100}?[,:]\s*" + _OPTION + r"\s+or\s+" + _OPTION + r"\s*\?", re.I)
 OTHER_ONE = re.compile(r"(?:the\s+)?others?|(?:one|each)\s+(?:an)?other", re.I)

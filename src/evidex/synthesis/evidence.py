@@ -38,7 +38,7 @@ from .roles import is_context
 CLINICAL = {"guideline", "systematic_review", "meta_analysis", "rct", "non_randomised_trial", "cohort",
             "case_control", "cross_sectional", "case_series", "case_report"}
 # Control arms as CONSORT item 5 describes them: what a finding is compared against.
-_CONTROL = re.compile(r"\b(?:placebo|sham|control(?:s|led)?|usual care|standard care|no treatment|untreated|"
+CONTROL = re.compile(r"\b(?:placebo|sham|control(?:s|led)?|usual care|standard care|no treatment|untreated|"
                       r"vehicle|baseline|waiting list|wait-list|pre-?treatment|before treatment)\b", re.I)
 CUE_INTENTS = ("efficacy", "comparison", "dosing")
 _PRIMARY = re.compile(r"\bprimary (?:efficacy |composite )?(?:outcome|end ?point|endpoint|efficacy variable|"
@@ -124,7 +124,7 @@ def _answers_the_question(query: Query, text: str) -> bool:
     if others and not query.comparators and not contains_any(
             padded, [f for i in query.interventions for f in query_forms(query, i)]):
         return False
-    if query.comparators or _CONTROL.search(text):
+    if query.comparators or CONTROL.search(text):
         return True
     if len({(d.unit, d.amount) for d in doses(text)}) >= 2:
         return False          # "the 15-mg and 30-mg doses did not differ": no placebo comparison
@@ -173,6 +173,11 @@ def reports_finding(text: str) -> bool:
                                or "signific" in text.lower())
 
 
+def active_comparators(query: Query) -> list[str]:
+    """The asked comparators that are treatments, not a control (placebo, usual care)."""
+    return [c for c in query.comparators if not CONTROL.search(c)]
+
+
 def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
     """favours | no_difference | against | unclear for one study.
 
@@ -194,7 +199,7 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
             return harm
     pools = [texts]
     # "both drugs", "the two treatments": in a study of two active arms, a phrase naming them both.
-    active = [c for c in query.comparators if not _CONTROL.search(c)]
+    active = active_comparators(query)
     both = [t for t in texts if _BOTH_ARMS.search(t)] if active else []
     # The primary outcome's result is the trial's answer (CONSORT items 6a and 17a); a secondary
     # result (blood pressure, a subgroup) must not overrule it. Only a sentence that reports its
@@ -210,7 +215,7 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
         # propranolol"), a sentence naming the control reports each drug against it; the sentences
         # naming the two asked drugs and no control report the head-to-head result.
         head_to_head = [t for t in pools[0] if active and contains_any(padded_tokens(t), asked)
-                        and not _CONTROL.search(t)]
+                        and not CONTROL.search(t)]
         if query.claim == "equivalence":
             # "Is A as effective as B?" is answered only by findings that name both A and B (a
             # review of B alone, or A against placebo, says nothing of their equivalence).

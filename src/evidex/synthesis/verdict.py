@@ -20,11 +20,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..enrich import stance as stance_model
+from ..enrich.numbers import DOSE
+from ..phrases import stem_drugs
 from ..query import Query
 from ..retrieve import anchored, names_treatment
-from ..vocab import is_event
+from ..vocab import find_terms, is_event
 from .asked_harm import titles_harm
-from .evidence import Study
+from .evidence import Study, active_comparators
 from .indirectness import indirectness, intent_indirectness
 
 CERTAINTY = ("high", "moderate", "low", "very_low")
@@ -193,6 +195,17 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         return Verdict("insufficient", "very_low",
                        (f"No study in the indexed corpus addresses {condition}; studies of other conditions are "
                         "shown as indirect evidence only.",), "uncertain", None)
+    # (Only a comparator the question names as a treatment or a dose: "twice a day" or
+    # "spondylosis-related pain" are no arms a trial would have.)
+    active = [c for c in active_comparators(query) if find_terms(c, ("intervention", "comparator"))
+              or stem_drugs(c) or DOSE.search(c)]
+    if query.intent == "comparison" and active and indirect and all("comparator" in s.differs for s in body):
+        # "Is A better than B?" with no trial of A against B: trials of each against placebo or
+        # other drugs cannot say which of the two is better (GRADE 5.2.4: an indirect comparison).
+        return Verdict("insufficient", "very_low",
+                       (f"No study in the indexed corpus compares {' or '.join(query.interventions)} with "
+                        f"{' or '.join(active)}; trials against other comparators are shown as indirect evidence "
+                        "only.",), "uncertain", None)
     if query.adverse and not query.safe:
         # Studies titled by the asked harm itself ("... and risk of ovarian cancer") answer it
         # more directly than those that report a kindred one ("breast cancer") found by its head
