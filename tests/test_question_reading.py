@@ -552,3 +552,16 @@ def test_a_scene_before_a_dash_is_the_patients_story_not_an_outcome():
 def test_a_dose_asked_about_is_no_outcome():
     q = parse_question("Ziprasidone for schizophrenia - is 40 mg/day enough or do I need 120 mg/day?")
     assert not any("40 mg" in o for o in q.outcomes)
+
+
+def test_a_harm_compared_after_a_comparative_is_the_outcome():
+    q = parse_question("Is olanzapine worse than risperidone for causing weight gain?")
+    assert q.comparators == ("risperidone",) and "weight gain" in q.outcomes
+    # a benefit sought after "better than" stays out: the studies word it their own way
+    q = parse_question("Is amlodipine better than ramipril for slowing kidney function decline?")
+    assert q.outcomes == ()
+
+
+def test_a_scene_naming_a_drug_and_its_use_gives_the_population():
+    q = parse_question("Meloxicam in RA - is 22.5 mg daily worth it over 15 mg?")
+    assert "ra" in q.conditions

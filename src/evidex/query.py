@@ -17,7 +17,7 @@ from .phrases import (GENERAL_HARMS, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_D
                       conjuncts, dose_drug, head_of, named_after_with, option_name, same, slot_phrases, stem_drugs,
                       symptoms_of, undosed, unique)
 from .question_shape import (CLAUSE_WORDS, DASH, EQUIVALENCE, LEAD_AUX, LEAD_CLAUSE, MAY_IT_OR_HARM, ON_DRUG,
-                             OPENS_QUESTION, OTHER_ONE, PRONOUN, SCENE, TIME_ONLY, WANTS, comparator_text,
+                             OPENS_QUESTION, OTHER_ONE, PRONOUN, SCENE, SCENE_TOPIC, TIME_ONLY, WANTS, comparator_text,
                              first_question, intent_hint, intent_of, offered_options, qualifiers, question_type,
                              withheld)
 from .text import abbreviation_definitions, tokens
@@ -159,11 +159,9 @@ def parse_question(question: str) -> Query:
     conditions = [c for c in conditions if any(m.canonical == c and m.text.lower() in answered.lower() for m in matches)]
     body = answered
     scene = SCENE.match(question)
-    topic = re.match(r"\s*[\w-]+(?:\s*\([^)]*\))?\s+(?:in|for)\s+(.+?)\s*(?::|" + DASH + r")\s*$",
-                     scene.group(0) if scene else "")
+    topic = SCENE_TOPIC.match(scene.group(0) if scene else "")
     if topic and not conditions and clean(topic.group(1)) and not find_terms(topic.group(1), ("intervention",)):
-        # "Meloxicam in RA - is 22.5 mg worth it?": a scene that names a drug and its use gives the population.
-        conditions.append(clean(topic.group(1)))
+        conditions.append(clean(topic.group(1)))      # the population a scene names ("Meloxicam in RA - ...")
     if qtype == "yesno":
         # "After starting LDN, do patients ...?", "Adults with ADHD: does ...?": the question begins
         # at its auxiliary; the clause or scene before it sets the scene (its named terms are found above).
@@ -185,7 +183,9 @@ def parse_question(question: str) -> Query:
         if intent_hint(question) != "contraindications":
             other = []
     if pivot and re.match(r"(?:better|worse|superior|inferior|safer|more|less)", pivot.group(0), re.I):
-        outcome = []
+        # "worse than B": no outcome follows the comparative, but a harm compared may ("for causing diabetes").
+        outcome = [o for o in outcome if re.search(r"\bfor\s+(?:causing|inducing|provoking|triggering)\s+"
+                                                   + re.escape(o), rest, re.I)]
     # "will it make her feel better - more energy, better mood?": the outcomes spelled out after a
     # dash (not a second question: "- should I check liver enzymes?").
     spelled = re.search(DASH + r"\s*([^?]+)", rest)

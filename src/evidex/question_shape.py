@@ -23,6 +23,8 @@ DASH = r"\s[-\u2013\u2014]+\s"
 # reported: "patient asks whether LDN helps - has anyone measured it?").
 SCENE = re.compile(r"(?:[^:?]{3,160}:|(?!\s*" + OPENS_QUESTION + r")(?:(?!\bwhether\b)[^:?]){3,160}\s[-\u2013\u2014]+)"
                    r"\s+(?=" + OPENS_QUESTION + r"|(?:if|once|after)\b)", re.I)
+# A scene that names a drug and its use: "Meloxicam in RA - is 22.5 mg worth it?" (group 1: the use).
+SCENE_TOPIC = re.compile(r"\s*[\w-]+(?:\s*\([^)]*\))?\s+(?:in|for)\s+(.+?)\s*(?::|" + DASH + r")\s*$", re.I)
 # What a scene says the patient wants or needs to take: the treatment asked about, not the story.
 WANTS = re.compile(r"\b(?:wants?|needs?|plans?|would like|hopes?) to (?:take|start|use|try|be given|go on)\s+"
                    r"(.{1,40}?)(?=\s+(?:for|to|and|but|because)\b|[,;:]|\s[-\u2013\u2014]|$)", re.I)
