@@ -565,3 +565,13 @@ def test_a_harm_compared_after_a_comparative_is_the_outcome():
 def test_a_scene_naming_a_drug_and_its_use_gives_the_population():
     q = parse_question("Meloxicam in RA - is 22.5 mg daily worth it over 15 mg?")
     assert "ra" in q.conditions
+
+
+def test_a_harm_and_its_consequence_are_each_an_outcome_and_a_generic_head_is_not_the_harm():
+    from evidex.synthesis.asked_harm import harm_forms, names_harm
+    q = parse_question("Does hormone therapy raise the risk of gallbladder disease needing cholecystectomy?")
+    assert q.adverse and q.outcomes == ("gallbladder disease", "cholecystectomy")
+    assert "disease" not in harm_forms(q) and "gallbladder" in harm_forms(q)
+    # a sentence on another disease does not report this harm
+    assert not names_harm(q, "The combination did not reduce the risk of coronary heart disease.")
+    assert names_harm(q, "Current users had a relative risk of cholecystectomy of 2.1.")

@@ -184,8 +184,7 @@ def parse_question(question: str) -> Query:
             other = []
     if pivot and re.match(r"(?:better|worse|superior|inferior|safer|more|less)", pivot.group(0), re.I):
         # "worse than B": no outcome follows the comparative, but a harm compared may ("for causing diabetes").
-        outcome = [o for o in outcome if re.search(r"\bfor\s+(?:causing|inducing|provoking|triggering)\s+"
-                                                   + re.escape(o), rest, re.I)]
+        outcome = [o for o in outcome if re.search(r"\bfor\s+(?:causing|inducing|provoking)\s+" + re.escape(o), rest, re.I)]
     # "will it make her feel better - more energy, better mood?": the outcomes spelled out after a
     # dash (not a second question: "- should I check liver enzymes?").
     spelled = re.search(DASH + r"\s*([^?]+)", rest)
@@ -251,9 +250,8 @@ def parse_question(question: str) -> Query:
     if len(interventions) > 1:
         interventions = [i for i in interventions if i not in with_terms] or interventions
     if scene and len(interventions) > 1:
-        # A treatment named only in the scene ("needing an NSAID", "not controlled by an NSAID") is
-        # the patient's story; the treatment the question proper asks about is the intervention,
-        # and so is one the scene says the patient wants ("wants to take high-dose aspirin").
+        # A treatment named only in the scene ("needing an NSAID", "not controlled by an NSAID") is the patient's
+        # story; the one the question proper asks about is the intervention, as is one the patient wants.
         wanted = " ".join(m.group(1) for m in WANTS.finditer(scene.group(0)))
         asked = f" {' '.join(tokens(question[scene.end():] + ' ' + wanted))} "
         forms = {i: [i] + [m.text for m in matches if m.canonical == i] for i in interventions}
@@ -261,8 +259,7 @@ def parse_question(question: str) -> Query:
                          ] or interventions
     options = [option_name(o) for o in offered_options(question) or ()]
     if len(set(options)) == 2 and any(find_terms(o, ("intervention",)) or stem_drugs(o) for o in options):
-        # "A or B - which works better?": the first option is asked, the second its comparator,
-        # each by its name even when the vocabulary lacks it ("astemizole").
+        # "A or B - which works better?": A is asked, B its comparator, by name even when the vocabulary lacks it.
         interventions, comparators = options[:1], options[1:]
     # A head phrase holding the asked treatment ("LDN be taken together" in "Can LDN be taken
     # together with opioids?") is the question's subject, not an outcome.
@@ -281,7 +278,8 @@ def parse_question(question: str) -> Query:
         # disease ("stroke", "birth defects"), each of a list ("memory, mood or sexual function");
         # a placebo named as comparator is the control.
         tail, said = _ADVERSE_TAIL.match(rest), re.split(DASH + r"|[?;]", rest)[0]
-        outcomes = conjuncts(said[tail.end():] if tail else said) or outcomes
+        outcomes = [x for o in conjuncts(said[tail.end():] if tail else said) for x in _SEVERE_ENOUGH.split(o)] \
+            or outcomes
         named_harms = [c for c in conditions if any(m.canonical == c and m.text.lower() in o
                                                     for m in matches for o in outcomes)]
         conditions = [c for c in conditions if c not in named_harms]
@@ -397,4 +395,6 @@ def _asks_adverse(qtype: str, pivot, subject: str, rest: str, interventions: lis
     return bool(_ADVERSE_VERB.fullmatch(verb) or (_RISE_VERB.fullmatch(verb) and _ADVERSE_TAIL.match(rest)))
 
 
+# "gallbladder disease needing cholecystectomy": the harm and its consequence, each as a record may name it.
+_SEVERE_ENOUGH = re.compile(r"\s+(?:needing|requiring|leading to|resulting in)\s+", re.I)
 _EVENT_VERBS = re.compile(r"prevents?|causes?|induces?|protects?")

@@ -17,7 +17,7 @@ from ..vocab import expansions
 
 # Head nouns that name no harm by themselves ("cognitive function", "heart rate"): their modifier does.
 _GENERIC_HEADS = frozenset({"function", "functions", "performance", "rate", "rates", "level", "levels", "risk",
-                            "events", "effects", "reactions"})
+                            "events", "effects", "reactions", "disease", "diseases", "disorder", "disorders"})
 
 
 # Harm in general, as trials report it under one name or another (CONSORT 2004 harms extension).
@@ -35,10 +35,15 @@ def harm_forms(query: Query) -> list[str]:
         if o in _ANY_HARM:
             out += _ANY_HARM
             continue
-        words = [w for w in tokens(o) if len(w) > 3]
-        head = words[-2:-1] if words[-1:] and words[-1] in _GENERIC_HEADS else words[-1:]
-        out += [o, *expansions(o), *head]
+        out += [o, *expansions(o), *_head(o)]
     return out
+
+
+def _head(outcome: str) -> list[str]:
+    """The head noun of a harm's name, or its modifier when the head is generic ("gallbladder"
+    for "gallbladder disease", "cognitive" for "cognitive function")."""
+    words = [w for w in tokens(outcome) if len(w) > 3]
+    return words[-2:-1] if words[-1:] and words[-1] in _GENERIC_HEADS else words[-1:]
 
 
 def titles_harm(query: Query, title: str) -> bool:
@@ -63,7 +68,7 @@ def names_harm(query: Query, text: str) -> bool:
         return True           # what the two drugs given together did to each other or to the patient
     if contains_any(padded, harm_forms(query)):
         return True
-    stems = [w[:max(5, len(w) - 3)] for o in query.outcomes for w in tokens(o)[-1:] if len(w) > 5] \
+    stems = [w[:max(5, len(w) - 3)] for o in query.outcomes for w in _head(o) if len(w) > 5] \
         if query.adverse else []
     return any(f" {stem}" in padded for stem in stems)
 
