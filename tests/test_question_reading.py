@@ -575,3 +575,16 @@ def test_a_harm_and_its_consequence_are_each_an_outcome_and_a_generic_head_is_no
     # a sentence on another disease does not report this harm
     assert not names_harm(q, "The combination did not reduce the risk of coronary heart disease.")
     assert names_harm(q, "Current users had a relative risk of cholecystectomy of 2.1.")
+
+
+@pytest.mark.parametrize("question, outcome", [
+    ("Does long-term PPI use raise the risk of hip fracture?", "hip fracture"),
+    ("Does regular NSAID use raise blood pressure?", "blood pressure"),
+])
+def test_use_as_the_noun_before_the_predicate_is_part_of_the_subject(question, outcome):
+    q = parse_question(question)
+    assert q.adverse and q.outcomes == (outcome,)
+
+
+def test_use_as_the_predicate_still_ends_the_subject():
+    assert "rescue medication" in parse_question("Do patients use less rescue medication on tramadol?").outcomes

@@ -17,9 +17,9 @@ from .phrases import (GENERAL_HARMS, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_D
                       conjuncts, dose_drug, head_of, named_after_with, option_name, same, slot_phrases, stem_drugs,
                       symptoms_of, undosed, unique)
 from .question_shape import (CLAUSE_WORDS, DASH, EQUIVALENCE, LEAD_AUX, LEAD_CLAUSE, MAY_IT_OR_HARM, ON_DRUG,
-                             OPENS_QUESTION, OTHER_ONE, PRONOUN, SCENE, SCENE_TOPIC, TIME_ONLY, WANTS, comparator_text,
-                             first_question, intent_hint, intent_of, offered_options, qualifiers, question_type,
-                             withheld)
+                             OPENS_QUESTION, OTHER_ONE, PIVOT, PRONOUN, SCENE, SCENE_TOPIC, TIME_ONLY, WANTS,
+                             comparator_text, first_question, intent_hint, intent_of, offered_options, qualifiers,
+                             question_type, withheld)
 from .text import abbreviation_definitions, tokens
 from .vocab import find_terms
 
@@ -28,19 +28,6 @@ IMPLIED_CONTROL = "placebo or no treatment"
 INTENTS = ("efficacy", "comparison", "safety", "dosing", "contraindications", "mechanism", "diagnosis",
            "prognosis", "epidemiology")
 
-# Words that end the subject of a yes/no question: the predicate (general English).
-_PIVOT = re.compile(
-    r"\b(?:effective|efficacious|ineffective|safe|safer|unsafe|useful|helpful|beneficial|better|worse|superior|good|"
-    r"inferior|equivalent|comparable|associated|linked|related|correlated|used|indicated|recommended|approved|"
-    r"needed|required|necessary|available|appropriate|an? (?:option|alternative|treatment|cause|risk factor)|"
-    r"work|works|help|helps|reduce|reduces|lower|lowers|improve|improves|prevent|prevents|cause|causes|"
-    r"increase|increases|decrease|decreases|heal|heals|treat|treats|relieve|relieves|affect|affects|protect|"
-    r"protects|induce|induces|inhibit|inhibits|shorten|shortens|delay|delays|slow|slows|extend|extends|"
-    r"prolong|prolongs|alter|alters|change|changes|lead|leads|result|results|promote|promotes|elevate|"
-    r"elevated|expressed|involved|present|found|have|has|show|shows|act|acts|interact|interacts|bind|binds|(?<!the )(?<!potential )use(?!\s+(?:of|in|for|as)\b)|"
-    r"regulate|regulates|mediate|mediates|contribute|contributes|predict|predicts|impair|impairs|worsen|worsens|"
-    r"exacerbate|exacerbates|raise|raises|keep|keeps|maintain|maintains|control|controls|damage|damages|harm|harms|"
-    r"injure|injures|trigger|triggers|provoke|provokes|aggravate|aggravates)\b", re.I)
 _NEG = re.compile(r"\b(?:not|no|never|without|n't)\b", re.I)
 CLAIMS = ("superiority", "equivalence")
 # A comparison of harms: the asked arm wins with fewer of the outcome ("Is A safer than B with
@@ -171,7 +158,7 @@ def parse_question(question: str) -> Query:
         body = LEAD_AUX.sub("", body[after.end():] if after else body)
     # The predicate is the first pivot word after a subject with content ("Do only changes in
     # X cause Y?": "changes" is part of the subject, "cause" the predicate).
-    pivot = next((m for m in _PIVOT.finditer(body) if clean(body[:m.start()]) or PEOPLE.fullmatch(body[:m.start()])
+    pivot = next((m for m in PIVOT.finditer(body) if clean(body[:m.start()]) or PEOPLE.fullmatch(body[:m.start()])
                   # "will it still lower ...", not the empty "it" of "is it safe to ..."
                   or (PRONOUN.fullmatch(body[:m.start()]) and not re.match(r"\s+to\b", body[m.end():]))), None)
     subject = body[:pivot.start()] if pivot else ""

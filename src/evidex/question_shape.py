@@ -16,6 +16,23 @@ LEAD_CLAUSE = re.compile(r"[^,?]{0,60},\s*(?=(?:" + "|".join(AUX) + r")\b)", re.
 OPENS_QUESTION = r"(?:" + "|".join(AUX) + r"|what|which|how|when|who|why)\b"
 # A dash set between words ("feel better - more energy", "damage the liver - should I ...?").
 DASH = r"\s[-\u2013\u2014]+\s"
+# "use" is a predicate ("do patients use less ..."), but not as the noun before one ("does PPI use raise ...").
+_USE = (r"(?<!the )(?<!potential )use(?!\s+(?:of|in|for|as)\b)(?!\s+(?:\w+ly\s+)?(?:raises?|increases?|causes?|reduces?|"
+        r"lowers?|affects?|impairs?|worsens?|improves?|prevents?|induces?|protects?|is|are|was|were|associated|linked|"
+        r"related|leads?|results?|contributes?|predicts?)\b)")
+# Words that end the subject of a yes/no question: the predicate (general English).
+PIVOT = re.compile(
+    r"\b(?:effective|efficacious|ineffective|safe|safer|unsafe|useful|helpful|beneficial|better|worse|superior|good|"
+    r"inferior|equivalent|comparable|associated|linked|related|correlated|used|indicated|recommended|approved|"
+    r"needed|required|necessary|available|appropriate|an? (?:option|alternative|treatment|cause|risk factor)|"
+    r"work|works|help|helps|reduce|reduces|lower|lowers|improve|improves|prevent|prevents|cause|causes|"
+    r"increase|increases|decrease|decreases|heal|heals|treat|treats|relieve|relieves|affect|affects|protect|"
+    r"protects|induce|induces|inhibit|inhibits|shorten|shortens|delay|delays|slow|slows|extend|extends|"
+    r"prolong|prolongs|alter|alters|change|changes|lead|leads|result|results|promote|promotes|elevate|"
+    r"elevated|expressed|involved|present|found|have|has|show|shows|act|acts|interact|interacts|bind|binds|" + _USE + r"|"
+    r"regulate|regulates|mediate|mediates|contribute|contributes|predict|predicts|impair|impairs|worsen|worsens|"
+    r"exacerbate|exacerbates|raise|raises|keep|keeps|maintain|maintains|control|controls|damage|damages|harm|harms|"
+    r"injure|injures|trigger|triggers|provoke|provokes|aggravate|aggravates)\b", re.I)
 # A scene set before a colon ("OA patient needing a long-term NSAID: does valdecoxib cause ...?"):
 # the question proper follows it, opening with an auxiliary, a wh-word or a clause ("if I ...").
 # Or before a dash, when what precedes it is no question itself ("Patient admitted with an acute
