@@ -172,14 +172,16 @@ def _lexical_pool(store: Store, query: Query, limit: int, filt: SearchFilter) ->
     if query.adverse and query.outcomes and (near or broad):
         # Whether a drug does a harm is answered by the records that report the harm, in a
         # population near the asked one (a study of "older volunteers" for "older adults").
-        for hit in store.search(" AND ".join([near or broad, any_of(query.outcomes)]), limit, filt):
+        reporting = store.search(" AND ".join([near or broad, any_of(query.outcomes)]), limit, filt)
+        for hit in reporting:
             scores.setdefault(hit.record_id, hit.score)
             related.add(hit.record_id)
         # A harm asked by name ("does clozapine cause diabetes?", not "is it safe?") is reported
         # in any population the drug is given to ("psychiatric patients"): direct evidence on the
         # harm, first, as the drug's trials in the condition that never mention it fill the pool.
-        named_harm = store.search(" AND ".join([broad, any_of(query.outcomes)]), limit, filt) \
-            if broad and not query.safe else []
+        # (With no condition asked, the search above was that one already.)
+        named_harm = [] if query.safe or not broad else reporting if not near else \
+            store.search(" AND ".join([broad, any_of(query.outcomes)]), limit, filt)
         for hit in named_harm:
             scores.setdefault(hit.record_id, hit.score)
             direct.add(hit.record_id)

@@ -197,7 +197,7 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
         harm = fewer_harms(query, texts, forms_of(query, query.interventions), forms_of(query, query.comparators))
         if harm != "unclear":
             return harm
-    pools = [texts]
+    pools, head_to_head = [texts], []
     # "both drugs", "the two treatments": in a study of two active arms, a phrase naming them both.
     active = active_comparators(query)
     both = [t for t in texts if _BOTH_ARMS.search(t)] if active else []
@@ -214,8 +214,8 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
         # In a trial with a control arm as well ("19% on placebo, 66% on divalproex and 63% on
         # propranolol"), a sentence naming the control reports each drug against it; the sentences
         # naming the two asked drugs and no control report the head-to-head result.
-        head_to_head = [t for t in pools[0] if active and contains_any(padded_tokens(t), asked)
-                        and not CONTROL.search(t)]
+        head_to_head = [t for t in pools[0] if contains_any(padded_tokens(t), asked) and not CONTROL.search(t)
+                        ] if active else []
         if query.claim == "equivalence":
             # "Is A as effective as B?" is answered only by findings that name both A and B (a
             # review of B alone, or A against placebo, says nothing of their equivalence).
@@ -224,7 +224,7 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
             if not texts:
                 return "unclear"
             pools = [texts]
-    if query.comparators and head_to_head and query.claim != "equivalence":
+    if head_to_head and query.claim != "equivalence":
         pools.insert(0, head_to_head)
     if primary and query.claim != "equivalence":
         pools.insert(0, primary)
