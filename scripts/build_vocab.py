@@ -2,7 +2,8 @@
 
 Input: ../shared/data/mesh/ctd_mesh_descriptor_synonyms.jsonl (MeSH disease descriptors
 with entry terms). Output: src/evidex/vocab/mesh_conditions.tsv.gz with lines
-``term<TAB>canonical<TAB>mesh_id``. Inverted entry terms ("Pain, Deafferentation") and
+``term<TAB>canonical<TAB>mesh_id``; a term MeSH writes only in capitals ("ALL", "AIDS") keeps them,
+so that a lower-case word ("all", "aids") is not read as the acronym. Inverted entry terms ("Pain, Deafferentation") and
 plural duplicates are dropped; curated rows in curated.tsv override these at load time.
 
 Second output: src/evidex/vocab/mesh_symptoms.tsv, the MeSH descriptors under "Signs and
@@ -29,6 +30,7 @@ def main() -> None:
                     default=ROOT.parent / "shared/data/mesh/dhimmel_mesh2015_tree-numbers.tsv")
     args = ap.parse_args()
     rows: dict[str, tuple[str, str]] = {}
+    lower_case: set[str] = set()            # keys some spelling writes other than all in capitals
     for line in args.source.open(encoding="utf-8"):
         d = json.loads(line)
         canonical = d["name"].lower()
@@ -37,10 +39,13 @@ def main() -> None:
                 continue
             key = " ".join(term.lower().split())
             rows.setdefault(key, (canonical, d["mesh_id"]))
+            if not term.isupper():
+                lower_case.add(key)
     out = ROOT / "src/evidex/vocab/mesh_conditions.tsv.gz"
     with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as fh:
         for term in sorted(rows):
-            fh.write(f"{term}\t{rows[term][0]}\t{rows[term][1]}\n")
+            written = term if term in lower_case else term.upper()
+            fh.write(f"{written}\t{rows[term][0]}\t{rows[term][1]}\n")
     print(f"wrote {len(rows)} terms to {out} ({out.stat().st_size // 1024} KiB)")
     symptoms: dict[str, str] = {}
     with args.trees.open(encoding="utf-8") as fh:

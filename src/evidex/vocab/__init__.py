@@ -31,6 +31,7 @@ class Term:
     canonical: str
     kind: str          # condition | intervention | comparator
     source: str        # curated | mesh
+    acronym: bool = False   # MeSH writes it only in capitals ("ALL"): the word "all" is not it
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def lexicon() -> dict[str, Term]:
     with gzip.open(base.joinpath("mesh_conditions.tsv.gz").open("rb"), "rt", encoding="utf-8") as fh:
         for line in fh:
             term, canonical, _mesh = line.rstrip("\n").split("\t")
-            table[_key(term)] = Term(canonical, "condition", "mesh")
+            table[_key(term)] = Term(canonical, "condition", "mesh", acronym=term.isupper())
     remap: dict[str, str] = {}
     for line in base.joinpath("curated.tsv").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
@@ -64,7 +65,7 @@ def lexicon() -> dict[str, Term]:
             table[_key(term)] = Term(canonical, kind, "curated")
     for k, t in list(table.items()):
         if t.source == "mesh" and t.canonical in remap:
-            table[k] = Term(remap[t.canonical], t.kind, "mesh")
+            table[k] = Term(remap[t.canonical], t.kind, "mesh", t.acronym)
     for cls in drug_classes().values():
         for name in (cls.name, *cls.synonyms):
             table.setdefault(_key(name), Term(cls.name, "intervention", "classes"))
@@ -113,12 +114,15 @@ def find_terms(text: str, kinds: tuple[str, ...] = ("condition", "intervention",
                allow_generic: bool = False) -> list[Match]:
     """Longest-match lookup of vocabulary terms in ``text`` (left to right, no overlaps).
 
-    Short acronyms (MS, RSD) only count when written in capitals in the original text.
+    Short acronyms (MS, RSD) and every term MeSH writes only in capitals ("ALL", "AIDS") only
+    count when written in capitals in the original text (a text in lower case throughout has
+    lost its case, and is read as if it had kept it).
     """
     lex = lexicon()
     lengths = _lengths_by_first_word()
     raw_words = term_words(text)
     words = [w.lower() for w in raw_words]
+    cased = text != text.lower()
     out: list[Match] = []
     i = 0
     while i < len(words):
@@ -129,6 +133,8 @@ def find_terms(text: str, kinds: tuple[str, ...] = ("condition", "intervention",
             key = " ".join(words[i:i + n])
             term = lex.get(key)
             if term is None or term.kind not in kinds:
+                continue
+            if term.acronym and cased and not " ".join(raw_words[i:i + n]).isupper():
                 continue
             if not allow_generic and key in _TOO_GENERIC:
                 if not (n == 1 and len(key) <= 4 and raw_words[i].isupper()):
