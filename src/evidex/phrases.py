@@ -9,9 +9,9 @@ import re
 from functools import lru_cache
 
 from .enrich.numbers import DOSE
-from .question_shape import DASH
+from .question_shape import AUX, CLAUSE_WORDS, DASH, EFFECT_VERB
 from .text import tokens
-from .vocab import drug_classes, find_terms, term_words
+from .vocab import drug_classes, find_terms, lookup, term_words
 
 _BOUNDARY = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|as|versus|vs\.?|"
                        r"compared (?:to|with)|with (?:respect|regard) to|regarding|in terms of|with|or|and)\s+|"
@@ -29,7 +29,7 @@ GENERAL_HARMS = ("adverse events", "adverse effects", "side effects", "adverse r
 # The drugs a combination question names after "with" ("co-prescribed with rifampicin or ketoconazole").
 WITH_DRUGS = re.compile(r"\bwith\s+(?:drugs?\s+such\s+as\s+|e\.g\.\s+)?([^,?;]+?)(?=\s*(?:[,?;.]|\bor\s+(?:does|do|is|are|should|"
                          r"can|will)\b|\bfor\b|\bin\b|\bduring\b|$))", re.I)
-_LEAD = re.compile(r"^(?:only |also |just |with |without |the |a |an |any |some |other |(?:human )?(?:protein|gene|enzyme|"
+_LEAD = re.compile(r"^(?:only |also |just |with |without |the |a |an |any |some |other |(?:his|her|their|its) |(?:human )?(?:protein|gene|enzyme|"
                    r"drug|compound|molecule|receptor|transcription factor|mutation|variant)s? (?=\S+)|patients (?:with|who have) |people (?:with|who have) |"
                    r"adults (?:with|who have) |children (?:with|who have) |women (?:with|who have) |"
                    r"men (?:with|who have) |the (?:treatment|prevention|management|use) of |"
@@ -55,7 +55,7 @@ _DOSE_WORDS = frozenset("usual starting start initial maximum maximal target tar
 
 
 # Trailing comparatives, articles and time adverbs ("than captopril early after MI") are no part of a name.
-_TRAIL = re.compile(r"(?:\s+(?:more|less|as|so|any|at all|also|still|really|the|a|an|better|worse|faster|sooner|"
+_TRAIL = re.compile(r"(?:\s+(?:more|less|as|so|any|at all|also|still|really|actually|ever|too|the|a|an|better|worse|faster|sooner|"
                     r"early|late|alone|only|initially|immediately|such|e\.?g\.?|be|been|being|for|in|with|"
                     r"during|among))+$", re.I)
 
@@ -76,6 +76,12 @@ _BARE_CLAUSE = re.compile(r"\s*(?:is|are|was|were|would|will|could|can|should|mi
                           r"those)\s+(?:\w+\s+)?[\w-]+\s*", re.I)
 
 
+# Words of no outcome's name: a clause's, a pronoun's ("the sensory ones"), a schedule's ("or twice daily").
+EFFECT_VERB_LEAD = re.compile(r"^(?:" + EFFECT_VERB.pattern + r")\s+(?=\w)", re.I)
+_CLAUSE = AUX | CLAUSE_WORDS | {"what", "which", "how", "when", "who", "why", "such", "ones", "one", "those", "these",
+                                "them", "once", "twice", "daily", "weekly", "nightly"}
+
+
 def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
     """(outcome, population, comparator, other, purpose) phrases after the predicate of a
     question; ``as_compares``: the predicate was "as <adjective>", so the "as" that follows it
@@ -84,8 +90,17 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
     outcome, population, comparator, other, purpose = [], [], [], [], []
     first = _BOUNDARY.search(rest)
     head = rest[:first.start()] if first else rest
+    if first and re.fullmatch(r"\s+(?:and|or)\s+", first.group(0), re.I):
+        head = shared_head(head, rest[first.end():])
     if head.strip() and not as_compares:
         outcome.append(head)        # "as good a first drug as B": a role, not an outcome
+        if first and re.fullmatch(r"\s*,\s*|\s+(?:and|or)\s+", first.group(0), re.I):
+            # "improve his symptoms, walking distance or ejection fraction": each is asked.
+            # A clause joined on ("..., or does it only cut deaths", "and what are the side effects") is no outcome.
+            # "or prevent major events": a second predicate's object.
+            outcome += [EFFECT_VERB_LEAD.sub("", c) for c in conjuncts(rest)[1:] if len(tokens(c)) <= 4
+                        and not set(tokens(c)) & _CLAUSE and not re.search(DASH, c)
+                        and not find_terms(c, ("intervention", "comparator"))]
     for m in re.finditer(r"\b(vs\.?|versus|compared (?:to|with)|rather than|than|as|for|in|among|with|or|during|"
                          r"after)\s+", rest, re.I):
         tail = rest[m.end():]
@@ -121,6 +136,18 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
 
 _HEAD_END = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|versus|vs\.?|compared (?:to|with)|"
                        r"with (?:respect|regard) to|regarding|in terms of|with)\s+|[?;]|\.(?!\d)|$", re.I)
+
+
+def shared_head(word: str, following: str) -> str:
+    """A modifier coordinated with the next phrase shares its noun ("stomach and duodenal ulcers"
+    asks of stomach ulcers) when the vocabulary names the pair; else it is its own phrase
+    ("memory, mood or sexual function": no "memory function")."""
+    cleaned, nxt = clean(word), following[:_BOUNDARY.search(following).start()].split()
+    if len(tokens(cleaned)) != 1 or len(nxt) < 2:
+        return word
+    pair = f"{cleaned} {nxt[-1].lower()}"
+    found = find_terms(pair, ("condition",))
+    return pair if found and found[0].text.lower() == pair else word
 
 
 def head_of(phrase: str) -> str:
@@ -190,6 +217,12 @@ def same(a: str, b: str) -> bool:
     return stem(a) == stem(b)
 
 
+def same_drug(a: str, b: str) -> bool:
+    """One treatment under two names the vocabulary knows as one ("ldn", "low-dose naltrexone")."""
+    ta, tb = lookup(a), lookup(b)
+    return same(a, b) or (ta is not None and tb is not None and ta.canonical == tb.canonical)
+
+
 def unique(items) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
@@ -219,3 +252,21 @@ def option_name(option: str) -> str:
     parts = [p for p in re.split(r"\s*[()]\s*", option) if clean(p)]
     generic = [p for p in parts if p == p.lower()]
     return (stem_drugs(option) or [clean((generic or parts)[0])])[0]
+
+
+# "switching to X", "adding X": the drug, not the act of giving it.
+_ACT = re.compile(r"^(?:(?:switch|chang|swap|mov)(?:e|es|ed|ing|ping)?\s+(?:(?:him|her|them|it)\s+)?(?:over\s+)?to|"
+                  r"adding|starting|giving|using|taking|prescribing|continuing|stopping)\s+", re.I)
+
+
+def drug_name(phrase: str) -> str:
+    """An asked treatment by the drug it names: without the act of giving it ("switching to X")
+    and, of a name with another in brackets, without the one that names no known or INN-stemmed
+    drug ("coreg (carvedilol)" -> "carvedilol", "estradiol ring (menoring)" -> "estradiol ring")."""
+    phrase = _ACT.sub("", phrase)
+    inner = re.fullmatch(r"(.+?)\s*\(([^()]+)\)\s*", phrase)
+    if inner:
+        drug = [p for p in inner.groups() if find_terms(p, ("intervention", "comparator")) or stem_drugs(p)]
+        if len(drug) == 1:
+            return drug[0].strip()
+    return phrase

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .enrich.numbers import DOSE
 from .phrases import (GENERAL_HARMS, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
-                      conjuncts, dose_drug, head_of, named_after_with, option_name, same, slot_phrases, stem_drugs,
+                      conjuncts, dose_drug, drug_name, head_of, named_after_with, option_name, same, same_drug, slot_phrases, stem_drugs,
                       symptoms_of, undosed, unique)
 from .question_shape import (CLAUSE_WORDS, DASH, EQUIVALENCE, LEAD_AUX, LEAD_CLAUSE, MAY_IT_OR_HARM, ON_DRUG,
                              OPENS_QUESTION, OTHER_ONE, PIVOT, PRONOUN, SCENE, SCENE_TOPIC, TIME_ONLY, WANTS,
@@ -196,8 +196,6 @@ def parse_question(question: str) -> Query:
             for m in cond_here:
                 p = clean(p.replace(m.text.lower(), " "))
             if p:
-                # "adding pioglitazone", "starting an SSRI": the drug, not the act of giving it
-                p = re.sub(r"^(?:adding|starting|giving|using|taking|prescribing|continuing|stopping)\s+", "", p)
                 (interventions if i == 0 else comparators).append(undosed(p))
     for phrase in comparator:
         if not known(phrase) and phrase not in comparators and not OTHER_ONE.fullmatch(phrase):
@@ -280,7 +278,9 @@ def parse_question(question: str) -> Query:
     if harm:
         # The harm compared is the outcome, even when the vocabulary knows it as a condition (it
         # stays a condition too: retrieval looks for records that report it).
-        asked = [clean(m.group(1)) for m in _RESPECT.finditer(question)] + outcome
+        said = re.split(r"\s+(?:than|for|in|among|with|compared|versus|vs\.?)\s+", rest.lower())[0]
+        asked = [clean(m.group(1)) for m in _RESPECT.finditer(question)] + outcome + [
+            m.canonical for m in matches if m.kind == "condition" and m.text.lower() in said]  # "fewer X and Y ulcers"
         outcomes = list(unique([o for o in asked if o] + outcomes))
     # A special population asked about ("Can a mother breastfeed while taking X?") is a facet by
     # the vocabulary's name, which lists the ways records write it ("lactation", "breast milk").
@@ -358,6 +358,9 @@ def parse_question(question: str) -> Query:
     if safe:
         # Whether a treatment is safe is whether it does harm, of any kind the studies report.
         adverse, outcomes = True, list(outcomes) or list(GENERAL_HARMS)
+    interventions = [drug_name(i) for i in interventions]
+    # "LDN or low-dose naltrexone": one drug under two names is not compared with itself.
+    comparators = [c for c in map(drug_name, comparators) if not any(same_drug(c, i) for i in interventions)]
     negated = qtype == "yesno" and bool(_NEG.search(question))
     claim = "equivalence" if comparators and EQUIVALENCE.search(question) else "superiority"
     return Query(question, unique(conditions), unique(interventions), unique(comparators), intent, keywords,

@@ -122,12 +122,13 @@ ON_DRUG = re.compile(r"\b(?:patients?|someone|people|person|one|women|men|woman|
                      r"(?:take|use|be given|be prescribed|start|add|prescribe|give|try)\b"
                      r"(?:\s+(?:him\s+|her\s+|them\s+)?(?:on\s+)?(?:an?\s+|the\s+)?([\w-]+))?", re.I)
 # Cue phrases for the intent: the words clinicians use to ask each kind of question.
+_CONTRA_WORDS = (r"\b(?:pregnan\w*|breast-?feed\w*|lactat\w*|contraindicat\w*|interact\w*|together with|combined with|"
+                 r"at the same time as|(?:used|taken|given|safe|combined) (?:\w+ )?with|co-?prescri\w*)\b")
+# "Can a patient on aspirin take ibuprofen?" asks leave to add a drug; "on metformin - if I add
+# repaglinide, how far will HbA1c fall?" asks what the add-on does, an efficacy question.
+_LEAVE = re.compile(r"\b(?:can|could|may|is it (?:safe|ok|okay|alright|fine)|wants? to|needs? to|plans? to)\b", re.I)
 INTENT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("contraindications", re.compile(r"\b(?:pregnan\w*|breast-?feed\w*|lactat\w*|contraindicat\w*|interact\w*|"
-                                     r"together with|combined with|at the same time as|"
-                                     r"(?:used|taken|given|safe|combined) (?:\w+ )?with|co-?prescri\w*)\b"
-                                     # "Can a patient on aspirin take ibuprofen?": a second drug in one already treated
-                                     r"|" + ON_DRUG.pattern, re.I)),
+    ("contraindications", re.compile(_CONTRA_WORDS + r"|" + ON_DRUG.pattern, re.I)),
     ("dosing", re.compile(r"(?<![\w-])(?:doses?|dosing|dosage|how much(?! (?:does|do|did|is|are|will|would)\b)|titrat\w*|how (?:do|should|can) (?:i|you|we) "
                           r"(?:start|take|use|prescribe|give)|starting (?:doses?|on|at|with)|start(?:ed)? (?:on|at)|regimen|mg)\b", re.I)),
     ("safety", re.compile(r"\b(?:safe|safety|side[- ]effects?|adverse|harms?|harmful|risks? of|toxicit\w*|"
@@ -192,12 +193,17 @@ def intent_of(question: str, matches, comparators: list[str]) -> str:
     unnamed = question
     for m in matches:
         unnamed = unnamed.replace(m.text, " ")
+    # "cut the risk of sudden death": a risk lowered is a benefit asked, not a harm.
+    unnamed = re.sub(r"\b(?:cuts?|reduc\w+|lower\w*|decreas\w+|prevent\w*|halv\w+)\s+(?:the\s+|their\s+|his\s+|her\s+)?"
+                     r"risks?\s+of\b", "reduce", unnamed, flags=re.I)
     if comparators and (COMPARATIVE.search(question) or EQUIVALENCE.search(question)):
         return "comparison"
     treatment = any(m.kind == "intervention" for m in matches)
     for name, rx in INTENT_CUES:
         if rx.search(unnamed) and not (name in ("prognosis", "diagnosis") and treatment
-                                       and EFFECT_VERB.search(unnamed)):
+                                       and EFFECT_VERB.search(unnamed)) and not (
+                name == "contraindications" and not re.search(_CONTRA_WORDS, unnamed, re.I)
+                and not _LEAVE.search(question)):
             return name
     return "comparison" if comparators else "efficacy"
 

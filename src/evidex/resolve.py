@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import replace
 
 from .matching import phrase_match
+from .phrases import stem_drugs
 from .query import Query, parse_question
 from .retrieve import STOPWORDS
 from .store import Store
@@ -25,10 +26,12 @@ def resolve(store: Store, query: Query) -> Query:
     record contains is replaced by its longest part that some record does ("mef2c"); a phrase
     with no such part is dropped from the search (it stays a facet, so the answer can say that
     no record addresses it). Vocabulary names are kept as they are."""
-    defined = defined_abbreviations(store, query.question)
+    defined = {**defined_abbreviations(store, query.question), **brand_names(store, query.question)}
     if defined:
-        # "Does X help OAB?": read as the library's records spell it ("overactive bladder (OAB)").
-        spelled = _CAPITALS.sub(lambda m: defined.get(m.group(0), m.group(0)), query.question)
+        # "Does X help OAB?", "Is Celebrex ...?": read as the library's records spell them
+        # ("overactive bladder (OAB)", "celecoxib (Celebrex)").
+        spelled = re.sub(r"\b(?:%s)\b" % "|".join(map(re.escape, defined)), lambda m: defined[m.group(0)],
+                         query.question)
         query = replace(parse_question(spelled), question=query.question)
     lex = lexicon()
 
@@ -89,6 +92,43 @@ def defined_abbreviations(store: Store, question: str) -> dict[str, str]:
         if counts:
             out[abbr] = counts.most_common(1)[0][0]
     return out
+
+
+_NAME = re.compile(r"\b(?:[A-Z][a-z]{3,}|[A-Z]{4,})\b")
+
+
+def brand_names(store: Store, question: str) -> dict[str, str]:
+    """Capitalised names in ``question`` that are no known or INN-stemmed drug, with the drug
+    the library's records write beside them in brackets, either way round ("celecoxib
+    (Celebrex)", "Coreg (carvedilol)"): the most frequent among the records that use the name.
+    A name the question brackets with its drug itself ("Claritin (loratadine)") is left as it is,
+    as are two names of one drug."""
+    out: dict[str, str] = {}
+    for name in sorted(set(_NAME.findall(question))):
+        low = name.lower()
+        if lookup(low) is not None or low in STOPWORDS or stem_drugs(low) or \
+                re.search(rf"\b{name}\s*\(|\(\s*{name}\s*\)", question):
+            continue
+        hits = store.search(phrase_match(name) or "", DEFINING_RECORDS)
+        if not hits:
+            continue
+        mark = r"(?:\(R\)|\(TM\)|\u00ae|\u2122)?['\"]?\s*[);,]"     # "(Celebrex(R))", "('Seroquel')"
+        beside = re.compile(rf"\b([a-z][\w-]{{3,}})\s*\(\s*['\"]?{name}{mark}|\b{name}{mark[:-8]}\s*\(\s*([a-z][\w-]{{3,}})\s*\)",
+                            re.I)
+        counts = Counter(drug.lower() for text in store.texts_many([h.record_id for h in hits]).values()
+                         for m in beside.finditer(text) for drug in m.groups()
+                         if drug and _a_drug(drug.lower()) and drug.lower() != low)
+        if counts:
+            out[name] = counts.most_common(1)[0][0]
+    # Two products of one drug ("Ritalin LA vs Concerta"), or a brand beside its drug's name,
+    # are compared or written as asked: renaming them would merge what the question tells apart.
+    shared = Counter(out.values())
+    return {n: d for n, d in out.items() if shared[d] == 1 and d not in tokens(question)}
+
+
+def _a_drug(word: str) -> bool:
+    term = lookup(word)
+    return bool((term is not None and term.kind in ("intervention", "comparator")) or stem_drugs(word))
 
 
 MAX_MEMBERS = 30

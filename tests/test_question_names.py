@@ -1,0 +1,105 @@
+"""How a question names its treatments and outcomes: brand names the library spells out, names
+written with another in brackets, acronyms that are also English words, outcomes coordinated in a
+list, and the cue words that decide the intent."""
+from __future__ import annotations
+
+import pytest
+
+from evidex.phrases import drug_name, same_drug, shared_head
+from evidex.query import parse_question
+from evidex.vocab import find_terms
+
+from .conftest import need_data
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Across all the fibromyalgia studies of LDN", ["fibromyalgia", "low-dose naltrexone"]),
+    ("ALL in children", ["precursor cell lymphoblastic leukemia-lymphoma"]),
+    ("Does it help AIDS or aids?", ["acquired immunodeficiency syndrome"]),
+    # a text in lower case throughout has lost its case: the acronym is read as written
+    ("copd", ["pulmonary disease, chronic obstructive"]),
+])
+def test_a_term_mesh_writes_in_capitals_needs_capitals_in_a_cased_text(text, found):
+    assert [m.canonical for m in find_terms(text)] == found
+
+
+def test_a_word_that_is_also_an_acronym_adds_no_condition():
+    assert parse_question("Across all the fibromyalgia studies of LDN, how safe has it looked?").conditions == (
+        "fibromyalgia",)
+    assert parse_question("I'm thinking of using methadone. Is there a level that tells you it was fatal?"
+                          ).written == ()
+
+
+@pytest.mark.parametrize("phrase, name", [
+    ("claritin (loratadine)", "loratadine"),
+    ("switching to coreg (carvedilol)", "carvedilol"),
+    ("eletriptan (relpax)", "eletriptan"),
+    ("estradiol vaginal ring (menoring)", "estradiol vaginal ring"),   # the brand goes, the formulation stays
+    ("adding pioglitazone", "pioglitazone"),
+    ("extended release (xl)", "extended release (xl)"),                # no drug named: kept as written
+])
+def test_a_treatment_is_named_by_its_drug(phrase, name):
+    assert drug_name(phrase) == name
+
+
+def test_one_drug_under_two_names_is_not_compared_with_itself():
+    assert same_drug("ldn", "low-dose naltrexone") and not same_drug("estradiol vaginal ring", "estradiol")
+    q = parse_question("Medical student with allergic rhinitis - is Claritin (loratadine) as good as terfenadine "
+                       "120 mg a day, and does doubling loratadine to 20 mg help?")
+    assert q.interventions == ("loratadine",) and q.comparators == ("terfenadine",)
+
+
+@pytest.mark.parametrize("word, following, head", [
+    ("fewer stomach", "duodenal ulcers than naproxen", "stomach ulcers"),
+    ("memory", "sexual function", "memory"),            # no "memory function" in the vocabulary
+])
+def test_a_modifier_shares_the_next_noun_when_the_vocabulary_names_the_pair(word, following, head):
+    assert shared_head(word, following) == head
+
+
+def test_each_outcome_of_a_list_is_asked_and_a_joined_clause_is_not():
+    q = parse_question("Heart failure patient on metoprolol - would switching to carvedilol improve his symptoms, "
+                       "walking distance or ejection fraction any more?")
+    assert q.interventions == ("carvedilol",) and q.comparators == ("metoprolol",)
+    assert q.outcomes == ("symptoms", "walking distance", "ejection fraction")
+    q = parse_question("Do repeated botulinum toxin injections keep working over years, and what are the side effects?")
+    assert not any("what" in o for o in q.outcomes)
+
+
+def test_a_harm_compared_is_each_condition_its_predicate_names():
+    q = parse_question("Does celecoxib cause fewer stomach and duodenal ulcers than naproxen in arthritis?")
+    assert q.harm and {"stomach ulcers", "duodenal ulcer"} <= set(q.outcomes)
+    # a condition after "in"/"for" is the population, not a harm compared
+    q = parse_question("Is rofecoxib as safe as celecoxib for blood pressure in patients with osteoarthritis?")
+    assert "osteoarthritis" not in q.outcomes
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("Type 2 diabetic on metformin with an HbA1c above 8% - if I add repaglinide, how much will the HbA1c "
+     "come down?", "efficacy"),                                                # an add-on's effect
+    ("Can a patient on low-dose aspirin for cardioprotection take ibuprofen for arthritis?", "contraindications"),
+    ("Migraine patient on moclobemide for depression - can I prescribe rizatriptan 10 mg?", "contraindications"),
+    ("After a heart attack, do ACE inhibitors cut the risk of sudden cardiac death?", "efficacy"),
+    ("Does celecoxib increase the risk of heart attack compared with placebo?", "safety"),
+])
+def test_the_intent_of_a_drug_already_taken_and_of_a_risk_lowered(question, intent):
+    assert parse_question(question).intent == intent
+
+
+def test_a_brand_name_is_read_as_the_drug_the_records_write_beside_it(tmp_path):
+    """Over the shared NSAID abstracts: records write "celecoxib (Celebrex)" and "rofecoxib
+    (Vioxx)"; a capitalised word no record brackets with a drug is left alone, and so are two
+    products of one drug a question tells apart."""
+    from evidex.load import ingest_paths
+    from evidex.resolve import brand_names, resolve
+    from evidex.store import Store
+    store = Store(tmp_path / "nsaids.db")
+    ingest_paths(store, [need_data("cohen2006", "NSAIDS.csv")], embed=False)
+    question = "Arthritis patient: does Celebrex cause fewer ulcers than naproxen?"
+    assert brand_names(store, question) == {"Celebrex": "celecoxib"}
+    assert brand_names(store, "Is Celebrex safer than Vioxx for Chinese patients?") == {
+        "Celebrex": "celecoxib", "Vioxx": "rofecoxib"}
+    assert brand_names(store, "Is celecoxib (Celebrex) safer than naproxen?") == {}
+    query = resolve(store, parse_question(question))
+    assert query.interventions == ("celecoxib",) and query.comparators == ("naproxen",)
+    assert query.question == question
