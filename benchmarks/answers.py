@@ -11,8 +11,8 @@ abstracts, never an answer: ``data/clinician_heldout.jsonl`` (h01-h30) and
 ``data/clinician_heldout2.jsonl`` (k01-k24), a third, ``data/clinician_heldout3.jsonl``
 (m01-m30, other drug classes, outcomes and LDN topics), a fourth (n01-n30), a fifth
 (p01-p30), a sixth (q01-q30), a seventh (r01-r30, ``data/clinician_heldout7.jsonl``), an
-eighth (s01-s30), a ninth (t01-t30), a tenth (u01-u30) and an eleventh (v01-v30,
-``data/clinician_heldout11.jsonl``); score them with ``--dev-set``.
+eighth (s01-s30), a ninth (t01-t30), a tenth (u01-u30), an eleventh (v01-v30) and a twelfth
+(w01-w30, ``data/clinician_heldout12.jsonl``); score them with ``--dev-set``.
 Each set was scored only, never read, until a later
 session wrote the next one; then its failures were read for kinds of error, so only the
 newest set is held out (RESULTS.md says which figure is which).
