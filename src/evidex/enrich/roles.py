@@ -43,8 +43,16 @@ def position_bin(i: int, n: int) -> str:
     return f"pos:{min(4, int(5 * i / max(n, 1)))}"
 
 
+# What a sentence reports, whatever its words: a test, an interval, a share, a count of people.
+_REPORTS = (("has:p", re.compile(r"\b[Pp]\s*(?:[<=>\u2264\u2265]|value)")),
+            ("has:ci", re.compile(r"\b(?:95|90|99)\s*%\s*(?:CI|confidence)|\bCI\b")),
+            ("has:pct", re.compile(r"\d\s*%")),
+            ("has:n", re.compile(r"\b[nN]\s*=\s*\d")))
+
+
 def sentence_feats(sentence: str, i: int, n: int) -> list[str]:
     feats = list(dict.fromkeys(tokens(sentence)))
+    feats += [name for name, rx in _REPORTS if rx.search(sentence)]
     feats.append(position_bin(i, n))
     if i == 0:
         feats.append("pos:first")
