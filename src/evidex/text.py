@@ -317,3 +317,22 @@ def abbreviation_definitions(text: str) -> Iterator[tuple[str, str]]:
         long = _long_form(m.group(2), m.group(1).split())
         if long:
             yield m.group(2), long
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+
+
+def words_together(text: str, forms: list[str]) -> bool:
+    """Whether one sentence of ``text`` holds every longer word of some multi-word form, each as
+    a word or its plural ("gastric (p < 0.001) and duodenal (p < 0.030) ulcers" speaks of
+    duodenal ulcer; a single-word form is left to phrase matching)."""
+    wanted = [[w for w in tokens(f) if len(w) > 3] for f in forms]
+    wanted = [ws for ws in wanted if len(ws) >= 2]
+    if not wanted:
+        return False
+    for sentence in _SENTENCE_END.split(text):
+        have = set(tokens(sentence))
+        have |= {w[:-2] if w.endswith("es") else w[:-1] for w in have if w.endswith("s")}
+        if any(all(w in have for w in ws) for ws in wanted):
+            return True
+    return False

@@ -16,8 +16,8 @@ from ..matching import query_forms
 from ..query import Query
 from ..records import Passage
 from ..retrieve import names_another_treatment, names_treatment
-from ..text import contains_any, numbers_in, padded_tokens, tokens
-from ..vocab import expansions, is_canonical
+from ..text import contains_any, numbers_in, padded_tokens, tokens, words_together
+from ..vocab import expansions, is_canonical, lookup
 from .dosing import PARTS, doses_in, part_of
 from .evidence import Study, reports_finding
 from .faithfulness import unsupported_numbers
@@ -347,9 +347,9 @@ def names_facet(facet: str):
     """A test of whether a sentence speaks of a facet: a vocabulary name by any of its forms as
     a phrase ("pregnant women", "in utero" for pregnancy; not each of their words), a phrase the
     vocabulary lacks by any of its longer words ("bleeding" in "recurrent ulcer bleeding")."""
-    forms = expansions(facet)
+    forms = expansions(facet) + expansions(getattr(lookup(facet), "canonical", facet))   # "stomach ulcers": gastric ulcer
     if len(forms) > 1 or is_canonical(facet):
-        return lambda t: contains_any(padded_tokens(t), [facet, *forms])
+        return lambda t: contains_any(padded_tokens(t), [facet, *forms]) or words_together(t, [facet, *forms])
     words = [t for t in tokens(facet) if len(t) > 3]
     return (lambda t: any(x in t.lower() for x in words)) if words else None
 
