@@ -81,6 +81,11 @@ def test_a_harm_compared_is_each_condition_its_predicate_names():
     ("Migraine patient on moclobemide for depression - can I prescribe rizatriptan 10 mg?", "contraindications"),
     ("After a heart attack, do ACE inhibitors cut the risk of sudden cardiac death?", "efficacy"),
     ("Does celecoxib increase the risk of heart attack compared with placebo?", "safety"),
+    # a dose stated is no dosing question; a dose asked about is
+    ("My migraines come with a red eye - will a 50 mg sumatriptan tablet work for attacks like these?", "efficacy"),
+    ("Adult with Crohn's starting LDN 4.5 mg at night - which side effects are common?", "safety"),
+    ("Is 10 mg a day of methadone enough for neuropathic pain?", "dosing"),
+    ("MS patient - if I start tizanidine, does going from 8 mg to 16 mg give more effect?", "dosing"),
 ])
 def test_the_intent_of_a_drug_already_taken_and_of_a_risk_lowered(question, intent):
     assert parse_question(question).intent == intent
@@ -103,3 +108,14 @@ def test_a_brand_name_is_read_as_the_drug_the_records_write_beside_it(tmp_path):
     query = resolve(store, parse_question(question))
     assert query.interventions == ("celecoxib",) and query.comparators == ("naproxen",)
     assert query.question == question
+
+
+def test_a_facet_is_addressed_by_its_synonyms_and_by_its_words_in_one_sentence():
+    from evidex.synthesis.sections import names_facet
+    from evidex.text import words_together
+    text = ("Celecoxib produced a significantly lower incidence rate of both gastric (p < 0.001) and duodenal "
+            "(p < 0.030) ulcers. Arthritis efficacy was similar.")
+    assert names_facet("duodenal ulcer")(text)
+    assert names_facet("stomach ulcers")("Fewer gastric ulcers were seen with celecoxib.")   # MeSH: stomach ulcer
+    assert not words_together("Duodenal biopsies were taken. Ulcers were rare.", ["duodenal ulcer"])
+    assert not names_facet("pregnancy")(text)
