@@ -43,8 +43,9 @@ CONTROL = re.compile(r"\b(?:placebo|sham|control(?:s|led)?|usual care|standard c
 CUE_INTENTS = ("efficacy", "comparison", "dosing")
 _PRIMARY = re.compile(r"\bprimary (?:efficacy |composite )?(?:outcome|end ?point|endpoint|efficacy variable|"
                       r"variable|measure)s?\b", re.I)
-_BOTH_ARMS = re.compile(r"\b(?:both|the two|either) (?:active )?(?:drugs|treatments|agents|regimens|medications|"
-                        r"compounds|therapies|formulations|preparations|(?:treatment )?(?:groups|arms))\b", re.I)
+_BOTH_ARMS = re.compile(r"\b(?:both|the two|either|each|all(?: the| three| four)?) (?:active )?(?:drug|treatment|agent|"
+                        r"regimen|medication|compound|therap(?:y|ie)|formulation|preparation|(?:treatment )?(?:group|arm))s?\b",
+                        re.I)
 STANCE_BAND = 0.4          # a study's P(yes) must leave [0.4, 0.6] to decide its direction
 
 
