@@ -74,7 +74,7 @@ def test_a_question_after_a_leading_clause_is_parsed_from_its_auxiliary():
     q = parse_question("After starting LDN, do patients use fewer antidepressants, antipsychotics or antiepileptics?")
     assert q.interventions == ("low-dose naltrexone",)
     assert q.intent == "efficacy"                 # "after starting" sets the scene; it asks no dose
-    assert q.outcomes == ("antidepressants",)
+    assert q.outcomes == ("antidepressants", "antipsychotics", "antiepileptics")   # each of a list is asked
     # "use" is a predicate only as a verb: "the use of minocycline" stays a noun phrase
     q = parse_question("Does clinical trial data support the use of minocycline for amyotrophic lateral sclerosis?")
     assert "clinical trial data support" not in q.interventions
@@ -121,6 +121,28 @@ def test_both_active_arms_helping_is_no_difference_between_them():
     # against placebo, both active arms helping is benefit, not "no difference"
     placebo = parse_question("Is guanfacine better than placebo for adult ADHD?")
     assert _direction(placebo, (finding,)) == "favours"
+
+
+
+@pytest.mark.parametrize("phrase", ["for all compounds", "in each treatment group", "in all three groups"])
+def test_every_arm_named_by_all_or_each_is_both_arms(phrase):
+    from evidex.synthesis.evidence import _BOTH_ARMS
+    assert _BOTH_ARMS.search(f"A significant improvement in vigilance was found {phrase} (P < 0.01).")
+    assert not _BOTH_ARMS.search("A significant improvement was found in all patients (P < 0.01).")
+
+
+@pytest.mark.parametrize("sentence, reports", [
+    ("After 12 wk of treatment, the cumulative incidence of gastroduodenal ulcers was 9% with celecoxib and "
+     "41% with naproxen.", True),
+    ("Dry mouth was reported by 68 and 87% of the controlled and immediate release groups, respectively.", True),
+    ("Healing rates were 85% vs 70% at week 8.", True),
+    # descriptions of who took part, and ranges, report no result
+    ("A total of 96 cases were identified, with the majority white (90.5%) and male (76.8%).", False),
+    ("Between 20 and 30% of patients were excluded.", False),
+])
+def test_rates_given_arm_by_arm_are_a_finding_even_without_a_test(sentence, reports):
+    from evidex.synthesis.evidence import reports_finding
+    assert reports_finding(sentence) == reports
 
 
 def test_a_sentence_defining_the_primary_outcome_reports_no_finding():

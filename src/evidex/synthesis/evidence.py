@@ -165,13 +165,21 @@ def _findings(query: Query, c: Candidate, sroles: dict[int, str]) -> list[Passag
     return out
 
 
+# A result given arm by arm, with or without a test: "9% with celecoxib and 41% with naproxen",
+# "21%, 12%, and 0% of the amitriptyline, cyclobenzaprine, and placebo patients", "69% versus 81%".
+_ARM_RATE = re.compile(r"\d(?:[\d.]*\d)?\s*%\)?\s+(?:with|in|on|for|of)\s+(?:the\s+)?(?!\d)[\w-]+", re.I)
+_RATES_PAIRED = re.compile(r"\d(?:[\d.]*\d)?\s*(?:%\s*,?\s*and|%?\s*(?:versus|vs\.?|compared with))\s+\d(?:[\d.]*\d)?\s*%|"
+                           r"\d\s*%[^.;]*\brespectively\b", re.I)
+
+
 def reports_finding(text: str) -> bool:
-    """Whether a sentence reports a result (a reporting cue, a test), rather than describing a
-    study: one that names the primary outcome with a positive word but no test defines it ("the
-    primary outcome was the reduction in pain intensity") and reports nothing."""
+    """Whether a sentence reports a result (a reporting cue, a test, rates given arm by arm),
+    rather than describing a study: one that names the primary outcome with a positive word but no
+    test defines it ("the primary outcome was the reduction in pain intensity") and reports nothing."""
     d = sentence_direction(text)
-    return d != "unclear" and (d != "favours" or not _PRIMARY.search(text) or tested(text)
-                               or "signific" in text.lower())
+    if d == "unclear":
+        return len(_ARM_RATE.findall(text)) >= 2 or bool(_RATES_PAIRED.search(text))
+    return d != "favours" or not _PRIMARY.search(text) or tested(text) or "signific" in text.lower()
 
 
 def active_comparators(query: Query) -> list[str]:
