@@ -164,3 +164,15 @@ def test_the_flagship_key_points_lead_with_a_finding(tmp_path):
     answer = ask(store, "Is low-dose naltrexone effective for complex regional pain syndrome?")
     points = [p.text for p in answer.sections[0].key_points if p.kind != "summary"]
     assert points and not points[0].startswith("Every included study")
+
+
+@pytest.mark.parametrize("sentence, direction", [
+    ("In the intention-to-treat analysis, the healing rates at 4 weeks were 81 and 80% in the pantoprazole and "
+     "lansoprazole groups, respectively (NS), 90 and 86% at 8 weeks (NS).", "no_difference"),
+    ("This study showed that pantoprazole 40 mg once daily is as effective and well tolerated as lansoprazole "
+     "30 mg once daily.", "no_difference"),
+    # a difference found beside a within-arm "(n.s.)" is still a difference
+    ("Symptoms improved significantly (P < 0.01) on drug but not on placebo (n.s.).", "favours"),
+])
+def test_not_significant_written_as_ns_and_as_effective_and_tolerated_as(sentence, direction):
+    assert sentence_direction(sentence) == direction

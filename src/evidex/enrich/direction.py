@@ -27,6 +27,8 @@ _NULL = re.compile(
     r"not associated with|no association|comparable to placebo|similar to placebo|no difference|"
     r"(?:comparable|similar|equivalent) (?:efficacy|effectiveness|effects?|results|outcomes)|"
     r"(?:as|equally) effective as|equally effective|non-?inferior(?:ity)?|"
+    # "as effective and well tolerated as B"; "81 and 80% in the A and B groups, respectively (NS)"
+    r"as (?:effective|efficacious) and (?:[\w-]+ ){1,2}as|"
     r"similarly (?:effective|efficacious)|"
     r"no (?:clear |convincing |consistent )?evidence (?:that|of)|"
     r"neither (?:\w+ ){0,3}(?:controlled|improved|reduced|relieved|helped|changed|affected)\w*|"
@@ -63,7 +65,8 @@ _HEDGE = re.compile(r"\b(?:may|might|could|warrant|further (?:research|studies|t
 # Lower-case substrings, one of which every match of the pattern beside it contains: a pattern
 # whose cues are all absent cannot match, so its search (a scan of every position) is skipped.
 # Only for ASCII sentences: with re.I, "\u017f" matches "s" and the Kelvin sign "k".
-_NULL_CUES = ("no", "failed", "comparable", "similar", "equivalent", "effective as", "equally", "neither", "only",
+_NULL_CUES = ("no", "failed", "comparable", "similar", "equivalent", "effective", "efficacious", "equally", "neither",
+              "only",
               "insignificant", "nonsignificant", "non-significant")
 _AGAINST_CUES = ("worsen", "increased pain", "more adverse", "harm", "deteriorat", "inferior to", "in favo")
 _FAVOURS_CUES = ("significant", "effective", "efficacious", "beneficial", "improve", "reduc", "decreas", "relie",
@@ -112,6 +115,10 @@ def significance(sentence: str) -> str:
     return found.pop() if len(found) == 1 else ""
 
 
+_NOT_SIGNIFICANT = re.compile(r"\((?:NS|n\.s\.?)\)", re.I)
+_SIGNIFICANT = re.compile(r"(?<!not )(?<!non-)(?<!non)(?<!in)significant", re.I)
+
+
 @lru_cache(maxsize=8192)
 def sentence_direction(sentence: str) -> str:
     """favours | no_difference | against | unclear for one sentence. Remembered: an answer reads
@@ -124,6 +131,10 @@ def sentence_direction(sentence: str) -> str:
     low = sentence.lower() if sentence.isascii() else None
     if _may(_NULL, _NULL_CUES, sentence, low) or (_may(_SIMILAR_ARMS, ("similar",), sentence, low)
                                                     and not aside(sentence)):
+        return "no_difference"
+    # "81 and 80% in the A and B groups, respectively (NS)", with no test or word finding a difference.
+    if _NOT_SIGNIFICANT.search(sentence) and not _SIGNIFICANT.search(sentence) \
+            and significance(sentence) != "significant":
         return "no_difference"
     if _may(_AGAINST, _AGAINST_CUES, sentence, low):
         return "against"

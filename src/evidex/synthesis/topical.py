@@ -35,7 +35,9 @@ def topical(query: Query, studies: list[S]) -> list[S]:
     are background. Coverage weighs each word by its rarity among the retrieved records
     (inverse document frequency within the set, Sparck Jones 1972), so the record naming the
     asked entity outweighs one that only shares "effective" and "treatment"."""
-    words = {_word_key(t) for t in tokens(query.question)
+    # The question's words and its treatments as the library names them ("Protonix" is read as
+    # pantoprazole: ``resolve.brand_names``).
+    words = {_word_key(t) for t in tokens(" ".join([query.question, *query.interventions, *query.comparators]))
              if t not in STOPWORDS and t not in QUESTION_STOPWORDS and len(t) > 2}
     if not words:
         return studies
