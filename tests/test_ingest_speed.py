@@ -168,7 +168,8 @@ def _longest_by_first_word() -> dict[str, int]:
 
 
 def _reference_find_terms(text, kinds=("condition", "intervention", "comparator"), allow_generic=False):
-    """``vocab.find_terms`` as first written: every span length up to the longest term's tried."""
+    """``vocab.find_terms`` as first written: every span length up to the longest term's tried
+    (with the later rule that an acronym needs capitals in a cased text)."""
     from evidex import vocab
     lex = vocab.lexicon()
     longest = _longest_by_first_word()
@@ -180,6 +181,8 @@ def _reference_find_terms(text, kinds=("condition", "intervention", "comparator"
             key = " ".join(words[i:i + n])
             term = lex.get(key)
             if term is None or term.kind not in kinds:
+                continue
+            if term.acronym and text != text.lower() and not " ".join(raw_words[i:i + n]).isupper():
                 continue
             if not allow_generic and key in vocab._TOO_GENERIC:
                 if not (n == 1 and len(key) <= 4 and raw_words[i].isupper()):

@@ -31,7 +31,7 @@ class Term:
     canonical: str
     kind: str          # condition | intervention | comparator
     source: str        # curated | mesh
-    acronym: bool = False   # MeSH writes it only in capitals ("ALL"): the word "all" is not it
+    acronym: bool = False   # a short word MeSH writes only in capitals ("ALL"): the word "all" is not it
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,10 @@ def lexicon() -> dict[str, Term]:
     with gzip.open(base.joinpath("mesh_conditions.tsv.gz").open("rb"), "rt", encoding="utf-8") as fh:
         for line in fh:
             term, canonical, _mesh = line.rstrip("\n").split("\t")
-            table[_key(term)] = Term(canonical, "condition", "mesh", acronym=term.isupper())
+            # An acronym is one short word MeSH writes only in capitals ("ALL", "AIDS"); CTD also
+            # capitalises a few whole terms ("ANXIETY", "AASE SYNDROME"), which stay words.
+            table[_key(term)] = Term(canonical, "condition", "mesh",
+                                     acronym=term.isupper() and len(term) <= 5 and " " not in term)
     remap: dict[str, str] = {}
     for line in base.joinpath("curated.tsv").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
