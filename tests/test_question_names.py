@@ -119,3 +119,22 @@ def test_a_facet_is_addressed_by_its_synonyms_and_by_its_words_in_one_sentence()
     assert names_facet("stomach ulcers")("Fewer gastric ulcers were seen with celecoxib.")   # MeSH: stomach ulcer
     assert not words_together("Duodenal biopsies were taken. Ulcers were rare.", ["duodenal ulcer"])
     assert not names_facet("pregnancy")(text)
+
+
+def test_more_likely_than_b_to_give_a_harm_is_a_harm_comparison():
+    q = parse_question("Schizophrenia patient with a family history of diabetes - is Zyprexa (olanzapine) more likely "
+                       "than Risperdal to give him type 2 diabetes?")
+    assert q.harm and q.more_harm
+    assert q.interventions == ("olanzapine",) and q.comparators == ("risperdal",)
+    assert q.outcomes == ("type 2 diabetes",)
+
+
+def test_a_brand_read_as_its_drug_is_still_searched_by_its_own_name(tmp_path):
+    from evidex.load import ingest_paths
+    from evidex.matching import query_forms
+    from evidex.resolve import resolve
+    from evidex.store import Store
+    store = Store(tmp_path / "nsaids.db")
+    ingest_paths(store, [need_data("cohen2006", "NSAIDS.csv")], embed=False)
+    query = resolve(store, parse_question("Does Celebrex cause fewer ulcers than naproxen?"))
+    assert query.interventions == ("celecoxib",) and "celebrex" in query_forms(query, "celecoxib")

@@ -117,6 +117,8 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
         if cue in ("vs", "vs.", "versus", "than", "rather than") or cue.startswith("compared") or \
                 (cue == "as" and ((as_compares and not re.search(r"\bas\b", before, re.I))
                                   or (comparator and re.search(r"\bsuch\s*$", before)))):
+            # "than Risperdal to give him diabetes": the infinitive says what is compared, not with what.
+            phrase = re.split(r"\s+to\s+(?=(?:give|cause|make|produce|induce|trigger|keep|help|control)\b)", phrase)[0]
             # "a thiazide diuretic (chlorthalidone)": the class and the drug, each a comparator.
             inner = re.fullmatch(r"\s*(.+?)\s*\(([^()]+)\)\s*", phrase)
             comparator.extend(map(undosed, inner.groups() if inner else [phrase]))

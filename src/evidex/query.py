@@ -33,7 +33,7 @@ CLAIMS = ("superiority", "equivalence")
 # A comparison of harms: the asked arm wins with fewer of the outcome ("Is A safer than B with
 # respect to myocardial infarction?", "Does A cause fewer ulcers than B?").
 _HARM_ASK = re.compile(r"\b(?:safer|safe as|less harmful|more harmful|fewer|risks? of|caus(?:e[sd]?|ing)|adverse|"
-                       r"impairs?|raises?|worsens?|induces?|"
+                       r"impairs?|raises?|worsens?|induces?|likely (?:than [\w\s()-]{1,40}? )?to (?:give|cause|produce|induce|trigger)|"
                        r"side[- ]effects?|toxicit\w*|complications?)\b", re.I)
 # A predicate that asks whether a treatment does harm ("Does X impair memory?", "Do CCBs cause
 # birth defects?", "Does X increase the risk of stroke?"): yes is a finding against the treatment.
@@ -279,7 +279,10 @@ def parse_question(question: str) -> Query:
         # The harm compared is the outcome, even when the vocabulary knows it as a condition (it
         # stays a condition too: retrieval looks for records that report it).
         said = re.split(r"\s+(?:than|for|in|among|with|compared|versus|vs\.?)\s+", rest.lower())[0]
-        asked = [clean(m.group(1)) for m in _RESPECT.finditer(question)] + outcome + [
+        # "more likely than B to give him type 2 diabetes": the harm is what the infinitive gives.
+        given = [clean(head_of(g)) for g in re.findall(r"\bto (?:give|cause|produce|induce|trigger) "
+                                                     r"(?:(?:him|her|them|you|patients) )?(.+)", rest)]
+        asked = [clean(m.group(1)) for m in _RESPECT.finditer(question)] + outcome + given + [
             m.canonical for m in matches if m.kind == "condition" and m.text.lower() in said]  # "fewer X and Y ulcers"
         outcomes = list(unique([o for o in asked if o] + outcomes))
     # A special population asked about ("Can a mother breastfeed while taking X?") is a facet by

@@ -26,7 +26,8 @@ def resolve(store: Store, query: Query) -> Query:
     record contains is replaced by its longest part that some record does ("mef2c"); a phrase
     with no such part is dropped from the search (it stays a facet, so the answer can say that
     no record addresses it). Vocabulary names are kept as they are."""
-    defined = {**defined_abbreviations(store, query.question), **brand_names(store, query.question)}
+    brands = brand_names(store, query.question)
+    defined = {**defined_abbreviations(store, query.question), **brands}
     if defined:
         # "Does X help OAB?", "Is Celebrex ...?": read as the library's records spell them
         # ("overactive bladder (OAB)", "celecoxib (Celebrex)").
@@ -67,8 +68,11 @@ def resolve(store: Store, query: Query) -> Query:
     interventions = narrowed(query.interventions, keep_names=True)
     members = tuple((name, class_members(store, name)) for name in (*interventions, *query.comparators)
                     if name in drug_classes())
+    # A brand read as its drug is still a name records use ("Efficacy of Adderall and methylphenidate"):
+    # searched and matched beside the drug.
+    named = tuple((drug, (brand.lower(),)) for brand, drug in brands.items())
     return replace(query, interventions=interventions, conditions=narrowed(query.conditions),
-                   members=tuple((n, m) for n, m in members if m))
+                   members=tuple((n, m) for n, m in members if m) + named)
 
 
 def defined_abbreviations(store: Store, question: str) -> dict[str, str]:
