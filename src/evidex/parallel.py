@@ -82,6 +82,17 @@ def _warm_up() -> None:
     appraise(Record(id="warm-up", title="Warm-up", sections=(Section("", "Ten adults were randomised."),)))
 
 
+def _no_bar_monitor() -> None:
+    """Stop tqdm's monitor thread, and start no other: a fork copies the locks a running thread
+    holds, and a worker forked while the monitor held one waits on it for ever (seen once in a
+    loaded test session). The monitor only retunes how often bars redraw."""
+    from tqdm import tqdm
+    tqdm.monitor_interval = 0
+    if tqdm.monitor is not None:
+        tqdm.monitor.exit()
+        tqdm.monitor = None
+
+
 def _unspill(spill: Path, future: Future[int]) -> Iterator[Shard]:
     """The shards of one file as its worker writes them; ends when the worker has returned
     and every shard it wrote was read (a worker's exception is raised here, in order)."""
@@ -107,6 +118,7 @@ def pool_shards(jobs: Iterable[Job], workers: int, chunk: int = CHUNK,
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     if method == "fork":
         _warm_up()       # models and vocabulary loaded once here, shared by every forked worker
+        _no_bar_monitor()
     ahead = 2 * workers
     jobs = iter(jobs)
     with tempfile.TemporaryDirectory(prefix="evidex-shards-") as tmp, \
