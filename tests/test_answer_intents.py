@@ -221,3 +221,26 @@ def test_a_facet_of_short_words_is_answered_without_a_crash(tmp_path: Path):
         assert "Contraindications and Interactions" in [sub.heading for sub in answer.sections[1].subsections]
     finally:
         store.close()
+
+
+KEY_DOSING_RECORDS = DOSING_RECORDS + [
+    Record(id="pmid:7000014", title="Low-dose naltrexone in fibromyalgia: a randomised placebo-controlled trial",
+           pmid="7000014", year=2023, publication_types=("Randomized Controlled Trial",),
+           sections=(Section("METHODS", "In this double-blind trial, 80 women were randomised to naltrexone 4.5 mg "
+                                        "at bedtime or placebo for 12 weeks."),
+                     Section("RESULTS", "Pain fell by 30% on naltrexone and by 10% on placebo (P = 0.01)."))),
+]
+
+
+def test_a_dosing_answer_leads_with_its_own_section_then_the_key_studies(tmp_path: Path):
+    """Key studies are told for every intent but mechanism; after the intent's own section when
+    the question is not about an effect."""
+    store, _ = build_store(KEY_DOSING_RECORDS, tmp_path / "k.db")
+    try:
+        answer = ask(store, "What dose of naltrexone should I use for fibromyalgia, and when should it be taken?")
+        assert answer.query.intent == "dosing"
+        headings = [sub.heading for sub in answer.sections[1].subsections]
+        assert headings[:2] == ["Clinical Use", "Key Studies"]
+        assert violations(answer) == []
+    finally:
+        store.close()

@@ -186,8 +186,9 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
         got = built.setdefault(name, [])
         w.take(got, studies, role, roles, cap, fits, prefix)
 
-    if query.intent in ("efficacy", "comparison") and query.interventions:
-        # The leading studies first, each with what it did and what it found.
+    if query.interventions and query.intent != "mechanism":
+        # The leading studies, each with what it did and found (a trial says little of how a drug works):
+        # first in an answer on an effect, after the asked intent's own section in any other.
         key = built.setdefault("Key Studies", [])
         by_study: dict[str, tuple[Study, list[Passage]]] = {}
         for s, p in key_passages(query, ranked, w.seen):
@@ -195,8 +196,7 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
         for study, passages in by_study.values():
             for p in passages:
                 w.quote(key, study, p)
-            # Then its result that most nearly answers what was asked (by its relevance to the
-            # question), when it is not the main result quoted already.
+            # Then its result most relevant to the question, when it is not the main result quoted already.
             asked_result = [sc for sc in w.best(study, "any", ("results",)) if reports_finding(sc.passage.text)]
             if asked_result:
                 w.quote(key, study, asked_result[0].passage)
@@ -248,11 +248,11 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
         elif name == "Limitations":
             sub(name, relevant, "limitations", FINDINGS, 3)
         elif name == "Trials in Progress":
-            # Design papers and protocols of trials of the asked treatment (SPIRIT 2013): no result
-            # yet, but a reader should know the trial exists and what it compares.
+            # Protocols of trials of the asked treatment (SPIRIT 2013): no result, but the trial exists.
             sub(name, planned, "any", ("objective", "methods", "background", ""), max(len(built[name]), 2))
-    subs = []
-    for name in ("Key Studies", *ORDER.get(query.intent, ORDER["efficacy"])):
+    subs, order = [], ORDER.get(query.intent, ORDER["efficacy"])
+    lead = int(query.intent not in ("efficacy", "comparison"))
+    for name in (*order[:lead], "Key Studies", *order[lead:]):
         statements = built.get(name)
         if statements:
             heading = evidence_heading if name == "Evidence" else name
@@ -347,7 +347,7 @@ def names_facet(facet: str):
     """A test of whether a sentence speaks of a facet: a vocabulary name by any of its forms as
     a phrase ("pregnant women", "in utero" for pregnancy; not each of their words), a phrase the
     vocabulary lacks by any of its longer words ("bleeding" in "recurrent ulcer bleeding")."""
-    forms = expansions(facet) + expansions(getattr(lookup(facet), "canonical", facet))   # "stomach ulcers": gastric ulcer
+    forms = expansions(facet) + expansions(getattr(lookup(facet), "canonical", facet))   # stomach: gastric ulcer
     if len(forms) > 1 or is_canonical(facet):
         return lambda t: contains_any(padded_tokens(t), [facet, *forms]) or words_together(t, [facet, *forms])
     words = [t for t in tokens(facet) if len(t) > 3]
