@@ -91,15 +91,23 @@ def test_the_intent_of_a_drug_already_taken_and_of_a_risk_lowered(question, inte
     assert parse_question(question).intent == intent
 
 
-def test_a_brand_name_is_read_as_the_drug_the_records_write_beside_it(tmp_path):
+@pytest.fixture(scope="module")
+def nsaid_store(tmp_path_factory):
+    """The shared NSAID abstracts, ingested once for the brand-name tests."""
+    from evidex.load import ingest_paths
+    from evidex.store import Store
+    store = Store(tmp_path_factory.mktemp("nsaids") / "nsaids.db")
+    ingest_paths(store, [need_data("cohen2006", "NSAIDS.csv")], embed=False)
+    yield store
+    store.close()
+
+
+def test_a_brand_name_is_read_as_the_drug_the_records_write_beside_it(nsaid_store):
     """Over the shared NSAID abstracts: records write "celecoxib (Celebrex)" and "rofecoxib
     (Vioxx)"; a capitalised word no record brackets with a drug is left alone, and so are two
     products of one drug a question tells apart."""
-    from evidex.load import ingest_paths
     from evidex.resolve import brand_names, resolve
-    from evidex.store import Store
-    store = Store(tmp_path / "nsaids.db")
-    ingest_paths(store, [need_data("cohen2006", "NSAIDS.csv")], embed=False)
+    store = nsaid_store
     question = "Arthritis patient: does Celebrex cause fewer ulcers than naproxen?"
     assert brand_names(store, question) == {"Celebrex": "celecoxib"}
     assert brand_names(store, "Is Celebrex safer than Vioxx for Chinese patients?") == {
@@ -129,12 +137,8 @@ def test_more_likely_than_b_to_give_a_harm_is_a_harm_comparison():
     assert q.outcomes == ("type 2 diabetes",)
 
 
-def test_a_brand_read_as_its_drug_is_still_searched_by_its_own_name(tmp_path):
-    from evidex.load import ingest_paths
+def test_a_brand_read_as_its_drug_is_still_searched_by_its_own_name(nsaid_store):
     from evidex.matching import query_forms
     from evidex.resolve import resolve
-    from evidex.store import Store
-    store = Store(tmp_path / "nsaids.db")
-    ingest_paths(store, [need_data("cohen2006", "NSAIDS.csv")], embed=False)
-    query = resolve(store, parse_question("Does Celebrex cause fewer ulcers than naproxen?"))
+    query = resolve(nsaid_store, parse_question("Does Celebrex cause fewer ulcers than naproxen?"))
     assert query.interventions == ("celecoxib",) and "celebrex" in query_forms(query, "celecoxib")

@@ -29,7 +29,8 @@ GENERAL_HARMS = ("adverse events", "adverse effects", "side effects", "adverse r
 # The drugs a combination question names after "with" ("co-prescribed with rifampicin or ketoconazole").
 WITH_DRUGS = re.compile(r"\bwith\s+(?:drugs?\s+such\s+as\s+|e\.g\.\s+)?([^,?;]+?)(?=\s*(?:[,?;.]|\bor\s+(?:does|do|is|are|should|"
                          r"can|will)\b|\bfor\b|\bin\b|\bduring\b|$))", re.I)
-_LEAD = re.compile(r"^(?:only |also |just |with |without |the |a |an |any |some |other |(?:his|her|their|its) |(?:human )?(?:protein|gene|enzyme|"
+_LEAD = re.compile(r"^(?:only |also |just |with |without |the |a |an |any |some |other |(?:his|her|their|its) |"
+                   r"(?:human )?(?:protein|gene|enzyme|"
                    r"drug|compound|molecule|receptor|transcription factor|mutation|variant)s? (?=\S+)|patients (?:with|who have) |people (?:with|who have) |"
                    r"adults (?:with|who have) |children (?:with|who have) |women (?:with|who have) |"
                    r"men (?:with|who have) |the (?:treatment|prevention|management|use) of |"
@@ -95,9 +96,8 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
     if head.strip() and not as_compares:
         outcome.append(head)        # "as good a first drug as B": a role, not an outcome
         if first and re.fullmatch(r"\s*,\s*|\s+(?:and|or)\s+", first.group(0), re.I):
-            # "improve his symptoms, walking distance or ejection fraction": each is asked.
-            # A clause joined on ("..., or does it only cut deaths", "and what are the side effects") is no outcome.
-            # "or prevent major events": a second predicate's object.
+            # "improve his symptoms, walking distance or ejection fraction": each is asked, a second
+            # predicate's object too ("or prevent major events"); a clause joined on is not ("and what ...").
             outcome += [EFFECT_VERB_LEAD.sub("", c) for c in conjuncts(rest)[1:] if len(tokens(c)) <= 4
                         and not set(tokens(c)) & _CLAUSE and not re.search(DASH, c)
                         and not find_terms(c, ("intervention", "comparator"))]
@@ -219,6 +219,12 @@ def same(a: str, b: str) -> bool:
     return stem(a) == stem(b)
 
 
+def names_drug(text: str) -> bool:
+    """Whether ``text`` names a drug: a treatment the vocabulary knows, or a word a drug class's
+    INN stem marks ("rizatriptan")."""
+    return bool(find_terms(text, ("intervention", "comparator")) or stem_drugs(text))
+
+
 def same_drug(a: str, b: str) -> bool:
     """One treatment under two names the vocabulary knows as one ("ldn", "low-dose naltrexone")."""
     ta, tb = lookup(a), lookup(b)
@@ -268,7 +274,7 @@ def drug_name(phrase: str) -> str:
     phrase = _ACT.sub("", phrase)
     inner = re.fullmatch(r"(.+?)\s*\(([^()]+)\)\s*", phrase)
     if inner:
-        drug = [p for p in inner.groups() if find_terms(p, ("intervention", "comparator")) or stem_drugs(p)]
+        drug = [p for p in inner.groups() if names_drug(p)]
         if len(drug) == 1:
             return drug[0].strip()
     return phrase

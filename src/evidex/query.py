@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from .enrich.numbers import DOSE
 from .phrases import (GENERAL_HARMS, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
-                      conjuncts, dose_drug, drug_name, head_of, named_after_with, option_name, same, same_drug, slot_phrases, stem_drugs,
-                      symptoms_of, undosed, unique)
+                      conjuncts, dose_drug, drug_name, head_of, named_after_with, option_name, same, same_drug,
+                      slot_phrases, stem_drugs, symptoms_of, undosed, unique)
 from .question_shape import (CLAUSE_WORDS, DASH, EQUIVALENCE, LEAD_AUX, LEAD_CLAUSE, MAY_IT_OR_HARM, ON_DRUG,
                              OPENS_QUESTION, OTHER_ONE, PIVOT, PRONOUN, SCENE, SCENE_TOPIC, TIME_ONLY, WANTS,
                              comparator_text, first_question, intent_hint, intent_of, offered_options, qualifiers,
@@ -33,7 +33,8 @@ CLAIMS = ("superiority", "equivalence")
 # A comparison of harms: the asked arm wins with fewer of the outcome ("Is A safer than B with
 # respect to myocardial infarction?", "Does A cause fewer ulcers than B?").
 _HARM_ASK = re.compile(r"\b(?:safer|safe as|less harmful|more harmful|fewer|risks? of|caus(?:e[sd]?|ing)|adverse|"
-                       r"impairs?|raises?|worsens?|induces?|likely (?:than [\w\s()-]{1,40}? )?to (?:give|cause|produce|induce|trigger)|"
+                       r"impairs?|raises?|worsens?|induces?|"
+                       r"likely (?:than [\w\s()-]{1,40}? )?to (?:give|cause|produce|induce|trigger)|"
                        r"side[- ]effects?|toxicit\w*|complications?)\b", re.I)
 # A predicate that asks whether a treatment does harm ("Does X impair memory?", "Do CCBs cause
 # birth defects?", "Does X increase the risk of stroke?"): yes is a finding against the treatment.

@@ -183,16 +183,19 @@ EQUIVALENCE = re.compile(r"\b(?:as (?!well as\b)(?:\w+ ){1,4}as|equivalent|equal
 
 
 # "Will a 50 mg sumatriptan tablet work?" states a dose; "is 10 mg enough", "8 mg or 16 mg?" ask one.
-_DOSE_ASKED = re.compile(r"\b(?:enough|doubl\w*|halv\w*|increas\w*|split|(?:higher|lower|bigger|smaller) doses?)\b", re.I)
+_DOSE_ASKED = re.compile(r"\b(?:enough|doubl\w*|halv\w*|increas\w*|split|(?:higher|lower|bigger|smaller) doses?)\b",
+                         re.I)
 
 
-def _DOSE_STATED(rx: re.Pattern[str], unnamed: str, question: str) -> bool:
+def _dose_stated(rx: re.Pattern[str], unnamed: str, question: str) -> bool:
     """Whether the only dosing cue is one dose the question states, asking nothing of it: a yes/no
     question ("will X 50 mg work?") or one another intent's cues claim ("X 4.5 mg - which side
     effects?"); "On X 4.5 mg, what serum levels should I expect?" still asks of the dose."""
-    return {m.group(0).lower() for m in rx.finditer(unnamed)} <= {"mg"} and not _DOSE_ASKED.search(question) \
-        and len(re.findall(r"\d\s*mg\b", question, re.I)) < 2 and (
-            question_type(question) == "yesno" or re.search(r"\bwhether\b", question, re.I) or any(r.search(unnamed) for n, r in INTENT_CUES if n != "dosing"))
+    if not {m.group(0).lower() for m in rx.finditer(unnamed)} <= {"mg"} or _DOSE_ASKED.search(question) \
+            or len(re.findall(r"\d\s*mg\b", question, re.I)) > 1:
+        return False
+    return question_type(question) == "yesno" or bool(re.search(r"\bwhether\b", question, re.I)) \
+        or any(other.search(unnamed) for name, other in INTENT_CUES if name != "dosing")
 
 
 def intent_hint(question: str) -> str | None:
@@ -213,11 +216,13 @@ def intent_of(question: str, matches, comparators: list[str]) -> str:
         return "comparison"
     treatment = any(m.kind == "intervention" for m in matches)
     for name, rx in INTENT_CUES:
-        if rx.search(unnamed) and not (name in ("prognosis", "diagnosis") and treatment
-                                       and EFFECT_VERB.search(unnamed)) and not (
-                name == "contraindications" and not re.search(_CONTRA_WORDS, unnamed, re.I)
-                and not _LEAVE.search(question)) and not (name == "dosing" and _DOSE_STATED(rx, unnamed, question)):
-            return name
+        if not rx.search(unnamed) or (name in ("prognosis", "diagnosis") and treatment and EFFECT_VERB.search(unnamed)):
+            continue
+        if name == "contraindications" and not re.search(_CONTRA_WORDS, unnamed, re.I) and not _LEAVE.search(question):
+            continue          # a drug already taken, and no leave asked to add another
+        if name == "dosing" and _dose_stated(rx, unnamed, question):
+            continue
+        return name
     return "comparison" if comparators else "efficacy"
 
 

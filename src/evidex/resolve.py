@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import replace
 
 from .matching import phrase_match
-from .phrases import stem_drugs
+from .phrases import names_drug, stem_drugs
 from .query import Query, parse_question
 from .retrieve import STOPWORDS
 from .store import Store
@@ -99,6 +99,7 @@ def defined_abbreviations(store: Store, question: str) -> dict[str, str]:
 
 
 _NAME = re.compile(r"\b(?:[A-Z][a-z]{3,}|[A-Z]{4,})\b")
+_MARK = r"(?:\(R\)|\(TM\)|\u00ae|\u2122)?['\"]?"      # a trademark sign and a closing quote after a brand
 
 
 def brand_names(store: Store, question: str) -> dict[str, str]:
@@ -116,23 +117,18 @@ def brand_names(store: Store, question: str) -> dict[str, str]:
         hits = store.search(phrase_match(name) or "", DEFINING_RECORDS)
         if not hits:
             continue
-        mark = r"(?:\(R\)|\(TM\)|\u00ae|\u2122)?['\"]?\s*[);,]"     # "(Celebrex(R))", "('Seroquel')"
-        beside = re.compile(rf"\b([a-z][\w-]{{3,}})\s*\(\s*['\"]?{name}{mark}|\b{name}{mark[:-8]}\s*\(\s*([a-z][\w-]{{3,}})\s*\)",
-                            re.I)
+        # "celecoxib (Celebrex(R))", "quetiapine ('Seroquel')", "Coreg (carvedilol)"
+        beside = re.compile(rf"\b([a-z][\w-]{{3,}})\s*\(\s*['\"]?{name}{_MARK}\s*[);,]|"
+                            rf"\b{name}{_MARK}\s*\(\s*([a-z][\w-]{{3,}})\s*\)", re.I)
         counts = Counter(drug.lower() for text in store.texts_many([h.record_id for h in hits]).values()
                          for m in beside.finditer(text) for drug in m.groups()
-                         if drug and _a_drug(drug.lower()) and drug.lower() != low)
+                         if drug and names_drug(drug.lower()) and drug.lower() != low)
         if counts:
             out[name] = counts.most_common(1)[0][0]
     # Two products of one drug ("Ritalin LA vs Concerta"), or a brand beside its drug's name,
     # are compared or written as asked: renaming them would merge what the question tells apart.
     shared = Counter(out.values())
     return {n: d for n, d in out.items() if shared[d] == 1 and d not in tokens(question)}
-
-
-def _a_drug(word: str) -> bool:
-    term = lookup(word)
-    return bool((term is not None and term.kind in ("intervention", "comparator")) or stem_drugs(word))
 
 
 MAX_MEMBERS = 30

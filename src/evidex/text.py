@@ -319,20 +319,18 @@ def abbreviation_definitions(text: str) -> Iterator[tuple[str, str]]:
             yield m.group(2), long
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+
+def holds_words(padded: str, phrase: str) -> bool:
+    """Whether a space-padded token string holds every longer word (over three letters) of
+    ``phrase``, anywhere and blind to endings, as ``contains_any`` reads each."""
+    words = [w for w in tokens(phrase) if len(w) > 3]
+    return bool(words) and all(contains_any(padded, [w]) for w in words)
 
 
 def words_together(text: str, forms: list[str]) -> bool:
-    """Whether one sentence of ``text`` holds every longer word of some multi-word form, each as
-    a word or its plural ("gastric (p < 0.001) and duodenal (p < 0.030) ulcers" speaks of
-    duodenal ulcer; a single-word form is left to phrase matching)."""
-    wanted = [[w for w in tokens(f) if len(w) > 3] for f in forms]
-    wanted = [ws for ws in wanted if len(ws) >= 2]
-    if not wanted:
-        return False
-    for sentence in _SENTENCE_END.split(text):
-        have = set(tokens(sentence))
-        have |= {w[:-2] if w.endswith("es") else w[:-1] for w in have if w.endswith("s")}
-        if any(all(w in have for w in ws) for ws in wanted):
-            return True
-    return False
+    """Whether one sentence of ``text`` holds every longer word of some multi-word form ("gastric
+    (p < 0.001) and duodenal (p < 0.030) ulcers" speaks of duodenal ulcer; a single-word form is
+    left to phrase matching)."""
+    wanted = [f for f in forms if sum(len(w) > 3 for w in tokens(f)) >= 2]
+    return bool(wanted) and any(holds_words(padded_tokens(text[a:b]), f)
+                                for a, b in sentence_spans(text) for f in wanted)

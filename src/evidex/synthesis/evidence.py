@@ -43,9 +43,9 @@ CONTROL = re.compile(r"\b(?:placebo|sham|control(?:s|led)?|usual care|standard c
 CUE_INTENTS = ("efficacy", "comparison", "dosing")
 _PRIMARY = re.compile(r"\bprimary (?:efficacy |composite )?(?:outcome|end ?point|endpoint|efficacy variable|"
                       r"variable|measure)s?\b", re.I)
-_BOTH_ARMS = re.compile(r"\b(?:both|the two|either|each|all(?: the| three| four)?) (?:active )?(?:drug|treatment|agent|"
-                        r"regimen|medication|compound|therap(?:y|ie)|formulation|preparation|(?:treatment )?(?:group|arm))s?\b",
-                        re.I)
+_BOTH_ARMS = re.compile(r"\b(?:both|the two|either|each|all(?: the| three| four)?) (?:active )?(?:drug|treatment|"
+                        r"agent|regimen|medication|compound|therap(?:y|ie)|formulation|preparation|"
+                        r"(?:treatment )?(?:group|arm))s?\b", re.I)
 STANCE_BAND = 0.4          # a study's P(yes) must leave [0.4, 0.6] to decide its direction
 
 
@@ -168,7 +168,8 @@ def _findings(query: Query, c: Candidate, sroles: dict[int, str]) -> list[Passag
 # A result given arm by arm, with or without a test: "9% with celecoxib and 41% with naproxen",
 # "21%, 12%, and 0% of the amitriptyline, cyclobenzaprine, and placebo patients", "69% versus 81%".
 _ARM_RATE = re.compile(r"\d(?:[\d.]*\d)?\s*%\)?\s+(?:with|in|on|for|of)\s+(?:the\s+)?(?!\d)[\w-]+", re.I)
-_RATES_PAIRED = re.compile(r"\d(?:[\d.]*\d)?\s*(?:%\s*,?\s*and|%?\s*(?:versus|vs\.?|compared with))\s+\d(?:[\d.]*\d)?\s*%|"
+_RATES_PAIRED = re.compile(r"\d(?:[\d.]*\d)?\s*(?:%\s*,?\s*and|%?\s*(?:versus|vs\.?|compared with))\s+"
+                           r"\d(?:[\d.]*\d)?\s*%|"
                            r"\d\s*%[^.;]*\brespectively\b", re.I)
 
 

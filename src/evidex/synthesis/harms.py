@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..phrases import stem_drugs
-from ..vocab import find_terms
+from ..phrases import names_drug
 
 _HARMS = re.compile(r"\b(?:adverse (?:events?|effects?|reactions?)|side[- ]effects?|complications?|"
                     r"toxicit(?:y|ies))\b", re.I)
@@ -97,4 +96,4 @@ def _items(listed: str, exclude: tuple[str, ...]) -> list[str]:
 def _names_a_treatment(item: str) -> bool:
     """Whether a list item names a drug or a drug class rather than an event (the vocabulary's
     treatments, a word with a drug class's INN stem, a class named by its action)."""
-    return bool(find_terms(item, ("intervention", "comparator")) or stem_drugs(item) or _A_TREATMENT.search(item))
+    return names_drug(item) or bool(_A_TREATMENT.search(item))

@@ -12,7 +12,7 @@ from ..matching import decisive_conditions, query_forms
 from ..phrases import PEOPLE_NOUNS
 from ..query import Query
 from ..retrieve import Candidate, anchored
-from ..text import abbreviation_definitions, contains_any, padded_tokens, tokens
+from ..text import abbreviation_definitions, contains_any, holds_words, padded_tokens, tokens
 from ..vocab import expansions, lookup
 from .asked_harm import gives_co_treatment, names_harm
 
@@ -184,10 +184,9 @@ def measures(query: Query, c: Candidate, sroles: dict[int, str]) -> bool:
     if short and any(re.search(rf"\b{re.escape(a)}\b", text) for a in short for text in sentences):
         return True
     for outcome in query.outcomes:
-        words = [w for w in tokens(outcome) if len(w) > 3]
         forms = [outcome, *expansions(outcome)]       # "post-stroke pain" is written "poststroke pain" too
         for text in sentences:
             padded = padded_tokens(text)
-            if contains_any(padded, forms) or (words and all(contains_any(padded, [w]) for w in words)):
+            if contains_any(padded, forms) or holds_words(padded, outcome):
                 return True
     return False
