@@ -26,11 +26,17 @@ _TOO_GENERIC = {"pain", "disease", "syndrome", "disorder", "injury", "infection"
 _ADJECTIVE = re.compile(r"(?:al|ic|ac|ous|ive|ary|ory|ed|ing|ar|ile|ent|ant|less|ful|oid|-\w+)$")
 
 
+_EPONYM = re.compile(r"([a-z]+'s) (?:disease|syndrome)")
+# Eponyms that are also ordinary English words ("best's", "job's"): their possessive alone is no disease.
+_NOT_EPONYM = {"best's", "job's", "little's", "sweet's", "swift's", "bang's", "bloom's", "hunter's", "turner's",
+               "usher's", "brill's", "kelly's", "franklin's", "duncan's", "alexander's", "bernard's", "gilbert's"}
+
+
 @dataclass(frozen=True)
 class Term:
     canonical: str
     kind: str          # condition | intervention | comparator
-    source: str        # curated | mesh
+    source: str        # curated | mesh | classes | eponym (a MeSH eponym's possessive alone)
     acronym: bool = False   # a short word MeSH writes only in capitals ("ALL"): the word "all" is not it
 
 
@@ -69,6 +75,11 @@ def lexicon() -> dict[str, Term]:
     for k, t in list(table.items()):
         if t.source == "mesh" and t.canonical in remap:
             table[k] = Term(remap[t.canonical], t.kind, "mesh", t.acronym)
+    # An eponym's possessive alone names its disease ("active Crohn's", "early Parkinson's").
+    for k, t in list(table.items()):
+        eponym = _EPONYM.fullmatch(k)
+        if eponym and eponym.group(1) not in _NOT_EPONYM:
+            table.setdefault(eponym.group(1), Term(t.canonical, t.kind, "eponym"))
     for cls in drug_classes().values():
         for name in (cls.name, *cls.synonyms):
             table.setdefault(_key(name), Term(cls.name, "intervention", "classes"))
@@ -139,6 +150,8 @@ def find_terms(text: str, kinds: tuple[str, ...] = ("condition", "intervention",
                 continue
             if term.acronym and cased and not " ".join(raw_words[i:i + n]).isupper():
                 continue
+            if term.source == "eponym" and _condition_at(words, i + n):
+                continue          # "Alzheimer's dementia", "Hashimoto's thyroiditis": one condition, named next
             if not allow_generic and key in _TOO_GENERIC:
                 if not (n == 1 and len(key) <= 4 and raw_words[i].isupper()):
                     continue
@@ -148,6 +161,13 @@ def find_terms(text: str, kinds: tuple[str, ...] = ("condition", "intervention",
         else:
             i += 1
     return out
+
+
+def _condition_at(words: list[str], i: int) -> bool:
+    """Whether a condition term of the vocabulary starts at word ``i``."""
+    lex = lexicon()
+    return any(getattr(lex.get(" ".join(words[i:i + n])), "kind", "") == "condition"
+               for n in _lengths_by_first_word().get(words[i] if i < len(words) else "", ()))
 
 
 @lru_cache(maxsize=1)
