@@ -237,6 +237,7 @@ _DESIGN_PAPER_TITLE = re.compile(r"\b(?:rationale,? (?:and )?design|design,? (?:
 _UNRANDOMISED_TITLE = re.compile(r"\b(?:open[- ]label|single[- ]arm|non-?randomi[sz]ed)\b|"
                                  r"\buncontrolled (?:\w+ )?(?:trial|study)\b", re.I)
 _RANDOM = re.compile(r"\brandom", re.I)
+_META_TITLE = re.compile(r"\bmeta-?analys[ie]s\b", re.I)
 
 
 def _declared_by_title(title: str, text: str, low: str) -> DesignCall | None:
@@ -246,6 +247,10 @@ def _declared_by_title(title: str, text: str, low: str) -> DesignCall | None:
         return None
     if _DESIGN_PAPER_TITLE.search(title):
         return DesignCall("protocol", "title", 0.7)
+    if _META_TITLE.search(title):
+        # "Safety of nifedipine in angina pectoris: a meta-analysis": its MeSH headings are the
+        # pooled studies' designs (cohort, prospective), not its own.
+        return DesignCall("meta_analysis", "title", 0.8)
     review = _REVIEW_TITLE.search(title) is not None
     if _UNRANDOMISED_TITLE.search(title) and not _RANDOM.search(text) and not review:
         return DesignCall("non_randomised_trial", "title", 0.7)
