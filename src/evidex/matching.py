@@ -24,6 +24,17 @@ def any_of(forms) -> str:
     return "(" + " OR ".join(phrases[:_MAX_FORMS]) + ")" if phrases else ""
 
 
+def outcome_forms(outcomes) -> list[str]:
+    """The asked outcomes as written, then each one's other names in the vocabulary, shortest
+    first ("breast cancer": also "breast carcinoma", as a record may write it)."""
+    out = list(outcomes)
+    for o in outcomes:
+        term = lookup(o)
+        if term is not None and term.kind == "condition":
+            out += sorted(expansions(term.canonical), key=len)
+    return list(dict.fromkeys(out))
+
+
 def intervention_forms(canonical: str) -> list[str]:
     forms = expansions(canonical)
     lex = lexicon()

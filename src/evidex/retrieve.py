@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .matching import (GENERIC_WORDS, any_of, decisive_conditions, intervention_forms, match_expressions,
+from .matching import (GENERIC_WORDS, any_of, decisive_conditions, intervention_forms, match_expressions, outcome_forms,
                        phrase_match, query_forms, related_expression)
 from .phrases import stem_drugs
 from .priors import prior
@@ -154,7 +154,7 @@ def _lexical_pool(store: Store, query: Query, limit: int, filt: SearchFilter) ->
     # head-to-head evidence on the outcome asked): among a drug's many trials in a condition, BM25
     # over the drug and the condition alone can rank every one of them below forty others.
     focus = [x for x in (any_of(f for c in query.comparators for f in query_forms(query, c) or [c]),
-                         any_of(query.outcomes)) if x]
+                         any_of(outcome_forms(query.outcomes))) if x]
     for hit in store.search(" AND ".join([strict, *focus]), limit, filt) if focus else ():
         scores[hit.record_id] = hit.score
         direct.add(hit.record_id)
@@ -172,7 +172,7 @@ def _lexical_pool(store: Store, query: Query, limit: int, filt: SearchFilter) ->
     if query.adverse and query.outcomes and (near or broad):
         # Whether a drug does a harm is answered by the records that report the harm, in a
         # population near the asked one (a study of "older volunteers" for "older adults").
-        reporting = store.search(" AND ".join([near or broad, any_of(query.outcomes)]), limit, filt)
+        reporting = store.search(" AND ".join([near or broad, any_of(outcome_forms(query.outcomes))]), limit, filt)
         for hit in reporting:
             scores.setdefault(hit.record_id, hit.score)
             related.add(hit.record_id)
@@ -181,7 +181,7 @@ def _lexical_pool(store: Store, query: Query, limit: int, filt: SearchFilter) ->
         # harm, first, as the drug's trials in the condition that never mention it fill the pool.
         # (With no condition asked, the search above was that one already.)
         named_harm = [] if query.safe or not broad else reporting if not near else \
-            store.search(" AND ".join([broad, any_of(query.outcomes)]), limit, filt)
+            store.search(" AND ".join([broad, any_of(outcome_forms(query.outcomes))]), limit, filt)
         for hit in named_harm:
             scores.setdefault(hit.record_id, hit.score)
             direct.add(hit.record_id)

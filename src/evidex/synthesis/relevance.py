@@ -184,9 +184,15 @@ def measures(query: Query, c: Candidate, sroles: dict[int, str]) -> bool:
     if short and any(re.search(rf"\b{re.escape(a)}\b", text) for a in short for text in sentences):
         return True
     for outcome in query.outcomes:
+        # "early mortality" is reported as "6-week mortality": when is not what
+        outcome = _WHEN.sub("", outcome) or outcome
         forms = [outcome, *expansions(outcome)]       # "post-stroke pain" is written "poststroke pain" too
         for text in sentences:
             padded = padded_tokens(text)
             if contains_any(padded, forms) or holds_words(padded, outcome):
                 return True
     return False
+
+
+_WHEN = re.compile(r"^(?:(?:early|late|later|short[- ]term|long[- ]term|overall|all[- ]cause|total|"
+                   r"\d+[- ](?:day|week|month|year))\s+)+", re.I)
