@@ -76,7 +76,7 @@ def test_question_slots(question, interventions, comparators, conditions, outcom
 
 
 @pytest.mark.parametrize("question, intervention", [
-    ("Is short-acting nifedipine safe for patients with coronary heart disease?", "short-acting nifedipine"),
+    ("Is short-acting nifedipine safe for patients with coronary heart disease?", "nifedipine"),
     ("Is it safe to prescribe quinine for nocturnal leg cramps?", "quinine"),
     ("Is LDN safe in children?", "low-dose naltrexone"),
 ])

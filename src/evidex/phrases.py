@@ -267,11 +267,20 @@ _ACT = re.compile(r"^(?:(?:switch|chang|swap|mov)(?:e|es|ed|ing|ping)?\s+(?:(?:h
                   r"adding|starting|giving|using|taking|prescribing|continuing|stopping)\s+", re.I)
 
 
+# "short-acting nifedipine", "extended-release metformin": the release form of a drug a study of
+# the drug may or may not name; the drug is what records are about.
+_RELEASE_FORM = re.compile(r"^(?:(?:short|long|rapid|fast|slow|intermediate)[- ]acting|(?:immediate|extended|sustained|"
+                           r"modified|controlled|delayed|slow)[- ]release|once[- ]daily|depot)\s+(?=\S)", re.I)
+
+
 def drug_name(phrase: str) -> str:
-    """An asked treatment by the drug it names: without the act of giving it ("switching to X")
-    and, of a name with another in brackets, without the one that names no known or INN-stemmed
+    """An asked treatment by the drug it names: without the act of giving it ("switching to X"),
+    without its release form ("short-acting X") and, of a name with another in brackets, without the one that names no known or INN-stemmed
     drug ("coreg (carvedilol)" -> "carvedilol", "estradiol ring (menoring)" -> "estradiol ring")."""
     phrase = _ACT.sub("", phrase)
+    bare = _RELEASE_FORM.sub("", phrase)
+    if bare != phrase and names_drug(bare):
+        phrase = bare
     inner = re.fullmatch(r"(.+?)\s*\(([^()]+)\)\s*", phrase)
     if inner:
         drug = [p for p in inner.groups() if names_drug(p)]

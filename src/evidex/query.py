@@ -17,9 +17,10 @@ from .phrases import (GENERAL_HARMS, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_D
                       conjuncts, dose_drug, drug_name, head_of, named_after_with, option_name, same, same_drug,
                       slot_phrases, stem_drugs, symptoms_of, undosed, unique)
 from .question_shape import (CLAUSE_WORDS, DASH, EQUIVALENCE, LEAD_AUX, LEAD_CLAUSE, MAY_IT_OR_HARM, ON_DRUG,
-                             OPENS_QUESTION, OTHER_ONE, PIVOT, PRONOUN, SCENE, SCENE_TOPIC, TIME_ONLY, WANTS,
+                             OPENS_QUESTION, OTHER_ONE, PIVOT, PRONOUN, RECIPIENT, SCENE, SCENE_TOPIC, TIME_ONLY, WANTS,
                              comparator_text, first_question, intent_hint, intent_of, offered_options, qualifiers,
-                             question_type, withheld)
+                             question_type, reported_claim, withheld)
+from .question_shape import (ADVERSE_TAIL, CHANGES, EVENT_VERBS, SEVERE_ENOUGH, asks_adverse)
 from .text import abbreviation_definitions, tokens
 from .vocab import find_terms
 
@@ -34,15 +35,8 @@ CLAIMS = ("superiority", "equivalence")
 # respect to myocardial infarction?", "Does A cause fewer ulcers than B?").
 _HARM_ASK = re.compile(r"\b(?:safer|safe as|less harmful|more harmful|fewer|risks? of|caus(?:e[sd]?|ing)|adverse|"
                        r"impairs?|raises?|worsens?|induces?|"
-                       r"likely (?:than [\w\s()-]{1,40}? )?to (?:give|cause|produce|induce|trigger)|"
+                       r"likely (?:than [\w\s()-]{1,40}? )?to (?:give|cause|produce|induce|trigger|make)|"
                        r"side[- ]effects?|toxicit\w*|complications?)\b", re.I)
-# A predicate that asks whether a treatment does harm ("Does X impair memory?", "Do CCBs cause
-# birth defects?", "Does X increase the risk of stroke?"): yes is a finding against the treatment.
-_ADVERSE_VERB = re.compile(r"impairs?|worsens?|exacerbates?|causes?|induces?|raises?|damages?|harms?|injures?|"
-                           r"triggers?|provokes?|aggravates?|precipitates?", re.I)
-_RISE_VERB = re.compile(r"increases?|raises?|elevates?", re.I)       # harm only of "the risk of" Y
-_CONTROL_WORD = re.compile(r"\b(?:placebo|no treatment|untreated|controls?)\b", re.I)
-_ADVERSE_TAIL = re.compile(r"\s*(?:the )?(?:risks?|rates?|incidence) (?:of|for)\s+", re.I)
 _RESPECT = re.compile(r"\b(?:with (?:respect|regard) to|regarding|in terms of|as regards)\s+(.+?)\s*(?:[?.;]|$)", re.I)
 
 
@@ -128,7 +122,8 @@ def _own_abbreviations_dropped(question: str, matches: list) -> list:
 
 
 def parse_question(question: str) -> Query:
-    question = " ".join(question.split())
+    written = question = " ".join(question.split())
+    question = reported_claim(question)
     qtype = question_type(question)
     matches = _own_abbreviations_dropped(question, find_terms(question))
     conditions = list(unique(m.canonical for m in matches if m.kind == "condition"))
@@ -166,6 +161,10 @@ def parse_question(question: str) -> Query:
     rest = body[pivot.end():] if pivot else body
     outcome, population, comparator, other, purpose = slot_phrases(
         rest, bool(pivot and re.search(r"\bas\s*$", body[:pivot.start()], re.I)))
+    if qtype == "yesno" and pivot and CHANGES.fullmatch(pivot.group(0)) and clean(subject) \
+            and not find_terms(subject) and not stem_drugs(subject) and not PEOPLE.fullmatch(subject.strip()) \
+            and not PRONOUN.fullmatch(subject):
+        outcome = [clean(subject), *outcome]      # "does quality of life improve (on X)?": what changes
     if qtype != "yesno":
         outcome = []          # a wh-question's head ("what are the side effects of") is not a facet
         if intent_hint(question) != "contraindications":
@@ -190,7 +189,9 @@ def parse_question(question: str) -> Query:
         interventions.append(drug)
     if not interventions:
         # "A or B" as the subject of a comparison: both are asked about.
-        split = re.split(r"\s+(?:or|versus|vs\.?)\s+", subject)
+        # "Ritalin or another stimulant": the class widens the asked drug; it is no comparator.
+        split = [x for x in re.split(r"\s+(?:or|versus|vs\.?)\s+", subject)
+                 if not re.match(r"\s*(?:another|any other|other|a similar|similar)\b", x, re.I)]
         parts = [p for p in (clean(x if i == 0 else head_of(x)) for i, x in enumerate(split)) if p]
         for i, p in enumerate(parts):
             cond_here = [m for m in matches if m.kind == "condition" and m.text.lower() in p]
@@ -253,18 +254,18 @@ def parse_question(question: str) -> Query:
     cond_forms = [m.text.lower() for m in matches if m.kind == "condition"]
     # "Does X prevent coronary heart disease in women?": what is prevented or caused is the
     # outcome, though it is a disease; what is treated or helped is the population.
-    event = bool(pivot and _EVENT_VERBS.fullmatch(pivot.group(0).lower()))
+    event = bool(pivot and EVENT_VERBS.fullmatch(pivot.group(0).lower()))
     outcomes = [o for o in outcome if not any(f" {f} " in f" {o} " for f in asked_forms)
                 and not _PEOPLE_ONLY.fullmatch(o)      # "an option for a child": whom, not what
                 and (event or (o not in vocab_forms and not any(same(o, c) for c in conditions)
                                and not a_kind_of(o, cond_forms)))]
-    adverse = _asks_adverse(qtype, pivot, subject, rest, interventions, comparators)
+    adverse = asks_adverse(qtype, pivot, subject, rest, interventions, comparators)
     if adverse:
         # What the treatment may cause is the outcome, even when the vocabulary knows it as a
         # disease ("stroke", "birth defects"), each of a list ("memory, mood or sexual function");
         # a placebo named as comparator is the control.
-        tail, said = _ADVERSE_TAIL.match(rest), re.split(DASH + r"|[?;]", rest)[0]
-        outcomes = [x for o in conjuncts(said[tail.end():] if tail else said) for x in _SEVERE_ENOUGH.split(o)] \
+        tail, said = ADVERSE_TAIL.match(rest), re.split(DASH + r"|[?;]", re.sub(r"^\s*" + RECIPIENT, "", rest))[0]
+        outcomes = [x for o in conjuncts(said[tail.end():] if tail else said) for x in SEVERE_ENOUGH.split(o)] \
             or outcomes
         named_harms = [c for c in conditions if any(m.canonical == c and m.text.lower() in o
                                                     for m in matches for o in outcomes)]
@@ -281,7 +282,7 @@ def parse_question(question: str) -> Query:
         # stays a condition too: retrieval looks for records that report it).
         said = re.split(r"\s+(?:than|for|in|among|with|compared|versus|vs\.?)\s+", rest.lower())[0]
         # "more likely than B to give him type 2 diabetes": the harm is what the infinitive gives.
-        given = [clean(head_of(g)) for g in re.findall(r"\bto (?:give|cause|produce|induce|trigger) "
+        given = [clean(head_of(g)) for g in re.findall(r"\bto (?:give|cause|produce|induce|trigger|make) "
                                                      r"(?:(?:him|her|them|you|patients) )?(.+)", rest)]
         asked = [clean(m.group(1)) for m in _RESPECT.finditer(question)] + outcome + given + [
             m.canonical for m in matches if m.kind == "condition" and m.text.lower() in said]  # "fewer X and Y ulcers"
@@ -330,9 +331,10 @@ def parse_question(question: str) -> Query:
     if qtype == "yesno" and intent == "contraindications" and interventions and co_treatments and not special:
         safe = True           # whether the combination is safe: harm from it answers no
     # "for years", "in the first few months": when, not who or what; "(safe) to use", "(improve) more": no outcome.
-    # "is 40 mg/day enough": a dose is what is asked about, not an outcome.
+    # "is 40 mg/day enough": a dose is what is asked about, not an outcome; "mg for mg": a unit, no population.
     conditions, outcomes = ([p for p in xs if not TIME_ONLY.fullmatch(p) and not re.fullmatch(
-        r"to \w+|more|less|better|worse|faster|longer", p) and not DOSE.search(p)] for xs in (conditions, outcomes))
+        r"to \w+|more|less|better|worse|faster|longer|(?:mg|mcg|g|ml|units?|iu)(?:/\w+)?", p) and not DOSE.search(p)]
+        for xs in (conditions, outcomes))
     # "carvedilol or bisoprolol to keep ...": a phrase naming a compared drug is no outcome.
     drugs = [f" {' '.join(tokens(d))} " for d in [*interventions, *comparators]]
     outcomes, other = ([p for p in xs if not any(d in f" {' '.join(tokens(p))} " for d in drugs)]
@@ -367,7 +369,7 @@ def parse_question(question: str) -> Query:
     comparators = [c for c in map(drug_name, comparators) if not any(same_drug(c, i) for i in interventions)]
     negated = qtype == "yesno" and bool(_NEG.search(question))
     claim = "equivalence" if comparators and EQUIVALENCE.search(question) else "superiority"
-    return Query(question, unique(conditions), unique(interventions), unique(comparators), intent, keywords,
+    return Query(written, unique(conditions), unique(interventions), unique(comparators), intent, keywords,
                  qtype, unique(outcomes), tuple(facets), negated, claim=claim, harm=harm, adverse=adverse,
                  written=tuple((m.canonical, m.text.lower()) for m in matches if m.canonical != m.text.lower()),
                  safe=safe, co_treatments=tuple(co_treatments), qualifiers=tuple(
@@ -377,18 +379,3 @@ def parse_question(question: str) -> Query:
                  more_harm=harm and bool(re.search(r"\b(?:more|greater|higher|worse|increase[sd]?)\b", question, re.I))
                  and not re.search(r"\b(?:fewer|less|lower|safer)\b", question, re.I))
 
-
-def _asks_adverse(qtype: str, pivot, subject: str, rest: str, interventions: list[str], comparators: list[str]) -> bool:
-    """Whether a yes/no question asks if its treatment does a harm, against placebo or nothing:
-    its predicate is a harm verb ("impair", "cause") or "increase the risk of" ("Is there a
-    genetic cause of X?" asks no such thing)."""
-    if qtype != "yesno" or not pivot or not interventions or any(not _CONTROL_WORD.search(c) for c in comparators) \
-            or re.match(r"\s*(?:there|it)\b", subject, re.I):
-        return False
-    verb = pivot.group(0)
-    return bool(_ADVERSE_VERB.fullmatch(verb) or (_RISE_VERB.fullmatch(verb) and _ADVERSE_TAIL.match(rest)))
-
-
-# "gallbladder disease needing cholecystectomy": the harm and its consequence, each as a record may name it.
-_SEVERE_ENOUGH = re.compile(r"\s+(?:needing|requiring|leading to|resulting in)\s+", re.I)
-_EVENT_VERBS = re.compile(r"prevents?|causes?|induces?|protects?")

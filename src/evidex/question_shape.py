@@ -20,19 +20,23 @@ DASH = r"\s[-\u2013\u2014]+\s"
 _USE = (r"(?<!the )(?<!potential )use(?!\s+(?:of|in|for|as)\b)(?!\s+(?:\w+ly\s+)?(?:raises?|increases?|causes?|reduces?|"
         r"lowers?|affects?|impairs?|worsens?|improves?|prevents?|induces?|protects?|is|are|was|were|associated|linked|"
         r"related|leads?|results?|contributes?|predicts?)\b)")
+# Whom a treatment is given to or does something to ("give my son tics", "give her diabetes").
+RECIPIENT = (r"(?:him|her|them|you|me|us|(?:my|his|her|our|your|the|a)\s+(?:\w+\s+)?(?:son|daughter|child|kid|"
+             r"baby|patients?|wife|husband|partner|mother|father|mum|mom|dad|boy|girl)s?)\b")
 # Words that end the subject of a yes/no question: the predicate (general English).
 PIVOT = re.compile(
     r"\b(?:effective|efficacious|ineffective|safe|safer|unsafe|useful|helpful|beneficial|better|worse|superior|good|"
     r"inferior|equivalent|comparable|associated|linked|related|correlated|used|indicated|recommended|approved|"
     r"needed|required|necessary|available|appropriate|an? (?:option|alternative|treatment|cause|risk factor)|"
-    r"work|works|help|helps|reduce|reduces|lower|lowers|improve|improves|prevent|prevents|cause|causes|"
+    r"work|works|help|helps|reduce|reduces|cut|cuts|lower|lowers|improve|improves|prevent|prevents|cause|causes|"
     r"increase|increases|decrease|decreases|heal|heals|treat|treats|relieve|relieves|affect|affects|protect|"
     r"protects|induce|induces|inhibit|inhibits|shorten|shortens|delay|delays|slow|slows|extend|extends|"
     r"prolong|prolongs|alter|alters|change|changes|lead|leads|result|results|promote|promotes|elevate|"
     r"elevated|expressed|involved|present|found|have|has|show|shows|act|acts|interact|interacts|bind|binds|" + _USE + r"|"
     r"regulate|regulates|mediate|mediates|contribute|contributes|predict|predicts|impair|impairs|worsen|worsens|"
     r"exacerbate|exacerbates|raise|raises|keep|keeps|maintain|maintains|control|controls|damage|damages|harm|harms|"
-    r"injure|injures|trigger|triggers|provoke|provokes|aggravate|aggravates)\b", re.I)
+    r"injure|injures|trigger|triggers|provoke|provokes|aggravate|aggravates|(?<!\bto )gives?(?=\s+" + RECIPIENT + r"\s+(?!(?:more|better|greater|extra|less|fewer|relief|benefit)\b)))\b",
+    re.I)
 # A scene set before a colon ("OA patient needing a long-term NSAID: does valdecoxib cause ...?"):
 # the question proper follows it, opening with an auxiliary, a wh-word or a clause ("if I ...").
 # Or before a dash, when what precedes it is no question itself ("Patient admitted with an acute
@@ -59,6 +63,32 @@ def first_question(question: str) -> str:
     second = SECOND_QUESTION.search(question)
     return question[:second.start()].rstrip(" ,") + "?" if second else question
 
+# A claim reported, then doubted ("My patient read that CCBs cause cancer - is there anything to it?",
+# "Is it true that statins cause memory loss?"): the claim is the question asked, the rest its scene.
+_DOUBT = (r"is there (?:anything|any truth|something) (?:to|in) (?:it|that|this)|is (?:that|this|it) (?:true|right|"
+          r"correct|so)|(?:are|is) (?:they|she|he) right|should (?:I|we|she|he|they) (?:worry|be (?:worried|concerned))")
+_REPORTED = re.compile(r"^(?P<scene>.{0,160}?)\s*\b(?:read|heard|been told|was told|were told|saw|says|said|claims?|"
+                       r"believes?|thinks?)\s+(?:(?:online|somewhere|on the internet)\s+)?that\s+(?P<claim>[^?]{5,200}?)"
+                       r"\s*(?:[-\u2013\u2014,;:]+\s*)(?:" + _DOUBT + r")\s*\?\s*$", re.I)
+_IS_IT_TRUE = re.compile(r"^(?P<scene>)(?:is it (?:true|right|correct)|is it the case)\s+that\s+(?P<claim>[^?]{5,200}?)\s*\?\s*$",
+                         re.I)
+_CLAIM_VERB = re.compile(r"^(?P<subject>(?:\S+\s+){0,6}?\S+)\s+(?P<verb>is|are|can|could|may|might|will|would)\s+(?P<rest>.+)$",
+                         re.I)
+
+
+def reported_claim(question: str) -> str:
+    """A reported claim that is doubted, asked as the yes/no question it is ("scene: do <claim>?");
+    any other question as it is."""
+    m = _REPORTED.match(question) or _IS_IT_TRUE.match(question)
+    if not m:
+        return question
+    claim = m.group("claim").strip()
+    verb = _CLAIM_VERB.match(claim)
+    asked = (f"{verb.group('verb')} {verb.group('subject')} {verb.group('rest')}" if verb else f"do {claim}") + "?"
+    scene = m.group("scene").strip(" ,-")
+    return f"{scene}: {asked}" if len(scene) > 3 else asked[0].upper() + asked[1:]
+
+
 # A phrase that only says when ("for years", "in the first few months"), a subject that is a
 # pronoun ("will it still lower ..."), and words that make an open subject a clause, not a name.
 TIME_ONLY = re.compile(r"(?:(?:the|a|first|last|next|few|several|many|some|\d+|one|two|three|long|short)[\s-]+)*"
@@ -73,7 +103,8 @@ _AGAINST = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|better than|rathe
                       r"as \w+(?:\s+\w+){0,3}?\s+as|(?:equivalent|comparable|similar|non-?inferior|equal) to)"
                       r"\s+(.+?)(?=\s+(?:for|in|among|regarding|with (?:respect|regard) to|in terms of)\b|[?:;]|\.(?!\d)|$)",
                       re.I)
-_SWITCH_FROM = re.compile(r"\b(?:switch\w*|chang\w*|mov\w*|convert\w*)\s+(?:\w+\s+)?from\s+(.+?)\s+(?:to|onto)\b", re.I)
+_SWITCH_FROM = re.compile(r"\b(?:switch\w*|chang\w*|mov\w*|convert\w*)\s+(?:[\w-]+\s+){0,3}?from\s+(.+?)\s+(?:to|onto)\b",
+                          re.I)
 # "Patient on amlodipine 5 mg: would switching to lercanidipine ...?": the drug taken now is what
 # the new one is compared with.
 _ON_THEN_SWITCH = re.compile(r"\bon\s+([\w-]+)\b[^?]*?\bswitch\w*\s+(?:\w+\s+)?(?:to|onto)\b", re.I)
@@ -91,8 +122,11 @@ def comparator_text(question: str) -> str:
 # Two options offered, then the choice asked: "astemizole (Hismanal) or loratadine 10 mg - which
 # works better?", "propranolol or divalproex: is one better than the other?"; or the choice first:
 # "Which controls rhinitis better, astemizole or loratadine?". Group 1 is asked, group 2 its comparator.
-_OPTION = r"([\w-]+(?:\s*\([^)]{1,40}\))?)"
+# An option may carry its dose ("Mobic 15 mg or diclofenac 100 mg"); the choice may follow a
+# first point ("- same pain relief, and which is kinder ...?").
+_OPTION = r"([\w-]+(?:\s*\([^)]{1,40}\))?)(?:\s+\d[\d.,]*\s*(?:mg|g|mcg|\u00b5g|ml|units?|iu)\b(?:/d(?:ay)?)?)?"
 _OPTIONS_FIRST = re.compile(r"(?<![\w-])" + _OPTION + r"\s+or\s+" + _OPTION + r"[^?:;]{0,60}?(?:\s+[-\u2013\u2014]+\s+|[:;]\s+)"
+                            r"(?:[^?]{0,40}?,?\s+and\s+)?"
                             r"(?:which|is one|does one|is either|are they)\b", re.I)
 _CHOICE_LAST = re.compile(r"\b(?:which|what)\b[^?]{0,100}?[,:]\s*" + _OPTION + r"\s+or\s+" + _OPTION + r"\s*\?", re.I)
 OTHER_ONE = re.compile(r"(?:the\s+)?others?|(?:one|each)\s+(?:an)?other", re.I)
@@ -198,6 +232,13 @@ def _dose_stated(rx: re.Pattern[str], unnamed: str, question: str) -> bool:
         or any(other.search(unnamed) for name, other in INTENT_CUES if name != "dosing")
 
 
+def _arm_doses(rx: re.Pattern[str], unnamed: str, question: str, comparators: list[str]) -> bool:
+    """Whether the only dosing cues are the doses of two compared arms ("Mobic 15 mg or diclofenac
+    100 mg - same relief?"): the comparison is asked, not the dose."""
+    return offered_options(question) is not None and any(not re.match(r"\s*\d", c) for c in comparators) and {m.group(0).lower() for m in rx.finditer(unnamed)} <= {"mg"} \
+        and not _DOSE_ASKED.search(question) and len(re.findall(r"\d\s*mg\b", question, re.I)) <= 2
+
+
 def intent_hint(question: str) -> str | None:
     """The first intent whose cue words the question uses, or None."""
     return next((name for name, rx in INTENT_CUES if rx.search(question)), None)
@@ -220,7 +261,7 @@ def intent_of(question: str, matches, comparators: list[str]) -> str:
             continue
         if name == "contraindications" and not re.search(_CONTRA_WORDS, unnamed, re.I) and not _LEAVE.search(question):
             continue          # a drug already taken, and no leave asked to add another
-        if name == "dosing" and _dose_stated(rx, unnamed, question):
+        if name == "dosing" and (_dose_stated(rx, unnamed, question) or _arm_doses(rx, unnamed, question, comparators)):
             continue
         return name
     return "comparison" if comparators else "efficacy"
@@ -241,3 +282,30 @@ def qualifiers(question: str, condition_words: set[str]) -> list[str]:
     the first part of such a compound set right before a word of the condition's name."""
     return [m.group(1).lower() for m in _QUALIFIED.finditer(question) if m.group(2).lower() in condition_words
             and m.group(1).lower() not in _ANY_CAUSE]
+
+
+# A predicate that asks whether a treatment does harm ("Does X impair memory?", "Do CCBs cause
+# birth defects?", "Does X increase the risk of stroke?"): yes is a finding against the treatment.
+ADVERSE_VERB = re.compile(r"gives?|impairs?|worsens?|exacerbates?|causes?|induces?|raises?|damages?|harms?|injures?|"
+                          r"triggers?|provokes?|aggravates?|precipitates?", re.I)
+RISE_VERB = re.compile(r"increases?|raises?|elevates?", re.I)       # harm only of "the risk of" Y
+CONTROL_WORD = re.compile(r"\b(?:placebo|no treatment|untreated|controls?)\b", re.I)
+ADVERSE_TAIL = re.compile(r"\s*(?:the )?(?:risks?|rates?|incidence) (?:of|for)\s+", re.I)
+
+
+def asks_adverse(qtype: str, pivot, subject: str, rest: str, interventions: list[str], comparators: list[str]) -> bool:
+    """Whether a yes/no question asks if its treatment does a harm, against placebo or nothing:
+    its predicate is a harm verb ("impair", "cause") or "increase the risk of" ("Is there a
+    genetic cause of X?" asks no such thing)."""
+    if qtype != "yesno" or not pivot or not interventions or any(not CONTROL_WORD.search(c) for c in comparators) \
+            or re.match(r"\s*(?:there|it)\b", subject, re.I):
+        return False
+    verb = pivot.group(0)
+    return bool(ADVERSE_VERB.fullmatch(verb) or (RISE_VERB.fullmatch(verb) and ADVERSE_TAIL.match(rest)))
+
+
+# "gallbladder disease needing cholecystectomy": the harm and its consequence, each as a record may name it.
+SEVERE_ENOUGH = re.compile(r"\s+(?:needing|requiring|leading to|resulting in)\s+", re.I)
+# Verbs whose subject is what changes, not what acts ("does sleep improve on X?").
+CHANGES = re.compile(r"improves?|decreases?|increases?|changes?", re.I)
+EVENT_VERBS = re.compile(r"prevents?|causes?|induces?|protects?")

@@ -1,0 +1,119 @@
+"""Question forms read this session (issue 9, item 1): a claim reported and doubted, a harm
+"given" to someone, a release form before a drug, an eponym's possessive, lay words for
+placebo, options that carry their doses, an outcome that is the subject of its verb, and a
+meta-analysis its title declares. Each is a general English or vocabulary form, not a
+question of one corpus."""
+from __future__ import annotations
+
+import pytest
+
+from evidex.enrich.design import classify_text
+from evidex.matching import outcome_forms
+from evidex.phrases import drug_name
+from evidex.query import parse_question
+from evidex.question_shape import reported_claim
+from evidex.vocab import find_terms
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("My patient on amlodipine read that calcium channel blockers cause cancer - is there anything to it?",
+     "My patient on amlodipine: do calcium channel blockers cause cancer?"),
+    ("Is it true that statins cause memory loss?", "Do statins cause memory loss?"),
+    ("I heard that LDN is unsafe in pregnancy - is that true?", "Is LDN unsafe in pregnancy?"),
+    ("Does LDN help CRPS?", "Does LDN help CRPS?"),                  # no claim: as it is
+])
+def test_a_doubted_claim_is_asked_as_the_question_it_is(question, asked):
+    assert reported_claim(question) == asked
+
+
+def test_a_doubted_harm_claim_reads_as_a_harm_question_and_keeps_its_words():
+    q = parse_question("My patient on amlodipine read that calcium channel blockers cause cancer - "
+                       "is there anything to it?")
+    assert q.adverse and q.intent == "safety"
+    assert q.interventions == ("calcium channel blockers",) and q.outcomes == ("cancer",)
+    assert q.question.startswith("My patient on amlodipine read that")      # the user's words, unchanged
+
+
+@pytest.mark.parametrize("question, outcome", [
+    ("Will Ritalin or another stimulant give my son tics?", "tics"),
+    ("Will clozapine give him seizures?", "seizures"),
+])
+def test_a_harm_given_to_someone_is_a_harm_question(question, outcome):
+    q = parse_question(question)
+    assert q.adverse and q.outcomes == (outcome,) and not q.comparators   # "another stimulant" widens, compares nothing
+
+
+def test_a_benefit_given_is_no_harm_and_a_harm_compared_keeps_its_comparator():
+    assert not parse_question("Does LDN give her more energy?").adverse
+    q = parse_question("Schizophrenia patient - is Zyprexa (olanzapine) more likely than Risperdal to give "
+                       "him type 2 diabetes?")
+    assert q.harm and q.comparators
+
+
+@pytest.mark.parametrize("phrase, drug", [
+    ("short-acting nifedipine", "nifedipine"), ("extended-release metformin", "metformin"),
+    ("once-daily quinapril", "quinapril"), ("short-acting ones", "short-acting ones"),   # no drug: kept
+])
+def test_a_release_form_is_not_the_drug(phrase, drug):
+    assert drug_name(phrase) == drug
+
+
+@pytest.mark.parametrize("text, names", [
+    ("active Crohn's", ["crohn's disease"]),            # the possessive alone, as the curated name
+    ("early Parkinson's", ["parkinson disease"]),
+    ("Alzheimer's dementia", ["dementia"]),             # a condition named next: that one
+    ("Turner's", []),                                    # an ordinary English word too
+])
+def test_an_eponyms_possessive_names_its_disease(text, names):
+    assert [m.canonical for m in find_terms(text)] == names
+
+
+@pytest.mark.parametrize("text", ["compared with a dummy pill", "or a sugar pill", "versus placebo"])
+def test_lay_words_for_placebo_are_placebo(text):
+    assert [m.canonical for m in find_terms(text)] == ["placebo"]
+
+
+@pytest.mark.parametrize("text", ["an anterior STEMI", "after a first anterior MI", "after a heart attack"])
+def test_myocardial_infarction_by_its_clinical_short_names(text):
+    assert [m.canonical for m in find_terms(text)] == ["myocardial infarction"]
+
+
+def test_two_dosed_options_are_a_comparison_not_a_dosing_question():
+    q = parse_question("Mobic 15 mg or diclofenac 100 mg for knee osteoarthritis - same pain relief, "
+                       "and which is kinder to the stomach?")
+    assert q.intent == "comparison" and q.interventions == ("mobic",) and q.comparators == ("diclofenac",)
+    # doses asked of one drug stay a dosing question
+    assert parse_question("Meloxicam in RA - is 22.5 mg daily worth it over 7.5 or 15 mg?").intent == "dosing"
+
+
+def test_switching_from_a_drug_names_the_comparator_and_a_unit_is_no_population():
+    q = parse_question("Switching a diabetic from glyburide to glipizide - is glipizide weaker mg for mg, "
+                       "so I need a bigger dose?")
+    assert q.interventions == ("glipizide",) and q.comparators == ("glyburide",)
+    assert "mg" not in q.conditions and "mg" not in q.facets
+
+
+@pytest.mark.parametrize("question, outcome", [
+    ("In fibromyalgia, does sleep improve on LDN?", "sleep"),
+    ("Does quality of life improve with LDN in Crohn's disease?", "quality of life"),
+])
+def test_an_outcome_that_is_the_subject_of_its_verb(question, outcome):
+    assert outcome in parse_question(question).outcomes
+
+
+def test_cut_is_a_predicate_whose_object_is_the_outcome():
+    q = parse_question("Does a 6-week course of zofenopril cut death or heart failure after an anterior STEMI?")
+    assert "death" in q.outcomes and "myocardial infarction" in q.conditions
+
+
+def test_a_meta_analysis_its_title_declares_is_one():
+    title = "Safety of nifedipine in angina pectoris: a meta-analysis."
+    text = title + " Thirty cardiovascular events were reported in 2635 nifedipine exposures."
+    call = classify_text(text, title=title, abstract=text)
+    assert call.label == "meta_analysis" and call.source == "title"
+
+
+def test_an_outcome_is_searched_by_its_other_names():
+    forms = outcome_forms(["breast cancer"])
+    assert forms[0] == "breast cancer" and "breast carcinoma" in forms
+    assert outcome_forms(["vivid dreams"]) == ["vivid dreams"]      # no vocabulary name: as written
