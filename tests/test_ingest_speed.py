@@ -116,6 +116,8 @@ def _reference_declared_by_title(title, text, low):
         return None
     if d._DESIGN_PAPER_TITLE.search(title):
         return d.DesignCall("protocol", "title", 0.7)
+    if d._META_TITLE.search(title):                     # added later: a meta-analysis its title declares
+        return d.DesignCall("meta_analysis", "title", 0.8)
     if d._UNRANDOMISED_TITLE.search(title) and not d._RANDOM.search(text) and not d._REVIEW_TITLE.search(title):
         return d.DesignCall("non_randomised_trial", "title", 0.7)
     if d._OWN_METHOD_REVIEW.search(title):
@@ -137,7 +139,8 @@ def test_title_declarations_equal_the_first_order(records):
     from evidex.enrich import design
     heads = ["Cost-effectiveness of X", "Cost-effectiveness of X: a chart review", "Economic evaluation of a trial",
              "An open-label study", "An open-label review", "A review of X", "A 10-year review", "Overview of drugs",
-             "A systematic review of X", "Rationale and design of Y", "Cost-utility of Z in a cohort study", ""]
+             "A systematic review of X", "Rationale and design of Y", "Cost-utility of Z in a cohort study",
+             "Safety of X: a meta-analysis", ""]
     cases = [(h, "randomised " * (i % 2)) for i, h in enumerate(heads)]
     cases += [(r.title, r.title + " " + design.abstract_text(r)) for r in records]
     for title, text in cases:
