@@ -76,3 +76,40 @@ def test_a_trial_in_progress_is_told_by_what_it_compares_and_measures(tmp_path: 
         assert violations(answer) == []
     finally:
         store.close()
+
+
+def test_a_design_sentence_may_count_its_people_in_words(tmp_path: Path):
+    """"Thirty-one (31) women ... took part in a crossover study that was randomized": the design
+    sentence of the study, though its count is written in words."""
+    trial = _rct(3, "Low-dose naltrexone for fibromyalgia",
+                 "Thirty-one (31) women with fibromyalgia took part in a crossover study that was randomized, "
+                 "double-blind and placebo-controlled.",
+                 "Pain fell further on low-dose naltrexone than on placebo (28.8% vs 18.0%, P = 0.016).",
+                 "Low-dose naltrexone reduced fibromyalgia pain.")
+    store, _ = build_store([trial], tmp_path / "f.db")
+    try:
+        answer = ask(store, "Does low-dose naltrexone help fibromyalgia pain?")
+        research = next(s for s in answer.sections if s.heading == "From the Research")
+        key = next(sub for sub in research.subsections if sub.heading == "Key Studies")
+        assert any(st.text.startswith("Thirty-one (31) women") for st in key.statements), key.statements
+        assert violations(answer) == []
+    finally:
+        store.close()
+
+
+def test_a_finding_that_gives_its_size_outranks_the_same_finding_without_it(tmp_path: Path):
+    from evidex.query import parse_question
+    from evidex.retrieve import retrieve
+    from evidex.synthesis.evidence import build_studies
+    from evidex.synthesis.select import score_studies
+    said = "Pain relief at 2 hours was better with zolmitriptan than with placebo"
+    trial = _rct(4, "Zolmitriptan for adolescent migraine", "A double-blind trial randomised 200 adolescents.",
+                 f"{said}. {said} (58% vs 43%, p = 0.02).", "Zolmitriptan helped.")
+    store, _ = build_store([trial], tmp_path / "z.db")
+    try:
+        query = parse_question("Does zolmitriptan relieve migraine pain in adolescents?")
+        studies = build_studies(query, retrieve(store, query, 10))
+        scored = {s.passage.text: s.relevance for s in score_studies(query, studies)[trial.id]}
+        assert scored[f"{said} (58% vs 43%, p = 0.02)."] > scored[f"{said}."]
+    finally:
+        store.close()

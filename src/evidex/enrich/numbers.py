@@ -20,7 +20,7 @@ _WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 7
                "eighty": 80, "ninety": 90, "hundred": 100})
 _WORDALT = "|".join(sorted(_WORDS, key=len, reverse=True))
 # "Thirty-one", "twenty one", "1,200", "56"
-_NUMWORD = (r"(?:\d{1,3}(?:,\d{3})+|\d+|(?:" + _WORDALT + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|"
+NUMWORD = (r"(?:\d{1,3}(?:,\d{3})+|\d+|(?:" + _WORDALT + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|"
             r"nine))?)")
 _PEOPLE = (r"(?:patients|participants|subjects|women|men|adults|children|individuals|"
            r"volunteers|veterans|cases|people|persons|respondents|infants|girls|boys|"
@@ -28,13 +28,13 @@ _PEOPLE = (r"(?:patients|participants|subjects|women|men|adults|children|individ
 _N_EXPLICIT = re.compile(r"\b[nN]\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)(?![\d,])(?!\s*(?:per|in each|/))")
 _N_ACTION = re.compile(
     r"\b(?:randomi[sz]ed|enrolled|recruited|included|assigned|allocated)\s+(?:a total of\s+)?"
-    + r"(" + _NUMWORD + r")\b(?!\s*:)(?!\s+(?:dose|doses|time|times|week|weeks|day|days|month|months|year|years|"
+    + r"(" + NUMWORD + r")\b(?!\s*:)(?!\s+(?:dose|doses|time|times|week|weeks|day|days|month|months|year|years|"
     r"study|studies|trial|trials|article|articles|paper|papers|prescriptions?|drugs?|mg)\b)", re.I)
 _PEOPLE_WORD = re.compile(r"\b" + _PEOPLE + r"\b", re.I)
 # Looked for only in the few words before a people-word (fast: no scan of the whole text).
 # Gap words between the count and the people-word may not start with a digit (so the
 # nearest count wins: "417 prescriptions for 762 patients" -> 762); "(31)" may repeat it.
-_COUNT_BEFORE = re.compile(r"(?<![\w.,])(" + _NUMWORD + r")\s+(?:\(\d+\)\s+|[^\W\d][\w-]*\s+){0,3}$", re.I)
+_COUNT_BEFORE = re.compile(r"(?<![\w.,])(" + NUMWORD + r")\s+(?:\(\d+\)\s+|[^\W\d][\w-]*\s+){0,3}$", re.I)
 _ACTION_CUES = ("randomi", "enrolled", "recruited", "included", "assigned", "allocated")
 
 _EPIDEMIOLOGY = re.compile(r"(?:fewer than|less than|more than|over|under|about|around|nearly|almost|some|"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ..enrich.effect import aside
-from ..enrich.numbers import DOSE
+from ..enrich.numbers import DOSE, NUMWORD
 from ..phrases import PEOPLE_NOUNS
 from ..records import Passage
 from .evidence import Study, reports_finding
@@ -31,7 +31,8 @@ _DESIGN_WORD = re.compile(r"\b(?:randomi[sz]ed|randomly|double[- ]blind\w*|place
                           r"multicent(?:er|re)|trials?)\b", re.I)
 _DURATION = re.compile(r"\b\d+(?:[.\u00b7]\d+)?[- ](?:weeks?|wk|months?|years?|days?)\b|\b(?:one|two|three|four|five|six|"
                        r"seven|eight|nine|ten|twelve)[- ](?:weeks?|months?|years?)\b", re.I)
-_COUNT = re.compile(rf"\b(?:n\s*=\s*\d+|\d[\d,]*\s+(?:{PEOPLE_NOUNS}))\b", re.I)
+# "n = 40", "1,200 patients", "Thirty-one (31) women"
+_COUNT = re.compile(rf"\b(?:n\s*=\s*\d+|{NUMWORD}\s+(?:\(\d+\)\s+)?(?:{PEOPLE_NOUNS}))\b", re.I)
 
 
 def design_passage(s: Study) -> Passage | None:

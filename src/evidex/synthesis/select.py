@@ -8,6 +8,7 @@ question, aims and methods only describe it (roles from ``enrich.roles``).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,11 @@ from .evidence import Study
 ROLE_WEIGHT = {"results": 1.0, "conclusions": 1.0, "methods": 0.55, "objective": 0.25, "background": 0.3,
                "title": 0.6}
 SEMANTIC, LEXICAL = 0.6, 0.4
+# A finding that gives its size (a rate, a test, an interval, a ratio) says more than one that
+# only says "improved": issue 9 asks for results with their effect sizes.
+QUANTIFIED_BONUS = 0.6
+_QUANTIFIED = re.compile(r"\d\s*(?:%|percent\b)|\b[pP]\s*[<=>\u2264]|\b(?:CI|OR|RR|HR)\b|\bconfidence interval|"
+                         r"\b(?:odds|hazard|risk) ratio|\d\s*(?:vs\.?|versus)\s*\d")
 
 
 def _embedder():
@@ -33,7 +39,8 @@ def _embedder():
 class Scored:
     passage: Passage
     role: str            # abstract role: background | objective | methods | results | conclusions | ""
-    relevance: float     # 0..1: how well the sentence matches the question
+    relevance: float     # how well the sentence answers the question: its match, more for a finding with its size
+    match: float = 0.0   # 0..1: how well the sentence matches the question (what the verdict's stance weighs)
 
 
 def question_words(query: Query) -> set[str]:
@@ -60,7 +67,9 @@ def score_studies(query: Query, studies: list[Study]) -> dict[str, list[Scored]]
         have = set(tokens(p.text))
         overlap = len(words & have) / len(words) if words else 0.0
         base = SEMANTIC * max(0.0, float(sim)) + LEXICAL * overlap
-        out[rid].append(Scored(p, role, base * ROLE_WEIGHT.get(role, 0.7)))
+        match = base * ROLE_WEIGHT.get(role, 0.7)
+        quantified = role in ("results", "conclusions") and _QUANTIFIED.search(p.text) is not None
+        out[rid].append(Scored(p, role, match * (1.0 + QUANTIFIED_BONUS * quantified), match))
     return out
 
 

@@ -136,11 +136,11 @@ def yes_probability(query: Query, studies: list[Study], scored, per_study: int =
     of the leading studies, each weighted by its relevance, its study's design and its rank."""
     texts, weights = [], []
     for rank_, s in enumerate(studies[:max_studies]):
-        best = sorted(scored.get(s.record.id, []), key=lambda x: -x.relevance)[:per_study]
+        best = sorted(scored.get(s.record.id, []), key=lambda x: -x.match)[:per_study]
         for sc in best:
             texts.append(sc.passage.text)
             # Lower-ranked records count less: the ranking already says how on-topic they are.
-            weights.append(max(sc.relevance, 1e-3) * weight(s) / (1 + RANK_DECAY * rank_))
+            weights.append(max(sc.match, 1e-3) * weight(s) / (1 + RANK_DECAY * rank_))
     if not texts:
         return None
     return stance_model.answer_probability(query.asked, texts, weights)
