@@ -113,3 +113,26 @@ def test_a_finding_that_gives_its_size_outranks_the_same_finding_without_it(tmp_
         assert scored[f"{said} (58% vs 43%, p = 0.02)."] > scored[f"{said}."]
     finally:
         store.close()
+
+
+def test_a_reviews_key_sentence_counts_the_studies_it_pooled(tmp_path: Path):
+    """PRISMA item 16: how many studies a review took in, often written among its results."""
+    review = Record(id="pmid:7000021", title="Zolmitriptan for adolescent migraine: a systematic review and meta-analysis",
+                    pmid="7000021", year=2010, publication_types=("Meta-Analysis",),
+                    sections=(Section("METHODS", "We searched MEDLINE and EMBASE to 2009."),
+                              Section("RESULTS", "Of 412 articles screened, six randomised controlled trials of "
+                                                 "zolmitriptan in adolescents were judged suitable. Pain relief at 2 "
+                                                 "hours was more frequent with zolmitriptan than placebo (RR 1.31, "
+                                                 "95% CI 1.10 to 1.56)."),
+                              Section("CONCLUSIONS", "Zolmitriptan relieves migraine pain in adolescents.")))
+    store, _ = build_store([review, *TRIALS], tmp_path / "r.db")
+    try:
+        answer = ask(store, "Is zolmitriptan effective for migraine in adolescents?")
+        research = next(s for s in answer.sections if s.heading == "From the Research")
+        key = next(sub for sub in research.subsections if sub.heading == "Key Studies")
+        texts = [st.text for st in key.statements]
+        assert any(t.startswith("Of 412 articles screened, six randomised") for t in texts), texts
+        assert any(t.startswith("Pain relief at 2 hours was more frequent") for t in texts), texts
+        assert violations(answer) == []
+    finally:
+        store.close()

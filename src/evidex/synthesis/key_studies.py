@@ -35,15 +35,26 @@ _DURATION = re.compile(r"\b\d+(?:[.\u00b7]\d+)?[- ](?:weeks?|wk|months?|years?|d
 _COUNT = re.compile(rf"\b(?:n\s*=\s*\d+|{NUMWORD}\s+(?:\(\d+\)\s+)?(?:{PEOPLE_NOUNS}))\b", re.I)
 
 
+# What a review pooled: "60 randomized controlled trials", "22 were judged suitable", "30 publications".
+_STUDY_COUNT = re.compile(rf"\b{NUMWORD}\s+(?:\(\d+\)\s+)?(?:[\w-]+\s+){{0,3}}?(?:studies|trials|articles|publications|"
+                          r"papers|reports|RCTs|were (?:judged|deemed|found) (?:suitable|eligible))\b", re.I)
+_REVIEWS = ("systematic_review", "meta_analysis")
+
+
 def design_passage(s: Study) -> Passage | None:
     """The sentence that says how the study was done: among its methods and aims sentences, the
     one stating most of the design, a duration, a dose and a count of participants (CONSORT items
-    3, 4 and 5). A sentence that states fewer than two of them describes something else."""
+    3, 4 and 5); of a review, the sentence counting the studies it pooled (PRISMA item 16, often
+    written among its results) counts twice. A sentence that states fewer than two describes
+    something else."""
     best, top = None, 1
+    review = s.design in _REVIEWS
     for p in s.passages:
-        if p.section == "TITLE" or s.sentence_roles.get(p.seq, "") not in _DESIGN_ROLES:
+        role = s.sentence_roles.get(p.seq, "")
+        if p.section == "TITLE" or (role not in _DESIGN_ROLES and not (review and role == "results")):
             continue
-        score = sum(bool(x.search(p.text)) for x in (_DESIGN_WORD, _DURATION, DOSE, _COUNT))
+        score = sum(bool(x.search(p.text)) for x in (_DESIGN_WORD, _DURATION, DOSE, _COUNT)) + \
+            (2 * bool(_STUDY_COUNT.search(p.text)) if review else 0)
         if score > top:
             best, top = p, score
     return best
@@ -71,10 +82,12 @@ def key_passages(query, ranked: list[Study], used: set[str] = frozenset()) -> li
         if design is not None:
             out.append((s, design))
         results = [f.passage for f in s.findings if s.sentence_roles.get(f.passage.seq, "") == "results"
-                   and f.passage.id not in used and not aside(f.passage.text) and reports_finding(f.passage.text)]
+                   and f.passage.id not in used and not aside(f.passage.text) and reports_finding(f.passage.text)
+                   and (design is None or f.passage.id != design.id)]
         effect = by_seq.get(facts.effect.seq) if facts.effect else None
-        if effect is None or effect.id in used or s.sentence_roles.get(effect.seq, "") not in _RESULT_ROLES:
+        if effect is None or effect.id in used or (design is not None and effect.id == design.id) or \
+                s.sentence_roles.get(effect.seq, "") not in _RESULT_ROLES:
             effect = results[0] if results else None
-        if effect is not None and effect is not design:
+        if effect is not None and (design is None or effect.id != design.id):
             out.append((s, effect))
     return out
