@@ -132,6 +132,8 @@ def _reference_declared_by_title(title, text, low):
     for i in d._SYSTEMATIC_RULES:
         if d.contains_any(low, d._COMPILED[i][3]) and d._rule_matches(i, text, low):
             return d.DesignCall("systematic_review", "title", d._COMPILED[i][2])
+    if d._TRIALS_REVIEWED.search(title) and d._POOLED.search(text):      # added later: an "overview" of trials
+        return d.DesignCall("meta_analysis", "title", 0.7)
     return d.DesignCall("narrative_review", "title", 0.7)
 
 

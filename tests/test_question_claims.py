@@ -117,3 +117,11 @@ def test_an_outcome_is_searched_by_its_other_names():
     forms = outcome_forms(["breast cancer"])
     assert forms[0] == "breast cancer" and "breast carcinoma" in forms
     assert outcome_forms(["vivid dreams"]) == ["vivid dreams"]      # no vocabulary name: as written
+
+
+def test_an_overview_of_trials_with_a_pooled_ratio_is_a_meta_analysis():
+    title = "Overview of randomized trials of angiotensin-converting enzyme inhibitors on mortality in heart failure"
+    pooled = title + ". Overall, total mortality fell (odds ratio 0.77, 95% CI 0.67 to 0.88)."
+    assert classify_text(pooled, title=title, abstract=pooled).label == "meta_analysis"
+    told = title + ". The trials are described and their designs discussed."
+    assert classify_text(told, title=title, abstract=told).label == "narrative_review"

@@ -237,6 +237,8 @@ _DESIGN_PAPER_TITLE = re.compile(r"\b(?:rationale,? (?:and )?design|design,? (?:
 _UNRANDOMISED_TITLE = re.compile(r"\b(?:open[- ]label|single[- ]arm|non-?randomi[sz]ed)\b|"
                                  r"\buncontrolled (?:\w+ )?(?:trial|study)\b", re.I)
 _RANDOM = re.compile(r"\brandom", re.I)
+_TRIALS_REVIEWED = re.compile(r"\b(?:randomi[sz]ed|controlled|clinical)\s+(?:\w+\s+)?trials\b", re.I)
+_POOLED = re.compile(r"\b(?:odds|risk|hazard|rate) ratio\b|\brelative risk\b|\b(?:OR|RR|HR)\b[^.]{0,30}\b95\s*%", re.I)
 _META_TITLE = re.compile(r"\bmeta-?analys[ie]s\b", re.I)
 
 
@@ -270,6 +272,10 @@ def _declared_by_title(title: str, text: str, low: str) -> DesignCall | None:
         cues = _COMPILED[i][3]
         if contains_any(low, cues) and _rule_matches(i, text, low):
             return DesignCall("systematic_review", "title", _COMPILED[i][2])
+    if _TRIALS_REVIEWED.search(title) and _POOLED.search(text):
+        # "Overview of randomized trials of ACE inhibitors ...", then an odds ratio with its
+        # interval: the trials pooled, a meta-analysis by the older name (Peto's "overview").
+        return DesignCall("meta_analysis", "title", 0.7)
     return DesignCall("narrative_review", "title", 0.7)
 
 
