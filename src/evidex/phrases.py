@@ -253,12 +253,14 @@ def named_after_with(question: str, interventions) -> list[str]:
 def option_name(option: str) -> str:
     """An offered option by the vocabulary's name, else its INN-stemmed word, else as written; of
     a name with another in brackets ("Depakote (divalproex)"), the one written in lower case, as
-    generic names are (brand names are capitalised)."""
+    generic names are (brand names are capitalised); "" for one that names nothing ("a")."""
     named = find_terms(option, ("intervention", "comparator"))
     if named:
         return named[0].canonical
     parts = [p for p in re.split(r"\s*[()]\s*", option) if clean(p)]
     generic = [p for p in parts if p == p.lower()]
+    if not parts:
+        return ""             # "Lisinopril or a nitrate patch": "a" names nothing
     return (stem_drugs(option) or [clean((generic or parts)[0])])[0]
 
 

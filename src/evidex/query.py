@@ -245,7 +245,7 @@ def parse_question(question: str) -> Query:
         interventions = [i for i in interventions if any(f" {' '.join(tokens(f))} " in asked for f in forms[i])
                          ] or interventions
     options = [option_name(o) for o in offered_options(question) or ()]
-    if len(set(options)) == 2 and any(find_terms(o, ("intervention",)) or stem_drugs(o) for o in options):
+    if len(set(options)) == 2 and all(options) and any(find_terms(o, ("intervention",)) or stem_drugs(o) for o in options):
         # "A or B - which works better?": A is asked, B its comparator, by name even when the vocabulary lacks it.
         interventions, comparators = options[:1], options[1:]
     # A head phrase holding the asked treatment ("LDN be taken together" in "Can LDN be taken
