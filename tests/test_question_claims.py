@@ -81,7 +81,7 @@ def test_myocardial_infarction_by_its_clinical_short_names(text):
 def test_two_dosed_options_are_a_comparison_not_a_dosing_question():
     q = parse_question("Mobic 15 mg or diclofenac 100 mg for knee osteoarthritis - same pain relief, "
                        "and which is kinder to the stomach?")
-    assert q.intent == "comparison" and q.interventions == ("mobic",) and q.comparators == ("diclofenac",)
+    assert q.intent == "comparison" and q.interventions == ("meloxicam",) and q.comparators == ("diclofenac",)
     # doses asked of one drug stay a dosing question
     assert parse_question("Meloxicam in RA - is 22.5 mg daily worth it over 7.5 or 15 mg?").intent == "dosing"
 
@@ -125,3 +125,24 @@ def test_an_overview_of_trials_with_a_pooled_ratio_is_a_meta_analysis():
     assert classify_text(pooled, title=title, abstract=pooled).label == "meta_analysis"
     told = title + ". The trials are described and their designs discussed."
     assert classify_text(told, title=title, abstract=told).label == "narrative_review"
+
+
+@pytest.mark.parametrize("question, interventions, comparators", [
+    ("For an elderly patient with stable angina, is Norvasc better than Imdur?", ("amlodipine",),
+     ("isosorbide mononitrate",)),
+    ("Hay fever season is here - is Zyrtec (cetirizine) any better than Claritin (loratadine)?", ("cetirizine",),
+     ("loratadine",)),
+    ("Grade II-III reflux oesophagitis: Protonix 40 mg or Prevacid 30 mg - will one heal it faster?", ("pantoprazole",),
+     ("lansoprazole",)),
+])
+def test_brand_names_are_read_as_their_drugs(question, interventions, comparators):
+    q = parse_question(question)
+    assert q.interventions == interventions and q.comparators == comparators
+    assert q.intent == "comparison"
+
+
+def test_a_brand_is_searched_beside_its_drug_and_a_brand_that_is_a_word_is_not_one():
+    from evidex.vocab import expansions
+    assert {"amlodipine", "norvasc"} <= set(expansions("amlodipine"))
+    assert find_terms("the soma of cortical neurons") == []
+    assert drug_name("claritin (loratadine)") == "loratadine"       # two names of one drug: the drug

@@ -277,8 +277,10 @@ _RELEASE_FORM = re.compile(r"^(?:(?:short|long|rapid|fast|slow|intermediate)[- ]
 
 def drug_name(phrase: str) -> str:
     """An asked treatment by the drug it names: without the act of giving it ("switching to X"),
-    without its release form ("short-acting X") and, of a name with another in brackets, without the one that names no known or INN-stemmed
-    drug ("coreg (carvedilol)" -> "carvedilol", "estradiol ring (menoring)" -> "estradiol ring")."""
+    without its release form ("short-acting X") and, of a name with another in brackets, without
+    the one that names no known or INN-stemmed drug ("coreg (carvedilol)" -> "carvedilol",
+    "estradiol ring (menoring)" -> "estradiol ring"), or by the drug both name ("claritin
+    (loratadine)" -> "loratadine")."""
     phrase = _ACT.sub("", phrase)
     bare = _RELEASE_FORM.sub("", phrase)
     if bare != phrase and names_drug(bare):
@@ -288,4 +290,7 @@ def drug_name(phrase: str) -> str:
         drug = [p for p in inner.groups() if names_drug(p)]
         if len(drug) == 1:
             return drug[0].strip()
+        named = {getattr(lookup(p.strip()), "canonical", p.strip().lower()) for p in drug}
+        if len(drug) == 2 and len(named) == 1:
+            return named.pop()
     return phrase

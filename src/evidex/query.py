@@ -122,7 +122,7 @@ def _own_abbreviations_dropped(question: str, matches: list) -> list:
 
 
 def parse_question(question: str) -> Query:
-    written = question = " ".join(question.split())
+    written_question = question = " ".join(question.split())
     question = reported_claim(question)
     qtype = question_type(question)
     matches = _own_abbreviations_dropped(question, find_terms(question))
@@ -369,9 +369,12 @@ def parse_question(question: str) -> Query:
     comparators = [c for c in map(drug_name, comparators) if not any(same_drug(c, i) for i in interventions)]
     negated = qtype == "yesno" and bool(_NEG.search(question))
     claim = "equivalence" if comparators and EQUIVALENCE.search(question) else "superiority"
-    return Query(written, unique(conditions), unique(interventions), unique(comparators), intent, keywords,
+    return Query(written_question, unique(conditions), unique(interventions), unique(comparators), intent, keywords,
                  qtype, unique(outcomes), tuple(facets), negated, claim=claim, harm=harm, adverse=adverse,
-                 written=tuple((m.canonical, m.text.lower()) for m in matches if m.canonical != m.text.lower()),
+                 # a name written other than the library writes it, unless the question also names it
+                 # plainly ("regular oxybutynin to Ditropan XL": the comparator is oxybutynin as written)
+                 written=tuple((m.canonical, m.text.lower()) for m in matches if m.canonical != m.text.lower()
+                               and not re.search(rf"\b{re.escape(m.canonical)}\b", written_question, re.I)),
                  safe=safe, co_treatments=tuple(co_treatments), qualifiers=tuple(
                      w for w in qualifiers(question, {t for m in matches if m.kind == "condition"
                                                       for t in tokens(m.text)})

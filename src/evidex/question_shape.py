@@ -127,7 +127,7 @@ def comparator_text(question: str) -> str:
 _OPTION = r"([\w-]+(?:\s*\([^)]{1,40}\))?)(?:\s+\d[\d.,]*\s*(?:mg|g|mcg|\u00b5g|ml|units?|iu)\b(?:/d(?:ay)?)?)?"
 _OPTIONS_FIRST = re.compile(r"(?<![\w-])" + _OPTION + r"\s+or\s+" + _OPTION + r"[^?:;]{0,60}?(?:\s+[-\u2013\u2014]+\s+|[:;]\s+)"
                             r"(?:[^?]{0,40}?,?\s+and\s+)?"
-                            r"(?:which|is one|does one|is either|are they)\b", re.I)
+                            r"(?:which|(?:is|does|will|would|can) (?:one|either)|are they)\b", re.I)
 _CHOICE_LAST = re.compile(r"\b(?:which|what)\b[^?]{0,100}?[,:]\s*" + _OPTION + r"\s+or\s+" + _OPTION + r"\s*\?", re.I)
 OTHER_ONE = re.compile(r"(?:the\s+)?others?|(?:one|each)\s+(?:an)?other", re.I)
 

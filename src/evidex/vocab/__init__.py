@@ -2,7 +2,8 @@
 
 Conditions come from MeSH entry terms (``mesh_conditions.tsv.gz``, built by
 ``scripts/build_vocab.py``); ``curated.tsv`` adds intervention names and overrides
-MeSH where clinicians group terms differently (CRPS = reflex sympathetic dystrophy).
+MeSH where clinicians group terms differently (CRPS = reflex sympathetic dystrophy);
+``brands.tsv`` reads brand names as their drugs (Norvasc = amlodipine).
 """
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ _NOT_EPONYM = {"best's", "job's", "little's", "sweet's", "swift's", "bang's", "b
 class Term:
     canonical: str
     kind: str          # condition | intervention | comparator
-    source: str        # curated | mesh | classes | eponym (a MeSH eponym's possessive alone)
+    source: str        # curated | mesh | classes | brand | eponym (a MeSH eponym's possessive alone)
     acronym: bool = False   # a short word MeSH writes only in capitals ("ALL"): the word "all" is not it
 
 
@@ -80,6 +81,10 @@ def lexicon() -> dict[str, Term]:
         eponym = _EPONYM.fullmatch(k)
         if eponym and eponym.group(1) not in _NOT_EPONYM:
             table.setdefault(eponym.group(1), Term(t.canonical, t.kind, "eponym"))
+    for line in base.joinpath("brands.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            brand, generic = line.split("\t")
+            table.setdefault(_key(brand), Term(generic, "intervention", "brand"))
     for cls in drug_classes().values():
         for name in (cls.name, *cls.synonyms):
             table.setdefault(_key(name), Term(cls.name, "intervention", "classes"))
