@@ -136,9 +136,15 @@ def test_every_arm_named_by_all_or_each_is_both_arms(phrase):
      "41% with naproxen.", True),
     ("Dry mouth was reported by 68 and 87% of the controlled and immediate release groups, respectively.", True),
     ("Healing rates were 85% vs 70% at week 8.", True),
-    # descriptions of who took part, and ranges, report no result
+    # values in any unit given arm by arm, a test, an event no one had
+    ("The life expectancy of patients was 4.6 years for those given placebo versus 6.2 years for those on "
+     "trandolapril.", True),
+    ("Withdrawal rates were comparable in the two age cohorts (<65: 5.5%; > or =65: 5.1%; P =.87).", True),
+    ("No subject had hypoglycemic symptoms.", True),
+    # descriptions of who took part, allocations, and ranges, report no result
     ("A total of 96 cases were identified, with the majority white (90.5%) and male (76.8%).", False),
     ("Between 20 and 30% of patients were excluded.", False),
+    ("Patients were randomised to 10 mg versus 20 mg for 12 weeks.", False),
 ])
 def test_rates_given_arm_by_arm_are_a_finding_even_without_a_test(sentence, reports):
     from evidex.synthesis.evidence import reports_finding

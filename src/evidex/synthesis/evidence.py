@@ -173,13 +173,22 @@ _RATES_PAIRED = re.compile(r"\d(?:[\d.]*\d)?\s*(?:%\s*,?\s*and|%?\s*(?:versus|vs
                            r"\d\s*%[^.;]*\brespectively\b", re.I)
 
 
+# Values given arm by arm in any unit ("4.6 years for those given placebo versus 6.2 years",
+# "17 vs. 21 mg/dl"), and an event no one had ("No subject had hypoglycemic symptoms").
+_VALUES_PAIRED = re.compile(r"\d(?:[\d.]*\d)?\s*[^\d.;]{0,50}?\b(?:versus|vs\.?|compared with)\s+[^.;]{0,40}?\d")
+_ALLOCATES = re.compile(r"\b(?:randomi[sz]ed|randomly|assigned|allocated|enrolled|recruited)\b", re.I)
+_NONE_HAD = re.compile(r"^\s*(?:no|none of the)\s+(?:\w+\s+){0,2}?(?:subjects?|patients?|participants?|children|women|men)"
+                       r"\s+(?:had|developed|reported|experienced|required|needed|showed)\b", re.I)
+
+
 def reports_finding(text: str) -> bool:
     """Whether a sentence reports a result (a reporting cue, a test, rates given arm by arm),
     rather than describing a study: one that names the primary outcome with a positive word but no
     test defines it ("the primary outcome was the reduction in pain intensity") and reports nothing."""
     d = sentence_direction(text)
     if d == "unclear":
-        return len(_ARM_RATE.findall(text)) >= 2 or bool(_RATES_PAIRED.search(text))
+        return len(_ARM_RATE.findall(text)) >= 2 or bool(_RATES_PAIRED.search(text) or _NONE_HAD.search(text)) \
+            or (not _ALLOCATES.search(text) and (bool(_VALUES_PAIRED.search(text)) or tested(text)))
     return d != "favours" or not _PRIMARY.search(text) or tested(text) or "signific" in text.lower()
 
 
