@@ -145,8 +145,15 @@ def answer_text(data: dict) -> str:
 
 
 def comparator_found(expected: str, got: list[str]) -> bool:
+    """The expected comparator inside a named one or the other way round; a name shown as the
+    question wrote it with the library's name in brackets ("prevacid (lansoprazole)") counts by
+    either name."""
     e = expected.lower().strip()
-    return any(e in g.lower() or g.lower().strip() in e for g in got if g.strip())
+    names = []
+    for g in (g.strip() for g in got if g.strip()):
+        both = re.fullmatch(r"(.+?)\s*\((.+)\)", g)
+        names += [g, *(both.groups() if both else ())]
+    return any(e in n.lower() or n.lower().strip() in e for n in names)
 
 
 @dataclass

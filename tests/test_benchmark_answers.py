@@ -59,6 +59,9 @@ def test_checks_on_a_contract(answers):
                                                              None, "", [], None))
     assert answers.comparator_found("ibuprofen or naproxen", ["naproxen"])
     assert not answers.comparator_found("placebo", ["naproxen"])
+    # a name shown as written with the library's name in brackets counts by either name
+    assert answers.comparator_found("lansoprazole 30 mg", ["prevacid (lansoprazole)"])
+    assert not answers.comparator_found("lansoprazole 30 mg", ["nexium (esomeprazole)"])
 
 
 def test_dev_set_is_well_formed(answers):
