@@ -146,3 +146,28 @@ def test_a_brand_is_searched_beside_its_drug_and_a_brand_that_is_a_word_is_not_o
     assert {"amlodipine", "norvasc"} <= set(expansions("amlodipine"))
     assert find_terms("the soma of cortical neurons") == []
     assert drug_name("claritin (loratadine)") == "loratadine"       # two names of one drug: the drug
+
+
+@pytest.mark.parametrize("question, outcome", [
+    ("My patient takes Glucotrol XL before a fasting walk - will the glipizide make him go hypo?", "hypo"),
+    ("Does clozapine make patients gain weight?", "gain weight"),
+])
+def test_a_harm_made_to_happen_to_someone_is_a_harm_question(question, outcome):
+    q = parse_question(question)
+    assert q.adverse and q.outcomes == (outcome,)
+
+
+@pytest.mark.parametrize("question", [
+    "Will LDN make her feel better?",
+    "After a heart attack - will enalapril make him feel any better day to day?",
+    "What side effects make patients with left ventricular dysfunction stop enalapril?",
+])
+def test_making_someone_better_or_stop_is_no_harm_asked(question):
+    assert not parse_question(question).adverse
+
+
+def test_a_wh_subject_names_no_treatment():
+    assert parse_question("What side effects make patients stop enalapril, and how common are they?"
+                          ).interventions == ("enalapril",)
+    assert parse_question("Why does lansoprazole heal reflux oesophagitis less well in some patients?"
+                          ).interventions == ("lansoprazole",)

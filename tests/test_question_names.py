@@ -108,14 +108,29 @@ def test_a_brand_name_is_read_as_the_drug_the_records_write_beside_it(nsaid_stor
     products of one drug a question tells apart."""
     from evidex.resolve import brand_names, resolve
     store = nsaid_store
+    # a brand the table has (brands.tsv) is read by the vocabulary itself; the records agree
     question = "Arthritis patient: does Celebrex cause fewer ulcers than naproxen?"
-    assert brand_names(store, question) == {"Celebrex": "celecoxib"}
-    assert brand_names(store, "Is Celebrex safer than Vioxx for Chinese patients?") == {
-        "Celebrex": "celecoxib", "Vioxx": "rofecoxib"}
-    assert brand_names(store, "Is celecoxib (Celebrex) safer than naproxen?") == {}
+    assert brand_names(store, question) == {}
     query = resolve(store, parse_question(question))
     assert query.interventions == ("celecoxib",) and query.comparators == ("naproxen",)
     assert query.question == question
+    both = parse_question("Is Celebrex safer than Vioxx for Chinese patients?")
+    assert both.interventions == ("celecoxib",) and both.comparators == ("rofecoxib",)
+
+
+def test_a_brand_the_table_lacks_is_read_from_the_records_that_bracket_it(tmp_path):
+    from evidex.eval.qa import build_store
+    from evidex.records import Record, Section
+    from evidex.resolve import brand_names
+    records = [Record(id=f"pmid:9{i:06d}", title=f"Dexketoprofen (Keral) for dental pain, trial {i}", pmid=f"9{i:06d}",
+                      sections=(Section("", "Dexketoprofen (Keral) 25 mg relieved pain more than placebo."),))
+               for i in range(3)]
+    store, _ = build_store(records, tmp_path / "k.db")
+    try:
+        assert brand_names(store, "Is Keral better than ibuprofen for toothache?") == {"Keral": "dexketoprofen"}
+        assert brand_names(store, "Is dexketoprofen (Keral) better than ibuprofen?") == {}
+    finally:
+        store.close()
 
 
 def test_a_facet_is_addressed_by_its_synonyms_and_by_its_words_in_one_sentence():
@@ -133,7 +148,7 @@ def test_more_likely_than_b_to_give_a_harm_is_a_harm_comparison():
     q = parse_question("Schizophrenia patient with a family history of diabetes - is Zyprexa (olanzapine) more likely "
                        "than Risperdal to give him type 2 diabetes?")
     assert q.harm and q.more_harm
-    assert q.interventions == ("olanzapine",) and q.comparators == ("risperdal",)
+    assert q.interventions == ("olanzapine",) and q.comparators == ("risperidone",)   # brands.tsv
     assert q.outcomes == ("type 2 diabetes",)
 
 

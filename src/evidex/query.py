@@ -187,8 +187,8 @@ def parse_question(question: str) -> Query:
     if not interventions and drug:
         # "What carvedilol dose should be targeted?": the drug is the modifier of "dose".
         interventions.append(drug)
-    if not interventions:
-        # "A or B" as the subject of a comparison: both are asked about.
+    if not interventions and not re.match(r"\s*(?:what|which|how|who|when|why)\b", subject, re.I):
+        # "A or B" as the subject of a comparison: both are asked about ("what side effects" asks, names nothing).
         # "Ritalin or another stimulant": the class widens the asked drug; it is no comparator.
         split = [x for x in re.split(r"\s+(?:or|versus|vs\.?)\s+", subject)
                  if not re.match(r"\s*(?:another|any other|other|a similar|similar)\b", x, re.I)]
@@ -264,7 +264,7 @@ def parse_question(question: str) -> Query:
         # What the treatment may cause is the outcome, even when the vocabulary knows it as a
         # disease ("stroke", "birth defects"), each of a list ("memory, mood or sexual function");
         # a placebo named as comparator is the control.
-        tail, said = ADVERSE_TAIL.match(rest), re.split(DASH + r"|[?;]", re.sub(r"^\s*" + RECIPIENT, "", rest))[0]
+        tail, said = ADVERSE_TAIL.match(rest), re.split(DASH + r"|[?;]", re.sub(r"^\s*" + RECIPIENT + r"(?:\s+(?:go|feel|become|get|turn))?", "", rest))[0]
         outcomes = [x for o in conjuncts(said[tail.end():] if tail else said) for x in SEVERE_ENOUGH.split(o)] \
             or outcomes
         named_harms = [c for c in conditions if any(m.canonical == c and m.text.lower() in o

@@ -21,7 +21,7 @@ _USE = (r"(?<!the )(?<!potential )use(?!\s+(?:of|in|for|as)\b)(?!\s+(?:\w+ly\s+)
         r"lowers?|affects?|impairs?|worsens?|improves?|prevents?|induces?|protects?|is|are|was|were|associated|linked|"
         r"related|leads?|results?|contributes?|predicts?)\b)")
 # Whom a treatment is given to or does something to ("give my son tics", "give her diabetes").
-RECIPIENT = (r"(?:him|her|them|you|me|us|(?:my|his|her|our|your|the|a)\s+(?:\w+\s+)?(?:son|daughter|child|kid|"
+RECIPIENT = (r"(?:him|her|them|you|me|us|patients|people|children|kids|women|men|adults|users|(?:my|his|her|our|your|the|a)\s+(?:\w+\s+)?(?:son|daughter|child|kid|"
              r"baby|patients?|wife|husband|partner|mother|father|mum|mom|dad|boy|girl)s?)\b")
 # Words that end the subject of a yes/no question: the predicate (general English).
 PIVOT = re.compile(
@@ -35,7 +35,8 @@ PIVOT = re.compile(
     r"elevated|expressed|involved|present|found|have|has|show|shows|act|acts|interact|interacts|bind|binds|" + _USE + r"|"
     r"regulate|regulates|mediate|mediates|contribute|contributes|predict|predicts|impair|impairs|worsen|worsens|"
     r"exacerbate|exacerbates|raise|raises|keep|keeps|maintain|maintains|control|controls|damage|damages|harm|harms|"
-    r"injure|injures|trigger|triggers|provoke|provokes|aggravate|aggravates|(?<!\bto )gives?(?=\s+" + RECIPIENT + r"\s+(?!(?:more|better|greater|extra|less|fewer|relief|benefit)\b)))\b",
+    r"injure|injures|trigger|triggers|provoke|provokes|aggravate|aggravates|(?<!\bto )(?:gives?|makes?)(?=\s+" + RECIPIENT + r"\s+(?!(?:more|better|greater|extra|less|fewer|relief|benefit|"
+    r"feel (?:\w+ )?(?:better|good|well)|stop|quit|discontinue|take|use|start|switch|choose|prefer|want|need)\b)))\b",
     re.I)
 # A scene set before a colon ("OA patient needing a long-term NSAID: does valdecoxib cause ...?"):
 # the question proper follows it, opening with an auxiliary, a wh-word or a clause ("if I ...").
@@ -286,7 +287,7 @@ def qualifiers(question: str, condition_words: set[str]) -> list[str]:
 
 # A predicate that asks whether a treatment does harm ("Does X impair memory?", "Do CCBs cause
 # birth defects?", "Does X increase the risk of stroke?"): yes is a finding against the treatment.
-ADVERSE_VERB = re.compile(r"gives?|impairs?|worsens?|exacerbates?|causes?|induces?|raises?|damages?|harms?|injures?|"
+ADVERSE_VERB = re.compile(r"gives?|makes?|impairs?|worsens?|exacerbates?|causes?|induces?|raises?|damages?|harms?|injures?|"
                           r"triggers?|provokes?|aggravates?|precipitates?", re.I)
 RISE_VERB = re.compile(r"increases?|raises?|elevates?", re.I)       # harm only of "the risk of" Y
 CONTROL_WORD = re.compile(r"\b(?:placebo|no treatment|untreated|controls?)\b", re.I)
