@@ -31,13 +31,18 @@ TRIALS = [
 ]
 
 
+def _key_texts(store, question: str):
+    """The answer to ``question`` and the texts of its Key Studies sub-section."""
+    answer = ask(store, question)
+    research = next(s for s in answer.sections if s.heading == "From the Research")
+    key = next(sub for sub in research.subsections if sub.heading == "Key Studies")
+    return answer, [st.text for st in key.statements]
+
+
 def test_each_leading_study_is_told_by_its_design_and_its_result(tmp_path: Path):
     store, _ = build_store(TRIALS, tmp_path / "k.db")
     try:
-        answer = ask(store, "Is zolmitriptan effective for migraine in adolescents?")
-        research = next(s for s in answer.sections if s.heading == "From the Research")
-        key = next(sub for sub in research.subsections if sub.heading == "Key Studies")
-        texts = [st.text for st in key.statements]
+        answer, texts = _key_texts(store, "Is zolmitriptan effective for migraine in adolescents?")
         # the sentence stating design, size, dose and duration, not the aim beside it
         assert any(t.startswith("In this multicentre, double-blind trial, 248 adolescents") for t in texts), texts
         assert any(t.startswith("Pain relief at 2 hours was reported by 58%") for t in texts), texts
@@ -88,10 +93,8 @@ def test_a_design_sentence_may_count_its_people_in_words(tmp_path: Path):
                  "Low-dose naltrexone reduced fibromyalgia pain.")
     store, _ = build_store([trial], tmp_path / "f.db")
     try:
-        answer = ask(store, "Does low-dose naltrexone help fibromyalgia pain?")
-        research = next(s for s in answer.sections if s.heading == "From the Research")
-        key = next(sub for sub in research.subsections if sub.heading == "Key Studies")
-        assert any(st.text.startswith("Thirty-one (31) women") for st in key.statements), key.statements
+        answer, texts = _key_texts(store, "Does low-dose naltrexone help fibromyalgia pain?")
+        assert any(t.startswith("Thirty-one (31) women") for t in texts), texts
         assert violations(answer) == []
     finally:
         store.close()
@@ -127,10 +130,7 @@ def test_a_reviews_key_sentence_counts_the_studies_it_pooled(tmp_path: Path):
                               Section("CONCLUSIONS", "Zolmitriptan relieves migraine pain in adolescents.")))
     store, _ = build_store([review, *TRIALS], tmp_path / "r.db")
     try:
-        answer = ask(store, "Is zolmitriptan effective for migraine in adolescents?")
-        research = next(s for s in answer.sections if s.heading == "From the Research")
-        key = next(sub for sub in research.subsections if sub.heading == "Key Studies")
-        texts = [st.text for st in key.statements]
+        answer, texts = _key_texts(store, "Is zolmitriptan effective for migraine in adolescents?")
         assert any(t.startswith("Of 412 articles screened, six randomised") for t in texts), texts
         assert any(t.startswith("Pain relief at 2 hours was more frequent") for t in texts), texts
         assert violations(answer) == []

@@ -37,6 +37,8 @@ def test_a_doubted_harm_claim_reads_as_a_harm_question_and_keeps_its_words():
 @pytest.mark.parametrize("question, outcome", [
     ("Will Ritalin or another stimulant give my son tics?", "tics"),
     ("Will clozapine give him seizures?", "seizures"),
+    ("My patient takes Glucotrol XL before a fasting walk - will the glipizide make him go hypo?", "hypo"),
+    ("Does clozapine make patients gain weight?", "gain weight"),
 ])
 def test_a_harm_given_to_someone_is_a_harm_question(question, outcome):
     q = parse_question(question)
@@ -146,15 +148,6 @@ def test_a_brand_is_searched_beside_its_drug_and_a_brand_that_is_a_word_is_not_o
     assert {"amlodipine", "norvasc"} <= set(expansions("amlodipine"))
     assert find_terms("the soma of cortical neurons") == []
     assert drug_name("claritin (loratadine)") == "loratadine"       # two names of one drug: the drug
-
-
-@pytest.mark.parametrize("question, outcome", [
-    ("My patient takes Glucotrol XL before a fasting walk - will the glipizide make him go hypo?", "hypo"),
-    ("Does clozapine make patients gain weight?", "gain weight"),
-])
-def test_a_harm_made_to_happen_to_someone_is_a_harm_question(question, outcome):
-    q = parse_question(question)
-    assert q.adverse and q.outcomes == (outcome,)
 
 
 @pytest.mark.parametrize("question", [
