@@ -164,3 +164,14 @@ def test_a_wh_subject_names_no_treatment():
                           ).interventions == ("enalapril",)
     assert parse_question("Why does lansoprazole heal reflux oesophagitis less well in some patients?"
                           ).interventions == ("lansoprazole",)
+
+
+@pytest.mark.parametrize("question, interventions, comparators", [
+    ("Vicoprofen or Tylenol #3 for chronic back or arthritis pain - which works better?", ("hydrocodone", "ibuprofen"),
+     ("codeine", "paracetamol")),
+    ("Is Vicoprofen better than Tylenol #3?", ("hydrocodone", "ibuprofen"), ("codeine", "paracetamol")),
+    ("Does Arthrotec cause more diarrhoea than Vioxx?", ("diclofenac", "misoprostol"), ("rofecoxib",)),
+])
+def test_a_combination_product_is_its_drugs(question, interventions, comparators):
+    q = parse_question(question)
+    assert q.interventions == interventions and q.comparators == comparators

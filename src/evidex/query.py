@@ -22,7 +22,7 @@ from .question_shape import (CLAUSE_WORDS, DASH, EQUIVALENCE, LEAD_AUX, LEAD_CLA
                              question_type, reported_claim, withheld)
 from .question_shape import (ADVERSE_TAIL, CHANGES, EVENT_VERBS, SEVERE_ENOUGH, asks_adverse)
 from .text import abbreviation_definitions, tokens
-from .vocab import find_terms
+from .vocab import find_terms, term_words
 
 QUESTION_TYPES = ("yesno", "factoid", "list", "summary")
 IMPLIED_CONTROL = "placebo or no treatment"
@@ -181,6 +181,7 @@ def parse_question(question: str) -> Query:
     vocab_forms = {m.text.lower(): m for m in matches}
 
     def known(phrase: str) -> bool:
+        phrase = " ".join(term_words(phrase)).lower()        # "tylenol #3" as the vocabulary read it
         return any(f in phrase or phrase in f for f in vocab_forms)
 
     drug = dose_drug(question)
@@ -229,7 +230,7 @@ def parse_question(question: str) -> Query:
         # A drug the vocabulary lacks but its INN stem names ("enalapril", "rizatriptan"),
         # unless a name already asked holds it ("diclofenac plus omeprazole") or it is a
         # co-treatment ("with ketoconazole or fluoxetine").
-        if (word not in co_treated or word in tokens(comp_text)) and \
+        if (word not in co_treated or word in tokens(comp_text)) and word not in vocab_forms and \
                 not any(word in tokens(n) for n in interventions + comparators):
             (comparators if word in tokens(comp_text) else interventions).append(word)
     # A co-treatment asked "with X" is a facet to check, not the intervention studied.
@@ -339,6 +340,8 @@ def parse_question(question: str) -> Query:
     drugs = [f" {' '.join(tokens(d))} " for d in [*interventions, *comparators]]
     outcomes, other = ([p for p in xs if not any(d in f" {' '.join(tokens(p))} " for d in drugs)]
                        for xs in (outcomes, other))
+    # A combination product ("Vicoprofen": hydrocodone + ibuprofen) is its drugs, each asked.
+    interventions, comparators = ([p for x in xs for p in x.split(" + ")] for xs in (interventions, comparators))
     facets: list[str] = []
     for f in [*conditions, *comparators, *outcomes, *other]:
         if f not in outcomes and any(o in f for o in outcomes):

@@ -125,7 +125,7 @@ def comparator_text(question: str) -> str:
 # "Which controls rhinitis better, astemizole or loratadine?". Group 1 is asked, group 2 its comparator.
 # An option may carry its dose ("Mobic 15 mg or diclofenac 100 mg"); the choice may follow a
 # first point ("- same pain relief, and which is kinder ...?").
-_OPTION = r"([\w-]+(?:\s*\([^)]{1,40}\))?)(?:\s+\d[\d.,]*\s*(?:mg|g|mcg|\u00b5g|ml|units?|iu)\b(?:/d(?:ay)?)?)?"
+_OPTION = r"([\w-]+(?:\s*#\d+)?(?:\s*\([^)]{1,40}\))?)(?:\s+\d[\d.,]*\s*(?:mg|g|mcg|\u00b5g|ml|units?|iu)\b(?:/d(?:ay)?)?)?"
 _OPTIONS_FIRST = re.compile(r"(?<![\w-])" + _OPTION + r"\s+or\s+" + _OPTION + r"[^?:;]{0,60}?(?:\s+[-\u2013\u2014]+\s+|[:;]\s+)"
                             r"(?:[^?]{0,40}?,?\s+and\s+)?"
                             r"(?:which|(?:is|does|will|would|can) (?:one|either)|are they)\b", re.I)
