@@ -16,11 +16,11 @@ from .enrich.numbers import DOSE
 from .phrases import (GENERAL_HARMS, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
                       conjuncts, dose_drug, drug_name, head_of, named_after_with, option_name, same, same_drug,
                       slot_phrases, stem_drugs, symptoms_of, undosed, unique)
-from .question_shape import (CLAUSE_WORDS, DASH, EQUIVALENCE, LEAD_AUX, LEAD_CLAUSE, MAY_IT_OR_HARM, ON_DRUG,
-                             OPENS_QUESTION, OTHER_ONE, PIVOT, PRONOUN, RECIPIENT, SCENE, SCENE_TOPIC, TIME_ONLY, WANTS,
-                             comparator_text, first_question, intent_hint, intent_of, offered_options, qualifiers,
-                             question_type, reported_claim, withheld)
-from .question_shape import (ADVERSE_TAIL, CHANGES, EVENT_VERBS, SEVERE_ENOUGH, asks_adverse)
+from .question_shape import (ADVERSE_TAIL, CHANGES, CLAUSE_WORDS, DASH, EQUIVALENCE, EVENT_VERBS, HARM_GIVEN, LEAD_AUX,
+                             LEAD_CLAUSE, MAY_IT_OR_HARM, ON_DRUG, OPENS_QUESTION, OTHER_ONE, PIVOT, PRONOUN,
+                             RECIPIENT, RECIPIENT_LEAD, SCENE, SCENE_TOPIC, SEVERE_ENOUGH, TIME_ONLY, WANTS,
+                             asks_adverse, comparator_text, first_question, intent_hint, intent_of, offered_options,
+                             qualifiers, question_type, reported_claim, withheld)
 from .text import abbreviation_definitions, tokens
 from .vocab import find_terms, term_words
 
@@ -35,7 +35,7 @@ CLAIMS = ("superiority", "equivalence")
 # respect to myocardial infarction?", "Does A cause fewer ulcers than B?").
 _HARM_ASK = re.compile(r"\b(?:safer|safe as|less harmful|more harmful|fewer|risks? of|caus(?:e[sd]?|ing)|adverse|"
                        r"impairs?|raises?|worsens?|induces?|"
-                       r"likely (?:than [\w\s()-]{1,40}? )?to (?:give|cause|produce|induce|trigger|make)|"
+                       r"likely (?:than [\w\s()-]{1,40}? )?to " + HARM_GIVEN + r"|"
                        r"side[- ]effects?|toxicit\w*|complications?)\b", re.I)
 _RESPECT = re.compile(r"\b(?:with (?:respect|regard) to|regarding|in terms of|as regards)\s+(.+?)\s*(?:[?.;]|$)", re.I)
 
@@ -246,7 +246,8 @@ def parse_question(question: str) -> Query:
         interventions = [i for i in interventions if any(f" {' '.join(tokens(f))} " in asked for f in forms[i])
                          ] or interventions
     options = [option_name(o) for o in offered_options(question) or ()]
-    if len(set(options)) == 2 and all(options) and any(find_terms(o, ("intervention",)) or stem_drugs(o) for o in options):
+    if len(set(options)) == 2 and all(options) and any(find_terms(o, ("intervention",)) or stem_drugs(o)
+                                                        for o in options):
         # "A or B - which works better?": A is asked, B its comparator, by name even when the vocabulary lacks it.
         interventions, comparators = options[:1], options[1:]
     # A head phrase holding the asked treatment ("LDN be taken together" in "Can LDN be taken
@@ -265,7 +266,7 @@ def parse_question(question: str) -> Query:
         # What the treatment may cause is the outcome, even when the vocabulary knows it as a
         # disease ("stroke", "birth defects"), each of a list ("memory, mood or sexual function");
         # a placebo named as comparator is the control.
-        tail, said = ADVERSE_TAIL.match(rest), re.split(DASH + r"|[?;]", re.sub(r"^\s*" + RECIPIENT + r"(?:\s+(?:go|feel|become|get|turn))?", "", rest))[0]
+        tail, said = ADVERSE_TAIL.match(rest), re.split(DASH + r"|[?;]", RECIPIENT_LEAD.sub("", rest))[0]
         outcomes = [x for o in conjuncts(said[tail.end():] if tail else said) for x in SEVERE_ENOUGH.split(o)] \
             or outcomes
         named_harms = [c for c in conditions if any(m.canonical == c and m.text.lower() in o
@@ -283,8 +284,7 @@ def parse_question(question: str) -> Query:
         # stays a condition too: retrieval looks for records that report it).
         said = re.split(r"\s+(?:than|for|in|among|with|compared|versus|vs\.?)\s+", rest.lower())[0]
         # "more likely than B to give him type 2 diabetes": the harm is what the infinitive gives.
-        given = [clean(head_of(g)) for g in re.findall(r"\bto (?:give|cause|produce|induce|trigger|make) "
-                                                     r"(?:(?:him|her|them|you|patients) )?(.+)", rest)]
+        given = [clean(head_of(g)) for g in re.findall(r"\bto " + HARM_GIVEN + r" (?:" + RECIPIENT + r" )?(.+)", rest)]
         asked = [clean(m.group(1)) for m in _RESPECT.finditer(question)] + outcome + given + [
             m.canonical for m in matches if m.kind == "condition" and m.text.lower() in said]  # "fewer X and Y ulcers"
         outcomes = list(unique([o for o in asked if o] + outcomes))

@@ -21,8 +21,17 @@ _USE = (r"(?<!the )(?<!potential )use(?!\s+(?:of|in|for|as)\b)(?!\s+(?:\w+ly\s+)
         r"lowers?|affects?|impairs?|worsens?|improves?|prevents?|induces?|protects?|is|are|was|were|associated|linked|"
         r"related|leads?|results?|contributes?|predicts?)\b)")
 # Whom a treatment is given to or does something to ("give my son tics", "give her diabetes").
-RECIPIENT = (r"(?:him|her|them|you|me|us|patients|people|children|kids|women|men|adults|users|(?:my|his|her|our|your|the|a)\s+(?:\w+\s+)?(?:son|daughter|child|kid|"
+RECIPIENT = (r"(?:him|her|them|you|me|us|patients|people|children|kids|women|men|adults|users|"
+             r"(?:my|his|her|our|your|the|a)\s+(?:\w+\s+)?(?:son|daughter|child|kid|"
              r"baby|patients?|wife|husband|partner|mother|father|mum|mom|dad|boy|girl)s?)\b")
+# The recipient and a linking verb before the harm given ("him go hypo", "her feel sick").
+RECIPIENT_LEAD = re.compile(r"^\s*" + RECIPIENT + r"(?:\s+(?:go|feel|become|get|turn))?", re.I)
+# What a treatment is said to give someone, as a harm ("more likely than B to give him diabetes").
+HARM_GIVEN = r"(?:give|cause|produce|induce|trigger|make)"
+# "give her", "make him", unless what follows is a benefit or an act of the patient's own.
+_GIVES = (r"(?<!\bto )(?:gives?|makes?)(?=\s+" + RECIPIENT + r"\s+(?!(?:more|better|greater|extra|less|fewer|relief|"
+          r"benefit|feel (?:\w+ )?(?:better|good|well)|stop|quit|discontinue|take|use|start|switch|choose|prefer|"
+          r"want|need)\b))")
 # Words that end the subject of a yes/no question: the predicate (general English).
 PIVOT = re.compile(
     r"\b(?:effective|efficacious|ineffective|safe|safer|unsafe|useful|helpful|beneficial|better|worse|superior|good|"
@@ -35,9 +44,7 @@ PIVOT = re.compile(
     r"elevated|expressed|involved|present|found|have|has|show|shows|act|acts|interact|interacts|bind|binds|" + _USE + r"|"
     r"regulate|regulates|mediate|mediates|contribute|contributes|predict|predicts|impair|impairs|worsen|worsens|"
     r"exacerbate|exacerbates|raise|raises|keep|keeps|maintain|maintains|control|controls|damage|damages|harm|harms|"
-    r"injure|injures|trigger|triggers|provoke|provokes|aggravate|aggravates|(?<!\bto )(?:gives?|makes?)(?=\s+" + RECIPIENT + r"\s+(?!(?:more|better|greater|extra|less|fewer|relief|benefit|"
-    r"feel (?:\w+ )?(?:better|good|well)|stop|quit|discontinue|take|use|start|switch|choose|prefer|want|need)\b)))\b",
-    re.I)
+    r"injure|injures|trigger|triggers|provoke|provokes|aggravate|aggravates|" + _GIVES + r")\b", re.I)
 # A scene set before a colon ("OA patient needing a long-term NSAID: does valdecoxib cause ...?"):
 # the question proper follows it, opening with an auxiliary, a wh-word or a clause ("if I ...").
 # Or before a dash, when what precedes it is no question itself ("Patient admitted with an acute
@@ -236,7 +243,8 @@ def _dose_stated(rx: re.Pattern[str], unnamed: str, question: str) -> bool:
 def _arm_doses(rx: re.Pattern[str], unnamed: str, question: str, comparators: list[str]) -> bool:
     """Whether the only dosing cues are the doses of two compared arms ("Mobic 15 mg or diclofenac
     100 mg - same relief?"): the comparison is asked, not the dose."""
-    return offered_options(question) is not None and any(not re.match(r"\s*\d", c) for c in comparators) and {m.group(0).lower() for m in rx.finditer(unnamed)} <= {"mg"} \
+    return offered_options(question) is not None and any(not re.match(r"\s*\d", c) for c in comparators) \
+        and {m.group(0).lower() for m in rx.finditer(unnamed)} <= {"mg"} \
         and not _DOSE_ASKED.search(question) and len(re.findall(r"\d\s*mg\b", question, re.I)) <= 2
 
 
