@@ -273,15 +273,43 @@ _ACT = re.compile(r"^(?:(?:switch|chang|swap|mov)(?:e|es|ed|ing|ping)?\s+(?:(?:h
 # the drug may or may not name; the drug is what records are about.
 _RELEASE_FORM = re.compile(r"^(?:(?:short|long|rapid|fast|slow|intermediate)[- ]acting|(?:immediate|extended|sustained|"
                            r"modified|controlled|delayed|slow)[- ]release|once[- ]daily|depot)\s+(?=\S)", re.I)
+# Words the grammar can leave at an outcome's edges: a wh-word opens a question, not an outcome
+# ("how long", "how common is that"); an object pronoun is whom the outcome happens to ("make me
+# drowsier"); a comparative is the state compared ("drowsier": drowsiness, as records write it).
+_WH_LED = re.compile(r"^(?:how|what|which|when|why|who|whether)\b", re.I)
+_PRONOUN_LED = re.compile(r"^(?:me|him|her|them|us|you|it)\b\s*", re.I)
+_NO_OUTCOME = re.compile(r"^(?:(?:actually|really|ever)\s+)?(?:been|be|worth|ok|okay)\b|^$", re.I)
+_RISK_OF = re.compile(r"^to\s+(?:an?\s+)?(?:(?:higher|greater|lower|increased|reduced|bigger|smaller)\s+)?"
+                      r"(?:risk|rate|chance|odds)\s+of\s+", re.I)
+_COMPARATIVE = re.compile(r"\b([a-z]{3,})ier$", re.I)
+
+
+def tidy_outcome(phrase: str) -> str:
+    """An outcome phrase without the question's words around it, or "" when none is left."""
+    phrase = phrase.strip(" -\u2013\u2014,;:")
+    if _WH_LED.match(phrase):
+        return ""
+    phrase = _RISK_OF.sub("", _PRONOUN_LED.sub("", phrase))
+    if _NO_OUTCOME.match(phrase):
+        return ""
+    return _COMPARATIVE.sub(r"\1iness", phrase)
+
+
+# A regimen built on a drug ("esomeprazole-based triple therapy"): the drug is what it is asked about.
+_BASED = re.compile(r"^([a-z][\w]*)-(?:based|containing)\s+\S.*$", re.I)
 
 
 def drug_name(phrase: str) -> str:
     """An asked treatment by the drug it names: without the act of giving it ("switching to X"),
+    without the regimen built on it ("X-based triple therapy"),
     without its release form ("short-acting X") and, of a name with another in brackets, without
     the one that names no known or INN-stemmed drug ("coreg (carvedilol)" -> "carvedilol",
     "estradiol ring (menoring)" -> "estradiol ring"), or by the drug both name ("claritin
     (loratadine)" -> "loratadine")."""
     phrase = _ACT.sub("", phrase)
+    based = _BASED.match(phrase)
+    if based and names_drug(based.group(1)):
+        return based.group(1)
     bare = _RELEASE_FORM.sub("", phrase)
     if bare != phrase and names_drug(bare):
         phrase = bare

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .enrich.numbers import DOSE
 from .phrases import (GENERAL_HARMS, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
                       conjuncts, dose_drug, drug_name, head_of, named_after_with, option_name, same, same_drug,
-                      slot_phrases, stem_drugs, symptoms_of, undosed, unique)
+                      slot_phrases, stem_drugs, symptoms_of, tidy_outcome, undosed, unique)
 from .question_shape import (ADVERSE_TAIL, CHANGES, CLAUSE_WORDS, DASH, EQUIVALENCE, EVENT_VERBS, HARM_GIVEN, LEAD_AUX,
                              LEAD_CLAUSE, MAY_IT_OR_HARM, ON_DRUG, OPENS_QUESTION, OTHER_ONE, PIVOT, PRONOUN,
                              RECIPIENT, RECIPIENT_LEAD, SCENE, SCENE_TOPIC, SEVERE_ENOUGH, TIME_ONLY, WANTS,
@@ -367,6 +367,11 @@ def parse_question(question: str) -> Query:
     if safe:
         # Whether a treatment is safe is whether it does harm, of any kind the studies report.
         adverse, outcomes = True, list(outcomes) or list(GENERAL_HARMS)
+    # Each asked name as a study writes it: an outcome without the question's words around it, a
+    # treatment by its drug; a facet is the same phrase.
+    named = {**{o: tidy_outcome(o) for o in outcomes}, **{x: drug_name(x) for x in [*interventions, *comparators]}}
+    outcomes = [t for t in map(tidy_outcome, outcomes) if t]
+    facets = [named.get(f, f) for f in facets if named.get(f, f)]
     interventions = [drug_name(i) for i in interventions]
     # "LDN or low-dose naltrexone": one drug under two names is not compared with itself.
     comparators = [c for c in map(drug_name, comparators) if not any(same_drug(c, i) for i in interventions)]

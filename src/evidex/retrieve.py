@@ -153,11 +153,14 @@ def _lexical_pool(store: Store, query: Query, limit: int, filt: SearchFilter) ->
     # Records naming both arms and the asked outcome answer first (GRADE prefers direct,
     # head-to-head evidence on the outcome asked): among a drug's many trials in a condition, BM25
     # over the drug and the condition alone can rank every one of them below forty others.
-    focus = [x for x in (any_of(f for c in query.comparators for f in query_forms(query, c) or [c]),
-                         any_of(outcome_forms(query.outcomes))) if x]
-    for hit in store.search(" AND ".join([strict, *focus]), limit, filt) if focus else ():
-        scores[hit.record_id] = hit.score
-        direct.add(hit.record_id)
+    # The arms alone follow: an outcome read loosely from the question ("the same benefit") that no
+    # record words so must not hide the head-to-head trials.
+    arms = any_of(f for c in query.comparators for f in query_forms(query, c) or [c])
+    focus = [x for x in (arms, any_of(outcome_forms(query.outcomes))) if x]
+    for terms in ([focus] if focus else []) + ([[arms]] if arms and len(focus) > 1 else []):
+        for hit in store.search(" AND ".join([strict, *terms]), limit, filt):
+            scores.setdefault(hit.record_id, hit.score)
+            direct.add(hit.record_id)
     for hit in store.search(strict, limit, filt):
         scores.setdefault(hit.record_id, hit.score)
         direct.add(hit.record_id)

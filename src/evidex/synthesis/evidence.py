@@ -286,6 +286,12 @@ def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
         # A background study (never quoted nor weighed; it stays so) needs no stances nor answer roles.
         relevance, differs = study_relevance(query, c, sroles, test, named)
         prepared.append((c, sroles, relevance, differs, _findings(query, c, sroles) if relevance != "background" else []))
+    if not any(r != "background" and "outcome" not in d for _, _, r, d, _ in prepared):
+        # An outcome no study reports (often words the grammar took for one: "how common is that")
+        # tells no study from another; that no record addresses it is said in the key points.
+        prepared = [(c, sr, r, d, f) if r == "background" else
+                    (c, sr, "indirect" if [x for x in d if x != "outcome"] else "direct",
+                     tuple(x for x in d if x != "outcome"), f) for c, sr, r, d, f in prepared]
     # One stance call for every study's findings: a batched reader (the encoder) pads and runs them together.
     texts = [p.text for *_, passages in prepared for p in passages]
     every = iter(stance_model.passage_stances(query.asked, texts) if texts else [])

@@ -27,6 +27,12 @@ _TOO_GENERIC = {"pain", "disease", "syndrome", "disorder", "injury", "infection"
 _ADJECTIVE = re.compile(r"(?:al|ic|ac|ous|ive|ary|ory|ed|ing|ar|ile|ent|ant|less|ful|oid|-\w+)$")
 
 
+# A one-word condition's adjective, by English suffix: a record of "schizophrenic patients" or
+# "hypertensive subjects" studies the condition as surely as one naming it.
+_ADJECTIVAL = (("tension", "tensive"), ("betes", "betic"), ("sity", "se"), ("psy", "ptic"), ("sis", "tic"),
+               ("ma", "matic"), ("ia", "ic"))
+
+
 _EPONYM = re.compile(r"([a-z]+'s) (?:disease|syndrome)")
 # Eponyms that are also ordinary English words ("best's", "job's"): their possessive alone is no disease.
 _NOT_EPONYM = {"best's", "job's", "little's", "sweet's", "swift's", "bang's", "bloom's", "hunter's", "turner's",
@@ -245,12 +251,18 @@ def forms_of(canonical: str) -> set[str]:
         forms.update(f"{b} of {the}{a}" for a, b in (f.split(" ") for f in list(forms)
                                                         if f.count(" ") == 1 and "," not in f)
                      if not _ADJECTIVE.search(a) for the in ("", "the "))
+        forms.update(_adjective(f) for f in list(forms) if f.isalpha() and len(f) >= 5 and _adjective(f))
     # A MeSH heading written inverted reads in the usual order too ("urinary incontinence, urge":
     # "urge urinary incontinence"; "rhinitis, allergic, seasonal": "seasonal allergic rhinitis").
     forms.update(" ".join(p.strip() for p in reversed(f.split(","))) for f in list(forms) if "," in f)
     # "oesophagitis" is written "esophagitis" too, "post-stroke" also "poststroke".
     forms.update(v for f in list(forms) for v in variants(f))
     return forms
+
+
+def _adjective(word: str) -> str:
+    """The adjective of a one-word condition name ("schizophrenia" -> "schizophrenic"), or ""."""
+    return next((word[:-len(noun)] + adj for noun, adj in _ADJECTIVAL if word.endswith(noun)), "")
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,107 @@
+"""Which records count as studies of the asked question: a condition written as its adjective, the
+head-to-head trial when the question's outcome is loosely worded, an outcome no study reports."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from evidex.eval.qa import build_store
+from evidex.query import parse_question
+from evidex.records import Record, Section
+from evidex.retrieve import retrieve
+from evidex.synthesis.evidence import build_studies
+from evidex.vocab import expansions
+
+
+def _rct(i: int, title: str, methods: str, results: str) -> Record:
+    return Record(id=f"pmid:8{i:06d}", title=title, pmid=f"8{i:06d}", year=2001, authors=(f"Author{i} B",),
+                  publication_types=("Randomized Controlled Trial",),
+                  sections=(Section("METHODS", methods), Section("RESULTS", results)))
+
+
+def test_a_one_word_condition_is_also_written_as_its_adjective():
+    assert "schizophrenic" in expansions("schizophrenia")
+    assert "hypertensive" in expansions("hypertension")
+    assert "asthmatic" in expansions("asthma")
+    assert "osteoporotic" in expansions("osteoporosis")
+
+
+def test_a_trial_of_schizophrenic_patients_is_direct_evidence_for_schizophrenia(tmp_path: Path):
+    trial = _rct(1, "Olanzapine in schizophrenic inpatients",
+                 "Sixty schizophrenic inpatients were randomised to olanzapine or placebo for 6 weeks.",
+                 "Olanzapine reduced the total PANSS score more than placebo (p = 0.01).")
+    store, _ = build_store([trial], tmp_path / "s.db")
+    try:
+        query = parse_question("Does olanzapine help schizophrenia?")
+        studies = build_studies(query, retrieve(store, query, 10))
+        assert [(s.record.id, s.relevance) for s in studies] == [(trial.id, "direct")]
+    finally:
+        store.close()
+
+
+def _placebo_trials(n: int) -> list[Record]:
+    return [_rct(10 + i, f"Olanzapine versus placebo in schizophrenia, study {i}",
+                 f"In schizophrenia, {40 + i} patients with schizophrenia were randomised to olanzapine or placebo.",
+                 "Olanzapine improved schizophrenia symptoms more than placebo in schizophrenia (p < 0.05).")
+            for i in range(n)]
+
+
+def test_the_head_to_head_trial_is_kept_when_no_record_words_the_asked_outcome(tmp_path: Path):
+    head_to_head = _rct(2, "Double-blind comparison of olanzapine versus clozapine in schizophrenic patients",
+                        "Patients eligible for clozapine were randomised to olanzapine or clozapine for 18 weeks.",
+                        "Response rates did not differ between olanzapine and clozapine.")
+    store, _ = build_store([*_placebo_trials(12), head_to_head], tmp_path / "h.db")
+    try:
+        query = parse_question("Treatment-resistant schizophrenia - can I use olanzapine instead of clozapine and "
+                               "expect the same benefit?")
+        assert query.comparators == ("clozapine",)
+        found = [c.stored.record.id for c in retrieve(store, query, 2)]
+        assert head_to_head.id in found
+    finally:
+        store.close()
+
+
+def test_an_outcome_no_study_reports_does_not_make_every_study_indirect(tmp_path: Path):
+    trials = _placebo_trials(3)
+    store, _ = build_store(trials, tmp_path / "o.db")
+    try:
+        query = parse_question("Does olanzapine improve quality of sleep in schizophrenia?")
+        assert query.outcomes
+        studies = build_studies(query, retrieve(store, query, 10))
+        assert studies and all(s.relevance == "direct" and "outcome" not in s.differs for s in studies)
+    finally:
+        store.close()
+
+
+def test_an_outcome_some_study_reports_still_sets_the_others_apart(tmp_path: Path):
+    sleep = _rct(3, "Olanzapine and sleep in schizophrenia",
+                 "Thirty patients with schizophrenia were randomised to olanzapine or placebo.",
+                 "Olanzapine improved quality of sleep more than placebo (p = 0.02).")
+    store, _ = build_store([*_placebo_trials(3), sleep], tmp_path / "q.db")
+    try:
+        query = parse_question("Does olanzapine improve quality of sleep in schizophrenia?")
+        by_id = {s.record.id: s for s in build_studies(query, retrieve(store, query, 10))}
+        assert by_id[sleep.id].relevance == "direct"
+        assert all("outcome" in s.differs for rid, s in by_id.items() if rid != sleep.id)
+    finally:
+        store.close()
+
+
+def test_a_regimen_built_on_a_drug_is_asked_about_the_drug():
+    query = parse_question("For H. pylori eradication in duodenal ulcer disease, is an esomeprazole-based triple "
+                           "regimen any better than omeprazole-based triple therapy?")
+    assert query.interventions == ("esomeprazole",)
+    assert query.comparators == ("omeprazole",)
+    assert "omeprazole" in query.facets and "omeprazole-based triple therapy" not in query.facets
+
+
+def test_an_outcome_is_read_without_the_question_words_around_it():
+    drowsy = parse_question("Will Zyrtec make me drowsier at work than Claritin?")
+    assert drowsy.outcomes == ("drowsiness",) and "me drowsier" not in drowsy.facets
+    dreams = parse_question("Can LDN mess with sleep - insomnia or vivid dreams - and how common is that?")
+    assert "vivid dreams" in dreams.outcomes and "how common is that" not in dreams.facets
+    sudden = parse_question("Is clozapine linked to a higher risk of sudden death than other antipsychotics?")
+    assert "sudden death" in sudden.outcomes
+    assert not any(f.startswith("to a") for f in sudden.facets)
+    rhythm = parse_question("Persistent AF booked for electrical cardioversion - would verapamil beforehand and "
+                            "afterwards keep her in sinus rhythm better than digoxin?")
+    assert "her" not in rhythm.outcomes + rhythm.facets
