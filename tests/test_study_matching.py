@@ -105,3 +105,30 @@ def test_an_outcome_is_read_without_the_question_words_around_it():
     rhythm = parse_question("Persistent AF booked for electrical cardioversion - would verapamil beforehand and "
                             "afterwards keep her in sinus rhythm better than digoxin?")
     assert "her" not in rhythm.outcomes + rhythm.facets
+
+
+def test_a_lay_harm_is_matched_by_the_names_records_use():
+    from evidex.matching import outcome_forms
+    from evidex.vocab import find_terms, lookup
+    assert {"somnolence", "sedation"} <= set(outcome_forms(["drowsiness"]))
+    assert "oedema" in outcome_forms(["ankle swelling"])
+    assert lookup("dry mouth").kind == "outcome"
+    assert find_terms("drowsy patients with dry mouth") == []       # an outcome, never a population
+    assert lookup("stomach ulcer").kind == "condition"                # a MeSH term keeps its kind
+
+
+def test_a_trial_reporting_somnolence_answers_whether_a_drug_makes_one_drowsier(tmp_path: Path):
+    sedation = _rct(4, "Cetirizine versus loratadine: somnolence at work",
+                    "Sixty patients were randomised to cetirizine 10 mg or loratadine 10 mg for 2 weeks.",
+                    "Somnolence was reported more often with cetirizine than with loratadine (P = 0.008).")
+    symptoms = _rct(5, "Cetirizine versus loratadine for seasonal rhinitis",
+                    "Eighty patients were randomised to cetirizine 10 mg or loratadine 10 mg for 2 weeks.",
+                    "Nasal symptom scores fell more with cetirizine than with loratadine (P = 0.03).")
+    store, _ = build_store([sedation, symptoms], tmp_path / "d.db")
+    try:
+        query = parse_question("Will Zyrtec make me drowsier at work than Claritin?")
+        by_id = {s.record.id: s for s in build_studies(query, retrieve(store, query, 10))}
+        assert by_id[sedation.id].relevance == "direct"
+        assert "outcome" in by_id[symptoms.id].differs
+    finally:
+        store.close()

@@ -30,7 +30,7 @@ def outcome_forms(outcomes) -> list[str]:
     out = list(outcomes)
     for o in outcomes:
         term = lookup(o)
-        if term is not None and term.kind == "condition":
+        if term is not None and term.kind in ("condition", "outcome"):
             out += sorted(expansions(term.canonical), key=len)
     return list(dict.fromkeys(out))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..enrich.roles import sentence_roles
-from ..matching import decisive_conditions, query_forms
+from ..matching import decisive_conditions, outcome_forms, query_forms
 from ..phrases import PEOPLE_NOUNS
 from ..query import Query
 from ..retrieve import Candidate, anchored
@@ -186,7 +186,8 @@ def measures(query: Query, c: Candidate, sroles: dict[int, str]) -> bool:
     for outcome in query.outcomes:
         # "early mortality" is reported as "6-week mortality": when is not what
         outcome = _WHEN.sub("", outcome) or outcome
-        forms = [outcome, *expansions(outcome)]       # "post-stroke pain" is written "poststroke pain" too
+        # "post-stroke pain" is written "poststroke pain" too; "drowsiness" as "somnolence" (the vocabulary's name)
+        forms = [*outcome_forms([outcome]), *expansions(outcome)]
         for text in sentences:
             padded = padded_tokens(text)
             if contains_any(padded, forms) or holds_words(padded, outcome):

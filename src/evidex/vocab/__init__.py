@@ -42,7 +42,7 @@ _NOT_EPONYM = {"best's", "job's", "little's", "sweet's", "swift's", "bang's", "b
 @dataclass(frozen=True)
 class Term:
     canonical: str
-    kind: str          # condition | intervention | comparator
+    kind: str          # condition | intervention | comparator | population | outcome
     source: str        # curated | mesh | classes | brand | eponym (a MeSH eponym's possessive alone)
     acronym: bool = False   # a short word MeSH writes only in capitals ("ALL"): the word "all" is not it
 
@@ -75,6 +75,8 @@ def lexicon() -> dict[str, Term]:
         if line.strip() and not line.startswith("#"):
             term, canonical, kind = line.split("\t")
             old = table.get(_key(term))
+            if kind == "outcome" and old is not None:
+                continue
             if old is not None and old.source == "mesh":
                 # A curated name also covers every MeSH term of the same concept.
                 remap.setdefault(old.canonical, canonical)
