@@ -157,3 +157,18 @@ def test_a_brand_read_as_its_drug_is_still_searched_by_its_own_name(nsaid_store)
     from evidex.resolve import resolve
     query = resolve(nsaid_store, parse_question("Does Celebrex cause fewer ulcers than naproxen?"))
     assert query.interventions == ("celecoxib",) and "celebrex" in query_forms(query, "celecoxib")
+
+
+@pytest.mark.parametrize("question, asked, compared", [
+    ("Overweight type 2 diabetic who has failed diet - should the first tablet be metformin or glipizide?",
+     ("metformin",), ("glipizide",)),
+    ("Protonix or Axid for frequent heartburn in primary care?", ("pantoprazole",), ("nizatidine",)),
+    ("Should I use metformin or glipizide in type 2 diabetes?", ("metformin",), ("glipizide",)),
+    ("Ibuprofen or paracetamol for fever in children?", ("ibuprofen",), ("paracetamol",)),
+    # two drugs named as either one: no choice between them is asked
+    ("If my son starts Adderall or Ritalin, will he end up functioning in the normal range?",
+     ("amphetamine", "methylphenidate"), ()),
+])
+def test_two_treatments_offered_as_the_choice_are_compared(question, asked, compared):
+    query = parse_question(question)
+    assert (query.interventions, query.comparators) == (asked, compared)

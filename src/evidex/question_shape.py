@@ -120,10 +120,19 @@ _CHOICE = re.compile(r"\b(?:whether|which|between|choose|choosing|choice|prefer)
                      r"([\w-]+(?:\s+[\w-]+)?)", re.I)
 
 
+# Two treatments offered as the choice itself: "Protonix or Axid for heartburn?", "should the first
+# tablet be metformin or glipizide?", "should I start X or Y?" (group 1: the second, its comparator);
+# not two named as either one ("if my son starts Adderall or Ritalin, will he ...?").
+_EITHER_OR = re.compile(r"(?:^\s*|\b(?:should|shall|would|could|can|do)\s+(?:I|we|you|they|he|she)\s+(?:\w+\s+){0,2}?"
+                        r"(?:use|give|start|prescribe|pick|choose|try|go\s+with|begin\s+with|take|reach\s+for)\s+|"
+                        r"\bshould\s+(?:the|his|her|my|our|a)\s+(?:\w+\s+){0,2}?be\s+)[\w-]+\s+or\s+([\w-]+)"
+                        r"(?=\s*(?:\?|$|[,:;]|\s[-\u2013\u2014]|\s+(?:for|in|to|first|as)\b))", re.I)
+
+
 def comparator_text(question: str) -> str:
     """The phrases of a question that name what its treatment is compared with (the vocabulary
     or the INN stems then say which of their words are drugs)."""
-    return " ".join(m.group(1) for rx in (_AGAINST, _SWITCH_FROM, _ON_THEN_SWITCH, _CHOICE)
+    return " ".join(m.group(1) for rx in (_AGAINST, _SWITCH_FROM, _ON_THEN_SWITCH, _CHOICE, _EITHER_OR)
                     for m in rx.finditer(question))
 
 
