@@ -132,3 +132,12 @@ def test_a_trial_reporting_somnolence_answers_whether_a_drug_makes_one_drowsier(
         assert "outcome" in by_id[symptoms.id].differs
     finally:
         store.close()
+
+
+def test_a_condition_named_by_its_adjective_is_found_in_a_question():
+    from evidex.vocab import find_terms
+    query = parse_question("Overweight type 2 diabetic who has failed diet - should the first tablet be metformin "
+                           "or glipizide?")
+    assert "diabetes mellitus, type 2" in query.conditions
+    assert [m.canonical for m in find_terms("schizophrenic inpatients")] == ["schizophrenia"]
+    assert [m.canonical for m in find_terms("obese adults")] == []        # too generic alone, as "obesity"

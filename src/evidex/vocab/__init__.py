@@ -20,7 +20,7 @@ _MAX_NGRAM = 7
 # MeSH terms too generic to name a condition on their own.
 _TOO_GENERIC = {"pain", "disease", "syndrome", "disorder", "injury", "infection", "fatigue",
                 "inflammation", "death", "recurrence", "obesity", "weight loss", "sleep",
-                "depression", "anxiety", "tumor", "cancer", "ms", "rsd", "fms", "pdn", "ibd"}
+                "depression", "anxiety", "tumor", "cancer", "ms", "rsd", "fms", "pdn", "ibd", "obese"}
 
 
 # English adjective endings (a modifier so ending is no noun to turn into "of the X").
@@ -43,7 +43,7 @@ _NOT_EPONYM = {"best's", "job's", "little's", "sweet's", "swift's", "bang's", "b
 class Term:
     canonical: str
     kind: str          # condition | intervention | comparator | population | outcome
-    source: str        # curated | mesh | classes | brand | eponym (a MeSH eponym's possessive alone)
+    source: str        # curated | mesh | classes | brand | eponym (a MeSH eponym's possessive alone) | adjective
     acronym: bool = False   # a short word MeSH writes only in capitals ("ALL"): the word "all" is not it
 
 
@@ -84,6 +84,11 @@ def lexicon() -> dict[str, Term]:
     for k, t in list(table.items()):
         if t.source == "mesh" and t.canonical in remap:
             table[k] = Term(remap[t.canonical], t.kind, "mesh", t.acronym)
+    # A condition is also named by its adjective ("schizophrenic patients", "type 2 diabetic").
+    for k, t in list(table.items()):
+        last = k.rsplit(" ", 1)[-1]
+        if t.kind == "condition" and not t.acronym and len(last) >= 5 and last.isalpha() and _adjective(last):
+            table.setdefault(k[:len(k) - len(last)] + _adjective(last), Term(t.canonical, t.kind, "adjective"))
     # An eponym's possessive alone names its disease ("active Crohn's", "early Parkinson's").
     for k, t in list(table.items()):
         eponym = _EPONYM.fullmatch(k)
@@ -253,7 +258,6 @@ def forms_of(canonical: str) -> set[str]:
         forms.update(f"{b} of {the}{a}" for a, b in (f.split(" ") for f in list(forms)
                                                         if f.count(" ") == 1 and "," not in f)
                      if not _ADJECTIVE.search(a) for the in ("", "the "))
-        forms.update(_adjective(f) for f in list(forms) if f.isalpha() and len(f) >= 5 and _adjective(f))
     # A MeSH heading written inverted reads in the usual order too ("urinary incontinence, urge":
     # "urge urinary incontinence"; "rhinitis, allergic, seasonal": "seasonal allergic rhinitis").
     forms.update(" ".join(p.strip() for p in reversed(f.split(","))) for f in list(forms) if "," in f)
