@@ -141,3 +141,17 @@ def test_a_condition_named_by_its_adjective_is_found_in_a_question():
     assert "diabetes mellitus, type 2" in query.conditions
     assert [m.canonical for m in find_terms("schizophrenic inpatients")] == ["schizophrenia"]
     assert [m.canonical for m in find_terms("obese adults")] == []        # too generic alone, as "obesity"
+
+
+def test_a_record_only_the_whole_question_finds_is_kept(tmp_path: Path):
+    """A parse that misses a facet cannot push out the record the question's own words rank first:
+    here twelve trials of the drug in the asked condition fill the parsed pools."""
+    wrist = _rct(6, "Olanzapine and forearm fractures in older women",
+                 "Women aged 65 or more taking olanzapine were followed for wrist and forearm fractures.",
+                 "Forearm fractures after a fall were more frequent with olanzapine (p = 0.04).")
+    store, _ = build_store([*_placebo_trials(12), wrist], tmp_path / "w.db")
+    try:
+        query = parse_question("Olanzapine in schizophrenia - will my mother break her wrist if she falls?")
+        assert {c.stored.record.id for c in retrieve(store, query, 8)} >= {wrist.id}
+    finally:
+        store.close()

@@ -69,6 +69,7 @@ def names_another_treatment(query: Query, text: str) -> bool:
 
 
 FREE_TEXT_DEPTH = 20      # records found by the question's own words, whatever its parse
+FREE_KEEP = 6             # of those the parsed pools missed, the first ones are kept (at most a quarter)
 NAMED_DEPTH = 3           # records searched by an open question's asked entity alone
 
 
@@ -124,6 +125,14 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
     out = found + extra
     if not open_question:
         out.sort(key=lambda c: (not c.direct, not c.related))     # stable: each pool keeps its order
+    # The first records found only by the question's own words are kept whatever the parsed pools
+    # hold: a parse that misses a facet ("protect her from breaking a wrist") cannot push out the
+    # record that the whole question describes best.
+    first = [c for c in extra[:min(FREE_KEEP, limit // 4)] if c not in out[:limit]]
+    if first:
+        out = [c for c in out if c not in first][:limit - len(first)] + first
+        if not open_question:
+            out.sort(key=lambda c: (not c.direct, not c.related))
     # Sentences are split only for the candidates kept (a pool holds three times as many).
     return [c if c.passages else replace(c, passages=tuple(passages_of(c.stored.record))) for c in out[:limit]]
 
