@@ -10,8 +10,9 @@ Semantic side (``mode="hybrid"``, the default): record embeddings in the vector 
 (``evidex.index``); scores are fused with a convex combination (``index.fusion``). For
 ``ask``, records found only semantically join the candidates only when they name the
 intervention, and priors for evidence level, recency and population match order the
-candidates within each tier (direct, related, indirect). ``mode="lexical"`` is the
-BM25-only path, unchanged.
+candidates within each tier (direct, related, indirect). The records the question's own words
+rank first (``rank``) join them, and the first few of those the parsed pools missed are always
+kept. ``mode="lexical"`` is the BM25-only path, unchanged.
 """
 from __future__ import annotations
 
