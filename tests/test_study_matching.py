@@ -18,6 +18,17 @@ def _rct(i: int, title: str, methods: str, results: str) -> Record:
                   sections=(Section("METHODS", methods), Section("RESULTS", results)))
 
 
+def _ask(tmp_path: Path, records: list[Record], question: str, limit: int = 10):
+    """The parsed question, its candidates' ids in order and their studies, over a real store of ``records``."""
+    store, _ = build_store(records, tmp_path / "s.db")
+    try:
+        query = parse_question(question)
+        candidates = retrieve(store, query, limit)
+        return query, [c.stored.record.id for c in candidates], build_studies(query, candidates)
+    finally:
+        store.close()
+
+
 def test_a_one_word_condition_is_also_written_as_its_adjective():
     assert "schizophrenic" in expansions("schizophrenia")
     assert "hypertensive" in expansions("hypertension")
@@ -29,13 +40,8 @@ def test_a_trial_of_schizophrenic_patients_is_direct_evidence_for_schizophrenia(
     trial = _rct(1, "Olanzapine in schizophrenic inpatients",
                  "Sixty schizophrenic inpatients were randomised to olanzapine or placebo for 6 weeks.",
                  "Olanzapine reduced the total PANSS score more than placebo (p = 0.01).")
-    store, _ = build_store([trial], tmp_path / "s.db")
-    try:
-        query = parse_question("Does olanzapine help schizophrenia?")
-        studies = build_studies(query, retrieve(store, query, 10))
-        assert [(s.record.id, s.relevance) for s in studies] == [(trial.id, "direct")]
-    finally:
-        store.close()
+    _, _, studies = _ask(tmp_path, [trial], "Does olanzapine help schizophrenia?")
+    assert [(s.record.id, s.relevance) for s in studies] == [(trial.id, "direct")]
 
 
 def _placebo_trials(n: int) -> list[Record]:
@@ -49,41 +55,27 @@ def test_the_head_to_head_trial_is_kept_when_no_record_words_the_asked_outcome(t
     head_to_head = _rct(2, "Double-blind comparison of olanzapine versus clozapine in schizophrenic patients",
                         "Patients eligible for clozapine were randomised to olanzapine or clozapine for 18 weeks.",
                         "Response rates did not differ between olanzapine and clozapine.")
-    store, _ = build_store([*_placebo_trials(12), head_to_head], tmp_path / "h.db")
-    try:
-        query = parse_question("Treatment-resistant schizophrenia - can I use olanzapine instead of clozapine and "
-                               "expect the same benefit?")
-        assert query.comparators == ("clozapine",)
-        found = [c.stored.record.id for c in retrieve(store, query, 2)]
-        assert head_to_head.id in found
-    finally:
-        store.close()
+    query, found, _ = _ask(tmp_path, [*_placebo_trials(12), head_to_head], "Treatment-resistant schizophrenia - "
+                           "can I use olanzapine instead of clozapine and expect the same benefit?", limit=2)
+    assert query.comparators == ("clozapine",)
+    assert head_to_head.id in found
 
 
 def test_an_outcome_no_study_reports_does_not_make_every_study_indirect(tmp_path: Path):
-    trials = _placebo_trials(3)
-    store, _ = build_store(trials, tmp_path / "o.db")
-    try:
-        query = parse_question("Does olanzapine improve quality of sleep in schizophrenia?")
-        assert query.outcomes
-        studies = build_studies(query, retrieve(store, query, 10))
-        assert studies and all(s.relevance == "direct" and "outcome" not in s.differs for s in studies)
-    finally:
-        store.close()
+    query, _, studies = _ask(tmp_path, _placebo_trials(3), "Does olanzapine improve quality of sleep in schizophrenia?")
+    assert query.outcomes
+    assert studies and all(s.relevance == "direct" and "outcome" not in s.differs for s in studies)
 
 
 def test_an_outcome_some_study_reports_still_sets_the_others_apart(tmp_path: Path):
     sleep = _rct(3, "Olanzapine and sleep in schizophrenia",
                  "Thirty patients with schizophrenia were randomised to olanzapine or placebo.",
                  "Olanzapine improved quality of sleep more than placebo (p = 0.02).")
-    store, _ = build_store([*_placebo_trials(3), sleep], tmp_path / "q.db")
-    try:
-        query = parse_question("Does olanzapine improve quality of sleep in schizophrenia?")
-        by_id = {s.record.id: s for s in build_studies(query, retrieve(store, query, 10))}
-        assert by_id[sleep.id].relevance == "direct"
-        assert all("outcome" in s.differs for rid, s in by_id.items() if rid != sleep.id)
-    finally:
-        store.close()
+    _, _, studies = _ask(tmp_path, [*_placebo_trials(3), sleep],
+                         "Does olanzapine improve quality of sleep in schizophrenia?")
+    by_id = {s.record.id: s for s in studies}
+    assert by_id[sleep.id].relevance == "direct"
+    assert all("outcome" in s.differs for rid, s in by_id.items() if rid != sleep.id)
 
 
 def test_a_regimen_built_on_a_drug_is_asked_about_the_drug():
@@ -124,14 +116,10 @@ def test_a_trial_reporting_somnolence_answers_whether_a_drug_makes_one_drowsier(
     symptoms = _rct(5, "Cetirizine versus loratadine for seasonal rhinitis",
                     "Eighty patients were randomised to cetirizine 10 mg or loratadine 10 mg for 2 weeks.",
                     "Nasal symptom scores fell more with cetirizine than with loratadine (P = 0.03).")
-    store, _ = build_store([sedation, symptoms], tmp_path / "d.db")
-    try:
-        query = parse_question("Will Zyrtec make me drowsier at work than Claritin?")
-        by_id = {s.record.id: s for s in build_studies(query, retrieve(store, query, 10))}
-        assert by_id[sedation.id].relevance == "direct"
-        assert "outcome" in by_id[symptoms.id].differs
-    finally:
-        store.close()
+    _, _, studies = _ask(tmp_path, [sedation, symptoms], "Will Zyrtec make me drowsier at work than Claritin?")
+    by_id = {s.record.id: s for s in studies}
+    assert by_id[sedation.id].relevance == "direct"
+    assert "outcome" in by_id[symptoms.id].differs
 
 
 def test_a_condition_named_by_its_adjective_is_found_in_a_question():
@@ -149,9 +137,6 @@ def test_a_record_only_the_whole_question_finds_is_kept(tmp_path: Path):
     wrist = _rct(6, "Olanzapine and forearm fractures in older women",
                  "Women aged 65 or more taking olanzapine were followed for wrist and forearm fractures.",
                  "Forearm fractures after a fall were more frequent with olanzapine (p = 0.04).")
-    store, _ = build_store([*_placebo_trials(12), wrist], tmp_path / "w.db")
-    try:
-        query = parse_question("Olanzapine in schizophrenia - will my mother break her wrist if she falls?")
-        assert {c.stored.record.id for c in retrieve(store, query, 8)} >= {wrist.id}
-    finally:
-        store.close()
+    _, found, _ = _ask(tmp_path, [*_placebo_trials(12), wrist],
+                       "Olanzapine in schizophrenia - will my mother break her wrist if she falls?", limit=8)
+    assert wrist.id in found
