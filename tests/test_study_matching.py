@@ -140,3 +140,18 @@ def test_a_record_only_the_whole_question_finds_is_kept(tmp_path: Path):
     _, found, _ = _ask(tmp_path, [*_placebo_trials(12), wrist],
                        "Olanzapine in schizophrenia - will my mother break her wrist if she falls?", limit=8)
     assert wrist.id in found
+
+
+def test_a_trial_is_read_by_its_result_on_the_asked_outcome_in_any_of_its_names(tmp_path: Path):
+    """"Better for survival?" is answered by the mortality result, not by a tolerability one."""
+    from evidex.matching import outcome_forms
+    assert {"mortality", "all-cause mortality"} <= set(outcome_forms(["survival"]))
+    assert "glycated haemoglobin" in outcome_forms(["hba1c"])
+    trial = _rct(7, "Losartan versus captopril in elderly patients with heart failure",
+                 "In this double-blind trial 3152 patients aged 60 or over were randomised to losartan or captopril.",
+                 "The earlier ELITE study showed a survival benefit of losartan over captopril. There were no "
+                 "significant differences in all-cause mortality between the two groups (hazard ratio 1.13, 95% CI "
+                 "0.95-1.35). Significantly fewer patients in the losartan group discontinued treatment because of "
+                 "adverse effects (9.7 vs 14.7%, p<0.001).")
+    _, _, studies = _ask(tmp_path, [trial], "Is losartan better than captopril for survival in heart failure?")
+    assert [(s.record.id, s.direction) for s in studies] == [(trial.id, "no_difference")]

@@ -20,7 +20,7 @@ from ..enrich.direction import sentence_direction, study_direction
 from ..enrich.effect import tested
 from ..enrich.numbers import doses
 from ..enrich.roles import sentence_roles
-from ..matching import query_forms
+from ..matching import outcome_forms, query_forms
 from ..query import Query
 from ..records import Passage
 from ..retrieve import Candidate, anchored, names_another_treatment
@@ -251,7 +251,8 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
         # The outcome the question asks about is answered by the sentences that report it, before
         # the trial's own primary outcome ("milder withdrawal symptoms (P = 0.001)" answers a
         # question about withdrawal; "retention rates were not significantly higher" does not).
-        pools.insert(0, [t for t in texts if contains_any(padded_tokens(t), forms_of(query, query.outcomes))])
+        said = [*forms_of(query, query.outcomes), *outcome_forms(query.outcomes)]      # "survival": mortality too
+        pools.insert(0, [t for t in texts if contains_any(padded_tokens(t), said)])
     # Reporting cues describe treatment effects; other questions are read by the stance model.
     for pool in pools if query.intent in CUE_INTENTS else ():
         cue = study_direction([t for t in pool if sentence_direction(t) != "unclear"])
