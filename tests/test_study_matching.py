@@ -155,3 +155,11 @@ def test_a_trial_is_read_by_its_result_on_the_asked_outcome_in_any_of_its_names(
                  "adverse effects (9.7 vs 14.7%, p<0.001).")
     _, _, studies = _ask(tmp_path, [trial], "Is losartan better than captopril for survival in heart failure?")
     assert [(s.record.id, s.direction) for s in studies] == [(trial.id, "no_difference")]
+
+
+def test_an_outcome_the_grammar_took_for_the_treatment_is_no_vocabulary_treatment():
+    from evidex.retrieve import anchored
+    query = parse_question("Does blood pressure change in treated hypertensive patients depending on whether it is "
+                           "measured by a physician or a nurse?")
+    assert query.interventions == ("blood pressure",) and not anchored(query)
+    assert anchored(parse_question("Does naltrexone help fibromyalgia?"))

@@ -51,7 +51,8 @@ def anchored(query: Query) -> bool:
     record be required to name it. An open phrase from the question's grammar ("METTL1
     overexpression") is matched by the question's words instead."""
     lex = lexicon()
-    return any(lex.get(" ".join(tokens(i))) is not None for i in query.interventions)
+    # (an outcome's name the question's grammar took for the treatment, "does blood pressure change", is none)
+    return any(getattr(lex.get(" ".join(tokens(i))), "kind", "outcome") != "outcome" for i in query.interventions)
 
 
 def names_treatment(query: Query) -> bool:
