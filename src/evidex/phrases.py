@@ -281,7 +281,7 @@ _PRONOUN_LED = re.compile(r"^(?:me|him|her|them|us|you|it)\b\s*", re.I)
 _NO_OUTCOME = re.compile(r"^(?:(?:actually|really|ever)\s+)?(?:been|be|worth|ok|okay)\b|^$", re.I)
 _RISK_OF = re.compile(r"^to\s+(?:an?\s+)?(?:(?:higher|greater|lower|increased|reduced|bigger|smaller)\s+)?"
                       r"(?:risk|rate|chance|odds)\s+of\s+", re.I)
-_COMPARATIVE = re.compile(r"\b([a-z]{3,})ier$", re.I)
+_COMPARATIVE = re.compile(r"^([a-z]{3,})ier$", re.I)     # one word only: "skin barrier" is no comparative
 
 
 def tidy_outcome(phrase: str) -> str:

@@ -369,8 +369,9 @@ def parse_question(question: str) -> Query:
         adverse, outcomes = True, list(outcomes) or list(GENERAL_HARMS)
     # Each asked name as a study writes it: an outcome without the question's words around it, a
     # treatment by its drug; a facet is the same phrase.
-    named = {**{o: tidy_outcome(o) for o in outcomes}, **{x: drug_name(x) for x in [*interventions, *comparators]}}
-    outcomes = [t for t in map(tidy_outcome, outcomes) if t]
+    tidied = {o: tidy_outcome(o) for o in outcomes}
+    named = {**tidied, **{x: drug_name(x) for x in [*interventions, *comparators]}}
+    outcomes = [tidied[o] for o in outcomes if tidied[o]]
     facets = [named.get(f, f) for f in facets if named.get(f, f)]
     interventions = [drug_name(i) for i in interventions]
     # "LDN or low-dose naltrexone": one drug under two names is not compared with itself.

@@ -51,8 +51,9 @@ def anchored(query: Query) -> bool:
     record be required to name it. An open phrase from the question's grammar ("METTL1
     overexpression") is matched by the question's words instead."""
     lex = lexicon()
+    terms = [lex.get(" ".join(tokens(i))) for i in query.interventions]
     # (an outcome's name the question's grammar took for the treatment, "does blood pressure change", is none)
-    return any(getattr(lex.get(" ".join(tokens(i))), "kind", "outcome") != "outcome" for i in query.interventions)
+    return any(t is not None and t.kind != "outcome" for t in terms)
 
 
 def names_treatment(query: Query) -> bool:
@@ -130,9 +131,11 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
     # The first records found only by the question's own words are kept whatever the parsed pools
     # hold: a parse that misses a facet ("protect her from breaking a wrist") cannot push out the
     # record that the whole question describes best.
-    first = [c for c in extra[:min(FREE_KEEP, limit // 4)] if c not in out[:limit]]
+    kept = {c.stored.record.id for c in out[:limit]}
+    first = [c for c in extra[:min(FREE_KEEP, limit // 4)] if c.stored.record.id not in kept]
     if first:
-        out = [c for c in out if c not in first][:limit - len(first)] + first
+        firsts = {c.stored.record.id for c in first}
+        out = [c for c in out if c.stored.record.id not in firsts][:limit - len(first)] + first
         if not open_question:
             out.sort(key=lambda c: (not c.direct, not c.related))
     # Sentences are split only for the candidates kept (a pool holds three times as many).
@@ -168,7 +171,10 @@ def _lexical_pool(store: Store, query: Query, limit: int, filt: SearchFilter) ->
     # record words so must not hide the head-to-head trials.
     arms = any_of(f for c in query.comparators for f in query_forms(query, c) or [c])
     focus = [x for x in (arms, any_of(outcome_forms(query.outcomes))) if x]
-    for terms in ([focus] if focus else []) + ([[arms]] if arms and len(focus) > 1 else []):
+    searches = [focus] if focus else []
+    if arms and len(focus) > 1:
+        searches.append([arms])
+    for terms in searches:
         for hit in store.search(" AND ".join([strict, *terms]), limit, filt):
             scores.setdefault(hit.record_id, hit.score)
             direct.add(hit.record_id)
