@@ -165,6 +165,10 @@ def test_a_brand_read_as_its_drug_is_still_searched_by_its_own_name(nsaid_store)
     ("Protonix or Axid for frequent heartburn in primary care?", ("pantoprazole",), ("nizatidine",)),
     ("Should I use metformin or glipizide in type 2 diabetes?", ("metformin",), ("glipizide",)),
     ("Ibuprofen or paracetamol for fever in children?", ("ibuprofen",), ("paracetamol",)),
+    # the choice after a scene and a dash; a formulation's letters and a brand read as its drug
+    ("Glomerulonephritis patient - fosinopril or Procardia XL to protect his kidneys?", ("fosinopril",), ("nifedipine",)),
+    ("Active duodenal ulcer - pantoprazole or ranitidine, which heals it faster?", ("pantoprazole",), ("ranitidine",)),
+    ("Inpatient with acute mania - Depakote or Zyprexa, which works faster?", ("divalproex",), ("olanzapine",)),
     # two drugs named as either one: no choice between them is asked
     ("If my son starts Adderall or Ritalin, will he end up functioning in the normal range?",
      ("amphetamine", "methylphenidate"), ()),
@@ -172,3 +176,15 @@ def test_a_brand_read_as_its_drug_is_still_searched_by_its_own_name(nsaid_store)
 def test_two_treatments_offered_as_the_choice_are_compared(question, asked, compared):
     query = parse_question(question)
     assert (query.interventions, query.comparators) == (asked, compared)
+
+
+@pytest.mark.parametrize("question, compared, claim", [
+    # "as <several words> as": the comparator after the second "as", a class named by one member word
+    ("Is diltiazem as protective against stroke and heart attack as a thiazide or a beta-blocker in hypertension?",
+     ("diuretics", "beta blockers"), "equivalence"),
+    # an auxiliary closing the comparison ("than the older drugs do") is no part of the comparator's name
+    ("Does clozapine cause weight gain more than the older antipsychotics do?", ("older antipsychotics",), "superiority"),
+])
+def test_the_comparator_of_a_long_comparison_is_its_name_alone(question, compared, claim):
+    query = parse_question(question)
+    assert (query.comparators, query.claim) == (compared, claim)

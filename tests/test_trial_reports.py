@@ -34,3 +34,13 @@ def test_a_shared_abbreviation_or_a_small_shared_size_is_no_trial_name():
     e = _stored("5", "PILOT-1 trial of drug A", "40 patients.", 40)
     f = _stored("6", "PILOT-1 trial of drug A, second report", "40 patients.", 40)
     assert main_reports([e, f]) == {}
+
+
+def test_a_sub_analysis_gives_way_to_the_trial_s_main_report_whichever_is_found_first():
+    # NORDIL as cohen2006 holds it: a later sub-analysis (one size, shared authors, a title of other words)
+    sub = _stored("12023696", "Influence of age, sex and blood pressure on the principal endpoints of the NORDIL study",
+                  "To assess the influence of age and sex on treatment effects, in a sub-analysis. 10 881 patients.",
+                  10881, ("Kjeldsen SE", "Hedner T"))
+    main = _stored("10972367", "Randomised trial of calcium antagonists compared with diuretics and beta-blockers: "
+                   "the Nordic Diltiazem (NORDIL) study", "We enrolled 10,881 patients.", 10881, ("Hansson L", "Hedner T"))
+    assert main_reports([sub, main]) == {"pmid:12023696": "pmid:10972367"}

@@ -55,10 +55,11 @@ _DOSE_WORDS = frozenset("usual starting start initial maximum maximal target tar
                         "an".split())
 
 
-# Trailing comparatives, articles and time adverbs ("than captopril early after MI") are no part of a name.
+# Trailing comparatives, articles, time adverbs and auxiliaries ("than captopril early after MI",
+# "than the older drugs do") are no part of a name.
 _TRAIL = re.compile(r"(?:\s+(?:more|less|as|so|any|at all|also|still|really|actually|ever|too|the|a|an|better|worse|faster|sooner|"
                     r"early|late|alone|only|initially|immediately|such|e\.?g\.?|be|been|being|for|in|with|"
-                    r"during|among))+$", re.I)
+                    r"during|among|to|do|does|did|is|are|was|were|has|have))+$", re.I)
 
 
 def clean(phrase: str) -> str:

@@ -191,9 +191,15 @@ def parse_question(question: str) -> Query:
     if not interventions and not re.match(r"\s*(?:what|which|how|who|when|why)\b", subject, re.I):
         # "A or B" as the subject of a comparison: both are asked about ("what side effects" asks, names nothing).
         # "Ritalin or another stimulant": the class widens the asked drug; it is no comparator.
-        split = [x for x in re.split(r"\s+(?:or|versus|vs\.?)\s+", subject)
+        # (A scene before a dash is no part of it: "Glomerulonephritis patient - A or B to protect ...".)
+        offered = next((x for x in re.split(DASH, subject) if re.search(r"\s(?:or|versus|vs\.?)\s", x)), subject)
+        split = [x for x in re.split(r"\s+(?:or|versus|vs\.?)\s+", offered)
                  if not re.match(r"\s*(?:another|any other|other|a similar|similar)\b", x, re.I)]
         parts = [p for p in (clean(x if i == 0 else head_of(x)) for i, x in enumerate(split)) if p]
+        # An option the vocabulary already read ("Zyprexa": olanzapine, a comparator) is not added twice.
+        read = {*interventions, *comparators}
+        parts = [p for i, p in enumerate(parts)
+                 if i == 0 or not read & {m.canonical for m in find_terms(p, ("intervention", "comparator"))}]
         for i, p in enumerate(parts):
             cond_here = [m for m in matches if m.kind == "condition" and m.text.lower() in p]
             for m in cond_here:

@@ -108,7 +108,7 @@ CLAUSE_WORDS = {"whether", "matter", "it", "i", "we", "you"}
 # "as good (a first drug) as"; what the patient is switched from ("switch him from B to A"); the
 # second of two options offered ("whether I use A or B", "between A and B").
 _AGAINST = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|better than|rather than|instead of|in place of|than|over|"
-                      r"as \w+(?:\s+\w+){0,3}?\s+as|(?:equivalent|comparable|similar|non-?inferior|equal) to)"
+                      r"as \w+(?:\s+\w+){0,5}?\s+as|(?:equivalent|comparable|similar|non-?inferior|equal) to)"
                       r"\s+(.+?)(?=\s+(?:for|in|among|regarding|with (?:respect|regard) to|in terms of)\b|[?:;]|\.(?!\d)|$)",
                       re.I)
 _SWITCH_FROM = re.compile(r"\b(?:switch\w*|chang\w*|mov\w*|convert\w*)\s+(?:[\w-]+\s+){0,3}?from\s+(.+?)\s+(?:to|onto)\b",
@@ -121,11 +121,12 @@ _CHOICE = re.compile(r"\b(?:whether|which|between|choose|choosing|choice|prefer)
 
 
 # Two treatments offered as the choice itself: "Protonix or Axid for heartburn?", "should the first
-# tablet be metformin or glipizide?", "should I start X or Y?" (group 1: the second, its comparator);
+# tablet be metformin or glipizide?", "should I start X or Y?", "scene - X or Y to protect his kidneys?"
+# (group 1: the second, its comparator; a formulation's letters, "Procardia XL", follow it);
 # not two named as either one ("if my son starts Adderall or Ritalin, will he ...?").
-_EITHER_OR = re.compile(r"(?:^\s*|\b(?:should|shall|would|could|can|do)\s+(?:I|we|you|they|he|she)\s+(?:\w+\s+){0,2}?"
+_EITHER_OR = re.compile(r"(?:^\s*|\s[-\u2013\u2014]+\s+|\b(?:should|shall|would|could|can|do)\s+(?:I|we|you|they|he|she)\s+(?:\w+\s+){0,2}?"
                         r"(?:use|give|start|prescribe|pick|choose|try|go\s+with|begin\s+with|take|reach\s+for)\s+|"
-                        r"\bshould\s+(?:the|his|her|my|our|a)\s+(?:\w+\s+){0,2}?be\s+)[\w-]+\s+or\s+([\w-]+)"
+                        r"\bshould\s+(?:the|his|her|my|our|a)\s+(?:\w+\s+){0,2}?be\s+)[\w-]+\s+or\s+([\w-]+)(?:\s+(?:XL|SR|CR|LA|ER|XR|CD|GITS))?"
                         r"(?=\s*(?:\?|$|[,:;]|\s[-\u2013\u2014]|\s+(?:for|in|to|first|as)\b))", re.I)
 
 
@@ -229,7 +230,7 @@ COMPARATIVE = re.compile(r"\b(?:better|worse|more|less|fewer|superior|inferior|s
                          r"compared (?:to|with))\b", re.I)
 # What a comparison asks (CONSORT 2010 extension for non-inferiority and equivalence trials,
 # Piaggio et al., JAMA 2012): whether A is as good as B, rather than better than B.
-EQUIVALENCE = re.compile(r"\b(?:as (?!well as\b)(?:\w+ ){1,4}as|equivalent|equally|comparable|"
+EQUIVALENCE = re.compile(r"\b(?:as (?!well as\b)(?:\w+ ){1,6}as|equivalent|equally|comparable|"
                          r"non-?inferior|no worse than|similar(?:ly)? (?:\w+ )?(?:to|as))\b", re.I)
 
 
