@@ -184,7 +184,15 @@ def test_two_treatments_offered_as_the_choice_are_compared(question, asked, comp
      ("diuretics", "beta blockers"), "equivalence"),
     # an auxiliary closing the comparison ("than the older drugs do") is no part of the comparator's name
     ("Does clozapine cause weight gain more than the older antipsychotics do?", ("older antipsychotics",), "superiority"),
+    # the drug kept, not the verb of keeping it ("just staying on")
+    ("Is clozapine really worth its price compared with just staying on haloperidol?", ("haloperidol",), "superiority"),
 ])
 def test_the_comparator_of_a_long_comparison_is_its_name_alone(question, compared, claim):
     query = parse_question(question)
     assert (query.comparators, query.claim) == (compared, claim)
+
+
+def test_in_and_out_of_hospital_is_an_idiom_not_a_population():
+    query = parse_question("Treatment-resistant schizophrenia, in and out of hospital all year. Is clozapine "
+                           "really worth its price compared with haloperidol?")
+    assert query.conditions == ("schizophrenia",)

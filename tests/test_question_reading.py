@@ -588,3 +588,19 @@ def test_use_as_the_noun_before_the_predicate_is_part_of_the_subject(question, o
 
 def test_use_as_the_predicate_still_ends_the_subject():
     assert "rescue medication" in parse_question("Do patients use less rescue medication on tramadol?").outcomes
+
+
+def test_a_side_question_about_harms_does_not_turn_the_answer_of_an_efficacy_comparison(tmp_path):
+    """"Is A more effective than B, or does it just cause more dry mouth?" names no harm the
+    studies are read for, so they are read for the effect: the lead line answers that reading
+    (yes with a verdict for A, no with none), never the opposite of the verdict shown under it."""
+    from evidex.load import ingest_paths
+    from evidex.store import Store
+    from evidex.synthesis import ask
+    store = Store(tmp_path / "ui.db")
+    ingest_paths(store, [need_data("cohen2006", "UrinaryIncontinence.csv")], embed=False)
+    answer = ask(store, "Is oxybutynin actually more effective than tolterodine (Detrol) for urge incontinence, "
+                        "or does it just cause more dry mouth?")
+    expected = {"favours": "yes", "no_difference": "no", "against": "no"}
+    assert answer.verdict.direction in expected
+    assert answer.verdict.answer == expected[answer.verdict.direction]

@@ -68,7 +68,7 @@ def clean(phrase: str) -> str:
     return "" if phrase in QUESTION_STOPWORDS or not tokens(phrase) else phrase
 
 
-_KEEP_ON = re.compile(r"^(?:keep(?:ing)?\s+(?:going\s+|on\s+)?(?:with|on|taking)|continu(?:e|ing)(?:\s+(?:with|on|taking))?|"
+_KEEP_ON = re.compile(r"^(?:(?:just|simply|only|merely)\s+)?(?:keep(?:ing)?\s+(?:going\s+|on\s+)?(?:with|on|taking)|continu(?:e|ing)(?:\s+(?:with|on|taking))?|"
                       r"stay(?:ing)?\s+on|stick(?:ing)?\s+with|remain(?:ing)?\s+on)\s+", re.I)
 
 
@@ -106,8 +106,9 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
                          r"after)\s+", rest, re.I):
         tail = rest[m.end():]
         cue = m.group(1).lower()
-        if cue in ("than", "rather than"):
-            # "rather than keep going with ranitidine": the alternative is the drug kept, not the verb
+        if cue in ("than", "rather than") or cue.startswith("compared"):
+            # "rather than keep going with ranitidine", "compared with just staying on haloperidol":
+            # the alternative is the drug kept, not the verb
             tail = _KEEP_ON.sub("", tail, count=1)
         end = _BOUNDARY.search(tail)
         phrase = tail[:end.start()] if end else tail
@@ -126,6 +127,8 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
         elif cue == "for" and re.match(r"\s*\w+ing\s+\w", phrase):
             # "for lowering HbA1c", "for preventing relapse": what is sought, an outcome.
             outcome.append(re.sub(r"^\s*\w+ing\s+", "", phrase))
+        elif cue in ("for", "in", "among") and re.match(r"\s*(?:and|or)\b", phrase, re.I):
+            continue          # "in and out of hospital": an idiom, no population
         elif cue in ("for", "in", "among"):
             population.append(phrase)
             if cue == "for" and not (end and re.match(r"\s+or\s", tail[end.start():])):

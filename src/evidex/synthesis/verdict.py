@@ -333,9 +333,11 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         # stance model still answers a mixed or empty body.)
         harm_found = direction == "against"
         answer = "yes" if harm_found != query.safe else "no"
-    if query.harm and query.more_harm and direction in ("favours", "no_difference", "against"):
+    if query.harm and query.more_harm and query.outcomes and direction in ("favours", "no_difference", "against"):
         # "Does A cause more X than B?": yes is A with more of the harm (against A), no is less or
-        # the same.
+        # the same. (Only where the studies were read for the harm X, evidence._direction: with no
+        # harm named, "is A better than B, or does it just cause more side effects?", they were
+        # read for the effect, and yes is A better.)
         answer = "yes" if direction == "against" else "no"
     return Verdict(direction, certainty, tuple(reasons), answer, p_yes, tuple(s.record.id for s in body[:MAX_BASIS]))
 
