@@ -183,7 +183,7 @@ def test_two_treatments_offered_as_the_choice_are_compared(question, asked, comp
     ("Is diltiazem as protective against stroke and heart attack as a thiazide or a beta-blocker in hypertension?",
      ("diuretics", "beta blockers"), "equivalence"),
     # an auxiliary closing the comparison ("than the older drugs do") is no part of the comparator's name
-    ("Does clozapine cause weight gain more than the older antipsychotics do?", ("older antipsychotics",), "superiority"),
+    ("Does clozapine cause weight gain more than the older drugs do?", ("older drugs",), "superiority"),
     # the drug kept, not the verb of keeping it ("just staying on")
     ("Is clozapine really worth its price compared with just staying on haloperidol?", ("haloperidol",), "superiority"),
 ])
@@ -196,3 +196,15 @@ def test_in_and_out_of_hospital_is_an_idiom_not_a_population():
     query = parse_question("Treatment-resistant schizophrenia, in and out of hospital all year. Is clozapine "
                            "really worth its price compared with haloperidol?")
     assert query.conditions == ("schizophrenia",)
+
+
+@pytest.mark.parametrize("question, compared", [
+    ("She stopped ibuprofen because of heartburn - would celecoxib be gentler on her stomach?", ("ibuprofen",)),
+    ("Osteoarthritis patient who had to stop naproxen because of stomach upset - is Vioxx better tolerated?",
+     ("naproxen",)),
+    # a drug the patient cannot stop is no alternative to the asked one
+    ("Arthritis patient who can't come off his NSAID has a gastric ulcer - is omeprazole better than ranitidine?",
+     ("ranitidine",)),
+])
+def test_the_drug_stopped_is_what_the_new_one_is_compared_with(question, compared):
+    assert parse_question(question).comparators == compared

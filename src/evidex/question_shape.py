@@ -116,6 +116,11 @@ _SWITCH_FROM = re.compile(r"\b(?:switch\w*|chang\w*|mov\w*|convert\w*)\s+(?:[\w-
 # "Patient on amlodipine 5 mg: would switching to lercanidipine ...?": the drug taken now is what
 # the new one is compared with.
 _ON_THEN_SWITCH = re.compile(r"\bon\s+([\w-]+)\b[^?]*?\bswitch\w*\s+(?:\w+\s+)?(?:to|onto)\b", re.I)
+# "had to stop naproxen because of stomach upset - is Vioxx better tolerated?": the drug stopped is
+# what the new one is compared with (not one that "can't come off").
+_STOPPED_THEN = re.compile(r"(?<!n't )(?<!not )(?<!cannot )(?<!unable to )\b(?:stop(?:ped)?|came off|come off|discontinued|quit)\s+(?:the\s+|his\s+|her\s+)?([\w-]+)\b"
+                           r"[^?]*?\b(?:is|are|would|will|could)\s+[\w-]+\s+(?:\w+\s+)?(?:better|safer|gentler|kinder|"
+                           r"easier|less)\b", re.I)
 _CHOICE = re.compile(r"\b(?:whether|which|between|choose|choosing|choice|prefer)\b[^?]*?\b[\w-]+\s+(?:or|and)\s+"
                      r"([\w-]+(?:\s+[\w-]+)?)", re.I)
 
@@ -133,7 +138,7 @@ _EITHER_OR = re.compile(r"(?:^\s*|\s[-\u2013\u2014]+\s+|\b(?:should|shall|would|
 def comparator_text(question: str) -> str:
     """The phrases of a question that name what its treatment is compared with (the vocabulary
     or the INN stems then say which of their words are drugs)."""
-    return " ".join(m.group(1) for rx in (_AGAINST, _SWITCH_FROM, _ON_THEN_SWITCH, _CHOICE, _EITHER_OR)
+    return " ".join(m.group(1) for rx in (_AGAINST, _SWITCH_FROM, _ON_THEN_SWITCH, _STOPPED_THEN, _CHOICE, _EITHER_OR)
                     for m in rx.finditer(question))
 
 
