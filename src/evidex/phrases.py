@@ -68,7 +68,8 @@ def clean(phrase: str) -> str:
     return "" if phrase in QUESTION_STOPWORDS or not tokens(phrase) else phrase
 
 
-_KEEP_ON = re.compile(r"^(?:(?:just|simply|only|merely)\s+)?(?:keep(?:ing)?\s+(?:going\s+|on\s+)?(?:with|on|taking)|continu(?:e|ing)(?:\s+(?:with|on|taking))?|"
+_KEEP_ON = re.compile(r"^(?:(?:just|simply|only|merely)\s+)?"
+                      r"(?:keep(?:ing)?\s+(?:going\s+|on\s+)?(?:with|on|taking)|continu(?:e|ing)(?:\s+(?:with|on|taking))?|"
                       r"stay(?:ing)?\s+on|stick(?:ing)?\s+with|remain(?:ing)?\s+on)\s+", re.I)
 
 

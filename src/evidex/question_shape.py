@@ -118,7 +118,8 @@ _SWITCH_FROM = re.compile(r"\b(?:switch\w*|chang\w*|mov\w*|convert\w*)\s+(?:[\w-
 _ON_THEN_SWITCH = re.compile(r"\bon\s+([\w-]+)\b[^?]*?\bswitch\w*\s+(?:\w+\s+)?(?:to|onto)\b", re.I)
 # "had to stop naproxen because of stomach upset - is Vioxx better tolerated?": the drug stopped is
 # what the new one is compared with (not one that "can't come off").
-_STOPPED_THEN = re.compile(r"(?<!n't )(?<!not )(?<!cannot )(?<!unable to )\b(?:stop(?:ped)?|came off|come off|discontinued|quit)\s+(?:the\s+|his\s+|her\s+)?([\w-]+)\b"
+_STOPPED_THEN = re.compile(r"(?<!n't )(?<!not )(?<!cannot )(?<!unable to )"
+                           r"\b(?:stop(?:ped)?|came off|come off|discontinued|quit)\s+(?:the\s+|his\s+|her\s+)?([\w-]+)\b"
                            r"[^?]*?\b(?:is|are|would|will|could)\s+[\w-]+\s+(?:\w+\s+)?(?:better|safer|gentler|kinder|"
                            r"easier|less)\b", re.I)
 _CHOICE = re.compile(r"\b(?:whether|which|between|choose|choosing|choice|prefer)\b[^?]*?\b[\w-]+\s+(?:or|and)\s+"
@@ -129,17 +130,19 @@ _CHOICE = re.compile(r"\b(?:whether|which|between|choose|choosing|choice|prefer)
 # tablet be metformin or glipizide?", "should I start X or Y?", "scene - X or Y to protect his kidneys?"
 # (group 1: the second, its comparator; a formulation's letters, "Procardia XL", follow it);
 # not two named as either one ("if my son starts Adderall or Ritalin, will he ...?").
-_EITHER_OR = re.compile(r"(?:^\s*|\s[-\u2013\u2014]+\s+|\b(?:should|shall|would|could|can|do)\s+(?:I|we|you|they|he|she)\s+(?:\w+\s+){0,2}?"
+_EITHER_OR = re.compile(r"(?:^\s*|\s[-\u2013\u2014]+\s+|"
+                        r"\b(?:should|shall|would|could|can|do)\s+(?:I|we|you|they|he|she)\s+(?:\w+\s+){0,2}?"
                         r"(?:use|give|start|prescribe|pick|choose|try|go\s+with|begin\s+with|take|reach\s+for)\s+|"
-                        r"\bshould\s+(?:the|his|her|my|our|a)\s+(?:\w+\s+){0,2}?be\s+)[\w-]+\s+or\s+([\w-]+)(?:\s+(?:XL|SR|CR|LA|ER|XR|CD|GITS))?"
+                        r"\bshould\s+(?:the|his|her|my|our|a)\s+(?:\w+\s+){0,2}?be\s+)"
+                        r"[\w-]+\s+or\s+([\w-]+)(?:\s+(?:XL|SR|CR|LA|ER|XR|CD|GITS))?"
                         r"(?=\s*(?:\?|$|[,:;]|\s[-\u2013\u2014]|\s+(?:for|in|to|first|as)\b))", re.I)
 
 
 def comparator_text(question: str) -> str:
     """The phrases of a question that name what its treatment is compared with (the vocabulary
     or the INN stems then say which of their words are drugs)."""
-    return " ".join(m.group(1) for rx in (_AGAINST, _SWITCH_FROM, _ON_THEN_SWITCH, _STOPPED_THEN, _CHOICE, _EITHER_OR)
-                    for m in rx.finditer(question))
+    shapes = (_AGAINST, _SWITCH_FROM, _ON_THEN_SWITCH, _STOPPED_THEN, _CHOICE, _EITHER_OR)
+    return " ".join(m.group(1) for rx in shapes for m in rx.finditer(question))
 
 
 # Two options offered, then the choice asked: "astemizole (Hismanal) or loratadine 10 mg - which

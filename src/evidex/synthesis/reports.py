@@ -14,7 +14,8 @@ from ..text import token_set
 
 _REGISTRATION = re.compile(r"\b(NCT\d{8}|ISRCTN\d{6,}|ACTRN\d{10,}|EudraCT[ :]*\d{4}-\d{6}-\d{2})\b", re.I)
 _SECONDARY = re.compile(r"\b(?:(?:secondary|exploratory|post[- ]hoc|ancillary|sub-?group|long-term follow-up|"
-                        r"extension)\s+(?:analys[ie]s|outcomes?|results|report|study)|sub-?analys[ie]s|sub-?study)\b", re.I)
+                        r"extension)\s+(?:analys[ie]s|outcomes?|results|report|study)|"
+                        r"sub-?analys[ie]s|sub-?study)\b", re.I)
 # A trial's name as reports write it: capitals and digits, four characters or more ("GISSI-3", "HERS").
 _NAME = r"[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*"
 _TRIAL_NAME = re.compile(rf"\b{_NAME}\b")
