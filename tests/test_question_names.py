@@ -208,3 +208,9 @@ def test_in_and_out_of_hospital_is_an_idiom_not_a_population():
 ])
 def test_the_drug_stopped_is_what_the_new_one_is_compared_with(question, compared):
     assert parse_question(question).comparators == compared
+
+
+def test_what_a_question_says_is_believed_is_no_treatment():
+    # "thought to be related to": a reporting verb left of the predicate, not an asked intervention
+    query = parse_question("Is autism thought to be related to the Arginine Vasopressin Peptide (AVP)?")
+    assert query.interventions == () and query.conditions == ("autistic disorder",)

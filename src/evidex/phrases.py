@@ -62,10 +62,14 @@ _TRAIL = re.compile(r"(?:\s+(?:more|less|as|so|any|at all|also|still|really|actu
                     r"during|among|to|do|does|did|is|are|was|were|has|have))+$", re.I)
 
 
+# What a question says is believed ("Is autism thought to be related to ...?"): a verb, never a name.
+_REPORTING = {"thought", "believed", "known", "considered", "suspected", "supposed", "said", "claimed"}
+
+
 def clean(phrase: str) -> str:
     phrase = _LEAD.sub("", phrase.strip(" ,.?;:").lower()).strip(" ,.?;:")
     phrase = _TRAIL.sub("", phrase).strip(" ,.?;:")
-    return "" if phrase in QUESTION_STOPWORDS or not tokens(phrase) else phrase
+    return "" if phrase in QUESTION_STOPWORDS or phrase in _REPORTING or not tokens(phrase) else phrase
 
 
 _KEEP_ON = re.compile(r"^(?:(?:just|simply|only|merely)\s+)?"
