@@ -214,3 +214,11 @@ def test_what_a_question_says_is_believed_is_no_treatment():
     # "thought to be related to": a reporting verb left of the predicate, not an asked intervention
     query = parse_question("Is autism thought to be related to the Arginine Vasopressin Peptide (AVP)?")
     assert query.interventions == () and query.conditions == ("autistic disorder",)
+
+
+@pytest.mark.parametrize("question, outcomes", [
+    ("Does Clozaril raise liver enzymes more often than haloperidol?", ("liver enzymes",)),
+    ("Would switching to loratadine control her hay fever symptoms just as well?", ("hay fever symptoms",)),
+])
+def test_how_often_or_how_much_is_no_part_of_an_outcome(question, outcomes):
+    assert parse_question(question).outcomes == outcomes

@@ -291,6 +291,11 @@ _NO_OUTCOME = re.compile(r"^(?:(?:actually|really|ever)\s+)?(?:been|be|worth|ok|
 _RISK_OF = re.compile(r"^to\s+(?:an?\s+)?(?:(?:higher|greater|lower|increased|reduced|bigger|smaller)\s+)?"
                       r"(?:risk|rate|chance|odds)\s+of\s+", re.I)
 _COMPARATIVE = re.compile(r"^([a-z]{3,})ier$", re.I)     # one word only: "skin barrier" is no comparative
+# How often or how much, said after the outcome ("raise liver enzymes more often", "the symptoms
+# just"), is no part of its name; an age ("62-year-old") is who, not what.
+_ADVERB_TAIL = re.compile(r"(?:\s+(?:more|less)\s+(?:often|frequently|commonly)|\s+(?:just|at all|any ?more|again|either|"
+                          r"as well|so much|very much|that much))+$", re.I)
+_AGE = re.compile(r"^\d+[- ](?:year|month|week)s?[- ]old$", re.I)
 
 
 def tidy_outcome(phrase: str) -> str:
@@ -298,8 +303,8 @@ def tidy_outcome(phrase: str) -> str:
     phrase = phrase.strip(" -\u2013\u2014,;:")
     if _WH_LED.match(phrase):
         return ""
-    phrase = _RISK_OF.sub("", _PRONOUN_LED.sub("", phrase))
-    if _NO_OUTCOME.match(phrase):
+    phrase = _ADVERB_TAIL.sub("", _RISK_OF.sub("", _PRONOUN_LED.sub("", phrase)))
+    if _NO_OUTCOME.match(phrase) or _AGE.match(phrase):
         return ""
     return _COMPARATIVE.sub(r"\1iness", phrase)
 
