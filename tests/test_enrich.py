@@ -336,6 +336,11 @@ def test_p_values_are_probabilities_on_real_corpus(dev_corpus):
      "no_difference"),
     ("The calcium antagonist and diuretic groups had a similarly decreased rate of cardiovascular events.",
      "no_difference"),
+    # pmid:10338457 (carvedilol vs metoprolol): both arms improved, no difference between them
+    ("Carvedilol and metoprolol showed parallel beneficial effects in the measured parameters over 6 months, with no "
+     "relevant between-group differences in this heart failure population.", "no_difference"),
+    ("Ejection fraction increased over 6 months from 18% to 23% (P<0.005) with metoprolol and from 19% to 25% "
+     "(P<0.0005) with carvedilol (P=NS between groups).", "no_difference"),
     # pmid:9732338 (UKPDS 39): alike in both arms, said without "no difference"
     ("Blood pressure lowering with captopril or atenolol was similarly effective in reducing the incidence of "
      "diabetic complications.", "no_difference"),

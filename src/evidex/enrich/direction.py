@@ -17,6 +17,9 @@ DIRECTIONS = ("favours", "no_difference", "against", "unclear")
 _NULL = re.compile(
     r"\b(?:no (?:statistically )?significant (?:difference|benefit|effect|improvement|change|reduction)s?|"
     r"no (?:meaningful |clinically (?:meaningful|relevant|important) )?(?:statistical )?differences?|"
+    # "with no (relevant) between-group differences": the arms of a head-to-head trial did alike
+    r"no (?:significant |relevant |statistically significant )?(?:between[- ]groups?|inter-?group) differences?|"
+    r"(?:P\s*=\s*)?NS between(?:[- ]groups?| the (?:two )?groups)|"
     r"(?:did|does|do) not (?:alter|affect|modify|influence)|"
     r"(?:did|does|was|were) not (?:significantly )?(?:differ|improve|reduce|decrease|change|lessen|show|outperform|superior)\w*|"
     r"not (?:statistically )?(?:significant(?:ly)?|superior|better|more effective)|"
@@ -66,7 +69,7 @@ _HEDGE = re.compile(r"\b(?:may|might|could|warrant|further (?:research|studies|t
 # whose cues are all absent cannot match, so its search (a scan of every position) is skipped.
 # Only for ASCII sentences: with re.I, "\u017f" matches "s" and the Kelvin sign "k".
 _NULL_CUES = ("no", "failed", "comparable", "similar", "equivalent", "effective", "efficacious", "equally", "neither",
-              "only",
+              "only", "ns between",
               "insignificant", "nonsignificant", "non-significant")
 _AGAINST_CUES = ("worsen", "increased pain", "more adverse", "harm", "deteriorat", "inferior to", "in favo")
 _FAVOURS_CUES = ("significant", "effective", "efficacious", "beneficial", "improve", "reduc", "decreas", "relie",
@@ -115,7 +118,7 @@ def significance(sentence: str) -> str:
     return found.pop() if len(found) == 1 else ""
 
 
-_NOT_SIGNIFICANT = re.compile(r"\((?:NS|n\.s\.?)\)", re.I)
+_NOT_SIGNIFICANT = re.compile(r"\((?:NS|n\.s\.?)\)|\bP\s*=\s*NS\b", re.I)
 _SIGNIFICANT = re.compile(r"(?<!not )(?<!non-)(?<!non)(?<!in)significant", re.I)
 
 
