@@ -28,6 +28,11 @@ SEMANTIC, LEXICAL = 0.6, 0.4
 QUANTIFIED_BONUS = 0.6
 _QUANTIFIED = re.compile(r"\d\s*(?:%|percent\b)|\b[pP]\s*[<=>\u2264]|\b(?:CI|OR|RR|HR)\b|\bconfidence interval|"
                          r"\b(?:odds|hazard|risk) ratio|\d\s*(?:vs\.?|versus)\s*\d")
+# How common a condition is: a share or a rate ("37.7% of patients", "1 in 5", "12 per 1000"). An
+# abstract states it in its background as often as in its results (citing the survey it comes
+# from), and there it answers "how common is X?" as a finding does.
+_FREQUENCY = re.compile(r"\d\s*(?:%|percent\b)|\b\d+\s+(?:in|of|out of)\s+(?:every\s+)?\d+\b|"
+                        r"\bper\s+(?:\d[\d,]*|thousand|million)\b|\b(?:prevalence|incidence)\b", re.I)
 
 
 def _embedder():
@@ -63,7 +68,10 @@ def score_studies(query: Query, studies: list[Study]) -> dict[str, list[Scored]]
     vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
     sims = vecs[1:] @ vecs[0]
     words = question_words(query)
+    counting = query.intent == "epidemiology"
     for (rid, p, role), sim in zip(items, sims):
+        if counting and role == "background" and _FREQUENCY.search(p.text):
+            role = "results"
         have = set(tokens(p.text))
         overlap = len(words & have) / len(words) if words else 0.0
         base = SEMANTIC * max(0.0, float(sim)) + LEXICAL * overlap
