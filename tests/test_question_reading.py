@@ -604,3 +604,24 @@ def test_a_side_question_about_harms_does_not_turn_the_answer_of_an_efficacy_com
     expected = {"favours": "yes", "no_difference": "no", "against": "no"}
     assert answer.verdict.direction in expected
     assert answer.verdict.answer == expected[answer.verdict.direction]
+
+
+def test_how_common_is_answered_by_the_share_an_abstract_states_in_its_background(tmp_path):
+    """An epidemiology question: the LDN long-COVID study gives the share of patients with lasting
+    symptoms in its background, citing the survey it comes from; that sentence answers "how
+    common?" and leads the key points, cited to its record."""
+    from evidex.load import ingest_paths
+    from evidex.store import Store
+    from evidex.synthesis import ask
+    store = Store(tmp_path / "ldn.db")
+    ingest_paths(store, [need_data("ldn", "dev_corpus.jsonl")], embed=False)
+    answer = ask(store, "How common is long COVID - is it true that over a third of people still have symptoms "
+                        "three months after the infection?")
+    assert violations(answer) == []
+    quoted = [p.text for p in answer.sections[0].key_points if p.kind != "summary"]
+    assert any("37.7%" in t for t in quoted)
+
+
+def test_a_share_is_no_population():
+    query = parse_question("How common is weekly heartburn in US adults - is it really something like one in five?")
+    assert "five" not in query.conditions

@@ -72,6 +72,8 @@ def clean(phrase: str) -> str:
     return "" if phrase in QUESTION_STOPWORDS or phrase in _REPORTING or not tokens(phrase) else phrase
 
 
+_COUNT_ONLY = re.compile(r"\s*(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twenty|a hundred|"
+                         r"a thousand)\s*", re.I)
 _KEEP_ON = re.compile(r"^(?:(?:just|simply|only|merely)\s+)?"
                       r"(?:keep(?:ing)?\s+(?:going\s+|on\s+)?(?:with|on|taking)|continu(?:e|ing)(?:\s+(?:with|on|taking))?|"
                       r"stay(?:ing)?\s+on|stick(?:ing)?\s+with|remain(?:ing)?\s+on)\s+", re.I)
@@ -132,8 +134,9 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
         elif cue == "for" and re.match(r"\s*\w+ing\s+\w", phrase):
             # "for lowering HbA1c", "for preventing relapse": what is sought, an outcome.
             outcome.append(re.sub(r"^\s*\w+ing\s+", "", phrase))
-        elif cue in ("for", "in", "among") and re.match(r"\s*(?:and|or)\b", phrase, re.I):
-            continue          # "in and out of hospital": an idiom, no population
+        elif cue in ("for", "in", "among") and (re.match(r"\s*(?:and|or)\b", phrase, re.I)
+                                                or _COUNT_ONLY.fullmatch(phrase)):
+            continue          # "in and out of hospital": an idiom; "one in five": a share; no population
         elif cue in ("for", "in", "among"):
             population.append(phrase)
             if cue == "for" and not (end and re.match(r"\s+or\s", tail[end.start():])):
