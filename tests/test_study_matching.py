@@ -163,3 +163,20 @@ def test_an_outcome_the_grammar_took_for_the_treatment_is_no_vocabulary_treatmen
                            "measured by a physician or a nurse?")
     assert query.interventions == ("blood pressure",) and not anchored(query)
     assert anchored(parse_question("Does naltrexone help fibromyalgia?"))
+
+
+def test_a_meta_analysis_of_a_class_studied_each_drug_it_reports_in_its_findings(tmp_path: Path):
+    """Allison 1999 as cohen2006 holds it: its aims name antipsychotics, not olanzapine, and its
+    findings give each drug's weight change. It answers an olanzapine weight-gain question; a trial
+    that only mentions olanzapine in its results stays background."""
+    review = Record(id="pmid:10553730", title="Antipsychotic-induced weight gain: a comprehensive research synthesis",
+                    pmid="10553730", year=1999, authors=("Allison DB",), publication_types=("Meta-Analysis",),
+                    sections=(Section("OBJECTIVE", "To estimate the weight change caused by antipsychotic drugs."),
+                              Section("METHOD", "A meta-analysis of 81 articles estimated 10-week weight change."),
+                              Section("RESULTS", "Among the newer agents, mean weight gain was olanzapine, 4.15 kg "
+                                                 "and ziprasidone, 0.04 kg.")))
+    mention = _rct(3, "Haloperidol in acute agitation", "Ninety agitated inpatients were randomised to haloperidol.",
+                   "Weight did not change with haloperidol, unlike the gain reported with olanzapine.")
+    _, _, studies = _ask(tmp_path, [review, mention], "Does olanzapine cause weight gain?")
+    relevance = {s.record.id: s.relevance for s in studies}
+    assert relevance[review.id] != "background" and relevance[mention.id] == "background"

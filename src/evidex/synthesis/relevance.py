@@ -34,15 +34,18 @@ def abstract_roles(c: Candidate) -> dict[int, str]:
 
 def named_as_studied(c: Candidate, sroles: dict[int, str]):
     """A test of whether the record names any of some forms as what it studied: in its title,
-    aims, methods or tagged arms; without aims or methods sentences (a short abstract), in its
-    findings; in an untitled excerpt (no aims to tell a study from a mention), anywhere."""
+    aims, methods or tagged arms; without aims or methods sentences (a short abstract), and of a
+    review, in its findings too; in an untitled excerpt (no aims to tell a study from a mention),
+    anywhere."""
     record = c.stored.record
     studied_text = record.title + " " + " ".join(
         p.text for p in c.passages if sroles.get(p.seq) in ("objective", "methods")
         or p.section.upper().startswith(("OBJECTIVE", "AIM", "PURPOSE", "METHOD", "DESIGN", "INTERVENTION")))
     tagged = " ".join(c.stored.appraisal.interventions) + " " + " ".join(c.stored.appraisal.pico.get("interventions", []))
     texts = [padded_tokens(studied_text), padded_tokens(tagged)]
-    if not any(v in ("objective", "methods") for v in sroles.values()):
+    # A review or meta-analysis pools a class and reports each drug in its findings ("olanzapine, 4.15 kg").
+    if not any(v in ("objective", "methods") for v in sroles.values()) or \
+            c.stored.appraisal.design in ("systematic_review", "meta_analysis"):
         texts.append(padded_tokens(" ".join(p.text for p in c.passages if sroles.get(p.seq) in FINDING_ROLES)))
     if not record.title.strip():
         texts.append(padded_tokens(record.text()))
