@@ -219,6 +219,8 @@ def test_what_a_question_says_is_believed_is_no_treatment():
 @pytest.mark.parametrize("question, outcomes", [
     ("Does Clozaril raise liver enzymes more often than haloperidol?", ("liver enzymes",)),
     ("Would switching to loratadine control her hay fever symptoms just as well?", ("hay fever symptoms",)),
+    # what the outcome is followed over is no part of it
+    ("Does obesity predict knee pain over fourteen years in women?", ("knee pain",)),
 ])
 def test_how_often_or_how_much_is_no_part_of_an_outcome(question, outcomes):
     assert parse_question(question).outcomes == outcomes

@@ -299,6 +299,9 @@ _COMPARATIVE = re.compile(r"^([a-z]{3,})ier$", re.I)     # one word only: "skin 
 _ADVERB_TAIL = re.compile(r"(?:\s+(?:more|less)\s+(?:often|frequently|commonly)|\s+(?:just|at all|any ?more|again|either|"
                           r"as well|so much|very much|that much))+$", re.I)
 _AGE = re.compile(r"^\d+[- ](?:year|month|week)s?[- ]old$", re.I)
+# What an outcome is weighed against or over ("outcomes over low doses", "pain over 12 weeks") is
+# no part of it.
+_OVER = re.compile(r"\s+over\s+\S.*$", re.I)
 
 
 def tidy_outcome(phrase: str) -> str:
@@ -306,7 +309,7 @@ def tidy_outcome(phrase: str) -> str:
     phrase = phrase.strip(" -\u2013\u2014,;:")
     if _WH_LED.match(phrase):
         return ""
-    phrase = _ADVERB_TAIL.sub("", _RISK_OF.sub("", _PRONOUN_LED.sub("", phrase)))
+    phrase = _OVER.sub("", _ADVERB_TAIL.sub("", _RISK_OF.sub("", _PRONOUN_LED.sub("", phrase))))
     if _NO_OUTCOME.match(phrase) or _AGE.match(phrase):
         return ""
     return _COMPARATIVE.sub(r"\1iness", phrase)
