@@ -136,3 +136,25 @@ def test_a_reviews_key_sentence_counts_the_studies_it_pooled(tmp_path: Path):
         assert violations(answer) == []
     finally:
         store.close()
+
+
+def _study(*sentences: str, design: str = "rct"):
+    """A study-like object with methods sentences only (what ``design_passage`` reads)."""
+    from types import SimpleNamespace
+
+    from evidex.records import Passage
+    passages = tuple(Passage(record_id="pmid:1", seq=i, section="", start=0, end=len(t), text=t)
+                     for i, t in enumerate(sentences, start=1))
+    return SimpleNamespace(design=design, passages=passages, sentence_roles={p.seq: "methods" for p in passages})
+
+
+def test_the_sentence_saying_how_many_took_part_is_preferred_to_one_of_design_and_duration():
+    from evidex.synthesis.key_studies import design_passage
+    study = _study("In this randomized, double-blind trial, patients were treated for 12 weeks.",
+                   "A total of 220 patients were randomized to pantoprazole or nizatidine.")
+    assert "220 patients" in design_passage(study).text
+
+
+def test_a_sentence_of_neither_count_nor_design_is_no_design_sentence():
+    from evidex.synthesis.key_studies import design_passage
+    assert design_passage(_study("Blood was drawn at each visit.")) is None

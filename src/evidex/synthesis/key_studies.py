@@ -45,16 +45,17 @@ def design_passage(s: Study) -> Passage | None:
     """The sentence that says how the study was done: among its methods and aims sentences, the
     one stating most of the design, a duration, a dose and a count of participants (CONSORT items
     3, 4 and 5); of a review, the sentence counting the studies it pooled (PRISMA item 16, often
-    written among its results) counts twice. A sentence that states fewer than two describes
-    something else."""
+    written among its results) counts twice, and so does the count of participants. A sentence that
+    states fewer than two describes something else."""
     best, top = None, 1
     review = s.design in _REVIEWS
     for p in s.passages:
         role = s.sentence_roles.get(p.seq, "")
         if p.section == "TITLE" or (role not in _DESIGN_ROLES and not (review and role == "results")):
             continue
-        score = sum(bool(x.search(p.text)) for x in (_DESIGN_WORD, _DURATION, DOSE, _COUNT)) + \
-            (2 * bool(_STUDY_COUNT.search(p.text)) if review else 0)
+        # how many took part counts twice: it is what a reader weighs a trial by (CONSORT item 13)
+        score = sum(bool(x.search(p.text)) for x in (_DESIGN_WORD, _DURATION, DOSE)) + \
+            2 * bool(_COUNT.search(p.text)) + (2 * bool(_STUDY_COUNT.search(p.text)) if review else 0)
         if score > top:
             best, top = p, score
     return best
