@@ -2,6 +2,8 @@
 them afresh, in the same order, and a caller changing its list changes nobody else's."""
 from __future__ import annotations
 
+import pytest
+
 from evidex.query import Query, parse_question
 from evidex.resolve import class_members
 from evidex.matching import intervention_forms, query_forms
@@ -84,3 +86,14 @@ def test_a_spelling_rule_never_respells_inside_an_unrelated_word():
     assert variants("chemotherapy") == ()          # "hem" turns British only at a word's start
     assert variants("reflux oesophagitis") == ("reflux esophagitis",)   # never "ooesophagitis"
     assert variants("low-dose naltrexone") == ()   # only a known prefix joins its word
+
+
+@pytest.mark.parametrize("asked, written", [
+    ("glibenclamide", "glyburide"), ("pethidine", "meperidine"), ("salbutamol", "albuterol"),
+    ("adrenaline", "epinephrine"), ("frusemide", "furosemide"), ("glyceryl trinitrate", "nitroglycerin"),
+    ("dexamphetamine", "dextroamphetamine"), ("oestradiol", "estradiol"),
+])
+def test_a_drug_s_inn_and_us_adopted_names_are_one_drug(asked, written):
+    from evidex.vocab import expansions, lookup
+    assert lookup(asked).canonical == lookup(written).canonical == written
+    assert {asked, written} <= set(expansions(written))
