@@ -18,6 +18,7 @@ from ..phrases import PEOPLE_NOUNS
 from ..records import Passage
 from .evidence import Study, reports_finding
 from .memo import study_facts
+from .relevance import POOLED
 
 MAX_KEY_STUDIES = 3
 # Designs whose own result answers a treatment question (uncontrolled reports and surveys are
@@ -38,7 +39,6 @@ _COUNT = re.compile(rf"\b(?:n\s*=\s*\d+|{NUMWORD}\s+(?:\(\d+\)\s+)?(?:{PEOPLE_NO
 # What a review pooled: "60 randomized controlled trials", "22 were judged suitable", "30 publications".
 _STUDY_COUNT = re.compile(rf"\b{NUMWORD}\s+(?:\(\d+\)\s+)?(?:[\w-]+\s+){{0,3}}?(?:studies|trials|articles|publications|"
                           r"papers|reports|RCTs|were (?:judged|deemed|found) (?:suitable|eligible))\b", re.I)
-_REVIEWS = ("systematic_review", "meta_analysis")
 
 
 def design_passage(s: Study) -> Passage | None:
@@ -48,7 +48,7 @@ def design_passage(s: Study) -> Passage | None:
     written among its results) counts twice, and so does the count of participants. A sentence that
     states fewer than two describes something else."""
     best, top = None, 1
-    review = s.design in _REVIEWS
+    review = s.design in POOLED
     for p in s.passages:
         role = s.sentence_roles.get(p.seq, "")
         if p.section == "TITLE" or (role not in _DESIGN_ROLES and not (review and role == "results")):

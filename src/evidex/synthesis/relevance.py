@@ -32,6 +32,10 @@ def abstract_roles(c: Candidate) -> dict[int, str]:
     return {p.seq: roles[i] for i, p in enumerate(body) if i < len(roles)}
 
 
+# Designs that pool other studies: a review's findings report each treatment it pooled.
+POOLED = frozenset({"systematic_review", "meta_analysis"})
+
+
 def named_as_studied(c: Candidate, sroles: dict[int, str]):
     """A test of whether the record names any of some forms as what it studied: in its title,
     aims, methods or tagged arms; without aims or methods sentences (a short abstract), and of a
@@ -45,7 +49,7 @@ def named_as_studied(c: Candidate, sroles: dict[int, str]):
     texts = [padded_tokens(studied_text), padded_tokens(tagged)]
     # A review or meta-analysis pools a class and reports each drug in its findings ("olanzapine, 4.15 kg").
     if not any(v in ("objective", "methods") for v in sroles.values()) or \
-            c.stored.appraisal.design in ("systematic_review", "meta_analysis"):
+            c.stored.appraisal.design in POOLED:
         texts.append(padded_tokens(" ".join(p.text for p in c.passages if sroles.get(p.seq) in FINDING_ROLES)))
     if not record.title.strip():
         texts.append(padded_tokens(record.text()))

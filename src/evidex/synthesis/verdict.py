@@ -28,6 +28,7 @@ from ..vocab import find_terms, is_event
 from .asked_harm import titles_harm
 from .evidence import Study, active_comparators
 from .indirectness import indirectness, intent_indirectness
+from .relevance import POOLED
 
 CERTAINTY = ("high", "moderate", "low", "very_low")
 DIRECTIONS = ("favours", "no_difference", "against", "mixed", "insufficient")
@@ -38,7 +39,6 @@ _OIS_HARMS = 3000
 _FEW = 50                 # participants below which one or two studies show a direction only
 _RANDOMISED = {"rct", "meta_analysis"}   # a systematic review may pool any design
 _UNCONTROLLED = {"case_report", "case_series"}
-_POOLED = {"meta_analysis", "systematic_review"}
 _BLINDED = re.compile(r"\b(?:double|triple|single|participant|observer|assessor)[- ]?(?:blind\w*|mask\w*)|"
                       r"\bblinded\b|\bplacebo[- ]controlled\b", re.I)
 # A review's own GRADE (or quality) rating of its evidence as high.
@@ -75,7 +75,7 @@ def body_of_evidence(studies: list[Study]) -> tuple[list[Study], bool]:
 def best_tier(body: list[Study]) -> list[Study]:
     """The randomised part of a body when it holds at least two studies with a finding: GRADE
     rates a body by its best evidence, and observational studies beside trials add little."""
-    tier = [s for s in body if s.design in _RANDOMISED | _POOLED]
+    tier = [s for s in body if s.design in _RANDOMISED | POOLED]
     decided = [s for s in tier if s.direction in ("favours", "no_difference", "against")]
     return tier if len(decided) >= 2 else body
 
@@ -83,8 +83,8 @@ def best_tier(body: list[Study]) -> list[Study]:
 def total_participants(body: list[Study]) -> int:
     """Participants behind the body: the primary studies' sum, or the largest review's pooled
     total when that is larger (a review's n already counts its trials: never add both)."""
-    primary = sum(s.n or 0 for s in body if s.design not in _POOLED)
-    pooled = max((s.n or 0 for s in body if s.design in _POOLED), default=0)
+    primary = sum(s.n or 0 for s in body if s.design not in POOLED)
+    pooled = max((s.n or 0 for s in body if s.design in POOLED), default=0)
     return max(primary, pooled)
 
 
@@ -243,7 +243,7 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
     decided = [s for s in body if s.direction in ("favours", "no_difference", "against")]
     # Small by their stated sizes (a study that states none is not known to be small).
     thin = decided and len(decided) < 3 and all(s.n for s in decided) and total_participants(decided) < _FEW \
-        and not any(s.design in _POOLED for s in decided)
+        and not any(s.design in POOLED for s in decided)
     if thin and any(is_event(o) for o in query.outcomes) and not query.adverse:
         # An event outcome (cardiovascular events, deaths, fractures) counted in one or two small
         # studies: too few events to say anything of it (AHRQ EPC strength of evidence "insufficient", Berkman et
@@ -261,7 +261,7 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
     # Inconsistency is judged among the primary studies of the comparison (a review's own
     # pooled result already summarises its trials); a single primary study is judged against
     # the reviews beside it (one trial that disagrees with them is an inconsistency too).
-    primary = [s for s in decided if s.design not in _POOLED]
+    primary = [s for s in decided if s.design not in POOLED]
     primary = primary if len(primary) >= 2 else decided
     # (For "Does X cause Y?" the two sides are harm found and none found.)
     pro = "against" if query.adverse else "favours"
@@ -273,7 +273,7 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
                        "others report no difference or harm.")
     ois = _OIS_HARMS if query.intent == "safety" else _OIS
     trials_decided = [s for s in decided if s.design == "rct"]
-    if randomised and 0 < len(trials_decided) <= 2 and not designs & _POOLED and direction != "insufficient" \
+    if randomised and 0 < len(trials_decided) <= 2 and not designs & POOLED and direction != "insufficient" \
             and total_participants(body) >= ois:
         # (Below the optimal information size, imprecision already rates the same concern down.)
         # One or two trials: whether the effect replicates cannot be judged (GRADE 5.2.2 judges
@@ -309,7 +309,7 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         level += 1
         reasons.append("Publication bias: every study is small and reports benefit; small negative studies "
                        "may be missing.")
-    if level == 0 and not any(s.design in _POOLED and _RATED_HIGH.search(s.record.text()) for s in body):
+    if level == 0 and not any(s.design in POOLED and _RATED_HIGH.search(s.record.text()) for s in body):
         # GRADE 5.2.1 judges risk of bias on allocation concealment, blinding, losses and selective
         # reporting; an abstract states few of them, and a review's abstract seldom says how it
         # judged its trials. Unless a review states that its evidence is of high certainty, a body
@@ -319,7 +319,7 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         reasons.append("Risk of bias: judged from abstracts, which seldom report allocation concealment, "
                        "losses to follow-up or selective reporting"
                        + ("; no review in the body states that its evidence is of high certainty."
-                          if designs & _POOLED else "; no systematic review assessed these trials."))
+                          if designs & POOLED else "; no systematic review assessed these trials."))
     certainty = CERTAINTY[min(level, 3)] if direction != "insufficient" else "very_low"
     if direction == "insufficient" and not thin:
         reasons.append("No study of the asked question reports a finding either way.")
