@@ -286,3 +286,23 @@ def test_a_study_of_the_condition_without_its_narrowing_cause_is_of_another_popu
     studies = _studies(NARROWED, question, tmp_path / "n.db")
     assert studies["pmid:8000031"].relevance == "direct"
     assert studies["pmid:8000030"].relevance == "indirect" and "population" in studies["pmid:8000030"].differs
+
+
+EACH_BEATS_PLACEBO = [
+    _rct(9, "Zelocoxib versus ibuprofen and placebo in osteoarthritis: a randomised double-blind trial",
+         "Selective COX-2 inhibitors may match NSAIDs for pain.",
+         "We randomised 809 adults with knee osteoarthritis to zelocoxib 25 mg, ibuprofen 800 mg three times "
+         "daily or placebo for 6 weeks.",
+         "Both zelocoxib doses and ibuprofen provided significantly greater efficacy than placebo on all primary "
+         "end points at 6 weeks.",
+         "Zelocoxib was well tolerated."),
+]
+
+
+def test_two_drugs_each_beating_placebo_are_alike_for_an_equivalence_question(tmp_path):
+    """"Is A as good as B?" over a trial where A and B each beat placebo: neither beat the other,
+    so the trial speaks for equivalence, not for A (pmid:11115219, rofecoxib and ibuprofen)."""
+    studies = _studies(EACH_BEATS_PLACEBO, "Is zelocoxib 12.5 or 25 mg as good for pain as ibuprofen?",
+                       tmp_path / "e.db")
+    assert studies["pmid:8000009"].direction == "no_difference"
+

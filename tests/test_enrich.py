@@ -341,6 +341,12 @@ def test_p_values_are_probabilities_on_real_corpus(dev_corpus):
      "relevant between-group differences in this heart failure population.", "no_difference"),
     ("Ejection fraction increased over 6 months from 18% to 23% (P<0.005) with metoprolol and from 19% to 25% "
      "(P<0.0005) with carvedilol (P=NS between groups).", "no_difference"),
+    # pmid:8111800 (glyburide vs glipizide in the elderly): alike said as "similarly low"; the dose each
+    # arm needed is what was taken, not an effect, though it carries a p value
+    ("Both regimens were well tolerated and were associated with a similarly low incidence of hypoglycemia.",
+     "no_difference"),
+    ("Of note, the mean dose of glyburide (8.5 mg/day) was approximately half that of glipizide (15.4 mg/day) at "
+     "the end of the maintenance period (P = 0.009).", "unclear"),
     # pmid:9732338 (UKPDS 39): alike in both arms, said without "no difference"
     ("Blood pressure lowering with captopril or atenolol was similarly effective in reducing the incidence of "
      "diabetic complications.", "no_difference"),

@@ -224,3 +224,14 @@ def test_what_a_question_says_is_believed_is_no_treatment():
 ])
 def test_how_often_or_how_much_is_no_part_of_an_outcome(question, outcomes):
     assert parse_question(question).outcomes == outcomes
+
+
+@pytest.mark.parametrize("question, interventions, comparators", [
+    # two doses of one drug are no options: "25 mg" is not a comparator
+    ("Hip or knee osteoarthritis: is once-daily rofecoxib 12.5 or 25 mg really as good for pain as ibuprofen "
+     "800 mg three times a day?", ("rofecoxib",), ("ibuprofen",)),
+])
+def test_two_doses_of_one_drug_are_one_option(question, interventions, comparators):
+    query = parse_question(question)
+    assert (query.interventions, query.comparators) == (interventions, comparators)
+

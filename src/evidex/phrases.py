@@ -203,6 +203,10 @@ def symptoms_of(question: str, found) -> list[str]:
     return out
 
 
+# "12.5 or 25 mg": two doses of one drug, not two options.
+DOSE_OR = re.compile(r"\d[\d.,]*\s+or\s+(?=\d[\d.,]*\s*(?:mg|mcg|\u00b5g|g|ml|units?|iu)\b)", re.I)
+
+
 def undosed(phrase: str) -> str:
     """A drug named with its dose ("zolmitriptan 2.5 mg") as the drug: records name the drug
     with their own doses or none ("more pain free on rizatriptan than on zolmitriptan")."""

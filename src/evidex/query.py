@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .enrich.numbers import DOSE
-from .phrases import (GENERAL_HARMS, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
+from .phrases import (DOSE_OR, GENERAL_HARMS, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
                       conjuncts, dose_drug, drug_name, head_of, named_after_with, option_name, same, same_drug,
                       slot_phrases, stem_drugs, symptoms_of, tidy_outcome, undosed, unique)
 from .question_shape import (ADVERSE_TAIL, CHANGES, CLAUSE_WORDS, DASH, EQUIVALENCE, EVENT_VERBS, HARM_GIVEN, LEAD_AUX,
@@ -193,6 +193,7 @@ def parse_question(question: str) -> Query:
         # "Ritalin or another stimulant": the class widens the asked drug; it is no comparator.
         # (A scene before a dash is no part of it: "Glomerulonephritis patient - A or B to protect ...".)
         offered = next((x for x in re.split(DASH, subject) if re.search(r"\s(?:or|versus|vs\.?)\s", x)), subject)
+        offered = DOSE_OR.sub("", offered)      # "rofecoxib 12.5 or 25 mg": one drug at either dose
         split = [x for x in re.split(r"\s+(?:or|versus|vs\.?)\s+", offered)
                  if not re.match(r"\s*(?:another|any other|other|a similar|similar)\b", x, re.I)]
         parts = [p for p in (clean(x if i == 0 else head_of(x)) for i, x in enumerate(split)) if p]

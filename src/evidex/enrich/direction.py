@@ -32,7 +32,7 @@ _NULL = re.compile(
     r"(?:as|equally) effective as|equally effective|non-?inferior(?:ity)?|"
     # "as effective and well tolerated as B"; "81 and 80% in the A and B groups, respectively (NS)"
     r"as (?:effective|efficacious) and (?:[\w-]+ ){1,2}as|"
-    r"similarly (?:effective|efficacious)|"
+    r"similarly (?:effective|efficacious|low|high)|"
     r"no (?:clear |convincing |consistent )?evidence (?:that|of)|"
     r"neither (?:\w+ ){0,3}(?:controlled|improved|reduced|relieved|helped|changed|affected)\w*|"
     r"neither (?:[\w-]+,? ){1,8}nor|"

@@ -26,7 +26,7 @@ from ..records import Passage
 from ..retrieve import Candidate, anchored, names_another_treatment
 from ..text import contains_any, padded_tokens
 from ..vocab import expansions
-from .arms import oriented, third_arm_won
+from .arms import favoured_arm, oriented, third_arm_won
 from .asked_harm import did_harm, fewer_harms
 from .relevance import FINDING_ROLES, abstract_roles, forms_of, named_as_studied, named_open, study_relevance
 from .reports import main_reports
@@ -197,6 +197,16 @@ def active_comparators(query: Query) -> list[str]:
     return [c for c in query.comparators if not CONTROL.search(c)]
 
 
+def beside_against_control(text: str, query: Query) -> bool:
+    """Whether a sentence names the asked drug and its active comparator side by side against a
+    control ("Both rofecoxib doses and ibuprofen were better than placebo"): each helped, neither
+    beat the other."""
+    asked, compared = forms_of(query, query.interventions), forms_of(query, active_comparators(query))
+    words = padded_tokens(text)
+    return bool(CONTROL.search(text)) and contains_any(words, asked) and contains_any(words, compared) \
+        and favoured_arm(text, asked, compared) == ""
+
+
 def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
     """favours | no_difference | against | unclear for one study.
 
@@ -219,7 +229,8 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
     pools, head_to_head = [texts], []
     # "both drugs", "the two treatments": in a study of two active arms, a phrase naming them both.
     active = active_comparators(query)
-    both = [t for t in texts if _BOTH_ARMS.search(t)] if active else []
+    both = [t for t in texts if _BOTH_ARMS.search(t) or (query.claim == "equivalence" and beside_against_control(t, query))
+            ] if active else []
     # The primary outcome's result is the trial's answer (CONSORT items 6a and 17a); a secondary
     # result (blood pressure, a subgroup) must not overrule it. Only a sentence that reports its
     # result: one that defines it ("the primary outcome measure was the rate of change in GFR")
