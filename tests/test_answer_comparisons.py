@@ -19,7 +19,7 @@ from evidex.records import Record, Section
 from evidex.retrieve import retrieve
 from evidex.synthesis import ask, violations
 from evidex.synthesis.arms import favoured_arm, more_harm, oriented, third_arm_won
-from evidex.synthesis.evidence import build_studies
+from evidex.synthesis.evidence import build_studies, effect_sentences
 
 
 def _rct(i: int, title: str, background: str, methods: str, results: str, conclusion: str) -> Record:
@@ -306,3 +306,25 @@ def test_two_drugs_each_beating_placebo_are_alike_for_an_equivalence_question(tm
                        tmp_path / "e.db")
     assert studies["pmid:8000009"].direction == "no_difference"
 
+
+
+def test_a_harm_told_without_a_reporting_cue_does_not_weigh_on_an_effect():
+    """The trained reader weighs a trial's effect sentences; "adverse events occurring more often
+    with A were ..." is kept for a harms question only, and a harm told with a cue always stays."""
+    harm = ("Treatment-emergent adverse events occurring significantly more frequently during zelapine treatment "
+            "were somnolence, dry mouth and weight gain.")
+    effect = "Median time to remission was significantly shorter for zelapine than for divalproex."
+    safe_too = "Zelapine had significantly greater efficacy than placebo and was safe and well tolerated."
+    pool = [effect, harm, safe_too]
+    assert effect_sentences(parse_question("Is zelapine better than divalproex for mania?"), pool) == [effect, safe_too]
+    asked_harm = parse_question("Does zelapine cause more weight gain than divalproex?")
+    assert effect_sentences(asked_harm, pool) == pool
+
+
+def test_a_population_in_open_words_no_study_shares_does_not_make_every_study_indirect(tmp_path):
+    """"in the real world": no record says so; the trial is direct evidence, as it is for the question
+    without those words. A population the vocabulary knows and no study has stays indirect."""
+    studies = _studies(PLANNED[:1], "Does zelostatin reduce cardiovascular events in the real world?", tmp_path / "r.db")
+    assert studies["pmid:8000008"].relevance == "direct"
+    studies = _studies(PLANNED[:1], "Does zelostatin reduce cardiovascular events in pregnancy?", tmp_path / "p.db")
+    assert studies["pmid:8000008"].relevance == "indirect"

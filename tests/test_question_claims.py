@@ -175,3 +175,13 @@ def test_a_wh_subject_names_no_treatment():
 def test_a_combination_product_is_its_drugs(question, interventions, comparators):
     q = parse_question(question)
     assert q.interventions == interventions and q.comparators == comparators
+
+
+def test_a_wh_question_after_and_is_answered_beside_the_verdict():
+    """"..., and what side effects should I expect?" is a second question, answered by the harms
+    section: the verdict answers the comparison of effects (pmid:12832240, olanzapine vs divalproex)."""
+    q = parse_question("Acute manic episode: olanzapine or divalproex - which gets patients into remission faster, "
+                       "and what side effects should I expect?")
+    assert q.comparators == ("divalproex",) and not q.harm
+    assert parse_question("Does olanzapine work for acute mania compared with placebo, and what side effects "
+                          "should I expect?").asked == "Does olanzapine work for acute mania compared with placebo?"

@@ -62,8 +62,8 @@ MAY_IT_OR_HARM = re.compile(r"\b(?:can|could|may|should)\b[^?]{0,80}?\bbe (?:giv
                             r"started)\b[^?]*,?\s+or\s+(?:does|do|will|would|could|can|might|may)\s+(?:it|they|this)\b",
                             re.I)
 # "Does X work vs placebo, and does it raise prolactin?": a second question about the first one's subject.
-SECOND_QUESTION = re.compile(r",?\s+and\s+(?:does|do|is|are|can|will|would|should|could)\s+"
-                             r"(?:it|they|this|that|these|those|there|the)\b", re.I)
+SECOND_QUESTION = re.compile(r",?\s+and\s+(?:(?:does|do|is|are|can|will|would|should|could)\s+"
+                             r"(?:it|they|this|that|these|those|there|the)\b|(?:what|which)\s+\w)", re.I)
 
 
 def first_question(question: str) -> str:

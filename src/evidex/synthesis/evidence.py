@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from ..enrich import direction_model
 from ..enrich import stance as stance_model
 from ..enrich.direction import sentence_direction, study_direction
-from ..enrich.effect import tested
+from ..enrich.effect import aside, tested
 from ..enrich.numbers import doses
 from ..enrich.roles import sentence_roles
 from ..matching import outcome_forms, query_forms
@@ -25,7 +25,7 @@ from ..query import Query
 from ..records import Passage
 from ..retrieve import Candidate, anchored, names_another_treatment
 from ..text import contains_any, padded_tokens
-from ..vocab import expansions
+from ..vocab import expansions, is_canonical, lookup
 from .arms import favoured_arm, oriented, third_arm_won
 from .asked_harm import did_harm, fewer_harms
 from .relevance import FINDING_ROLES, abstract_roles, forms_of, named_as_studied, named_open, study_relevance
@@ -207,6 +207,15 @@ def beside_against_control(text: str, query: Query) -> bool:
         and favoured_arm(text, asked, compared) == ""
 
 
+def effect_sentences(query: Query, pool: list[str]) -> list[str]:
+    """The sentences of ``pool`` that tell the treatment's effect: a harm or subgroup told without
+    a reporting cue (``aside``: "adverse events occurring more frequently with A were somnolence
+    ...") answers only a question on harms, and must not tip the reader's verdict on an effect."""
+    if query.harm or query.adverse:
+        return pool
+    return [t for t in pool if not (aside(t) and sentence_direction(t) == "unclear")] or pool
+
+
 def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
     """favours | no_difference | against | unclear for one study.
 
@@ -269,7 +278,7 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
         cue = study_direction([t for t in pool if sentence_direction(t) != "unclear"])
         if cue != "unclear":
             # The cues found a result; the trained reader weighs it with the tests and wording.
-            cue = direction_model.read(query.asked, pool)
+            cue = direction_model.read(query.asked, effect_sentences(query, pool))
         if cue == "favours" and both and all(t in both for t in pool if sentence_direction(t) == "favours"):
             # "Both drugs significantly reduced symptoms": each arm helped, neither beat the other.
             cue = "no_difference"
@@ -298,12 +307,16 @@ def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
         # A background study (never quoted nor weighed; it stays so) needs no stances nor answer roles.
         relevance, differs = study_relevance(query, c, sroles, test, named)
         prepared.append((c, sroles, relevance, differs, _findings(query, c, sroles) if relevance != "background" else []))
-    if not any(r != "background" and "outcome" not in d for _, _, r, d, _ in prepared):
-        # An outcome no study reports (often words the grammar took for one: "how common is that")
-        # tells no study from another; that no record addresses it is said in the key points.
-        prepared = [(c, sr, r, d, f) if r == "background" else
-                    (c, sr, "indirect" if [x for x in d if x != "outcome"] else "direct",
-                     tuple(x for x in d if x != "outcome"), f) for c, sr, r, d, f in prepared]
+    # An outcome no study reports (often words the grammar took for one: "how common is that")
+    # tells no study from another; that no record addresses it is said in the key points. So does
+    # a population the question names only in open words no study shares ("in the real world",
+    # "a patient stable on it"); one the vocabulary knows ("pregnancy") stays a facet to meet.
+    open_only = not any(lookup(c) is not None or is_canonical(c) for c in query.conditions)
+    for facet in ("outcome", *(("population",) if open_only else ())):
+        if not any(r != "background" and facet not in d for _, _, r, d, _ in prepared):
+            prepared = [(c, sr, r, d, f) if r == "background" else
+                        (c, sr, "indirect" if [x for x in d if x != facet] else "direct",
+                         tuple(x for x in d if x != facet), f) for c, sr, r, d, f in prepared]
     # One stance call for every study's findings: a batched reader (the encoder) pads and runs them together.
     texts = [p.text for *_, passages in prepared for p in passages]
     every = iter(stance_model.passage_stances(query.asked, texts) if texts else [])
