@@ -211,3 +211,19 @@ def test_top10_agrees_with_bm25s_and_fts5_on_nfcorpus(tmp_path):
     assert res["fts5_overlap"] >= 0.97 and res["fts5_top1"] >= 0.93, res
     assert res["fts5_phrase_overlap"] >= 0.93, res
     assert res["tantivy_bytes_per_record"] < res["fts5_bytes_per_record"], res
+
+
+def test_opening_an_index_leaves_its_schema_tag_alone_and_a_foreign_tag_rebuilds_it(tmp_path):
+    """Every open used to rewrite the tag (truncate, then write): a second process opening the
+    store at that moment read it empty and deleted the whole index, which was then rebuilt."""
+    folder = tmp_path / "x.lexical"
+    first = LexicalIndex(folder)
+    assert first.created
+    tag = folder / "evidex-schema"
+    stamp = tag.stat().st_mtime_ns
+    os.utime(tag, ns=(stamp - 10**9, stamp - 10**9))
+    again = LexicalIndex(folder)
+    assert not again.created and tag.stat().st_mtime_ns == stamp - 10**9
+    tag.write_text("fields of another version")
+    assert LexicalIndex(folder).created            # an index of other fields is rebuilt
+    assert not list(folder.glob("*.part"))

@@ -23,6 +23,7 @@ ln(1 + ...): each phrase's query is boosted by the ratio of the two. On SciFact 
 from __future__ import annotations
 
 import math
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -79,7 +80,12 @@ class LexicalIndex:
         self.schema = schema()
         self.index = tantivy.Index(self.schema, path=str(self.folder), reuse=True)
         self.index.register_tokenizer(ANALYZER, analyzer())
-        tag.write_text(SCHEMA_TAG)
+        if self.created or not tag.exists():
+            # Written once and whole (a temporary file renamed over it): a process opening the
+            # store at the same moment must never read a half-written tag and drop the index.
+            part = tag.with_name(f"{tag.name}.{os.getpid()}.part")
+            part.write_text(SCHEMA_TAG)
+            os.replace(part, tag)
         self._analyzer = analyzer()
         self._writer: tantivy.IndexWriter | None = None
         self._rows: dict[tuple[str, ...], int] = {}
