@@ -5,7 +5,12 @@ from pathlib import Path
 
 from evidex.eval.qa import build_store
 from evidex.records import Record, Section
+from evidex.query import parse_question
+from evidex.resolve import resolve
+from evidex.retrieve import retrieve
 from evidex.synthesis import ask, violations
+from evidex.synthesis.evidence import build_studies
+from evidex.synthesis.key_studies import key_passages
 
 
 def _rct(i: int, title: str, methods: str, results: str, conclusion: str) -> Record:
@@ -158,3 +163,24 @@ def test_the_sentence_saying_how_many_took_part_is_preferred_to_one_of_design_an
 def test_a_sentence_of_neither_count_nor_design_is_no_design_sentence():
     from evidex.synthesis.key_studies import design_passage
     assert design_passage(_study("Blood was drawn at each visit.")) is None
+
+
+
+def test_with_no_direct_study_the_nearest_indirect_trial_is_told(tmp_path: Path):
+    """Cluster headache asked, migraine studied: the trial is indirect (another population), and
+    with nothing direct it is still the best evidence there is, told by its design and result."""
+    migraine = _rct(9, "Zolmitriptan nasal spray for acute migraine in adults: a randomised placebo-controlled trial",
+                    "In this multicentre, double-blind trial, 412 adults were randomised to zolmitriptan 5 mg nasal "
+                    "spray or placebo for one attack over 12 weeks.",
+                    "Pain relief at 2 hours was reported by 66% with zolmitriptan and 35% with placebo (p < 0.001).",
+                    "Zolmitriptan nasal spray relieved migraine in adults.")
+    store, _ = build_store([migraine], tmp_path / "i.db")
+    try:
+        query = resolve(store, parse_question("Is zolmitriptan effective for cluster headache?"))
+        studies = build_studies(query, retrieve(store, query, 40))
+        assert [s.relevance for s in studies] == ["indirect"]
+        texts = [p.text for _, p in key_passages(query, studies)]
+        assert texts[0].startswith("In this multicentre, double-blind trial, 412 adults"), texts
+        assert texts[1].startswith("Pain relief at 2 hours was reported by 66%"), texts
+    finally:
+        store.close()

@@ -70,11 +70,14 @@ def primary_outcome_passage(s: Study) -> Passage | None:
 
 
 def key_passages(query, ranked: list[Study], used: set[str] = frozenset()) -> list[tuple[Study, Passage]]:
-    """For the leading direct studies: each one's design sentence, then its main result (the
-    evidence table's effect, or else its first decisive results sentence that is not about
-    harms, subgroups or secondary outcomes); ``used``: passage ids already quoted elsewhere."""
+    """For the leading studies (direct, then indirect): each one's design sentence, then its main
+    result (the evidence table's effect, or else its first decisive results sentence that is not
+    about harms, subgroups or secondary outcomes); ``used``: passage ids already quoted elsewhere."""
     hint = query.interventions[0] if query.interventions else ""
-    chosen = [s for s in ranked if s.clinical and s.relevance == "direct" and s.design in KEY_DESIGNS]
+    # Direct studies first; where fewer answer directly, the nearest indirect ones (another
+    # population or comparator, GRADE 5.2.4) are the best evidence there is, and are shown too.
+    chosen = [s for rel in ("direct", "indirect") for s in ranked
+              if s.clinical and s.relevance == rel and s.design in KEY_DESIGNS]
     out: list[tuple[Study, Passage]] = []
     for s in chosen[:MAX_KEY_STUDIES]:
         facts = study_facts(s.record, s.passages, hint)
