@@ -20,7 +20,7 @@ from .evidence import Study, reports_finding
 from .memo import study_facts
 from .relevance import POOLED
 
-MAX_KEY_STUDIES = 3
+MAX_KEY_STUDIES = 4
 # Designs whose own result answers a treatment question (uncontrolled reports and surveys are
 # shown in the other sub-sections).
 KEY_DESIGNS = ("meta_analysis", "systematic_review", "rct", "non_randomised_trial", "cohort", "case_control")
