@@ -172,3 +172,10 @@ def test_a_harms_question_leads_with_the_list(starter):
     answer = _checked(ask(starter, "What are the side effects of LDN?"))
     first = answer.sections[0].key_points[0]
     assert first.kind == "list" and "vivid dreams" in first.items
+
+
+def test_is_x_safe_is_against_the_control_and_a_list_of_harms_compares_nothing():
+    asked = parse_question("My patient is in severe heart failure - do such patients tolerate metoprolol?")
+    assert asked.intent == "safety" and asked.to_contract()["comparators"] == ["placebo or no treatment"]
+    listed = parse_question("What side effects make patients stop enalapril, and how common are they?")
+    assert listed.to_contract()["comparators"] == []

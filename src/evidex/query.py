@@ -84,11 +84,10 @@ class Query:
 
     @property
     def implied_comparators(self) -> tuple[str, ...]:
-        """What the question compares against: the named comparators, or for "does X work?"
-        the control every efficacy trial of X uses (placebo or no treatment)."""
-        if self.comparators or (self.intent != "efficacy" and not self.adverse) or not self.interventions:
-            return self.comparators
-        return (IMPLIED_CONTROL,)
+        """The named comparators, or for "does X work?" and "is X safe?" the control every trial of
+        X measures effects and harms against (a list of side effects asked compares nothing)."""
+        implied = self.intent == "efficacy" or self.adverse or (self.intent, self.question_type) == ("safety", "yesno")
+        return self.comparators if self.comparators or not self.interventions or not implied else (IMPLIED_CONTROL,)
 
     def to_contract(self) -> dict[str, object]:
         shown = lambda names: [_as_written(n, dict(self.written)) for n in names]  # noqa: E731
