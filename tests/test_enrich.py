@@ -347,6 +347,11 @@ def test_p_values_are_probabilities_on_real_corpus(dev_corpus):
      "no_difference"),
     ("Of note, the mean dose of glyburide (8.5 mg/day) was approximately half that of glipizide (15.4 mg/day) at "
      "the end of the maintenance period (P = 0.009).", "unclear"),
+    # pmid:11152919 (HERS incontinence): the only improvement told is the placebo arm's
+    ("The number of incontinent episodes per week increased an average of 0.7 in the hormone group and decreased "
+     "by 0.1 in the placebo group (P <.001).", "unclear"),
+    ("Mortality was reduced with captopril compared with placebo.", "favours"),     # the treatment's change
+    ("Pain decreased by 40% with LDN and by 10% with placebo (p=0.01).", "favours"),
     # pmid:9732338 (UKPDS 39): alike in both arms, said without "no difference"
     ("Blood pressure lowering with captopril or atenolol was similarly effective in reducing the incidence of "
      "diabetic complications.", "no_difference"),

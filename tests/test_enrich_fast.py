@@ -28,7 +28,8 @@ def records() -> list[Record]:
 def test_appraisals_equal_with_every_shortcut_off(records, monkeypatch):
     fast = [appraise(r, detail=i % 8 == 0) for i, r in enumerate(records)]
     for module, name in ((numbers, "_ACTION_RX_CUES"), (numbers, "_PEOPLE_WORDS"), (features, "_SPELL_STEMS"),
-                         (direction, "_NULL_CUES"), (direction, "_AGAINST_CUES"), (direction, "_FAVOURS_CUES")):
+                         (direction, "_NULL_CUES"), (direction, "_AGAINST_CUES"), (direction, "_FAVOURS_CUES"),
+                         (direction, "_CONTROL_CUES")):
         monkeypatch.setattr(module, name, ("",))
     monkeypatch.setattr(numbers, "_has_number_word", lambda s: numbers._HAS_NUMBER_WORD.search(s) is not None)
     monkeypatch.setattr(numbers, "_people_spans", lambda low, plain: [m.span() for m in numbers._PEOPLE_WORD.finditer(low)])

@@ -1,8 +1,7 @@
 """Direction of a study's finding from its results and conclusions sentences.
 
-Cue-based: explicit null findings ("no significant difference", "not superior to
-placebo") are checked before positive cues, because null trials often also report
-improvement within both arms.
+Cue-based: explicit null findings ("no significant difference", "not superior to placebo") are
+checked before positive cues, because null trials often also report improvement within both arms.
 """
 from __future__ import annotations
 
@@ -103,13 +102,11 @@ def significance(sentence: str) -> str:
     found = set()
     for m in _P_VALUE.finditer(sentence):
         op, value = m.group(1), _number(m.group(2))
-        if op in ("<", "\u2264", "&lt;"):
-            if value <= 0.05:
-                found.add("significant")
-        elif op in (">", "\u2265", "&gt;"):
-            if value >= 0.05:
-                found.add("not_significant")
-        else:
+        if op in ("<", "\u2264", "&lt;") and value <= 0.05:
+            found.add("significant")
+        elif op in (">", "\u2265", "&gt;") and value >= 0.05:
+            found.add("not_significant")
+        elif op not in ("<", "\u2264", "&lt;", ">", "\u2265", "&gt;"):
             found.add("significant" if value < 0.05 else "not_significant")
     for m in _RATIO_CI.finditer(sentence):
         low, high = _number(m.group(1)), _number(m.group(2))
@@ -118,6 +115,12 @@ def significance(sentence: str) -> str:
     return found.pop() if len(found) == 1 else ""
 
 
+# A change told of the control arm ("decreased by 0.1 in the placebo group"; no other arm between:
+# "reduced with captopril compared with placebo" is the treatment's).
+_CONTROL_CHANGED = re.compile(r"\b(?:improv|reduc|decreas|fell|dropped|declined|lessen)\w*(?:\s+(?!(?:with|than|compared|"
+                              r"versus|vs|and|but|while|whereas|in|on)\b)[\w.%()+/-]+){0,5}?\s+(?:in|with|for|among|on)\s+"
+                              r"(?:the\s+)?(?:placebo|control|sham|untreated)(?:[- ](?:group|arm|patients|subjects))?\b", re.I)
+_CONTROL_CUES = ("placebo", "control", "sham", "untreated")
 _NOT_SIGNIFICANT = re.compile(r"\((?:NS|n\.s\.?)\)|\bP\s*=\s*NS\b", re.I)
 _SIGNIFICANT = re.compile(r"(?<!not )(?<!non-)(?<!non)(?<!in)significant", re.I)
 
@@ -141,6 +144,8 @@ def sentence_direction(sentence: str) -> str:
         return "no_difference"
     if _may(_AGAINST, _AGAINST_CUES, sentence, low):
         return "against"
+    if _may(_CONTROL_CHANGED, _CONTROL_CUES, sentence, low) and not _FAVOURS.search(_CONTROL_CHANGED.sub(" ", sentence)):
+        return "unclear"     # the only improvement told is the control arm's: nothing for the treatment
     if _may(_FAVOURS, _FAVOURS_CUES, sentence, low):
         return "favours"
     # A difference reported only by its test ("milder withdrawal symptoms (P = 0.001)"). The
