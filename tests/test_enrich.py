@@ -156,6 +156,13 @@ def test_classify_falls_back_in_order():
     ("An open-label pilot study of LDN in Crohn's disease.", "non_randomised_trial"),
     ("Naltrexone blocked TLR4 signalling in mice.", "preclinical"),
     ("Consensus statement and recommendations from the panel.", "guideline"),
+    # cohen2006 records carry no publication types: designs said in other words (pmid:12656712,
+    # pmid:8117550, pmid:9136821)
+    ("Sumatriptan in migraine with unilateral cranial autonomic symptoms: an open study.", "non_randomised_trial"),
+    ("Post-marketing surveillance of lisinopril in general practice in the UK.", "cohort"),
+    ("In this population-based study, a validated questionnaire was mailed to residents aged 25-74.",
+     "cross_sectional"),
+    ("The open heart of the matter.", "other"),
     ("Pain is common.", "other"),
 ])
 def test_classify_text_cues(text, label):

@@ -76,8 +76,15 @@ _TEXT_RULES: tuple[tuple[str, str, float, tuple[str, ...]], ...] = (
      ("case", "patient", "year-old", "year old")),
     (r"\bcohort\b|\bretrospective(?:ly)?\b|\bprospective(?:ly)?\b|\bchart review\b|\bregistry\b",
      "cohort", 0.6, ("cohort", "spective", "chart review", "registry")),
-    (r"\b(?:open-label|single-arm|pilot) (?:trial|study)\b|\bnon-?randomi[sz]ed\b|\bcrossover\b",
-     "non_randomised_trial", 0.6, ("open-label", "single-arm", "pilot", "randomi", "crossover")),
+    (r"\b(?:open-label|single-arm|pilot) (?:trial|study)\b|\bnon-?randomi[sz]ed\b|\bcrossover\b|"
+     r"\bopen (?:uncontrolled |prospective |multicent\w+ )?(?:trial|study)\b",
+     "non_randomised_trial", 0.6, ("open-label", "single-arm", "pilot", "randomi", "crossover", "open ")),
+    # Drug safety monitored in everyday use (post-marketing surveillance, pharmacovigilance): a cohort.
+    (r"\bpost-?marketing surveillance\b|\bpharmacovigilance\b|\bprescription-event monitoring\b",
+     "cohort", 0.6, ("surveillance", "pharmacovigilance", "event monitoring")),
+    # People sampled from a population and asked once: a survey in other words.
+    (r"\bpopulation-based (?:study|sample)\b.{0,300}\bquestionnaires?\b|\bquestionnaires? (?:was|were) mailed\b",
+     "cross_sectional", 0.5, ("questionnaire",)),
     (r"\b(?:mice|mouse|rats?|murine|in vitro|cell lines?|animal model)\b", "preclinical", 0.6,
      ("mice", "mouse", "rat", "murine", "in vitro", "cell line", "animal model")),
     (r"\breview\b", "narrative_review", 0.5, ("review",)),
@@ -107,7 +114,9 @@ _ASCII_CUES: tuple[tuple[str, ...], ...] = (
     ("",),
     ("case report", "we report", "we describe", "we present", "year-old", "year old"),
     ("",),
-    ("open-label", "single-arm", "pilot", "nonrandomi", "non-randomi", "crossover"),
+    ("open-label", "single-arm", "pilot", "nonrandomi", "non-randomi", "crossover", "open "),
+    ("surveillance", "pharmacovigilance", "event monitoring"),
+    ("questionnaire",),
     ("",),
     ("",),
 )
