@@ -179,3 +179,13 @@ def test_is_x_safe_is_against_the_control_and_a_list_of_harms_compares_nothing()
     assert asked.intent == "safety" and asked.to_contract()["comparators"] == ["placebo or no treatment"]
     listed = parse_question("What side effects make patients stop enalapril, and how common are they?")
     assert listed.to_contract()["comparators"] == []
+
+
+def test_a_question_weighing_two_doses_is_compared_with_the_other_dose():
+    asked = parse_question("Duodenal ulcer: is lansoprazole 15 mg a day enough to heal it, or do I need 30 mg?")
+    assert asked.intent == "dosing" and asked.to_contract()["comparators"] == ["lansoprazole 30 mg"]
+    taken = parse_question("RA patient on valdecoxib 10 mg once daily - is there any gain from pushing the dose "
+                           "to 20 or 40 mg?")
+    assert taken.to_contract()["comparators"] == ["valdecoxib 10 mg"]      # the dose taken already
+    one = parse_question("What dose of lansoprazole heals erosive oesophagitis?")
+    assert one.to_contract()["comparators"] == []

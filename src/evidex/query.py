@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from .enrich.numbers import DOSE
 from .phrases import (DOSE_OR, GENERAL_HARMS, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
-                      conjuncts, dose_drug, drug_name, head_of, named_after_with, option_name, same, same_drug,
-                      slot_phrases, stem_drugs, symptoms_of, tidy_outcome, undosed, unique)
+                      compared_dose, conjuncts, dose_drug, drug_name, head_of, named_after_with, option_name, same,
+                      same_drug, slot_phrases, stem_drugs, symptoms_of, tidy_outcome, undosed, unique)
 from .question_shape import (ADVERSE_TAIL, CHANGES, CLAUSE_WORDS, DASH, EQUIVALENCE, EVENT_VERBS, HARM_GIVEN, LEAD_AUX,
                              LEAD_CLAUSE, MAY_IT_OR_HARM, ON_DRUG, OPENS_QUESTION, OTHER_ONE, PIVOT, PRONOUN,
                              RECIPIENT, RECIPIENT_LEAD, SCENE, SCENE_TOPIC, SEVERE_ENOUGH, TIME_ONLY, WANTS,
@@ -64,8 +64,7 @@ class Query:
     # A vocabulary name as the question wrote it ("acetaminophen" for "paracetamol"): shown beside
     # the name the library uses, so the reader sees their own word.
     written: tuple[tuple[str, str], ...] = ()
-    # "Does A cause more X than B?": a comparison of harms asked the other way round (yes is A
-    # with more of the harm, against A).
+    # "Does A cause more X than B?": harms compared the other way round (yes is A with more harm, against A).
     more_harm: bool = False
     # "Is X safe (for Y)?": ``adverse`` read the other way round: no harm found answers yes.
     safe: bool = False
@@ -84,10 +83,12 @@ class Query:
 
     @property
     def implied_comparators(self) -> tuple[str, ...]:
-        """The named comparators, or for "does X work?" and "is X safe?" the control every trial of
-        X measures effects and harms against (a list of side effects asked compares nothing)."""
+        """The named comparators; for "is 15 mg enough, or 30 mg?" the other dose; for "does X work?" and "is
+        X safe?" the control every trial measures effects and harms against (a list of harms compares nothing)."""
         implied = self.intent == "efficacy" or self.adverse or (self.intent, self.question_type) == ("safety", "yesno")
-        return self.comparators if self.comparators or not self.interventions or not implied else (IMPLIED_CONTROL,)
+        dose = compared_dose(self.question, self.interventions[0]) if self.intent == "dosing" and self.interventions \
+            else ""
+        return self.comparators or ((dose,) if dose else (IMPLIED_CONTROL,) if self.interventions and implied else ())
 
     def to_contract(self) -> dict[str, object]:
         shown = lambda names: [_as_written(n, dict(self.written)) for n in names]  # noqa: E731
