@@ -184,3 +184,26 @@ def test_with_no_direct_study_the_nearest_indirect_trial_is_told(tmp_path: Path)
         assert texts[1].startswith("Pain relief at 2 hours was reported by 66%"), texts
     finally:
         store.close()
+
+
+
+def test_the_leading_study_is_told_with_its_results_most_relevant_to_the_question(tmp_path: Path):
+    """The first key study (the one a clinician reads first) quotes up to three of its results
+    that answer the question beside its main one; the others one each."""
+    results = ["Pain relief at 2 hours was reported by 58% with zolmitriptan and 43% with placebo (p = 0.02).",
+               "Pain-free response at 2 hours was 28% with zolmitriptan and 15% with placebo (p = 0.01).",
+               "Sustained pain relief at 24 hours was 41% with zolmitriptan and 27% with placebo (p = 0.03).",
+               "Relief of photophobia at 2 hours was 52% with zolmitriptan and 36% with placebo (p = 0.02).",
+               "Relief of nausea at 2 hours was 61% with zolmitriptan and 45% with placebo (p = 0.04).",
+               "Rescue medication was taken by 22% with zolmitriptan and 39% with placebo (p = 0.01)."]
+    lead = _rct(12, "Zolmitriptan nasal spray in adolescent migraine: a randomised placebo-controlled trial",
+                "In this multicentre, double-blind trial, 248 adolescents were randomised to zolmitriptan 5 mg "
+                "nasal spray or placebo for one attack over 12 weeks.", " ".join(results),
+                "Zolmitriptan nasal spray relieved migraine in adolescents.")
+    store, _ = build_store([lead], tmp_path / "l.db")
+    try:
+        answer, texts = _key_texts(store, "Does zolmitriptan relieve migraine in adolescents?")
+        assert sum(t in results for t in texts) >= 3, texts
+        assert violations(answer) == []
+    finally:
+        store.close()

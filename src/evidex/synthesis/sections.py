@@ -193,13 +193,13 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
         by_study: dict[str, tuple[Study, list[Passage]]] = {}
         for s, p in key_passages(query, ranked, w.seen):
             by_study.setdefault(s.record.id, (s, []))[1].append(p)
-        for study, passages in by_study.values():
+        for rank, (study, passages) in enumerate(by_study.values()):
             for p in passages:
                 w.quote(key, study, p)
-            # Then its result most relevant to the question, when it is not the main result quoted already.
+            # Then its results most relevant to the question (the leading study's three), unless quoted already.
             asked_result = [sc for sc in w.best(study, "any", ("results",)) if reports_finding(sc.passage.text)]
-            if asked_result:
-                w.quote(key, study, asked_result[0].passage)
+            for sc in asked_result[:3 if rank == 0 else 1]:
+                w.quote(key, study, sc.passage)
     planned = [s for s in relevant if s.design == "protocol"]
     if "Trials in Progress" in ORDER.get(query.intent, ORDER["efficacy"]):
         # Claimed first (shown last): what each trial in progress compares, at what dose and for
