@@ -307,7 +307,6 @@ def test_two_drugs_each_beating_placebo_are_alike_for_an_equivalence_question(tm
     assert studies["pmid:8000009"].direction == "no_difference"
 
 
-
 def test_a_harm_told_without_a_reporting_cue_does_not_weigh_on_an_effect():
     """The trained reader weighs a trial's effect sentences; "adverse events occurring more often
     with A were ..." is kept for a harms question only, and a harm told with a cue always stays."""

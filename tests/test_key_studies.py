@@ -165,7 +165,6 @@ def test_a_sentence_of_neither_count_nor_design_is_no_design_sentence():
     assert design_passage(_study("Blood was drawn at each visit.")) is None
 
 
-
 def test_with_no_direct_study_the_nearest_indirect_trial_is_told(tmp_path: Path):
     """Cluster headache asked, migraine studied: the trial is indirect (another population), and
     with nothing direct it is still the best evidence there is, told by its design and result."""
@@ -184,7 +183,6 @@ def test_with_no_direct_study_the_nearest_indirect_trial_is_told(tmp_path: Path)
         assert texts[1].startswith("Pain relief at 2 hours was reported by 66%"), texts
     finally:
         store.close()
-
 
 
 def test_the_leading_study_is_told_with_its_results_most_relevant_to_the_question(tmp_path: Path):

@@ -185,3 +185,19 @@ def test_a_wh_question_after_and_is_answered_beside_the_verdict():
     assert q.comparators == ("divalproex",) and not q.harm
     assert parse_question("Does olanzapine work for acute mania compared with placebo, and what side effects "
                           "should I expect?").asked == "Does olanzapine work for acute mania compared with placebo?"
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("Why would an opioid blocker help an inflamed gut in Crohn's disease - what's the biological rationale?",
+     "mechanism"),
+    ("How is LDN supposed to work in psoriasis - what does it actually do to the immune response?", "mechanism"),
+    ("Patients on LDN often say their mood lifts - is that explained by LDN boosting beta-endorphin release?",
+     "mechanism"),
+    ("Through what mechanism are ultra-low-dose opioid antagonists thought to prevent opioid tolerance?", "mechanism"),
+    # a receptor named in a drug class is no mechanism asked
+    ("Do proton pump inhibitors heal erosive esophagitis better than H2-receptor antagonists such as ranitidine?",
+     "comparison"),
+    ("Does LDN reduce pain in fibromyalgia?", "efficacy"),
+])
+def test_how_or_why_a_treatment_works_is_a_mechanism_question(question, intent):
+    assert parse_question(question).intent == intent

@@ -271,6 +271,15 @@ def intent_hint(question: str) -> str | None:
     return next((name for name, rx in INTENT_CUES if rx.search(question)), None)
 
 
+# A question of how or why a treatment works: its own words ("why would ...", "is that explained by",
+# "the biological rationale"), or the receptors, cells and models mechanism studies report.
+_HOW_IT_WORKS = re.compile(r"\b(?:mechanism\w*|mode of action|(?:biological )?rationale|supposed to work|why (?:would|"
+                           r"might|do|does|is|are)|how (?:could|would|might|does|do|can) (?:an? |the )?[\w-]+(?: [\w-]+)? "
+                           r"(?:possibly |actually |really )?(?:help|work)|explained by|through what|receptors?(?![- ]"
+                           r"(?:antagonists?|blockers?|agonists?))|microglia|glia|glial|in (?:vitro|animals?|mice|rats)|"
+                           r"(?:animal|nerve-injury|mouse|rat) models?)\b", re.I)
+
+
 def intent_of(question: str, matches, comparators: list[str]) -> str:
     """The clinical intent: a comparison when a comparator is asked with a comparative, else the
     first intent whose cue words the question uses outside its named terms, else efficacy."""
@@ -280,6 +289,8 @@ def intent_of(question: str, matches, comparators: list[str]) -> str:
     # "cut the risk of sudden death": a risk lowered is a benefit asked, not a harm.
     unnamed = re.sub(r"\b(?:cuts?|reduc\w+|lower\w*|decreas\w+|prevent\w*|halv\w+)\s+(?:the\s+|their\s+|his\s+|her\s+)?"
                      r"risks?\s+of\b", "reduce", unnamed, flags=re.I)
+    if _HOW_IT_WORKS.search(unnamed):
+        return "mechanism"       # asked why or how a treatment works, whatever else the question names
     if comparators and (COMPARATIVE.search(question) or EQUIVALENCE.search(question)):
         return "comparison"
     treatment = any(m.kind == "intervention" for m in matches)
