@@ -187,5 +187,7 @@ def test_a_question_weighing_two_doses_is_compared_with_the_other_dose():
     taken = parse_question("RA patient on valdecoxib 10 mg once daily - is there any gain from pushing the dose "
                            "to 20 or 40 mg?")
     assert taken.to_contract()["comparators"] == ["valdecoxib 10 mg"]      # the dose taken already
+    raised = parse_question("Should I increase simvastatin from 20 mg to 40 mg?")
+    assert raised.to_contract()["comparators"] == ["simvastatin 20 mg"]       # the dose it is raised from
     one = parse_question("What dose of lansoprazole heals erosive oesophagitis?")
     assert one.to_contract()["comparators"] == []

@@ -163,6 +163,7 @@ def test_classify_falls_back_in_order():
     ("In this population-based study, a validated questionnaire was mailed to residents aged 25-74.",
      "cross_sectional"),
     ("The open heart of the matter.", "other"),
+    ("An open prospective study of 40 patients.", "cohort"),       # "prospective" decides first
     ("Pain is common.", "other"),
 ])
 def test_classify_text_cues(text, label):
@@ -358,6 +359,8 @@ def test_p_values_are_probabilities_on_real_corpus(dev_corpus):
     ("The number of incontinent episodes per week increased an average of 0.7 in the hormone group and decreased "
      "by 0.1 in the placebo group (P <.001).", "unclear"),
     ("Mortality was reduced with captopril compared with placebo.", "favours"),     # the treatment's change
+    ("Drug X reduced attacks by 50% (vs. 20% with placebo; P < 0.001).", "favours"),
+    ("Drug X lowered BP by 10 mmHg, whereas it decreased by 1 mmHg in the placebo group (P<0.001).", "favours"),
     ("Pain decreased by 40% with LDN and by 10% with placebo (p=0.01).", "favours"),
     # pmid:9732338 (UKPDS 39): alike in both arms, said without "no difference"
     ("Blood pressure lowering with captopril or atenolol was similarly effective in reducing the incidence of "
@@ -445,3 +448,11 @@ def test_neither_nor_is_a_null_finding_but_neither_group_is_not():
                               "chronic pain effectively nor improved quality of life.") == "no_difference"
     assert sentence_direction("Neither group had serious adverse events and pain improved significantly "
                               "on LDN.") == "favours"
+
+
+def test_the_dose_an_arm_took_is_an_aside_but_a_result_after_the_last_dose_is_not():
+    from evidex.enrich.effect import aside
+    assert aside("Of note, the mean dose of glyburide (8.5 mg/day) was approximately half that of glipizide "
+                 "(15.4 mg/day) at the end of the maintenance period (P = 0.009).")
+    assert not aside("Pain scores were significantly reduced 4 hours after the final dose (P<0.001).")
+    assert not aside("The mean dose-response relation was linear (P = 0.01).")

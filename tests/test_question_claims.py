@@ -198,6 +198,11 @@ def test_a_wh_question_after_and_is_answered_beside_the_verdict():
     ("Do proton pump inhibitors heal erosive esophagitis better than H2-receptor antagonists such as ranitidine?",
      "comparison"),
     ("Does LDN reduce pain in fibromyalgia?", "efficacy"),
+    # how a person may help, why people act, a receptor in a drug's class name: no mechanism asked
+    ("How do we help smokers quit: is varenicline better than nicotine patches?", "comparison"),
+    ("Why do patients stop taking statins?", "efficacy"),
+    ("Is raloxifene, a selective estrogen receptor modulator, effective for osteoporosis?", "efficacy"),
+    ("How does LDN work in Crohn's disease?", "mechanism"),
 ])
 def test_how_or_why_a_treatment_works_is_a_mechanism_question(question, intent):
     assert parse_question(question).intent == intent

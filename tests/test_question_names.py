@@ -230,6 +230,7 @@ def test_how_often_or_how_much_is_no_part_of_an_outcome(question, outcomes):
     # two doses of one drug are no options: "25 mg" is not a comparator
     ("Hip or knee osteoarthritis: is once-daily rofecoxib 12.5 or 25 mg really as good for pain as ibuprofen "
      "800 mg three times a day?", ("rofecoxib",), ("ibuprofen",)),
+    ("Is rofecoxib 12.5mg or 25 mg better than placebo for pain?", ("rofecoxib",), ("placebo",)),
 ])
 def test_two_doses_of_one_drug_are_one_option(question, interventions, comparators):
     query = parse_question(question)

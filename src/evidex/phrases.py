@@ -204,17 +204,20 @@ def symptoms_of(question: str, found) -> list[str]:
 
 
 # "12.5 or 25 mg": two doses of one drug, not two options.
-DOSE_OR = re.compile(r"\d[\d.,]*\s+or\s+(?=\d[\d.,]*\s*(?:mg|mcg|\u00b5g|g|ml|units?|iu)\b)", re.I)
+DOSE_OR = re.compile(r"(?<![\w.])\d[\d.,]*(?:\s*(?:mg|mcg|\u00b5g|g|ml|units?|iu)\b)?\s+or\s+"
+                     r"(?=\d[\d.,]*\s*(?:mg|mcg|\u00b5g|g|ml|units?|iu)\b)", re.I)
 
 
 def compared_dose(question: str, drug: str) -> str:
     """For a question weighing two doses of one drug ("is 15 mg enough, or do I need 30 mg?"), the
     dose it is weighed against, with the drug: the one the patient takes already ("on valdecoxib 10
-    mg - any gain from 20 or 40 mg?"), else the one named last; "" when fewer than two are named."""
+    mg - any gain from 20 or 40 mg?", "increase from 20 mg to 40 mg?"), else the one named last;
+    "" when fewer than two are named."""
     found = list(DOSE.finditer(question))
     if len({m.group(0) for m in found}) < 2:
         return ""
-    on = re.search(r"\b(?:on|taking|takes|using)\s+(?:[\w-]+\s+){0,2}?" + re.escape(found[0].group(0)), question, re.I)
+    on = re.search(r"\b(?:on|taking|takes|using|from)\s+(?:[\w-]+\s+){0,2}?" + re.escape(found[0].group(0)), question,
+                   re.I)
     return f"{drug} {(found[0] if on else found[-1]).group(0)}"
 
 

@@ -62,8 +62,8 @@ MAY_IT_OR_HARM = re.compile(r"\b(?:can|could|may|should)\b[^?]{0,80}?\bbe (?:giv
                             r"started)\b[^?]*,?\s+or\s+(?:does|do|will|would|could|can|might|may)\s+(?:it|they|this)\b",
                             re.I)
 # "Does X work vs placebo, and does it raise prolactin?": a second question about the first one's subject.
-SECOND_QUESTION = re.compile(r",?\s+and\s+(?:(?:does|do|is|are|can|will|would|should|could)\s+"
-                             r"(?:it|they|this|that|these|those|there|the)\b|(?:what|which)\s+\w)", re.I)
+SECOND_QUESTION = re.compile(r",?\s+and\s+(?:does|do|is|are|can|will|would|should|could)\s+"
+                             r"(?:it|they|this|that|these|those|there|the)\b|,\s+and\s+(?:what|which)\s+\w", re.I)
 
 
 def first_question(question: str) -> str:
@@ -273,11 +273,14 @@ def intent_hint(question: str) -> str | None:
 
 # A question of how or why a treatment works: its own words ("why would ...", "is that explained by",
 # "the biological rationale"), or the receptors, cells and models mechanism studies report.
-_HOW_IT_WORKS = re.compile(r"\b(?:mechanism\w*|mode of action|(?:biological )?rationale|supposed to work|why (?:would|"
-                           r"might|do|does|is|are)|how (?:could|would|might|does|do|can) (?:an? |the )?[\w-]+(?: [\w-]+)? "
-                           r"(?:possibly |actually |really )?(?:help|work)|explained by|through what|receptors?(?![- ]"
-                           r"(?:antagonists?|blockers?|agonists?))|microglia|glia|glial|in (?:vitro|animals?|mice|rats)|"
-                           r"(?:animal|nerve-injury|mouse|rat) models?)\b", re.I)
+_WHO = r"(?!(?:I|we|you|they|he|she|my|our|patients?|people|women|men|children|kids|doctors|clinicians)\b)"
+# (Spaces are any run of them: the vocabulary's names are blanked out of the text read.)
+_HOW_IT_WORKS = re.compile(r"\b(?:mechanism\w*|mode of action|rationale|supposed to work|why\s+(?:would|might|do|does|is|are)"
+                           r"\s+" + _WHO + r"|how\s+(?:could|would|might|does|do|can)\s+" + _WHO + r"(?:(?:an?|the)\s+)?"
+                           r"(?:[\w-]+\s+){0,2}(?:(?:possibly|actually|really)\s+)?(?:help|work)|explained by|through what|"
+                           r"receptors?(?![- ]"
+                           r"(?:antagonists?|blockers?|blocking|agonists?|modulators?))|microglia|microglial|glia|glial|"
+                           r"in (?:vitro|animals?|mice|rats)|(?:animal|nerve-injury|mouse|rat) models?)\b", re.I)
 
 
 def intent_of(question: str, matches, comparators: list[str]) -> str:

@@ -77,7 +77,7 @@ _TEXT_RULES: tuple[tuple[str, str, float, tuple[str, ...]], ...] = (
     (r"\bcohort\b|\bretrospective(?:ly)?\b|\bprospective(?:ly)?\b|\bchart review\b|\bregistry\b",
      "cohort", 0.6, ("cohort", "spective", "chart review", "registry")),
     (r"\b(?:open-label|single-arm|pilot) (?:trial|study)\b|\bnon-?randomi[sz]ed\b|\bcrossover\b|"
-     r"\bopen (?:uncontrolled |prospective |multicent\w+ )?(?:trial|study)\b",
+     r"\bopen (?:uncontrolled |multicent\w+ )?(?:trial|study)\b",
      "non_randomised_trial", 0.6, ("open-label", "single-arm", "pilot", "randomi", "crossover", "open ")),
     # Drug safety monitored in everyday use (post-marketing surveillance, pharmacovigilance): a cohort.
     (r"\bpost-?marketing surveillance\b|\bpharmacovigilance\b|\bprescription-event monitoring\b",

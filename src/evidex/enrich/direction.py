@@ -102,12 +102,9 @@ def significance(sentence: str) -> str:
     found = set()
     for m in _P_VALUE.finditer(sentence):
         op, value = m.group(1), _number(m.group(2))
-        if op in ("<", "\u2264", "&lt;") and value <= 0.05:
-            found.add("significant")
-        elif op in (">", "\u2265", "&gt;") and value >= 0.05:
-            found.add("not_significant")
-        elif op not in ("<", "\u2264", "&lt;", ">", "\u2265", "&gt;"):
-            found.add("significant" if value < 0.05 else "not_significant")
+        below, above = op in ("<", "\u2264", "&lt;"), op in (">", "\u2265", "&gt;")
+        if (below and value <= 0.05) or (above and value >= 0.05) or not (below or above):
+            found.add("significant" if value < 0.05 or (below and value <= 0.05) else "not_significant")
     for m in _RATIO_CI.finditer(sentence):
         low, high = _number(m.group(1)), _number(m.group(2))
         if low <= high:
@@ -118,9 +115,10 @@ def significance(sentence: str) -> str:
 # A change told of the control arm ("decreased by 0.1 in the placebo group"; no other arm between:
 # "reduced with captopril compared with placebo" is the treatment's).
 _CONTROL_CHANGED = re.compile(r"\b(?:improv|reduc|decreas|fell|dropped|declined|lessen)\w*(?:\s+(?!(?:with|than|compared|"
-                              r"versus|vs|and|but|while|whereas|in|on)\b)[\w.%()+/-]+){0,5}?\s+(?:in|with|for|among|on)\s+"
+                              r"versus|vs|and|but|while|whereas|in|on)\b)[\w.%+/-]+){0,5}?\s+(?:in|with|for|among|on)\s+"
                               r"(?:the\s+)?(?:placebo|control|sham|untreated)(?:[- ](?:group|arm|patients|subjects))?\b", re.I)
 _CONTROL_CUES = ("placebo", "control", "sham", "untreated")
+_WORSE_OR_SAME = re.compile(r"\b(?:increas\w*|rose|risen|worsen\w*|unchanged|no change)\b", re.I)   # the treated arm's
 _NOT_SIGNIFICANT = re.compile(r"\((?:NS|n\.s\.?)\)|\bP\s*=\s*NS\b", re.I)
 _SIGNIFICANT = re.compile(r"(?<!not )(?<!non-)(?<!non)(?<!in)significant", re.I)
 
@@ -144,8 +142,9 @@ def sentence_direction(sentence: str) -> str:
         return "no_difference"
     if _may(_AGAINST, _AGAINST_CUES, sentence, low):
         return "against"
-    if _may(_CONTROL_CHANGED, _CONTROL_CUES, sentence, low) and not _FAVOURS.search(_CONTROL_CHANGED.sub(" ", sentence)):
-        return "unclear"     # the only improvement told is the control arm's: nothing for the treatment
+    rest = _CONTROL_CHANGED.sub(" ", sentence) if _may(_CONTROL_CHANGED, _CONTROL_CUES, sentence, low) else sentence
+    if rest != sentence and not _FAVOURS.search(rest) and _WORSE_OR_SAME.search(rest):
+        return "unclear"     # only the control arm improved, the treated one did not: nothing for the treatment
     if _may(_FAVOURS, _FAVOURS_CUES, sentence, low):
         return "favours"
     # A difference reported only by its test ("milder withdrawal symptoms (P = 0.001)"). The

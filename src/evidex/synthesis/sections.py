@@ -197,9 +197,9 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
             for p in passages:
                 w.quote(key, study, p)
             # Then its results most relevant to the question (the leading study's three), unless quoted already.
-            asked_result = [sc for sc in w.best(study, "any", ("results",)) if reports_finding(sc.passage.text)]
-            for sc in asked_result[:3 if rank == 0 else 1]:
-                w.quote(key, study, sc.passage)
+            asked = [sc.passage for sc in w.best(study, "any", ("results",)) if sc.passage.id not in w.seen]
+            for p in [p for p in asked if reports_finding(p.text)][:3 if rank == 0 else 1]:
+                w.quote(key, study, p)
     planned = [s for s in relevant if s.design == "protocol"]
     if "Trials in Progress" in ORDER.get(query.intent, ORDER["efficacy"]):
         # Claimed first (shown last): what each trial in progress compares, at what dose and for
