@@ -205,3 +205,21 @@ def test_the_leading_study_is_told_with_its_results_most_relevant_to_the_questio
         assert violations(answer) == []
     finally:
         store.close()
+
+
+def test_the_leading_study_is_told_with_its_next_design_sentence_too(tmp_path: Path):
+    """Arms, doses and schedule often fill a second methods sentence: the leading study is told
+    with both its design sentences (the others with one)."""
+    lead = _rct(13, "Zolmitriptan nasal spray in adolescent migraine: a randomised placebo-controlled trial",
+                "In this multicentre, double-blind trial, 248 adolescents were randomised to zolmitriptan or placebo. "
+                "Each took zolmitriptan 5 mg nasal spray or placebo for one attack over 12 weeks.",
+                "Pain relief at 2 hours was reported by 58% with zolmitriptan and 43% with placebo (p = 0.02).",
+                "Zolmitriptan nasal spray relieved migraine in adolescents.")
+    store, _ = build_store([lead], tmp_path / "d.db")
+    try:
+        query = resolve(store, parse_question("Does zolmitriptan relieve migraine in adolescents?"))
+        texts = [p.text for _, p in key_passages(query, build_studies(query, retrieve(store, query, 40)))]
+        assert texts[0].startswith("In this multicentre, double-blind trial, 248 adolescents"), texts
+        assert texts[1].startswith("Each took zolmitriptan 5 mg nasal spray"), texts
+    finally:
+        store.close()

@@ -42,12 +42,16 @@ _STUDY_COUNT = re.compile(rf"\b{NUMWORD}\s+(?:\(\d+\)\s+)?(?:[\w-]+\s+){{0,3}}?(
 
 
 def design_passage(s: Study) -> Passage | None:
+    return next(iter(design_passages(s)), None)
+
+
+def design_passages(s: Study) -> list[Passage]:
     """The sentence that says how the study was done: among its methods and aims sentences, the
     one stating most of the design, a duration, a dose and a count of participants (CONSORT items
     3, 4 and 5); of a review, the sentence counting the studies it pooled (PRISMA item 16, often
     written among its results) counts twice, and so does the count of participants. A sentence that
     states fewer than two describes something else."""
-    best, top = None, 1
+    scored = []
     review = s.design in POOLED
     for p in s.passages:
         role = s.sentence_roles.get(p.seq, "")
@@ -56,9 +60,9 @@ def design_passage(s: Study) -> Passage | None:
         # how many took part counts twice: it is what a reader weighs a trial by (CONSORT item 13)
         score = sum(bool(x.search(p.text)) for x in (_DESIGN_WORD, _DURATION, DOSE)) + \
             2 * bool(_COUNT.search(p.text)) + (2 * bool(_STUDY_COUNT.search(p.text)) if review else 0)
-        if score > top:
-            best, top = p, score
-    return best
+        if score > 1:
+            scored.append((-score, p.seq, p))
+    return [p for *_, p in sorted(scored)]
 
 
 _PRIMARY = re.compile(r"\b(?:primary|main) (?:outcome|end ?point|objective|aim)\b", re.I)
@@ -79,12 +83,13 @@ def key_passages(query, ranked: list[Study], used: set[str] = frozenset()) -> li
     chosen = [s for rel in ("direct", "indirect") for s in ranked
               if s.clinical and s.relevance == rel and s.design in KEY_DESIGNS]
     out: list[tuple[Study, Passage]] = []
-    for s in chosen[:MAX_KEY_STUDIES]:
+    for rank, s in enumerate(chosen[:MAX_KEY_STUDIES]):
         facts = study_facts(s.record, s.passages, hint)
         by_seq = {p.seq: p for p in s.passages if p.section != "TITLE"}
-        design = design_passage(s)
-        if design is not None:
-            out.append((s, design))
+        # The leading study is told with its next design sentence too (arms, doses, schedule).
+        designs = design_passages(s)[:2 if rank == 0 else 1]
+        design = designs[0] if designs else None
+        out += [(s, d) for d in designs]
         results = [f.passage for f in s.findings if s.sentence_roles.get(f.passage.seq, "") == "results"
                    and f.passage.id not in used and not aside(f.passage.text) and reports_finding(f.passage.text)
                    and (design is None or f.passage.id != design.id)]
