@@ -165,6 +165,17 @@ def test_a_sentence_of_neither_count_nor_design_is_no_design_sentence():
     assert design_passage(_study("Blood was drawn at each visit.")) is None
 
 
+def _key_of(tmp_path: Path, record: Record, question: str) -> tuple[list, list[str]]:
+    """(studies, texts of the key passages) for ``question`` over a store holding ``record``."""
+    store, _ = build_store([record], tmp_path / "one.db")
+    try:
+        query = resolve(store, parse_question(question))
+        studies = build_studies(query, retrieve(store, query, 40))
+        return studies, [p.text for _, p in key_passages(query, studies)]
+    finally:
+        store.close()
+
+
 def test_with_no_direct_study_the_nearest_indirect_trial_is_told(tmp_path: Path):
     """Cluster headache asked, migraine studied: the trial is indirect (another population), and
     with nothing direct it is still the best evidence there is, told by its design and result."""
@@ -173,16 +184,10 @@ def test_with_no_direct_study_the_nearest_indirect_trial_is_told(tmp_path: Path)
                     "spray or placebo for one attack over 12 weeks.",
                     "Pain relief at 2 hours was reported by 66% with zolmitriptan and 35% with placebo (p < 0.001).",
                     "Zolmitriptan nasal spray relieved migraine in adults.")
-    store, _ = build_store([migraine], tmp_path / "i.db")
-    try:
-        query = resolve(store, parse_question("Is zolmitriptan effective for cluster headache?"))
-        studies = build_studies(query, retrieve(store, query, 40))
-        assert [s.relevance for s in studies] == ["indirect"]
-        texts = [p.text for _, p in key_passages(query, studies)]
-        assert texts[0].startswith("In this multicentre, double-blind trial, 412 adults"), texts
-        assert texts[1].startswith("Pain relief at 2 hours was reported by 66%"), texts
-    finally:
-        store.close()
+    studies, texts = _key_of(tmp_path, migraine, "Is zolmitriptan effective for cluster headache?")
+    assert [s.relevance for s in studies] == ["indirect"]
+    assert texts[0].startswith("In this multicentre, double-blind trial, 412 adults"), texts
+    assert texts[1].startswith("Pain relief at 2 hours was reported by 66%"), texts
 
 
 def test_the_leading_study_is_told_with_its_results_most_relevant_to_the_question(tmp_path: Path):
@@ -215,11 +220,6 @@ def test_the_leading_study_is_told_with_its_next_design_sentence_too(tmp_path: P
                 "Each took zolmitriptan 5 mg nasal spray or placebo for one attack over 12 weeks.",
                 "Pain relief at 2 hours was reported by 58% with zolmitriptan and 43% with placebo (p = 0.02).",
                 "Zolmitriptan nasal spray relieved migraine in adolescents.")
-    store, _ = build_store([lead], tmp_path / "d.db")
-    try:
-        query = resolve(store, parse_question("Does zolmitriptan relieve migraine in adolescents?"))
-        texts = [p.text for _, p in key_passages(query, build_studies(query, retrieve(store, query, 40)))]
-        assert texts[0].startswith("In this multicentre, double-blind trial, 248 adolescents"), texts
-        assert texts[1].startswith("Each took zolmitriptan 5 mg nasal spray"), texts
-    finally:
-        store.close()
+    _, texts = _key_of(tmp_path, lead, "Does zolmitriptan relieve migraine in adolescents?")
+    assert texts[0].startswith("In this multicentre, double-blind trial, 248 adolescents"), texts
+    assert texts[1].startswith("Each took zolmitriptan 5 mg nasal spray"), texts
