@@ -80,7 +80,7 @@ class LexicalIndex:
         self.schema = schema()
         self.index = tantivy.Index(self.schema, path=str(self.folder), reuse=True)
         self.index.register_tokenizer(ANALYZER, analyzer())
-        if self.created or not tag.exists():
+        if self.created:      # (a folder without its tag was removed above, so it is created too)
             # Written once and whole (a temporary file renamed over it): a process opening the
             # store at the same moment must never read a half-written tag and drop the index.
             part = tag.with_name(f"{tag.name}.{os.getpid()}.part")

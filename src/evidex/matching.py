@@ -46,12 +46,16 @@ def intervention_forms(canonical: str) -> list[str]:
     return forms
 
 
+def known_conditions(query: Query) -> tuple[str, ...]:
+    """The asked conditions the vocabulary knows (a disease: "urinary incontinence"), not the open
+    phrases the question also names ("older postmenopausal women")."""
+    return tuple(c for c in query.conditions if lookup(c) is not None or is_canonical(c))
+
+
 def decisive_conditions(query: Query) -> tuple[str, ...]:
-    """The conditions a record must name to be direct evidence: the ones the vocabulary knows
-    (a disease: "urinary incontinence") when the question also has open phrases, which describe
-    the population rather than define it ("older postmenopausal women"); otherwise all of them."""
-    known = tuple(c for c in query.conditions if lookup(c) is not None or is_canonical(c))
-    return known or query.conditions
+    """The conditions a record must name to be direct evidence: the known ones when the question
+    also has open phrases, which describe the population rather than define it; otherwise all."""
+    return known_conditions(query) or query.conditions
 
 
 def query_forms(query: Query, name: str) -> list[str]:

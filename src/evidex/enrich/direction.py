@@ -95,16 +95,17 @@ def _number(text: str) -> float:
 
 
 def significance(sentence: str) -> str:
-    """"significant", "not_significant" or "" for the tests a sentence reports: every p-value
-    below 0.05 (or a ratio's 95% CI wholly on one side of 1) is a difference found, every one at
-    or above it (or a CI spanning 1) is none found; a sentence reporting both, or neither, says
-    nothing here (CONSORT item 17a: each outcome's estimate with its precision)."""
+    """"significant", "not_significant" or "" for the tests a sentence reports: every p-value below 0.05 (or a
+    ratio's 95% CI wholly on one side of 1) is a difference found, every one at or above it (or a CI spanning 1) none;
+    a sentence reporting both, or neither, says nothing here (CONSORT item 17a: each estimate with its precision)."""
     found = set()
     for m in _P_VALUE.finditer(sentence):
         op, value = m.group(1), _number(m.group(2))
         below, above = op in ("<", "\u2264", "&lt;"), op in (">", "\u2265", "&gt;")
-        if (below and value <= 0.05) or (above and value >= 0.05) or not (below or above):
-            found.add("significant" if value < 0.05 or (below and value <= 0.05) else "not_significant")
+        if not (below or above):
+            found.add("significant" if value < 0.05 else "not_significant")
+        elif value <= 0.05 if below else value >= 0.05:      # "< 0.01" finds one, "> 0.2" none, "< 0.2" neither
+            found.add("significant" if below else "not_significant")
     for m in _RATIO_CI.finditer(sentence):
         low, high = _number(m.group(1)), _number(m.group(2))
         if low <= high:

@@ -20,12 +20,12 @@ from ..enrich.direction import sentence_direction, study_direction
 from ..enrich.effect import aside, tested
 from ..enrich.numbers import doses
 from ..enrich.roles import sentence_roles
-from ..matching import outcome_forms, query_forms
+from ..matching import known_conditions, outcome_forms, query_forms
 from ..query import Query
 from ..records import Passage
 from ..retrieve import Candidate, anchored, names_another_treatment
 from ..text import contains_any, padded_tokens
-from ..vocab import expansions, is_canonical, lookup
+from ..vocab import expansions
 from .arms import favoured_arm, oriented, third_arm_won
 from .asked_harm import did_harm, fewer_harms
 from .relevance import FINDING_ROLES, abstract_roles, forms_of, named_as_studied, named_open, study_relevance
@@ -311,8 +311,7 @@ def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
     # tells no study from another; that no record addresses it is said in the key points. So does
     # a population the question names only in open words no study shares ("in the real world",
     # "a patient stable on it"); one the vocabulary knows ("pregnancy") stays a facet to meet.
-    open_only = not any(lookup(c) is not None or is_canonical(c) for c in query.conditions)
-    for facet in ("outcome", *(("population",) if open_only else ())):
+    for facet in ("outcome", *(() if known_conditions(query) else ("population",))):
         if not any(r != "background" and facet not in d for _, _, r, d, _ in prepared):
             prepared = [(c, sr, r, d, f) if r == "background" else
                         (c, sr, "indirect" if [x for x in d if x != facet] else "direct",

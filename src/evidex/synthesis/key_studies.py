@@ -42,15 +42,16 @@ _STUDY_COUNT = re.compile(rf"\b{NUMWORD}\s+(?:\(\d+\)\s+)?(?:[\w-]+\s+){{0,3}}?(
 
 
 def design_passage(s: Study) -> Passage | None:
+    """The sentence that says best how the study was done (``design_passages``), or None."""
     return next(iter(design_passages(s)), None)
 
 
 def design_passages(s: Study) -> list[Passage]:
-    """The sentence that says how the study was done: among its methods and aims sentences, the
-    one stating most of the design, a duration, a dose and a count of participants (CONSORT items
-    3, 4 and 5); of a review, the sentence counting the studies it pooled (PRISMA item 16, often
-    written among its results) counts twice, and so does the count of participants. A sentence that
-    states fewer than two describes something else."""
+    """The sentences that say how the study was done, best first: among its methods and aims
+    sentences, those stating most of the design, a duration, a dose and a count of participants
+    (CONSORT items 3, 4 and 5); of a review, the sentence counting the studies it pooled (PRISMA
+    item 16, often written among its results) counts twice, and so does the count of participants.
+    A sentence that states fewer than two describes something else."""
     scored = []
     review = s.design in POOLED
     for p in s.passages:
