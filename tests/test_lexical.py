@@ -14,7 +14,7 @@ import pytest
 
 import evidex.outbox as outbox_mod
 from evidex.enrich import appraise
-from evidex.lexical import LexicalIndex
+from evidex.lexical import SCHEMA_TAG, LexicalIndex
 from evidex.records import Record, Section
 from evidex.store import SearchFilter, Store
 
@@ -227,3 +227,26 @@ def test_opening_an_index_leaves_its_schema_tag_alone_and_a_foreign_tag_rebuilds
     tag.write_text("fields of another version")
     assert LexicalIndex(folder).created            # an index of other fields is rebuilt
     assert not list(folder.glob("*.part"))
+
+
+def test_an_index_is_not_created_or_removed_while_another_process_holds_the_creation_lock(tmp_path):
+    """Checking the tag, removing a stale folder and creating one happen under ``<folder>.lock``:
+    a store opened while another process has just created the folder (tag not yet written) used
+    to remove the index being built. Here the lock is held by this test (fcntl locks are per open
+    file, so another open of the file in this process waits as another process would)."""
+    import fcntl
+    import threading
+    folder = tmp_path / "x.lexical"
+    opened: list[LexicalIndex] = []
+    with open(str(folder) + ".lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        folder.mkdir()                        # a folder "being created": no tag yet
+        (folder / "segment-of-the-other-writer").write_text("x")
+        worker = threading.Thread(target=lambda: opened.append(LexicalIndex(folder)))
+        worker.start()
+        worker.join(0.5)
+        assert worker.is_alive() and (folder / "segment-of-the-other-writer").exists()
+        (folder / "evidex-schema").write_text(SCHEMA_TAG)   # the creator finishes: tag written
+        fcntl.flock(held, fcntl.LOCK_UN)
+    worker.join(30)
+    assert opened and not opened[0].created and (folder / "segment-of-the-other-writer").exists()

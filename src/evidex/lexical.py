@@ -22,10 +22,13 @@ ln(1 + ...): each phrase's query is boosted by the ratio of the two. On SciFact 
 """
 from __future__ import annotations
 
+import fcntl
 import math
 import os
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,25 +70,43 @@ class LexicalBusy(RuntimeError):
     """Another process holds the index's writer (tantivy allows one per folder)."""
 
 
+@contextmanager
+def _creation_guard(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``<folder>.lock`` (``fcntl.flock``, dropped by the kernel if the
+    holder dies); a folder that cannot take the lock file (read-only) is opened without it, as
+    nothing can be created there anyway."""
+    try:
+        guard = open(str(folder) + ".lock", "a+")
+    except OSError:
+        yield
+        return
+    with guard:
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        yield
+
+
 class LexicalIndex:
     """One tantivy index folder: a reader always, a writer only while applying the outbox."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         tag = self.folder / "evidex-schema"
-        if self.folder.exists() and (not tag.exists() or tag.read_text().strip() != SCHEMA_TAG):
-            shutil.rmtree(self.folder)          # an index of other fields: rebuilt from SQLite
-        self.created = not self.folder.exists()
-        self.folder.mkdir(parents=True, exist_ok=True)
         self.schema = schema()
-        self.index = tantivy.Index(self.schema, path=str(self.folder), reuse=True)
+        # Checking the tag, removing a stale folder and creating a new one happen under a lock
+        # beside the folder: without it, a process opening the store while another has just
+        # created the folder (its tag not yet written) would remove the index being built.
+        with _creation_guard(self.folder):
+            if self.folder.exists() and (not tag.exists() or tag.read_text().strip() != SCHEMA_TAG):
+                shutil.rmtree(self.folder)          # an index of other fields: rebuilt from SQLite
+            self.created = not self.folder.exists()
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.index = tantivy.Index(self.schema, path=str(self.folder), reuse=True)
+            if self.created:      # (a folder without its tag was removed above, so it is created too)
+                # Written whole (a temporary file renamed over it): a reader never sees half a tag.
+                part = tag.with_name(f"{tag.name}.{os.getpid()}.part")
+                part.write_text(SCHEMA_TAG)
+                os.replace(part, tag)
         self.index.register_tokenizer(ANALYZER, analyzer())
-        if self.created:      # (a folder without its tag was removed above, so it is created too)
-            # Written once and whole (a temporary file renamed over it): a process opening the
-            # store at the same moment must never read a half-written tag and drop the index.
-            part = tag.with_name(f"{tag.name}.{os.getpid()}.part")
-            part.write_text(SCHEMA_TAG)
-            os.replace(part, tag)
         self._analyzer = analyzer()
         self._writer: tantivy.IndexWriter | None = None
         self._rows: dict[tuple[str, ...], int] = {}
