@@ -206,3 +206,24 @@ def test_a_wh_question_after_and_is_answered_beside_the_verdict():
 ])
 def test_how_or_why_a_treatment_works_is_a_mechanism_question(question, intent):
     assert parse_question(question).intent == intent
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("Overweight man with newly diagnosed type 2 diabetes is worried about his weight. Is metformin a good first drug?",
+     "efficacy"),
+    ("How is complex regional pain syndrome diagnosed?", "diagnosis"),
+    ("What is the sensitivity of anti-endomysial antibodies for coeliac disease?", "diagnosis"),
+])
+def test_newly_diagnosed_says_who_the_patient_is_not_a_diagnosis_question(question, intent):
+    assert parse_question(question).intent == intent
+
+
+@pytest.mark.parametrize("question, interventions, comparators", [
+    ("Overweight man with newly diagnosed type 2 diabetes is worried about putting on weight. Metformin or glyburide?",
+     ("metformin",), ("glyburide",)),
+    ("Hay fever season again - Zyrtec or Claritin?", ("cetirizine",), ("loratadine",)),
+])
+def test_a_choice_asked_on_its_own_is_a_comparison_of_the_two(question, interventions, comparators):
+    q = parse_question(question)
+    assert (q.interventions, q.comparators, q.intent) == (interventions, comparators, "comparison")
+    assert q.question_type == "factoid"        # asks which, so no "Yes —" opening

@@ -155,12 +155,14 @@ _OPTIONS_FIRST = re.compile(r"(?<![\w-])" + _OPTION + r"\s+or\s+" + _OPTION + r"
                             r"(?:[^?]{0,40}?,?\s+and\s+)?"
                             r"(?:which|(?:is|does|will|would|can) (?:one|either)|are they)\b", re.I)
 _CHOICE_LAST = re.compile(r"\b(?:which|what)\b[^?]{0,100}?[,:]\s*" + _OPTION + r"\s+or\s+" + _OPTION + r"\s*\?", re.I)
+# The choice as a sentence of its own after the story: "... worried about his weight. Metformin or glyburide?"
+_BARE_CHOICE = re.compile(r"(?:^|[.?!:;]\s+|\s[-\u2013\u2014]+\s+)" + _OPTION + r"\s+or\s+" + _OPTION + r"\s*\?\s*$", re.I)
 OTHER_ONE = re.compile(r"(?:the\s+)?others?|(?:one|each)\s+(?:an)?other", re.I)
 
 
 def offered_options(question: str) -> tuple[str, str] | None:
     """The two treatments a question offers to choose between, as written, or None."""
-    m = _OPTIONS_FIRST.search(question) or _CHOICE_LAST.search(question)
+    m = _OPTIONS_FIRST.search(question) or _CHOICE_LAST.search(question) or _BARE_CHOICE.search(question)
     return (m.group(1), m.group(2)) if m else None
 
 
@@ -195,8 +197,10 @@ INTENT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"tolera\w*|complications?)\b", re.I)),
     ("mechanism", re.compile(r"\b(?:how does|how do \w+ work|mechanism\w*|mode of action|pathway\w*|why does|"
                              r"act on|acts? by|role of)\b", re.I)),
-    ("diagnosis", re.compile(r"\b(?:diagnos\w*|sensitivity|specificity|accuracy of|biomarkers?|markers? (?:of|for)|"
-                             r"screening|detect\w*|test for)\b", re.I)),
+    # ("newly diagnosed" says who the patient is; "how is X diagnosed" still asks)
+    ("diagnosis", re.compile(r"\b(?:diagnos(?!ed\b)\w*|how (?:is|are)\s+(?:[\w-]+\s+){0,4}diagnosed|sensitivity|"
+                             r"specificity|accuracy of|biomarkers?|markers? (?:of|for)|screening|detect\w*|test for)\b",
+                             re.I)),
     ("prognosis", re.compile(r"\b(?:prognos\w*|predict\w*|risk factors?|natural history|"
                              r"associated with|linked to|correlat\w* with)\b", re.I)),
     ("epidemiology", re.compile(r"\b(?:prevalence|incidence|how common|how many people|frequency of)\b", re.I)),
@@ -224,6 +228,8 @@ def question_type(question: str) -> str:
         return "summary"
     if first in ("what", "which", "who", "when", "where", "how"):
         return "factoid"
+    if _BARE_CHOICE.search(question):
+        return "factoid"      # "Metformin or glyburide?" asks which, not whether
     if question.rstrip().endswith("?") and not re.search(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b",
                                                           question.lower()):
         return "yesno"        # a title-style question: "Aripiprazole: a new risk factor for gambling?"
