@@ -84,6 +84,14 @@ def _all_statements(answer) -> list[Statement]:
 def assert_faithful(answer) -> None:
     problems = violations(answer)
     assert not problems, "\n".join(problems)
+    # A heading is written from the question, never from an object: "Evidence for X in <condition>".
+    q = answer.query
+    inter = " and ".join(q.interventions)
+    allowed = {f"Evidence for {inter}", *(f"Evidence for {inter} in {c}" for c in q.conditions[:1])}
+    for sec in answer.sections:
+        for sub in sec.subsections:
+            if sub.heading.lower().startswith("evidence for"):
+                assert sub.heading.lower() in {a.lower() for a in allowed}, sub.heading
     refs = {r.n: r for r in answer.references}
     for st in _all_statements(answer):
         if not st.citations:
