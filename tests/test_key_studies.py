@@ -223,3 +223,29 @@ def test_the_leading_study_is_told_with_its_next_design_sentence_too(tmp_path: P
     _, texts = _key_of(tmp_path, lead, "Does zolmitriptan relieve migraine in adolescents?")
     assert texts[0].startswith("In this multicentre, double-blind trial, 248 adolescents"), texts
     assert texts[1].startswith("Each took zolmitriptan 5 mg nasal spray"), texts
+
+
+def test_the_study_that_studied_what_was_asked_leads_before_a_broader_review(tmp_path: Path):
+    """Evidence level no longer orders the studies told: a meta-analysis of the drug in adults
+    comes after the trial in the asked population (its level still counts in the certainty)."""
+    review = Record(id="pmid:7100001", title="Celecoxib for osteoarthritis: a meta-analysis",
+                    pmid="7100001", year=2004, authors=("Pooler P",), publication_types=("Meta-Analysis",),
+                    sections=(Section("METHODS", "We pooled 31 randomised placebo-controlled trials of celecoxib "
+                                                 "in 24,089 adults with osteoarthritis."),
+                              Section("RESULTS", "Celecoxib reduced pain more than placebo (pooled standardised mean "
+                                                 "difference -0.32, 95% CI -0.38 to -0.26)."),
+                              Section("CONCLUSIONS", "Celecoxib is effective for osteoarthritis pain.")))
+    trial = _rct(3, "Celecoxib for knee osteoarthritis in adults aged 75 and over: a randomised trial",
+                 "In this double-blind trial, 312 older adults aged 75 or more with knee osteoarthritis were "
+                 "randomised to celecoxib 200 mg daily or placebo for 6 weeks.",
+                 "Pain on walking fell by 31 mm with celecoxib and 19 mm with placebo (p = 0.004).",
+                 "Celecoxib relieved osteoarthritis pain in older adults.")
+    store, _ = build_store([review, trial], tmp_path / "k.db")
+    try:
+        answer, texts = _key_texts(store, "Does celecoxib relieve osteoarthritis pain in older adults aged 75 and over?")
+        assert [r.id for r in answer.references] == [trial.id, review.id]
+        assert texts[0].startswith("Pain on walking fell by 31 mm"), texts
+        assert any(t.startswith("We pooled 31") for t in texts), texts        # the review is still told
+        assert violations(answer) == []
+    finally:
+        store.close()

@@ -12,19 +12,16 @@ from dataclasses import dataclass, field, replace
 from ..citation import link, vancouver
 from ..query import Query
 from ..records import Passage
-from ..retrieve import Candidate, anchored
+from ..retrieve import Candidate
 from .asked_harm import names_harm
 from .evidence import Study, build_studies, reports_finding
 from .sections import AnswerSection, Statement, Subsection, Writer, mechanism_ranked, research, safe, unaddressed
-from .select import score_studies
+from .select import question_fit, score_studies
 from .table import EvidenceRow, table
 from .verdict import HEDGE_BAND, Verdict, body_of_evidence, grade, read_by_direction
 
 __all__ = ["Answer", "AnswerSection", "EvidenceRow", "Reference", "Statement", "Subsection", "ask", "compose"]
 
-_DESIGN_RANK = {"guideline": 0, "meta_analysis": 1, "systematic_review": 1, "rct": 2,
-                "non_randomised_trial": 3, "cohort": 3, "case_control": 3, "case_series": 4,
-                "case_report": 4, "cross_sectional": 4, "narrative_review": 5, "preclinical": 6}
 _RELEVANCE_RANK = {"direct": 0, "indirect": 1, "background": 2}
 
 
@@ -86,10 +83,9 @@ class _Citer:
 
 def compose(query: Query, candidates: list[Candidate]) -> Answer:
     studies = build_studies(query, candidates)
-    # Evidence level orders studies of a named treatment; an open question keeps the ranking.
-    design_rank = (lambda s: _DESIGN_RANK.get(s.design, 7)) if anchored(query) else (lambda s: 0)
+    fit = question_fit(query)
     ranked = sorted([s for s in studies if s.relevant],
-                    key=lambda s: (_RELEVANCE_RANK[s.relevance], not s.candidate.related, design_rank(s),
+                    key=lambda s: (_RELEVANCE_RANK[s.relevance], not s.candidate.related, -fit(s),
                                    -s.candidate.score))
     scored = score_studies(query, ranked)
     verdict = grade(studies, query, scored)
