@@ -227,3 +227,11 @@ def test_a_choice_asked_on_its_own_is_a_comparison_of_the_two(question, interven
     q = parse_question(question)
     assert (q.interventions, q.comparators, q.intent) == (interventions, comparators, "comparison")
     assert q.question_type == "factoid"        # asks which, so no "Yes —" opening
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("Amlodipine 10 mg add-on in systolic heart failure - does it improve exercise tolerance?", "efficacy"),
+    ("Is low-dose naltrexone well tolerated?", "safety"),
+])
+def test_exercise_or_pain_tolerance_is_an_outcome_not_tolerability(question, intent):
+    assert parse_question(question).intent == intent
