@@ -249,3 +249,22 @@ def test_the_study_that_studied_what_was_asked_leads_before_a_broader_review(tmp
         assert violations(answer) == []
     finally:
         store.close()
+
+
+def test_a_case_series_that_is_the_evidence_on_the_question_is_told_as_a_key_study(tmp_path: Path):
+    series = Record(id="pmid:7200001", title="Low-dose naltrexone for Hailey-Hailey disease: a case series",
+                    pmid="7200001", year=2019, authors=("Derm D",), publication_types=("Case Reports",),
+                    sections=(Section("BACKGROUND", "Hailey-Hailey disease is a rare blistering disorder."),
+                              Section("METHODS", "We describe three patients with Hailey-Hailey disease given "
+                                                 "low-dose naltrexone 4.5 mg nightly for 6 months."),
+                              Section("RESULTS", "All three patients had fewer flares, and two had complete "
+                                                 "clearance of their lesions by 8 weeks."),
+                              Section("CONCLUSIONS", "Low-dose naltrexone may help Hailey-Hailey disease.")))
+    store, _ = build_store([series], tmp_path / "k.db")
+    try:
+        assert store.get(series.id).appraisal.design in ("case_series", "case_report")
+        answer, texts = _key_texts(store, "Does low-dose naltrexone help Hailey-Hailey disease?")
+        assert any(t.startswith("We describe three patients") for t in texts), texts
+        assert violations(answer) == []
+    finally:
+        store.close()

@@ -21,9 +21,13 @@ from .memo import study_facts
 from .relevance import POOLED
 
 MAX_KEY_STUDIES = 4
-# Designs whose own result answers a treatment question (uncontrolled reports and surveys are
-# shown in the other sub-sections).
-KEY_DESIGNS = ("meta_analysis", "systematic_review", "rct", "non_randomised_trial", "cohort", "case_control")
+# Designs whose own result answers a treatment question; case series and case reports too, as the
+# seed answers tell them one by one where they are the evidence on what was asked (surveys and
+# unclassified records are shown in the other sub-sections). The studies come in the order of
+# how much of the question each studied (``select.question_fit``); their level weighs in the
+# verdict's certainty, not here.
+KEY_DESIGNS = ("meta_analysis", "systematic_review", "rct", "non_randomised_trial", "cohort", "case_control",
+               "case_series", "case_report")
 # Abstract roles of an allocation sentence and of a result sentence.
 _DESIGN_ROLES = ("methods", "objective", "")
 _RESULT_ROLES = ("results", "conclusions", "")
