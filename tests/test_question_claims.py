@@ -213,8 +213,11 @@ def test_how_or_why_a_treatment_works_is_a_mechanism_question(question, intent):
      "efficacy"),
     ("How is complex regional pain syndrome diagnosed?", "diagnosis"),
     ("What is the sensitivity of anti-endomysial antibodies for coeliac disease?", "diagnosis"),
+    ("Amlodipine 10 mg add-on in systolic heart failure - does it improve exercise tolerance?", "efficacy"),
+    ("Is low-dose naltrexone well tolerated?", "safety"),
 ])
-def test_newly_diagnosed_says_who_the_patient_is_not_a_diagnosis_question(question, intent):
+def test_words_that_describe_the_patient_or_name_an_outcome_do_not_set_the_intent(question, intent):
+    """A patient "newly diagnosed" is who asks, not a diagnosis question; "exercise tolerance" is an outcome."""
     assert parse_question(question).intent == intent
 
 
@@ -227,11 +230,3 @@ def test_a_choice_asked_on_its_own_is_a_comparison_of_the_two(question, interven
     q = parse_question(question)
     assert (q.interventions, q.comparators, q.intent) == (interventions, comparators, "comparison")
     assert q.question_type == "factoid"        # asks which, so no "Yes —" opening
-
-
-@pytest.mark.parametrize("question, intent", [
-    ("Amlodipine 10 mg add-on in systolic heart failure - does it improve exercise tolerance?", "efficacy"),
-    ("Is low-dose naltrexone well tolerated?", "safety"),
-])
-def test_exercise_or_pain_tolerance_is_an_outcome_not_tolerability(question, intent):
-    assert parse_question(question).intent == intent
