@@ -3,12 +3,14 @@ step with SQLite (a kill between the two commits heals on the next open), and ag
 FTS5 (the engine it replaced) and bm25s (a reference BM25) on a shared corpus."""
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import json
 import os
 import subprocess
 import sys
 import textwrap
+import threading
 
 import pytest
 
@@ -231,22 +233,39 @@ def test_opening_an_index_leaves_its_schema_tag_alone_and_a_foreign_tag_rebuilds
 
 def test_an_index_is_not_created_or_removed_while_another_process_holds_the_creation_lock(tmp_path):
     """Checking the tag, removing a stale folder and creating one happen under ``<folder>.lock``:
-    a store opened while another process has just created the folder (tag not yet written) used
-    to remove the index being built. Here the lock is held by this test (fcntl locks are per open
-    file, so another open of the file in this process waits as another process would)."""
-    import fcntl
-    import threading
+    a store opened while another process had just created the folder (tag not yet written) used
+    to remove the index being built. Here the test holds the lock (flock locks each open of a
+    file, so an open in this process waits as another process would)."""
     folder = tmp_path / "x.lexical"
-    opened: list[LexicalIndex] = []
+    opened: list[object] = []
+
+    def open_index() -> None:
+        try:
+            opened.append(LexicalIndex(folder))
+        except Exception as exc:        # shown by the assertion below, not lost in the thread
+            opened.append(exc)
+
     with open(str(folder) + ".lock", "a+") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         folder.mkdir()                        # a folder "being created": no tag yet
         (folder / "segment-of-the-other-writer").write_text("x")
-        worker = threading.Thread(target=lambda: opened.append(LexicalIndex(folder)))
+        worker = threading.Thread(target=open_index, daemon=True)
         worker.start()
         worker.join(0.5)
-        assert worker.is_alive() and (folder / "segment-of-the-other-writer").exists()
+        assert worker.is_alive() and (folder / "segment-of-the-other-writer").exists(), opened
         (folder / "evidex-schema").write_text(SCHEMA_TAG)   # the creator finishes: tag written
         fcntl.flock(held, fcntl.LOCK_UN)
     worker.join(30)
-    assert opened and not opened[0].created and (folder / "segment-of-the-other-writer").exists()
+    assert len(opened) == 1 and isinstance(opened[0], LexicalIndex), opened
+    assert not opened[0].created and (folder / "segment-of-the-other-writer").exists()
+
+
+def test_an_index_opens_where_its_lock_file_cannot_be_made(tmp_path):
+    """A store whose lock file cannot be made (a read-only place; here a folder stands at its path,
+    which no user can open as a file) is still read: the creation lock is skipped, not an error."""
+    folder = tmp_path / "x.lexical"
+    assert LexicalIndex(folder).created
+    lock = tmp_path / "x.lexical.lock"
+    lock.unlink()
+    lock.mkdir()
+    assert not LexicalIndex(folder).created

@@ -22,17 +22,16 @@ ln(1 + ...): each phrase's query is boosted by the ratio of the two. On SciFact 
 """
 from __future__ import annotations
 
-import fcntl
 import math
 import os
 import re
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import tantivy
+
+from .lock import folder_lock
 
 TITLE_WEIGHT, BODY_WEIGHT = 2.0, 1.0
 ANALYZER = "evidex_en"
@@ -70,21 +69,6 @@ class LexicalBusy(RuntimeError):
     """Another process holds the index's writer (tantivy allows one per folder)."""
 
 
-@contextmanager
-def _creation_guard(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``<folder>.lock`` (``fcntl.flock``, dropped by the kernel if the
-    holder dies); a folder that cannot take the lock file (read-only) is opened without it, as
-    nothing can be created there anyway."""
-    try:
-        guard = open(str(folder) + ".lock", "a+")
-    except OSError:
-        yield
-        return
-    with guard:
-        fcntl.flock(guard, fcntl.LOCK_EX)
-        yield
-
-
 class LexicalIndex:
     """One tantivy index folder: a reader always, a writer only while applying the outbox."""
 
@@ -95,7 +79,7 @@ class LexicalIndex:
         # Checking the tag, removing a stale folder and creating a new one happen under a lock
         # beside the folder: without it, a process opening the store while another has just
         # created the folder (its tag not yet written) would remove the index being built.
-        with _creation_guard(self.folder):
+        with folder_lock(self.folder):
             if self.folder.exists() and (not tag.exists() or tag.read_text().strip() != SCHEMA_TAG):
                 shutil.rmtree(self.folder)          # an index of other fields: rebuilt from SQLite
             self.created = not self.folder.exists()

@@ -87,3 +87,23 @@ def store_lock(db: str | Path, wait: bool = False) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+@contextmanager
+def folder_lock(folder: str | Path) -> Iterator[None]:
+    """Wait for the lock on ``<folder>.lock`` (``store_lock``), held while a folder beside it is
+    checked, removed or created; where the lock file cannot be made (a read-only place), nothing
+    can be created either, so the caller goes on without it."""
+    lock = store_lock(folder, wait=True)
+    try:
+        lock.__enter__()
+    except StoreBusy:
+        held = False
+    else:
+        held = True
+    try:
+        yield
+    finally:
+        if held:
+            lock.__exit__(None, None, None)
+
