@@ -213,8 +213,12 @@ def test_how_or_why_a_treatment_works_is_a_mechanism_question(question, intent):
      "efficacy"),
     ("How is complex regional pain syndrome diagnosed?", "diagnosis"),
     ("What is the sensitivity of anti-endomysial antibodies for coeliac disease?", "diagnosis"),
+    ("My mother was diagnosed with atrial fibrillation last year. Should she take warfarin?", "efficacy"),
+    ("Can pulmonary embolism be diagnosed with D-dimer?", "diagnosis"),
+    ("Is coeliac disease diagnosed by serology alone?", "diagnosis"),
     ("Amlodipine 10 mg add-on in systolic heart failure - does it improve exercise tolerance?", "efficacy"),
     ("Is low-dose naltrexone well tolerated?", "safety"),
+    ("Does tolerance develop to long-term opioids?", "safety"),
 ])
 def test_words_that_describe_the_patient_or_name_an_outcome_do_not_set_the_intent(question, intent):
     """A patient "newly diagnosed" is who asks, not a diagnosis question; "exercise tolerance" is an outcome."""
@@ -230,3 +234,8 @@ def test_a_choice_asked_on_its_own_is_a_comparison_of_the_two(question, interven
     q = parse_question(question)
     assert (q.interventions, q.comparators, q.intent) == (interventions, comparators, "comparison")
     assert q.question_type == "factoid"        # asks which, so no "Yes —" opening
+
+
+@pytest.mark.parametrize("question", ["Statins: friend or foe?", "HRT after menopause. Benefit or harm?"])
+def test_a_choice_of_two_verdicts_is_still_a_yes_no_question(question):
+    assert parse_question(question).question_type == "yesno"

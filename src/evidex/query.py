@@ -19,8 +19,8 @@ from .phrases import (DOSE_OR, GENERAL_HARMS, PEOPLE, QUESTION_STOPWORDS, SAFE_T
 from .question_shape import (ADVERSE_TAIL, CHANGES, CLAUSE_WORDS, DASH, EQUIVALENCE, EVENT_VERBS, HARM_GIVEN, LEAD_AUX,
                              LEAD_CLAUSE, MAY_IT_OR_HARM, ON_DRUG, OPENS_QUESTION, OTHER_ONE, PIVOT, PRONOUN,
                              RECIPIENT, RECIPIENT_LEAD, SCENE, SCENE_TOPIC, SEVERE_ENOUGH, TIME_ONLY, WANTS,
-                             asks_adverse, comparator_text, first_question, intent_hint, intent_of, offered_options,
-                             qualifiers, question_type, reported_claim, withheld)
+                             asks_adverse, bare_choice, comparator_text, first_question, intent_hint, intent_of,
+                             offered_options, qualifiers, question_type, reported_claim, withheld)
 from .text import abbreviation_definitions, tokens
 from .vocab import find_terms, term_words
 
@@ -113,9 +113,8 @@ _PEOPLE_ONLY = re.compile(r"(?:(?:a|an|the|my|our|these|those|some|older|elderly
 
 
 def _own_abbreviations_dropped(question: str, matches: list) -> list:
-    """An abbreviation the question defines ("temporomandibular disorder (TMD)") means its long
-    form, already matched: the vocabulary's own reading of it ("TMD": tibial muscular
-    dystrophy) is another concept."""
+    """An abbreviation the question defines ("temporomandibular disorder (TMD)") means its long form,
+    already matched: the vocabulary's own reading of it ("TMD": tibial muscular dystrophy) is another."""
     own = {a: long.lower() for a, long in abbreviation_definitions(question)}
     return [m for m in matches if not (m.text in own and any(
         o is not m and o.text.lower() in own[m.text] for o in matches))]
@@ -253,10 +252,11 @@ def parse_question(question: str) -> Query:
         interventions = [i for i in interventions if any(f" {' '.join(tokens(f))} " in asked for f in forms[i])
                          ] or interventions
     options = [option_name(o) for o in offered_options(question) or ()]
-    if len(set(options)) == 2 and all(options) and any(find_terms(o, ("intervention",)) or stem_drugs(o)
-                                                        for o in options):
-        # "A or B - which works better?": A is asked, B its comparator, by name even when the vocabulary lacks it.
+    if len(set(options)) == 2 and all(options) and any(find_terms(o, ("intervention",)) or stem_drugs(o) for o in options):
+        # "A or B - which works better?": A is asked, B its comparator, by name even when the vocabulary lacks it
+        # ("... Metformin or glyburide?" asks which of the two, not whether).
         interventions, comparators = options[:1], options[1:]
+        qtype = "factoid" if bare_choice(question) else qtype
     # A head phrase holding the asked treatment ("LDN be taken together" in "Can LDN be taken
     # together with opioids?") is the question's subject, not an outcome.
     asked_forms = [m.text.lower() for m in named if m.canonical in interventions]

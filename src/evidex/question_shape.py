@@ -166,6 +166,11 @@ def offered_options(question: str) -> tuple[str, str] | None:
     return (m.group(1), m.group(2)) if m else None
 
 
+def bare_choice(question: str) -> bool:
+    """Whether the question ends by offering two options on their own ("... Metformin or glyburide?")."""
+    return _BARE_CHOICE.search(question) is not None
+
+
 def withheld(comp_text: str, name: str) -> bool:
     """Whether the compared phrase names the treatment only as withheld ("patients not given LDN",
     "without naltrexone"): the comparison is against no treatment, the treatment is the asked one."""
@@ -194,11 +199,12 @@ INTENT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("dosing", re.compile(r"(?<![\w-])(?:doses?|dosing|dosage|how much(?! (?:does|do|did|is|are|will|would)\b)|titrat\w*|how (?:do|should|can) (?:i|you|we) "
                           r"(?:start|take|use|prescribe|give)|starting (?:doses?|on|at|with)|start(?:ed)? (?:on|at)|regimen|mg)\b", re.I)),
     ("safety", re.compile(r"\b(?:safe|safety|side[- ]effects?|adverse|harms?|harmful|risks? of|toxicit\w*|"
-                          r"tolera(?!nce)\w*|complications?)\b", re.I)),
+                          r"(?<!exercise )(?<!pain )(?<!glucose )tolera\w*|complications?)\b", re.I)),
     ("mechanism", re.compile(r"\b(?:how does|how do \w+ work|mechanism\w*|mode of action|pathway\w*|why does|"
                              r"act on|acts? by|role of)\b", re.I)),
-    # ("newly diagnosed" says who the patient is; "how is X diagnosed" still asks)
-    ("diagnosis", re.compile(r"\b(?:diagnos(?!ed\b)\w*|how (?:is|are)\s+(?:[\w-]+\s+){0,4}diagnosed|sensitivity|"
+    # ("newly diagnosed", "was diagnosed with" say who the patient is; "can X be diagnosed by" asks)
+    ("diagnosis", re.compile(r"\b(?:(?<!newly )(?<!recently )(?<!just )(?<!already )(?<!been )(?<!was )(?<!were )"
+                             r"diagnos\w*|sensitivity|"
                              r"specificity|accuracy of|biomarkers?|markers? (?:of|for)|screening|detect\w*|test for)\b",
                              re.I)),
     ("prognosis", re.compile(r"\b(?:prognos\w*|predict\w*|risk factors?|natural history|"
@@ -228,8 +234,6 @@ def question_type(question: str) -> str:
         return "summary"
     if first in ("what", "which", "who", "when", "where", "how"):
         return "factoid"
-    if _BARE_CHOICE.search(question):
-        return "factoid"      # "Metformin or glyburide?" asks which, not whether
     if question.rstrip().endswith("?") and not re.search(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b",
                                                           question.lower()):
         return "yesno"        # a title-style question: "Aripiprazole: a new risk factor for gambling?"
