@@ -268,3 +268,26 @@ def test_a_case_series_that_is_the_evidence_on_the_question_is_told_as_a_key_stu
         assert violations(answer) == []
     finally:
         store.close()
+
+
+def test_case_reports_fill_only_the_places_controlled_studies_leave(tmp_path: Path):
+    """Four case reports that fit the question well do not push its one trial out of Key Studies."""
+    reports = [Record(id=f"pmid:73{i:05d}", title=f"Low-dose naltrexone helps fibromyalgia pain in women: case report {i}",
+                      pmid=f"73{i:05d}", year=2015, authors=(f"Case{i} C",), publication_types=("Case Reports",),
+                      sections=(Section("BACKGROUND", "Fibromyalgia is a chronic pain disorder."),
+                                Section("METHODS", f"We describe a woman with fibromyalgia given low-dose naltrexone "
+                                                   f"4.5 mg nightly for {i + 2} months."),
+                                Section("RESULTS", f"Her fibromyalgia pain fell from 8 to {i + 2} on a 10-point "
+                                                   "scale."))) for i in range(4)]
+    trial = _rct(4, "Naltrexone in fibromyalgia: a randomised crossover trial",
+                 "In this double-blind crossover trial, 31 women with fibromyalgia were randomised to low-dose "
+                 "naltrexone 4.5 mg or placebo for 12 weeks each.",
+                 "Pain fell by 28.8% with low-dose naltrexone and 18.0% with placebo (p = 0.016).",
+                 "Low-dose naltrexone reduced fibromyalgia pain.")
+    store, _ = build_store([*reports, trial], tmp_path / "k.db")
+    try:
+        answer, texts = _key_texts(store, "Does low-dose naltrexone help fibromyalgia pain in women?")
+        assert texts[0].startswith("In this double-blind crossover trial, 31 women"), texts
+        assert violations(answer) == []
+    finally:
+        store.close()

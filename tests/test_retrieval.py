@@ -132,13 +132,15 @@ def test_starter_answers_do_not_get_worse_in_hybrid_mode(starter, question):
     assert violations(hyb) == [] and violations(lex) == []
     assert hyb.verdict.direction == lex.verdict.direction and hyb.verdict.certainty == lex.verdict.certainty
     lex_ids, hyb_ids = [r.id for r in lex.references], [r.id for r in hyb.references]
-    # Direct evidence is not lost (at most one study's place changes with the rank order). The
-    # indirect studies filling the table's last rows and the sections' last sentences move with
-    # the mode, so the count of references is not compared: a section may quote two sentences of
-    # one study in one mode and one each of two studies in the other.
+    # Direct evidence is not lost (at most two studies' places change: the studies are told in the
+    # order of how much of the question each holds, so a candidate only one mode finds can take a
+    # place in a section). The indirect studies filling the table's last rows and the sections'
+    # last sentences move with the mode, so the count of references may move by a fifth: a section
+    # may quote two sentences of one study in one mode and one each of two studies in the other.
     direct = {s.record.id for found in (lex_found, hyb_found) for s in build_studies(query, found)
               if s.relevance == "direct"}
-    assert len([i for i in hyb_ids if i in direct]) >= len([i for i in lex_ids if i in direct]) - 1
+    assert len([i for i in hyb_ids if i in direct]) >= len([i for i in lex_ids if i in direct]) - 2
+    assert len(hyb_ids) >= 0.8 * len(lex_ids)
     # The references that carry the verdict (first five) survive.
     assert len(set(lex_ids[:5]) & set(hyb_ids)) >= 4
 

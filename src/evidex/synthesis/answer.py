@@ -83,6 +83,8 @@ class _Citer:
 
 def compose(query: Query, candidates: list[Candidate]) -> Answer:
     studies = build_studies(query, candidates)
+    # Told in the order of how much of the question each studied (the stance model's P(yes) for a
+    # yes/no answer weighs them in retrieval order instead: verdict.yes_probability).
     fit = question_fit(query)
     ranked = sorted([s for s in studies if s.relevant],
                     key=lambda s: (_RELEVANCE_RANK[s.relevance], not s.candidate.related, -fit(s),

@@ -21,13 +21,13 @@ from .memo import study_facts
 from .relevance import POOLED
 
 MAX_KEY_STUDIES = 4
-# Designs whose own result answers a treatment question; case series and case reports too, as the
-# seed answers tell them one by one where they are the evidence on what was asked (surveys and
-# unclassified records are shown in the other sub-sections). The studies come in the order of
-# how much of the question each studied (``select.question_fit``); their level weighs in the
-# verdict's certainty, not here.
-KEY_DESIGNS = ("meta_analysis", "systematic_review", "rct", "non_randomised_trial", "cohort", "case_control",
-               "case_series", "case_report")
+# Designs whose own result answers a treatment question, controlled first; case series and case
+# reports fill the places left, as the seed answers tell them one by one where they are the
+# evidence on what was asked (surveys and unclassified records are shown in the other
+# sub-sections). Within each, the studies come in the order of how much of the question each
+# studied (``select.question_fit``).
+CONTROLLED = ("meta_analysis", "systematic_review", "rct", "non_randomised_trial", "cohort", "case_control")
+UNCONTROLLED = ("case_series", "case_report")
 # Abstract roles of an allocation sentence and of a result sentence.
 _DESIGN_ROLES = ("methods", "objective", "")
 _RESULT_ROLES = ("results", "conclusions", "")
@@ -85,8 +85,8 @@ def key_passages(query, ranked: list[Study], used: set[str] = frozenset()) -> li
     hint = query.interventions[0] if query.interventions else ""
     # Direct studies first; where fewer answer directly, the nearest indirect ones (another
     # population or comparator, GRADE 5.2.4) are the best evidence there is, and are shown too.
-    chosen = [s for rel in ("direct", "indirect") for s in ranked
-              if s.clinical and s.relevance == rel and s.design in KEY_DESIGNS]
+    chosen = [s for rel in ("direct", "indirect") for designs in (CONTROLLED, UNCONTROLLED) for s in ranked
+              if s.clinical and s.relevance == rel and s.design in designs]
     out: list[tuple[Study, Passage]] = []
     for rank, s in enumerate(chosen[:MAX_KEY_STUDIES]):
         facts = study_facts(s.record, s.passages, hint)

@@ -9,6 +9,7 @@ question, aims and methods only describe it (roles from ``enrich.roles``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,7 @@ from ..records import Passage
 from ..retrieve import STOPWORDS
 from ..text import token_set, tokens
 from .evidence import Study
+from .topical import question_terms, word_keys
 
 # Role of a sentence in its abstract -> how much it can answer a question.
 ROLE_WEIGHT = {"results": 1.0, "conclusions": 1.0, "methods": 0.55, "objective": 0.25, "background": 0.3,
@@ -52,26 +54,26 @@ def question_words(query: Query) -> set[str]:
     return {t for t in tokens(query.question) if t not in STOPWORDS and len(t) > 2}
 
 
-# A word of the question in a record's title counts half again: the title says what it studied.
-TITLE_WEIGHT = 0.5
+# A question word in a record's title counts half again: the title says what it studied.
+FIT_TITLE_WEIGHT = 0.5
 
 
-def question_fit(query: Query):
-    """A study's share of the question's content words, in its text and (half again) its title.
+def question_fit(query: Query) -> Callable[[Study], float]:
+    """How much of the question a study studied: the question's terms (``topical.question_terms``)
+    its text holds, those in its title counting half again, over the number of terms (0 to 1.5).
 
-    Among the studies that answer, the one that studied what the question asks (its
-    population, comparator, outcome, setting) leads the answer: coordination-level matching,
-    the oldest ranking in IR (Salton & McGill 1983), which on the read clinician sets puts the
-    study a question was written from first in 374 of 555 questions against 298 when evidence
-    level ordered them. Evidence level is weighed where it belongs, by the verdict's certainty
-    (GRADE), not by the order the studies are told in."""
-    words = question_words(query)
+    Among the studies that answer, the one that studied what the question asks (its population,
+    comparator, outcome, setting) is told first: coordination-level matching (Salton & McGill,
+    Introduction to Modern Information Retrieval, 1983). Measured on the read clinician sets
+    (RESULTS.md, session 34), it puts the study a question was written from first far more often
+    than ordering by evidence level did; evidence level is weighed by the verdict's certainty."""
+    words = question_terms(query)
+    if not words:
+        return lambda s: 0.0
 
     def fit(s: Study) -> float:
-        if not words:
-            return 0.0
-        return (len(words & set(tokens(s.record.text()))) +
-                TITLE_WEIGHT * len(words & set(tokens(s.record.title)))) / len(words)
+        return (len(words & word_keys(s.record.text())) +
+                FIT_TITLE_WEIGHT * len(words & word_keys(s.record.title))) / len(words)
     return fit
 
 

@@ -26,6 +26,17 @@ def _word_key(word: str) -> str:
     return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
 
 
+def question_terms(query: Query) -> set[str]:
+    """The question's content words and its treatments as the library names them ("Protonix" is
+    read as pantoprazole: ``resolve.brand_names``), blind to plural endings."""
+    return {_word_key(t) for t in tokens(" ".join([query.question, *query.interventions, *query.comparators]))
+            if t not in STOPWORDS and t not in QUESTION_STOPWORDS and len(t) > 2}
+
+
+def word_keys(text: str) -> set[str]:
+    return {_word_key(t) for t in tokens(text)}
+
+
 def topical(query: Query, studies: list[S]) -> list[S]:
     """With no intervention to anchor on, the record the hybrid ranking puts first (TOPICAL_LEAD;
     three cost PubMedQA-RR in-sample accuracy 0.68 -> 0.60 on its first 120 questions, the
@@ -35,13 +46,10 @@ def topical(query: Query, studies: list[S]) -> list[S]:
     are background. Coverage weighs each word by its rarity among the retrieved records
     (inverse document frequency within the set, Sparck Jones 1972), so the record naming the
     asked entity outweighs one that only shares "effective" and "treatment"."""
-    # The question's words and its treatments as the library names them ("Protonix" is read as
-    # pantoprazole: ``resolve.brand_names``).
-    words = {_word_key(t) for t in tokens(" ".join([query.question, *query.interventions, *query.comparators]))
-             if t not in STOPWORDS and t not in QUESTION_STOPWORDS and len(t) > 2}
+    words = question_terms(query)
     if not words:
         return studies
-    held = [{_word_key(t) for t in tokens(s.record.text())} & words for s in studies]
+    held = [word_keys(s.record.text()) & words for s in studies]
     n = len(studies)
     idf = {w: math.log((n + 1) / (1 + sum(w in h for h in held))) + 1.0 for w in words}
     total = sum(idf.values())
