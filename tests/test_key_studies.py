@@ -44,6 +44,18 @@ def _key_texts(store, question: str):
     return answer, [st.text for st in key.statements]
 
 
+def _told(records: list[Record], tmp_path: Path, question: str):
+    """Build a store of ``records``, answer ``question`` (faithfully), close the store: the answer and
+    its Key Studies texts."""
+    store, _ = build_store(records, tmp_path / "told.db")
+    try:
+        answer, texts = _key_texts(store, question)
+        assert violations(answer) == []
+        return answer, texts
+    finally:
+        store.close()
+
+
 def test_each_leading_study_is_told_by_its_design_and_its_result(tmp_path: Path):
     store, _ = build_store(TRIALS, tmp_path / "k.db")
     try:
@@ -240,15 +252,11 @@ def test_the_study_that_studied_what_was_asked_leads_before_a_broader_review(tmp
                  "randomised to celecoxib 200 mg daily or placebo for 6 weeks.",
                  "Pain on walking fell by 31 mm with celecoxib and 19 mm with placebo (p = 0.004).",
                  "Celecoxib relieved osteoarthritis pain in older adults.")
-    store, _ = build_store([review, trial], tmp_path / "k.db")
-    try:
-        answer, texts = _key_texts(store, "Does celecoxib relieve osteoarthritis pain in older adults aged 75 and over?")
-        assert [r.id for r in answer.references] == [trial.id, review.id]
-        assert texts[0].startswith("Pain on walking fell by 31 mm"), texts
-        assert any(t.startswith("We pooled 31") for t in texts), texts        # the review is still told
-        assert violations(answer) == []
-    finally:
-        store.close()
+    answer, texts = _told([review, trial], tmp_path,
+                          "Does celecoxib relieve osteoarthritis pain in older adults aged 75 and over?")
+    assert [r.id for r in answer.references] == [trial.id, review.id]
+    assert texts[0].startswith("Pain on walking fell by 31 mm"), texts
+    assert any(t.startswith("We pooled 31") for t in texts), texts        # the review is still told
 
 
 def test_a_case_series_that_is_the_evidence_on_the_question_is_told_as_a_key_study(tmp_path: Path):
@@ -260,19 +268,15 @@ def test_a_case_series_that_is_the_evidence_on_the_question_is_told_as_a_key_stu
                               Section("RESULTS", "All three patients had fewer flares, and two had complete "
                                                  "clearance of their lesions by 8 weeks."),
                               Section("CONCLUSIONS", "Low-dose naltrexone may help Hailey-Hailey disease.")))
-    store, _ = build_store([series], tmp_path / "k.db")
-    try:
-        assert store.get(series.id).appraisal.design in ("case_series", "case_report")
-        answer, texts = _key_texts(store, "Does low-dose naltrexone help Hailey-Hailey disease?")
-        assert any(t.startswith("We describe three patients") for t in texts), texts
-        assert violations(answer) == []
-    finally:
-        store.close()
+    answer, texts = _told([series], tmp_path, "Does low-dose naltrexone help Hailey-Hailey disease?")
+    assert answer.references[0].design in ("case_series", "case_report")
+    assert any(t.startswith("We describe three patients") for t in texts), texts
 
 
 def test_case_reports_fill_only_the_places_controlled_studies_leave(tmp_path: Path):
     """Four case reports that fit the question well do not push its one trial out of Key Studies."""
-    reports = [Record(id=f"pmid:73{i:05d}", title=f"Low-dose naltrexone helps fibromyalgia pain in women: case report {i}",
+    reports = [Record(id=f"pmid:73{i:05d}",
+                      title=f"Low-dose naltrexone helps fibromyalgia pain in women: case report {i}",
                       pmid=f"73{i:05d}", year=2015, authors=(f"Case{i} C",), publication_types=("Case Reports",),
                       sections=(Section("BACKGROUND", "Fibromyalgia is a chronic pain disorder."),
                                 Section("METHODS", f"We describe a woman with fibromyalgia given low-dose naltrexone "
@@ -284,10 +288,5 @@ def test_case_reports_fill_only_the_places_controlled_studies_leave(tmp_path: Pa
                  "naltrexone 4.5 mg or placebo for 12 weeks each.",
                  "Pain fell by 28.8% with low-dose naltrexone and 18.0% with placebo (p = 0.016).",
                  "Low-dose naltrexone reduced fibromyalgia pain.")
-    store, _ = build_store([*reports, trial], tmp_path / "k.db")
-    try:
-        answer, texts = _key_texts(store, "Does low-dose naltrexone help fibromyalgia pain in women?")
-        assert texts[0].startswith("In this double-blind crossover trial, 31 women"), texts
-        assert violations(answer) == []
-    finally:
-        store.close()
+    _, texts = _told([*reports, trial], tmp_path, "Does low-dose naltrexone help fibromyalgia pain in women?")
+    assert texts[0].startswith("In this double-blind crossover trial, 31 women"), texts
