@@ -206,3 +206,11 @@ def test_a_decimal_broken_by_a_space_inside_its_bracket_ends_no_sentence():
     text = "The rate ratio was 1.07 (0. 82-1.40) for diltiazem. Nicardipine had 0.86 (0.69-1.08)."
     assert [text[a:b] for a, b in sentence_spans(text)] == [
         "The rate ratio was 1.07 (0. 82-1.40) for diltiazem.", "Nicardipine had 0.86 (0.69-1.08)."]
+
+
+def test_a_p_value_broken_by_a_space_after_its_sign_does_not_end_the_sentence():
+    text = ("Cetirizine relieved nasal pruritus more than loratadine (P <. 0001). Both were well tolerated. "
+            "Values were < 5. 10 patients left.")
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "Cetirizine relieved nasal pruritus more than loratadine (P <. 0001).", "Both were well tolerated.",
+        "Values were < 5.", "10 patients left."]

@@ -63,7 +63,7 @@ def _ends_sentence(text: str, start: int, stop: int, head: str) -> bool:
     """A boundary at ``stop`` ends the sentence begun at ``start`` unless an abbreviation ("e.g.",
     "vs.") or an initial ("Younger J. Mackey") stands before it, a dosing abbreviation with no
     capital after it (``head``: the next sentence's first character), or a number broken by a
-    space inside an open bracket."""
+    space inside an open bracket or after a comparison sign ("P <. 0001")."""
     if stop > start and (text[stop - 1] in _WORD_CHARS or text[stop - 1] == "\n"):
         word = _word_before(text, start, stop)
         if word and (word.lower().rstrip(".") in _ABBREV or (len(word) == 1 and word.isupper())):
@@ -73,6 +73,12 @@ def _ends_sentence(text: str, start: int, stop: int, head: str) -> bool:
     if head.isdigit() and text[stop] == "." and stop > start and text[stop - 1].isdigit() \
             and text.count("(", start, stop) > text.count(")", start, stop):
         return False        # "1.07 (0. 82-1.40)": a decimal broken by a space, inside its bracket
+    if head.isdigit() and text[stop] == ".":
+        i = stop - 1
+        while i > start and text[i] == " ":
+            i -= 1
+        if text[i] in "<>=\u2264\u2265":
+            return False    # "(P <. 0001)": a test's decimal broken by a space
     return True
 
 
