@@ -57,21 +57,16 @@ def _told(records: list[Record], tmp_path: Path, question: str):
 
 
 def test_each_leading_study_is_told_by_its_design_and_its_result(tmp_path: Path):
-    store, _ = build_store(TRIALS, tmp_path / "k.db")
-    try:
-        answer, texts = _key_texts(store, "Is zolmitriptan effective for migraine in adolescents?")
-        # the sentence stating design, size, dose and duration, not the aim beside it
-        assert any(t.startswith("In this multicentre, double-blind trial, 248 adolescents") for t in texts), texts
-        assert any(t.startswith("Pain relief at 2 hours was reported by 58%") for t in texts), texts
-        assert any(t.startswith("Headache response at 2 hours did not differ") for t in texts), texts
-        assert not any(t.startswith(("We aimed", "Baseline characteristics")) for t in texts), texts
-        # every sentence is quoted once in the whole answer
-        quoted = [st.text for sec in answer.sections for sub in sec.subsections for st in sub.statements] + \
-            [st.text for sec in answer.sections for st in sec.key_points]
-        assert len(quoted) == len(set(quoted))
-        assert violations(answer) == []
-    finally:
-        store.close()
+    answer, texts = _told(list(TRIALS), tmp_path, "Is zolmitriptan effective for migraine in adolescents?")
+    # the sentence stating design, size, dose and duration, not the aim beside it
+    assert any(t.startswith("In this multicentre, double-blind trial, 248 adolescents") for t in texts), texts
+    assert any(t.startswith("Pain relief at 2 hours was reported by 58%") for t in texts), texts
+    assert any(t.startswith("Headache response at 2 hours did not differ") for t in texts), texts
+    assert not any(t.startswith(("We aimed", "Baseline characteristics")) for t in texts), texts
+    # every sentence is quoted once in the whole answer
+    quoted = [st.text for sec in answer.sections for sub in sec.subsections for st in sub.statements] + \
+        [st.text for sec in answer.sections for st in sec.key_points]
+    assert len(quoted) == len(set(quoted))
 
 
 PROTOCOL = Record(
@@ -108,13 +103,8 @@ def test_a_design_sentence_may_count_its_people_in_words(tmp_path: Path):
                  "double-blind and placebo-controlled.",
                  "Pain fell further on low-dose naltrexone than on placebo (28.8% vs 18.0%, P = 0.016).",
                  "Low-dose naltrexone reduced fibromyalgia pain.")
-    store, _ = build_store([trial], tmp_path / "f.db")
-    try:
-        answer, texts = _key_texts(store, "Does low-dose naltrexone help fibromyalgia pain?")
-        assert any(t.startswith("Thirty-one (31) women") for t in texts), texts
-        assert violations(answer) == []
-    finally:
-        store.close()
+    _, texts = _told([trial], tmp_path, "Does low-dose naltrexone help fibromyalgia pain?")
+    assert any(t.startswith("Thirty-one (31) women") for t in texts), texts
 
 
 def test_a_finding_that_gives_its_size_outranks_the_same_finding_without_it(tmp_path: Path):
@@ -145,14 +135,9 @@ def test_a_reviews_key_sentence_counts_the_studies_it_pooled(tmp_path: Path):
                                                  "hours was more frequent with zolmitriptan than placebo (RR 1.31, "
                                                  "95% CI 1.10 to 1.56)."),
                               Section("CONCLUSIONS", "Zolmitriptan relieves migraine pain in adolescents.")))
-    store, _ = build_store([review, *TRIALS], tmp_path / "r.db")
-    try:
-        answer, texts = _key_texts(store, "Is zolmitriptan effective for migraine in adolescents?")
-        assert any(t.startswith("Of 412 articles screened, six randomised") for t in texts), texts
-        assert any(t.startswith("Pain relief at 2 hours was more frequent") for t in texts), texts
-        assert violations(answer) == []
-    finally:
-        store.close()
+    _, texts = _told([review, *TRIALS], tmp_path, "Is zolmitriptan effective for migraine in adolescents?")
+    assert any(t.startswith("Of 412 articles screened, six randomised") for t in texts), texts
+    assert any(t.startswith("Pain relief at 2 hours was more frequent") for t in texts), texts
 
 
 def _study(*sentences: str, design: str = "rct"):
@@ -215,13 +200,8 @@ def test_the_leading_study_is_told_with_its_results_most_relevant_to_the_questio
                 "In this multicentre, double-blind trial, 248 adolescents were randomised to zolmitriptan 5 mg "
                 "nasal spray or placebo for one attack over 12 weeks.", " ".join(results),
                 "Zolmitriptan nasal spray relieved migraine in adolescents.")
-    store, _ = build_store([lead], tmp_path / "l.db")
-    try:
-        answer, texts = _key_texts(store, "Does zolmitriptan relieve migraine in adolescents?")
-        assert sum(t in results for t in texts) >= 3, texts
-        assert violations(answer) == []
-    finally:
-        store.close()
+    _, texts = _told([lead], tmp_path, "Does zolmitriptan relieve migraine in adolescents?")
+    assert sum(t in results for t in texts) >= 3, texts
 
 
 def test_the_leading_study_is_told_with_its_next_design_sentence_too(tmp_path: Path):

@@ -17,7 +17,7 @@ import fcntl
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 
@@ -94,16 +94,9 @@ def folder_lock(folder: str | Path) -> Iterator[None]:
     """Wait for the lock on ``<folder>.lock`` (``store_lock``), held while a folder beside it is
     checked, removed or created; where the lock file cannot be made (a read-only place), nothing
     can be created either, so the caller goes on without it."""
-    lock = store_lock(folder, wait=True)
-    try:
-        lock.__enter__()
-    except StoreBusy:
-        held = False
-    else:
-        held = True
-    try:
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(store_lock(folder, wait=True))
+        except StoreBusy:
+            pass
         yield
-    finally:
-        if held:
-            lock.__exit__(None, None, None)
-

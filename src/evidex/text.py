@@ -73,7 +73,7 @@ def _ends_sentence(text: str, start: int, stop: int, head: str) -> bool:
     if head.isdigit() and text[stop] == "." and stop > start and text[stop - 1].isdigit() \
             and text.count("(", start, stop) > text.count(")", start, stop):
         return False        # "1.07 (0. 82-1.40)": a decimal broken by a space, inside its bracket
-    if head.isdigit() and text[stop] == ".":
+    if head.isdigit() and text[stop] == "." and stop > start:
         i = stop - 1
         while i > start and text[i] == " ":
             i -= 1
