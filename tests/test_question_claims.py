@@ -239,3 +239,39 @@ def test_a_choice_asked_on_its_own_is_a_comparison_of_the_two(question, interven
 @pytest.mark.parametrize("question", ["Statins: friend or foe?", "HRT after menopause. Benefit or harm?"])
 def test_a_choice_of_two_verdicts_is_still_a_yes_no_question(question):
     assert parse_question(question).question_type == "yesno"
+
+
+@pytest.mark.parametrize("question, interventions", [
+    # a sentence of story before the question: its words are no part of the treatment asked
+    ("Woman with detrusor instability who cannot take oxybutynin's side effects. "
+     "Is transcutaneous electrical nerve stimulation an alternative?", ("transcutaneous electrical nerve stimulation",)),
+    ("My 66-year-old dad had a heart attack last week and the echo shows his heart pump is weak. "
+     "They started him on trandolapril. Will it save his life?", ("trandolapril",)),
+    # what the patient wants to try is asked, even with more story after it
+    ("My fibromyalgia patient takes tramadol every day and wants to try LDN 4.5 mg after reading about the pilot "
+     "study. Does that trial's evidence even apply to someone on opioids?", ("low-dose naltrexone", "opioids")),
+    # an abbreviation's full stop ends no sentence: "pregnancy" stays the population asked
+    ("Is sumatriptan safe to use in pregnancy, e.g. after inadvertent first-trimester exposure?", ("sumatriptan",)),
+])
+def test_a_sentence_of_story_before_the_question_sets_the_scene(question, interventions):
+    assert parse_question(question).interventions == interventions
+
+
+def test_an_abbreviation_keeps_the_population_of_the_question():
+    assert "pregnancy" in parse_question(
+        "Is sumatriptan safe to use in pregnancy, e.g. after inadvertent first-trimester exposure?").conditions
+
+
+@pytest.mark.parametrize("question", [
+    "Is there any benefit in starting fosinopril early?",
+    "LDN is said to sensitise opioid receptors. Has anyone actually shown that?",
+    "Heart failure patient on carvedilol. Is he likely to deteriorate in the first months?",
+    "Ischaemic cardiomyopathy, EF about 35%, stable. If I add carvedilol, will he actually feel better?",
+])
+def test_a_clause_opened_by_a_pronoun_is_no_outcome_population_or_treatment(question):
+    """"there any benefit", "anyone actually shown that", "he actually feel": clauses the slots once
+    took for names (and a sentence of story, "heart failure patient", for the outcome)."""
+    q = parse_question(question)
+    assert not q.outcomes, q
+    for phrase in (*q.conditions, *q.interventions):
+        assert phrase.split()[0] not in {"there", "that", "it", "he", "she", "anyone"}, (phrase, q)
