@@ -47,7 +47,11 @@ def position_bin(i: int, n: int) -> str:
 _REPORTS = (("has:p", re.compile(r"\b[Pp]\s*(?:[<=>\u2264\u2265]|value)")),
             ("has:ci", re.compile(r"\b(?:95|90|99)\s*%\s*(?:CI|confidence)|\bCI\b")),
             ("has:pct", re.compile(r"\d\s*%")),
-            ("has:n", re.compile(r"\b[nN]\s*=\s*\d")))
+            ("has:n", re.compile(r"\b[nN]\s*=\s*\d")),
+            # a result per arm: two shares, a count of a total, a mean with its spread
+            ("has:pct2", re.compile(r"\d\s*%.*\d\s*%")),
+            ("has:frac", re.compile(r"\b\d+\s*(?:/|of)\s*\d+\b")),
+            ("has:sd", re.compile(r"\+/-|\u00b1")))
 
 
 def sentence_feats(sentence: str, i: int, n: int) -> list[str]:
