@@ -275,3 +275,9 @@ def test_a_clause_opened_by_a_pronoun_is_no_outcome_population_or_treatment(ques
     assert not q.outcomes, q
     for phrase in (*q.conditions, *q.interventions):
         assert phrase.split()[0] not in {"there", "that", "it", "he", "she", "anyone"}, (phrase, q)
+
+
+def test_a_scene_before_a_colon_is_no_part_of_the_compared_treatments():
+    q = parse_question("Acute exacerbation of schizophrenia: amisulpride 800 mg vs risperidone 8 mg - "
+                       "is amisulpride as effective?")
+    assert (q.interventions, q.comparators) == (("amisulpride",), ("risperidone",))

@@ -190,8 +190,8 @@ def parse_question(question: str) -> Query:
     if not interventions and not re.match(r"\s*(?:what|which|how|who|when|why)\b", subject, re.I):
         # "A or B" as the subject of a comparison: both are asked about ("what side effects" asks, names nothing).
         # "Ritalin or another stimulant": the class widens the asked drug; it is no comparator.
-        # (A scene before a dash is no part of it: "Glomerulonephritis patient - A or B to protect ...".)
-        offered = next((x for x in re.split(DASH, subject) if re.search(r"\s(?:or|versus|vs\.?)\s", x)), subject)
+        # (A scene before a dash or colon is no part of it: "Glomerulonephritis patient - A or B to protect ...".)
+        offered = next((x for x in re.split(DASH + r"|:\s+", subject) if re.search(r"\s(?:or|versus|vs\.?)\s", x)), subject)
         offered = DOSE_OR.sub("", offered)      # "rofecoxib 12.5 or 25 mg": one drug at either dose
         split = [x for x in re.split(r"\s+(?:or|versus|vs\.?)\s+", offered)
                  if not re.match(r"\s*(?:another|any other|other|a similar|similar)\b", x, re.I)]
