@@ -16,11 +16,11 @@ from .enrich.numbers import DOSE
 from .phrases import (DOSE_OR, GENERAL_HARMS, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
                       compared_dose, conjuncts, dose_drug, drug_name, head_of, named_after_with, option_name, same,
                       same_drug, slot_phrases, stem_drugs, symptoms_of, tidy_outcome, undosed, unique)
-from .question_shape import (ADVERSE_TAIL, CHANGES, CLAUSE_SUBJECT, CLAUSE_WORDS, DASH, EQUIVALENCE,
-                             EVENT_VERBS, HARM_GIVEN, LEAD_AUX, LEAD_CLAUSE, MAY_IT_OR_HARM, ON_DRUG, OPENS_QUESTION, OTHER_ONE, PIVOT, PRONOUN,
+from .question_shape import (ADVERSE_TAIL, CHANGES, CLAUSE_WORDS, DASH, EQUIVALENCE, EVENT_VERBS, HARM_GIVEN, LEAD_AUX,
+                             LEAD_CLAUSE, MAY_IT_OR_HARM, ON_DRUG, OPENS_QUESTION, OTHER_ONE, PIVOT, PRONOUN,
                              RECIPIENT, RECIPIENT_LEAD, SCENE, SCENE_TOPIC, SEVERE_ENOUGH, TIME_ONLY, WANTS,
                              asks_adverse, bare_choice, comparator_text, first_question, intent_hint, intent_of,
-                             offered_options, qualifiers, question_type, reported_claim, withheld)
+                             is_clause, offered_options, qualifiers, question_type, reported_claim, withheld)
 from .text import abbreviation_definitions, tokens
 from .vocab import find_terms, term_words
 
@@ -147,7 +147,7 @@ def parse_question(question: str) -> Query:
     if qtype == "yesno":
         # "After starting LDN, do patients ...?", "Adults with ADHD: does ...?": the question begins
         # at its auxiliary; the clause or scene before it sets the scene (its named terms are found above).
-        lead = scene or LEAD_CLAUSE.match(answered)
+        lead = (scene if scene and scene.end() < len(answered) else None) or LEAD_CLAUSE.match(answered)
         body = answered[lead.end():] if lead else answered
         after = LEAD_CLAUSE.match(body) if scene else None     # "OA patient: if I switch him to X, will it ...?"
         body = LEAD_AUX.sub("", body[after.end():] if after else body)
@@ -224,7 +224,7 @@ def parse_question(question: str) -> Query:
     interventions = [i for i in interventions if len(tokens(i)) <= 4 or not any(w in tokens(i) for w in stemmed)]
     # "does it matter whether I use A or B": a clause, not a name, once a drug is asked.
     if stemmed or len(interventions) > 1:
-        interventions = [i for i in interventions if not CLAUSE_WORDS & set(tokens(i)) and not CLAUSE_SUBJECT.match(i)]
+        interventions = [i for i in interventions if not CLAUSE_WORDS & set(tokens(i)) and not is_clause(i, question)]
     if not interventions and stemmed and all(w in co_treated for w in stemmed):
         # "control his blood pressure with captopril or atenolol": with no other treatment asked,
         # the drugs given "with" are the asked ones, the second of "A or B" the comparator.
@@ -340,7 +340,7 @@ def parse_question(question: str) -> Query:
         safe = True           # whether the combination is safe: harm from it answers no
     # "for years", "in the first few months": when, not who or what; "(safe) to use", "(improve) more": no outcome.
     # "is 40 mg/day enough": a dose is asked, no outcome; "mg for mg": a unit; "that true": a clause, no name.
-    conditions, outcomes = ([p for p in xs if not TIME_ONLY.fullmatch(p) and not CLAUSE_SUBJECT.match(p) and not re.fullmatch(
+    conditions, outcomes = ([p for p in xs if not TIME_ONLY.fullmatch(p) and not is_clause(p, question) and not re.fullmatch(
         r"to \w+|more|less|better|worse|faster|longer|(?:mg|mcg|g|ml|units?|iu)(?:/\w+)?", p) and not DOSE.search(p)]
         for xs in (conditions, outcomes))
     # "carvedilol or bisoprolol to keep ...": a phrase naming a compared drug is no outcome.

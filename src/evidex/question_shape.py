@@ -52,13 +52,13 @@ PIVOT = re.compile(
 # reported: "patient asks whether LDN helps - has anyone measured it?"). Or a sentence of its own
 # ("Woman with detrusor instability who cannot take oxybutynin. Is TENS an alternative?").
 SCENE = re.compile(r"(?:[^:?]{3,160}:|(?!\s*" + OPENS_QUESTION + r")(?:(?!\bwhether\b)[^:?]){3,160}\s[-\u2013\u2014]+|"
-                   r"[^?]{3,300}[a-z)%]{2}[.!](?=\s+(?-i:[A-Z])))"
+                   r"(?!\s*" + OPENS_QUESTION + r")[^?]{3,300}[a-z)%]{2}[.!](?=\s+(?-i:[A-Z])))"
                    r"\s+(?=" + OPENS_QUESTION + r"|(?:if|once|after)\b)", re.I)
 # A scene that names a drug and its use: "Meloxicam in RA - is 22.5 mg worth it?" (group 1: the use).
 SCENE_TOPIC = re.compile(r"\s*[\w-]+(?:\s*\([^)]*\))?\s+(?:in|for)\s+(.+?)\s*(?::|" + DASH + r")\s*$", re.I)
 # What a scene says the patient wants or needs to take: the treatment asked about, not the story.
 WANTS = re.compile(r"\b(?:wants?|needs?|plans?|would like|hopes?) to (?:take|start|use|try|be given|go on)\s+"
-                   r"(.{1,40}?)(?=\s+(?:for|to|and|but|because|after|before|when|since|if)\b|[,;:]|\.(?!\d)|"
+                   r"(.{1,40}?)(?=\s+(?:for|to|and|but|because|after|before|when|since|if)\b|[,;:]|\.(?=\s+[A-Z]|\s*$)|"
                    r"\s[-\u2013\u2014]|$)", re.I)
 # "Can X be given to Y, or does it provoke Z?": whether it may be used, asked with its harm.
 MAY_IT_OR_HARM = re.compile(r"\b(?:can|could|may|should)\b[^?]{0,80}?\bbe (?:given|used|taken|prescribed|continued|"
@@ -106,10 +106,16 @@ TIME_ONLY = re.compile(r"(?:(?:the|a|first|last|next|few|several|many|some|\d+|o
                         r"(?:years?|months?|weeks?|days?|hours?|term|time|while)", re.I)
 PRONOUN = re.compile(r"\s*(?:it|they|this|that|these|those|he|she)(?:\s+(?:still|also|really|\w+ly))?\s*", re.I)
 CLAUSE_WORDS = {"whether", "matter", "it", "i", "we", "you"}
-# A phrase opened by a pronoun or "there" is a clause ("that true", "there any benefit", "he likely to
-# deteriorate", "anyone actually shown that"): it names no population or outcome.
-CLAUSE_SUBJECT = re.compile(r"(?:there|that|it|he|she|they|i|we|you|anyone|anybody|someone|somebody|something|"
-                            r"anything)\s+\S")
+_CLAUSE_SUBJECT = re.compile(r"(?:there|that|it|he|she|they|i|we|you|anyone|anybody|someone|somebody|something|"
+                             r"anything)\s+\S")
+
+
+def is_clause(phrase: str, question: str) -> bool:
+    """A phrase opened by a pronoun or "there" is a clause ("that true", "there any benefit", "he
+    likely to deteriorate"): it names no treatment, population or outcome. Unless the question
+    writes that word in capitals, as an abbreviation ("HE recurrence", "IT baclofen")."""
+    word = phrase.split()[0] if phrase.split() else ""
+    return bool(_CLAUSE_SUBJECT.match(phrase)) and (word == "i" or re.search(rf"\b{word.upper()}\b", question) is None)
 
 # What a question compares its treatment against: the phrase after "vs", "than", "instead of",
 # "as good (a first drug) as"; what the patient is switched from ("switch him from B to A"); the
