@@ -1,6 +1,6 @@
 """Train the sentence-role model -> src/evidex/enrich/models/roles.json.
 
-    .venv/bin/python scripts/train_roles.py [--seed 13]
+    .venv/bin/python scripts/train_roles.py [--seed 13] [--cv]
 
 Data: sentences of the labelled AbstractText sections in ../shared/data/pubmed_xml, each
 labelled with the role its heading names (evidex.enrich.roles.role_of_label). Records are
@@ -8,19 +8,19 @@ split 80/20 by a seeded shuffle; the 20% is the held-out test reported in the ma
 by benchmarks/enrich.py (which also scores PIBOSO, collapsed to 3 roles, as out-of-domain
 data). The training part is joined by the structured abstracts of the SciFact corpus, whose
 sentence lists keep each section's heading in capitals before its first sentence ("RESULTS
-Mortality was ..."): some 1,000 abstracts, five times the pubmed_xml ones (``--no-scifact``
-trains on pubmed_xml alone). A sentence whose heading is unknown or names two roles
-("METHODS AND RESULTS") drops its abstract. Model: softmax regression over sentence words +
-relative position, L2, by L-BFGS.
+Mortality was ..."): 776 abstracts, five times the pubmed_xml ones. A heading that names no
+single role ("METHODS AND RESULTS", "FUNDING") drops its abstract. Model: softmax regression
+over sentence words + relative position, L2, by L-BFGS.
 
 SciFact's abstracts are mostly not trials (cohorts, laboratory and genetic studies), whose methods
 sentences carry numbers as trial results do; weighed as much as the pubmed_xml sentences they
 pulled per-arm results ("occurred in 21% of placebo patients and 11% of carvedilol patients")
-into methods. Each SciFact sentence therefore weighs 0.1 of a pubmed_xml one, and L2 is 6: the
-best of 7 settings by 5-fold cross-validation within the pubmed_xml training split (accuracy
-0.805 on pubmed_xml alone -> 0.832; weight 1.0 gave 0.811, 0.3 gave 0.821), the test split
-untouched. The features that mark a result given per arm (``roles._REPORTS``: two shares, a count
-of a total, a mean with its spread) were added after that choice (cross-validated 0.807 -> 0.831).
+into methods. Each SciFact sentence therefore weighs 0.1 of a pubmed_xml one, with L2 6: ``--cv``
+compares the settings of CV_GRID by 5-fold cross-validation within the pubmed_xml training split
+(the test split untouched): pubmed_xml alone 0.807 accuracy, SciFact at weight 0.05-0.1 0.828-0.830,
+at 1.0 0.821 (differences of 0.002 are noise: a fold is ~300 sentences). ``--no-scifact --l2 3`` is
+the recipe before SciFact was added (with today's features: ``roles._REPORTS`` gained three that
+mark a result given per arm).
 """
 from __future__ import annotations
 
@@ -56,46 +56,63 @@ def labelled_abstracts():
     return out
 
 
-# A heading as SciFact prints it: capitals before the sentence ("MAIN OUTCOME MEASURES The ...").
-_CAPS = re.compile(r"[A-Z][A-Z&/-]*$")
-_MIN_HEADING = 10         # a run of capitals counts as a heading only if that many abstracts use it
+# A heading as SciFact prints it: words in capitals (two letters or more) before the sentence
+# ("MAIN OUTCOME MEASURES The ...", "DESIGN, SETTING, AND PARTICIPANTS A total of ...").
+_CAPS = re.compile(r"[A-Z][A-Z&/-]*[A-Z]")
+_MIN_HEADING = 10         # a run of capitals counts as a heading only if that many sentences open with it
 
 
-def _caps_run(sentence: str) -> list[str]:
-    words = sentence.split()
-    run = []
-    for w in words:
-        if not _CAPS.match(w.rstrip(":")):
+def _caps_words(sentence: str) -> list[tuple[str, int]]:
+    """The words in capitals that open a sentence, each with the offset where it ends."""
+    out = []
+    for m in re.finditer(r"\S+", sentence):
+        word = m.group(0).rstrip(":,")
+        if not _CAPS.fullmatch(word):
             break
-        run.append(w.rstrip(":"))
-    return run
+        out.append((word, m.end()))
+    return out
+
+
+def heading_role(heading: str) -> str | None:
+    """The one role a heading names ("MATERIALS AND METHODS": methods), or None when it names
+    none ("FUNDING") or two ("METHODS AND RESULTS", "BACKGROUND AND AIMS")."""
+    roles = {role_of_label(part) for part in re.split(r"\s+AND\s+", heading.replace(",", " ")) if part.strip()}
+    return roles.pop() if len(roles) == 1 and None not in roles else None
 
 
 def scifact_abstracts(skip_titles: set[str]):
     """[(doc id, [(sentence, role)...])] for SciFact abstracts whose every sentence falls under a
-    heading of one role; ``skip_titles`` (lower-cased) keeps the test abstracts out."""
+    heading of one role; ``skip_titles`` (lower-cased) keeps the test abstracts out. A frequent
+    heading of no single role drops its abstract; capitals that open a sentence without heading
+    it ("DNA methylation was ...": a lower-case word follows) are part of the sentence."""
     docs = [json.loads(line) for line in need("scifact", "corpus.jsonl").open(encoding="utf-8")]
     counts: Counter = Counter()
     for d in docs:
         for sent in d["abstract"]:
-            run = _caps_run(sent)
-            counts.update(" ".join(run[:j]) for j in range(1, len(run) + 1))
-    known = {h for h, c in counts.items() if c >= _MIN_HEADING and role_of_label(h) and " AND " not in h}
+            words = [w for w, _ in _caps_words(sent)]
+            counts.update(" ".join(words[:j]) for j in range(1, len(words) + 1))
+    frequent = {h for h, c in counts.items() if c >= _MIN_HEADING}
     out = []
     for d in docs:
-        if d["title"].strip().lower() in skip_titles:
+        if " ".join(d["title"].lower().split()) in skip_titles:
             continue
         sents, role, ok = [], None, True
         for sent in d["abstract"]:
-            run = _caps_run(sent)
-            head = next((" ".join(run[:j]) for j in range(len(run), 0, -1) if " ".join(run[:j]) in known), None)
+            words = _caps_words(sent)
+            whole = " ".join(w for w, _ in words)
+            after = sent[words[-1][1]:].lstrip(": ") if words else ""
+            if whole in frequent and heading_role(whole) is None and role_of_label(whole) is not None \
+                    or whole in frequent and role_of_label(whole) is None and after[:1].isupper() and after[1:2].islower():
+                ok = False            # "METHODS AND RESULTS", "FUNDING This work ...": no single role
+                break
+            head = next(((" ".join(w for w, _ in words[:j]), words[j - 1][1]) for j in range(len(words), 0, -1)
+                         if " ".join(w for w, _ in words[:j]) in frequent
+                         and heading_role(" ".join(w for w, _ in words[:j]))), None)
             if head is not None:
-                role = role_of_label(head)
-                sent = sent[len(head):].lstrip(": ").strip()
-            elif run and " ".join(run) in counts and counts[" ".join(run)] >= _MIN_HEADING:
-                ok = False            # a heading of no single role ("METHODS AND RESULTS", "FUNDING")
-            if role is None or not ok:
-                ok = False
+                role = heading_role(head[0])
+                sent = sent[head[1]:].lstrip(": ").strip()
+            if role is None:
+                ok = False            # sentences before the first heading
                 break
             if sent:
                 sents.append((sent, role))
@@ -144,6 +161,40 @@ def macro_f1(gold, pred, k):
     return float(np.mean(f1s))
 
 
+def fit(train, extra, l2: float, weight: float):
+    """(vocabulary, W, b) fitted on ``train`` + ``extra`` (each ``extra`` sentence weighing ``weight``)."""
+    X, y = examples(train + extra)
+    df: Counter = Counter(f for fs in X for f in fs)
+    vocab = {f: i for i, f in enumerate(sorted(f for f, c in df.items() if c >= 2))}
+    n_extra = sum(len(sents) for _, sents in extra)
+    w = np.concatenate([np.ones(len(y) - n_extra), np.full(n_extra, weight)])
+    W, b = fit_softmax(sparse_matrix(X, vocab), y, len(ROLES), l2, w)
+    return vocab, W, b
+
+
+def evaluate(model, abstracts) -> tuple[float, float]:
+    """(accuracy, macro-F1) of ``model`` on the sentences of ``abstracts``."""
+    vocab, W, b = model
+    X, y = examples(abstracts)
+    pred = np.argmax(sparse_matrix(X, vocab) @ W + b, axis=1)
+    return float(np.mean(pred == y)), macro_f1(y, pred, len(ROLES))
+
+
+# (L2, SciFact weight) settings compared by ``--cv``; weight 0 is pubmed_xml alone.
+CV_GRID = ((3.0, 0.0), (6.0, 0.05), (3.0, 0.1), (6.0, 0.1), (12.0, 0.1), (6.0, 0.3), (6.0, 1.0))
+
+
+def cross_validate(train, extra, folds: int = 5) -> None:
+    """Print each CV_GRID setting's mean accuracy and macro-F1 over ``folds`` folds of the
+    pubmed_xml training split (SciFact always in training, the test split never used)."""
+    parts = [train[i::folds] for i in range(folds)]
+    for l2, weight in CV_GRID:
+        scores = [evaluate(fit([a for j, p in enumerate(parts) if j != k for a in p], extra if weight else [], l2,
+                               weight), parts[k]) for k in range(folds)]
+        print(f"L2 {l2:g}, SciFact weight {weight:g}: accuracy {np.mean([a for a, _ in scores]):.4f}, "
+              f"macro-F1 {np.mean([f for _, f in scores]):.4f}", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=13)
@@ -151,6 +202,8 @@ def main() -> None:
     ap.add_argument("--no-scifact", action="store_true", help="train on the pubmed_xml abstracts alone")
     ap.add_argument("--scifact-weight", type=float, default=0.1,
                     help="weight of a SciFact sentence against a pubmed_xml one in the fit")
+    ap.add_argument("--cv", action="store_true",
+                    help="compare the settings of CV_GRID by 5-fold cross-validation on the training split, write nothing")
     ap.add_argument("--out", type=Path, default=None, help="write the model here instead of the shipped path")
     args = ap.parse_args()
     abstracts = labelled_abstracts()
@@ -158,23 +211,16 @@ def main() -> None:
     cut = int(0.8 * len(abstracts))
     train, test = abstracts[:cut], abstracts[cut:]
     by_id = {r.id: r for r in pubmed_xml_records()}
-    extra = [] if args.no_scifact else scifact_abstracts({by_id[rid].title.strip().lower() for rid, _ in test})
-    train = train + extra
-    Xtr, ytr = examples(train)
-    df: dict[str, int] = {}
-    for fs in Xtr:
-        for f in fs:
-            df[f] = df.get(f, 0) + 1
-    vocab = {f: i for i, f in enumerate(sorted(f for f, c in df.items() if c >= 2))}
-    n_extra = sum(len(sents) for _, sents in extra)
-    w = np.concatenate([np.ones(len(ytr) - n_extra), np.full(n_extra, args.scifact_weight)])
-    W, b = fit_softmax(sparse_matrix(Xtr, vocab), ytr, len(ROLES), args.l2, w)
-    Xte, yte = examples(test)
-    pred = np.argmax(sparse_matrix(Xte, vocab) @ W + b, axis=1)
-    f1 = macro_f1(yte, pred, len(ROLES))
-    acc = float(np.mean(pred == yte))
+    extra = [] if args.no_scifact else scifact_abstracts({" ".join(by_id[rid].title.lower().split()) for rid, _ in test})
+    if args.cv:
+        cross_validate(train, extra)
+        return
+    vocab, W, b = fit(train, extra, args.l2, args.scifact_weight)
+    acc, f1 = evaluate((vocab, W, b), test)
+    yte = examples(test)[1]
+    ytr_n = sum(len(sents) for _, sents in train + extra)
     print(f"SciFact structured abstracts added: {len(extra)}")
-    print(f"train {len(train)} abstracts / {len(ytr)} sentences; test {len(test)} / {len(yte)}: "
+    print(f"train {len(train) + len(extra)} abstracts / {ytr_n} sentences; test {len(test)} / {len(yte)}: "
           f"macro-F1 {f1:.3f}, accuracy {acc:.3f}")
     inv = {i: f for f, i in vocab.items()}
     weights = {inv[i]: [round(float(v), 3) for v in W[i]] for i in range(len(vocab)) if np.abs(W[i]).max() >= 0.01}
@@ -183,6 +229,7 @@ def main() -> None:
     path = write_model("roles", params, {
         "version": 1, "kind": "softmax regression over sentence words + position (evidex.enrich.roles.sentence_feats)",
         "trained_by": "scripts/train_roles.py", "seed": args.seed, "l2": args.l2,
+        "scifact_weight": 0.0 if args.no_scifact else args.scifact_weight,
         "data": "labelled AbstractText sentences of ../shared/data/pubmed_xml (80% split)"
                 + ("" if args.no_scifact else f" + {len(extra)} structured SciFact corpus abstracts (headings in capitals)"),
         "held_out_test": {"abstracts": len(test), "sentences": int(len(yte)), "macro_f1": round(f1, 4),

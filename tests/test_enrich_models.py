@@ -242,3 +242,26 @@ def test_enrich_command_bad_input_exit_2():
     res = CliRunner().invoke(enrich_command, [str(need_data("pubmed_xml", "iAmGiG_pubmed_sample_TRUNCATED.xml"))])
     assert res.exit_code == 2
     assert res.output.strip()       # the good records are still printed
+
+
+def _train_roles():
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    return pytest.importorskip("train_roles", reason="training needs numpy and scipy")
+
+
+@pytest.mark.parametrize("heading, role", [
+    ("RESULTS", "results"), ("MATERIALS AND METHODS", "methods"), ("DESIGN, SETTING, AND PARTICIPANTS", "methods"),
+    ("MAIN OUTCOME MEASURES", "methods"), ("METHODS AND RESULTS", None), ("BACKGROUND AND AIMS", None),
+    ("FUNDING", None),
+])
+def test_a_training_heading_names_one_role_or_none(heading, role):
+    assert _train_roles().heading_role(heading) == role
+
+
+def test_training_headings_are_capitals_of_two_letters_or_more():
+    """"METHODS A total of ...": the heading is METHODS, the sentence keeps its "A"."""
+    words = _train_roles()._caps_words("METHODS A total of 40 adults were randomised.")
+    assert [w for w, _ in words] == ["METHODS"]
+    assert [w for w, _ in _train_roles()._caps_words("DESIGN, SETTING, AND PARTICIPANTS Adults.")] == \
+        ["DESIGN", "SETTING", "AND", "PARTICIPANTS"]

@@ -50,7 +50,7 @@ _REPORTS = (("has:p", re.compile(r"\b[Pp]\s*(?:[<=>\u2264\u2265]|value)")),
             ("has:n", re.compile(r"\b[nN]\s*=\s*\d")),
             # a result per arm: two shares, a count of a total, a mean with its spread
             ("has:pct2", re.compile(r"\d\s*%.*\d\s*%")),
-            ("has:frac", re.compile(r"\b\d+\s*(?:/|of)\s*\d+\b")),
+            ("has:frac", re.compile(r"(?<![/\d.])\d+\s*/\s*\d+(?![/\d])|\b\d+\s+of\s+\d+\b")),   # not a date
             ("has:sd", re.compile(r"\+/-|\u00b1")))
 
 
