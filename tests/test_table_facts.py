@@ -193,8 +193,9 @@ def test_a_statistic_in_words_keeps_its_bracket_and_a_group_size_is_not_a_result
      "doubling of the baseline creatinine"),
     # a result's subject that is a treatment is not the outcome; "in the X group" is not part of one
     (["Patients were randomly assigned to oral acetazolamide, 500 mg, or artificial tears.",
+      "Intraocular pressure was measured at 4 and 24 hours.",
       "At 4 to 6 hours, only preoperative acetazolamide was significantly more effective than the control "
-      "medication (P = .038).", "Intraocular pressure was measured at 4 and 24 hours."], "Intraocular pressure"),
+      "medication (P = .038)."], "Intraocular pressure"),
     (["Patients were randomly assigned to drug A or placebo.",
       "In the active treatment group cardiac output rose (P<0.05)."], "cardiac output"),
 ])
