@@ -99,15 +99,15 @@ def scifact_abstracts(skip_titles: set[str]):
         sents, role, ok = [], None, True
         for sent in d["abstract"]:
             words = _caps_words(sent)
-            whole = " ".join(w for w, _ in words)
-            after = sent[words[-1][1]:].lstrip(": ") if words else ""
-            if whole in frequent and heading_role(whole) is None and role_of_label(whole) is not None \
-                    or whole in frequent and role_of_label(whole) is None and after[:1].isupper() and after[1:2].islower():
+            # every run of opening capitals with the offset where it ends, the longest first
+            prefixes = [(" ".join(w for w, _ in words[:j]), words[j - 1][1]) for j in range(len(words), 0, -1)]
+            whole, end = prefixes[0] if prefixes else ("", 0)
+            after = sent[end:].lstrip(": ")
+            if whole in frequent and heading_role(whole) is None and (
+                    role_of_label(whole) is not None or (after[:1].isupper() and after[1:2].islower())):
                 ok = False            # "METHODS AND RESULTS", "FUNDING This work ...": no single role
                 break
-            head = next(((" ".join(w for w, _ in words[:j]), words[j - 1][1]) for j in range(len(words), 0, -1)
-                         if " ".join(w for w, _ in words[:j]) in frequent
-                         and heading_role(" ".join(w for w, _ in words[:j]))), None)
+            head = next(((h, e) for h, e in prefixes if h in frequent and heading_role(h)), None)
             if head is not None:
                 role = heading_role(head[0])
                 sent = sent[head[1]:].lstrip(": ").strip()
@@ -217,10 +217,9 @@ def main() -> None:
         return
     vocab, W, b = fit(train, extra, args.l2, args.scifact_weight)
     acc, f1 = evaluate((vocab, W, b), test)
-    yte = examples(test)[1]
-    ytr_n = sum(len(sents) for _, sents in train + extra)
+    n_train, n_test = (sum(len(sents) for _, sents in part) for part in (train + extra, test))
     print(f"SciFact structured abstracts added: {len(extra)}")
-    print(f"train {len(train) + len(extra)} abstracts / {ytr_n} sentences; test {len(test)} / {len(yte)}: "
+    print(f"train {len(train) + len(extra)} abstracts / {n_train} sentences; test {len(test)} / {n_test}: "
           f"macro-F1 {f1:.3f}, accuracy {acc:.3f}")
     inv = {i: f for f, i in vocab.items()}
     weights = {inv[i]: [round(float(v), 3) for v in W[i]] for i in range(len(vocab)) if np.abs(W[i]).max() >= 0.01}
@@ -232,7 +231,7 @@ def main() -> None:
         "scifact_weight": 0.0 if args.no_scifact else args.scifact_weight,
         "data": "labelled AbstractText sentences of ../shared/data/pubmed_xml (80% split)"
                 + ("" if args.no_scifact else f" + {len(extra)} structured SciFact corpus abstracts (headings in capitals)"),
-        "held_out_test": {"abstracts": len(test), "sentences": int(len(yte)), "macro_f1": round(f1, 4),
+        "held_out_test": {"abstracts": len(test), "sentences": n_test, "macro_f1": round(f1, 4),
                           "accuracy": round(acc, 4), "record_ids": test_ids},
         "note": "the shipped model is the one measured: the pubmed_xml test split is never trained on",
     }, args.out)

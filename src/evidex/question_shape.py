@@ -114,8 +114,10 @@ def is_clause(phrase: str, question: str) -> bool:
     """A phrase opened by a pronoun or "there" is a clause ("that true", "there any benefit", "he
     likely to deteriorate"): it names no treatment, population or outcome. Unless the question
     writes that word in capitals, as an abbreviation ("HE recurrence", "IT baclofen")."""
-    word = phrase.split()[0] if phrase.split() else ""
-    return bool(_CLAUSE_SUBJECT.match(phrase)) and (word == "i" or re.search(rf"\b{word.upper()}\b", question) is None)
+    if not _CLAUSE_SUBJECT.match(phrase):
+        return False
+    word = phrase.split()[0]
+    return word == "i" or re.search(rf"\b{word.upper()}\b", question) is None
 
 # What a question compares its treatment against: the phrase after "vs", "than", "instead of",
 # "as good (a first drug) as"; what the patient is switched from ("switch him from B to A"); the
