@@ -116,6 +116,43 @@ def fit_logistic(X, y, w, l2: float, iters: int = 400):
     return res.x[:d], float(res.x[d])
 
 
+def fit_softmax(X, y, k, l2, w=None):
+    """L2-regularised (weighted) softmax regression by L-BFGS: (W of shape features x k, bias)."""
+    import numpy as np
+    from scipy.optimize import minimize
+
+    n, d = X.shape
+    Y = np.eye(k)[y] * (np.ones(n) if w is None else w)[:, None]
+
+    def f(theta):
+        W = theta[: d * k].reshape(d, k)
+        b = theta[d * k:]
+        Z = X @ W + b
+        Z -= Z.max(axis=1, keepdims=True)
+        P = np.exp(Z)
+        P /= P.sum(axis=1, keepdims=True)
+        loss = -np.sum(Y * np.log(P + 1e-12)) + 0.5 * l2 * np.sum(W * W)
+        G = P * Y.sum(axis=1, keepdims=True) - Y
+        return loss, np.concatenate([(X.T @ G + l2 * W).ravel(), G.sum(axis=0)])
+
+    res = minimize(f, np.zeros(d * k + k), jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    return res.x[: d * k].reshape(d, k), res.x[d * k:]
+
+
+def macro_f1(gold, pred, k):
+    """Mean F1 over the classes present in ``gold`` (numpy arrays of class indices)."""
+    import numpy as np
+
+    f1s = []
+    for c in range(k):
+        tp = np.sum((pred == c) & (gold == c))
+        p = tp / max(np.sum(pred == c), 1)
+        r = tp / max(np.sum(gold == c), 1)
+        if np.sum(gold == c):
+            f1s.append(0 if p + r == 0 else 2 * p * r / (p + r))
+    return float(np.mean(f1s))
+
+
 def fit_platt(margins, y, w):
     """Platt scaling: p = sigmoid(a * margin + b), fitted on out-of-fold margins."""
     import numpy as np

@@ -3,7 +3,13 @@
 Labelled sections map straight to roles (NLM's structured-abstract categories:
 https://www.nlm.nih.gov/bsd/policy/structured_abstracts.html); sentences of unlabelled
 abstracts are classified by a small softmax model over their words and position
-(``scripts/train_roles.py``), pure Python at inference.
+(``scripts/train_roles.py``), pure Python at inference. An abstract is read as a sequence:
+its roles come in an order (background, aims, methods, results, conclusions), so the most
+likely sequence is decoded (Viterbi) from each sentence's role probabilities and the role-to-role
+transitions counted in the training abstracts, as sequential sentence classifiers do (Jin &
+Szolovits, EMNLP 2018; Dernoncourt & Lee, IJCNLP 2017). A results sentence between two others
+("At one year follow-up, LV end-diastolic volume decreased") is no longer read as methods
+because its words are.
 """
 from __future__ import annotations
 
@@ -66,15 +72,49 @@ def sentence_feats(sentence: str, i: int, n: int) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _model() -> tuple[dict[str, list[float]], list[float], tuple[str, ...]]:
+def _model() -> tuple[dict[str, list[float]], list[float], tuple[str, ...], dict]:
     p = models.load("roles")["params"]
-    return p["weights"], p["bias"], tuple(p["classes"])
+    return p["weights"], p["bias"], tuple(p["classes"]), p.get("sequence", {})
+
+
+def log_posteriors(z: list[float]) -> list[float]:
+    """log softmax of one sentence's scores."""
+    top = max(z)
+    norm = top + math.log(sum(math.exp(v - top) for v in z))
+    return [v - norm for v in z]
+
+
+def decode(logp: list[list[float]], sequence: dict) -> list[int]:
+    """The most likely role sequence (Viterbi) for one abstract's per-sentence log posteriors.
+    ``sequence`` holds log transition probabilities (``transitions``: k+1 rows and columns, the
+    last row the start, the last column the end), the log role prior, and two weights: a
+    posterior divided by its prior (``prior_weight``) is a scaled likelihood, so the prior is
+    not counted twice with the transitions; both weights are chosen by cross-validation
+    (``scripts/train_roles.py --cv``). Empty ``sequence``: each sentence's own best role."""
+    if not logp or not sequence:
+        return [row.index(max(row)) for row in logp]
+    trans, prior = sequence["transitions"], sequence["prior"]
+    lam, alpha = sequence["weight"], sequence["prior_weight"]
+    k = len(prior)
+    emit = [[v - alpha * prior[j] for j, v in enumerate(row)] for row in logp]
+    score = [emit[0][j] + lam * trans[k][j] for j in range(k)]
+    back: list[list[int]] = []
+    for row in emit[1:]:
+        step = [max(range(k), key=lambda i: score[i] + lam * trans[i][j]) for j in range(k)]
+        score = [score[step[j]] + lam * trans[step[j]][j] + row[j] for j in range(k)]
+        back.append(step)
+    last = max(range(k), key=lambda j: score[j] + lam * trans[j][k])
+    path = [last]
+    for step in reversed(back):
+        path.append(step[path[-1]])
+    return path[::-1]
 
 
 def classify_sentences(sentences: list[str]) -> list[tuple[str, float]]:
-    """(role, probability) for each sentence of one unlabelled abstract, in order."""
-    weights, bias, classes = _model()
-    out = []
+    """(role, probability) for each sentence of one unlabelled abstract, in order: the roles
+    of the most likely sequence, each with its sentence's own probability of that role."""
+    weights, bias, classes, sequence = _model()
+    logp = []
     n = len(sentences)
     for i, s in enumerate(sentences):
         z = list(bias)
@@ -82,11 +122,8 @@ def classify_sentences(sentences: list[str]) -> list[tuple[str, float]]:
             w = weights.get(f)
             if w is not None:
                 z = [a + b for a, b in zip(z, w)]
-        top = max(z)
-        exps = [math.exp(v - top) for v in z]
-        k = exps.index(max(exps))
-        out.append((classes[k], round(exps[k] / sum(exps), 3)))
-    return out
+        logp.append(log_posteriors(z))
+    return [(classes[k], round(math.exp(row[k]), 3)) for row, k in zip(logp, decode(logp, sequence))]
 
 
 _SPLIT = re.compile(r"\s+")
