@@ -84,35 +84,41 @@ def log_posteriors(z: list[float]) -> list[float]:
     return [v - norm for v in z]
 
 
-def decode(logp: list[list[float]], sequence: dict) -> list[int]:
+def decode(logp: list[list[float]], sequence: dict, after: int | None = None, before: int | None = None) -> list[int]:
     """The most likely role sequence (Viterbi) for one abstract's per-sentence log posteriors.
     ``sequence`` holds log transition probabilities (``transitions``: k+1 rows and columns, the
     last row the start, the last column the end), the log role prior, and two weights: a
     posterior divided by its prior (``prior_weight``) is a scaled likelihood, so the prior is
     not counted twice with the transitions; both weights are chosen by cross-validation
-    (``scripts/train_roles.py --cv``). Empty ``sequence``: each sentence's own best role."""
+    (``scripts/train_roles.py --cv``). ``after`` and ``before``: the roles (indices) of the
+    labelled sentences around the run, when it sits between labelled sections of an abstract;
+    else it starts and ends an abstract. Empty ``sequence``: each sentence's own best role."""
     if not logp or not sequence:
         return [row.index(max(row)) for row in logp]
     trans, prior = sequence["transitions"], sequence["prior"]
     lam, alpha = sequence["weight"], sequence["prior_weight"]
     k = len(prior)
     emit = [[v - alpha * prior[j] for j, v in enumerate(row)] for row in logp]
-    score = [emit[0][j] + lam * trans[k][j] for j in range(k)]
+    first = k if after is None else after
+    end = k if before is None else before
+    score = [emit[0][j] + lam * trans[first][j] for j in range(k)]
     back: list[list[int]] = []
     for row in emit[1:]:
         step = [max(range(k), key=lambda i: score[i] + lam * trans[i][j]) for j in range(k)]
         score = [score[step[j]] + lam * trans[step[j]][j] + row[j] for j in range(k)]
         back.append(step)
-    last = max(range(k), key=lambda j: score[j] + lam * trans[j][k])
+    last = max(range(k), key=lambda j: score[j] + lam * trans[j][end])
     path = [last]
     for step in reversed(back):
         path.append(step[path[-1]])
     return path[::-1]
 
 
-def classify_sentences(sentences: list[str]) -> list[tuple[str, float]]:
-    """(role, probability) for each sentence of one unlabelled abstract, in order: the roles
-    of the most likely sequence, each with its sentence's own probability of that role."""
+def classify_sentences(sentences: list[str], after: str | None = None,
+                       before: str | None = None) -> list[tuple[str, float]]:
+    """(role, probability) for each sentence of one unlabelled abstract (or of an unlabelled run
+    between the roles ``after`` and ``before``), in order: the roles of the most likely
+    sequence, each with its sentence's own probability of that role."""
     weights, bias, classes, sequence = _model()
     logp = []
     n = len(sentences)
@@ -123,7 +129,8 @@ def classify_sentences(sentences: list[str]) -> list[tuple[str, float]]:
             if w is not None:
                 z = [a + b for a, b in zip(z, w)]
         logp.append(log_posteriors(z))
-    return [(classes[k], round(math.exp(row[k]), 3)) for row, k in zip(logp, decode(logp, sequence))]
+    around = [classes.index(r) if r in classes else None for r in (after, before)]
+    return [(classes[k], round(math.exp(row[k]), 3)) for row, k in zip(logp, decode(logp, sequence, *around))]
 
 
 _SPLIT = re.compile(r"\s+")
@@ -133,16 +140,19 @@ _SPLIT = re.compile(r"\s+")
 def sentence_roles(record: Record, use_model: bool = True) -> tuple[str, ...]:
     """One role per abstract sentence, in ``passages_of`` order (title excluded).
 
-    Labelled sections give their role to every sentence; unlabelled ones use the model
-    (or get "" with ``use_model=False``, the cheap path). Remembered per record: an answer
+    Labelled sections give their role to every sentence; unlabelled ones use the model, read
+    in sequence with the labelled roles around them (or get "" with ``use_model=False``, the
+    cheap path): a "SIDE EFFECTS" section between RESULTS and CONCLUSIONS is no opening background. Remembered per record: an answer
     reads an unlabelled abstract's roles for its study and again for its evidence-table row.
     """
     out: list[str] = []
     pending: list[str] = []
 
-    def flush() -> None:
+    def flush(before: str | None = None) -> None:
         if pending:
-            out.extend(r for r, _ in classify_sentences(pending)) if use_model else out.extend([""] * len(pending))
+            after = out[-1] if out else None
+            out.extend(r for r, _ in classify_sentences(pending, after, before)) if use_model \
+                else out.extend([""] * len(pending))
             pending.clear()
 
     for sec in record.sections:
@@ -151,7 +161,7 @@ def sentence_roles(record: Record, use_model: bool = True) -> tuple[str, ...]:
         if role is None:
             pending.extend(sents)
         else:
-            flush()
+            flush(role)
             out.extend([role] * len(sents))
     flush()
     return tuple(out)
