@@ -34,7 +34,7 @@ def starter() -> dict[str, Record]:
 
 
 # -- models are self-describing, small, and match their manifests ------------------------------
-@pytest.mark.parametrize("name", ["design_rct", "roles", "pico_interventions"])
+@pytest.mark.parametrize("name", ["design_rct", "roles", "pico_interventions", "sentence_direction"])
 def test_model_files_describe_themselves(name):
     data = load(name)
     m = data["manifest"]
@@ -129,6 +129,43 @@ def test_role_of_label():
     assert [role_of_label(x) for x in ("BACKGROUND AND AIMS", "MATERIALS AND METHODS", "RESULT(S)",
                                        "CONCLUSIONS", "OBJECTIVE", "FUNDING")] == \
         ["background", "methods", "results", "conclusions", "objective", None]
+
+
+def test_roles_are_decoded_as_a_sequence():
+    """The most likely role sequence, not each sentence's own best role: with transitions that
+    forbid going back from results to methods, a middle sentence the words leave undecided
+    between the two takes the role of its neighbours."""
+    from evidex.enrich.roles import decode
+    import math
+    lg = math.log
+    k = len(ROLES)
+    m, r = ROLES.index("methods"), ROLES.index("results")
+    rows = [[lg(0.9) if j == m else lg(0.025) for j in range(k)],
+            [lg(0.55) if j == m else lg(0.4) if j == r else lg(0.0167) for j in range(k)],
+            [lg(0.9) if j == r else lg(0.025) for j in range(k)],
+            [lg(0.9) if j == r else lg(0.025) for j in range(k)]]
+    assert decode(rows, {}) == [m, m, r, r]          # each sentence alone
+    trans = [[lg(1 / (k + 1))] * (k + 1) for _ in range(k + 1)]
+    trans[r][m] = lg(1e-6)                            # never back from results to methods
+    seq = {"transitions": trans, "prior": [lg(1 / k)] * k, "weight": 1.0, "prior_weight": 0.0}
+    assert decode(rows, seq) == [m, m, r, r]
+    rows[1], rows[2] = rows[2], rows[1]               # results, undecided, results: the middle is a result
+    assert decode(rows, {}) == [m, r, m, r] and decode(rows, seq) == [m, r, r, r]
+
+
+def test_an_unlabelled_section_is_read_in_sequence_with_the_labelled_ones_around_it():
+    """A heading the rules do not know ("SAFETY") between RESULTS and CONCLUSIONS: its sentence
+    continues the abstract (a finding), it does not open one (background), as it would if decoded
+    on its own from the start of an abstract."""
+    record = Record(id="x:1", title="A trial", sections=(
+        Section("METHODS", "Forty women were randomised to the drug or placebo for 12 weeks."),
+        Section("RESULTS", "Pain fell by 30% with the drug and by 10% with placebo (p = 0.01)."),
+        Section("SAFETY", "Side effects of the drug in the trial, such as insomnia and vivid dreams, were infrequent, "
+                          "mild and transient."),
+        Section("CONCLUSIONS", "The drug may be an effective treatment for chronic pain.")))
+    assert sentence_roles(record)[2] in ("results", "conclusions")
+    alone = [r for r, _ in classify_sentences([record.sections[2].text])]
+    assert alone == ["background"]        # what the same sentence reads as an abstract of its own
 
 
 def test_roles_model_orders_an_unlabelled_abstract():
@@ -265,3 +302,41 @@ def test_training_headings_are_capitals_of_two_letters_or_more():
     assert [w for w, _ in words] == ["METHODS"]
     assert [w for w, _ in _train_roles()._caps_words("DESIGN, SETTING, AND PARTICIPANTS Adults.")] == \
         ["DESIGN", "SETTING", "AND", "PARTICIPANTS"]
+
+
+# -- sentence reader (does a sentence report a result, and which way) ------------------------------
+SENTENCE_LABELS = Path(__file__).resolve().parent.parent / "docs" / "labels" / "sentence_directions.jsonl"
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # the cues read "similar" only in set phrases, and "no statistically significant group differences" not at all
+    ("The numbers of patients with relief from heartburn on day 4 were similar in the two groups (84% for "
+     "rabeprazole; 95% confidence interval, 76-90%; 83% for omeprazole; 95% confidence interval, 75-89%).",
+     "no_difference"),
+    ("There were no statistically significant group differences or time/group interactions.", "no_difference"),
+    ("Bone mineral density measurements and endometrial and laboratory assessments were conducted every 6 months.",
+     "unclear"),
+])
+def test_sentence_reader_reads_what_the_cues_miss(sentence, expected):
+    """... and the answers take what it reads as a reported result for one (Key Studies, findings)."""
+    from evidex.enrich.sentence_reader import reading
+    from evidex.synthesis.evidence import reports_finding
+    assert reading(sentence) == expected
+    assert reports_finding(sentence) == (expected != "unclear")
+
+
+def test_sentence_labels_are_well_formed_and_point_at_their_sentences():
+    """Every labelled row names a record and passage whose sentence opens as recorded (the labels
+    keep no abstract text: the training script reads it from ../shared/data)."""
+    from evidex.enrich.sentence_reader import LABELS as READER_LABELS
+    rows = [json.loads(line) for line in SENTENCE_LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 1500
+    assert all(r["label"] in READER_LABELS and r.get("second_label", r["label"]) in READER_LABELS for r in rows)
+    assert len({(r["record_id"], r["passage_seq"]) for r in rows}) == len(rows)
+    by_source: dict[str, list[dict]] = {}
+    for r in rows:
+        by_source.setdefault(r["source"], []).append(r)
+    for source, group in by_source.items():
+        records = {rec.id: rec for rec in iter_file(need_data(*source.split("/"))) if isinstance(rec, Record)}
+        for r in group:
+            assert passages_of(records[r["record_id"]])[r["passage_seq"]].text.startswith(r["opening"]), r

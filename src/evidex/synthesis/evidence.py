@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from ..enrich import direction_model
 from ..enrich import stance as stance_model
 from ..enrich.direction import sentence_direction, study_direction
+from ..enrich.sentence_reader import reading
 from ..enrich.effect import aside, tested
 from ..enrich.numbers import doses
 from ..enrich.roles import sentence_roles
@@ -182,10 +183,11 @@ _NONE_HAD = re.compile(r"^\s*(?:no|none of the)\s+(?:\w+\s+){0,2}?(?:subjects?|p
 
 
 def reports_finding(text: str) -> bool:
-    """Whether a sentence reports a result (a reporting cue, a test, rates given arm by arm),
-    rather than describing a study: one that names the primary outcome with a positive word but no
-    test defines it ("the primary outcome was the reduction in pain intensity") and reports nothing."""
-    d = sentence_direction(text)
+    """Whether a sentence reports a result (the trained sentence reader, ``enrich.sentence_reader``;
+    else a test or rates given arm by arm), rather than describing a study: one that names the
+    primary outcome with a positive word but no test defines it ("the primary outcome was the
+    reduction in pain intensity") and reports nothing."""
+    d = reading(text)
     if d == "unclear":
         return len(_ARM_RATE.findall(text)) >= 2 or bool(_RATES_PAIRED.search(text) or _NONE_HAD.search(text)) \
             or (not _ALLOCATES.search(text) and (bool(_VALUES_PAIRED.search(text)) or tested(text)))

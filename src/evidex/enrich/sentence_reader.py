@@ -1,0 +1,53 @@
+"""Whether a sentence reports a result, and which way: favours, no_difference, against or unclear
+(it reports none), read by a softmax model (``scripts/train_sentence_direction.py``) trained on
+hand-labelled abstract sentences (docs/labels/sentence_directions.jsonl).
+
+The reporting cues (``direction.sentence_direction``) miss much of how a result can be worded
+("were similar in the two groups", "neither form of therapy offered an advantage over the other",
+"complete healing was documented in 58%"); the model reads the sentence's words and word pairs
+beside what the cues, the reported tests and the effect wording say, and learns where each is
+right. Measured against the cues on the labelled sentences (5-fold CV by record) it is the better
+reader of whether a sentence reports a result, and the answers choose their findings with it;
+a study's direction stays with the cues and the study reader trained on them
+(``direction_model``), which the study-direction labels measured as the better pair there.
+Pure Python at inference, as every enrichment model here.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from . import models
+from .direction import effect_polarity, sentence_direction, significance
+from .effect import aside
+from .features import ngrams, tokens
+
+LABELS = ("favours", "no_difference", "against", "unclear")
+
+
+def features(sentence: str) -> set[str]:
+    """Words and word pairs (numbers as "0"), and what the cues, tests and effect wording say."""
+    feats = ngrams(tokens(sentence))
+    feats.update((f"cue={sentence_direction(sentence)}", f"sig={significance(sentence) or 'none'}",
+                  f"pol={effect_polarity(sentence)}"))
+    if aside(sentence):
+        feats.add("aside")
+    return feats
+
+
+@lru_cache(maxsize=1)
+def _model() -> tuple[dict[str, list[float]], list[float], tuple[str, ...]]:
+    p = models.load("sentence_direction")["params"]
+    return p["weights"], p["bias"], tuple(p["classes"])
+
+
+@lru_cache(maxsize=8192)
+def reading(sentence: str) -> str:
+    """The label with the largest score (favours | no_difference | against | unclear).
+    Remembered: an answer asks of the same findings sentences section by section."""
+    weights, bias, classes = _model()
+    z = list(bias)
+    for f in features(sentence):
+        w = weights.get(f)
+        if w is not None:
+            z = [a + b for a, b in zip(z, w)]
+    return classes[z.index(max(z))]
