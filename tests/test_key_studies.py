@@ -270,3 +270,19 @@ def test_case_reports_fill_only_the_places_controlled_studies_leave(tmp_path: Pa
                  "Low-dose naltrexone reduced fibromyalgia pain.")
     _, texts = _told([*reports, trial], tmp_path, "Does low-dose naltrexone help fibromyalgia pain in women?")
     assert texts[0].startswith("In this double-blind crossover trial, 31 women"), texts
+
+
+def test_the_leading_study_is_told_with_its_outcomes_one_by_one(tmp_path: Path):
+    """A trial reports its outcomes sentence by sentence; the leading study's further results (up to
+    five beyond its main one) are told, each quoted whole, as the answer's evidence on them."""
+    results = ("Pain relief at 2 hours was reported by 58% with zolmitriptan and 43% with placebo (p = 0.02). "
+               "Pain freedom at 2 hours was 29% with zolmitriptan and 16% with placebo (p = 0.01). "
+               "Nausea at 2 hours was less frequent with zolmitriptan (12% vs 25%, p = 0.03). "
+               "Photophobia resolved in 47% with zolmitriptan and 30% with placebo (p = 0.02). "
+               "Sustained relief to 24 hours was reported by 41% with zolmitriptan and 27% with placebo (p = 0.04). "
+               "Use of rescue medication was lower with zolmitriptan (20% vs 38%, p = 0.01).")
+    lead = _rct(1, TRIALS[0].title, TRIALS[0].sections[1].text, results,
+                "Zolmitriptan nasal spray relieved migraine in adolescents.")
+    _, texts = _told([lead], tmp_path, "Is zolmitriptan effective for migraine in adolescents?")
+    told = [t for t in texts if "with zolmitriptan" in t and "%" in t]
+    assert len(told) == 6, texts          # its main result and five more

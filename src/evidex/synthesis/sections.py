@@ -196,9 +196,9 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
         for rank, (study, passages) in enumerate(by_study.values()):
             for p in passages:
                 w.quote(key, study, p)
-            # Then its results most relevant to the question (the leading study's three), unless quoted already.
+            # Then its results most relevant to the question, unless quoted: the leading study's five, two of others.
             more = [sc.passage for sc in w.best(study, "any", ("results",)) if sc.passage.id not in w.seen]
-            for p in [p for p in more if reports_finding(p.text)][:3 if rank == 0 else 1]:
+            for p in [p for p in more if reports_finding(p.text)][:5 if rank == 0 else 2]:
                 w.quote(key, study, p)
     planned = [s for s in relevant if s.design == "protocol"]
     if "Trials in Progress" in ORDER.get(query.intent, ORDER["efficacy"]):
