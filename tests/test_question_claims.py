@@ -177,6 +177,12 @@ def test_a_combination_product_is_its_drugs(question, interventions, comparators
     assert q.interventions == interventions and q.comparators == comparators
 
 
+def test_an_option_may_be_written_with_its_article():
+    """"A or a B ... - which one ...?": the second option is B, not the article."""
+    q = parse_question("Amlodipine or a thiazide started for hypertension in the elderly - which one lowers pressure more?")
+    assert (q.interventions, q.comparators, q.intent) == (("amlodipine",), ("diuretics",), "comparison")
+
+
 def test_a_wh_question_after_and_is_answered_beside_the_verdict():
     """"..., and what side effects should I expect?" is a second question, answered by the harms
     section: the verdict answers the comparison of effects (pmid:12832240, olanzapine vs divalproex)."""
@@ -229,6 +235,9 @@ def test_words_that_describe_the_patient_or_name_an_outcome_do_not_set_the_inten
     ("Overweight man with newly diagnosed type 2 diabetes is worried about putting on weight. Metformin or glyburide?",
      ("metformin",), ("glyburide",)),
     ("Hay fever season again - Zyrtec or Claritin?", ("cetirizine",), ("loratadine",)),
+    # each option with its dose and how often, then what it is for: the doses are the arms', not a dose asked
+    ("Grade II-III reflux oesophagitis - pantoprazole 40 mg daily or ranitidine 150 mg twice daily for healing?",
+     ("pantoprazole",), ("ranitidine",)),
 ])
 def test_a_choice_asked_on_its_own_is_a_comparison_of_the_two(question, interventions, comparators):
     q = parse_question(question)

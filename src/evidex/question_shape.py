@@ -165,13 +165,16 @@ def comparator_text(question: str) -> str:
 # "Which controls rhinitis better, astemizole or loratadine?". Group 1 is asked, group 2 its comparator.
 # An option may carry its dose ("Mobic 15 mg or diclofenac 100 mg"); the choice may follow a
 # first point ("- same pain relief, and which is kinder ...?").
-_OPTION = r"([\w-]+(?:\s*#\d+)?(?:\s*\([^)]{1,40}\))?)(?:\s+\d[\d.,]*\s*(?:mg|g|mcg|\u00b5g|ml|units?|iu)\b(?:/d(?:ay)?)?)?"
+_OPTION = r"(?:(?:an?|the)\s+)?([\w-]+(?:\s*#\d+)?(?:\s*\([^)]{1,40}\))?)(?:\s+\d[\d.,]*\s*(?:mg|g|mcg|\u00b5g|ml|units?|iu)\b(?:/d(?:ay)?)?" \
+    r"(?:\s+(?:(?:once|twice|three times|four times)\s+(?:a\s+)?)?(?:daily|a day|per day|nightly|at night|bid|tid|qid|od))?)?"
 _OPTIONS_FIRST = re.compile(r"(?<![\w-])" + _OPTION + r"\s+or\s+" + _OPTION + r"[^?:;]{0,60}?(?:\s+[-\u2013\u2014]+\s+|[:;]\s+)"
                             r"(?:[^?]{0,40}?,?\s+and\s+)?"
                             r"(?:which|(?:is|does|will|would|can) (?:one|either)|are they)\b", re.I)
 _CHOICE_LAST = re.compile(r"\b(?:which|what)\b[^?]{0,100}?[,:]\s*" + _OPTION + r"\s+or\s+" + _OPTION + r"\s*\?", re.I)
 # The choice as a sentence of its own after the story: "... worried about his weight. Metformin or glyburide?"
-_BARE_CHOICE = re.compile(r"(?:^|[.?!:;]\s+|\s[-\u2013\u2014]+\s+)" + _OPTION + r"\s+or\s+" + _OPTION + r"\s*\?\s*$", re.I)
+# (... or with what it is for: "- pantoprazole 40 mg daily or ranitidine 150 mg twice daily for healing?")
+_BARE_CHOICE = re.compile(r"(?:^|[.?!:;]\s+|\s[-\u2013\u2014]+\s+)" + _OPTION + r"\s+or\s+" + _OPTION +
+                          r"(?:\s+(?:for|to)\s+[^?,;:]{1,40})?\s*\?\s*$", re.I)
 OTHER_ONE = re.compile(r"(?:the\s+)?others?|(?:one|each)\s+(?:an)?other", re.I)
 
 
