@@ -177,6 +177,16 @@ def test_a_combination_product_is_its_drugs(question, interventions, comparators
     assert q.interventions == interventions and q.comparators == comparators
 
 
+@pytest.mark.parametrize("question, interventions, comparators", [
+    ("Knee osteoarthritis: what dose of meloxicam gives the same pain relief as diclofenac 75 mg twice a day?",
+     ("meloxicam",), ("diclofenac",)),
+    ("If I swap her from atenolol to bisoprolol, will her blood pressure stay the same?", ("bisoprolol",), ("atenolol",)),
+])
+def test_the_same_as_asks_whether_two_treatments_are_equivalent(question, interventions, comparators):
+    q = parse_question(question)
+    assert (q.interventions, q.comparators, q.claim, q.intent) == (interventions, comparators, "equivalence", "comparison")
+
+
 def test_an_option_may_be_written_with_its_article():
     """"A or a B ... - which one ...?": the second option is B, not the article."""
     q = parse_question("Amlodipine or a thiazide started for hypertension in the elderly - which one lowers pressure more?")

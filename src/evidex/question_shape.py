@@ -123,10 +123,11 @@ def is_clause(phrase: str, question: str) -> bool:
 # "as good (a first drug) as"; what the patient is switched from ("switch him from B to A"); the
 # second of two options offered ("whether I use A or B", "between A and B").
 _AGAINST = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|better than|rather than|instead of|in place of|than|over|"
-                      r"as \w+(?:\s+\w+){0,5}?\s+as|(?:equivalent|comparable|similar|non-?inferior|equal) to)"
+                      r"as \w+(?:\s+\w+){0,5}?\s+as|the same (?:\w+\s+){0,4}?as|"
+                      r"(?:equivalent|comparable|similar|non-?inferior|equal) to)"
                       r"\s+(.+?)(?=\s+(?:for|in|among|regarding|with (?:respect|regard) to|in terms of)\b|[?:;]|\.(?!\d)|$)",
                       re.I)
-_SWITCH_FROM = re.compile(r"\b(?:switch\w*|chang\w*|mov\w*|convert\w*)\s+(?:[\w-]+\s+){0,3}?from\s+(.+?)\s+(?:to|onto)\b",
+_SWITCH_FROM = re.compile(r"\b(?:switch\w*|swap\w*|chang\w*|mov\w*|convert\w*)\s+(?:[\w-]+\s+){0,3}?from\s+(.+?)\s+(?:to|onto)\b",
                           re.I)
 # "Patient on amlodipine 5 mg: would switching to lercanidipine ...?": the drug taken now is what
 # the new one is compared with.
@@ -267,7 +268,8 @@ COMPARATIVE = re.compile(r"\b(?:better|worse|more|less|fewer|superior|inferior|s
 # What a comparison asks (CONSORT 2010 extension for non-inferiority and equivalence trials,
 # Piaggio et al., JAMA 2012): whether A is as good as B, rather than better than B.
 EQUIVALENCE = re.compile(r"\b(?:as (?!well as\b)(?:\w+ ){1,6}as|equivalent|equally|comparable|"
-                         r"non-?inferior|no worse than|similar(?:ly)? (?:\w+ )?(?:to|as))\b", re.I)
+                         r"non-?inferior|no worse than|similar(?:ly)? (?:\w+ )?(?:to|as)|the same (?:\w+ ){0,4}?as|"
+                         r"(?:be|is|are|stay|remain) (?:just |exactly )?the same)\b", re.I)
 
 
 # "Will a 50 mg sumatriptan tablet work?" states a dose; "is 10 mg enough", "8 mg or 16 mg?" ask one.
