@@ -187,6 +187,22 @@ def test_the_same_as_asks_whether_two_treatments_are_equivalent(question, interv
     assert (q.interventions, q.comparators, q.claim, q.intent) == (interventions, comparators, "equivalence", "comparison")
 
 
+@pytest.mark.parametrize("question", [
+    "Is it OK to take amlodipine at the same time as simvastatin?",
+    "Is ranitidine the same drug as Zantac?",
+    "Should levothyroxine be taken at the same time of day as omeprazole?",
+    "Should a patient with the same symptoms as before be given omeprazole?",
+    "Switching from omeprazole to pantoprazole: will the dose be the same?",
+    "Moving from morphine to oxycodone - should the total daily dose stay the same?",
+    "After switching from atenolol to bisoprolol, is the same dose needed?",
+])
+def test_the_same_time_drug_or_dose_is_no_claim_of_equivalence(question):
+    """"The same" asks whether two treatments work alike only of an effect ("the same pain relief as
+    B"), not of a time, a drug's identity, symptoms or a dose (a dose asked stays a dosing question)."""
+    q = parse_question(question)
+    assert q.claim != "equivalence" and q.intent != "comparison", (q.intent, q.interventions, q.comparators)
+
+
 def test_an_option_may_be_written_with_its_article():
     """"A or a B ... - which one ...?": the second option is B, not the article."""
     q = parse_question("Amlodipine or a thiazide started for hypertension in the elderly - which one lowers pressure more?")

@@ -122,8 +122,12 @@ def is_clause(phrase: str, question: str) -> bool:
 # What a question compares its treatment against: the phrase after "vs", "than", "instead of",
 # "as good (a first drug) as"; what the patient is switched from ("switch him from B to A"); the
 # second of two options offered ("whether I use A or B", "between A and B").
+# "the same pain relief as B", "the same effect on blood pressure as B": an effect had alike, which asks
+# whether A is as good as B; not "at the same time as B" or "the same drug as B".
+SAME_EFFECT = (r"(?:[\w-]+\s+){0,2}?(?:relief|effects?|benefits?|control|efficacy|results?|protection|outcomes?|"
+               r"improvement|response|reduction|healing|remission)(?:\s+(?:on|of|in|for)\s+(?:[\w-]+\s+){0,3}?[\w-]+)?")
 _AGAINST = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|better than|rather than|instead of|in place of|than|over|"
-                      r"as \w+(?:\s+\w+){0,5}?\s+as|the same (?:\w+\s+){0,4}?as|"
+                      r"as \w+(?:\s+\w+){0,5}?\s+as|the same " + SAME_EFFECT + r"\s+as|"
                       r"(?:equivalent|comparable|similar|non-?inferior|equal) to)"
                       r"\s+(.+?)(?=\s+(?:for|in|among|regarding|with (?:respect|regard) to|in terms of)\b|[?:;]|\.(?!\d)|$)",
                       re.I)
@@ -268,8 +272,9 @@ COMPARATIVE = re.compile(r"\b(?:better|worse|more|less|fewer|superior|inferior|s
 # What a comparison asks (CONSORT 2010 extension for non-inferiority and equivalence trials,
 # Piaggio et al., JAMA 2012): whether A is as good as B, rather than better than B.
 EQUIVALENCE = re.compile(r"\b(?:as (?!well as\b)(?:\w+ ){1,6}as|equivalent|equally|comparable|"
-                         r"non-?inferior|no worse than|similar(?:ly)? (?:\w+ )?(?:to|as)|the same (?:\w+ ){0,4}?as|"
-                         r"(?:be|is|are|stay|remain) (?:just |exactly )?the same)\b", re.I)
+                         r"non-?inferior|no worse than|similar(?:ly)? (?:\w+ )?(?:to|as)|the same " + SAME_EFFECT + r"\s+as|"
+                         # "will glucose control be the same?" (not "will the dose be the same?": a dose asked)
+                         r"(?<!dose )(?<!doses )(?:be|is|are|stay|remain) (?:just |exactly )?the same(?=\s*(?:[?.!,;]|$)|\s+(?:even|though|although|if|when|after|while|despite)\b))", re.I)
 
 
 # "Will a 50 mg sumatriptan tablet work?" states a dose; "is 10 mg enough", "8 mg or 16 mg?" ask one.
