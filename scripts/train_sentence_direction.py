@@ -2,13 +2,13 @@
 
     .venv/bin/python scripts/train_sentence_direction.py [--l2 3] [--cv]
 
-Data: docs/labels/sentence_directions.jsonl, abstract sentences of cohen2006 and the LDN dev
-corpus labelled favours / no_difference / against / unclear by what each reports of a
-treatment's effect (the guide and how they were chosen: docs/labels/README.md). Each row names its
-record and passage; the sentence is read from ../shared/data through the project's parsers, so
-no abstract text is kept in the repository. Rows of records that the study-direction labels
-(table_rows.jsonl, study_directions.jsonl) or any clinician question set use are never trained
-on: those measure what the reader changes downstream.
+Data: docs/labels/sentence_directions.jsonl, abstract sentences of cohen2006 labelled favours /
+no_difference / against / unclear by what each reports of a treatment's effect (the guide and how
+they were chosen: docs/labels/README.md). Each row names its record and passage; the sentence is
+read from ../shared/data through the project's parsers, so no abstract text is kept in the
+repository. Rows of records that the study-direction labels (table_rows.jsonl,
+study_directions.jsonl) or any clinician question set use are never trained on: those measure
+what the reader changes downstream (the manifest records how many rows were held back).
 
 Model: softmax regression (L2, L-BFGS) over the sentence's words and word pairs and what the cue
 rules, the reported tests and the effect wording say of it (``evidex.enrich.sentence_reader.
@@ -16,8 +16,8 @@ features``). The answers read with it whether a sentence reports a result (``syn
 reports_finding``); see that module's docstring for why a study's direction does not. ``--cv``
 compares the settings of CV_GRID by 5-fold cross-validation grouped by record, beside the cue
 rules alone on the same sentences; the manifest keeps the chosen setting's figures. L2 3 was
-chosen by what the answers gain (benchmarks/answers.py, read clinician sets); L2 10 balanced scores
-a little higher in CV (0.818 against 0.809 on whether a sentence reports a result) and was not
+chosen by what the answers gain (benchmarks/answers.py, read clinician sets, session 36); the
+balanced settings score a little higher in CV on whether a sentence reports a result and were not
 measured on the answers.
 """
 from __future__ import annotations
@@ -63,14 +63,16 @@ def reserved_ids() -> set[str]:
     return out
 
 
-def load() -> list[tuple[str, str, str, str | None]]:
-    """[(record id, sentence, label, second annotator's label or None)], reserved records left out."""
-    reserved, rows = reserved_ids(), []
+def load() -> tuple[list[tuple[str, str, str, str | None]], int]:
+    """([(record id, sentence, label, second annotator's label or None)], rows held back): the
+    rows of reserved records are left out."""
+    reserved, rows, held = reserved_ids(), [], 0
     for n, line in enumerate(LABEL_FILE.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         row = json.loads(line)
         if row["record_id"] in reserved:
+            held += 1
             continue
         record = _records(row["source"]).get(row["record_id"])
         if record is None:
@@ -80,7 +82,7 @@ def load() -> list[tuple[str, str, str, str | None]]:
             sys.exit(f"{LABEL_FILE.name}:{n}: passage {row['passage_seq']} of {row['record_id']} does not open "
                      f"with {row['opening']!r}: the source has changed")
         rows.append((row["record_id"], text, row["label"], row.get("second_label")))
-    return rows
+    return rows, held
 
 
 def fold_of(record_id: str, folds: int) -> int:
@@ -142,9 +144,10 @@ def main() -> None:
     ap.add_argument("--cv", action="store_true", help="compare the settings of CV_GRID by 5-fold CV, write nothing")
     ap.add_argument("--out", type=Path, default=None, help="write the model here instead of the shipped path")
     args = ap.parse_args()
-    rows = load()
+    rows, held = load()
     counts = Counter(lab for _, _, lab, _ in rows)
-    print(f"{len(rows)} labelled sentences from {len({r[0] for r in rows})} records: {dict(counts)}")
+    print(f"{len(rows)} labelled sentences from {len({r[0] for r in rows})} records: {dict(counts)}; "
+          f"{held} held back (records that measure the readers downstream)")
     print(f"annotator agreement: {agreement(rows)}")
     if args.cv:
         for l2, balanced in CV_GRID:
@@ -163,7 +166,7 @@ def main() -> None:
         "trained_by": "scripts/train_sentence_direction.py", "l2": args.l2, "balanced": args.balanced,
         "data": "docs/labels/sentence_directions.jsonl (records of the study-direction labels and clinician "
                 "question sets left out)",
-        "sentences": len(rows), "labels": dict(counts), "annotators": agreement(rows),
+        "sentences": len(rows), "held_back": held, "labels": dict(counts), "annotators": agreement(rows),
         "cv_5fold_by_record": {"model": model, "cue_rules": cues},
     }, args.out)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")

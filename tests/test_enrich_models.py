@@ -148,9 +148,13 @@ def test_roles_are_decoded_as_a_sequence():
     trans = [[lg(1 / (k + 1))] * (k + 1) for _ in range(k + 1)]
     trans[r][m] = lg(1e-6)                            # never back from results to methods
     seq = {"transitions": trans, "prior": [lg(1 / k)] * k, "weight": 1.0, "prior_weight": 0.0}
-    assert decode(rows, seq) == [m, m, r, r]
     rows[1], rows[2] = rows[2], rows[1]               # results, undecided, results: the middle is a result
     assert decode(rows, {}) == [m, r, m, r] and decode(rows, seq) == [m, r, r, r]
+    # A run between labelled sections starts from the role before it: after a RESULTS section the
+    # undecided sentence is a result; at an abstract's start (or after METHODS) it is methods.
+    undecided = [rows[2]]
+    assert decode(undecided, seq) == [m] and decode(undecided, seq, after=m) == [m]
+    assert decode(undecided, seq, after=r) == [r]
 
 
 def test_an_unlabelled_section_is_read_in_sequence_with_the_labelled_ones_around_it():
@@ -309,11 +313,13 @@ SENTENCE_LABELS = Path(__file__).resolve().parent.parent / "docs" / "labels" / "
 
 
 @pytest.mark.parametrize("sentence, expected", [
-    # the cues read "similar" only in set phrases, and "no statistically significant group differences" not at all
+    # the cues read "similar" only in set phrases
     ("The numbers of patients with relief from heartburn on day 4 were similar in the two groups (84% for "
      "rabeprazole; 95% confidence interval, 76-90%; 83% for omeprazole; 95% confidence interval, 75-89%).",
      "no_difference"),
-    ("There were no statistically significant group differences or time/group interactions.", "no_difference"),
+    # ... and take an outcome measure's name for a result ("relief of symptoms")
+    ("End-point parameters included relief of symptoms (heartburn, acid regurgitation, pain on swallowing) and "
+     "the healing of GERD lesions.", "unclear"),
     ("Bone mineral density measurements and endometrial and laboratory assessments were conducted every 6 months.",
      "unclear"),
 ])

@@ -286,3 +286,31 @@ def test_the_leading_study_is_told_with_its_outcomes_one_by_one(tmp_path: Path):
     _, texts = _told([lead], tmp_path, "Is zolmitriptan effective for migraine in adolescents?")
     told = [t for t in texts if "with zolmitriptan" in t and "%" in t]
     assert len(told) == 6, texts          # its main result and five more
+
+
+def test_a_result_filed_among_the_methods_is_told_but_a_description_is_not(tmp_path: Path):
+    """A result written in the METHODS section (as many abstracts do) is a further result of the
+    leading study when the sentence reader is sure it reports one; the outcome measures named
+    beside it describe the study and are not told as results."""
+    methods = (TRIALS[0].sections[1].text + " Outcome measures included pain relief, nausea and photophobia at 2 "
+               "hours. At 2 hours, pain freedom was significantly more frequent with zolmitriptan than with placebo "
+               "(29% vs 16%, p = 0.01).")
+    lead = _rct(1, TRIALS[0].title, methods, TRIALS[0].sections[2].text, TRIALS[0].sections[3].text)
+    _, texts = _told([lead], tmp_path, "Is zolmitriptan effective for migraine in adolescents?")
+    assert any(t.startswith("At 2 hours, pain freedom was significantly more frequent") for t in texts), texts
+    assert not any(t.startswith("Outcome measures included") for t in texts), texts
+
+
+def test_the_leading_study_is_told_with_three_design_sentences(tmp_path: Path):
+    """The leading study's design is told in up to three sentences (who was randomised to what, the
+    schedule and doses, who took part), the next studies' in one."""
+    methods = ("In this multicentre, double-blind trial, 248 adolescents were randomised to zolmitriptan 5 mg nasal "
+               "spray or placebo. Zolmitriptan 5 mg or placebo was taken within 1 hour of onset for up to 3 attacks "
+               "over 12 weeks. Adolescents aged 12 to 17 years with migraine for at least 1 year took part in a "
+               "prospective trial at 40 centres.")
+    lead = _rct(1, TRIALS[0].title, methods, TRIALS[0].sections[2].text, TRIALS[0].sections[3].text)
+    answer, texts = _told([lead], tmp_path, "Is zolmitriptan effective for migraine in adolescents?")
+    # (the first is quoted among the Key Points of a one-trial answer, and not told twice)
+    told = texts + [st.text for sec in answer.sections for st in sec.key_points]
+    assert all(any(t.startswith(s) for t in told) for s in ("In this multicentre", "Zolmitriptan 5 mg or placebo",
+                                                             "Adolescents aged 12 to 17")), told

@@ -202,7 +202,7 @@ def test_an_adverse_effects_list_drops_clauses_statistics_and_measures(listed, i
 
 
 def test_a_sentence_the_source_cut_off_is_never_a_statement():
-    from evidex.synthesis.sections import truncated
+    from evidex.synthesis.writer import truncated
     assert truncated("Naltrexone therapy seems safe, with limited toxicity, and may lessen disea…")
     assert truncated("It could be an effective, highly tol...")
     assert not truncated("Pain fell by 30% (P = 0.01).")

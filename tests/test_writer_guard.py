@@ -10,7 +10,7 @@ from evidex.store import Store
 from evidex.synthesis import ask, violations
 from evidex.synthesis.guard import Sentence, guard, instruction_like
 from evidex.synthesis.prose import Block, WriteLog, block_passages, blocks, parse, rewrite, rewrite_block
-from evidex.synthesis.sections import Statement
+from evidex.synthesis.writer import Statement
 from evidex.llm import LLMUnavailable
 
 PASSAGES = {

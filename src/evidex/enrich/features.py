@@ -99,6 +99,16 @@ def design_features(title: str, abstract: str) -> set[str]:
     return feats
 
 
+def class_scores(weights: dict[str, list[float]], bias: list[float], feats: Iterable[str]) -> list[float]:
+    """Each class's score under a multi-class linear model stored as feature -> one weight per class."""
+    z = list(bias)
+    for f in feats:
+        w = weights.get(f)
+        if w is not None:
+            z = [a + b for a, b in zip(z, w)]
+    return z
+
+
 @dataclass(frozen=True)
 class LinearModel:
     """Logistic model over binary features, with Platt calibration of the raw margin."""

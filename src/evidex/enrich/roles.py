@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from ..records import Record
 from . import models
-from .features import tokens
+from .features import class_scores, tokens
 from .split import sentences
 
 ROLES = ("background", "objective", "methods", "results", "conclusions")
@@ -118,17 +118,13 @@ def classify_sentences(sentences: list[str], after: str | None = None,
                        before: str | None = None) -> list[tuple[str, float]]:
     """(role, probability) for each sentence of one unlabelled abstract (or of an unlabelled run
     between the roles ``after`` and ``before``), in order: the roles of the most likely
-    sequence, each with its sentence's own probability of that role."""
+    sequence, each with the probability the sentence alone gives that role (low where the
+    sequence overruled the sentence's own best role)."""
     weights, bias, classes, sequence = _model()
     logp = []
     n = len(sentences)
     for i, s in enumerate(sentences):
-        z = list(bias)
-        for f in sentence_feats(s, i, n):
-            w = weights.get(f)
-            if w is not None:
-                z = [a + b for a, b in zip(z, w)]
-        logp.append(log_posteriors(z))
+        logp.append(log_posteriors(class_scores(weights, bias, sentence_feats(s, i, n))))
     around = [classes.index(r) if r in classes else None for r in (after, before)]
     return [(classes[k], round(math.exp(row[k]), 3)) for row, k in zip(logp, decode(logp, sequence, *around))]
 
@@ -142,8 +138,9 @@ def sentence_roles(record: Record, use_model: bool = True) -> tuple[str, ...]:
 
     Labelled sections give their role to every sentence; unlabelled ones use the model, read
     in sequence with the labelled roles around them (or get "" with ``use_model=False``, the
-    cheap path): a "SIDE EFFECTS" section between RESULTS and CONCLUSIONS is no opening background. Remembered per record: an answer
-    reads an unlabelled abstract's roles for its study and again for its evidence-table row.
+    cheap path): a "SIDE EFFECTS" section between RESULTS and CONCLUSIONS is no opening
+    background. Remembered per record: an answer reads an unlabelled abstract's roles for its
+    study and again for its evidence-table row.
     """
     out: list[str] = []
     pending: list[str] = []

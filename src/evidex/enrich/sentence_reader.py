@@ -3,23 +3,26 @@
 hand-labelled abstract sentences (docs/labels/sentence_directions.jsonl).
 
 The reporting cues (``direction.sentence_direction``) miss much of how a result can be worded
-("were similar in the two groups", "neither form of therapy offered an advantage over the other",
-"complete healing was documented in 58%"); the model reads the sentence's words and word pairs
+("were similar in the two groups", "no statistically significant group differences") and take
+result words in a description for a result; the model reads the sentence's words and word pairs
 beside what the cues, the reported tests and the effect wording say, and learns where each is
 right. Measured against the cues on the labelled sentences (5-fold CV by record) it is the better
-reader of whether a sentence reports a result, and the answers choose their findings with it;
-a study's direction stays with the cues and the study reader trained on them
-(``direction_model``), which the study-direction labels measured as the better pair there.
+reader of whether a sentence reports a result, and ``synthesis.evidence.reports_finding`` asks
+it: which sentences an answer quotes as results, and which primary-outcome sentences a study's
+direction reads first. The direction itself stays with the cues and the study reader trained on
+them (``direction_model``): with this reader in their place the study-direction labels and the
+answers' direction checks both fell (RESULTS.md, session 36).
 Pure Python at inference, as every enrichment model here.
 """
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 from . import models
 from .direction import effect_polarity, sentence_direction, significance
 from .effect import aside
-from .features import ngrams, tokens
+from .features import class_scores, ngrams, tokens
 
 LABELS = ("favours", "no_difference", "against", "unclear")
 
@@ -41,13 +44,19 @@ def _model() -> tuple[dict[str, list[float]], list[float], tuple[str, ...]]:
 
 
 @lru_cache(maxsize=8192)
+def result_probability(sentence: str) -> float:
+    """The model's probability that the sentence reports a result (any label but "unclear")."""
+    weights, bias, classes = _model()
+    z = class_scores(weights, bias, features(sentence))
+    top = max(z)
+    exps = [math.exp(v - top) for v in z]
+    return 1.0 - exps[classes.index("unclear")] / sum(exps)
+
+
+@lru_cache(maxsize=8192)
 def reading(sentence: str) -> str:
     """The label with the largest score (favours | no_difference | against | unclear).
     Remembered: an answer asks of the same findings sentences section by section."""
     weights, bias, classes = _model()
-    z = list(bias)
-    for f in features(sentence):
-        w = weights.get(f)
-        if w is not None:
-            z = [a + b for a, b in zip(z, w)]
+    z = class_scores(weights, bias, features(sentence))
     return classes[z.index(max(z))]

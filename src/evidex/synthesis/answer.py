@@ -15,7 +15,8 @@ from ..records import Passage
 from ..retrieve import Candidate
 from .asked_harm import names_harm
 from .evidence import Study, build_studies, reports_finding
-from .sections import AnswerSection, Statement, Subsection, Writer, mechanism_ranked, research, safe, unaddressed
+from .sections import mechanism_ranked, research, safe, unaddressed
+from .writer import AnswerSection, Statement, Subsection, Writer
 from .select import question_fit, score_studies
 from .table import EvidenceRow, table
 from .verdict import HEDGE_BAND, Verdict, body_of_evidence, grade, read_by_direction

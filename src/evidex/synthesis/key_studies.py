@@ -91,8 +91,9 @@ def key_passages(query, ranked: list[Study], used: set[str] = frozenset()) -> li
     for rank, s in enumerate(chosen[:MAX_KEY_STUDIES]):
         facts = study_facts(s.record, s.passages, hint)
         by_seq = {p.seq: p for p in s.passages if p.section != "TITLE"}
-        # The leading study is told with its next design sentence too (arms, doses, schedule).
-        designs = design_passages(s)[:2 if rank == 0 else 1]
+        # The leading study is told with its next two design sentences too (arms, doses, schedule,
+        # outcome measures: what its results are results of).
+        designs = design_passages(s)[:3 if rank == 0 else 1]
         design = designs[0] if designs else None
         out += [(s, d) for d in designs]
         results = [f.passage for f in s.findings if s.sentence_roles.get(f.passage.seq, "") == "results"
