@@ -155,6 +155,11 @@ def test_roles_are_decoded_as_a_sequence():
     undecided = [rows[2]]
     assert decode(undecided, seq) == [m] and decode(undecided, seq, after=m) == [m]
     assert decode(undecided, seq, after=r) == [r]
+    # A lone sentence with nothing around it (a snippet, a one-line abstract) is read on its own:
+    # the transitions' openings and endings were counted on whole abstracts.
+    seq_start = dict(seq, transitions=[row[:] for row in trans])
+    seq_start["transitions"][k][m] = lg(1e-6)         # no abstract opens with methods
+    assert decode(undecided, seq_start) == [m] and decode(undecided * 2, seq_start) != [m, m]
 
 
 def test_an_unlabelled_section_is_read_in_sequence_with_the_labelled_ones_around_it():

@@ -93,7 +93,9 @@ def decode(logp: list[list[float]], sequence: dict, after: int | None = None, be
     (``scripts/train_roles.py --cv``). ``after`` and ``before``: the roles (indices) of the
     labelled sentences around the run, when it sits between labelled sections of an abstract;
     else it starts and ends an abstract. Empty ``sequence``: each sentence's own best role."""
-    if not logp or not sequence:
+    if not logp or not sequence or (len(logp) == 1 and after is None and before is None):
+        # (A lone sentence is no abstract, whose openings and endings the transitions counted: an
+        # excerpt, a snippet or a one-line abstract is read on its own words.)
         return [row.index(max(row)) for row in logp]
     trans, prior = sequence["transitions"], sequence["prior"]
     lam, alpha = sequence["weight"], sequence["prior_weight"]
