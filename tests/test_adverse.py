@@ -122,6 +122,8 @@ def test_a_drug_the_vocabulary_lacks_is_named_by_its_inn_stem(question, interven
     # how the harms were handled is not a harm
     ("Adverse events (AEs) were recorded and summarized by treatment group.", []),
     ("Drug safety was satisfactory, even if the reporting of adverse events was high.", []),
+    # how often, not what happened (the sentence is still quoted among the harms: harm_frequency)
+    ("The overall rate of discontinuations due to adverse events was approximately 3%.", []),
 ])
 def test_the_adverse_effects_list_holds_events_only(sentence, items):
     from evidex.synthesis.harms import adverse_effects
@@ -241,3 +243,31 @@ def test_an_open_facet_is_found_by_most_of_its_words():
     assert _mentions_facet(text, "inadvertent first-trimester exposure")
     assert not _mentions_facet(text, "inadvertent late exposure")
     assert not _mentions_facet(padded_tokens("Outcome after sumatriptan in migraine."), "pregnancy")
+
+
+def test_a_harm_told_only_by_its_frequency_is_quoted_but_not_listed(tmp_path):
+    """"The incidence of dry mouth ... was only 9%" names no effect the list can take (a frequency is
+    no adverse effect), but it is the trial's word on its commonest harm: Safety quotes it."""
+    from evidex.eval.qa import build_store
+    from evidex.records import Record, Section
+    from evidex.synthesis import ask, violations
+    trial = Record(id="pmid:7100001", pmid="7100001", year=2001, authors=("Trialist A",),
+                   title="Tolterodine for overactive bladder: a randomised placebo-controlled trial",
+                   publication_types=("Randomized Controlled Trial",),
+                   sections=(Section("METHODS", "In this double-blind trial, 240 patients with overactive bladder were "
+                                                "randomised to tolterodine 2 mg twice daily or placebo for 12 weeks."),
+                             Section("RESULTS", "Micturitions fell by 20% with tolterodine and 9% with placebo (p = 0.01). "
+                                                "The incidence of dry mouth, as the most commonly reported adverse event, "
+                                                "was only 9% and of mild to moderate intensity. Adverse events included "
+                                                "headache, constipation and dizziness."),
+                             Section("CONCLUSIONS", "Tolterodine is effective and well tolerated.")))
+    store, _ = build_store([trial], tmp_path / "harms.db")
+    try:
+        answer = ask(store, "What are the side effects of tolterodine?")
+        assert violations(answer) == []
+        safety = next(sub for sec in answer.sections for sub in sec.subsections if sub.heading == "Safety")
+        texts = [st.text for st in safety.statements]
+        assert any(t.startswith("The incidence of dry mouth") for t in texts), texts
+        assert not any("9%" in item for st in safety.statements for item in st.items), texts
+    finally:
+        store.close()

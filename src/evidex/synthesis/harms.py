@@ -26,6 +26,9 @@ _END = re.compile(r"[.;](?:\s|$)|\bin (?:the|both|all)\b|\bcompared\b|\bwhich\b|
                   r",?\s+(?:were|was|are|is|occurred|appeared|resolved)\b", re.I)
 # Words that mark a list item as something other than an adverse event: a method ("defined as",
 # "assessed"), a baseline state ("preexisting"), a comparison ("better"), an arm ("for placebo").
+# A frequency on its own ("... adverse events was approximately 3%"): how often, not what happened.
+_QUANTITY = re.compile(r"(?:(?:approximately|about|around|nearly|almost|only|over|under|up to|less than|more than)\s+)?"
+                       r"[\d.,]+\s*(?:%|percent|per ?cent)?(?:\s+of\s+(?:patients|participants|subjects))?", re.I)
 _NOT_AN_EVENT = re.compile(r"\b(?:defined|assessed|measured|evaluated|recorded|monitored|preexisting|pre-existing|"
                            r"history|baseline|better|worse|higher|lower|for|versus|vs|study|studies|reported|"
                            r"related|dose|doses|high|low|summari[sz]ed|collected|tabulated|listed|questionnaires?|"
@@ -69,6 +72,13 @@ def adverse_effects(sentence: str, exclude: tuple[str, ...] = ()) -> list[str]:
     return _items(listed, exclude)
 
 
+def harm_frequency(sentence: str) -> bool:
+    """Whether a harms sentence reports how often a harm occurred ("The incidence of dry mouth, the
+    most commonly reported adverse event, was only 9%") though it lists no effect to aggregate."""
+    m = _HARMS.search(sentence)
+    return bool(m) and not _NEGATED.search(sentence[:m.start()]) and re.search(r"\d\s*%", sentence) is not None
+
+
 def _items(listed: str, exclude: tuple[str, ...]) -> list[str]:
     out = []
     for raw in _SPLIT.split(listed):
@@ -85,7 +95,7 @@ def _items(listed: str, exclude: tuple[str, ...]) -> list[str]:
                 or _CLAUSE_START.fullmatch(words[0]) or (len(words) == 1 and _LONE_MODIFIER.fullmatch(item)):
             continue          # a fragment ("uncommon and", "more frequent i…"), not an event
         if all(_NOT_AN_EFFECT.fullmatch(w.lower()) for w in words) or not re.search(r"[a-z]{3}", item) \
-                or _NOT_AN_EVENT.search(item):
+                or _NOT_AN_EVENT.search(item) or _QUANTITY.fullmatch(item):
             continue
         if any(x and x in item.lower() for x in exclude) or _names_a_treatment(item):
             continue          # the treatment itself, its comparator or another drug is not an adverse effect

@@ -19,7 +19,7 @@ from ..vocab import expansions, is_canonical, lookup
 from .dosing import PARTS, doses_in, part_of
 from .evidence import Study, reports_finding
 from .faithfulness import unsupported_numbers
-from .harms import adverse_effects
+from .harms import adverse_effects, harm_frequency
 from .key_studies import design_passage, key_passages, primary_outcome_passage
 from .roles import cue_words, is_aim
 from .select import Scored
@@ -211,7 +211,7 @@ def _safety(w: Writer, studies: list[Study]) -> list[Statement]:
                     or not w.about_asked(sc.passage.text):
                 continue          # another drug's harms ("NSAIDs cause gastrointestinal bleeding") are not these
             items = adverse_effects(sc.passage.text, w.names)
-            if items:
+            if items or harm_frequency(sc.passage.text):
                 sources.append((s, sc.passage))
                 for item in items:
                     effects.setdefault(item.lower(), set()).add(w.cite(s, sc.passage))
