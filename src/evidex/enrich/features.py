@@ -109,6 +109,13 @@ def class_scores(weights: dict[str, list[float]], bias: list[float], feats: Iter
     return z
 
 
+def log_posteriors(z: list[float]) -> list[float]:
+    """log softmax of one item's class scores."""
+    top = max(z)
+    norm = top + math.log(sum(math.exp(v - top) for v in z))
+    return [v - norm for v in z]
+
+
 @dataclass(frozen=True)
 class LinearModel:
     """Logistic model over binary features, with Platt calibration of the raw margin."""

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from ..records import Record
 from . import models
-from .features import class_scores, tokens
+from .features import class_scores, log_posteriors, tokens
 from .split import sentences
 
 ROLES = ("background", "objective", "methods", "results", "conclusions")
@@ -75,13 +75,6 @@ def sentence_feats(sentence: str, i: int, n: int) -> list[str]:
 def _model() -> tuple[dict[str, list[float]], list[float], tuple[str, ...], dict]:
     p = models.load("roles")["params"]
     return p["weights"], p["bias"], tuple(p["classes"]), p.get("sequence", {})
-
-
-def log_posteriors(z: list[float]) -> list[float]:
-    """log softmax of one sentence's scores."""
-    top = max(z)
-    norm = top + math.log(sum(math.exp(v - top) for v in z))
-    return [v - norm for v in z]
 
 
 def decode(logp: list[list[float]], sequence: dict, after: int | None = None, before: int | None = None) -> list[int]:

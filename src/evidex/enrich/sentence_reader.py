@@ -22,7 +22,7 @@ from functools import lru_cache
 from . import models
 from .direction import effect_polarity, sentence_direction, significance
 from .effect import aside
-from .features import class_scores, ngrams, tokens
+from .features import class_scores, log_posteriors, ngrams, tokens
 
 LABELS = ("favours", "no_difference", "against", "unclear")
 
@@ -44,19 +44,19 @@ def _model() -> tuple[dict[str, list[float]], list[float], tuple[str, ...]]:
 
 
 @lru_cache(maxsize=8192)
+def _log_posteriors(sentence: str) -> tuple[float, ...]:
+    """Each label's log probability for the sentence. Remembered: an answer asks of the same
+    findings sentences section by section, for a reading and for a probability."""
+    weights, bias, _ = _model()
+    return tuple(log_posteriors(class_scores(weights, bias, features(sentence))))
+
+
 def result_probability(sentence: str) -> float:
     """The model's probability that the sentence reports a result (any label but "unclear")."""
-    weights, bias, classes = _model()
-    z = class_scores(weights, bias, features(sentence))
-    top = max(z)
-    exps = [math.exp(v - top) for v in z]
-    return 1.0 - exps[classes.index("unclear")] / sum(exps)
+    return 1.0 - math.exp(_log_posteriors(sentence)[_model()[2].index("unclear")])
 
 
-@lru_cache(maxsize=8192)
 def reading(sentence: str) -> str:
-    """The label with the largest score (favours | no_difference | against | unclear).
-    Remembered: an answer asks of the same findings sentences section by section."""
-    weights, bias, classes = _model()
-    z = class_scores(weights, bias, features(sentence))
-    return classes[z.index(max(z))]
+    """The most probable label (favours | no_difference | against | unclear)."""
+    logp = _log_posteriors(sentence)
+    return _model()[2][logp.index(max(logp))]

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field, replace
 from ..enrich import direction_model
 from ..enrich import stance as stance_model
 from ..enrich.direction import sentence_direction, study_direction
-from ..enrich.sentence_reader import reading
 from ..enrich.effect import aside, tested
 from ..enrich.numbers import doses
 from ..enrich.roles import sentence_roles
+from ..enrich.sentence_reader import reading
 from ..matching import known_conditions, outcome_forms, query_forms
 from ..query import Query
 from ..records import Passage

@@ -24,11 +24,11 @@ _LIST_FIRST = re.compile(r"^\s*([^.;:]{3,160}?)\s+(?:were|was|are|is)\s+(?:the\s
                          r"(?:common(?:ly reported)?|frequent|usual|main|only|reported)?\s*$", re.I)
 _END = re.compile(r"[.;](?:\s|$)|\bin (?:the|both|all)\b|\bcompared\b|\bwhich\b|\bwhereas\b|\bwhile\b|"
                   r",?\s+(?:were|was|are|is|occurred|appeared|resolved)\b", re.I)
-# Words that mark a list item as something other than an adverse event: a method ("defined as",
-# "assessed"), a baseline state ("preexisting"), a comparison ("better"), an arm ("for placebo").
 # A frequency on its own ("... adverse events was approximately 3%"): how often, not what happened.
 _QUANTITY = re.compile(r"(?:(?:approximately|about|around|nearly|almost|only|over|under|up to|less than|more than)\s+)?"
                        r"[\d.,]+\s*(?:%|percent|per ?cent)?(?:\s+of\s+(?:patients|participants|subjects))?", re.I)
+# Words that mark a list item as something other than an adverse event: a method ("defined as",
+# "assessed"), a baseline state ("preexisting"), a comparison ("better"), an arm ("for placebo").
 _NOT_AN_EVENT = re.compile(r"\b(?:defined|assessed|measured|evaluated|recorded|monitored|preexisting|pre-existing|"
                            r"history|baseline|better|worse|higher|lower|for|versus|vs|study|studies|reported|"
                            r"related|dose|doses|high|low|summari[sz]ed|collected|tabulated|listed|questionnaires?|"
