@@ -82,8 +82,8 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
             for p in passages:
                 w.quote(key, study, p)
             # Then its results most relevant to the question, unless quoted: the leading study's five, two of others.
-            more = [sc.passage for sc in w.best(study, "any", ("results", "methods"))     # (best: unquoted ones)
-                    if sc.role == "results" or result_probability(sc.passage.text) >= METHODS_RESULT]
+            more = [sc.passage for sc in w.best(study, "any", ("results", "conclusions", "methods"))
+                    if sc.role != "methods" or result_probability(sc.passage.text) >= METHODS_RESULT]
             for p in [p for p in more if reports_finding(p.text)][:5 if rank == 0 else 2]:
                 w.quote(key, study, p)
     planned = [s for s in relevant if s.design == "protocol"]
