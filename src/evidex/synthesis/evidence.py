@@ -47,6 +47,13 @@ _PRIMARY = re.compile(r"\bprimary (?:efficacy |composite )?(?:outcome|end ?point
 _BOTH_ARMS = re.compile(r"\b(?:both|the two|either|each|all(?: the| three| four)?) (?:active )?(?:drug|treatment|"
                         r"agent|regimen|medication|compound|therap(?:y|ie)|formulation|preparation|"
                         r"(?:treatment )?(?:group|arm))s?\b", re.I)
+# A change within each arm, measured against its own baseline ("HbA1c fell significantly from
+# baseline in both groups", "P < 0.05 vs baseline"), with no comparison between the arms: in a
+# trial of two active drugs it says each helped, not that one beat the other.
+_AGAINST_BASELINE = re.compile(r"\b(?:from|vs\.?|versus|compared (?:with|to)|relative to|over) (?:the |their )?baseline\b",
+                               re.I)
+_BETWEEN_ARMS = re.compile(r"\bthan\b|\bbetween (?:the )?(?:two |treatment )?(?:groups|arms|treatments|drugs)\b|"
+                           r"\b(?:vs\.?|versus|compared (?:with|to)|relative to)\s+(?!(?:the |their )?baseline\b)", re.I)
 STANCE_BAND = 0.4          # a study's P(yes) must leave [0.4, 0.6] to decide its direction
 
 
@@ -241,7 +248,7 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
     # "both drugs", "the two treatments": in a study of two active arms, a phrase naming them both.
     active = active_comparators(query)
     both = [t for t in texts if _BOTH_ARMS.search(t) or (query.claim == "equivalence" and beside_against_control(t, query))
-            ] if active else []
+            or (_AGAINST_BASELINE.search(t) and not _BETWEEN_ARMS.search(t))] if active else []
     # The primary outcome's result is the trial's answer (CONSORT items 6a and 17a); a secondary
     # result (blood pressure, a subgroup) must not overrule it. Only a sentence that reports its
     # result: one that defines it ("the primary outcome measure was the rate of change in GFR")
