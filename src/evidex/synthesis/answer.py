@@ -102,10 +102,32 @@ def compose(query: Query, candidates: list[Candidate]) -> Answer:
                        if st.kind == "list"), None)
         if listed is not None:
             guidelines = replace(guidelines, key_points=(listed, *guidelines.key_points))
+    # Then the sentences most relevant to the question that no section has told, among the Key
+    # Points before the tallies: a particular fact asked (a head-to-head result, a dose, an age
+    # range) is often none of the sentences a section's role takes.
+    extra: list[Statement] = []
+    writer.add_most_relevant(extra, leading(query, ranked, body_of_evidence(ranked)[0][:8] or ranked[:8]), TOP_POINTS)
+    if extra:
+        points = list(guidelines.key_points)
+        at = next((i for i, st in enumerate(points) if st.kind == "summary" and not (i == 0 and query.question_type == "yesno")),
+                  len(points))
+        guidelines = replace(guidelines, key_points=(*points[:at], *extra, *points[at:]))
     sections = [guidelines, found]
     rows = table(query, ranked, citer.cite)
     return Answer(query.question, query, verdict, tuple(sections), tuple(rows), citer.references(),
                   tuple(_warnings(query, studies, verdict)))
+
+
+# The key points that state the sentences most relevant to the question no section told, and how
+# many leading direct records of any design they are drawn from besides the body of evidence.
+TOP_POINTS, LEADING_RECORDS = 2, 3
+
+
+def leading(query: Query, ranked: list[Study], sources: list[Study]) -> list[Study]:
+    """The studies the most relevant sentences are drawn from: the leading ones of the body of
+    evidence and the leading direct records of any design (a review or a laboratory study may be
+    what answers a dosing or mechanism question)."""
+    return sources + [s for s in [s for s in ranked if s.relevance == "direct"][:LEADING_RECORDS] if s not in sources]
 
 
 def _topic(query: Query) -> str:
@@ -203,14 +225,11 @@ def _guidelines(w: Writer, query: Query, ranked: list[Study], verdict: Verdict, 
         lead = mechanism_ranked(w, [s for s in ranked if s.relevant])
         if lead:
             w.add(key_points, lead[0][0], lead[0][1].passage)
-    if query.intent not in ("efficacy", "comparison") and sources:
+    if query.intent not in ("efficacy", "comparison"):
         # What a dosing, safety or interaction question asks is often a particular fact (serum
-        # levels, a dose reached, an exposure raised): the leading studies' sentence most relevant
-        # to the question states it, whatever answer role its words have.
-        top = max(((st, sc) for st in sources for sc in w.best(st, "any", ("results", "conclusions", ""))),
-                  default=None, key=lambda t: t[1].relevance)
-        if top is not None:
-            w.add(key_points, top[0], top[1].passage)
+        # levels, a dose reached, an exposure raised): the sentence most relevant to the question
+        # states it, whatever answer role its words have.
+        w.add_most_relevant(key_points, leading(query, ranked, sources), 1)
     lead_roles = {"dosing": ("clinical_use", "efficacy", "safety"), "safety": ("safety", "efficacy"),
                   "contraindications": ("safety", "clinical_use"), "mechanism": ("efficacy",),
                   "comparison": ("comparison", "efficacy", "safety")}.get(

@@ -104,6 +104,14 @@ class Writer:
                 return
         into.append(Statement(f"{prefix}{p.text.strip()}", (ref,), support=((ref, p.seq),)))
 
+    def add_most_relevant(self, into: list[Statement], studies: list[Study], count: int) -> None:
+        """The ``count`` unused findings sentences of ``studies`` most relevant to the question,
+        whatever answer role their words have."""
+        found = sorted(((st, sc) for st in studies for sc in self.best(st, "any", ("results", "conclusions", ""))),
+                       key=lambda t: -t[1].relevance)
+        for st, sc in found[:count]:
+            self.add(into, st, sc.passage)
+
     def quote(self, into: list[Statement], study: Study, p: Passage | None) -> None:
         """One study's sentence as a statement of its own (not merged with another study's alike
         sentence: two trials' designs are two trials), unless quoted already or cut off."""
