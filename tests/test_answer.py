@@ -107,6 +107,12 @@ def assert_faithful(answer) -> None:
             assert st.items and all(any(i.lower() in t.lower() for t in cited) for i in st.items), st.text
         else:
             assert st.kind == "summary", st.kind
+    # References are numbered by first citation in the order the answer is read, the table last.
+    first: list[int] = []
+    for n in [c for st in _all_statements(answer) for c in st.citations] + [r.ref for r in answer.evidence_table]:
+        if n not in first:
+            first.append(n)
+    assert first == list(range(1, len(first) + 1)), first
 
 
 def test_crps_answer_has_both_seed_sections_and_an_honest_verdict(starter_store):

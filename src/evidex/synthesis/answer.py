@@ -112,10 +112,33 @@ def compose(query: Query, candidates: list[Candidate]) -> Answer:
         at = next((i for i, st in enumerate(points) if st.kind == "summary" and not (i == 0 and query.question_type == "yesno")),
                   len(points))
         guidelines = replace(guidelines, key_points=(*points[:at], *extra, *points[at:]))
-    sections = [guidelines, found]
     rows = table(query, ranked, citer.cite)
-    return Answer(query.question, query, verdict, tuple(sections), tuple(rows), citer.references(),
-                  tuple(_warnings(query, studies, verdict)))
+    sections, rows, refs = in_reading_order((guidelines, found), tuple(rows), citer.references())
+    return Answer(query.question, query, verdict, sections, rows, refs, tuple(_warnings(query, studies, verdict)))
+
+
+def in_reading_order(sections: tuple[AnswerSection, ...], rows: tuple[EvidenceRow, ...],
+                     refs: tuple[Reference, ...]):
+    """The references renumbered by first citation in the order the answer is read (each section's
+    statements, its key points, its sub-sections, then the table): the sections are not written
+    in that order (the last key points take what the research left), nor the yes/no opening."""
+    order: list[int] = []
+    for n in [c for sec in sections for st in (*sec.statements, *sec.key_points,
+                                               *(x for sub in sec.subsections for x in sub.statements))
+              for c in st.citations] + [r.ref for r in rows] + [r.n for r in refs]:
+        if n not in order:
+            order.append(n)
+    new = {old: i + 1 for i, old in enumerate(order)}
+
+    def renumbered(st: Statement) -> Statement:
+        return replace(st, citations=tuple(sorted(new[c] for c in st.citations)),
+                       support=tuple((new[c], seq) for c, seq in st.support))
+    sections = tuple(replace(sec, statements=tuple(map(renumbered, sec.statements)),
+                             key_points=tuple(map(renumbered, sec.key_points)),
+                             subsections=tuple(replace(sub, statements=tuple(map(renumbered, sub.statements)))
+                                               for sub in sec.subsections)) for sec in sections)
+    return (sections, tuple(replace(r, ref=new[r.ref]) for r in rows),
+            tuple(sorted((replace(r, n=new[r.n]) for r in refs), key=lambda r: r.n)))
 
 
 # The key points that state the sentences most relevant to the question no section told, and how
