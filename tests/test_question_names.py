@@ -169,6 +169,11 @@ def test_a_brand_read_as_its_drug_is_still_searched_by_its_own_name(nsaid_store)
     ("Glomerulonephritis patient - fosinopril or Procardia XL to protect his kidneys?", ("fosinopril",), ("nifedipine",)),
     ("Active duodenal ulcer - pantoprazole or ranitidine, which heals it faster?", ("pantoprazole",), ("ranitidine",)),
     ("Inpatient with acute mania - Depakote or Zyprexa, which works faster?", ("divalproex",), ("olanzapine",)),
+    # a strength written without its unit ("Celebrex 200") is no option of its own
+    ("Celebrex 200 or Vioxx 25 for knee OA pain - is one of them clearly better?", ("celecoxib",), ("rofecoxib",)),
+    # the choice opening a sentence after the story, with the worry that decides it
+    ("19-year-old with a first psychotic episode. Risperidone or haloperidol if my main worry is EPS?",
+     ("risperidone",), ("haloperidol",)),
     # two drugs named as either one: no choice between them is asked
     ("If my son starts Adderall or Ritalin, will he end up functioning in the normal range?",
      ("amphetamine", "methylphenidate"), ()),

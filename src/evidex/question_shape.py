@@ -150,12 +150,12 @@ _CHOICE = re.compile(r"\b(?:whether|which|between|choose|choosing|choice|prefer)
 # tablet be metformin or glipizide?", "should I start X or Y?", "scene - X or Y to protect his kidneys?"
 # (group 1: the second, its comparator; a formulation's letters, "Procardia XL", follow it);
 # not two named as either one ("if my son starts Adderall or Ritalin, will he ...?").
-_EITHER_OR = re.compile(r"(?:^\s*|\s[-\u2013\u2014]+\s+|"
+_EITHER_OR = re.compile(r"(?:^\s*|\s[-\u2013\u2014]+\s+|(?<=[.!?])\s+|"
                         r"\b(?:should|shall|would|could|can|do)\s+(?:I|we|you|they|he|she)\s+(?:\w+\s+){0,2}?"
                         r"(?:use|give|start|prescribe|pick|choose|try|go\s+with|begin\s+with|take|reach\s+for)\s+|"
                         r"\bshould\s+(?:the|his|her|my|our|a)\s+(?:\w+\s+){0,2}?be\s+)"
                         r"[\w-]+\s+or\s+([\w-]+)(?:\s+(?:XL|SR|CR|LA|ER|XR|CD|GITS))?"
-                        r"(?=\s*(?:\?|$|[,:;]|\s[-\u2013\u2014]|\s+(?:for|in|to|first|as)\b))", re.I)
+                        r"(?=\s*(?:\?|$|[,:;]|\s[-\u2013\u2014]|\s+(?:for|in|to|first|as|if|when|given)\b))", re.I)
 
 
 def comparator_text(question: str) -> str:
@@ -168,9 +168,9 @@ def comparator_text(question: str) -> str:
 # Two options offered, then the choice asked: "astemizole (Hismanal) or loratadine 10 mg - which
 # works better?", "propranolol or divalproex: is one better than the other?"; or the choice first:
 # "Which controls rhinitis better, astemizole or loratadine?". Group 1 is asked, group 2 its comparator.
-# An option may carry its dose ("Mobic 15 mg or diclofenac 100 mg"); the choice may follow a
+# An option may carry its dose ("Mobic 15 mg or diclofenac 100 mg", "Celebrex 200"); the choice may follow a
 # first point ("- same pain relief, and which is kinder ...?").
-_OPTION = r"(?:(?:an?|the)\s+)?([\w-]+(?:\s*#\d+)?(?:\s*\([^)]{1,40}\))?)(?:\s+\d[\d.,]*\s*(?:mg|g|mcg|\u00b5g|ml|units?|iu)\b(?:/d(?:ay)?)?" \
+_OPTION = r"(?:(?:an?|the)\s+)?([\w-]+(?:\s*#\d+)?(?:\s*\([^)]{1,40}\))?)(?:\s+\d[\d.,]*(?:\s*(?:mg|g|mcg|\u00b5g|ml|units?|iu)\b(?:/d(?:ay)?)?|\b)" \
     r"(?:\s+(?:(?:once|twice|three times|four times)\s+(?:a\s+)?)?(?:daily|a day|per day|nightly|at night|bid|tid|qid|od))?)?"
 _OPTIONS_FIRST = re.compile(r"(?<![\w-])" + _OPTION + r"\s+or\s+" + _OPTION + r"[^?:;]{0,60}?(?:\s+[-\u2013\u2014]+\s+|[:;]\s+)"
                             r"(?:[^?]{0,40}?,?\s+and\s+)?"
