@@ -106,7 +106,13 @@ def compose(query: Query, candidates: list[Candidate]) -> Answer:
     # Points before the tallies: a particular fact asked (a head-to-head result, a dose, an age
     # range) is often none of the sentences a section's role takes.
     extra: list[Statement] = []
-    writer.add_most_relevant(extra, leading(query, ranked, body_of_evidence(ranked)[0][:8] or ranked[:8]), TOP_POINTS)
+    # A methods sentence is one of them where it reports a result (``reports_finding``: unlabelled
+    # abstracts put results among their methods) or the question asks how the studies were done
+    # (a wh-question or a dose: "who was treated", "what dose was used").
+    described = query.question_type != "yesno" or query.intent == "dosing"
+    writer.add_most_relevant(extra, leading(query, ranked, body_of_evidence(ranked)[0][:8] or ranked[:8]), TOP_POINTS,
+                             ("results", "conclusions", "methods", ""),
+                             lambda sc: sc.role != "methods" or described or reports_finding(sc.passage.text))
     if extra:
         points = list(guidelines.key_points)
         at = next((i for i, st in enumerate(points) if st.kind == "summary" and not (i == 0 and query.question_type == "yesno")),

@@ -104,10 +104,11 @@ class Writer:
                 return
         into.append(Statement(f"{prefix}{p.text.strip()}", (ref,), support=((ref, p.seq),)))
 
-    def add_most_relevant(self, into: list[Statement], studies: list[Study], count: int) -> None:
-        """The ``count`` unused findings sentences of ``studies`` most relevant to the question,
-        whatever answer role their words have."""
-        found = sorted(((st, sc) for st in studies for sc in self.best(st, "any", ("results", "conclusions", ""))),
+    def add_most_relevant(self, into: list[Statement], studies: list[Study], count: int,
+                          roles: tuple[str, ...] = ("results", "conclusions", ""), keep=lambda sc: True) -> None:
+        """The ``count`` unused sentences of ``studies`` in the abstract ``roles`` (and that ``keep``
+        keeps) most relevant to the question, whatever answer role their words have."""
+        found = sorted(((st, sc) for st in studies for sc in self.best(st, "any", roles) if keep(sc)),
                        key=lambda t: -t[1].relevance)
         for st, sc in found[:count]:
             self.add(into, st, sc.passage)
