@@ -327,3 +327,25 @@ def test_a_population_in_open_words_no_study_shares_does_not_make_every_study_in
     assert studies["pmid:8000008"].relevance == "direct"
     studies = _studies(PLANNED[:1], "Does zelostatin reduce cardiovascular events in pregnancy?", tmp_path / "p.db")
     assert studies["pmid:8000008"].relevance == "indirect"
+
+
+def _head_to_head(i: int, results: str) -> Record:
+    return _rct(i, "Losartan versus atenolol in essential hypertension: a randomised trial",
+                "Which angiotensin blocker or beta-blocker to start first is unsettled.",
+                "We randomised 420 adults with essential hypertension, double-blind, to losartan or atenolol for 12 weeks.",
+                results, "Both drugs were well tolerated.")
+
+
+@pytest.mark.parametrize("results, direction", [
+    # each arm against its own baseline, no comparison between them: each helped, neither won
+    ("Losartan significantly lowered diastolic blood pressure (P < 0.05 vs baseline). Atenolol significantly "
+     "lowered systolic blood pressure (P < 0.01 vs baseline).", "no_difference"),
+    # a difference between the arms, though measured as change from baseline
+    ("Blood pressure fell significantly from baseline with losartan but not with atenolol (P < 0.01).", "favours"),
+    ("Losartan was superior to atenolol in the mean change from baseline in blood pressure (P < 0.01).", "favours"),
+    ("The reduction in blood pressure from baseline was greater with losartan (P = 0.02).", "favours"),
+])
+def test_a_change_from_baseline_in_each_arm_is_no_difference_between_the_arms(results, direction, tmp_path):
+    studies = _studies([_head_to_head(9, results)], "Is losartan better than atenolol at lowering blood pressure?",
+                       tmp_path / "b.db")
+    assert studies["pmid:8000009"].direction == direction

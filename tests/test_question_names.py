@@ -174,6 +174,9 @@ def test_a_brand_read_as_its_drug_is_still_searched_by_its_own_name(nsaid_store)
     # the choice opening a sentence after the story, with the worry that decides it
     ("19-year-old with a first psychotic episode. Risperidone or haloperidol if my main worry is EPS?",
      ("risperidone",), ("haloperidol",)),
+    # two doses of one drug offered bare are no two treatments; "can I take A or B if ..." asks leave for either
+    ("Aspirin 81 or 325 for secondary prevention - which is better?", ("aspirin",), ()),
+    ("Can I take ibuprofen or naproxen if I am on lisinopril?", ("ibuprofen", "lisinopril"), ()),
     # two drugs named as either one: no choice between them is asked
     ("If my son starts Adderall or Ritalin, will he end up functioning in the normal range?",
      ("amphetamine", "methylphenidate"), ()),

@@ -155,13 +155,18 @@ _EITHER_OR = re.compile(r"(?:^\s*|\s[-\u2013\u2014]+\s+|(?<=[.!?])\s+|"
                         r"(?:use|give|start|prescribe|pick|choose|try|go\s+with|begin\s+with|take|reach\s+for)\s+|"
                         r"\bshould\s+(?:the|his|her|my|our|a)\s+(?:\w+\s+){0,2}?be\s+)"
                         r"[\w-]+\s+or\s+([\w-]+)(?:\s+(?:XL|SR|CR|LA|ER|XR|CD|GITS))?"
-                        r"(?=\s*(?:\?|$|[,:;]|\s[-\u2013\u2014]|\s+(?:for|in|to|first|as|if|when|given)\b))", re.I)
+                        r"(?=\s*(?:\?|$|[,:;]|\s[-\u2013\u2014]|\s+(?:for|in|to|first|as)\b))", re.I)
+# ... and the two opening a sentence of their own with what decides between them ("... first psychotic
+# episode. Risperidone or haloperidol if my main worry is EPS?"); after "can I take" the same words
+# ask leave for either one ("Can I take ibuprofen or naproxen if I am on lisinopril?").
+_OPENING_CHOICE = re.compile(r"(?:^\s*|(?<=[.!?])\s+|\s[-\u2013\u2014]+\s+)[\w-]+\s+or\s+([\w-]+)"
+                             r"(?=\s+(?:if|when|given)\b)", re.I)
 
 
 def comparator_text(question: str) -> str:
     """The phrases of a question that name what its treatment is compared with (the vocabulary
     or the INN stems then say which of their words are drugs)."""
-    shapes = (_AGAINST, _SWITCH_FROM, _ON_THEN_SWITCH, _STOPPED_THEN, _CHOICE, _EITHER_OR)
+    shapes = (_AGAINST, _SWITCH_FROM, _ON_THEN_SWITCH, _STOPPED_THEN, _CHOICE, _EITHER_OR, _OPENING_CHOICE)
     return " ".join(m.group(1) for rx in shapes for m in rx.finditer(question))
 
 
@@ -170,7 +175,7 @@ def comparator_text(question: str) -> str:
 # "Which controls rhinitis better, astemizole or loratadine?". Group 1 is asked, group 2 its comparator.
 # An option may carry its dose ("Mobic 15 mg or diclofenac 100 mg", "Celebrex 200"); the choice may follow a
 # first point ("- same pain relief, and which is kinder ...?").
-_OPTION = r"(?:(?:an?|the)\s+)?([\w-]+(?:\s*#\d+)?(?:\s*\([^)]{1,40}\))?)(?:\s+\d[\d.,]*(?:\s*(?:mg|g|mcg|\u00b5g|ml|units?|iu)\b(?:/d(?:ay)?)?|\b)" \
+_OPTION = r"(?:(?:an?|the)\s+)?((?=[\w-]*[^\W\d_])[\w-]+(?:\s*#\d+)?(?:\s*\([^)]{1,40}\))?)(?:\s+\d[\d.,]*(?:\s*(?:mg|g|mcg|\u00b5g|ml|units?|iu)\b(?:/d(?:ay)?)?|\b)" \
     r"(?:\s+(?:(?:once|twice|three times|four times)\s+(?:a\s+)?)?(?:daily|a day|per day|nightly|at night|bid|tid|qid|od))?)?"
 _OPTIONS_FIRST = re.compile(r"(?<![\w-])" + _OPTION + r"\s+or\s+" + _OPTION + r"[^?:;]{0,60}?(?:\s+[-\u2013\u2014]+\s+|[:;]\s+)"
                             r"(?:[^?]{0,40}?,?\s+and\s+)?"

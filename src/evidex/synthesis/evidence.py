@@ -48,11 +48,14 @@ _BOTH_ARMS = re.compile(r"\b(?:both|the two|either|each|all(?: the| three| four)
                         r"agent|regimen|medication|compound|therap(?:y|ie)|formulation|preparation|"
                         r"(?:treatment )?(?:group|arm))s?\b", re.I)
 # A change within each arm, measured against its own baseline ("HbA1c fell significantly from
-# baseline in both groups", "P < 0.05 vs baseline"), with no comparison between the arms: in a
-# trial of two active drugs it says each helped, not that one beat the other.
+# baseline in both groups", "P < 0.05 vs baseline"), with no comparison between the arms (no
+# comparative, no second arm set against the first: "fell from baseline with A but not with B",
+# "the reduction from baseline was greater with A"): in a trial of two active drugs it says each
+# helped, not that one beat the other.
 _AGAINST_BASELINE = re.compile(r"\b(?:from|vs\.?|versus|compared (?:with|to)|relative to|over) (?:the |their )?baseline\b",
                                re.I)
-_BETWEEN_ARMS = re.compile(r"\bthan\b|\bbetween (?:the )?(?:two |treatment )?(?:groups|arms|treatments|drugs)\b|"
+_BETWEEN_ARMS = re.compile(r"\b(?:than|but not|whereas|while|only|superior|inferior|greater|larger|smaller|more|less|"
+                           r"fewer|higher|lower|better|worse|differ\w*|favou?r\w*|between)\b|"
                            r"\b(?:vs\.?|versus|compared (?:with|to)|relative to)\s+(?!(?:the |their )?baseline\b)", re.I)
 STANCE_BAND = 0.4          # a study's P(yes) must leave [0.4, 0.6] to decide its direction
 

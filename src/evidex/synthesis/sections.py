@@ -81,7 +81,8 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
         for rank, (study, passages) in enumerate(by_study.values()):
             for p in passages:
                 w.quote(key, study, p)
-            # Then its results most relevant to the question, unless quoted: the leading study's five, two of others.
+            # Then its results and conclusions most relevant to the question, unless quoted: the
+            # leading study's five, two of others.
             more = [sc.passage for sc in w.best(study, "any", ("results", "conclusions", "methods"))
                     if sc.role != "methods" or result_probability(sc.passage.text) >= METHODS_RESULT]
             for p in [p for p in more if reports_finding(p.text)][:5 if rank == 0 else 2]:

@@ -104,11 +104,12 @@ class Writer:
                 return
         into.append(Statement(f"{prefix}{p.text.strip()}", (ref,), support=((ref, p.seq),)))
 
-    def add_most_relevant(self, into: list[Statement], studies: list[Study], count: int,
+    def add_most_relevant(self, into: list[Statement], studies: list[Study], count: int, role: str = "any",
                           roles: tuple[str, ...] = ("results", "conclusions", ""), keep=lambda sc: True) -> None:
-        """The ``count`` unused sentences of ``studies`` in the abstract ``roles`` (and that ``keep``
-        keeps) most relevant to the question, whatever answer role their words have."""
-        found = sorted(((st, sc) for st in studies for sc in self.best(st, "any", roles) if keep(sc)),
+        """The ``count`` unused sentences of ``studies`` for an answer ``role`` ("any": whatever
+        role their words have), in the abstract ``roles`` and kept by ``keep``, most relevant to the
+        question first."""
+        found = sorted(((st, sc) for st in studies for sc in self.best(st, role, roles) if keep(sc)),
                        key=lambda t: -t[1].relevance)
         for st, sc in found[:count]:
             self.add(into, st, sc.passage)
