@@ -103,25 +103,7 @@ def compose(query: Query, candidates: list[Candidate]) -> Answer:
                        if st.kind == "list"), None)
         if listed is not None:
             guidelines = replace(guidelines, key_points=(listed, *guidelines.key_points))
-    # Then the sentences most relevant to the question that no section has told, among the Key
-    # Points after the direct answer and before the tallies: a particular fact asked (a head-to-head
-    # result, a dose, an age range) is often none of the sentences a section's role takes. A harms
-    # question takes only sentences on harms. A methods sentence is one of them where the reader is
-    # as sure it reports a result as Key Studies asks (METHODS_RESULT: unlabelled abstracts put
-    # results among their methods), or where the question asks how a treatment is used (a dose, or
-    # a wh-question on use, harms or interactions: "who was treated", "what dose was used").
-    described = query.intent == "dosing" or (query.question_type != "yesno" and query.intent not in ("efficacy", "comparison"))
-    extra: list[Statement] = []
-    writer.add_most_relevant(extra, leading(ranked, body_of_evidence(ranked)[0][:8] or ranked[:8]), TOP_POINTS,
-                             "safety" if query.intent == "safety" else "any", ("results", "conclusions", "methods", ""),
-                             lambda sc: sc.role != "methods" or described
-                             or result_probability(sc.passage.text) >= METHODS_RESULT)
-    if extra:
-        points = list(guidelines.key_points)
-        summaries = [i for i, st in enumerate(points) if st.kind == "summary"]
-        skip = 1 if query.question_type == "yesno" else 0      # the direct answer ("Yes — ...") stays first
-        at = summaries[skip] if len(summaries) > skip else len(points)
-        guidelines = replace(guidelines, key_points=(*points[:at], *extra, *points[at:]))
+    guidelines = replace(guidelines, key_points=_with_most_relevant(writer, query, ranked, guidelines.key_points))
     rows = table(query, ranked, citer.cite)
     sections, rows, refs = in_reading_order((guidelines, found), tuple(rows), citer.references())
     return Answer(query.question, query, verdict, sections, rows, refs, tuple(_warnings(query, studies, verdict)))
@@ -156,11 +138,34 @@ def in_reading_order(sections: tuple[AnswerSection, ...], rows: tuple[EvidenceRo
 TOP_POINTS, LEADING_RECORDS = 2, 3
 
 
-def leading(ranked: list[Study], sources: list[Study]) -> list[Study]:
+def leading(ranked: list[Study]) -> list[Study]:
     """The studies the most relevant sentences are drawn from: the leading ones of the body of
     evidence and the leading direct records of any design (a review or a laboratory study may be
     what answers a dosing or mechanism question)."""
+    sources = (body_of_evidence(ranked)[0] or ranked)[:8]
     return sources + [s for s in [s for s in ranked if s.relevance == "direct"][:LEADING_RECORDS] if s not in sources]
+
+
+def _with_most_relevant(w: Writer, query: Query, ranked: list[Study],
+                        points: tuple[Statement, ...]) -> tuple[Statement, ...]:
+    """The key points with the sentences most relevant to the question that no section has told,
+    after the direct answer and before the tallies: a particular fact asked (a head-to-head
+    result, a dose, an age range) is often none of the sentences a section's role takes. A harms
+    question takes only sentences on harms. A methods sentence is one of them where the reader is
+    as sure it reports a result as Key Studies asks (METHODS_RESULT: unlabelled abstracts put
+    results among their methods), or where the question asks how a treatment is used (a dose, or
+    a wh-question on use, harms or interactions: "who was treated", "what dose was used")."""
+    described = query.intent == "dosing" or (query.question_type != "yesno"
+                                             and query.intent not in ("efficacy", "comparison"))
+    extra: list[Statement] = []
+    w.add_most_relevant(extra, leading(ranked), TOP_POINTS, "safety" if query.intent == "safety" else "any",
+                        ("results", "conclusions", "methods", ""),
+                        lambda sc: sc.role != "methods" or described
+                        or result_probability(sc.passage.text) >= METHODS_RESULT)
+    summaries = [i for i, st in enumerate(points) if st.kind == "summary"]
+    skip = 1 if query.question_type == "yesno" else 0      # the direct answer ("Yes — ...") stays first
+    at = summaries[skip] if len(summaries) > skip else len(points)
+    return (*points[:at], *extra, *points[at:])
 
 
 def _topic(query: Query) -> str:
@@ -262,7 +267,7 @@ def _guidelines(w: Writer, query: Query, ranked: list[Study], verdict: Verdict, 
         # What a dosing, safety or interaction question asks is often a particular fact (serum
         # levels, a dose reached, an exposure raised): the sentence most relevant to the question
         # states it, whatever answer role its words have.
-        w.add_most_relevant(key_points, leading(ranked, sources), 1)
+        w.add_most_relevant(key_points, leading(ranked), 1)
     lead_roles = {"dosing": ("clinical_use", "efficacy", "safety"), "safety": ("safety", "efficacy"),
                   "contraindications": ("safety", "clinical_use"), "mechanism": ("efficacy",),
                   "comparison": ("comparison", "efficacy", "safety")}.get(
