@@ -150,7 +150,9 @@ _CHOICE = re.compile(r"\b(?:whether|which|between|choose|choosing|choice|prefer)
 # tablet be metformin or glipizide?", "should I start X or Y?", "scene - X or Y to protect his kidneys?"
 # (group 1: the second, its comparator; a formulation's letters, "Procardia XL", follow it);
 # not two named as either one ("if my son starts Adderall or Ritalin, will he ...?").
-_EITHER_OR = re.compile(r"(?:^\s*|\s[-\u2013\u2014]+\s+|(?<=[.!?])\s+|"
+# Where a sentence of the question opens: its start, after a dash, or after the story's last sentence.
+_OPENS = r"^\s*|\s[-\u2013\u2014]+\s+|(?<=[.!?])\s+"
+_EITHER_OR = re.compile(r"(?:" + _OPENS + r"|"
                         r"\b(?:should|shall|would|could|can|do)\s+(?:I|we|you|they|he|she)\s+(?:\w+\s+){0,2}?"
                         r"(?:use|give|start|prescribe|pick|choose|try|go\s+with|begin\s+with|take|reach\s+for)\s+|"
                         r"\bshould\s+(?:the|his|her|my|our|a)\s+(?:\w+\s+){0,2}?be\s+)"
@@ -159,7 +161,7 @@ _EITHER_OR = re.compile(r"(?:^\s*|\s[-\u2013\u2014]+\s+|(?<=[.!?])\s+|"
 # ... and the two opening a sentence of their own with what decides between them ("... first psychotic
 # episode. Risperidone or haloperidol if my main worry is EPS?"); after "can I take" the same words
 # ask leave for either one ("Can I take ibuprofen or naproxen if I am on lisinopril?").
-_OPENING_CHOICE = re.compile(r"(?:^\s*|(?<=[.!?])\s+|\s[-\u2013\u2014]+\s+)[\w-]+\s+or\s+([\w-]+)"
+_OPENING_CHOICE = re.compile(r"(?:" + _OPENS + r")[\w-]+\s+or\s+([\w-]+)"
                              r"(?=\s+(?:if|when|given)\b)", re.I)
 
 
