@@ -604,3 +604,27 @@ def test_a_comparison_no_trial_makes_is_insufficient_not_read_from_placebo_trial
         assert ask(store, "Is low-dose naltrexone better than placebo for fibromyalgia?").verdict.direction == "favours"
     finally:
         store.close()
+
+
+def test_the_study_that_answers_most_directly_bounds_the_rating():
+    """_by_leading_study: trials beside an observational leading study rate moderate down to low; a
+    randomised leading study with a finding keeps the body at low; otherwise the rating stands."""
+    from types import SimpleNamespace
+
+    from evidex.synthesis.verdict import _by_leading_study
+
+    def lead(design, direction="favours"):
+        return SimpleNamespace(design=design, direction=direction)
+
+    reasons: list[str] = []
+    assert _by_leading_study(1, lead("cohort"), "favours", reasons) == 2
+    assert reasons and reasons[-1].startswith("Indirectness:")
+    assert _by_leading_study(1, lead("rct"), "favours", []) == 1
+    assert _by_leading_study(1, lead("systematic_review"), "favours", []) == 1
+    reasons = []
+    assert _by_leading_study(3, lead("rct", "no_difference"), "no_difference", reasons) == 2
+    assert "randomised trial with a finding" in reasons[-1]
+    assert _by_leading_study(4, lead("rct", "unclear"), "favours", []) == 4       # a trial with no finding
+    assert _by_leading_study(3, lead("cohort"), "favours", []) == 3               # observational: very low stands
+    assert _by_leading_study(3, lead("rct"), "insufficient", []) == 3             # no direction: nothing to rate
+    assert _by_leading_study(2, None, "favours", []) == 2
