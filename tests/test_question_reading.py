@@ -44,10 +44,33 @@ def test_an_abbreviation_is_read_as_the_records_beside_the_asked_drugs_define_it
     assert query.question == question          # the reader's own words are kept
 
 
+def test_a_mesh_acronym_the_records_define_otherwise_is_read_as_they_define_it(tmp_path):
+    """Over the shared estrogen abstracts "BMD" is bone mineral density, not the muscular dystrophy
+    MeSH files the acronym under; an acronym the records do not redefine keeps its MeSH reading."""
+    from evidex.load import ingest_paths
+    from evidex.query import parse_question
+    from evidex.resolve import defined_abbreviations, resolve
+    from evidex.store import Store
+    store = Store(tmp_path / "estrogens.db")
+    ingest_paths(store, [need_data("cohen2006", "Estrogens.csv")], embed=False)
+    question = "Does adding cyclical etidronate to HRT give more BMD than HRT alone?"
+    assert parse_question(question).conditions == ("muscular dystrophy, duchenne",)     # MeSH's reading
+    assert defined_abbreviations(store, question) == {"BMD": "bone mineral density"}
+    assert "muscular dystrophy, duchenne" not in resolve(store, parse_question(question)).conditions
+    assert defined_abbreviations(store, "Does deflazacort help boys with DMD?") == {}
+
+
 @pytest.mark.parametrize("question, interventions, comparators, conditions, outcomes", [
     # a clause as subject gives way to the drug its INN stem names
     ("After cardioversion of persistent atrial fibrillation, does metoprolol CR/XL keep patients in sinus "
      "rhythm better than placebo?", ("metoprolol cr/xl",), ("placebo",), None, None),
+    # what the asked treatment would replace is its comparator; a thing replaced that is no treatment is not
+    ("Can LDN replace opioids for chronic pain?", ("low-dose naltrexone",), ("opioids",), ("chronic pain",), None),
+    ("Could celecoxib substitute for naproxen in arthritis?", ("celecoxib",), ("naproxen",), None, None),
+    ("Does HRT replace the need for calcium?", ("estrogens",), (), None, None),
+    # two options each at "low dose": the drugs are the options, not the modifier
+    ("Low-dose naltrexone or low-dose amitriptyline for painful diabetic neuropathy - which should I try first?",
+     ("naltrexone",), ("amitriptyline",), ("diabetic neuropathy",), None),
     # the comparator ends at the colon
     ("Almotriptan vs sumatriptan for a migraine attack: is almotriptan as effective?", ("almotriptan",),
      ("sumatriptan",), ("migraine",), None),

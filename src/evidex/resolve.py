@@ -78,7 +78,9 @@ def resolve(store: Store, query: Query) -> Query:
 def defined_abbreviations(store: Store, question: str) -> dict[str, str]:
     """Abbreviations in ``question`` the vocabulary lacks, with the long form the library's
     records define for them ("HF" -> "heart failure"), kept only when that long form is a
-    vocabulary name: the most frequent definition among the records that use the abbreviation."""
+    vocabulary name: the most frequent definition among the records that use the abbreviation.
+    A MeSH acronym is read so too when the library defines it as another name ("BMD" beside
+    etidronate is bone mineral density, not the Becker dystrophy MeSH files it under)."""
     out: dict[str, str] = {}
     # Records that use the abbreviation beside the question's named terms define it as the
     # question means it ("IR" beside tolterodine is immediate release, not insulin resistance).
@@ -86,14 +88,15 @@ def defined_abbreviations(store: Store, question: str) -> dict[str, str]:
     # An abbreviation the question defines itself ("temporomandibular disorder (TMD)") means that.
     own = {a for a, _long in abbreviation_definitions(question)}
     for abbr in sorted(set(_CAPITALS.findall(question))):
-        if lookup(abbr) is not None or abbr.isdigit() or abbr in own:
+        known = lookup(abbr)
+        if (known is not None and not (known.source == "mesh" and known.acronym)) or abbr.isdigit() or abbr in own:
             continue
         match = phrase_match(abbr) or ""
         hits = store.search(f"{match} AND ({named})" if named else match, DEFINING_RECORDS)
         texts = store.texts_many([h.record_id for h in hits]).values() if hits else ()
         counts = Counter(long.lower() for text in texts for a, long in abbreviation_definitions(text)
                          if a == abbr and lookup(long) is not None)
-        if counts:
+        if counts and (known is None or lookup(counts.most_common(1)[0][0]).canonical != known.canonical):
             out[abbr] = counts.most_common(1)[0][0]
     return out
 
