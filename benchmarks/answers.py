@@ -5,15 +5,12 @@
     .venv/bin/python benchmarks/answers.py --corpus ldn --limit 3   # smoke run
 
 The dev set (``data/clinician_dev.jsonl``, 43 questions written by an annotator) asks
-questions of two corpora, each in its own store built with the project's ingest. Two
-held-out sets in the same format were written later by annotators who saw only the
-abstracts, never an answer: ``data/clinician_heldout.jsonl`` (h01-h30) and
-``data/clinician_heldout2.jsonl`` (k01-k24), a third, ``data/clinician_heldout3.jsonl``
-(m01-m30, other drug classes, outcomes and LDN topics), a fourth (n01-n30), a fifth
-(p01-p30), a sixth (q01-q30), a seventh (r01-r30, ``data/clinician_heldout7.jsonl``), an
-eighth (s01-s30), a ninth (t01-t30), a tenth (u01-u30), an eleventh (v01-v30) and a twelfth
-(w01-w30, ``data/clinician_heldout12.jsonl``); score them with ``--dev-set``.
-Each set was scored only, never read, until a later
+questions of two corpora, each in its own store built with the project's ingest. Held-out
+sets in the same format were written later by annotators who saw only the abstracts, never
+an answer, one per session: ``data/clinician_heldout.jsonl`` (h01-h30),
+``data/clinician_heldout2.jsonl`` (k01-k24), ``data/clinician_heldout3.jsonl`` (m01-m30),
+and so on to ``data/clinician_heldout23.jsonl`` (i01-i30); each file's ids share one letter.
+Score one with ``--dev-set``. Each set was scored only, never read, until a later
 session wrote the next one; then its failures were read for kinds of error, so only the
 newest set is held out (RESULTS.md says which figure is which).
 
