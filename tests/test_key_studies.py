@@ -314,3 +314,13 @@ def test_the_leading_study_is_told_with_three_design_sentences(tmp_path: Path):
     told = texts + [st.text for sec in answer.sections for st in sec.key_points]
     assert all(any(t.startswith(s) for t in told) for s in ("In this multicentre", "Zolmitriptan 5 mg or placebo",
                                                              "Adolescents aged 12 to 17")), told
+
+
+def test_a_question_naming_no_treatment_is_told_its_leading_studies_too(tmp_path: Path):
+    """A question whose treatment the parser cannot name ("how often ... at 2 hours?") still gets the
+    leading studies' designs and results: without a named treatment the Key Studies were left out, and
+    the leading study's results went untold."""
+    question = "How often do adolescents with migraine get pain relief within 2 hours?"
+    assert parse_question(question).interventions == ()
+    answer, texts = _told(list(TRIALS), tmp_path, question)
+    assert any(t.startswith("In this multicentre, double-blind trial, 248 adolescents") for t in texts), texts
