@@ -180,3 +180,22 @@ def test_a_meta_analysis_of_a_class_studied_each_drug_it_reports_in_its_findings
     _, _, studies = _ask(tmp_path, [review, mention], "Does olanzapine cause weight gain?")
     relevance = {s.record.id: s.relevance for s in studies}
     assert relevance[review.id] != "background" and relevance[mention.id] == "background"
+
+
+def test_a_record_whose_findings_set_the_asked_drug_against_another_studied_it(tmp_path: Path):
+    """The SAVE overview as cohen2006 holds it: title and aims name only "ACE inhibition", its findings
+    give "captopril vs placebo recipients". It answers a captopril question; a trial that only
+    mentions captopril beside its own drug stays background."""
+    overview = Record(id="pmid:8800001", title="The survival and ventricular enlargement study: rationale and perspective",
+                      pmid="8800001", year=1994, authors=("Overview A",),
+                      sections=(Section("BACKGROUND", "The SAVE trial was designed to determine whether long-term ACE "
+                                                      "inhibition would reduce mortality after myocardial infarction."),
+                                Section("METHODS", "Survivors with an ejection fraction of 40% or less were randomised "
+                                                   "to ACE inhibition or to placebo and followed for 42 months."),
+                                Section("RESULTS", "The study found these risk reductions among captopril vs placebo "
+                                                   "recipients: death from all causes 19% (p = 0.019).")))
+    mention = _rct(4, "Atenolol after myocardial infarction", "Ninety survivors were randomised to atenolol or placebo.",
+                   "Mortality fell with atenolol, as reported before with captopril.")
+    _, _, studies = _ask(tmp_path, [overview, mention], "Does captopril reduce death after myocardial infarction?")
+    relevance = {s.record.id: s.relevance for s in studies}
+    assert relevance[overview.id] != "background" and relevance[mention.id] == "background"

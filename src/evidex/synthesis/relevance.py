@@ -17,6 +17,8 @@ from ..vocab import expansions, lookup
 from .asked_harm import gives_co_treatment, names_harm
 
 FINDING_ROLES = {"results", "conclusions"}
+# Two arms set against each other in a finding ("among captopril vs placebo recipients").
+_VERSUS = re.compile(r"[\w-]+\s+(?:vs\.?|versus)\s+[\w-]+", re.I)
 _DESCRIBES_PEOPLE = re.compile(rf"\b(?:{PEOPLE_NOUNS}|cases)\s+(?:\w+\s+){{0,2}}?(?:with|who had|having|"
                                r"suffering from|diagnosed with|affected by)\b", re.I)
 _COMBINATION = re.compile(r"\s+(?:plus|with|and)\s+|\s*[+/]\s*", re.I)
@@ -53,6 +55,10 @@ def named_as_studied(c: Candidate, sroles: dict[int, str]):
         texts.append(padded_tokens(" ".join(p.text for p in c.passages if sroles.get(p.seq) in FINDING_ROLES)))
     if not record.title.strip():
         texts.append(padded_tokens(record.text()))
+    # An arm its findings set against another was studied, though the aims name only its class ("ACE
+    # inhibition"); a finding that merely mentions a drug compares nothing.
+    texts.append(padded_tokens(" ".join(m.group(0) for p in c.passages if sroles.get(p.seq) in FINDING_ROLES
+                                        for m in _VERSUS.finditer(p.text))))
     return lambda forms: any(contains_any(t, forms) for t in texts)
 
 
