@@ -68,9 +68,15 @@ def test_a_mesh_acronym_the_records_define_otherwise_is_read_as_they_define_it(t
     ("Can LDN replace opioids for chronic pain?", ("low-dose naltrexone",), ("opioids",), ("chronic pain",), None),
     ("Could celecoxib substitute for naproxen in arthritis?", ("celecoxib",), ("naproxen",), None, None),
     ("Does HRT replace the need for calcium?", ("estrogens",), (), None, None),
-    # two options each at "low dose": the drugs are the options, not the modifier
+    ("Can I replace metformin with sitagliptin in type 2 diabetes?", ("metformin",), (), None, None),
+    ("Is there a substitute for warfarin in atrial fibrillation?", ("warfarin",), (), None, None),
+    ("Does LDN help fibromyalgia patients who cannot replace their opioids?", ("low-dose naltrexone", "opioids"), (),
+     None, None),
+    # two options each at "low dose": the drugs are the options, not the modifier ...
     ("Low-dose naltrexone or low-dose amitriptyline for painful diabetic neuropathy - which should I try first?",
-     ("naltrexone",), ("amitriptyline",), ("diabetic neuropathy",), None),
+     ("low-dose naltrexone",), ("amitriptyline",), ("diabetic neuropathy",), None),
+    # ... and two dose levels of one drug are no two options
+    ("Standard-dose or low-dose aspirin - which is better?", ("aspirin",), (), None, None),
     # the comparator ends at the colon
     ("Almotriptan vs sumatriptan for a migraine attack: is almotriptan as effective?", ("almotriptan",),
      ("sumatriptan",), ("migraine",), None),

@@ -127,7 +127,7 @@ def is_clause(phrase: str, question: str) -> bool:
 SAME_EFFECT = (r"(?:[\w-]+\s+){0,2}?(?:relief|effects?|benefits?|control|efficacy|results?|protection|outcomes?|"
                r"improvement|response|reduction|healing|remission)(?:\s+(?:on|of|in|for)\s+(?:[\w-]+\s+){0,3}?[\w-]+)?")
 _AGAINST = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|better than|rather than|instead of|in place of|than|over|"
-                      r"replace|substitute for|"
+                      r"(?<!not )(?<!n't )replace(?![^?]*?\b(?:with|by)\b)|(?<!a )(?<!the )substitute for|"
                       r"as \w+(?:\s+\w+){0,5}?\s+as|the same " + SAME_EFFECT + r"\s+as|"
                       r"(?:equivalent|comparable|similar|non-?inferior|equal) to)"
                       r"\s+(.+?)(?=\s+(?:for|in|among|regarding|with (?:respect|regard) to|in terms of)\b|[?:;]|\.(?!\d)|$)",
@@ -178,7 +178,8 @@ def comparator_text(question: str) -> str:
 # "Which controls rhinitis better, astemizole or loratadine?". Group 1 is asked, group 2 its comparator.
 # An option may carry its dose ("Mobic 15 mg or diclofenac 100 mg", "Celebrex 200"); the choice may follow a
 # first point ("- same pain relief, and which is kinder ...?").
-_OPTION = r"(?:(?:an?|the)\s+)?(?:(?:low|lower|high|higher|standard|ultra-low|very low)[- ]dose\s+)?((?=[\w-]*[^\W\d_])[\w-]+(?:\s*#\d+)?(?:\s*\([^)]{1,40}\))?)(?:\s+\d[\d.,]*(?:\s*(?:mg|g|mcg|\u00b5g|ml|units?|iu)\b(?:/d(?:ay)?)?|\b)" \
+_DOSE_LEVEL = r"(?:low|lower|high|higher|standard|ultra-low|very low)[- ]dose"
+_OPTION = r"(?:(?:an?|the)\s+)?((?:" + _DOSE_LEVEL + r"\s+)?(?!" + _DOSE_LEVEL + r"\b)(?=[\w-]*[^\W\d_])[\w-]+(?:\s*#\d+)?(?:\s*\([^)]{1,40}\))?)(?:\s+\d[\d.,]*(?:\s*(?:mg|g|mcg|\u00b5g|ml|units?|iu)\b(?:/d(?:ay)?)?|\b)" \
     r"(?:\s+(?:(?:once|twice|three times|four times)\s+(?:a\s+)?)?(?:daily|a day|per day|nightly|at night|bid|tid|qid|od))?)?"
 _OPTIONS_FIRST = re.compile(r"(?<![\w-])" + _OPTION + r"\s+or\s+" + _OPTION + r"[^?:;]{0,60}?(?:\s+[-\u2013\u2014]+\s+|[:;]\s+)"
                             r"(?:[^?]{0,40}?,?\s+and\s+)?"

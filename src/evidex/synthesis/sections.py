@@ -77,7 +77,9 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
         # the question names no treatment the parser could read (22 of 697 clinician questions).
         key = built.setdefault("Key Studies", [])
         by_study: dict[str, tuple[Study, list[Passage]]] = {}
-        for s, p in key_passages(query, ranked, w.seen):
+        # (Without a named treatment, only studies of the asked question itself: an indirect one is told
+        # under Efficacy, labelled.)
+        for s, p in key_passages(query, ranked if query.interventions else direct, w.seen):
             by_study.setdefault(s.record.id, (s, []))[1].append(p)
         for rank, (study, passages) in enumerate(by_study.values()):
             for p in passages:
