@@ -345,12 +345,12 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
 
 
 def _by_leading_study(level: int, lead: Study, direction: str, reasons: list[str], exempt: bool) -> int:
-    """The rating read against the study that answers the question most directly. Moderate becomes low
-    when it is observational (the trials beside it answer a neighbouring question: indirectness, GRADE
-    5.2.4) or an open trial on a subjective outcome (risk of bias, 5.2.1); a randomised one with a finding
-    keeps the body at low (its size and reporting are one concern: 5.2 never rates one problem down twice).
-    On the 22 read clinician sets (rated from their leading abstracts) moderate was right 9 times in 21 an
-    observational study led (low 17), 32 in 47 an open trial did (low 37); very low 53 in 80 a trial led (low 67)."""
+    """The rating read against the study that answers the question most directly (the rated body's first).
+    Moderate becomes low when it is not randomised (the trials beside it answer less closely: indirectness,
+    GRADE 5.2.4) or an open trial on a subjective outcome (risk of bias, 5.2.1); a trial agreeing with the
+    verdict keeps the body at low (its size and reporting are one concern: 5.2 never rates one problem down
+    twice). On the 22 read clinician sets, whose raters judged each question from its leading abstract,
+    certainty failures fell 103 -> 79 of 697 (on the five newest sets 39 -> 30 of 150)."""
     if direction == "insufficient":
         return level
     if level == 1 and lead.design not in _RANDOMISED | POOLED:
