@@ -635,4 +635,5 @@ def test_the_study_that_answers_most_directly_bounds_the_rating():
     assert _by_leading_study(4, lead("rct", "unclear"), "favours", [], False) == 4       # a trial with no finding
     assert _by_leading_study(3, lead("cohort"), "favours", [], False) == 3               # observational: very low stands
     assert _by_leading_study(3, lead("rct"), "insufficient", [], False) == 3             # no direction: nothing to rate
-    assert _by_leading_study(2, None, "favours", [], False) == 2
+    assert _by_leading_study(3, lead("rct", "against"), "favours", [], False) == 3      # a trial against the verdict
+    assert _by_leading_study(3, lead("rct"), "favours", [], True) == 3                   # a mechanism question
