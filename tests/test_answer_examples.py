@@ -191,3 +191,6 @@ def test_a_question_weighing_two_doses_is_compared_with_the_other_dose():
     assert raised.to_contract()["comparators"] == ["simvastatin 20 mg"]       # the dose it is raised from
     one = parse_question("What dose of lansoprazole heals erosive oesophagitis?")
     assert one.to_contract()["comparators"] == []
+    # whether one dose is enough is whether it beats the control the trials gave
+    enough = parse_question("Is esterified estrogens 0.3 mg/day enough to control hot flushes?")
+    assert enough.intent == "dosing" and enough.to_contract()["comparators"] == ["placebo or no treatment"]

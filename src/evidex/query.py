@@ -83,11 +83,11 @@ class Query:
 
     @property
     def implied_comparators(self) -> tuple[str, ...]:
-        """The named comparators; for "is 15 mg enough, or 30 mg?" the other dose; for "does X work?" and "is
-        X safe?" the control every trial measures effects and harms against (a list of harms compares nothing)."""
-        implied = self.intent == "efficacy" or self.adverse or (self.intent, self.question_type) == ("safety", "yesno")
-        dose = compared_dose(self.question, self.interventions[0]) if self.intent == "dosing" and self.interventions \
-            else ""
+        """The named comparators; for "is 15 mg enough, or 30 mg?" the other dose; for "does X work?", "is X
+        safe?", "is 0.3 mg enough?" the control trials measure against (a list of harms or doses compares nothing)."""
+        implied = self.intent == "efficacy" or self.adverse or (self.intent, self.question_type) in (
+            ("safety", "yesno"), ("dosing", "yesno"), ("dosing", "summary"))
+        dose = compared_dose(self.question, self.interventions[0]) if self.intent == "dosing" and self.interventions else ""
         return self.comparators or ((dose,) if dose else (IMPLIED_CONTROL,) if self.interventions and implied else ())
 
     def to_contract(self) -> dict[str, object]:
