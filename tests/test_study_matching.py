@@ -177,9 +177,14 @@ def test_a_meta_analysis_of_a_class_studied_each_drug_it_reports_in_its_findings
                                                  "and ziprasidone, 0.04 kg.")))
     mention = _rct(3, "Haloperidol in acute agitation", "Ninety agitated inpatients were randomised to haloperidol.",
                    "Weight did not change with haloperidol, unlike the gain reported with olanzapine.")
-    _, _, studies = _ask(tmp_path, [review, mention], "Does olanzapine cause weight gain?")
+    _studied_not_mentioned(tmp_path, review, mention, "Does olanzapine cause weight gain?")
+
+
+def _studied_not_mentioned(tmp_path: Path, studied: Record, mention: Record, question: str) -> None:
+    """``studied`` answers ``question``; ``mention``, which only names the asked drug, is background."""
+    _, _, studies = _ask(tmp_path, [studied, mention], question)
     relevance = {s.record.id: s.relevance for s in studies}
-    assert relevance[review.id] != "background" and relevance[mention.id] == "background"
+    assert relevance[studied.id] != "background" and relevance[mention.id] == "background"
 
 
 def test_a_record_whose_findings_set_the_asked_drug_against_another_studied_it(tmp_path: Path):
@@ -196,6 +201,4 @@ def test_a_record_whose_findings_set_the_asked_drug_against_another_studied_it(t
                                                    "recipients: death from all causes 19% (p = 0.019).")))
     mention = _rct(4, "Atenolol after myocardial infarction", "Ninety survivors were randomised to atenolol or placebo.",
                    "Mortality fell with atenolol, as reported before with captopril.")
-    _, _, studies = _ask(tmp_path, [overview, mention], "Does captopril reduce death after myocardial infarction?")
-    relevance = {s.record.id: s.relevance for s in studies}
-    assert relevance[overview.id] != "background" and relevance[mention.id] == "background"
+    _studied_not_mentioned(tmp_path, overview, mention, "Does captopril reduce death after myocardial infarction?")
