@@ -617,23 +617,21 @@ def test_the_study_that_answers_most_directly_bounds_the_rating():
         return SimpleNamespace(design=design, direction=direction, record=SimpleNamespace(text=lambda: text))
 
     reasons: list[str] = []
-    assert _by_leading_study(1, lead("cohort"), "favours", reasons, False) == 2
+    assert _by_leading_study(1, lead("cohort"), "favours", reasons, False, False) == 2
     assert reasons and reasons[-1].startswith("Indirectness:")
-    assert _by_leading_study(1, lead("rct"), "favours", [], False) == 1
-    assert _by_leading_study(1, lead("systematic_review"), "favours", [], False) == 1
+    assert _by_leading_study(1, lead("rct"), "favours", [], False, False) == 1
+    assert _by_leading_study(1, lead("systematic_review"), "favours", [], False, False) == 1
     # an open leading trial: rated down for risk of bias, unless the outcome is death or the body already was
     reasons = []
-    assert _by_leading_study(1, lead("rct", text="An open randomised trial."), "favours", reasons, False) == 2
+    assert _by_leading_study(1, lead("rct", text="An open randomised trial."), "favours", reasons, False, False) == 2
     assert reasons[-1].startswith("Risk of bias: the trial that answers")
-    assert _by_leading_study(1, lead("rct", text="An open randomised trial."), "favours", [], True) == 1
-    assert _by_leading_study(1, lead("rct", text="An open randomised trial."), "favours",
-                             ["Risk of bias: most trials do not report blinding of participants or assessors."],
-                             False) == 1
+    assert _by_leading_study(1, lead("rct", text="An open randomised trial."), "favours", [], True, True) == 1
+    assert _by_leading_study(1, lead("rct", text="An open randomised trial."), "favours", [], False, True) == 1
     reasons = []
-    assert _by_leading_study(3, lead("rct", "no_difference"), "no_difference", reasons, False) == 2
+    assert _by_leading_study(3, lead("rct", "no_difference"), "no_difference", reasons, False, False) == 2
     assert "randomised trial with a finding" in reasons[-1]
-    assert _by_leading_study(4, lead("rct", "unclear"), "favours", [], False) == 4       # a trial with no finding
-    assert _by_leading_study(3, lead("cohort"), "favours", [], False) == 3               # observational: very low stands
-    assert _by_leading_study(3, lead("rct"), "insufficient", [], False) == 3             # no direction: nothing to rate
-    assert _by_leading_study(3, lead("rct", "against"), "favours", [], False) == 3      # a trial against the verdict
-    assert _by_leading_study(3, lead("rct"), "favours", [], True) == 3                   # a mechanism question
+    assert _by_leading_study(4, lead("rct", "unclear"), "favours", [], False, False) == 4       # a trial with no finding
+    assert _by_leading_study(3, lead("cohort"), "favours", [], False, False) == 3               # observational: very low stands
+    assert _by_leading_study(3, lead("rct"), "insufficient", [], False, False) == 3             # no direction: nothing to rate
+    assert _by_leading_study(3, lead("rct", "against"), "favours", [], False, False) == 3      # a trial against the verdict
+    assert _by_leading_study(3, lead("rct"), "favours", [], True, True) == 3                   # a mechanism question

@@ -84,7 +84,7 @@ def defined_abbreviations(store: Store, question: str) -> dict[str, str]:
     out: dict[str, str] = {}
     # Records that use the abbreviation beside the question's named terms define it as the
     # question means it ("IR" beside tolterodine is immediate release, not insulin resistance).
-    found = find_terms(question)
+    named_phrases = [(m.text, p) for m in find_terms(question) for p in [phrase_match(m.text)] if p]
     # An abbreviation the question defines itself ("temporomandibular disorder (TMD)") means that.
     own = {a for a, _long in abbreviation_definitions(question)}
     for abbr in sorted(set(_CAPITALS.findall(question))):
@@ -93,7 +93,7 @@ def defined_abbreviations(store: Store, question: str) -> dict[str, str]:
             continue
         match = phrase_match(abbr) or ""
         # (not the abbreviation itself, when the vocabulary reads it as a MeSH acronym)
-        named = " OR ".join(dict.fromkeys(p for m in found if m.text != abbr for p in [phrase_match(m.text)] if p))
+        named = " OR ".join(dict.fromkeys(p for text, p in named_phrases if text != abbr))
         hits = store.search(f"{match} AND ({named})" if named else match, DEFINING_RECORDS)
         texts = store.texts_many([h.record_id for h in hits]).values() if hits else ()
         counts = Counter(long.lower() for text in texts for a, long in abbreviation_definitions(text)

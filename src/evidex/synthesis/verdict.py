@@ -234,7 +234,8 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
     sized = [s for s in trials if s.n]
     share = (sum(s.n for s in unblinded if s.n) / sum(s.n for s in sized)) if sized else \
         len(unblinded) / max(len(trials), 1)
-    if randomised and trials and share > 0.5 and "meta_analysis" not in designs and not _objective(query):
+    open_body = randomised and bool(trials) and share > 0.5 and "meta_analysis" not in designs
+    if open_body and not _objective(query):
         # Cochrane risk-of-bias tool (Higgins et al., BMJ 2011): unblinded participants and
         # assessors bias subjective outcomes, not death; GRADE 5.2.1 rates such a body down.
         level += 1
@@ -321,7 +322,8 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
                        "losses to follow-up or selective reporting"
                        + ("; no review in the body states that its evidence is of high certainty."
                           if designs & POOLED else "; no systematic review assessed these trials."))
-    level = _by_leading_study(level, body[0], direction, reasons, _objective(query) or query.intent == "mechanism")
+    exempt = _objective(query) or query.intent == "mechanism"
+    level = _by_leading_study(level, body[0], direction, reasons, exempt, exempt or open_body)
     certainty = CERTAINTY[min(level, 3)] if direction != "insufficient" else "very_low"
     if direction == "insufficient" and not thin:
         reasons.append("No study of the asked question reports a finding either way.")
@@ -344,7 +346,7 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
     return Verdict(direction, certainty, tuple(reasons), answer, p_yes, tuple(s.record.id for s in body[:MAX_BASIS]))
 
 
-def _by_leading_study(level: int, lead: Study, direction: str, reasons: list[str], exempt: bool) -> int:
+def _by_leading_study(level: int, lead: Study, direction: str, reasons: list[str], exempt: bool, blinding_rated: bool) -> int:
     """The rating read against the study that answers the question most directly (the rated body's first).
     Moderate becomes low when it is not randomised (the trials beside it answer less closely: indirectness,
     GRADE 5.2.4) or an open trial on a subjective outcome (risk of bias, 5.2.1); a trial agreeing with the
@@ -357,8 +359,7 @@ def _by_leading_study(level: int, lead: Study, direction: str, reasons: list[str
         reasons.append("Indirectness: the study that answers the question most directly is not randomised; the "
                        "trials beside it answer the question less closely.")
         return 2
-    if level == 1 and lead.design == "rct" and not exempt and not _BLINDED.search(lead.record.text()) \
-            and not any(r.startswith("Risk of bias: most trials") for r in reasons):
+    if level == 1 and lead.design == "rct" and not blinding_rated and not _BLINDED.search(lead.record.text()):
         reasons.append("Risk of bias: the trial that answers the question most directly does not report blinding.")
         return 2
     if level >= 3 and lead.design == "rct" and lead.direction == direction and not exempt:
