@@ -164,8 +164,8 @@ def test_an_efficacy_question_is_against_placebo_or_no_treatment():
     assert plain.comparators == () and plain.to_contract()["comparators"] == ["placebo or no treatment"]
     named = parse_question("Is LDN better than amitriptyline for painful diabetic neuropathy?")
     assert named.to_contract()["comparators"] == ["amitriptyline"]
-    harms = parse_question("What are the side effects of LDN?")
-    assert harms.to_contract()["comparators"] == []
+    mechanism = parse_question("How does LDN work?")
+    assert mechanism.to_contract()["comparators"] == []
 
 
 def test_a_harms_question_leads_with_the_list(starter):
@@ -174,11 +174,18 @@ def test_a_harms_question_leads_with_the_list(starter):
     assert first.kind == "list" and "vivid dreams" in first.items
 
 
-def test_is_x_safe_is_against_the_control_and_a_list_of_harms_compares_nothing():
+def test_harms_are_counted_against_the_control():
+    """"Is X safe?", "what side effects ...?" and "can I add X?" are read from trials that count harms against
+    placebo or no treatment (the clinician sets' raters name placebo for them); an epidemiology question compares
+    nothing."""
     asked = parse_question("My patient is in severe heart failure - do such patients tolerate metoprolol?")
     assert asked.intent == "safety" and asked.to_contract()["comparators"] == ["placebo or no treatment"]
     listed = parse_question("What side effects make patients stop enalapril, and how common are they?")
-    assert listed.to_contract()["comparators"] == []
+    assert listed.to_contract()["comparators"] == ["placebo or no treatment"]
+    added = parse_question("Patient on warfarin - can I add celecoxib?")
+    assert added.intent == "contraindications" and added.to_contract()["comparators"] == ["placebo or no treatment"]
+    common = parse_question("How common is tardive dyskinesia in elderly patients?")
+    assert common.to_contract()["comparators"] == []
 
 
 def test_a_question_weighing_two_doses_is_compared_with_the_other_dose():

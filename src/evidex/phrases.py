@@ -13,7 +13,7 @@ from .question_shape import AUX, CLAUSE_WORDS, DASH, EFFECT_VERB
 from .text import tokens
 from .vocab import drug_classes, find_terms, lookup, term_words
 
-_BOUNDARY = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|as|versus|vs\.?|"
+_BOUNDARY = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|as|versus|vs\.?|instead of|in place of|"
                        r"compared (?:to|with)|with (?:respect|regard) to|regarding|in terms of|with|or|and)\s+|"
                        + DASH + r"|[?;,:]|\.(?!\d)|$", re.I)     # a decimal point ("4.5 mg") ends no phrase
 # Plural nouns for the people a study enrols ("95 patients with ...", "n = 40 adults").
@@ -74,6 +74,9 @@ def clean(phrase: str) -> str:
 
 _COUNT_ONLY = re.compile(r"\s*(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twenty|a hundred|"
                          r"a thousand)\s*", re.I)
+# A second group of patients set against the first: "than (it does) in adults", "as for younger patients".
+_OTHER_GROUP = re.compile(r"(?:(?:it|they|he|she)\s+(?:does|do|did)\s+)?(?:for|in|among)\s+(?=\w)", re.I)
+_ALIKE = re.compile(r"\b(?:as well|the same|as much|as effective|as good|equally)\b", re.I)
 _KEEP_ON = re.compile(r"^(?:(?:just|simply|only|merely)\s+)?"
                       r"(?:keep(?:ing)?\s+(?:going\s+|on\s+)?(?:with|on|taking)|continu(?:e|ing)(?:\s+(?:with|on|taking))?|"
                       r"stay(?:ing)?\s+on|stick(?:ing)?\s+with|remain(?:ing)?\s+on)\s+", re.I)
@@ -97,6 +100,7 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
     compares. ``purpose``: the population phrases that "for" gives ("for survival", "for
     spasticity"), which may name what is sought rather than who is treated."""
     outcome, population, comparator, other, purpose = [], [], [], [], []
+    taken = 0          # where a phrase already read as the other group ends
     first = _BOUNDARY.search(rest)
     head = rest[:first.start()] if first else rest
     if first and re.fullmatch(r"\s+(?:and|or)\s+", first.group(0), re.I):
@@ -109,7 +113,7 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
             outcome += [EFFECT_VERB_LEAD.sub("", c) for c in conjuncts(rest)[1:] if len(tokens(c)) <= 4
                         and not set(tokens(c)) & _CLAUSE and not re.search(DASH, c)
                         and not find_terms(c, ("intervention", "comparator"))]
-    for m in re.finditer(r"\b(vs\.?|versus|compared (?:to|with)|rather than|than|as|for|in|among|with|or|during|"
+    for m in re.finditer(r"\b(vs\.?|versus|compared (?:to|with)|rather than|instead of|in place of|than|as|for|in|among|with|or|during|"
                          r"after)\s+", rest, re.I):
         tail = rest[m.end():]
         cue = m.group(1).lower()
@@ -117,17 +121,32 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
             # "rather than keep going with ranitidine", "compared with just staying on haloperidol":
             # the alternative is the drug kept, not the verb
             tail = _KEEP_ON.sub("", tail, count=1)
+        if m.start() < taken:
+            continue
+        group = _OTHER_GROUP.match(tail) if cue == "than" or (cue == "as" and _ALIKE.search(rest[:m.start()])) else None
+        if group:
+            # "better for neuropathic pain than for spondylosis", "the same in Aboriginal patients as in
+            # Caucasian ones": the patients the effect is set against are the comparison.
+            tail = tail[group.end():]
         end = _BOUNDARY.search(tail)
         phrase = tail[:end.start()] if end else tail
+        if group:
+            comparator.append(phrase)
+            taken = m.end() + group.end()
+            continue
         # "as" compares right after an "as <adjective>" predicate ("as effective as B") and names
         # examples of a comparator ("than H2 antagonists such as ranitidine"); elsewhere it gives
         # a role ("used as androgen deprivation therapy", "than B as first-step treatment").
         before = rest[:m.start()]
-        if cue in ("vs", "vs.", "versus", "than", "rather than") or cue.startswith("compared") or \
+        if cue in ("vs", "vs.", "versus", "than", "rather than", "instead of", "in place of") or cue.startswith("compared") or \
                 (cue == "as" and ((as_compares and not re.search(r"\bas\b", before, re.I))
                                   or (comparator and re.search(r"\bsuch\s*$", before)))):
             # "than Risperdal to give him diabetes": the infinitive says what is compared, not with what.
-            phrase = re.split(r"\s+to\s+(?=(?:give|cause|make|produce|induce|trigger|keep|help|control)\b)", phrase)[0]
+            # ("instead of repeat endoscopy to confirm eradication": the alternative, not its purpose.)
+            phrase = re.split(r"\s+to\s+(?=(?:give|cause|make|produce|induce|trigger|keep|help|control|confirm|check|"
+                              r"detect|prevent|treat|stop)\b)", phrase)[0]
+            if _COUNT_ONLY.fullmatch(phrase):
+                continue        # "14 days instead of 7": a number, no alternative treatment
             # "a thiazide diuretic (chlorthalidone)": the class and the drug, each a comparator.
             inner = re.fullmatch(r"\s*(.+?)\s*\(([^()]+)\)\s*", phrase)
             comparator.extend(map(undosed, inner.groups() if inner else [phrase]))

@@ -54,25 +54,20 @@ class Query:
     negated: bool = False                 # "Is X not associated with Y?"
     # Names the library writes for an asked drug class (its members), set by resolve.resolve.
     members: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    # "superiority" (does A beat B / its control?) or "equivalence" ("Is A as effective as B?"):
-    # an equivalence question is answered yes by a finding of no difference.
+    # "superiority" (does A beat B?) or "equivalence" ("Is A as effective as B?": no difference answers yes).
     claim: str = "superiority"
     harm: bool = False                    # a comparison of harms: fewer of the outcome wins
-    # "Does X impair / cause / raise Y?": whether the treatment does the harm Y (against placebo or
-    # no treatment); its studies are read on Y, and a finding of harm is one against X.
+    # "Does X impair / cause Y?": whether X does the harm Y; studies are read on Y, a harm found is against X.
     adverse: bool = False
-    # A vocabulary name as the question wrote it ("acetaminophen" for "paracetamol"): shown beside
-    # the name the library uses, so the reader sees their own word.
+    # A name as the question wrote it ("acetaminophen" for "paracetamol"), shown beside the library's name.
     written: tuple[tuple[str, str], ...] = ()
-    # "Does A cause more X than B?": harms compared the other way round (yes is A with more harm, against A).
-    more_harm: bool = False
+    more_harm: bool = False               # "Does A cause more X than B?": yes is A with more harm (against A)
     # "Is X safe (for Y)?": ``adverse`` read the other way round: no harm found answers yes.
     safe: bool = False
-    # "Can a patient on X take Y?", "Is Y safe together with X?": the drugs already taken; a
-    # study answers when it gives Y with them, and the harm asked is their interaction.
+    # "Can a patient on X take Y?": the drugs already taken; a study gives Y with them, the harm is the interaction.
     co_treatments: tuple[str, ...] = ()
-    # Words that narrow the asked condition ("cannabis" of "cannabis-induced psychosis"): a study
-    # of the condition that never names them is of another population.
+    # Words that narrow the condition ("cannabis" of "cannabis-induced psychosis"): a study never naming them
+    # is of another population.
     qualifiers: tuple[str, ...] = ()
 
     @property
@@ -84,9 +79,10 @@ class Query:
     @property
     def implied_comparators(self) -> tuple[str, ...]:
         """The named comparators; for "is 15 mg enough, or 30 mg?" the other dose; for "does X work?", "is X
-        safe?", "is 0.3 mg enough?" the control trials measure against (a list of harms or doses compares nothing)."""
-        implied = self.intent == "efficacy" or self.adverse or (self.intent, self.question_type) in (
-            ("safety", "yesno"), ("dosing", "yesno"), ("dosing", "summary"))
+        safe?", "what are its side effects?", "can I add X?", "is 0.3 mg enough?" the control trials measure
+        against (harms are counted against placebo too); "what dose?" compares nothing."""
+        implied = self.intent in ("efficacy", "safety") or self.adverse or (self.intent, self.question_type) in (
+            ("contraindications", "yesno"), ("dosing", "yesno"), ("dosing", "summary"))
         dose = compared_dose(self.question, self.interventions[0]) if self.intent == "dosing" and self.interventions else ""
         return self.comparators or ((dose,) if dose else (IMPLIED_CONTROL,) if self.interventions and implied else ())
 
@@ -158,6 +154,10 @@ def parse_question(question: str) -> Query:
                   or (PRONOUN.fullmatch(body[:m.start()]) and not re.match(r"\s+to\b", body[m.end():]))), None)
     subject = body[:pivot.start()] if pivot else ""
     rest = body[pivot.end():] if pivot else body
+    if re.fullmatch(r"\s*(?:i|we|you)\s*", subject, re.I) and pivot.group(0).lower() == "use":
+        # "can I use a blood antibody test instead of ...?": who asks is no treatment; what is used is.
+        used = re.split(r"\s+(?:instead of|rather than|in place of|to|versus|vs\.?)\s+", head_of(rest), maxsplit=1)[0]
+        subject, rest = used, rest[len(used):]
     outcome, population, comparator, other, purpose = slot_phrases(
         rest, bool(pivot and re.search(r"\bas\s*$", body[:pivot.start()], re.I)))
     if qtype == "yesno" and pivot and CHANGES.fullmatch(pivot.group(0)) and clean(subject) \
@@ -180,8 +180,8 @@ def parse_question(question: str) -> Query:
     vocab_forms = {m.text.lower(): m for m in matches}
 
     def known(phrase: str) -> bool:
-        phrase = " ".join(term_words(phrase)).lower()        # "tylenol #3" as the vocabulary read it
-        return any(f in phrase or phrase in f for f in vocab_forms)
+        read = lambda text: " ".join(term_words(text)).lower()     # "tylenol #3" as the vocabulary read it  # noqa: E731
+        return any(read(f) in read(phrase) or read(phrase) in read(f) for f in vocab_forms)
 
     drug = dose_drug(question)
     if not interventions and drug:

@@ -179,7 +179,9 @@ def comparator_text(question: str) -> str:
 # An option may carry its dose ("Mobic 15 mg or diclofenac 100 mg", "Celebrex 200"); the choice may follow a
 # first point ("- same pain relief, and which is kinder ...?").
 _DOSE_LEVEL = r"(?:low|lower|high|higher|standard|ultra-low|very low)[- ]dose"
-_OPTION = r"(?:(?:an?|the)\s+)?((?:" + _DOSE_LEVEL + r"\s+)?(?!" + _DOSE_LEVEL + r"\b)(?=[\w-]*[^\W\d_])[\w-]+(?:\s*#\d+)?(?:\s*\([^)]{1,40}\))?)(?:\s+\d[\d.,]*(?:\s*(?:mg|g|mcg|\u00b5g|ml|units?|iu)\b(?:/d(?:ay)?)?|\b)" \
+# When in the day an option is given ("mealtime Humalog or bedtime NPH") says how, not what.
+_WHEN_GIVEN = r"(?:mealtime|bedtime|morning|evening|night-?time|pre-?meal|prandial)"
+_OPTION = r"(?:(?:an?|the)\s+)?(?:" + _WHEN_GIVEN + r"\s+)?((?:" + _DOSE_LEVEL + r"\s+)?(?!" + _DOSE_LEVEL + r"\b)(?=[\w-]*[^\W\d_])[\w-]+(?:\s*#\d+)?(?:\s*\([^)]{1,40}\))?)(?:\s+\d[\d.,]*(?:\s*(?:mg|g|mcg|\u00b5g|ml|units?|iu)\b(?:/d(?:ay)?)?|\b)" \
     r"(?:\s+(?:(?:once|twice|three times|four times)\s+(?:a\s+)?)?(?:daily|a day|per day|nightly|at night|bid|tid|qid|od))?)?"
 _OPTIONS_FIRST = re.compile(r"(?<![\w-])" + _OPTION + r"\s+or\s+" + _OPTION + r"[^?:;]{0,60}?(?:\s+[-\u2013\u2014]+\s+|[:;]\s+)"
                             r"(?:[^?]{0,40}?,?\s+and\s+)?"
@@ -188,7 +190,7 @@ _CHOICE_LAST = re.compile(r"\b(?:which|what)\b[^?]{0,100}?[,:]\s*" + _OPTION + r
 # The choice as a sentence of its own after the story: "... worried about his weight. Metformin or glyburide?"
 # (... or with what it is for: "- pantoprazole 40 mg daily or ranitidine 150 mg twice daily for healing?")
 _BARE_CHOICE = re.compile(r"(?:^|[.?!:;]\s+|\s[-\u2013\u2014]+\s+)" + _OPTION + r"\s+or\s+" + _OPTION +
-                          r"(?:\s+(?:for|to)\s+[^?,;:]{1,40})?\s*\?\s*$", re.I)
+                          r"(?:\s+(?:for|to)\s+[^?,;:]{1,40})?\s*\?(?=\s|$)", re.I)
 OTHER_ONE = re.compile(r"(?:the\s+)?others?|(?:one|each)\s+(?:an)?other", re.I)
 
 
@@ -322,6 +324,7 @@ _WHO = r"(?!(?:I|we|you|they|he|she|my|our|patients?|people|women|men|children|k
 _HOW_IT_WORKS = re.compile(r"\b(?:mechanism\w*|mode of action|rationale|supposed to work|why\s+(?:would|might|do|does|is|are)"
                            r"\s+" + _WHO + r"|how\s+(?:could|would|might|does|do|can)\s+" + _WHO + r"(?:(?:an?|the)\s+)?"
                            r"(?:[\w-]+\s+){0,2}(?:(?:possibly|actually|really)\s+)?(?:help|work)|explained by|through what|"
+                           r"(?:works?|worked|acts?|acted) (?:by|through|via) \w+ing|mediated (?:by|through|via)|"
                            r"receptors?(?![- ]"
                            r"(?:antagonists?|blockers?|blocking|agonists?|modulators?))|microglia|microglial|glia|glial|"
                            r"in (?:vitro|animals?|mice|rats)|(?:animal|nerve-injury|mouse|rat) models?)\b", re.I)

@@ -152,7 +152,9 @@ def find_terms(text: str, kinds: tuple[str, ...] = ("condition", "intervention",
     """
     lex = lexicon()
     lengths = _lengths_by_first_word()
-    raw_words = term_words(text)
+    text = text.replace("\u2019", "'")
+    spans = [m.span() for m in _WORD.finditer(text)]
+    raw_words = [text[a:b] for a, b in spans]
     words = [w.lower() for w in raw_words]
     cased = text != text.lower()
     out: list[Match] = []
@@ -173,7 +175,8 @@ def find_terms(text: str, kinds: tuple[str, ...] = ("condition", "intervention",
             if not allow_generic and key in _TOO_GENERIC:
                 if not (n == 1 and len(key) <= 4 and raw_words[i].isupper()):
                     continue
-            out.append(Match(term.canonical, term.kind, " ".join(raw_words[i:i + n]), i))
+            # As written, punctuation inside kept ("H. pylori"): callers find the match in the text.
+            out.append(Match(term.canonical, term.kind, text[spans[i][0]:spans[i + n - 1][1]], i))
             i += n
             break
         else:

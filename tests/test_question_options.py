@@ -1,0 +1,79 @@
+"""Questions that set the asked treatment against something the vocabulary alone would not show: a
+choice offered before a second question, insulins by brand and time of day, a second group of
+patients, what the asker would use instead of a test, and "does X work by ...?" as a mechanism
+question (issue 9, item 1); and two null wordings the direction cues read (item 4)."""
+from __future__ import annotations
+
+import pytest
+
+from evidex.enrich.direction import sentence_direction
+from evidex.query import parse_question
+from evidex.vocab import find_terms
+
+
+def test_a_choice_offered_before_a_second_question_is_a_comparison():
+    query = parse_question("Bipolar patient with a history of overdoses: lithium or valproate to prevent suicide? "
+                           "And how soon does it work?")
+    assert (query.interventions, query.comparators, query.intent) == (("lithium",), ("valproate",), "comparison")
+
+
+def test_insulins_are_read_by_brand_and_the_time_they_are_given_is_no_option():
+    query = parse_question("Type 2 diabetes failing on metformin alone: mealtime NovoLog or bedtime Lantus - "
+                           "which lowers HbA1c more?")
+    assert (query.interventions, query.comparators) == (("insulin aspart",), ("insulin glargine",))
+    assert [m.canonical for m in find_terms("bedtime NPH")] == ["nph insulin"]
+    # an outcome that names insulin is no insulin treatment
+    assert find_terms("insulin secretion", ("intervention",)) == []
+
+
+@pytest.mark.parametrize("question, asked_in, compared_with", [
+    ("Does pioglitazone lower HbA1c as much in Japanese patients as in European patients?",
+     "japanese patients", "european patients"),
+    ("Will tolterodine work as well for an 85-year-old as for younger patients?", None, "younger patients"),
+    ("Does LDN work as well for Crohn's disease in children as it does in adults?", "children", "adults"),
+])
+def test_a_second_group_of_patients_is_what_the_effect_is_compared_with(question, asked_in, compared_with):
+    query = parse_question(question)
+    assert query.comparators == (compared_with,)
+    assert compared_with not in query.conditions
+    if asked_in:
+        assert asked_in in query.conditions
+
+
+def test_the_asker_is_no_treatment_and_what_they_would_use_instead_is_the_comparator():
+    query = parse_question("After treating H. pylori in an ulcer patient, can I use a urine antigen test instead "
+                           "of repeat endoscopy to confirm eradication?")
+    assert query.interventions == ("urine antigen test",)
+    assert query.comparators == ("repeat endoscopy",)          # not "... to confirm eradication"
+    assert "helicobacter infections" in query.conditions
+    # a number is no alternative treatment
+    assert parse_question("Do I need 14 days of triple therapy instead of 7?").comparators == ()
+
+
+def test_a_term_found_keeps_its_punctuation_as_written():
+    """Callers look for a match in the question's own text: "H. pylori" must not come back as "H pylori"."""
+    text = "Is H. pylori eradication better with a PPI?"
+    match = find_terms(text, ("condition",))[0]
+    assert match.text == "H. pylori" and match.text in text
+
+
+@pytest.mark.parametrize("question", [
+    "Does metformin work by lowering hepatic glucose output?",
+    "Does low-dose naltrexone act through raising endorphins?",
+    "Is the benefit of exercise on mood mediated by endorphins?",
+])
+def test_how_a_treatment_is_said_to_work_is_a_mechanism_question(question):
+    assert parse_question(question).intent == "mechanism"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Olanzapine 7.5 mg/day showed no superior subjective response over haloperidol 2.5 mg/day.",
+    "This efficacy is comparable to that of other proton pump inhibitors.",
+    "There is a substantial comparability of the efficacy of lansoprazole and omeprazole.",
+])
+def test_null_wordings_between_two_treatments_are_no_difference(sentence):
+    assert sentence_direction(sentence) == "no_difference"
+
+
+def test_a_positive_comparison_is_still_read_as_one():
+    assert sentence_direction("Olanzapine was superior to haloperidol on the PANSS total score (p < 0.01).") == "favours"
