@@ -21,13 +21,14 @@ _NULL = re.compile(
     r"(?:P\s*=\s*)?NS between(?:[- ]groups?| the (?:two )?groups)|"
     r"(?:did|does|do) not (?:alter|affect|modify|influence)|"
     r"(?:did|does|was|were) not (?:significantly )?(?:differ|improve|reduce|decrease|change|lessen|show|outperform|superior)\w*|"
-    r"not (?:statistically )?(?:significant(?:ly)?|superior|better|more effective)|"
+    r"not (?:statistically )?(?:significant(?:ly)?|superior|better|more effective)|no superior|"
     # A comparative denied ("the recurrence rate was not lower on A than on B"): no difference found.
     r"(?:was|were|is|are) not (?:significantly )?(?:lower|higher|greater|smaller|shorter|longer|faster|different)|"
     r"(?:statistically )?(?:insignificant|non-?significant)|"
     r"no (?:better|more effective) than|failed to (?:show|demonstrate|reduce|improve)|no (?:clear |clinically meaningful )?(?:benefit|effect|advantage)|"
     r"not associated with|no association|comparable to placebo|similar to placebo|no difference|"
-    r"(?:comparable|similar|equivalent) (?:efficacy|effectiveness|effects?|results|outcomes)|"
+    r"(?:comparable|similar|equivalent) (?:efficacy|effectiveness|effects?|results|outcomes)|comparability of (?:the )?efficacy|"
+    r"(?:efficacy|effectiveness) (?:is|was|were|are) (?:comparable|similar|equivalent) to|"
     r"(?:as|equally) effective as|equally effective|non-?inferior(?:ity)?|"
     # "as effective and well tolerated as B"; "81 and 80% in the A and B groups, respectively (NS)"
     r"as (?:effective|efficacious) and (?:[\w-]+ ){1,2}as|"
@@ -67,9 +68,8 @@ _HEDGE = re.compile(r"\b(?:may|might|could|warrant|further (?:research|studies|t
 # Lower-case substrings, one of which every match of the pattern beside it contains: a pattern
 # whose cues are all absent cannot match, so its search (a scan of every position) is skipped.
 # Only for ASCII sentences: with re.I, "\u017f" matches "s" and the Kelvin sign "k".
-_NULL_CUES = ("no", "failed", "comparable", "similar", "equivalent", "effective", "efficacious", "equally", "neither",
-              "only", "ns between",
-              "insignificant", "nonsignificant", "non-significant")
+_NULL_CUES = ("no", "failed", "comparab", "similar", "equivalent", "effective", "efficacious", "equally", "neither",
+              "only", "ns between", "insignificant", "nonsignificant", "non-significant")
 _AGAINST_CUES = ("worsen", "increased pain", "more adverse", "harm", "deteriorat", "inferior to", "in favo")
 _FAVOURS_CUES = ("significant", "effective", "efficacious", "beneficial", "improve", "reduc", "decreas", "relie",
                  "remission", "resolved", "positively associated", "lessened", "benefit", "went from", "fell",
