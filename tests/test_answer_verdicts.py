@@ -521,7 +521,8 @@ def test_one_trial_that_disagrees_with_the_reviews_beside_it_is_an_inconsistency
 
 def test_the_weighted_majority_gives_the_direction_and_participants_break_a_tie():
     """direction_of: more design weight wins; a tie of weight goes to the side with more
-    participants; only an even split of both is mixed."""
+    participants; only an even split of both is mixed; of an effect, the first (most direct) study
+    counts twice."""
     from types import SimpleNamespace
 
     from evidex.synthesis.verdict import direction_of
@@ -529,13 +530,20 @@ def test_the_weighted_majority_gives_the_direction_and_participants_break_a_tie(
     def study(direction, design="rct", n=None):
         return SimpleNamespace(direction=direction, design=design, n=n)
 
-    assert direction_of([study("favours"), study("favours"), study("no_difference")]) == "favours"
+    lead = study("unclear")         # a first study with no finding: every other counts once
+    assert direction_of([lead, study("favours"), study("favours"), study("no_difference")]) == "favours"
     # a meta-analysis (3) outweighs a trial (2)
-    assert direction_of([study("favours", "rct", 900), study("no_difference", "meta_analysis", 80)]) == "no_difference"
+    assert direction_of([lead, study("favours", "rct", 900), study("no_difference", "meta_analysis", 80)]) == "no_difference"
     # one trial each way: the larger decides
-    assert direction_of([study("favours", n=40), study("no_difference", n=400)]) == "no_difference"
-    assert direction_of([study("favours", n=400), study("against", n=40)]) == "favours"
-    assert direction_of([study("favours", n=100), study("no_difference", n=100)]) == "mixed"
+    assert direction_of([lead, study("favours", n=40), study("no_difference", n=400)]) == "no_difference"
+    assert direction_of([lead, study("favours", n=400), study("against", n=40)]) == "favours"
+    assert direction_of([lead, study("favours", n=100), study("no_difference", n=100)]) == "mixed"
+    # the most direct trial counts twice: it outweighs a meta-analysis (4 > 3); two trials beside it tie it, and
+    # their participants decide
+    assert direction_of([study("no_difference"), study("favours", "meta_analysis")]) == "no_difference"
+    assert direction_of([study("no_difference", n=50), study("favours", n=100), study("favours", n=100)]) == "favours"
+    # a harm is weighed by its studies alike, first or not
+    assert direction_of([study("no_difference", "cohort", 100), study("against", "cohort", 900)], harm=True) == "against"
     # "Does X cause Y?": harm found against none found
     assert direction_of([study("against", "cohort", 5000), study("no_difference", "cohort", 800)], harm=True) == "against"
     assert direction_of([study("unclear")]) == "insufficient"
@@ -607,20 +615,26 @@ def test_a_comparison_no_trial_makes_is_insufficient_not_read_from_placebo_trial
 
 
 def test_the_study_that_answers_most_directly_bounds_the_rating():
-    """_by_leading_study: trials beside an observational leading study rate moderate down to low; a
-    randomised leading study with a finding keeps the body at low; otherwise the rating stands."""
+    """_by_leading_study: trials beside an observational leading study, or a leading review of unstated
+    size, rate moderate down to low; a randomised leading study with a finding keeps the body at low;
+    otherwise the rating stands."""
     from types import SimpleNamespace
 
     from evidex.synthesis.verdict import _by_leading_study
 
-    def lead(design, direction="favours", text="A double-blind randomised trial."):
-        return SimpleNamespace(design=design, direction=direction, record=SimpleNamespace(text=lambda: text))
+    def lead(design, direction="favours", text="A double-blind randomised trial.", n=500):
+        return SimpleNamespace(design=design, direction=direction, n=n, record=SimpleNamespace(text=lambda: text))
 
     reasons: list[str] = []
     assert _by_leading_study(1, lead("cohort"), "favours", reasons, False, False) == 2
     assert reasons and reasons[-1].startswith("Indirectness:")
     assert _by_leading_study(1, lead("rct"), "favours", [], False, False) == 1
     assert _by_leading_study(1, lead("systematic_review"), "favours", [], False, False) == 1
+    # a leading review that states no number of participants: imprecision cannot be judged on it
+    reasons = []
+    assert _by_leading_study(1, lead("systematic_review", n=None), "favours", reasons, False, False) == 2
+    assert reasons[-1].startswith("Imprecision: the review that answers")
+    assert _by_leading_study(2, lead("meta_analysis", n=None), "favours", [], False, False) == 2
     # an open leading trial: rated down for risk of bias, unless the outcome is death or the body already was
     reasons = []
     assert _by_leading_study(1, lead("rct", text="An open randomised trial."), "favours", reasons, False, False) == 2

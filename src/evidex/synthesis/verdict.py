@@ -81,8 +81,7 @@ def best_tier(body: list[Study]) -> list[Study]:
 
 
 def total_participants(body: list[Study]) -> int:
-    """Participants behind the body: the primary studies' sum, or the largest review's pooled
-    total when that is larger (a review's n already counts its trials: never add both)."""
+    """Participants behind the body: the primary studies' sum, or the largest review's when larger (never both)."""
     primary = sum(s.n or 0 for s in body if s.design not in POOLED)
     pooled = max((s.n or 0 for s in body if s.design in POOLED), default=0)
     return max(primary, pooled)
@@ -99,13 +98,14 @@ def direction_of(body: list[Study], harm: bool = False) -> str:
 
     The side with more of the design-weighted votes gives the direction, and a tie goes to the
     side whose studies enrolled more participants; conflicting studies lower the certainty
-    instead (GRADE handbook 5.2.2, inconsistency). Only a body split evenly both ways is mixed.
-    (Measured on the eleven clinician sets: a 60% share required before, and "mixed" below it,
-    was right on 6 of 36 mixed answers.)"""
+    instead (GRADE handbook 5.2.2, inconsistency). Only a body split evenly both ways is mixed
+    (a 60% share required before, and "mixed" below it, was right on 6 of 36 mixed answers). Of an
+    effect, the first study, the one that answers the question most directly, counts twice: the others
+    answer it less directly (5.2.4). (Not of a harm, whose studies rank by their wording: measured worse.)"""
     votes, people = Counter(), Counter()
-    for s in body:
+    for i, s in enumerate(body):
         if s.direction in ("favours", "no_difference", "against"):
-            votes[s.direction] += weight(s)
+            votes[s.direction] += weight(s) * (2 if i == 0 and not harm else 1)
             people[s.direction] += s.n or 0
     if not sum(votes.values()):
         return "insufficient"
@@ -246,22 +246,18 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
     thin = decided and len(decided) < 3 and all(s.n for s in decided) and total_participants(decided) < _FEW \
         and not any(s.design in POOLED for s in decided)
     if thin and any(is_event(o) for o in query.outcomes) and not query.adverse:
-        # An event outcome (cardiovascular events, deaths, fractures) counted in one or two small
-        # studies: too few events to say anything of it (AHRQ EPC strength of evidence "insufficient", Berkman et
-        # al., J Clin Epidemiol 2015).
+        # An event outcome (cardiovascular events, deaths) counted in one or two small studies: too few events to
+        # say anything of it (AHRQ EPC strength of evidence "insufficient", Berkman et al., J Clin Epidemiol 2015).
         direction = "insufficient"
         reasons.append("Insufficient: one or two small studies cannot show an effect on "
                        f"{' or '.join(query.outcomes)} either way.")
     elif thin:
-        # Whether a treatment helps a condition at all: GRADE shows the lean of one or two small
-        # studies rather than withholding it, rated down two levels for very serious imprecision
-        # (handbook 5.2.3, below: judged on the studies that decide); measured on both clinician
-        # sets, withholding it was the worse answer. (Rating such a body very low outright, on top
-        # of the imprecision, counted the one concern three times: read sets 4,249 -> 4,252.)
+        # Whether a treatment helps at all: GRADE shows the lean of one or two small studies, rated
+        # down two levels for very serious imprecision (5.2.3, below; withholding it measured worse,
+        # and rating it very low outright counted the one concern three times).
         reasons.append("One or two small studies (fewer than 50 participants in all) show the direction only.")
-    # Inconsistency is judged among the primary studies of the comparison (a review's own
-    # pooled result already summarises its trials); a single primary study is judged against
-    # the reviews beside it (one trial that disagrees with them is an inconsistency too).
+    # Inconsistency is judged among the primary studies of the comparison (a review's pooled result already
+    # summarises its trials); a single primary study against the reviews beside it.
     primary = [s for s in decided if s.design not in POOLED]
     primary = primary if len(primary) >= 2 else decided
     # (For "Does X cause Y?" the two sides are harm found and none found.)
@@ -313,10 +309,9 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
                        "may be missing.")
     if level == 0 and not any(s.design in POOLED and _RATED_HIGH.search(s.record.text()) for s in body):
         # GRADE 5.2.1 judges risk of bias on allocation concealment, blinding, losses and selective
-        # reporting; an abstract states few of them, and a review's abstract seldom says how it
-        # judged its trials. Unless a review states that its evidence is of high certainty, a body
-        # read from abstracts is not shown free of serious risk of bias. (Measured on the clinician
-        # sets: "high" was right 3 times in 10 on the six read sets before this ceiling covered reviews.)
+        # reporting; an abstract states few of them, nor a review's abstract how it judged its trials.
+        # Unless a review states high certainty, a body read from abstracts is not shown free of
+        # serious risk of bias ("high" was right 3 times in 10 on the read sets before this ceiling).
         level = 1
         reasons.append("Risk of bias: judged from abstracts, which seldom report allocation concealment, "
                        "losses to follow-up or selective reporting"
@@ -351,13 +346,18 @@ def _by_leading_study(level: int, lead: Study, direction: str, reasons: list[str
     Moderate becomes low when it is not randomised (the trials beside it answer less closely: indirectness,
     GRADE 5.2.4) or an open trial on a subjective outcome (risk of bias, 5.2.1); a trial agreeing with the
     verdict keeps the body at low (its size and reporting are one concern: 5.2 never rates one problem down
-    twice). On the 22 read clinician sets, whose raters judged each question from its leading abstract,
-    certainty failures fell 103 -> 79 of 697 (on the five newest sets 39 -> 30 of 150)."""
+    twice); a leading review that states no number of participants leaves imprecision unjudged (5.2.3): low.
+    Raters of the clinician sets judged each question from its leading abstract (read sets, certainty failures:
+    103 -> 79 of 697 in session 38; 88 -> 83 of 727 for the review rule)."""
     if direction == "insufficient":
         return level
     if level == 1 and lead.design not in _RANDOMISED | POOLED:
         reasons.append("Indirectness: the study that answers the question most directly is not randomised; the "
                        "trials beside it answer the question less closely.")
+        return 2
+    if level == 1 and lead.design in POOLED and not lead.n:
+        reasons.append("Imprecision: the review that answers the question most directly does not say how many took "
+                       "part, so whether its trials were large enough cannot be judged.")
         return 2
     if level == 1 and lead.design == "rct" and not blinding_rated and not _BLINDED.search(lead.record.text()):
         reasons.append("Risk of bias: the trial that answers the question most directly does not report blinding.")
