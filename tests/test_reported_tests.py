@@ -141,6 +141,14 @@ def test_every_arm_named_by_all_or_each_is_both_arms(phrase):
      "trandolapril.", True),
     ("Withdrawal rates were comparable in the two age cohorts (<65: 5.5%; > or =65: 5.1%; P =.87).", True),
     ("No subject had hypoglycemic symptoms.", True),
+    # an event no one had, said of the event; a share of one arm that responded
+    ("No hypoglycemia was observed during 156 fasting studies.", True),
+    ("Worsening of left ventricular dysfunction was not observed.", True),
+    ("No clinically noteworthy abnormal laboratory values or hypoglycemia (blood glucose < 60 mg/dL) occurred.", True),
+    ("Among the 70 who took the drug, 64% obtained some relief.", True),
+    ("No patients were excluded.", False),
+    ("No data were recorded on diet.", False),
+    ("Patients were observed for 12 weeks.", False),
     # descriptions of who took part, allocations, and ranges, report no result
     ("A total of 96 cases were identified, with the majority white (90.5%) and male (76.8%).", False),
     ("Between 20 and 30% of patients were excluded.", False),

@@ -185,11 +185,16 @@ _RATES_PAIRED = re.compile(r"\d(?:[\d.]*\d)?\s*(?:%\s*,?\s*and|%?\s*(?:versus|vs
 
 
 # Values given arm by arm in any unit ("4.6 years for those given placebo versus 6.2 years",
-# "17 vs. 21 mg/dl"), and an event no one had ("No subject had hypoglycemic symptoms").
+# "17 vs. 21 mg/dl"); an event no one had ("No subject had hypoglycemic symptoms", "No hypoglycemia was
+# observed", "Worsening ... was not observed"); a share that responded ("64% obtained some relief").
 _VALUES_PAIRED = re.compile(r"\d(?:[\d.]*\d)?\s*[^\d.;]{0,50}?\b(?:versus|vs\.?|compared with)\s+[^.;]{0,40}?\d")
 _ALLOCATES = re.compile(r"\b(?:randomi[sz]ed|randomly|assigned|allocated|enrolled|recruited)\b", re.I)
 _NONE_HAD = re.compile(r"^\s*(?:no|none of the)\s+(?:\w+\s+){0,2}?(?:subjects?|patients?|participants?|children|women|men)"
-                       r"\s+(?:had|developed|reported|experienced|required|needed|showed)\b", re.I)
+                       r"\s+(?:had|developed|reported|experienced|required|needed|showed)\b|"
+                       r"^\s*no\s+(?:[\w(),<>/-]+\s+){0,14}?(?:(?:was|were)\s+(?:observed|seen|noted)|occurred)\b|"
+                       r"\b(?:was|were)\s+not\s+(?:observed|seen|noted)\b|"
+                       r"\b\d+(?:\.\d+)?\s*%\)?\s+(?:of\s+(?:the\s+)?(?:\w+\s+){0,3})?(?:obtained|achieved|responded|improved|"
+                       r"were\s+(?:pain[- ]free|responders|cured|healed|improved))\b", re.I)
 
 
 def reports_finding(text: str) -> bool:
