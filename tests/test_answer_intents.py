@@ -42,6 +42,42 @@ def test_a_mechanism_question_leads_with_the_sentence_that_explains_the_mechanis
         store.close()
 
 
+NAMED_MECHANISM_RECORDS = [
+    Record(id="pmid:7000021", title="How low-dose naltrexone may work: a narrative review",
+           pmid="7000021", year=2018, publication_types=("Review",),
+           sections=(Section("", "Low-dose naltrexone is thought to act as an antagonist at Toll-like receptor 4 on "
+                                 "microglia, dampening glial activation and neuroinflammation through this pathway."),)),
+    Record(id="pmid:7000022", title="Low-dose naltrexone and hypothalamic opioid peptides in mice",
+           pmid="7000022", year=2021, mesh_terms=("Animals", "Mice"),
+           sections=(Section("BACKGROUND", "Low-dose naltrexone is said to work by a rebound rise in endorphins."),
+                     Section("METHODS", "We gave mice low-dose naltrexone for two weeks."),
+                     Section("RESULTS", "Low-dose naltrexone did not raise plasma beta-endorphin levels, and the "
+                                        "firing rate of the neurons that release them was unchanged."),
+                     Section("CONCLUSIONS", "The receptor blockade of low-dose naltrexone does not act through "
+                                            "endorphin release."))),
+]
+
+
+def test_a_mechanism_the_question_names_is_answered_by_the_study_that_tested_it(tmp_path: Path):
+    """A review's general account says more about mechanisms (more cue words), but the question asks about one
+    mechanism; the study that tested it leads."""
+    store, _ = build_store(NAMED_MECHANISM_RECORDS, tmp_path / "nm.db")
+    try:
+        answer = ask(store, "Does low-dose naltrexone work by triggering a rebound rise in endorphins?")
+        assert answer.query.intent == "mechanism" and "endorphins" in answer.query.outcomes
+        assert answer.query.conditions == ()            # a rise in endorphins is what changes, not who is treated
+        explained = answer.sections[0].key_points[1]       # after the one-line answer
+        assert "endorphin" in explained.text
+        assert answer.references[explained.citations[0] - 1].id == "pmid:7000022"
+        assert violations(answer) == []
+        # asked generally, the fuller account comes first
+        general = ask(store, "How does low-dose naltrexone work?")
+        explained = general.sections[0].key_points[0]
+        assert general.references[explained.citations[0] - 1].id == "pmid:7000021", explained
+    finally:
+        store.close()
+
+
 DOSING_RECORDS = [
     Record(id="pmid:7000011", title="Low-dose naltrexone for fatigue after COVID-19: an open-label pilot study",
            pmid="7000011", year=2022,

@@ -66,6 +66,19 @@ def test_how_a_treatment_is_said_to_work_is_a_mechanism_question(question):
     assert parse_question(question).intent == "mechanism"
 
 
+@pytest.mark.parametrize("question, outcome", [
+    ("Does carvedilol give a bigger rise in ejection fraction than metoprolol?", "ejection fraction"),
+    ("Does low-dose naltrexone work by triggering a rebound rise in endorphins?", "endorphins"),
+])
+def test_what_rises_or_falls_is_an_outcome_not_a_population(question, outcome):
+    query = parse_question(question)
+    assert outcome in query.outcomes and outcome not in query.conditions
+
+
+def test_the_means_a_question_names_is_read_without_its_verb():
+    assert parse_question("Does metformin work by lowering hepatic glucose output?").outcomes == ("hepatic glucose output",)
+
+
 @pytest.mark.parametrize("sentence", [
     "Olanzapine 7.5 mg/day showed no superior subjective response over haloperidol 2.5 mg/day.",
     "This efficacy is comparable to that of other proton pump inhibitors.",

@@ -77,6 +77,8 @@ _COUNT_ONLY = re.compile(r"\s*(?:\d[\d,.]*|one|two|three|four|five|six|seven|eig
 # A second group of patients set against the first: "than (it does) in adults", "as for younger patients".
 _OTHER_GROUP = re.compile(r"(?:(?:it|they|he|she)\s+(?:does|do|did)\s+)?(?:for|in|among)\s+(?=\w)", re.I)
 _ALIKE = re.compile(r"\b(?:as well|the same|as much|as effective|as good|equally)\b", re.I)
+_CHANGE_IN = re.compile(r"\b(?:rise|rises|increase|increases|fall|falls|drop|drops|decrease|decreases|reduction|"
+                        r"reductions|change|changes|improvement|improvements|decline|declines)\s*$", re.I)
 _KEEP_ON = re.compile(r"^(?:(?:just|simply|only|merely)\s+)?"
                       r"(?:keep(?:ing)?\s+(?:going\s+|on\s+)?(?:with|on|taking)|continu(?:e|ing)(?:\s+(?:with|on|taking))?|"
                       r"stay(?:ing)?\s+on|stick(?:ing)?\s+with|remain(?:ing)?\s+on)\s+", re.I)
@@ -106,7 +108,8 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
     if first and re.fullmatch(r"\s+(?:and|or)\s+", first.group(0), re.I):
         head = shared_head(head, rest[first.end():])
     if head.strip() and not as_compares:
-        outcome.append(head)        # "as good a first drug as B": a role, not an outcome
+        # ("as good a first drug as B": a role, not an outcome; "work by triggering a rebound rise": the rise)
+        outcome.append(re.sub(r"^\s*by\s+\w+ing\s+(?:(?:an?|the)\s+)?", "", head, flags=re.I))
         if first and re.fullmatch(r"\s*,\s*|\s+(?:and|or)\s+", first.group(0), re.I):
             # "improve his symptoms, walking distance or ejection fraction": each is asked, a second
             # predicate's object too ("or prevent major events"); a clause joined on is not ("and what ...").
@@ -156,6 +159,8 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
         elif cue in ("for", "in", "among") and (re.match(r"\s*(?:and|or)\b", phrase, re.I)
                                                 or _COUNT_ONLY.fullmatch(phrase)):
             continue          # "in and out of hospital": an idiom; "one in five": a share; no population
+        elif cue == "in" and _CHANGE_IN.search(rest[:m.start()]):
+            outcome.append(phrase)      # "a rebound rise in endorphins": what changes, not who is treated
         elif cue in ("for", "in", "among"):
             population.append(phrase)
             if cue == "for" and not (end and re.match(r"\s+or\s", tail[end.start():])):

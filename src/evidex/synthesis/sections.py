@@ -13,7 +13,7 @@ from __future__ import annotations
 from ..enrich.sentence_reader import result_probability
 from ..query import Query
 from ..records import Passage
-from ..retrieve import names_another_treatment, names_treatment
+from ..retrieve import STOPWORDS, names_another_treatment, names_treatment
 from ..text import contains_any, numbers_in, padded_tokens, tokens, words_together
 from ..vocab import expansions, is_canonical, lookup
 from .dosing import PARTS, doses_in, part_of
@@ -23,6 +23,7 @@ from .harms import adverse_effects, harm_frequency
 from .key_studies import design_passage, key_passages, primary_outcome_passage
 from .roles import cue_words, is_aim
 from .select import Scored
+from .topical import word_keys
 from .verdict import Verdict
 from .writer import AnswerSection, Statement, Subsection, Writer
 
@@ -151,10 +152,15 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
 
 
 def mechanism_ranked(w: Writer, studies: list[Study]) -> list[tuple[Study, Scored]]:
-    """Mechanism sentences, those that say the most about it first (distinct cue words), then
-    laboratory and review records before trials (mechanisms are studied there), then relevance."""
+    """Mechanism sentences: first those naming the mechanism the question asks about ("a rise in
+    endorphins": the study that tested it answers, not a review's general account), then those that
+    say the most about it (distinct cue words), laboratory and review records before trials
+    (mechanisms are studied there), then relevance."""
+    asked = {k for k in word_keys(" ".join(w.query.outcomes)) if len(k) > 3 and k not in STOPWORDS}
     found = [(s, sc) for s in studies for sc in w.best(s, "mechanism", USE + ("background",))]
-    return sorted(found, key=lambda t: (-len(cue_words("mechanism", t[1].passage.text)), t[0].clinical,
+    names = lambda text: asked & word_keys(text.replace("-", " "))      # "beta-endorphin" names endorphins  # noqa: E731
+    return sorted(found, key=lambda t: (not names(t[1].passage.text),
+                                        -len(cue_words("mechanism", t[1].passage.text)), t[0].clinical,
                                         -t[1].relevance))
 
 
