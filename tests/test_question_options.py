@@ -90,3 +90,28 @@ def test_null_wordings_between_two_treatments_are_no_difference(sentence):
 
 def test_a_positive_comparison_is_still_read_as_one():
     assert sentence_direction("Olanzapine was superior to haloperidol on the PANSS total score (p < 0.01).") == "favours"
+
+
+@pytest.mark.parametrize("question, harm", [
+    ("How common are seizures on clozapine, and can it be continued after one?", "seizures"),
+    ("My son has just started clozapine. How much weight is he likely to gain?", "weight gain"),
+    ("How much first-dose hypotension should we expect if we start captopril after an MI?", "hypotension"),
+])
+def test_how_much_of_a_harm_asks_whether_the_treatment_gives_it(question, harm):
+    query = parse_question(question)
+    assert query.adverse and query.outcomes == (harm,) and query.intent == "safety"
+
+
+@pytest.mark.parametrize("question", [
+    "How common is remission on low-dose naltrexone?",          # a benefit
+    "How often should I check his HbA1c on glipizide?",          # a measure
+    "How common is tardive dyskinesia in elderly patients?",     # no treatment asked: epidemiology
+])
+def test_how_much_of_anything_else_is_no_harm_question(question):
+    assert not parse_question(question).adverse
+
+
+def test_how_often_a_treatment_causes_a_harm_in_a_setting_keeps_its_own_clause():
+    """"How often does X cause Y when monitored?" names its own predicate; it is not read as a bare amount."""
+    query = parse_question("How often does clozapine cause agranulocytosis under regular blood-count monitoring?")
+    assert query.outcomes != ("agranulocytosis",) or not query.adverse

@@ -21,6 +21,7 @@ from .question_shape import (ADVERSE_TAIL, CHANGES, CLAUSE_WORDS, DASH, EQUIVALE
                              RECIPIENT, RECIPIENT_LEAD, SCENE, SCENE_TOPIC, SEVERE_ENOUGH, TIME_ONLY, WANTS,
                              asks_adverse, bare_choice, comparator_text, first_question, intent_hint, intent_of,
                              is_clause, offered_options, qualifiers, question_type, reported_claim, withheld)
+from .harm_asked import harm_asked
 from .text import abbreviation_definitions, tokens
 from .vocab import find_terms, term_words
 
@@ -268,24 +269,23 @@ def parse_question(question: str) -> Query:
                 and not _PEOPLE_ONLY.fullmatch(o)      # "an option for a child": whom, not what
                 and (event or (o not in vocab_forms and not any(same(o, c) for c in conditions)
                                and not a_kind_of(o, cond_forms)))]
-    adverse = asks_adverse(qtype, pivot, subject, rest, interventions, comparators)
+    # "How common are seizures on clozapine?": how much of a harm is whether the treatment gives it.
+    amount = harm_asked(answered) if qtype != "yesno" and interventions and not comparators else ""
+    adverse = asks_adverse(qtype, pivot, subject, rest, interventions, comparators) or bool(amount)
     if adverse:
-        # What the treatment may cause is the outcome, even when the vocabulary knows it as a
-        # disease ("stroke", "birth defects"), each of a list ("memory, mood or sexual function");
-        # a placebo named as comparator is the control.
+        # What the treatment may cause is the outcome, even when the vocabulary knows it as a disease ("stroke",
+        # "birth defects"), each of a list ("memory, mood or sexual function"); a placebo named is the control.
         tail, said = ADVERSE_TAIL.match(rest), re.split(DASH + r"|[?;]", RECIPIENT_LEAD.sub("", rest))[0]
-        outcomes = [x for o in conjuncts(said[tail.end():] if tail else said) for x in SEVERE_ENOUGH.split(o)] \
-            or outcomes
+        outcomes = [amount] if amount else \
+            [x for o in conjuncts(said[tail.end():] if tail else said) for x in SEVERE_ENOUGH.split(o)] or outcomes
         named_harms = [c for c in conditions if any(m.canonical == c and m.text.lower() in o
                                                     for m in matches for o in outcomes)]
         conditions = [c for c in conditions if c not in named_harms]
-        # The vocabulary's name for a harm asked in other words ("birth defects": "congenital
-        # abnormalities") is the same outcome, and how records write it.
+        # The vocabulary's name for a harm asked in other words ("birth defects": "congenital abnormalities").
         outcomes += [c for c in named_harms if not any(same(c, o) for o in outcomes)
                      and any(m.canonical == c and m.text.lower() in outcomes for m in matches)]
         comparators = []
-    # "Does X work vs placebo, and does it raise prolactin?": the verdict answers the first question.
-    harm = bool(comparators) and bool(_HARM_ASK.search(answered))
+    harm = bool(comparators) and bool(_HARM_ASK.search(answered))   # (of "X vs placebo, and does it raise Y?": X)
     if harm:
         # The harm compared is the outcome, even when the vocabulary knows it as a condition (it
         # stays a condition too: retrieval looks for records that report it).

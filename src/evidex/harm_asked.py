@@ -1,0 +1,36 @@
+"""How much of one harm a question asks a treatment gives: "How common are seizures on clozapine?",
+"How much weight is he likely to gain?", "How much first-dose hypotension should we expect?".
+
+Such a question is about the harm itself, as "Does X cause Y?" is: its studies are read for the harm,
+and a harm found is a finding against the treatment. The harm must be one the vocabulary names (a
+disease or sign, "seizures", "hypotension") or a general harm ("side effects"): "How common is
+remission?" asks about a benefit."""
+from __future__ import annotations
+
+import re
+
+from .phrases import GENERAL_HARMS, clean
+from .vocab import find_terms
+
+# "how common are <harm> (on X)", "how much <harm> should we expect": the harm up to the verb or preposition
+# ("how often does X cause Y" asks whether it causes Y in a setting, as the question's own clause says).
+_HOW_MUCH = re.compile(r"\bhow\s+(?:common|often|frequent(?:ly)?|much|many)\s+(?:(?:is|are)\s+)?"
+                       r"(?!(?:does|do|did|should|will|would|can|could)\b)([\w' -]{3,60}?)"
+                       r"(?=\s+(?:on|with|from|after|when|while|if|is|are|should|would|will|do|does|can|could|might)\b)",
+                       re.I)
+# "how much weight is he likely to gain": weight gained is the harm.
+_GAINED = re.compile(r"^weight\b.{0,40}?\bgain", re.I)
+
+
+def harm_asked(question: str) -> str:
+    """The harm whose amount the question asks about, as the vocabulary or the question names it, else ""."""
+    m = _HOW_MUCH.search(question)
+    if not m:
+        return ""
+    head = clean(m.group(1))
+    if head == "weight" and _GAINED.match(question[m.start(1):]):
+        return "weight gain"
+    named = find_terms(head, ("condition",))     # (an outcome term may be a measure: "HbA1c")
+    if named:
+        return named[-1].text.lower()          # "first-dose hypotension": the harm, as records name it
+    return head if head in GENERAL_HARMS else ""
