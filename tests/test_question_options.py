@@ -113,5 +113,5 @@ def test_how_much_of_anything_else_is_no_harm_question(question):
 
 def test_how_often_a_treatment_causes_a_harm_in_a_setting_keeps_its_own_clause():
     """"How often does X cause Y when monitored?" names its own predicate; it is not read as a bare amount."""
-    query = parse_question("How often does clozapine cause agranulocytosis under regular blood-count monitoring?")
-    assert query.outcomes != ("agranulocytosis",) or not query.adverse
+    assert not parse_question("How often does clozapine cause agranulocytosis under regular blood-count "
+                              "monitoring?").adverse
