@@ -268,6 +268,19 @@ def test_a_trial_in_progress_is_cited_under_its_own_heading(tmp_path):
     assert all(answer.references[row.ref - 1].id != "pmid:8000009" for row in answer.evidence_table)
 
 
+def test_a_protocol_has_no_direction_whatever_its_sentences_lean_to(tmp_path):
+    planned = PLANNED[:-1] + [Record(
+        id="pmid:8000009", title="Rationale and design of the ZEST trial of zelostatin in older adults",
+        pmid="8000009", year=2003, authors=("Planner P",),
+        sections=(Section("BACKGROUND", "In a pilot study zelostatin significantly reduced cardiovascular events."),
+                  Section("OBJECTIVE", "The ZEST trial will test whether zelostatin 10 mg daily prevents "
+                                       "cardiovascular events in 4000 adults over 70 years."),
+                  Section("METHODS", "Participants will be randomised to zelostatin or placebo and followed "
+                                     "for five years.")))]
+    studies = _studies(planned, "Does zelostatin reduce cardiovascular events?", tmp_path / "t2.db")
+    assert studies["pmid:8000009"].design == "protocol" and studies["pmid:8000009"].direction == "unclear"
+
+
 NARROWED = [
     _rct(30, "Zelapine versus haloperidol in schizophrenia and other psychotic disorders: a randomised trial",
          "Antipsychotics differ in tolerability.",

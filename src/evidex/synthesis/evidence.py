@@ -340,8 +340,9 @@ def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
         roles = {p.seq: passage_roles(p.text, p.section) for p in c.passages} if relevance != "background" else {}
         stances = [next(every) for _ in passages]
         findings = tuple(Finding(p, s.yes, s.no, s.neither) for p, s in zip(passages, stances))
-        out.append(Study(c, _direction(query, findings), roles, relevance, differs, findings,
-                         sentence_roles=sroles))
+        # A protocol has no result yet: whatever its sentences lean to, it found nothing (SPIRIT 2013).
+        direction = "unclear" if c.stored.appraisal.design == "protocol" else _direction(query, findings)
+        out.append(Study(c, direction, roles, relevance, differs, findings, sentence_roles=sroles))
     if not anchored(query):
         out = topical(query, out)
     dup = main_reports([s.candidate.stored for s in out if s.relevance != "background"])
