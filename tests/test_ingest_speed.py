@@ -178,7 +178,9 @@ def _reference_find_terms(text, kinds=("condition", "intervention", "comparator"
     from evidex import vocab
     lex = vocab.lexicon()
     longest = _longest_by_first_word()
-    raw_words = vocab._WORD.findall(text.replace("\u2019", "'"))
+    text = text.replace("\u2019", "'")
+    spans = [m.span() for m in vocab._WORD.finditer(text)]
+    raw_words = [text[a:b] for a, b in spans]
     words = [w.lower() for w in raw_words]
     out, i = [], 0
     while i < len(words):
@@ -192,7 +194,8 @@ def _reference_find_terms(text, kinds=("condition", "intervention", "comparator"
             if not allow_generic and key in vocab._TOO_GENERIC:
                 if not (n == 1 and len(key) <= 4 and raw_words[i].isupper()):
                     continue
-            out.append(vocab.Match(term.canonical, term.kind, " ".join(raw_words[i:i + n]), i))
+            # (the text as written, whitespace collapsed: "H. pylori")
+            out.append(vocab.Match(term.canonical, term.kind, " ".join(text[spans[i][0]:spans[i + n - 1][1]].split()), i))
             i += n
             break
         else:

@@ -8,12 +8,15 @@ import pytest
 
 from evidex.enrich.direction import sentence_direction
 from evidex.query import parse_question
+from evidex.question_shape import bare_choice
 from evidex.vocab import find_terms
 
 
 def test_a_choice_offered_before_a_second_question_is_a_comparison():
-    query = parse_question("Bipolar patient with a history of overdoses: lithium or valproate to prevent suicide? "
-                           "And how soon does it work?")
+    question = ("Bipolar patient with a history of overdoses: lithium or valproate to prevent suicide? "
+                "And how soon does it work?")
+    assert bare_choice(question)
+    query = parse_question(question)
     assert (query.interventions, query.comparators, query.intent) == (("lithium",), ("valproate",), "comparison")
 
 
@@ -21,7 +24,9 @@ def test_insulins_are_read_by_brand_and_the_time_they_are_given_is_no_option():
     query = parse_question("Type 2 diabetes failing on metformin alone: mealtime NovoLog or bedtime Lantus - "
                            "which lowers HbA1c more?")
     assert (query.interventions, query.comparators) == (("insulin aspart",), ("insulin glargine",))
-    assert [m.canonical for m in find_terms("bedtime NPH")] == ["nph insulin"]
+    assert [m.canonical for m in find_terms("bedtime NPH insulin")] == ["nph insulin"]
+    # "NPH" alone is also normal pressure hydrocephalus: no insulin
+    assert parse_question("Does shunt surgery improve gait in NPH?").interventions == ("shunt surgery",)
     # an outcome that names insulin is no insulin treatment
     assert find_terms("insulin secretion", ("intervention",)) == []
 
@@ -38,6 +43,11 @@ def test_a_second_group_of_patients_is_what_the_effect_is_compared_with(question
     assert compared_with not in query.conditions
     if asked_in:
         assert asked_in in query.conditions
+
+
+def test_as_well_as_joins_two_groups_and_compares_none():
+    query = parse_question("Is metformin safe in pregnancy as well as in breastfeeding?")
+    assert query.comparators == () and "breastfeeding" not in query.to_contract()["comparators"]
 
 
 def test_the_asker_is_no_treatment_and_what_they_would_use_instead_is_the_comparator():
@@ -69,10 +79,18 @@ def test_how_a_treatment_is_said_to_work_is_a_mechanism_question(question):
 @pytest.mark.parametrize("question, outcome", [
     ("Does carvedilol give a bigger rise in ejection fraction than metoprolol?", "ejection fraction"),
     ("Does low-dose naltrexone work by triggering a rebound rise in endorphins?", "endorphins"),
+    ("Does salmeterol cause a decline in lung function in asthmatics?", "lung function"),
 ])
 def test_what_rises_or_falls_is_an_outcome_not_a_population(question, outcome):
     query = parse_question(question)
     assert outcome in query.outcomes and outcome not in query.conditions
+
+
+def test_a_change_in_people_keeps_them_the_population():
+    query = parse_question("Does metformin cause weight changes in adolescents?")
+    assert query.conditions == ("adolescents",) and query.outcomes == ("weight changes",)
+    # "lactate" is no lactation
+    assert parse_question("Does metformin cause a rise in lactate?").intent == "safety"
 
 
 def test_the_means_a_question_names_is_read_without_its_verb():
@@ -86,6 +104,14 @@ def test_the_means_a_question_names_is_read_without_its_verb():
 ])
 def test_null_wordings_between_two_treatments_are_no_difference(sentence):
     assert sentence_direction(sentence) == "no_difference"
+
+
+@pytest.mark.parametrize("sentence", [
+    "This study was designed to evaluate the comparability of the efficacy of lansoprazole and omeprazole.",
+    "Patients with no superior vena cava obstruction were eligible.",
+])
+def test_an_aim_or_an_anatomical_superior_is_no_null_finding(sentence):
+    assert sentence_direction(sentence) == "unclear"
 
 
 def test_a_positive_comparison_is_still_read_as_one():
@@ -104,6 +130,9 @@ def test_how_much_of_a_harm_asks_whether_the_treatment_gives_it(question, harm):
 
 @pytest.mark.parametrize("question", [
     "How common is remission on low-dose naltrexone?",          # a benefit
+    "How many strokes are prevented by warfarin in atrial fibrillation?",       # a harm spared
+    "How much relief of neuropathic pain should we expect from gabapentin?",
+    "How often is healing of duodenal ulcer seen with omeprazole?",
     "How often should I check his HbA1c on glipizide?",          # a measure
     "How common is tardive dyskinesia in elderly patients?",     # no treatment asked: epidemiology
 ])

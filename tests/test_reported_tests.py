@@ -148,6 +148,10 @@ def test_every_arm_named_by_all_or_each_is_both_arms(phrase):
     ("Among the 70 who took the drug, 64% obtained some relief.", True),
     ("No patients were excluded.", False),
     ("No data were recorded on diet.", False),
+    ("No protocol deviations occurred.", False),
+    ("Medication intake was not observed directly by study staff.", False),
+    ("No data were available on smoking, which was noted as a limitation.", False),
+    ("Of the participants, 45% achieved a college degree.", False),
     ("Patients were observed for 12 weeks.", False),
     # descriptions of who took part, allocations, and ranges, report no result
     ("A total of 96 cases were identified, with the majority white (90.5%) and male (76.8%).", False),

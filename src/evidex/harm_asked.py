@@ -18,6 +18,11 @@ _HOW_MUCH = re.compile(r"\bhow\s+(?:common|often|frequent(?:ly)?|much|many)\s+(?
                        r"(?!(?:does|do|did|should|will|would|can|could)\b)([\w' -]{3,60}?)"
                        r"(?=\s+(?:on|with|from|after|when|while|if|is|are|should|would|will|do|does|can|could|might)\b)",
                        re.I)
+# A benefit counted ("how much relief of pain", "how common is remission of ...") or a harm spared ("how many
+# strokes are prevented"): no harm asked.
+_BENEFIT = re.compile(r"(?:remission|relief|healing|improvement|response|reduction|recovery|resolution|benefit)s?\b", re.I)
+_SPARED = re.compile(r"\s+(?:is|are|was|were|can be|could be)\s+(?:prevented|avoided|relieved|healed|reduced|cured|saved)\b",
+                     re.I)
 # "how much weight is he likely to gain": weight gained is the harm.
 _GAINED = re.compile(r"^weight\b.{0,40}?\bgain", re.I)
 
@@ -28,9 +33,11 @@ def harm_asked(question: str) -> str:
     if not m:
         return ""
     head = clean(m.group(1))
+    if _BENEFIT.match(m.group(1).strip()) or _SPARED.match(question[m.end(1):]):
+        return ""
     if head == "weight" and _GAINED.match(question[m.start(1):]):
         return "weight gain"
     named = find_terms(head, ("condition",))     # (an outcome term may be a measure: "HbA1c")
     if named:
-        return named[-1].text.lower()          # "first-dose hypotension": the harm, as records name it
+        return named[-1].text.lower()          # of "first-dose hypotension", the harm as records name it
     return head if head in GENERAL_HARMS else ""

@@ -9,18 +9,14 @@ import re
 from functools import lru_cache
 
 from .enrich.numbers import DOSE
+from .people import PEOPLE, is_population
 from .question_shape import AUX, CLAUSE_WORDS, DASH, EFFECT_VERB
 from .text import tokens
 from .vocab import drug_classes, find_terms, lookup, term_words
 
-_BOUNDARY = re.compile(r"\s+(?:for|in|among|at|on|during|after|before|when|while|than|as|versus|vs\.?|instead of|in place of|"
+_BOUNDARY = re.compile(r"\s+(?:instead of|in place of|for|in|among|at|on|during|after|before|when|while|than|as|versus|vs\.?|"
                        r"compared (?:to|with)|with (?:respect|regard) to|regarding|in terms of|with|or|and)\s+|"
                        + DASH + r"|[?;,:]|\.(?!\d)|$", re.I)     # a decimal point ("4.5 mg") ends no phrase
-# Plural nouns for the people a study enrols ("95 patients with ...", "n = 40 adults").
-PEOPLE_NOUNS = (r"patients|outpatients|inpatients|residents|people|persons|subjects|participants|volunteers|"
-                r"individuals|women|men|children|adults|adolescents|infants")
-# A subject that names only who is treated ("do patients use fewer ..."): the predicate follows it.
-PEOPLE = re.compile(r"\s*(?:the )?(?:patients|people|adults|children|women|men|users|subjects|participants)\s*", re.I)
 # "Is it safe to prescribe X ...": the object of the verb is the treatment asked about.
 SAFE_TO = re.compile(r"\b(?:safe|unsafe)\s+to\s+(?:prescribe|take|use|give|start|continue|recommend)\s+(.+)", re.I)
 # The harms a study of "Is X safe?" may report (GRADE: every important harm is an outcome).
@@ -32,12 +28,11 @@ WITH_DRUGS = re.compile(r"\bwith\s+(?:drugs?\s+such\s+as\s+|e\.g\.\s+)?([^,?;]+?
 _LEAD = re.compile(r"^(?:only |also |just |with |without |the |a |an |any |some |other |(?:his|her|their|its) |"
                    r"(?:human )?(?:protein|gene|enzyme|"
                    r"drug|compound|molecule|receptor|transcription factor|mutation|variant)s? (?=\S+)|patients (?:with|who have) |people (?:with|who have) |"
-                   r"adults (?:with|who have) |children (?:with|who have) |women (?:with|who have) |"
-                   r"men (?:with|who have) |the (?:treatment|prevention|management|use) of |"
+                   r"adults (?:with|who have) |children (?:with|who have) |women (?:with|who have) |men (?:with|who have) |"
+                   r"the (?:treatment|prevention|management|use) of |"
                    r"(?:treatment|prevention|management|use|administration|therapy) (?:of|with) |"
                    r"treating |preventing |managing |healing |relieving |controlling |using |taking |fewer |less |more |"
-                   r"lower |higher |"
-                   r"the risk of |risk of |rates? of )+", re.I)
+                   r"lower |higher |the risk of |risk of |rates? of )+", re.I)
 
 
 QUESTION_STOPWORDS = set("""only also just even ever still really a an the is are was were be been does do did can could should would will of for in on at to
@@ -74,11 +69,13 @@ def clean(phrase: str) -> str:
 
 _COUNT_ONLY = re.compile(r"\s*(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twenty|a hundred|"
                          r"a thousand)\s*", re.I)
-# A second group of patients set against the first: "than (it does) in adults", "as for younger patients".
+# A second group of patients set against the first ("than (it does) in adults", "as for younger patients");
+# what changes in something ("a rise in endorphins").
 _OTHER_GROUP = re.compile(r"(?:(?:it|they|he|she)\s+(?:does|do|did)\s+)?(?:for|in|among)\s+(?=\w)", re.I)
 _ALIKE = re.compile(r"\b(?:as well|the same|as much|as effective|as good|equally)\b", re.I)
-_CHANGE_IN = re.compile(r"\b(?:rise|rises|increase|increases|fall|falls|drop|drops|decrease|decreases|reduction|"
-                        r"reductions|change|changes|improvement|improvements|decline|declines)\s*$", re.I)
+_CHANGE = r"\b(?:rises?|increases?|falls?|drops?|decreases?|reductions?|changes?|improvements?|declines?)"
+_CHANGE_IN = re.compile(_CHANGE + r"\s*$", re.I)
+CHANGE_IN = re.compile(r"^\s*(?:(?:a|an|the|any)\s+)?(?:[\w-]+\s+)?" + _CHANGE + r"\s+in\s+", re.I)
 _KEEP_ON = re.compile(r"^(?:(?:just|simply|only|merely)\s+)?"
                       r"(?:keep(?:ing)?\s+(?:going\s+|on\s+)?(?:with|on|taking)|continu(?:e|ing)(?:\s+(?:with|on|taking))?|"
                       r"stay(?:ing)?\s+on|stick(?:ing)?\s+with|remain(?:ing)?\s+on)\s+", re.I)
@@ -126,7 +123,9 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
             tail = _KEEP_ON.sub("", tail, count=1)
         if m.start() < taken:
             continue
-        group = _OTHER_GROUP.match(tail) if cue == "than" or (cue == "as" and _ALIKE.search(rest[:m.start()])) else None
+        # ("safe in pregnancy as well as in breastfeeding": "as well as" joins two groups, compares none.)
+        alike = cue == "as" and _ALIKE.search(rest[:m.start()]) and not re.search(r"\bas well\s*$", rest[:m.start()])
+        group = _OTHER_GROUP.match(tail) if cue == "than" or alike else None
         if group:
             # "better for neuropathic pain than for spondylosis", "the same in Aboriginal patients as in
             # Caucasian ones": the patients the effect is set against are the comparison.
@@ -159,7 +158,7 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
         elif cue in ("for", "in", "among") and (re.match(r"\s*(?:and|or)\b", phrase, re.I)
                                                 or _COUNT_ONLY.fullmatch(phrase)):
             continue          # "in and out of hospital": an idiom; "one in five": a share; no population
-        elif cue == "in" and _CHANGE_IN.search(rest[:m.start()]):
+        elif cue == "in" and _CHANGE_IN.search(rest[:m.start()]) and not is_population(phrase):
             outcome.append(phrase)      # "a rebound rise in endorphins": what changes, not who is treated
         elif cue in ("for", "in", "among"):
             population.append(phrase)
@@ -221,7 +220,7 @@ def symptoms_of(question: str, found) -> list[str]:
     words = term_words(question)            # the words find_terms counts its matches' starts in
     out = []
     for a, b in zip(found, found[1:]):
-        between = " " + " ".join(words[a.start + len(a.text.split()):b.start]) + " "
+        between = " " + " ".join(words[a.start + len(term_words(a.text)):b.start]) + " "
         if _FROM.fullmatch(between) and a.canonical != b.canonical:
             out.append(a.canonical)
     return out

@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass
 
 from .enrich.numbers import DOSE
-from .phrases import (DOSE_OR, GENERAL_HARMS, PEOPLE, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
+from .harm_asked import harm_asked
+from .people import PEOPLE, is_population
+from .phrases import (CHANGE_IN, DOSE_OR, GENERAL_HARMS, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
                       compared_dose, conjuncts, dose_drug, drug_name, head_of, named_after_with, option_name, same,
                       same_drug, slot_phrases, stem_drugs, symptoms_of, tidy_outcome, undosed, unique)
 from .question_shape import (ADVERSE_TAIL, CHANGES, CLAUSE_WORDS, DASH, EQUIVALENCE, EVENT_VERBS, HARM_GIVEN, LEAD_AUX,
@@ -21,7 +23,6 @@ from .question_shape import (ADVERSE_TAIL, CHANGES, CLAUSE_WORDS, DASH, EQUIVALE
                              RECIPIENT, RECIPIENT_LEAD, SCENE, SCENE_TOPIC, SEVERE_ENOUGH, TIME_ONLY, WANTS,
                              asks_adverse, bare_choice, comparator_text, first_question, intent_hint, intent_of,
                              is_clause, offered_options, qualifiers, question_type, reported_claim, withheld)
-from .harm_asked import harm_asked
 from .text import abbreviation_definitions, tokens
 from .vocab import find_terms, term_words
 
@@ -157,7 +158,8 @@ def parse_question(question: str) -> Query:
     rest = body[pivot.end():] if pivot else body
     if re.fullmatch(r"\s*(?:i|we|you)\s*", subject, re.I) and pivot.group(0).lower() == "use":
         # "can I use a blood antibody test instead of ...?": who asks is no treatment; what is used is.
-        used = re.split(r"\s+(?:instead of|rather than|in place of|to|versus|vs\.?)\s+", head_of(rest), maxsplit=1)[0]
+        used = re.split(r"\s+(?:instead of|rather than|in place of|to|for|in|with|versus|vs\.?)\s+|[?;,:]|" + DASH,
+                        rest, maxsplit=1)[0]       # ("use A or B": both, the subject's options)
         subject, rest = used, rest[len(used):]
     outcome, population, comparator, other, purpose = slot_phrases(
         rest, bool(pivot and re.search(r"\bas\s*$", body[:pivot.start()], re.I)))
@@ -211,11 +213,11 @@ def parse_question(question: str) -> Query:
         if not known(phrase) and phrase not in comparators and not OTHER_ONE.fullmatch(phrase):
             comparators.append(phrase)
     for phrase in population:
-        if phrase in purpose and conditions and not known(phrase):
-            # "losartan for survival in heart failure": with the condition named, an open phrase
-            # after "for" is what the treatment is for, an outcome, not a second population.
+        if phrase in purpose and not known(phrase) and (conditions or not is_population(phrase, question)):
+            # "losartan for survival in heart failure", "anything for her bone density": an open phrase
+            # after "for" naming no one and no disease is what the treatment is for, an outcome.
             outcome.append(phrase)
-        elif not known(phrase) and phrase not in conditions and phrase not in interventions:
+        elif not known(phrase) and phrase not in conditions and phrase not in interventions and is_population(phrase, question):
             conditions.append(phrase)
     co_treated = {w for m in re.finditer(r"\bwith\s+((?:[\w.-]+\s+){0,3}[\w-]+)", question, re.I)
                   for w in stem_drugs(m.group(1))}
@@ -262,8 +264,7 @@ def parse_question(question: str) -> Query:
     # together with opioids?") is the question's subject, not an outcome.
     asked_forms = [m.text.lower() for m in named if m.canonical in interventions]
     cond_forms = [m.text.lower() for m in matches if m.kind == "condition"]
-    # "Does X prevent coronary heart disease in women?": what is prevented or caused is the
-    # outcome, though it is a disease; what is treated or helped is the population.
+    # "Does X prevent coronary heart disease in women?": what is prevented or caused is the outcome, though a disease.
     event = bool(pivot and EVENT_VERBS.fullmatch(pivot.group(0).lower()))
     outcomes = [o for o in outcome if not any(f" {f} " in f" {o} " for f in asked_forms)
                 and not _PEOPLE_ONLY.fullmatch(o)      # "an option for a child": whom, not what
@@ -276,8 +277,9 @@ def parse_question(question: str) -> Query:
         # What the treatment may cause is the outcome, even when the vocabulary knows it as a disease ("stroke",
         # "birth defects"), each of a list ("memory, mood or sexual function"); a placebo named is the control.
         tail, said = ADVERSE_TAIL.match(rest), re.split(DASH + r"|[?;]", RECIPIENT_LEAD.sub("", rest))[0]
-        outcomes = [amount] if amount else \
-            [x for o in conjuncts(said[tail.end():] if tail else said) for x in SEVERE_ENOUGH.split(o)] or outcomes
+        said, change = (said[tail.end():] if tail else said), CHANGE_IN.match(said[tail.end():] if tail else said)
+        said = said[change.end():] if change and not is_population(head_of(said[change.end():])) else said
+        outcomes = [amount] if amount else [x for o in conjuncts(said) for x in SEVERE_ENOUGH.split(o)] or outcomes
         named_harms = [c for c in conditions if any(m.canonical == c and m.text.lower() in o
                                                     for m in matches for o in outcomes)]
         conditions = [c for c in conditions if c not in named_harms]
@@ -295,8 +297,7 @@ def parse_question(question: str) -> Query:
         asked = [clean(m.group(1)) for m in _RESPECT.finditer(question)] + outcome + given + [
             m.canonical for m in matches if m.kind == "condition" and m.text.lower() in said]  # "fewer X and Y ulcers"
         outcomes = list(unique([o for o in asked if o] + outcomes))
-    # A special population asked about ("Can a mother breastfeed while taking X?") is a facet by
-    # the vocabulary's name, which lists the ways records write it ("lactation", "breast milk").
+    # A special population ("Can a mother breastfeed on X?") is a facet by the vocabulary's name ("lactation").
     special = find_terms(question, ("population",))
     for m in special:
         outcomes = [o for o in outcomes if m.text.lower() not in o]
@@ -343,8 +344,7 @@ def parse_question(question: str) -> Query:
     conditions, outcomes = ([p for p in xs if not TIME_ONLY.fullmatch(p) and not is_clause(p, question) and not re.fullmatch(
         r"to \w+|more|less|better|worse|faster|longer|(?:mg|mcg|g|ml|units?|iu)(?:/\w+)?", p) and not DOSE.search(p)]
         for xs in (conditions, outcomes))
-    # "carvedilol or bisoprolol to keep ...": a phrase naming a compared drug is no outcome.
-    drugs = [f" {' '.join(tokens(d))} " for d in [*interventions, *comparators]]
+    drugs = [f" {' '.join(tokens(d))} " for d in [*interventions, *comparators]]    # (naming one: no outcome)
     outcomes, other = ([p for p in xs if not any(d in f" {' '.join(tokens(p))} " for d in drugs)]
                        for xs in (outcomes, other))
     # A combination product ("Vicoprofen": hydrocodone + ibuprofen) is its drugs, each asked.

@@ -223,7 +223,7 @@ ON_DRUG = re.compile(r"\b(?:patients?|someone|people|person|one|women|men|woman|
                      r"(?:take|use|be given|be prescribed|start|add|prescribe|give|try)\b"
                      r"(?:\s+(?:him\s+|her\s+|them\s+)?(?:on\s+)?(?:an?\s+|the\s+)?([\w-]+))?", re.I)
 # Cue phrases for the intent: the words clinicians use to ask each kind of question.
-_CONTRA_WORDS = (r"\b(?:pregnan\w*|breast-?feed\w*|lactat\w*|contraindicat\w*|interact\w*|together with|combined with|"
+_CONTRA_WORDS = (r"\b(?:pregnan\w*|breast-?feed\w*|lactati\w*|contraindicat\w*|interact\w*|together with|combined with|"
                  r"at the same time as|(?:used|taken|given|safe|combined) (?:\w+ )?with|co-?prescri\w*)\b")
 # "Can a patient on aspirin take ibuprofen?" asks leave to add a drug; "on metformin - if I add
 # repaglinide, how far will HbA1c fall?" asks what the add-on does, an efficacy question.

@@ -191,9 +191,11 @@ _VALUES_PAIRED = re.compile(r"\d(?:[\d.]*\d)?\s*[^\d.;]{0,50}?\b(?:versus|vs\.?|
 _ALLOCATES = re.compile(r"\b(?:randomi[sz]ed|randomly|assigned|allocated|enrolled|recruited)\b", re.I)
 _NONE_HAD = re.compile(r"^\s*(?:no|none of the)\s+(?:\w+\s+){0,2}?(?:subjects?|patients?|participants?|children|women|men)"
                        r"\s+(?:had|developed|reported|experienced|required|needed|showed)\b|"
-                       r"^\s*no\s+(?:[\w(),<>/-]+\s+){0,14}?(?:(?:was|were)\s+(?:observed|seen|noted)|occurred)\b|"
-                       r"\b(?:was|were)\s+not\s+(?:observed|seen|noted)\b|"
-                       r"\b\d+(?:\.\d+)?\s*%\)?\s+(?:of\s+(?:the\s+)?(?:\w+\s+){0,3})?(?:obtained|achieved|responded|improved|"
+                       r"^\s*no\s+(?!(?:data|protocol|interim|information)\b)(?:[\w()<>/-]+\s+){0,14}?"
+                       r"(?:(?:was|were)\s+(?:observed|seen)|occurred)\s*(?:[.;]|$|\b(?:in|during|among|with)\b)|"
+                       r"\b(?:was|were)\s+not\s+(?:observed|seen)\s*(?:[.;]|$|\b(?:in|during|among|with)\b)|"
+                       r"\b\d+(?:\.\d+)?\s*%\)?\s+(?:of\s+(?:the\s+)?(?:\w+\s+){0,3})?(?:responded|improved|"
+                       r"(?:obtained|achieved|reported)\s+(?:\w+\s+){0,2}?(?:relief|benefit|improvement|remission|response)|"
                        r"were\s+(?:pain[- ]free|responders|cured|healed|improved))\b", re.I)
 
 

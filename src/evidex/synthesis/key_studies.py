@@ -14,7 +14,7 @@ import re
 
 from ..enrich.effect import aside
 from ..enrich.numbers import DOSE, NUMWORD
-from ..phrases import PEOPLE_NOUNS
+from ..people import PEOPLE_NOUNS
 from ..records import Passage
 from .evidence import Study, reports_finding
 from .memo import study_facts

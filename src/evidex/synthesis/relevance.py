@@ -9,7 +9,7 @@ import re
 
 from ..enrich.roles import sentence_roles
 from ..matching import decisive_conditions, outcome_forms, query_forms
-from ..phrases import PEOPLE_NOUNS
+from ..people import PEOPLE_NOUNS
 from ..query import Query
 from ..retrieve import Candidate, anchored
 from ..text import abbreviation_definitions, contains_any, holds_words, padded_tokens, tokens

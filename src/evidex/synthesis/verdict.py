@@ -101,7 +101,7 @@ def direction_of(body: list[Study], harm: bool = False) -> str:
     instead (GRADE handbook 5.2.2, inconsistency). Only a body split evenly both ways is mixed
     (a 60% share required before, and "mixed" below it, was right on 6 of 36 mixed answers). Of an
     effect, the first study, the one that answers the question most directly, counts twice: the others
-    answer it less directly (5.2.4). (Not of a harm, whose studies rank by their wording: measured worse.)"""
+    answer it less directly (5.2.4). (Not for "Does X cause Y?", whose studies rank by how they word Y.)"""
     votes, people = Counter(), Counter()
     for i, s in enumerate(body):
         if s.direction in ("favours", "no_difference", "against"):

@@ -176,7 +176,7 @@ def find_terms(text: str, kinds: tuple[str, ...] = ("condition", "intervention",
                 if not (n == 1 and len(key) <= 4 and raw_words[i].isupper()):
                     continue
             # As written, punctuation inside kept ("H. pylori"): callers find the match in the text.
-            out.append(Match(term.canonical, term.kind, text[spans[i][0]:spans[i + n - 1][1]], i))
+            out.append(Match(term.canonical, term.kind, " ".join(text[spans[i][0]:spans[i + n - 1][1]].split()), i))
             i += n
             break
         else:
