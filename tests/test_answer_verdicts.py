@@ -540,10 +540,13 @@ def test_the_weighted_majority_gives_the_direction_and_participants_break_a_tie(
     assert direction_of([lead, study("favours", n=100), study("no_difference", n=100)]) == "mixed"
     # the most direct trial counts twice: it outweighs a meta-analysis (4 > 3); two trials beside it tie it, and
     # their participants decide
-    assert direction_of([study("no_difference"), study("favours", "meta_analysis")]) == "no_difference"
-    assert direction_of([study("no_difference", n=50), study("favours", n=100), study("favours", n=100)]) == "favours"
+    assert direction_of([study("no_difference"), study("favours", "meta_analysis")], lead=True) == "no_difference"
+    assert direction_of([study("no_difference"), study("favours", "meta_analysis")]) == "favours"    # no lead asked
+    assert direction_of([study("no_difference", n=50), study("favours", n=100), study("favours", n=100)],
+                        lead=True) == "favours"
     # a harm is weighed by its studies alike, first or not
-    assert direction_of([study("no_difference", "cohort", 100), study("against", "cohort", 900)], harm=True) == "against"
+    assert direction_of([study("no_difference", "cohort", 100), study("against", "cohort", 900)], harm=True,
+                        lead=True) == "against"
     # "Does X cause Y?": harm found against none found
     assert direction_of([study("against", "cohort", 5000), study("no_difference", "cohort", 800)], harm=True) == "against"
     assert direction_of([study("unclear")]) == "insufficient"

@@ -91,7 +91,7 @@ def weight(s: Study) -> float:
     return DESIGN_WEIGHT.get(s.design, 0.5)
 
 
-def direction_of(body: list[Study], harm: bool = False) -> str:
+def direction_of(body: list[Study], harm: bool = False, lead: bool = False) -> str:
     """The weighted vote of the studies' directions. For a treatment effect, no difference and
     harm are both "no benefit"; for "Does X cause Y?" (``harm``) they are opposite answers, so
     the vote is harm found (against) against none found (no difference or an improvement).
@@ -99,13 +99,13 @@ def direction_of(body: list[Study], harm: bool = False) -> str:
     The side with more of the design-weighted votes gives the direction, and a tie goes to the
     side whose studies enrolled more participants; conflicting studies lower the certainty
     instead (GRADE handbook 5.2.2, inconsistency). Only a body split evenly both ways is mixed
-    (a 60% share required before, and "mixed" below it, was right on 6 of 36 mixed answers). Of an
-    effect, the first study, the one that answers the question most directly, counts twice: the others
-    answer it less directly (5.2.4). (Not for "Does X cause Y?", whose studies rank by how they word Y.)"""
+    (a 60% share required before, and "mixed" below it, was right on 6 of 36 mixed answers). With ``lead``
+    (a clinical body's effect), its first study, the one that answers the question most directly, counts twice:
+    the others answer it less directly (5.2.4). (Not for "Does X cause Y?", whose studies rank by their wording.)"""
     votes, people = Counter(), Counter()
     for i, s in enumerate(body):
         if s.direction in ("favours", "no_difference", "against"):
-            votes[s.direction] += weight(s) * (2 if i == 0 and not harm else 1)
+            votes[s.direction] += weight(s) * (2 if i == 0 and lead and not harm else 1)
             people[s.direction] += s.n or 0
     if not sum(votes.values()):
         return "insufficient"
@@ -240,7 +240,7 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         # assessors bias subjective outcomes, not death; GRADE 5.2.1 rates such a body down.
         level += 1
         reasons.append("Risk of bias: most trials do not report blinding of participants or assessors.")
-    direction = direction_of(body, query.adverse)
+    direction = direction_of(body, query.adverse, lead=True)
     decided = [s for s in body if s.direction in ("favours", "no_difference", "against")]
     # Small by their stated sizes (a study that states none is not known to be small).
     thin = decided and len(decided) < 3 and all(s.n for s in decided) and total_participants(decided) < _FEW \
