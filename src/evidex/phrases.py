@@ -115,14 +115,14 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
                         and not find_terms(c, ("intervention", "comparator"))]
     for m in re.finditer(r"\b(vs\.?|versus|compared (?:to|with)|rather than|instead of|in place of|than|as|for|in|among|with|or|during|"
                          r"after)\s+", rest, re.I):
+        if m.start() < taken:
+            continue
         tail = rest[m.end():]
         cue = m.group(1).lower()
         if cue in ("than", "rather than") or cue.startswith("compared"):
             # "rather than keep going with ranitidine", "compared with just staying on haloperidol":
             # the alternative is the drug kept, not the verb
             tail = _KEEP_ON.sub("", tail, count=1)
-        if m.start() < taken:
-            continue
         # ("safe in pregnancy as well as in breastfeeding": "as well as" joins two groups, compares none.)
         alike = cue == "as" and _ALIKE.search(rest[:m.start()]) and not re.search(r"\bas well\s*$", rest[:m.start()])
         group = _OTHER_GROUP.match(tail) if cue == "than" or alike else None

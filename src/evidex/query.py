@@ -68,8 +68,7 @@ class Query:
     safe: bool = False
     # "Can a patient on X take Y?": the drugs already taken; a study gives Y with them, the harm is the interaction.
     co_treatments: tuple[str, ...] = ()
-    # Words that narrow the condition ("cannabis" of "cannabis-induced psychosis"): a study never naming them
-    # is of another population.
+    # Words narrowing the condition ("cannabis" of "cannabis-induced psychosis"): a study without them is another.
     qualifiers: tuple[str, ...] = ()
 
     @property
@@ -277,7 +276,8 @@ def parse_question(question: str) -> Query:
         # What the treatment may cause is the outcome, even when the vocabulary knows it as a disease ("stroke",
         # "birth defects"), each of a list ("memory, mood or sexual function"); a placebo named is the control.
         tail, said = ADVERSE_TAIL.match(rest), re.split(DASH + r"|[?;]", RECIPIENT_LEAD.sub("", rest))[0]
-        said, change = (said[tail.end():] if tail else said), CHANGE_IN.match(said[tail.end():] if tail else said)
+        said = said[tail.end():] if tail else said
+        change = CHANGE_IN.match(said)        # "a decline in lung function": lung function is the harm
         said = said[change.end():] if change and not is_population(head_of(said[change.end():])) else said
         outcomes = [amount] if amount else [x for o in conjuncts(said) for x in SEVERE_ENOUGH.split(o)] or outcomes
         named_harms = [c for c in conditions if any(m.canonical == c and m.text.lower() in o
@@ -287,7 +287,7 @@ def parse_question(question: str) -> Query:
         outcomes += [c for c in named_harms if not any(same(c, o) for o in outcomes)
                      and any(m.canonical == c and m.text.lower() in outcomes for m in matches)]
         comparators = []
-    harm = bool(comparators) and bool(_HARM_ASK.search(answered))   # (of "X vs placebo, and does it raise Y?": X)
+    harm = bool(comparators) and bool(_HARM_ASK.search(answered))   # ("A vs B, and does it raise Y?": A vs B)
     if harm:
         # The harm compared is the outcome, even when the vocabulary knows it as a condition (it
         # stays a condition too: retrieval looks for records that report it).
