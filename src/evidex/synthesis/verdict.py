@@ -348,7 +348,7 @@ def _by_leading_study(level: int, lead: Study, direction: str, reasons: list[str
     verdict keeps the body at low (its size and reporting are one concern: 5.2 never rates one problem down
     twice); a leading review that states no number of participants leaves imprecision unjudged (5.2.3): low.
     Raters of the clinician sets judged each question from its leading abstract (read sets, certainty failures:
-    103 -> 79 of 697 in session 38; 88 -> 83 of 727 for the review rule)."""
+    103 -> 79 of 697 in session 38; 88 -> 80 of 727 in session 39, the review rule among other changes)."""
     if direction == "insufficient":
         return level
     if level == 1 and lead.design not in _RANDOMISED | POOLED:

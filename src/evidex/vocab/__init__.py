@@ -152,8 +152,7 @@ def find_terms(text: str, kinds: tuple[str, ...] = ("condition", "intervention",
     """
     lex = lexicon()
     lengths = _lengths_by_first_word()
-    text = text.replace("\u2019", "'")
-    spans = [m.span() for m in _WORD.finditer(text)]
+    text, spans = _word_spans(text)
     raw_words = [text[a:b] for a, b in spans]
     words = [w.lower() for w in raw_words]
     cased = text != text.lower()
@@ -210,9 +209,16 @@ def is_event(phrase: str) -> bool:
         and _key(phrase) not in _symptoms()
 
 
+def _word_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` with curly apostrophes straightened, and where each of its words lies in it."""
+    text = text.replace("\u2019", "'")
+    return text, [m.span() for m in _WORD.finditer(text)]
+
+
 def term_words(text: str) -> list[str]:
     """``text``'s words as ``find_terms`` reads them (a ``Match.start`` counts these)."""
-    return _WORD.findall(text.replace("\u2019", "'"))
+    text, spans = _word_spans(text)
+    return [text[a:b] for a, b in spans]
 
 
 @lru_cache(maxsize=1 << 16)
