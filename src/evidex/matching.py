@@ -60,6 +60,8 @@ def decisive_conditions(query: Query) -> tuple[str, ...]:
 
 def query_forms(query: Query, name: str) -> list[str]:
     """Every form of an asked intervention: synonyms, and the class members the library writes."""
+    if name.endswith(" alone"):       # "metformin alone": the single drug as trials write it
+        return [f"{f} {w}" for f in query_forms(query, name[:-len(" alone")]) for w in ("alone", "monotherapy")]
     extra, forms = next((m for n, m in query.members if n == name), ()), intervention_forms(name)
     return forms + [m for m in extra if m not in forms]      # forms read once, not once per member
 

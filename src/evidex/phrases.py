@@ -100,6 +100,7 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
     spasticity"), which may name what is sought rather than who is treated."""
     outcome, population, comparator, other, purpose = [], [], [], [], []
     taken = 0          # where a phrase already read as the other group ends
+    compared_to = None   # where the last comparator phrase ends ("as A or B": B is the other option)
     first = _BOUNDARY.search(rest)
     head = rest[:first.start()] if first else rest
     if first and re.fullmatch(r"\s+(?:and|or)\s+", first.group(0), re.I):
@@ -150,8 +151,14 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
             if _COUNT_ONLY.fullmatch(phrase):
                 continue        # "14 days instead of 7": a number, no alternative treatment
             # "a thiazide diuretic (chlorthalidone)": the class and the drug, each a comparator.
-            inner = re.fullmatch(r"\s*(.+?)\s*\(([^()]+)\)\s*", phrase)
-            comparator.extend(map(undosed, inner.groups() if inner else [phrase]))
+            # ("an alpha-glucosidase inhibitor like acarbose": the class and its example, as with "such as".)
+            inner = re.fullmatch(r"\s*(.+?)\s*\(([^()]+)\)\s*|\s*(.+?)\s+like\s+(.+)", phrase)
+            comparator.extend(map(undosed, [g for g in inner.groups() if g] if inner else [phrase]))
+            compared_to = m.end() + len(phrase)
+        elif cue == "or" and compared_to is not None and not rest[compared_to:m.start()].strip() and len(tokens(phrase)) <= 4 \
+                and not set(tokens(phrase)) & _CLAUSE:
+            comparator.append(undosed(phrase))
+            compared_to = m.end() + len(phrase)
         elif cue == "for" and re.match(r"\s*\w+ing\s+\w", phrase):
             # "for lowering HbA1c", "for preventing relapse": what is sought, an outcome.
             outcome.append(re.sub(r"^\s*\w+ing\s+", "", phrase))

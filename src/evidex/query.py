@@ -23,6 +23,7 @@ from .question_shape import (ADVERSE_TAIL, CHANGES, CLAUSE_WORDS, DASH, EQUIVALE
                              RECIPIENT, RECIPIENT_LEAD, SCENE, SCENE_TOPIC, SEVERE_ENOUGH, TIME_ONLY, WANTS,
                              asks_adverse, bare_choice, comparator_text, first_question, intent_hint, intent_of,
                              is_clause, offered_options, qualifiers, question_type, reported_claim, withheld)
+from .referents import resolved_comparators
 from .text import abbreviation_definitions, tokens
 from .vocab import find_terms, term_words
 
@@ -96,11 +97,7 @@ class Query:
 def _as_written(name: str, written: dict[str, str]) -> str:
     """"acetaminophen (paracetamol)": the question's word, then the library's name for it."""
     word = written.get(name, "")
-    return f"{word} ({name})" if word and _key_words(word) != _key_words(name) else name
-
-
-def _key_words(text: str) -> str:
-    return " ".join(sorted(tokens(text)))
+    return f"{word} ({name})" if word and sorted(tokens(word)) != sorted(tokens(name)) else name
 
 
 # A phrase that only names people ("a child", "older adults", "my patients"): the population.
@@ -381,8 +378,9 @@ def parse_question(question: str) -> Query:
     outcomes = [tidied[o] for o in outcomes if tidied[o]]
     facets = [named.get(f, f) for f in facets if named.get(f, f)]
     interventions = [drug_name(i) for i in interventions]
-    # "LDN or low-dose naltrexone": one drug under two names is not compared with itself.
-    comparators = [c for c in map(drug_name, comparators) if not any(same_drug(c, i) for i in interventions)]
+    # "LDN or low-dose naltrexone": one drug under two names is not compared with itself; "either one" is each alone.
+    comparators, pointed = resolved_comparators([*map(drug_name, comparators)], interventions, question)
+    comparators = [c for c in comparators if not any(same_drug(c, i) for i in interventions)]
     negated = qtype == "yesno" and bool(_NEG.search(question))
     claim = "equivalence" if comparators and EQUIVALENCE.search(question) else "superiority"
     return Query(written_question, unique(conditions), unique(interventions), unique(comparators), intent, keywords,
@@ -390,7 +388,7 @@ def parse_question(question: str) -> Query:
                  # a name written other than the library writes it, unless the question also names it
                  # plainly ("regular oxybutynin to Ditropan XL": the comparator is oxybutynin as written)
                  written=tuple((m.canonical, m.text.lower()) for m in matches if m.canonical != m.text.lower()
-                               and not re.search(rf"\b{re.escape(m.canonical)}\b", written_question, re.I)),
+                               and not re.search(rf"\b{re.escape(m.canonical)}\b", written_question, re.I)) + tuple(pointed),
                  safe=safe, co_treatments=tuple(co_treatments), qualifiers=tuple(
                      w for w in qualifiers(question, {t for m in matches if m.kind == "condition"
                                                       for t in tokens(m.text)})

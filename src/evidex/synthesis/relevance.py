@@ -75,6 +75,10 @@ def _studies_comparator(query: Query, studied) -> bool:
     """Whether a record (``studied``: its test from ``named_as_studied``) has an asked
     comparator as an arm; a combination ("ergotamine plus caffeine") also when it names each
     drug of it in its own words ("ergotamine/caffeine", "caffeine and ergotamine")."""
+    # "A plus B vs either alone": the single drugs are arms of a trial that gives each drug, and the combination.
+    alone = [x[:-len(" alone")] for x in query.comparators if x.endswith(" alone")]
+    if alone and all(studied([f for f in forms_of(query, [a]) if len(f) >= 3]) for a in alone):
+        return True
     for x in query.comparators:
         if studied([f for f in forms_of(query, [x]) + expansions(x) if len(f) >= 3]):
             return True
