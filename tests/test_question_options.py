@@ -45,6 +45,16 @@ def test_a_second_group_of_patients_is_what_the_effect_is_compared_with(question
         assert asked_in in query.conditions
 
 
+@pytest.mark.parametrize("question, compared_with", [
+    ("Does LDN work better for neuropathic pain and CRPS than for spondylosis?", "spondylosis"),
+    ("Do people with neuropathic pain or CRPS respond better to LDN than those with spinal spondylosis?",
+     "spinal spondylosis"),
+])
+def test_a_disease_the_vocabulary_knows_is_a_group_compared_too(question, compared_with):
+    query = parse_question(question)
+    assert query.comparators == (compared_with,) and query.interventions == ("low-dose naltrexone",)
+
+
 def test_as_well_as_joins_two_groups_and_compares_none():
     query = parse_question("Is metformin safe in pregnancy as well as in breastfeeding?")
     assert query.comparators == () and "breastfeeding" not in query.to_contract()["comparators"]

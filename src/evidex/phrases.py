@@ -71,7 +71,8 @@ _COUNT_ONLY = re.compile(r"\s*(?:\d[\d,.]*|one|two|three|four|five|six|seven|eig
                          r"a thousand)\s*", re.I)
 # A second group of patients set against the first ("than (it does) in adults", "as for younger patients");
 # what changes in something ("a rise in endorphins").
-_OTHER_GROUP = re.compile(r"(?:(?:it|they|he|she)\s+(?:does|do|did)\s+)?(?:for|in|among)\s+(?=\w)", re.I)
+_OTHER_GROUP = re.compile(r"(?:(?:it|they|he|she)\s+(?:does|do|did)\s+)?(?:for|in|among)\s+(?=\w)|"
+                          r"(?:those|people|patients)\s+with\s+(?=\w)", re.I)
 _ALIKE = re.compile(r"\b(?:as well|the same|as much|as effective|as good|equally)\b", re.I)
 _CHANGE = r"\b(?:rises?|increases?|falls?|drops?|decreases?|reductions?|changes?|improvements?|declines?)"
 _CHANGE_IN = re.compile(_CHANGE + r"\s*$", re.I)

@@ -205,8 +205,9 @@ def parse_question(question: str) -> Query:
                 p = clean(p.replace(m.text.lower(), " "))
             if p:
                 (interventions if i == 0 else comparators).append(undosed(p))
-    for phrase in comparator:
-        if not known(phrase) and phrase not in comparators and not OTHER_ONE.fullmatch(phrase):
+    for phrase in comparator:    # (a disease the vocabulary knows is a group compared: "than for spondylosis")
+        if (not known(phrase) or not find_terms(phrase, ("intervention", "comparator"))) \
+                and phrase not in comparators and not OTHER_ONE.fullmatch(phrase):
             comparators.append(phrase)
     for phrase in population:
         if phrase in purpose and not known(phrase) and (conditions or not is_population(phrase, question)):
