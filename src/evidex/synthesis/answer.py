@@ -18,13 +18,12 @@ from .asked_harm import names_harm
 from .evidence import Study, build_studies, reports_finding
 from .sections import METHODS_RESULT, mechanism_ranked, research, safe, unaddressed
 from .writer import AnswerSection, Statement, Subsection, Writer
-from .select import question_fit, score_studies
+from .select import score_studies
+from .study_rank import rank_studies
 from .table import EvidenceRow, table
 from .verdict import HEDGE_BAND, Verdict, body_of_evidence, grade, read_by_direction
 
 __all__ = ["Answer", "AnswerSection", "EvidenceRow", "Reference", "Statement", "Subsection", "ask", "compose"]
-
-_RELEVANCE_RANK = {"direct": 0, "indirect": 1, "background": 2}
 
 
 @dataclass(frozen=True)
@@ -85,13 +84,11 @@ class _Citer:
 
 def compose(query: Query, candidates: list[Candidate]) -> Answer:
     studies = build_studies(query, candidates)
-    # Told in the order of how much of the question each studied (the stance model's P(yes) for a
+    # Told in the order of how squarely each answers the question (the stance model's P(yes) for a
     # yes/no answer weighs them in retrieval order instead: verdict.yes_probability).
-    fit = question_fit(query)
-    ranked = sorted([s for s in studies if s.relevant],
-                    key=lambda s: (_RELEVANCE_RANK[s.relevance], not s.candidate.related, -fit(s),
-                                   -s.candidate.score))
-    scored = score_studies(query, ranked)
+    relevant = [s for s in studies if s.relevant]
+    scored = score_studies(query, relevant)
+    ranked = rank_studies(query, relevant, scored)
     verdict = grade(studies, query, scored)
     citer = _Citer()
     writer = Writer(query, scored, citer.cite)
