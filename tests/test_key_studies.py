@@ -324,3 +324,27 @@ def test_a_question_naming_no_treatment_is_told_its_leading_studies_too(tmp_path
     assert parse_question(question).interventions == ()
     answer, texts = _told(list(TRIALS), tmp_path, question)
     assert any(t.startswith("In this multicentre, double-blind trial, 248 adolescents") for t in texts), texts
+
+
+def test_a_direct_study_of_untyped_design_that_reports_results_is_a_key_study(tmp_path: Path):
+    """A record the design reader cannot type (a bracketed translated title, no publication type) is
+    told among the leading studies when it studied what was asked and reports a result; a comment
+    on the drug is not."""
+    untyped = Record(id="pmid:7000031", title="[Zolmitriptan and migraine attacks in adolescents]", pmid="7000031",
+                     year=1994, sections=(Section("", "Forty adolescents with migraine took zolmitriptan 2.5 mg for "
+                                                      "their attacks. Pain relief at 2 hours was reported for 62% of "
+                                                      "attacks treated with zolmitriptan. Nausea was reported for 5% "
+                                                      "of attacks."),))
+    comment = Record(id="pmid:7000032", title="Zolmitriptan for adolescents: a comment", pmid="7000032", year=1995,
+                     sections=(Section("", "Migraine in adolescents deserves attention. Zolmitriptan may have a place "
+                                           "in it."),))
+    store, _ = build_store([untyped, comment], tmp_path / "u.db")
+    try:
+        query = resolve(store, parse_question("Does zolmitriptan relieve migraine attacks in adolescents?"))
+        studies = [s for s in build_studies(query, retrieve(store, query, 10)) if s.relevant]
+        assert {s.record.id: s.design for s in studies} == {untyped.id: "other", comment.id: "other"}
+        told = key_passages(query, studies)
+        assert [s.record.id for s, _ in told] == [untyped.id]
+        assert told[-1][1].text.startswith("Pain relief at 2 hours was reported for 62%")
+    finally:
+        store.close()

@@ -85,8 +85,13 @@ def key_passages(query, ranked: list[Study], used: set[str] = frozenset()) -> li
     hint = query.interventions[0] if query.interventions else ""
     # Direct studies first; where fewer answer directly, the nearest indirect ones (another
     # population or comparator, GRADE 5.2.4) are the best evidence there is, and are shown too.
+    # (A direct study the design reader could not type, "[Loratadine versus terfenadine in perennial rhinitis]",
+    # that reports results is told among the controlled ones.)
+    untyped = lambda s: s.design == "other" and s.relevance == "direct" and any(  # noqa: E731
+        s.sentence_roles.get(f.passage.seq) == "results" and reports_finding(f.passage.text) for f in s.findings)
     chosen = [s for rel in ("direct", "indirect") for designs in (CONTROLLED, UNCONTROLLED) for s in ranked
-              if s.clinical and s.relevance == rel and s.design in designs]
+              if (s.clinical and s.relevance == rel and s.design in designs) or (designs is CONTROLLED and rel == "direct"
+                                                                                  and untyped(s))]
     out: list[tuple[Study, Passage]] = []
     for rank, s in enumerate(chosen[:MAX_KEY_STUDIES]):
         facts = study_facts(s.record, s.passages, hint)
