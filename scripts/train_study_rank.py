@@ -12,7 +12,8 @@ logit over each question's studies (``fit``) learns which of them the question i
 
 Folds: five, by question set (a set's questions are never split between training and scoring).
 The manifest records, over the held-out folds, how often a question's gold study is ranked first
-and in the first three, by the model and by the hand-set order it replaces, before the shipped
+and in the first three, by the model and by the hand-set order it replaces (for the L2 strength
+that did best on those folds: the grid is recorded, the choice is not nested), before the shipped
 model is refitted on every set. ``--cache`` keeps the rows so refits skip the answering.
 """
 from __future__ import annotations
@@ -30,10 +31,12 @@ from train_common import write_model  # noqa: E402
 
 from answers import open_store  # noqa: E402
 
+from evidex.store import Store  # noqa: E402
+
 FOLDS = 5
 
 
-def question_rows(store, question: str, gold: set[str]) -> list[dict]:
+def question_rows(store: "Store", question: str, gold: set[str]) -> list[dict]:
     """One row per relevant study of the question: features, gold label, the hand-set order's rank."""
     from evidex.query import parse_question
     from evidex.resolve import resolve
@@ -51,6 +54,7 @@ def question_rows(store, question: str, gold: set[str]) -> list[dict]:
 
 
 def collect(db_dir: Path, hold_out: set[str]) -> list[dict]:
+    """Every question of the sets not held out, with its rows (``question_rows``)."""
     out, stores = [], {}
     for path in sorted((ROOT / "benchmarks" / "data").glob("clinician_*.jsonl")):
         if path.stem in hold_out:
@@ -105,7 +109,8 @@ def evaluate(questions: list[dict], keys: list[str], l2: float) -> dict[str, flo
     for k in range(FOLDS):
         params = fit([q for q in questions if fold_of[q["set"]] != k], keys, l2)
         for q in (q for q in questions if fold_of[q["set"]] == k):
-            model = sorted(range(len(q["rows"])), key=lambda i: (-score(params, q["rows"][i]["f"]), i))
+            # (ties broken by the hand-set order, as study_rank.rank_studies breaks them)
+            model = sorted(range(len(q["rows"])), key=lambda i: (-score(params, q["rows"][i]["f"]), q["rows"][i]["hand"]))
             hand = sorted(range(len(q["rows"])), key=lambda i: q["rows"][i]["hand"])
             m, h = placed(q, model), placed(q, hand)
             if m is None:
@@ -129,7 +134,8 @@ def main() -> None:
     ap.add_argument("--dry-run", action="store_true", help="report the folds only; write no model")
     a = ap.parse_args()
     if a.cache and a.cache.exists():
-        questions = [json.loads(line) for line in a.cache.open(encoding="utf-8")]
+        # (a cache written before may hold a set held out now: it is left out here too)
+        questions = [q for q in map(json.loads, a.cache.open(encoding="utf-8")) if q["set"] not in a.hold_out]
     else:
         questions = collect(a.db_dir, set(a.hold_out))
         if a.cache:
@@ -145,7 +151,9 @@ def main() -> None:
     manifest = {"version": 1, "trained_by": "scripts/train_study_rank.py", "l2": best,
                 "data": "benchmarks/data/clinician_*.jsonl (gold_ids)", "sets": sorted({q["set"] for q in questions}),
                 "held_out_sets": sorted(a.hold_out), "questions": len(questions),
-                "rows": sum(len(q["rows"]) for q in questions), f"folds_by_set_{FOLDS}": results[best]}
+                "rows": sum(len(q["rows"]) for q in questions), "l2_grid": a.l2,
+                # the best of the grid on these folds (not nested: a slightly optimistic figure)
+                f"folds_by_set_{FOLDS}": results[best]}
     print(write_model("study_rank", params, manifest))
 
 

@@ -348,3 +348,19 @@ def test_a_direct_study_of_untyped_design_that_reports_results_is_a_key_study(tm
         assert told[-1][1].text.startswith("Pain relief at 2 hours was reported for 62%")
     finally:
         store.close()
+
+
+def test_a_retracted_untyped_study_is_never_a_key_study(tmp_path: Path):
+    untyped = Record(id="pmid:7000033", title="RETRACTED: [Zolmitriptan and migraine attacks in adolescents]",
+                     pmid="7000033", year=1994, publication_types=("Retracted Publication",),
+                     sections=(Section("", "Forty adolescents with migraine took zolmitriptan 2.5 mg for their "
+                                           "attacks. Pain relief at 2 hours was reported for 62% of attacks treated "
+                                           "with zolmitriptan. Nausea was reported for 5% of attacks."),))
+    store, _ = build_store([untyped], tmp_path / "r.db")
+    try:
+        query = resolve(store, parse_question("Does zolmitriptan relieve migraine attacks in adolescents?"))
+        studies = [s for s in build_studies(query, retrieve(store, query, 10)) if s.relevant]
+        assert [(s.record.id, s.design, s.appraisal.retracted) for s in studies] == [(untyped.id, "other", True)]
+        assert key_passages(query, studies) == []
+    finally:
+        store.close()

@@ -69,3 +69,38 @@ def test_each_option_and_example_of_a_comparator_is_kept(question, comparators):
 def test_an_or_after_the_comparator_that_opens_a_clause_is_no_option():
     query = parse_question("Is olanzapine better than haloperidol or does it just cause less stiffness?")
     assert query.comparators == ("haloperidol",)
+
+
+@pytest.mark.parametrize("question, comparators", [
+    # a comparative, an idiom or a clause after "or" is no second option
+    ("Is metformin as good as insulin or safer?", ("insulin",)),
+    ("Is metformin as good as gliclazide or vice versa?", ("gliclazide",)),
+    ("Is aspirin better than placebo or worse in pregnancy?", ("placebo",)),
+    # a disease compared as a thing, not as a group of patients, is no comparator
+    ("Does aspirin reduce stroke more than heart attack?", ()),
+    # the words before "like" are kept only when they name a kind of drug
+    ("Is metformin better than something like insulin?", ("something like insulin",)),
+    # "them separately", "either alone": each drug of the combination alone, read from the question
+    ("Is metformin plus sitagliptin better than taking them separately?", ("metformin alone", "sitagliptin alone")),
+])
+def test_what_is_no_comparator_stays_out(question, comparators):
+    assert parse_question(question).comparators == comparators
+
+
+def test_it_is_the_asked_drug_only_given_otherwise():
+    assert not any("metformin" in c for c in parse_question("Is metformin better than it seems?").comparators)
+
+
+def test_ones_prefers_a_kind_of_treatment_to_people():
+    query = parse_question("Do SSRIs work better for elderly patients than the older ones?")
+    assert query.comparators == ("older ssris",)
+
+
+def test_each_drug_alone_is_studied_only_by_a_trial_with_single_drug_arms():
+    from evidex.synthesis.relevance import _studies_comparator
+    query = parse_question("Is starting Starlix and metformin together better than starting either one on its own?")
+
+    def arms(text: str):
+        return lambda forms: any(f.lower() in text for f in forms)
+    assert not _studies_comparator(query, arms("nateglinide plus metformin versus placebo"))
+    assert _studies_comparator(query, arms("nateglinide plus metformin versus metformin alone or nateglinide alone"))

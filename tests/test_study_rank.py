@@ -9,7 +9,7 @@ import pytest
 from evidex.enrich.models import load, params_sha
 from evidex.query import parse_question
 from evidex.synthesis import study_rank
-from evidex.synthesis.select import Scored
+from evidex.synthesis.select import Scored, question_fit
 
 QUESTION = "Does rabeprazole heal gastric ulcers faster than omeprazole?"
 
@@ -45,13 +45,17 @@ def test_every_weight_is_one_of_the_features():
     assert set(load("study_rank")["params"]["coef"]) <= names
 
 
-def test_the_study_of_what_was_asked_comes_before_one_that_differs():
+def test_the_study_that_studied_what_was_asked_leads_where_the_hand_set_order_did_not_put_it():
+    """The hand-set order put every direct study first; the model weighs how squarely a study matches
+    the question against a facet it differs in (here its outcome)."""
     query = parse_question(QUESTION)
     on_point = _study("Rabeprazole versus omeprazole for healing gastric ulcers",
-                      "Rabeprazole healed gastric ulcers as fast as omeprazole.", score=0.4)
-    aside = _study("Omeprazole maintenance in reflux oesophagitis", "Omeprazole kept reflux in remission.",
-                   relevance="indirect", differs=("population", "comparator"), score=0.6)
+                      "Rabeprazole healed gastric ulcers as fast as omeprazole.", relevance="indirect",
+                      differs=("outcome",), score=0.4)
+    aside = _study("Omeprazole in reflux oesophagitis", "Omeprazole kept reflux in remission.", score=0.6)
     scored = {on_point.record.id: _scored(on_point, 0.8), aside.record.id: _scored(aside, 0.3)}
+    fit = question_fit(query)
+    assert study_rank.hand_order([aside, on_point], fit) == [0, 1]        # the hand-set order: aside first
     assert study_rank.rank_studies(query, [aside, on_point], scored) == [on_point, aside]
 
 

@@ -94,6 +94,21 @@ _CLAUSE = AUX | CLAUSE_WORDS | {"what", "which", "how", "when", "who", "why", "s
                                 "them", "once", "twice", "daily", "weekly", "nightly"}
 
 
+# A noun naming a kind of drug by its form ("alpha-glucosidase inhibitor", "antipsychotics", "beta-blockers").
+CLASS_NOUN = re.compile(r"(?:[\w-]+(?:ics?|ants?)|[\w-]*(?:blockers?|inhibitors?|agonists?|antagonists?))\s*$", re.I)
+# The second option of "as A or B": one or two words naming a thing, not a clause, a comparative or an
+# idiom ("or safer", "or worse", "or vice versa", "or something else").
+_OPTION = re.compile(r"\s*(?!(?:than|more|less|better|worse|safer|equally|about|at|vice|something|anything|the "
+                     r"other|not|no|even|just|also|still)\b)(?![\w-]+(?:er|ly)\b)[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s*", re.I)
+
+
+def compared_group(question: str, phrase: str) -> bool:
+    """Whether ``phrase`` is the group an effect is set against ("better for neuropathic pain than for
+    spondylosis", "than those with spinal spondylosis"), not a thing compared ("more than heart attack")."""
+    return bool(re.search(r"\b(?:than|as)\s+(?:(?:it|they|he|she)\s+(?:does|do|did)\s+)?(?:(?:those|people|patients)\s+"
+                          r"with|for|in|among)\s+" + re.escape(phrase), question, re.I))
+
+
 def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
     """(outcome, population, comparator, other, purpose) phrases after the predicate of a
     question; ``as_compares``: the predicate was "as <adjective>", so the "as" that follows it
@@ -151,14 +166,20 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
                               r"detect|prevent|treat|stop)\b)", phrase)[0]
             if _COUNT_ONLY.fullmatch(phrase):
                 continue        # "14 days instead of 7": a number, no alternative treatment
-            # "a thiazide diuretic (chlorthalidone)": the class and the drug, each a comparator.
-            # ("an alpha-glucosidase inhibitor like acarbose": the class and its example, as with "such as".)
-            inner = re.fullmatch(r"\s*(.+?)\s*\(([^()]+)\)\s*|\s*(.+?)\s+like\s+(.+)", phrase)
-            comparator.extend(map(undosed, [g for g in inner.groups() if g] if inner else [phrase]))
+            # "a thiazide diuretic (chlorthalidone)": the class and the drug, each a comparator; so "an
+            # alpha-glucosidase inhibitor like acarbose" (a drug after "like", a class noun before it).
+            inner = re.fullmatch(r"\s*(.+?)\s*\(([^()]+)\)\s*", phrase)
+            like = re.fullmatch(r"\s*(.+?)\s+like\s+(.+)", phrase)
+            if inner:
+                comparator.extend(map(undosed, inner.groups()))
+            elif like and names_drug(like.group(2)):
+                comparator.extend(map(undosed, [like.group(1)] * bool(CLASS_NOUN.search(like.group(1))) +
+                                      [like.group(2)]))
+            else:
+                comparator.append(undosed(phrase))
             compared_to = m.end() + len(phrase)
-        elif cue == "or" and compared_to is not None and not rest[compared_to:m.start()].strip() and len(tokens(phrase)) <= 4 \
-                and not set(tokens(phrase)) & _CLAUSE:
-            comparator.append(undosed(phrase))
+        elif cue == "or" and compared_to is not None and not rest[compared_to:m.start()].strip() and _OPTION.fullmatch(phrase):
+            comparator.append(undosed(phrase))      # "as a sulfonylurea or insulin": the other option
             compared_to = m.end() + len(phrase)
         elif cue == "for" and re.match(r"\s*\w+ing\s+\w", phrase):
             # "for lowering HbA1c", "for preventing relapse": what is sought, an outcome.
@@ -334,36 +355,6 @@ _ACT = re.compile(r"^(?:(?:switch|chang|swap|mov)(?:e|es|ed|ing|ping)?\s+(?:(?:h
 # the drug may or may not name; the drug is what records are about.
 _RELEASE_FORM = re.compile(r"^(?:(?:short|long|rapid|fast|slow|intermediate)[- ]acting|(?:immediate|extended|sustained|"
                            r"modified|controlled|delayed|slow)[- ]release|once[- ]daily|depot)\s+(?=\S)", re.I)
-# Words the grammar can leave at an outcome's edges: a wh-word opens a question, not an outcome
-# ("how long", "how common is that"); an object pronoun is whom the outcome happens to ("make me
-# drowsier"); a comparative is the state compared ("drowsier": drowsiness, as records write it).
-_WH_LED = re.compile(r"^(?:how|what|which|when|why|who|whether)\b", re.I)
-_PRONOUN_LED = re.compile(r"^(?:me|him|her|them|us|you|it)\b\s*", re.I)
-_NO_OUTCOME = re.compile(r"^(?:(?:actually|really|ever)\s+)?(?:been|be|worth|ok|okay)\b|^$", re.I)
-_RISK_OF = re.compile(r"^to\s+(?:an?\s+)?(?:(?:higher|greater|lower|increased|reduced|bigger|smaller)\s+)?"
-                      r"(?:risk|rate|chance|odds)\s+of\s+", re.I)
-_COMPARATIVE = re.compile(r"^([a-z]{3,})ier$", re.I)     # one word only: "skin barrier" is no comparative
-# How often or how much, said after the outcome ("raise liver enzymes more often", "the symptoms
-# just"), is no part of its name; an age ("62-year-old") is who, not what.
-_ADVERB_TAIL = re.compile(r"(?:\s+(?:more|less)\s+(?:often|frequently|commonly)|\s+(?:just|at all|any ?more|again|either|"
-                          r"as well|so much|very much|that much))+$", re.I)
-_AGE = re.compile(r"^\d+[- ](?:year|month|week)s?[- ]old$", re.I)
-# What an outcome is weighed against or over ("outcomes over low doses", "pain over 12 weeks") is
-# no part of it.
-_OVER = re.compile(r"\s+over\s+\S.*$", re.I)
-
-
-def tidy_outcome(phrase: str) -> str:
-    """An outcome phrase without the question's words around it, or "" when none is left."""
-    phrase = phrase.strip(" -\u2013\u2014,;:")
-    if _WH_LED.match(phrase):
-        return ""
-    phrase = _OVER.sub("", _ADVERB_TAIL.sub("", _RISK_OF.sub("", _PRONOUN_LED.sub("", phrase))))
-    if _NO_OUTCOME.match(phrase) or _AGE.match(phrase):
-        return ""
-    return _COMPARATIVE.sub(r"\1iness", phrase)
-
-
 # A regimen built on a drug ("esomeprazole-based triple therapy"): the drug is what it is asked about.
 _BASED = re.compile(r"^([a-z][\w]*)-(?:based|containing)\s+\S.*$", re.I)
 

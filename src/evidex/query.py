@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from .enrich.numbers import DOSE
 from .harm_asked import harm_asked
 from .people import PEOPLE, is_population
+from .outcome_names import tidy_outcome
 from .phrases import (CHANGE_IN, DOSE_OR, GENERAL_HARMS, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
-                      compared_dose, conjuncts, dose_drug, drug_name, head_of, named_after_with, option_name, same,
-                      same_drug, slot_phrases, stem_drugs, symptoms_of, tidy_outcome, undosed, unique)
+                      compared_dose, compared_group, conjuncts, dose_drug, drug_name, head_of, named_after_with,
+                      option_name, same, same_drug, slot_phrases, stem_drugs, symptoms_of, undosed, unique)
 from .question_shape import (ADVERSE_TAIL, CHANGES, CLAUSE_WORDS, DASH, EQUIVALENCE, EVENT_VERBS, HARM_GIVEN, LEAD_AUX,
                              LEAD_CLAUSE, MAY_IT_OR_HARM, ON_DRUG, OPENS_QUESTION, OTHER_ONE, PIVOT, PRONOUN,
                              RECIPIENT, RECIPIENT_LEAD, SCENE, SCENE_TOPIC, SEVERE_ENOUGH, TIME_ONLY, WANTS,
@@ -206,7 +207,7 @@ def parse_question(question: str) -> Query:
             if p:
                 (interventions if i == 0 else comparators).append(undosed(p))
     for phrase in comparator:    # (a disease the vocabulary knows is a group compared: "than for spondylosis")
-        if (not known(phrase) or not find_terms(phrase, ("intervention", "comparator"))) \
+        if (not known(phrase) or compared_group(question, phrase) and not find_terms(phrase, ("intervention",))) \
                 and phrase not in comparators and not OTHER_ONE.fullmatch(phrase):
             comparators.append(phrase)
     for phrase in population:

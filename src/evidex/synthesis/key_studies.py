@@ -23,9 +23,8 @@ from .relevance import POOLED
 MAX_KEY_STUDIES = 4
 # Designs whose own result answers a treatment question, controlled first; case series and case
 # reports fill the places left, as the seed answers tell them one by one where they are the
-# evidence on what was asked (surveys and unclassified records are shown in the other
-# sub-sections). Within each, the studies come in the order of how much of the question each
-# studied (``select.question_fit``).
+# evidence on what was asked (surveys, and unclassified records without results, are shown in the
+# other sub-sections). Within each, the studies come in the ranker's order (``study_rank``).
 CONTROLLED = ("meta_analysis", "systematic_review", "rct", "non_randomised_trial", "cohort", "case_control")
 UNCONTROLLED = ("case_series", "case_report")
 # Abstract roles of an allocation sentence and of a result sentence.
@@ -78,6 +77,14 @@ def primary_outcome_passage(s: Study) -> Passage | None:
     return next((p for p in s.passages if p.section != "TITLE" and _PRIMARY.search(p.text)), None)
 
 
+def _untyped_with_results(s: Study) -> bool:
+    """A direct study the design reader could not type ("[Loratadine versus terfenadine in perennial
+    rhinitis]", a pharmacovigilance series) that reports results: told among the controlled ones (a
+    retracted one never is)."""
+    return s.design == "other" and s.relevance == "direct" and not s.appraisal.retracted and any(
+        s.sentence_roles.get(f.passage.seq) == "results" and reports_finding(f.passage.text) for f in s.findings)
+
+
 def key_passages(query, ranked: list[Study], used: set[str] = frozenset()) -> list[tuple[Study, Passage]]:
     """For the leading studies (direct, then indirect): each one's design sentence, then its main
     result (the evidence table's effect, or else its first decisive results sentence that is not
@@ -85,13 +92,9 @@ def key_passages(query, ranked: list[Study], used: set[str] = frozenset()) -> li
     hint = query.interventions[0] if query.interventions else ""
     # Direct studies first; where fewer answer directly, the nearest indirect ones (another
     # population or comparator, GRADE 5.2.4) are the best evidence there is, and are shown too.
-    # (A direct study the design reader could not type, "[Loratadine versus terfenadine in perennial rhinitis]",
-    # that reports results is told among the controlled ones.)
-    untyped = lambda s: s.design == "other" and s.relevance == "direct" and any(  # noqa: E731
-        s.sentence_roles.get(f.passage.seq) == "results" and reports_finding(f.passage.text) for f in s.findings)
     chosen = [s for rel in ("direct", "indirect") for designs in (CONTROLLED, UNCONTROLLED) for s in ranked
               if (s.clinical and s.relevance == rel and s.design in designs) or (designs is CONTROLLED and rel == "direct"
-                                                                                  and untyped(s))]
+                                                                                  and _untyped_with_results(s))]
     out: list[tuple[Study, Passage]] = []
     for rank, s in enumerate(chosen[:MAX_KEY_STUDIES]):
         facts = study_facts(s.record, s.passages, hint)

@@ -75,9 +75,12 @@ def _studies_comparator(query: Query, studied) -> bool:
     """Whether a record (``studied``: its test from ``named_as_studied``) has an asked
     comparator as an arm; a combination ("ergotamine plus caffeine") also when it names each
     drug of it in its own words ("ergotamine/caffeine", "caffeine and ergotamine")."""
-    # "A plus B vs either alone": the single drugs are arms of a trial that gives each drug, and the combination.
+    # "A plus B vs either alone": a trial with an arm for each drug of the combination given alone (it names
+    # them so: "amlodipine and atenolol alone", "monotherapy"), not any trial of the combination; "A with B
+    # vs A alone": a trial of A (the combination is the asked intervention's arm).
     alone = [x[:-len(" alone")] for x in query.comparators if x.endswith(" alone")]
-    if alone and all(studied([f for f in forms_of(query, [a]) if len(f) >= 3]) for a in alone):
+    if alone and all(studied([f for f in forms_of(query, [a]) if len(f) >= 3]) for a in alone) and (len(alone) == 1 or
+            studied(["alone", "monotherapy", "monotherapies", "single drug", "either drug", "each drug"])):
         return True
     for x in query.comparators:
         if studied([f for f in forms_of(query, [x]) + expansions(x) if len(f) >= 3]):

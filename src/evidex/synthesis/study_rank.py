@@ -13,6 +13,7 @@ it asks about). Without the model file the order is the hand-set one it replaced
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import lru_cache
 
 from ..enrich import models
@@ -29,8 +30,8 @@ _FINDING_ROLES = ("results", "conclusions")
 
 
 def features(query: Query, s: Study, position: int, fit: float, scored: list[Scored], hand: int) -> dict[str, float]:
-    """The ranker's inputs for one study (each about 0 to 1); ``position``: its place in retrieval order,
-    ``hand``: in the hand-set order (``hand_order``)."""
+    """The ranker's inputs for one study (0 to 1, question fit to 1.5); ``position``: its place in
+    retrieval order, ``hand``: in the hand-set order (``hand_order``)."""
     terms = question_terms(query)
     title = len(terms & word_keys(s.record.title)) / len(terms) if terms else 0.0
     findings = [x.match for x in scored if x.role in _FINDING_ROLES]
@@ -55,6 +56,7 @@ def _params() -> dict | None:
 
 
 def score(params: dict, f: dict[str, float]) -> float:
+    """The model's score of one study's features (higher: told earlier)."""
     return params["bias"] + sum(params["coef"].get(k, 0.0) * v for k, v in f.items())
 
 
@@ -72,7 +74,7 @@ def rank_studies(query: Query, studies: list[Study], scored: dict[str, list[Scor
     return [s for *_, s in sorted(keyed, key=lambda t: t[:2])]
 
 
-def hand_order(studies: list[Study], fit) -> list[int]:
+def hand_order(studies: list[Study], fit: Callable[[Study], float]) -> list[int]:
     """Indices of ``studies`` in the hand-set order: direct first, then related records, question fit
     and retrieval score."""
     return sorted(range(len(studies)), key=lambda i: (_RELEVANCE_RANK[studies[i].relevance],
