@@ -63,7 +63,11 @@ def score(params: dict, f: dict[str, float]) -> float:
 def rank_studies(query: Query, studies: list[Study], scored: dict[str, list[Scored]]) -> list[Study]:
     """``studies`` (in retrieval order) best first: by the model's score, else by relevance, related
     records, question fit and retrieval score (the order before the model)."""
-    fit = question_fit(query)
+    measure = question_fit(query)
+    fits = {id(s): measure(s) for s in studies}        # (each record's words read once)
+
+    def fit(s: Study) -> float:
+        return fits[id(s)]
     hand = hand_order(studies, fit)
     params = _params()
     if params is None:
