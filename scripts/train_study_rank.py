@@ -110,7 +110,8 @@ def evaluate(questions: list[dict], keys: list[str], l2: float) -> dict[str, flo
         params = fit([q for q in questions if fold_of[q["set"]] != k], keys, l2)
         for q in (q for q in questions if fold_of[q["set"]] == k):
             # (ties broken by the hand-set order, as study_rank.rank_studies breaks them)
-            model = sorted(range(len(q["rows"])), key=lambda i: (-score(params, q["rows"][i]["f"]), q["rows"][i]["hand"]))
+            model = sorted(range(len(q["rows"])),
+                           key=lambda i: (-score(params, q["rows"][i]["f"]), q["rows"][i]["hand"]))
             hand = sorted(range(len(q["rows"])), key=lambda i: q["rows"][i]["hand"])
             m, h = placed(q, model), placed(q, hand)
             if m is None:

@@ -105,8 +105,7 @@ _OPTION = re.compile(r"\s*(?!(?:than|more|less|better|worse|safer|equally|about|
 def compared_group(question: str, phrase: str) -> bool:
     """Whether ``phrase`` is the group an effect is set against ("better for neuropathic pain than for
     spondylosis", "than those with spinal spondylosis"), not a thing compared ("more than heart attack")."""
-    return bool(re.search(r"\b(?:than|as)\s+(?:(?:it|they|he|she)\s+(?:does|do|did)\s+)?(?:(?:those|people|patients)\s+"
-                          r"with|for|in|among)\s+" + re.escape(phrase), question, re.I))
+    return bool(re.search(r"\b(?:than|as)\s+(?:" + _OTHER_GROUP.pattern + ")" + re.escape(phrase), question, re.I))
 
 
 def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[str], list[str], list[str], list[str]]:

@@ -5,8 +5,8 @@ that studied what was asked must come first. Several signals say so and none alo
 how many of the question's terms the record holds and its title names (coordination-level
 matching, ``select.question_fit``), whether it is direct evidence or differs in a PICO facet
 (GRADE 5.2.4), its design and size, how well its best sentences match the question (the dense and
-lexical match of ``select.score_studies``), and where retrieval put it. A logistic model weighs
-them (``models/study_rank.json``, trained by ``scripts/train_study_rank.py`` on the read clinician
+lexical match of ``select.score_studies``), and where retrieval put it. A conditional logit (a
+softmax over each question's studies) weighs them (``models/study_rank.json``, trained by ``scripts/train_study_rank.py`` on the read clinician
 question sets, with held-out folds by set: the study each question was written from is the one
 it asks about). Without the model file the order is the hand-set one it replaced.
 """
