@@ -525,7 +525,7 @@ def test_the_weighted_majority_gives_the_direction_and_participants_break_a_tie(
     counts twice."""
     from types import SimpleNamespace
 
-    from evidex.synthesis.verdict import direction_of
+    from evidex.synthesis.vote import direction_of
 
     def study(direction, design="rct", n=None):
         return SimpleNamespace(direction=direction, design=design, n=n)
@@ -550,6 +550,28 @@ def test_the_weighted_majority_gives_the_direction_and_participants_break_a_tie(
     # "Does X cause Y?": harm found against none found
     assert direction_of([study("against", "cohort", 5000), study("no_difference", "cohort", 800)], harm=True) == "against"
     assert direction_of([study("unclear")]) == "insufficient"
+
+
+def test_each_vote_is_scaled_by_the_ranker_share_of_its_study():
+    """With the ranker's shares, the one trial of the asked comparison outweighs the placebo trials
+    retrieved beside it (each a small share); a harm question ("Does X cause Y?") ignores them."""
+    from types import SimpleNamespace
+
+    from evidex.synthesis.vote import direction_of
+
+    def study(rid, direction, design="rct", n=100):
+        return SimpleNamespace(record=SimpleNamespace(id=rid), direction=direction, design=design, n=n)
+
+    body = [study("a", "favours"), study("b", "favours"), study("c", "favours"), study("asked", "no_difference")]
+    shares = {"a": 0.1, "b": 0.1, "c": 0.1, "asked": 0.7}
+    assert direction_of(body, lead=True) == "favours"
+    assert direction_of(body, lead=True, shares=shares) == "no_difference"
+    # a review outweighs a trial of equal share; a study the ranker never saw has no vote
+    assert direction_of([study("r", "favours", "meta_analysis"), study("t", "no_difference")],
+                        shares={"r": 0.5, "t": 0.5}) == "favours"
+    assert direction_of([study("x", "favours"), study("t", "no_difference")], shares={"t": 0.2}) == "no_difference"
+    harms = [study("a", "against", "cohort"), study("b", "against", "cohort"), study("asked", "no_difference", "cohort")]
+    assert direction_of(harms, harm=True, shares=shares) == "against"
 
 
 def test_a_head_to_head_question_is_answered_by_the_sentences_naming_both_drugs_and_no_control(tmp_path):

@@ -57,6 +57,11 @@ def test_the_study_that_studied_what_was_asked_leads_where_the_hand_set_order_di
     fit = question_fit(query)
     assert study_rank.hand_order([aside, on_point], fit) == [0, 1]        # the hand-set order: aside first
     assert study_rank.rank_studies(query, [aside, on_point], scored) == [on_point, aside]
+    ranked, shares = study_rank.rank_shares(query, [aside, on_point], scored)
+    assert ranked == [on_point, aside]
+    # each study's probability of being the one asked about: they sum to one, the leader's the largest
+    assert sum(shares.values()) == pytest.approx(1.0)
+    assert shares[on_point.record.id] > shares[aside.record.id] > 0
 
 
 def test_without_the_model_file_the_hand_set_order_is_kept(monkeypatch):
@@ -66,6 +71,7 @@ def test_without_the_model_file_the_hand_set_order_is_kept(monkeypatch):
                       differs=("population",))
     direct = _study("A trial in another setting", score=0.1)
     assert study_rank.rank_studies(query, [indirect, direct], {}) == [direct, indirect]
+    assert study_rank.rank_shares(query, [indirect, direct], {}) == ([direct, indirect], {})
 
 
 @pytest.mark.parametrize("n, expected", [(None, 0.0), (9999, 1.0)])

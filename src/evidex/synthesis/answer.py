@@ -19,7 +19,7 @@ from .evidence import Study, build_studies, reports_finding
 from .sections import METHODS_RESULT, mechanism_ranked, research, safe, unaddressed
 from .writer import AnswerSection, Statement, Subsection, Writer
 from .select import score_studies
-from .study_rank import rank_studies
+from .study_rank import rank_shares
 from .table import EvidenceRow, table
 from .verdict import HEDGE_BAND, Verdict, body_of_evidence, grade, read_by_direction
 
@@ -88,8 +88,8 @@ def compose(query: Query, candidates: list[Candidate]) -> Answer:
     # yes/no answer weighs them in retrieval order instead: verdict.yes_probability).
     relevant = [s for s in studies if s.relevant]
     scored = score_studies(query, relevant)
-    ranked = rank_studies(query, relevant, scored)
-    verdict = grade(studies, query, scored)
+    ranked, shares = rank_shares(query, relevant, scored)
+    verdict = grade(studies, query, scored, shares)
     citer = _Citer()
     writer = Writer(query, scored, citer.cite)
     guidelines, found = _guidelines(writer, query, ranked, verdict, citer), research(writer, query, ranked, verdict)

@@ -61,8 +61,16 @@ def score(params: dict, f: dict[str, float]) -> float:
 
 
 def rank_studies(query: Query, studies: list[Study], scored: dict[str, list[Scored]]) -> list[Study]:
-    """``studies`` (in retrieval order) best first: by the model's score, else by relevance, related
-    records, question fit and retrieval score (the order before the model)."""
+    """``studies`` (in retrieval order) best first (``rank_shares``)."""
+    return rank_shares(query, studies, scored)[0]
+
+
+def rank_shares(query: Query, studies: list[Study], scored: dict[str, list[Scored]]
+                ) -> tuple[list[Study], dict[str, float]]:
+    """``studies`` (in retrieval order) best first, by the model's score, else by relevance, related
+    records, question fit and retrieval score (the order before the model); and each study's
+    share of the model's softmax over them (record id -> its probability of being the study the
+    question asks about; empty without the model)."""
     measure = question_fit(query)
     fits = {id(s): measure(s) for s in studies}        # (each record's words read once)
 
@@ -70,12 +78,15 @@ def rank_studies(query: Query, studies: list[Study], scored: dict[str, list[Scor
         return fits[id(s)]
     hand = hand_order(studies, fit)
     params = _params()
-    if params is None:
-        return [studies[i] for i in hand]
+    if params is None or not studies:
+        return [studies[i] for i in hand], {}
     place = {i: r for r, i in enumerate(hand)}
     keyed = [(-score(params, features(query, s, i, fit(s), scored.get(s.record.id, []), place[i])), place[i], s)
              for i, s in enumerate(studies)]
-    return [s for *_, s in sorted(keyed, key=lambda t: t[:2])]
+    top = min(k for k, *_ in keyed)
+    odds = {s.record.id: math.exp(top - k) for k, _, s in keyed}
+    total = sum(odds.values())
+    return [s for *_, s in sorted(keyed, key=lambda t: t[:2])], {i: v / total for i, v in odds.items()}
 
 
 def hand_order(studies: list[Study], fit: Callable[[Study], float]) -> list[int]:

@@ -16,7 +16,6 @@ for a placebo question, favours means the intervention beats its control.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from ..enrich import stance as stance_model
@@ -29,6 +28,7 @@ from .asked_harm import titles_harm
 from .evidence import Study, active_comparators
 from .indirectness import indirectness, intent_indirectness
 from .relevance import POOLED
+from .vote import direction_of, weight
 
 CERTAINTY = ("high", "moderate", "low", "very_low")
 DIRECTIONS = ("favours", "no_difference", "against", "mixed", "insufficient")
@@ -44,11 +44,6 @@ _BLINDED = re.compile(r"\b(?:double|triple|single|participant|observer|assessor)
 # A review's own GRADE (or quality) rating of its evidence as high.
 _RATED_HIGH = re.compile(r"\bhigh[- ](?:quality|certainty|grade)\b(?: of)?(?: the)? evidence\b|"
                          r"\bevidence (?:was|is|were) (?:of |rated (?:as )?)?high (?:quality|certainty)\b", re.I)
-# How much one study weighs in the direction: pooled evidence above single trials, trials above
-# observational studies, uncontrolled reports least (the evidence hierarchy of OCEBM 2011).
-DESIGN_WEIGHT = {"meta_analysis": 3.0, "systematic_review": 3.0, "rct": 2.0, "non_randomised_trial": 1.0,
-                 "cohort": 1.0, "case_control": 1.0, "cross_sectional": 0.7, "case_series": 0.5,
-                 "case_report": 0.5}
 HEDGE_BAND = (0.4, 0.6)    # P(yes) inside this band: the answer is hedged ("Probably yes")
 
 
@@ -87,44 +82,6 @@ def total_participants(body: list[Study]) -> int:
     return max(primary, pooled)
 
 
-def weight(s: Study) -> float:
-    return DESIGN_WEIGHT.get(s.design, 0.5)
-
-
-def direction_of(body: list[Study], harm: bool = False, lead: bool = False) -> str:
-    """The weighted vote of the studies' directions. For a treatment effect, no difference and
-    harm are both "no benefit"; for "Does X cause Y?" (``harm``) they are opposite answers, so
-    the vote is harm found (against) against none found (no difference or an improvement).
-
-    The side with more of the design-weighted votes gives the direction, and a tie goes to the
-    side whose studies enrolled more participants; conflicting studies lower the certainty
-    instead (GRADE handbook 5.2.2, inconsistency). Only a body split evenly both ways is mixed
-    (a 60% share required before, and "mixed" below it, was right on 6 of 36 mixed answers). With ``lead``
-    (a clinical body's effect), its first study, the one that answers the question most directly, counts twice:
-    the others answer it less directly (5.2.4). (Not for "Does X cause Y?", whose studies rank by their wording.)"""
-    votes, people = Counter(), Counter()
-    for i, s in enumerate(body):
-        if s.direction in ("favours", "no_difference", "against"):
-            votes[s.direction] += weight(s) * (2 if i == 0 and lead and not harm else 1)
-            people[s.direction] += s.n or 0
-    if not sum(votes.values()):
-        return "insufficient"
-    pro = "against" if harm else "favours"        # the side against the other two
-
-    def lead(tally: Counter) -> int:
-        rest = sum(tally.values()) - tally[pro]
-        return (round(tally[pro], 6) > round(rest, 6)) - (round(tally[pro], 6) < round(rest, 6))
-
-    side = lead(votes) or lead(people)
-    if side == 0:
-        return "mixed"
-    if side > 0:
-        return pro
-    if harm:
-        return "favours" if votes["favours"] > votes["no_difference"] else "no_difference"
-    return "against" if votes["against"] > votes["no_difference"] else "no_difference"
-
-
 MAX_BASIS = 10             # leading studies whose most relevant sentences answer a yes/no question
 RANK_DECAY = 1.0           # a study's weight in P(yes) falls as 1 / (1 + RANK_DECAY * its rank)
 
@@ -160,9 +117,10 @@ def read_by_direction(query: Query, direction: str = "") -> bool:
                  or (query.intent == "contraindications" and query.interventions)) and direction != "insufficient")
 
 
-def grade(studies: list[Study], query: Query, scored) -> Verdict:
+def grade(studies: list[Study], query: Query, scored, shares: dict[str, float] | None = None) -> Verdict:
     """The verdict on ``studies`` for ``query``; ``scored`` (select.score_studies) lets a yes/no
-    answer read the sentences most relevant to the question."""
+    answer read the sentences most relevant to the question; ``shares`` (study_rank.rank_shares)
+    weigh each study's vote by how squarely it answers the question."""
     condition = query.conditions[0] if query.conditions else ""
     treatment = read_by_direction(query)
     equiv = query.claim == "equivalence"
@@ -240,7 +198,7 @@ def grade(studies: list[Study], query: Query, scored) -> Verdict:
         # assessors bias subjective outcomes, not death; GRADE 5.2.1 rates such a body down.
         level += 1
         reasons.append("Risk of bias: most trials do not report blinding of participants or assessors.")
-    direction = direction_of(body, query.adverse, lead=True)
+    direction = direction_of(body, query.adverse, lead=True, shares=shares)
     decided = [s for s in body if s.direction in ("favours", "no_difference", "against")]
     # Small by their stated sizes (a study that states none is not known to be small).
     thin = decided and len(decided) < 3 and all(s.n for s in decided) and total_participants(decided) < _FEW \
