@@ -38,6 +38,15 @@ def test_a_difference_reported_only_by_its_test_favours():
     assert sentence_direction("Retention was 61% and 55% (p = 0.30).") == "unclear"
 
 
+def test_similar_results_said_again_with_a_significant_test_are_no_null_finding():
+    """"Similar results were seen in the comparison with placebo (P < 0.001)" repeats a difference found
+    (the issue's PPI review, read as a null study before); said without a test, or of an arm, it is null."""
+    assert sentence_direction("Similar results were seen in the comparison of PPIs with placebo in terms of ulcer "
+                              "healing (P < 0.001) and relapse (P < 0.006).") == "favours"
+    assert sentence_direction("Similar results were seen in the placebo group.") == "no_difference"
+    assert sentence_direction("The two drugs had similar efficacy (p = 0.62).") == "no_difference"
+
+
 def test_in_favour_of_says_which_arm():
     assert sentence_direction("CPM change differed between groups in favour of LDN.") == "favours"
     assert sentence_direction("The difference was in favour of placebo.") == "against"

@@ -47,6 +47,10 @@ _NULL = re.compile(
 # effect, unless it is said of a harm or a subgroup (``effect.aside``: "similar numbers withdrew
 # owing to adverse effects"), which is no finding on the treatment's effect.
 _SIMILAR_ARMS = re.compile(r"\bsimilar (?:proportions?|numbers?|percentages?|rates?|incidences?) of\b", re.I)
+# "Similar results were seen in the comparison with placebo (P < 0.001)": an earlier finding said
+# again of another comparison, with its test; not a null finding, though "similar results" reads as one.
+_SAID_AGAIN = re.compile(r"^\W*(?:similar|comparable) (?:results|findings|effects) (?:were|was) (?:also )?"
+                         r"(?:seen|observed|found|obtained|noted|reported) (?:in|for|with|when)\b", re.I)
 _PROPOSED = re.compile(r"\b(?:(?:the )?hypothes[ie]s that|to (?:test|determine|assess|examine|investigate|"
                        r"evaluate|establish|confirm|clarify) (?:whether|if|the hypothes[ie]s))\b", re.I)
 _UPHELD = re.compile(r"\b(?:support\w*|confirm\w*|consistent with|in line with|agree\w* with)\s+"
@@ -134,8 +138,9 @@ def sentence_direction(sentence: str) -> str:
         # follows is a claim to be tested, not a finding.
         sentence = sentence[:proposed.start()]
     low = sentence.lower() if sentence.isascii() else None
-    if _may(_NULL, _NULL_CUES, sentence, low) or (_may(_SIMILAR_ARMS, ("similar",), sentence, low)
-                                                    and not aside(sentence)):
+    said_again = _SAID_AGAIN.search(sentence) is not None and significance(sentence) == "significant"
+    if not said_again and (_may(_NULL, _NULL_CUES, sentence, low) or (_may(_SIMILAR_ARMS, ("similar",), sentence, low)
+                                                                      and not aside(sentence))):
         return "no_difference"
     # "81 and 80% in the A and B groups, respectively (NS)", with no test or word finding a difference.
     if _NOT_SIGNIFICANT.search(sentence) and not _SIGNIFICANT.search(sentence) \
