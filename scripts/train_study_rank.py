@@ -53,8 +53,10 @@ def question_rows(store: "Store", question: str, gold: set[str]) -> list[dict]:
              "gold": s.record.id in gold, "hand": rank[i]} for i, s in enumerate(studies)]
 
 
-def collect(db_dir: Path, hold_out: set[str]) -> list[dict]:
-    """Every question of the sets not held out, with its rows (``question_rows``)."""
+def collect(db_dir: Path, hold_out: set[str], rows_of=None) -> list[dict]:
+    """Every question of the sets not held out, with its rows (``rows_of(store, question)``, by
+    default ``question_rows`` of its text and gold ids)."""
+    rows_of = rows_of or (lambda store, q: question_rows(store, q["question"], set(q["gold_ids"])))
     out, stores = [], {}
     for path in sorted((ROOT / "benchmarks" / "data").glob("clinician_*.jsonl")):
         if path.stem in hold_out:
@@ -63,8 +65,7 @@ def collect(db_dir: Path, hold_out: set[str]) -> list[dict]:
             q = json.loads(line)
             if q["corpus"] not in stores:
                 stores[q["corpus"]], _ = open_store(q["corpus"], db_dir)
-            out.append({"set": path.stem, "id": q["id"],
-                        "rows": question_rows(stores[q["corpus"]], q["question"], set(q["gold_ids"]))})
+            out.append({"set": path.stem, "id": q["id"], "rows": rows_of(stores[q["corpus"]], q)})
         print(f"{path.stem}: {len(out)} questions", file=sys.stderr, flush=True)
     return out
 

@@ -18,7 +18,8 @@ from .asked_harm import names_harm
 from .evidence import Study, build_studies, reports_finding
 from .sections import METHODS_RESULT, mechanism_ranked, research, safe, unaddressed
 from .writer import AnswerSection, Statement, Subsection, Writer
-from .select import score_studies
+from .key_sentences import most_wanted
+from .select import Scored, score_studies
 from .study_rank import rank_shares
 from .table import EvidenceRow, table
 from .verdict import HEDGE_BAND, Verdict, body_of_evidence, grade, read_by_direction
@@ -82,13 +83,20 @@ class _Citer:
         return tuple(out)
 
 
-def compose(query: Query, candidates: list[Candidate]) -> Answer:
+def weighed(query: Query, candidates: list[Candidate]):
+    """The studies of the candidates, their sentences scored for the question, the relevant ones
+    ranked by how squarely each answers it, and each one's share of that ranking
+    (``study_rank.rank_shares``): (studies, scored, ranked, shares)."""
     studies = build_studies(query, candidates)
-    # Told in the order of how squarely each answers the question (the stance model's P(yes) for a
-    # yes/no answer weighs them in retrieval order instead: verdict.yes_probability).
     relevant = [s for s in studies if s.relevant]
     scored = score_studies(query, relevant)
-    ranked, shares = rank_shares(query, relevant, scored)
+    return (studies, scored, *rank_shares(query, relevant, scored))
+
+
+def compose(query: Query, candidates: list[Candidate]) -> Answer:
+    # Told in the order of how squarely each answers the question (the stance model's P(yes) for a
+    # yes/no answer weighs them in retrieval order instead: verdict.yes_probability).
+    studies, scored, ranked, shares = weighed(query, candidates)
     verdict = grade(studies, query, scored, shares)
     citer = _Citer()
     writer = Writer(query, scored, citer.cite)
@@ -100,7 +108,7 @@ def compose(query: Query, candidates: list[Candidate]) -> Answer:
                        if st.kind == "list"), None)
         if listed is not None:
             guidelines = replace(guidelines, key_points=(listed, *guidelines.key_points))
-    guidelines = replace(guidelines, key_points=_with_most_relevant(writer, query, ranked, guidelines.key_points))
+    guidelines = replace(guidelines, key_points=_with_most_relevant(writer, query, ranked, shares, guidelines.key_points))
     rows = table(query, ranked, citer.cite)
     sections, rows, refs = in_reading_order((guidelines, found), tuple(rows), citer.references())
     return Answer(query.question, query, verdict, sections, rows, refs, tuple(_warnings(query, studies, verdict)))
@@ -133,6 +141,7 @@ def in_reading_order(sections: tuple[AnswerSection, ...], rows: tuple[EvidenceRo
 # The key points that state the sentences most relevant to the question no section told, and how
 # many leading direct records of any design they are drawn from besides the body of evidence.
 TOP_POINTS, LEADING_RECORDS = 2, 3
+ADDED_ROLES = ("results", "conclusions", "methods", "")      # abstract roles those sentences may have
 
 
 def leading(ranked: list[Study]) -> list[Study]:
@@ -143,7 +152,14 @@ def leading(ranked: list[Study]) -> list[Study]:
     return sources + [s for s in [s for s in ranked if s.relevance == "direct"][:LEADING_RECORDS] if s not in sources]
 
 
-def _with_most_relevant(w: Writer, query: Query, ranked: list[Study],
+def may_add(query: Query, sc: Scored) -> bool:
+    """Whether a sentence may be one of the key points added by ``_with_most_relevant``."""
+    described = query.intent == "dosing" or (query.question_type != "yesno"
+                                             and query.intent not in ("efficacy", "comparison"))
+    return sc.role != "methods" or described or result_probability(sc.passage.text) >= METHODS_RESULT
+
+
+def _with_most_relevant(w: Writer, query: Query, ranked: list[Study], shares: dict[str, float],
                         points: tuple[Statement, ...]) -> tuple[Statement, ...]:
     """The key points with the sentences most relevant to the question that no section has told,
     after the direct answer and before the tallies: a particular fact asked (a head-to-head
@@ -152,13 +168,9 @@ def _with_most_relevant(w: Writer, query: Query, ranked: list[Study],
     as sure it reports a result as Key Studies asks (METHODS_RESULT: unlabelled abstracts put
     results among their methods), or where the question asks how a treatment is used (a dose, or
     a wh-question on use, harms or interactions: "who was treated", "what dose was used")."""
-    described = query.intent == "dosing" or (query.question_type != "yesno"
-                                             and query.intent not in ("efficacy", "comparison"))
     extra: list[Statement] = []
     w.add_most_relevant(extra, leading(ranked), TOP_POINTS, "safety" if query.intent == "safety" else "any",
-                        ("results", "conclusions", "methods", ""),
-                        lambda sc: sc.role != "methods" or described
-                        or result_probability(sc.passage.text) >= METHODS_RESULT)
+                        ADDED_ROLES, lambda sc: may_add(query, sc), lambda found: most_wanted(found, ranked, shares))
     summaries = [i for i, st in enumerate(points) if st.kind == "summary"]
     skip = 1 if query.question_type == "yesno" else 0      # the direct answer ("Yes — ...") stays first
     at = summaries[skip] if len(summaries) > skip else len(points)

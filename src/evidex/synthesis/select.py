@@ -28,7 +28,7 @@ SEMANTIC, LEXICAL = 0.6, 0.4
 # A finding that gives its size (a rate, a test, an interval, a ratio) says more than one that
 # only says "improved": issue 9 asks for results with their effect sizes.
 QUANTIFIED_BONUS = 0.6
-_QUANTIFIED = re.compile(r"\d\s*(?:%|percent\b)|\b[pP]\s*[<=>\u2264]|\b(?:CI|OR|RR|HR)\b|\bconfidence interval|"
+QUANTIFIED = re.compile(r"\d\s*(?:%|percent\b)|\b[pP]\s*[<=>\u2264]|\b(?:CI|OR|RR|HR)\b|\bconfidence interval|"
                          r"\b(?:odds|hazard|risk) ratio|\d\s*(?:vs\.?|versus)\s*\d")
 # How common a condition is: a share or a rate ("37.7% of patients", "1 in 5", "12 per 1000"). An
 # abstract states it in its background as often as in its results (citing the survey it comes
@@ -101,7 +101,7 @@ def score_studies(query: Query, studies: list[Study]) -> dict[str, list[Scored]]
         overlap = len(words & have) / len(words) if words else 0.0
         base = SEMANTIC * max(0.0, float(sim)) + LEXICAL * overlap
         match = base * ROLE_WEIGHT.get(role, 0.7)
-        quantified = role in ("results", "conclusions") and _QUANTIFIED.search(p.text) is not None
+        quantified = role in ("results", "conclusions") and QUANTIFIED.search(p.text) is not None
         out[rid].append(Scored(p, role, match * (1.0 + QUANTIFIED_BONUS * quantified), match))
     return out
 

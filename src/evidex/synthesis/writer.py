@@ -105,12 +105,13 @@ class Writer:
         into.append(Statement(f"{prefix}{p.text.strip()}", (ref,), support=((ref, p.seq),)))
 
     def add_most_relevant(self, into: list[Statement], studies: list[Study], count: int, role: str = "any",
-                          roles: tuple[str, ...] = ("results", "conclusions", ""), keep=lambda sc: True) -> None:
+                          roles: tuple[str, ...] = ("results", "conclusions", ""), keep=lambda sc: True,
+                          order=None) -> None:
         """The ``count`` unused sentences of ``studies`` for an answer ``role`` ("any": whatever
         role their words have), in the abstract ``roles`` and kept by ``keep``, most relevant to the
-        question first."""
-        found = sorted(((st, sc) for st in studies for sc in self.best(st, role, roles) if keep(sc)),
-                       key=lambda t: -t[1].relevance)
+        question first (or as ``order`` puts the (study, sentence) pairs)."""
+        found = [(st, sc) for st in studies for sc in self.best(st, role, roles) if keep(sc)]
+        found = order(found) if order is not None else sorted(found, key=lambda t: -t[1].relevance)
         for st, sc in found[:count]:
             self.add(into, st, sc.passage)
 

@@ -1,0 +1,119 @@
+"""Train the key-sentence model -> src/evidex/enrich/models/key_sentence.json.
+
+    .venv/bin/python scripts/train_key_sentence.py --db-dir benchmarks/out/answers \
+        --hold-out clinician_heldout26
+
+Data: the clinician question sets (``benchmarks/data/clinician_*.jsonl``), less the held-out ones
+named. Each question is read, retrieved and weighed as ``evidex ask`` does (``answer.weighed``);
+every sentence of its leading studies (``answer.leading``) that may be added as a key point
+(``answer.may_add``) is a row of ``evidex.synthesis.key_sentences.features``, labelled 1 when it
+holds one of the question's key facts (verbatim spans of the abstracts the question was written
+from). A logistic model (``train_common.fit_logistic``) learns which sentences those are.
+
+Folds: five, by question set. The manifest records, over the held-out folds, how many key facts
+the first two sentences hold when the model orders them and when relevance does (the order it
+replaces), before the shipped model is refitted on every set. ``--cache`` keeps the rows.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from train_common import fit_logistic, write_model  # noqa: E402
+from train_study_rank import FOLDS, collect  # noqa: E402
+
+from answers import normalise  # noqa: E402
+
+TOP = 2          # key points added (answer.TOP_POINTS)
+
+
+def question_rows(store, q: dict) -> list[dict]:
+    """One row per sentence the key points may add: features, the key facts it holds, relevance."""
+    from evidex.query import parse_question
+    from evidex.resolve import resolve
+    from evidex.retrieve import retrieve
+    from evidex.synthesis.answer import ADDED_ROLES, leading, may_add, weighed
+    from evidex.synthesis.key_sentences import features
+    from evidex.synthesis.writer import truncated
+    query = resolve(store, parse_question(q["question"]))
+    _, scored, ranked, shares = weighed(query, retrieve(store, query, 40))
+    facts = [normalise(f) for f in q["key_facts"]]
+    place = {id(s): i for i, s in enumerate(ranked)}
+    rows = []
+    for s in leading(ranked):
+        for sc in scored.get(s.record.id, []):
+            if sc.role in ADDED_ROLES and may_add(query, sc) and not truncated(sc.passage.text):
+                text = normalise(sc.passage.text)
+                rows.append({"f": features(sc, place[id(s)], shares.get(s.record.id, 0.0), len(s.passages)),
+                             "facts": [i for i, f in enumerate(facts) if f in text], "relevance": sc.relevance})
+    return rows
+
+
+def fit(questions: list[dict], keys: list[str], l2: float) -> dict:
+    rows = [r for q in questions for r in q["rows"]]
+    X = np.array([[r["f"].get(k, 0.0) for k in keys] for r in rows])
+    y = np.array([float(bool(r["facts"])) for r in rows])
+    coef, bias = fit_logistic(X, y, np.ones(len(rows)), l2)
+    return {"coef": {k: round(float(c), 6) for k, c in zip(keys, coef) if abs(c) > 1e-6}, "bias": round(float(bias), 6)}
+
+
+def facts_in_top(q: dict, order: list[int]) -> int:
+    return len({i for r in (q["rows"][j] for j in order[:TOP]) for i in r["facts"]})
+
+
+def evaluate(questions: list[dict], keys: list[str], l2: float) -> dict[str, int]:
+    from evidex.synthesis.key_sentences import likelihood
+    sets = sorted({q["set"] for q in questions})
+    fold_of = {s: i % FOLDS for i, s in enumerate(sets)}
+    tally = {"questions": 0, "key_facts": 0, "model_top2": 0, "relevance_top2": 0}
+    for k in range(FOLDS):
+        params = fit([q for q in questions if fold_of[q["set"]] != k], keys, l2)
+        for q in (q for q in questions if fold_of[q["set"]] == k and q["rows"]):
+            n = len(q["rows"])
+            tally["questions"] += 1
+            tally["key_facts"] += len({i for r in q["rows"] for i in r["facts"]})
+            tally["model_top2"] += facts_in_top(q, sorted(range(n), key=lambda j: -likelihood(params, q["rows"][j]["f"])))
+            tally["relevance_top2"] += facts_in_top(q, sorted(range(n), key=lambda j: -q["rows"][j]["relevance"]))
+    return tally
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--db-dir", type=Path, default=ROOT / "benchmarks" / "out" / "answers",
+                    help="the corpora's stores (built there when missing, as benchmarks/answers.py does)")
+    ap.add_argument("--hold-out", nargs="*", default=[], help="question sets (file stems) never trained on")
+    ap.add_argument("--cache", type=Path, help="rows file: written after answering, read instead when present")
+    ap.add_argument("--l2", type=float, nargs="*", default=[1.0, 10.0, 100.0, 1000.0],
+                    help="L2 strengths tried on the folds; the one whose first two hold most key facts is shipped")
+    ap.add_argument("--dry-run", action="store_true", help="report the folds only; write no model")
+    a = ap.parse_args()
+    if a.cache and a.cache.exists():
+        questions = [q for q in map(json.loads, a.cache.open(encoding="utf-8")) if q["set"] not in a.hold_out]
+    else:
+        questions = collect(a.db_dir, set(a.hold_out), question_rows)
+        if a.cache:
+            a.cache.write_text("".join(json.dumps(q) + "\n" for q in questions), encoding="utf-8")
+    keys = sorted({k for q in questions for r in q["rows"] for k in r["f"]})
+    results = {l2: evaluate(questions, keys, l2) for l2 in a.l2}
+    for l2, t in results.items():
+        print(f"l2={l2}: {json.dumps(t)}")
+    best = max(results, key=lambda l2: results[l2]["model_top2"])
+    if a.dry_run:
+        return
+    manifest = {"version": 1, "trained_by": "scripts/train_key_sentence.py", "l2": best,
+                "data": "benchmarks/data/clinician_*.jsonl (key_facts)", "sets": sorted({q["set"] for q in questions}),
+                "held_out_sets": sorted(a.hold_out), "questions": len(questions),
+                "rows": sum(len(q["rows"]) for q in questions), "l2_grid": a.l2,
+                # the best of the grid on these folds (not nested: a slightly optimistic figure)
+                f"folds_by_set_{FOLDS}": results[best]}
+    print(write_model("key_sentence", fit(questions, keys, best), manifest))
+
+
+if __name__ == "__main__":
+    main()
