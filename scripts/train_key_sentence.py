@@ -30,7 +30,7 @@ from train_study_rank import FOLDS, collect  # noqa: E402
 
 from answers import normalise  # noqa: E402
 
-TOP = 2          # key points added (answer.TOP_POINTS)
+TOP = 2          # the figure reported: key facts the first two sentences hold
 
 
 def question_rows(store, q: dict) -> list[dict]:
