@@ -11,8 +11,12 @@ holds one of the question's key facts (verbatim spans of the abstracts the quest
 from). A logistic model (``train_common.fit_logistic``) learns which sentences those are.
 
 Folds: five, by question set. The manifest records, over the held-out folds, how many key facts
-the first two sentences hold when the model orders them and when relevance does (the order it
-replaces), before the shipped model is refitted on every set. ``--cache`` keeps the rows.
+the first ``answer.TOP_POINTS`` sentences hold when the model orders them and when relevance does
+(the order it replaces), before the shipped model is refitted on every set. The rows are every
+such sentence of the leading studies, told by a section or not (the answer adds only untold ones:
+the end-to-end figure is benchmarks/answers.py's key facts), and their study shares come from the
+shipped study ranker, itself fitted on these sets (the manifest names it by its params_sha): both
+make the folds' figure somewhat optimistic. ``--cache`` keeps the rows.
 """
 from __future__ import annotations
 
@@ -30,7 +34,9 @@ from train_study_rank import FOLDS, collect  # noqa: E402
 
 from answers import normalise  # noqa: E402
 
-TOP = 2          # the figure reported: key facts the first two sentences hold
+from evidex.enrich import models  # noqa: E402
+from evidex.synthesis.answer import TOP_POINTS  # noqa: E402
+
 
 
 def question_rows(store, q: dict) -> list[dict]:
@@ -64,22 +70,23 @@ def fit(questions: list[dict], keys: list[str], l2: float) -> dict:
 
 
 def facts_in_top(q: dict, order: list[int]) -> int:
-    return len({i for r in (q["rows"][j] for j in order[:TOP]) for i in r["facts"]})
+    """Key facts held by the first ``TOP_POINTS`` sentences of ``order`` (as many as the key points add)."""
+    return len({i for r in (q["rows"][j] for j in order[:TOP_POINTS]) for i in r["facts"]})
 
 
 def evaluate(questions: list[dict], keys: list[str], l2: float) -> dict[str, int]:
-    from evidex.synthesis.key_sentences import likelihood
+    from evidex.synthesis.study_rank import score
     sets = sorted({q["set"] for q in questions})
     fold_of = {s: i % FOLDS for i, s in enumerate(sets)}
-    tally = {"questions": 0, "key_facts": 0, "model_top2": 0, "relevance_top2": 0}
+    tally = {"questions": 0, "key_facts": 0, "first": TOP_POINTS, "model_first": 0, "relevance_first": 0}
     for k in range(FOLDS):
         params = fit([q for q in questions if fold_of[q["set"]] != k], keys, l2)
         for q in (q for q in questions if fold_of[q["set"]] == k and q["rows"]):
             n = len(q["rows"])
             tally["questions"] += 1
             tally["key_facts"] += len({i for r in q["rows"] for i in r["facts"]})
-            tally["model_top2"] += facts_in_top(q, sorted(range(n), key=lambda j: -likelihood(params, q["rows"][j]["f"])))
-            tally["relevance_top2"] += facts_in_top(q, sorted(range(n), key=lambda j: -q["rows"][j]["relevance"]))
+            tally["model_first"] += facts_in_top(q, sorted(range(n), key=lambda j: -score(params, q["rows"][j]["f"])))
+            tally["relevance_first"] += facts_in_top(q, sorted(range(n), key=lambda j: -q["rows"][j]["relevance"]))
     return tally
 
 
@@ -90,7 +97,7 @@ def main() -> None:
     ap.add_argument("--hold-out", nargs="*", default=[], help="question sets (file stems) never trained on")
     ap.add_argument("--cache", type=Path, help="rows file: written after answering, read instead when present")
     ap.add_argument("--l2", type=float, nargs="*", default=[1.0, 10.0, 100.0, 1000.0],
-                    help="L2 strengths tried on the folds; the one whose first two hold most key facts is shipped")
+                    help="L2 strengths tried on the folds; the one whose first sentences hold most key facts is shipped")
     ap.add_argument("--dry-run", action="store_true", help="report the folds only; write no model")
     a = ap.parse_args()
     if a.cache and a.cache.exists():
@@ -103,10 +110,11 @@ def main() -> None:
     results = {l2: evaluate(questions, keys, l2) for l2 in a.l2}
     for l2, t in results.items():
         print(f"l2={l2}: {json.dumps(t)}")
-    best = max(results, key=lambda l2: results[l2]["model_top2"])
+    best = max(results, key=lambda l2: results[l2]["model_first"])
     if a.dry_run:
         return
     manifest = {"version": 1, "trained_by": "scripts/train_key_sentence.py", "l2": best,
+                "study_rank": models.load("study_rank")["manifest"]["params_sha"],
                 "data": "benchmarks/data/clinician_*.jsonl (key_facts)", "sets": sorted({q["set"] for q in questions}),
                 "held_out_sets": sorted(a.hold_out), "questions": len(questions),
                 "rows": sum(len(q["rows"]) for q in questions), "l2_grid": a.l2,

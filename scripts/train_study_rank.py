@@ -1,7 +1,7 @@
 """Train the study ranker -> src/evidex/enrich/models/study_rank.json.
 
     .venv/bin/python scripts/train_study_rank.py --db-dir benchmarks/out/answers \\
-        --hold-out clinician_heldout25
+        --hold-out clinician_heldout26
 
 Data: the clinician question sets (``benchmarks/data/clinician_*.jsonl``, written from the shared
 cohen2006 and LDN corpora), less the held-out ones named. Each question is read and retrieved over
@@ -131,7 +131,7 @@ def main() -> None:
                     help="the corpora's stores (built there when missing, as benchmarks/answers.py does)")
     ap.add_argument("--hold-out", nargs="*", default=[], help="question sets (file stems) never trained on")
     ap.add_argument("--cache", type=Path, help="rows file: written after answering, read instead when present")
-    ap.add_argument("--l2", type=float, nargs="*", default=[0.3, 1.0, 3.0, 10.0],
+    ap.add_argument("--l2", type=float, nargs="*", default=[0.1, 0.3, 1.0],
                     help="L2 strengths tried on the folds; the best held-out top-1 is shipped")
     ap.add_argument("--dry-run", action="store_true", help="report the folds only; write no model")
     a = ap.parse_args()

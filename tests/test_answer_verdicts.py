@@ -570,6 +570,11 @@ def test_each_vote_is_scaled_by_the_ranker_share_of_its_study():
     assert direction_of([study("r", "favours", "meta_analysis"), study("t", "no_difference")],
                         shares={"r": 0.5, "t": 0.5}) == "favours"
     assert direction_of([study("x", "favours"), study("t", "no_difference")], shares={"t": 0.2}) == "no_difference"
+    # a tiny share is still a vote (a tie is judged as shares of the whole), and a body the ranker gave
+    # no share at all is weighed without shares
+    assert direction_of([study("lead", "unclear"), study("x", "favours")], shares={"lead": 0.9, "x": 1e-7}) == "favours"
+    assert direction_of([study("x", "favours"), study("y", "favours"), study("z", "no_difference")],
+                        shares={"other": 1.0}) == "favours"
     harms = [study("a", "against", "cohort"), study("b", "against", "cohort"), study("asked", "no_difference", "cohort")]
     assert direction_of(harms, harm=True, shares=shares) == "against"
 

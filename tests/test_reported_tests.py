@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from evidex.enrich.direction import sentence_direction, significance, study_direction
+from evidex.enrich.direction import sentence_direction, study_direction
+from evidex.enrich.significance import significance
 from evidex.enrich.effect import effect_text
 from evidex.enrich.numbers import counts
 from evidex.records import Passage
@@ -44,6 +45,9 @@ def test_similar_results_said_again_with_a_significant_test_are_no_null_finding(
     assert sentence_direction("Similar results were seen in the comparison of PPIs with placebo in terms of ulcer "
                               "healing (P < 0.001) and relapse (P < 0.006).") == "favours"
     assert sentence_direction("Similar results were seen in the placebo group.") == "no_difference"
+    assert sentence_direction("Similar results were seen in both groups (p < 0.001 vs baseline).") == "no_difference"
+    assert sentence_direction("Similar results were seen in the placebo group (P < 0.001 for change from "
+                              "baseline).") == "no_difference"
     assert sentence_direction("The two drugs had similar efficacy (p = 0.62).") == "no_difference"
 
 

@@ -9,6 +9,7 @@ import re
 from functools import lru_cache
 
 from .effect import aside
+from .significance import significance
 from .split import contains_any
 
 DIRECTIONS = ("favours", "no_difference", "against", "unclear")
@@ -48,9 +49,11 @@ _NULL = re.compile(
 # owing to adverse effects"), which is no finding on the treatment's effect.
 _SIMILAR_ARMS = re.compile(r"\bsimilar (?:proportions?|numbers?|percentages?|rates?|incidences?) of\b", re.I)
 # "Similar results were seen in the comparison with placebo (P < 0.001)": an earlier finding said
-# again of another comparison, with its test; not a null finding, though "similar results" reads as one.
+# again of another comparison, with its test; not a null finding, though "similar results" reads as one
+# (said of the groups or arms, "similar results were seen in both groups (p < 0.001 vs baseline)", it is).
 _SAID_AGAIN = re.compile(r"^\W*(?:similar|comparable) (?:results|findings|effects) (?:were|was) (?:also )?"
                          r"(?:seen|observed|found|obtained|noted|reported) (?:in|for|with|when)\b", re.I)
+_OF_THE_ARMS = re.compile(r"\b(?:groups?|arms?|both|each|either|baseline)\b", re.I)
 _PROPOSED = re.compile(r"\b(?:(?:the )?hypothes[ie]s that|to (?:test|determine|assess|examine|investigate|"
                        r"evaluate|establish|confirm|clarify) (?:whether|if|the hypothes[ie]s))\b", re.I)
 _UPHELD = re.compile(r"\b(?:support\w*|confirm\w*|consistent with|in line with|agree\w* with)\s+"
@@ -86,37 +89,6 @@ def _may(rx: re.Pattern[str], cues: tuple[str, ...], sentence: str, low: str | N
     return rx.search(sentence) is not None
 
 
-# A reported test: "P = 0.001", "p<0.05", "2p = 0.02", "P < .001", Lancet's "p=0·02".
-_P_VALUE = re.compile(r"(?<![\w.])2?p\s*(<|>|=|≤|≥|&lt;|&gt;)\s*(0?[.·]\d+|1(?:[.·]0+)?)(?![\d.])", re.I)
-# A ratio measure and its 95% confidence interval, up to 80 characters apart.
-_RATIO_CI = re.compile(r"(?:\b(?:hazard|odds|rate|risk) ratio|\brelative risk|\b(?:HR|OR|RR|IRR))\b.{0,80}?"
-                       r"(?:\bCI\b|confidence interval)[^\d\u2212-]{0,12}(\d+(?:[.\u00b7]\d+)?)\s*(?:-|\u2013|to|,)\s*"
-                       r"(\d+(?:[.\u00b7]\d+)?)")
-
-
-def _number(text: str) -> float:
-    return float(text.replace("\u00b7", "."))
-
-
-def significance(sentence: str) -> str:
-    """"significant", "not_significant" or "" for the tests a sentence reports: every p-value below 0.05 (or a
-    ratio's 95% CI wholly on one side of 1) is a difference found, every one at or above it (or a CI spanning 1) none;
-    a sentence reporting both, or neither, says nothing here (CONSORT item 17a: each estimate with its precision)."""
-    found = set()
-    for m in _P_VALUE.finditer(sentence):
-        op, value = m.group(1), _number(m.group(2))
-        below, above = op in ("<", "\u2264", "&lt;"), op in (">", "\u2265", "&gt;")
-        if not (below or above):
-            found.add("significant" if value < 0.05 else "not_significant")
-        elif value <= 0.05 if below else value >= 0.05:      # "< 0.01" finds one, "> 0.2" none, "< 0.2" neither
-            found.add("significant" if below else "not_significant")
-    for m in _RATIO_CI.finditer(sentence):
-        low, high = _number(m.group(1)), _number(m.group(2))
-        if low <= high:
-            found.add("not_significant" if low <= 1 <= high else "significant")
-    return found.pop() if len(found) == 1 else ""
-
-
 # A change told of the control arm ("decreased by 0.1 in the placebo group"; no other arm between:
 # "reduced with captopril compared with placebo" is the treatment's).
 _CONTROL_CHANGED = re.compile(r"\b(?:improv|reduc|decreas|fell|dropped|declined|lessen)\w*(?:\s+(?!(?:with|than|compared|"
@@ -138,7 +110,8 @@ def sentence_direction(sentence: str) -> str:
         # follows is a claim to be tested, not a finding.
         sentence = sentence[:proposed.start()]
     low = sentence.lower() if sentence.isascii() else None
-    said_again = _SAID_AGAIN.search(sentence) is not None and significance(sentence) == "significant"
+    said_again = _SAID_AGAIN.search(sentence) is not None and not _OF_THE_ARMS.search(sentence) \
+        and significance(sentence) == "significant"
     if not said_again and (_may(_NULL, _NULL_CUES, sentence, low) or (_may(_SIMILAR_ARMS, ("similar",), sentence, low)
                                                                       and not aside(sentence))):
         return "no_difference"

@@ -12,7 +12,8 @@ import math
 import re
 
 from . import models, stance
-from .direction import effect_polarity, sentence_direction, significance, study_direction
+from .direction import effect_polarity, sentence_direction, study_direction
+from .significance import significance
 
 LABELS = ("favours", "no_difference", "against")
 _WORDS = frozenset("similar comparable equivalent superior inferior not no significant significantly difference "

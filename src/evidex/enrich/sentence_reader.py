@@ -20,7 +20,8 @@ import math
 from functools import lru_cache
 
 from . import models
-from .direction import effect_polarity, sentence_direction, significance
+from .direction import effect_polarity, sentence_direction
+from .significance import significance
 from .effect import aside
 from .features import class_scores, log_posteriors, ngrams, tokens
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .features import tokens
-from .direction import _HEDGE, effect_polarity, sentence_direction, significance
+from .direction import _HEDGE, effect_polarity, sentence_direction
+from .significance import significance
 
 _YES_OR_NO = re.compile(r",?\s*\(?\s*yes\s*(?:,|or|/)\s*no\s*\)?\s*\??\s*$", re.I)
 _QNEG = re.compile(r"\b(?:not|never|no)\b|n't\b", re.I)

@@ -6,7 +6,7 @@ to the question (``answer._with_most_relevant``). Question relevance alone (``se
 sentences that echo the question's words; the facts a clinician looks for are the leading study's
 results with their numbers, its participants and doses, from the study the question is about. A
 logistic model (``models/key_sentence.json``, trained by ``scripts/train_key_sentence.py`` on the
-read clinician question sets, whose key facts are verbatim sentences of the studies they were
+read clinician question sets, whose key facts are verbatim spans of the abstracts they were
 written from; held-out folds by set) weighs the sentence's relevance and role, whether it reports
 a result, its numbers and place in the abstract, and the ranker's probability that its study is
 the one asked about (``study_rank.rank_shares``). Without the model file, relevance orders them.
@@ -20,6 +20,7 @@ from ..enrich import models
 from ..enrich.sentence_reader import result_probability
 from .evidence import Study
 from .select import QUANTIFIED, Scored
+from .study_rank import score
 
 
 def features(sc: Scored, rank: int, share: float, passages: int) -> dict[str, float]:
@@ -40,18 +41,13 @@ def _params() -> dict | None:
         return None
 
 
-def likelihood(params: dict, f: dict[str, float]) -> float:
-    """The model's probability that a sentence with features ``f`` holds a key fact."""
-    z = params["bias"] + sum(params["coef"].get(k, 0.0) * v for k, v in f.items())
-    return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
-
-
 def most_wanted(found: list[tuple[Study, Scored]], ranked: list[Study],
                 shares: dict[str, float]) -> list[tuple[Study, Scored]]:
-    """``found`` (a study and one of its sentences) best first: by the model, else by relevance."""
+    """``found`` (a study and one of its sentences) best first: by the model's score (its log-odds that
+    the sentence holds a key fact), else by relevance."""
     params = _params()
     if params is None:
         return sorted(found, key=lambda t: -t[1].relevance)
     place = {id(s): i for i, s in enumerate(ranked)}
-    return sorted(found, key=lambda t: -likelihood(params, features(
+    return sorted(found, key=lambda t: -score(params, features(
         t[1], place.get(id(t[0]), len(ranked)), shares.get(t[0].record.id, 0.0), len(t[0].passages))))

@@ -56,7 +56,8 @@ def _params() -> dict | None:
 
 
 def score(params: dict, f: dict[str, float]) -> float:
-    """The model's score of one study's features (higher: told earlier)."""
+    """A linear model's score of features ``f``: its bias plus the weighted features (here, higher: a
+    study told earlier; ``key_sentences`` orders sentences by the same sum of its own model)."""
     return params["bias"] + sum(params["coef"].get(k, 0.0) * v for k, v in f.items())
 
 

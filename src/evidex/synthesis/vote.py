@@ -37,25 +37,27 @@ def direction_of(body: list[Study], harm: bool = False, lead: bool = False,
 
     ``shares`` (record id -> the ranker's probability that the study is the one asked about) scales
     each study's vote: on the read clinician sets with held-out ranker folds it left the checks
-    where they were (5,014 -> 5,017 of 5,901) and put three more directions right on the newest
+    where they were (5,015 -> 5,017 of 5,901) and put three more directions right on the newest
     set (14 -> 17 of 30), where the unscaled vote had fallen below the top record's own direction.
     Without shares, and with ``lead``, the body's first study counts twice instead (the others
     answer less directly). Neither applies to "Does X cause Y?", whose studies rank by wording."""
+    decided = [(i, s) for i, s in enumerate(body) if s.direction in DECIDED]
+    # (Shares of the decided studies that are all nil, none ranked: the vote without them.)
+    scaled = bool(shares) and not harm and any(shares.get(s.record.id, 0.0) > 0 for _, s in decided)
     votes, people = Counter(), Counter()
-    for i, s in enumerate(body):
-        if s.direction in DECIDED:
-            if shares and not harm:
-                votes[s.direction] += weight(s) * shares.get(s.record.id, 0.0)
-            else:
-                votes[s.direction] += weight(s) * (2 if i == 0 and lead and not harm else 1)
-            people[s.direction] += s.n or 0
-    if not sum(votes.values()):
+    for i, s in decided:
+        votes[s.direction] += weight(s) * (shares.get(s.record.id, 0.0) if scaled else
+                                           2 if i == 0 and lead and not harm else 1)
+        people[s.direction] += s.n or 0
+    if not decided:
         return "insufficient"
     pro = "against" if harm else "favours"        # the side against the other two
 
     def side_of(tally: Counter) -> int:
-        rest = sum(tally.values()) - tally[pro]
-        return (round(tally[pro], 6) > round(rest, 6)) - (round(tally[pro], 6) < round(rest, 6))
+        # (Compared as shares of the whole, so that a tie is a tie however small the weights.)
+        total = sum(tally.values())
+        lean = (2 * tally[pro] - total) / total if total else 0.0
+        return (round(lean, 6) > 0) - (round(lean, 6) < 0)
 
     side = side_of(votes) or side_of(people)
     if side == 0:

@@ -1,0 +1,39 @@
+"""What the tests a sentence reports say: a difference found, none, or nothing either way.
+
+A p-value or a ratio's confidence interval is the one statement of a result that needs no
+reading of its words (CONSORT item 17a: each estimate with its precision); the direction cues
+(``direction``), the trained readers and the stance features all weigh it.
+"""
+from __future__ import annotations
+
+import re
+
+# A reported test: "P = 0.001", "p<0.05", "2p = 0.02", "P < .001", Lancet's "p=0·02".
+_P_VALUE = re.compile(r"(?<![\w.])2?p\s*(<|>|=|≤|≥|&lt;|&gt;)\s*(0?[.·]\d+|1(?:[.·]0+)?)(?![\d.])", re.I)
+# A ratio measure and its 95% confidence interval, up to 80 characters apart.
+_RATIO_CI = re.compile(r"(?:\b(?:hazard|odds|rate|risk) ratio|\brelative risk|\b(?:HR|OR|RR|IRR))\b.{0,80}?"
+                       r"(?:\bCI\b|confidence interval)[^\d\u2212-]{0,12}(\d+(?:[.\u00b7]\d+)?)\s*(?:-|\u2013|to|,)\s*"
+                       r"(\d+(?:[.\u00b7]\d+)?)")
+
+
+def _number(text: str) -> float:
+    return float(text.replace("\u00b7", "."))
+
+
+def significance(sentence: str) -> str:
+    """"significant", "not_significant" or "" for the tests a sentence reports: every p-value below 0.05 (or a
+    ratio's 95% CI wholly on one side of 1) is a difference found, every one at or above it (or a CI spanning 1) none;
+    a sentence reporting both, or neither, says nothing here (CONSORT item 17a: each estimate with its precision)."""
+    found = set()
+    for m in _P_VALUE.finditer(sentence):
+        op, value = m.group(1), _number(m.group(2))
+        below, above = op in ("<", "\u2264", "&lt;"), op in (">", "\u2265", "&gt;")
+        if not (below or above):
+            found.add("significant" if value < 0.05 else "not_significant")
+        elif value <= 0.05 if below else value >= 0.05:      # "< 0.01" finds one, "> 0.2" none, "< 0.2" neither
+            found.add("significant" if below else "not_significant")
+    for m in _RATIO_CI.finditer(sentence):
+        low, high = _number(m.group(1)), _number(m.group(2))
+        if low <= high:
+            found.add("not_significant" if low <= 1 <= high else "significant")
+    return found.pop() if len(found) == 1 else ""
