@@ -20,7 +20,6 @@ make the folds' figure somewhat optimistic. ``--cache`` keeps the rows.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -30,7 +29,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from train_common import fit_logistic, write_model  # noqa: E402
-from train_study_rank import FOLDS, collect  # noqa: E402
+from train_study_rank import FOLDS, command_line, questions_of  # noqa: E402
 
 from answers import normalise  # noqa: E402
 
@@ -91,21 +90,8 @@ def evaluate(questions: list[dict], keys: list[str], l2: float) -> dict[str, int
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--db-dir", type=Path, default=ROOT / "benchmarks" / "out" / "answers",
-                    help="the corpora's stores (built there when missing, as benchmarks/answers.py does)")
-    ap.add_argument("--hold-out", nargs="*", default=[], help="question sets (file stems) never trained on")
-    ap.add_argument("--cache", type=Path, help="rows file: written after answering, read instead when present")
-    ap.add_argument("--l2", type=float, nargs="*", default=[1.0, 10.0, 100.0, 1000.0],
-                    help="L2 strengths tried on the folds; the one whose first sentences hold most key facts is shipped")
-    ap.add_argument("--dry-run", action="store_true", help="report the folds only; write no model")
-    a = ap.parse_args()
-    if a.cache and a.cache.exists():
-        questions = [q for q in map(json.loads, a.cache.open(encoding="utf-8")) if q["set"] not in a.hold_out]
-    else:
-        questions = collect(a.db_dir, set(a.hold_out), question_rows)
-        if a.cache:
-            a.cache.write_text("".join(json.dumps(q) + "\n" for q in questions), encoding="utf-8")
+    a = command_line(__doc__, [1.0, 10.0, 100.0, 1000.0], "the one whose first sentences hold most key facts is shipped")
+    questions = questions_of(a, question_rows)
     keys = sorted({k for q in questions for r in q["rows"] for k in r["f"]})
     results = {l2: evaluate(questions, keys, l2) for l2 in a.l2}
     for l2, t in results.items():

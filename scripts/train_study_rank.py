@@ -125,23 +125,33 @@ def evaluate(questions: list[dict], keys: list[str], l2: float) -> dict[str, flo
     return tally
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def command_line(doc: str, grid: list[float], shipped: str) -> argparse.Namespace:
+    """The options of a model trained on the clinician question sets (this ranker, the key-sentence
+    model); ``grid``: the default L2 strengths, ``shipped``: which of them is shipped."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db-dir", type=Path, default=ROOT / "benchmarks" / "out" / "answers",
                     help="the corpora's stores (built there when missing, as benchmarks/answers.py does)")
     ap.add_argument("--hold-out", nargs="*", default=[], help="question sets (file stems) never trained on")
     ap.add_argument("--cache", type=Path, help="rows file: written after answering, read instead when present")
-    ap.add_argument("--l2", type=float, nargs="*", default=[0.1, 0.3, 1.0],
-                    help="L2 strengths tried on the folds; the best held-out top-1 is shipped")
+    ap.add_argument("--l2", type=float, nargs="*", default=grid, help=f"L2 strengths tried on the folds; {shipped}")
     ap.add_argument("--dry-run", action="store_true", help="report the folds only; write no model")
-    a = ap.parse_args()
+    return ap.parse_args()
+
+
+def questions_of(a: argparse.Namespace, rows_of=None) -> list[dict]:
+    """The questions with their rows: read from ``--cache`` when it exists (less any set held out now),
+    else answered (``collect``) and written there."""
     if a.cache and a.cache.exists():
-        # (a cache written before may hold a set held out now: it is left out here too)
-        questions = [q for q in map(json.loads, a.cache.open(encoding="utf-8")) if q["set"] not in a.hold_out]
-    else:
-        questions = collect(a.db_dir, set(a.hold_out))
-        if a.cache:
-            a.cache.write_text("".join(json.dumps(q) + "\n" for q in questions), encoding="utf-8")
+        return [q for q in map(json.loads, a.cache.open(encoding="utf-8")) if q["set"] not in a.hold_out]
+    questions = collect(a.db_dir, set(a.hold_out), rows_of)
+    if a.cache:
+        a.cache.write_text("".join(json.dumps(q) + "\n" for q in questions), encoding="utf-8")
+    return questions
+
+
+def main() -> None:
+    a = command_line(__doc__, [0.1, 0.3, 1.0], "the best held-out top-1 is shipped")
+    questions = questions_of(a)
     keys = sorted({k for q in questions for r in q["rows"] for k in r["f"]})
     results = {l2: evaluate(questions, keys, l2) for l2 in a.l2}
     for l2, t in results.items():
