@@ -14,7 +14,6 @@ the one asked about (``study_rank.rank_shares``). Without the model file, releva
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 from ..enrich import models
 from ..enrich.sentence_reader import result_probability
@@ -33,12 +32,8 @@ def features(sc: Scored, rank: int, share: float, passages: int) -> dict[str, fl
             f"role={sc.role}": 1.0}
 
 
-@lru_cache(maxsize=1)
 def _params() -> dict | None:
-    try:
-        return models.load("key_sentence")["params"]
-    except models.ModelMissing:
-        return None
+    return models.params_or_none("key_sentence")
 
 
 def most_wanted(found: list[tuple[Study, Scored]], ranked: list[Study],

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from functools import lru_cache
 
 from ..enrich import models
 from ..query import Query
@@ -47,12 +46,8 @@ def features(query: Query, s: Study, position: int, fit: float, scored: list[Sco
     return f
 
 
-@lru_cache(maxsize=1)
 def _params() -> dict | None:
-    try:
-        return models.load("study_rank")["params"]
-    except models.ModelMissing:
-        return None
+    return models.params_or_none("study_rank")
 
 
 def score(params: dict, f: dict[str, float]) -> float:

@@ -30,6 +30,15 @@ def load(name: str) -> dict[str, Any]:
     return data
 
 
+def params_or_none(name: str) -> dict[str, Any] | None:
+    """A model's parameters, or None where its file is not installed (for a model with a fallback:
+    the order it replaced)."""
+    try:
+        return load(name)["params"]
+    except ModelMissing:
+        return None
+
+
 def params_sha(params: Any) -> str:
     """Checksum of a model's parameters as written (stable key order)."""
     blob = json.dumps(params, sort_keys=True, separators=(",", ":")).encode()
