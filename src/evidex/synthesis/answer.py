@@ -163,13 +163,14 @@ def may_add(query: Query, sc: Scored) -> bool:
 
 def _with_most_relevant(w: Writer, query: Query, ranked: list[Study], shares: dict[str, float],
                         points: tuple[Statement, ...]) -> tuple[Statement, ...]:
-    """The key points with the sentences most relevant to the question that no section has told,
-    after the direct answer and before the tallies: a particular fact asked (a head-to-head
-    result, a dose, an age range) is often none of the sentences a section's role takes. A harms
-    question takes only sentences on harms. A methods sentence is one of them where the reader is
-    as sure it reports a result as Key Studies asks (METHODS_RESULT: unlabelled abstracts put
-    results among their methods), or where the question asks how a treatment is used (a dose, or
-    a wh-question on use, harms or interactions: "who was treated", "what dose was used")."""
+    """The key points with the untold sentences a clinician most likely asked for (the key-sentence
+    model, ``key_sentences.most_wanted``), after the direct answer and before the tallies: a
+    particular fact asked (a head-to-head result, a dose, an age range) is often none of the
+    sentences a section's role takes. A harms question takes only sentences on harms. A methods
+    sentence may be one of them (``may_add``) where the reader is as sure it reports a result as
+    Key Studies asks (METHODS_RESULT: unlabelled abstracts put results among their methods), or
+    where the question asks how a treatment is used (a dose, or a wh-question on use, harms or
+    interactions: "who was treated", "what dose was used")."""
     extra: list[Statement] = []
     w.add_most_relevant(extra, leading(ranked), TOP_POINTS, "safety" if query.intent == "safety" else "any",
                         ADDED_ROLES, lambda sc: may_add(query, sc), lambda found: most_wanted(found, ranked, shares))
