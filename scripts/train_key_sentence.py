@@ -37,7 +37,6 @@ from evidex.enrich import models  # noqa: E402
 from evidex.synthesis.answer import TOP_POINTS  # noqa: E402
 
 
-
 def question_rows(store, q: dict) -> list[dict]:
     """One row per sentence the key points may add: features, the key facts it holds, relevance."""
     from evidex.query import parse_question

@@ -42,6 +42,8 @@ def direction_of(body: list[Study], harm: bool = False, lead: bool = False,
     Without shares, and with ``lead``, the body's first study counts twice instead (the others
     answer less directly). Neither applies to "Does X cause Y?", whose studies rank by wording."""
     decided = [(i, s) for i, s in enumerate(body) if s.direction in DECIDED]
+    if not decided:
+        return "insufficient"
     # (Shares of the decided studies that are all nil, none ranked: the vote without them.)
     scaled = bool(shares) and not harm and any(shares.get(s.record.id, 0.0) > 0 for _, s in decided)
     votes, people = Counter(), Counter()
@@ -49,8 +51,6 @@ def direction_of(body: list[Study], harm: bool = False, lead: bool = False,
         votes[s.direction] += weight(s) * (shares.get(s.record.id, 0.0) if scaled else
                                            2 if i == 0 and lead and not harm else 1)
         people[s.direction] += s.n or 0
-    if not decided:
-        return "insufficient"
     pro = "against" if harm else "favours"        # the side against the other two
 
     def side_of(tally: Counter) -> int:
