@@ -199,7 +199,7 @@ def bench_numbers() -> dict:
 def bench_roles() -> dict:
     manifest = load_model("roles")["manifest"]
     test_ids = set(manifest["held_out_test"]["record_ids"])
-    pairs = []
+    pairs, parted = [], []
     seen = set()
     for f in sorted((SHARED_DATA / "pubmed_xml").glob("*.xml")):
         for r in records(f):
@@ -209,6 +209,20 @@ def bench_roles() -> dict:
             gold = [(s, role_of_label(sec.label)) for sec in r.sections for s in sents(sec.text)]
             pred = classify_sentences([s for s, _ in gold])
             pairs.extend((g, p) for (_, g), (p, _) in zip(gold, pred))
+            # the same abstract with its headings removed but its parts kept (as cohen2006 gives them)
+            pred = classify_sentences([s for s, _ in gold], parts=[len(sents(sec.text)) for sec in r.sections])
+            parted.extend((g, p) for (_, g), (p, _) in zip(gold, pred))
+    qa_sentence, qa_parted = [], []
+    for item in json.loads((SHARED_DATA / "pubmedqa" / "pqal_dev.json").read_text()).values():
+        # PubMedQA (never trained on): its contexts' headings, and the long answer as conclusions
+        parts = [(sents(c), role_of_label(lab)) for c, lab in zip(item["CONTEXTS"], item["LABELS"])]
+        parts.append((sents(item["LONG_ANSWER"]), "conclusions"))
+        if any(role is None for _, role in parts):
+            continue
+        gold = [(s, role) for ss, role in parts for s in ss]
+        for out, by_part in ((qa_sentence, None), (qa_parted, [len(ss) for ss, _ in parts])):
+            pred = classify_sentences([s for s, _ in gold], parts=by_part)
+            out.extend((g, p) for (_, g), (p, _) in zip(gold, pred))
     coarse = {"background": "background", "objective": "background", "methods": "methods", "results": "outcome",
               "conclusions": "outcome"}
     piboso = {"background": "background", "population": "methods", "intervention": "methods",
@@ -229,8 +243,12 @@ def bench_roles() -> dict:
         label, _, sentence = line.partition("\t")
         abstract.append((sentence, piboso.get(label)))
     flush()
-    return {"pubmed_xml held-out (5 roles)": {"sentences": len(pairs), "macro_f1": macro_f1(pairs),
-                                              "accuracy": sum(g == p for g, p in pairs) / max(len(pairs), 1)},
+    scored = lambda ps: {"sentences": len(ps), "macro_f1": macro_f1(ps),  # noqa: E731
+                         "accuracy": sum(g == p for g, p in ps) / max(len(ps), 1)}
+    return {"pubmed_xml held-out (5 roles)": scored(pairs),
+            "pubmed_xml held-out, headings removed, one role per part": scored(parted),
+            "PubMedQA dev, headings removed, by sentence": scored(qa_sentence),
+            "PubMedQA dev, headings removed, one role per part": scored(qa_parted),
             "PIBOSO dev (3 coarse roles)": {"sentences": len(ppairs), "macro_f1": macro_f1(ppairs),
                                             "accuracy": sum(g == p for g, p in ppairs) / max(len(ppairs), 1)}}
 

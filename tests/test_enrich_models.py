@@ -188,6 +188,36 @@ def test_roles_model_orders_an_unlabelled_abstract():
     assert roles[2] == "methods" and roles[3] == "results" and roles[-1] == "conclusions"
 
 
+def test_the_parts_of_an_abstract_without_headings_take_one_role_each():
+    """cohen2006 keeps a structured abstract's parts but drops their headings: a results part whose
+    sentences read like methods ("Patients were followed for three months") is still one results
+    part, between the methods and the conclusions."""
+    parts = [["We asked whether the drug lowers blood pressure."],
+             ["Sixty patients were randomised to the drug or placebo.", "Patients were followed for three months."],
+             ["Patients given the drug were followed for three months and their pressure fell by 10 mmHg.",
+              "Patients given placebo were followed for three months."],
+             ["The drug lowers blood pressure."]]
+    sents = [s for p in parts for s in p]
+    by_part = [r for r, _ in classify_sentences(sents, parts=[len(p) for p in parts])]
+    assert by_part == ["objective", "methods", "methods", "results", "results", "conclusions"]
+    # two parts are no structured abstract (any split of a plain one): read sentence by sentence
+    assert classify_sentences(sents[:3], parts=[1, 2]) == classify_sentences(sents[:3])
+
+
+@pytest.mark.parametrize("pmid, opening", [
+    ("pmid:10526729", "Heart rate, VO2, and lactate responses to exercise were comparable"),
+    ("pmid:11475269", "Blood concentrations of repaglinide were proportional to the dose"),
+])
+def test_a_result_read_as_methods_alone_is_a_result_in_its_part(pmid, opening):
+    """Real cohen2006 abstracts: read sentence by sentence these results are methods; in the part
+    the abstract gave them they are results, and an answer may quote them as findings."""
+    record = next(r for r in iter_file(need_data("cohen2006", "OralHypoglycemics.csv")) if getattr(r, "id", None) == pmid)
+    passages = [p for p in passages_of(record) if p.section != "TITLE"]
+    at = next(i for i, p in enumerate(passages) if p.text.startswith(opening))
+    assert len(record.sections) >= 3 and sentence_roles(record)[at] == "results"
+    assert classify_sentences([p.text for p in passages])[at][0] == "methods"
+
+
 @pytest.mark.parametrize("csv, pmid, opening", [
     ("ACEInhibitors_online.csv", "pmid:11593109", "After 3 years of follow-up, 21% (27/127)"),
     ("BetaBlockers.csv", "pmid:8941105", "Clinical progression of heart failure occurred in 21% of placebo"),

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from evidex.enrich.roles import sentence_roles
+from evidex.enrich.split import sentences
 from evidex.ingest import csv_table, detect_format, iter_file
 from evidex.load import ingest_paths
 from evidex.records import Problem, Record, Section
@@ -136,14 +138,27 @@ def test_cohen2006_file_ingests_unique_pmids(db_path):
     assert rec.sections and rec.sections[0].text.startswith(first["abstract"][:60])
 
 
-def test_cohen2006_structured_abstract_joins_become_spaces():
+def test_cohen2006_structured_abstract_joins_become_unlabelled_sections():
     path = need_data("cohen2006", "BetaBlockers.csv")
     rows = {r["pubmedID"]: r for r in _cohen_rows(path)}
     raw = rows["10030325"]["abstract"]
     assert "hypertension.; CAPPP" in raw                   # how cohen2006 joins sections
-    recs = {r.id: r for r in iter_file(path) if isinstance(r, Record)}
-    text = recs["pmid:10030325"].text()
-    assert "hypertension. CAPPP was a prospective" in text and ".;" not in text
+    rec = {r.id: r for r in iter_file(path) if isinstance(r, Record)}["pmid:10030325"]
+    assert [s.label for s in rec.sections] == [""] * raw.count(".; ") + [""]
+    assert rec.sections[0].text.endswith("hypertension.") and rec.sections[1].text.startswith("CAPPP was a prospective")
+    assert ".;" not in rec.text()
+    # one role per part: the aims, the design, the results and the conclusions each read whole
+    roles = sentence_roles(rec)
+    spans = [len(sentences(s.text)) for s in rec.sections]
+    starts = [sum(spans[:i]) for i in range(len(spans))]
+    assert all(len(set(roles[a:a + n])) == 1 for a, n in zip(starts, spans))
+    assert roles[0] in ("background", "objective") and roles[-1] == "conclusions" and "results" in roles
+
+
+def test_the_ace_inhibitor_set_joins_parts_with_a_space_and_keeps_one_section():
+    path = need_data("cohen2006", "ACEInhibitors_online.csv")
+    rec = {r.id: r for r in iter_file(path) if isinstance(r, Record)}["pmid:10030325"]
+    assert len(rec.sections) == 1 and "hypertension. CAPPP was a prospective" in rec.text()
 
 
 def test_cohen2006_folder_no_duplicates_and_rerun_changes_nothing(tmp_path, db_path):

@@ -17,8 +17,10 @@ Cell formats handled:
   with a full stop), written ``Last, I N``, ``I N Last`` (cohen2006's ACE inhibitor set)
   or ``Last IN``; all become MEDLINE's ``Last IN``, as the XML parser writes them;
 - cohen2006 joins the parts of a structured abstract with ``"; "`` after the sentence's
-  full stop, except in its ACE inhibitor set, which joins them with a space: the joins
-  become spaces, so a citation that is in several sets reads the same in each;
+  full stop, dropping their headings: each part becomes an unlabelled section (one role
+  each, ``enrich.roles``), and the text reads as the abstract did. Its ACE inhibitor set
+  joins them with a space, so its citations keep one section (a citation in several sets
+  has the same text in each; the last set read gives its parts);
 - years written ``1999.0`` (cohen2006) or ``2013``;
 - in the cohen2006 layout (a ``pubmedID`` column) ``keywords`` holds MeSH headings;
 - PubMed's ``Citation`` cell (``J Pain. 2019 Mar;20(3):123-30. doi: ...``) gives volume,
@@ -33,7 +35,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..records import Problem, Record, content_id
+from ..records import Problem, Record, Section, content_id
 from .medline_text import split_inline_labels
 from .schema import build
 from .streams import open_source
@@ -261,8 +263,11 @@ def _record(cells: dict[str, str], source: str, line: int) -> Record | Problem:
         if not pmid.isdigit():
             return Problem(source, f"line {line}", f"PMID {pmid[:40]!r} is not a number")
     title = " ".join(get("title", "").split())
-    abstract = " ".join(_SECTION_JOIN.sub(" ", get("abstract", "")).split())
+    parts = [" ".join(p.split()) for p in _SECTION_JOIN.split(get("abstract", ""))]
+    abstract = " ".join(p for p in parts if p)
     sections = split_inline_labels(abstract)
+    if len(sections) == 1 and not sections[0].label and sum(1 for p in parts if p) > 1:
+        sections = tuple(Section("", p) for p in parts if p)
     if not title and not sections:
         return Problem(source, where, "row has neither title nor abstract")
     year_cell = get("year", "")
