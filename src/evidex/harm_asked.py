@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 
 from .phrases import GENERAL_HARMS, clean
+from .question_shape import HARM_GIVEN
 from .vocab import find_terms
+
+# A comparison of harms: the asked arm wins with fewer of the outcome ("Is A safer than B with
+# respect to myocardial infarction?", "Does A cause fewer ulcers than B?").
+HARM_ASK = re.compile(r"\b(?:safer|safe as|less harmful|more harmful|fewer|risks? of|caus(?:e[sd]?|ing)|adverse|"
+                      r"impairs?|raises?|worsens?|induces?|"
+                      r"likely (?:than [\w\s()-]{1,40}? )?to " + HARM_GIVEN + r"|"
+                      r"side[- ]effects?|toxicit\w*|complications?)\b", re.I)
 
 # "how common are <harm> (on X)", "how much <harm> should we expect": the harm up to the verb or preposition
 # ("how often does X cause Y" asks whether it causes Y in a setting, as the question's own clause says).

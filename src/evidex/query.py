@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 from .enrich.numbers import DOSE
-from .harm_asked import harm_asked
+from .add_on import with_add_on
+from .harm_asked import HARM_ASK, harm_asked
 from .people import PEOPLE, is_population
 from .outcome_names import tidy_outcome
 from .phrases import (CHANGE_IN, DOSE_OR, GENERAL_HARMS, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
@@ -35,12 +36,6 @@ INTENTS = ("efficacy", "comparison", "safety", "dosing", "contraindications", "m
 
 _NEG = re.compile(r"\b(?:not|no|never|without|n't)\b", re.I)
 CLAIMS = ("superiority", "equivalence")
-# A comparison of harms: the asked arm wins with fewer of the outcome ("Is A safer than B with
-# respect to myocardial infarction?", "Does A cause fewer ulcers than B?").
-_HARM_ASK = re.compile(r"\b(?:safer|safe as|less harmful|more harmful|fewer|risks? of|caus(?:e[sd]?|ing)|adverse|"
-                       r"impairs?|raises?|worsens?|induces?|"
-                       r"likely (?:than [\w\s()-]{1,40}? )?to " + HARM_GIVEN + r"|"
-                       r"side[- ]effects?|toxicit\w*|complications?)\b", re.I)
 _RESPECT = re.compile(r"\b(?:with (?:respect|regard) to|regarding|in terms of|as regards)\s+(.+?)\s*(?:[?.;]|$)", re.I)
 
 
@@ -72,6 +67,7 @@ class Query:
     co_treatments: tuple[str, ...] = ()
     # Words narrowing the condition ("cannabis" of "cannabis-induced psychosis"): a study without them is another.
     qualifiers: tuple[str, ...] = ()
+    added_to: tuple[str, ...] = ()        # "on morphine, does adding X ...?": taken already, as written (add_on.py)
 
     @property
     def asked(self) -> str:
@@ -87,7 +83,8 @@ class Query:
         implied = self.intent in ("efficacy", "safety") or self.adverse or (self.intent, self.question_type) in (
             ("contraindications", "yesno"), ("dosing", "yesno"), ("dosing", "summary"))
         dose = compared_dose(self.question, self.interventions[0]) if self.intent == "dosing" and self.interventions else ""
-        return self.comparators or ((dose,) if dose else (IMPLIED_CONTROL,) if self.interventions and implied else ())
+        alone = (f"{' and '.join(self.added_to)} alone (or with placebo)",) if self.added_to else (IMPLIED_CONTROL,)
+        return self.comparators or ((dose,) if dose else alone if self.interventions and implied else ())
 
     def to_contract(self) -> dict[str, object]:
         shown = lambda names: [_as_written(n, dict(self.written)) for n in names]  # noqa: E731
@@ -286,7 +283,7 @@ def parse_question(question: str) -> Query:
         outcomes += [c for c in named_harms if not any(same(c, o) for o in outcomes)
                      and any(m.canonical == c and m.text.lower() in outcomes for m in matches)]
         comparators = []
-    harm = bool(comparators) and bool(_HARM_ASK.search(answered))   # ("A vs B, and does it raise Y?": A vs B)
+    harm = bool(comparators) and bool(HARM_ASK.search(answered))   # ("A vs B, and does it raise Y?": A vs B)
     if harm:
         # The harm compared is the outcome, even when the vocabulary knows it as a condition (it
         # stays a condition too: retrieval looks for records that report it).
@@ -385,7 +382,7 @@ def parse_question(question: str) -> Query:
     comparators = [c for c in comparators if not any(same_drug(c, i) for i in interventions)]
     negated = qtype == "yesno" and bool(_NEG.search(question))
     claim = "equivalence" if comparators and EQUIVALENCE.search(question) else "superiority"
-    return Query(written_question, unique(conditions), unique(interventions), unique(comparators), intent, keywords,
+    return with_add_on(Query(written_question, unique(conditions), unique(interventions), unique(comparators), intent, keywords,
                  qtype, unique(outcomes), tuple(facets), negated, claim=claim, harm=harm, adverse=adverse,
                  # a name written other than the library writes it, unless the question also names it
                  # plainly ("regular oxybutynin to Ditropan XL": the comparator is oxybutynin as written)
@@ -396,5 +393,5 @@ def parse_question(question: str) -> Query:
                                                       for t in tokens(m.text)})
                      if not any(w in tokens(d) for d in [*interventions, *comparators])),
                  more_harm=harm and bool(re.search(r"\b(?:more|greater|higher|worse|increase[sd]?)\b", question, re.I))
-                 and not re.search(r"\b(?:fewer|less|lower|safer)\b", question, re.I))
+                 and not re.search(r"\b(?:fewer|less|lower|safer)\b", question, re.I)))
 

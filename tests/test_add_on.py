@@ -1,0 +1,60 @@
+"""What an asked treatment is added to: the treatment already taken is compared alone, not asked about."""
+from __future__ import annotations
+
+import pytest
+
+from evidex.add_on import added_to
+from evidex.query import IMPLIED_CONTROL, parse_question
+
+
+@pytest.mark.parametrize("question, asked, taken", [
+    ("In limb-trauma patients on morphine, does adding ultra-low-dose oral naltrexone cut opioid needs or side "
+     "effects like nausea?", "naltrexone", ("morphine",)),
+    ("Post-infarct patient with heart failure on trandolapril and a diuretic - would adding verapamil reduce "
+     "further cardiac events?", "verapamil", ("trandolapril", "diuretic")),
+    ("Does adding felodipine help patients with chronic heart failure who are already on an ACE inhibitor?",
+     "felodipine", ("ACE inhibitor",)),
+    ("Does adding very low dose naltrexone to a methadone taper reduce withdrawal during opioid detoxification?",
+     "naltrexone", ("methadone",)),
+    # what it is added to is a treatment though the vocabulary does not know it
+    ("Does adding LDN to topical clobetasol help lichen planopilaris?", "low-dose naltrexone", ("topical clobetasol",)),
+    ("My 70-year-old mother has low bone density - is the lowest dose of Premarin 0.3 with Provera worth adding to "
+     "her calcium and vitamin D?", "conjugated estrogens", ("calcium and vitamin D",)),
+])
+def test_an_add_on_is_compared_with_what_is_taken_alone(question, asked, taken):
+    q = parse_question(question)
+    assert asked in " ".join(q.interventions) and q.added_to == taken
+    assert not any(t.lower() in " ".join(q.interventions).lower() for t in taken)
+    assert q.comparators == ()                        # no named comparator: the head-to-head logic stays off
+    assert q.implied_comparators == (f"{' and '.join(taken)} alone (or with placebo)",)
+
+
+@pytest.mark.parametrize("question", [
+    # a comparator named by the question is kept as written
+    "Does adding oral LDN 3 mg to clobetasol improve lichen planopilaris more than clobetasol alone?",
+    # "on exertion", an aim: nothing is taken already
+    "Permanent AF, heart rate still fast on exertion. Is it worth adding diltiazem?",
+    "Is adding metformin to improve control worthwhile in type 1 diabetes?",
+    # no add-on at all
+    "Does low-dose naltrexone reduce pain in fibromyalgia?",
+])
+def test_no_add_on_where_nothing_is_taken_or_a_comparator_is_named(question):
+    q = parse_question(question)
+    assert q.added_to == () and not any("alone (or with placebo)" in c for c in q.implied_comparators)
+
+
+def test_a_combination_asked_for_its_harm_keeps_its_co_treatment():
+    """"Can a patient on X take Y?" asks about the two together (``co_treatments``), not Y alone."""
+    q = parse_question("Can a patient on low-dose aspirin take ibuprofen?")
+    assert q.added_to == () and q.intent == "contraindications"
+
+
+def test_added_to_reads_the_three_ways_of_saying_it():
+    assert added_to("Should naltrexone be added to morphine PCA?") == [("morphine", "morphine")]
+    assert added_to("Patient on metformin: add nateglinide?") == [("metformin", "metformin")]
+    assert added_to("Is it OK to add Risperdal on top of clozapine?") == [("clozapine", "clozapine")]
+    assert added_to("Does nateglinide lower HbA1c?") == []
+
+
+def test_without_an_add_on_the_implied_control_is_placebo():
+    assert parse_question("Does felodipine help chronic heart failure?").implied_comparators == (IMPLIED_CONTROL,)
