@@ -679,3 +679,27 @@ def test_the_study_that_answers_most_directly_bounds_the_rating():
     assert _by_leading_study(3, lead("rct"), "insufficient", [], False, False) == 3             # no direction: nothing to rate
     assert _by_leading_study(3, lead("rct", "against"), "favours", [], False, False) == 3      # a trial against the verdict
     assert _by_leading_study(3, lead("rct"), "favours", [], True, True) == 3                   # a mechanism question
+
+
+def test_the_leading_study_is_the_most_direct_one_even_beside_a_tier_of_trials():
+    """The rating is bounded by the study that answers most directly (the body's first) even where
+    the body is then rated by its trials (``best_tier``): a cohort that answers the question, beside
+    two trials that answer it less closely, rates moderate down to low."""
+    from types import SimpleNamespace
+
+    from evidex.synthesis.verdict import grade
+
+    def study(rid, design, n):
+        text = "A double-blind randomised trial." if design == "rct" else "A prospective cohort study."
+        return SimpleNamespace(record=SimpleNamespace(id=rid, text=lambda: text, title=f"Study {rid}"),
+                               design=design, direction="favours", n=n, clinical=True, relevant=True,
+                               relevance="direct", differs=(), appraisal=SimpleNamespace(retracted=False))
+
+    query = parse_question("How well does felodipine lower blood pressure in hypertension?")
+    trials = [study("t1", "rct", 1500), study("t2", "rct", 1500)]
+    led_by_trial = grade(trials + [study("c", "cohort", 3000)], query, [])
+    led_by_cohort = grade([study("c", "cohort", 3000)] + trials, query, [])
+    assert (led_by_trial.direction, led_by_trial.certainty) == ("favours", "moderate")
+    assert (led_by_cohort.direction, led_by_cohort.certainty) == ("favours", "low")
+    assert any(r.startswith("Indirectness: the study that answers the question most directly is not randomised")
+               for r in led_by_cohort.reasons)

@@ -170,6 +170,7 @@ def grade(studies: list[Study], query: Query, scored, shares: dict[str, float] |
         # noun (GRADE 5.2.4, indirectness of outcome): when some have a finding, they decide.
         titled = [s for s in body if s.direction != "unclear" and titles_harm(query, s.record.title)]
         body = titled or body
+    lead = body[0]          # the study that answers most directly, whatever its design (``_by_leading_study``)
     body = best_tier(body)
     if query.adverse:
         # Whether a drug does a harm rests on the studies that report on the harm, whatever else
@@ -276,7 +277,7 @@ def grade(studies: list[Study], query: Query, scored, shares: dict[str, float] |
                        + ("; no review in the body states that its evidence is of high certainty."
                           if designs & POOLED else "; no systematic review assessed these trials."))
     exempt = _objective(query) or query.intent == "mechanism"
-    level = _by_leading_study(level, body[0], direction, reasons, exempt, exempt or open_body)
+    level = _by_leading_study(level, lead, direction, reasons, exempt, exempt or open_body)
     certainty = CERTAINTY[min(level, 3)] if direction != "insufficient" else "very_low"
     if direction == "insufficient" and not thin:
         reasons.append("No study of the asked question reports a finding either way.")
@@ -300,13 +301,15 @@ def grade(studies: list[Study], query: Query, scored, shares: dict[str, float] |
 
 
 def _by_leading_study(level: int, lead: Study, direction: str, reasons: list[str], exempt: bool, blinding_rated: bool) -> int:
-    """The rating read against the study that answers the question most directly (the rated body's first).
+    """The rating read against the study that answers the question most directly (the body's first, taken
+    before ``best_tier``: a cohort that answers the question is the lead even beside trials that answer less closely).
     Moderate becomes low when it is not randomised (the trials beside it answer less closely: indirectness,
     GRADE 5.2.4) or an open trial on a subjective outcome (risk of bias, 5.2.1); a trial agreeing with the
     verdict keeps the body at low (its size and reporting are one concern: 5.2 never rates one problem down
     twice); a leading review that states no number of participants leaves imprecision unjudged (5.2.3): low.
     Raters of the clinician sets judged each question from its leading abstract (read sets, certainty failures:
-    103 -> 79 of 697 in session 38; 88 -> 80 of 727 in session 39, the review rule among other changes)."""
+    103 -> 79 of 697 in session 38; 88 -> 80 of 727 in session 39, the review rule among other changes;
+    106 -> 102 of 810 in session 42, the lead taken before the best tier)."""
     if direction == "insufficient":
         return level
     if level == 1 and lead.design not in _RANDOMISED | POOLED:
