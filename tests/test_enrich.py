@@ -74,6 +74,7 @@ _PLAIN = "Patients given the drug improved (p < 0.001)."
     ("Rationale and design for the Antihypertensive and Lipid Lowering Treatment trial.", _TRIAL_TALK, "protocol"),
     ("Rationale, design, methods and baseline demography of participants of a randomised trial.", _TRIAL_TALK,
      "protocol"),
+    ("Design of the cardiac insufficiency bisoprolol study II (CIBIS II).", _TRIAL_TALK, "protocol"),
 ])
 def test_a_title_that_declares_the_design_decides_over_trial_talk(title, text, label):
     """Drug reviews describe trials; their titles say what they are. A review that is the
@@ -84,6 +85,23 @@ def test_a_title_that_declares_the_design_decides_over_trial_talk(title, text, l
         assert call.source != "title"
     else:
         assert (call.label, call.source) == (label, "title")
+
+
+@pytest.mark.parametrize("text, planned", [
+    # a design paper whose title does not say so: what the trial will do, and no result with its test
+    ("The PRESERVE study is designed to provide a definitive test of whether enalapril reduces left ventricular mass "
+     "more than nifedipine. Patients will be randomised to enalapril or nifedipine GITS for one year. The study power "
+     "is at least 90% to test the primary hypotheses that enalapril will induce greater normalisation of LV mass.",
+     True),
+    # a trial that reports its results, having said what it was designed to do
+    ("The study was designed to compare enalapril with nifedipine. Patients will be recalled for a later visit. "
+     "Left ventricular mass fell more with enalapril (P = 0.01).", False),
+    # a review looking ahead, with no trial being run
+    ("New drugs will be needed for heart failure. Their place will be settled by future research.", False),
+])
+def test_a_trial_still_to_be_run_is_a_protocol(text, planned):
+    call = classify_text(text, "Comparison of enalapril versus nifedipine (the PRESERVE trial)", text)
+    assert (call.label == "protocol") == planned
 
 
 def test_text_only_rct_classification_accuracy(rct_records):

@@ -16,7 +16,7 @@ from functools import lru_cache
 from ..records import Record
 from . import models
 from .features import LinearModel, design_features
-from .split import contains_any
+from .split import contains_any, sentences
 
 LEVELS = {
     "guideline": 1, "systematic_review": 1, "meta_analysis": 1, "rct": 2,
@@ -237,7 +237,28 @@ _ECONOMIC_TITLE = re.compile(r"\bcost[- ](?:effectiveness|utility|benefit|minimi
 # A trial's design paper ("Rationale and design of ...", "... baseline characteristics"; SPIRIT
 # 2013) reports a plan and a population, no result.
 _DESIGN_PAPER_TITLE = re.compile(r"\b(?:rationale,? (?:and )?design|design,? (?:and )?rationale|"
-                                 r"baseline (?:characteristics|demograph\w*)|design and methods)\b", re.I)
+                                 r"baseline (?:characteristics|demograph\w*)|design and methods)\b|"
+                                 r"^\W*(?:the\s+)?design of\b", re.I)
+# A trial's design paper whose title does not say so ("Comparison of enalapril versus nifedipine ...
+# (the PRESERVE trial)"): it says what the trial will do, in the future tense ("Bisoprolol will be
+# titrated up to 10 mg"; "the study power is at least 90% to test the primary hypotheses that
+# enalapril will ..."), and reports no result with its test. Two such sentences, one of them on
+# how the trial is run (allocation, recruitment, end points, power), and no test anywhere.
+_PLANNED = re.compile(r"\b(?:will (?:be|test|compare|assess|evaluate|determine|examine|provide|include|enrol+|follow|"
+                      r"receive|represent|induce)|(?:are|is) planned|(?:is|was) designed to (?:test|provide|compare|"
+                      r"determine|evaluate|assess)|(?:is|are) (?:currently )?being (?:conducted|carried out|recruited|"
+                      r"enrolled|randomi[sz]ed))\b", re.I)
+_RUN = re.compile(r"\b(?:randomi[sz]\w*|end-?points?|primary (?:outcome|hypothes[ie]s)|enrol+\w*|recruit\w*|allocat\w*|"
+                  r"assigned|sample size|power)\b", re.I)
+_TESTED = re.compile(r"\b[Pp]\s*[<=>\u2264]|\b95\s*%|\bsignifican", re.I)
+
+
+def plans_a_trial(text: str) -> bool:
+    """Whether an abstract describes a trial still to be run (see ``_PLANNED``)."""
+    if _TESTED.search(text) or len(_PLANNED.findall(text)) < 2:
+        return False
+    planned = [s for s in sentences(text) if _PLANNED.search(s)]
+    return len(planned) >= 2 and any(_RUN.search(s) for s in planned)
 
 
 # A title that calls the trial open-label, single-arm or uncontrolled, in a text that never
@@ -305,6 +326,8 @@ def classify_text(text: str, title: str = "", abstract: str | None = None) -> De
     # A trial *of* a guideline is a trial: guideline cues yield to a confident RCT call.
     if pre is not None and not (pre.label == "guideline" and p >= 0.9):
         return replace(pre, rct_probability=round(p, 4), model=name)
+    if plans_a_trial(text):
+        return DesignCall("protocol", "text_cues", 0.6, round(p, 4), name)
     if p >= model.threshold:
         return DesignCall("rct", "text_model", round(p, 4), round(p, 4), name)
     for i, (_rx, label, score, cues) in enumerate(_COMPILED):
