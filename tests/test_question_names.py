@@ -244,3 +244,11 @@ def test_two_doses_of_one_drug_are_one_option(question, interventions, comparato
     query = parse_question(question)
     assert (query.interventions, query.comparators) == (interventions, comparators)
 
+
+
+def test_a_drug_the_vocabulary_lacks_is_also_matched_without_its_route():
+    """"oral zolmitriptan": a trial titled "Zolmitriptan is effective ..." studied it, though it never
+    writes the route in its title (the INN stem -triptan names the drug)."""
+    from evidex.matching import intervention_forms
+    assert intervention_forms("oral zolmitriptan")[-1] == "zolmitriptan"
+    assert "zolmitriptan" not in intervention_forms("zolmitriptan")[1:]      # a name is not added twice

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from .phrases import stem_drugs
 from .query import Query
 from .text import tokens
 from .vocab import expansions, is_canonical, lexicon, lookup
@@ -38,12 +39,13 @@ def outcome_forms(outcomes) -> list[str]:
 def intervention_forms(canonical: str) -> list[str]:
     forms = expansions(canonical)
     lex = lexicon()
-    # "low-dose naltrexone" is also reported as plain "naltrexone" at a low dose.
+    # "low-dose naltrexone" is also reported as plain "naltrexone" at a low dose; "oral zolmitriptan"
+    # (a drug the vocabulary lacks, known by its INN stem) as plain "zolmitriptan".
     for word in re.findall(r"[a-z]+", canonical):
         term = lex.get(word)
         if term is not None and term.kind == "intervention" and word != canonical:
             forms.append(word)
-    return forms
+    return forms + [w for w in stem_drugs(canonical) if w != canonical and w not in forms]
 
 
 def known_conditions(query: Query) -> tuple[str, ...]:
