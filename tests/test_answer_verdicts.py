@@ -703,3 +703,44 @@ def test_the_leading_study_is_the_most_direct_one_even_beside_a_tier_of_trials()
     assert (led_by_cohort.direction, led_by_cohort.certainty) == ("favours", "low")
     assert any(r.startswith("Indirectness: the study that answers the question most directly is not randomised")
                for r in led_by_cohort.reasons)
+
+
+def test_the_trials_are_not_the_body_when_the_ranker_finds_they_answer_less_squarely():
+    """best_tier: a body is rated by its randomised part (two trials with a finding or more), unless
+    the ranker gives the trials less than half of the body's share: then the cohort of the asked
+    exposure stays in the body, and its vote with it."""
+    from types import SimpleNamespace
+
+    from evidex.synthesis.verdict import best_tier
+
+    def study(rid, design, direction="favours"):
+        return SimpleNamespace(record=SimpleNamespace(id=rid), design=design, direction=direction)
+
+    body = [study("cohort", "cohort"), study("t1", "rct", "no_difference"), study("t2", "rct", "no_difference")]
+    assert [s.record.id for s in best_tier(body)] == ["t1", "t2"]
+    assert [s.record.id for s in best_tier(body, {"cohort": 0.4, "t1": 0.3, "t2": 0.3})] == ["t1", "t2"]
+    assert best_tier(body, {"cohort": 0.89, "t1": 0.03, "t2": 0.08}) == body
+    assert best_tier(body[:2], {"cohort": 0.1, "t1": 0.9}) == body[:2]         # one trial is no tier
+
+
+def test_a_question_that_is_not_yes_or_no_is_answered_by_laboratory_findings():
+    """With no clinical study, a yes/no question is read by the stance model; "How does X ...?" was
+    'insufficient' whatever the laboratory studies found ("No study ... addresses the asked
+    question"). It now takes their direction, at very low certainty."""
+    from types import SimpleNamespace
+
+    from evidex.synthesis.verdict import grade
+
+    def lab(rid, direction):
+        return SimpleNamespace(record=SimpleNamespace(id=rid, title=f"Study {rid}"), design="preclinical",
+                               direction=direction, n=None, clinical=False, relevant=True, relevance="direct",
+                               differs=(), appraisal=SimpleNamespace(retracted=False))
+
+    query = parse_question("How does endothelin-1 switch on interleukin-6 release in vascular smooth muscle cells?")
+    assert query.question_type != "yesno"
+    found = grade([lab("a", "favours"), lab("b", "favours")], query, [], {"a": 0.9, "b": 0.1})
+    assert (found.direction, found.certainty) == ("favours", "very_low")
+    assert found.reasons[0].startswith("Design: no clinical study addresses the question")
+    nothing = grade([lab("a", "unclear")], query, [])
+    assert (nothing.direction, nothing.reasons) == ("insufficient", ("No study in the indexed corpus addresses the "
+                                                                       "asked question.",))

@@ -67,11 +67,15 @@ def body_of_evidence(studies: list[Study]) -> tuple[list[Study], bool]:
     return (direct, False) if direct else (clinical, True)
 
 
-def best_tier(body: list[Study]) -> list[Study]:
+def best_tier(body: list[Study], shares: dict[str, float] | None = None) -> list[Study]:
     """The randomised part of a body when it holds at least two studies with a finding: GRADE
-    rates a body by its best evidence, and observational studies beside trials add little."""
+    rates a body by its best evidence, and observational studies beside trials add little. Unless
+    the ranker (``shares``) finds the trials answer the question less squarely than the rest: a
+    cohort of the asked exposure is not set aside for trials of other comparisons beside it."""
     tier = [s for s in body if s.design in _RANDOMISED | POOLED]
     decided = [s for s in tier if s.direction in ("favours", "no_difference", "against")]
+    if shares and sum(shares.get(s.record.id, 0.0) for s in tier) < 0.5 * sum(shares.get(s.record.id, 0.0) for s in body):
+        return body
     return tier if len(decided) >= 2 else body
 
 
@@ -131,11 +135,14 @@ def grade(studies: list[Study], query: Query, scored, shares: dict[str, float] |
         # evidence, at very low certainty (GRADE rates only clinical evidence).
         basis = tuple(s.record.id for s in relevant[:MAX_BASIS])
         p_yes = yes_probability(query, relevant, scored) if query.question_type == "yesno" else None
-        if not relevant or p_yes is None:
+        decided = any(s.direction in ("favours", "no_difference", "against") for s in relevant)
+        if not relevant or (p_yes is None and not decided):
             return Verdict("insufficient", "very_low",
                            ("No study in the indexed corpus addresses the asked question.",), "uncertain", p_yes,
                            basis)
-        direction = direction_of(relevant, query.adverse)
+        # (A question that is not yes/no, "How does X raise IL-6?", is answered by what the laboratory
+        # studies found, each weighed by how squarely it answers.)
+        direction = direction_of(relevant, query.adverse, shares=shares if p_yes is None else None)
         return Verdict(direction, "very_low",
                        ("Design: no clinical study addresses the question; the evidence is laboratory, "
                         "review-level or unclassified.",),
@@ -171,7 +178,7 @@ def grade(studies: list[Study], query: Query, scored, shares: dict[str, float] |
         titled = [s for s in body if s.direction != "unclear" and titles_harm(query, s.record.title)]
         body = titled or body
     lead = body[0]          # the study that answers most directly, whatever its design (``_by_leading_study``)
-    body = best_tier(body)
+    body = best_tier(body, shares)
     if query.adverse:
         # Whether a drug does a harm rests on the studies that report on the harm, whatever else
         # was retrieved beside them (a meta-analysis of another question is no randomised evidence).
