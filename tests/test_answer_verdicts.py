@@ -707,8 +707,8 @@ def test_the_leading_study_is_the_most_direct_one_even_beside_a_tier_of_trials()
 
 def test_the_trials_are_not_the_body_when_the_ranker_finds_they_answer_less_squarely():
     """best_tier: a body is rated by its randomised part (two trials with a finding or more), unless
-    the ranker gives the trials less than half of the body's share: then the cohort of the asked
-    exposure stays in the body, and its vote with it."""
+    the study the ranker finds most direct is outside it and holds half the body's share: then the
+    cohort of the asked exposure stays in the body, and its vote with it."""
     from types import SimpleNamespace
 
     from evidex.synthesis.verdict import best_tier
@@ -719,6 +719,7 @@ def test_the_trials_are_not_the_body_when_the_ranker_finds_they_answer_less_squa
     body = [study("cohort", "cohort"), study("t1", "rct", "no_difference"), study("t2", "rct", "no_difference")]
     assert [s.record.id for s in best_tier(body)] == ["t1", "t2"]
     assert [s.record.id for s in best_tier(body, {"cohort": 0.4, "t1": 0.3, "t2": 0.3})] == ["t1", "t2"]
+    assert [s.record.id for s in best_tier(body, {"cohort": 0.45, "t1": 0.5, "t2": 0.05})] == ["t1", "t2"]
     assert best_tier(body, {"cohort": 0.89, "t1": 0.03, "t2": 0.08}) == body
     assert best_tier(body[:2], {"cohort": 0.1, "t1": 0.9}) == body[:2]         # one trial is no tier
 

@@ -70,12 +70,15 @@ def body_of_evidence(studies: list[Study]) -> tuple[list[Study], bool]:
 def best_tier(body: list[Study], shares: dict[str, float] | None = None) -> list[Study]:
     """The randomised part of a body when it holds at least two studies with a finding: GRADE
     rates a body by its best evidence, and observational studies beside trials add little. Unless
-    the ranker (``shares``) finds the trials answer the question less squarely than the rest: a
-    cohort of the asked exposure is not set aside for trials of other comparisons beside it."""
+    the study the ranker (``shares``) finds answers the question most squarely is not in the tier
+    and holds half the body's share: a cohort of the asked exposure is not set aside for trials of
+    other comparisons beside it."""
     tier = [s for s in body if s.design in _RANDOMISED | POOLED]
     decided = [s for s in tier if s.direction in ("favours", "no_difference", "against")]
-    if shares and sum(shares.get(s.record.id, 0.0) for s in tier) < 0.5 * sum(shares.get(s.record.id, 0.0) for s in body):
-        return body
+    if shares and body:
+        lead = max(body, key=lambda s: shares.get(s.record.id, 0.0))
+        if lead not in tier and shares.get(lead.record.id, 0.0) >= 0.5 * sum(shares.get(s.record.id, 0.0) for s in body):
+            return body
     return tier if len(decided) >= 2 else body
 
 
