@@ -210,13 +210,13 @@ def bench_roles() -> dict:
             pred = classify_sentences([s for s, _ in gold])
             pairs.extend((g, p) for (_, g), (p, _) in zip(gold, pred))
             # the same abstract with its headings removed but its parts kept (as cohen2006 gives them)
-            pred = classify_sentences([s for s, _ in gold], parts=[len(sents(sec.text)) for sec in r.sections])
+            pred = classify_sentences([s for s, _ in gold], parts=[n for sec in r.sections if (n := len(sents(sec.text)))])
             parted.extend((g, p) for (_, g), (p, _) in zip(gold, pred))
     qa_sentence, qa_parted = [], []
     for item in json.loads((SHARED_DATA / "pubmedqa" / "pqal_dev.json").read_text()).values():
         # PubMedQA (never trained on): its contexts' headings, and the long answer as conclusions
-        parts = [(sents(c), role_of_label(lab)) for c, lab in zip(item["CONTEXTS"], item["LABELS"])]
-        parts.append((sents(item["LONG_ANSWER"]), "conclusions"))
+        parts = [(sents(c), role_of_label(lab)) for c, lab in zip(item["CONTEXTS"], item["LABELS"]) if sents(c)]
+        parts += [(sents(item["LONG_ANSWER"]), "conclusions")] * bool(sents(item["LONG_ANSWER"]))
         if any(role is None for _, role in parts):
             continue
         gold = [(s, role) for ss, role in parts for s in ss]

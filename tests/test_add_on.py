@@ -20,6 +20,13 @@ from evidex.query import IMPLIED_CONTROL, parse_question
     ("Does adding LDN to topical clobetasol help lichen planopilaris?", "low-dose naltrexone", ("topical clobetasol",)),
     ("My 70-year-old mother has low bone density - is the lowest dose of Premarin 0.3 with Provera worth adding to "
      "her calcium and vitamin D?", "conjugated estrogens", ("calcium and vitamin D",)),
+    # what is taken named after the added drug; both ways of saying it in one question
+    ("Does adding pregabalin help patients on duloxetine?", "pregabalin", ("duloxetine",)),
+    ("Can adding naltrexone to bupropion help weight loss in patients on metformin?", "naltrexone",
+     ("bupropion", "metformin")),
+    # the asked drug read as "rituximab to chop", or not read at all: the added drug is what is asked
+    ("Does adding rituximab to CHOP improve survival in lymphoma?", "rituximab", ("CHOP",)),
+    ("Does adding insulin to metformin improve HbA1c?", "insulin", ("metformin",)),
 ])
 def test_an_add_on_is_compared_with_what_is_taken_alone(question, asked, taken):
     q = parse_question(question)
@@ -35,6 +42,11 @@ def test_an_add_on_is_compared_with_what_is_taken_alone(question, asked, taken):
     # "on exertion", an aim: nothing is taken already
     "Permanent AF, heart rate still fast on exertion. Is it worth adding diltiazem?",
     "Is adding metformin to improve control worthwhile in type 1 diabetes?",
+    # a dose, an outcome, the people treated, a drug not taken: nothing the added drug is added to
+    "Does adding gabapentin up to 300 mg help?",
+    "Does adding lithium lead to fewer suicides in bipolar disorder?",
+    "Does adding oxygen to patients with MI reduce infarct size?",
+    "In patients not on warfarin, does adding aspirin reduce stroke?",
     # no add-on at all
     "Does low-dose naltrexone reduce pain in fibromyalgia?",
 ])

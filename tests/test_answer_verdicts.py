@@ -722,6 +722,7 @@ def test_the_trials_are_not_the_body_when_the_ranker_finds_they_answer_less_squa
     assert [s.record.id for s in best_tier(body, {"cohort": 0.45, "t1": 0.5, "t2": 0.05})] == ["t1", "t2"]
     assert best_tier(body, {"cohort": 0.89, "t1": 0.03, "t2": 0.08}) == body
     assert best_tier(body[:2], {"cohort": 0.1, "t1": 0.9}) == body[:2]         # one trial is no tier
+    assert [s.record.id for s in best_tier(body, {"other": 1.0})] == ["t1", "t2"]   # no share of the body: no say
 
 
 def test_a_question_that_is_not_yes_or_no_is_answered_by_laboratory_findings():

@@ -75,6 +75,7 @@ _PLAIN = "Patients given the drug improved (p < 0.001)."
     ("Rationale, design, methods and baseline demography of participants of a randomised trial.", _TRIAL_TALK,
      "protocol"),
     ("Design of the cardiac insufficiency bisoprolol study II (CIBIS II).", _TRIAL_TALK, "protocol"),
+    ("Design of potent and selective COX-2 inhibitors.", _PLAIN, None),          # a design, not a trial's
 ])
 def test_a_title_that_declares_the_design_decides_over_trial_talk(title, text, label):
     """Drug reviews describe trials; their titles say what they are. A review that is the
@@ -98,6 +99,9 @@ def test_a_title_that_declares_the_design_decides_over_trial_talk(title, text, l
      "Left ventricular mass fell more with enalapril (P = 0.01).", False),
     # a review looking ahead, with no trial being run
     ("New drugs will be needed for heart failure. Their place will be settled by future research.", False),
+    # a finished trial without a test, saying what further trials will do
+    ("We randomised 80 patients to enalapril or nifedipine. Further randomised trials will be required. Larger "
+     "studies will be needed to assess end points.", False),
 ])
 def test_a_trial_still_to_be_run_is_a_protocol(text, planned):
     call = classify_text(text, "Comparison of enalapril versus nifedipine (the PRESERVE trial)", text)

@@ -202,6 +202,8 @@ def test_the_parts_of_an_abstract_without_headings_take_one_role_each():
     assert by_part == ["objective", "methods", "methods", "results", "results", "conclusions"]
     # two parts are no structured abstract (any split of a plain one): read sentence by sentence
     assert classify_sentences(sents[:3], parts=[1, 2]) == classify_sentences(sents[:3])
+    with pytest.raises(ValueError):
+        classify_sentences(sents, parts=[1, 2, 2])          # five sentences: the parts must split all six
 
 
 @pytest.mark.parametrize("pmid, opening", [

@@ -320,3 +320,16 @@ def test_cli_ingest_csv_folder_exits_0_and_rerun_changes_nothing(tmp_path, db_pa
     assert second.returncode == 0 and "0 added, 0 updated" in second.stderr
     with Store(db_path) as store:
         assert store.checksum() == checksum and store.count() == 3
+
+
+def test_a_join_inside_brackets_or_before_a_lower_case_word_is_no_part(tmp_path):
+    """cohen2006 writes "; " after a full stop inside a sentence too ("(5 mg o.d.; n = 51)"): a part
+    starts only outside brackets and as a sentence starts."""
+    path = tmp_path / "set.csv"
+    path.write_text("pubmedID,title,abstract\n"
+                    '1,A trial,"To compare A with B.; Patients took A (5 mg o.d.; n = 51) or B.; '
+                    'A lowered pressure more.; cardiac events were rare.; A is better."\n', encoding="utf-8")
+    rec = next(r for r in iter_file(path) if isinstance(r, Record))
+    assert [s.text for s in rec.sections] == ["To compare A with B.", "Patients took A (5 mg o.d. n = 51) or B.",
+                                             "A lowered pressure more. cardiac events were rare.", "A is better."]
+    assert ";" not in rec.text()

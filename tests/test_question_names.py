@@ -252,3 +252,4 @@ def test_a_drug_the_vocabulary_lacks_is_also_matched_without_its_route():
     from evidex.matching import intervention_forms
     assert intervention_forms("oral zolmitriptan")[-1] == "zolmitriptan"
     assert "zolmitriptan" not in intervention_forms("zolmitriptan")[1:]      # a name is not added twice
+    assert intervention_forms("ramipril or candesartan") == ["ramipril or candesartan"]   # two drugs: neither alone

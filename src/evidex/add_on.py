@@ -4,10 +4,11 @@ adding bisoprolol help?".
 
 An add-on trial keeps the treatment already taken in every arm and compares the added drug with
 nothing, or a placebo, on top of it (the "add-on" design of ICH E10, Choice of Control Group in
-Clinical Trials, 2000): the comparison the question asks for is with that treatment alone, and the treatment
-already taken is not an intervention asked about (a study of morphine alone does not answer
-whether naltrexone helps). Only treatments count as taken (a vocabulary name or an INN stem):
-"on exertion", "on the ward" name none.
+Clinical Trials, 2000): the comparison the question asks for is with that treatment alone, and
+the treatment already taken is not an intervention asked about (a study of morphine alone does
+not answer whether naltrexone helps). Only treatments count as taken: a vocabulary name or an
+INN stem ("on exertion", "on the ward" name none), or after "adding X to" a short phrase that
+names no aim, dose, outcome or people ("her calcium and vitamin D", not "to fewer suicides").
 """
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .phrases import clean, same_drug, stem_drugs
-from .vocab import find_terms
+from .people import is_population
+from .phrases import clean, same_drug, treatments_in, unique
 
 if TYPE_CHECKING:
     from .query import Query
@@ -24,48 +25,42 @@ if TYPE_CHECKING:
 _ADDS = re.compile(r"\b(?:add(?:s|ed|ing)?|add-on)\b|\bon top of\b", re.I)
 # Where a phrase naming what is taken ends: the question's verb, a comparison, a clause or a dash.
 _END = (r"(?=\s+(?:help|helps|improve|reduce|cut|work|make|give|keep|prevent|protect|bring|calm|lower|raise|alter|"
-        r"change|in|for|than|more|better|compared|versus|vs\.?|after|during|when|if|who|whose|which|but|will|would|"
-        r"does|do|is|are|should|can|could)\b|\s*[?.;:(]|,\s+(?:and|but|or|does|do|is|would|will|should|can|could|"
-        r"what|how|if)\b|\s+[-\u2013\u2014]+\s|$)")
+        r"change|prolong|shorten|lead|in|for|than|more|better|compared|versus|vs\.?|after|during|when|if|who|whose|"
+        r"which|but|will|would|does|do|is|are|should|can|could|on|to)\b|\s*[?.;:(]|,\s+(?:and|but|or|does|do|is|"
+        r"would|will|should|can|could|what|how|if)\b|\s+[-\u2013\u2014]+\s|$)")
 # "adding X to Y", "X added to Y", "add X on top of Y" (group 1: X, group 2: Y)
-_ADD_TO = re.compile(r"\b(?:add(?:s|ed|ing)?|added)\b(.{0,80}?)\b(?:to|on top of)\s+(.{2,80}?)" + _END, re.I)
-_ADDED_TO = re.compile(r"()\badded\s+to\s+(.{2,80}?)" + _END, re.I)
-# "patients on morphine", "already taking metformin", "still manic despite lithium or valproate"
-_ON = re.compile(r"\b(?:on|taking|receiving|treated with|despite)\s+(.{2,80}?)" + _END, re.I)
-_ADDED = re.compile(r"\b(?:add(?:s|ed|ing)?)\s+(.{1,60}?)(?=\s*[?,;:]|\s+[-\u2013\u2014]|$)", re.I)
-
-
-# "adding X to improve control": an aim, not what X is added to.
+_ADD_TO = re.compile(r"\badd(?:s|ed|ing)?\b(.{0,80}?)\b(?:to|on top of)\s+(.{2,80}?)" + _END, re.I)
+# "patients on morphine", "already taking metformin", "still manic despite lithium or valproate" (not "not on")
+_ON = re.compile(r"(?<!not )(?<!never )(?<!no longer )\b(?:on|taking|receiving|treated with|despite)\s+(.{2,80}?)"
+                 + _END, re.I)
+_ADDED = re.compile(r"\badd(?:s|ed|ing)?\s+(.{1,60}?)" + _END, re.I)
+# "adding X to improve control", "up to 300 mg", "to fewer suicides": an aim, a dose or an outcome, not
+# what X is added to.
 _AIM = re.compile(r"^(?:improve|reduce|help|cut|prevent|control|lower|treat|manage|get|keep|make|bring|boost|stop|"
-                  r"see|achieve|avoid|relieve|ease|speed)\b", re.I)
-
-
+                  r"see|achieve|avoid|relieve|ease|speed|fewer|more|less|better|worse|lower|higher)\b|\d", re.I)
 _OWNER = re.compile(r"^(?:(?:his|her|their|the|a|an|my|our|its|your)\s+)+", re.I)
 
 
-def _treatments(phrase: str) -> list[tuple[str, str]]:
-    """(name, as written) of each treatment a phrase names, in its order."""
-    found = [(m.canonical, m.text) for m in find_terms(phrase, ("intervention", "comparator"))]
-    found += [(w, w) for w in stem_drugs(phrase) if not any(same_drug(w, n) for n, _ in found)]
-    return sorted(found, key=lambda t: phrase.lower().find(t[1].lower()))
+def _named(taken: str) -> list[tuple[str, str]]:
+    """What "adding X to <taken>" adds X to when no treatment name is found in it: a short phrase
+    ("her calcium and vitamin D", "topical clobetasol"), not an aim, dose, outcome or population."""
+    phrase = _OWNER.sub("", taken.strip(" ,.?;:"))
+    if not clean(phrase) or _AIM.search(phrase) or len(phrase.split()) > 4 or is_population(phrase):
+        return []
+    return [(clean(phrase), phrase)]
 
 
 def added_to(question: str) -> list[tuple[str, str]]:
     """(name, as written) of each treatment the question's asked one is added to; [] when it adds nothing."""
     if not _ADDS.search(question):
         return []
-    pairs = [(m.group(1), m.group(2), True) for rx in (_ADD_TO, _ADDED_TO) for m in rx.finditer(question)
-             if not _AIM.match(m.group(2))]
-    if not pairs:
-        added = " ".join(m.group(1) for m in _ADDED.finditer(question))
-        pairs = [(added, m.group(1), False) for m in _ON.finditer(question)]
+    added = " ".join(m.group(1) for m in _ADDED.finditer(question))
+    pairs = [(m.group(1), m.group(2), True) for m in _ADD_TO.finditer(question)] + \
+        [(added, m.group(1), False) for m in _ON.finditer(question)]
     out: list[tuple[str, str]] = []
-    for added, taken, named in pairs:
-        new = _treatments(added)
-        found = _treatments(taken)
-        if not found and named and clean(taken):
-            # "adding X to her calcium and vitamin D": what it is added to is a treatment, known or not
-            found = [(clean(taken), _OWNER.sub("", taken.strip(" ,.?;:")))]
+    for new_text, taken, named in pairs:
+        new = treatments_in(new_text)
+        found = treatments_in(taken) or (_named(taken) if named else [])
         out += [t for t in found if not any(same_drug(t[0], n) for n, _ in new)
                 and not any(same_drug(t[0], o) for o, _ in out)]
     return out
@@ -78,7 +73,14 @@ def with_add_on(query: Query) -> Query:
     if query.comparators or query.co_treatments or query.intent == "contraindications":
         return query
     taken = added_to(query.question)
-    asked = tuple(i for i in query.interventions if not any(same_drug(i, n) for n, _ in taken))
-    if not taken or not asked:
+    if not taken:
         return query
-    return replace(query, interventions=asked, added_to=tuple(w for _, w in taken))
+    # "adding rituximab to CHOP" may reach here as one name, "rituximab to chop": the added drug alone
+    names = [re.split(r"\s+(?:to|on top of)\s+", i)[0] for i in query.interventions]
+    asked = tuple(unique(i for i in names if not any(same_drug(i, n) for n, _ in taken)))
+    if not asked:
+        # only what is taken was read as asked ("adding insulin to metformin"): the added drug is the one asked
+        asked = tuple(unique(n for m in _ADDED.finditer(query.question)
+                             for n, _ in treatments_in(m.group(1)) or _named(m.group(1))
+                             if not any(same_drug(n, t) for t, _ in taken)))
+    return replace(query, interventions=asked, added_to=tuple(w for _, w in taken)) if asked else query

@@ -40,12 +40,13 @@ def intervention_forms(canonical: str) -> list[str]:
     forms = expansions(canonical)
     lex = lexicon()
     # "low-dose naltrexone" is also reported as plain "naltrexone" at a low dose; "oral zolmitriptan"
-    # (a drug the vocabulary lacks, known by its INN stem) as plain "zolmitriptan".
+    # (a drug the vocabulary lacks, known by its INN stem) as plain "zolmitriptan", when it is the one drug named.
     for word in re.findall(r"[a-z]+", canonical):
         term = lex.get(word)
         if term is not None and term.kind == "intervention" and word != canonical:
             forms.append(word)
-    return forms + [w for w in stem_drugs(canonical) if w != canonical and w not in forms]
+    stems = stem_drugs(canonical)        # (one drug only: "ramipril or candesartan" is not each of them)
+    return forms + [stems[0]] if len(stems) == 1 and stems[0] != canonical and stems[0] not in forms else forms
 
 
 def known_conditions(query: Query) -> tuple[str, ...]:

@@ -306,6 +306,13 @@ def names_drug(text: str) -> bool:
     return bool(find_terms(text, ("intervention", "comparator")) or stem_drugs(text))
 
 
+def treatments_in(phrase: str) -> list[tuple[str, str]]:
+    """(name, as written) of each treatment a phrase names (as ``names_drug`` reads them), in its order."""
+    found = [(m.canonical, m.text) for m in find_terms(phrase, ("intervention", "comparator"))]
+    found += [(w, w) for w in stem_drugs(phrase) if not any(same_drug(w, n) for n, _ in found)]
+    return sorted(found, key=lambda t: phrase.lower().find(t[1].lower()))
+
+
 def same_drug(a: str, b: str) -> bool:
     """One treatment under two names the vocabulary knows as one ("ldn", "low-dose naltrexone")."""
     ta, tb = lookup(a), lookup(b)

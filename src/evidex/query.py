@@ -78,8 +78,8 @@ class Query:
     @property
     def implied_comparators(self) -> tuple[str, ...]:
         """The named comparators; for "is 15 mg enough, or 30 mg?" the other dose; for "does X work?", "is X
-        safe?", "what are its side effects?", "can I add X?", "is 0.3 mg enough?" the control trials measure
-        against (harms are counted against placebo too); "what dose?" compares nothing."""
+        safe?", "what are its side effects?", "is 0.3 mg enough?" the control trials measure against (harms
+        are counted against placebo too), "on Y, does adding X help?" Y alone; "what dose?" compares nothing."""
         implied = self.intent in ("efficacy", "safety") or self.adverse or (self.intent, self.question_type) in (
             ("contraindications", "yesno"), ("dosing", "yesno"), ("dosing", "summary"))
         dose = compared_dose(self.question, self.interventions[0]) if self.intent == "dosing" and self.interventions else ""

@@ -238,7 +238,7 @@ _ECONOMIC_TITLE = re.compile(r"\bcost[- ](?:effectiveness|utility|benefit|minimi
 # 2013) reports a plan and a population, no result.
 _DESIGN_PAPER_TITLE = re.compile(r"\b(?:rationale,? (?:and )?design|design,? (?:and )?rationale|"
                                  r"baseline (?:characteristics|demograph\w*)|design and methods)\b|"
-                                 r"^\W*(?:the\s+)?design of\b", re.I)
+                                 r"^\W*(?:the\s+)?design of\b(?=.*\b(?:trial|study)\b)", re.I)
 # A trial's design paper whose title does not say so ("Comparison of enalapril versus nifedipine ...
 # (the PRESERVE trial)"): it says what the trial will do, in the future tense ("Bisoprolol will be
 # titrated up to 10 mg"; "the study power is at least 90% to test the primary hypotheses that
@@ -251,13 +251,15 @@ _PLANNED = re.compile(r"\b(?:will (?:be|test|compare|assess|evaluate|determine|e
 _RUN = re.compile(r"\b(?:randomi[sz]\w*|end-?points?|primary (?:outcome|hypothes[ie]s)|enrol+\w*|recruit\w*|allocat\w*|"
                   r"assigned|sample size|power)\b", re.I)
 _TESTED = re.compile(r"\b[Pp]\s*[<=>\u2264]|\b95\s*%|\bsignifican", re.I)
+_OTHERS = re.compile(r"\b(?:further|future|larger|longer|additional|more)\b", re.I)
 
 
 def plans_a_trial(text: str) -> bool:
     """Whether an abstract describes a trial still to be run (see ``_PLANNED``)."""
     if _TESTED.search(text) or len(_PLANNED.findall(text)) < 2:
         return False
-    planned = [s for s in sentences(text) if _PLANNED.search(s)]
+    # ("Further randomised trials will be required": what others should do, in a finished study)
+    planned = [s for s in sentences(text) if _PLANNED.search(s) and not _OTHERS.search(s)]
     return len(planned) >= 2 and any(_RUN.search(s) for s in planned)
 
 

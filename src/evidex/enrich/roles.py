@@ -102,7 +102,9 @@ def decode(logp: list[list[float]], sequence: dict, after: int | None = None, be
     lam, alpha = sequence["weight"], sequence["prior_weight"]
     k = len(prior)
     emit = [[v - alpha * prior[j] for j, v in enumerate(row)] for row in logp]
-    sizes = parts if parts and sum(parts) == len(emit) and all(parts) else [1] * len(emit)
+    if parts and (sum(parts) != len(emit) or not all(parts)):
+        raise ValueError(f"parts {parts} do not split {len(emit)} sentences")
+    sizes = parts or [1] * len(emit)
     units, i = [], 0
     for size in sizes:
         units.append([sum(row[j] for row in emit[i:i + size]) + lam * (size - 1) * trans[j][j] for j in range(k)])

@@ -66,6 +66,19 @@ EXPECTED = ("expected a 'title' or 'abstract' column (and 'pmid', 'PMID' or 'pub
 
 _YEAR = re.compile(r"^\s*(\d{4})(?:\.0*)?(?:\s|$|[-/,;])")
 _SECTION_JOIN = re.compile(r"(?<=[.!?])\s*;\s+(?=\S)")
+# A join that opens a part: the next one starts as a sentence does (not "5 mg o.d.; n = 51"), outside brackets.
+_PART_START = re.compile(r"[^\sa-z]")
+
+
+def _parts(cell: str) -> list[str]:
+    """The parts cohen2006 joined with "; " after a full stop (its structured abstract's sections)."""
+    parts, start = [], 0
+    for m in _SECTION_JOIN.finditer(cell):
+        before = cell[start:m.start()]
+        if _PART_START.match(cell, m.end()) and cell[:m.start()].count("(") <= cell[:m.start()].count(")"):
+            parts.append(before)
+            start = m.end()
+    return [" ".join(p.split()) for p in [*parts, cell[start:]] if p.strip()]
 _INITIALS = re.compile(r"^[A-Z]{1,3}\.?$")
 _CITATION = re.compile(r";\s*([^();:]*?)\s*(?:\(([^)]*)\))?\s*:\s*([^.;\s]+)")
 
@@ -263,11 +276,11 @@ def _record(cells: dict[str, str], source: str, line: int) -> Record | Problem:
         if not pmid.isdigit():
             return Problem(source, f"line {line}", f"PMID {pmid[:40]!r} is not a number")
     title = " ".join(get("title", "").split())
-    parts = [" ".join(p.split()) for p in _SECTION_JOIN.split(get("abstract", ""))]
-    abstract = " ".join(p for p in parts if p)
+    parts = _parts(get("abstract", ""))
+    abstract = " ".join(_SECTION_JOIN.sub(" ", " ".join(parts)).split())
     sections = split_inline_labels(abstract)
-    if len(sections) == 1 and not sections[0].label and sum(1 for p in parts if p) > 1:
-        sections = tuple(Section("", p) for p in parts if p)
+    if len(sections) == 1 and not sections[0].label and len(parts) > 1:
+        sections = tuple(Section("", _SECTION_JOIN.sub(" ", p)) for p in parts)
     if not title and not sections:
         return Problem(source, where, "row has neither title nor abstract")
     year_cell = get("year", "")

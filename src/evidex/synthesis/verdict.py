@@ -75,9 +75,10 @@ def best_tier(body: list[Study], shares: dict[str, float] | None = None) -> list
     other comparisons beside it."""
     tier = [s for s in body if s.design in _RANDOMISED | POOLED]
     decided = [s for s in tier if s.direction in ("favours", "no_difference", "against")]
-    if shares and body:
+    held = sum(shares.get(s.record.id, 0.0) for s in body) if shares else 0.0
+    if held > 0:
         lead = max(body, key=lambda s: shares.get(s.record.id, 0.0))
-        if lead not in tier and shares.get(lead.record.id, 0.0) >= 0.5 * sum(shares.get(s.record.id, 0.0) for s in body):
+        if lead not in tier and shares.get(lead.record.id, 0.0) >= 0.5 * held:
             return body
     return tier if len(decided) >= 2 else body
 
@@ -139,13 +140,13 @@ def grade(studies: list[Study], query: Query, scored, shares: dict[str, float] |
         basis = tuple(s.record.id for s in relevant[:MAX_BASIS])
         p_yes = yes_probability(query, relevant, scored) if query.question_type == "yesno" else None
         decided = any(s.direction in ("favours", "no_difference", "against") for s in relevant)
-        if not relevant or (p_yes is None and not decided):
+        if not relevant or (p_yes is None and not (decided and query.question_type != "yesno")):
             return Verdict("insufficient", "very_low",
                            ("No study in the indexed corpus addresses the asked question.",), "uncertain", p_yes,
                            basis)
         # (A question that is not yes/no, "How does X raise IL-6?", is answered by what the laboratory
         # studies found, each weighed by how squarely it answers.)
-        direction = direction_of(relevant, query.adverse, shares=shares if p_yes is None else None)
+        direction = direction_of(relevant, query.adverse, shares=shares if query.question_type != "yesno" else None)
         return Verdict(direction, "very_low",
                        ("Design: no clinical study addresses the question; the evidence is laboratory, "
                         "review-level or unclassified.",),
@@ -180,7 +181,9 @@ def grade(studies: list[Study], query: Query, scored, shares: dict[str, float] |
         # noun (GRADE 5.2.4, indirectness of outcome): when some have a finding, they decide.
         titled = [s for s in body if s.direction != "unclear" and titles_harm(query, s.record.title)]
         body = titled or body
-    lead = body[0]          # the study that answers most directly, whatever its design (``_by_leading_study``)
+    # The study that answers most directly, whatever its design (``_by_leading_study``); of a harm, the first
+    # that reports on it (the body rated is those that do, below).
+    lead = next((s for s in body if s.direction != "unclear"), body[0]) if query.adverse else body[0]
     body = best_tier(body, shares)
     if query.adverse:
         # Whether a drug does a harm rests on the studies that report on the harm, whatever else
