@@ -462,3 +462,20 @@ def test_every_test_named_in_security_doc_exists():
     # Every row of the promises table names at least one test.
     rows = [line for line in doc.splitlines() if line.startswith("| ") and not line.startswith(("| promise", "|---"))]
     assert rows and all("::test_" in row for row in rows), [r for r in rows if "::test_" not in r]
+
+
+def test_a_record_view_keeps_each_unlabelled_part_a_paragraph_of_its_own():
+    """cohen2006's abstracts keep their sections' parts without headings: each stays a group of its own
+    in the record page (two labelled sections alike), not one run-on paragraph."""
+    from evidex.enrich import appraise
+    from evidex.records import Record, Section
+    from evidex.store import StoredRecord
+    from evidex.web.views import record_view
+
+    record = Record(id="pmid:1", title="A trial", sections=(
+        Section("", "To compare A with B."), Section("", "We randomised 80 patients. They took A or B."),
+        Section("", "A lowered pressure more."), Section("CONCLUSIONS", "A is better. Use A.")))
+    view = record_view(StoredRecord(record, appraise(record)), None)
+    assert [(label, [p.text for p in ps]) for label, ps in view.sections] == [
+        ("", ["To compare A with B."]), ("", ["We randomised 80 patients.", "They took A or B."]),
+        ("", ["A lowered pressure more."]), ("CONCLUSIONS", ["A is better.", "Use A."])]

@@ -291,7 +291,7 @@ def show(record_id: str, fmt: str, db: Path | None) -> None:
     if a.numbers:
         click.echo("numbers: " + "; ".join(f"{n.kind} {n.span!r}" for n in a.numbers[:12]))
     for s in r.sections:
-        click.echo(f"\n{s.label or 'TEXT'}: {s.text}")
+        click.echo(f"\n{s.label}: {s.text}" if s.label else f"\n{s.text}")
     if r.comments:
         click.echo(f"\n{len(r.comments)} reader comment(s) kept apart (not evidence).")
 
