@@ -37,7 +37,7 @@ _ADDED = re.compile(r"\badd(?:s|ed|ing)?\s+(.{1,60}?)" + _END, re.I)
 # "adding X to improve control", "up to 300 mg", "to fewer suicides": an aim, a dose or an outcome, not
 # what X is added to.
 _AIM = re.compile(r"^(?:improve|reduce|help|cut|prevent|control|lower|treat|manage|get|keep|make|bring|boost|stop|"
-                  r"see|achieve|avoid|relieve|ease|speed|fewer|more|less|better|worse|lower|higher)\b|\d", re.I)
+                  r"see|achieve|avoid|relieve|ease|speed|fewer|more|less|better|worse|higher)\b|\d", re.I)
 _OWNER = re.compile(r"^(?:(?:his|her|their|the|a|an|my|our|its|your)\s+)+", re.I)
 
 

@@ -382,7 +382,8 @@ def parse_question(question: str) -> Query:
     comparators = [c for c in comparators if not any(same_drug(c, i) for i in interventions)]
     negated = qtype == "yesno" and bool(_NEG.search(question))
     claim = "equivalence" if comparators and EQUIVALENCE.search(question) else "superiority"
-    return with_add_on(Query(written_question, unique(conditions), unique(interventions), unique(comparators), intent, keywords,
+    return with_add_on(Query(
+                 written_question, unique(conditions), unique(interventions), unique(comparators), intent, keywords,
                  qtype, unique(outcomes), tuple(facets), negated, claim=claim, harm=harm, adverse=adverse,
                  # a name written other than the library writes it, unless the question also names it
                  # plainly ("regular oxybutynin to Ditropan XL": the comparator is oxybutynin as written)
