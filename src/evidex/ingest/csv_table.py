@@ -71,14 +71,16 @@ _PART_START = re.compile(r"[^\sa-z]")
 
 
 def _parts(cell: str) -> list[str]:
-    """The parts cohen2006 joined with "; " after a full stop (its structured abstract's sections)."""
+    """The parts cohen2006 joined with "; " after a full stop (its structured abstract's sections),
+    each with its other joins as spaces and its white space normalised."""
     parts, start = [], 0
     for m in _SECTION_JOIN.finditer(cell):
-        before = cell[start:m.start()]
         if _PART_START.match(cell, m.end()) and cell[:m.start()].count("(") <= cell[:m.start()].count(")"):
-            parts.append(before)
+            parts.append(cell[start:m.start()])
             start = m.end()
-    return [" ".join(p.split()) for p in [*parts, cell[start:]] if p.strip()]
+    return [" ".join(_SECTION_JOIN.sub(" ", p).split()) for p in [*parts, cell[start:]] if p.strip()]
+
+
 _INITIALS = re.compile(r"^[A-Z]{1,3}\.?$")
 _CITATION = re.compile(r";\s*([^();:]*?)\s*(?:\(([^)]*)\))?\s*:\s*([^.;\s]+)")
 
@@ -277,10 +279,10 @@ def _record(cells: dict[str, str], source: str, line: int) -> Record | Problem:
             return Problem(source, f"line {line}", f"PMID {pmid[:40]!r} is not a number")
     title = " ".join(get("title", "").split())
     parts = _parts(get("abstract", ""))
-    abstract = " ".join(_SECTION_JOIN.sub(" ", " ".join(parts)).split())
+    abstract = " ".join(parts)
     sections = split_inline_labels(abstract)
     if len(sections) == 1 and not sections[0].label and len(parts) > 1:
-        sections = tuple(Section("", _SECTION_JOIN.sub(" ", p)) for p in parts)
+        sections = tuple(Section("", p) for p in parts)
     if not title and not sections:
         return Problem(source, where, "row has neither title nor abstract")
     year_cell = get("year", "")

@@ -301,21 +301,15 @@ def record_view(stored: StoredRecord, highlight: int | None) -> RecordView:
     record, appraisal = stored.record, stored.appraisal
     passages = tuple(passages_of(record))
     # One group per section, so that the unlabelled parts of an abstract (cohen2006 keeps its
-    # sections' parts, not their headings) stay paragraphs of their own; ``Record.text`` joins
-    # the title and the sections with a blank line, which the offsets count.
-    starts, at = [], len(record.title) + 2
-    for sec in record.sections:
-        starts.append(at)
-        at += len(sec.text) + 2
+    # sections' parts, not their headings) stay paragraphs of their own: ``Record.text`` joins
+    # the sections with a blank line, which lies between two passages of different sections.
+    text = record.text()
     groups: list[tuple[str, list[Passage]]] = []
-    last = None
-    for p in passages:
+    for prev, p in zip((None, *passages), passages):
         if p.section == "TITLE":
             continue
-        part = sum(1 for s in starts if s <= p.start)
-        if not groups or last != part:
+        if not groups or "\n\n" in text[prev.end:p.start]:
             groups.append((p.section, []))
-        last = part
         groups[-1][1].append(p)
     numbers: list[Sourced] = []
 
