@@ -24,16 +24,16 @@ if TYPE_CHECKING:
 
 _ADDS = re.compile(r"\b(?:add(?:s|ed|ing)?|add-on)\b|\bon top of\b", re.I)
 # Where a phrase naming what is taken ends: the question's verb, a comparison, a clause or a dash.
-_END = (r"(?=\s+(?:help|helps|improve|reduce|cut|work|make|give|keep|prevent|protect|bring|calm|lower|raise|alter|"
+END = (r"(?=\s+(?:help|helps|improve|reduce|cut|work|make|give|keep|prevent|protect|bring|calm|lower|raise|alter|"
         r"change|prolong|shorten|lead|in|for|than|more|better|compared|versus|vs\.?|after|during|when|if|who|whose|"
         r"which|but|will|would|does|do|is|are|should|can|could|on|to)\b|\s*[?.;:(]|,\s+(?:and|but|or|does|do|is|"
         r"would|will|should|can|could|what|how|if)\b|\s+[-\u2013\u2014]+\s|$)")
 # "adding X to Y", "X added to Y", "add X on top of Y" (group 1: X, group 2: Y)
-_ADD_TO = re.compile(r"\badd(?:s|ed|ing)?\b(.{0,80}?)\b(?:to|on top of)\s+(.{2,80}?)" + _END, re.I)
+_ADD_TO = re.compile(r"\badd(?:s|ed|ing)?\b(.{0,80}?)\b(?:to|on top of)\s+(.{2,80}?)" + END, re.I)
 # "patients on morphine", "already taking metformin", "still manic despite lithium or valproate" (not "not on")
-_ON = re.compile(r"(?<!not )(?<!never )(?<!no longer )\b(?:on|taking|receiving|treated with|despite)\s+(.{2,80}?)"
-                 + _END, re.I)
-_ADDED = re.compile(r"\badd(?:s|ed|ing)?\s+(.{1,60}?)" + _END, re.I)
+TAKING = re.compile(r"(?<!not )(?<!never )(?<!no longer )\b(?:on|taking|receiving|treated with|despite)\s+(.{2,80}?)"
+                    + END, re.I)
+_ADDED = re.compile(r"\badd(?:s|ed|ing)?\s+(.{1,60}?)" + END, re.I)
 # "adding X to improve control", "up to 300 mg", "to fewer suicides": an aim, a dose or an outcome, not
 # what X is added to.
 _AIM = re.compile(r"^(?:improve|reduce|help|cut|prevent|control|lower|treat|manage|get|keep|make|bring|boost|stop|"
@@ -56,7 +56,7 @@ def added_to(question: str) -> list[tuple[str, str]]:
         return []
     added = " ".join(m.group(1) for m in _ADDED.finditer(question))
     pairs = [(m.group(1), m.group(2), True) for m in _ADD_TO.finditer(question)] + \
-        [(added, m.group(1), False) for m in _ON.finditer(question)]
+        [(added, m.group(1), False) for m in TAKING.finditer(question)]
     out: list[tuple[str, str]] = []
     for new_text, taken, named in pairs:
         new = treatments_in(new_text)

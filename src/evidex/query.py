@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .enrich.numbers import DOSE
 from .add_on import with_add_on
+from .switch import with_switch
 from .harm_asked import HARM_ASK, harm_asked
 from .people import PEOPLE, is_population
 from .outcome_names import tidy_outcome
@@ -382,7 +383,7 @@ def parse_question(question: str) -> Query:
     comparators = [c for c in comparators if not any(same_drug(c, i) for i in interventions)]
     negated = qtype == "yesno" and bool(_NEG.search(question))
     claim = "equivalence" if comparators and EQUIVALENCE.search(question) else "superiority"
-    return with_add_on(Query(
+    return with_switch(with_add_on(Query(
                  written_question, unique(conditions), unique(interventions), unique(comparators), intent, keywords,
                  qtype, unique(outcomes), tuple(facets), negated, claim=claim, harm=harm, adverse=adverse,
                  # a name written other than the library writes it, unless the question also names it
@@ -394,5 +395,5 @@ def parse_question(question: str) -> Query:
                                                       for t in tokens(m.text)})
                      if not any(w in tokens(d) for d in [*interventions, *comparators])),
                  more_harm=harm and bool(re.search(r"\b(?:more|greater|higher|worse|increase[sd]?)\b", question, re.I))
-                 and not re.search(r"\b(?:fewer|less|lower|safer)\b", question, re.I)))
+                 and not re.search(r"\b(?:fewer|less|lower|safer)\b", question, re.I))))
 

@@ -1,0 +1,73 @@
+"""What an asked treatment would replace: "groggy on amitriptyline - does LDN work as well?", "Haldol
+gave my patient stiffness; would Seroquel cause the same?", "can't put up with oxybutynin's side
+effects - is TENS a reasonable substitute?".
+
+A question that tells of a treatment the patient takes now (or had to stop) and then asks whether
+another works as well, is kinder or could take its place asks for an active-control comparison:
+the new treatment against the old one, not against placebo (a switch is judged against the
+treatment given up; ICH E10, Choice of Control Group in Clinical Trials, 2000, on active
+controls). The treatment taken now is then the comparator. Only a treatment named before the
+words that ask for the comparison counts ("switch to X" names the new one), and only a different
+drug: a release form of the asked drug ("immediate-release oxybutynin") is a formulation
+question the drug's studies answer as they are.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from .add_on import END, TAKING
+from .phrases import same_drug, treatments_in, unique
+
+if TYPE_CHECKING:
+    from .query import Query
+
+# The words that ask how the new treatment compares with the old one.
+# ("as well as B", "the same relief as B" name their own comparator, "switch his antibiotic to Y" what
+# is switched: not these.)
+_ALIKE = re.compile(r"\b(?:(?:switch|swap|chang|convert|mov)\w*\s+(?:(?:him|her|them|it|me|us)\s+)?(?:over\s+)?"
+                    r"(?:to|onto)\b|instead|substitute|alternative|replace\w*|take (?:its|the) place|kinder|gentler|"
+                    r"better tolerated|easier on|(?:(?:just|equally)\s+)?as (?:well|effective|good)\b(?!\s+as\b)|"
+                    r"the same\b(?![^?]*?\bas\b))", re.I)
+# A treatment given up or not tolerated: "stopped naproxen", "can't put up with oxybutynin's side effects",
+# "intolerant of metformin", "side effects on clozapine".
+_GIVEN_UP = re.compile(r"\b(?:stopped|came off|come off|discontinued|quit|intolerant (?:of|to)|"
+                       r"(?:can't|cannot|couldn't|could not|won't)\s+(?:tolerate|take|put up with|stand|stay on)|"
+                       r"(?:side effects|problems|trouble) (?:on|with|from))\s+(.{2,80}?)" + END, re.I)
+# A treatment that harmed: "Haldol gave my patient stiffness", "metformin made her sick".
+_HARMED = re.compile(r"\b([\w-]+(?:\s+[\w-]+)?)\s+(?:gave|caused|made|left)\s+(?:him|her|them|me|my|the|our|his)\b",
+                     re.I)
+
+_POSSESSIVE = re.compile(r"['\u2019]s\b")     # "oxybutynin's side effects": the drug's
+
+
+def replaced(question: str, asked: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(name, as written) of each treatment the question tells is taken now or was given up, before
+    it asks whether the ``asked`` one compares; [] when it asks no such comparison."""
+    cue = _ALIKE.search(question)
+    if not cue:
+        return []
+    story = question[:cue.start()]
+    out: list[tuple[str, str]] = []
+    for rx in (TAKING, _GIVEN_UP, _HARMED):
+        for m in rx.finditer(story):
+            found = treatments_in(_POSSESSIVE.sub("", m.group(1)))
+            out += [t for t in found if not any(same_drug(t[0], a) for a in asked)
+                    and not any(same_drug(t[0], o) for o, _ in out)]
+    return out
+
+
+def with_switch(query: Query) -> Query:
+    """``query`` compared with the treatment it would replace, when it names none of its own. Not for
+    an add-on ("on Y, does adding X help?": Y stays in both arms) nor for "Can a patient on X take
+    Y?" (the two together)."""
+    if query.comparators or query.added_to or query.co_treatments or query.intent == "contraindications":
+        return query
+    old = replaced(query.question, query.interventions)
+    asked = tuple(i for i in query.interventions if not any(same_drug(i, n) for n, _ in old))
+    if not old or not asked:
+        return query
+    written = tuple((n, w.lower()) for n, w in old if n != w.lower())
+    return replace(query, interventions=asked, comparators=unique(n for n, _ in old),
+                   written=query.written + written)

@@ -1,0 +1,65 @@
+"""What an asked treatment would replace: the treatment taken now, or given up, is its comparator."""
+from __future__ import annotations
+
+import pytest
+
+from evidex.query import IMPLIED_CONTROL, parse_question
+from evidex.switch import replaced
+
+
+@pytest.mark.parametrize("question, asked, old", [
+    ("For painful diabetic neuropathy in a patient who gets groggy on amitriptyline - does LDN 2-4 mg work as well, "
+     "and does it cause fewer side effects?", "low-dose naltrexone", "amitriptyline"),
+    ("Haldol gave my patient stiffness and tremor. Would Seroquel cause the same extrapyramidal side effects?",
+     "quetiapine", "haloperidol"),
+    ("Woman with detrusor instability can't put up with oxybutynin's side effects. Is tolterodine a reasonable "
+     "substitute?", "tolterodine", "oxybutynin"),
+    ("Patient on metformin: does sitagliptin work as well?", "sitagliptin", "metformin"),
+    ("Stable on risperidone for years but gaining weight - if I switch her to aripiprazole, will she stay well?",
+     "aripiprazole", "risperidone"),
+])
+def test_the_treatment_taken_now_is_what_the_asked_one_is_compared_with(question, asked, old):
+    q = parse_question(question)
+    assert q.interventions == (asked,) and q.comparators == (old,) and q.implied_comparators == (old,)
+
+
+def test_a_brand_taken_now_is_shown_as_the_question_wrote_it():
+    q = parse_question("Haldol gave my patient stiffness. Would Seroquel cause the same?")
+    assert q.to_contract()["comparators"] == ["haldol (haloperidol)"]
+
+
+@pytest.mark.parametrize("question", [
+    # the comparison is named: "as well as B", "as effective as B"
+    "Patient on lithium: does quetiapine work as well as valproate?",
+    "Is olanzapine as effective as haloperidol?",
+    # what is switched is another treatment, not the one taken ("switch his antibiotic to")
+    "Patient on warfarin - is it safe to switch his antibiotic to ciprofloxacin?",
+    # the asked drug is the one taken: no other treatment to compare with
+    "On LDN for fibromyalgia: will I sleep as well?",
+    "She stopped metformin because of diarrhoea - is extended-release metformin better tolerated?",
+    # the taken treatment is named after the words that ask, or not at all
+    "Would switching to lanthanum help phosphate in patients on hemodialysis?",
+    "Does low-dose naltrexone reduce pain in fibromyalgia?",
+    # an add-on keeps the treatment taken in both arms
+    "In trauma patients on morphine, does adding naltrexone cut nausea as well?",
+])
+def test_no_switch_without_an_old_treatment_asked_to_compare(question):
+    q = parse_question(question)
+    assert not q.comparators or q.comparators != tuple(n for n, _ in replaced(question, q.interventions))
+    assert q.implied_comparators != ("warfarin",) and "metformin" not in q.comparators
+
+
+def test_replaced_reads_taken_given_up_and_harmed():
+    assert replaced("On metformin - is sitagliptin as good?", ("sitagliptin",)) == [("metformin", "metformin")]
+    assert replaced("He stopped naproxen; is celecoxib kinder?", ("celecoxib",)) == [("naproxen", "naproxen")]
+    assert replaced("Metformin made her sick - what about sitagliptin instead?", ("sitagliptin",)) == \
+        [("metformin", "Metformin")]
+    assert replaced("Does sitagliptin work as well?", ("sitagliptin",)) == []
+    # no comparison asked
+    assert replaced("Patient on metformin: does sitagliptin lower HbA1c?", ("sitagliptin",)) == []
+
+
+def test_an_efficacy_question_keeps_its_implied_control():
+    q = parse_question("Does sitagliptin lower HbA1c in patients on metformin?")
+    assert q.implied_comparators != ("metformin",)
+    assert parse_question("Does sitagliptin lower HbA1c?").implied_comparators == (IMPLIED_CONTROL,)
