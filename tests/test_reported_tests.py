@@ -25,6 +25,15 @@ from evidex.synthesis.arms import favoured_arm
     ("scores fell in both groups (p < 0.05) but did not differ between them (p = 0.40)", ""),
     ("Lancet style: difference 2.1 (p=0\u00b702)", "significant"),
     ("Mean age was 54 years.", ""),
+    # a difference with its interval: one holding 0 finds none, one wholly on a side of 0 finds one
+    ("the between-group difference in change in VAS score was 1.64 (confidence interval -0.92 to 4.20)",
+     "not_significant"),
+    ("difference -250 +/- 189 [95% confidence interval (CI) -620 to 120]", "not_significant"),
+    ("Treatment differences compared with placebo were 12% (95% CI - 12, 37)", "not_significant"),
+    ("mean difference -3.1 (95% CI -5.0 to -1.2)", "significant"),
+    ("The difference was 5.2 (95% CI 1.2-9.0)", "significant"),
+    # a change within one group with its interval is no difference between groups
+    ("Exercise time increased by 96 seconds (95% confidence interval -23 to 215)", ""),
 ])
 def test_significance_of_the_tests_a_sentence_reports(sentence, expected):
     assert significance(sentence) == expected
@@ -37,6 +46,15 @@ def test_a_difference_reported_only_by_its_test_favours():
                               "amitriptyline group (P < .001).") == "unclear"
     # a p at or above 0.05 alone is not read as no difference (many secondary tests are reported)
     assert sentence_direction("Retention was 61% and 55% (p = 0.30).") == "unclear"
+
+
+def test_a_between_group_difference_whose_interval_holds_zero_is_no_difference():
+    """Unlike a lone p >= 0.05 (above), the difference between the arms with its interval is the trial's estimate."""
+    assert sentence_direction("In the per-protocol analysis, the between-group difference in change in VAS score "
+                              "from baseline was 1.64 (confidence interval -0.92 to 4.20).") == "no_difference"
+    # ... unless a test in the same sentence found a difference
+    assert sentence_direction("Pain fell more with LDN (p = 0.01); the difference in sleep was 0.4 (95% CI -0.2 to "
+                              "1.0).") != "no_difference"
 
 
 def test_similar_results_said_again_with_a_significant_test_are_no_null_finding():

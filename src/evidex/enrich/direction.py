@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 from .effect import aside
-from .significance import significance
+from .significance import difference_intervals, significance
 from .split import contains_any
 
 DIRECTIONS = ("favours", "no_difference", "against", "unclear")
@@ -118,6 +118,10 @@ def sentence_direction(sentence: str) -> str:
     # "81 and 80% in the A and B groups, respectively (NS)", with no test or word finding a difference.
     if _NOT_SIGNIFICANT.search(sentence) and not _SIGNIFICANT.search(sentence) \
             and significance(sentence) != "significant":
+        return "no_difference"
+    if difference_intervals(sentence) == {"not_significant"} and significance(sentence) == "not_significant":
+        # The between-group difference with an interval holding 0 (unlike a lone p >= 0.05, which
+        # may be one secondary test of many, below): the trial's estimate shows no difference.
         return "no_difference"
     if _may(_AGAINST, _AGAINST_CUES, sentence, low):
         return "against"

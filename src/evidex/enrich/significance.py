@@ -15,15 +15,23 @@ _RATIO_CI = re.compile(r"(?:\b(?:hazard|odds|rate|risk) ratio|\brelative risk|\b
                        r"(?:\bCI\b|confidence interval)[^\d\u2212-]{0,12}(\d+(?:[.\u00b7]\d+)?)\s*(?:-|\u2013|to|,)\s*"
                        r"(\d+(?:[.\u00b7]\d+)?)")
 
+# A difference (mean, median, weighted or standardised) and its confidence interval, whose bounds may be
+# negative: "the between-group difference was 1.64 (confidence interval -0.92 to 4.20)", "MD -250 [95% CI
+# -620 to 120]". An interval holding 0 shows no difference at its level (Altman & Bland, BMJ 2011;343:d2304).
+_DIFFERENCE_CI = re.compile(r"\b(?:differen\w*|W?MDs?|SMDs?)\b.{0,80}?(?:\bCI\b|confidence interval)[^\d\u2212-]{0,12}"
+                            r"((?:[-\u2212\u2013]\s?)?\d+(?:[.\u00b7]\d+)?)\s*(?:to|,|[-\u2013](?=\s?\d))\s*"
+                            r"((?:[-\u2212]\s?)?\d+(?:[.\u00b7]\d+)?)")
+
 
 def _number(text: str) -> float:
-    return float(text.replace("\u00b7", "."))
+    return float(re.sub(r"^[\u2212\u2013-]\s?", "-", text).replace("\u00b7", "."))
 
 
 def significance(sentence: str) -> str:
     """"significant", "not_significant" or "" for the tests a sentence reports: every p-value below 0.05 (or a
-    ratio's 95% CI wholly on one side of 1) is a difference found, every one at or above it (or a CI spanning 1) none;
-    a sentence reporting both, or neither, says nothing here (CONSORT item 17a: each estimate with its precision)."""
+    ratio's 95% CI wholly on one side of 1, a difference's of 0) is a difference found, every one at or above it (or
+    a CI spanning 1, or 0) none; a sentence reporting both, or neither, says nothing here (CONSORT item 17a: each
+    estimate with its precision)."""
     found = set()
     for m in _P_VALUE.finditer(sentence):
         op, value = m.group(1), _number(m.group(2))
@@ -36,4 +44,16 @@ def significance(sentence: str) -> str:
         low, high = _number(m.group(1)), _number(m.group(2))
         if low <= high:
             found.add("not_significant" if low <= 1 <= high else "significant")
+    found |= difference_intervals(sentence)
     return found.pop() if len(found) == 1 else ""
+
+
+def difference_intervals(sentence: str) -> set[str]:
+    """"significant" / "not_significant" for each difference a sentence reports with its confidence
+    interval (one wholly on one side of 0, or holding it): a between-group estimate, not a test among many."""
+    found = set()
+    for m in _DIFFERENCE_CI.finditer(sentence):
+        low, high = _number(m.group(1)), _number(m.group(2))
+        if low <= high:
+            found.add("not_significant" if low <= 0 <= high else "significant")
+    return found
