@@ -115,6 +115,15 @@ def test_head_to_head_rct_is_seen_as_randomised_and_direct(ldn):
     assert answer.verdict.direction == "no_difference"
 
 
+def test_a_switch_from_amitriptyline_is_answered_by_the_head_to_head_trial(ldn):
+    """The trial names its arms' difference by the groups ("the between-group difference ... (confidence interval
+    -0.92 to 4.20)"): with no result naming both drugs, that sentence is the head-to-head result."""
+    answer = _checked(ask(ldn, "For painful diabetic neuropathy in a patient who gets groggy on amitriptyline - does "
+                               "LDN 2-4 mg work as well?"))
+    assert answer.query.comparators == ("amitriptyline",)
+    assert answer.verdict.direction == "no_difference"
+
+
 def test_two_reports_of_one_trial_count_once(ldn):
     from evidex.resolve import resolve
     from evidex.retrieve import retrieve

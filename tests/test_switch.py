@@ -63,3 +63,15 @@ def test_an_efficacy_question_keeps_its_implied_control():
     q = parse_question("Does sitagliptin lower HbA1c in patients on metformin?")
     assert q.implied_comparators != ("metformin",)
     assert parse_question("Does sitagliptin lower HbA1c?").implied_comparators == (IMPLIED_CONTROL,)
+
+
+def test_working_as_well_as_the_old_treatment_is_an_equivalence_comparison():
+    """"does LDN work as well?" asks whether it is as good as amitriptyline (Piaggio et al., JAMA 2012), a
+    comparison of effects though a harm is asked beside it; a harm compared stays a harm question."""
+    q = parse_question("For painful diabetic neuropathy in a patient who gets groggy on amitriptyline - does LDN "
+                       "2-4 mg work as well, and does it cause fewer side effects?")
+    assert (q.intent, q.claim) == ("comparison", "equivalence")
+    q = parse_question("He stopped naproxen because of his stomach - is celecoxib kinder?")
+    assert q.comparators == ("naproxen",) and q.claim == "superiority"
+    q = parse_question("Haldol gave my patient stiffness. Would Seroquel cause the same extrapyramidal side effects?")
+    assert q.adverse and q.intent == "safety" and q.claim == "equivalence"

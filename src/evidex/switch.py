@@ -30,6 +30,10 @@ _ALIKE = re.compile(r"\b(?:(?:switch|swap|chang|convert|mov)\w*\s+(?:(?:him|her|
                     r"(?:to|onto)\b|instead|substitute|alternative|replace\w*|take (?:its|the) place|kinder|gentler|"
                     r"better tolerated|easier on|(?:(?:just|equally)\s+)?as (?:well|effective|good)\b(?!\s+as\b)|"
                     r"the same\b(?![^?]*?\bas\b))", re.I)
+# ... of them, those that ask whether the new one is as good (CONSORT 2010 extension for non-inferiority and
+# equivalence trials, Piaggio et al., JAMA 2012), not whether it is better.
+_AS_GOOD = re.compile(r"\b(?:substitute|take (?:its|the) place|(?:(?:just|equally)\s+)?as (?:well|effective|good)\b"
+                      r"(?!\s+as\b)|the same\b(?![^?]*?\bas\b))", re.I)
 # A treatment given up or not tolerated: "stopped naproxen", "can't put up with oxybutynin's side effects",
 # "intolerant of metformin", "side effects on clozapine".
 _GIVEN_UP = re.compile(r"\b(?:stopped|came off|come off|discontinued|quit|intolerant (?:of|to)|"
@@ -69,5 +73,9 @@ def with_switch(query: Query) -> Query:
     if not old or not asked:
         return query
     written = tuple((n, w.lower()) for n, w in old if n != w.lower())
-    return replace(query, interventions=asked, comparators=unique(n for n, _ in old),
-                   written=query.written + written)
+    # Whether the new treatment works as well is a comparison of effects, though a harm is asked beside it
+    # ("does LDN work as well, and does it cause fewer side effects?"); a harm compared stays a harm question.
+    harm = query.adverse or query.harm
+    return replace(query, interventions=asked, comparators=unique(n for n, _ in old), written=query.written + written,
+                   intent=query.intent if harm or query.intent not in ("efficacy", "safety") else "comparison",
+                   claim="equivalence" if _AS_GOOD.search(query.asked) else query.claim)

@@ -57,6 +57,10 @@ _AGAINST_BASELINE = re.compile(r"\b(?:from|vs\.?|versus|compared (?:with|to)|rel
 _BETWEEN_ARMS = re.compile(r"\b(?:than|but not|whereas|while|only|superior|inferior|greater|larger|smaller|more|less|"
                            r"fewer|higher|lower|better|worse|differ\w*|favou?r\w*|between)\b|"
                            r"\b(?:vs\.?|versus|compared (?:with|to)|relative to)\s+(?!(?:the |their )?baseline\b)", re.I)
+# The two arms' difference named by the groups, not the drugs ("the between-group difference in change in VAS
+# score was 1.64 (CI -0.92 to 4.20)"): in a trial that names the comparator's arm and no result of the two
+# drugs by name, the head-to-head result.
+_BETWEEN_GROUPS = re.compile(r"\bbetween[- ](?:the\s+)?(?:two\s+)?(?:groups?|arms|treatments)\b", re.I)
 STANCE_BAND = 0.4          # a study's P(yes) must leave [0.4, 0.6] to decide its direction
 
 
@@ -267,7 +271,11 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
     if query.comparators:
         # A head-to-head question is answered first by the sentences that name the comparator.
         asked, compared = forms_of(query, query.interventions), forms_of(query, query.comparators)
-        pools.insert(0, [t for t in texts if (contains_any(padded_tokens(t), compared) or t in both)
+        named = [t for t in texts if contains_any(padded_tokens(t), compared)]
+        # (only where no sentence names both drugs with a result: in a trial of more arms the groups are more)
+        groups = named and not any(contains_any(padded_tokens(t), asked) and sentence_direction(t) != "unclear"
+                                   and not aside(t) for t in named)
+        pools.insert(0, [t for t in texts if (t in named or t in both or groups and _BETWEEN_GROUPS.search(t))
                          and not third_arm_won(t, asked, compared)])
         # In a trial with a control arm as well ("19% on placebo, 66% on divalproex and 63% on
         # propranolol"), a sentence naming the control reports each drug against it; the sentences
@@ -278,7 +286,7 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
             # "Is A as effective as B?" is answered only by findings that name both A and B (a
             # review of B alone, or A against placebo, says nothing of their equivalence).
             texts = [t for t in pools[0] if contains_any(padded_tokens(t), forms_of(query, query.interventions))
-                     or t in both]
+                     or t in both or groups and _BETWEEN_GROUPS.search(t)]
             if not texts:
                 return "unclear"
             pools = [texts]
