@@ -37,6 +37,7 @@ def test_a_brand_taken_now_is_shown_as_the_question_wrote_it():
     # the asked drug is the one taken: no other treatment to compare with
     "On LDN for fibromyalgia: will I sleep as well?",
     "She stopped metformin because of diarrhoea - is extended-release metformin better tolerated?",
+    "She stopped immediate-release oxybutynin - is the controlled-release form kinder?",
     # the taken treatment is named after the words that ask, or not at all
     "Would switching to lanthanum help phosphate in patients on hemodialysis?",
     "Does low-dose naltrexone reduce pain in fibromyalgia?",
@@ -75,3 +76,16 @@ def test_working_as_well_as_the_old_treatment_is_an_equivalence_comparison():
     assert q.comparators == ("naproxen",) and q.claim == "superiority"
     q = parse_question("Haldol gave my patient stiffness. Would Seroquel cause the same extrapyramidal side effects?")
     assert q.adverse and q.intent == "safety" and q.claim == "equivalence"
+
+
+@pytest.mark.parametrize("question, drug, form", [
+    ("My patient stopped immediate-release oxybutynin because of a dry mouth - is the once-daily controlled-release "
+     "form kinder?", "oxybutynin", "immediate-release oxybutynin"),
+    ("Elderly woman on twice-daily gliclazide: if I switch her to once-daily Diamicron MR, will it work as well?",
+     "gliclazide", "twice-daily gliclazide"),
+])
+def test_a_form_of_the_asked_drug_taken_now_is_shown_as_its_comparator(question, drug, form):
+    """Like a dose compared, the old form is shown; the drug's studies answer (no head-to-head comparator)."""
+    q = parse_question(question)
+    assert q.interventions == (drug,) and q.comparators == () and q.switched_from == (form,)
+    assert q.to_contract()["comparators"] == [form]

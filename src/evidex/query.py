@@ -34,7 +34,6 @@ QUESTION_TYPES = ("yesno", "factoid", "list", "summary")
 IMPLIED_CONTROL = "placebo or no treatment"
 INTENTS = ("efficacy", "comparison", "safety", "dosing", "contraindications", "mechanism", "diagnosis",
            "prognosis", "epidemiology")
-
 _NEG = re.compile(r"\b(?:not|no|never|without|n't)\b", re.I)
 CLAIMS = ("superiority", "equivalence")
 _RESPECT = re.compile(r"\b(?:with (?:respect|regard) to|regarding|in terms of|as regards)\s+(.+?)\s*(?:[?.;]|$)", re.I)
@@ -69,6 +68,7 @@ class Query:
     # Words narrowing the condition ("cannabis" of "cannabis-induced psychosis"): a study without them is another.
     qualifiers: tuple[str, ...] = ()
     added_to: tuple[str, ...] = ()        # "on morphine, does adding X ...?": taken already, as written (add_on.py)
+    switched_from: tuple[str, ...] = ()   # "stopped immediate-release X - is the CR form kinder?": that form (switch.py)
 
     @property
     def asked(self) -> str:
@@ -80,11 +80,12 @@ class Query:
     def implied_comparators(self) -> tuple[str, ...]:
         """The named comparators; for "is 15 mg enough, or 30 mg?" the other dose; for "does X work?", "is X
         safe?", "what are its side effects?", "is 0.3 mg enough?" the control trials measure against (harms
-        are counted against placebo too), "on Y, does adding X help?" Y alone; "what dose?" compares nothing."""
+        are counted against placebo too), "on Y, does adding X help?" Y alone, a switch of forms the old one."""
         implied = self.intent in ("efficacy", "safety") or self.adverse or (self.intent, self.question_type) in (
             ("contraindications", "yesno"), ("dosing", "yesno"), ("dosing", "summary"))
         dose = compared_dose(self.question, self.interventions[0]) if self.intent == "dosing" and self.interventions else ""
-        alone = (f"{' and '.join(self.added_to)} alone (or with placebo)",) if self.added_to else (IMPLIED_CONTROL,)
+        alone = (f"{' and '.join(self.added_to)} alone (or with placebo)",) if self.added_to else self.switched_from
+        alone = alone or (IMPLIED_CONTROL,)
         return self.comparators or ((dose,) if dose else alone if self.interventions and implied else ())
 
     def to_contract(self) -> dict[str, object]:

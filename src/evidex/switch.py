@@ -7,9 +7,9 @@ another works as well, is kinder or could take its place asks for an active-cont
 the new treatment against the old one, not against placebo (a switch is judged against the
 treatment given up; ICH E10, Choice of Control Group in Clinical Trials, 2000, on active
 controls). The treatment taken now is then the comparator. Only a treatment named before the
-words that ask for the comparison counts ("switch to X" names the new one), and only a different
-drug: a release form of the asked drug ("immediate-release oxybutynin") is a formulation
-question the drug's studies answer as they are.
+words that ask for the comparison counts ("switch to X" names the new one). A form of the asked
+drug taken now ("immediate-release oxybutynin") is shown as what the new form is compared with,
+as a dose is (``Query.implied_comparators``); the drug's studies answer such a question as they are.
 """
 from __future__ import annotations
 
@@ -44,11 +44,15 @@ _HARMED = re.compile(r"\b([\w-]+(?:\s+[\w-]+)?)\s+(?:gave|caused|made|left)\s+(?
                      re.I)
 
 _POSSESSIVE = re.compile(r"['\u2019]s\b")     # "oxybutynin's side effects": the drug's
+# The form of a drug, written before its name: "immediate-release oxybutynin", "twice-daily gliclazide".
+_FORM = (r"(?:(?:short|long|rapid|intermediate)[- ]acting|(?:immediate|extended|sustained|modified|controlled|slow|"
+         r"delayed)[- ]release|(?:once|twice)[- ](?:daily|a[- ]day)|regular|standard|plain|depot)\s+")
 
 
 def replaced(question: str, asked: tuple[str, ...]) -> list[tuple[str, str]]:
     """(name, as written) of each treatment the question tells is taken now or was given up, before
-    it asks whether the ``asked`` one compares; [] when it asks no such comparison."""
+    it asks whether the ``asked`` one compares; [] when it asks no such comparison. A form of an
+    asked drug ("immediate-release oxybutynin") comes as (that form, as written)."""
     cue = _ALIKE.search(question)
     if not cue:
         return []
@@ -56,9 +60,13 @@ def replaced(question: str, asked: tuple[str, ...]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for rx in (TAKING, _GIVEN_UP, _HARMED):
         for m in rx.finditer(story):
-            found = treatments_in(_POSSESSIVE.sub("", m.group(1)))
-            out += [t for t in found if not any(same_drug(t[0], a) for a in asked)
-                    and not any(same_drug(t[0], o) for o, _ in out)]
+            taken = _POSSESSIVE.sub("", m.group(1))
+            for name, written in treatments_in(taken):
+                form = re.search(_FORM + re.escape(written) + r"\b", taken, re.I)
+                if any(same_drug(name, a) for a in asked):
+                    name = form.group(0).lower() if form else ""
+                if name and not any(same_drug(name, o) for o, _ in out):
+                    out.append((name, form.group(0) if form and name == form.group(0).lower() else written))
     return out
 
 
@@ -68,8 +76,13 @@ def with_switch(query: Query) -> Query:
     Y?" (the two together)."""
     if query.comparators or query.added_to or query.co_treatments or query.intent == "contraindications":
         return query
-    old = replaced(query.question, query.interventions)
+    found = replaced(query.question, query.interventions)
+    old = [(n, w) for n, w in found if not any(same_drug(n, i) or n.endswith(f" {i}") for i in query.interventions)]
     asked = tuple(i for i in query.interventions if not any(same_drug(i, n) for n, _ in old))
+    if not old and found and asked:
+        # "stopped immediate-release oxybutynin - is the once-daily form kinder?": the drug's own studies answer;
+        # the form taken now is shown as what the new one is compared with.
+        return replace(query, switched_from=tuple(w for _, w in found))
     if not old or not asked:
         return query
     written = tuple((n, w.lower()) for n, w in old if n != w.lower())
