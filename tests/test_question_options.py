@@ -70,6 +70,26 @@ def test_the_asker_is_no_treatment_and_what_they_would_use_instead_is_the_compar
     assert parse_question("Do I need 14 days of triple therapy instead of 7?").comparators == ()
 
 
+@pytest.mark.parametrize("question, compared", [
+    # "over" an age, a threshold or a time compares nothing
+    ("Obese woman with type 2 diabetes, A1c over 8% on maximal metformin plus a sulfonylurea - would adding "
+     "sibutramine help her sugars?", ()),
+    ("Over the first year, is olanzapine better than risperidone for concentration?", ("risperidone",)),
+    ("Women over 65: does raloxifene prevent fractures?", ()),
+    ("Over two years, does risperidone prevent relapse?", ()),
+    # "over" a treatment or a dose compares it
+    ("Is olanzapine preferred over haloperidol for first-episode psychosis?", ("haloperidol",)),
+])
+def test_over_compares_a_treatment_not_an_age_a_threshold_or_a_time(question, compared):
+    assert parse_question(question).comparators == compared
+
+
+def test_over_a_dose_compares_the_doses():
+    from evidex.question_shape import comparator_text
+    assert comparator_text("Is 100 mcg/day of estradiol worth it over 50 mcg/day?") == "50 mcg/day"
+    assert comparator_text("Is 100 mcg/day of estradiol worth it over 50 years of age?") == ""
+
+
 def test_a_term_found_keeps_its_punctuation_as_written():
     """Callers look for a match in the question's own text: "H. pylori" must not come back as "H pylori"."""
     text = "Is H. pylori eradication better with a PPI?"

@@ -45,12 +45,10 @@ PIVOT = re.compile(
     r"regulate|regulates|mediate|mediates|contribute|contributes|predict|predicts|impair|impairs|worsen|worsens|"
     r"exacerbate|exacerbates|raise|raises|keep|keeps|maintain|maintains|control|controls|damage|damages|harm|harms|"
     r"injure|injures|trigger|triggers|provoke|provokes|aggravate|aggravates|" + _GIVES + r")\b", re.I)
-# A scene set before a colon ("OA patient needing a long-term NSAID: does valdecoxib cause ...?"):
-# the question proper follows it, opening with an auxiliary, a wh-word or a clause ("if I ...").
-# Or before a dash, when what precedes it is no question itself ("Patient admitted with an acute
-# MI - should I start lisinopril ...?"; not "Is X effective - how many ...?", nor a question
-# reported: "patient asks whether LDN helps - has anyone measured it?"). Or a sentence of its own
-# ("Woman with detrusor instability who cannot take oxybutynin. Is TENS an alternative?").
+# A scene set before the question proper (which opens with an auxiliary, a wh-word or "if I ..."): before a colon
+# ("OA patient needing an NSAID: does valdecoxib ...?"), before a dash when it is no question itself ("Patient with an
+# acute MI - should I start lisinopril?"; not "Is X effective - how many ...?" nor "asks whether LDN helps - has
+# anyone measured it?"), or a sentence of its own ("Woman who cannot take oxybutynin. Is TENS an alternative?").
 SCENE = re.compile(r"(?:[^:?]{3,160}:|(?!\s*" + OPENS_QUESTION + r")(?:(?!\bwhether\b)[^:?]){3,160}\s[-\u2013\u2014]+|"
                    r"(?!\s*" + OPENS_QUESTION + r")[^?]{3,300}[a-z)%]{2}[.!](?=\s+(?-i:[A-Z])))"
                    r"\s+(?=" + OPENS_QUESTION + r"|(?:if|once|after)\b)", re.I)
@@ -116,8 +114,7 @@ def is_clause(phrase: str, question: str) -> bool:
     writes that word in capitals, as an abbreviation ("HE recurrence", "IT baclofen")."""
     if not _CLAUSE_SUBJECT.match(phrase):
         return False
-    word = phrase.split()[0]
-    return word == "i" or re.search(rf"\b{word.upper()}\b", question) is None
+    return phrase.split()[0] == "i" or re.search(rf"\b{phrase.split()[0].upper()}\b", question) is None
 
 # What a question compares its treatment against: the phrase after "vs", "than", "instead of",
 # "as good (a first drug) as"; what the patient is switched from ("switch him from B to A"); the
@@ -126,7 +123,11 @@ def is_clause(phrase: str, question: str) -> bool:
 # whether A is as good as B; not "at the same time as B" or "the same drug as B".
 SAME_EFFECT = (r"(?:[\w-]+\s+){0,2}?(?:relief|effects?|benefits?|control|efficacy|results?|protection|outcomes?|"
                r"improvement|response|reduction|healing|remission)(?:\s+(?:on|of|in|for)\s+(?:[\w-]+\s+){0,3}?[\w-]+)?")
-_AGAINST = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|better than|rather than|instead of|in place of|than|over|"
+# "over" a treatment or a dose ("over 7.5 or 15 mg"), not an age, threshold or time ("A1c over 8%", "over a year").
+_OVER = (r"over(?!\s+(?:\d[\d.,]*(?![\d.,])(?!\s*(?:mg|mcg|\u00b5g|micrograms?|g|units?|iu|ml|or)\b)|(?:a|the|several|"
+         r"two|three|four|five|many)\s+(?:years?|months?|weeks?|days?|decades?|few|full|third|half|next|following|first|"
+         r"long|last|past|course)|time|years|months|weeks|what)\b)")
+_AGAINST = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|better than|rather than|instead of|in place of|than|" + _OVER + "|"
                       r"(?<!not )(?<!n't )replace(?![^?]*?\b(?:with|by)\b)|(?<!a )(?<!the )substitute for|"
                       r"as \w+(?:\s+\w+){0,5}?\s+as|the same " + SAME_EFFECT + r"\s+as|"
                       r"(?:equivalent|comparable|similar|non-?inferior|equal) to)"
