@@ -90,6 +90,17 @@ def test_over_a_dose_compares_the_doses():
     assert comparator_text("Is 100 mcg/day of estradiol worth it over 50 years of age?") == ""
 
 
+@pytest.mark.parametrize("question, intent", [
+    # a drug the patient could not tolerate is the story; whether the asked one is worth a try is efficacy
+    ("Spinal cord injury patient with troublesome spasticity who can't tolerate baclofen - is gabapentin worth a "
+     "try?", "efficacy"),
+    ("She couldn't tolerate tricyclics or antiseizure drugs - is LDN worth trying for her neuropathic pain?", "efficacy"),
+    ("Is gabapentin well tolerated in the elderly?", "safety"),
+])
+def test_a_drug_not_tolerated_in_the_story_does_not_make_a_safety_question(question, intent):
+    assert parse_question(question).intent == intent
+
+
 def test_a_term_found_keeps_its_punctuation_as_written():
     """Callers look for a match in the question's own text: "H. pylori" must not come back as "H pylori"."""
     text = "Is H. pylori eradication better with a PPI?"

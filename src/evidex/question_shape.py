@@ -234,7 +234,7 @@ INTENT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("dosing", re.compile(r"(?<![\w-])(?:doses?|dosing|dosage|how much(?! (?:does|do|did|is|are|will|would)\b)|titrat\w*|how (?:do|should|can) (?:i|you|we) "
                           r"(?:start|take|use|prescribe|give)|starting (?:doses?|on|at|with)|start(?:ed)? (?:on|at)|regimen|mg)\b", re.I)),
     ("safety", re.compile(r"\b(?:safe|safety|side[- ]effects?|adverse|harms?|harmful|risks? of|toxicit\w*|"
-                          r"(?<!exercise )(?<!pain )(?<!glucose )tolera\w*|complications?)\b", re.I)),
+                          r"(?<!exercise )(?<!pain )(?<!glucose )(?<!n't )(?<!not )(?<!unable to )tolera\w*|complications?)\b", re.I)),
     ("mechanism", re.compile(r"\b(?:how does|how do \w+ work|mechanism\w*|mode of action|pathway\w*|why does|"
                              r"act on|acts? by|role of)\b", re.I)),
     # ("newly diagnosed", "was diagnosed with" say who the patient is; "can X be diagnosed by" asks)
