@@ -365,3 +365,36 @@ def test_a_change_from_baseline_in_each_arm_is_no_difference_between_the_arms(re
     studies = _studies([_head_to_head(9, results)], "Is losartan better than atenolol at lowering blood pressure?",
                        tmp_path / "b.db")
     assert studies["pmid:8000009"].direction == direction
+
+
+def _two_arms(i: int, results: str, methods: str = "We randomised 120 adults with knee osteoarthritis to zelocoxib "
+              "200 mg or naproxen 500 mg twice daily for 12 weeks.") -> Record:
+    return _rct(i, "Zelocoxib versus naproxen in knee osteoarthritis: a randomised trial",
+                "Which anti-inflammatory to choose is unsettled.", methods, results, "Both were well tolerated.")
+
+
+@pytest.mark.parametrize("results, direction", [
+    # the arms' difference told by the groups, the comparator's arm named elsewhere: the head-to-head result
+    ("Withdrawals for adverse events were 4 on zelocoxib and 11 on naproxen. The between-group difference in "
+     "change in WOMAC pain was 1.6 (95% CI -0.9 to 4.2).", "no_difference"),
+    # "between the two groups ... favoured" is one arm against the other, not each arm helping alone
+    ("Withdrawals for adverse events were 4 on zelocoxib and 11 on naproxen. The difference between the two "
+     "groups in WOMAC pain favoured zelocoxib (p = 0.01).", "favours"),
+])
+def test_a_between_group_sentence_is_the_head_to_head_result(tmp_path, results, direction):
+    studies = _studies([_two_arms(40, results)], "Is zelocoxib as effective as naproxen for knee osteoarthritis?",
+                       tmp_path / "g.db")
+    assert studies["pmid:8000040"].direction == direction
+
+
+def test_between_groups_in_a_trial_with_a_placebo_arm_is_not_the_head_to_head_result():
+    """With a control arm the groups may be either drug against placebo: the sentence is not read as A vs B."""
+    from types import SimpleNamespace
+    from evidex.synthesis.evidence import _direction
+    query = parse_question("Is zelocoxib as effective as naproxen for knee pain?")
+    between = "The between-group difference in pain was 1.6 (95% CI -0.9 to 4.2)."
+    findings = lambda *texts: tuple(SimpleNamespace(passage=SimpleNamespace(text=t)) for t in texts)  # noqa: E731
+    assert _direction(query, findings("Naproxen 500 mg twice daily was given to 60 patients.", between)) == \
+        "no_difference"
+    assert _direction(query, findings("Naproxen 500 mg twice daily was given to 60 patients and placebo to 60.",
+                                      between)) == "unclear"

@@ -77,6 +77,11 @@ def test_the_asker_is_no_treatment_and_what_they_would_use_instead_is_the_compar
     ("Over the first year, is olanzapine better than risperidone for concentration?", ("risperidone",)),
     ("Women over 65: does raloxifene prevent fractures?", ()),
     ("Over two years, does risperidone prevent relapse?", ()),
+    ("In patients over the age of 65 taking metformin, does sitagliptin reduce HbA1c?", ()),
+    ("Over one year of metformin treatment, does sitagliptin reduce HbA1c?", ()),
+    ("Over a 12-week period on metformin, does sitagliptin reduce HbA1c?", ()),
+    # "switch him over to" is a switch: the drug he is on is the comparator, not the new one
+    ("Patient on warfarin: should I switch him over to apixaban?", ("warfarin",)),
     # "over" a treatment or a dose compares it
     ("Is olanzapine preferred over haloperidol for first-episode psychosis?", ("haloperidol",)),
 ])
@@ -88,6 +93,7 @@ def test_over_a_dose_compares_the_doses():
     from evidex.question_shape import comparator_text
     assert comparator_text("Is 100 mcg/day of estradiol worth it over 50 mcg/day?") == "50 mcg/day"
     assert comparator_text("Is 100 mcg/day of estradiol worth it over 50 years of age?") == ""
+    assert comparator_text("Is atorvastatin 20 mg worth it over 10?") == "10"
 
 
 @pytest.mark.parametrize("question, intent", [

@@ -34,6 +34,18 @@ from evidex.synthesis.arms import favoured_arm
     ("The difference was 5.2 (95% CI 1.2-9.0)", "significant"),
     # a change within one group with its interval is no difference between groups
     ("Exercise time increased by 96 seconds (95% confidence interval -23 to 215)", ""),
+    ("In the LDN group the mean difference from baseline in pain was -2.1 (95% CI -4.0 to -0.2).", ""),
+    ("the between-group difference in change from baseline was 1.64 (confidence interval -0.92 to 4.20)",
+     "not_significant"),
+    # a minus written as an en dash or U+2212; percent bounds; a ratio's interval after "difference" is the ratio's
+    ("The between-group difference was 1.64 (95% CI \u20130.92 to 4.20).", "not_significant"),
+    ("mean difference -2.0 (95% CI \u20134.2 to \u20130.1)", "significant"),
+    ("difference 3.1 (95% CI \u22120.4% to 6.6%)", "not_significant"),
+    ("difference -2.0 (95% CI -3.4 - -0.8)", "significant"),
+    ("There was no difference in mortality (RR 0.90, 95% CI 0.70 to 1.10).", "not_significant"),
+    ("The difference in relapse was not significant (HR 0.92, 95% CI 0.75-1.13).", "not_significant"),
+    # decimal commas are no bounds separated by a comma
+    ("difference 0.9 (95% CI 0,5 to 1,2)", ""),
 ])
 def test_significance_of_the_tests_a_sentence_reports(sentence, expected):
     assert significance(sentence) == expected
@@ -52,6 +64,10 @@ def test_a_between_group_difference_whose_interval_holds_zero_is_no_difference()
     """Unlike a lone p >= 0.05 (above), the difference between the arms with its interval is the trial's estimate."""
     assert sentence_direction("In the per-protocol analysis, the between-group difference in change in VAS score "
                               "from baseline was 1.64 (confidence interval -0.92 to 4.20).") == "no_difference"
+    # ... nor of a harm, a subgroup or the groups' make-up
+    for aside in ("The difference in the rate of adverse events was 1.2 (95% CI -0.5 to 2.9).",
+                  "In the subgroup of women, the difference was 1.2 (95% CI -0.5 to 2.9)."):
+        assert sentence_direction(aside) == "unclear"
     # ... unless a test in the same sentence found a difference
     assert sentence_direction("Pain fell more with LDN (p = 0.01); the difference in sleep was 0.4 (95% CI -0.2 to "
                               "1.0).") != "no_difference"

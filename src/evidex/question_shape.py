@@ -123,10 +123,12 @@ def is_clause(phrase: str, question: str) -> bool:
 # whether A is as good as B; not "at the same time as B" or "the same drug as B".
 SAME_EFFECT = (r"(?:[\w-]+\s+){0,2}?(?:relief|effects?|benefits?|control|efficacy|results?|protection|outcomes?|"
                r"improvement|response|reduction|healing|remission)(?:\s+(?:on|of|in|for)\s+(?:[\w-]+\s+){0,3}?[\w-]+)?")
-# "over" a treatment or a dose ("over 7.5 or 15 mg"), not an age, threshold or time ("A1c over 8%", "over a year").
-_OVER = (r"over(?!\s+(?:\d[\d.,]*(?![\d.,])(?!\s*(?:mg|mcg|\u00b5g|micrograms?|g|units?|iu|ml|or)\b)|(?:a|the|several|"
-         r"two|three|four|five|many)\s+(?:years?|months?|weeks?|days?|decades?|few|full|third|half|next|following|first|"
-         r"long|last|past|course)|time|years|months|weeks|what)\b)")
+# "over" a treatment or a dose ("over 7.5 or 15 mg", "over 10?"), not an age, threshold or time ("A1c over 8%", "over
+# a year", "over the age of 65", "over a 12-week period"), nor a switch ("switch him over to B").
+_OVER = (r"over(?!\s+(?:\d[\d.,]*(?![\d.,])(?!\s*(?:mg|mcg|\u00b5g|micrograms?|g|units?|iu|ml|or)\b|\s*\?)|(?:(?:a|an|the|"
+         r"one|two|three|four|five|six|eight|ten|twelve|several|many|\d+)[\s-]+)?(?:[\w-]+\s+)?(?:years?|months?|weeks?|"
+         r"days?|decades?|period|trial|age|course)\b|(?:the|a)\s+(?:few|full|third|half|next|following|first|long|last|"
+         r"past)|sixty|seventy|eighty|time|to)\b)")
 _AGAINST = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|better than|rather than|instead of|in place of|than|" + _OVER + "|"
                       r"(?<!not )(?<!n't )replace(?![^?]*?\b(?:with|by)\b)|(?<!a )(?<!the )substitute for|"
                       r"as \w+(?:\s+\w+){0,5}?\s+as|the same " + SAME_EFFECT + r"\s+as|"
@@ -135,11 +137,9 @@ _AGAINST = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|better than|rathe
                       re.I)
 _SWITCH_FROM = re.compile(r"\b(?:switch\w*|swap\w*|chang\w*|mov\w*|convert\w*)\s+(?:[\w-]+\s+){0,3}?from\s+(.+?)\s+(?:to|onto)\b",
                           re.I)
-# "Patient on amlodipine 5 mg: would switching to lercanidipine ...?": the drug taken now is what
-# the new one is compared with.
+# "Patient on amlodipine 5 mg: would switching to lercanidipine ...?", "had to stop naproxen - is Vioxx better
+# tolerated?" (not one she "can't come off"): the drug taken now or stopped (more shapes: switch.py, after the parse).
 _ON_THEN_SWITCH = re.compile(r"\bon\s+([\w-]+)\b[^?]*?\bswitch\w*\s+(?:\w+\s+)?(?:to|onto)\b", re.I)
-# "had to stop naproxen because of stomach upset - is Vioxx better tolerated?": the drug stopped is
-# what the new one is compared with (not one that "can't come off").
 _STOPPED_THEN = re.compile(r"(?<!n't )(?<!not )(?<!cannot )(?<!unable to )"
                            r"\b(?:stop(?:ped)?|came off|come off|discontinued|quit)\s+(?:the\s+|his\s+|her\s+)?([\w-]+)\b"
                            r"[^?]*?\b(?:is|are|would|will|could)\s+[\w-]+\s+(?:\w+\s+)?(?:better|safer|gentler|kinder|"

@@ -1,15 +1,20 @@
 """What an asked treatment would replace: "groggy on amitriptyline - does LDN work as well?", "Haldol
-gave my patient stiffness; would Seroquel cause the same?", "can't put up with oxybutynin's side
-effects - is TENS a reasonable substitute?".
+gave my patient stiffness. Would Seroquel cause the same?", "can't put up with oxybutynin's side
+effects - is TENS a reasonable substitute?", "stopped naproxen - is celecoxib kinder?".
 
 A question that tells of a treatment the patient takes now (or had to stop) and then asks whether
 another works as well, is kinder or could take its place asks for an active-control comparison:
 the new treatment against the old one, not against placebo (a switch is judged against the
 treatment given up; ICH E10, Choice of Control Group in Clinical Trials, 2000, on active
-controls). The treatment taken now is then the comparator. Only a treatment named before the
-words that ask for the comparison counts ("switch to X" names the new one). A form of the asked
-drug taken now ("immediate-release oxybutynin") is shown as what the new form is compared with,
-as a dose is (``Query.implied_comparators``); the drug's studies answer such a question as they are.
+controls). The treatment taken now is then the comparator. It is the one the story names as taken,
+given up or harmful; the asked one is any other the question names. A drug merely taken ("on
+warfarin") counts only when the question asks for a switch or for an effect as good ("is
+paracetamol kinder?" of a patient on warfarin asks about paracetamol's own harms). A form of the
+asked drug taken now ("immediate-release oxybutynin") is shown as what the new form is compared
+with, as a dose is (``Query.implied_comparators``); the drug's studies answer such a question.
+(Two common shapes, "on X ... switch to Y" and "stopped X - is Y better?", are read before the
+parse by ``question_shape.comparator_text``, so that Y is found as the question's subject; this
+module reads the rest from the parsed query.)
 """
 from __future__ import annotations
 
@@ -19,71 +24,79 @@ from typing import TYPE_CHECKING
 
 from .add_on import END, TAKING
 from .phrases import same_drug, treatments_in, unique
+from .question_shape import SAME_EFFECT
 
 if TYPE_CHECKING:
     from .query import Query
 
-# The words that ask how the new treatment compares with the old one.
-# ("as well as B", "the same relief as B" name their own comparator, "switch his antibiotic to Y" what
-# is switched: not these.)
-_ALIKE = re.compile(r"\b(?:(?:switch|swap|chang|convert|mov)\w*\s+(?:(?:him|her|them|it|me|us)\s+)?(?:over\s+)?"
-                    r"(?:to|onto)\b|instead|substitute|alternative|replace\w*|take (?:its|the) place|kinder|gentler|"
-                    r"better tolerated|easier on|(?:(?:just|equally)\s+)?as (?:well|effective|good)\b(?!\s+as\b)|"
-                    r"the same\b(?![^?]*?\bas\b))", re.I)
-# ... of them, those that ask whether the new one is as good (CONSORT 2010 extension for non-inferiority and
-# equivalence trials, Piaggio et al., JAMA 2012), not whether it is better.
-_AS_GOOD = re.compile(r"\b(?:substitute|take (?:its|the) place|(?:(?:just|equally)\s+)?as (?:well|effective|good)\b"
-                      r"(?!\s+as\b)|the same\b(?![^?]*?\bas\b))", re.I)
-# A treatment given up or not tolerated: "stopped naproxen", "can't put up with oxybutynin's side effects",
-# "intolerant of metformin", "side effects on clozapine".
-_GIVEN_UP = re.compile(r"\b(?:stopped|came off|come off|discontinued|quit|intolerant (?:of|to)|"
-                       r"(?:can't|cannot|couldn't|could not|won't)\s+(?:tolerate|take|put up with|stand|stay on)|"
-                       r"(?:side effects|problems|trouble) (?:on|with|from))\s+(.{2,80}?)" + END, re.I)
-# A treatment that harmed: "Haldol gave my patient stiffness", "metformin made her sick".
+# The words that ask whether the new treatment is as good as the old one (CONSORT 2010 extension for
+# non-inferiority and equivalence trials, Piaggio et al., JAMA 2012): "work as well", "just as well", "cause
+# the same side effects", "the same?", a substitute. Not "as well" for "too" ("prescribe X as well?"), "as well
+# as B" or "the same relief as B" (a comparator named), "at the same time".
+_AS_GOOD = (r"\b(?:(?:(?:work|works|working|do|does|help|helps|control|controls|perform|performs|treat|treats)\s+"
+            r"(?:[\w-]+\s+){0,3}?|just\s+|equally\s+)as well|as (?:effective|good))\b(?!\s+as\b)|"
+            r"\bthe same(?:\s+" + SAME_EFFECT + r"|(?=\s*[?.!,;]))(?![^?]*?\bas\b)|\bsubstitute\b|"
+            r"\btake (?:its|the) place\b")
+_AS_GOOD_RX = re.compile(_AS_GOOD, re.I)
+# ... or a switch asked, or whether it is better or could be used instead.
+_SWITCH_TO = r"\b(?:switch|swap|chang|convert)\w*\s+(?:(?:him|her|them|it|me|us)\s+)?(?:over\s+)?(?:to|onto)\b"
+_INSTEAD = r"\b(?:instead|alternative|replac(?:e|es|ed|ing)|kinder|gentler|better|safer|less|fewer|easier on)\b"
+_ALIKE = re.compile("|".join((_AS_GOOD, _SWITCH_TO, _INSTEAD)), re.I)
+_REPLACES = re.compile(_AS_GOOD + "|" + _SWITCH_TO, re.I)      # ... those that make a drug merely taken the old one
+# A treatment given up, not tolerated or harmful: "stopped naproxen", "can't put up with oxybutynin's side
+# effects", "intolerant of metformin", "Haldol gave my patient stiffness" (not one "she can't come off").
+_GIVEN_UP = re.compile(r"(?<!n't )(?<!not )(?<!cannot )(?<!unable to )\b(?:stop(?:ped)?|came off|come off|discontinued|"
+                       r"quit|intolerant (?:of|to)|(?:can't|cannot|couldn't|could not|won't)\s+(?:tolerate|take|put up "
+                       r"with|stand|stay on)|(?:side effects|problems|trouble) (?:on|with|from))\s+(.{2,80}?)" + END,
+                       re.I)
 _HARMED = re.compile(r"\b([\w-]+(?:\s+[\w-]+)?)\s+(?:gave|caused|made|left)\s+(?:him|her|them|me|my|the|our|his)\b",
                      re.I)
-
 _POSSESSIVE = re.compile(r"['\u2019]s\b")     # "oxybutynin's side effects": the drug's
+_NEGATED = re.compile(r"\b(?:not|n't|never|no longer|isn't|wasn't)\b(?:\s+\w+){0,3}\s*$", re.I)
 # The form of a drug, written before its name: "immediate-release oxybutynin", "twice-daily gliclazide".
 _FORM = (r"(?:(?:short|long|rapid|intermediate)[- ]acting|(?:immediate|extended|sustained|modified|controlled|slow|"
          r"delayed)[- ]release|(?:once|twice)[- ](?:daily|a[- ]day)|regular|standard|plain|depot)\s+")
 
 
-def replaced(question: str, asked: tuple[str, ...]) -> list[tuple[str, str]]:
-    """(name, as written) of each treatment the question tells is taken now or was given up, before
-    it asks whether the ``asked`` one compares; [] when it asks no such comparison. A form of an
-    asked drug ("immediate-release oxybutynin") comes as (that form, as written)."""
+def taken_before(question: str) -> list[tuple[str, str, str]]:
+    """(name, as written, form or "") of each treatment the question's story names as taken now,
+    given up or harmful, before the words that ask how another compares; [] when none are asked."""
     cue = _ALIKE.search(question)
     if not cue:
         return []
     story = question[:cue.start()]
-    out: list[tuple[str, str]] = []
-    for rx in (TAKING, _GIVEN_UP, _HARMED):
+    out: list[tuple[str, str, str]] = []
+    for rx in ((TAKING,) if _REPLACES.search(question) else ()) + (_GIVEN_UP, _HARMED):
         for m in rx.finditer(story):
+            if _NEGATED.search(story[:m.start()]):
+                continue                  # "not currently on metformin", "has never been on it"
             taken = _POSSESSIVE.sub("", m.group(1))
             for name, written in treatments_in(taken):
+                at = taken.lower().find(written.lower())
+                if re.search(r"\b(?:not|nor|without)\s+$", taken[:at], re.I) or any(same_drug(name, o)
+                                                                                  for o, *_ in out):
+                    continue              # "on warfarin, not aspirin"
                 form = re.search(_FORM + re.escape(written) + r"\b", taken, re.I)
-                if any(same_drug(name, a) for a in asked):
-                    name = form.group(0).lower() if form else ""
-                if name and not any(same_drug(name, o) for o, _ in out):
-                    out.append((name, form.group(0) if form and name == form.group(0).lower() else written))
+                out.append((name, written, form.group(0) if form else ""))
     return out
 
 
 def with_switch(query: Query) -> Query:
     """``query`` compared with the treatment it would replace, when it names none of its own. Not for
-    an add-on ("on Y, does adding X help?": Y stays in both arms) nor for "Can a patient on X take
-    Y?" (the two together)."""
-    if query.comparators or query.added_to or query.co_treatments or query.intent == "contraindications":
+    an add-on ("on Y, does adding X help?": Y stays in both arms), for "Can a patient on X take Y?"
+    (the two together) nor for "is Y safe?" (its own harms)."""
+    if query.comparators or query.added_to or query.co_treatments or query.safe or \
+            query.intent == "contraindications":
         return query
-    found = replaced(query.question, query.interventions)
-    old = [(n, w) for n, w in found if not any(same_drug(n, i) or n.endswith(f" {i}") for i in query.interventions)]
+    found = taken_before(query.question)
+    old = [(n, w) for n, w, _ in found]
     asked = tuple(i for i in query.interventions if not any(same_drug(i, n) for n, _ in old))
-    if not old and found and asked:
+    if not asked:
         # "stopped immediate-release oxybutynin - is the once-daily form kinder?": the drug's own studies answer;
         # the form taken now is shown as what the new one is compared with.
-        return replace(query, switched_from=tuple(w for _, w in found))
-    if not old or not asked:
+        forms = tuple(f for n, _, f in found if f and any(same_drug(n, i) for i in query.interventions))
+        return replace(query, switched_from=forms) if forms else query
+    if not old:
         return query
     written = tuple((n, w.lower()) for n, w in old if n != w.lower())
     # Whether the new treatment works as well is a comparison of effects, though a harm is asked beside it
@@ -91,4 +104,4 @@ def with_switch(query: Query) -> Query:
     harm = query.adverse or query.harm
     return replace(query, interventions=asked, comparators=unique(n for n, _ in old), written=query.written + written,
                    intent=query.intent if harm or query.intent not in ("efficacy", "safety") else "comparison",
-                   claim="equivalence" if _AS_GOOD.search(query.asked) else query.claim)
+                   claim="equivalence" if _AS_GOOD_RX.search(query.asked) else query.claim)

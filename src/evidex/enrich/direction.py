@@ -119,7 +119,8 @@ def sentence_direction(sentence: str) -> str:
     if _NOT_SIGNIFICANT.search(sentence) and not _SIGNIFICANT.search(sentence) \
             and significance(sentence) != "significant":
         return "no_difference"
-    if difference_intervals(sentence) == {"not_significant"} and significance(sentence) == "not_significant":
+    if difference_intervals(sentence) == {"not_significant"} and significance(sentence) == "not_significant" \
+            and not aside(sentence):
         # The between-group difference with an interval holding 0 (unlike a lone p >= 0.05, which
         # may be one secondary test of many, below): the trial's estimate shows no difference.
         return "no_difference"

@@ -15,12 +15,18 @@ _RATIO_CI = re.compile(r"(?:\b(?:hazard|odds|rate|risk) ratio|\brelative risk|\b
                        r"(?:\bCI\b|confidence interval)[^\d\u2212-]{0,12}(\d+(?:[.\u00b7]\d+)?)\s*(?:-|\u2013|to|,)\s*"
                        r"(\d+(?:[.\u00b7]\d+)?)")
 
-# A difference (mean, median, weighted or standardised) and its confidence interval, whose bounds may be
-# negative: "the between-group difference was 1.64 (confidence interval -0.92 to 4.20)", "MD -250 [95% CI
-# -620 to 120]". An interval holding 0 shows no difference at its level (Altman & Bland, BMJ 2011;343:d2304).
-_DIFFERENCE_CI = re.compile(r"\b(?:differen\w*|W?MDs?|SMDs?)\b.{0,80}?(?:\bCI\b|confidence interval)[^\d\u2212-]{0,12}"
-                            r"((?:[-\u2212\u2013]\s?)?\d+(?:[.\u00b7]\d+)?)\s*(?:to|,|[-\u2013](?=\s?\d))\s*"
-                            r"((?:[-\u2212]\s?)?\d+(?:[.\u00b7]\d+)?)")
+# A difference (mean, median, weighted or standardised) between groups and its confidence interval, whose bounds
+# may be negative ("-", "\u2212" or an en dash): "the between-group difference was 1.64 (confidence interval -0.92
+# to 4.20)", "MD -250 [95% CI -620 to 120]". An interval holding 0 shows no difference at its level (Altman & Bland,
+# BMJ 2011;343:d2304). Not a ratio's interval ("no difference in mortality (RR 0.90, 95% CI 0.70 to 1.10)": 1 is
+# its null), nor a change from baseline within a group (a between-group difference in change is one). A comma
+# between the bounds needs a space ("0,5 to 1,2" is decimal commas).
+_BOUND = r"((?:[-\u2212\u2013]\s?)?\d+(?:[.\u00b7]\d+)?)%?"
+_DIFFERENCE_CI = re.compile(r"\b(?:differen\w*|W?MDs?|SMDs?)\b(?:(?!\b(?:ratios?|RRs?|ORs?|HRs?|IRRs?|relative)\b).)"
+                            r"{0,80}?(?:\bCI\b|confidence interval)[^\d\u2212\u2013-]{0,12}" + _BOUND +
+                            r"\s*(?:to|,(?=\s)|[-\u2013](?=\s?[-\u2212\u2013]?\s?\d))\s*" + _BOUND)
+_BASELINE = re.compile(r"\bbaseline\b", re.I)
+_BETWEEN = re.compile(r"\bbetween\b|\bintergroup\b", re.I)
 
 
 def _number(text: str) -> float:
@@ -49,9 +55,11 @@ def significance(sentence: str) -> str:
 
 
 def difference_intervals(sentence: str) -> set[str]:
-    """"significant" / "not_significant" for each difference a sentence reports with its confidence
-    interval (one wholly on one side of 0, or holding it): a between-group estimate, not a test among many."""
-    found = set()
+    """"significant" / "not_significant" for each difference between groups a sentence reports with its
+    confidence interval (one wholly on one side of 0, or holding it); none in a sentence about baseline."""
+    found: set[str] = set()
+    if _BASELINE.search(sentence) and not _BETWEEN.search(sentence):
+        return found
     for m in _DIFFERENCE_CI.finditer(sentence):
         low, high = _number(m.group(1)), _number(m.group(2))
         if low <= high:

@@ -58,9 +58,12 @@ _BETWEEN_ARMS = re.compile(r"\b(?:than|but not|whereas|while|only|superior|infer
                            r"fewer|higher|lower|better|worse|differ\w*|favou?r\w*|between)\b|"
                            r"\b(?:vs\.?|versus|compared (?:with|to)|relative to)\s+(?!(?:the |their )?baseline\b)", re.I)
 # The two arms' difference named by the groups, not the drugs ("the between-group difference in change in VAS
-# score was 1.64 (CI -0.92 to 4.20)"): in a trial that names the comparator's arm and no result of the two
-# drugs by name, the head-to-head result.
-_BETWEEN_GROUPS = re.compile(r"\bbetween[- ](?:the\s+)?(?:two\s+)?(?:groups?|arms|treatments)\b", re.I)
+# score was 1.64 (CI -0.92 to 4.20)"): in a trial that names the comparator's arm, no control arm and no result of
+# the two drugs by name, the head-to-head result.
+_BETWEEN_GROUPS = re.compile(r"\bbetween[- ](?:the\s+)?(?:two\s+|2\s+)?(?:treatment\s+|study\s+)?(?:groups?|arms?|"
+                             r"treatments)\b|\bintergroup\b", re.I)
+_CONTROL_ARM = re.compile(r"\b(?:placebo|sham|untreated|usual care|standard care|no treatment|vehicle|control (?:group|arm))\b",
+                          re.I)
 STANCE_BAND = 0.4          # a study's P(yes) must leave [0.4, 0.6] to decide its direction
 
 
@@ -261,7 +264,9 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
     pools, head_to_head = [texts], []
     # "both drugs", "the two treatments": in a study of two active arms, a phrase naming them both.
     active = active_comparators(query)
-    both = [t for t in texts if _BOTH_ARMS.search(t) or (query.claim == "equivalence" and beside_against_control(t, query))
+    # ("the difference between the two groups favoured A" is one arm against the other, not each arm alone)
+    both = [t for t in texts if _BOTH_ARMS.search(t) and not _BETWEEN_GROUPS.search(t)
+            or (query.claim == "equivalence" and beside_against_control(t, query))
             or (_AGAINST_BASELINE.search(t) and not _BETWEEN_ARMS.search(t))] if active else []
     # The primary outcome's result is the trial's answer (CONSORT items 6a and 17a); a secondary
     # result (blood pressure, a subgroup) must not overrule it. Only a sentence that reports its
@@ -274,7 +279,7 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
         named = [t for t in texts if contains_any(padded_tokens(t), compared)]
         # (only where no sentence names both drugs with a result: in a trial of more arms the groups are more)
         groups = named and not any(contains_any(padded_tokens(t), asked) and sentence_direction(t) != "unclear"
-                                   and not aside(t) for t in named)
+                                   and not aside(t) for t in named) and not any(_CONTROL_ARM.search(t) for t in texts)
         pools.insert(0, [t for t in texts if (t in named or t in both or groups and _BETWEEN_GROUPS.search(t))
                          and not third_arm_won(t, asked, compared)])
         # In a trial with a control arm as well ("19% on placebo, 66% on divalproex and 63% on
