@@ -265,7 +265,8 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
     # "both drugs", "the two treatments": in a study of two active arms, a phrase naming them both.
     active = active_comparators(query)
     # ("the difference between the two groups favoured A" is one arm against the other, not each arm alone)
-    both = [t for t in texts if _BOTH_ARMS.search(t) and not _BETWEEN_GROUPS.search(t)
+    both = [t for t in texts if _BOTH_ARMS.search(t) and not (_BETWEEN_GROUPS.search(t)
+                                                              and sentence_direction(t) == "favours")
             or (query.claim == "equivalence" and beside_against_control(t, query))
             or (_AGAINST_BASELINE.search(t) and not _BETWEEN_ARMS.search(t))] if active else []
     # The primary outcome's result is the trial's answer (CONSORT items 6a and 17a); a secondary
