@@ -72,9 +72,8 @@ def taken_before(question: str) -> list[tuple[str, str, str]]:
                 continue                  # "not currently on metformin", "has never been on it"
             taken = _POSSESSIVE.sub("", m.group(1))
             for name, written in treatments_in(taken):
-                at = taken.lower().find(written.lower())
-                if re.search(r"\b(?:not|nor|without)\s+$", taken[:at], re.I) or any(same_drug(name, o)
-                                                                                  for o, *_ in out):
+                denied = re.search(r"\b(?:not|nor|without)\s+$", taken[:taken.lower().find(written.lower())], re.I)
+                if denied or any(same_drug(name, o) for o, *_ in out):
                     continue              # "on warfarin, not aspirin"
                 form = re.search(_FORM + re.escape(written) + r"\b", taken, re.I)
                 out.append((name, written, form.group(0) if form else ""))
