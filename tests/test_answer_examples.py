@@ -198,8 +198,10 @@ def test_harms_are_counted_against_the_control():
 
 
 def test_a_question_weighing_two_doses_is_compared_with_the_other_dose():
+    # (and the control a dose-ranging trial tries both doses against)
     asked = parse_question("Duodenal ulcer: is lansoprazole 15 mg a day enough to heal it, or do I need 30 mg?")
-    assert asked.intent == "dosing" and asked.to_contract()["comparators"] == ["lansoprazole 30 mg"]
+    assert asked.intent == "dosing" and asked.to_contract()["comparators"] == ["lansoprazole 30 mg",
+                                                                                "placebo or no treatment"]
     taken = parse_question("RA patient on valdecoxib 10 mg once daily - is there any gain from pushing the dose "
                            "to 20 or 40 mg?")
     assert taken.to_contract()["comparators"] == ["valdecoxib 10 mg"]      # the dose taken already

@@ -259,17 +259,17 @@ DOSE_OR = re.compile(r"(?<![\w.])\d[\d.,]*(?:\s*(?:mg|mcg|\u00b5g|g|ml|units?|iu
                      r"(?=\d[\d.,]*\s*(?:mg|mcg|\u00b5g|g|ml|units?|iu)\b)", re.I)
 
 
-def compared_dose(question: str, drug: str) -> str:
+def compared_dose(question: str, drug: str) -> tuple[str, bool]:
     """For a question weighing two doses of one drug ("is 15 mg enough, or do I need 30 mg?"), the
-    dose it is weighed against, with the drug: the one the patient takes already ("on valdecoxib 10
-    mg - any gain from 20 or 40 mg?", "increase from 20 mg to 40 mg?"), else the one named last;
-    "" when fewer than two are named."""
+    dose it is weighed against, with the drug, and whether the patient takes it already ("on valdecoxib
+    10 mg - any gain from 20 or 40 mg?", "increase from 20 mg to 40 mg?"; else it is the one named
+    last); ("", False) when fewer than two are named."""
     found = list(DOSE.finditer(question))
     if len({m.group(0) for m in found}) < 2:
-        return ""
+        return "", False
     on = re.search(r"\b(?:on|taking|takes|using|from)\s+(?:[\w-]+\s+){0,2}?" + re.escape(found[0].group(0)), question,
                    re.I)
-    return f"{drug} {(found[0] if on else found[-1]).group(0)}"
+    return f"{drug} {(found[0] if on else found[-1]).group(0)}", bool(on)
 
 
 def undosed(phrase: str) -> str:

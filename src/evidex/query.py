@@ -78,15 +78,16 @@ class Query:
 
     @property
     def implied_comparators(self) -> tuple[str, ...]:
-        """The named comparators; for "is 15 mg enough, or 30 mg?" the other dose; for "does X work?", "is X
-        safe?", "what are its side effects?", "is 0.3 mg enough?" the control trials measure against (harms
-        are counted against placebo too), "on Y, does adding X help?" Y alone, a switch of forms the old one."""
+        """The named ones, else: "is 15 mg enough, or 30 mg?" the other dose and the control ("from 20 mg?" the dose
+        taken); "does X work?", "is X safe?" the trials' control; X added to Y: Y alone; a switch of forms: the old."""
         implied = self.intent in ("efficacy", "safety") or self.adverse or (self.intent, self.question_type) in (
             ("contraindications", "yesno"), ("dosing", "yesno"), ("dosing", "summary"))
-        dose = compared_dose(self.question, self.interventions[0]) if self.intent == "dosing" and self.interventions else ""
-        alone = (f"{' and '.join(self.added_to)} alone (or with placebo)",) if self.added_to else self.switched_from
-        alone = alone or (IMPLIED_CONTROL,)
-        return self.comparators or ((dose,) if dose else alone if self.interventions and implied else ())
+        dose, taken = compared_dose(self.question, self.interventions[0]) if self.intent == "dosing" and \
+            self.interventions else ("", False)
+        alone = ((f"{' and '.join(self.added_to)} alone (or with placebo)",) if self.added_to else ()) or \
+            self.switched_from or (IMPLIED_CONTROL,)
+        return self.comparators or (((dose, IMPLIED_CONTROL) if implied and not taken else (dose,)) if dose else
+                                    alone if self.interventions and implied else ())
 
     def to_contract(self) -> dict[str, object]:
         shown = lambda names: [_as_written(n, dict(self.written)) for n in names]  # noqa: E731
@@ -96,8 +97,7 @@ class Query:
 
 def _as_written(name: str, written: dict[str, str]) -> str:
     """"acetaminophen (paracetamol)": the question's word, then the library's name for it."""
-    word = written.get(name, "")
-    return f"{word} ({name})" if word and sorted(tokens(word)) != sorted(tokens(name)) else name
+    return f"{w} ({name})" if (w := written.get(name, "")) and sorted(tokens(w)) != sorted(tokens(name)) else name
 
 
 # A phrase that only names people ("a child", "older adults", "my patients"): the population.
