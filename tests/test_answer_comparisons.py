@@ -398,3 +398,28 @@ def test_between_groups_in_a_trial_with_a_placebo_arm_is_not_the_head_to_head_re
         "no_difference"
     assert _direction(query, findings("Naproxen 500 mg twice daily was given to 60 patients and placebo to 60.",
                                       between)) == "unclear"
+
+
+def test_an_abstract_whose_roles_hold_no_result_is_read_by_its_reporting_cues(tmp_path):
+    """A two-sentence abstract whose result the roles model files as methods ("... but terfenadine was more effective
+    than loratadine ...", pmid:7834324 in cohen2006): the sentence a reporting cue reads is its finding."""
+    from evidex.synthesis.evidence import _findings
+    from evidex.synthesis.relevance import FINDING_ROLES, abstract_roles
+    record = Record(id="pmid:8000042", title="Loratadine versus terfenadine in perennial allergic rhinitis",
+                    pmid="8000042", year=1995,
+                    sections=(Section("", "We studied 30 patients with perennial allergic rhinitis given loratadine "
+                                          "or terfenadine for 21 days. Two patients had side effects with "
+                                          "terfenadine, but terfenadine was more effective than loratadine in "
+                                          "reducing skin reactivity."),))
+    store, _ = build_store([record], tmp_path / "f.db")
+    try:
+        query = parse_question("Is loratadine as good as terfenadine for perennial allergic rhinitis?")
+        candidate = next(c for c in retrieve(store, query) if c.stored.record.id == "pmid:8000042")
+        roles = abstract_roles(candidate)
+        assert not set(roles.values()) & set(FINDING_ROLES)      # the model's reading
+        assert [p.text for p in _findings(query, candidate, roles)] == [candidate.passages[-1].text]
+        # where the roles model does find a result, only that result counts
+        first = min(roles)
+        assert _findings(query, candidate, {**roles, first: "results"}) == [candidate.passages[1]]
+    finally:
+        store.close()

@@ -180,6 +180,11 @@ def _findings(query: Query, c: Candidate, sroles: dict[int, str]) -> list[Passag
         if role in FINDING_ROLES or label.startswith(("RESULT", "CONCLUSION", "FINDING", "INTERPRETATION")):
             if _answers_the_question(query, p.text):
                 out.append(p)
+    if not out and not any(sroles.get(p.seq) in FINDING_ROLES for p in c.passages):
+        # The roles model found no result at all (a two-sentence abstract: "... but terfenadine was more effective
+        # than loratadine in reducing skin reactivity" filed as methods): the sentences a reporting cue reads are them.
+        out = [p for p in c.passages if p.section != "TITLE" and not is_context(p.section)
+               and sentence_direction(p.text) != "unclear" and _answers_the_question(query, p.text)]
     return out
 
 
