@@ -187,6 +187,23 @@ def test_with_no_direct_study_the_nearest_indirect_trial_is_told(tmp_path: Path)
     assert texts[1].startswith("Pain relief at 2 hours was reported by 66%"), texts
 
 
+def test_an_indirect_study_the_ranker_puts_first_leads_the_direct_ones(tmp_path: Path):
+    """Key studies go direct first; but the study the ranker puts first is the one the question is about, and
+    leads even when it differs in a facet (another comparator, GRADE 5.2.4)."""
+    from dataclasses import replace
+    migraine = _rct(9, "Zolmitriptan nasal spray for acute migraine in adults: a randomised placebo-controlled trial",
+                    "In this multicentre, double-blind trial, 412 adults were randomised to zolmitriptan 5 mg nasal "
+                    "spray or placebo for one attack over 12 weeks.",
+                    "Pain relief at 2 hours was reported by 66% with zolmitriptan and 35% with placebo (p < 0.001).",
+                    "Zolmitriptan nasal spray relieved migraine in adults.")
+    studies, _ = _key_of(tmp_path, migraine, "Is zolmitriptan effective for cluster headache?")
+    query = parse_question("Is zolmitriptan effective for cluster headache?")
+    indirect = studies[0]
+    direct = replace(indirect, relevance="direct", differs=())        # the same trial, as if it were direct
+    assert key_passages(query, [direct, indirect])[0][0] is direct           # the ranker's order: direct first
+    assert key_passages(query, [indirect, direct])[0][0] is indirect         # the ranker's first leads
+
+
 def test_the_leading_study_is_told_with_its_results_most_relevant_to_the_question(tmp_path: Path):
     """The first key study (the one a clinician reads first) quotes up to three of its results
     that answer the question beside its main one; the others one each."""

@@ -95,6 +95,10 @@ def key_passages(query, ranked: list[Study], used: set[str] = frozenset()) -> li
     chosen = [s for rel in ("direct", "indirect") for designs in (CONTROLLED, UNCONTROLLED) for s in ranked
               if (s.clinical and s.relevance == rel and s.design in designs) or (designs is CONTROLLED and rel == "direct"
                                                                                   and _untyped_with_results(s))]
+    # ... unless the study the ranker puts first is an indirect one: it is the one the question is about (another
+    # comparator the question names as a group, "as in Caucasian patients"), and leads.
+    if ranked and ranked[0] in chosen and ranked[0].relevance == "indirect":
+        chosen = [ranked[0], *(s for s in chosen if s is not ranked[0])]
     out: list[tuple[Study, Passage]] = []
     for rank, s in enumerate(chosen[:MAX_KEY_STUDIES]):
         facts = study_facts(s.record, s.passages, hint)
