@@ -173,15 +173,18 @@ def _key_of(tmp_path: Path, record: Record, question: str) -> tuple[list, list[s
         store.close()
 
 
+def _migraine():
+    return _rct(9, "Zolmitriptan nasal spray for acute migraine in adults: a randomised placebo-controlled trial",
+                "In this multicentre, double-blind trial, 412 adults were randomised to zolmitriptan 5 mg nasal "
+                "spray or placebo for one attack over 12 weeks.",
+                "Pain relief at 2 hours was reported by 66% with zolmitriptan and 35% with placebo (p < 0.001).",
+                "Zolmitriptan nasal spray relieved migraine in adults.")
+
+
 def test_with_no_direct_study_the_nearest_indirect_trial_is_told(tmp_path: Path):
     """Cluster headache asked, migraine studied: the trial is indirect (another population), and
     with nothing direct it is still the best evidence there is, told by its design and result."""
-    migraine = _rct(9, "Zolmitriptan nasal spray for acute migraine in adults: a randomised placebo-controlled trial",
-                    "In this multicentre, double-blind trial, 412 adults were randomised to zolmitriptan 5 mg nasal "
-                    "spray or placebo for one attack over 12 weeks.",
-                    "Pain relief at 2 hours was reported by 66% with zolmitriptan and 35% with placebo (p < 0.001).",
-                    "Zolmitriptan nasal spray relieved migraine in adults.")
-    studies, texts = _key_of(tmp_path, migraine, "Is zolmitriptan effective for cluster headache?")
+    studies, texts = _key_of(tmp_path, _migraine(), "Is zolmitriptan effective for cluster headache?")
     assert [s.relevance for s in studies] == ["indirect"]
     assert texts[0].startswith("In this multicentre, double-blind trial, 412 adults"), texts
     assert texts[1].startswith("Pain relief at 2 hours was reported by 66%"), texts
@@ -191,12 +194,7 @@ def test_an_indirect_study_the_ranker_puts_first_leads_the_direct_ones(tmp_path:
     """Key studies go direct first; but the study the ranker puts first is the one the question is about, and
     leads even when it differs in a facet (another comparator, GRADE 5.2.4)."""
     from dataclasses import replace
-    migraine = _rct(9, "Zolmitriptan nasal spray for acute migraine in adults: a randomised placebo-controlled trial",
-                    "In this multicentre, double-blind trial, 412 adults were randomised to zolmitriptan 5 mg nasal "
-                    "spray or placebo for one attack over 12 weeks.",
-                    "Pain relief at 2 hours was reported by 66% with zolmitriptan and 35% with placebo (p < 0.001).",
-                    "Zolmitriptan nasal spray relieved migraine in adults.")
-    studies, _ = _key_of(tmp_path, migraine, "Is zolmitriptan effective for cluster headache?")
+    studies, _ = _key_of(tmp_path, _migraine(), "Is zolmitriptan effective for cluster headache?")
     query = parse_question("Is zolmitriptan effective for cluster headache?")
     indirect = studies[0]
     direct = replace(indirect, relevance="direct", differs=())        # the same trial, as if it were direct
