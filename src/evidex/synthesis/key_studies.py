@@ -97,7 +97,7 @@ def key_passages(query, ranked: list[Study], used: set[str] = frozenset()) -> li
                                                                                   and _untyped_with_results(s))]
     # ... unless the study the ranker puts first is an indirect one: it is the one the question is about (another
     # comparator the question names as a group, "as in Caucasian patients"), and leads.
-    if ranked and ranked[0] in chosen and ranked[0].relevance == "indirect":
+    if ranked and ranked[0].relevance == "indirect" and any(s is ranked[0] for s in chosen):
         chosen = [ranked[0], *(s for s in chosen if s is not ranked[0])]
     out: list[tuple[Study, Passage]] = []
     for rank, s in enumerate(chosen[:MAX_KEY_STUDIES]):
