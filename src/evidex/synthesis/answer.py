@@ -141,8 +141,9 @@ def in_reading_order(sections: tuple[AnswerSection, ...], rows: tuple[EvidenceRo
 # The key points that state the sentences most relevant to the question no section told, and how
 # many leading direct records of any design they are drawn from besides the body of evidence. (Three
 # sentences rather than two, once the key-sentence model chose them: key facts missed on the read
-# sets with held-out models 379 -> 359 of 2,286; four rather than three: 402 -> 383 of 2,545 (shipped models), a
-# fifth adds 7 more. The model's probabilities are too flat (0.1-0.27) to choose the count by.)
+# sets with held-out models 379 -> 359 of 2,286; four rather than three: 402 -> 383 of 2,545 with
+# the shipped models, a fifth adds 7 more. The model's probabilities are too flat (0.1-0.27) to
+# choose the count by.)
 TOP_POINTS, LEADING_RECORDS = 4, 3
 ADDED_ROLES = ("results", "conclusions", "methods", "")      # abstract roles those sentences may have
 
