@@ -27,6 +27,13 @@ from evidex.query import IMPLIED_CONTROL, parse_question
     # the asked drug read as "rituximab to chop", or not read at all: the added drug is what is asked
     ("Does adding rituximab to CHOP improve survival in lymphoma?", "rituximab", ("CHOP",)),
     ("Does adding insulin to metformin improve HbA1c?", "insulin", ("metformin",)),
+    # other verbs of adding; the taken drug named again by its class ("the sulphonylurea alone") is not asked
+    ("Is it safe to tack metformin onto glibenclamide when the sulphonylurea alone fails?", "metformin",
+     ("glibenclamide",)),
+    ("How much naloxone should be mixed into a morphine PCA to prevent nausea?", "naloxone", ("morphine",)),
+    # an add-on asked for its interaction as well as its effect
+    ("On metformin with high post-meal glucose - add nateglinide? Any pharmacokinetic interaction?", "nateglinide",
+     ("metformin",)),
 ])
 def test_an_add_on_is_compared_with_what_is_taken_alone(question, asked, taken):
     q = parse_question(question)
@@ -47,8 +54,10 @@ def test_an_add_on_is_compared_with_what_is_taken_alone(question, asked, taken):
     "Does adding lithium lead to fewer suicides in bipolar disorder?",
     "Does adding oxygen to patients with MI reduce infarct size?",
     "In patients not on warfarin, does adding aspirin reduce stroke?",
-    # no add-on at all
+    # no add-on at all; "mixed" and "tack" that add nothing
     "Does low-dose naltrexone reduce pain in fibromyalgia?",
+    "Bipolar patients on lithium with mixed episodes: does valproate help?",
+    "Mixed results on metformin: does pioglitazone help instead?",
 ])
 def test_no_add_on_where_nothing_is_taken_or_a_comparator_is_named(question):
     q = parse_question(question)

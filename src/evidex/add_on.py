@@ -22,18 +22,23 @@ from .phrases import clean, same_drug, treatments_in, unique
 if TYPE_CHECKING:
     from .query import Query
 
-_ADDS = re.compile(r"\b(?:add(?:s|ed|ing)?|add-on)\b|\bon top of\b", re.I)
+# "add X to Y", "tack X onto Y", "mix X into Y" (not "mixed results", "mixed episodes")
+_ADDS = re.compile(r"\b(?:add(?:s|ed|ing)?|add-on)\b|\bon top of\b|\btack(?:s|ed|ing)?\b.{0,80}?\bon(?:to)?\b|"
+                   r"\bmix(?:es|ed|ing)?\b.{0,80}?\binto\b", re.I)
 # Where a phrase naming what is taken ends: the question's verb, a comparison, a clause or a dash.
 END = (r"(?=\s+(?:help|helps|improve|reduce|cut|work|make|give|keep|prevent|protect|bring|calm|lower|raise|alter|"
         r"change|prolong|shorten|lead|in|for|than|more|better|compared|versus|vs\.?|after|during|when|if|who|whose|"
-        r"which|but|will|would|does|do|is|are|should|can|could|on|to)\b|\s*[?.;:(]|,\s+(?:and|but|or|does|do|is|"
+        r"which|but|will|would|does|do|is|are|should|can|could|on|to|onto|into)\b|\s*[?.;:(]|,\s+(?:and|but|or|does|do|is|"
         r"would|will|should|can|could|what|how|if)\b|\s+[-\u2013\u2014]+\s|$)")
-# "adding X to Y", "X added to Y", "add X on top of Y" (group 1: X, group 2: Y)
-_ADD_TO = re.compile(r"\badd(?:s|ed|ing)?\b(.{0,80}?)\b(?:to|on top of)\s+(.{2,80}?)" + END, re.I)
+# "adding X to Y", "X added to Y", "add X on top of Y", "tack X onto Y", "mix X into Y" (new: X, taken: Y)
+_ADD_TO = re.compile(r"\b(?:add(?:s|ed|ing)?\b(?P<add>.{0,80}?)\b(?:to|on top of)|tack(?:s|ed|ing)?\b(?P<tack>.{0,80}?)"
+                     r"\bon(?:to)?|mix(?:es|ed|ing)?\b(?P<mix>.{0,80}?)\binto)\s+(?P<taken>.{2,80}?)" + END, re.I)
 # "patients on morphine", "already taking metformin", "still manic despite lithium or valproate" (not "not on")
 TAKING = re.compile(r"(?<!not )(?<!never )(?<!no longer )\b(?:on|taking|receiving|treated with|despite)\s+(.{2,80}?)"
                     + END, re.I)
-_ADDED = re.compile(r"\badd(?:s|ed|ing)?\s+(.{1,60}?)" + END, re.I)
+_ADDED = re.compile(r"\b(?:add(?:s|ed|ing)?|tack(?:s|ed|ing)?)\s+(.{1,60}?)" + END, re.I)
+# "when the sulphonylurea alone isn't enough": a treatment written "alone" in an add-on question is the one taken
+_ALONE = re.compile(r"((?:[\w-]+\s+){1,3}?)(?:alone|on (?:its|their) own|by itself)\b", re.I)
 # "adding X to improve control", "up to 300 mg", "to fewer suicides": an aim, a dose or an outcome, not
 # what X is added to.
 _AIM = re.compile(r"^(?:improve|reduce|help|cut|prevent|control|lower|treat|manage|get|keep|make|bring|boost|stop|"
@@ -55,7 +60,8 @@ def added_to(question: str) -> list[tuple[str, str]]:
     if not _ADDS.search(question):
         return []
     added = " ".join(m.group(1) for m in _ADDED.finditer(question))
-    pairs = [(m.group(1), m.group(2), True) for m in _ADD_TO.finditer(question)] + \
+    pairs = [(next(g for g in m.group("add", "tack", "mix") if g is not None), m.group("taken"), True)
+             for m in _ADD_TO.finditer(question)] + \
         [(added, m.group(1), False) for m in TAKING.finditer(question)]
     out: list[tuple[str, str]] = []
     for new_text, taken, named in pairs:
@@ -69,15 +75,19 @@ def added_to(question: str) -> list[tuple[str, str]]:
 def with_add_on(query: Query) -> Query:
     """``query`` with the treatments already taken moved out of its interventions into ``added_to``
     (its implied comparator is then those treatments alone). Not for a question naming its own
-    comparator, nor for "Can a patient on X take Y?" (``co_treatments``: the harm of the two together)."""
-    if query.comparators or query.co_treatments or query.intent == "contraindications":
+    comparator, nor for "Can a patient on X take Y?" (``co_treatments``: the harm of the two together;
+    "on metformin - add nateglinide? any PK interaction?" is an add-on asked for its interaction too)."""
+    if query.comparators or query.co_treatments:
         return query
     taken = added_to(query.question)
     if not taken:
         return query
     # "adding rituximab to CHOP" may reach here as one name, "rituximab to chop": the added drug alone
-    names = [re.split(r"\s+(?:to|on top of)\s+", i)[0] for i in query.interventions]
-    asked = tuple(unique(i for i in names if not any(same_drug(i, n) for n, _ in taken)))
+    names = [re.split(r"\s+(?:to|on top of|onto|into)\s+", i)[0] for i in query.interventions]
+    # the treatment taken named again by its class ("tack metformin onto glibenclamide when the sulphonylurea
+    # alone isn't enough"): neither is asked
+    alone = [n for m in _ALONE.finditer(query.question) for n, _ in treatments_in(m.group(1))]
+    asked = tuple(unique(i for i in names if not any(same_drug(i, n) for n, _ in taken + [(a, a) for a in alone])))
     if not asked:
         # only what is taken was read as asked ("adding insulin to metformin"): the added drug is the one asked
         asked = tuple(unique(n for m in _ADDED.finditer(query.question)
