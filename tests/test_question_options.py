@@ -20,6 +20,22 @@ def test_a_choice_offered_before_a_second_question_is_a_comparison():
     assert (query.interventions, query.comparators, query.intent) == (("lithium",), ("valproate",), "comparison")
 
 
+@pytest.mark.parametrize("question, asked, compared", [
+    ("In chronic schizophrenia, is Fluanxol or Risperdal better for quality of life?", "flupenthixol", "risperidone"),
+    ("Is celecoxib or naproxen safer for the stomach?", "celecoxib", "naproxen"),
+    ("Was haloperidol or olanzapine more effective in first-episode psychosis?", "haloperidol", "olanzapine"),
+])
+def test_is_a_or_b_better_compares_the_first_with_the_second(question, asked, compared):
+    query = parse_question(question)
+    assert (query.interventions, query.comparators, query.intent) == ((asked,), (compared,), "comparison")
+
+
+def test_a_class_the_patient_is_on_is_what_a_switch_is_compared_with():
+    """A singular class name ("a typical neuroleptic") is the class, and taken now it is the comparator."""
+    query = parse_question("Doing well on a typical neuroleptic: would switching to Clozaril help his memory?")
+    assert (query.interventions, query.comparators) == (("clozapine",), ("typical antipsychotics",))
+
+
 def test_insulins_are_read_by_brand_and_the_time_they_are_given_is_no_option():
     query = parse_question("Type 2 diabetes failing on metformin alone: mealtime NovoLog or bedtime Lantus - "
                            "which lowers HbA1c more?")

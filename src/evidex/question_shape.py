@@ -162,15 +162,15 @@ _EITHER_OR = re.compile(r"(?:" + _OPENS + r"|"
                         r"(?=\s*(?:\?|$|[,:;]|\s[-\u2013\u2014]|\s+(?:for|in|to|first|as)\b))", re.I)
 # ... and the two opening a sentence of their own with what decides between them ("... first psychotic
 # episode. Risperidone or haloperidol if my main worry is EPS?"); after "can I take" the same words
-# ask leave for either one ("Can I take ibuprofen or naproxen if I am on lisinopril?").
-_OPENING_CHOICE = re.compile(r"(?:" + _OPENS + r")[\w-]+\s+or\s+([\w-]+)"
-                             r"(?=\s+(?:if|when|given)\b)", re.I)
+# ask leave for either one ("Can I take ibuprofen or naproxen if I am on lisinopril?"); or "is A or B better?".
+_OPENING_CHOICE = re.compile(r"(?:" + _OPENS + r")[\w-]+\s+or\s+([\w-]+)(?=\s+(?:if|when|given)\b)", re.I)
+_WHICH_BETTER = re.compile(r"\b(?:is|are|was|were)\s+[\w-]+\s+or\s+([\w-]+)(?=\s+(?:better|superior|more effective|safer|preferable|kinder|gentler|worse)\b)", re.I)
 
 
 def comparator_text(question: str) -> str:
     """The phrases of a question that name what its treatment is compared with (the vocabulary
     or the INN stems then say which of their words are drugs)."""
-    shapes = (_AGAINST, _SWITCH_FROM, _ON_THEN_SWITCH, _STOPPED_THEN, _CHOICE, _EITHER_OR, _OPENING_CHOICE)
+    shapes = (_AGAINST, _SWITCH_FROM, _ON_THEN_SWITCH, _STOPPED_THEN, _CHOICE, _EITHER_OR, _OPENING_CHOICE, _WHICH_BETTER)
     return " ".join(m.group(1) for rx in shapes for m in rx.finditer(question))
 
 
