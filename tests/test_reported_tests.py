@@ -241,3 +241,18 @@ def test_the_flagship_key_points_lead_with_a_finding(tmp_path):
 ])
 def test_not_significant_written_as_ns_and_as_effective_and_tolerated_as(sentence, direction):
     assert sentence_direction(sentence) == direction
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Olanzapine demonstrated greater efficacy than placebo in acute mania.", "favours"),
+    ("Metformin gave better glycaemic control than glipizide.", "favours"),
+    ("Significantly more olanzapine-treated patients (48.6%) responded than those given placebo (24.2%).", "favours"),
+    ("Drug X showed no greater efficacy than placebo.", "unclear"),
+])
+def test_a_comparative_of_efficacy_reads_as_a_finding(sentence, expected):
+    assert sentence_direction(sentence) == expected
+
+
+def test_the_groups_alike_in_age_is_baseline_make_up_not_a_result():
+    from evidex.enrich.effect import aside
+    assert aside("There was no significant difference between the glyburide and metformin groups in age (62 vs 59 years).")

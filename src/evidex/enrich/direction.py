@@ -67,7 +67,12 @@ _FAVOURS = re.compile(
     r"effective|efficacious|beneficial|improve[sd]?|improvements?|reduc(?:ed|tion|es)|decreas(?:ed|e)|"
     r"relie(?:f|ved)|remission|resolved|positively associated|lessened|benefit(?:ed|s)?|"
     r"went from|fell|dropped|declined|ceased|subsided|disappeared|"
-    r"favou?r(?:s|ed)? (?:the )?(?:\w+ )?(?:treatment|drug|intervention)|in favou?r of|superior to)\b", re.I)
+    r"favou?r(?:s|ed)? (?:the )?(?:\w+ )?(?:treatment|drug|intervention)|in favou?r of|superior to|"
+    # "demonstrated greater efficacy than placebo", "gave better glycaemic control than glipizide", "has superior
+    # efficacy"; "significantly more olanzapine-treated patients (48.6%) responded than ..."
+    r"(?<!no )(?<!not )(?:greater|superior|better) (?:[\w-]+ ){0,2}?(?:efficacy|effectiveness|control|improvements?|"
+    r"responses?|relief|benefits?)|significantly more (?:[\w()%.,-]+ ){0,6}?(?:responded|improved|achieved|reached))\b",
+    re.I)
 _HEDGE = re.compile(r"\b(?:may|might|could|warrant|further (?:research|studies|trials)|"
                     r"more research|larger (?:trials|studies)|pilot)\b", re.I)
 
@@ -80,7 +85,7 @@ _NULL_CUES = ("no", "failed", "comparab", "similar", "equivalent", "effective", 
 _AGAINST_CUES = ("worsen", "increased pain", "more adverse", "harm", "deteriorat", "inferior to", "in favo")
 _FAVOURS_CUES = ("significant", "effective", "efficacious", "beneficial", "improve", "reduc", "decreas", "relie",
                  "remission", "resolved", "positively associated", "lessened", "benefit", "went from", "fell",
-                 "dropped", "declined", "ceased", "subsided", "disappeared", "favo", "superior to")
+                 "dropped", "declined", "ceased", "subsided", "disappeared", "favo", "superior", "greater", "better")
 
 
 def _may(rx: re.Pattern[str], cues: tuple[str, ...], sentence: str, low: str | None) -> bool:
