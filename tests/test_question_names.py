@@ -159,6 +159,15 @@ def test_a_brand_read_as_its_drug_is_still_searched_by_its_own_name(nsaid_store)
     assert query.interventions == ("celecoxib",) and "celebrex" in query_forms(query, "celecoxib")
 
 
+def test_a_combination_brand_is_searched_by_its_own_name_beside_both_drugs(nsaid_store):
+    """Records write "Kliogest", not a form of estradiol or of norethindrone: the brand is searched too."""
+    from evidex.matching import query_forms
+    from evidex.resolve import resolve
+    query = resolve(nsaid_store, parse_question("What does Kliogest do to cholesterol?"))
+    assert query.interventions == ("estradiol", "norethindrone")
+    assert all("kliogest" in query_forms(query, drug) for drug in query.interventions)
+
+
 @pytest.mark.parametrize("question, asked, compared", [
     ("Overweight type 2 diabetic who has failed diet - should the first tablet be metformin or glipizide?",
      ("metformin",), ("glipizide",)),

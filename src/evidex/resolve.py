@@ -71,8 +71,11 @@ def resolve(store: Store, query: Query) -> Query:
     # A brand read as its drug is still a name records use ("Efficacy of Adderall and methylphenidate"):
     # searched and matched beside the drug.
     named = tuple((drug, (brand.lower(),)) for brand, drug in brands.items())
+    # So is a combination product's brand ("Kliogest": estradiol + norethindrone), which no form of either drug is.
+    combined = tuple((drug, (written,)) for name, written in query.written if " + " in name
+                     for drug in name.split(" + ") if drug in interventions)
     return replace(query, interventions=interventions, conditions=narrowed(query.conditions),
-                   members=tuple((n, m) for n, m in members if m) + named)
+                   members=tuple((n, m) for n, m in members if m) + named + combined)
 
 
 def defined_abbreviations(store: Store, question: str) -> dict[str, str]:
