@@ -119,3 +119,18 @@ def test_a_form_of_the_asked_drug_taken_now_is_shown_as_its_comparator(question,
     q = parse_question(question)
     assert q.interventions == (drug,) and q.comparators == () and q.switched_from == (form,)
     assert q.to_contract()["comparators"][0].startswith(form)
+
+
+@pytest.mark.parametrize("question, old", [
+    ("Switching a patient from immediate-release glipizide 10 mg twice daily to glipizide XL 20 mg once daily - will "
+     "control be the same?", "immediate-release glipizide"),
+    ("Moving him from glipizide 5 mg twice a day to glipizide GITS - will his HbA1c hold up?", "glipizide 5 mg twice a day"),
+])
+def test_a_switch_between_two_forms_of_one_drug_asks_the_drug_against_its_old_form(question, old):
+    q = parse_question(question)
+    assert q.interventions == ("glipizide",) and q.comparators == () and q.implied_comparators == (old,)
+
+
+def test_a_switch_between_two_drugs_is_no_form_switch():
+    q = parse_question("Should I switch him from glyburide to glipizide?")
+    assert q.interventions == ("glipizide",) and q.comparators == ("glyburide",) and q.switched_from == ()

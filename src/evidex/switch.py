@@ -80,10 +80,33 @@ def taken_before(question: str) -> list[tuple[str, str, str]]:
     return out
 
 
+# "switching from immediate-release glipizide 10 mg twice daily to glipizide XL": the old and the new
+_FROM_TO = re.compile(r"\bfrom\s+(.{2,80}?)\s+(?:to|onto)\s+(.{2,80}?)(?=[?.,;:]|\s+[-\u2013\u2014]|$)", re.I)
+
+
+def form_switched(query: Query) -> Query | None:
+    """A switch between two forms of one drug ("from immediate-release glipizide to glipizide GITS") parses
+    as that drug compared with itself, so with nothing asked: the drug is asked, its old form shown as
+    what the new one is compared with (as ``with_switch`` does for a form given up); None otherwise."""
+    m = _FROM_TO.search(query.question)
+    if query.interventions or len(query.comparators) != 1 or not m:
+        return None
+    drug = query.comparators[0]
+    old = [w for n, w in treatments_in(m.group(1)) if same_drug(n, drug)]
+    if not old or not any(same_drug(n, drug) for n, _ in treatments_in(m.group(2))):
+        return None
+    form = re.search(_FORM + re.escape(old[0]) + r"\b", m.group(1), re.I)
+    old_form = (form.group(0) if form else m.group(1)).strip()
+    return replace(query, interventions=(drug,), comparators=(), switched_from=(old_form,),
+                   intent="efficacy" if query.intent == "comparison" else query.intent)
+
+
 def with_switch(query: Query) -> Query:
     """``query`` compared with the treatment it would replace, when it names none of its own. Not for
     an add-on ("on Y, does adding X help?": Y stays in both arms), for "Can a patient on X take Y?"
     (the two together) nor for "is Y safe?" (its own harms)."""
+    if (forms := form_switched(query)) is not None:
+        return forms
     if query.comparators or query.added_to or query.co_treatments or query.safe or \
             query.intent == "contraindications":
         return query
