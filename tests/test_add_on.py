@@ -31,6 +31,7 @@ from evidex.query import IMPLIED_CONTROL, parse_question
     ("Is it safe to tack metformin onto glibenclamide when the sulphonylurea alone fails?", "metformin",
      ("glibenclamide",)),
     ("How much naloxone should be mixed into a morphine PCA to prevent nausea?", "naloxone", ("morphine",)),
+    ("Is it reasonable to tack pregabalin on for a patient on duloxetine?", "pregabalin", ("duloxetine",)),
     # an add-on asked for its interaction as well as its effect
     ("On metformin with high post-meal glucose - add nateglinide? Any pharmacokinetic interaction?", "nateglinide",
      ("metformin",)),
@@ -58,6 +59,10 @@ def test_an_add_on_is_compared_with_what_is_taken_alone(question, asked, taken):
     "Does low-dose naltrexone reduce pain in fibromyalgia?",
     "Bipolar patients on lithium with mixed episodes: does valproate help?",
     "Mixed results on metformin: does pioglitazone help instead?",
+    "Does quetiapine help bipolar patients with mixed states that turn into depression?",
+    "Can I mix amoxicillin into applesauce for my child?",
+    "Can haloperidol be mixed into the same syringe driver as morphine?",
+    "Should we change tack and start clozapine in a patient still psychotic on risperidone?",
 ])
 def test_no_add_on_where_nothing_is_taken_or_a_comparator_is_named(question):
     q = parse_question(question)

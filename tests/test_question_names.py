@@ -166,6 +166,8 @@ def test_a_combination_brand_is_searched_by_its_own_name_beside_both_drugs(nsaid
     query = resolve(nsaid_store, parse_question("What does Kliogest do to cholesterol?"))
     assert query.interventions == ("estradiol", "norethindrone")
     assert all("kliogest" in query_forms(query, drug) for drug in query.interventions)
+    both = resolve(nsaid_store, parse_question("Does Kliogest or Trisequens protect bone better?"))
+    assert {"kliogest", "trisequens"} <= set(query_forms(both, "estradiol"))
 
 
 @pytest.mark.parametrize("question, asked, compared", [

@@ -30,6 +30,10 @@ def test_is_a_or_b_better_compares_the_first_with_the_second(question, asked, co
     assert (query.interventions, query.comparators, query.intent) == ((asked,), (compared,), "comparison")
 
 
+def test_is_a_or_b_better_of_two_names_of_one_drug_asks_the_drug():
+    assert parse_question("Is Concerta or Ritalin better for ADHD?").interventions == ("methylphenidate",)
+
+
 def test_a_class_the_patient_is_on_is_what_a_switch_is_compared_with():
     """A singular class name ("a typical neuroleptic") is the class, and taken now it is the comparator."""
     query = parse_question("Doing well on a typical neuroleptic: would switching to Clozaril help his memory?")

@@ -247,7 +247,17 @@ def test_not_significant_written_as_ns_and_as_effective_and_tolerated_as(sentenc
     ("Olanzapine demonstrated greater efficacy than placebo in acute mania.", "favours"),
     ("Metformin gave better glycaemic control than glipizide.", "favours"),
     ("Significantly more olanzapine-treated patients (48.6%) responded than those given placebo (24.2%).", "favours"),
-    ("Drug X showed no greater efficacy than placebo.", "unclear"),
+    # denied, the comparative is no difference; a harm, placebo's response, an aim or a hypothesis is no finding
+    ("Drug X showed no greater efficacy than placebo.", "no_difference"),
+    ("Olanzapine did not demonstrate greater efficacy than placebo.", "no_difference"),
+    ("Pioglitazone failed to provide better glycaemic control than gliclazide.", "no_difference"),
+    ("Better glycaemic control was not achieved with the combination.", "no_difference"),
+    ("Significantly more olanzapine-treated patients reached the threshold for weight gain (>=7%).", "unclear"),
+    ("Significantly more placebo-treated patients responded than those given the drug.", "unclear"),
+    ("We hypothesized that glargine would provide better glycaemic control than NPH insulin.", "unclear"),
+    ("The trial was designed to show superior efficacy of drug X over placebo.", "unclear"),
+    ("The primary endpoint was the proportion of patients achieving better glycaemic control at 24 weeks.", "unclear"),
+    ("Whether greater efficacy translates into fewer complications remains unknown.", "unclear"),
 ])
 def test_a_comparative_of_efficacy_reads_as_a_finding(sentence, expected):
     assert sentence_direction(sentence) == expected
@@ -256,3 +266,4 @@ def test_a_comparative_of_efficacy_reads_as_a_finding(sentence, expected):
 def test_the_groups_alike_in_age_is_baseline_make_up_not_a_result():
     from evidex.enrich.effect import aside
     assert aside("There was no significant difference between the glyburide and metformin groups in age (62 vs 59 years).")
+    assert not aside("Statin therapy produced a 25% reduction in age-adjusted mortality versus placebo (p<0.01).")

@@ -125,6 +125,9 @@ def test_a_form_of_the_asked_drug_taken_now_is_shown_as_its_comparator(question,
     ("Switching a patient from immediate-release glipizide 10 mg twice daily to glipizide XL 20 mg once daily - will "
      "control be the same?", "immediate-release glipizide"),
     ("Moving him from glipizide 5 mg twice a day to glipizide GITS - will his HbA1c hold up?", "glipizide 5 mg twice a day"),
+    # another "from ... to ..." first (a change in a value) is no switch
+    ("Her HbA1c went from 7.5 to 9.1 - should I switch her from immediate-release glipizide to glipizide XL?",
+     "immediate-release glipizide"),
 ])
 def test_a_switch_between_two_forms_of_one_drug_asks_the_drug_against_its_old_form(question, old):
     q = parse_question(question)

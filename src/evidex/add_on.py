@@ -22,8 +22,9 @@ from .phrases import clean, same_drug, treatments_in, unique
 if TYPE_CHECKING:
     from .query import Query
 
-# "add X to Y", "tack X onto Y", "mix X into Y" (not "mixed results", "mixed episodes")
-_ADDS = re.compile(r"\b(?:add(?:s|ed|ing)?|add-on)\b|\bon top of\b|\btack(?:s|ed|ing)?\b.{0,80}?\bon(?:to)?\b|"
+# "add X to Y", "tack X onto Y", "mix X into Y" (not "mixed results", "mixed episodes", "change tack")
+_TACK = r"(?<!change )(?<!changed )(?<!changing )\btack(?:s|ed|ing)?"
+_ADDS = re.compile(r"\b(?:add(?:s|ed|ing)?|add-on)\b|\bon top of\b|" + _TACK + r"\b.{0,80}?\bon(?:to)?\b|"
                    r"\bmix(?:es|ed|ing)?\b.{0,80}?\binto\b", re.I)
 # Where a phrase naming what is taken ends: the question's verb, a comparison, a clause or a dash.
 END = (r"(?=\s+(?:help|helps|improve|reduce|cut|work|make|give|keep|prevent|protect|bring|calm|lower|raise|alter|"
@@ -31,12 +32,13 @@ END = (r"(?=\s+(?:help|helps|improve|reduce|cut|work|make|give|keep|prevent|prot
         r"which|but|will|would|does|do|is|are|should|can|could|on|to|onto|into)\b|\s*[?.;:(]|,\s+(?:and|but|or|does|do|is|"
         r"would|will|should|can|could|what|how|if)\b|\s+[-\u2013\u2014]+\s|$)")
 # "adding X to Y", "X added to Y", "add X on top of Y", "tack X onto Y", "mix X into Y" (new: X, taken: Y)
-_ADD_TO = re.compile(r"\b(?:add(?:s|ed|ing)?\b(?P<add>.{0,80}?)\b(?:to|on top of)|tack(?:s|ed|ing)?\b(?P<tack>.{0,80}?)"
-                     r"\bon(?:to)?|mix(?:es|ed|ing)?\b(?P<mix>.{0,80}?)\binto)\s+(?P<taken>.{2,80}?)" + END, re.I)
+# (not "mixed into the same syringe as morphine": a compatibility question)
+_ADD_TO = re.compile(r"(?:\badd(?:s|ed|ing)?\b(?P<add>.{0,80}?)\b(?:to|on top of)|" + _TACK + r"\b(?P<tack>.{0,80}?)"
+                     r"\bon(?:to)?|\bmix(?:es|ed|ing)?\b(?P<mix>.{0,80}?)\binto)\s+(?!the\s+same\b)(?P<taken>.{2,80}?)" + END, re.I)
 # "patients on morphine", "already taking metformin", "still manic despite lithium or valproate" (not "not on")
 TAKING = re.compile(r"(?<!not )(?<!never )(?<!no longer )\b(?:on|taking|receiving|treated with|despite)\s+(.{2,80}?)"
                     + END, re.I)
-_ADDED = re.compile(r"\b(?:add(?:s|ed|ing)?|tack(?:s|ed|ing)?)\s+(.{1,60}?)" + END, re.I)
+_ADDED = re.compile(r"(?:\badd(?:s|ed|ing)?|" + _TACK + r")\s+(.{1,60}?)" + END, re.I)
 # "when the sulphonylurea alone isn't enough": a treatment written "alone" in an add-on question is the one taken
 _ALONE = re.compile(r"((?:[\w-]+\s+){1,3}?)(?:alone|on (?:its|their) own|by itself)\b", re.I)
 # "adding X to improve control", "up to 300 mg", "to fewer suicides": an aim, a dose or an outcome, not
@@ -60,7 +62,9 @@ def added_to(question: str) -> list[tuple[str, str]]:
     if not _ADDS.search(question):
         return []
     added = " ".join(m.group(1) for m in _ADDED.finditer(question))
-    pairs = [(next(g for g in m.group("add", "tack", "mix") if g is not None), m.group("taken"), True)
+    # (only "add X to Y" may add to a phrase no treatment name is found in: "mixed states that turn into
+    # depression", "mix it into applesauce", "tack X on for a patient" add to nothing)
+    pairs = [(next(g for g in m.group("add", "tack", "mix") if g is not None), m.group("taken"), m.group("add") is not None)
              for m in _ADD_TO.finditer(question)] + \
         [(added, m.group(1), False) for m in TAKING.finditer(question)]
     out: list[tuple[str, str]] = []

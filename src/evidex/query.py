@@ -121,7 +121,7 @@ def parse_question(question: str) -> Query:
     matches = _own_abbreviations_dropped(question, find_terms(question))
     conditions = list(unique(m.canonical for m in matches if m.kind == "condition"))
     named = [m for m in matches if m.kind in ("intervention", "comparator")]
-    comp_text = comparator_text(question)
+    comp_text = comparator_text(question, lambda a, b: {m.canonical for m in find_terms(a)} == {m.canonical for m in find_terms(b)} != set())
     comp_terms = {m.canonical for m in find_terms(comp_text, ("intervention", "comparator"))
                   if not withheld(comp_text, m.text)}
     interventions = list(unique(m.canonical for m in named

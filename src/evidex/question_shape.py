@@ -164,14 +164,14 @@ _EITHER_OR = re.compile(r"(?:" + _OPENS + r"|"
 # episode. Risperidone or haloperidol if my main worry is EPS?"); after "can I take" the same words
 # ask leave for either one ("Can I take ibuprofen or naproxen if I am on lisinopril?"); or "is A or B better?".
 _OPENING_CHOICE = re.compile(r"(?:" + _OPENS + r")[\w-]+\s+or\s+([\w-]+)(?=\s+(?:if|when|given)\b)", re.I)
-_WHICH_BETTER = re.compile(r"\b(?:is|are|was|were)\s+[\w-]+\s+or\s+([\w-]+)(?=\s+(?:better|superior|more effective|safer|preferable|kinder|gentler|worse)\b)", re.I)
+_WHICH_BETTER = re.compile(r"\b(?:is|are|was|were)\s+([\w-]+)\s+or\s+([\w-]+)(?=\s+(?:better|superior|more effective|safer|preferable|kinder|gentler|worse)\b)", re.I)
 
 
-def comparator_text(question: str) -> str:
-    """The phrases of a question that name what its treatment is compared with (the vocabulary
-    or the INN stems then say which of their words are drugs)."""
-    shapes = (_AGAINST, _SWITCH_FROM, _ON_THEN_SWITCH, _STOPPED_THEN, _CHOICE, _EITHER_OR, _OPENING_CHOICE, _WHICH_BETTER)
-    return " ".join(m.group(1) for rx in shapes for m in rx.finditer(question))
+def comparator_text(question: str, one_drug=lambda a, b: False) -> str:
+    """The phrases of a question naming what its treatment is compared with (the vocabulary or INN stems then
+    say which words are drugs); "is A or B better?" unless A and B are ``one_drug`` ("Concerta or Ritalin")."""
+    shapes = (_AGAINST, _SWITCH_FROM, _ON_THEN_SWITCH, _STOPPED_THEN, _CHOICE, _EITHER_OR, _OPENING_CHOICE)
+    return " ".join([m.group(1) for rx in shapes for m in rx.finditer(question)] + [m.group(2) for m in _WHICH_BETTER.finditer(question) if not one_drug(m.group(1), m.group(2))])
 
 
 # Two options offered, then the choice asked: "astemizole (Hismanal) or loratadine 10 mg - which

@@ -73,9 +73,12 @@ def resolve(store: Store, query: Query) -> Query:
     named = tuple((drug, (brand.lower(),)) for brand, drug in brands.items())
     # So is a combination product's brand ("Kliogest": estradiol + norethindrone), which no form of either drug is.
     combined = tuple((drug, (written,)) for name, written in query.written if " + " in name
-                     for drug in name.split(" + ") if drug in interventions)
+                     for drug in name.split(" + ") if drug in (*interventions, *query.comparators))
+    merged: dict[str, tuple[str, ...]] = {}     # one entry per name (``query_forms`` reads the first)
+    for name, names in (*((n, m) for n, m in members if m), *named, *combined):
+        merged[name] = tuple(dict.fromkeys(merged.get(name, ()) + names))
     return replace(query, interventions=interventions, conditions=narrowed(query.conditions),
-                   members=tuple((n, m) for n, m in members if m) + named + combined)
+                   members=tuple(merged.items()))
 
 
 def defined_abbreviations(store: Store, question: str) -> dict[str, str]:

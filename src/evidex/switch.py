@@ -88,12 +88,15 @@ def form_switched(query: Query) -> Query | None:
     """A switch between two forms of one drug ("from immediate-release glipizide to glipizide GITS") parses
     as that drug compared with itself, so with nothing asked: the drug is asked, its old form shown as
     what the new one is compared with (as ``with_switch`` does for a form given up); None otherwise."""
-    m = _FROM_TO.search(query.question)
-    if query.interventions or len(query.comparators) != 1 or not m:
+    if query.interventions or len(query.comparators) != 1:
         return None
     drug = query.comparators[0]
-    old = [w for n, w in treatments_in(m.group(1)) if same_drug(n, drug)]
-    if not old or not any(same_drug(n, drug) for n, _ in treatments_in(m.group(2))):
+    # (the first "from ... to ..." naming the drug on both sides: not "HbA1c went from 7.5 to 9.1")
+    found = ((m, old) for m in _FROM_TO.finditer(query.question)
+             for old in [[w for n, w in treatments_in(m.group(1)) if same_drug(n, drug)]]
+             if old and any(same_drug(n, drug) for n, _ in treatments_in(m.group(2))))
+    m, old = next(found, (None, []))
+    if m is None:
         return None
     form = re.search(_FORM + re.escape(old[0]) + r"\b", m.group(1), re.I)
     old_form = (form.group(0) if form else m.group(1)).strip()

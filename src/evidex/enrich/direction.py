@@ -14,6 +14,8 @@ from .split import contains_any
 
 DIRECTIONS = ("favours", "no_difference", "against", "unclear")
 
+# what a comparative of efficacy says is greater ("greater efficacy", "better glycaemic control")
+_OF_EFFICACY = r"(?:[\w-]+ ){0,2}?(?:efficacy|effectiveness|control|improvements?|responses?|relief|benefits?)\b"
 _NULL = re.compile(
     r"\b(?:no (?:statistically )?significant (?:difference|benefit|effect|improvement|change|reduction)s?|"
     r"no (?:meaningful |clinically (?:meaningful|relevant|important) )?(?:statistical )?differences?|"
@@ -42,7 +44,10 @@ _NULL = re.compile(
     r"similarly (?:in|across|among|between) (?:both|all|the two|the (?:\w+ ){0,4}groups?)|"
     r"(?:decreased|improved|increased|reduced|declined|fell) similarly|similarly (?:decreased|improved|reduced)|"
     # "of the five outcomes, only change in CPM differed significantly": the others did not
-    r"only (?:[\w-]+ ){0,5}(?:differed|was significant|were significant|reached (?:statistical )?significance))\b",
+    r"only (?:[\w-]+ ){0,5}(?:differed|was significant|were significant|reached (?:statistical )?significance)|"
+    # a comparative of efficacy denied: "did not demonstrate greater efficacy", "better control was not achieved"
+    r"(?:not|no|neither|without|failed to)\s+(?:[\w-]+\s+){0,3}?(?:greater|superior|better)\s+" + _OF_EFFICACY + r"|"
+    r"(?:greater|superior|better)\s+" + _OF_EFFICACY + r"\s+(?:was|were)\s+not)\b",
     re.I)
 # "Similar proportions of patients in the two groups showed deterioration": no difference in the
 # effect, unless it is said of a harm or a subgroup (``effect.aside``: "similar numbers withdrew
@@ -54,7 +59,8 @@ _SIMILAR_ARMS = re.compile(r"\bsimilar (?:proportions?|numbers?|percentages?|rat
 _SAID_AGAIN = re.compile(r"^\W*(?:similar|comparable) (?:results|findings|effects) (?:were|was) (?:also )?"
                          r"(?:seen|observed|found|obtained|noted|reported) (?:in|for|with|when)\b", re.I)
 _OF_THE_ARMS = re.compile(r"\b(?:groups?|arms?|both|each|either|baseline)\b", re.I)
-_PROPOSED = re.compile(r"\b(?:(?:the )?hypothes[ie]s that|to (?:test|determine|assess|examine|investigate|"
+_PROPOSED = re.compile(r"^\W*whether\b|\b(?:(?:the )?hypothes[ie]s that|hypothesi[sz]ed that|(?:powered|designed) to (?:detect|show|demonstrate|test)|"
+                       r"(?:end ?point|outcome) (?:was|is) (?:the )?(?:proportion|percentage|number|rate|change)|to (?:test|determine|assess|examine|investigate|"
                        r"evaluate|establish|confirm|clarify) (?:whether|if|the hypothes[ie]s))\b", re.I)
 _UPHELD = re.compile(r"\b(?:support\w*|confirm\w*|consistent with|in line with|agree\w* with)\s+"
                      r"(?:the\s+|our\s+|this\s+)?$", re.I)
@@ -70,9 +76,8 @@ _FAVOURS = re.compile(
     r"favou?r(?:s|ed)? (?:the )?(?:\w+ )?(?:treatment|drug|intervention)|in favou?r of|superior to|"
     # "demonstrated greater efficacy than placebo", "gave better glycaemic control than glipizide", "has superior
     # efficacy"; "significantly more olanzapine-treated patients (48.6%) responded than ..."
-    r"(?<!no )(?<!not )(?:greater|superior|better) (?:[\w-]+ ){0,2}?(?:efficacy|effectiveness|control|improvements?|"
-    r"responses?|relief|benefits?)|significantly more (?:[\w()%.,-]+ ){0,6}?(?:responded|improved|achieved|reached))\b",
-    re.I)
+    r"(?:greater|superior|better) " + _OF_EFFICACY + r"|significantly more (?:(?!placebo|control|sham)[\w()%.,-]+ ){0,6}?"
+    r"(?:responded|improved|achieved (?:remission|a response|response))\b)\b", re.I)
 _HEDGE = re.compile(r"\b(?:may|might|could|warrant|further (?:research|studies|trials)|"
                     r"more research|larger (?:trials|studies)|pilot)\b", re.I)
 
@@ -80,7 +85,7 @@ _HEDGE = re.compile(r"\b(?:may|might|could|warrant|further (?:research|studies|t
 # Lower-case substrings, one of which every match of the pattern beside it contains: a pattern
 # whose cues are all absent cannot match, so its search (a scan of every position) is skipped.
 # Only for ASCII sentences: with re.I, "\u017f" matches "s" and the Kelvin sign "k".
-_NULL_CUES = ("no", "failed", "comparab", "similar", "equivalent", "effective", "efficacious", "equally", "neither",
+_NULL_CUES = ("no", "without", "failed", "comparab", "similar", "equivalent", "effective", "efficacious", "equally", "neither",
               "only", "ns between", "insignificant", "nonsignificant", "non-significant")
 _AGAINST_CUES = ("worsen", "increased pain", "more adverse", "harm", "deteriorat", "inferior to", "in favo")
 _FAVOURS_CUES = ("significant", "effective", "efficacious", "beneficial", "improve", "reduc", "decreas", "relie",

@@ -40,7 +40,7 @@ _PRIMARY_WORD = re.compile(r"\bprimary\b|\bmain (?:outcome|end ?point|endpoint|r
 _ASIDE = re.compile(r"\b(?:secondary|subgroups?|sub-group|adverse|side[- ]effects?|tolera\w*|withdr(?:ew|awn)\b|withdrawals? (?:from|due|because)|"
                     r"dropouts?|discontinu\w*|baseline characteristics|(?:mean|median|average) age|were aged|were (?:women|men|male|female)|"
                     r"(?:mean|median|average) (?:daily )?doses?(?!-)|"      # the dose taken, not its effect
-                    r"completed the (?:study|trial)|lost to follow|safety|with respect to age|demographic\w*|in age|"
+                    r"completed the (?:study|trial)|lost to follow|safety|with respect to age|demographic\w*|in age(?![-\w])|"
                     r"(?:groups|arms) were (?:similar|comparable|well matched|balanced))\b", re.I)
 _STOP = {"the", "a", "an", "of", "in", "with", "and", "or", "to", "for", "at", "on", "by", "was", "were", "is",
          "are", "from", "between", "patients", "group", "groups", "mean", "rate", "rates", "score", "scores",
