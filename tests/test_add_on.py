@@ -32,6 +32,10 @@ from evidex.query import IMPLIED_CONTROL, parse_question
      ("glibenclamide",)),
     ("How much naloxone should be mixed into a morphine PCA to prevent nausea?", "naloxone", ("morphine",)),
     ("Is it reasonable to tack pregabalin on for a patient on duloxetine?", "pregabalin", ("duloxetine",)),
+    # given with the asked one, then asked alone: what it is added to
+    ("Can a low-dose ethinyl estradiol tablet plus calcium stop bone loss, or is calcium on its own enough?",
+     "ethinyl estradiol", ("calcium",)),
+    ("Is metformin plus sitagliptin better, or is metformin on its own enough?", "sitagliptin", ("metformin",)),
     # an add-on asked for its interaction as well as its effect
     ("On metformin with high post-meal glucose - add nateglinide? Any pharmacokinetic interaction?", "nateglinide",
      ("metformin",)),
