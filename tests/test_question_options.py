@@ -34,6 +34,12 @@ def test_is_a_or_b_better_of_two_names_of_one_drug_asks_the_drug():
     assert parse_question("Is Concerta or Ritalin better for ADHD?").interventions == ("methylphenidate",)
 
 
+def test_when_a_drug_is_taken_is_no_option_and_the_drug_stays_asked():
+    """"Should nateglinide be taken before or after meals?" offers two times, not two treatments."""
+    query = parse_question("Should nateglinide be taken before or after meals - does food change how it is absorbed?")
+    assert query.interventions == ("nateglinide",)
+
+
 def test_a_class_the_patient_is_on_is_what_a_switch_is_compared_with():
     """A singular class name ("a typical neuroleptic") is the class, and taken now it is the comparator."""
     query = parse_question("Doing well on a typical neuroleptic: would switching to Clozaril help his memory?")

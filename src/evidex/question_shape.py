@@ -103,7 +103,7 @@ def reported_claim(question: str) -> str:
 TIME_ONLY = re.compile(r"(?:(?:the|a|first|last|next|few|several|many|some|\d+|one|two|three|long|short)[\s-]+)*"
                         r"(?:years?|months?|weeks?|days?|hours?|term|time|while)", re.I)
 PRONOUN = re.compile(r"\s*(?:it|they|this|that|these|those|he|she)(?:\s+(?:still|also|really|\w+ly))?\s*", re.I)
-CLAUSE_WORDS = {"whether", "matter", "it", "i", "we", "you"}
+CLAUSE_WORDS = {"whether", "matter", "it", "i", "we", "you", "be"}   # ("X be taken before")
 _CLAUSE_SUBJECT = re.compile(r"(?:there|that|it|he|she|they|i|we|you|anyone|anybody|someone|somebody|something|"
                              r"anything)\s+\S")
 
