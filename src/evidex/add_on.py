@@ -40,10 +40,11 @@ TAKING = re.compile(r"(?<!not )(?<!never )(?<!no longer )\b(?:on|taking|receivin
                     + END, re.I)
 _ADDED = re.compile(r"(?:\badd(?:s|ed|ing)?|" + _TACK + r")\s+(.{1,60}?)" + END, re.I)
 # "when the sulphonylurea alone isn't enough": a treatment written "alone" in an add-on question is the one taken
-_ALONE = re.compile(r"((?:[\w-]+\s+){1,3}?)(?:alone|on (?:its|their) own|by itself)\b", re.I)
+_ALONE_WORDS = r"(?:alone|on (?:its|their) own|by itself)\b"
+_ALONE = re.compile(r"((?:[\w-]+\s+){1,3}?)" + _ALONE_WORDS, re.I)
 # "a low-dose estrogen tablet plus calcium - or is calcium on its own enough?": given with X, then asked alone
 # (or taken first: "metformin plus sitagliptin - or is metformin on its own enough?")
-_ALONE_AFTER = r"(?=.*?\b{0}\s+(?:alone|on (?:its|their) own|by itself)\b)"
+_ALONE_AFTER = r"(?=.*?\b{0}\s+" + _ALONE_WORDS + ")"
 _WITH_THEN_ALONE = re.compile(r"\b(?:plus|with|and|\+)\s+(?:(?:his|her|their|the|a|an)\s+)?([\w-]+(?:\s+[\w-]+)?)\b" +
                               _ALONE_AFTER.format(r"\1") + r"|\b([\w-]+)\s+(?:plus|with|and|\+)\s+" +
                               _ALONE_AFTER.format(r"\2"), re.I)
@@ -65,9 +66,9 @@ def _named(taken: str) -> list[tuple[str, str]]:
 
 def added_to(question: str) -> list[tuple[str, str]]:
     """(name, as written) of each treatment the question's asked one is added to; [] when it adds nothing."""
-    both = _WITH_THEN_ALONE.search(question)
-    if both:
-        return treatments_in(both.group(1) or both.group(2)) or _named(both.group(1) or both.group(2))
+    if both := _WITH_THEN_ALONE.search(question):
+        phrase = both.group(1) or both.group(2)
+        return treatments_in(phrase) or _named(phrase)
     if not _ADDS.search(question):
         return []
     added = " ".join(m.group(1) for m in _ADDED.finditer(question))
