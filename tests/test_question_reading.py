@@ -95,6 +95,19 @@ def test_a_mesh_acronym_the_records_define_otherwise_is_read_as_they_define_it(t
     # the drug the patient is on is what a switch is compared with
     ("Elderly hypertensive with swollen ankles on amlodipine 5 mg: would switching to lercanidipine mean less "
      "oedema?", ("lercanidipine",), ("amlodipine",), None, None),
+    # how long a treatment is given is no part of its name (D11 was read as "few months" against glipizide)
+    ("Type 2 patient on glipizide: would switching to insulin for a few months give better glucose control than "
+     "staying on glipizide?", ("insulin",), ("glipizide",), None, None),
+    ("Is insulin for six weeks better than glipizide?", ("insulin",), ("glipizide",), None, None),
+    # "less likely to cause" asks about the harm, the subject is the drug (it was "repaglinide less likely")
+    ("Is repaglinide less likely to cause hypoglycaemia than glibenclamide?", ("repaglinide",), ("glyburide",), None,
+     ("hypoglycaemia",)),
+    # the oral hypoglycaemics by the names clinicians use
+    ("Would NovoNorm (repaglinide) be less likely to cause hypoglycaemia than other oral diabetes drugs?",
+     ("repaglinide",), ("oral hypoglycemics",), None, ("hypoglycaemia",)),
+    # "than I would for X": the patients set against the asked ones, not "I would"
+    ("Should glibenclamide be dosed any differently than I would for a Caucasian patient?", ("glyburide",),
+     ("caucasian patient",), None, None),
 ])
 def test_question_slots(question, interventions, comparators, conditions, outcomes):
     q = parse_question(question)

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from .enrich.numbers import DOSE
 from .people import PEOPLE, is_population
-from .question_shape import AUX, CLAUSE_WORDS, DASH, EFFECT_VERB
+from .question_shape import AUX, CLAUSE_WORDS, DASH, EFFECT_VERB, TIME_ONLY
 from .text import tokens
 from .vocab import drug_classes, find_terms, lookup, term_words
 
@@ -53,8 +53,10 @@ _DOSE_WORDS = frozenset("usual starting start initial maximum maximal target tar
 # Trailing comparatives, articles, time adverbs and auxiliaries ("than captopril early after MI",
 # "than the older drugs do") are no part of a name.
 _TRAIL = re.compile(r"(?:\s+(?:more|less|as|so|any|at all|also|still|really|actually|ever|too|the|a|an|better|worse|faster|sooner|"
-                    r"early|late|alone|only|initially|immediately|such|e\.?g\.?|be|been|being|for|in|with|"
-                    r"during|among|to|do|does|did|is|are|was|were|has|have))+$", re.I)
+                    r"early|late|alone|only|initially|immediately|such|e\.?g\.?|be|been|being|for|in|with|likely|unlikely|"
+                    r"during|among|to|do|does|did|is|are|was|were|has|have|gives?|makes?|provides?|offers?))+$", re.I)
+# "(switching to) insulin for a few months": how long is no part of the name.
+_FOR_A_TIME = re.compile(r"\s+(?:for|over|within)\s+(?:" + TIME_ONLY.pattern + r")(?=\s|$)", re.I)
 
 
 # What a question says is believed ("Is autism thought to be related to ...?"): a verb, never a name.
@@ -64,6 +66,7 @@ _REPORTING = {"thought", "believed", "known", "considered", "suspected", "suppos
 def clean(phrase: str) -> str:
     phrase = _LEAD.sub("", phrase.strip(" ,.?;:").lower()).strip(" ,.?;:")
     phrase = _TRAIL.sub("", phrase).strip(" ,.?;:")
+    phrase = _TRAIL.sub("", _FOR_A_TIME.sub("", phrase)).strip(" ,.?;:")
     return "" if phrase in QUESTION_STOPWORDS or phrase in _REPORTING or not tokens(phrase) else phrase
 
 
@@ -71,7 +74,7 @@ _COUNT_ONLY = re.compile(r"\s*(?:\d[\d,.]*|one|two|three|four|five|six|seven|eig
                          r"a thousand)\s*", re.I)
 # A second group of patients set against the first ("than (it does) in adults", "as for younger patients");
 # what changes in something ("a rise in endorphins").
-_OTHER_GROUP = re.compile(r"(?:(?:it|they|he|she)\s+(?:does|do|did)\s+)?(?:for|in|among)\s+(?=\w)|"
+_OTHER_GROUP = re.compile(r"(?:(?:it|they|he|she|i|we|you)\s+(?:(?:usually|normally|would)\s+)?(?:does|do|did|would)\s+)?(?:for|in|among)\s+(?=\w)|"
                           r"(?:those|people|patients)\s+with\s+(?=\w)", re.I)
 _ALIKE = re.compile(r"\b(?:as well|the same|as much|as effective|as good|equally)\b", re.I)
 _CHANGE = r"\b(?:rises?|increases?|falls?|drops?|decreases?|reductions?|changes?|improvements?|declines?)"

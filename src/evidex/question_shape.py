@@ -100,7 +100,7 @@ def reported_claim(question: str) -> str:
 
 # A phrase that only says when ("for years", "in the first few months"), a subject that is a
 # pronoun ("will it still lower ..."), and words that make an open subject a clause, not a name.
-TIME_ONLY = re.compile(r"(?:(?:the|a|first|last|next|few|several|many|some|\d+|one|two|three|long|short)[\s-]+)*"
+TIME_ONLY = re.compile(r"(?:(?:the|a|first|last|next|few|several|many|some|\d+|one|two|three|four|five|six|eight|ten|twelve|long|short)[\s-]+)*"
                         r"(?:years?|months?|weeks?|days?|hours?|term|time|while)", re.I)
 PRONOUN = re.compile(r"\s*(?:it|they|this|that|these|those|he|she)(?:\s+(?:still|also|really|\w+ly))?\s*", re.I)
 CLAUSE_WORDS = {"whether", "matter", "it", "i", "we", "you", "be"}   # ("X be taken before")
