@@ -268,6 +268,17 @@ def test_a_trial_in_progress_is_cited_under_its_own_heading(tmp_path):
     assert all(answer.references[row.ref - 1].id != "pmid:8000009" for row in answer.evidence_table)
 
 
+def test_a_named_trial_held_only_as_its_design_paper_answers_insufficient(tmp_path):
+    # "What did the PREVENT trial show?" over a library with only PREVENT's design paper (cohen2006 pmid:9352986):
+    # another trial's result is not that trial's.
+    named = _answer(PLANNED, "What did the ZEST trial show: does zelostatin prevent cardiovascular events?",
+                    tmp_path / "z.db")
+    assert named.verdict.direction == "insufficient" and named.verdict.certainty == "very_low"
+    assert "design paper of the ZEST trial" in " ".join(named.verdict.reasons)
+    plain = _answer(PLANNED, "Does zelostatin reduce cardiovascular events?", tmp_path / "z2.db")
+    assert plain.verdict.direction == "favours"
+
+
 def test_a_protocol_has_no_direction_whatever_its_sentences_lean_to(tmp_path):
     planned = PLANNED[:-1] + [Record(
         id="pmid:8000009", title="Rationale and design of the ZEST trial of zelostatin in older adults",

@@ -76,6 +76,14 @@ _PLAIN = "Patients given the drug improved (p < 0.001)."
      "protocol"),
     ("Design of the cardiac insufficiency bisoprolol study II (CIBIS II).", _TRIAL_TALK, "protocol"),
     ("Design of potent and selective COX-2 inhibitors.", _PLAIN, None),          # a design, not a trial's
+    ("The European Schizophrenia Outpatient Health Outcomes (SOHO) study: rationale, methods and recruitment.",
+     _TRIAL_TALK, "protocol"),
+    ("The CATIE project: schizophrenia trial design and protocol development.", _TRIAL_TALK, "protocol"),
+    ("CATIE: Alzheimer disease trial methodology.", _TRIAL_TALK, "protocol"),
+    ("The cardiac insufficiency talinolol study (CITAS) study design.", _TRIAL_TALK, "protocol"),
+    ("Assessing the efficacy of drugs for migraine: issues in clinical trial design.", _PLAIN, None),
+    ("Comparing COX-2 inhibitors in osteoarthritis: trial design considerations and results of a randomized trial.",
+     _PLAIN, None),
 ])
 def test_a_title_that_declares_the_design_decides_over_trial_talk(title, text, label):
     """Drug reviews describe trials; their titles say what they are. A review that is the

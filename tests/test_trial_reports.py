@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from evidex.records import Appraisal, Record, Section
 from evidex.store import StoredRecord
-from evidex.synthesis.reports import main_reports
+from evidex.synthesis.reports import asked_trials, main_reports
 
 
 def _stored(pmid: str, title: str, text: str, n: int | None, authors: tuple[str, ...] = ()) -> StoredRecord:
@@ -44,3 +44,12 @@ def test_a_sub_analysis_gives_way_to_the_trial_s_main_report_whichever_is_found_
     main = _stored("10972367", "Randomised trial of calcium antagonists compared with diuretics and beta-blockers: "
                    "the Nordic Diltiazem (NORDIL) study", "We enrolled 10,881 patients.", 10881, ("Hansson L", "Hedner T"))
     assert main_reports([sub, main]) == {"pmid:12023696": "pmid:10972367"}
+
+
+def test_the_trials_a_question_names():
+    assert asked_trials("What did the PREVENT trial show for Norvasc?") == {"PREVENT"}
+    assert asked_trials("Does real-world data from the SOHO study favour olanzapine?") == {"SOHO"}
+    assert asked_trials("In the INNOVA phase III protocol, what pain level was needed?") == {"INNOVA"}
+    # a drug's abbreviation before "trial" names no trial; nor does a question in lower case
+    assert asked_trials("If we run an LDN trial in Crohn's, how is remission defined?") == set()
+    assert asked_trials("Did the trial of olanzapine show benefit?") == set()

@@ -236,8 +236,9 @@ _ECONOMIC_TITLE = re.compile(r"\bcost[- ](?:effectiveness|utility|benefit|minimi
 
 # A trial's design paper ("Rationale and design of ...", "... baseline characteristics"; SPIRIT
 # 2013) reports a plan and a population, no result.
-_DESIGN_PAPER_TITLE = re.compile(r"\b(?:rationale,? (?:and )?design|design,? (?:and )?rationale|"
-                                 r"baseline (?:characteristics|demograph\w*)|design and methods)\b|"
+_DESIGN_PAPER_TITLE = re.compile(r"\b(?:rationale,? (?:and )?(?:design|methods)|design,? (?:and )?rationale|"
+                                 r"baseline (?:characteristics|demograph\w*)|design and (?:methods|protocol)|"
+                                 r"methods and recruitment)\b|\)\s+(?:study|trial) design\W*$|\btrial methodology\W*$|"
                                  r"^\W*(?:the\s+)?design of\b(?=.*\b(?:trial|study)\b)", re.I)
 # A trial's design paper whose title does not say so ("Comparison of enalapril versus nifedipine ...
 # (the PRESERVE trial)"): it says what the trial will do, in the future tense ("Bisoprolol will be

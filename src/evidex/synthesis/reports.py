@@ -21,6 +21,8 @@ _NAME = r"[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*"
 _TRIAL_NAME = re.compile(rf"\b{_NAME}\b")
 _NAMED_TRIAL = re.compile(rf"\b({_NAME})(?:\)|\s+\w+)?\s+(?:trial|study|investigators|collaborative group|"
                           r"research group)\b")
+# A trial a question names ("What did the PREVENT trial show?", "the SOHO study", "the INNOVA protocol").
+_ASKED_TRIAL = re.compile(rf"\b({_NAME})(?:\)|(?:\s+\w+){{1,2}})?\s+(?:trial|study|protocol|project|investigators)\b")
 _FEW = 100             # below this, two unrelated trials share a size too often
 
 
@@ -53,6 +55,17 @@ def _names(record) -> set[str]:
     (a rating scale or a disease's abbreviation is named too, but not so)."""
     named = _TRIAL_NAME.findall(record.title) + _NAMED_TRIAL.findall(record.text())
     return {m for m in named if len(m) >= 4}
+
+
+def asked_trials(question: str) -> set[str]:
+    """The trials a question names, four characters or more as records write them ("LDN trial"
+    names a drug's trial, not one trial)."""
+    return {m for m in _ASKED_TRIAL.findall(question) if len(m) >= 4}
+
+
+def reports_trial(record, names: set[str]) -> bool:
+    """Whether a record gives one of ``names`` as a trial's name (``_names``)."""
+    return bool(names and _names(record) & names)
 
 
 def main_reports(stored: list[StoredRecord]) -> dict[str, str]:

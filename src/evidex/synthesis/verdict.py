@@ -28,6 +28,7 @@ from .asked_harm import titles_harm
 from .evidence import Study, active_comparators
 from .indirectness import indirectness, intent_indirectness
 from .relevance import POOLED
+from .reports import asked_trials, reports_trial
 from .vote import direction_of, weight
 
 CERTAINTY = ("high", "moderate", "low", "very_low")
@@ -134,6 +135,13 @@ def grade(studies: list[Study], query: Query, scored, shares: dict[str, float] |
     equiv = query.claim == "equivalence"
     body, indirect = body_of_evidence(studies)
     relevant = [s for s in studies if s.relevant and not s.appraisal.retracted]
+    named = asked_trials(query.question)
+    reports = [s for s in studies if reports_trial(s.record, named)]
+    if reports and all(s.design == "protocol" for s in reports):
+        # "What did the PREVENT trial show?" is answered by that trial's reports; a design paper has no result.
+        return Verdict("insufficient", "very_low",
+                       (f"The library holds only the design paper of the {' or '.join(sorted(named))} trial, which "
+                        "reports no results.",), "uncertain", None, tuple(s.record.id for s in reports[:MAX_BASIS]))
     if not body:
         # No clinical study: a yes/no question may still be answered by laboratory or review
         # evidence, at very low certainty (GRADE rates only clinical evidence).
