@@ -39,6 +39,9 @@ from evidex.query import IMPLIED_CONTROL, parse_question
     # an add-on asked for its interaction as well as its effect
     ("On metformin with high post-meal glucose - add nateglinide? Any pharmacokinetic interaction?", "nateglinide",
      ("metformin",)),
+    # "(feel better) day to day" is an idiom, not what the drug is added to
+    ("Heart failure patient already on an ACE inhibitor: will adding metoprolol let her walk further and feel better "
+     "day to day?", "metoprolol", ("ACE inhibitor",)),
 ])
 def test_an_add_on_is_compared_with_what_is_taken_alone(question, asked, taken):
     q = parse_question(question)
@@ -58,6 +61,7 @@ def test_an_add_on_is_compared_with_what_is_taken_alone(question, asked, taken):
     "Does adding gabapentin up to 300 mg help?",
     "Does adding lithium lead to fewer suicides in bipolar disorder?",
     "Does adding oxygen to patients with MI reduce infarct size?",
+    "Would adding diltiazem help him live longer without needing to be listed for a transplant?",
     "In patients not on warfarin, does adding aspirin reduce stroke?",
     # no add-on at all; "mixed" and "tack" that add nothing
     "Does low-dose naltrexone reduce pain in fibromyalgia?",

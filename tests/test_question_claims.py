@@ -251,6 +251,9 @@ def test_how_or_why_a_treatment_works_is_a_mechanism_question(question, intent):
     ("Amlodipine 10 mg add-on in systolic heart failure - does it improve exercise tolerance?", "efficacy"),
     ("Is low-dose naltrexone well tolerated?", "safety"),
     ("Does tolerance develop to long-term opioids?", "safety"),
+    # agents "with different mechanisms" are described, not asked how they work
+    ("Should I start a newly diagnosed type 2 patient on two oral agents with different mechanisms instead of "
+     "monotherapy?", "comparison"),
 ])
 def test_words_that_describe_the_patient_or_name_an_outcome_do_not_set_the_intent(question, intent):
     """A patient "newly diagnosed" is who asks, not a diagnosis question; "exercise tolerance" is an outcome."""

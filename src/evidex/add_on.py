@@ -48,10 +48,11 @@ _ALONE_AFTER = r"(?=.*?\b{0}\s+" + _ALONE_WORDS + ")"
 _WITH_THEN_ALONE = re.compile(r"\b(?:plus|with|and|\+)\s+(?:(?:his|her|their|the|a|an)\s+)?([\w-]+(?:\s+[\w-]+)?)\b" +
                               _ALONE_AFTER.format(r"\1") + r"|\b([\w-]+)\s+(?:plus|with|and|\+)\s+" +
                               _ALONE_AFTER.format(r"\2"), re.I)
-# "adding X to improve control", "up to 300 mg", "to fewer suicides": an aim, a dose or an outcome, not
-# what X is added to.
+# "adding X to improve control", "up to 300 mg", "to fewer suicides", "(needing) to be listed", "(feel better) day
+# to day": an aim, a dose, an outcome or an idiom, not what X is added to.
 _AIM = re.compile(r"^(?:improve|reduce|help|cut|prevent|control|lower|treat|manage|get|keep|make|bring|boost|stop|"
-                  r"see|achieve|avoid|relieve|ease|speed|fewer|more|less|better|worse|higher)\b|\d", re.I)
+                  r"see|achieve|avoid|relieve|ease|speed|fewer|more|less|better|worse|higher|"
+                  r"be|being|been|have|go|walk|feel|live|work|stay|remain|day|date|time|face)\b|\d", re.I)
 _OWNER = re.compile(r"^(?:(?:his|her|their|the|a|an|my|our|its|your)\s+)+", re.I)
 
 
