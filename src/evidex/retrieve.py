@@ -98,9 +98,9 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
                  if vectors is not None else _retrieve_lexical(store, query, depth, filt))
         depth = FREE_TEXT_DEPTH
     have = {c.stored.record.id for c in found}
-    free = [rid for rid, _ in rank(store, query.question, depth, filt,
-                                   mode="hybrid" if vectors is not None else "lexical", vectors=vectors)
-            if rid not in have]
+    ranked = [rid for rid, _ in rank(store, query.question, depth, filt,
+                                     mode="hybrid" if vectors is not None else "lexical", vectors=vectors)]
+    free = [rid for rid in ranked if rid not in have]
     texts = {rid: padded_tokens(t) for rid, t in store.texts_many(free).items()}
     stored: dict[str, StoredRecord] = {}
     if open_question:
@@ -128,16 +128,15 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
     out = found + extra
     if not open_question:
         out.sort(key=lambda c: (not c.direct, not c.related))     # stable: each pool keeps its order
-    # The first records found only by the question's own words are kept whatever the parsed pools
-    # hold: a parse that misses a facet ("protect her from breaking a wrist") cannot push out the
-    # record that the whole question describes best.
-    kept = {c.stored.record.id for c in out[:limit]}
-    first = [c for c in extra[:min(FREE_KEEP, limit // 4)] if c.stored.record.id not in kept]
-    if first:
-        firsts = {c.stored.record.id for c in first}
-        out = [c for c in out if c.stored.record.id not in firsts][:limit - len(first)] + first
-        if not open_question:
-            out.sort(key=lambda c: (not c.direct, not c.related))
+    # The first records the question's own words find are kept whatever the parsed pools hold (and
+    # wherever their sort puts them): a parse that misses a facet ("protect her from breaking a wrist")
+    # cannot push out the record that the whole question describes best.
+    keep_n = min(FREE_KEEP, limit // 4)
+    first = extra[:keep_n] + [c for c in found if c.stored.record.id in ranked[:keep_n]]
+    firsts = {c.stored.record.id for c in first}
+    if firsts - {c.stored.record.id for c in out[:limit]}:
+        room = {c.stored.record.id for c in [c for c in out if c.stored.record.id not in firsts][:limit - len(firsts)]}
+        out = [c for c in out if c.stored.record.id in firsts or c.stored.record.id in room]    # (in their order)
     # Sentences are split only for the candidates kept (a pool holds three times as many).
     return [c if c.passages else replace(c, passages=tuple(passages_of(c.stored.record))) for c in out[:limit]]
 
