@@ -42,6 +42,8 @@ from evidex.query import IMPLIED_CONTROL, parse_question
     # "(feel better) day to day" is an idiom, not what the drug is added to
     ("Heart failure patient already on an ACE inhibitor: will adding metoprolol let her walk further and feel better "
      "day to day?", "metoprolol", ("ACE inhibitor",)),
+    # (a treatment whose name begins as an idiom does: "day hospital care", "time-limited psychotherapy")
+    ("Does adding olanzapine to day hospital care reduce relapse?", "olanzapine", ("day hospital care",)),
 ])
 def test_an_add_on_is_compared_with_what_is_taken_alone(question, asked, taken):
     q = parse_question(question)

@@ -242,6 +242,41 @@ def test_the_primary_outcome_decides_a_trial_over_a_secondary_difference(tmp_pat
     assert studies["pmid:8000007"].direction == "no_difference"
 
 
+OUTCOME_NULL = [
+    _rct(12, "Zeltiazem in dilated cardiomyopathy: a randomised placebo-controlled trial",
+         "Calcium antagonists may help dilated cardiomyopathy.",
+         "We randomised 186 patients with dilated cardiomyopathy, double-blind, to zeltiazem or placebo for 24 months.",
+         "Survival free of transplant listing was 85% with zeltiazem and 80% with placebo (P = .444). Zeltiazem "
+         "significantly increased exercise capacity (P = .002).",
+         "Zeltiazem improves cardiac function and exercise capacity without deleterious effects on survival."),
+]
+
+
+def test_an_asked_outcome_is_read_from_the_clause_and_the_tests_that_report_it(tmp_path):
+    """cohen2006 pmid:9160880 (DiDi): the question asks about living longer; the trial found no difference in
+    survival (P = .444) though exercise capacity improved, and its conclusion names survival only in a clause."""
+    asked = _studies(OUTCOME_NULL, "Would adding zeltiazem help him live longer?", tmp_path / "o.db")
+    assert asked["pmid:8000012"].direction == "no_difference"
+    plain = _studies(OUTCOME_NULL, "Does zeltiazem help patients with dilated cardiomyopathy?", tmp_path / "o2.db")
+    assert plain["pmid:8000012"].direction == "favours"
+
+
+SOME_SIGNIFICANT = [
+    _rct(13, "Zelozapine versus olanzapine for suicidal behaviour in schizophrenia: a randomised trial",
+         "Suicide is a leading cause of death in schizophrenia.",
+         "We randomised 980 patients with schizophrenia at high risk of suicide to zelozapine or olanzapine.",
+         "Fewer zelozapine-treated patients attempted suicide (34 vs 55; P = .03) or needed anxiolytics (301 vs 331; "
+         "P = .32). Few patients died of suicide (5 vs 3; P = .73).",
+         "Zelozapine should be considered for patients at high risk of suicide."),
+]
+
+
+def test_a_sentence_of_several_tests_some_significant_is_no_null_finding(tmp_path):
+    # cohen2006 InterSePT (pmid:12511378): P = .03 for attempts beside P = .32; deaths P = .73
+    studies = _studies(SOME_SIGNIFICANT, "Does zelozapine reduce suicide in schizophrenia?", tmp_path / "s.db")
+    assert studies["pmid:8000013"].direction != "no_difference"
+
+
 PLANNED = [
     _rct(8, "Zelostatin for cardiovascular events: a randomised double-blind trial",
          "Lowering cholesterol may prevent cardiovascular events.",

@@ -81,6 +81,7 @@ _PLAIN = "Patients given the drug improved (p < 0.001)."
     ("The CATIE project: schizophrenia trial design and protocol development.", _TRIAL_TALK, "protocol"),
     ("CATIE: Alzheimer disease trial methodology.", _TRIAL_TALK, "protocol"),
     ("The cardiac insufficiency talinolol study (CITAS) study design.", _TRIAL_TALK, "protocol"),
+    ("The PREVENT trial: rationale, methods and results of a randomized trial of amlodipine.", _PLAIN, None),
     ("Assessing the efficacy of drugs for migraine: issues in clinical trial design.", _PLAIN, None),
     ("Comparing COX-2 inhibitors in osteoarthritis: trial design considerations and results of a randomized trial.",
      _PLAIN, None),

@@ -254,6 +254,9 @@ def test_how_or_why_a_treatment_works_is_a_mechanism_question(question, intent):
     # agents "with different mechanisms" are described, not asked how they work
     ("Should I start a newly diagnosed type 2 patient on two oral agents with different mechanisms instead of "
      "monotherapy?", "comparison"),
+    # ... but a mechanism compared is asked ("a different mechanism than metformin")
+    ("Does pioglitazone lower glucose through a different mechanism than metformin?", "mechanism"),
+    ("Do naltrexone and LDN work by the same mechanism?", "mechanism"),
 ])
 def test_words_that_describe_the_patient_or_name_an_outcome_do_not_set_the_intent(question, intent):
     """A patient "newly diagnosed" is who asks, not a diagnosis question; "exercise tolerance" is an outcome."""

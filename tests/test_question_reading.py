@@ -99,6 +99,7 @@ def test_a_mesh_acronym_the_records_define_otherwise_is_read_as_they_define_it(t
     ("Type 2 patient on glipizide: would switching to insulin for a few months give better glucose control than "
      "staying on glipizide?", ("insulin",), ("glipizide",), None, None),
     ("Is insulin for six weeks better than glipizide?", ("insulin",), ("glipizide",), None, None),
+    ("Is insulin for seven months better than glipizide?", ("insulin",), ("glipizide",), None, None),
     # "less likely to cause" asks about the harm, the subject is the drug (it was "repaglinide less likely")
     ("Is repaglinide less likely to cause hypoglycaemia than glibenclamide?", ("repaglinide",), ("glyburide",), None,
      ("hypoglycaemia",)),
@@ -668,3 +669,9 @@ def test_how_common_is_answered_by_the_share_an_abstract_states_in_its_backgroun
 def test_a_share_is_no_population():
     query = parse_question("How common is weekly heartburn in US adults - is it really something like one in five?")
     assert "five" not in query.conditions
+
+
+def test_a_time_window_that_is_the_point_of_the_question_stays_in_its_name():
+    # only a duration at the end of a name is cut ("insulin for a few months"), never words inside it
+    q = parse_question("Is thrombolysis within 3 hours of stroke onset better than aspirin?")
+    assert "within 3 hours" in q.interventions[0] and q.comparators == ("aspirin",)

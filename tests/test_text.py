@@ -214,3 +214,17 @@ def test_a_p_value_broken_by_a_space_after_its_sign_does_not_end_the_sentence():
     assert [text[s:e] for s, e in sentence_spans(text)] == [
         "Cetirizine relieved nasal pruritus more than loratadine (P <. 0001).", "Both were well tolerated.",
         "Values were < 5.", "10 patients left."]
+
+
+def test_the_clauses_that_name_an_outcome():
+    from evidex.text import clauses_naming
+    s = "Diltiazem improves cardiac function and exercise capacity without deleterious effects on survival."
+    assert clauses_naming(s, ["survival"]) == ["without deleterious effects on survival."]
+    assert clauses_naming("Pain fell, but fatigue did not.", ["fatigue", "pain"]) == ["Pain fell", "but fatigue did not."]
+    # a semicolon or "whereas" parts one result's arms, not two results
+    assert clauses_naming("Healing in 6/11 with A; 3/13 with B (N.S.)", ["healing"]) == ["Healing in 6/11 with A; 3/13 with B (N.S.)"]
+    assert clauses_naming("Survival was 85% and 80% (P = .444).", ["survival"]) == ["Survival was 85% and 80% (P = .444)."]
+    assert clauses_naming("Pain fell.", ["survival"]) == []
+    # a clause that qualifies the one before it is no clause of its own
+    s = "Mortality was reduced by 20% with atorvastatin, but the difference was not statistically significant."
+    assert clauses_naming(s, ["mortality"]) == [s]

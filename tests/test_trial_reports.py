@@ -53,3 +53,14 @@ def test_the_trials_a_question_names():
     # a drug's abbreviation before "trial" names no trial; nor does a question in lower case
     assert asked_trials("If we run an LDN trial in Crohn's, how is remission defined?") == set()
     assert asked_trials("Did the trial of olanzapine show benefit?") == set()
+    # a trial's number is part of its name; a drug class's abbreviation names no trial
+    assert asked_trials("What did the CIBIS II trial show?") == {"CIBIS II"}
+    assert asked_trials("Is there any NSAID trial in gout?") == set()
+
+
+def test_a_trial_named_with_its_number_is_found_however_the_record_joins_them():
+    from evidex.synthesis.reports import reports_trial
+    a = _stored("1", "The Cardiac Insufficiency Bisoprolol Study II (CIBIS-II): a randomised trial", "...", 2647)
+    b = _stored("2", "Design of the cardiac insufficiency bisoprolol study II (CIBIS II)", "...", None)
+    c = _stored("3", "The CIBIS trial of bisoprolol", "...", 641)
+    assert [reports_trial(s.record, {"CIBIS II"}) for s in (a, b, c)] == [True, True, False]

@@ -52,7 +52,7 @@ _WITH_THEN_ALONE = re.compile(r"\b(?:plus|with|and|\+)\s+(?:(?:his|her|their|the
 # to day": an aim, a dose, an outcome or an idiom, not what X is added to.
 _AIM = re.compile(r"^(?:improve|reduce|help|cut|prevent|control|lower|treat|manage|get|keep|make|bring|boost|stop|"
                   r"see|achieve|avoid|relieve|ease|speed|fewer|more|less|better|worse|higher|"
-                  r"be|being|been|have|go|walk|feel|live|work|stay|remain|day|date|time|face)\b|\d", re.I)
+                  r"be|being|been|have|feel|stay|remain)\b|^(?:day|date|time|face)\W*$|\d", re.I)
 _OWNER = re.compile(r"^(?:(?:his|her|their|the|a|an|my|our|its|your)\s+)+", re.I)
 
 

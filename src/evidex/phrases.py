@@ -56,7 +56,7 @@ _TRAIL = re.compile(r"(?:\s+(?:more|less|as|so|any|at all|also|still|really|actu
                     r"early|late|alone|only|initially|immediately|such|e\.?g\.?|be|been|being|for|in|with|likely|unlikely|"
                     r"during|among|to|do|does|did|is|are|was|were|has|have|gives?|makes?|provides?|offers?))+$", re.I)
 # "(switching to) insulin for a few months": how long is no part of the name.
-_FOR_A_TIME = re.compile(r"\s+(?:for|over|within)\s+(?:" + TIME_ONLY.pattern + r")(?=\s|$)", re.I)
+_FOR_A_TIME = re.compile(r"\s+(?:for|over)\s+(?:" + TIME_ONLY.pattern + r")\W*$", re.I)
 
 
 # What a question says is believed ("Is autism thought to be related to ...?"): a verb, never a name.

@@ -100,7 +100,7 @@ def reported_claim(question: str) -> str:
 
 # A phrase that only says when ("for years", "in the first few months"), a subject that is a
 # pronoun ("will it still lower ..."), and words that make an open subject a clause, not a name.
-TIME_ONLY = re.compile(r"(?:(?:the|a|first|last|next|few|several|many|some|\d+|one|two|three|four|five|six|eight|ten|twelve|long|short)[\s-]+)*"
+TIME_ONLY = re.compile(r"(?:(?:the|a|first|last|next|few|several|many|some|\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|long|short)[\s-]+)*"
                         r"(?:years?|months?|weeks?|days?|hours?|term|time|while)", re.I)
 PRONOUN = re.compile(r"\s*(?:it|they|this|that|these|those|he|she)(?:\s+(?:still|also|really|\w+ly))?\s*", re.I)
 CLAUSE_WORDS = {"whether", "matter", "it", "i", "we", "you", "be"}   # ("X be taken before")
@@ -235,7 +235,7 @@ INTENT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"(?:start|take|use|prescribe|give)|starting (?:doses?|on|at|with)|start(?:ed)? (?:on|at)|regimen|mg)\b", re.I)),
     ("safety", re.compile(r"\b(?:safe|safety|side[- ]effects?|adverse|harms?|harmful|risks? of|toxicit\w*|"
                           r"(?<!exercise )(?<!pain )(?<!glucose )(?<!n't )(?<!not )(?<!unable to )tolera\w*|complications?)\b", re.I)),
-    ("mechanism", re.compile(r"\b(?:how does|how do \w+ work|(?<!different )(?<!differing )(?<!distinct )(?<!complementary )(?<!similar )(?<!same )(?<!other )mechanism\w*|mode of action|pathway\w*|why does|"
+    ("mechanism", re.compile(r"\b(?:how does|how do \w+ work|(?<!with different )(?<!with differing )(?<!with distinct )(?<!with complementary )mechanism\w*|mode of action|pathway\w*|why does|"
                              r"act on|acts? by|role of)\b", re.I)),
     # ("newly diagnosed", "was diagnosed with" say who the patient is; "can X be diagnosed by" asks)
     ("diagnosis", re.compile(r"\b(?:(?<!newly )(?<!recently )(?<!just )(?<!already )(?<!been )(?<!was )(?<!were )"
@@ -322,7 +322,7 @@ def intent_hint(question: str) -> str | None:
 # "the biological rationale"), or the receptors, cells and models mechanism studies report.
 _WHO = r"(?!(?:I|we|you|they|he|she|my|our|patients?|people|women|men|children|kids|doctors|clinicians)\b)"
 # (Spaces are any run of them: the vocabulary's names are blanked out of the text read.)
-_HOW_IT_WORKS = re.compile(r"\b(?:(?<!different )(?<!differing )(?<!distinct )(?<!complementary )(?<!similar )(?<!same )(?<!other )mechanism\w*|mode of action|rationale|supposed to work|why\s+(?:would|might|do|does|is|are)"
+_HOW_IT_WORKS = re.compile(r"\b(?:(?<!with different )(?<!with differing )(?<!with distinct )(?<!with complementary )mechanism\w*|mode of action|rationale|supposed to work|why\s+(?:would|might|do|does|is|are)"
                            r"\s+" + _WHO + r"|how\s+(?:could|would|might|does|do|can)\s+" + _WHO + r"(?:(?:an?|the)\s+)?"
                            r"(?:[\w-]+\s+){0,2}(?:(?:possibly|actually|really)\s+)?(?:help|work)|explained by|through what|"
                            r"(?:works?|worked|acts?|acted) (?:by|through|via) \w+ing|mediated (?:by|through|via)|"

@@ -72,7 +72,8 @@ def names_another_treatment(query: Query, text: str) -> bool:
 
 
 FREE_TEXT_DEPTH = 20      # records found by the question's own words, whatever its parse
-FREE_KEEP = 6             # of those the parsed pools missed, the first ones are kept (at most a quarter)
+FREE_KEEP = 6             # of those the parsed pools missed, the first ones are kept (at most a quarter), as are
+                          # the parsed pools' records among the question's own first as many
 NAMED_DEPTH = 3           # records searched by an open question's asked entity alone
 
 
@@ -128,12 +129,12 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
     out = found + extra
     if not open_question:
         out.sort(key=lambda c: (not c.direct, not c.related))     # stable: each pool keeps its order
-    # The first records the question's own words find are kept whatever the parsed pools hold (and
-    # wherever their sort puts them): a parse that misses a facet ("protect her from breaking a wrist")
-    # cannot push out the record that the whole question describes best.
+    # The first records found only by the question's own words are kept whatever the parsed pools hold,
+    # and so are the parsed pools' records those words rank first, wherever the sort puts them (at most
+    # twice FREE_KEEP): a parse that misses a facet ("protect her from breaking a wrist", "cholesterol
+    # build-up") cannot push out the record that the whole question describes best.
     keep_n = min(FREE_KEEP, limit // 4)
-    first = extra[:keep_n] + [c for c in found if c.stored.record.id in ranked[:keep_n]]
-    firsts = {c.stored.record.id for c in first}
+    firsts = {c.stored.record.id for c in extra[:keep_n]} | (set(ranked[:keep_n]) & have)
     if firsts - {c.stored.record.id for c in out[:limit]}:
         room = {c.stored.record.id for c in [c for c in out if c.stored.record.id not in firsts][:limit - len(firsts)]}
         out = [c for c in out if c.stored.record.id in firsts or c.stored.record.id in room]    # (in their order)

@@ -340,3 +340,21 @@ def words_together(text: str, forms: list[str]) -> bool:
     wanted = [f for f in forms if sum(len(w) > 3 for w in tokens(f)) >= 2]
     return bool(wanted) and any(holds_words(padded_tokens(text[a:b]), f)
                                 for a, b in sentence_spans(text) for f in wanted)
+
+
+# Where a sentence's clauses part: a contrast or an exception ("improves function ... without deleterious
+# effects on survival", "pain fell, but fatigue did not"); not a semicolon or "whereas", which often part
+# one result's values or arms ("6/11 with A; 3/13 with B").
+_CLAUSE_BREAK = re.compile(r",?\s+(?=\b(?:but|although|though|without)\b)", re.I)
+
+
+def clauses_naming(text: str, forms: list[str]) -> list[str]:
+    """The clauses of ``text`` that name one of ``forms``: a clause after a break only when it names one
+    itself ("..., but the difference was not significant" qualifies the clause before it); the whole
+    sentence when it is not parted so, and none when it names none."""
+    if not contains_any(padded_tokens(text), forms):
+        return []
+    parts = [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
+    if len(parts) < 2 or not any(contains_any(padded_tokens(c), forms) for c in parts[1:]):
+        return [text]
+    return [c for c in parts if contains_any(padded_tokens(c), forms)]

@@ -280,7 +280,7 @@ def _declared_by_title(title: str, text: str, low: str) -> DesignCall | None:
     by its title, or None (``low`` is ``text.lower()``)."""
     if not title:
         return None
-    if _DESIGN_PAPER_TITLE.search(title):
+    if _DESIGN_PAPER_TITLE.search(title) and not re.search(r"\bresults\b", title, re.I):     # ("... and results of")
         return DesignCall("protocol", "title", 0.7)
     if _META_TITLE.search(title):
         # "Safety of nifedipine in angina pectoris: a meta-analysis": its MeSH headings are the

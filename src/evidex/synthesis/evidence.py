@@ -21,11 +21,12 @@ from ..enrich.effect import aside, tested
 from ..enrich.numbers import doses
 from ..enrich.roles import sentence_roles
 from ..enrich.sentence_reader import reading
+from ..enrich.significance import significance
 from ..matching import known_conditions, outcome_forms, query_forms
 from ..query import Query
 from ..records import Passage
 from ..retrieve import Candidate, anchored, names_another_treatment
-from ..text import contains_any, padded_tokens
+from ..text import clauses_naming, contains_any, padded_tokens
 from ..vocab import expansions
 from .arms import favoured_arm, oriented, third_arm_won
 from .asked_harm import did_harm, fewer_harms
@@ -42,6 +43,7 @@ CLINICAL = {"guideline", "systematic_review", "meta_analysis", "rct", "non_rando
 CONTROL = re.compile(r"\b(?:placebo|sham|control(?:s|led)?|usual care|standard care|no treatment|untreated|"
                       r"vehicle|baseline|waiting list|wait-list|pre-?treatment|before treatment)\b", re.I)
 CUE_INTENTS = ("efficacy", "comparison", "dosing")
+_P_VALUE = re.compile(r"\bp\s*[<=>\u2264]", re.I)
 _PRIMARY = re.compile(r"\bprimary (?:efficacy |composite )?(?:outcome|end ?point|endpoint|efficacy variable|"
                       r"variable|measure)s?\b", re.I)
 _BOTH_ARMS = re.compile(r"\b(?:both|the two|either|each|all(?: the| three| four)?) (?:active )?(?:drug|treatment|"
@@ -301,16 +303,18 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
             if not texts:
                 return "unclear"
             pools = [texts]
-    if head_to_head and query.claim != "equivalence":
-        pools.insert(0, head_to_head)
-    if primary and query.claim != "equivalence":
-        pools.insert(0, primary)
+    for pool in (head_to_head, primary) if query.claim != "equivalence" else ():
+        pools[:0] = [pool] if pool else []
     if query.outcomes and query.claim != "equivalence":
-        # The outcome the question asks about is answered by the sentences that report it, before
-        # the trial's own primary outcome ("milder withdrawal symptoms (P = 0.001)" answers a
-        # question about withdrawal; "retention rates were not significantly higher" does not).
+        # The asked outcome is answered by the sentences that report it, before the trial's own primary outcome
+        # ("milder withdrawal symptoms (P = 0.001)" answers a question on withdrawal; "retention rates ..." does not).
         said = [*forms_of(query, query.outcomes), *outcome_forms(query.outcomes)]      # "survival": mortality too
-        pools.insert(0, [t for t in texts if contains_any(padded_tokens(t), said)])
+        named = [(c, t) for t in texts for c in clauses_naming(t, said)]       # (the clause that names it)
+        pools.insert(0, [c for c, _ in named])
+        # its only tests found no difference ("85% vs 80%, P = .444"; not a sentence of several, some significant)
+        if query.intent in CUE_INTENTS and {sentence_direction(c) for c, _ in named} == {"unclear"} and \
+                {significance(t) or ("mixed" if _P_VALUE.search(t) else "") for _, t in named} - {""} == {"not_significant"}:
+            return "no_difference"
     # Reporting cues describe treatment effects; other questions are read by the stance model.
     for pool in pools if query.intent in CUE_INTENTS else ():
         cue = study_direction([t for t in pool if sentence_direction(t) != "unclear"])

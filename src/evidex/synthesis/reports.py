@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
+from ..phrases import stem_drugs
 from ..store import StoredRecord
+from ..vocab import find_terms
 from ..text import token_set
 
 _REGISTRATION = re.compile(r"\b(NCT\d{8}|ISRCTN\d{6,}|ACTRN\d{10,}|EudraCT[ :]*\d{4}-\d{6}-\d{2})\b", re.I)
@@ -22,7 +24,8 @@ _TRIAL_NAME = re.compile(rf"\b{_NAME}\b")
 _NAMED_TRIAL = re.compile(rf"\b({_NAME})(?:\)|\s+\w+)?\s+(?:trial|study|investigators|collaborative group|"
                           r"research group)\b")
 # A trial a question names ("What did the PREVENT trial show?", "the SOHO study", "the INNOVA protocol").
-_ASKED_TRIAL = re.compile(rf"\b({_NAME})(?:\)|(?:\s+\w+){{1,2}})?\s+(?:trial|study|protocol|project|investigators)\b")
+_ASKED_TRIAL = re.compile(rf"\b({_NAME}(?:[ -](?:[IVX]+|\d+)\b)?)(?:\)|(?:\s+\w+){{1,2}})?\s+(?:trial|study|protocol|"
+                          r"project|investigators)\b")
 _FEW = 100             # below this, two unrelated trials share a size too often
 
 
@@ -58,14 +61,17 @@ def _names(record) -> set[str]:
 
 
 def asked_trials(question: str) -> set[str]:
-    """The trials a question names, four characters or more as records write them ("LDN trial"
-    names a drug's trial, not one trial)."""
-    return {m for m in _ASKED_TRIAL.findall(question) if len(m) >= 4}
+    """The trials a question names with their number ("CIBIS II"), four characters or more and no
+    name of a drug or disease ("an LDN trial", "an NSAID study" name no one trial)."""
+    return {m for m in _ASKED_TRIAL.findall(question) if len(m) >= 4 and not find_terms(m) and not stem_drugs(m)}
 
 
 def reports_trial(record, names: set[str]) -> bool:
-    """Whether a record gives one of ``names`` as a trial's name (``_names``)."""
-    return bool(names and _names(record) & names)
+    """Whether a record names one of ``names`` as written or with a hyphen ("CIBIS II", "CIBIS-II")."""
+    if not names:
+        return False
+    text = f"{record.title} {record.text()}"
+    return any(re.search(r"\b" + r"[ -]".join(map(re.escape, re.split(r"[ -]", n))) + r"\b", text) for n in names)
 
 
 def main_reports(stored: list[StoredRecord]) -> dict[str, str]:
