@@ -36,6 +36,10 @@ from evidex.query import IMPLIED_CONTROL, parse_question
     ("Can a low-dose ethinyl estradiol tablet plus calcium stop bone loss, or is calcium on its own enough?",
      "ethinyl estradiol", ("calcium",)),
     ("Is metformin plus sitagliptin better, or is metformin on its own enough?", "sitagliptin", ("metformin",)),
+    # the other option offered alone, never said to be given with it: trials add the drug to it
+    ("Will the lowest Premarin dose protect her hips, or would calcium alone do just as well?", "conjugated estrogens",
+     ("calcium",)),
+    ("Is metformin worth starting, or is diet alone enough?", "metformin", ("diet",)),
     # an add-on asked for its interaction as well as its effect
     ("On metformin with high post-meal glucose - add nateglinide? Any pharmacokinetic interaction?", "nateglinide",
      ("metformin",)),

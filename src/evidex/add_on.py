@@ -45,6 +45,9 @@ _ALONE = re.compile(r"((?:[\w-]+\s+){1,3}?)" + _ALONE_WORDS, re.I)
 # "a low-dose estrogen tablet plus calcium - or is calcium on its own enough?": given with X, then asked alone
 # (or taken first: "metformin plus sitagliptin - or is metformin on its own enough?")
 _ALONE_AFTER = r"(?=.*?\b{0}\s+" + _ALONE_WORDS + ")"
+# "... protect her hips, or would calcium alone do just as well?": the other option is the treatment taken alone
+_OR_ALONE = re.compile(r"\bor\s+(?:would|is|does|will|could|can|should|might)\s+(?:(?:his|her|their|the|a|an)\s+)?"
+                       r"([\w-]+(?:\s+[\w-]+)?)\s+" + _ALONE_WORDS, re.I)
 _WITH_THEN_ALONE = re.compile(r"\b(?:plus|with|and|\+)\s+(?:(?:his|her|their|the|a|an)\s+)?([\w-]+(?:\s+[\w-]+)?)\b" +
                               _ALONE_AFTER.format(r"\1") + r"|\b([\w-]+)\s+(?:plus|with|and|\+)\s+" +
                               _ALONE_AFTER.format(r"\2"), re.I)
@@ -67,8 +70,8 @@ def _named(taken: str) -> list[tuple[str, str]]:
 
 def added_to(question: str) -> list[tuple[str, str]]:
     """(name, as written) of each treatment the question's asked one is added to; [] when it adds nothing."""
-    if both := _WITH_THEN_ALONE.search(question):
-        phrase = both.group(1) or both.group(2)
+    if both := _WITH_THEN_ALONE.search(question) or _OR_ALONE.search(question):
+        phrase = next(g for g in both.groups() if g)
         return treatments_in(phrase) or _named(phrase)
     if not _ADDS.search(question):
         return []
