@@ -100,6 +100,9 @@ def test_a_mesh_acronym_the_records_define_otherwise_is_read_as_they_define_it(t
      "staying on glipizide?", ("insulin",), ("glipizide",), None, None),
     ("Is insulin for six weeks better than glipizide?", ("insulin",), ("glipizide",), None, None),
     ("Is insulin for seven months better than glipizide?", ("insulin",), ("glipizide",), None, None),
+    # a clause compared is no comparator ("compared with how it behaves after the first dose")
+    ("Does glipizide build up after months of use, compared with how it behaves after the first dose?",
+     ("glipizide",), (), None, None),
     # "less likely to cause" asks about the harm, the subject is the drug (it was "repaglinide less likely")
     ("Is repaglinide less likely to cause hypoglycaemia than glibenclamide?", ("repaglinide",), ("glyburide",), None,
      ("hypoglycaemia",)),

@@ -207,7 +207,7 @@ def parse_question(question: str) -> Query:
                 (interventions if i == 0 else comparators).append(undosed(p))
     for phrase in comparator:    # (a disease the vocabulary knows is a group compared: "than for spondylosis")
         if (not known(phrase) or compared_group(question, phrase) and not find_terms(phrase, ("intervention",))) \
-                and phrase not in comparators and not OTHER_ONE.fullmatch(phrase):
+                and phrase not in comparators and not OTHER_ONE.fullmatch(phrase) and not is_clause(phrase, question):
             comparators.append(phrase)
     for phrase in population:
         if phrase in purpose and not known(phrase) and (conditions or not is_population(phrase, question)):

@@ -105,7 +105,7 @@ TIME_ONLY = re.compile(r"(?:(?:the|a|first|last|next|few|several|many|some|\d+|o
 PRONOUN = re.compile(r"\s*(?:it|they|this|that|these|those|he|she)(?:\s+(?:still|also|really|\w+ly))?\s*", re.I)
 CLAUSE_WORDS = {"whether", "matter", "it", "i", "we", "you", "be"}   # ("X be taken before")
 _CLAUSE_SUBJECT = re.compile(r"(?:there|that|it|he|she|they|i|we|you|anyone|anybody|someone|somebody|something|"
-                             r"anything)\s+\S")
+                             r"anything|how|what|when|why|whether)\s+\S")      # ("compared with how it behaves")
 
 
 def is_clause(phrase: str, question: str) -> bool:
