@@ -23,7 +23,7 @@ from .phrases import (CHANGE_IN, DOSE_OR, GENERAL_HARMS, QUESTION_STOPWORDS, SAF
                       option_name, same, same_drug, slot_phrases, stem_drugs, symptoms_of, undosed, unique)
 from .question_shape import (ADVERSE_TAIL, CHANGES, CLAUSE_WORDS, DASH, EQUIVALENCE, EVENT_VERBS, HARM_GIVEN, LEAD_AUX,
                              LEAD_CLAUSE, MAY_IT_OR_HARM, ON_DRUG, OPENS_QUESTION, OTHER_ONE, PIVOT, PRONOUN,
-                             RECIPIENT, RECIPIENT_LEAD, SCENE, SCENE_TOPIC, SEVERE_ENOUGH, TIME_ONLY, WANTS,
+                             RECIPIENT, RECIPIENT_LEAD, SCENE, SCENE_TOPIC, SEVERE_ENOUGH, TIME_ONLY, WANTS, WH_CLAUSE,
                              asks_adverse, bare_choice, comparator_text, first_question, intent_hint, intent_of,
                              is_clause, offered_options, qualifiers, question_type, reported_claim, withheld)
 from .referents import resolved_comparators
@@ -207,7 +207,7 @@ def parse_question(question: str) -> Query:
                 (interventions if i == 0 else comparators).append(undosed(p))
     for phrase in comparator:    # (a disease the vocabulary knows is a group compared: "than for spondylosis")
         if (not known(phrase) or compared_group(question, phrase) and not find_terms(phrase, ("intervention",))) \
-                and phrase not in comparators and not OTHER_ONE.fullmatch(phrase) and not is_clause(phrase, question):
+                and phrase not in comparators and not OTHER_ONE.fullmatch(phrase) and not WH_CLAUSE.match(phrase):
             comparators.append(phrase)
     for phrase in population:
         if phrase in purpose and not known(phrase) and (conditions or not is_population(phrase, question)):

@@ -98,14 +98,14 @@ def reported_claim(question: str) -> str:
     return f"{scene}: {asked}" if len(scene) > 3 else asked[0].upper() + asked[1:]
 
 
-# A phrase that only says when ("for years", "in the first few months"), a subject that is a
-# pronoun ("will it still lower ..."), and words that make an open subject a clause, not a name.
-TIME_ONLY = re.compile(r"(?:(?:the|a|first|last|next|few|several|many|some|\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|long|short)[\s-]+)*"
-                        r"(?:years?|months?|weeks?|days?|hours?|term|time|while)", re.I)
+# A phrase that only says when ("for years"), a pronoun subject ("will it still lower"), words that make it a clause.
+TIME_ONLY = re.compile(r"(?:(?:the|a|first|last|next|few|several|many|some|\d+|one|two|three|four|five|six|seven|eight|nine|"
+                        r"ten|eleven|twelve|long|short)[\s-]+)*(?:years?|months?|weeks?|days?|hours?|term|time|while)", re.I)
 PRONOUN = re.compile(r"\s*(?:it|they|this|that|these|those|he|she)(?:\s+(?:still|also|really|\w+ly))?\s*", re.I)
 CLAUSE_WORDS = {"whether", "matter", "it", "i", "we", "you", "be"}   # ("X be taken before")
+WH_CLAUSE = re.compile(r"(?:how|what|when|why|whether)\s+\S", re.I)      # "(compared with) how it behaves"
 _CLAUSE_SUBJECT = re.compile(r"(?:there|that|it|he|she|they|i|we|you|anyone|anybody|someone|somebody|something|"
-                             r"anything|how|what|when|why|whether)\s+\S")      # ("compared with how it behaves")
+                             r"anything)\s+\S")
 
 
 def is_clause(phrase: str, question: str) -> bool:
