@@ -38,6 +38,12 @@ def significance(sentence: str) -> str:
     ratio's 95% CI wholly on one side of 1, a difference's of 0) is a difference found, every one at or above it (or
     a CI spanning 1, or 0) none; a sentence reporting both, or neither, says nothing here (CONSORT item 17a: each
     estimate with its precision)."""
+    found = reported_tests(sentence)
+    return found.pop() if len(found) == 1 else ""
+
+
+def reported_tests(sentence: str) -> set[str]:
+    """What each test a sentence reports found ("significant" and/or "not_significant"; empty: none reported)."""
     found = set()
     for m in _P_VALUE.finditer(sentence):
         op, value = m.group(1), _number(m.group(2))
@@ -50,8 +56,7 @@ def significance(sentence: str) -> str:
         low, high = _number(m.group(1)), _number(m.group(2))
         if low <= high:
             found.add("not_significant" if low <= 1 <= high else "significant")
-    found |= difference_intervals(sentence)
-    return found.pop() if len(found) == 1 else ""
+    return found | difference_intervals(sentence)
 
 
 def difference_intervals(sentence: str) -> set[str]:

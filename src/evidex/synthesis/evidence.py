@@ -21,7 +21,7 @@ from ..enrich.effect import aside, tested
 from ..enrich.numbers import doses
 from ..enrich.roles import sentence_roles
 from ..enrich.sentence_reader import reading
-from ..enrich.significance import significance
+from ..enrich.significance import reported_tests
 from ..matching import known_conditions, outcome_forms, query_forms
 from ..query import Query
 from ..records import Passage
@@ -43,7 +43,6 @@ CLINICAL = {"guideline", "systematic_review", "meta_analysis", "rct", "non_rando
 CONTROL = re.compile(r"\b(?:placebo|sham|control(?:s|led)?|usual care|standard care|no treatment|untreated|"
                       r"vehicle|baseline|waiting list|wait-list|pre-?treatment|before treatment)\b", re.I)
 CUE_INTENTS = ("efficacy", "comparison", "dosing")
-_P_VALUE = re.compile(r"\bp\s*[<=>\u2264]", re.I)
 _PRIMARY = re.compile(r"\bprimary (?:efficacy |composite )?(?:outcome|end ?point|endpoint|efficacy variable|"
                       r"variable|measure)s?\b", re.I)
 _BOTH_ARMS = re.compile(r"\b(?:both|the two|either|each|all(?: the| three| four)?) (?:active )?(?:drug|treatment|"
@@ -313,7 +312,7 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
         pools.insert(0, [c for c, _ in named])
         # its only tests found no difference ("85% vs 80%, P = .444"; not a sentence of several, some significant)
         if query.intent in CUE_INTENTS and {sentence_direction(c) for c, _ in named} == {"unclear"} and \
-                {significance(t) or ("mixed" if _P_VALUE.search(t) else "") for _, t in named} - {""} == {"not_significant"}:
+                set().union(*(reported_tests(t) for _, t in named)) == {"not_significant"}:
             return "no_difference"
     # Reporting cues describe treatment effects; other questions are read by the stance model.
     for pool in pools if query.intent in CUE_INTENTS else ():
