@@ -96,6 +96,20 @@ def test_the_asker_is_no_treatment_and_what_they_would_use_instead_is_the_compar
     assert parse_question("Do I need 14 days of triple therapy instead of 7?").comparators == ()
 
 
+
+@pytest.mark.parametrize("question, asked, compared", [
+    # "as <hyphenated adjective> as B", "an alternative to B", "go to A or try B", a comparison in a lead clause
+    ("Hypertensive diabetic with microalbuminuria: is nifedipine SR as kidney-protective as enalapril?",
+     "nifedipine", "enalapril"),
+    ("Heart failure patient who can't take a beta-blocker - is diltiazem a reasonable alternative to bisoprolol?",
+     "diltiazem", "bisoprolol"),
+    ("Failed two antipsychotics - should I go to clozapine or try risperidone first?", "clozapine", "risperidone"),
+    ("If we use metformin instead of diet alone, can we keep glucose near normal?", "metformin", "diet"),
+])
+def test_a_comparison_written_in_other_shapes_names_its_comparator(question, asked, compared):
+    query = parse_question(question)
+    assert (query.interventions, query.comparators) == ((asked,), (compared,))
+    assert parse_question("Is diltiazem an alternative?").comparators == ()
 @pytest.mark.parametrize("question, compared", [
     # "over" an age, a threshold or a time compares nothing
     ("Obese woman with type 2 diabetes, A1c over 8% on maximal metformin plus a sulfonylurea - would adding "

@@ -58,11 +58,9 @@ class Query:
     harm: bool = False                    # a comparison of harms: fewer of the outcome wins
     # "Does X impair / cause Y?": whether X does the harm Y; studies are read on Y, a harm found is against X.
     adverse: bool = False
-    # A name as the question wrote it ("acetaminophen" for "paracetamol"), shown beside the library's name.
-    written: tuple[tuple[str, str], ...] = ()
+    written: tuple[tuple[str, str], ...] = ()    # names as asked ("acetaminophen"), shown beside the library's
     more_harm: bool = False               # "Does A cause more X than B?": yes is A with more harm (against A)
-    # "Is X safe (for Y)?": ``adverse`` read the other way round: no harm found answers yes.
-    safe: bool = False
+    safe: bool = False                    # "Is X safe (for Y)?": ``adverse`` read the other way (no harm: yes)
     # "Can a patient on X take Y?": the drugs already taken; a study gives Y with them, the harm is the interaction.
     co_treatments: tuple[str, ...] = ()
     # Words narrowing the condition ("cannabis" of "cannabis-induced psychosis"): a study without them is another.
@@ -159,6 +157,8 @@ def parse_question(question: str) -> Query:
         subject, rest = used, rest[len(used):]
     outcome, population, comparator, other, purpose = slot_phrases(
         rest, bool(pivot and re.search(r"\bas\s*$", body[:pivot.start()], re.I)))
+    # "if we start metformin instead of diet alone, can we ...?": a lead clause may name the comparison.
+    comparator += [c for c in slot_phrases(answered[:len(answered) - len(body)])[2] if c not in comparator]
     if qtype == "yesno" and pivot and CHANGES.fullmatch(pivot.group(0)) and clean(subject) \
             and not find_terms(subject) and not stem_drugs(subject) and not PEOPLE.fullmatch(subject.strip()) \
             and not PRONOUN.fullmatch(subject):

@@ -131,9 +131,10 @@ _OVER = (r"over(?!\s+(?:\d[\d.,]*(?![\d.,])(?!\s*(?:mg|mcg|\u00b5g|micrograms?|g
          r"past)|sixty|seventy|eighty|time|to)\b)")
 _AGAINST = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|better than|rather than|instead of|in place of|than|" + _OVER + "|"
                       r"(?<!not )(?<!n't )replace(?![^?]*?\b(?:with|by)\b)|(?<!a )(?<!the )substitute for|"
-                      r"as \w+(?:\s+\w+){0,5}?\s+as|the same " + SAME_EFFECT + r"\s+as|"
-                      r"(?:equivalent|comparable|similar|non-?inferior|equal) to)"
-                      r"\s+(.+?)(?=\s+(?:for|in|among|regarding|with (?:respect|regard) to|in terms of)\b|[?:;]|\.(?!\d)|$)",
+                      r"as [\w-]+(?:\s+[\w-]+){0,5}?\s+as|the same " + SAME_EFFECT + r"\s+as|"
+                      r"(?:equivalent|comparable|similar|non-?inferior|equal|alternative) to)"
+                      r"\s+(.+?)(?=\s+(?:for|in|among|regarding|with (?:respect|regard) to|in terms of)\b|[?:;]|\.(?!\d)|$|"
+                      r",\s+(?:can|could|should|would|will|do|does|is|are|how|what)\s+(?:I|we|you|he|she|they|it|this|that)\b)",
                       re.I)
 _SWITCH_FROM = re.compile(r"\b(?:switch\w*|swap\w*|chang\w*|mov\w*|convert\w*)\s+(?:[\w-]+\s+){0,3}?from\s+(.+?)\s+(?:to|onto)\b",
                           re.I)
@@ -156,9 +157,9 @@ _CHOICE = re.compile(r"\b(?:whether|which|between|choose|choosing|choice|prefer)
 _OPENS = r"^\s*|\s[-\u2013\u2014]+\s+|(?<=[.!?])\s+"
 _EITHER_OR = re.compile(r"(?:" + _OPENS + r"|"
                         r"\b(?:should|shall|would|could|can|do)\s+(?:I|we|you|they|he|she)\s+(?:\w+\s+){0,2}?"
-                        r"(?:use|give|start|prescribe|pick|choose|try|go\s+with|begin\s+with|take|reach\s+for)\s+|"
+                        r"(?:use|give|start|prescribe|pick|choose|try|go\s+(?:with|to)|switch\s+to|begin\s+with|take|reach\s+for)\s+|"
                         r"\bshould\s+(?:the|his|her|my|our|a)\s+(?:\w+\s+){0,2}?be\s+)"
-                        r"[\w-]+\s+or\s+([\w-]+)(?:\s+(?:XL|SR|CR|LA|ER|XR|CD|GITS))?"
+                        r"[\w-]+\s+or\s+(?:(?:try|use|give|start|go\s+(?:to|with)|switch\s+to|stick\s+with)\s+)?([\w-]+)(?:\s+(?:XL|SR|CR|LA|ER|XR|CD|GITS))?"
                         r"(?=\s*(?:\?|$|[,:;]|\s[-\u2013\u2014]|\s+(?:for|in|to|first|as)\b))", re.I)
 # ... and the two opening a sentence of their own with what decides between them ("... first psychotic
 # episode. Risperidone or haloperidol if my main worry is EPS?"); after "can I take" the same words
@@ -283,7 +284,7 @@ COMPARATIVE = re.compile(r"\b(?:better|worse|more|less|fewer|superior|inferior|s
                          r"compared (?:to|with))\b", re.I)
 # What a comparison asks (CONSORT 2010 extension for non-inferiority and equivalence trials,
 # Piaggio et al., JAMA 2012): whether A is as good as B, rather than better than B.
-EQUIVALENCE = re.compile(r"\b(?:as (?!well as\b)(?:\w+ ){1,6}as|equivalent|equally|comparable|"
+EQUIVALENCE = re.compile(r"\b(?:as (?!well as\b)(?:[\w-]+ ){1,6}as|equivalent|equally|comparable|"
                          r"non-?inferior|no worse than|similar(?:ly)? (?:\w+ )?(?:to|as)|the same " + SAME_EFFECT + r"\s+as|"
                          # "will glucose control be the same?" (not "will the dose be the same?": a dose asked)
                          r"(?<!dose )(?<!doses )(?:be|is|are|stay|remain) (?:just |exactly )?the same(?=\s*(?:[?.!,;]|$)|\s+(?:even|though|although|if|when|after|while|despite)\b))", re.I)
