@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import re
 
-AUX = {"is", "are", "does", "do", "did", "can", "could", "should", "has", "have", "had", "was", "were", "will",
-       "would", "may", "might", "must", "shall"}
+AUX = set("is are does do did can could should has have had was were will would may might must shall".split())
 # A yes/no question's auxiliary, and a clause before it ("After starting LDN, do patients ...?").
 LEAD_AUX = re.compile(r"^\s*(?:" + "|".join(AUX) + r")\s+", re.I)
 LEAD_CLAUSE = re.compile(r"[^,?]{0,60},\s*(?=(?:" + "|".join(AUX) + r")\b)", re.I)
