@@ -167,6 +167,7 @@ def test_how_a_treatment_is_said_to_work_is_a_mechanism_question(question):
     ("Does carvedilol give a bigger rise in ejection fraction than metoprolol?", "ejection fraction"),
     ("Does low-dose naltrexone work by triggering a rebound rise in endorphins?", "endorphins"),
     ("Does salmeterol cause a decline in lung function in asthmatics?", "lung function"),
+    ("Is there evidence that low-dose naltrexone actually boosts beta-endorphin?", "beta-endorphin"),
 ])
 def test_what_rises_or_falls_is_an_outcome_not_a_population(question, outcome):
     query = parse_question(question)

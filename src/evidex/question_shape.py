@@ -42,7 +42,7 @@ PIVOT = re.compile(
     r"prolong|prolongs|alter|alters|change|changes|lead|leads|result|results|promote|promotes|elevate|"
     r"elevated|expressed|involved|present|found|have|has|show|shows|act|acts|interact|interacts|bind|binds|" + _USE + r"|"
     r"regulate|regulates|mediate|mediates|contribute|contributes|predict|predicts|impair|impairs|worsen|worsens|"
-    r"exacerbate|exacerbates|raise|raises|keep|keeps|maintain|maintains|control|controls|damage|damages|harm|harms|"
+    r"exacerbate|exacerbates|raise|raises|boost|boosts|keep|keeps|maintain|maintains|control|controls|damage|damages|harm|harms|"
     r"injure|injures|trigger|triggers|provoke|provokes|aggravate|aggravates|" + _GIVES + r")\b", re.I)
 # A scene set before the question proper (which opens with an auxiliary, a wh-word or "if I ..."): before a colon
 # ("OA patient needing an NSAID: does valdecoxib ...?"), before a dash when it is no question itself ("Patient with an
