@@ -96,20 +96,37 @@ def test_the_asker_is_no_treatment_and_what_they_would_use_instead_is_the_compar
     assert parse_question("Do I need 14 days of triple therapy instead of 7?").comparators == ()
 
 
-
 @pytest.mark.parametrize("question, asked, compared", [
-    # "as <hyphenated adjective> as B", "an alternative to B", "go to A or try B", a comparison in a lead clause
+    # "as <hyphenated adjective> as B", "A an alternative to B", "go to A or try B", a comparison in a lead clause,
+    # and a compared phrase that ends where the question's clause begins
     ("Hypertensive diabetic with microalbuminuria: is nifedipine SR as kidney-protective as enalapril?",
      "nifedipine", "enalapril"),
     ("Heart failure patient who can't take a beta-blocker - is diltiazem a reasonable alternative to bisoprolol?",
      "diltiazem", "bisoprolol"),
     ("Failed two antipsychotics - should I go to clozapine or try risperidone first?", "clozapine", "risperidone"),
     ("If we use metformin instead of diet alone, can we keep glucose near normal?", "metformin", "diet"),
+    ("Instead of ibuprofen, is it safe to give paracetamol to an asthmatic child?", "paracetamol", "ibuprofen"),
 ])
 def test_a_comparison_written_in_other_shapes_names_its_comparator(question, asked, compared):
     query = parse_question(question)
     assert (query.interventions, query.comparators) == ((asked,), (compared,))
-    assert parse_question("Is diltiazem an alternative?").comparators == ()
+
+
+@pytest.mark.parametrize("question, asked", [
+    # asking for an alternative to B names no comparator; nor does the scene's "than usual" or a number
+    ("Is there an alternative to warfarin for atrial fibrillation?", ("warfarin",)),
+    ("Is apixaban a safe alternative to warfarin in elderly patients?", ("warfarin", "apixaban")),
+    ("Woman in her 60s, more tired than usual: does vitamin D help fatigue?", ("vitamin d",)),
+    ("If his blood pressure stays higher than 140/90, should we add amlodipine?", ("amlodipine",)),
+    # both options of a switch are asked, against the drug taken now
+    ("Patient on warfarin - should we switch to apixaban or dabigatran?", ("apixaban", "dabigatran")),
+])
+def test_an_alternative_sought_or_a_scene_compared_names_no_new_comparator(question, asked):
+    query = parse_question(question)
+    assert query.interventions == asked
+    assert query.comparators == (("warfarin",) if "switch" in question else ())
+
+
 @pytest.mark.parametrize("question, compared", [
     # "over" an age, a threshold or a time compares nothing
     ("Obese woman with type 2 diabetes, A1c over 8% on maximal metformin plus a sulfonylurea - would adding "

@@ -32,8 +32,7 @@ from .vocab import find_terms, term_words
 
 QUESTION_TYPES = ("yesno", "factoid", "list", "summary")
 IMPLIED_CONTROL = "placebo or no treatment"
-INTENTS = ("efficacy", "comparison", "safety", "dosing", "contraindications", "mechanism", "diagnosis",
-           "prognosis", "epidemiology")
+INTENTS = tuple("efficacy comparison safety dosing contraindications mechanism diagnosis prognosis epidemiology".split())
 _NEG = re.compile(r"\b(?:not|no|never|without|n't)\b", re.I)
 CLAIMS = ("superiority", "equivalence")
 _RESPECT = re.compile(r"\b(?:with (?:respect|regard) to|regarding|in terms of|as regards)\s+(.+?)\s*(?:[?.;]|$)", re.I)
@@ -157,8 +156,9 @@ def parse_question(question: str) -> Query:
         subject, rest = used, rest[len(used):]
     outcome, population, comparator, other, purpose = slot_phrases(
         rest, bool(pivot and re.search(r"\bas\s*$", body[:pivot.start()], re.I)))
-    # "if we start metformin instead of diet alone, can we ...?": a lead clause may name the comparison.
-    comparator += [c for c in slot_phrases(answered[:len(answered) - len(body)])[2] if c not in comparator]
+    # "If we use metformin instead of diet alone, can we ...?": the lead clause (not the scene) names the alternative.
+    comparator += [clean(undosed(m.group(1))) for m in re.finditer(r"\b(?:instead of|rather than|in place of)\s+([^\d,?;:]+),",
+                   answered[scene.end() if scene else 0:len(answered) - len(body)], re.I) if clean(undosed(m.group(1)))]
     if qtype == "yesno" and pivot and CHANGES.fullmatch(pivot.group(0)) and clean(subject) \
             and not find_terms(subject) and not stem_drugs(subject) and not PEOPLE.fullmatch(subject.strip()) \
             and not PRONOUN.fullmatch(subject):

@@ -42,7 +42,7 @@ PIVOT = re.compile(
     r"prolong|prolongs|alter|alters|change|changes|lead|leads|result|results|promote|promotes|elevate|"
     r"elevated|expressed|involved|present|found|have|has|show|shows|act|acts|interact|interacts|bind|binds|" + _USE + r"|"
     r"regulate|regulates|mediate|mediates|contribute|contributes|predict|predicts|impair|impairs|worsen|worsens|"
-    r"exacerbate|exacerbates|raise|raises|boost|boosts|keep|keeps|maintain|maintains|control|controls|damage|damages|harm|harms|"
+    r"exacerbate|exacerbates|raise|raises|boosts|keep|keeps|maintain|maintains|control|controls|damage|damages|harm|harms|"
     r"injure|injures|trigger|triggers|provoke|provokes|aggravate|aggravates|" + _GIVES + r")\b", re.I)
 # A scene set before the question proper (which opens with an auxiliary, a wh-word or "if I ..."): before a colon
 # ("OA patient needing an NSAID: does valdecoxib ...?"), before a dash when it is no question itself ("Patient with an
@@ -115,11 +115,10 @@ def is_clause(phrase: str, question: str) -> bool:
         return False
     return phrase.split()[0] == "i" or re.search(rf"\b{phrase.split()[0].upper()}\b", question) is None
 
-# What a question compares its treatment against: the phrase after "vs", "than", "instead of",
-# "as good (a first drug) as"; what the patient is switched from ("switch him from B to A"); the
-# second of two options offered ("whether I use A or B", "between A and B").
-# "the same pain relief as B", "the same effect on blood pressure as B": an effect had alike, which asks
-# whether A is as good as B; not "at the same time as B" or "the same drug as B".
+# What a question compares its treatment against: the phrase after "vs", "than", "instead of" (up to a clause:
+# "instead of B, is it safe ..."), "as good (a first drug) as", "A an alternative to" (not "is there an alternative
+# to B?", which asks for A); the patient's old drug ("switch him from B to A"); the second option ("whether I use A or
+# B"). "the same pain relief as B": an effect had alike, asking if A is as good as B (not "the same time as B").
 SAME_EFFECT = (r"(?:[\w-]+\s+){0,2}?(?:relief|effects?|benefits?|control|efficacy|results?|protection|outcomes?|"
                r"improvement|response|reduction|healing|remission)(?:\s+(?:on|of|in|for)\s+(?:[\w-]+\s+){0,3}?[\w-]+)?")
 # "over" a treatment or a dose ("over 7.5 or 15 mg", "over 10?"), not an age, threshold or time ("A1c over 8%", "over
@@ -131,7 +130,8 @@ _OVER = (r"over(?!\s+(?:\d[\d.,]*(?![\d.,])(?!\s*(?:mg|mcg|\u00b5g|micrograms?|g
 _AGAINST = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|better than|rather than|instead of|in place of|than|" + _OVER + "|"
                       r"(?<!not )(?<!n't )replace(?![^?]*?\b(?:with|by)\b)|(?<!a )(?<!the )substitute for|"
                       r"as [\w-]+(?:\s+[\w-]+){0,5}?\s+as|the same " + SAME_EFFECT + r"\s+as|"
-                      r"(?:equivalent|comparable|similar|non-?inferior|equal|alternative) to)"
+                      r"(?:equivalent|comparable|similar|non-?inferior|equal) to|(?<!\bis )(?<!\bthere )(?<!\bare )(?<!\bbe )"
+                      r"\ban? (?!safe|safer)(?:[\w-]+ )?alternative to)"
                       r"\s+(.+?)(?=\s+(?:for|in|among|regarding|with (?:respect|regard) to|in terms of)\b|[?:;]|\.(?!\d)|$|"
                       r",\s+(?:can|could|should|would|will|do|does|is|are|how|what)\s+(?:I|we|you|he|she|they|it|this|that)\b)",
                       re.I)
@@ -156,9 +156,9 @@ _CHOICE = re.compile(r"\b(?:whether|which|between|choose|choosing|choice|prefer)
 _OPENS = r"^\s*|\s[-\u2013\u2014]+\s+|(?<=[.!?])\s+"
 _EITHER_OR = re.compile(r"(?:" + _OPENS + r"|"
                         r"\b(?:should|shall|would|could|can|do)\s+(?:I|we|you|they|he|she)\s+(?:\w+\s+){0,2}?"
-                        r"(?:use|give|start|prescribe|pick|choose|try|go\s+(?:with|to)|switch\s+to|begin\s+with|take|reach\s+for)\s+|"
+                        r"(?:use|give|start|prescribe|pick|choose|try|go\s+(?:with|to)|begin\s+with|take|reach\s+for)\s+|"
                         r"\bshould\s+(?:the|his|her|my|our|a)\s+(?:\w+\s+){0,2}?be\s+)"
-                        r"[\w-]+\s+or\s+(?:(?:try|use|give|start|go\s+(?:to|with)|switch\s+to|stick\s+with)\s+)?([\w-]+)(?:\s+(?:XL|SR|CR|LA|ER|XR|CD|GITS))?"
+                        r"[\w-]+\s+or\s+(?:(?:try|go\s+(?:to|with)|switch\s+to|stick\s+with)\s+)?([\w-]+)(?:\s+(?:XL|SR|CR|LA|ER|XR|CD|GITS))?"
                         r"(?=\s*(?:\?|$|[,:;]|\s[-\u2013\u2014]|\s+(?:for|in|to|first|as)\b))", re.I)
 # ... and the two opening a sentence of their own with what decides between them ("... first psychotic
 # episode. Risperidone or haloperidol if my main worry is EPS?"); after "can I take" the same words
