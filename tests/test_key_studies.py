@@ -202,6 +202,26 @@ def test_an_indirect_study_the_ranker_puts_first_leads_the_direct_ones(tmp_path:
     assert key_passages(query, [indirect, direct])[0][0] is indirect         # the ranker's first leads
 
 
+def test_a_review_the_ranker_puts_first_leads_though_no_trial_design(tmp_path: Path):
+    """A review is told among the other sub-sections, never as a key study of its own design; but when the
+    ranker puts it first it is the record the question is about, and leads (a protocol, with no result, never)."""
+    from dataclasses import replace
+    studies, _ = _key_of(tmp_path, _migraine(), "Is zolmitriptan effective for migraine in adults?")
+    trial = studies[0]
+
+    def as_design(design: str):
+        stored = trial.candidate.stored
+        return replace(trial, candidate=replace(trial.candidate, stored=replace(
+            stored, appraisal=replace(stored.appraisal, design=design))))
+    query = parse_question("Is zolmitriptan effective for migraine in adults?")
+    review, protocol = as_design("narrative_review"), as_design("protocol")
+    assert not review.clinical
+    assert key_passages(query, [review, trial])[0][0] is review
+    assert key_passages(query, [trial, review])[0][0] is trial and \
+        all(s is not review for s, _ in key_passages(query, [trial, review]))
+    assert all(s is not protocol for s, _ in key_passages(query, [protocol, trial]))
+
+
 def test_the_leading_study_is_told_with_its_results_most_relevant_to_the_question(tmp_path: Path):
     """The first key study (the one a clinician reads first) quotes up to three of its results
     that answer the question beside its main one; the others one each."""

@@ -97,10 +97,15 @@ def key_passages(query, ranked: list[Study], used: set[str] = frozenset()) -> li
     chosen = [s for rel in ("direct", "indirect") for designs in (CONTROLLED, UNCONTROLLED) for s in ranked
               if (s.clinical and s.relevance == rel and s.design in designs) or (designs is CONTROLLED and rel == "direct"
                                                                                   and _untyped_with_results(s))]
-    # ... unless the study the ranker puts first is an indirect one: it is the one the question is about (another
-    # comparator the question names as a group, "as in Caucasian patients"), and leads.
-    if ranked and ranked[0].relevance == "indirect" and any(s is ranked[0] for s in chosen):
-        chosen = [ranked[0], *(s for s in chosen if s is not ranked[0])]
+    # ... unless the study the ranker puts first is another: it is the one the question is about, and leads, when it is
+    # indirect (another comparator the question names as a group, "as in Caucasian patients") or of a design told
+    # elsewhere (a review, an untyped record: read sets' key facts 404 -> 399 failed); a protocol has no result yet.
+    top = ranked[0] if ranked else None
+    among = top is not None and any(s is top for s in chosen)
+    elsewhere = top is not None and not among and top.relevance != "background" and top.design != "protocol" \
+        and not top.appraisal.retracted
+    if elsewhere or (among and top.relevance == "indirect"):
+        chosen = [top, *(s for s in chosen if s is not top)]
     out: list[tuple[Study, Passage]] = []
     for rank, s in enumerate(chosen[:MAX_KEY_STUDIES]):
         facts = study_facts(s.record, s.passages, hint)
