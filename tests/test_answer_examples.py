@@ -134,6 +134,14 @@ def test_two_reports_of_one_trial_count_once(ldn):
     assert final_2025.duplicate_of == "doi:10.1016/s2665-9913(23)00278-3"
     main = studies[final_2025.duplicate_of]
     assert main.n == 99 and main.direction == "no_difference"
+    # ... and its other report is listed among the references, after the cited ones, named in the warnings
+    answer = _checked(ask(ldn, "Is low-dose naltrexone effective for fibromyalgia?"))
+    refs = {r.id: r.n for r in answer.references}
+    cited = {c for sec in answer.sections for st in (*sec.statements, *sec.key_points,
+                                                     *(x for sub in sec.subsections for x in sub.statements))
+             for c in st.citations} | {r.ref for r in answer.evidence_table}
+    assert main.record.id in refs and refs["pmid:40214857"] not in cited and refs["pmid:40214857"] > max(cited)
+    assert any(w.startswith("pmid:40214857 reports the same trial as") for w in answer.warnings)
 
 
 def test_an_unaddressed_facet_is_said_plainly(ldn):

@@ -110,6 +110,10 @@ def compose(query: Query, candidates: list[Candidate]) -> Answer:
             guidelines = replace(guidelines, key_points=(listed, *guidelines.key_points))
     guidelines = replace(guidelines, key_points=_with_most_relevant(writer, query, ranked, shares, guidelines.key_points))
     rows = table(query, ranked, citer.cite)
+    # Another report of a trial cited (counted once: evidence.main_reports) is listed after the others, as a review
+    # lists every report of an included study (Cochrane Handbook, 4.6.2): a reader finds the report they know.
+    for s in [s for s in studies if s.duplicate_of and s.duplicate_of in citer.used]:
+        citer.cite(s, s.key_passage())
     sections, rows, refs = in_reading_order((guidelines, found), tuple(rows), citer.references())
     return Answer(query.question, query, verdict, sections, rows, refs, tuple(_warnings(query, studies, verdict)))
 
