@@ -156,9 +156,9 @@ def parse_question(question: str) -> Query:
         subject, rest = used, rest[len(used):]
     outcome, population, comparator, other, purpose = slot_phrases(
         rest, bool(pivot and re.search(r"\bas\s*$", body[:pivot.start()], re.I)))
-    # "If we use metformin instead of diet alone, can we ...?": the lead clause (not the scene) names the alternative.
-    comparator += [clean(undosed(m.group(1))) for m in re.finditer(r"\b(?:instead of|rather than|in place of)\s+([^\d,?;:]+),",
-                   answered[scene.end() if scene else 0:len(answered) - len(body)], re.I) if clean(undosed(m.group(1)))]
+    before = answered[scene.end() if scene else 0:len(answered) - len(body)]    # the lead clause, not the scene, ...
+    comparator += [c for x in re.findall(r"\b(?:instead of|rather than|in place of)\s+([^\d,?;:]+),", before, re.I)
+                   if (c := clean(undosed(x)))]     # ... may name the alternative ("if we use A instead of diet alone,")
     if qtype == "yesno" and pivot and CHANGES.fullmatch(pivot.group(0)) and clean(subject) \
             and not find_terms(subject) and not stem_drugs(subject) and not PEOPLE.fullmatch(subject.strip()) \
             and not PRONOUN.fullmatch(subject):

@@ -112,8 +112,9 @@ def compose(query: Query, candidates: list[Candidate]) -> Answer:
     rows = table(query, ranked, citer.cite)
     # Another report of a trial cited (counted once: evidence.main_reports) is listed after the others, as a review
     # lists every report of an included study (Cochrane Handbook, 4.6.2): a reader finds the report they know.
-    for s in [s for s in studies if s.duplicate_of and s.duplicate_of in citer.used]:
-        citer.cite(s, s.key_passage())
+    for s in studies:
+        if s.duplicate_of in citer.used:
+            citer.whole(s)
     sections, rows, refs = in_reading_order((guidelines, found), tuple(rows), citer.references())
     return Answer(query.question, query, verdict, sections, rows, refs, tuple(_warnings(query, studies, verdict)))
 
