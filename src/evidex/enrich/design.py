@@ -326,8 +326,10 @@ def classify_text(text: str, title: str = "", abstract: str | None = None) -> De
     if declared is not None:
         return replace(declared, rct_probability=round(p, 4), model=name)
     pre = _pre_rules(text, low)
-    # A trial *of* a guideline is a trial: guideline cues yield to a confident RCT call.
-    if pre is not None and not (pre.label == "guideline" and p >= 0.9):
+    # A trial *of* a guideline is a trial: guideline cues yield to a confident RCT call; a text
+    # with a tested result is no protocol, whatever "protocol" names ("on a Naughton protocol").
+    if pre is not None and not (pre.label == "guideline" and p >= 0.9) \
+            and not (pre.label == "protocol" and _TESTED.search(text)):
         return replace(pre, rct_probability=round(p, 4), model=name)
     if plans_a_trial(text):
         return DesignCall("protocol", "text_cues", 0.6, round(p, 4), name)
