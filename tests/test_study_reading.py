@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from evidex.enrich.design import classify_text
 from evidex.enrich.direction import sentence_direction
+from evidex.eval.qa import build_store
+from evidex.records import Record, Section
+from evidex.synthesis import ask, violations
+
+
+def _record(pmid: str, title: str, kind: str, *sections: tuple[str, str]) -> Record:
+    return Record(id=f"pmid:{pmid}", title=title, pmid=pmid, year=2001, authors=(f"Author{pmid} A",),
+                  publication_types=(kind,), sections=tuple(Section(label, text) for label, text in sections))
 
 
 def test_a_harm_the_treatment_lessened_is_a_finding_for_it():
@@ -29,3 +37,20 @@ def test_a_finished_trial_run_on_a_named_exercise_protocol_is_not_a_protocol():
                "will be randomised to naltrexone or placebo, and pain intensity will be the primary endpoint.")
     assert classify_text(planned, "A study protocol for a randomised trial of low-dose naltrexone",
                          planned).label == "protocol"
+
+
+def test_a_finding_no_reporting_cue_reads_is_read_by_the_trained_reader(tmp_path):
+    """Two regimens' values side by side, with no test and no reporting word: no cue reads the
+    sentence and the stance model is undecided, so the study reader (which weighs tests, wording and
+    the stance together) gives the study its direction instead of leaving it without one."""
+    trial = _record("7300003", "Glimepiride once versus twice daily", "Randomized Controlled Trial",
+                    ("METHODS", "We randomised 106 patients to glimepiride 6 mg once daily or 3 mg twice daily."),
+                    ("RESULTS", "Fasting glucose concentrations at the end of each period were 9.1 and 9.3 mmol/l with "
+                                "the once- and twice-daily regimens."))
+    store, _ = build_store([trial], tmp_path / "reader.db")
+    try:
+        answer = ask(store, "Does glimepiride lower fasting glucose more when given twice daily?")
+        assert answer.verdict.direction == "no_difference", answer.verdict
+        assert violations(answer) == []
+    finally:
+        store.close()

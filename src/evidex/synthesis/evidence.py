@@ -53,8 +53,7 @@ _BOTH_ARMS = re.compile(r"\b(?:both|the two|either|each|all(?: the| three| four)
 # comparative, no second arm set against the first: "fell from baseline with A but not with B",
 # "the reduction from baseline was greater with A"): in a trial of two active drugs it says each
 # helped, not that one beat the other.
-_AGAINST_BASELINE = re.compile(r"\b(?:from|vs\.?|versus|compared (?:with|to)|relative to|over) (?:the |their )?baseline\b",
-                               re.I)
+_AGAINST_BASELINE = re.compile(r"\b(?:from|vs\.?|versus|compared (?:with|to)|relative to|over) (?:the |their )?baseline\b", re.I)
 _BETWEEN_ARMS = re.compile(r"\b(?:than|but not|whereas|while|only|superior|inferior|greater|larger|smaller|more|less|"
                            r"fewer|higher|lower|better|worse|differ\w*|favou?r\w*|between)\b|"
                            r"\b(?:vs\.?|versus|compared (?:with|to)|relative to)\s+(?!(?:the |their )?baseline\b)", re.I)
@@ -196,7 +195,6 @@ _RATES_PAIRED = re.compile(r"\d(?:[\d.]*\d)?\s*(?:%\s*,?\s*and|%?\s*(?:versus|vs
                            r"\d(?:[\d.]*\d)?\s*%|"
                            r"\d\s*%[^.;]*\brespectively\b", re.I)
 
-
 # Values given arm by arm in any unit ("4.6 years for those given placebo versus 6.2 years",
 # "17 vs. 21 mg/dl"); an event no one had ("No subject had hypoglycemic symptoms", "No hypoglycemia was
 # observed", "Worsening ... was not observed"); a share that responded ("64% obtained some relief").
@@ -253,9 +251,9 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
 
     The reporting cues of results sentences (``enrich.direction``: explicit null findings
     before positive ones) decide when they speak; otherwise the stance model's P(yes) for the
-    question over the same sentences does, outside an uncertainty band. Measured on the 81
-    hand-labelled trial rows with a direction (docs/labels/table_rows.jsonl): cues alone 0.68,
-    the stance model alone 0.65, this combination 0.72 (the majority class is 0.65)."""
+    question over the same sentences does, outside an uncertainty band; inside it the trained study
+    reader does (``direction_model``), unless an active comparator asks which arm won. On the 81 hand-
+    labelled trial rows (docs/labels/table_rows.jsonl): cues 0.68, stance 0.65, both 0.72 (majority 0.65)."""
     if not findings:
         return "unclear"
     texts = [f.passage.text for f in findings]
@@ -335,7 +333,9 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
         # finding of no difference as its no (its training questions ask about effects); a
         # difference does not say which of the two is better, so only the cues above can.
         return "no_difference" if p <= STANCE_BAND else "unclear"
-    return "favours" if p >= 1 - STANCE_BAND else "no_difference" if p <= STANCE_BAND else "unclear"
+    if p >= 1 - STANCE_BAND or p <= STANCE_BAND or active:
+        return "favours" if p >= 1 - STANCE_BAND else "no_difference" if p <= STANCE_BAND else "unclear"
+    return direction_model.read(query.asked, effect_sentences(query, texts))
 
 
 def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
