@@ -39,6 +39,32 @@ def test_a_finished_trial_run_on_a_named_exercise_protocol_is_not_a_protocol():
                          planned).label == "protocol"
 
 
+def test_a_question_about_a_trial_protocol_is_answered_insufficient(tmp_path):
+    """The record a question is about is a trial still to report: the other trials of the drug do
+    not answer for it (a cost-utility question, with only a protocol measuring costs)."""
+    protocol = _record("7200001", "Study protocol for a randomised placebo-controlled trial of the cost-utility and "
+                       "add-on efficacy of low-dose naltrexone in fibromyalgia", "Clinical Trial Protocol",
+                       ("METHODS", "The trial will randomise 120 patients with fibromyalgia to low-dose naltrexone or "
+                                   "placebo for 12 months."),
+                       ("RESULTS", "Quality-adjusted life years and costs will be calculated to estimate the "
+                                   "cost-utility of low-dose naltrexone."))
+    trials = [_record(f"72000{i + 2}", f"Low-dose naltrexone for fibromyalgia pain: a randomised trial {i}",
+                      "Randomized Controlled Trial",
+                      ("METHODS", f"We randomised {30 + i} women with fibromyalgia to low-dose naltrexone or placebo."),
+                      ("RESULTS", "Low-dose naltrexone reduced pain significantly more than placebo (p = 0.01)."),
+                      ("CONCLUSIONS", "Low-dose naltrexone reduces fibromyalgia pain."))
+              for i in range(2)]
+    store, _ = build_store([protocol, *trials], tmp_path / "protocol.db")
+    try:
+        answer = ask(store, "Is low-dose naltrexone cost-effective for fibromyalgia - has anyone measured the "
+                            "quality-adjusted life years and costs?")
+        assert answer.verdict.direction == "insufficient", answer.verdict
+        assert "protocol" in answer.verdict.reasons[0]
+        assert violations(answer) == []
+    finally:
+        store.close()
+
+
 def test_a_finding_no_reporting_cue_reads_is_read_by_the_trained_reader(tmp_path):
     """Two regimens' values side by side, with no test and no reporting word: no cue reads the
     sentence and the stance model is undecided, so the study reader (which weighs tests, wording and
