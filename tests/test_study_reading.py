@@ -39,6 +39,26 @@ def test_a_finished_trial_run_on_a_named_exercise_protocol_is_not_a_protocol():
                          planned).label == "protocol"
 
 
+def test_a_condition_written_in_the_study_own_words_is_the_asked_population(tmp_path):
+    """"Heart failure from left ventricular systolic dysfunction" is systolic heart failure: the trial
+    answers the question directly, not as evidence from another condition."""
+    trial = _record("7100001", "Effects of amlodipine on exercise tolerance in patients with heart failure from left "
+                    "ventricular systolic dysfunction", "Randomized Controlled Trial",
+                    ("METHODS", "A total of 437 patients with stable heart failure were studied in a randomized, "
+                                "double-blind, placebo-controlled design."),
+                    ("RESULTS", "Amlodipine 10 mg/day was associated with no significant difference in change in "
+                                "exercise time compared with placebo."),
+                    ("CONCLUSIONS", "Amlodipine does not improve exercise tolerance in heart failure."))
+    store, _ = build_store([trial], tmp_path / "pop.db")
+    try:
+        answer = ask(store, "Does amlodipine improve exercise tolerance in systolic heart failure?")
+        assert answer.query.conditions == ("heart failure, systolic",)
+        assert answer.verdict.direction == "no_difference", answer.verdict
+        assert violations(answer) == []
+    finally:
+        store.close()
+
+
 def test_a_question_about_a_trial_protocol_is_answered_insufficient(tmp_path):
     """The record a question is about is a trial still to report: the other trials of the drug do
     not answer for it (a cost-utility question, with only a protocol measuring costs)."""

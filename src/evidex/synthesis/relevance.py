@@ -164,15 +164,20 @@ def _names_condition(query: Query, c: Candidate, sroles: dict[int, str]) -> bool
     conds = decisive_conditions(query)
     if not conds or any(a in conds for a in c.stored.appraisal.conditions):
         return True
-    return _studied_in(c, sroles, forms_of(query, conds))
+    return _studied_in(c, sroles, forms_of(query, conds), [h for h in conds if sum(len(w) > 3 for w in tokens(h)) >= 2])
 
 
-def _studied_in(c: Candidate, sroles: dict[int, str], forms: list[str]) -> bool:
+def _studied_in(c: Candidate, sroles: dict[int, str], forms: list[str], heads: list[str] = ()) -> bool:
     """Whether the record names any of ``forms`` as who it studied: in its title, in two of its
-    sentences, or in one finding or one sentence describing its participants."""
-    if contains_any(padded_tokens(c.stored.record.title), forms):
+    sentences, or in one finding or one sentence describing its participants. A sentence holding
+    every longer word of one of ``heads`` (headings of several words) names it too ("heart failure
+    from left ventricular systolic dysfunction" for "heart failure, systolic")."""
+    def names(text: str) -> bool:
+        padded = padded_tokens(text)
+        return contains_any(padded, forms) or any(holds_words(padded, h) for h in heads)
+    if names(c.stored.record.title):
         return True
-    naming = [p for p in c.passages if p.section != "TITLE" and contains_any(padded_tokens(p.text), forms)]
+    naming = [p for p in c.passages if p.section != "TITLE" and names(p.text)]
     # one finding about it is a result on it ("fewer myocardial infarctions with naproxen"), and
     # one sentence saying who took part describes them ("95 patients with spinal cord injuries")
     return len(naming) >= 2 or any(sroles.get(p.seq) in FINDING_ROLES or _DESCRIBES_PEOPLE.search(p.text)
