@@ -27,14 +27,15 @@ def test_a_harm_the_treatment_lessened_is_a_finding_for_it():
 
 def test_a_finished_trial_run_on_a_named_exercise_protocol_is_not_a_protocol():
     """"On a Naughton protocol" names how exercise was tested, in a trial with tested results; a
-    design paper that plans its trial is still a protocol."""
+    design paper that plans its trial is still a protocol, though it states its power and alpha."""
     done = ("Two multicenter trials of amlodipine were undertaken in 437 patients with heart failure. Amlodipine "
             "was associated with no significant difference in change in exercise time on a Naughton protocol "
             "compared with placebo in each trial (P = .39).")
     assert classify_text(done, "Effects of amlodipine on exercise tolerance in heart failure",
                          done).label != "protocol"
     planned = ("This study protocol describes a randomised trial of low-dose naltrexone in fibromyalgia. Patients "
-               "will be randomised to naltrexone or placebo, and pain intensity will be the primary endpoint.")
+               "will be randomised to naltrexone or placebo, and pain intensity will be the primary endpoint; 60 "
+               "patients per arm give 90% power to detect a 1-point difference at a 5% significance level.")
     assert classify_text(planned, "A study protocol for a randomised trial of low-dose naltrexone",
                          planned).label == "protocol"
 

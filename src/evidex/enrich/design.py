@@ -253,6 +253,11 @@ _RUN = re.compile(r"\b(?:randomi[sz]\w*|end-?points?|primary (?:outcome|hypothes
                   r"assigned|sample size|power)\b", re.I)
 _TESTED = re.compile(r"\b[Pp]\s*[<=>\u2264]|\b95\s*%|\bsignifican", re.I)
 _OTHERS = re.compile(r"\b(?:further|future|larger|longer|additional|more)\b", re.I)
+# A result with its test ("P = 0.39", "was not significant", "significantly reduced"); not a plan's
+# "5% significance level" or "90% power", which a protocol states.
+_RESULT_TESTED = re.compile(r"\b[Pp]\s*(?:[<=>\u2264]|values?\s*[<=>])\s*0?[.\u00b7]\d|\b(?:was|were|is|are) (?:not )?"
+                            r"(?:statistically )?significant(?:ly)?\b|\bsignificantly (?:\w+ed|higher|lower|greater|more|"
+                            r"less|better|worse|different)\b|\bno (?:statistically )?significant\b", re.I)
 
 
 def plans_a_trial(text: str) -> bool:
@@ -329,7 +334,7 @@ def classify_text(text: str, title: str = "", abstract: str | None = None) -> De
     # A trial *of* a guideline is a trial: guideline cues yield to a confident RCT call; a text
     # with a tested result is no protocol, whatever "protocol" names ("on a Naughton protocol").
     if pre is not None and not (pre.label == "guideline" and p >= 0.9) \
-            and not (pre.label == "protocol" and _TESTED.search(text)):
+            and not (pre.label == "protocol" and _RESULT_TESTED.search(text)):
         return replace(pre, rct_probability=round(p, 4), model=name)
     if plans_a_trial(text):
         return DesignCall("protocol", "text_cues", 0.6, round(p, 4), name)
