@@ -1,5 +1,6 @@
 """How one study is read and weighed: a harm lessened, a protocol the question is about, a condition
-written in the study's own words, a named exercise protocol, a finding no reporting cue reads."""
+written in the study's own words, a named exercise protocol, a finding no reporting cue reads (the
+negative cases from a review of the change: clauses, control arms, plans, other conditions)."""
 from __future__ import annotations
 
 from evidex.enrich.design import classify_text
@@ -23,6 +24,20 @@ def test_a_harm_the_treatment_lessened_is_a_finding_for_it():
     assert sentence_direction("Worsening of heart failure was less frequent with amlodipine.") != "against"
     assert sentence_direction("Pain worsened in the naltrexone group.") == "against"
     assert sentence_direction("Lisinopril was inferior to enalapril in lowering blood pressure.") == "against"
+    # a harm caused, in another clause, lessened in the control arm, or "lower" in another sense stays a harm
+    for harm in ("Reduced-dose aspirin was associated with worsening of renal function.",
+                 "Reduction of the dose led to worsening of seizure control.",
+                 "The drug reduced blood pressure but worsened renal function.",
+                 "Although LDL cholesterol decreased, glycaemic control worsened with the statin.",
+                 "Heart rate was lower with ivabradine and symptoms worsened in 10% of patients.",
+                 "Worsening of symptoms was less frequent with placebo than with sertraline.",
+                 "The control group had fewer episodes of worsening than the treatment group.",
+                 "Placebo recipients experienced less worsening of pain than those given the opioid.",
+                 "Lower limb function deteriorated in the treatment group compared with controls.",
+                 "Lower doses caused worsening of symptoms in 30% of patients.",
+                 "Symptoms slowly worsened in patients given the active drug.",
+                 "Patients with lower baseline eGFR had worsening renal function on the drug."):
+        assert sentence_direction(harm) == "against", harm
 
 
 def test_a_finished_trial_run_on_a_named_exercise_protocol_is_not_a_protocol():
@@ -38,6 +53,15 @@ def test_a_finished_trial_run_on_a_named_exercise_protocol_is_not_a_protocol():
                "patients per arm give 90% power to detect a 1-point difference at a 5% significance level.")
     assert classify_text(planned, "A study protocol for a randomised trial of low-dose naltrexone",
                          planned).label == "protocol"
+    # a plan's threshold ("P < 0.05 will be considered significant") is no result; nor is a pilot's
+    # result in a paper its title calls a protocol
+    plan = ("The study protocol of this trial randomises 200 adults to melatonin or placebo. A P value < 0.05 will be "
+            "considered statistically significant.")
+    assert classify_text(plan, "Melatonin for delirium", plan).label == "protocol"
+    pilot = ("This study protocol describes the trial. In our pilot study anxiety was significantly reduced with yoga "
+             "(p = 0.02).")
+    assert classify_text(pilot, "Yoga for anxiety in pregnancy: protocol for a randomised controlled trial",
+                         pilot).label == "protocol"
 
 
 def test_a_condition_written_in_the_study_own_words_is_the_asked_population(tmp_path):
@@ -58,6 +82,25 @@ def test_a_condition_written_in_the_study_own_words_is_the_asked_population(tmp_
         assert violations(answer) == []
     finally:
         store.close()
+
+
+def test_a_heading_in_the_study_own_words_needs_its_head_first_and_its_qualifier_joined_to_it():
+    """"X, Y" is named as "X from/of/due to ... Y" in one clause; the same words about other
+    conditions are not it (type 1 for type 2, a blood pressure for a kind of heart failure)."""
+    from evidex.matching import names_heading
+
+    assert names_heading("patients with heart failure from left ventricular systolic dysfunction",
+                         ("heart failure, systolic",))
+    assert names_heading("codeine in the treatment of osteoarthritis of the hip or knee", ("osteoarthritis, knee",))
+    for heading, text in (("diabetes mellitus, type 2", "Patients with type 1 diabetes mellitus were randomised."),
+                          ("heart failure, diastolic", "Patients with systolic heart failure had diastolic blood "
+                                                       "pressure above 90 mmHg."),
+                          ("arthritis, rheumatoid", "Patients with psoriatic arthritis and rheumatoid factor negativity."),
+                          ("sleep apnea, obstructive", "Central sleep apnea in patients with obstructive airways disease."),
+                          ("pain, postoperative", "Postoperative nausea and vomiting and pain on injection."),
+                          ("hepatitis c, chronic", "Chronic hepatitis B: a randomised trial of entecavir."),
+                          ("heart failure", "Patients with renal failure had their heart rate recorded.")):
+        assert not names_heading(text, (heading,)), (heading, text)
 
 
 def test_a_question_about_a_trial_protocol_is_answered_insufficient(tmp_path):
@@ -87,16 +130,20 @@ def test_a_question_about_a_trial_protocol_is_answered_insufficient(tmp_path):
 
 
 def test_a_finding_no_reporting_cue_reads_is_read_by_the_trained_reader(tmp_path):
-    """Two regimens' values side by side, with no test and no reporting word: no cue reads the
-    sentence and the stance model is undecided, so the study reader (which weighs tests, wording and
-    the stance together) gives the study its direction instead of leaving it without one."""
-    trial = _record("7300003", "Glimepiride once versus twice daily", "Randomized Controlled Trial",
-                    ("METHODS", "We randomised 106 patients to glimepiride 6 mg once daily or 3 mg twice daily."),
-                    ("RESULTS", "Fasting glucose concentrations at the end of each period were 9.1 and 9.3 mmol/l with "
-                                "the once- and twice-daily regimens."))
+    """"Equivalent in terms of retention ... similar cocaine use outcomes": no reporting cue reads the
+    sentence (its words sit between "similar" and "outcomes") and the stance model is undecided, so
+    the study reader, which weighs tests, wording and stance together, gives the study its direction
+    instead of leaving it without one."""
+    trial = _record("7300003", "Sustained-release methylphenidate for cocaine dependence: a placebo-controlled trial",
+                    "Randomized Controlled Trial",
+                    ("METHODS", "Forty-eight cocaine-dependent adults were randomised to sustained-release "
+                                "methylphenidate or placebo for 10 weeks."),
+                    ("RESULTS", "The two groups were equivalent in terms of retention (methylphenidate 48% and placebo "
+                                "42%) and had similar cocaine use outcomes (40% benzoylecgonine-positive urines in both "
+                                "groups)."))
     store, _ = build_store([trial], tmp_path / "reader.db")
     try:
-        answer = ask(store, "Does glimepiride lower fasting glucose more when given twice daily?")
+        answer = ask(store, "Does methylphenidate reduce cocaine use?")
         assert answer.verdict.direction == "no_difference", answer.verdict
         assert violations(answer) == []
     finally:

@@ -69,6 +69,23 @@ def query_forms(query: Query, name: str) -> list[str]:
     return forms + [m for m in extra if m not in forms]      # forms read once, not once per member
 
 
+# An inverted heading written head first, its qualifier joined by a preposition a few words on ("heart
+# failure from left ventricular systolic dysfunction" for "heart failure, systolic", "osteoarthritis of
+# the hip or knee" for "osteoarthritis, knee"); within one clause, and never across who was treated.
+_JOIN = r"(?:of|from|due to|secondary to|caused by|after|following|involving|affecting)"
+_NOT_BETWEEN = r"(?!(?:patients?|subjects?|participants?|people|men|women|children|adults|but)\b)"
+
+
+def names_heading(text: str, headings: tuple[str, ...] | list[str]) -> bool:
+    """Whether ``text`` names one of the inverted ``headings`` ("X, Y") in its own words."""
+    for h in headings:
+        head, _, qualifier = h.partition(", ")
+        if qualifier and "," not in qualifier and re.search(
+                rf"\b{re.escape(head)}\s+{_JOIN}\s+(?:{_NOT_BETWEEN}[\w-]+\s+){{0,4}}?{re.escape(qualifier)}\b", text, re.I):
+            return True
+    return False
+
+
 GENERIC_WORDS = {"syndrome", "syndromes", "disease", "disorder", "disorders", "complex", "chronic", "type"}
 
 

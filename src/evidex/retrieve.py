@@ -18,14 +18,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .matching import (GENERIC_WORDS, any_of, decisive_conditions, intervention_forms, match_expressions, outcome_forms,
-                       phrase_match, query_forms, related_expression)
+from .matching import (GENERIC_WORDS, any_of, decisive_conditions, intervention_forms, match_expressions, names_heading,
+                       outcome_forms, phrase_match, query_forms, related_expression)
 from .phrases import stem_drugs
 from .priors import prior
 from .query import Query, parse_question
 from .records import Appraisal, Passage
 from .store import SearchFilter, Store, StoredRecord
-from .text import contains_any, padded_tokens, passages_of, tokens, words_together
+from .text import contains_any, padded_tokens, passages_of, tokens
 from .vocab import expansions, find_terms, lexicon, lookup
 
 MODES = ("hybrid", "lexical")
@@ -126,10 +126,9 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
         direct = not cond or contains_any(text, cond)
         related = direct or any(f" {w} " in text for w in cond_words)
         extra.append(Candidate(stored[rid], -float(i), direct, (), related))
-    # A record holding every longer word of an asked heading in one sentence names it in its own words
-    # ("heart failure from left ventricular systolic dysfunction", "osteoarthritis of the hip or knee").
-    out = [replace(c, direct=True, related=True) if not c.direct and words_together(c.stored.record.text(), list(
-        decisive_conditions(query))) else c for c in found + extra]
+    # (a record naming an asked heading in its own words, ``names_heading``, is direct evidence too)
+    out = [replace(c, direct=True, related=True) if not c.direct and names_heading(c.stored.record.text(), decisive_conditions(
+        query)) else c for c in found + extra]
     if not open_question:
         out.sort(key=lambda c: (not c.direct, not c.related))     # stable: each pool keeps its order
     # The first records found only by the question's own words are kept whatever the parsed pools hold,

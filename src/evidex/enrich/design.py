@@ -260,6 +260,19 @@ _RESULT_TESTED = re.compile(r"\b[Pp]\s*(?:[<=>\u2264]|values?\s*[<=>])\s*0?[.\u0
                             r"less|better|worse|different)\b|\bno (?:statistically )?significant\b", re.I)
 
 
+# A sentence that states a plan ("P < 0.05 will be considered significant", "at a 5% significance level").
+_PLAN = re.compile(r"\b(?:will|would|shall|to be|considered|set at|level|alpha|power(?:ed)?|if|when)\b", re.I)
+_PROTOCOL_TITLE = re.compile(r"\b(?:study|trial) protocol\b|\bprotocol (?:for|of)\b|\bprotocol\W*$", re.I)
+
+
+def _reports_result(text: str, title: str) -> bool:
+    """Whether a text the protocol cues matched reports a result of its own with its test ("on a
+    Naughton protocol ... (P = .39)"), unless its title calls it a protocol (a protocol may report
+    its pilot's result)."""
+    return not _PROTOCOL_TITLE.search(title) and any(_RESULT_TESTED.search(s) and not _PLAN.search(s)
+                                                     for s in sentences(text))
+
+
 def plans_a_trial(text: str) -> bool:
     """Whether an abstract describes a trial still to be run (see ``_PLANNED``)."""
     if _TESTED.search(text) or len(_PLANNED.findall(text)) < 2:
@@ -334,7 +347,7 @@ def classify_text(text: str, title: str = "", abstract: str | None = None) -> De
     # A trial *of* a guideline is a trial: guideline cues yield to a confident RCT call; a text
     # with a tested result is no protocol, whatever "protocol" names ("on a Naughton protocol").
     if pre is not None and not (pre.label == "guideline" and p >= 0.9) \
-            and not (pre.label == "protocol" and _RESULT_TESTED.search(text)):
+            and not (pre.label == "protocol" and _reports_result(text, title)):
         return replace(pre, rct_probability=round(p, 4), model=name)
     if plans_a_trial(text):
         return DesignCall("protocol", "text_cues", 0.6, round(p, 4), name)

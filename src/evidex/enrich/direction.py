@@ -9,6 +9,7 @@ import re
 from functools import lru_cache
 
 from .effect import aside
+from .lessened import lessened
 from .significance import difference_intervals, significance
 from .split import contains_any
 
@@ -91,18 +92,6 @@ _FAVOURS_CUES = ("significant", "effective", "efficacious", "beneficial", "impro
                  "remission", "resolved", "positively associated", "lessened", "benefit", "went from", "fell",
                  "dropped", "declined", "ceased", "subsided", "disappeared", "favo", "superior", "greater", "better")
 
-# A harm lessened ("reduced hospitalisations for worsening heart failure", "deterioration was less
-# frequent with A") is a benefit of the treatment, not a finding against it.
-_LESSENED = re.compile(r"\b(?:reduc|decreas|lower|prevent|fewer|less|lessen|avert|slow)\w*\W+(?:[\w-]+\W+){0,5}$", re.I)
-_LESSENED_AFTER = re.compile(r"^\W*(?:[\w-]+\W+){0,5}?(?:(?:was|were) (?:significantly )?(?:less|lower|reduced|"
-                             r"decreased|fewer|prevented)|fell|declined|decreased)\b", re.I)
-
-
-def _lessened(sentence: str, m: re.Match[str]) -> bool:
-    return not m.group().lower().startswith(("inferior", "in favo")) and bool(
-        _LESSENED.search(sentence[:m.start()]) or _LESSENED_AFTER.search(sentence[m.end():]))
-
-
 def _may(rx: re.Pattern[str], cues: tuple[str, ...], sentence: str, low: str | None) -> bool:
     if low is not None and not contains_any(low, cues):
         return False
@@ -143,7 +132,9 @@ def sentence_direction(sentence: str) -> str:
         # The between-group difference with an interval holding 0 (unlike a lone p >= 0.05, which
         # may be one secondary test of many, below): the trial's estimate shows no difference.
         return "no_difference"
-    if _may(_AGAINST, _AGAINST_CUES, sentence, low) and not all(_lessened(sentence, m) for m in _AGAINST.finditer(sentence)):
+    if _may(_AGAINST, _AGAINST_CUES, sentence, low) and not all(
+            not m.group().lower().startswith(("inferior", "in favo")) and lessened(sentence, m.start(), m.end())
+            for m in _AGAINST.finditer(sentence)):
         return "against"
     rest = _CONTROL_CHANGED.sub(" ", sentence) if _may(_CONTROL_CHANGED, _CONTROL_CUES, sentence, low) else sentence
     if rest != sentence and not _FAVOURS.search(rest) and _WORSE_OR_SAME.search(rest):

@@ -251,9 +251,9 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
 
     The reporting cues of results sentences (``enrich.direction``: explicit null findings
     before positive ones) decide when they speak; otherwise the stance model's P(yes) for the
-    question over the same sentences does, outside an uncertainty band; inside it the trained study
-    reader does (``direction_model``), unless an active comparator asks which arm won. On the 81 hand-
-    labelled trial rows (docs/labels/table_rows.jsonl): cues 0.68, stance 0.65, both 0.72 (majority 0.65)."""
+    question over the same sentences does, outside an uncertainty band; inside it the trained study reader
+    does (``direction_model``) if a finding reports a result and no active comparator asks which arm won.
+    On 81 labelled trial rows (docs/labels/table_rows.jsonl): cues 0.68, stance 0.65, both 0.72 (majority 0.65)."""
     if not findings:
         return "unclear"
     texts = [f.passage.text for f in findings]
@@ -333,7 +333,7 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
         # finding of no difference as its no (its training questions ask about effects); a
         # difference does not say which of the two is better, so only the cues above can.
         return "no_difference" if p <= STANCE_BAND else "unclear"
-    if p >= 1 - STANCE_BAND or p <= STANCE_BAND or active:
+    if p >= 1 - STANCE_BAND or p <= STANCE_BAND or active or not any(map(reports_finding, texts)):
         return "favours" if p >= 1 - STANCE_BAND else "no_difference" if p <= STANCE_BAND else "unclear"
     return direction_model.read(query.asked, effect_sentences(query, texts))
 

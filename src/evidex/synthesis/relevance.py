@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..enrich.roles import sentence_roles
-from ..matching import decisive_conditions, outcome_forms, query_forms
+from ..matching import decisive_conditions, names_heading, outcome_forms, query_forms
 from ..people import PEOPLE_NOUNS
 from ..query import Query
 from ..retrieve import Candidate, anchored
@@ -164,17 +164,15 @@ def _names_condition(query: Query, c: Candidate, sroles: dict[int, str]) -> bool
     conds = decisive_conditions(query)
     if not conds or any(a in conds for a in c.stored.appraisal.conditions):
         return True
-    return _studied_in(c, sroles, forms_of(query, conds), [h for h in conds if sum(len(w) > 3 for w in tokens(h)) >= 2])
+    return _studied_in(c, sroles, forms_of(query, conds), conds)
 
 
-def _studied_in(c: Candidate, sroles: dict[int, str], forms: list[str], heads: list[str] = ()) -> bool:
+def _studied_in(c: Candidate, sroles: dict[int, str], forms: list[str], heads: tuple[str, ...] = ()) -> bool:
     """Whether the record names any of ``forms`` as who it studied: in its title, in two of its
-    sentences, or in one finding or one sentence describing its participants. A sentence holding
-    every longer word of one of ``heads`` (headings of several words) names it too ("heart failure
-    from left ventricular systolic dysfunction" for "heart failure, systolic")."""
+    sentences, or in one finding or one sentence describing its participants. An inverted heading
+    of ``heads`` written in the record's own words names it too (``matching.names_heading``)."""
     def names(text: str) -> bool:
-        padded = padded_tokens(text)
-        return contains_any(padded, forms) or any(holds_words(padded, h) for h in heads)
+        return contains_any(padded_tokens(text), forms) or names_heading(text, heads)
     if names(c.stored.record.title):
         return True
     naming = [p for p in c.passages if p.section != "TITLE" and names(p.text)]
