@@ -137,7 +137,7 @@ def test_crps_answer_has_both_seed_sections_and_an_honest_verdict(starter_store)
 def test_a_yes_no_answer_opens_its_key_points_with_the_answer(starter_store, question):
     """Only the aggregated list of harms may come before the direct answer ("Yes — ...")."""
     points = ask(starter_store, question).sections[0].key_points
-    opening = next(i for i, st in enumerate(points) if re.match(r"(?:Probably )?(?:Yes|No|Uncertain) \u2014", st.text))
+    opening = next(i for i, st in enumerate(points) if re.match(r"(?:Probably (?:yes|no)|Yes|No|Uncertain) \u2014", st.text))
     assert all(st.kind == "list" for st in points[:opening]), [st.text for st in points]
 
 

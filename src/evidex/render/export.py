@@ -51,10 +51,10 @@ class ExportItem:
     direction: str = ""
 
     def evidex_fields(self) -> dict[str, str]:
-        """The Evidex facts as text, empty ones left out (the same keys in every format)."""
+        """The Evidex facts as text, empty or blank ones left out (the same keys in every format)."""
         values = {"design": self.design, "level": "" if self.level is None else str(self.level),
                   "n": "" if self.n is None else str(self.n), **{f: getattr(self, f) for f in ROW_FIELDS}}
-        return {k: v for k, v in values.items() if v}
+        return {k: v for k, v in values.items() if v and v.strip()}
 
 
 def item_of(stored: StoredRecord, score: float | None = None) -> ExportItem:
