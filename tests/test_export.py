@@ -14,7 +14,7 @@ from pathlib import Path
 import bibtexparser
 import pytest
 import rispy
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from evidex.records import Record, Section
@@ -109,6 +109,8 @@ _records = st.builds(
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_records, min_size=1, max_size=3))
+@example([(Record(id="pmid:1", title="0", sections=(Section("RESULTS", "0"),), pmid="1", doi="10.1000/x1", year=1950,
+                  pages="E1-E9"), " ")])       # a blank effect, which the libraries read back as none
 def test_awkward_text_round_trips_through_every_library(pairs):
     items = [ex.ExportItem(r, "rct", 2, 120, ref=i + 1, effect=eff, population="adults {with} 50% & $x_1$ ~ ^ \\")
              for i, (r, eff) in enumerate(pairs)]
