@@ -126,9 +126,10 @@ def retrieve(store: Store, query: Query, limit: int = 40, filt: SearchFilter = S
         direct = not cond or contains_any(text, cond)
         related = direct or any(f" {w} " in text for w in cond_words)
         extra.append(Candidate(stored[rid], -float(i), direct, (), related))
-    # (a record naming an asked heading in its own words, ``names_heading``, is direct evidence too)
-    out = [replace(c, direct=True, related=True) if not c.direct and names_heading(c.stored.record.text(), decisive_conditions(
-        query)) else c for c in found + extra]
+    # (a record naming an asked inverted heading in its own words, ``names_heading``, is direct evidence too)
+    heads = [h for h in decisive_conditions(query) if ", " in h]
+    out = [replace(c, direct=True, related=True) if heads and not c.direct and names_heading(c.stored.record.text(), heads)
+           else c for c in found + extra]
     if not open_question:
         out.sort(key=lambda c: (not c.direct, not c.related))     # stable: each pool keeps its order
     # The first records found only by the question's own words are kept whatever the parsed pools hold,

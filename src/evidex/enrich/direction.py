@@ -82,6 +82,7 @@ _FAVOURS = re.compile(
 _HEDGE = re.compile(r"\b(?:may|might|could|warrant|further (?:research|studies|trials)|"
                     r"more research|larger (?:trials|studies)|pilot)\b", re.I)
 
+
 # Lower-case substrings, one of which every match of the pattern beside it contains: a pattern
 # whose cues are all absent cannot match, so its search (a scan of every position) is skipped.
 # Only for ASCII sentences: with re.I, "\u017f" matches "s" and the Kelvin sign "k".
@@ -92,10 +93,12 @@ _FAVOURS_CUES = ("significant", "effective", "efficacious", "beneficial", "impro
                  "remission", "resolved", "positively associated", "lessened", "benefit", "went from", "fell",
                  "dropped", "declined", "ceased", "subsided", "disappeared", "favo", "superior", "greater", "better")
 
+
 def _may(rx: re.Pattern[str], cues: tuple[str, ...], sentence: str, low: str | None) -> bool:
     if low is not None and not contains_any(low, cues):
         return False
     return rx.search(sentence) is not None
+
 
 # A change told of the control arm ("decreased by 0.1 in the placebo group"; no other arm between:
 # "reduced with captopril compared with placebo" is the treatment's).
@@ -236,9 +239,11 @@ def _first(padded: str, forms: list[str]) -> int:
     at = [i for i in at if i >= 0]
     return min(at) if at else -1
 
+
 # "9% with celecoxib and 41% with naproxen", "in 0.4% of the rofecoxib group": a rate said of an arm.
 _RATE_OF_ARM = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent|per cent)\s+(?:of\s+)?(?:(?:with|in|on|for|among|receiving|"
                           r"taking|given|the|patients|subjects|participants)\s+){0,4}([\w-]+)", re.I)
+
 
 # A count given per arm ("8 in the naltrexone group against 52 in the amitriptyline group").
 _COUNT_OF_ARM = re.compile(r"(\d+(?:\.\d+)?)\s+(?:\w+\s+)?(?:in|with|on|among)\s+(?:the\s+)?([\w-]+)\s+(?:group|arm)\b", re.I)
@@ -258,6 +263,7 @@ def _per_arm(rx: re.Pattern[str], sentence: str, asked: list[str], other: list[s
             if any(word == f or (f.startswith(word) and len(word) > 4) for f in forms):
                 found.setdefault(arm, float(m.group(1)))
     return (found["asked"], found["other"]) if len(found) == 2 else None
+
 
 _REFERENCE = re.compile(r"(?:compared (?:to|with)|than|versus|vs|relative to|over)(?: (?:the|that|those|of|with|in|on))* $")
 _NEGATED = re.compile(r"\b(?:not|no|nor|without)(?:\s+\w+){0,2}\s*$", re.I)
@@ -336,6 +342,7 @@ _NO_HARM = re.compile(r"\b(?:(?:did|does|do|was|were|is|are) not (?:significantl
                       r"(?:risks?|rates?|prevalence|incidence|frequency|odds))\b", re.I)
 _NO_WORSE = re.compile(r"\b(?:improv\w*|(?:lower|reduced|decreased|fewer|less) (?:risk|incidence|rates?)|"
                        r"reductions? in)\b", re.I)
+
 
 # A ratio estimate (relative risk, odds, hazard, incidence ratios) and the 95% confidence
 # intervals stated with it: "RR 1.61; 95% CI 0.88-2.96", "OR 1.0 (0.8 to 1.3)".

@@ -13,8 +13,8 @@ import re
 # A verb or comparative of lessening ("reduced", "fewer", "prevented"); not an adjective of
 # another sense ("lower limb", "lower urinary tract", "lower doses", "slowly", "preventive") nor
 # one describing who was treated ("patients with lower baseline eGFR had worsening ...").
-_CUE = re.compile(r"(?<!with )(?<!at )(?<!of )\b(?:reduc(?:ed|es|ing|tions?)|decreas(?:ed|es|ing)|lower(?:ed|ing|s)?|prevent(?:ed|s|ing|ion)?|"
-                  r"fewer|less|lessen(?:ed|s|ing)?|avert(?:ed|s|ing)?|slow(?:ed|s|ing)?)\b(?!-)"
+_CUE = re.compile(r"(?<!with )(?<!at )(?<!of )\b(?:reduc(?:ed|es|ing|tions?)|decreas(?:ed|es|ing)|lower(?:ed|ing|s)?|"
+                  r"prevent(?:ed|s|ing|ion)?|fewer|less|lessen(?:ed|s|ing)?|avert(?:ed|s|ing)?|slow(?:ed|s|ing)?)\b(?!-)"
                   r"(?!\s+(?:limbs?|extremit\w*|urinary|tract|back|doses?)\b)", re.I)
 # "was less frequent", "were significantly lower", "fell": the lessening said after the harm.
 _AFTER = re.compile(r"^\W*(?:[\w-]+\W+){0,5}?(?:(?:was|were) (?:significantly )?(?:less|lower|reduced|decreased|"
