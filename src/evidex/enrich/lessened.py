@@ -31,9 +31,8 @@ def lessened(sentence: str, start: int, end: int) -> bool:
     before = sentence[max(0, start - _WINDOW):start]
     breaks = list(_BREAK.finditer(before))
     before = before[breaks[-1].end():] if breaks else before
-    cue = None
-    for cue in _CUE.finditer(before):
-        pass
+    cues = list(_CUE.finditer(before))
+    cue = cues[-1] if cues else None          # the nearest lessening before the harm word
     if cue is not None and len(before[cue.end():].split()) <= 5 and not _CAUSE.search(before[cue.end():]) \
             and not _CONTROL.search(before):
         return True
