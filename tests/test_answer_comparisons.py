@@ -18,7 +18,7 @@ from evidex.query import parse_question
 from evidex.records import Record, Section
 from evidex.retrieve import retrieve
 from evidex.synthesis import ask, violations
-from evidex.synthesis.arms import favoured_arm, more_harm, oriented, third_arm_won
+from evidex.synthesis.arms import favoured_arm, more_harm, oriented, third_arm_won, traded_off
 from evidex.synthesis.evidence import build_studies, effect_sentences
 
 
@@ -200,6 +200,22 @@ def test_a_harm_found_more_often_with_the_comparator_favours_the_asked_arm():
                 "lercanidipine (9%).")
     assert oriented([sentence], ["lercanidipine"], ["amlodipine"]) == "favours"
     assert oriented([sentence], ["amlodipine"], ["lercanidipine"]) == "against"
+
+
+@pytest.mark.parametrize("sentence", [
+    # pmid:10211146: a gain and a harm for the subject arm, against the comparator, in one sentence
+    "During maintenance, olanzapine-treated patients continued to experience additional improvement, with fewer "
+    "EPS but more weight gain than those on haloperidol.",
+    "Olanzapine caused fewer extrapyramidal symptoms but more weight gain than haloperidol.",
+])
+def test_a_trade_off_in_one_sentence_favours_neither_arm(sentence):
+    assert more_harm(sentence) and traded_off(sentence)
+    # the study's other finding decides
+    won = "Olanzapine was significantly more effective than haloperidol."
+    assert oriented([sentence, won], ["olanzapine"], ["haloperidol"]) == "favours"
+    assert oriented([sentence, won.replace("Olanzapine", "X").replace("haloperidol", "olanzapine").replace("X", "Haloperidol")],
+                    ["olanzapine"], ["haloperidol"]) == "against"
+    assert not traded_off("The haloperidol group developed significantly more extrapyramidal side effects than olanzapine.")
 
 
 COMPARATOR_WINS = [

@@ -384,6 +384,16 @@ def test_a_bare_second_question_is_no_facet():
     assert "seizures" in k.facets
 
 
+def test_a_second_question_naming_the_class_keeps_the_class_asked():
+    """"..., or do CCBs raise cardiac events?" is a question of its own: not a co-treatment that takes
+    the class out of the interventions, nor a facet the answer must address ("do ccbs raise ...");
+    "calcium blocker" is the class by another of its names."""
+    q = parse_question("My hypertensive patient also has type 2 diabetes. Is a long-acting calcium blocker like "
+                       "nifedipine GITS a safe first-line option, or do CCBs raise cardiac events?")
+    assert q.interventions == ("calcium channel blockers", "nifedipine")
+    assert not any(f.startswith("do ") for f in q.facets), q.facets
+
+
 def test_a_comparator_named_with_its_dose_is_the_drug():
     """Records write "more pain free on rizatriptan than on zolmitriptan": a comparator asked
     with its dose is matched as the drug; a dose alone or a dose adjective stays as asked."""

@@ -82,7 +82,7 @@ _CHANGE_IN = re.compile(_CHANGE + r"\s*$", re.I)
 CHANGE_IN = re.compile(r"^\s*(?:(?:a|an|the|any)\s+)?(?:[\w-]+\s+)?" + _CHANGE + r"\s+in\s+", re.I)
 _KEEP_ON = re.compile(r"^(?:(?:just|simply|only|merely)\s+)?"
                       r"(?:keep(?:ing)?\s+(?:going\s+|on\s+)?(?:with|on|taking)|continu(?:e|ing)(?:\s+(?:with|on|taking))?|"
-                      r"stay(?:ing)?\s+on|stick(?:ing)?\s+with|remain(?:ing)?\s+on)\s+", re.I)
+                      r"stay(?:ing)?\s+on|stick(?:ing)?\s+with|remain(?:ing)?\s+on|(?:com(?:e|ing)\s+)?off)\s+", re.I)
 
 
 # "..., or is it contraindicated?": a second question about the first one's subject, with
@@ -139,7 +139,7 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
         tail = rest[m.end():]
         cue = m.group(1).lower()
         if cue in ("than", "rather than") or cue.startswith("compared"):
-            # "rather than keep going with ranitidine", "compared with just staying on haloperidol":
+            # "rather than keep going with ranitidine", "compared with just staying on haloperidol", "than off B":
             # the alternative is the drug kept, not the verb
             tail = _KEEP_ON.sub("", tail, count=1)
         # ("safe in pregnancy as well as in breastfeeding": "as well as" joins two groups, compares none.)

@@ -156,6 +156,7 @@ def parse_question(question: str) -> Query:
         subject, rest = used, rest[len(used):]
     outcome, population, comparator, other, purpose = slot_phrases(
         rest, bool(pivot and re.search(r"\bas\s*$", body[:pivot.start()], re.I)))
+    other = [o for o in other if not LEAD_AUX.match(o)]   # ("or do CCBs raise ...?": a question of its own)
     before = answered[scene.end() if scene else 0:len(answered) - len(body)]    # the lead clause, not the scene, ...
     comparator += [c for x in re.findall(r"\b(?:instead of|rather than|in place of)\s+([^\d,?;:]+),", before, re.I)
                    if (c := clean(undosed(x)))]     # ... may name the alternative ("if we use A instead of diet alone,")
@@ -397,4 +398,3 @@ def parse_question(question: str) -> Query:
                      if not any(w in tokens(d) for d in [*interventions, *comparators])),
                  more_harm=harm and bool(re.search(r"\b(?:more|greater|higher|worse|increase[sd]?)\b", question, re.I))
                  and not re.search(r"\b(?:fewer|less|lower|safer)\b", question, re.I))))
-

@@ -86,6 +86,18 @@ def more_harm(text: str) -> bool:
     return often is not None and _is_harm(text[:often.start()])
 
 
+# Less of a harm, or more of a benefit ("with fewer EPS", "additional improvement"), in the same sentence.
+_LESS_OF = re.compile(r"\b(?:fewer|less|lower|reduced|decreased)\b((?:\s+(?:[\w-]+|\(\w+\)|of|rates?)){1,6})", re.I)
+_GAIN = re.compile(r"\b(?:more|greater|additional|further|better)\s+(?:[\w-]+\s+)?(?:improvement|reduction|response|efficacy)\b", re.I)
+
+
+def traded_off(text: str) -> bool:
+    """Whether a sentence that reports more of a harm in its subject's arm also reports a gain
+    for that arm ("with fewer EPS but more weight gain than those on haloperidol"): a trade-off
+    that favours neither arm, not a finding against the subject."""
+    return any(_is_harm(m.group(1)) for m in _LESS_OF.finditer(text)) or _GAIN.search(text) is not None
+
+
 def third_arm_won(text: str, asked: list[str], comparator: list[str]) -> bool:
     """Whether the sentence names both arms only as what a third one beat ("the reduction with
     combination treatment was greater than with candesartan or lisinopril"): it says nothing of
@@ -99,5 +111,6 @@ def oriented(favouring: list[str], asked: list[str], comparator: list[str]) -> s
     positive reporting cue) found a difference: against when more of them make the
     comparator their subject than the asked treatment."""
     flip = {"asked": "comparator", "comparator": "asked", "": ""}
-    votes = [flip[v] if more_harm(t) else v for t in favouring for v in [favoured_arm(t, asked, comparator)]]
+    votes = [("" if traded_off(t) else flip[v]) if more_harm(t) else v
+             for t in favouring for v in [favoured_arm(t, asked, comparator)]]
     return "against" if votes.count("comparator") > votes.count("asked") else "favours"
