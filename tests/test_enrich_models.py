@@ -360,7 +360,7 @@ SENTENCE_LABELS = Path(__file__).resolve().parent.parent / "docs" / "labels" / "
 def test_sentence_reader_reads_what_the_cues_miss(sentence, expected):
     """... and the answers take what it reads as a reported result for one (Key Studies, findings)."""
     from evidex.enrich.sentence_reader import reading
-    from evidex.synthesis.evidence import reports_finding
+    from evidex.synthesis.results import reports_finding
     assert reading(sentence) == expected
     assert reports_finding(sentence) == (expected != "unclear")
 

@@ -394,6 +394,15 @@ def test_a_second_question_naming_the_class_keeps_the_class_asked():
     assert not any(f.startswith("do ") for f in q.facets), q.facets
 
 
+def test_a_drug_the_patient_cannot_take_is_the_story_and_a_long_lead_clause_keeps_the_yes_no_question():
+    q = parse_question("For a heart failure patient who can't tolerate ACE inhibitors, would felodipine improve "
+                       "exercise capacity as well as enalapril?")
+    assert (q.question_type, q.interventions, q.comparators) == ("yesno", ("felodipine",), ("enalapril",))
+    # a wh-question stays one, however long its first clause
+    assert parse_question("Acute manic episode: olanzapine or divalproex - which gets patients into remission "
+                          "faster, does either prevent relapse?").question_type != "yesno"
+
+
 def test_a_comparator_named_with_its_dose_is_the_drug():
     """Records write "more pain free on rizatriptan than on zolmitriptan": a comparator asked
     with its dose is matched as the drug; a dose alone or a dose adjective stays as asked."""

@@ -171,6 +171,21 @@ def test_both_active_arms_helping_is_no_difference_between_them():
 
 
 
+def test_a_placebo_question_counts_a_win_over_an_active_drug_but_not_a_tie_or_loss():
+    """pmid:12088164: "Does ziprasidone do anything for negative symptoms?" is answered by its trial
+    against haloperidol when ziprasidone did better; a tie or a loss against an active drug says
+    nothing of the drug against no treatment (issue 9: active-vs-active never counts against it)."""
+    from evidex.query import parse_question
+    from evidex.synthesis.evidence import _answers_the_question
+    q = parse_question("Does ziprasidone do anything for negative symptoms in stable outpatients with schizophrenia?")
+    won = ("Significantly more patients were categorized as negative symptom responders in the ziprasidone "
+           "group (48%) compared with the haloperidol group (33%) (p < .05).")
+    assert _answers_the_question(q, won)
+    assert not _answers_the_question(q, "Haloperidol was significantly more effective than ziprasidone (p < .05).")
+    assert not _answers_the_question(q, "Ziprasidone and haloperidol did not differ in negative symptom change.")
+    assert not _answers_the_question(q, "Ziprasidone caused more weight gain than haloperidol (p < .05).")
+
+
 @pytest.mark.parametrize("phrase", ["for all compounds", "in each treatment group", "in all three groups"])
 def test_every_arm_named_by_all_or_each_is_both_arms(phrase):
     from evidex.synthesis.evidence import _BOTH_ARMS
@@ -206,12 +221,12 @@ def test_every_arm_named_by_all_or_each_is_both_arms(phrase):
     ("Patients were randomised to 10 mg versus 20 mg for 12 weeks.", False),
 ])
 def test_rates_given_arm_by_arm_are_a_finding_even_without_a_test(sentence, reports):
-    from evidex.synthesis.evidence import reports_finding
+    from evidex.synthesis.results import reports_finding
     assert reports_finding(sentence) == reports
 
 
 def test_a_sentence_defining_the_primary_outcome_reports_no_finding():
-    from evidex.synthesis.evidence import reports_finding
+    from evidex.synthesis.results import reports_finding
     assert not reports_finding("Every included study of low-dose naltrexone used reduction in pain intensity "
                                "as its primary outcome.")
     assert not reports_finding("The naltrexone was detectable in the serum of every participant.")

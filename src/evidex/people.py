@@ -9,6 +9,10 @@ PEOPLE_NOUNS = (r"patients|outpatients|inpatients|residents|people|persons|subje
                 r"individuals|women|men|children|adults|adolescents|infants")
 # A subject that names only who is treated ("do patients use fewer ..."): the predicate follows it.
 PEOPLE = re.compile(r"\s*(?:the )?(?:patients|people|adults|children|women|men|users|subjects|participants)\s*", re.I)
+# A phrase that only names people ("a child", "older adults", "my patients"): the population.
+PEOPLE_ONLY = re.compile(r"(?:(?:a|an|the|my|our|these|those|some|older|elderly|young|adult|pregnant)\s+)*"
+                         r"(?:child|children|kids?|infants?|adolescents?|teenagers?|adults?|patients?|people|persons?|"
+                         r"women|woman|men|man|boys?|girls?|elderly|the elderly|users?|subjects?|participants?)", re.I)
 # An open phrase that can be a population names people ("Aboriginal Australians", "kids") or a disease by its
 # form ("reflux oesophagitis", "detrusor instability"); "the lab", "real terms" or "bone density" do not.
 _WHO = re.compile(r"\b(?:" + PEOPLE_NOUNS + r"|kids|man|woman|boys?|girls?|mothers?|veterans|users|smokers|drivers|"

@@ -18,6 +18,8 @@ _BOUNDARY = re.compile(r"\s+(?:instead of|in place of|for|in|among|at|on|during|
                        r"compared (?:to|with)|with (?:respect|regard) to|regarding|in terms of|with|or|and)\s+|"
                        + DASH + r"|[?;,:]|\.(?!\d)|$", re.I)     # a decimal point ("4.5 mg") ends no phrase
 # "Is it safe to prescribe X ...": the object of the verb is the treatment asked about.
+# A drug the patient cannot take ("who can't tolerate ACE inhibitors"): the story, not the asked treatment.
+NOT_TOLERATED = re.compile(r"\b(?:(?:can(?:no|'|\u2019)?t|cannot|unable to)\s+(?:tolerate|take)|(?:intolerant|allergic)\s+(?:of|to))\s+([^,.;?]+)", re.I)
 SAFE_TO = re.compile(r"\b(?:safe|unsafe)\s+to\s+(?:prescribe|take|use|give|start|continue|recommend)\s+(.+)", re.I)
 # The harms a study of "Is X safe?" may report (GRADE: every important harm is an outcome).
 GENERAL_HARMS = ("adverse events", "adverse effects", "side effects", "adverse reactions", "toxicity",

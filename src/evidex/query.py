@@ -16,11 +16,12 @@ from .enrich.numbers import DOSE
 from .add_on import with_add_on
 from .switch import with_switch
 from .harm_asked import HARM_ASK, harm_asked
-from .people import PEOPLE, is_population
+from .people import PEOPLE, PEOPLE_ONLY, is_population
 from .outcome_names import tidy_outcome
-from .phrases import (CHANGE_IN, DOSE_OR, GENERAL_HARMS, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS, a_kind_of, clean,
-                      compared_dose, compared_group, conjuncts, dose_drug, drug_name, head_of, named_after_with,
-                      option_name, same, same_drug, slot_phrases, stem_drugs, symptoms_of, undosed, unique)
+from .phrases import (CHANGE_IN, DOSE_OR, GENERAL_HARMS, NOT_TOLERATED, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS,
+                      a_kind_of, clean, compared_dose, compared_group, conjuncts, dose_drug, drug_name, head_of,
+                      named_after_with, option_name, same, same_drug, slot_phrases, stem_drugs, symptoms_of, undosed,
+                      unique)
 from .question_shape import (ADVERSE_TAIL, CHANGES, CLAUSE_WORDS, DASH, EQUIVALENCE, EVENT_VERBS, HARM_GIVEN, LEAD_AUX,
                              LEAD_CLAUSE, MAY_IT_OR_HARM, ON_DRUG, OPENS_QUESTION, OTHER_ONE, PIVOT, PRONOUN,
                              RECIPIENT, RECIPIENT_LEAD, SCENE, SCENE_TOPIC, SEVERE_ENOUGH, TIME_ONLY, WANTS, WH_CLAUSE,
@@ -95,12 +96,6 @@ class Query:
 def _as_written(name: str, written: dict[str, str]) -> str:
     """"acetaminophen (paracetamol)": the question's word, then the library's name for it."""
     return f"{w} ({name})" if (w := written.get(name, "")) and sorted(tokens(w)) != sorted(tokens(name)) else name
-
-
-# A phrase that only names people ("a child", "older adults", "my patients"): the population.
-_PEOPLE_ONLY = re.compile(r"(?:(?:a|an|the|my|our|these|those|some|older|elderly|young|adult|pregnant)\s+)*"
-                          r"(?:child|children|kids?|infants?|adolescents?|teenagers?|adults?|patients?|people|persons?|"
-                          r"women|woman|men|man|boys?|girls?|elderly|the elderly|users?|subjects?|participants?)", re.I)
 
 
 def _own_abbreviations_dropped(question: str, matches: list) -> list:
@@ -240,8 +235,9 @@ def parse_question(question: str) -> Query:
         if (word not in co_treated or word in tokens(comp_text)) and word not in vocab_forms and \
                 not any(word in tokens(n) for n in interventions + comparators):
             (comparators if word in tokens(comp_text) else interventions).append(word)
-    # A co-treatment asked "with X" is a facet to check, not the intervention studied.
-    with_terms = {m.canonical for o in other for m in find_terms(o, ("intervention", "comparator"))}
+    # A co-treatment asked "with X" is a facet to check, not the intervention studied; a drug not tolerated, the story.
+    with_terms = {m.canonical for o in [*other, *NOT_TOLERATED.findall(question)]
+                  for m in find_terms(o, ("intervention", "comparator"))}
     if len(interventions) > 1:
         interventions = [i for i in interventions if i not in with_terms] or interventions
     if scene and len(interventions) > 1:
@@ -265,7 +261,7 @@ def parse_question(question: str) -> Query:
     # "Does X prevent coronary heart disease in women?": what is prevented or caused is the outcome, though a disease.
     event = bool(pivot and EVENT_VERBS.fullmatch(pivot.group(0).lower()))
     outcomes = [o for o in outcome if not any(f" {f} " in f" {o} " for f in asked_forms)
-                and not _PEOPLE_ONLY.fullmatch(o)      # "an option for a child": whom, not what
+                and not PEOPLE_ONLY.fullmatch(o)      # "an option for a child": whom, not what
                 and (event or (o not in vocab_forms and not any(same(o, c) for c in conditions)
                                and not a_kind_of(o, cond_forms)))]
     # "How common are seizures on clozapine?": how much of a harm is whether the treatment gives it.

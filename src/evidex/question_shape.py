@@ -256,8 +256,8 @@ def question_type(question: str) -> str:
     first = words[0]
     # "X, yes or no?" and "As of 2019, are ...?" are yes/no questions too.
     if first in AUX or re.search(r"\byes or no\W*$", question.lower()) or \
-            re.search(r"(?:^[^,?]{0,60},|[:;.\u2014]|\s-|--|[:;]\s*(?:if|when|once|after)\b[^,?]{0,80},)\s*(?:"
-                      + "|".join(AUX) + r")\b", question.lower()):
+            re.search(r"(?:^(?![^,?]*\b(?:what|which|how|why)\b)[^,?]{0,110},|[:;.\u2014]|\s-|--|[:;]\s*(?:if|when|once|"
+                      r"after)\b[^,?]{0,80},)\s*(?:" + "|".join(AUX) + r")\b", question.lower()):
         return "yesno"
     head = " ".join(words[:4])
     if first in ("list", "name", "enumerate") or re.match(r"(?:which|what) (?:\w+ ){0,3}(?:are|were)\b", head) \

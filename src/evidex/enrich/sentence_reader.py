@@ -7,7 +7,7 @@ The reporting cues (``direction.sentence_direction``) miss much of how a result 
 result words in a description for a result; the model reads the sentence's words and word pairs
 beside what the cues, the reported tests and the effect wording say, and learns where each is
 right. Measured against the cues on the labelled sentences (5-fold CV by record) it is the better
-reader of whether a sentence reports a result, and ``synthesis.evidence.reports_finding`` asks
+reader of whether a sentence reports a result, and ``synthesis.results.reports_finding`` asks
 it: which sentences an answer quotes as results, and which primary-outcome sentences a study's
 direction reads first. The direction itself stays with the cues and the study reader trained on
 them (``direction_model``): with this reader in their place the study-direction labels and the

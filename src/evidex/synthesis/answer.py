@@ -15,10 +15,11 @@ from ..query import Query
 from ..records import Passage
 from ..retrieve import Candidate
 from .asked_harm import names_harm
-from .evidence import Study, build_studies, reports_finding
+from .evidence import Study, build_studies
 from .sections import METHODS_RESULT, mechanism_ranked, research, safe, unaddressed
 from .writer import AnswerSection, Statement, Subsection, Writer
 from .key_sentences import most_wanted
+from .results import reports_finding
 from .select import Scored, score_studies
 from .study_rank import rank_shares
 from .table import EvidenceRow, table
@@ -296,7 +297,7 @@ def _guidelines(w: Writer, query: Query, ranked: list[Study], verdict: Verdict, 
     fits = (lambda t: names_harm(query, t)) if query.harm and query.outcomes else None
     for role in lead_roles if not query.adverse else ("safety",):
         # A key point states a finding: sentences that report one come before those that only
-        # describe the studies (``evidence.reports_finding``), then the most relevant.
+        # describe the studies (``results.reports_finding``), then the most relevant.
         best = max(((role != "efficacy" or reports_finding(sc.passage.text), sc.relevance, -i, st, sc)
                     for i, st in enumerate(sources)
                     for sc in w.best(st, role, ("results", "conclusions", "") if role != "clinical_use"

@@ -17,21 +17,21 @@ from dataclasses import dataclass, field, replace
 from ..enrich import direction_model
 from ..enrich import stance as stance_model
 from ..enrich.direction import sentence_direction, study_direction
-from ..enrich.effect import aside, tested
+from ..enrich.effect import aside
 from ..enrich.numbers import doses
 from ..enrich.roles import sentence_roles
-from ..enrich.sentence_reader import reading
 from ..enrich.significance import reported_tests
 from ..matching import known_conditions, outcome_forms, query_forms
 from ..query import Query
 from ..records import Passage
 from ..retrieve import Candidate, anchored, names_another_treatment
 from ..text import clauses_naming, contains_any, padded_tokens
-from ..vocab import expansions
-from .arms import favoured_arm, oriented, third_arm_won
+from ..vocab import expansions, find_terms
+from .arms import favoured_arm, more_harm, oriented, third_arm_won
 from .asked_harm import did_harm, fewer_harms
 from .relevance import FINDING_ROLES, abstract_roles, forms_of, named_as_studied, named_open, study_relevance
 from .reports import main_reports
+from .results import PRIMARY, reports_finding
 from .topical import topical
 from .memo import passage_roles
 from .roles import is_context
@@ -43,8 +43,6 @@ CLINICAL = {"guideline", "systematic_review", "meta_analysis", "rct", "non_rando
 CONTROL = re.compile(r"\b(?:placebo|sham|control(?:s|led)?|usual care|standard care|no treatment|untreated|"
                       r"vehicle|baseline|waiting list|wait-list|pre-?treatment|before treatment)\b", re.I)
 CUE_INTENTS = ("efficacy", "comparison", "dosing")
-_PRIMARY = re.compile(r"\bprimary (?:efficacy |composite )?(?:outcome|end ?point|endpoint|efficacy variable|"
-                      r"variable|measure)s?\b", re.I)
 _BOTH_ARMS = re.compile(r"\b(?:both|the two|either|each|all(?: the| three| four)?) (?:active )?(?:drug|treatment|"
                         r"agent|regimen|medication|compound|therap(?:y|ie)|formulation|preparation|"
                         r"(?:treatment )?(?:group|arm))s?\b", re.I)
@@ -150,7 +148,15 @@ def _answers_the_question(query: Query, text: str) -> bool:
     # Two members of the asked class against each other ("carvedilol versus metoprolol"): a
     # head-to-head within the class says nothing of the class against its control.
     members = {f for i in query.interventions for f in dict(query.members).get(i, ()) if contains_any(padded, [f])}
-    return not others and len(members) < 2
+    return not others and len(members) < 2 or _beat_active(query, text)
+
+
+def _beat_active(query: Query, text: str) -> bool:
+    """"More negative-symptom responders with ziprasidone (48%) than haloperidol (33%)": the asked drug
+    did better than an active one, which speaks for its effect; a tie or a loss says nothing of it."""
+    others = [m.text for m in find_terms(text, ("intervention",)) if m.canonical not in query.interventions]
+    return sentence_direction(text) == "favours" and not more_harm(text) and \
+        favoured_arm(text, forms_of(query, query.interventions), others) == "asked"
 
 
 def _findings(query: Query, c: Candidate, sroles: dict[int, str]) -> list[Passage]:
@@ -186,40 +192,6 @@ def _findings(query: Query, c: Candidate, sroles: dict[int, str]) -> list[Passag
         out = [p for p in c.passages if p.section != "TITLE" and not is_context(p.section)
                and sentence_direction(p.text) != "unclear" and _answers_the_question(query, p.text)]
     return out
-
-
-# A result given arm by arm, with or without a test: "9% with celecoxib and 41% with naproxen",
-# "21%, 12%, and 0% of the amitriptyline, cyclobenzaprine, and placebo patients", "69% versus 81%".
-_ARM_RATE = re.compile(r"\d(?:[\d.]*\d)?\s*%\)?\s+(?:with|in|on|for|of)\s+(?:the\s+)?(?!\d)[\w-]+", re.I)
-_RATES_PAIRED = re.compile(r"\d(?:[\d.]*\d)?\s*(?:%\s*,?\s*and|%?\s*(?:versus|vs\.?|compared with))\s+"
-                           r"\d(?:[\d.]*\d)?\s*%|"
-                           r"\d\s*%[^.;]*\brespectively\b", re.I)
-
-# Values given arm by arm in any unit ("4.6 years for those given placebo versus 6.2 years",
-# "17 vs. 21 mg/dl"); an event no one had ("No subject had hypoglycemic symptoms", "No hypoglycemia was
-# observed", "Worsening ... was not observed"); a share that responded ("64% obtained some relief").
-_VALUES_PAIRED = re.compile(r"\d(?:[\d.]*\d)?\s*[^\d.;]{0,50}?\b(?:versus|vs\.?|compared with)\s+[^.;]{0,40}?\d")
-_ALLOCATES = re.compile(r"\b(?:randomi[sz]ed|randomly|assigned|allocated|enrolled|recruited)\b", re.I)
-_NONE_HAD = re.compile(r"^\s*(?:no|none of the)\s+(?:\w+\s+){0,2}?(?:subjects?|patients?|participants?|children|women|men)"
-                       r"\s+(?:had|developed|reported|experienced|required|needed|showed)\b|"
-                       r"^\s*no\s+(?!(?:data|protocol|interim|information)\b)(?:[\w()<>/-]+\s+){0,14}?"
-                       r"(?:(?:was|were)\s+(?:observed|seen)|occurred)\s*(?:[.;]|$|\b(?:in|during|among|with)\b)|"
-                       r"\b(?:was|were)\s+not\s+(?:observed|seen)\s*(?:[.;]|$|\b(?:in|during|among|with)\b)|"
-                       r"\b\d+(?:\.\d+)?\s*%\)?\s+(?:of\s+(?:the\s+)?(?:\w+\s+){0,3})?(?:responded|improved|"
-                       r"(?:obtained|achieved|reported)\s+(?:\w+\s+){0,2}?(?:relief|benefit|improvement|remission|response)|"
-                       r"were\s+(?:pain[- ]free|responders|cured|healed|improved))\b", re.I)
-
-
-def reports_finding(text: str) -> bool:
-    """Whether a sentence reports a result (the trained sentence reader, ``enrich.sentence_reader``;
-    else a test or rates given arm by arm), rather than describing a study: one that names the
-    primary outcome with a positive word but no test defines it ("the primary outcome was the
-    reduction in pain intensity") and reports nothing."""
-    d = reading(text)
-    if d == "unclear":
-        return len(_ARM_RATE.findall(text)) >= 2 or bool(_RATES_PAIRED.search(text) or _NONE_HAD.search(text)) \
-            or (not _ALLOCATES.search(text) and (bool(_VALUES_PAIRED.search(text)) or tested(text)))
-    return d != "favours" or not _PRIMARY.search(text) or tested(text) or "signific" in text.lower()
 
 
 def active_comparators(query: Query) -> list[str]:
@@ -277,7 +249,7 @@ def _direction(query: Query, findings: tuple[Finding, ...]) -> str:
     # result (blood pressure, a subgroup) must not overrule it. Only a sentence that reports its
     # result: one that defines it ("the primary outcome measure was the rate of change in GFR")
     # is methods, whatever the roles model said.
-    primary = [t for t in texts if _PRIMARY.search(t) and reports_finding(t)]
+    primary = [t for t in texts if PRIMARY.search(t) and reports_finding(t)]
     if query.comparators:
         # A head-to-head question is answered first by the sentences that name the comparator.
         asked, compared = forms_of(query, query.interventions), forms_of(query, query.comparators)

@@ -16,9 +16,10 @@ from ..enrich.effect import aside
 from ..enrich.numbers import DOSE, NUMWORD
 from ..people import PEOPLE_NOUNS
 from ..records import Passage
-from .evidence import Study, reports_finding
+from .evidence import Study
 from .memo import study_facts
 from .relevance import POOLED
+from .results import reports_finding
 
 # Six leading studies told (read sets' key facts 424 -> 407 failed against four; eight: 397, an answer
 # grown by a further eight sentences or so for ten facts).

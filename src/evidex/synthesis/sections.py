@@ -17,10 +17,11 @@ from ..retrieve import STOPWORDS, names_another_treatment, names_treatment
 from ..text import contains_any, numbers_in, padded_tokens, tokens, words_together
 from ..vocab import expansions, is_canonical, lookup
 from .dosing import PARTS, doses_in, part_of
-from .evidence import Study, reports_finding
+from .evidence import Study
 from .faithfulness import unsupported_numbers
 from .harms import adverse_effects, harm_frequency
 from .key_studies import design_passage, key_passages, primary_outcome_passage
+from .results import reports_finding
 from .roles import cue_words, is_aim
 from .select import Scored
 from .topical import word_keys

@@ -12,7 +12,8 @@ from ..query import Query
 from ..records import Passage
 from ..retrieve import names_another_treatment
 from ..text import contains_any, numbers_in, padded_tokens
-from .evidence import Study, reports_finding
+from .evidence import Study
+from .results import reports_finding
 from .select import Scored, same_statement
 
 
