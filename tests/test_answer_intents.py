@@ -78,6 +78,20 @@ def test_a_mechanism_the_question_names_is_answered_by_the_study_that_tested_it(
         store.close()
 
 
+def test_a_mechanism_named_in_a_second_sentence_of_the_question_is_still_the_one_asked(tmp_path: Path):
+    """"How does X work? Does it raise endorphins?": the first sentence is the question answered, but the
+    second names the mechanism, so the study that tested endorphins leads, not the review's account."""
+    store, _ = build_store(NAMED_MECHANISM_RECORDS, tmp_path / "nm2.db")
+    try:
+        answer = ask(store, "How is low-dose naltrexone supposed to work? Does it really raise endorphins?")
+        assert answer.query.intent == "mechanism" and answer.query.outcomes == ()
+        explained = next(p for p in answer.sections[0].key_points if p.citations)
+        assert answer.references[explained.citations[0] - 1].id == "pmid:7000022", explained
+        assert violations(answer) == []
+    finally:
+        store.close()
+
+
 DOSING_RECORDS = [
     Record(id="pmid:7000011", title="Low-dose naltrexone for fatigue after COVID-19: an open-label pilot study",
            pmid="7000011", year=2022,

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from evidex.enrich import appraise
+from evidex.enrich.roles import _REFERENCE
 from evidex.enrich.case import CaseFacts, case_facts
 from evidex.enrich.cli import enrich_command
 from evidex.enrich.design import classify_text, rct_probability
@@ -186,6 +187,19 @@ def test_roles_model_orders_an_unlabelled_abstract():
     roles = [r for r, _ in classify_sentences(sents)]
     assert set(roles) <= set(ROLES)
     assert roles[2] == "methods" and roles[3] == "results" and roles[-1] == "conclusions"
+
+
+def test_a_journal_reference_left_in_an_abstract_is_no_finding():
+    """cohen2006 abstracts end with "Journal of Human Hypertension (2000) 14, 205-212.": a quotable line that
+    states nothing, read as background (never a finding or a Key Point); a result with a year in it is not."""
+    from evidex.enrich.roles import sentence_roles
+    text = ("Sixty patients were randomised to nifedipine or bisoprolol. Oedema was more common with nifedipine "
+            "(P < 0.05). Nifedipine was less well tolerated. Journal of Human Hypertension (2000) 14, 205-212.")
+    roles = sentence_roles(Record(id="pmid:9", title="Nifedipine vs bisoprolol", sections=(Section("", text),)))
+    assert len(roles) == 4 and roles[-1] == "background" and roles[-2] != "background"
+    for line in ("2000;284:465-471", "Control Clin Trials 2001;22:29-41", "Cancer 2003;98:1504-13."):
+        assert _REFERENCE.match(line)
+    assert not _REFERENCE.match("In 2000, 14 of 205 patients relapsed.")
 
 
 def test_the_parts_of_an_abstract_without_headings_take_one_role_each():

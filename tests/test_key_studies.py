@@ -203,8 +203,9 @@ def test_an_indirect_study_the_ranker_puts_first_leads_the_direct_ones(tmp_path:
 
 
 def test_a_review_the_ranker_puts_first_leads_though_no_trial_design(tmp_path: Path):
-    """A review is told among the other sub-sections, never as a key study of its own design; but when the
-    ranker puts it first it is the record the question is about, and leads (a protocol, with no result, never)."""
+    """A review is told among the other sub-sections, not as a key study of its own design; but when the
+    ranker puts it first or second it is a record the question is about, and is told at its rank (a protocol,
+    with no result, never)."""
     from dataclasses import replace
     studies, _ = _key_of(tmp_path, _migraine(), "Is zolmitriptan effective for migraine in adults?")
     trial = studies[0]
@@ -217,8 +218,15 @@ def test_a_review_the_ranker_puts_first_leads_though_no_trial_design(tmp_path: P
     review, protocol = as_design("narrative_review"), as_design("protocol")
     assert not review.clinical
     assert key_passages(query, [review, trial])[0][0] is review
-    assert key_passages(query, [trial, review])[0][0] is trial and \
-        all(s is not review for s, _ in key_passages(query, [trial, review]))
+
+    def another(study, n: int):         # the same text as another record
+        stored = study.candidate.stored
+        return replace(study, candidate=replace(study.candidate, stored=replace(
+            stored, record=replace(stored.record, id=f"pmid:70000{n}"))))
+    review, other = another(review, 98), another(trial, 99)
+    told = lambda ranked: list(dict.fromkeys(s.record.id for s, _ in key_passages(query, ranked)))  # noqa: E731
+    assert told([trial, review]) == [trial.record.id, review.record.id]         # second: told at its rank
+    assert told([trial, other, review]) == [trial.record.id, other.record.id]   # third: among the sub-sections
     assert all(s is not protocol for s, _ in key_passages(query, [protocol, trial]))
 
 

@@ -149,6 +149,12 @@ def classify_sentences(sentences: list[str], after: str | None = None,
 _SPLIT = re.compile(r"\s+")
 
 
+# A bibliographic reference as a sentence of its own: journal words, year, volume(issue), pages (24 of the
+# 120,000 sentences of the shared corpora, all of them references).
+_REFERENCE = re.compile(r"^\W*(?:[A-Za-z][\w.&'-]*\s+){0,8}\(?(?:19|20)\d\d\)?\s*[;,]?\s*\d+\s*(?:\(\d+\)\s*)?[,:]\s*\d+"
+                        r"\s*(?:[-\u2013]\s*\d+)?\s*\.?\s*$")
+
+
 @lru_cache(maxsize=1024)
 def sentence_roles(record: Record, use_model: bool = True) -> tuple[str, ...]:
     """One role per abstract sentence, in ``passages_of`` order (title excluded).
@@ -170,8 +176,10 @@ def sentence_roles(record: Record, use_model: bool = True) -> tuple[str, ...]:
                 if use_model else out.extend([""] * len(run))
         pending.clear()
 
+    every: list[str] = []
     for sec in record.sections:
         sents = sentences(sec.text)
+        every += sents
         role = role_of_label(sec.label) if sec.label else None
         if role is None:
             pending.append(sents)
@@ -179,4 +187,5 @@ def sentence_roles(record: Record, use_model: bool = True) -> tuple[str, ...]:
             flush(role)
             out.extend([role] * len(sents))
     flush()
-    return tuple(out)
+    # A journal reference left in the abstract ("Journal of Human Hypertension (2000) 14, 205-212.") states nothing.
+    return tuple("background" if _REFERENCE.match(text) else role for role, text in zip(out, every))

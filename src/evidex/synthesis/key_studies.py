@@ -98,15 +98,16 @@ def key_passages(query, ranked: list[Study], used: set[str] = frozenset()) -> li
     chosen = [s for rel in ("direct", "indirect") for designs in (CONTROLLED, UNCONTROLLED) for s in ranked
               if (s.clinical and s.relevance == rel and s.design in designs) or (designs is CONTROLLED and rel == "direct"
                                                                                   and _untyped_with_results(s))]
-    # ... unless the study the ranker puts first is another: it is the one the question is about, and leads, when it is
-    # indirect (another comparator the question names as a group, "as in Caucasian patients") or of a design told
-    # elsewhere (a review, an untyped record: read sets' key facts 404 -> 399 failed); a protocol has no result yet.
-    top = ranked[0] if ranked else None
-    among = top is not None and any(s is top for s in chosen)
-    elsewhere = top is not None and not among and top.relevance != "background" and top.design != "protocol" \
-        and not top.appraisal.retracted
-    if elsewhere or (among and top.relevance == "indirect"):
-        chosen = [top, *(s for s in chosen if s is not top)]
+    # ... unless a study the ranker puts first or second is another: it is one the question is about, and leads, when it
+    # is indirect (another comparator the question names as a group, "as in Caucasian patients") or of a design told
+    # elsewhere (a review, an untyped record); a protocol has no result yet. (Read sets' key facts failed: the first
+    # study, 404 -> 399; the second too, session 48: checks 6,470 -> 6,480 of 7,491.)
+    for i, top in enumerate(ranked[:2]):
+        among = any(s is top for s in chosen)
+        if (i == 0 and among and top.relevance == "indirect") or (
+                not among and top.relevance != "background" and top.design != "protocol" and not top.appraisal.retracted):
+            chosen = [s for s in chosen if s is not top]
+            chosen.insert(i, top)
     out: list[tuple[Study, Passage]] = []
     for rank, s in enumerate(chosen[:MAX_KEY_STUDIES]):
         facts = study_facts(s.record, s.passages, hint)
