@@ -203,19 +203,30 @@ def test_a_harm_found_more_often_with_the_comparator_favours_the_asked_arm():
 
 
 @pytest.mark.parametrize("sentence", [
-    # pmid:10211146: a gain and a harm for the subject arm, against the comparator, in one sentence
+    # pmid:10211146: a gain and then a harm for the subject arm, against the comparator, in one sentence
     "During maintenance, olanzapine-treated patients continued to experience additional improvement, with fewer "
     "EPS but more weight gain than those on haloperidol.",
-    "Olanzapine caused fewer extrapyramidal symptoms but more weight gain than haloperidol.",
+    "Olanzapine caused fewer headaches but more edema than haloperidol.",
 ])
 def test_a_trade_off_in_one_sentence_favours_neither_arm(sentence):
     assert more_harm(sentence) and traded_off(sentence)
     # the study's other finding decides
     won = "Olanzapine was significantly more effective than haloperidol."
     assert oriented([sentence, won], ["olanzapine"], ["haloperidol"]) == "favours"
-    assert oriented([sentence, won.replace("Olanzapine", "X").replace("haloperidol", "olanzapine").replace("X", "Haloperidol")],
-                    ["olanzapine"], ["haloperidol"]) == "against"
-    assert not traded_off("The haloperidol group developed significantly more extrapyramidal side effects than olanzapine.")
+    lost = "Haloperidol was significantly more effective than olanzapine."
+    assert oriented([sentence, lost], ["olanzapine"], ["haloperidol"]) == "against"
+
+
+@pytest.mark.parametrize("sentence", [
+    "The haloperidol group developed significantly more extrapyramidal side effects than olanzapine.",
+    "Amlodipine caused more lower limb edema than lisinopril (p<0.01).",          # "lower" names the limb
+    "Warfarin caused more major bleeding than apixaban, with no greater improvement in stroke.",     # no gain
+    # the gain told after the harm is the other arm's, and a reduction may be a harm
+    "Amlodipine caused more edema than lisinopril, and lisinopril produced a greater improvement in proteinuria.",
+    "Olanzapine caused more weight gain than risperidone, with greater reduction in HDL cholesterol.",
+])
+def test_a_harm_without_a_gain_of_the_same_arm_before_it_is_no_trade_off(sentence):
+    assert more_harm(sentence) and not traded_off(sentence)
 
 
 COMPARATOR_WINS = [

@@ -205,9 +205,10 @@ def test_two_treatments_offered_as_the_choice_are_compared(question, asked, comp
     ("Does clozapine cause weight gain more than the older drugs do?", ("older drugs",), "superiority"),
     # the drug kept, not the verb of keeping it ("just staying on")
     ("Is clozapine really worth its price compared with just staying on haloperidol?", ("haloperidol",), "superiority"),
-    # coming off a drug: the drug, not the verb
+    # coming off a drug: the drug, not the verb; "off" elsewhere is part of the name ("off-pump", "off anticoagulation")
     ("In general practice, do patients come off nifedipine because of side effects more often than off lisinopril?",
      ("lisinopril",), "superiority"),
+    ("Is bleeding higher on warfarin than off anticoagulation?", ("off anticoagulation",), "superiority"),
 ])
 def test_the_comparator_of_a_long_comparison_is_its_name_alone(question, compared, claim):
     query = parse_question(question)

@@ -398,9 +398,24 @@ def test_a_drug_the_patient_cannot_take_is_the_story_and_a_long_lead_clause_keep
     q = parse_question("For a heart failure patient who can't tolerate ACE inhibitors, would felodipine improve "
                        "exercise capacity as well as enalapril?")
     assert (q.question_type, q.interventions, q.comparators) == ("yesno", ("felodipine",), ("enalapril",))
-    # a wh-question stays one, however long its first clause
+    # a wh-question stays one, however long its first clause; a short lead reads as before
     assert parse_question("Acute manic episode: olanzapine or divalproex - which gets patients into remission "
                           "faster, does either prevent relapse?").question_type != "yesno"
+    assert parse_question("When should aspirin be stopped before surgery in patients with coronary drug-eluting "
+                          "stents placed recently, does it matter?").question_type == "factoid"
+    for short in ("What if she can't take metformin, is glipizide ok?", "How about a child under two, is ibuprofen safe?"):
+        assert parse_question(short).question_type == "yesno"
+    # the drug the patient cannot take is named up to its verb
+    assert "amoxicillin" in parse_question("Can patients allergic to penicillin receive amoxicillin?").interventions
+
+
+def test_a_drug_only_a_second_question_names_is_not_the_asked_one():
+    """"..., or are ACE inhibitors better?" is a question of its own: its drug joins neither the interventions nor
+    the facets, unless the first question names it too."""
+    for question, asked in (("Is amlodipine good for hypertension in diabetics, or are ACE inhibitors better?", ("amlodipine",)),
+                            ("Does atorvastatin lower LDL, or do statins cause diabetes?", ("atorvastatin",))):
+        q = parse_question(question)
+        assert q.interventions == asked and not any(f.startswith(("are ", "do ")) for f in q.facets), q
 
 
 def test_a_comparator_named_with_its_dose_is_the_drug():

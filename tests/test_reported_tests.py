@@ -171,19 +171,19 @@ def test_both_active_arms_helping_is_no_difference_between_them():
 
 
 
-def test_a_placebo_question_counts_a_win_over_an_active_drug_but_not_a_tie_or_loss():
-    """pmid:12088164: "Does ziprasidone do anything for negative symptoms?" is answered by its trial
-    against haloperidol when ziprasidone did better; a tie or a loss against an active drug says
-    nothing of the drug against no treatment (issue 9: active-vs-active never counts against it)."""
+def test_a_placebo_question_leaves_out_findings_against_an_active_drug():
+    """Issue 9: active-vs-active results never count in a placebo question. (Counting only the asked drug's wins
+    was tried in session 48 and left out: a reporting cue says a difference was found, not which way, so "Relapse
+    rates were significantly higher with ziprasidone than with haloperidol" read as a win.)"""
     from evidex.query import parse_question
     from evidex.synthesis.evidence import _answers_the_question
     q = parse_question("Does ziprasidone do anything for negative symptoms in stable outpatients with schizophrenia?")
-    won = ("Significantly more patients were categorized as negative symptom responders in the ziprasidone "
-           "group (48%) compared with the haloperidol group (33%) (p < .05).")
-    assert _answers_the_question(q, won)
-    assert not _answers_the_question(q, "Haloperidol was significantly more effective than ziprasidone (p < .05).")
-    assert not _answers_the_question(q, "Ziprasidone and haloperidol did not differ in negative symptom change.")
-    assert not _answers_the_question(q, "Ziprasidone caused more weight gain than haloperidol (p < .05).")
+    for text in ("Significantly more patients were negative symptom responders in the ziprasidone group (48%) "
+                 "compared with the haloperidol group (33%) (p < .05).",
+                 "Relapse rates were significantly higher with ziprasidone than with haloperidol (p<0.05).",
+                 "Ziprasidone and haloperidol did not differ in negative symptom change."):
+        assert not _answers_the_question(q, text)
+    assert _answers_the_question(q, "Negative symptoms improved more with ziprasidone than with placebo (p < .05).")
 
 
 @pytest.mark.parametrize("phrase", ["for all compounds", "in each treatment group", "in all three groups"])

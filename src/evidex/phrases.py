@@ -19,7 +19,9 @@ _BOUNDARY = re.compile(r"\s+(?:instead of|in place of|for|in|among|at|on|during|
                        + DASH + r"|[?;,:]|\.(?!\d)|$", re.I)     # a decimal point ("4.5 mg") ends no phrase
 # "Is it safe to prescribe X ...": the object of the verb is the treatment asked about.
 # A drug the patient cannot take ("who can't tolerate ACE inhibitors"): the story, not the asked treatment.
-NOT_TOLERATED = re.compile(r"\b(?:(?:can(?:no|'|\u2019)?t|cannot|unable to)\s+(?:tolerate|take)|(?:intolerant|allergic)\s+(?:of|to))\s+([^,.;?]+)", re.I)
+NOT_TOLERATED = re.compile(r"\b(?:(?:can(?:no|'|\u2019)?t|cannot|unable to)\s+(?:tolerate|take)|(?:intolerant|allergic)\s+(?:of|to))\s+"
+                           r"((?:(?!(?:receive|get|take|use|be|have|is|are|was|were|and|or|but|so|who|which|that|because|if|"
+                           r"when|can|could|would|will|should|may|might|do|does|did)\b)[\w-]+\s*){1,4})", re.I)
 SAFE_TO = re.compile(r"\b(?:safe|unsafe)\s+to\s+(?:prescribe|take|use|give|start|continue|recommend)\s+(.+)", re.I)
 # The harms a study of "Is X safe?" may report (GRADE: every important harm is an outcome).
 GENERAL_HARMS = ("adverse events", "adverse effects", "side effects", "adverse reactions", "toxicity",
@@ -84,7 +86,7 @@ _CHANGE_IN = re.compile(_CHANGE + r"\s*$", re.I)
 CHANGE_IN = re.compile(r"^\s*(?:(?:a|an|the|any)\s+)?(?:[\w-]+\s+)?" + _CHANGE + r"\s+in\s+", re.I)
 _KEEP_ON = re.compile(r"^(?:(?:just|simply|only|merely)\s+)?"
                       r"(?:keep(?:ing)?\s+(?:going\s+|on\s+)?(?:with|on|taking)|continu(?:e|ing)(?:\s+(?:with|on|taking))?|"
-                      r"stay(?:ing)?\s+on|stick(?:ing)?\s+with|remain(?:ing)?\s+on|(?:com(?:e|ing)\s+)?off)\s+", re.I)
+                      r"stay(?:ing)?\s+on|stick(?:ing)?\s+with|remain(?:ing)?\s+on)\s+", re.I)
 
 
 # "..., or is it contraindicated?": a second question about the first one's subject, with
@@ -144,6 +146,8 @@ def slot_phrases(rest: str, as_compares: bool = False) -> tuple[list[str], list[
             # "rather than keep going with ranitidine", "compared with just staying on haloperidol", "than off B":
             # the alternative is the drug kept, not the verb
             tail = _KEEP_ON.sub("", tail, count=1)
+            if re.search(r"\b(?:come|comes|coming|came|go|goes|going|went)\s+off\b", rest[:m.start()], re.I):
+                tail = re.sub(r"^off\s+", "", tail)     # "come off A more often than off B": B ("off-pump", not)
         # ("safe in pregnancy as well as in breastfeeding": "as well as" joins two groups, compares none.)
         alike = cue == "as" and _ALIKE.search(rest[:m.start()]) and not re.search(r"\bas well\s*$", rest[:m.start()])
         group = _OTHER_GROUP.match(tail) if cue == "than" or alike else None

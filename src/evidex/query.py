@@ -151,7 +151,6 @@ def parse_question(question: str) -> Query:
         subject, rest = used, rest[len(used):]
     outcome, population, comparator, other, purpose = slot_phrases(
         rest, bool(pivot and re.search(r"\bas\s*$", body[:pivot.start()], re.I)))
-    other = [o for o in other if not LEAD_AUX.match(o)]   # ("or do CCBs raise ...?": a question of its own)
     before = answered[scene.end() if scene else 0:len(answered) - len(body)]    # the lead clause, not the scene, ...
     comparator += [c for x in re.findall(r"\b(?:instead of|rather than|in place of)\s+([^\d,?;:]+),", before, re.I)
                    if (c := clean(undosed(x)))]     # ... may name the alternative ("if we use A instead of diet alone,")
@@ -235,9 +234,13 @@ def parse_question(question: str) -> Query:
         if (word not in co_treated or word in tokens(comp_text)) and word not in vocab_forms and \
                 not any(word in tokens(n) for n in interventions + comparators):
             (comparators if word in tokens(comp_text) else interventions).append(word)
-    # A co-treatment asked "with X" is a facet to check, not the intervention studied; a drug not tolerated, the story.
-    with_terms = {m.canonical for o in [*other, *NOT_TOLERATED.findall(question)]
-                  for m in find_terms(o, ("intervention", "comparator"))}
+    # A co-treatment asked "with X" is a facet to check, not the intervention studied; a drug not tolerated is the
+    # story; so is a drug only a second question names ("..., or are ACE inhibitors better?"), no facet itself.
+    asks = [o for o in other if LEAD_AUX.match(o)]
+    kept = {m.canonical for m in named if not any(m.text.lower() in o for o in asks)}   # ("calcium blocker ..., or do CCBs")
+    with_terms = {m.canonical for o in [*other, *NOT_TOLERATED.findall(question)] for m in find_terms(o, ("intervention", "comparator"))
+                  if o not in asks or m.canonical not in kept}
+    other = [o for o in other if o not in asks]
     if len(interventions) > 1:
         interventions = [i for i in interventions if i not in with_terms] or interventions
     if scene and len(interventions) > 1:

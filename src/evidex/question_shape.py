@@ -254,10 +254,11 @@ def question_type(question: str) -> str:
     if not words:
         return "summary"
     first = words[0]
-    # "X, yes or no?" and "As of 2019, are ...?" are yes/no questions too.
+    # "X, yes or no?", "As of 2019, are ...?" and a long lead ("For a patient who can't take X, would ...") too.
     if first in AUX or re.search(r"\byes or no\W*$", question.lower()) or \
-            re.search(r"(?:^(?![^,?]*\b(?:what|which|how|why)\b)[^,?]{0,110},|[:;.\u2014]|\s-|--|[:;]\s*(?:if|when|once|"
-                      r"after)\b[^,?]{0,80},)\s*(?:" + "|".join(AUX) + r")\b", question.lower()):
+            re.search(r"(?:^[^,?]{0,60},|[:;.\u2014]|\s-|--|[:;]\s*(?:if|when|once|after)\b[^,?]{0,80},|^(?!(?:what|which|"
+                      r"who|whom|whose|how|why|when|where|list|name|describe|explain)\b)(?![^,?]*\b(?:what|which|how|why)\b)"
+                      r"[^,?]{61,110},)\s*(?:" + "|".join(AUX) + r")\b", question.lower()):
         return "yesno"
     head = " ".join(words[:4])
     if first in ("list", "name", "enumerate") or re.match(r"(?:which|what) (?:\w+ ){0,3}(?:are|were)\b", head) \
@@ -395,6 +396,5 @@ def asks_adverse(qtype: str, pivot, subject: str, rest: str, interventions: list
 
 # "gallbladder disease needing cholecystectomy": the harm and its consequence, each as a record may name it.
 SEVERE_ENOUGH = re.compile(r"\s+(?:needing|requiring|leading to|resulting in)\s+", re.I)
-# Verbs whose subject is what changes, not what acts ("does sleep improve on X?").
-CHANGES = re.compile(r"improves?|decreases?|increases?|changes?", re.I)
+CHANGES = re.compile(r"improves?|decreases?|increases?|changes?", re.I)   # its subject changes ("does sleep improve on X?")
 EVENT_VERBS = re.compile(r"prevents?|causes?|induces?|protects?")

@@ -86,16 +86,21 @@ def more_harm(text: str) -> bool:
     return often is not None and _is_harm(text[:often.start()])
 
 
-# Less of a harm, or more of a benefit ("with fewer EPS", "additional improvement"), in the same sentence.
-_LESS_OF = re.compile(r"\b(?:fewer|less|lower|reduced|decreased)\b((?:\s+(?:[\w-]+|\(\w+\)|of|rates?)){1,6})", re.I)
-_GAIN = re.compile(r"\b(?:more|greater|additional|further|better)\s+(?:[\w-]+\s+)?(?:improvement|reduction|response|efficacy)\b", re.I)
+# Less of a harm ("fewer EPS"; not "lower", which also names a limb) or more improvement (not "no further
+# improvement"), said of the sentence's subject before its harm ("with fewer EPS but more weight gain").
+_LESS_OF = re.compile(r"\b(?:fewer|less)\b((?:\s+(?:[\w-]+|\(\w+\)|of|rates?)){1,6})", re.I)
+_GAIN = re.compile(r"(?<!\bno )\b(?:greater|additional|further|more)\s+improvements?\b", re.I)
 
 
 def traded_off(text: str) -> bool:
-    """Whether a sentence that reports more of a harm in its subject's arm also reports a gain
-    for that arm ("with fewer EPS but more weight gain than those on haloperidol"): a trade-off
-    that favours neither arm, not a finding against the subject."""
-    return any(_is_harm(m.group(1)) for m in _LESS_OF.finditer(text)) or _GAIN.search(text) is not None
+    """Whether a sentence that reports more of a harm in its subject's arm reports a gain for that arm
+    first ("olanzapine-treated patients continued to experience additional improvement, with fewer EPS but
+    more weight gain than those on haloperidol"): a trade-off that favours neither arm. A gain told after the
+    harm may be the other arm's ("..., and lisinopril produced a greater reduction")."""
+    harm = next((m.start() for m in _MORE_OF.finditer(text) if _is_harm(m.group(1))), None)
+    if harm is None:
+        return False
+    return any(_is_harm(m.group(1)) for m in _LESS_OF.finditer(text[:harm])) or bool(_GAIN.search(text[:harm]))
 
 
 def third_arm_won(text: str, asked: list[str], comparator: list[str]) -> bool:

@@ -26,8 +26,8 @@ from ..query import Query
 from ..records import Passage
 from ..retrieve import Candidate, anchored, names_another_treatment
 from ..text import clauses_naming, contains_any, padded_tokens
-from ..vocab import expansions, find_terms
-from .arms import favoured_arm, more_harm, oriented, third_arm_won
+from ..vocab import expansions
+from .arms import favoured_arm, oriented, third_arm_won
 from .asked_harm import did_harm, fewer_harms
 from .relevance import FINDING_ROLES, abstract_roles, forms_of, named_as_studied, named_open, study_relevance
 from .reports import main_reports
@@ -148,15 +148,7 @@ def _answers_the_question(query: Query, text: str) -> bool:
     # Two members of the asked class against each other ("carvedilol versus metoprolol"): a
     # head-to-head within the class says nothing of the class against its control.
     members = {f for i in query.interventions for f in dict(query.members).get(i, ()) if contains_any(padded, [f])}
-    return not others and len(members) < 2 or _beat_active(query, text)
-
-
-def _beat_active(query: Query, text: str) -> bool:
-    """"More negative-symptom responders with ziprasidone (48%) than haloperidol (33%)": the asked drug
-    did better than an active one, which speaks for its effect; a tie or a loss says nothing of it."""
-    others = [m.text for m in find_terms(text, ("intervention",)) if m.canonical not in query.interventions]
-    return sentence_direction(text) == "favours" and not more_harm(text) and \
-        favoured_arm(text, forms_of(query, query.interventions), others) == "asked"
+    return not others and len(members) < 2
 
 
 def _findings(query: Query, c: Candidate, sroles: dict[int, str]) -> list[Passage]:
