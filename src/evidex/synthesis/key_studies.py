@@ -101,7 +101,8 @@ def key_passages(query, ranked: list[Study], used: set[str] = frozenset()) -> li
     # ... unless a study the ranker puts first or second is another: it is one the question is about, and leads, when it
     # is indirect (another comparator the question names as a group, "as in Caucasian patients") or of a design told
     # elsewhere (a review, an untyped record); a protocol has no result yet. (Read sets' key facts failed: the first
-    # study, 404 -> 399; the second too, session 48: checks 6,470 -> 6,480 of 7,491.)
+    # study, 404 -> 399; the second too, session 48: checks 6,470 -> 6,480 of 7,491, measured in a version that also
+    # moved a second indirect study ahead of the direct ones.)
     for i, top in enumerate(ranked[:2]):
         among = any(s is top for s in chosen)
         if (i == 0 and among and top.relevance == "indirect") or (

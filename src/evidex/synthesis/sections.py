@@ -155,10 +155,12 @@ def research(w: Writer, query: Query, ranked: list[Study], verdict: Verdict) -> 
 def mechanism_ranked(w: Writer, studies: list[Study]) -> list[tuple[Study, Scored]]:
     """Mechanism sentences: first those naming the mechanism the question asks about ("a rise in
     endorphins", in any of its sentences: "How does X work? Does it boost endorphins?"), the study that
-    tested it answering rather than a review's general account; then by the study's rank (``studies``
-    come in the ranker's order), then those that say the most about it (distinct cue words), laboratory
-    and review records before trials (mechanisms are studied there), then relevance. (The 29 mechanism
-    questions of the read sets, session 48: 154 -> 167 of 204 checks, key facts 59 -> 68 of 86.)"""
+    tested it answering rather than a review's general account; then those of the ranker's first three
+    studies (``studies`` come in its order), laboratory and review records before trials (mechanisms are
+    studied there), those that say the most about it (distinct cue words), then rank and relevance. (The 29
+    mechanism questions of the read sets, session 48: 154 -> 165 of 204 checks, key facts 59 -> 67 of 86;
+    the ranker's order before the lab-or-review preference read more of them, 167, but led "How does
+    gabapentin work?" with a trial's methods sentence.)"""
     asked = {k for k in word_keys(" ".join(w.query.outcomes or w.query.keywords)) if len(k) > 3 and k not in STOPWORDS}
     found = [(s, sc) for s in studies for sc in w.best(s, "mechanism", USE + ("background",))]
     names = lambda text: asked & word_keys(text.replace("-", " "))      # "beta-endorphin" names endorphins  # noqa: E731
