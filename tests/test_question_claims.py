@@ -335,3 +335,20 @@ def test_a_question_ended_by_a_full_stop_keeps_its_facets():
 def test_a_capitalised_abbreviation_is_no_pronoun():
     """"HE" (hepatic encephalopathy) written in capitals names the outcome; "he" would be a clause."""
     assert parse_question("Does lactulose prevent HE recurrence after a first episode?").outcomes == ("he recurrence",)
+
+
+def test_an_effect_compared_with_its_harms_beside_is_no_harm_comparison():
+    # "for pain relief and side effects": which works better, the harms told beside it
+    q = parse_question("For painful diabetic neuropathy, how does low-dose naltrexone compare with amitriptyline "
+                       "for pain relief and side effects?")
+    assert q.comparators == ("amitriptyline",) and not q.harm
+    # the harm alone compared, or a second harm named: a harm comparison still
+    assert parse_question("Is celecoxib safer than naproxen for the stomach?").harm
+    assert parse_question("Does celecoxib cause fewer ulcers and side effects than naproxen?").harm
+
+
+def test_a_drug_class_stem_the_vocabulary_lacks_names_the_drug():
+    # "-azosin" (WHO INN stem of the alpha-1 blockers): doxazosin is the asked treatment, not "treatment with ..."
+    q = parse_question("Does starting hypertension treatment with doxazosin instead of chlorthalidone raise the risk "
+                       "of heart failure?")
+    assert q.interventions == ("doxazosin",) and q.comparators == ("chlorthalidone",) and q.harm

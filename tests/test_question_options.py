@@ -249,3 +249,18 @@ def test_how_often_a_treatment_causes_a_harm_in_a_setting_keeps_its_own_clause()
     """"How often does X cause Y when monitored?" names its own predicate; it is not read as a bare amount."""
     assert not parse_question("How often does clozapine cause agranulocytosis under regular blood-count "
                               "monitoring?").adverse
+
+
+@pytest.mark.parametrize("question, asked, compared", [
+    # "how does A compare with B": B is what A is compared with
+    ("For painful diabetic neuropathy, how does low-dose naltrexone compare with amitriptyline for pain relief?",
+     "low-dose naltrexone", "amitriptyline"),
+    ("What amlodipine dose was used, and how did its response rate compare with enalapril 5 to 20 mg?",
+     "amlodipine", "enalapril"),
+    # two options, then "is either one better" after a comma (a formulation's letters after the second)
+    ("Stable exertional angina: amlodipine or metoprolol SR, is either one better for exercise tolerance?",
+     "amlodipine", "metoprolol"),
+])
+def test_a_comparison_in_other_words_names_its_comparator(question, asked, compared):
+    q = parse_question(question)
+    assert (q.interventions, q.comparators) == ((asked,), (compared,))

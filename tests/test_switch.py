@@ -23,6 +23,11 @@ from evidex.switch import taken_before
     ("He stopped naproxen because of his stomach - is celecoxib kinder?", "celecoxib", "naproxen"),
     # a drug named but denied is not the one taken
     ("On warfarin, not aspirin - is apixaban as good?", "apixaban", "warfarin"),
+    # a treatment that has not worked is the one a switch replaces
+    ("My patient has chronic schizophrenia and has only partly responded to older antipsychotics for years. If I "
+     "switch him to risperidone, is it worth it over a year?", "risperidone", "typical antipsychotics"),
+    ("Hypertensive patient who did not respond to atenolol - would switching to amlodipine control her pressure?",
+     "amlodipine", "atenolol"),
 ])
 def test_the_treatment_taken_now_is_what_the_asked_one_is_compared_with(question, asked, old):
     q = parse_question(question)

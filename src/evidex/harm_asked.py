@@ -20,6 +20,18 @@ HARM_ASK = re.compile(r"\b(?:safer|safe as|less harmful|more harmful|fewer|risks
                       r"likely (?:than [\w\s()-]{1,40}? )?to " + HARM_GIVEN + r"|"
                       r"side[- ]effects?|toxicit\w*|complications?)\b", re.I)
 
+# "for pain relief and side effects": an effect named first, then the harms beside it; the comparison is of the effect.
+_EFFECT_THEN_HARMS = re.compile(r"\b(?:for|on|in terms of)\s+(?:[\w-]+\s+){1,3}?and\s+(?:side[- ]effects?|adverse "
+                                r"effects?|tolerability|safety)\b", re.I)
+
+
+def harms_compared(question: str) -> bool:
+    """Whether a comparison question asks which treatment does less harm ("is A safer than B?", "does A cause
+    fewer ulcers than B?"), not which works better with its harms beside ("... for pain relief and side effects?")."""
+    found = HARM_ASK.search(question)
+    return bool(found) and not (_EFFECT_THEN_HARMS.search(question) and len(HARM_ASK.findall(question)) == 1)
+
+
 # "how common are <harm> (on X)", "how much <harm> should we expect": the harm up to the verb or preposition
 # ("how often does X cause Y" asks whether it causes Y in a setting, as the question's own clause says).
 _HOW_MUCH = re.compile(r"\bhow\s+(?:common|often|frequent(?:ly)?|much|many)\s+(?:(?:is|are)\s+)?"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .enrich.numbers import DOSE
 from .add_on import with_add_on
 from .switch import with_switch
-from .harm_asked import HARM_ASK, harm_asked
+from .harm_asked import harm_asked, harms_compared
 from .people import PEOPLE, PEOPLE_ONLY, is_population
 from .outcome_names import tidy_outcome
 from .phrases import (CHANGE_IN, DOSE_OR, GENERAL_HARMS, NOT_TOLERATED, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS,
@@ -285,7 +285,7 @@ def parse_question(question: str) -> Query:
         outcomes += [c for c in named_harms if not any(same(c, o) for o in outcomes)
                      and any(m.canonical == c and m.text.lower() in outcomes for m in matches)]
         comparators = []
-    harm = bool(comparators) and bool(HARM_ASK.search(answered))   # ("A vs B, and does it raise Y?": A vs B)
+    harm = bool(comparators) and harms_compared(answered)   # ("A vs B, and does it raise Y?": A vs B)
     if harm:
         # The harm compared is the outcome, even when the vocabulary knows it as a condition (it
         # stays a condition too: retrieval looks for records that report it).

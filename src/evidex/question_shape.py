@@ -127,7 +127,7 @@ _OVER = (r"over(?!\s+(?:\d[\d.,]*(?![\d.,])(?!\s*(?:mg|mcg|\u00b5g|micrograms?|g
          r"one|two|three|four|five|six|eight|ten|twelve|several|many|\d+)[\s-]+)?(?:[\w-]+\s+)?(?:years?|months?|weeks?|"
          r"days?|decades?|period|trial|age|course)\b|(?:the|a)\s+(?:few|full|third|half|next|following|first|long|last|"
          r"past)|sixty|seventy|eighty|time|to)\b)")
-_AGAINST = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|better than|rather than|instead of|in place of|than|" + _OVER + "|"
+_AGAINST = re.compile(r"\b(?:vs\.?|versus|compar(?:ed|es?) (?:to|with|against)|better than|rather than|instead of|in place of|than|" + _OVER + "|"
                       r"(?<!not )(?<!n't )replace(?![^?]*?\b(?:with|by)\b)|(?<!a )(?<!the )substitute for|"
                       r"as [\w-]+(?:\s+[\w-]+){0,5}?\s+as|the same " + SAME_EFFECT + r"\s+as|"
                       r"(?:equivalent|comparable|similar|non-?inferior|equal) to|(?<!\bis )(?<!\bthere )(?<!\bare )(?<!\bbe )"
@@ -184,7 +184,7 @@ _DOSE_LEVEL = r"(?:low|lower|high|higher|standard|ultra-low|very low)[- ]dose"
 _WHEN_GIVEN = r"(?:mealtime|bedtime|morning|evening|night-?time|pre-?meal|prandial)"
 _OPTION = r"(?:(?:an?|the)\s+)?(?:" + _WHEN_GIVEN + r"\s+)?((?:" + _DOSE_LEVEL + r"\s+)?(?!" + _DOSE_LEVEL + r"\b)(?=[\w-]*[^\W\d_])[\w-]+(?:\s*#\d+)?(?:\s*\([^)]{1,40}\))?)(?:\s+\d[\d.,]*(?:\s*(?:mg|g|mcg|\u00b5g|ml|units?|iu)\b(?:/d(?:ay)?)?|\b)" \
     r"(?:\s+(?:(?:once|twice|three times|four times)\s+(?:a\s+)?)?(?:daily|a day|per day|nightly|at night|bid|tid|qid|od))?)?"
-_OPTIONS_FIRST = re.compile(r"(?<![\w-])" + _OPTION + r"\s+or\s+" + _OPTION + r"[^?:;]{0,60}?(?:\s+[-\u2013\u2014]+\s+|[:;]\s+)"
+_OPTIONS_FIRST = re.compile(r"(?<![\w-])" + _OPTION + r"\s+or\s+" + _OPTION + r"[^?:;,]{0,60}?(?:\s+[-\u2013\u2014]+\s+|[:;,]\s+)"
                             r"(?:[^?]{0,40}?,?\s+and\s+)?"
                             r"(?:which|(?:is|does|will|would|can) (?:one|either)|are they)\b", re.I)
 _CHOICE_LAST = re.compile(r"\b(?:which|what)\b[^?]{0,100}?[,:]\s*" + _OPTION + r"\s+or\s+" + _OPTION + r"\s*\?", re.I)

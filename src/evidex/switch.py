@@ -47,8 +47,11 @@ _REPLACES = re.compile(_AS_GOOD + "|" + _SWITCH_TO, re.I)      # ... those that 
 # effects", "intolerant of metformin", "Haldol gave my patient stiffness" (not one "she can't come off").
 _GIVEN_UP = re.compile(r"(?<!n't )(?<!not )(?<!cannot )(?<!unable to )\b(?:stop(?:ped)?|came off|come off|discontinued|"
                        r"quit|intolerant (?:of|to)|(?:can't|cannot|couldn't|could not|won't)\s+(?:tolerate|take|put up "
-                       r"with|stand|stay on)|(?:side effects|problems|trouble) (?:on|with|from))\s+(.{2,80}?)" + END,
-                       re.I)
+                       r"with|stand|stay on)|(?:side effects|problems|trouble) (?:on|with|from)|"
+                       # ... or one that has not worked: "only partly responded to older antipsychotics", "failed on X"
+                       r"(?:(?:only\s+)?(?:partly|partially|poorly|barely)\s+|(?:did\s+not|didn't|has\s+not|hasn't|"
+                       r"never)\s+)respond(?:ed)?\s+to|failed\s+(?:on|with)|(?:inadequate|poor|partial)\s+response\s+to)"
+                       r"\s+(.{2,80}?)" + END, re.I)
 _HARMED = re.compile(r"\b([\w-]+(?:\s+[\w-]+)?)\s+(?:gave|caused|made|left)\s+(?:him|her|them|me|my|the|our|his)\b",
                      re.I)
 _POSSESSIVE = re.compile(r"['\u2019]s\b")     # "oxybutynin's side effects": the drug's
