@@ -746,3 +746,37 @@ def test_a_question_that_is_not_yes_or_no_is_answered_by_laboratory_findings():
     nothing = grade([lab("a", "unclear")], query, [])
     assert (nothing.direction, nothing.reasons) == ("insufficient", ("No study in the indexed corpus addresses the "
                                                                        "asked question.",))
+
+
+MECHANISM_LIBRARY = [
+    Record(id="pmid:8100001", pmid="8100001", year=2021, authors=("Lab A",), publication_types=("Journal Article",),
+           title="Benefits of low-dose naltrexone appear independent of beta-endorphin release in mice",
+           sections=(Section("ABSTRACT",
+                             "We tested in mice whether low-dose naltrexone raises beta-endorphin in the brain. "
+                             "Low-dose naltrexone did not increase beta-endorphin levels compared with vehicle in "
+                             "any brain region. The reported benefits of low-dose naltrexone are unlikely to be "
+                             "explained by beta-endorphin release."),)),
+    _rct(11, "Low-dose naltrexone for fibromyalgia: a randomised double-blind placebo-controlled trial",
+         "In this double-blind trial 80 women with fibromyalgia were randomised to low-dose naltrexone 4.5 mg or "
+         "placebo for twelve weeks.",
+         "Pain fell significantly more with low-dose naltrexone than with placebo (P = 0.01).",
+         "Low-dose naltrexone reduced fibromyalgia pain compared with placebo."),
+    _rct(12, "Low-dose naltrexone in Crohn's disease: a randomised placebo-controlled trial",
+         "Forty adults with active Crohn's disease were randomised, double-blind, to low-dose naltrexone or placebo.",
+         "Clinical response was significantly more frequent with low-dose naltrexone than with placebo (P = 0.02).",
+         "Low-dose naltrexone improved Crohn's disease activity compared with placebo."),
+]
+
+
+def test_a_mechanism_claim_is_answered_by_the_study_of_the_mechanism(tmp_path):
+    """"Does X work by Y?": trials showing that X works do not say it works by Y; the laboratory study of Y the
+    question is about does, and a mechanism it found absent refutes the claim."""
+    store, _ = build_store(MECHANISM_LIBRARY, tmp_path / "m.db")
+    try:
+        answer = ask(store, "Does low-dose naltrexone work by boosting beta-endorphin?")
+        assert answer.query.intent == "mechanism" and answer.verdict.direction == "against"
+        assert not violations(answer)
+        # whether it works at all is still answered by the trials
+        assert ask(store, "Does low-dose naltrexone reduce fibromyalgia pain?").verdict.direction == "favours"
+    finally:
+        store.close()

@@ -230,6 +230,11 @@ def grade(studies: list[Study], query: Query, scored, shares: dict[str, float] |
         level += 1
         reasons.append("Risk of bias: most trials do not report blinding of participants or assessors.")
     direction = direction_of(body, query.adverse, lead=True, shares=shares)
+    told = asked.direction if asked is not None and query.intent == "mechanism" and query.question_type == "yesno" else ""
+    if told in ("favours", "no_difference", "against"):
+        # "Does X work by Y?" is answered by the study of that mechanism the question is most about, a laboratory one
+        # too (a trial shows whether X works, not how); a mechanism it found absent refutes the claim.
+        direction = "against" if told == "no_difference" else told
     decided = [s for s in body if s.direction in ("favours", "no_difference", "against")]
     # Small by their stated sizes (a study that states none is not known to be small).
     thin = decided and len(decided) < 3 and all(s.n for s in decided) and total_participants(decided) < _FEW \
