@@ -775,7 +775,7 @@ def test_a_mechanism_claim_is_answered_by_the_study_of_the_mechanism(tmp_path):
     try:
         answer = ask(store, "Does low-dose naltrexone work by boosting beta-endorphin?")
         assert answer.query.intent == "mechanism" and answer.verdict.direction == "against"
-        assert not violations(answer)
+        assert answer.verdict.answer == "no" and not violations(answer)      # the opening line says the same
         # whether it works at all is still answered by the trials
         assert ask(store, "Does low-dose naltrexone reduce fibromyalgia pain?").verdict.direction == "favours"
     finally:

@@ -345,6 +345,7 @@ def test_an_effect_compared_with_its_harms_beside_is_no_harm_comparison():
     # the harm alone compared, or a second harm named: a harm comparison still
     assert parse_question("Is celecoxib safer than naproxen for the stomach?").harm
     assert parse_question("Does celecoxib cause fewer ulcers and side effects than naproxen?").harm
+    assert parse_question("Is venlafaxine worse than sertraline for withdrawal and side effects?").harm
 
 
 def test_a_drug_class_stem_the_vocabulary_lacks_names_the_drug():

@@ -264,3 +264,18 @@ def test_how_often_a_treatment_causes_a_harm_in_a_setting_keeps_its_own_clause()
 def test_a_comparison_in_other_words_names_its_comparator(question, asked, compared):
     q = parse_question(question)
     assert (q.interventions, q.comparators) == ((asked,), (compared,))
+
+
+@pytest.mark.parametrize("question", [
+    # two drugs the patient takes, then a question about either one: no choice between them
+    "In patients on aspirin or clopidogrel, which PPI is safest?",
+    "When a patient takes ibuprofen or naproxen, does either one raise blood pressure?",
+])
+def test_drugs_taken_before_a_comma_are_no_options(question):
+    assert not {"clopidogrel", "naproxen"} & set(parse_question(question).comparators)
+
+
+def test_options_with_a_comma_before_the_choice_still_compare():
+    q = parse_question("Propranolol or divalproex for migraine prophylaxis, given her weight: is one better than "
+                       "the other?")
+    assert (q.interventions, q.comparators) == (("propranolol",), ("divalproex",))

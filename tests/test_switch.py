@@ -142,3 +142,24 @@ def test_a_switch_between_two_forms_of_one_drug_asks_the_drug_against_its_old_fo
 def test_a_switch_between_two_drugs_is_no_form_switch():
     q = parse_question("Should I switch him from glyburide to glipizide?")
     assert q.interventions == ("glipizide",) and q.comparators == ("glyburide",) and q.switched_from == ()
+
+
+@pytest.mark.parametrize("question, asked, old", [
+    # the two forms compared by name: the drug is asked, the other form is what it is compared with
+    ("How does once-weekly alendronate compare with daily alendronate?", "alendronate", "daily alendronate"),
+    ("How does IV paracetamol compare with oral paracetamol for postoperative pain?", "paracetamol",
+     "oral paracetamol"),
+])
+def test_two_forms_of_one_drug_compared_ask_the_drug(question, asked, old):
+    q = parse_question(question)
+    assert q.interventions == (asked,) and q.switched_from == (old,) and q.implied_comparators == (old,)
+
+
+@pytest.mark.parametrize("question", [
+    # after a partial response, adding a drug is an add-on, not a switch from the drug taken
+    "Partially responded to sertraline; is adding aripiprazole better?",
+    "Only partly responded to citalopram - would lithium augmentation be better?",
+])
+def test_a_drug_that_has_not_worked_is_no_comparator_of_an_add_on(question):
+    assert "sertraline" not in parse_question(question).comparators
+    assert "citalopram" not in parse_question(question).comparators

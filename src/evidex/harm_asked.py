@@ -21,7 +21,8 @@ HARM_ASK = re.compile(r"\b(?:safer|safe as|less harmful|more harmful|fewer|risks
                       r"side[- ]effects?|toxicit\w*|complications?)\b", re.I)
 
 # "for pain relief and side effects": an effect named first, then the harms beside it; the comparison is of the effect.
-_EFFECT_THEN_HARMS = re.compile(r"\b(?:for|on|in terms of)\s+(?:[\w-]+\s+){1,3}?and\s+(?:side[- ]effects?|adverse "
+_EFFECT_THEN_HARMS = re.compile(r"\b(?:for|on|in terms of)\s+(?:[\w-]+\s+){0,2}?(?:relief|control|efficacy|effectiveness|"
+                                r"response|improvement|healing|remission|benefits?)\s+and\s+(?:side[- ]effects?|adverse "
                                 r"effects?|tolerability|safety)\b", re.I)
 
 

@@ -184,7 +184,10 @@ _DOSE_LEVEL = r"(?:low|lower|high|higher|standard|ultra-low|very low)[- ]dose"
 _WHEN_GIVEN = r"(?:mealtime|bedtime|morning|evening|night-?time|pre-?meal|prandial)"
 _OPTION = r"(?:(?:an?|the)\s+)?(?:" + _WHEN_GIVEN + r"\s+)?((?:" + _DOSE_LEVEL + r"\s+)?(?!" + _DOSE_LEVEL + r"\b)(?=[\w-]*[^\W\d_])[\w-]+(?:\s*#\d+)?(?:\s*\([^)]{1,40}\))?)(?:\s+\d[\d.,]*(?:\s*(?:mg|g|mcg|\u00b5g|ml|units?|iu)\b(?:/d(?:ay)?)?|\b)" \
     r"(?:\s+(?:(?:once|twice|three times|four times)\s+(?:a\s+)?)?(?:daily|a day|per day|nightly|at night|bid|tid|qid|od))?)?"
-_OPTIONS_FIRST = re.compile(r"(?<![\w-])" + _OPTION + r"\s+or\s+" + _OPTION + r"[^?:;,]{0,60}?(?:\s+[-\u2013\u2014]+\s+|[:;,]\s+)"
+_OPTIONS_FIRST = re.compile(r"(?<![\w-])" + _OPTION + r"\s+or\s+" + _OPTION + r"[^?:;]{0,60}?(?:\s+[-\u2013\u2014]+\s+|[:;]\s+|"
+                            # (after a comma only "is either one better": "taking A or B, does either one ..." tells)
+                            r",\s+(?=(?:is|are|would|will)\s+(?:either|one)\b(?:\s+one)?\s+(?:better|superior|more "
+                            r"effective|preferable|safer|kinder|gentler)\b))"
                             r"(?:[^?]{0,40}?,?\s+and\s+)?"
                             r"(?:which|(?:is|does|will|would|can) (?:one|either)|are they)\b", re.I)
 _CHOICE_LAST = re.compile(r"\b(?:which|what)\b[^?]{0,100}?[,:]\s*" + _OPTION + r"\s+or\s+" + _OPTION + r"\s*\?", re.I)

@@ -47,11 +47,14 @@ _REPLACES = re.compile(_AS_GOOD + "|" + _SWITCH_TO, re.I)      # ... those that 
 # effects", "intolerant of metformin", "Haldol gave my patient stiffness" (not one "she can't come off").
 _GIVEN_UP = re.compile(r"(?<!n't )(?<!not )(?<!cannot )(?<!unable to )\b(?:stop(?:ped)?|came off|come off|discontinued|"
                        r"quit|intolerant (?:of|to)|(?:can't|cannot|couldn't|could not|won't)\s+(?:tolerate|take|put up "
-                       r"with|stand|stay on)|(?:side effects|problems|trouble) (?:on|with|from)|"
-                       # ... or one that has not worked: "only partly responded to older antipsychotics", "failed on X"
-                       r"(?:(?:only\s+)?(?:partly|partially|poorly|barely)\s+|(?:did\s+not|didn't|has\s+not|hasn't|"
-                       r"never)\s+)respond(?:ed)?\s+to|failed\s+(?:on|with)|(?:inadequate|poor|partial)\s+response\s+to)"
-                       r"\s+(.{2,80}?)" + END, re.I)
+                       r"with|stand|stay on)|(?:side effects|problems|trouble) (?:on|with|from))\s+(.{2,80}?)" + END,
+                       re.I)
+# ... or one that has not worked ("only partly responded to older antipsychotics", "failed on X"), when a switch is
+# asked (after a partial response, "is adding Y better?" asks an add-on: Y with X against X alone).
+_NOT_WORKED = re.compile(r"\b(?:(?:(?:only\s+)?(?:partly|partially|poorly|barely)\s+|(?:did\s+not|didn't|has\s+not|"
+                         r"hasn't|never)\s+)respond(?:ed)?\s+to|failed\s+(?:on|with)|(?:inadequate|poor|partial)\s+"
+                         r"response\s+to)\s+(.{2,80}?)" + END, re.I)
+_ADDED_ON = re.compile(r"\badd(?:s|ed|ing)?\b|\baugment\w*|\bon top of\b|\bcombin\w*", re.I)
 _HARMED = re.compile(r"\b([\w-]+(?:\s+[\w-]+)?)\s+(?:gave|caused|made|left)\s+(?:him|her|them|me|my|the|our|his)\b",
                      re.I)
 _POSSESSIVE = re.compile(r"['\u2019]s\b")     # "oxybutynin's side effects": the drug's
@@ -69,7 +72,9 @@ def taken_before(question: str) -> list[tuple[str, str, str]]:
         return []
     story = question[:cue.start()]
     out: list[tuple[str, str, str]] = []
-    for rx in ((TAKING,) if _REPLACES.search(question) else ()) + (_GIVEN_UP, _HARMED):
+    switch = bool(_REPLACES.search(question))
+    for rx in ((TAKING,) if switch else ()) + ((_NOT_WORKED,) if switch and not _ADDED_ON.search(question) else ()) + \
+            (_GIVEN_UP, _HARMED):
         for m in rx.finditer(story):
             if _NEGATED.search(story[:m.start()]):
                 continue                  # "not currently on metformin", "has never been on it"
@@ -84,7 +89,10 @@ def taken_before(question: str) -> list[tuple[str, str, str]]:
 
 
 # "switching from immediate-release glipizide 10 mg twice daily to glipizide XL": the old and the new
-_FROM_TO = re.compile(r"\bfrom\s+(.{2,80}?)\s+(?:to|onto)\s+(.{2,80}?)(?=[?.,;:]|\s+[-\u2013\u2014]|$)", re.I)
+_FROM_TO = re.compile(r"\bfrom\s+(?P<old>.{2,80}?)\s+(?:to|onto)\s+(?P<new>.{2,80}?)(?=[?.,;:]|\s+[-\u2013\u2014]|$)", re.I)
+# ... or the two compared: "How does once-weekly alendronate compare with daily alendronate?"
+_FORMS_COMPARED = re.compile(r"\b(?:does|do|is|are|did)\s+(?P<new>.{2,60}?)\s+compar(?:e|es|ed)\s+(?:with|to|against)\s+"
+                             r"(?P<old>.{2,80}?)(?=[?.,;:]|\s+(?:for|in|after|among|on|better|worse|more|less)\b|$)", re.I)
 
 
 def form_switched(query: Query) -> Query | None:
@@ -95,16 +103,18 @@ def form_switched(query: Query) -> Query | None:
         return None
     drug = query.comparators[0]
     # (the first "from ... to ..." naming the drug on both sides: not "HbA1c went from 7.5 to 9.1")
-    found = ((m, old) for m in _FROM_TO.finditer(query.question)
-             for old in [[w for n, w in treatments_in(m.group(1)) if same_drug(n, drug)]]
-             if old and any(same_drug(n, drug) for n, _ in treatments_in(m.group(2))))
+    found = ((m, old) for rx in (_FROM_TO, _FORMS_COMPARED) for m in rx.finditer(query.question)
+             for old in [[w for n, w in treatments_in(m.group("old")) if same_drug(n, drug)]]
+             if old and any(same_drug(n, drug) for n, _ in treatments_in(m.group("new"))))
     m, old = next(found, (None, []))
     if m is None:
         return None
-    form = re.search(_FORM + re.escape(old[0]) + r"\b", m.group(1), re.I)
-    old_form = (form.group(0) if form else m.group(1)).strip()
+    form = re.search(_FORM + re.escape(old[0]) + r"\b", m.group("old"), re.I)
+    old_form = (form.group(0) if form else m.group("old")).strip()
+    # ("How does A compare with B?" asks how the two forms compare, not how the drug works)
+    compared = ("comparison", "mechanism") if m.re is _FORMS_COMPARED else ("comparison",)
     return replace(query, interventions=(drug,), comparators=(), switched_from=(old_form,),
-                   intent="efficacy" if query.intent == "comparison" else query.intent)
+                   intent="efficacy" if query.intent in compared else query.intent)
 
 
 def with_switch(query: Query) -> Query:

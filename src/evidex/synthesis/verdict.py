@@ -151,6 +151,11 @@ def grade(studies: list[Study], query: Query, scored, shares: dict[str, float] |
         # trial has not reported, whatever other studies found (read sets: 6 more verdicts right, none lost).
         return Verdict("insufficient", "very_low", ("The study the question asks about is a trial protocol, which "
                                                     "reports no results yet.",), "uncertain", None, (asked.record.id,))
+    # "Does X work by Y?" is answered by the laboratory or review study of that mechanism the question is most about (a
+    # trial shows whether X works, not how); a mechanism it found absent refutes the claim.
+    told = asked.direction if asked is not None and not asked.clinical and query.intent == "mechanism" and \
+        query.question_type == "yesno" and not (query.comparators or query.harm or query.adverse) else ""
+    told = {"no_difference": "against", "unclear": ""}.get(told, told)
     if not body:
         # No clinical study: a yes/no question may still be answered by laboratory or review
         # evidence, at very low certainty (GRADE rates only clinical evidence).
@@ -163,11 +168,12 @@ def grade(studies: list[Study], query: Query, scored, shares: dict[str, float] |
                            basis)
         # (A question that is not yes/no, "How does X raise IL-6?", is answered by what the laboratory
         # studies found, each weighed by how squarely it answers.)
-        direction = direction_of(relevant, query.adverse, shares=shares if query.question_type != "yesno" else None)
+        direction = told or direction_of(relevant, query.adverse,
+                                         shares=shares if query.question_type != "yesno" else None)
         return Verdict(direction, "very_low",
                        ("Design: no clinical study addresses the question; the evidence is laboratory, "
                         "review-level or unclassified.",),
-                       _answer(direction, p_yes, read_by_direction(query, direction), equiv), p_yes, basis)
+                       _answer(direction, p_yes, bool(told) or read_by_direction(query, direction), equiv), p_yes, basis)
     if query.intent == "contraindications" and indirect:
         # A question about use in a population or with a co-treatment is answered only by studies
         # of that population or combination, never by efficacy evidence from elsewhere.
@@ -230,11 +236,7 @@ def grade(studies: list[Study], query: Query, scored, shares: dict[str, float] |
         level += 1
         reasons.append("Risk of bias: most trials do not report blinding of participants or assessors.")
     direction = direction_of(body, query.adverse, lead=True, shares=shares)
-    told = asked.direction if asked is not None and query.intent == "mechanism" and query.question_type == "yesno" else ""
-    if told in ("favours", "no_difference", "against"):
-        # "Does X work by Y?" is answered by the study of that mechanism the question is most about, a laboratory one
-        # too (a trial shows whether X works, not how); a mechanism it found absent refutes the claim.
-        direction = "against" if told == "no_difference" else told
+    direction = told or direction
     decided = [s for s in body if s.direction in ("favours", "no_difference", "against")]
     # Small by their stated sizes (a study that states none is not known to be small).
     thin = decided and len(decided) < 3 and all(s.n for s in decided) and total_participants(decided) < _FEW \
@@ -319,7 +321,7 @@ def grade(studies: list[Study], query: Query, scored, shares: dict[str, float] |
     if any(s.appraisal.retracted for s in studies):
         reasons.append("A retracted publication was found and excluded from the verdict.")
     p_yes = yes_probability(query, body, scored) if query.question_type == "yesno" else None
-    answer = _answer(direction, p_yes, read_by_direction(query, direction), equiv)
+    answer = _answer(direction, p_yes, bool(told) or read_by_direction(query, direction), equiv)
     if query.adverse and not query.harm and direction in ("favours", "no_difference", "against"):
         # "Does X cause Y?" (and "Is X safe?") read each study for the harm (evidence._direction):
         # the answer is the verdict's own reading, so the lead line never contradicts it. (The
