@@ -353,3 +353,12 @@ def test_a_drug_class_stem_the_vocabulary_lacks_names_the_drug():
     q = parse_question("Does starting hypertension treatment with doxazosin instead of chlorthalidone raise the risk "
                        "of heart failure?")
     assert q.interventions == ("doxazosin",) and q.comparators == ("chlorthalidone",) and q.harm
+
+
+@pytest.mark.parametrize("question, drug", [
+    ("In elderly patients with isolated systolic hypertension, does treatment starting with nitrendipine lower the "
+     "risk of dementia?", "nitrendipine"),
+    ("Does therapy with doxazosin raise the risk of heart failure?", "doxazosin"),
+])
+def test_treatment_with_a_drug_asks_the_drug(question, drug):
+    assert parse_question(question).interventions == (drug,)

@@ -363,7 +363,8 @@ def option_name(option: str) -> str:
 
 # "switching to X", "adding X": the drug, not the act of giving it.
 _ACT = re.compile(r"^(?:(?:switch|chang|swap|mov)(?:e|es|ed|ing|ping)?\s+(?:(?:him|her|them|it)\s+)?(?:over\s+)?to|"
-                  r"adding|starting|giving|using|taking|prescribing|continuing|stopping)\s+", re.I)
+                  r"adding|starting|giving|using|taking|prescribing|continuing|stopping|"
+                  r"(?:treatment|therapy)\s+(?:(?:starting|beginning|initiated|started)\s+)?with)\s+", re.I)
 
 
 # "short-acting nifedipine", "extended-release metformin": the release form of a drug a study of
