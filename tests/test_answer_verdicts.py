@@ -778,5 +778,7 @@ def test_a_mechanism_claim_is_answered_by_the_study_of_the_mechanism(tmp_path):
         assert answer.verdict.answer == "no" and not violations(answer)      # the opening line says the same
         # whether it works at all is still answered by the trials
         assert ask(store, "Does low-dose naltrexone reduce fibromyalgia pain?").verdict.direction == "favours"
+        # a laboratory finding asked as such, no claim of how the drug works: not refuted by the rule
+        assert ask(store, "Does low-dose naltrexone raise beta-endorphin levels in mice?").verdict.direction != "against"
     finally:
         store.close()
