@@ -29,8 +29,8 @@ _EFFECT_THEN_HARMS = re.compile(r"\b(?:for|on|in terms of)\s+(?:[\w-]+\s+){0,2}?
 def harms_compared(question: str) -> bool:
     """Whether a comparison question asks which treatment does less harm ("is A safer than B?", "does A cause
     fewer ulcers than B?"), not which works better with its harms beside ("... for pain relief and side effects?")."""
-    found = HARM_ASK.search(question)
-    return bool(found) and not (_EFFECT_THEN_HARMS.search(question) and len(HARM_ASK.findall(question)) == 1)
+    named = len(HARM_ASK.findall(question))
+    return named > 0 and not (named == 1 and _EFFECT_THEN_HARMS.search(question))
 
 
 # "how common are <harm> (on X)", "how much <harm> should we expect": the harm up to the verb or preposition

@@ -175,7 +175,8 @@ def grade(studies: list[Study], query: Query, scored, shares: dict[str, float] |
         return Verdict(direction, "very_low",
                        ("Design: no clinical study addresses the question; the evidence is laboratory, "
                         "review-level or unclassified.",),
-                       _answer(direction, p_yes, bool(told) or read_by_direction(query, direction), equiv), p_yes, basis)
+                       _answer(direction, p_yes, bool(told) or read_by_direction(query, direction), equiv),
+                       p_yes, basis)
     if query.intent == "contraindications" and indirect:
         # A question about use in a population or with a co-treatment is answered only by studies
         # of that population or combination, never by efficacy evidence from elsewhere.
@@ -237,8 +238,7 @@ def grade(studies: list[Study], query: Query, scored, shares: dict[str, float] |
         # assessors bias subjective outcomes, not death; GRADE 5.2.1 rates such a body down.
         level += 1
         reasons.append("Risk of bias: most trials do not report blinding of participants or assessors.")
-    direction = direction_of(body, query.adverse, lead=True, shares=shares)
-    direction = told or direction
+    direction = told or direction_of(body, query.adverse, lead=True, shares=shares)
     decided = [s for s in body if s.direction in ("favours", "no_difference", "against")]
     # Small by their stated sizes (a study that states none is not known to be small).
     thin = decided and len(decided) < 3 and all(s.n for s in decided) and total_participants(decided) < _FEW \
