@@ -179,6 +179,12 @@ def _trial(i: int, title: str, methods: str, results: str, conclusions: str) -> 
     ("Does aspirin cause gastrointestinal bleeding?", ("gastrointestinal bleeding",)),
     ("Is omeprazole effective for reflux oesophagitis?", ()),
     ("Do proton pump inhibitors heal erosive esophagitis better than H2-receptor antagonists?", ()),
+    # a disease the treatment acts on beside the patients' own is the outcome; the patients' disease is not
+    ("In trauma patients on morphine, does adding ultra-low-dose naltrexone reduce nausea compared with morphine "
+     "alone?", ("nausea",)),
+    ("Can low-dose naltrexone relieve pruritus in systemic sclerosis?", ("pruritus",)),
+    ("Does LDN relieve chronic pain from osteoarthritis or inflammatory arthritis?", ()),
+    ("Should methylphenidate be avoided in children with ADHD who also have a tic disorder?", ()),
 ])
 def test_what_is_treated_is_the_population_what_is_prevented_or_caused_is_the_outcome(question, outcomes):
     assert parse_question(question).outcomes == outcomes

@@ -22,7 +22,7 @@ from .phrases import (CHANGE_IN, DOSE_OR, GENERAL_HARMS, NOT_TOLERATED, QUESTION
                       a_kind_of, clean, compared_dose, compared_group, conjuncts, dose_drug, drug_name, head_of,
                       named_after_with, option_name, same, same_drug, slot_phrases, stem_drugs, symptoms_of, undosed,
                       unique)
-from .question_shape import (ADVERSE_TAIL, CHANGES, CLAUSE_WORDS, DASH, EQUIVALENCE, EVENT_VERBS, HARM_GIVEN, LEAD_AUX,
+from .question_shape import (ACTS_ON, ADVERSE_TAIL, CHANGES, CLAUSE_WORDS, DASH, EQUIVALENCE, EVENT_VERBS, HARM_GIVEN, LEAD_AUX,
                              LEAD_CLAUSE, MAY_IT_OR_HARM, ON_DRUG, OPENS_QUESTION, OTHER_ONE, PIVOT, PRONOUN,
                              RECIPIENT, RECIPIENT_LEAD, SCENE, SCENE_TOPIC, SEVERE_ENOUGH, TIME_ONLY, WANTS, WH_CLAUSE,
                              asks_adverse, bare_choice, comparator_text, first_question, intent_hint, intent_of,
@@ -261,8 +261,9 @@ def parse_question(question: str) -> Query:
     # together with opioids?") is the question's subject, not an outcome.
     asked_forms = [m.text.lower() for m in named if m.canonical in interventions]
     cond_forms = [m.text.lower() for m in matches if m.kind == "condition"]
-    # "Does X prevent coronary heart disease in women?": what is prevented or caused is the outcome, though a disease.
-    event = bool(pivot and EVENT_VERBS.fullmatch(pivot.group(0).lower()))
+    # "Does X prevent CHD in women?", "In trauma, does X cut nausea?": what is prevented, caused or acted on is the outcome.
+    event = bool(pivot and (EVENT_VERBS.fullmatch(pivot.group(0).lower()) or ACTS_ON.fullmatch(pivot.group(0)) and any(
+        not any(f in o for o in outcome) for f in cond_forms)))
     outcomes = [o for o in outcome if not any(f" {f} " in f" {o} " for f in asked_forms)
                 and not PEOPLE_ONLY.fullmatch(o)      # "an option for a child": whom, not what
                 and (event or (o not in vocab_forms and not any(same(o, c) for c in conditions)

@@ -401,3 +401,4 @@ def asks_adverse(qtype: str, pivot, subject: str, rest: str, interventions: list
 SEVERE_ENOUGH = re.compile(r"\s+(?:needing|requiring|leading to|resulting in)\s+", re.I)
 CHANGES = re.compile(r"improves?|decreases?|increases?|changes?", re.I)   # its subject changes ("does sleep improve on X?")
 EVENT_VERBS = re.compile(r"prevents?|causes?|induces?|protects?")
+ACTS_ON = re.compile(r"reduces?|cuts?|relieves?|lowers?|eases?|improves?|helps?|controls?|lessens?|decreases?", re.I)

@@ -27,6 +27,7 @@ from ..vocab import find_terms, is_event
 from .asked_harm import titles_harm
 from .evidence import Study, active_comparators
 from .indirectness import indirectness, intent_indirectness
+from .mechanism import mechanism_direction
 from .relevance import POOLED
 from .reports import asked_trials, reports_trial
 from .vote import direction_of, weight
@@ -46,7 +47,6 @@ _BLINDED = re.compile(r"\b(?:double|triple|single|participant|observer|assessor)
 _RATED_HIGH = re.compile(r"\bhigh[- ](?:quality|certainty|grade)\b(?: of)?(?: the)? evidence\b|"
                          r"\bevidence (?:was|is|were) (?:of |rated (?:as )?)?high (?:quality|certainty)\b", re.I)
 HEDGE_BAND = (0.4, 0.6)    # P(yes) inside this band: the answer is hedged ("Probably yes")
-_WORKS_BY = re.compile(r"\b(?:work|act)(?:s|ing)?\s+(?:\w+\s+)?(?:by|through|via)\b|\b(?:explain|mediat)ed by\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -152,12 +152,8 @@ def grade(studies: list[Study], query: Query, scored, shares: dict[str, float] |
         # trial has not reported, whatever other studies found (read sets: 6 more verdicts right, none lost).
         return Verdict("insufficient", "very_low", ("The study the question asks about is a trial protocol, which "
                                                     "reports no results yet.",), "uncertain", None, (asked.record.id,))
-    # "Does X work by Y?" is answered by the laboratory or review study of that mechanism the question is most about
-    # (a trial shows whether X works, not how); a mechanism it found absent refutes the claim. Only a claim of how X
-    # works: "does telmisartan prevent fibrosis in rats?" is read by the stance model as other yes/no questions are.
-    told = asked.direction if asked is not None and not asked.clinical and query.question_type == "yesno" and \
-        _WORKS_BY.search(query.question) and not (query.comparators or query.harm or query.adverse) else ""
-    told = {"no_difference": "against", "unclear": ""}.get(told, told)
+    # A question of how the treatment works is answered by the laboratory studies (synthesis/mechanism.py).
+    told = mechanism_direction(query, relevant, shares, asked)
     if not body:
         # No clinical study: a yes/no question may still be answered by laboratory or review
         # evidence, at very low certainty (GRADE rates only clinical evidence).

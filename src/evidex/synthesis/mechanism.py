@@ -1,0 +1,43 @@
+"""What the laboratory evidence says to a question of how a treatment works.
+
+A trial shows whether a drug works, not how (GRADE handbook 5.2.4: such evidence is very
+indirect to a mechanism question); a narrative review proposes a mechanism and a laboratory
+study tests it. So a claim of mechanism ("Does LDN work by boosting beta-endorphin?") follows
+the laboratory study the question is most about, and a mechanism it found absent refutes the
+claim; a question weighing rival mechanisms ("endorphins, or glia?") on which the laboratory
+studies disagree gets a *mixed* answer rather than the clinical trials' benefit.
+"""
+from __future__ import annotations
+
+import re
+
+from ..query import Query
+from .evidence import Study
+from .vote import DECIDED
+
+WORKS_BY = re.compile(r"\b(?:work|act)(?:s|ing)?\s+(?:\w+\s+)?(?:by|through|via)\b|\b(?:explain|mediat)ed by\b", re.I)
+_RIVALS = re.compile(r"\bor\b", re.I)
+# A laboratory study with less of the ranker's share than this is about something else
+# (read sets: the tested mechanism studies hold 0.09-0.97; unrelated ones 0.00-0.01).
+MIN_SHARE = 0.05
+
+
+def mechanism_direction(query: Query, relevant: list[Study], shares: dict[str, float] | None,
+                        asked: Study | None) -> str:
+    """The direction the laboratory evidence gives a mechanism question, or "" when it does not
+    decide it (then the question is graded as any other). ``asked`` is the study with the largest
+    share; ``relevant`` the studies that are not background."""
+    if query.comparators or query.harm or query.adverse:
+        return ""
+    shares = shares or {}
+    lab = sorted((s for s in relevant if s.design == "preclinical" and s.direction in DECIDED),
+                 key=lambda s: -shares.get(s.record.id, 0.0))
+    if query.intent == "mechanism" and _RIVALS.search(query.question) \
+            and {s.direction == "favours" for s in lab} == {True, False}:
+        return "mixed"
+    if query.question_type != "yesno" or not WORKS_BY.search(query.question):
+        return ""
+    tested = next((s for s in lab if shares.get(s.record.id, 0.0) >= MIN_SHARE), None)
+    lead = tested or (asked if asked is not None and not asked.clinical else None)
+    told = lead.direction if lead is not None else ""
+    return {"no_difference": "against", "unclear": ""}.get(told, told)

@@ -1,0 +1,82 @@
+"""Questions of how a treatment works are answered by the laboratory studies (synthesis/mechanism.py)."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from evidex.eval.qa import build_store
+from evidex.query import parse_question
+from evidex.records import Record, Section
+from evidex.synthesis import ask, violations
+from evidex.synthesis.mechanism import MIN_SHARE, mechanism_direction
+
+
+def _study(rid: str, design: str, direction: str) -> SimpleNamespace:
+    return SimpleNamespace(record=SimpleNamespace(id=rid), design=design, direction=direction,
+                           clinical=design not in ("preclinical", "narrative_review"))
+
+
+REVIEW = _study("review", "narrative_review", "favours")      # proposes the mechanism
+MICE = _study("mice", "preclinical", "no_difference")          # tested it and found it absent
+GLIA = _study("glia", "preclinical", "favours")                # tested a rival mechanism and found it
+TRIAL = _study("trial", "rct", "favours")                      # shows that the drug works, not how
+
+
+def test_a_claim_of_mechanism_follows_the_laboratory_study_that_tested_it_over_a_review_that_proposed_it():
+    query = parse_question("Is it true that low-dose naltrexone works by making the body produce more endorphins?")
+    shares = {"review": 0.13, "mice": 0.09, "trial": 0.5}
+    assert mechanism_direction(query, [REVIEW, MICE, TRIAL], shares, TRIAL) == "against"
+    # the laboratory study the question is hardly about (the ranker's share) does not decide it:
+    # the study the question is most about does, when it is not a trial
+    faint = {"review": 0.6, "mice": MIN_SHARE / 2, "trial": 0.3}
+    assert mechanism_direction(query, [REVIEW, MICE, TRIAL], faint, REVIEW) == "favours"
+    assert mechanism_direction(query, [REVIEW, MICE, TRIAL], {**faint, "trial": 0.7}, TRIAL) == ""
+
+
+def test_rival_mechanisms_on_which_the_laboratory_studies_disagree_are_mixed():
+    query = parse_question("How is low-dose naltrexone supposed to work: endorphin rebound, or calming glia?")
+    assert query.intent == "mechanism"
+    shares = {"review": 0.3, "mice": 0.1, "glia": 0.04, "trial": 0.5}
+    assert mechanism_direction(query, [REVIEW, MICE, GLIA, TRIAL], shares, TRIAL) == "mixed"
+    # laboratory studies that agree leave the question to the usual vote
+    assert mechanism_direction(query, [REVIEW, GLIA, TRIAL], shares, TRIAL) == ""
+    # no rival named ("as opposed to" contrasts doses, not mechanisms): the usual vote
+    contrast = parse_question("Is the effect of naltrexone on glia specific to low doses, as opposed to addiction doses?")
+    assert mechanism_direction(contrast, [REVIEW, MICE, GLIA, TRIAL], shares, TRIAL) == ""
+
+
+def test_comparisons_and_harms_are_never_read_as_mechanism_claims():
+    shares = {"mice": 0.9}
+    for question in ("Does naltrexone work by blocking receptors better than placebo?",
+                     "Does naltrexone cause nausea by acting through opioid receptors?"):
+        query = parse_question(question)
+        assert query.comparators or query.harm or query.adverse, question
+        assert mechanism_direction(query, [MICE], shares, MICE) == "", question
+
+
+_LAB = (
+    Record(id="pmid:8100001", pmid="8100001", year=2021, authors=("Lab A",), publication_types=("Journal Article",),
+           title="Benefits of low-dose naltrexone appear independent of beta-endorphin release in mice",
+           sections=(Section("ABSTRACT",
+                             "We tested in mice whether low-dose naltrexone raises beta-endorphin in the brain. "
+                             "Low-dose naltrexone did not increase beta-endorphin levels compared with vehicle in "
+                             "any brain region. The reported benefits of low-dose naltrexone are unlikely to be "
+                             "explained by beta-endorphin release."),)),
+    Record(id="pmid:8100002", pmid="8100002", year=2008, authors=("Lab B",), publication_types=("Journal Article",),
+           title="Naltrexone acts on glial TLR4 to reverse neuropathic pain in rats",
+           sections=(Section("ABSTRACT",
+                             "We tested in rats with nerve injury whether naltrexone acts on glial toll-like "
+                             "receptor 4 (TLR4). Naltrexone significantly reversed allodynia compared with vehicle "
+                             "(P < 0.01) and suppressed microglial TLR4 signalling. Naltrexone relieves "
+                             "neuropathic pain through glial TLR4 in rats."),)),
+)
+
+
+def test_how_does_it_work_with_rival_mechanisms_is_mixed_on_a_real_store(tmp_path):
+    store, _ = build_store(list(_LAB), tmp_path / "lab.db")
+    try:
+        answer = ask(store, "How does low-dose naltrexone work: by raising beta-endorphin, or by acting on glial TLR4?")
+        assert answer.query.intent == "mechanism"
+        assert answer.verdict.direction == "mixed" and not violations(answer)
+        assert ask(store, "Does low-dose naltrexone work by boosting beta-endorphin?").verdict.direction == "against"
+    finally:
+        store.close()
