@@ -1,5 +1,6 @@
-"""How much of one harm a question asks a treatment gives: "How common are seizures on clozapine?",
-"How much weight is he likely to gain?", "How much first-dose hypotension should we expect?".
+"""Whether and how much of a harm a question asks a treatment gives: "Does X cause Y?", "How common
+are seizures on clozapine?", "How much weight is he likely to gain?", "How much first-dose
+hypotension should we expect?".
 
 Such a question is about the harm itself, as "Does X cause Y?" is: its studies are read for the harm,
 and a harm found is a finding against the treatment. The harm must be one the vocabulary names (a
@@ -62,3 +63,23 @@ def harm_asked(question: str) -> str:
     if named:
         return named[-1].text.lower()          # of "first-dose hypotension", the harm as records name it
     return head if head in GENERAL_HARMS else ""
+
+
+# A predicate that asks whether a treatment does harm ("Does X impair memory?", "Do CCBs cause
+# birth defects?", "Does X increase the risk of stroke?"): yes is a finding against the treatment.
+ADVERSE_VERB = re.compile(r"gives?|makes?|impairs?|worsens?|exacerbates?|causes?|induces?|raises?|damages?|harms?|injures?|"
+                          r"triggers?|provokes?|aggravates?|precipitates?", re.I)
+RISE_VERB = re.compile(r"increases?|raises?|elevates?", re.I)       # harm only of "the risk of" Y
+CONTROL_WORD = re.compile(r"\b(?:placebo|no treatment|untreated|controls?)\b", re.I)
+ADVERSE_TAIL = re.compile(r"\s*(?:the )?(?:risks?|rates?|incidence) (?:of|for)\s+", re.I)
+
+
+def asks_adverse(qtype: str, pivot, subject: str, rest: str, interventions: list[str], comparators: list[str]) -> bool:
+    """Whether a yes/no question asks if its treatment does a harm, against placebo or nothing:
+    its predicate is a harm verb ("impair", "cause") or "increase the risk of" ("Is there a
+    genetic cause of X?" asks no such thing)."""
+    if qtype != "yesno" or not pivot or not interventions or any(not CONTROL_WORD.search(c) for c in comparators) \
+            or re.match(r"\s*(?:there|it)\b", subject, re.I):
+        return False
+    verb = pivot.group(0)
+    return bool(ADVERSE_VERB.fullmatch(verb) or (RISE_VERB.fullmatch(verb) and ADVERSE_TAIL.match(rest)))

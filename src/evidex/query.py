@@ -15,17 +15,17 @@ from dataclasses import dataclass
 from .enrich.numbers import DOSE
 from .add_on import with_add_on
 from .switch import with_switch
-from .harm_asked import harm_asked, harms_compared
+from .harm_asked import ADVERSE_TAIL, asks_adverse, harm_asked, harms_compared
 from .people import PEOPLE, PEOPLE_ONLY, is_population
 from .outcome_names import tidy_outcome
 from .phrases import (CHANGE_IN, DOSE_OR, GENERAL_HARMS, NOT_TOLERATED, QUESTION_STOPWORDS, SAFE_TO, WITH_DRUGS,
                       a_kind_of, clean, compared_dose, compared_group, conjuncts, dose_drug, drug_name, head_of,
                       named_after_with, option_name, same, same_drug, slot_phrases, stem_drugs, symptoms_of, undosed,
                       unique)
-from .question_shape import (ACTS_ON, ADVERSE_TAIL, CHANGES, CLAUSE_WORDS, DASH, EQUIVALENCE, EVENT_VERBS, HARM_GIVEN, LEAD_AUX,
+from .question_shape import (ACTS_ON, CHANGES, CLAUSE_WORDS, DASH, EQUIVALENCE, EVENT_VERBS, HARM_GIVEN, LEAD_AUX,
                              LEAD_CLAUSE, MAY_IT_OR_HARM, ON_DRUG, OPENS_QUESTION, OTHER_ONE, PIVOT, PRONOUN,
                              RECIPIENT, RECIPIENT_LEAD, SCENE, SCENE_TOPIC, SEVERE_ENOUGH, TIME_ONLY, WANTS, WH_CLAUSE,
-                             asks_adverse, bare_choice, comparator_text, first_question, intent_hint, intent_of,
+                             bare_choice, comparator_text, first_question, intent_hint, intent_of,
                              is_clause, offered_options, qualifiers, question_type, reported_claim, withheld)
 from .referents import resolved_comparators
 from .text import abbreviation_definitions, tokens

@@ -377,26 +377,6 @@ def qualifiers(question: str, condition_words: set[str]) -> list[str]:
             and m.group(1).lower() not in _ANY_CAUSE]
 
 
-# A predicate that asks whether a treatment does harm ("Does X impair memory?", "Do CCBs cause
-# birth defects?", "Does X increase the risk of stroke?"): yes is a finding against the treatment.
-ADVERSE_VERB = re.compile(r"gives?|makes?|impairs?|worsens?|exacerbates?|causes?|induces?|raises?|damages?|harms?|injures?|"
-                          r"triggers?|provokes?|aggravates?|precipitates?", re.I)
-RISE_VERB = re.compile(r"increases?|raises?|elevates?", re.I)       # harm only of "the risk of" Y
-CONTROL_WORD = re.compile(r"\b(?:placebo|no treatment|untreated|controls?)\b", re.I)
-ADVERSE_TAIL = re.compile(r"\s*(?:the )?(?:risks?|rates?|incidence) (?:of|for)\s+", re.I)
-
-
-def asks_adverse(qtype: str, pivot, subject: str, rest: str, interventions: list[str], comparators: list[str]) -> bool:
-    """Whether a yes/no question asks if its treatment does a harm, against placebo or nothing:
-    its predicate is a harm verb ("impair", "cause") or "increase the risk of" ("Is there a
-    genetic cause of X?" asks no such thing)."""
-    if qtype != "yesno" or not pivot or not interventions or any(not CONTROL_WORD.search(c) for c in comparators) \
-            or re.match(r"\s*(?:there|it)\b", subject, re.I):
-        return False
-    verb = pivot.group(0)
-    return bool(ADVERSE_VERB.fullmatch(verb) or (RISE_VERB.fullmatch(verb) and ADVERSE_TAIL.match(rest)))
-
-
 # "gallbladder disease needing cholecystectomy": the harm and its consequence, each as a record may name it.
 SEVERE_ENOUGH = re.compile(r"\s+(?:needing|requiring|leading to|resulting in)\s+", re.I)
 CHANGES = re.compile(r"improves?|decreases?|increases?|changes?", re.I)   # its subject changes ("does sleep improve on X?")
