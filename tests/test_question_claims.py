@@ -181,6 +181,9 @@ def test_a_combination_product_is_its_drugs(question, interventions, comparators
     ("Knee osteoarthritis: what dose of meloxicam gives the same pain relief as diclofenac 75 mg twice a day?",
      ("meloxicam",), ("diclofenac",)),
     ("If I swap her from atenolol to bisoprolol, will her blood pressure stay the same?", ("bisoprolol",), ("atenolol",)),
+    # whether A can stand in for B is whether it does as well
+    ("Is diltiazem a reasonable alternative to bisoprolol in heart failure?", ("diltiazem",), ("bisoprolol",)),
+    ("Could premeal repaglinide replace insulin lispro?", ("repaglinide",), ("insulin lispro",)),
 ])
 def test_the_same_as_asks_whether_two_treatments_are_equivalent(question, interventions, comparators):
     q = parse_question(question)

@@ -287,7 +287,8 @@ COMPARATIVE = re.compile(r"\b(?:better|worse|more|less|fewer|superior|inferior|s
                          r"compared (?:to|with))\b", re.I)
 # What a comparison asks (CONSORT 2010 extension for non-inferiority and equivalence trials,
 # Piaggio et al., JAMA 2012): whether A is as good as B, rather than better than B.
-EQUIVALENCE = re.compile(r"\b(?:as (?!well as\b)(?:[\w-]+ ){1,6}as|equivalent|equally|comparable|"
+# ("a reasonable alternative to B", "could A replace B": whether A does as well as B)
+EQUIVALENCE = re.compile(r"\b(?:as (?!well as\b)(?:[\w-]+ ){1,6}as|equivalent|equally|comparable|alternative to|replace\b|"
                          r"non-?inferior|no worse than|similar(?:ly)? (?:\w+ )?(?:to|as)|the same " + SAME_EFFECT + r"\s+as|"
                          # "will glucose control be the same?" (not "will the dose be the same?": a dose asked)
                          r"(?<!dose )(?<!doses )(?:be|is|are|stay|remain) (?:just |exactly )?the same(?=\s*(?:[?.!,;]|$)|\s+(?:even|though|although|if|when|after|while|despite)\b))", re.I)
