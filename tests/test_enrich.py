@@ -362,6 +362,11 @@ def test_p_values_are_probabilities_on_real_corpus(dev_corpus):
 
 @pytest.mark.parametrize("sentence, direction", [
     ("Groups 2 and 1, however, did not differ significantly.", "no_difference"),
+    # a significant effect that was not produced, led to or yielded is none (cohen2006 abstracts)
+    ("Preemptive oral treatment with sumatriptan 100 mg tid for 7 days did not produce a significant reduction in "
+     "the number or severity of cluster headache attacks.", "no_difference"),
+    ("Clonidine did not result in a significant improvement of postoperative analgesia.", "no_difference"),
+    ("Nicardipine 10 to 15 mg did not produce a significantly greater decrease in MAP than 5 mg.", "no_difference"),
     ("Pain scores at rest and on exertion, and morphine consumption over 24 hours, did not differ significantly "
      "across the three groups.", "no_difference"),
     ("Low-dose naltrexone (3 mg) did not reduce LPP severity beyond what topical clobetasol can achieve.",

@@ -148,3 +148,29 @@ def test_a_finding_no_reporting_cue_reads_is_read_by_the_trained_reader(tmp_path
         assert violations(answer) == []
     finally:
         store.close()
+
+
+def test_no_change_found_in_the_population_answers_may_it_be_used_with_yes(tmp_path):
+    """"Can I start X in COPD, or is it contraindicated?": a study that found no change (in airway
+    function) where harm was feared says it may be used; the same finding asked as an effect stays no
+    difference."""
+    review = _record("7100010", "Cardioselective beta-blockers for chronic obstructive pulmonary disease: a "
+                     "meta-analysis", "Meta-Analysis",
+                     ("BACKGROUND", "These drugs have traditionally been considered contraindicated in patients with "
+                                    "chronic obstructive pulmonary disease (COPD)."),
+                     ("METHODS", "Randomised, blinded, controlled trials of cardioselective beta-blockers in 141 "
+                                 "patients with COPD were pooled."),
+                     ("CONCLUSIONS", "Cardioselective beta-blockers given to patients with COPD do not produce a "
+                                     "significant reduction in airway function or increase the incidence of COPD "
+                                     "exacerbations."))
+    store, _ = build_store([review], tmp_path / "copd.db")
+    try:
+        answer = ask(store, "Can I start a cardioselective beta-blocker in a patient with COPD, or is it "
+                            "contraindicated?")
+        assert answer.query.intent == "contraindications" and not answer.query.adverse
+        assert answer.verdict.direction == "favours", answer.verdict
+        assert violations(answer) == []
+        effect = ask(store, "Do cardioselective beta-blockers improve airway function in COPD?")
+        assert effect.verdict.direction != "favours", effect.verdict
+    finally:
+        store.close()

@@ -330,6 +330,8 @@ def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
         findings = tuple(Finding(p, s.yes, s.no, s.neither) for p, s in zip(passages, stances))
         # A protocol has no result yet: whatever its sentences lean to, it found nothing (SPIRIT 2013).
         direction = "unclear" if c.stored.appraisal.design == "protocol" else _direction(query, findings)
+        if query.intent == "contraindications" and not query.adverse and direction == "no_difference":
+            direction = "favours"       # "Can X be used in COPD?": no change found (in FEV1, in exposure) is yes
         out.append(Study(c, direction, roles, relevance, differs, findings, sentence_roles=sroles))
     if not anchored(query):
         out = topical(query, out)
