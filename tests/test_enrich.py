@@ -367,6 +367,10 @@ def test_p_values_are_probabilities_on_real_corpus(dev_corpus):
      "the number or severity of cluster headache attacks.", "no_difference"),
     ("Clonidine did not result in a significant improvement of postoperative analgesia.", "no_difference"),
     ("Nicardipine 10 to 15 mg did not produce a significantly greater decrease in MAP than 5 mg.", "no_difference"),
+    # ... but a harm not caused is no null finding on the effect
+    ("Pregabalin reduced pain scores and does not lead to significantly more dizziness than placebo.", "favours"),
+    ("Fluoxetine did not cause significant weight gain.", "unclear"),
+    ("Tramadol did not produce significant QT prolongation.", "unclear"),
     ("Pain scores at rest and on exertion, and morphine consumption over 24 hours, did not differ significantly "
      "across the three groups.", "no_difference"),
     ("Low-dose naltrexone (3 mg) did not reduce LPP severity beyond what topical clobetasol can achieve.",

@@ -10,15 +10,16 @@ from evidex.synthesis import ask, violations
 from evidex.synthesis.mechanism import MIN_SHARE, mechanism_direction
 
 
-def _study(rid: str, design: str, direction: str) -> SimpleNamespace:
-    return SimpleNamespace(record=SimpleNamespace(id=rid), design=design, direction=direction,
+def _study(rid: str, design: str, direction: str, text: str = "") -> SimpleNamespace:
+    return SimpleNamespace(record=SimpleNamespace(id=rid, text=lambda: text), design=design, direction=direction,
                            clinical=design not in ("preclinical", "narrative_review"))
 
 
-REVIEW = _study("review", "narrative_review", "favours")      # proposes the mechanism
-MICE = _study("mice", "preclinical", "no_difference")          # tested it and found it absent
-GLIA = _study("glia", "preclinical", "favours")                # tested a rival mechanism and found it
-TRIAL = _study("trial", "rct", "favours")                      # shows that the drug works, not how
+REVIEW = _study("review", "narrative_review", "favours", "LDN may raise endorphins")   # proposes the mechanism
+MICE = _study("mice", "preclinical", "no_difference", "Beta-endorphin was not raised by LDN in mice")  # found it absent
+GLIA = _study("glia", "preclinical", "favours", "Naltrexone calmed microglia in rats")  # found a rival mechanism
+TUMOUR = _study("tumour", "preclinical", "no_difference", "LDN did not slow tumour growth in mice")   # another topic
+TRIAL = _study("trial", "rct", "favours", "LDN reduced pain compared with placebo")     # shows that it works, not how
 
 
 def test_a_claim_of_mechanism_follows_the_laboratory_study_that_tested_it_over_a_review_that_proposed_it():
@@ -30,6 +31,9 @@ def test_a_claim_of_mechanism_follows_the_laboratory_study_that_tested_it_over_a
     faint = {"review": 0.6, "mice": MIN_SHARE / 2, "trial": 0.3}
     assert mechanism_direction(query, [REVIEW, MICE, TRIAL], faint, REVIEW) == "favours"
     assert mechanism_direction(query, [REVIEW, MICE, TRIAL], {**faint, "trial": 0.7}, TRIAL) == ""
+    # a laboratory study of something else (tumour growth) says nothing of the mechanism claimed
+    glia = parse_question("Does low-dose naltrexone work by calming microglia?")
+    assert mechanism_direction(glia, [TUMOUR, GLIA, TRIAL], {"tumour": 0.32, "glia": 0.0, "trial": 0.6}, TRIAL) == ""
 
 
 def test_rival_mechanisms_on_which_the_laboratory_studies_disagree_are_mixed():
@@ -42,6 +46,12 @@ def test_rival_mechanisms_on_which_the_laboratory_studies_disagree_are_mixed():
     # no rival named ("as opposed to" contrasts doses, not mechanisms): the usual vote
     contrast = parse_question("Is the effect of naltrexone on glia specific to low doses, as opposed to addiction doses?")
     assert mechanism_direction(contrast, [REVIEW, MICE, GLIA, TRIAL], shares, TRIAL) == ""
+    # "or" between two drugs or two diseases names no rival mechanisms
+    for question in ("How does morphine or oxycodone relieve pain?",
+                     "How does low-dose naltrexone work in Crohn's disease or fibromyalgia?"):
+        query = parse_question(question)
+        assert query.intent == "mechanism", question
+        assert mechanism_direction(query, [REVIEW, MICE, GLIA, TRIAL], shares, TRIAL) == "", question
 
 
 def test_comparisons_and_harms_are_never_read_as_mechanism_claims():
