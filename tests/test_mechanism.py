@@ -34,10 +34,17 @@ def test_a_claim_of_mechanism_follows_the_laboratory_study_that_tested_it_over_a
     # a laboratory study of something else (tumour growth) says nothing of the mechanism claimed
     glia = parse_question("Does low-dose naltrexone work by calming microglia?")
     assert mechanism_direction(glia, [TUMOUR, GLIA, TRIAL], {"tumour": 0.32, "glia": 0.0, "trial": 0.6}, TRIAL) == ""
+    # nor do the words any paper may use: a verb form, "patients", the drug or disease asked
+    reducing = _study("reducing", "preclinical", "no_difference",
+                      "Reducing tumour growth in patients with fibromyalgia-like pain: naltrexone failed in mice")
+    for claim in ("Does low-dose naltrexone work by reducing glial activation in patients with fibromyalgia?",):
+        query = parse_question(claim)
+        assert mechanism_direction(query, [reducing, GLIA, TRIAL], {"reducing": 0.3, "glia": 0.0, "trial": 0.6},
+                                   TRIAL) == "", claim
 
 
 def test_rival_mechanisms_on_which_the_laboratory_studies_disagree_are_mixed():
-    query = parse_question("How is low-dose naltrexone supposed to work: endorphin rebound, or calming glia?")
+    query = parse_question("How is low-dose naltrexone supposed to work: endorphin rebound, or does it calm glia?")
     assert query.intent == "mechanism"
     shares = {"review": 0.3, "mice": 0.1, "glia": 0.04, "trial": 0.5}
     assert mechanism_direction(query, [REVIEW, MICE, GLIA, TRIAL], shares, TRIAL) == "mixed"
@@ -47,8 +54,9 @@ def test_rival_mechanisms_on_which_the_laboratory_studies_disagree_are_mixed():
     contrast = parse_question("Is the effect of naltrexone on glia specific to low doses, as opposed to addiction doses?")
     assert mechanism_direction(contrast, [REVIEW, MICE, GLIA, TRIAL], shares, TRIAL) == ""
     # "or" between two drugs or two diseases names no rival mechanisms
-    for question in ("How does morphine or oxycodone relieve pain?",
-                     "How does low-dose naltrexone work in Crohn's disease or fibromyalgia?"):
+    for question in ("How does morphine or oxycodone relieve pain?", "How does morphine or diamorphine relieve pain?",
+                     "How does low-dose naltrexone work in Crohn's disease or fibromyalgia?",
+                     "How does low-dose naltrexone work in mice or rats?"):
         query = parse_question(question)
         assert query.intent == "mechanism", question
         assert mechanism_direction(query, [REVIEW, MICE, GLIA, TRIAL], shares, TRIAL) == "", question

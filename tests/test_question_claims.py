@@ -370,6 +370,8 @@ def test_treatment_with_a_drug_asks_the_drug(question, drug):
     "Is apixaban a better alternative to warfarin in atrial fibrillation?",
     "Is buprenorphine a superior alternative to methadone for opioid dependence?",
     "Is sitagliptin better than glipizide as an alternative to metformin?",
+    "Is apixaban a reasonable alternative to warfarin in atrial fibrillation, or is it better?",
+    "Is apixaban a suitable alternative to warfarin with fewer bleeds?",
 ])
 def test_a_better_alternative_asks_for_more_not_for_as_much(question):
     assert parse_question(question).claim == "superiority"

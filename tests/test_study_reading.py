@@ -148,28 +148,3 @@ def test_a_finding_no_reporting_cue_reads_is_read_by_the_trained_reader(tmp_path
         assert violations(answer) == []
     finally:
         store.close()
-
-
-def test_leave_to_use_asked_against_a_feared_harm_reads_no_change_as_yes(tmp_path):
-    """"Can I start X in COPD, or is it contraindicated?": a study that found no change where harm was
-    feared (airway function) says X may be used. Only that question: "Is X contraindicated?" is asked the
-    other way round, and an effect asked of the same finding stays no difference."""
-    review = _record("7100010", "Cardioselective beta-blockers for chronic obstructive pulmonary disease: a "
-                     "meta-analysis", "Meta-Analysis",
-                     ("BACKGROUND", "These drugs have traditionally been considered contraindicated in patients with "
-                                    "chronic obstructive pulmonary disease (COPD)."),
-                     ("METHODS", "Randomised, blinded, controlled trials of cardioselective beta-blockers in 141 "
-                                 "patients with COPD were pooled."),
-                     ("CONCLUSIONS", "Cardioselective beta-blockers given to patients with COPD do not produce a "
-                                     "significant reduction in airway function."))
-    store, _ = build_store([review], tmp_path / "copd.db")
-    try:
-        answer = ask(store, "Can I start a cardioselective beta-blocker in a patient with COPD, or is it "
-                            "contraindicated?")
-        assert answer.verdict.direction == "favours", answer.verdict
-        assert violations(answer) == []
-        assert ask(store, "Are cardioselective beta-blockers contraindicated in COPD?").verdict.direction != "favours"
-        assert ask(store, "Do cardioselective beta-blockers improve airway function in COPD?"
-                   ).verdict.direction != "favours"
-    finally:
-        store.close()

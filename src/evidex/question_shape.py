@@ -61,10 +61,6 @@ WANTS = re.compile(r"\b(?:wants?|needs?|plans?|would like|hopes?) to (?:take|sta
 MAY_IT_OR_HARM = re.compile(r"\b(?:can|could|may|should)\b[^?]{0,80}?\bbe (?:given|used|taken|prescribed|continued|"
                             r"started)\b[^?]*,?\s+or\s+(?:does|do|will|would|could|can|might|may)\s+(?:it|they|this)\b",
                             re.I)
-# "Can I start X in COPD, or is it contraindicated?": leave to use X, asked against a feared harm.
-MAY_IT_OR_BARRED = re.compile(r"\b(?:can|could|may)\b[^?]{0,80}?\b(?:use|start|give|prescribe|take|used|started|given|"
-                              r"prescribed|taken)\b[^?]*,?\s+or\s+(?:is|are|would|should)\s+(?:it|they|this|that)\s+"
-                              r"(?:be\s+)?(?:contraindicated|unsafe|dangerous|avoided|off the table)\b", re.I)
 # "Does X work vs placebo, and does it raise prolactin?": a second question about the first one's subject.
 SECOND_QUESTION = re.compile(r",?\s+and\s+(?:does|do|is|are|can|will|would|should|could)\s+"
                              r"(?:it|they|this|that|these|those|there|the)\b|,\s+and\s+(?:what|which)\s+\w", re.I)
@@ -291,9 +287,9 @@ COMPARATIVE = re.compile(r"\b(?:better|worse|more|less|fewer|superior|inferior|s
                          r"compared (?:to|with))\b", re.I)
 # What a comparison asks (CONSORT 2010 extension for non-inferiority and equivalence trials,
 # Piaggio et al., JAMA 2012): whether A is as good as B, rather than better than B.
-# ("a reasonable alternative to B": whether A does as well as B; "a better alternative" asks more)
-EQUIVALENCE = re.compile(r"\b(?:as (?!well as\b)(?:[\w-]+ ){1,6}as|equivalent|equally|comparable|"
-                         r"(?:reasonable|acceptable|suitable|sensible|viable) alternative to|"
+# ("a reasonable alternative to B": whether A does as well as B; "a better alternative", "... with fewer bleeds" ask more)
+EQUIVALENCE = re.compile(r"\b(?:as (?!well as\b)(?:[\w-]+ ){1,6}as|equivalent|equally|comparable|(?:reasonable|acceptable|"
+                         r"suitable|sensible|viable|good) alternative to(?![^?]*\b(?:better|superior|fewer|less|lower|more)\b)|"
                          r"non-?inferior|no worse than|similar(?:ly)? (?:\w+ )?(?:to|as)|the same " + SAME_EFFECT + r"\s+as|"
                          # "will glucose control be the same?" (not "will the dose be the same?": a dose asked)
                          r"(?<!dose )(?<!doses )(?:be|is|are|stay|remain) (?:just |exactly )?the same(?=\s*(?:[?.!,;]|$)|\s+(?:even|though|although|if|when|after|while|despite)\b))", re.I)

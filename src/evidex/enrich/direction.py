@@ -25,8 +25,6 @@ _NULL = re.compile(
     r"(?:P\s*=\s*)?NS between(?:[- ]groups?| the (?:two )?groups)|"
     r"(?:did|does|do) not (?:alter|affect|modify|influence)|"
     r"(?:did|does|was|were) not (?:significantly )?(?:differ|improve|reduce|decrease|change|lessen|show|outperform|superior)\w*|"
-    r"(?:did|does|do) not (?:produce|result in|lead to|yield|achieve|provide) (?:an? |any )?(?:statistically )?significant(?:ly)? "
-    r"(?:(?:greater|more|better|larger) )?(?:reduction|improvement|difference|decrease|change|benefit|effect|relief|response)s?|"
     r"not (?:statistically )?(?:significant(?:ly)?|superior|better|more effective)|no superior(?:ity)?\s+(?:[\w-]+\s+){0,3}?(?:over|to)\b|"
     # A comparative denied ("the recurrence rate was not lower on A than on B"): no difference found.
     r"(?:was|were|is|are) not (?:significantly )?(?:lower|higher|greater|smaller|shorter|longer|faster|different)|"

@@ -23,7 +23,6 @@ from ..enrich.roles import sentence_roles
 from ..enrich.significance import reported_tests
 from ..matching import known_conditions, outcome_forms, query_forms
 from ..query import Query
-from ..question_shape import MAY_IT_OR_BARRED
 from ..records import Passage
 from ..retrieve import Candidate, anchored, names_another_treatment
 from ..text import clauses_naming, contains_any, padded_tokens
@@ -331,8 +330,6 @@ def build_studies(query: Query, candidates: list[Candidate]) -> list[Study]:
         findings = tuple(Finding(p, s.yes, s.no, s.neither) for p, s in zip(passages, stances))
         # A protocol has no result yet: whatever its sentences lean to, it found nothing (SPIRIT 2013).
         direction = "unclear" if c.stored.appraisal.design == "protocol" else _direction(query, findings)
-        if direction == "no_difference" and MAY_IT_OR_BARRED.search(query.question):
-            direction = "favours"       # "Can I start X in COPD, or is it contraindicated?": no harm found is yes
         out.append(Study(c, direction, roles, relevance, differs, findings, sentence_roles=sroles))
     if not anchored(query):
         out = topical(query, out)

@@ -18,8 +18,10 @@ from .evidence import Study
 from .vote import DECIDED
 
 WORKS_BY = re.compile(r"\b(?:work|act)(?:s|ing)?\s+(?:\w+\s+)?(?:by|through|via)\b|\b(?:explain|mediat)ed by\b", re.I)
-# "endorphins, or glia?" names rival mechanisms; "morphine or oxycodone", "Crohn's or fibromyalgia" do not
+# "endorphins, or does it act through glia?" names rival mechanisms; "morphine or oxycodone", "Crohn's or
+# fibromyalgia", "in mice or rats" do not (the rival is said as a way of acting, and names no drug or disease).
 _RIVAL = re.compile(r"\bor\b([^?.;]*)", re.I)
+_HOW = re.compile(r"\b(?:through|via|by|acting|acts?|does it|is it)\b", re.I)
 # A laboratory study with less of the ranker's share than this is about something else
 # (read sets: the tested mechanism studies hold 0.09-0.97; unrelated ones 0.00-0.01).
 MIN_SHARE = 0.05
@@ -36,16 +38,24 @@ def mechanism_direction(query: Query, relevant: list[Study], shares: dict[str, f
     lab = sorted((s for s in relevant if s.design == "preclinical" and s.direction in DECIDED),
                  key=lambda s: -shares.get(s.record.id, 0.0))
     rival = _RIVAL.search(query.question)
-    if query.intent == "mechanism" and rival and not find_terms(rival.group(1)) \
+    if query.intent == "mechanism" and rival and _HOW.search(rival.group(1)) and not find_terms(rival.group(1)) \
             and {s.direction == "favours" for s in lab} == {True, False}:
         return "mixed"
     claim = WORKS_BY.search(query.question)
     if query.question_type != "yesno" or not claim:
         return ""
-    # the laboratory study of the mechanism claimed: one that names it ("endorphins", "microglia")
-    named = {w[:6] for w in tokens(re.split(r"[?.;,]", query.question[claim.end():])[0]) if len(w) >= 7}
     tested = next((s for s in lab if shares.get(s.record.id, 0.0) >= MIN_SHARE
-                   and any(w in s.record.text().lower() for w in named)), None)
+                   and _names(s, re.split(r"[?.;,]", query.question[claim.end():])[0])), None)
     lead = tested or (asked if asked is not None and not asked.clinical else None)
     told = lead.direction if lead is not None else ""
     return {"no_difference": "against", "unclear": ""}.get(told, told)
+
+
+def _names(study: Study, said: str) -> bool:
+    """Whether a study names a mechanism ``said`` names: a long word of it ("endorphins", "microglia"),
+    by its first six letters; not a verb form ("reducing"), a patient or a drug or disease the
+    vocabulary knows (those name the question's subject, not its mechanism)."""
+    words = {w[:6] for w in tokens(said) if len(w) >= 7 and not w.endswith("ing") and not w.startswith("patient")
+             and not find_terms(w)}
+    text = study.record.text().lower()
+    return any(w in text for w in words)
