@@ -37,7 +37,8 @@ def test_a_claim_of_mechanism_follows_the_laboratory_study_that_tested_it_over_a
     # nor do the words any paper may use: a verb form, "patients", the drug or disease asked
     reducing = _study("reducing", "preclinical", "no_difference",
                       "Reducing tumour growth in patients with fibromyalgia-like pain: naltrexone failed in mice")
-    for claim in ("Does low-dose naltrexone work by reducing glial activation in patients with fibromyalgia?",):
+    for claim in ("Does low-dose naltrexone work by reducing glial activation in patients with fibromyalgia?",
+                  "Does low-dose naltrexone work by reduced glial activation?"):
         query = parse_question(claim)
         assert mechanism_direction(query, [reducing, GLIA, TRIAL], {"reducing": 0.3, "glia": 0.0, "trial": 0.6},
                                    TRIAL) == "", claim
@@ -56,7 +57,7 @@ def test_rival_mechanisms_on_which_the_laboratory_studies_disagree_are_mixed():
     # "or" between two drugs or two diseases names no rival mechanisms
     for question in ("How does morphine or oxycodone relieve pain?", "How does morphine or diamorphine relieve pain?",
                      "How does low-dose naltrexone work in Crohn's disease or fibromyalgia?",
-                     "How does low-dose naltrexone work in mice or rats?"):
+                     "How does low-dose naltrexone work in mice or rats?", "How does low-dose naltrexone work, or does it?"):
         query = parse_question(question)
         assert query.intent == "mechanism", question
         assert mechanism_direction(query, [REVIEW, MICE, GLIA, TRIAL], shares, TRIAL) == "", question

@@ -372,6 +372,7 @@ def test_treatment_with_a_drug_asks_the_drug(question, drug):
     "Is sitagliptin better than glipizide as an alternative to metformin?",
     "Is apixaban a reasonable alternative to warfarin in atrial fibrillation, or is it better?",
     "Is apixaban a suitable alternative to warfarin with fewer bleeds?",
+    "Is apixaban a reasonable alternative to warfarin in atrial fibrillation, or is it safer?",
 ])
 def test_a_better_alternative_asks_for_more_not_for_as_much(question):
     assert parse_question(question).claim == "superiority"

@@ -38,7 +38,9 @@ def mechanism_direction(query: Query, relevant: list[Study], shares: dict[str, f
     lab = sorted((s for s in relevant if s.design == "preclinical" and s.direction in DECIDED),
                  key=lambda s: -shares.get(s.record.id, 0.0))
     rival = _RIVAL.search(query.question)
-    if query.intent == "mechanism" and rival and _HOW.search(rival.group(1)) and not find_terms(rival.group(1)) \
+    said = _HOW.sub(" ", rival.group(1)) if rival else ""      # ("or does it?" names nothing)
+    if query.intent == "mechanism" and rival and _HOW.search(rival.group(1)) and re.search(r"[a-z]{4}", said, re.I) \
+            and not find_terms(rival.group(1)) \
             and {s.direction == "favours" for s in lab} == {True, False}:
         return "mixed"
     claim = WORKS_BY.search(query.question)
@@ -53,9 +55,9 @@ def mechanism_direction(query: Query, relevant: list[Study], shares: dict[str, f
 
 def _names(study: Study, said: str) -> bool:
     """Whether a study names a mechanism ``said`` names: a long word of it ("endorphins", "microglia"),
-    by its first six letters; not a verb form ("reducing"), a patient or a drug or disease the
+    by its first six letters; not a verb form ("reducing", "reduced"), a patient or a drug or disease the
     vocabulary knows (those name the question's subject, not its mechanism)."""
-    words = {w[:6] for w in tokens(said) if len(w) >= 7 and not w.endswith("ing") and not w.startswith("patient")
+    words = {w[:6] for w in tokens(said) if len(w) >= 7 and not w.endswith(("ing", "ed")) and not w.startswith("patient")
              and not find_terms(w)}
     text = study.record.text().lower()
     return any(w in text for w in words)
