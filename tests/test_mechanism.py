@@ -9,6 +9,8 @@ from evidex.records import Record, Section
 from evidex.synthesis import ask, violations
 from evidex.synthesis.mechanism import MIN_SHARE, mechanism_direction
 
+from .test_answer_verdicts import MECHANISM_LIBRARY
+
 
 def _study(rid: str, design: str, direction: str, text: str = "") -> SimpleNamespace:
     return SimpleNamespace(record=SimpleNamespace(id=rid, text=lambda: text), design=design, direction=direction,
@@ -73,13 +75,7 @@ def test_comparisons_and_harms_are_never_read_as_mechanism_claims():
 
 
 _LAB = (
-    Record(id="pmid:8100001", pmid="8100001", year=2021, authors=("Lab A",), publication_types=("Journal Article",),
-           title="Benefits of low-dose naltrexone appear independent of beta-endorphin release in mice",
-           sections=(Section("ABSTRACT",
-                             "We tested in mice whether low-dose naltrexone raises beta-endorphin in the brain. "
-                             "Low-dose naltrexone did not increase beta-endorphin levels compared with vehicle in "
-                             "any brain region. The reported benefits of low-dose naltrexone are unlikely to be "
-                             "explained by beta-endorphin release."),)),
+    MECHANISM_LIBRARY[0],       # mice: low-dose naltrexone raised no beta-endorphin
     Record(id="pmid:8100002", pmid="8100002", year=2008, authors=("Lab B",), publication_types=("Journal Article",),
            title="Naltrexone acts on glial TLR4 to reverse neuropathic pain in rats",
            sections=(Section("ABSTRACT",
