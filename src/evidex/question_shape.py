@@ -288,9 +288,9 @@ COMPARATIVE = re.compile(r"\b(?:better|worse|more|less|fewer|superior|inferior|s
 # What a comparison asks (CONSORT 2010 extension for non-inferiority and equivalence trials,
 # Piaggio et al., JAMA 2012): whether A is as good as B, rather than better than B.
 # ("a reasonable alternative to B": whether A does as well as B; "a better alternative", "... with fewer bleeds" ask more)
-EQUIVALENCE = re.compile(r"\b(?:as (?!well as\b)(?:[\w-]+ ){1,6}as|equivalent|equally|comparable|(?:reasonable|acceptable|"
-                         r"suitable|sensible|viable|good) alternative to(?![^?]*\b(?:better|superior|safer|worse|inferior|fewer|less|lower|"
-                         r"more|reduc\w*)\b)|"
+EQUIVALENCE = re.compile(r"\b(?:as (?!well as\b)(?:[\w-]+ ){1,6}as|equivalent|equally|comparable|"
+                         r"(?:reasonable|acceptable|suitable|sensible|viable|good) alternative to"
+                         r"(?![^?]*\b(?:better|superior|safer|worse|inferior|fewer|less|lower|more|reduc\w*)\b)|"
                          r"non-?inferior|no worse than|similar(?:ly)? (?:\w+ )?(?:to|as)|the same " + SAME_EFFECT + r"\s+as|"
                          # "will glucose control be the same?" (not "will the dose be the same?": a dose asked)
                          r"(?<!dose )(?<!doses )(?:be|is|are|stay|remain) (?:just |exactly )?the same(?=\s*(?:[?.!,;]|$)|\s+(?:even|though|although|if|when|after|while|despite)\b))", re.I)

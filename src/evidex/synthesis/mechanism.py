@@ -22,8 +22,9 @@ WORKS_BY = re.compile(r"\b(?:work|act)(?:s|ing)?\s+(?:\w+\s+)?(?:by|through|via)
 # fibromyalgia", "in mice or rats" do not (the rival is said as a way of acting, and names no drug or disease).
 _RIVAL = re.compile(r"\bor\b([^?.;]*)", re.I)
 _HOW = re.compile(r"\b(?:through|via|by|acting|acts?|does it|is it)\b", re.I)
-# A laboratory study with less of the ranker's share than this is about something else
-# (read sets: the tested mechanism studies hold 0.09-0.97; unrelated ones 0.00-0.01).
+# A laboratory study with less of the ranker's share than this is hardly what the question is about (read sets: the
+# studies that tested the claimed mechanism hold 0.09-0.97). A share alone does not say it is about the mechanism
+# claimed (a tumour-growth study can hold 0.3), so the study must also name it (``_names``).
 MIN_SHARE = 0.05
 
 
@@ -57,7 +58,7 @@ def _names(study: Study, said: str) -> bool:
     """Whether a study names a mechanism ``said`` names: a long word of it ("endorphins", "microglia"),
     by its first six letters; not a verb form ("reducing", "reduced"), a patient or a drug or disease the
     vocabulary knows (those name the question's subject, not its mechanism)."""
-    words = {w[:6] for w in tokens(said) if len(w) >= 7 and not w.endswith(("ing", "ed")) and not w.startswith("patient")
-             and not find_terms(w)}
+    words = {w[:6] for w in tokens(said)
+             if len(w) >= 7 and not w.endswith(("ing", "ed")) and not w.startswith("patient") and not find_terms(w)}
     text = study.record.text().lower()
     return any(w in text for w in words)
