@@ -24,7 +24,7 @@ _RIVAL = re.compile(r"\bor\b([^?.;]*)", re.I)
 _HOW = re.compile(r"\b(?:through|via|by|acting|acts?|does it|is it)\b", re.I)
 # A laboratory study with less of the ranker's share than this is hardly what the question is about (read sets: the
 # studies that tested the claimed mechanism hold 0.09-0.97). A share alone does not say it is about the mechanism
-# claimed (a tumour-growth study can hold 0.3), so the study must also name it (``_names``).
+# claimed (a tumour-growth study can hold 0.3), so the study must also name it (``_mechanism_words``).
 MIN_SHARE = 0.05
 
 
@@ -33,7 +33,8 @@ def mechanism_direction(query: Query, relevant: list[Study], shares: dict[str, f
     """The direction the laboratory evidence gives a mechanism question, or "" when it does not
     decide it (then the question is graded as any other). ``asked`` is the study with the largest
     share; ``relevant`` the studies that are not background."""
-    if query.comparators or query.harm or query.adverse:
+    claim = WORKS_BY.search(query.question) if query.question_type == "yesno" else None
+    if query.comparators or query.harm or query.adverse or not (claim or query.intent == "mechanism"):
         return ""
     shares = shares or {}
     lab = sorted((s for s in relevant if s.design == "preclinical" and s.direction in DECIDED),
@@ -44,21 +45,19 @@ def mechanism_direction(query: Query, relevant: list[Study], shares: dict[str, f
             and not find_terms(rival.group(1)) \
             and {s.direction == "favours" for s in lab} == {True, False}:
         return "mixed"
-    claim = WORKS_BY.search(query.question)
-    if query.question_type != "yesno" or not claim:
+    if not claim:
         return ""
+    words = _mechanism_words(re.split(r"[?.;,]", query.question[claim.end():])[0])
     tested = next((s for s in lab if shares.get(s.record.id, 0.0) >= MIN_SHARE
-                   and _names(s, re.split(r"[?.;,]", query.question[claim.end():])[0])), None)
+                   and any(w in s.record.text().lower() for w in words)), None)
     lead = tested or (asked if asked is not None and not asked.clinical else None)
     told = lead.direction if lead is not None else ""
     return {"no_difference": "against", "unclear": ""}.get(told, told)
 
 
-def _names(study: Study, said: str) -> bool:
-    """Whether a study names a mechanism ``said`` names: a long word of it ("endorphins", "microglia"),
-    by its first six letters; not a verb form ("reducing", "reduced"), a patient or a drug or disease the
-    vocabulary knows (those name the question's subject, not its mechanism)."""
-    words = {w[:6] for w in tokens(said)
-             if len(w) >= 7 and not w.endswith(("ing", "ed")) and not w.startswith("patient") and not find_terms(w)}
-    text = study.record.text().lower()
-    return any(w in text for w in words)
+def _mechanism_words(said: str) -> set[str]:
+    """The words a study must use to name the mechanism ``said`` names: its long words ("endorphins",
+    "microglia"), by their first six letters; not a verb form ("reducing", "reduced"), a patient or a drug
+    or disease the vocabulary knows (those name the question's subject, not its mechanism)."""
+    return {w[:6] for w in tokens(said)
+            if len(w) >= 7 and not w.endswith(("ing", "ed")) and not w.startswith("patient") and not find_terms(w)}
